@@ -1,0 +1,385 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"terrimap/store/gpkgbin"
+	"terrimap/store/schema"
+)
+
+// Feature is one feature of a layer.
+type Feature struct {
+	// Layer is the name of the feature's layer.
+	Layer string
+	// FID is the local row id; it means nothing outside this workspace.
+	FID int64
+	// UUID is the feature's stable identity, shared with the platform.
+	// Features of foreign layers have none.
+	UUID string
+	// Version is the platform version the feature was last synced at; 0 when
+	// it was never synced.
+	Version int64
+	// Geometry is in longitude/latitude (EPSG:4326); nil when the feature has none.
+	Geometry orb.Geometry
+	// Properties holds the attribute values, typed as schema/values.go says.
+	Properties map[string]any
+}
+
+// Change is a local update of a feature: the properties to set (only the
+// changed ones) and, when SetGeometry is true, its new geometry.
+type Change struct {
+	Properties  map[string]any
+	Geometry    orb.Geometry
+	SetGeometry bool
+}
+
+// ValidationError lists why properties or a geometry do not fit a layer.
+type ValidationError struct {
+	Layer  string
+	Fields []schema.FieldError
+}
+
+func (e *ValidationError) Error() string {
+	msgs := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		msgs[i] = f.Error()
+	}
+	return fmt.Sprintf("store: layer %s: %s", e.Layer, strings.Join(msgs, "; "))
+}
+
+// Unwrap lets errors.Is find ErrInvalidProperties and each field's reason.
+func (e *ValidationError) Unwrap() []error {
+	out := []error{ErrInvalidProperties}
+	for _, f := range e.Fields {
+		out = append(out, f.Reason)
+	}
+	return out
+}
+
+// writableLayer returns the layer when local edits may change it.
+func (tx *Tx) writableLayer(name string) (*Layer, error) {
+	l, err := tx.layer(name)
+	if err != nil {
+		return nil, err
+	}
+	if l.ReadOnly() {
+		return nil, fmt.Errorf("store: layer %s: %w", name, ErrReadOnly)
+	}
+	return l, nil
+}
+
+// Create adds a feature and journals it. An empty UUID is generated; missing
+// properties take their field's default.
+func (tx *Tx) Create(layer string, f Feature) (Feature, error) {
+	l, err := tx.writableLayer(layer)
+	if err != nil {
+		return Feature{}, err
+	}
+	if f.UUID == "" {
+		f.UUID = uuid.NewString()
+	}
+	props := l.Schema.Defaults()
+	for k, v := range f.Properties {
+		props[k] = v
+	}
+	coerced, errs := l.Schema.CoerceProperties(props, true)
+	if len(errs) > 0 {
+		return Feature{}, &ValidationError{Layer: l.Schema.Name, Fields: errs}
+	}
+	geom, err := l.Schema.CheckGeometry(f.Geometry)
+	if err != nil {
+		return Feature{}, fmt.Errorf("store: create in %s: %w: %w", layer, ErrInvalidGeometry, err)
+	}
+	f.Layer, f.Geometry, f.Properties, f.Version = l.Schema.Name, geom, coerced, 0
+	fid, err := tx.insertRow(l, f)
+	if err != nil {
+		return Feature{}, err
+	}
+	f.FID = fid
+	entry := JournalEntry{Layer: l.Schema.Name, UUID: f.UUID, Op: OpCreate, Properties: coerced, Geometry: geom, GeometryChanged: true}
+	if err := tx.journal(entry); err != nil {
+		return Feature{}, err
+	}
+	tx.indexInsert(l, fid, geom)
+	return f, nil
+}
+
+// Update changes the given properties and, if asked, the geometry of a
+// feature, and journals exactly what changed. Values equal to the current
+// ones are not changes: an update that changes nothing writes nothing.
+func (tx *Tx) Update(layer, id string, c Change) (Feature, error) {
+	l, err := tx.writableLayer(layer)
+	if err != nil {
+		return Feature{}, err
+	}
+	cur, err := tx.getForUpdate(l, id)
+	if err != nil {
+		return Feature{}, err
+	}
+	var errs []schema.FieldError
+	changed := map[string]any{}
+	for name, v := range c.Properties {
+		fld, ok := l.Schema.Field(name)
+		if !ok {
+			errs = append(errs, schema.FieldError{Field: name, Reason: fmt.Errorf("%w: %s", schema.ErrUnknownField, name)})
+			continue
+		}
+		cv, err := fld.Coerce(v)
+		if err != nil {
+			errs = append(errs, schema.FieldError{Field: name, Reason: err})
+			continue
+		}
+		if reflect.DeepEqual(cv, cur.Properties[name]) {
+			continue
+		}
+		if fld.ReadOnly {
+			errs = append(errs, schema.FieldError{Field: name, Reason: fmt.Errorf("%w: %s", schema.ErrReadOnlyField, name)})
+			continue
+		}
+		if fld.Required && cv == nil {
+			errs = append(errs, schema.FieldError{Field: name, Reason: fmt.Errorf("%w: %s", schema.ErrRequired, name)})
+			continue
+		}
+		changed[name] = cv
+	}
+	if len(errs) > 0 {
+		return Feature{}, &ValidationError{Layer: l.Schema.Name, Fields: errs}
+	}
+	geomChanged := false
+	var oldGeom orb.Geometry
+	if c.SetGeometry {
+		geom, err := l.Schema.CheckGeometry(c.Geometry)
+		if err != nil {
+			return Feature{}, fmt.Errorf("store: update %s in %s: %w: %w", id, layer, ErrInvalidGeometry, err)
+		}
+		if !geometryEqual(geom, cur.Geometry) {
+			geomChanged = true
+			oldGeom, cur.Geometry = cur.Geometry, geom
+		}
+	}
+	if len(changed) == 0 && !geomChanged {
+		return cur, nil
+	}
+	for k, v := range changed {
+		cur.Properties[k] = v
+	}
+	if err := tx.updateRow(l, cur.FID, changed, geomChanged, cur.Geometry); err != nil {
+		return Feature{}, err
+	}
+	entry := JournalEntry{Layer: l.Schema.Name, UUID: cur.UUID, Op: OpUpdate, BaseVersion: cur.Version,
+		Properties: changed, GeometryChanged: geomChanged}
+	if geomChanged {
+		entry.Geometry = cur.Geometry
+		tx.indexReplace(l, cur.FID, oldGeom, cur.Geometry)
+	}
+	if err := tx.journal(entry); err != nil {
+		return Feature{}, err
+	}
+	return cur, nil
+}
+
+// Delete removes a feature and journals its deletion.
+func (tx *Tx) Delete(layer, id string) error {
+	l, err := tx.writableLayer(layer)
+	if err != nil {
+		return err
+	}
+	cur, err := tx.getForUpdate(l, id)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(fmt.Sprintf("DELETE FROM %s WHERE fid = ?", quoteIdent(l.Schema.Name)), cur.FID); err != nil {
+		return fmt.Errorf("store: delete %s from %s: %w", id, layer, err)
+	}
+	tx.touched[l.Schema.Name] = true
+	tx.indexDelete(l, cur.FID, cur.Geometry)
+	return tx.journal(JournalEntry{Layer: l.Schema.Name, UUID: cur.UUID, Op: OpDelete, BaseVersion: cur.Version})
+}
+
+// RemoteFeature is a feature as the platform last knew it: an upsert, or a
+// tombstone when Deleted.
+type RemoteFeature struct {
+	UUID       string
+	Version    int64
+	Deleted    bool
+	Geometry   orb.Geometry
+	Properties map[string]any
+}
+
+// ApplyRemote writes the platform's version of a feature, without journaling
+// it. It refuses with ErrPendingEdits, changing nothing, when the feature has
+// local edits not yet acknowledged, unless overwrite is set (the user chose
+// the platform's version). Unknown properties are ignored.
+func (tx *Tx) ApplyRemote(layer string, rf RemoteFeature, overwrite bool) error {
+	l, err := tx.layer(layer)
+	if err != nil {
+		return err
+	}
+	if l.Foreign {
+		return fmt.Errorf("store: apply remote to %s: %w", layer, ErrReadOnly)
+	}
+	if !overwrite {
+		pending, err := tx.hasJournal(l.Schema.Name, rf.UUID)
+		if err != nil {
+			return err
+		}
+		if pending {
+			return fmt.Errorf("store: apply remote %s/%s: %w", layer, rf.UUID, ErrPendingEdits)
+		}
+	}
+	cur, err := tx.getForUpdate(l, rf.UUID)
+	exists := err == nil
+	if err != nil && !errors.Is(err, ErrFeatureNotFound) {
+		return err
+	}
+	if rf.Deleted {
+		if !exists {
+			return nil
+		}
+		if _, err := tx.exec(fmt.Sprintf("DELETE FROM %s WHERE fid = ?", quoteIdent(l.Schema.Name)), cur.FID); err != nil {
+			return fmt.Errorf("store: apply remote delete %s: %w", rf.UUID, err)
+		}
+		tx.touched[l.Schema.Name] = true
+		tx.indexDelete(l, cur.FID, cur.Geometry)
+		return nil
+	}
+	props := map[string]any{}
+	for _, fld := range l.Schema.Fields {
+		v, err := fld.Coerce(rf.Properties[fld.Name])
+		if err != nil {
+			// The platform's value wins even where this schema disagrees.
+			v = rf.Properties[fld.Name]
+		}
+		props[fld.Name] = v
+	}
+	geom := rf.Geometry
+	if g, err := l.Schema.CheckGeometry(geom); err == nil {
+		geom = g
+	}
+	f := Feature{Layer: l.Schema.Name, UUID: rf.UUID, Version: rf.Version, Geometry: geom, Properties: props}
+	if !exists {
+		fid, err := tx.insertRow(l, f)
+		if err != nil {
+			return err
+		}
+		tx.indexInsert(l, fid, geom)
+		return nil
+	}
+	if err := tx.updateRow(l, cur.FID, props, true, geom); err != nil {
+		return err
+	}
+	if _, err := tx.exec(fmt.Sprintf("UPDATE %s SET tm_version = ? WHERE fid = ?", quoteIdent(l.Schema.Name)), rf.Version, cur.FID); err != nil {
+		return fmt.Errorf("store: apply remote %s: %w", rf.UUID, err)
+	}
+	tx.indexReplace(l, cur.FID, cur.Geometry, geom)
+	return nil
+}
+
+// SetVersion records the platform version a feature now has (after the
+// platform acknowledged a local edit), without journaling anything.
+func (tx *Tx) SetVersion(layer, id string, version int64) error {
+	l, err := tx.layer(layer)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(fmt.Sprintf("UPDATE %s SET tm_version = ? WHERE uuid = ?", quoteIdent(l.Schema.Name)), version, id); err != nil {
+		return fmt.Errorf("store: set version %s: %w", id, err)
+	}
+	return nil
+}
+
+func (tx *Tx) insertRow(l *Layer, f Feature) (int64, error) {
+	blob, err := encodeGeometry(f.Geometry)
+	if err != nil {
+		return 0, err
+	}
+	cols := []string{"geom", "uuid", "tm_version"}
+	args := []any{blob, f.UUID, f.Version}
+	for _, fld := range l.Schema.Fields {
+		cols = append(cols, quoteIdent(fld.Name))
+		args = append(args, sqlValue(f.Properties[fld.Name]))
+	}
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", quoteIdent(l.Schema.Name), strings.Join(cols, ", "),
+		strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", "))
+	res, err := tx.exec(q, args...)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+			return 0, fmt.Errorf("store: create %s in %s: %w", f.UUID, l.Schema.Name, ErrFeatureExists)
+		}
+		return 0, fmt.Errorf("store: create in %s: %w", l.Schema.Name, err)
+	}
+	tx.touched[l.Schema.Name] = true
+	return res.LastInsertId()
+}
+
+func (tx *Tx) updateRow(l *Layer, fid int64, props map[string]any, setGeom bool, geom orb.Geometry) error {
+	var sets []string
+	var args []any
+	if setGeom {
+		blob, err := encodeGeometry(geom)
+		if err != nil {
+			return err
+		}
+		sets = append(sets, "geom = ?")
+		args = append(args, blob)
+	}
+	for _, name := range sortedFieldNames(props) {
+		sets = append(sets, quoteIdent(name)+" = ?")
+		args = append(args, sqlValue(props[name]))
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	args = append(args, fid)
+	q := fmt.Sprintf("UPDATE %s SET %s WHERE fid = ?", quoteIdent(l.Schema.Name), strings.Join(sets, ", "))
+	if _, err := tx.exec(q, args...); err != nil {
+		return fmt.Errorf("store: update %s: %w", l.Schema.Name, err)
+	}
+	tx.touched[l.Schema.Name] = true
+	return nil
+}
+
+func (tx *Tx) getForUpdate(l *Layer, id string) (Feature, error) {
+	s, err := tx.stmt(selectSQL(l) + " WHERE uuid = ?")
+	if err != nil {
+		return Feature{}, fmt.Errorf("store: read %s: %w", l.Schema.Name, err)
+	}
+	f, err := scanFeature(l, s.QueryRowContext(tx.ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Feature{}, fmt.Errorf("store: %s/%s: %w", l.Schema.Name, id, ErrFeatureNotFound)
+	}
+	return f, err
+}
+
+func encodeGeometry(g orb.Geometry) ([]byte, error) {
+	b, err := gpkgbin.Encode(g, SRSWGS84)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w: %w", ErrInvalidGeometry, err)
+	}
+	return b, nil
+}
+
+func geometryEqual(a, b orb.Geometry) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return orb.Equal(a, b)
+}
+
+// sqlValue converts a coerced property to what SQLite stores.
+func sqlValue(v any) any {
+	if b, ok := v.(bool); ok {
+		if b {
+			return int64(1)
+		}
+		return int64(0)
+	}
+	return v
+}

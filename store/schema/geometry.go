@@ -1,0 +1,169 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// ErrInvalidGeometry is returned (wrapped) for a geometry that is malformed or
+// does not fit the layer's geometry type.
+var ErrInvalidGeometry = errors.New("schema: invalid geometry")
+
+// CheckGeometry verifies that g is a well-formed geometry of the layer's type,
+// in longitude/latitude, and returns it normalised: single geometries are
+// promoted to their multi form on multi layers and rings are closed. A nil
+// geometry is allowed (features may lack one).
+func (l *Layer) CheckGeometry(g orb.Geometry) (orb.Geometry, error) {
+	if g == nil {
+		return nil, nil
+	}
+	g = closeRings(g)
+	if err := checkShape(g); err != nil {
+		return nil, err
+	}
+	bd := g.Bound()
+	if bd.Min[0] < -180 || bd.Max[0] > 180 || bd.Min[1] < -90 || bd.Max[1] > 90 {
+		return nil, fmt.Errorf("%w: coordinates outside longitude/latitude range (%.6g %.6g, %.6g %.6g): wrong projection?",
+			ErrInvalidGeometry, bd.Min[0], bd.Min[1], bd.Max[0], bd.Max[1])
+	}
+	want := l.GeometryType
+	got := GeometryType(geometryName(g))
+	switch {
+	case want == AnyGeometry || want == got:
+		return g, nil
+	case want == MultiPoint && got == Point:
+		return orb.MultiPoint{g.(orb.Point)}, nil
+	case want == MultiLineString && got == LineString:
+		return orb.MultiLineString{g.(orb.LineString)}, nil
+	case want == MultiPolygon && got == Polygon:
+		return orb.MultiPolygon{g.(orb.Polygon)}, nil
+	case want == Point && got == MultiPoint && len(g.(orb.MultiPoint)) == 1:
+		return g.(orb.MultiPoint)[0], nil
+	case want == LineString && got == MultiLineString && len(g.(orb.MultiLineString)) == 1:
+		return g.(orb.MultiLineString)[0], nil
+	case want == Polygon && got == MultiPolygon && len(g.(orb.MultiPolygon)) == 1:
+		return g.(orb.MultiPolygon)[0], nil
+	}
+	return nil, fmt.Errorf("%w: layer %s takes %s geometries, not %s", ErrInvalidGeometry, l.Name, want, got)
+}
+
+func geometryName(g orb.Geometry) string {
+	switch g.(type) {
+	case orb.Point:
+		return "POINT"
+	case orb.LineString:
+		return "LINESTRING"
+	case orb.Polygon:
+		return "POLYGON"
+	case orb.MultiPoint:
+		return "MULTIPOINT"
+	case orb.MultiLineString:
+		return "MULTILINESTRING"
+	case orb.MultiPolygon:
+		return "MULTIPOLYGON"
+	case orb.Collection:
+		return "GEOMETRYCOLLECTION"
+	}
+	return fmt.Sprintf("%T", g)
+}
+
+func closeRings(g orb.Geometry) orb.Geometry {
+	closePoly := func(p orb.Polygon) orb.Polygon {
+		out := make(orb.Polygon, len(p))
+		for i, r := range p {
+			if len(r) >= 3 && r[0] != r[len(r)-1] {
+				r = append(append(orb.Ring(nil), r...), r[0])
+			}
+			out[i] = r
+		}
+		return out
+	}
+	switch x := g.(type) {
+	case orb.Polygon:
+		return closePoly(x)
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(x))
+		for i, p := range x {
+			out[i] = closePoly(p)
+		}
+		return out
+	}
+	return g
+}
+
+func finite(p orb.Point) bool {
+	return !math.IsNaN(p[0]) && !math.IsNaN(p[1]) && !math.IsInf(p[0], 0) && !math.IsInf(p[1], 0)
+}
+
+func checkPoints(ps []orb.Point, min int, what string) error {
+	if len(ps) < min {
+		return fmt.Errorf("%w: a %s needs at least %d points, it has %d", ErrInvalidGeometry, what, min, len(ps))
+	}
+	for _, p := range ps {
+		if !finite(p) {
+			return fmt.Errorf("%w: a %s has a non-numeric coordinate", ErrInvalidGeometry, what)
+		}
+	}
+	return nil
+}
+
+func checkShape(g orb.Geometry) error {
+	switch x := g.(type) {
+	case orb.Point:
+		return checkPoints([]orb.Point{x}, 1, "point")
+	case orb.MultiPoint:
+		return checkPoints(x, 1, "multipoint")
+	case orb.LineString:
+		if err := checkPoints(x, 2, "line"); err != nil {
+			return err
+		}
+		if x.Bound().Min == x.Bound().Max {
+			return fmt.Errorf("%w: a line has zero length", ErrInvalidGeometry)
+		}
+		return nil
+	case orb.MultiLineString:
+		if len(x) == 0 {
+			return fmt.Errorf("%w: empty multiline", ErrInvalidGeometry)
+		}
+		for _, ls := range x {
+			if err := checkShape(ls); err != nil {
+				return err
+			}
+		}
+		return nil
+	case orb.Polygon:
+		if len(x) == 0 {
+			return fmt.Errorf("%w: empty polygon", ErrInvalidGeometry)
+		}
+		for _, r := range x {
+			if err := checkPoints(r, 4, "polygon ring"); err != nil {
+				return err
+			}
+			if r.Bound().Min[0] == r.Bound().Max[0] || r.Bound().Min[1] == r.Bound().Max[1] {
+				return fmt.Errorf("%w: a polygon ring has no area", ErrInvalidGeometry)
+			}
+		}
+		return nil
+	case orb.MultiPolygon:
+		if len(x) == 0 {
+			return fmt.Errorf("%w: empty multipolygon", ErrInvalidGeometry)
+		}
+		for _, p := range x {
+			if err := checkShape(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	case orb.Collection:
+		for _, c := range x {
+			if err := checkShape(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: unsupported geometry %T", ErrInvalidGeometry, g)
+}

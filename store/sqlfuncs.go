@@ -1,0 +1,120 @@
+package store
+
+import (
+	"database/sql/driver"
+	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+	"modernc.org/sqlite"
+
+	"terrimap/store/gpkgbin"
+)
+
+// registerFunctions installs, once per process, the SQL functions that the
+// GeoPackage RTree triggers call (ST_MinX … ST_IsEmpty) and tm_fold, the
+// case- and accent-insensitive form used by text search.
+var registerFunctions = sync.OnceValue(func() error {
+	bound := func(pick func(h gpkgbin.Header, b []byte) (float64, bool)) func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
+		return func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			b, ok := args[0].([]byte)
+			if !ok {
+				return nil, nil
+			}
+			h, err := gpkgbin.ReadHeader(b)
+			if err != nil || h.Empty {
+				return nil, nil
+			}
+			v, ok := pick(h, b)
+			if !ok {
+				return nil, nil
+			}
+			return v, nil
+		}
+	}
+	envelope := func(h gpkgbin.Header, b []byte) (minX, maxX, minY, maxY float64, ok bool) {
+		if h.HasEnvelope {
+			e := h.Envelope
+			return e.Min[0], e.Max[0], e.Min[1], e.Max[1], true
+		}
+		e, ok, err := gpkgbin.Bound(b)
+		if err != nil || !ok {
+			return 0, 0, 0, 0, false
+		}
+		return e.Min[0], e.Max[0], e.Min[1], e.Max[1], true
+	}
+	funcs := map[string]func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error){
+		"ST_MinX": bound(func(h gpkgbin.Header, b []byte) (float64, bool) {
+			v, _, _, _, ok := envelope(h, b)
+			return v, ok
+		}),
+		"ST_MaxX": bound(func(h gpkgbin.Header, b []byte) (float64, bool) {
+			_, v, _, _, ok := envelope(h, b)
+			return v, ok
+		}),
+		"ST_MinY": bound(func(h gpkgbin.Header, b []byte) (float64, bool) {
+			_, _, v, _, ok := envelope(h, b)
+			return v, ok
+		}),
+		"ST_MaxY": bound(func(h gpkgbin.Header, b []byte) (float64, bool) {
+			_, _, _, v, ok := envelope(h, b)
+			return v, ok
+		}),
+		"ST_IsEmpty": func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			b, ok := args[0].([]byte)
+			if !ok {
+				return nil, nil
+			}
+			h, err := gpkgbin.ReadHeader(b)
+			if err != nil {
+				return nil, nil
+			}
+			if h.Empty {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		},
+		"tm_fold": func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch s := args[0].(type) {
+			case string:
+				return Fold(s), nil
+			case []byte:
+				return Fold(string(s)), nil
+			case nil:
+				return nil, nil
+			default:
+				return s, nil
+			}
+		},
+	}
+	for name, fn := range funcs {
+		if err := sqlite.RegisterDeterministicScalarFunction(name, 1, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+})
+
+// Fold returns s lower-cased with its diacritics removed, so that "eglise"
+// matches "Église" and "macon" matches "Mâcon".
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae").Replace(out))
+}

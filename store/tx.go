@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Tx is one write transaction on the workspace: every edit made through it,
+// with its journal entries, commits together or not at all.
+type Tx struct {
+	ws    *Workspace
+	ctx   context.Context
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+
+	newLayers     []*Layer
+	changedLayers []*Layer
+	touched       map[string]bool
+	indexOps      []indexOp
+	madeOwn       bool
+}
+
+// Edit runs fn in one write transaction. When fn returns nil the transaction
+// commits, and only then does the in-memory index see its changes; otherwise
+// nothing of it remains.
+func (ws *Workspace) Edit(ctx context.Context, fn func(*Tx) error) error {
+	if ws.readOnly {
+		return fmt.Errorf("store: edit %s: %w", ws.path, ErrReadOnly)
+	}
+	ws.writeMu.Lock()
+	defer ws.writeMu.Unlock()
+	sqlTx, err := ws.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{ws: ws, ctx: ctx, tx: sqlTx, stmts: map[string]*sql.Stmt{}, touched: map[string]bool{}}
+	defer tx.closeStmts()
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := tx.stampContents(); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	ws.afterCommit(tx)
+	return nil
+}
+
+func (ws *Workspace) afterCommit(tx *Tx) {
+	if len(tx.newLayers) > 0 || len(tx.changedLayers) > 0 {
+		ws.mu.Lock()
+		for _, l := range tx.changedLayers {
+			key := strings.ToLower(l.Schema.Name)
+			for i, old := range ws.layers {
+				if strings.EqualFold(old.Schema.Name, l.Schema.Name) {
+					ws.layers[i] = l
+				}
+			}
+			ws.byName[key] = l
+		}
+		for _, l := range tx.newLayers {
+			ws.layers = append(ws.layers, l)
+			ws.byName[strings.ToLower(l.Schema.Name)] = l
+		}
+		ws.mu.Unlock()
+	}
+	ws.index.apply(tx.indexOps)
+	if tx.madeOwn {
+		ws.own.Store(true)
+	}
+}
+
+func (tx *Tx) closeStmts() {
+	for _, s := range tx.stmts {
+		s.Close()
+	}
+}
+
+// stmt returns a prepared statement cached for the transaction's life.
+func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
+	if s, ok := tx.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := tx.tx.PrepareContext(tx.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	tx.stmts[query] = s
+	return s, nil
+}
+
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	s, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(tx.ctx, args...)
+}
+
+// layer finds a layer, including those created earlier in this transaction.
+func (tx *Tx) layer(name string) (*Layer, error) {
+	for _, l := range tx.changedLayers {
+		if strings.EqualFold(l.Schema.Name, name) {
+			return l, nil
+		}
+	}
+	for _, l := range tx.newLayers {
+		if strings.EqualFold(l.Schema.Name, name) {
+			return l, nil
+		}
+	}
+	return tx.ws.Layer(name)
+}
+
+// stampContents updates gpkg_contents.last_change of the layers written.
+func (tx *Tx) stampContents() error {
+	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
+	for name := range tx.touched {
+		if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?`, now, name); err != nil {
+			return fmt.Errorf("store: stamp %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// SetMeta stores a workspace metadata value in the transaction.
+func (tx *Tx) SetMeta(key, value string) error {
+	if err := tx.ensureOwn(); err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO tm_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("store: set meta %s: %w", key, err)
+	}
+	return nil
+}
+
+// ensureOwn adds Terrimap's tables to a file another tool wrote, once.
+func (tx *Tx) ensureOwn() error {
+	if tx.ws.own.Load() {
+		return nil
+	}
+	if err := ensureOwnTables(tx.ctx, tx.tx); err != nil {
+		return err
+	}
+	tx.madeOwn = true
+	return nil
+}

@@ -112,9 +112,9 @@ var ownSchema = []string{
 		reason TEXT)`,
 	`CREATE INDEX IF NOT EXISTS tm_journal_feature ON tm_journal(layer, uuid)`,
 	`INSERT OR IGNORE INTO gpkg_extensions VALUES
-		('tm_meta', NULL, 'terrimap_sync', 'Terrimap workspace metadata (sync cursor, platform)', 'read-write'),
-		('tm_layers', NULL, 'terrimap_sync', 'Terrimap layer schemas (fields, domains, defaults, read-only)', 'read-write'),
-		('tm_journal', NULL, 'terrimap_sync', 'Terrimap change journal: local edits not yet acknowledged by the platform', 'read-write')`,
+		('tm_meta', NULL, 'terrimap_sync', 'Terrimap workspace metadata (sync cursor, platform)', 'write-only'),
+		('tm_layers', NULL, 'terrimap_sync', 'Terrimap layer schemas (fields, domains, defaults, read-only)', 'write-only'),
+		('tm_journal', NULL, 'terrimap_sync', 'Terrimap change journal: local edits not yet acknowledged by the platform', 'write-only')`,
 }
 
 // initSchema writes the GeoPackage identification and all core tables.

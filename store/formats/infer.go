@@ -1,0 +1,256 @@
+package formats
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"terrimap/store/schema"
+)
+
+// kind is what a single value looks like, before the type of its column is
+// decided from all of them.
+type kind uint8
+
+const (
+	kindNull kind = iota
+	kindBool
+	kindInt
+	kindReal
+	kindDate
+	kindDateTime
+	kindText
+)
+
+// kindSet is a set of kinds seen in one column.
+type kindSet uint8
+
+func (s *kindSet) add(k kind) {
+	if k != kindNull {
+		*s |= 1 << k
+	}
+}
+
+func (s kindSet) has(k kind) bool { return s&(1<<k) != 0 }
+
+// only reports whether every kind of s is among ks.
+func (s kindSet) only(ks ...kind) bool {
+	var allowed kindSet
+	for _, k := range ks {
+		allowed.add(k)
+	}
+	return s&^allowed == 0
+}
+
+// fieldType decides a column's type from the kinds of its values: one kind
+// gives its type; integers and reals give real; dates and date-times give
+// datetime; any other mix, and a column holding only nulls, give text.
+func (s kindSet) fieldType() schema.FieldType {
+	switch {
+	case s == 0:
+		return schema.Text
+	case s.only(kindBool):
+		return schema.Boolean
+	case s.only(kindInt):
+		return schema.Integer
+	case s.only(kindInt, kindReal):
+		return schema.Real
+	case s.only(kindDate):
+		return schema.Date
+	case s.only(kindDate, kindDateTime):
+		return schema.DateTime
+	}
+	return schema.Text
+}
+
+// Layouts of the date and date-time strings recognised in text values. ISO
+// forms everywhere; CSV also accepts the French day-first forms.
+var (
+	isoDateTimeLayouts = []string{
+		time.RFC3339Nano,
+		"2006-01-02T15:04:05.999999999",
+		"2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02 15:04:05.999999999",
+		"2006-01-02T15:04Z07:00",
+		"2006-01-02T15:04",
+		"2006-01-02 15:04",
+	}
+	frenchDateTimeLayouts = []string{
+		"02/01/2006 15:04:05",
+		"02/01/2006 15:04",
+	}
+)
+
+// parseDate recognises an ISO date (2024-05-31), and with french also
+// 31/05/2024.
+func parseDate(s string, french bool) (time.Time, bool) {
+	if len(s) != 10 {
+		return time.Time{}, false
+	}
+	if s[4] == '-' && s[7] == '-' {
+		t, err := time.Parse(schema.DateLayout, s)
+		return t, err == nil
+	}
+	if french && s[2] == '/' && s[5] == '/' {
+		t, err := time.Parse("02/01/2006", s)
+		return t, err == nil
+	}
+	return time.Time{}, false
+}
+
+// parseDateTime recognises an ISO date and time, with or without zone
+// (without, it is taken as UTC), and with french also 31/05/2024 10:00[:00].
+func parseDateTime(s string, french bool) (time.Time, bool) {
+	if len(s) < 16 || len(s) > 40 {
+		return time.Time{}, false
+	}
+	layouts := isoDateTimeLayouts
+	if s[4] != '-' {
+		if !french || s[2] != '/' {
+			return time.Time{}, false
+		}
+		layouts = frenchDateTimeLayouts
+	}
+	for _, l := range layouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// stringKind classifies a string value: a date, a date-time, or text.
+func stringKind(s string, french bool) kind {
+	if _, ok := parseDate(s, french); ok {
+		return kindDate
+	}
+	if _, ok := parseDateTime(s, french); ok {
+		return kindDateTime
+	}
+	return kindText
+}
+
+// numberKind classifies a JSON number literal as an integer (fits int64) or a real.
+func numberKind(n json.Number) kind {
+	if _, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return kindInt
+	}
+	return kindReal
+}
+
+// convertJSON converts a value decoded from JSON (nil, bool, json.Number or
+// string; nested values are already JSON text) to the Go type of t. Values
+// were classified by the same rules that chose t, so the conversion always
+// succeeds; a value that does not fit anyway becomes nil.
+func convertJSON(v any, t schema.FieldType) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case bool:
+		if t == schema.Boolean {
+			return x
+		}
+		return strconv.FormatBool(x)
+	case json.Number:
+		switch t {
+		case schema.Integer:
+			if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+				return i
+			}
+		case schema.Real:
+			if f, err := strconv.ParseFloat(string(x), 64); err == nil && !math.IsInf(f, 0) {
+				return f
+			}
+		default:
+			return string(x)
+		}
+		return nil
+	case string:
+		return convertString(x, t, false)
+	}
+	return nil
+}
+
+// convertString converts a text value to the Go type of t, following the
+// forms stringKind and csvKind recognise; nil when it does not fit.
+func convertString(s string, t schema.FieldType, french bool) any {
+	switch t {
+	case schema.Text:
+		return s
+	case schema.Date:
+		if d, ok := parseDate(s, french); ok {
+			return d.Format(schema.DateLayout)
+		}
+	case schema.DateTime:
+		if d, ok := parseDate(s, french); ok {
+			return d.UTC().Format(time.RFC3339)
+		}
+		if d, ok := parseDateTime(s, french); ok {
+			return d.UTC().Format(time.RFC3339)
+		}
+	case schema.Integer:
+		if i, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
+			return i
+		}
+	case schema.Real:
+		if f, ok := parseDecimal(s); ok {
+			return f
+		}
+	case schema.Boolean:
+		if b, ok := parseBool(s); ok {
+			return b
+		}
+	}
+	return nil
+}
+
+// parseDecimal reads a finite decimal number written with a point or one
+// decimal comma ("12.5", "12,5", "-3", "1e3").
+func parseDecimal(s string) (float64, bool) {
+	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	if s == "" || strings.ContainsAny(s, "_xXpPnNiI") { // no hex, Inf, NaN or Go digit separators
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, false
+	}
+	return f, true
+}
+
+// parseBool recognises true/false, vrai/faux and oui/non in any case.
+func parseBool(s string) (bool, bool) {
+	switch strings.ToLower(s) {
+	case "true", "vrai", "oui":
+		return true, true
+	case "false", "faux", "non":
+		return false, true
+	}
+	return false, false
+}
+
+// csvKind classifies a CSV cell (already trimmed). Integers with a leading
+// zero ("01200", a code) stay text so that the zero is kept.
+func csvKind(s string) kind {
+	if s == "" {
+		return kindNull
+	}
+	digits := strings.TrimLeft(s, "+-")
+	if len(digits) > 1 && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9' {
+		return kindText
+	}
+	if _, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
+		return kindInt
+	}
+	if _, ok := parseDecimal(s); ok && strings.IndexAny(s, "0123456789") >= 0 {
+		return kindReal
+	}
+	if _, ok := parseBool(s); ok {
+		return kindBool
+	}
+	return stringKind(s, true)
+}

@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 
 	"terrimap/store/gpkgbin"
@@ -82,33 +81,12 @@ func (tx *Tx) Create(layer string, f Feature) (Feature, error) {
 	if err != nil {
 		return Feature{}, err
 	}
-	if f.UUID == "" {
-		f.UUID = uuid.NewString()
-	}
 	props := l.Schema.Defaults()
 	for k, v := range f.Properties {
 		props[k] = v
 	}
-	coerced, errs := l.Schema.CoerceProperties(props, true)
-	if len(errs) > 0 {
-		return Feature{}, &ValidationError{Layer: l.Schema.Name, Fields: errs}
-	}
-	geom, err := l.Schema.CheckGeometry(f.Geometry)
-	if err != nil {
-		return Feature{}, fmt.Errorf("store: create in %s: %w: %w", layer, ErrInvalidGeometry, err)
-	}
-	f.Layer, f.Geometry, f.Properties, f.Version = l.Schema.Name, geom, coerced, 0
-	fid, err := tx.insertRow(l, f)
-	if err != nil {
-		return Feature{}, err
-	}
-	f.FID = fid
-	entry := JournalEntry{Layer: l.Schema.Name, UUID: f.UUID, Op: OpCreate, Properties: coerced, Geometry: geom, GeometryChanged: true}
-	if err := tx.journal(entry); err != nil {
-		return Feature{}, err
-	}
-	tx.indexInsert(l, fid, geom)
-	return f, nil
+	f.Properties = props
+	return tx.createPrepared(l, f)
 }
 
 // Update changes the given properties and, if asked, the geometry of a

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"terrimap/store/schema"
+	"terrimap/store/srs"
 )
 
 // Layer is a feature layer of the workspace: its schema and where it lives.
@@ -25,6 +28,8 @@ type Layer struct {
 	fidColumn  string
 	geomColumn string
 	columns    map[string]string // field name → column name
+	// toWGS84 reprojects geometries of a foreign layer stored in another SRS.
+	toWGS84 func(orb.Geometry) (orb.Geometry, error)
 }
 
 // Name returns the layer (table) name.
@@ -335,6 +340,11 @@ func (ws *Workspace) foreignLayers(ctx context.Context, own map[string]bool) ([]
 		if l.fidColumn == "" {
 			l.fidColumn = "rowid"
 		}
+		if from := int(e.srs); from > 0 && from != SRSWGS84 && !srs.Supported(from) {
+			ws.addWarning(fmt.Sprintf("layer %s is in EPSG:%d, which Terrimap cannot reproject: its geometries are not shown", e.name, from))
+		} else if from > 0 && from != SRSWGS84 {
+			l.toWGS84 = func(g orb.Geometry) (orb.Geometry, error) { return srs.Project(g, from, SRSWGS84) }
+		}
 		out = append(out, l)
 	}
 	return out, nil
@@ -346,6 +356,12 @@ func foreignGeometryType(name string) schema.GeometryType {
 		return g
 	}
 	return schema.AnyGeometry
+}
+
+func (ws *Workspace) addWarning(w string) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	ws.warnings = append(ws.warnings, w)
 }
 
 // readDataColumns returns the titles and coded values another tool declared

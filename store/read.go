@@ -45,6 +45,9 @@ func scanFeature(l *Layer, row scanner) (Feature, error) {
 	f.FID, _ = vals[0].(int64)
 	if blob, ok := vals[1].([]byte); ok && len(blob) > 0 {
 		g, _, err := gpkgbin.Decode(blob)
+		if err == nil && g != nil && l.toWGS84 != nil {
+			g, err = l.toWGS84(g)
+		}
 		if err == nil {
 			f.Geometry = g
 		}

@@ -124,7 +124,7 @@ func TestOpenGeoPackageSamples(t *testing.T) {
 		layers   int
 		warnings int
 	}{
-		{"gdal_sample.gpkg", 16, 0},
+		{"gdal_sample.gpkg", 16, 1},
 		{"rivers.gpkg", 1, 0},
 		{"multipleholes.gpkg", 1, 0},
 		{"geometrycollection.gpkg", 1, 0},

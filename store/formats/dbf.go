@@ -96,6 +96,11 @@ func decodeDBF(data []byte, cpg string) (*dbfTable, error) {
 	}
 	if decode == nil {
 		decode = decodeUTF8
+		for _, c := range cols {
+			if !utf8.ValidString(c.name) {
+				decode = nil
+			}
+		}
 		for i := 0; i < n && decode != nil; i++ {
 			rec := record(i)
 			for _, c := range cols {

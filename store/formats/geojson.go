@@ -314,9 +314,9 @@ func jsonValue(raw json.RawMessage) (any, kind, error) {
 
 // finish decides the field types and converts every value to its field's type.
 func (b *datasetBuilder) finish() ([]Field, []Feature) {
-	fields := make([]Field, len(b.names))
-	for i, n := range b.names {
-		fields[i] = Field{Name: n, Type: b.kinds[n].fieldType()}
+	var fields []Field
+	for _, n := range b.names {
+		fields = append(fields, Field{Name: n, Type: b.kinds[n].fieldType()})
 	}
 	for _, f := range b.features {
 		for _, fd := range fields {
@@ -364,6 +364,11 @@ func decodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
 			}
 		}
 		return c, nil
+	}
+	switch typ {
+	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
+	default:
+		return nil, fmt.Errorf("unknown geometry type %q", typ)
 	}
 	if len(g.Coordinates) == 0 || isNull(g.Coordinates) {
 		return nil, fmt.Errorf(`%s has no "coordinates"`, typ)

@@ -270,6 +270,9 @@ func decodeShape(content []byte) (orb.Geometry, error) {
 		}
 		switch typ {
 		case shapePolyLine, shapePolyLineZ, shapePolyLineM:
+			if len(parts) == 0 {
+				return nil, nil
+			}
 			if len(parts) == 1 {
 				return orb.LineString(parts[0]), nil
 			}

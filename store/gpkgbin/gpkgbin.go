@@ -81,7 +81,7 @@ func Decode(b []byte) (orb.Geometry, int32, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	g, err := wkb.Unmarshal(b[h.WKBOffset:])
+	g, err := decodeWKB(b[h.WKBOffset:])
 	if err != nil {
 		if h.Empty {
 			return nil, h.SRSID, nil

@@ -142,3 +142,27 @@ func BenchmarkDecodeLine(b *testing.B) {
 		}
 	}
 }
+
+func TestDecodeDropsZAndM(t *testing.T) {
+	cases := map[string]struct {
+		hex  string
+		want orb.Geometry
+	}{
+		// ISO POINT Z (1 2 3), little-endian.
+		"iso point z": {"01e9030000" + "000000000000f03f" + "0000000000000040" + "0000000000000840", orb.Point{1, 2}},
+		// ISO LINESTRING ZM, 2 points.
+		"iso line zm": {"01ba0b0000" + "02000000" +
+			"000000000000f03f" + "0000000000000040" + "0000000000000840" + "0000000000001040" +
+			"0000000000001440" + "0000000000001840" + "0000000000001c40" + "0000000000002040", orb.LineString{{1, 2}, {5, 6}}},
+		// EWKB POINT Z with the Z flag, big-endian.
+		"ewkb point z": {"0080000001" + "3ff0000000000000" + "4000000000000000" + "4008000000000000", orb.Point{1, 2}},
+	}
+	for name, c := range cases {
+		wkbBytes, _ := hex.DecodeString(c.hex)
+		blob := append([]byte{'G', 'P', 0, 1, 0xe6, 0x10, 0, 0}, wkbBytes...)
+		g, _, err := Decode(blob)
+		if err != nil || !orb.Equal(g, c.want) {
+			t.Errorf("%s: got %v, %v; want %v", name, g, err, c.want)
+		}
+	}
+}

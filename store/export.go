@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
@@ -188,7 +187,7 @@ func (ws *Workspace) exportGeoPackage(ctx context.Context, path string, layers [
 			}
 			err = ws.eachInTerritory(ctx, l, territory, func(f Feature) error {
 				if f.UUID == "" {
-					f.UUID = uuid.NewString()
+					f.UUID = NewID()
 				}
 				for from, to := range rename {
 					f.Properties[to] = f.Properties[from]

@@ -196,12 +196,9 @@ type RemoteFeature struct {
 // local edits not yet acknowledged, unless overwrite is set (the user chose
 // the platform's version). Unknown properties are ignored.
 func (tx *Tx) ApplyRemote(layer string, rf RemoteFeature, overwrite bool) error {
-	l, err := tx.layer(layer)
+	l, err := tx.remoteLayer(layer)
 	if err != nil {
 		return err
-	}
-	if l.Foreign {
-		return fmt.Errorf("store: apply remote to %s: %w", layer, ErrReadOnly)
 	}
 	if !overwrite {
 		pending, err := tx.hasJournal(l.Schema.Name, rf.UUID)
@@ -212,6 +209,71 @@ func (tx *Tx) ApplyRemote(layer string, rf RemoteFeature, overwrite bool) error 
 			return fmt.Errorf("store: apply remote %s/%s: %w", layer, rf.UUID, ErrPendingEdits)
 		}
 	}
+	return tx.applyRemote(l, rf, nil)
+}
+
+// bulkThreshold is the batch size from which ApplyRemoteBatch rebuilds the
+// GeoPackage R*Tree in bulk rather than through its triggers.
+const bulkThreshold = 256
+
+// ApplyRemoteBatch applies many platform features to one layer (a first
+// download, a page of the change feed). Features with pending local edits
+// are left as they are and returned, for the caller to report.
+func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []string, err error) {
+	l, err := tx.remoteLayer(layer)
+	if err != nil {
+		return nil, err
+	}
+	var boxes *rtreeChanges
+	if len(batch) >= bulkThreshold {
+		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
+			return nil, err
+		}
+		boxes = newRTreeChanges()
+	}
+	for i, rf := range batch {
+		if i%1000 == 0 {
+			if err := tx.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		has, err := tx.hasJournal(l.Schema.Name, rf.UUID)
+		if err != nil {
+			return nil, err
+		}
+		if has {
+			pending = append(pending, rf.UUID)
+			continue
+		}
+		if err := tx.applyRemote(l, rf, boxes); err != nil {
+			return nil, err
+		}
+	}
+	if boxes != nil {
+		if err := tx.applyRTreeChanges(l, boxes); err != nil {
+			return nil, err
+		}
+		if err := resumeRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
+			return nil, err
+		}
+	}
+	return pending, nil
+}
+
+func (tx *Tx) remoteLayer(layer string) (*Layer, error) {
+	l, err := tx.layer(layer)
+	if err != nil {
+		return nil, err
+	}
+	if l.Foreign {
+		return nil, fmt.Errorf("store: apply remote to %s: %w", layer, ErrReadOnly)
+	}
+	return l, nil
+}
+
+// applyRemote upserts or deletes a platform feature. With boxes set, the
+// layer's R*Tree triggers are suspended and the boxes are collected there.
+func (tx *Tx) applyRemote(l *Layer, rf RemoteFeature, boxes *rtreeChanges) error {
 	cur, err := tx.getForUpdate(l, rf.UUID)
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrFeatureNotFound) {
@@ -224,11 +286,14 @@ func (tx *Tx) ApplyRemote(layer string, rf RemoteFeature, overwrite bool) error 
 		if _, err := tx.exec(fmt.Sprintf("DELETE FROM %s WHERE fid = ?", quoteIdent(l.Schema.Name)), cur.FID); err != nil {
 			return fmt.Errorf("store: apply remote delete %s: %w", rf.UUID, err)
 		}
+		if boxes != nil {
+			boxes.remove(cur.FID)
+		}
 		tx.touched[l.Schema.Name] = true
 		tx.indexDelete(l, cur.FID, cur.Geometry)
 		return nil
 	}
-	props := map[string]any{}
+	props := make(map[string]any, len(l.Schema.Fields))
 	for _, fld := range l.Schema.Fields {
 		v, err := fld.Coerce(rf.Properties[fld.Name])
 		if err != nil {
@@ -242,21 +307,24 @@ func (tx *Tx) ApplyRemote(layer string, rf RemoteFeature, overwrite bool) error 
 		geom = g
 	}
 	f := Feature{Layer: l.Schema.Name, UUID: rf.UUID, Version: rf.Version, Geometry: geom, Properties: props}
+	fid := cur.FID
 	if !exists {
-		fid, err := tx.insertRow(l, f)
-		if err != nil {
+		if fid, err = tx.insertRow(l, f); err != nil {
 			return err
 		}
 		tx.indexInsert(l, fid, geom)
-		return nil
+	} else {
+		if err := tx.updateRow(l, cur.FID, props, true, geom); err != nil {
+			return err
+		}
+		if _, err := tx.exec(fmt.Sprintf("UPDATE %s SET tm_version = ? WHERE fid = ?", quoteIdent(l.Schema.Name)), rf.Version, cur.FID); err != nil {
+			return fmt.Errorf("store: apply remote %s: %w", rf.UUID, err)
+		}
+		tx.indexReplace(l, cur.FID, cur.Geometry, geom)
 	}
-	if err := tx.updateRow(l, cur.FID, props, true, geom); err != nil {
-		return err
+	if boxes != nil {
+		boxes.put(fid, geom)
 	}
-	if _, err := tx.exec(fmt.Sprintf("UPDATE %s SET tm_version = ? WHERE fid = ?", quoteIdent(l.Schema.Name)), rf.Version, cur.FID); err != nil {
-		return fmt.Errorf("store: apply remote %s: %w", rf.UUID, err)
-	}
-	tx.indexReplace(l, cur.FID, cur.Geometry, geom)
 	return nil
 }
 

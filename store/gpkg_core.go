@@ -105,7 +105,7 @@ var ownSchema = []string{
 		op TEXT NOT NULL CHECK (op IN ('create','update','delete')),
 		base_version INTEGER NOT NULL,
 		properties TEXT,
-		geometry TEXT,
+		geometry BLOB,
 		geometry_changed INTEGER NOT NULL DEFAULT 0,
 		created_at TEXT NOT NULL,
 		state TEXT NOT NULL DEFAULT 'pending',

@@ -85,3 +85,9 @@ func hasRTree(ctx context.Context, db queryer, l *Layer) bool {
 	defer rows.Close()
 	return rows.Next()
 }
+
+// rtreeRow is one entry of a layer's R*Tree.
+type rtreeRow struct {
+	fid      int64
+	min, max [2]float32
+}

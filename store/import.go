@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 
 	"terrimap/store/formats"
@@ -119,8 +118,8 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 	if from != SRSWGS84 {
 		project = func(g orb.Geometry) (orb.Geometry, error) { return srs.Project(g, from, SRSWGS84) }
 	}
-	rtreeInsert := fmt.Sprintf("INSERT INTO %s VALUES (?, ?, ?, ?, ?)", quoteIdent(l.RTreeTable()))
 	defaults := l.Schema.Defaults()
+	boxes := newRTreeChanges()
 	for i, src := range ds.Features {
 		if i%1000 == 0 {
 			if err := tx.ctx.Err(); err != nil {
@@ -144,13 +143,10 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 		if err != nil {
 			return 0, fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)
 		}
-		if f.Geometry != nil {
-			b := f.Geometry.Bound()
-			min, max := rectOf(b)
-			if _, err := tx.exec(rtreeInsert, f.FID, min[0], max[0], min[1], max[1]); err != nil {
-				return 0, fmt.Errorf("store: import index: %w", err)
-			}
-		}
+		boxes.put(f.FID, f.Geometry)
+	}
+	if err := tx.applyRTreeChanges(l, boxes); err != nil {
+		return 0, err
 	}
 	if err := resumeRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
 		return 0, err
@@ -164,12 +160,17 @@ func (tx *Tx) createPrepared(l *Layer, f Feature) (Feature, error) {
 	if len(errs) > 0 {
 		return Feature{}, &ValidationError{Layer: l.Schema.Name, Fields: errs}
 	}
+	for _, fld := range l.Schema.Fields {
+		if _, ok := coerced[fld.Name]; !ok {
+			coerced[fld.Name] = nil
+		}
+	}
 	geom, err := l.Schema.CheckGeometry(f.Geometry)
 	if err != nil {
 		return Feature{}, fmt.Errorf("store: create in %s: %w: %w", l.Schema.Name, ErrInvalidGeometry, err)
 	}
 	if f.UUID == "" {
-		f.UUID = uuid.NewString()
+		f.UUID = NewID()
 	}
 	f.Layer, f.Geometry, f.Properties = l.Schema.Name, geom, coerced
 	fid, err := tx.insertRow(l, f)

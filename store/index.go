@@ -229,7 +229,7 @@ func (ix *Index) load(ctx context.Context, ws *Workspace) error {
 
 func loadTree(ctx context.Context, ws *Workspace, l *Layer) (*Tree, error) {
 	if l.SRSID == SRSWGS84 && hasRTree(ctx, ws.db, l) {
-		t, err := loadTreeFromNodes(ctx, ws, l)
+		t, err := loadTreeFromNodes(ctx, ws.db, l)
 		if err == nil {
 			return t, nil
 		}
@@ -241,8 +241,8 @@ func loadTree(ctx context.Context, ws *Workspace, l *Layer) (*Tree, error) {
 // on SQLite's rtree module: each node blob holds a 2-byte depth (root only),
 // a 2-byte cell count, then cells of an 8-byte id and four 4-byte floats,
 // all big-endian) from the root down to the leaves.
-func loadTreeFromNodes(ctx context.Context, ws *Workspace, l *Layer) (*Tree, error) {
-	rows, err := ws.db.QueryContext(ctx, fmt.Sprintf("SELECT nodeno, data FROM %s", quoteIdent(l.RTreeTable()+"_node")))
+func loadTreeFromNodes(ctx context.Context, db queryer, l *Layer) (*Tree, error) {
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT nodeno, data FROM %s", quoteIdent(l.RTreeTable()+"_node")))
 	if err != nil {
 		return nil, err
 	}

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
+
+	"terrimap/store/gpkgbin"
 )
 
 // Op is the kind of a local edit.
@@ -61,25 +61,22 @@ type JournalEntry struct {
 // journal records a local edit in the transaction that makes it.
 func (tx *Tx) journal(e JournalEntry) error {
 	if e.ChangeID == "" {
-		e.ChangeID = uuid.NewString()
+		e.ChangeID = NewID()
 	}
 	var props, geom any
 	if e.Properties != nil {
-		b, err := json.Marshal(e.Properties)
+		b, err := appendProperties(nil, e.Properties)
 		if err != nil {
 			return fmt.Errorf("store: journal %s: %w", e.UUID, err)
 		}
 		props = string(b)
 	}
-	if e.GeometryChanged {
-		geom = "null"
-		if e.Geometry != nil {
-			b, err := geojson.NewGeometry(e.Geometry).MarshalJSON()
-			if err != nil {
-				return fmt.Errorf("store: journal %s: %w", e.UUID, err)
-			}
-			geom = string(b)
+	if e.GeometryChanged && e.Geometry != nil {
+		b, err := gpkgbin.Encode(e.Geometry, SRSWGS84)
+		if err != nil {
+			return fmt.Errorf("store: journal %s: %w", e.UUID, err)
 		}
+		geom = b
 	}
 	_, err := tx.exec(`INSERT INTO tm_journal (change_id, layer, uuid, op, base_version, properties, geometry, geometry_changed, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -169,7 +166,8 @@ func (ws *Workspace) JournalCount(ctx context.Context) (map[JournalState]int, er
 func (ws *Workspace) scanJournal(row scanner) (JournalEntry, error) {
 	var e JournalEntry
 	var op, created, state string
-	var props, geom sql.NullString
+	var props sql.NullString
+	var geom []byte
 	if err := row.Scan(&e.Seq, &e.ChangeID, &e.Layer, &e.UUID, &op, &e.BaseVersion, &props, &geom, &e.GeometryChanged, &created, &state, &e.Reason); err != nil {
 		return e, err
 	}
@@ -191,12 +189,12 @@ func (ws *Workspace) scanJournal(row scanner) (JournalEntry, error) {
 			}
 		}
 	}
-	if geom.Valid && geom.String != "null" {
-		g, err := geojson.UnmarshalGeometry([]byte(geom.String))
+	if len(geom) > 0 {
+		g, _, err := gpkgbin.Decode(geom)
 		if err != nil {
 			return e, fmt.Errorf("entry %d geometry: %w", e.Seq, err)
 		}
-		e.Geometry = g.Geometry()
+		e.Geometry = g
 	}
 	return e, nil
 }

@@ -191,7 +191,7 @@ func dsn(path string, readOnly, wal bool) string {
 		p = "/" + p
 	}
 	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
-	q := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(0)"
+	q := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(0)&_pragma=cache_size(-65536)&_pragma=temp_store(memory)"
 	if readOnly {
 		q += "&mode=ro"
 	} else {

@@ -35,16 +35,34 @@ type CSVOptions struct {
 	Types map[string]schema.FieldType
 }
 
-// Column names recognised as coordinates, compared after removing accents,
-// case and every character other than letters and digits.
-var (
-	lonNames = []string{"lon", "lng", "long", "longitude", "lonwgs84", "longwgs84", "longitudewgs84", "wgs84lon", "xwgs84"}
-	latNames = []string{"lat", "latitude", "latwgs84", "latitudewgs84", "wgs84lat", "ywgs84"}
-	l93X     = []string{"xl93", "xlambert93", "xlamb93", "l93x", "lambert93x", "xrgf93", "coordxl93", "xcoordl93", "x93", "xlambert"}
-	l93Y     = []string{"yl93", "ylambert93", "ylamb93", "l93y", "lambert93y", "yrgf93", "coordyl93", "ycoordl93", "y93", "ylambert"}
-	anyX     = []string{"x", "coordx", "xcoord", "coordonneex", "easting"}
-	anyY     = []string{"y", "coordy", "ycoord", "coordonneey", "northing"}
-)
+// coordinatePairs lists the column names recognised as coordinates, by
+// priority, with the EPSG code they suggest. Names are compared after
+// removing accents, case and every character other than letters and digits.
+func coordinatePairs() []struct {
+	x, y []string
+	srs  int
+} {
+	return []struct {
+		x, y []string
+		srs  int
+	}{
+		{
+			[]string{"lon", "lng", "long", "longitude", "lonwgs84", "longwgs84", "longitudewgs84", "wgs84lon", "xwgs84"},
+			[]string{"lat", "latitude", "latwgs84", "latitudewgs84", "wgs84lat", "ywgs84"},
+			srs.WGS84,
+		},
+		{
+			[]string{"xl93", "xlambert93", "xlamb93", "l93x", "lambert93x", "xrgf93", "coordxl93", "xcoordl93", "x93", "xlambert"},
+			[]string{"yl93", "ylambert93", "ylamb93", "l93y", "lambert93y", "yrgf93", "coordyl93", "ycoordl93", "y93", "ylambert"},
+			srs.Lambert93,
+		},
+		{
+			[]string{"x", "coordx", "xcoord", "coordonneex", "easting"},
+			[]string{"y", "coordy", "ycoord", "coordonneey", "northing"},
+			0,
+		},
+	}
+}
 
 // ReadCSV reads a delimited text file with a header row. The separator
 // (',', ';' or tab) is detected unless opts says it; an Excel "sep=;" first
@@ -101,8 +119,8 @@ func decodeCSV(data []byte, opts CSVOptions) (*Dataset, error) {
 		return nil, err
 	}
 	sep := opts.Separator
-	if first, rest, _ := strings.Cut(text, "\n"); strings.HasPrefix(strings.ToLower(first), "sep=") {
-		if r, size := utf8.DecodeRuneInString(strings.TrimSpace(first)[4:]); size > 0 && sep == 0 {
+	if first, rest, _ := strings.Cut(text, "\n"); len(first) >= 4 && strings.EqualFold(first[:4], "sep=") {
+		if r, size := utf8.DecodeRuneInString(strings.TrimRight(first[4:], "\r")); size > 0 && sep == 0 {
 			sep = r
 		}
 		text = rest
@@ -324,10 +342,7 @@ func coordinateColumns(names []string, opts CSVOptions) (int, int, int, error) {
 		}
 		return -1
 	}
-	for _, pair := range []struct {
-		x, y []string
-		srs  int
-	}{{lonNames, latNames, srs.WGS84}, {l93X, l93Y, srs.Lambert93}, {anyX, anyY, 0}} {
+	for _, pair := range coordinatePairs() {
 		if xi, yi := findAny(pair.x), findAny(pair.y); xi >= 0 && yi >= 0 && xi != yi {
 			return xi, yi, pair.srs, nil
 		}

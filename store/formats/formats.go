@@ -78,11 +78,12 @@ func ReadFile(path string) (*Dataset, error) {
 // maxNameLen is the longest identifier schema.Layer.Validate accepts.
 const maxNameLen = 63
 
-// LayerName turns a file name into a plain identifier usable as a layer
-// name: known extensions dropped, accents removed, lower case, runs of other
-// characters replaced by one underscore, "layer_" put before a leading digit
-// and the result cut to 63 characters. "Réseau AEP (2024).shp" gives
-// "reseau_aep_2024"; a name with nothing usable gives "layer".
+// LayerName turns a file name into a plain identifier that schema.Layer
+// accepts as a layer name: known extensions dropped, accents removed, lower
+// case, runs of other characters replaced by one underscore, "layer_" put
+// before a leading digit or a prefix the store keeps for itself (gpkg,
+// rtree_, tm_), and the result cut to 63 characters. "Réseau AEP (2024).shp"
+// gives "reseau_aep_2024"; a name with nothing usable gives "layer".
 func LayerName(file string) string {
 	base := filepath.Base(strings.ReplaceAll(file, `\`, "/"))
 	if base == "." || base == "/" {
@@ -93,12 +94,36 @@ func LayerName(file string) string {
 		base = base[:len(base)-len(filepath.Ext(base))]
 	}
 	name := identifier(base)
-	if name == "" {
+	switch {
+	case name == "":
 		return "layer"
-	}
-	if name[0] >= '0' && name[0] <= '9' {
+	case name[0] >= '0' && name[0] <= '9', strings.HasPrefix(name, "gpkg"),
+		strings.HasPrefix(name, "rtree_"), strings.HasPrefix(name, "tm_"):
 		name = "layer_" + name
 	}
+	return cut(name)
+}
+
+// FieldName turns a column name from a file ("N° PEI", "Date de contrôle")
+// into a plain identifier that schema.Field accepts ("n_pei",
+// "date_de_controle"), the same way as LayerName; "f_" goes before a leading
+// digit and before the names the store reserves (fid, geom, uuid,
+// tm_version); a name with nothing usable gives "field". Readers keep the
+// names as the file gives them: this is for the store, which may keep the
+// original as the field's title. Distinct names may give the same
+// identifier.
+func FieldName(name string) string {
+	id := identifier(name)
+	switch {
+	case id == "":
+		return "field"
+	case id[0] >= '0' && id[0] <= '9', schema.IsReserved(id):
+		id = "f_" + id
+	}
+	return cut(id)
+}
+
+func cut(name string) string {
 	if len(name) > maxNameLen {
 		name = strings.TrimRight(name[:maxNameLen], "_")
 	}
@@ -110,7 +135,7 @@ func LayerName(file string) string {
 func identifier(s string) string {
 	var b strings.Builder
 	pending := false
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range norm.NFKD.String(s) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue

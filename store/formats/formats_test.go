@@ -112,12 +112,31 @@ func TestLayerName(t *testing.T) {
 		"":                                "layer",
 		"___.csv":                         "layer",
 		"données.v2.txt":                  "donnees_v2",
+		"gpkg_contents.csv":               "layer_gpkg_contents",
+		"TM_journal.geojson":              "layer_tm_journal",
 		strings.Repeat("a", 80) + ".shp":  strings.Repeat("a", 63),
 		strings.Repeat("a_", 40) + ".shp": strings.TrimSuffix(strings.Repeat("a_", 32), "_"),
 	}
 	for in, want := range cases {
 		if got := LayerName(in); got != want {
 			t.Errorf("LayerName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFieldName(t *testing.T) {
+	cases := map[string]string{
+		"N° PEI": "n_pei", "Date de contrôle": "date_de_controle", "nom": "nom", "FID": "f_fid",
+		"geom": "f_geom", "2024": "f_2024", "---": "field", "débit (m³/h)": "debit_m3_h",
+	}
+	for in, want := range cases {
+		got := FieldName(in)
+		if got != want {
+			t.Errorf("FieldName(%q) = %q, want %q", in, got, want)
+		}
+		l := schema.Layer{Name: "t", GeometryType: schema.Point, Fields: []schema.Field{{Name: got, Type: schema.Text}}}
+		if err := l.Validate(); err != nil {
+			t.Errorf("FieldName(%q) = %q: %v", in, got, err)
 		}
 	}
 }

@@ -97,12 +97,14 @@ func decodeGeoJSON(data []byte) (*Dataset, error) {
 		if err := b.addFeature(&top); err != nil {
 			return nil, err
 		}
-	default:
+	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
 		g, err := decodeGeometry(data, 0)
 		if err != nil {
 			return nil, err
 		}
 		b.features = append(b.features, Feature{Geometry: g, Properties: map[string]any{}})
+	default:
+		return nil, fmt.Errorf("type %q is not a GeoJSON type (FeatureCollection, Feature or a geometry)", *top.Type)
 	}
 	ds.Fields, ds.Features = b.finish()
 	return ds, nil
@@ -117,7 +119,12 @@ func strictUnmarshal(data []byte, v any) error {
 	if d[0] != '{' {
 		return fmt.Errorf("a JSON object is expected, found %s", jsonKind(d[0]))
 	}
-	return json.Unmarshal(data, v)
+	err := json.Unmarshal(data, v)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("member %q cannot be %s", te.Field, te.Value)
+	}
+	return err
 }
 
 func jsonKind(c byte) string {
@@ -373,53 +380,85 @@ func decodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
 	if len(g.Coordinates) == 0 || isNull(g.Coordinates) {
 		return nil, fmt.Errorf(`%s has no "coordinates"`, typ)
 	}
-	var err error
+	// Coordinates decode straight into float64 slices, far faster than
+	// element by element; JSON null would silently read as 0, so refuse it.
+	if bytes.Contains(g.Coordinates, []byte("null")) {
+		return nil, fmt.Errorf("%s coordinates: a position cannot hold null", typ)
+	}
+	bad := func(err error) error {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return fmt.Errorf("%s coordinates: positions must be arrays of numbers, found %s", typ, te.Value)
+		}
+		return fmt.Errorf("%s coordinates: %w", typ, err)
+	}
 	switch typ {
 	case "Point":
-		var p position
 		if isEmptyArray(g.Coordinates) {
 			return nil, nil
 		}
-		if err = json.Unmarshal(g.Coordinates, &p); err == nil {
-			return orb.Point(p), nil
+		var p []float64
+		if err := json.Unmarshal(g.Coordinates, &p); err != nil {
+			return nil, bad(err)
 		}
-	case "MultiPoint":
-		var ps []position
-		if err = json.Unmarshal(g.Coordinates, &ps); err == nil {
-			return orb.MultiPoint(points(ps)), nil
+		pts, err := positions([][]float64{p})
+		if err != nil {
+			return nil, bad(err)
 		}
-	case "LineString":
-		var ps []position
-		if err = json.Unmarshal(g.Coordinates, &ps); err == nil {
-			return orb.LineString(points(ps)), nil
+		return pts[0], nil
+	case "MultiPoint", "LineString":
+		var ps [][]float64
+		if err := json.Unmarshal(g.Coordinates, &ps); err != nil {
+			return nil, bad(err)
 		}
+		pts, err := positions(ps)
+		if err != nil {
+			return nil, bad(err)
+		}
+		if typ == "MultiPoint" {
+			return orb.MultiPoint(pts), nil
+		}
+		return orb.LineString(pts), nil
 	case "MultiLineString":
-		var ls [][]position
-		if err = json.Unmarshal(g.Coordinates, &ls); err == nil {
-			out := make(orb.MultiLineString, len(ls))
-			for i, l := range ls {
-				out[i] = points(l)
-			}
-			return out, nil
+		var ls [][][]float64
+		if err := json.Unmarshal(g.Coordinates, &ls); err != nil {
+			return nil, bad(err)
 		}
+		out := make(orb.MultiLineString, len(ls))
+		for i, l := range ls {
+			pts, err := positions(l)
+			if err != nil {
+				return nil, bad(err)
+			}
+			out[i] = pts
+		}
+		return out, nil
 	case "Polygon":
-		var rings [][]position
-		if err = json.Unmarshal(g.Coordinates, &rings); err == nil {
-			return polygon(rings), nil
+		var rings [][][]float64
+		if err := json.Unmarshal(g.Coordinates, &rings); err != nil {
+			return nil, bad(err)
 		}
+		p, err := polygon(rings)
+		if err != nil {
+			return nil, bad(err)
+		}
+		return p, nil
 	case "MultiPolygon":
-		var polys [][][]position
-		if err = json.Unmarshal(g.Coordinates, &polys); err == nil {
-			out := make(orb.MultiPolygon, len(polys))
-			for i, p := range polys {
-				out[i] = polygon(p)
-			}
-			return out, nil
+		var polys [][][][]float64
+		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
+			return nil, bad(err)
 		}
-	default:
-		return nil, fmt.Errorf("unknown geometry type %q", typ)
+		out := make(orb.MultiPolygon, len(polys))
+		for i, rings := range polys {
+			p, err := polygon(rings)
+			if err != nil {
+				return nil, bad(err)
+			}
+			out[i] = p
+		}
+		return out, nil
 	}
-	return nil, fmt.Errorf("%s coordinates: %w", typ, err)
+	return nil, fmt.Errorf("unknown geometry type %q", typ)
 }
 
 func isEmptyArray(raw json.RawMessage) bool {
@@ -427,48 +466,30 @@ func isEmptyArray(raw json.RawMessage) bool {
 	return len(s) >= 2 && s[0] == '[' && len(bytes.TrimSpace(s[1:len(s)-1])) == 0
 }
 
-// position is a GeoJSON position: two or more numbers, of which the first
-// two (x, y) are kept.
-type position [2]float64
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (p *position) UnmarshalJSON(b []byte) error {
-	var v []*float64
-	if err := json.Unmarshal(b, &v); err != nil {
-		return fmt.Errorf("a position must be an array of numbers, not %s", truncate(b))
-	}
-	if len(v) < 2 {
-		return fmt.Errorf("a position needs at least 2 numbers, found %s", truncate(b))
-	}
-	if v[0] == nil || v[1] == nil {
-		return fmt.Errorf("a position cannot hold null: %s", truncate(b))
-	}
-	p[0], p[1] = *v[0], *v[1]
-	return nil
-}
-
-func truncate(b []byte) string {
-	if len(b) > 40 {
-		return string(b[:40]) + "…"
-	}
-	return string(b)
-}
-
-func points(ps []position) []orb.Point {
+// positions turns GeoJSON positions (two or more numbers, of which the
+// first two are kept) into points.
+func positions(ps [][]float64) ([]orb.Point, error) {
 	if ps == nil {
-		return nil
+		return nil, nil
 	}
 	out := make([]orb.Point, len(ps))
 	for i, p := range ps {
-		out[i] = orb.Point(p)
+		if len(p) < 2 {
+			return nil, fmt.Errorf("a position needs at least 2 numbers, found %v", p)
+		}
+		out[i] = orb.Point{p[0], p[1]}
 	}
-	return out
+	return out, nil
 }
 
-func polygon(rings [][]position) orb.Polygon {
+func polygon(rings [][][]float64) (orb.Polygon, error) {
 	out := make(orb.Polygon, len(rings))
 	for i, r := range rings {
-		out[i] = points(r)
+		pts, err := positions(r)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = pts
 	}
-	return out
+	return out, nil
 }

@@ -33,8 +33,6 @@ func (s *kindSet) add(k kind) {
 	}
 }
 
-func (s kindSet) has(k kind) bool { return s&(1<<k) != 0 }
-
 // only reports whether every kind of s is among ks.
 func (s kindSet) only(ks ...kind) bool {
 	var allowed kindSet
@@ -65,24 +63,6 @@ func (s kindSet) fieldType() schema.FieldType {
 	return schema.Text
 }
 
-// Layouts of the date and date-time strings recognised in text values. ISO
-// forms everywhere; CSV also accepts the French day-first forms.
-var (
-	isoDateTimeLayouts = []string{
-		time.RFC3339Nano,
-		"2006-01-02T15:04:05.999999999",
-		"2006-01-02 15:04:05.999999999Z07:00",
-		"2006-01-02 15:04:05.999999999",
-		"2006-01-02T15:04Z07:00",
-		"2006-01-02T15:04",
-		"2006-01-02 15:04",
-	}
-	frenchDateTimeLayouts = []string{
-		"02/01/2006 15:04:05",
-		"02/01/2006 15:04",
-	}
-)
-
 // parseDate recognises an ISO date (2024-05-31), and with french also
 // 31/05/2024.
 func parseDate(s string, french bool) (time.Time, bool) {
@@ -106,12 +86,20 @@ func parseDateTime(s string, french bool) (time.Time, bool) {
 	if len(s) < 16 || len(s) > 40 {
 		return time.Time{}, false
 	}
-	layouts := isoDateTimeLayouts
+	layouts := []string{
+		time.RFC3339Nano,
+		"2006-01-02T15:04:05.999999999",
+		"2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02 15:04:05.999999999",
+		"2006-01-02T15:04Z07:00",
+		"2006-01-02T15:04",
+		"2006-01-02 15:04",
+	}
 	if s[4] != '-' {
 		if !french || s[2] != '/' {
 			return time.Time{}, false
 		}
-		layouts = frenchDateTimeLayouts
+		layouts = []string{"02/01/2006 15:04:05", "02/01/2006 15:04"}
 	}
 	for _, l := range layouts {
 		if t, err := time.Parse(l, s); err == nil {
@@ -246,7 +234,7 @@ func csvKind(s string) kind {
 	if _, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
 		return kindInt
 	}
-	if _, ok := parseDecimal(s); ok && strings.IndexAny(s, "0123456789") >= 0 {
+	if _, ok := parseDecimal(s); ok && strings.ContainsAny(s, "0123456789") {
 		return kindReal
 	}
 	if _, ok := parseBool(s); ok {

@@ -163,6 +163,14 @@ var shapefileCases = []struct {
 	{name: "truncated record header", shp: append(makeSHP(1), 0, 0, 0, 1), err: "record 1: truncated header"},
 	{name: "short point", shp: makeSHP(1, shpPoint(1, 1, 2)[:12]), err: "record 1: content shorter"},
 	{name: "NaN coordinate", shp: makeSHP(1, shpPoint(1, math.NaN(), 2)), err: "not a finite number"},
+	{
+		name: "first part not at 0", err: "first part starts at point 2",
+		shp: makeSHP(5, func() []byte {
+			b := shpParts(5, squareCW)
+			binary.LittleEndian.PutUint32(b[44:], 2)
+			return b
+		}()),
+	},
 	{name: "MultiPatch", shp: makeSHP(31, le32(nil, 31)), err: "MultiPatch shapes are not supported"},
 	{name: "unknown shape type", shp: makeSHP(1, le32(nil, 99)), err: "unknown shape type 99"},
 	{
@@ -185,8 +193,8 @@ var shapefileCases = []struct {
 		name: "parts out of order", err: "part 1 starts at point 0, out of order",
 		shp: makeSHP(5, func() []byte {
 			b := shpParts(5, squareCW, holeCCW)
-			binary.LittleEndian.PutUint32(b[48:], 6)
-			binary.LittleEndian.PutUint32(b[52:], 0)
+			binary.LittleEndian.PutUint32(b[44:], 5) // part 0 starts at point 5
+			binary.LittleEndian.PutUint32(b[48:], 0) // part 1 at point 0
 			return b
 		}()),
 	},

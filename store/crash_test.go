@@ -1,0 +1,206 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// crashChildEnv names the workspace a re-executed test binary edits until it
+// is killed (see TestMain).
+const crashChildEnv = "TERRIMAP_CRASH_CHILD_WORKSPACE"
+
+func TestMain(m *testing.M) {
+	if path := os.Getenv(openRSSEnv); path != "" {
+		os.Exit(openAndReportRSS(path))
+	}
+	if path := os.Getenv(crashChildEnv); path != "" {
+		seed, _ := strconv.ParseUint(os.Getenv("TERRIMAP_CRASH_SEED"), 10, 64)
+		os.Exit(editUntilKilled(path, seed))
+	}
+	os.Exit(m.Run())
+}
+
+// editUntilKilled opens the workspace and edits it forever: creations,
+// updates of a counter and a geometry, deletions, in transactions of
+// random size. It says "ready" once the workspace is open.
+func editUntilKilled(path string, seed uint64) int {
+	ctx := context.Background()
+	ws, err := Open(path, Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	fmt.Println("ready")
+	for n := 0; ; n++ {
+		err := ws.Edit(ctx, func(tx *Tx) error {
+			for i := 0; i < 1+rng.IntN(20); i++ {
+				existing, err := tx.randomFeature(rng)
+				if err != nil {
+					return err
+				}
+				switch {
+				case existing == "" || rng.IntN(3) == 0:
+					_, err = tx.Create("pei", Feature{Geometry: orb.Point{4.8 + rng.Float64()*0.2, 46.4 + rng.Float64()*0.2},
+						Properties: map[string]any{"nom": fmt.Sprintf("edit %d.%d", n, i), "nb_ct": 0}})
+				case rng.IntN(8) == 0:
+					err = tx.Delete("pei", existing)
+				default:
+					_, err = tx.Update("pei", existing, Change{
+						Properties:  map[string]any{"nb_ct": rng.IntN(1000000), "nom": fmt.Sprintf("edit %d.%d", n, i)},
+						Geometry:    orb.Point{4.8 + rng.Float64()*0.2, 46.4 + rng.Float64()*0.2},
+						SetGeometry: rng.IntN(2) == 0})
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 4
+		}
+	}
+}
+
+func (tx *Tx) randomFeature(rng *rand.Rand) (string, error) {
+	var id string
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT uuid FROM pei ORDER BY random() LIMIT 1`).Scan(&id)
+	if err != nil && err.Error() == "sql: no rows in result set" {
+		return "", nil
+	}
+	return id, err
+}
+
+// The child process is killed with SIGKILL at random moments while it
+// edits; after each kill the workspace reopens sound, every committed edit
+// has its journal entries and no journal entry lacks its edit.
+func TestCrashKeepsEditsAndJournalTogether(t *testing.T) {
+	seed := rand.Uint64()
+	if s := os.Getenv("TERRIMAP_TEST_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d (replay with TERRIMAP_TEST_SEED)", seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	path := filepath.Join(t.TempDir(), "crash.gpkg")
+	ws, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.CreateLayer(context.Background(), hydrantSchema()); err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+
+	const kills = 60
+	lastEntries := 0
+	for k := 0; k < kills; k++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), crashChildEnv+"="+path, fmt.Sprintf("TERRIMAP_CRASH_SEED=%d", rng.Uint64()))
+		stdout, _ := cmd.StdoutPipe()
+		var stderr safeBuffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		if line != "ready\n" {
+			cmd.Wait()
+			t.Fatalf("kill %d: child did not start: %q %s", k, line, stderr.String())
+		}
+		time.Sleep(time.Duration(2+rng.IntN(80)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := cmd.Wait()
+		if ws, ok := err.(*exec.ExitError); !ok || ws.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+			t.Fatalf("kill %d: child ended otherwise: %v %s", k, err, stderr.String())
+		}
+		lastEntries = checkJournalMatchesData(t, path, k)
+	}
+	if lastEntries == 0 {
+		t.Fatal("the child never committed an edit")
+	}
+	t.Logf("%d kills, %d journal entries at the end", kills, lastEntries)
+}
+
+// checkJournalMatchesData replays the journal and compares it with the
+// data: features present are exactly those created and not deleted, and
+// each holds the values its last journaled edit gave it.
+func checkJournalMatchesData(t *testing.T, path string, kill int) int {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("kill %d: reopen: %v", kill, err)
+	}
+	defer ws.Close()
+	if check, err := ws.IntegrityCheck(ctx); err != nil || check != "ok" {
+		t.Fatalf("kill %d: integrity check: %q %v", kill, check, err)
+	}
+	entries, err := ws.Journal(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type state struct {
+		props map[string]any
+		geom  orb.Geometry
+	}
+	replay := map[string]*state{}
+	for _, e := range entries {
+		switch e.Op {
+		case OpCreate:
+			replay[e.UUID] = &state{props: e.Properties, geom: e.Geometry}
+		case OpUpdate:
+			s, ok := replay[e.UUID]
+			if !ok {
+				t.Fatalf("kill %d: update of %s before its creation", kill, e.UUID)
+			}
+			for k, v := range e.Properties {
+				s.props[k] = v
+			}
+			if e.GeometryChanged {
+				s.geom = e.Geometry
+			}
+		case OpDelete:
+			delete(replay, e.UUID)
+		}
+	}
+	features, err := ws.Query(ctx, Query{Layer: "pei"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(features) != len(replay) {
+		t.Fatalf("kill %d: %d features, the journal accounts for %d", kill, len(features), len(replay))
+	}
+	for _, f := range features {
+		s, ok := replay[f.UUID]
+		if !ok {
+			t.Fatalf("kill %d: feature %s has no journaled creation", kill, f.UUID)
+		}
+		if !reflect.DeepEqual(s.props, f.Properties) || !orb.Equal(s.geom, f.Geometry) {
+			t.Fatalf("kill %d: feature %s is %v %v, its journal says %v %v", kill, f.UUID, f.Properties, f.Geometry, s.props, s.geom)
+		}
+	}
+	if n := ws.Index().Len("pei"); n != len(features) {
+		t.Fatalf("kill %d: index has %d entries for %d features", kill, n, len(features))
+	}
+	// The GeoPackage R*Tree holds the same boxes as the data.
+	var rtreeRows int
+	ws.DB().QueryRowContext(ctx, `SELECT count(*) FROM rtree_pei_geom`).Scan(&rtreeRows)
+	if rtreeRows != len(features) {
+		t.Fatalf("kill %d: rtree has %d rows for %d features", kill, rtreeRows, len(features))
+	}
+	return len(entries)
+}

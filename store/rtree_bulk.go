@@ -1,0 +1,257 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+)
+
+// Bulk loading of the GeoPackage R*Tree. Inserting a million boxes one by
+// one through SQLite's rtree module takes tens of seconds here; GDAL, too,
+// writes the module's shadow tables directly for large loads. The tree is
+// packed along a Hilbert curve and written as SQLite's rtree module lays
+// it out (sqlite/ext/rtree/rtree.c):
+//
+//	<name>_node(nodeno INTEGER PRIMARY KEY, data)   node 1 is the root
+//	<name>_rowid(rowid INTEGER PRIMARY KEY, nodeno) leaf holding each id
+//	<name>_parent(nodeno INTEGER PRIMARY KEY, parentnode)
+//
+// A node blob is nodeSize bytes: a 2-byte tree depth (root only), a 2-byte
+// cell count, then cells of an 8-byte id and minx, maxx, miny, maxy as
+// 4-byte floats, all big-endian. Every blob has the size of the root's,
+// which is how the module learns the node size of an existing table.
+
+const (
+	rtreeCellSize = 8 + 4*4
+	rtreeMaxCells = 51 // RTREE_MAXCELLS
+	// rtreeNodeSize is the node size the module picks for 2-D trees on
+	// pages of 4 KiB or more: RTREE_MAXCELLS cells plus the header.
+	rtreeNodeSize = rtreeMaxCells*rtreeCellSize + 4
+	// rtreePackCells leaves room in packed nodes for later inserts.
+	rtreePackCells = 45
+)
+
+type packedNode struct {
+	no       int64
+	min, max [2]float32
+	cells    []rtreeRow // leaf entries, or children as (nodeno, box)
+}
+
+// rebuildRTree replaces the layer's R*Tree with a packed tree of rows.
+func (tx *Tx) rebuildRTree(l *Layer, rows []rtreeRow) error {
+	name := l.RTreeTable()
+	var nodeSize int
+	if err := tx.tx.QueryRowContext(tx.ctx, fmt.Sprintf("SELECT length(data) FROM %s WHERE nodeno = 1", quoteIdent(name+"_node"))).Scan(&nodeSize); err != nil {
+		return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
+	}
+	maxCells := (nodeSize - 4) / rtreeCellSize
+	if maxCells < 4 {
+		return fmt.Errorf("store: rebuild rtree %s: node size %d", name, nodeSize)
+	}
+	pack := min(rtreePackCells, maxCells)
+	for _, t := range []string{"_node", "_rowid", "_parent"} {
+		if _, err := tx.tx.ExecContext(tx.ctx, "DELETE FROM "+quoteIdent(name+t)); err != nil {
+			return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
+		}
+	}
+	sortHilbert(rows)
+	next := int64(2)
+	var level []packedNode
+	for start := 0; start < len(rows) || start == 0; start += pack {
+		end := min(start+pack, len(rows))
+		n := packedNode{no: next, cells: rows[start:end]}
+		next++
+		n.min, n.max = cover(n.cells)
+		level = append(level, n)
+		if end == len(rows) {
+			break
+		}
+	}
+	depth := 0
+	leaves := true
+	for {
+		if len(level) == 1 {
+			level[0].no = 1
+		}
+		for _, n := range level {
+			if err := tx.writeNode(name, nodeSize, n, depth, len(level) == 1); err != nil {
+				return err
+			}
+			for _, c := range n.cells {
+				var err error
+				if leaves {
+					_, err = tx.exec("INSERT INTO "+quoteIdent(name+"_rowid")+" (rowid, nodeno) VALUES (?, ?)", c.fid, n.no)
+				} else {
+					_, err = tx.exec("INSERT INTO "+quoteIdent(name+"_parent")+" (nodeno, parentnode) VALUES (?, ?)", c.fid, n.no)
+				}
+				if err != nil {
+					return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
+				}
+			}
+		}
+		if len(level) == 1 {
+			return nil
+		}
+		var parents []packedNode
+		for start := 0; start < len(level); start += pack {
+			end := min(start+pack, len(level))
+			p := packedNode{no: next}
+			next++
+			for _, c := range level[start:end] {
+				p.cells = append(p.cells, rtreeRow{fid: c.no, min: c.min, max: c.max})
+			}
+			p.min, p.max = cover(p.cells)
+			parents = append(parents, p)
+		}
+		level, leaves = parents, false
+		depth++
+	}
+}
+
+func (tx *Tx) writeNode(name string, size int, n packedNode, depth int, root bool) error {
+	data := make([]byte, size)
+	if root {
+		binary.BigEndian.PutUint16(data, uint16(depth))
+	}
+	binary.BigEndian.PutUint16(data[2:], uint16(len(n.cells)))
+	for i, c := range n.cells {
+		p := data[4+i*rtreeCellSize:]
+		binary.BigEndian.PutUint64(p, uint64(c.fid))
+		for k, v := range []float32{c.min[0], c.max[0], c.min[1], c.max[1]} {
+			binary.BigEndian.PutUint32(p[8+4*k:], math.Float32bits(v))
+		}
+	}
+	if _, err := tx.exec("INSERT INTO "+quoteIdent(name+"_node")+" (nodeno, data) VALUES (?, ?)", n.no, data); err != nil {
+		return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
+	}
+	return nil
+}
+
+func cover(rows []rtreeRow) (min, max [2]float32) {
+	if len(rows) == 0 {
+		return
+	}
+	min, max = rows[0].min, rows[0].max
+	for _, r := range rows[1:] {
+		min[0], min[1] = float32(math.Min(float64(min[0]), float64(r.min[0]))), float32(math.Min(float64(min[1]), float64(r.min[1])))
+		max[0], max[1] = float32(math.Max(float64(max[0]), float64(r.max[0]))), float32(math.Max(float64(max[1]), float64(r.max[1])))
+	}
+	return
+}
+
+// sortHilbert orders rows along a Hilbert curve over their centres.
+func sortHilbert(rows []rtreeRow) {
+	if len(rows) < 2 {
+		return
+	}
+	mn, mx := cover(rows)
+	ext := orb.Bound{Min: orb.Point{float64(mn[0]), float64(mn[1])}, Max: orb.Point{float64(mx[0]), float64(mx[1])}}
+	keys := make([]uint64, len(rows))
+	for i, r := range rows {
+		keys[i] = hilbert((float64(r.min[0])+float64(r.max[0]))/2, (float64(r.min[1])+float64(r.max[1]))/2, ext)
+	}
+	sort.Sort(byKey{rows, keys})
+}
+
+type byKey struct {
+	rows []rtreeRow
+	keys []uint64
+}
+
+func (s byKey) Len() int           { return len(s.rows) }
+func (s byKey) Less(i, j int) bool { return s.keys[i] < s.keys[j] }
+func (s byKey) Swap(i, j int) {
+	s.rows[i], s.rows[j] = s.rows[j], s.rows[i]
+	s.keys[i], s.keys[j] = s.keys[j], s.keys[i]
+}
+
+// hilbert returns the position of (x, y) on a Hilbert curve of order 16 over ext.
+func hilbert(x, y float64, ext orb.Bound) uint64 {
+	const n = 1 << 16
+	scale := func(v, lo, hi float64) uint32 {
+		if hi <= lo {
+			return 0
+		}
+		return uint32(math.Max(0, math.Min(n-1, (v-lo)/(hi-lo)*(n-1))))
+	}
+	xi, yi := scale(x, ext.Min[0], ext.Max[0]), scale(y, ext.Min[1], ext.Max[1])
+	var d uint64
+	for s := uint32(n / 2); s > 0; s /= 2 {
+		var rx, ry uint32
+		if xi&s != 0 {
+			rx = 1
+		}
+		if yi&s != 0 {
+			ry = 1
+		}
+		d += uint64(s) * uint64(s) * uint64((3*rx)^ry)
+		if ry == 0 {
+			if rx == 1 {
+				xi, yi = n-1-xi, n-1-yi
+			}
+			xi, yi = yi, xi
+		}
+	}
+	return d
+}
+
+// rtreeEntries reads every (id, box) of the layer's R*Tree from its pages.
+func (tx *Tx) rtreeEntries(l *Layer) ([]rtreeRow, error) {
+	var out []rtreeRow
+	t, err := loadTreeFromNodes(tx.ctx, tx.tx, l)
+	if err != nil {
+		return nil, err
+	}
+	t.Scan(func(min, max [2]float32, fid int64) bool {
+		out = append(out, rtreeRow{fid: fid, min: min, max: max})
+		return true
+	})
+	return out, nil
+}
+
+// rtreeChanges collects the boxes a bulk write sets and removes while the
+// layer's R*Tree triggers are suspended; apply rebuilds the tree with them.
+type rtreeChanges struct {
+	set     map[int64]rtreeRow
+	removed map[int64]bool
+}
+
+func newRTreeChanges() *rtreeChanges {
+	return &rtreeChanges{set: map[int64]rtreeRow{}, removed: map[int64]bool{}}
+}
+
+func (c *rtreeChanges) put(fid int64, g orb.Geometry) {
+	if g == nil {
+		c.remove(fid)
+		return
+	}
+	min, max := rectOf(g.Bound())
+	c.set[fid] = rtreeRow{fid: fid, min: min, max: max}
+	delete(c.removed, fid)
+}
+
+func (c *rtreeChanges) remove(fid int64) {
+	delete(c.set, fid)
+	c.removed[fid] = true
+}
+
+// apply rebuilds the layer's R*Tree from its current entries and the changes.
+func (tx *Tx) applyRTreeChanges(l *Layer, c *rtreeChanges) error {
+	old, err := tx.rtreeEntries(l)
+	if err != nil {
+		return fmt.Errorf("store: read rtree %s: %w", l.Schema.Name, err)
+	}
+	rows := make([]rtreeRow, 0, len(old)+len(c.set))
+	for _, r := range old {
+		if _, changed := c.set[r.fid]; !changed && !c.removed[r.fid] {
+			rows = append(rows, r)
+		}
+	}
+	for _, r := range c.set {
+		rows = append(rows, r)
+	}
+	return tx.rebuildRTree(l, rows)
+}

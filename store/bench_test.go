@@ -48,32 +48,29 @@ func benchWorkspace(b *testing.B, n int) string {
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	const batch = 20000
-	for done := 0; done < n; done += batch {
-		err := ws.Edit(ctx, func(tx *Tx) error {
-			var points, lines []RemoteFeature
-			for i := done; i < min(done+batch, n); i++ {
-				p := orb.Point{benchBound.Min[0] + rng.Float64()*(benchBound.Max[0]-benchBound.Min[0]),
-					benchBound.Min[1] + rng.Float64()*(benchBound.Max[1]-benchBound.Min[1])}
-				id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
-				if i%2 == 0 {
-					points = append(points, RemoteFeature{UUID: id, Version: 1, Geometry: p,
-						Properties: map[string]any{"nom": fmt.Sprintf("PEI %d", i), "type_pei": "PI", "debit": 60.0}})
-				} else {
-					lines = append(lines, RemoteFeature{UUID: id, Version: 1,
-						Geometry:   orb.LineString{p, {p[0] + rng.Float64()*0.002, p[1] + rng.Float64()*0.002}},
-						Properties: map[string]any{"materiau": "05", "diametre": 110}})
-				}
-			}
-			if _, err := tx.ApplyRemoteBatch("pei", points); err != nil {
-				return err
-			}
-			_, err := tx.ApplyRemoteBatch("canalaep", lines)
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
+	var points, lines []RemoteFeature
+	for i := 0; i < n; i++ {
+		p := orb.Point{benchBound.Min[0] + rng.Float64()*(benchBound.Max[0]-benchBound.Min[0]),
+			benchBound.Min[1] + rng.Float64()*(benchBound.Max[1]-benchBound.Min[1])}
+		id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+		if i%2 == 0 {
+			points = append(points, RemoteFeature{UUID: id, Version: 1, Geometry: p,
+				Properties: map[string]any{"nom": fmt.Sprintf("PEI %d", i), "type_pei": "PI", "debit": 60.0}})
+		} else {
+			lines = append(lines, RemoteFeature{UUID: id, Version: 1,
+				Geometry:   orb.LineString{p, {p[0] + rng.Float64()*0.002, p[1] + rng.Float64()*0.002}},
+				Properties: map[string]any{"materiau": "05", "diametre": 110}})
 		}
+	}
+	err = ws.Edit(ctx, func(tx *Tx) error {
+		if _, err := tx.ApplyRemoteBatch("pei", points); err != nil {
+			return err
+		}
+		_, err := tx.ApplyRemoteBatch("canalaep", lines)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 	ws.Close()
 	if err := os.Rename(tmp, path); err != nil {

@@ -342,27 +342,62 @@ func (tx *Tx) SetVersion(layer, id string, version int64) error {
 }
 
 func (tx *Tx) insertRow(l *Layer, f Feature) (int64, error) {
-	blob, err := encodeGeometry(f.Geometry)
-	if err != nil {
+	fs := []Feature{f}
+	if err := tx.insertRows(l, fs); err != nil {
 		return 0, err
 	}
+	return fs[0].FID, nil
+}
+
+// rowsPerInsert is how many rows one multi-row INSERT writes: per-statement
+// costs dominate single-row inserts in bulk loads.
+const rowsPerInsert = 64
+
+// insertRows inserts features in multi-row statements and sets their FID.
+// Within one statement SQLite gives an AUTOINCREMENT key consecutive
+// values, so the FIDs follow from the last one.
+func (tx *Tx) insertRows(l *Layer, fs []Feature) error {
 	cols := []string{"geom", "uuid", "tm_version"}
-	args := []any{blob, f.UUID, f.Version}
 	for _, fld := range l.Schema.Fields {
 		cols = append(cols, quoteIdent(fld.Name))
-		args = append(args, sqlValue(f.Properties[fld.Name]))
 	}
-	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", quoteIdent(l.Schema.Name), strings.Join(cols, ", "),
-		strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", "))
-	res, err := tx.exec(q, args...)
-	if err != nil {
-		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
-			return 0, fmt.Errorf("store: create %s in %s: %w", f.UUID, l.Schema.Name, ErrFeatureExists)
+	for start := 0; start < len(fs); start += rowsPerInsert {
+		chunk := fs[start:min(start+rowsPerInsert, len(fs))]
+		args := make([]any, 0, len(chunk)*len(cols))
+		for _, f := range chunk {
+			blob, err := encodeGeometry(f.Geometry)
+			if err != nil {
+				return err
+			}
+			args = append(args, blob, f.UUID, f.Version)
+			for _, fld := range l.Schema.Fields {
+				args = append(args, sqlValue(f.Properties[fld.Name]))
+			}
 		}
-		return 0, fmt.Errorf("store: create in %s: %w", l.Schema.Name, err)
+		res, err := tx.exec(multiInsertSQL(quoteIdent(l.Schema.Name), cols, len(chunk)), args...)
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+				return fmt.Errorf("store: create in %s: %w", l.Schema.Name, ErrFeatureExists)
+			}
+			return fmt.Errorf("store: create in %s: %w", l.Schema.Name, err)
+		}
+		last, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("store: create in %s: %w", l.Schema.Name, err)
+		}
+		for i := range chunk {
+			chunk[i].FID = last - int64(len(chunk)-1-i)
+		}
 	}
 	tx.touched[l.Schema.Name] = true
-	return res.LastInsertId()
+	return nil
+}
+
+// multiInsertSQL is an INSERT of rows rows into table.
+func multiInsertSQL(table string, cols []string, rows int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", table, strings.Join(cols, ", "),
+		strings.TrimSuffix(strings.Repeat(row+", ", rows), ", "))
 }
 
 func (tx *Tx) updateRow(l *Layer, fid int64, props map[string]any, setGeom bool, geom orb.Geometry) error {

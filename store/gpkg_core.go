@@ -98,7 +98,7 @@ var ownSchema = []string{
 		schema TEXT NOT NULL,
 		position INTEGER NOT NULL DEFAULT 0)`,
 	`CREATE TABLE IF NOT EXISTS tm_journal (
-		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		seq INTEGER PRIMARY KEY,
 		change_id TEXT NOT NULL UNIQUE,
 		layer TEXT NOT NULL,
 		uuid TEXT NOT NULL,

@@ -120,6 +120,17 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 	}
 	defaults := l.Schema.Defaults()
 	boxes := newRTreeChanges()
+	batch := make([]Feature, 0, rowsPerInsert)
+	flush := func() error {
+		if err := tx.createRows(l, batch); err != nil {
+			return err
+		}
+		for _, f := range batch {
+			boxes.put(f.FID, f.Geometry)
+		}
+		batch = batch[:0]
+		return nil
+	}
 	for i, src := range ds.Features {
 		if i%1000 == 0 {
 			if err := tx.ctx.Err(); err != nil {
@@ -139,11 +150,18 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 		if err != nil {
 			return 0, fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)
 		}
-		f, err := tx.createPrepared(l, Feature{Geometry: g, Properties: props})
+		f, err := prepareCreate(l, Feature{Geometry: g, Properties: props})
 		if err != nil {
 			return 0, fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)
 		}
-		boxes.put(f.FID, f.Geometry)
+		if batch = append(batch, f); len(batch) == rowsPerInsert {
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return 0, err
 	}
 	if err := tx.applyRTreeChanges(l, boxes); err != nil {
 		return 0, err
@@ -156,6 +174,20 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 
 // createPrepared is Create for a layer already checked writable.
 func (tx *Tx) createPrepared(l *Layer, f Feature) (Feature, error) {
+	f, err := prepareCreate(l, f)
+	if err != nil {
+		return Feature{}, err
+	}
+	fs := []Feature{f}
+	if err := tx.createRows(l, fs); err != nil {
+		return Feature{}, err
+	}
+	return fs[0], nil
+}
+
+// prepareCreate validates a new feature: properties coerced to their
+// types (every field present, nil when unset), geometry checked, UUID given.
+func prepareCreate(l *Layer, f Feature) (Feature, error) {
 	coerced, errs := l.Schema.CoerceProperties(f.Properties, true)
 	if len(errs) > 0 {
 		return Feature{}, &ValidationError{Layer: l.Schema.Name, Fields: errs}
@@ -172,17 +204,22 @@ func (tx *Tx) createPrepared(l *Layer, f Feature) (Feature, error) {
 	if f.UUID == "" {
 		f.UUID = NewID()
 	}
-	f.Layer, f.Geometry, f.Properties = l.Schema.Name, geom, coerced
-	fid, err := tx.insertRow(l, f)
-	if err != nil {
-		return Feature{}, err
-	}
-	f.FID = fid
-	if err := tx.journal(JournalEntry{Layer: l.Schema.Name, UUID: f.UUID, Op: OpCreate, Properties: coerced, Geometry: geom, GeometryChanged: true}); err != nil {
-		return Feature{}, err
-	}
-	tx.indexInsert(l, fid, geom)
+	f.Layer, f.Geometry, f.Properties, f.Version = l.Schema.Name, geom, coerced, 0
 	return f, nil
+}
+
+// createRows inserts prepared features with their journal entries and sets
+// their FID.
+func (tx *Tx) createRows(l *Layer, fs []Feature) error {
+	if err := tx.insertRows(l, fs); err != nil {
+		return err
+	}
+	entries := make([]JournalEntry, len(fs))
+	for i, f := range fs {
+		entries[i] = JournalEntry{Layer: l.Schema.Name, UUID: f.UUID, Op: OpCreate, Properties: f.Properties, Geometry: f.Geometry, GeometryChanged: true}
+		tx.indexInsert(l, f.FID, f.Geometry)
+	}
+	return tx.journal(entries...)
 }
 
 func hasGeometry(ds *formats.Dataset) bool {

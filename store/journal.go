@@ -58,32 +58,37 @@ type JournalEntry struct {
 	Reason string
 }
 
-// journal records a local edit in the transaction that makes it.
-func (tx *Tx) journal(e JournalEntry) error {
-	if e.ChangeID == "" {
-		e.ChangeID = NewID()
-	}
-	var props, geom any
-	if e.Properties != nil {
-		b, err := appendProperties(nil, e.Properties)
-		if err != nil {
-			return fmt.Errorf("store: journal %s: %w", e.UUID, err)
+// journal records local edits in the transaction that makes them.
+func (tx *Tx) journal(entries ...JournalEntry) error {
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	cols := []string{"change_id", "layer", "uuid", "op", "base_version", "properties", "geometry", "geometry_changed", "created_at"}
+	for start := 0; start < len(entries); start += rowsPerInsert {
+		chunk := entries[start:min(start+rowsPerInsert, len(entries))]
+		args := make([]any, 0, len(chunk)*len(cols))
+		for _, e := range chunk {
+			if e.ChangeID == "" {
+				e.ChangeID = NewID()
+			}
+			var props, geom any
+			if e.Properties != nil {
+				b, err := appendProperties(nil, e.Properties)
+				if err != nil {
+					return fmt.Errorf("store: journal %s: %w", e.UUID, err)
+				}
+				props = string(b)
+			}
+			if e.GeometryChanged && e.Geometry != nil {
+				b, err := gpkgbin.Encode(e.Geometry, SRSWGS84)
+				if err != nil {
+					return fmt.Errorf("store: journal %s: %w", e.UUID, err)
+				}
+				geom = b
+			}
+			args = append(args, e.ChangeID, e.Layer, e.UUID, string(e.Op), e.BaseVersion, props, geom, e.GeometryChanged, now)
 		}
-		props = string(b)
-	}
-	if e.GeometryChanged && e.Geometry != nil {
-		b, err := gpkgbin.Encode(e.Geometry, SRSWGS84)
-		if err != nil {
-			return fmt.Errorf("store: journal %s: %w", e.UUID, err)
+		if _, err := tx.exec(multiInsertSQL("tm_journal", cols, len(chunk)), args...); err != nil {
+			return fmt.Errorf("store: journal: %w", err)
 		}
-		geom = b
-	}
-	_, err := tx.exec(`INSERT INTO tm_journal (change_id, layer, uuid, op, base_version, properties, geometry, geometry_changed, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ChangeID, e.Layer, e.UUID, string(e.Op), e.BaseVersion, props, geom, e.GeometryChanged,
-		time.Now().UTC().Format(time.RFC3339Nano))
-	if err != nil {
-		return fmt.Errorf("store: journal %s: %w", e.UUID, err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"context"
 	"database/sql"
 	"errors"
@@ -266,12 +267,8 @@ func inspect(path string) (fileInfo, error) {
 	case appID != applicationIDGPKG && appID != applicationIDGP10 && appID != applicationIDGP11:
 		info.warnings = append(info.warnings, fmt.Sprintf("unexpected application_id 0x%08x (expected GPKG)", appID))
 	}
-	var check string
-	if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&check); err != nil {
-		return fileInfo{}, classify(err)
-	}
-	if check != "ok" {
-		return fileInfo{}, fmt.Errorf("%w: %s", ErrCorrupt, check)
+	if err := checkSize(path, head); err != nil {
+		return fileInfo{}, err
 	}
 	info.own = tables["tm_layers"]
 	if !info.own {
@@ -285,6 +282,30 @@ func inspect(path string) (fileInfo, error) {
 		}
 	}
 	return info, nil
+}
+
+// checkSize compares the file's length with the page count its header
+// declares: a copy cut short (an interrupted download, a full USB stick)
+// is refused before anything reads past its end. A full integrity check
+// would read the whole file, seconds for a large workspace.
+func checkSize(path string, head []byte) error {
+	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
+		return nil // pages may live in the WAL; SQLite checks them as it reads
+	}
+	pageSize := int64(binary.BigEndian.Uint16(head[16:18]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	pages := int64(binary.BigEndian.Uint32(head[28:32]))
+	valid := binary.BigEndian.Uint32(head[24:28]) == binary.BigEndian.Uint32(head[92:96])
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if valid && pages > 0 && st.Size() < pages*pageSize {
+		return fmt.Errorf("%w: the file holds %d bytes of the %d its header declares", ErrCorrupt, st.Size(), pages*pageSize)
+	}
+	return nil
 }
 
 // classify turns SQLite's "not a database" and "malformed" errors into ErrCorrupt.

@@ -185,6 +185,7 @@ func (ws *Workspace) exportGeoPackage(ctx context.Context, path string, layers [
 			if err != nil {
 				return err
 			}
+			rep.Features[l.Name()] = 0
 			err = ws.eachInTerritory(ctx, l, territory, func(f Feature) error {
 				if f.UUID == "" {
 					f.UUID = NewID()

@@ -47,10 +47,13 @@ var ErrImport = errors.New("store: import refused")
 func (ws *Workspace) ImportFile(ctx context.Context, path string, opts ImportOptions) (ImportReport, error) {
 	var ds *formats.Dataset
 	var err error
-	if strings.EqualFold(filepath.Ext(path), ".gpkg") {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".gpkg":
 		ds, err = ReadGeoPackageLayer(ctx, path, opts.SourceLayer)
-	} else {
+	case ".geojson", ".json", ".shp", ".csv", ".tsv", ".txt":
 		ds, err = formats.ReadFile(path)
+	default:
+		err = fmt.Errorf("%w: %s (Terrimap imports .geojson, .json, .shp, .csv and .gpkg files)", formats.ErrUnsupportedFormat, filepath.Ext(path))
 	}
 	if err != nil {
 		return ImportReport{}, fmt.Errorf("store: import %s: %w", filepath.Base(path), err)

@@ -1,0 +1,207 @@
+package app
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// workspaceExtension is the file extension of a workspace: a GeoPackage.
+const workspaceExtension = ".gpkg"
+
+// mainWindow is Terrimap's main window: a toolbar, the workspace panel on the
+// left, the map area in the centre and a status bar. It holds its widgets;
+// build makes them once, refresh shows the current state in them.
+type mainWindow struct {
+	window fyne.Window
+
+	// workspace is the absolute path of the open workspace; empty if none.
+	workspace string
+	// status is the last message for the status bar; empty shows "Ready".
+	status string
+
+	openButton  *widget.Button
+	aboutButton *widget.Button
+
+	panelTitle    *widget.Label
+	workspaceName *widget.Label
+	workspacePath *widget.Label
+
+	centreTitle  *widget.Label
+	centreHint   *widget.Label
+	centreButton *widget.Button
+
+	statusLabel  *widget.Label
+	versionLabel *widget.Label
+}
+
+func newMainWindow(w fyne.Window) *mainWindow {
+	return &mainWindow{window: w}
+}
+
+// build makes the widgets of the window and returns its content.
+func (m *mainWindow) build() fyne.CanvasObject {
+	m.openButton = widget.NewButtonWithIcon(lang.L("Open workspace…"), theme.FolderOpenIcon(), m.showOpenDialog)
+	m.openButton.Importance = widget.LowImportance
+	m.aboutButton = widget.NewButtonWithIcon(lang.L("About"), theme.InfoIcon(), m.showAbout)
+	m.aboutButton.Importance = widget.LowImportance
+	toolbar := container.NewHBox(m.openButton, layout.NewSpacer(), m.aboutButton)
+
+	m.panelTitle = widget.NewLabelWithStyle(lang.L("Workspace"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	m.workspaceName = widget.NewLabel("")
+	m.workspaceName.Wrapping = fyne.TextWrapWord
+	m.workspacePath = widget.NewLabel("")
+	m.workspacePath.Wrapping = fyne.TextWrapBreak
+	m.workspacePath.SizeName = theme.SizeNameCaptionText
+	panel := container.NewVScroll(container.NewVBox(m.panelTitle, m.workspaceName, m.workspacePath))
+
+	m.centreTitle = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	m.centreTitle.SizeName = theme.SizeNameSubHeadingText
+	m.centreHint = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	m.centreHint.Wrapping = fyne.TextWrapWord
+	m.centreButton = widget.NewButtonWithIcon(lang.L("Open workspace…"), theme.FolderOpenIcon(), m.showOpenDialog)
+	m.centreButton.Importance = widget.HighImportance
+	// A VBox between spacers, not a Center, so that the hint wraps to the
+	// width of the area instead of setting the window's minimum width.
+	centre := container.NewVBox(layout.NewSpacer(),
+		m.centreTitle, m.centreHint, container.NewCenter(m.centreButton),
+		layout.NewSpacer())
+
+	m.statusLabel = widget.NewLabel("")
+	m.statusLabel.Truncation = fyne.TextTruncateEllipsis
+	m.versionLabel = widget.NewLabel(lang.L("Version {{.Version}}", map[string]any{"Version": Version}))
+	statusBar := container.NewBorder(nil, nil, nil, m.versionLabel, m.statusLabel)
+
+	split := container.NewHSplit(panel, centre)
+	split.Offset = 0.25
+
+	m.window.Canvas().AddShortcut(&desktop.CustomShortcut{
+		KeyName:  fyne.KeyO,
+		Modifier: fyne.KeyModifierShortcutDefault,
+	}, func(fyne.Shortcut) { m.showOpenDialog() })
+	m.window.Canvas().AddShortcut(&desktop.CustomShortcut{
+		KeyName:  fyne.KeyQ,
+		Modifier: fyne.KeyModifierShortcutDefault,
+	}, func(fyne.Shortcut) { m.window.Close() })
+
+	return container.NewBorder(
+		container.NewVBox(toolbar, widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), statusBar),
+		nil, nil, split)
+}
+
+// refresh shows the current state of m in its widgets.
+func (m *mainWindow) refresh() {
+	if m.workspace == "" {
+		m.window.SetTitle(windowTitle)
+		m.workspaceName.SetText(lang.L("No workspace is open yet."))
+		m.workspacePath.SetText("")
+		m.workspacePath.Hide()
+		m.centreTitle.SetText(lang.L("Welcome to Terrimap"))
+		m.centreHint.SetText(lang.L("Open a workspace (a GeoPackage file, .gpkg) to see its layers and map."))
+		m.centreButton.Show()
+	} else {
+		name := filepath.Base(m.workspace)
+		m.window.SetTitle(name + " — " + windowTitle)
+		m.workspaceName.SetText(name)
+		m.workspacePath.SetText(m.workspace)
+		m.workspacePath.Show()
+		m.centreTitle.SetText(name)
+		m.centreHint.SetText(lang.L("The map of this workspace will be shown here."))
+		m.centreButton.Hide()
+	}
+
+	if m.status == "" {
+		m.statusLabel.SetText(lang.L("Ready"))
+	} else {
+		m.statusLabel.SetText(m.status)
+	}
+}
+
+// openWorkspace makes path the open workspace, or tells in the status bar
+// why it cannot be.
+func (m *mainWindow) openWorkspace(path string) {
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		var info fs.FileInfo
+		info, err = os.Stat(abs)
+		if err == nil && info.IsDir() {
+			err = errIsFolder
+		}
+	}
+	if err != nil {
+		m.status = workspaceError(path, err)
+		return
+	}
+	m.workspace = abs
+	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": filepath.Base(abs)})
+}
+
+var errIsFolder = errors.New("app: workspace is a folder")
+
+// workspaceError says, in the user's language, why path cannot be opened.
+func workspaceError(path string, err error) string {
+	data := map[string]any{"Path": path}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return lang.L("Cannot open {{.Path}}: there is no such file.", data)
+	case errors.Is(err, fs.ErrPermission):
+		return lang.L("Cannot open {{.Path}}: you are not allowed to read it.", data)
+	case errors.Is(err, errIsFolder):
+		return lang.L("Cannot open {{.Path}}: it is a folder, not a GeoPackage file.", data)
+	default:
+		data["Error"] = err.Error()
+		return lang.L("Cannot open {{.Path}}: {{.Error}}", data)
+	}
+}
+
+// showOpenDialog lets the user choose a workspace file to open.
+func (m *mainWindow) showOpenDialog() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			msg := lang.L("Cannot open the chosen file: {{.Error}}", map[string]any{"Error": err.Error()})
+			dialog.ShowError(errors.New(msg), m.window)
+			return
+		}
+		if r == nil { // cancelled
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close() // only its path is needed; nothing was read
+		m.openWorkspace(path)
+		m.refresh()
+	}, m.window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{workspaceExtension}))
+	if m.workspace != "" {
+		if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(m.workspace))); err == nil {
+			d.SetLocation(dir)
+		}
+	}
+	d.Show()
+}
+
+// showAbout shows what Terrimap is, with its version.
+func (m *mainWindow) showAbout() {
+	icon := canvas.NewImageFromResource(iconResource())
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSize(96, 96))
+	text := widget.NewLabel(lang.L("Terrimap {{.Version}}: maps and network data of the Communauté de Communes du Mâconnais-Tournugeois, usable offline and synchronised with the intercommunal platform.",
+		map[string]any{"Version": Version}))
+	text.Wrapping = fyne.TextWrapWord
+	content := container.NewBorder(nil, nil, icon, nil, text)
+	d := dialog.NewCustom(lang.L("About Terrimap"), lang.L("Close"), content, m.window)
+	d.Resize(fyne.NewSize(520, 200))
+	d.Show()
+}

@@ -63,21 +63,13 @@ func (r *ChangesResponse) UnmarshalJSON(data []byte) error {
 		SchemaVersion int64             `json:"schema_version"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
-		return within("changes response", err)
+		return asWire(err)
 	}
-	out := ChangesResponse{Next: w.Next, More: w.More, SchemaVersion: w.SchemaVersion}
-	if len(w.Changes) > 0 {
-		out.Changes = make([]Change, len(w.Changes))
+	changes, err := unmarshalEach[Change](w.Changes, "changes")
+	if err != nil {
+		return err
 	}
-	for i, raw := range w.Changes {
-		if isNull(raw) {
-			return malformed("changes[%d] is null", i)
-		}
-		if err := out.Changes[i].UnmarshalJSON(raw); err != nil {
-			return within(fmt.Sprintf("changes[%d]", i), err)
-		}
-	}
-	*r = out
+	*r = ChangesResponse{Changes: changes, Next: w.Next, More: w.More, SchemaVersion: w.SchemaVersion}
 	return nil
 }
 
@@ -173,7 +165,7 @@ func (c *Change) UnmarshalJSON(data []byte) error {
 	var w changeWire
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&w); err != nil {
-		return within("change", err)
+		return asWire(err)
 	}
 	if w.Type != "" && w.Type != featureType {
 		return malformed("type %q is not %q", w.Type, featureType)

@@ -321,6 +321,36 @@ func within(path string, err error) error {
 	return &wireError{msg: path + ": " + describe(err), cause: err}
 }
 
+// asWire returns err as a *wireError, describing encoding/json errors.
+func asWire(err error) error {
+	var we *wireError
+	if err == nil || errors.As(err, &we) {
+		return err
+	}
+	return &wireError{msg: describe(err), cause: err}
+}
+
+// unmarshalEach decodes the elements of a JSON array one by one, naming the
+// element at fault (name[i]) in errors; null elements are refused.
+func unmarshalEach[T any, P interface {
+	*T
+	json.Unmarshaler
+}](raws []json.RawMessage, name string) ([]T, error) {
+	if len(raws) == 0 {
+		return nil, nil
+	}
+	out := make([]T, len(raws))
+	for i, raw := range raws {
+		if isNull(raw) {
+			return nil, malformed("%s[%d] is null", name, i)
+		}
+		if err := P(&out[i]).UnmarshalJSON(raw); err != nil {
+			return nil, within(fmt.Sprintf("%s[%d]", name, i), err)
+		}
+	}
+	return out, nil
+}
+
 // describe turns an encoding/json error into plain words.
 func describe(err error) string {
 	var syn *json.SyntaxError

@@ -19,6 +19,9 @@ const GeometryField = "geom"
 // maxGeometryDepth bounds the nesting of GeometryCollections.
 const maxGeometryDepth = 16
 
+// errTooDeep is the cause of a geometry nested too deeply.
+var errTooDeep = fmt.Errorf("geometry collections nested deeper than %d", maxGeometryDepth)
+
 // appendGeometry appends g as a GeoJSON geometry object, or null when g is
 // nil. Rings and bounds are written as polygons. Coordinates are written in
 // their shortest exact form, so that they read back bit for bit.
@@ -167,14 +170,14 @@ func decodeGeometry(raw json.RawMessage) (orb.Geometry, error) {
 
 func decodeGeometryDepth(raw json.RawMessage, depth int) (orb.Geometry, error) {
 	if depth > maxGeometryDepth {
-		return nil, malformed("geometry collections nested deeper than %d", maxGeometryDepth)
+		return nil, &wireError{msg: errTooDeep.Error(), cause: errTooDeep}
 	}
 	if c := firstByte(raw); c != '{' {
 		return nil, malformed("a GeoJSON geometry object is expected, not %s", jsonKind(c))
 	}
 	var g wireGeometry
 	if err := json.Unmarshal(raw, &g); err != nil {
-		return nil, within("geometry", err)
+		return nil, asWire(err)
 	}
 	if g.Type == nil {
 		return nil, malformed(`geometry has no "type"`)
@@ -190,7 +193,9 @@ func decodeGeometryDepth(raw json.RawMessage, depth int) (orb.Geometry, error) {
 				return nil, malformed("GeometryCollection geometries[%d] is null", i)
 			}
 			mg, err := decodeGeometryDepth(m, depth+1)
-			if err != nil {
+			if errors.Is(err, errTooDeep) {
+				return nil, err // one message, not one per level
+			} else if err != nil {
 				return nil, within(fmt.Sprintf("geometries[%d]", i), err)
 			}
 			c = append(c, mg)
@@ -332,14 +337,15 @@ func geometryEqual(a, b orb.Geometry) bool {
 	return orb.Equal(a, b)
 }
 
-// supportedGeometry reports whether orb.Equal can compare g without panicking.
+// supportedGeometry reports whether g is a geometry orb can compare and
+// bound without panicking: no foreign type, no nil in a collection.
 func supportedGeometry(g orb.Geometry) bool {
 	switch x := g.(type) {
 	case orb.Point, orb.MultiPoint, orb.LineString, orb.MultiLineString, orb.Ring, orb.Polygon, orb.MultiPolygon, orb.Bound:
 		return true
 	case orb.Collection:
 		for _, m := range x {
-			if m != nil && !supportedGeometry(m) {
+			if m == nil || !supportedGeometry(m) {
 				return false
 			}
 		}

@@ -39,6 +39,26 @@ func (r LayersResponse) Validate() error {
 	return nil
 }
 
+// UnmarshalJSON reads the layers, naming the one at fault in errors.
+func (r *LayersResponse) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil
+	}
+	var w struct {
+		Layers        []json.RawMessage `json:"layers"`
+		SchemaVersion int64             `json:"schema_version"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return asWire(err)
+	}
+	layers, err := unmarshalEach[LayerInfo](w.Layers, "layers")
+	if err != nil {
+		return err
+	}
+	*r = LayersResponse{Layers: layers, SchemaVersion: w.SchemaVersion}
+	return nil
+}
+
 // LayerInfo is one layer: its schema, its style and what the user may do.
 type LayerInfo struct {
 	// Schema describes the layer's fields and geometry type.
@@ -61,11 +81,19 @@ func (l *LayerInfo) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&w); err != nil {
-		return within("layer", err)
+		return asWire(err)
+	}
+	if len(w.Style) > 0 {
+		// Styles are kept compact, whatever the spacing they came with.
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, w.Style); err != nil {
+			return within("style", err)
+		}
+		w.Style = buf.Bytes()
 	}
 	for i, f := range w.Schema.Fields {
 		if !scalar(f.Default) {
-			return malformed("layer %s: field %s: default must be a string, number or boolean, not %s", w.Schema.Name, f.Name, kindOf(f.Default))
+			return malformed("schema: field %s: default must be a string, number or boolean, not %s", f.Name, kindOf(f.Default))
 		}
 		w.Schema.Fields[i].Default = NormalizeNumber(f.Default)
 	}
@@ -75,9 +103,13 @@ func (l *LayerInfo) UnmarshalJSON(data []byte) error {
 
 // Access is what a user may do on a layer.
 type Access struct {
-	Read   bool `json:"read"`
+	// Read: the layer's features are in the change feed for this user.
+	Read bool `json:"read"`
+	// Create: the user may add features.
 	Create bool `json:"create,omitempty"`
+	// Update: the user may change features.
 	Update bool `json:"update,omitempty"`
+	// Delete: the user may delete features.
 	Delete bool `json:"delete,omitempty"`
 	// Territory, when not nil, is where the user may edit (the union of the
 	// territories of the organisations where they are an editor), a polygon
@@ -134,11 +166,11 @@ func (a *Access) UnmarshalJSON(data []byte) error {
 	}
 	var w accessWire
 	if err := json.Unmarshal(data, &w); err != nil {
-		return within("access", err)
+		return asWire(err)
 	}
 	g, err := decodeGeometry(w.Territory)
 	if err != nil {
-		return within("access: territory", err)
+		return within("territory", err)
 	}
 	*a = Access{Read: w.Read, Create: w.Create, Update: w.Update, Delete: w.Delete, Territory: g, Reason: w.Reason}
 	return nil

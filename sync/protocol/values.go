@@ -3,7 +3,6 @@ package protocol
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -304,9 +303,6 @@ func cloneProperties(props map[string]any) map[string]any {
 	}
 	return out
 }
-
-// errorIs is errors.Is, named for the error-mapping switch of ValidateAgainst.
-var errorIs = errors.Is
 
 // frenchList joins quoted names: « a », « b » et « c ».
 func frenchList(names []string) string {

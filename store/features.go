@@ -464,3 +464,12 @@ func sqlValue(v any) any {
 	}
 	return v
 }
+
+// Get reads a feature within the transaction, seeing its uncommitted writes.
+func (tx *Tx) Get(layer, id string) (Feature, error) {
+	l, err := tx.layer(layer)
+	if err != nil {
+		return Feature{}, err
+	}
+	return tx.getForUpdate(l, id)
+}

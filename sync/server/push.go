@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"terrimap/sync/protocol"
+)
+
+// push answers a batch of changes from user u, in order, in one write
+// transaction: results, feature versions and history commit together, so a
+// push interrupted anywhere is either wholly answered or not at all, and a
+// re-sent change id gets its first answer back.
+func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (protocol.PushResponse, error) {
+	var resp protocol.PushResponse
+	err := s.st.Write(ctx, func(tx WriteTx) error {
+		resp.Results = resp.Results[:0]
+		access := map[string]protocol.Access{}
+		for _, c := range req.Changes {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r, found, err := tx.PushResult(c.ChangeID)
+			if err != nil {
+				return err
+			}
+			if !found {
+				if r, err = s.decide(ctx, tx, u, c, access); err != nil {
+					return err
+				}
+				if err := tx.SavePushResult(c.ChangeID, u.Name, r); err != nil {
+					return err
+				}
+			}
+			resp.Results = append(resp.Results, r)
+		}
+		return nil
+	})
+	return resp, err
+}
+
+// decide works out one change: a result for every refusal, an error only
+// when the platform itself fails.
+func (s *Server) decide(ctx context.Context, tx WriteTx, u User, c protocol.PushChange, access map[string]protocol.Access) (protocol.PushResult, error) {
+	if err := c.Validate(); err != nil {
+		return protocol.Rejected(c.ChangeID, err), nil
+	}
+	layer, err := tx.Layer(c.Layer)
+	if err != nil {
+		return protocol.Rejected(c.ChangeID, &protocol.ChangeError{Code: protocol.CodeUnknownLayer,
+			Message: fmt.Sprintf("La plateforme n'a pas de couche « %s » : elle a peut-être été créée sur ce poste seulement.", c.Layer)}), nil
+	}
+	a, ok := access[c.Layer]
+	if !ok {
+		if a, err = accessFor(ctx, s.st, u, layer); err != nil {
+			return protocol.PushResult{}, err
+		}
+		access[c.Layer] = a
+	}
+	if !a.Allows(c.Op) {
+		return protocol.Rejected(c.ChangeID, checkAccess(a, c, protocol.FeatureState{})), nil
+	}
+	if c.Op == protocol.OpCreate {
+		c = withDefaults(layer, c)
+	}
+	typed, err := c.ValidateAgainst(&layer.Schema)
+	if err != nil {
+		return protocol.Rejected(c.ChangeID, err), nil
+	}
+	theirs, err := tx.Feature(c.Layer, c.ID)
+	if err != nil {
+		return protocol.PushResult{}, err
+	}
+	if err := checkAccess(a, typed, theirs); err != nil {
+		return protocol.Rejected(c.ChangeID, err), nil
+	}
+	for _, h := range typed.Attachments {
+		if !s.st.Blobs().Complete(h) {
+			return protocol.Rejected(c.ChangeID, &protocol.ChangeError{Code: protocol.CodeInvalidValue,
+				Message: "Une photo ou pièce jointe n'est pas encore arrivée sur la plateforme : la synchronisation la renverra."}), nil
+		}
+	}
+	var base protocol.FeatureState
+	if typed.Op != protocol.OpCreate {
+		if base, err = tx.FeatureVersion(c.Layer, c.ID, typed.BaseVersion); err != nil {
+			return protocol.PushResult{}, err
+		}
+	}
+	out := protocol.Merge(base, theirs, typed)
+	r := out.Result(c.ChangeID)
+	if out.Write {
+		op := typed.Op
+		if !out.Feature.Exists {
+			op = protocol.OpDelete
+		}
+		if r.Seq, err = tx.WriteVersion(c.Layer, c.ID, out.Feature, op, u.Name, out.Changed); err != nil {
+			return protocol.PushResult{}, err
+		}
+	}
+	if r.Status == protocol.StatusConflict || r.Status == protocol.StatusMerged {
+		cur := protocol.Change{Seq: max(r.Seq, 1), Layer: c.Layer, ID: c.ID, Version: out.Feature.Version,
+			Deleted: !out.Feature.Exists, Geometry: out.Feature.Geometry, Properties: out.Feature.Properties}
+		if cur.Deleted {
+			cur.Geometry, cur.Properties = nil, nil
+		}
+		r.Current = &cur
+	}
+	return r, nil
+}
+
+// withDefaults gives a created feature the default value of every field it
+// does not set, as the desktop does: a standard editor posting through the
+// OGC API need not know them.
+func withDefaults(layer LayerRecord, c protocol.PushChange) protocol.PushChange {
+	props := make(map[string]any, len(layer.Schema.Fields))
+	for k, v := range layer.Schema.Defaults() {
+		props[k] = v
+	}
+	for k, v := range c.Properties {
+		props[k] = v
+	}
+	c.Properties = props
+	return c
+}

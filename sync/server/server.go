@@ -1,0 +1,150 @@
+// Package server is the platform Terrimap syncs with: the sync API
+// (/api/v1: token, layers, change feed, push, attachments, history), OGC
+// API – Features (/ogc) for QGIS, GDAL and any standard client, and the
+// rules it enforces (who may read and edit what, where; every version of
+// every feature kept). Storage sits behind the Storage interface.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"terrimap/sync/protocol"
+)
+
+// Options tune a Server.
+type Options struct {
+	// TokenTTL is how long a token works; default 30 days, so that an agent
+	// offline for weeks can still sync without typing their password.
+	TokenTTL time.Duration
+	// Logger receives one line per failure; default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Server answers the platform's HTTP API over a Storage.
+type Server struct {
+	st   Storage
+	opts Options
+	mux  *http.ServeMux
+}
+
+// New returns a Server over st.
+func New(st Storage, opts Options) *Server {
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = 30 * 24 * time.Hour
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{st: st, opts: opts, mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+// Handle adds a handler to the server's routes (the rendered basemap, for
+// instance), with a net/http.ServeMux pattern.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// ServeHTTP answers one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set(protocol.HeaderProtocol, protocol.ProtocolVersion)
+	if err := protocol.CheckProtocol(r.Header.Get(protocol.HeaderProtocol)); err != nil {
+		writeError(w, http.StatusBadRequest, protocol.CodeProtocolVersion,
+			"Cette version de Terrimap ne parle pas le même protocole que la plateforme : mettez Terrimap à jour.")
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc(protocol.RouteToken, s.handleToken)
+	s.mux.Handle(protocol.RouteLayers, s.authed(s.handleLayers))
+	s.mux.Handle(protocol.RouteChanges, s.authed(s.handleChanges))
+	s.mux.Handle(protocol.RoutePush, s.authed(s.handlePush))
+	s.mux.Handle(protocol.RouteHistory, s.authed(s.handleHistory))
+	s.mux.Handle(protocol.RouteBlobPut, s.authed(s.handleBlobPut))
+	s.mux.Handle(protocol.RouteBlobGet, s.authed(s.handleBlobGet))
+	s.ogcRoutes()
+}
+
+type userKey struct{}
+
+// authed wraps a handler that needs a signed-in user (Authorization: Bearer).
+func (s *Server) authed(h func(http.ResponseWriter, *http.Request, User)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, ok := s.authenticate(w, r)
+		if !ok {
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)), u)
+	})
+}
+
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (User, bool) {
+	token, ok := protocol.BearerToken(r.Header.Get(protocol.HeaderAuthorization))
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="terrimap"`)
+		writeError(w, http.StatusUnauthorized, protocol.CodeUnauthorized, "Connectez-vous à la plateforme (jeton absent).")
+		return User{}, false
+	}
+	name, err := s.st.TokenUser(r.Context(), tokenHash(token), s.opts.Now())
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			s.fail(w, r, err)
+			return User{}, false
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="terrimap", error="invalid_token"`)
+		writeError(w, http.StatusUnauthorized, protocol.CodeUnauthorized, "Votre session a expiré ou n'est pas valide : reconnectez-vous à la plateforme.")
+		return User{}, false
+	}
+	u, err := s.st.User(r.Context(), name)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			writeError(w, http.StatusUnauthorized, protocol.CodeUnauthorized, "Ce compte n'existe plus sur la plateforme.")
+		} else {
+			s.fail(w, r, err)
+		}
+		return User{}, false
+	}
+	return u, true
+}
+
+// fail logs an internal error and answers 500 without its details.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	s.opts.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	writeError(w, http.StatusInternalServerError, protocol.CodeInternal,
+		"La plateforme a rencontré une erreur : réessayez plus tard, vos modifications sont conservées sur votre poste.")
+}
+
+// writeError answers with an ErrorResponse.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
+	w.WriteHeader(status)
+	protocol.Encode(w, protocol.ErrorResponse{Code: code, Message: message})
+}
+
+// writeJSON answers 200 with msg.
+func writeJSON(w http.ResponseWriter, msg any) {
+	w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
+	protocol.Encode(w, msg)
+}
+
+// decodeError answers a request body that could not be read.
+func decodeError(w http.ResponseWriter, err error) {
+	if errors.Is(err, protocol.ErrTooLarge) {
+		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "La requête est trop volumineuse.")
+		return
+	}
+	writeError(w, http.StatusBadRequest, protocol.CodeMalformed, "La requête est illisible : "+err.Error())
+}

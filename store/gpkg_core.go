@@ -111,10 +111,31 @@ var ownSchema = []string{
 		state TEXT NOT NULL DEFAULT 'pending',
 		reason TEXT)`,
 	`CREATE INDEX IF NOT EXISTS tm_journal_feature ON tm_journal(layer, uuid)`,
+	`CREATE TABLE IF NOT EXISTS tm_conflicts (
+		change_id TEXT PRIMARY KEY,
+		layer TEXT NOT NULL,
+		uuid TEXT NOT NULL,
+		theirs_version INTEGER NOT NULL,
+		theirs_deleted INTEGER NOT NULL DEFAULT 0,
+		theirs_properties TEXT,
+		theirs_geometry BLOB,
+		fields TEXT,
+		message TEXT,
+		created_at TEXT NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS tm_blobs (
+		sha256 TEXT PRIMARY KEY,
+		data BLOB NOT NULL,
+		name TEXT,
+		uploaded INTEGER NOT NULL DEFAULT 0,
+		created_at TEXT NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS tm_refresh (layer TEXT NOT NULL, uuid TEXT NOT NULL, PRIMARY KEY (layer, uuid))`,
 	`INSERT OR IGNORE INTO gpkg_extensions VALUES
 		('tm_meta', NULL, 'terrimap_sync', 'Terrimap workspace metadata (sync cursor, platform)', 'write-only'),
 		('tm_layers', NULL, 'terrimap_sync', 'Terrimap layer schemas (fields, domains, defaults, read-only)', 'write-only'),
-		('tm_journal', NULL, 'terrimap_sync', 'Terrimap change journal: local edits not yet acknowledged by the platform', 'write-only')`,
+		('tm_journal', NULL, 'terrimap_sync', 'Terrimap change journal: local edits not yet acknowledged by the platform', 'write-only'),
+		('tm_conflicts', NULL, 'terrimap_sync', 'Terrimap sync conflicts: the platform version of features edited on both sides', 'write-only'),
+		('tm_blobs', NULL, 'terrimap_sync', 'Terrimap attachments (photos) by sha256', 'write-only'),
+		('tm_refresh', NULL, 'terrimap_sync', 'Terrimap features to fetch again from the platform', 'write-only')`,
 }
 
 // initSchema writes the GeoPackage identification and all core tables.

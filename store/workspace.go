@@ -100,6 +100,14 @@ func Open(path string, opts Options) (*Workspace, error) {
 	ws := &Workspace{path: path, db: db, readOnly: readOnly, byName: map[string]*Layer{}, index: newIndex()}
 	ws.warnings = info.warnings
 	ws.own.Store(info.own)
+	if info.own && !readOnly {
+		// Tables added by later versions of Terrimap.
+		err := inTx(context.Background(), db, func(tx *sql.Tx) error { return ensureOwnTables(context.Background(), tx) })
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+	}
 	if err := ws.loadLayers(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)

@@ -138,3 +138,10 @@ func Encode(w io.Writer, msg any) error {
 	}
 	return nil
 }
+
+// DecodeLayerInfo reads a LayerInfo (the body of RouteLayerPut).
+func DecodeLayerInfo(r io.Reader, limit int64) (LayerInfo, error) {
+	var m LayerInfo
+	err := decode(r, limit, MaxLayersBytes, "layer", true, &m, func() error { return m.Schema.Validate() })
+	return m, err
+}

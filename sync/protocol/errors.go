@@ -140,6 +140,9 @@ type APIError struct {
 	// Message is the ErrorResponse message, or a French message derived from
 	// the status.
 	Message string
+	// UploadOffset, on a 404 to a blob HEAD, is how many bytes of the blob
+	// the platform holds (from HeaderUploadOffset).
+	UploadOffset int64
 	// RetryAfter is how long to wait before trying again (from
 	// HeaderRetryAfter, see ParseRetryAfter); 0 when unknown.
 	RetryAfter time.Duration

@@ -48,6 +48,9 @@ const (
 	RouteBlobPut = "PUT " + PathBlobs + "/{" + PathValueSHA256 + "}"
 	// RouteBlobGet downloads an attachment; HEAD is served by the same route.
 	RouteBlobGet = "GET " + PathBlobs + "/{" + PathValueSHA256 + "}"
+	// RouteLayerPut publishes a layer or evolves its schema (admins): the
+	// body is a LayerInfo whose Access is ignored.
+	RouteLayerPut = "PUT " + PathLayers + "/{" + PathValueLayer + "}"
 	// RouteHistory lists every version of a feature.
 	RouteHistory = "GET " + PathFeatures + "/{" + PathValueID + "}/history"
 )
@@ -58,6 +61,8 @@ const (
 	PathValueSHA256 = "sha256"
 	// PathValueID names the feature id in RouteHistory.
 	PathValueID = "id"
+	// PathValueLayer names the layer in RouteLayerPut.
+	PathValueLayer = "layer"
 )
 
 // Query parameters of PathChanges.
@@ -153,6 +158,9 @@ func CheckProtocol(v string) error {
 
 // BlobPath returns the path of the blob with the given sha256 hash.
 func BlobPath(sha256 string) string { return PathBlobs + "/" + url.PathEscape(sha256) }
+
+// LayerPath returns the path of a layer, for RouteLayerPut.
+func LayerPath(name string) string { return PathLayers + "/" + url.PathEscape(name) }
 
 // HistoryPath returns the path of the history of the feature with the given id.
 func HistoryPath(id string) string { return PathFeatures + "/" + url.PathEscape(id) + "/history" }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"terrimap/store"
+	"terrimap/store/schema"
 	"terrimap/sync/protocol"
 )
 
@@ -199,6 +201,48 @@ func (s *Server) handleBlobGet(w http.ResponseWriter, r *http.Request, u User) {
 func canWriteSomewhere(u User) bool {
 	for _, m := range u.Memberships {
 		if m.Role.CanWrite() {
+			return true
+		}
+	}
+	return false
+}
+
+// handleLayerPut publishes a layer, or evolves its schema: admins only.
+func (s *Server) handleLayerPut(w http.ResponseWriter, r *http.Request, u User) {
+	if !isAdmin(u) {
+		writeError(w, http.StatusForbidden, protocol.CodeForbidden,
+			"Seul un administrateur de la plateforme peut publier une couche ou modifier son schéma ; la couche reste sur votre poste.")
+		return
+	}
+	info, err := protocol.DecodeLayerInfo(r.Body, protocol.MaxLayersBytes)
+	if err != nil {
+		decodeError(w, err)
+		return
+	}
+	if info.Schema.Name != r.PathValue(protocol.PathValueLayer) {
+		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "Le nom de la couche ne correspond pas à l'adresse.")
+		return
+	}
+	rec := LayerRecord{Schema: info.Schema, Style: info.Style, EditBy: EditByEditors}
+	if err := s.st.PutLayer(r.Context(), rec); err != nil {
+		if errors.Is(err, store.ErrIncompatibleSchema) || errors.Is(err, schema.ErrInvalidSchema) {
+			writeError(w, http.StatusConflict, protocol.CodeBadRequest, "Ce schéma ne peut pas remplacer celui de la plateforme sans perdre de données : "+err.Error())
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	a, err := accessFor(r.Context(), s.st, u, rec)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, protocol.LayerInfo{Schema: info.Schema, Style: info.Style, Access: a})
+}
+
+func isAdmin(u User) bool {
+	for _, m := range u.Memberships {
+		if m.Role == protocol.RoleAdmin {
 			return true
 		}
 	}

@@ -69,6 +69,7 @@ func (s *Server) routes() {
 	s.mux.Handle(protocol.RouteLayers, s.authed(s.handleLayers))
 	s.mux.Handle(protocol.RouteChanges, s.authed(s.handleChanges))
 	s.mux.Handle(protocol.RoutePush, s.authed(s.handlePush))
+	s.mux.Handle(protocol.RouteLayerPut, s.authed(s.handleLayerPut))
 	s.mux.Handle(protocol.RouteHistory, s.authed(s.handleHistory))
 	s.mux.Handle(protocol.RouteBlobPut, s.authed(s.handleBlobPut))
 	s.mux.Handle(protocol.RouteBlobGet, s.authed(s.handleBlobGet))

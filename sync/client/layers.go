@@ -1,0 +1,122 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"terrimap/store"
+	"terrimap/store/schema"
+	"terrimap/sync/protocol"
+)
+
+// Access returns what the platform lets this user do on a layer, as last
+// synced; ok is false for a layer the platform does not know.
+func (c *Client) Access(ctx context.Context, layer string) (protocol.Access, bool) {
+	js, err := c.ws.Meta(ctx, metaAccessPrefix+layer)
+	if err != nil || js == "" {
+		return protocol.Access{}, false
+	}
+	var a protocol.Access
+	if json.Unmarshal([]byte(js), &a) != nil {
+		return protocol.Access{}, false
+	}
+	return a, true
+}
+
+// LayerReport says what a layer sync did.
+type LayerReport struct {
+	Created, Updated []string
+	// Publish lists local layers the platform does not have, with the
+	// platform's answer when they were offered to it.
+	Publish map[string]error
+}
+
+// syncLayers brings the platform's layer schemas into the workspace (new
+// layers created, changed schemas adopted with pending edits kept), stores
+// what the user may do on each, and offers the platform the layers made
+// here (accepted from admins only).
+func (c *Client) syncLayers(ctx context.Context, token string) (LayerReport, error) {
+	c.progress("layers", 0, 0)
+	var resp protocol.LayersResponse
+	err := c.call(ctx, http.MethodGet, protocol.PathLayers, token, nil, func(r *http.Response) error {
+		var err error
+		resp, err = protocol.DecodeLayersResponse(r.Body, protocol.MaxLayersBytes)
+		return err
+	})
+	if err != nil {
+		return LayerReport{}, err
+	}
+	rep := LayerReport{Publish: map[string]error{}}
+	known := map[string]bool{}
+	err = c.ws.Edit(ctx, func(tx *store.Tx) error {
+		for _, info := range resp.Layers {
+			known[info.Schema.Name] = true
+			s := info.Schema
+			s.ReadOnly = s.ReadOnly || !info.Access.CanEdit()
+			local, err := c.ws.Layer(s.Name)
+			switch {
+			case errors.Is(err, store.ErrLayerNotFound):
+				if _, err := tx.CreateLayer(s); err != nil {
+					return err
+				}
+				rep.Created = append(rep.Created, s.Name)
+			case err != nil:
+				return err
+			case local.Foreign:
+				continue
+			case !sameSchema(local.Schema, s):
+				if err := tx.UpdateLayerSchema(s); err != nil {
+					return err
+				}
+				rep.Updated = append(rep.Updated, s.Name)
+			}
+			a, err := json.Marshal(info.Access)
+			if err != nil {
+				return err
+			}
+			if err := tx.SetMeta(metaAccessPrefix+s.Name, string(a)); err != nil {
+				return err
+			}
+		}
+		return tx.SetMeta(metaSchemaVersion, strconv.FormatInt(resp.SchemaVersion, 10))
+	})
+	if err != nil {
+		return rep, fmt.Errorf("client: layers: %w", err)
+	}
+	for _, l := range c.ws.Layers() {
+		if l.Foreign || known[l.Name()] {
+			continue
+		}
+		rep.Publish[l.Name()] = c.publish(ctx, token, l.Schema)
+	}
+	return rep, nil
+}
+
+// publish offers the platform a layer made in this workspace.
+func (c *Client) publish(ctx context.Context, token string, s schema.Layer) error {
+	s.ReadOnly = false
+	var info protocol.LayerInfo
+	err := c.call(ctx, http.MethodPut, protocol.LayerPath(s.Name), token, protocol.LayerInfo{Schema: s}, func(r *http.Response) error {
+		var err error
+		info, err = protocol.DecodeLayerInfo(r.Body, protocol.MaxLayersBytes)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	a, err := json.Marshal(info.Access)
+	if err != nil {
+		return err
+	}
+	return c.ws.SetMeta(ctx, metaAccessPrefix+s.Name, string(a))
+}
+
+func sameSchema(a, b schema.Layer) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}

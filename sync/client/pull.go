@@ -1,0 +1,105 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"terrimap/store"
+	"terrimap/sync/protocol"
+)
+
+// PullReport counts what the change feed brought.
+type PullReport struct {
+	Received, Deleted int
+	// Held counts features changed on the platform whose local edits are
+	// still waiting: they were left as they are.
+	Held int
+}
+
+// pull applies the change feed from the stored cursor, a page per
+// transaction with the cursor it reaches: a sync cut anywhere resumes
+// where the last page ended.
+func (c *Client) pull(ctx context.Context, token string) (PullReport, error) {
+	var rep PullReport
+	cursor, err := c.cursor(ctx)
+	if err != nil {
+		return rep, err
+	}
+	c.progress("pull", 0, 0)
+	for {
+		var page protocol.ChangesResponse
+		err := c.call(ctx, http.MethodGet, protocol.ChangesPath(cursor, c.opts.PullPage), token, nil, func(r *http.Response) error {
+			var err error
+			page, err = protocol.DecodeChangesResponse(r.Body, protocol.MaxChangesBytes)
+			return err
+		})
+		if err != nil {
+			return rep, err
+		}
+		if sv, _ := c.ws.Meta(ctx, metaSchemaVersion); sv != strconv.FormatInt(page.SchemaVersion, 10) {
+			if _, err := c.syncLayers(ctx, token); err != nil {
+				return rep, err
+			}
+		}
+		err = c.ws.Edit(ctx, func(tx *store.Tx) error {
+			return c.applyPage(tx, page, &rep)
+		})
+		if err != nil {
+			return rep, err
+		}
+		cursor = page.Next
+		c.progress("pull", rep.Received, 0)
+		if !page.More {
+			return rep, nil
+		}
+	}
+}
+
+// applyPage applies one page of the feed and moves the cursor, in tx.
+func (c *Client) applyPage(tx *store.Tx, page protocol.ChangesResponse, rep *PullReport) error {
+	byLayer := map[string][]store.RemoteFeature{}
+	var order []string
+	for _, ch := range page.Changes {
+		if _, err := c.ws.Layer(ch.Layer); err != nil {
+			continue // a layer this workspace does not keep
+		}
+		if _, ok := byLayer[ch.Layer]; !ok {
+			order = append(order, ch.Layer)
+		}
+		byLayer[ch.Layer] = append(byLayer[ch.Layer], remoteFeature(c.ws, ch))
+		if ch.Deleted {
+			rep.Deleted++
+		} else {
+			rep.Received++
+		}
+	}
+	for _, layer := range order {
+		held, err := tx.ApplyRemoteBatch(layer, byLayer[layer])
+		if err != nil {
+			return err
+		}
+		rep.Held += len(held)
+	}
+	return tx.SetMeta(metaCursor, strconv.FormatInt(page.Next, 10))
+}
+
+func (c *Client) cursor(ctx context.Context) (int64, error) {
+	s, err := c.ws.Meta(ctx, metaCursor)
+	if err != nil || s == "" {
+		return 0, err
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
+
+// remoteFeature converts a feed entry, typing its values with the local schema.
+func remoteFeature(ws *store.Workspace, ch protocol.Change) store.RemoteFeature {
+	rf := store.RemoteFeature{UUID: ch.ID, Version: ch.Version, Deleted: ch.Deleted, Geometry: ch.Geometry, Properties: ch.Properties}
+	if l, err := ws.Layer(ch.Layer); err == nil {
+		rf.Properties, _ = protocol.CoerceProperties(&l.Schema, ch.Properties)
+	}
+	return rf
+}
+
+func isPending(err error) bool { return errors.Is(err, store.ErrPendingEdits) }

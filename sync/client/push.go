@@ -1,0 +1,165 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"terrimap/store"
+	"terrimap/sync/protocol"
+)
+
+// PushReport counts what the platform did with the changes sent.
+type PushReport struct {
+	Sent, Applied, Merged, Conflicts, Rejected int
+}
+
+// push sends the journal. Each round sends, for every feature with pending
+// edits, its oldest one (a feature's edits stand on each other: once the
+// platform has taken one, the next is rebased on the version it became),
+// so that no change ever conflicts with one from the same desk. Features
+// with a conflict or a rejected change wait for the user.
+func (c *Client) push(ctx context.Context, token string) (PushReport, error) {
+	var rep PushReport
+	clientID, err := c.clientID(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if err := c.uploadBlobs(ctx, token); err != nil {
+		return rep, err
+	}
+	total, err := c.pendingCount(ctx)
+	if err != nil {
+		return rep, err
+	}
+	c.progress("push", 0, total)
+	for round := 0; ; round++ {
+		entries, err := c.ws.Journal(ctx, 0)
+		if err != nil {
+			return rep, err
+		}
+		batch := nextChanges(entries, c.opts.PushBatch)
+		if len(batch) == 0 {
+			return rep, nil
+		}
+		req := protocol.PushRequest{ClientID: clientID}
+		for _, e := range batch {
+			req.Changes = append(req.Changes, toPushChange(e))
+		}
+		var resp protocol.PushResponse
+		err = c.call(ctx, http.MethodPost, protocol.PathPush, token, req, func(r *http.Response) error {
+			var err error
+			if resp, err = protocol.DecodePushResponse(r.Body, protocol.MaxPushResponseBytes); err != nil {
+				return err
+			}
+			return resp.Check(req)
+		})
+		if err != nil {
+			return rep, err
+		}
+		if err := c.record(ctx, batch, resp.Results, &rep); err != nil {
+			return rep, err
+		}
+		rep.Sent += len(batch)
+		c.progress("push", rep.Sent, total)
+	}
+}
+
+func (c *Client) pendingCount(ctx context.Context) (int, error) {
+	counts, err := c.ws.JournalCount(ctx)
+	return counts[store.StatePending], err
+}
+
+// nextChanges picks, in journal order, the oldest pending entry of each
+// feature that has no conflict or rejection waiting, up to max.
+func nextChanges(entries []store.JournalEntry, max int) []store.JournalEntry {
+	type key struct{ layer, id string }
+	held := map[key]bool{}
+	var out []store.JournalEntry
+	for _, e := range entries {
+		k := key{e.Layer, e.UUID}
+		if held[k] {
+			continue
+		}
+		held[k] = true
+		if e.State == store.StatePending && len(out) < max {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func toPushChange(e store.JournalEntry) protocol.PushChange {
+	pc := protocol.PushChange{ChangeID: e.ChangeID, Layer: e.Layer, ID: e.UUID, Op: protocol.Op(e.Op), BaseVersion: e.BaseVersion}
+	if e.Op != store.OpDelete {
+		pc.Properties = e.Properties
+		pc.GeometryChanged, pc.Geometry = e.GeometryChanged, e.Geometry
+		pc.Attachments = store.BlobRefs(e.Properties)
+	}
+	return pc
+}
+
+// record applies the platform's answers to the journal, in one transaction
+// with the versions they give.
+func (c *Client) record(ctx context.Context, batch []store.JournalEntry, results []protocol.PushResult, rep *PushReport) error {
+	return c.ws.Edit(ctx, func(tx *store.Tx) error {
+		for i, r := range results {
+			e := batch[i]
+			switch r.Status {
+			case protocol.StatusApplied, protocol.StatusMerged:
+				if r.Status == protocol.StatusApplied {
+					rep.Applied++
+				} else {
+					rep.Merged++
+				}
+				if err := tx.Acknowledge(e.ChangeID); err != nil {
+					return err
+				}
+				if e.Op == store.OpDelete {
+					continue
+				}
+				if err := tx.SetVersion(e.Layer, e.UUID, r.Version); err != nil {
+					return err
+				}
+				if err := tx.RebaseJournal(e.Layer, e.UUID, r.Version); err != nil {
+					return err
+				}
+				// A merge brought others' edits: take them, unless more local
+				// edits of the feature wait (they will be merged in turn and
+				// the feed brings the result).
+				if r.Status == protocol.StatusMerged && r.Current != nil {
+					err := tx.ApplyRemote(e.Layer, remoteFeature(c.ws, *r.Current), false)
+					if err != nil && !isPending(err) {
+						return err
+					}
+				}
+			case protocol.StatusConflict:
+				rep.Conflicts++
+				conflict := store.Conflict{ChangeID: e.ChangeID, Layer: e.Layer, UUID: e.UUID, Fields: r.ConflictFields, Message: r.Message}
+				if r.Current != nil {
+					conflict.Theirs = remoteFeature(c.ws, *r.Current)
+				}
+				if err := tx.SaveConflict(conflict); err != nil {
+					return err
+				}
+			case protocol.StatusRejected:
+				rep.Rejected++
+				if err := tx.SetJournalState(e.ChangeID, store.StateRejected, rejectionReason(r)); err != nil {
+					return err
+				}
+			default:
+				return fmt.Errorf("client: push: unknown status %q", r.Status)
+			}
+		}
+		return nil
+	})
+}
+
+// rejectionReason is the platform's message with the fields at fault.
+func rejectionReason(r protocol.PushResult) string {
+	msg := r.Message
+	if msg == "" {
+		msg = "Modification refusée par la plateforme (" + r.Code + ")."
+	}
+	return msg
+}

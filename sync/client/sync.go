@@ -1,0 +1,119 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"terrimap/sync/protocol"
+)
+
+// Summary says what a sync did.
+type Summary struct {
+	Layers LayerReport
+	Push   PushReport
+	Pull   PullReport
+	// Refreshed counts features fetched again after the user dropped their edits.
+	Refreshed int
+	// Waiting is what still waits for the user: conflicts and rejected changes.
+	Conflicts, Rejected int
+	At                  time.Time
+}
+
+// Sync pushes the journal, then pulls the change feed: first layers (so
+// that new fields are known), attachments, local changes, the features the
+// user gave up edits on, then the platform's changes.
+func (c *Client) Sync(ctx context.Context) (Summary, error) {
+	var sum Summary
+	token, err := c.token(ctx)
+	if err != nil {
+		return sum, err
+	}
+	if sum.Layers, err = c.syncLayers(ctx, token); err != nil {
+		return sum, err
+	}
+	if sum.Push, err = c.push(ctx, token); err != nil {
+		return sum, err
+	}
+	if sum.Refreshed, err = c.refresh(ctx, token); err != nil {
+		return sum, err
+	}
+	if sum.Pull, err = c.pull(ctx, token); err != nil {
+		return sum, err
+	}
+	counts, err := c.ws.JournalCount(ctx)
+	if err != nil {
+		return sum, err
+	}
+	sum.Conflicts, sum.Rejected = counts["conflict"], counts["rejected"]
+	sum.At = time.Now()
+	if err := c.ws.SetMeta(ctx, metaLastSync, sum.At.UTC().Format(time.RFC3339)); err != nil {
+		return sum, err
+	}
+	c.progress("done", 1, 1)
+	return sum, nil
+}
+
+// LastSync returns when the workspace last synced; zero if never.
+func (c *Client) LastSync(ctx context.Context) time.Time {
+	s, _ := c.ws.Meta(ctx, metaLastSync)
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
+}
+
+// Preview is what a sync would do, found without changing anything.
+type Preview struct {
+	// ToSend counts pending local changes by layer and operation.
+	ToSend map[string]map[string]int
+	// Waiting counts the platform's changes the feed holds for this
+	// workspace, by layer (a first page's worth at most: More says there are more).
+	Waiting map[string]int
+	More    bool
+	// Conflicts and Rejected wait for the user and are not sent.
+	Conflicts, Rejected int
+}
+
+// Preview tells what would be sent and what waits on the platform,
+// changing nothing locally or remotely.
+func (c *Client) Preview(ctx context.Context) (Preview, error) {
+	p := Preview{ToSend: map[string]map[string]int{}, Waiting: map[string]int{}}
+	entries, err := c.ws.Journal(ctx, 0)
+	if err != nil {
+		return p, err
+	}
+	for _, e := range entries {
+		switch e.State {
+		case "conflict":
+			p.Conflicts++
+		case "rejected":
+			p.Rejected++
+		default:
+			if p.ToSend[e.Layer] == nil {
+				p.ToSend[e.Layer] = map[string]int{}
+			}
+			p.ToSend[e.Layer][string(e.Op)]++
+		}
+	}
+	token, err := c.token(ctx)
+	if err != nil {
+		return p, err
+	}
+	cursor, err := c.cursor(ctx)
+	if err != nil {
+		return p, err
+	}
+	var page protocol.ChangesResponse
+	err = c.call(ctx, http.MethodGet, protocol.ChangesPath(cursor, protocol.MaxChangesLimit), token, nil, func(r *http.Response) error {
+		var err error
+		page, err = protocol.DecodeChangesResponse(r.Body, protocol.MaxChangesBytes)
+		return err
+	})
+	if err != nil {
+		return p, err
+	}
+	for _, ch := range page.Changes {
+		p.Waiting[ch.Layer]++
+	}
+	p.More = page.More
+	return p, nil
+}

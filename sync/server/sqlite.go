@@ -380,7 +380,7 @@ func (s *SQLiteStorage) Changes(ctx context.Context, since int64, limit int, lay
 	}
 	args = append(args, limit+1)
 	q := `SELECT seq, layer, uuid, version, op, author, at, properties, geometry FROM srv_history h
-		WHERE seq > ? AND layer IN (` + strings.TrimSuffix(strings.Repeat("?,", len(layers)), ",") + `)
+		WHERE seq > ? AND +layer IN (` + strings.TrimSuffix(strings.Repeat("?,", len(layers)), ",") + `)
 		AND NOT EXISTS (SELECT 1 FROM srv_history h2 WHERE h2.layer = h.layer AND h2.uuid = h.uuid AND h2.seq > h.seq)
 		ORDER BY seq LIMIT ?`
 	rows, err := s.ws.DB().QueryContext(ctx, q, args...)
@@ -597,14 +597,10 @@ func removeAll(path string) {
 // in row order, with the number matched. The bound is checked exactly on
 // each geometry, not only on its bounding box.
 func (s *SQLiteStorage) QueryItems(ctx context.Context, layer string, q ItemsQuery) ([]protocol.Change, int, error) {
-	var box orb.Geometry
-	if q.Bound != nil {
-		box = q.Bound.ToPolygon()
-	}
 	matched := 0
 	var out []protocol.Change
 	err := s.ws.Each(ctx, store.Query{Layer: layer, Bound: q.Bound, Equals: q.Equals}, func(f store.Feature) bool {
-		if box != nil && (f.Geometry == nil || !store.Intersects(box, f.Geometry)) {
+		if q.Bound != nil && !boundMeets(*q.Bound, f.Geometry) {
 			return true
 		}
 		if matched >= q.Offset && len(out) < q.Limit {

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"terrimap/sync/server"
+	"terrimap/sync/server/demo"
+)
+
+func runDemo(ctx context.Context, args []string, e env) error {
+	fs := flags("demo")
+	db := fs.String("db", "", "platform database to create")
+	scale := fs.Float64("scale", 1, "size of the generated networks (1: ~27,000 features, 50: ~1,000,000)")
+	creds := fs.String("credentials", "", "also write the demo users and passwords to this file (mode 0600)")
+	if rest, err := parse(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, rest[0])
+	}
+	if err := need(*db, "db"); err != nil {
+		return err
+	}
+	if _, err := os.Stat(*db); err == nil {
+		return fmt.Errorf("%s exists already: the demo seeds a new platform (remove the file to start again)", *db)
+	}
+	st, err := server.OpenSQLite(*db)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	users, err := server.SeedDemo(ctx, st, demo.GenerateOptions{Scale: *scale}, func(layer string, n int) {
+		fmt.Fprintf(e.stderr, "\r%-16s %9d features", layer, n)
+	})
+	fmt.Fprintln(e.stderr)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(*db)
+		os.RemoveAll(*db + ".blobs")
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Demo platform %s seeded in %s.\n", *db, time.Since(start).Round(100*time.Millisecond))
+	fmt.Fprintln(e.stdout, "Data: IGN Admin Express (Licence Ouverte), Natural Earth; networks generated for the demonstration.")
+	fmt.Fprintln(e.stdout, "\nUsers (the passwords are shown only now):")
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, u := range users {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Name, u.Password, u.Description)
+	}
+	tw.Flush()
+	fmt.Fprint(e.stdout, b.String())
+	if *creds != "" {
+		var f strings.Builder
+		for _, u := range users {
+			fmt.Fprintf(&f, "%s %s %s %s\n", u.Name, u.Password, u.Org, u.Role)
+		}
+		if err := os.WriteFile(*creds, []byte(f.String()), 0o600); err != nil {
+			return fmt.Errorf("write credentials: %w", err)
+		}
+	}
+	return nil
+}

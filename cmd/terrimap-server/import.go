@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"terrimap/store"
+	"terrimap/store/srs"
+	"terrimap/sync/server"
+)
+
+func runImport(ctx context.Context, args []string, e env) error {
+	fs := flags("import")
+	db := fs.String("db", "", "platform database")
+	layer := fs.String("layer", "", "target layer (created from the file's fields when missing)")
+	srsFlag := fs.String("srs", "", "spatial reference of the file, e.g. EPSG:2154")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := need(*db, "db"); err != nil {
+		return err
+	}
+	if err := need(*layer, "layer"); err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return fmt.Errorf("%w: give one file to import", errUsage)
+	}
+	opts := store.ImportOptions{Layer: *layer}
+	if *srsFlag != "" {
+		if opts.SRS, err = srs.Parse(*srsFlag); err != nil {
+			return fmt.Errorf("%w: --srs: %v", errUsage, err)
+		}
+	}
+	st, err := server.OpenSQLite(*db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, created, err := server.ImportFile(ctx, st, rest[0], opts, "import")
+	if err != nil {
+		return fmt.Errorf("%w (nothing was imported)", err)
+	}
+	what := "added to"
+	if created {
+		what = "imported into the new layer"
+	}
+	fmt.Fprintf(e.stdout, "%d features of %s %s %s; clients receive them at their next sync.\n", n, filepath.Base(rest[0]), what, *layer)
+	return nil
+}

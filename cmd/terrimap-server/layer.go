@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"terrimap/store/schema"
+	"terrimap/sync/server"
+)
+
+func runLayer(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: say list, add-field, add-code or title", errUsage)
+	}
+	sub := args[0]
+	fs := flags("layer " + sub)
+	db := fs.String("db", "", "platform database")
+	layer := fs.String("layer", "", "layer name")
+	name := fs.String("name", "", "field name (add-field)")
+	typ := fs.String("type", "text", "field type: text, integer, real, boolean, date, datetime (add-field)")
+	title := fs.String("title", "", "field title (add-field), or the layer's new title (title)")
+	field := fs.String("field", "", "field whose code list grows (add-code)")
+	code := fs.String("code", "", "code to add (add-code)")
+	label := fs.String("label", "", "label of the code (add-code)")
+	rest, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, rest[0])
+	}
+	if err := need(*db, "db"); err != nil {
+		return err
+	}
+	st, err := server.OpenSQLite(*db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if sub == "list" {
+		return listLayers(ctx, st, e)
+	}
+	if err := need(*layer, "layer"); err != nil {
+		return err
+	}
+	rec, err := findLayer(ctx, st, *layer)
+	if err != nil {
+		return err
+	}
+	s := &rec.Schema
+	switch sub {
+	case "add-field":
+		if err := need(*name, "name"); err != nil {
+			return err
+		}
+		s.Fields = append(s.Fields, schema.Field{Name: *name, Title: *title, Type: schema.FieldType(*typ)})
+	case "add-code":
+		if err := need(*field, "field"); err != nil {
+			return err
+		}
+		if err := need(*code, "code"); err != nil {
+			return err
+		}
+		found := false
+		for i := range s.Fields {
+			if s.Fields[i].Name == *field {
+				lbl := *label
+				if lbl == "" {
+					lbl = *code
+				}
+				s.Fields[i].Domain = append(s.Fields[i].Domain, schema.CodedValue{Code: *code, Label: lbl})
+				found = true
+			}
+		}
+		if !found {
+			return fmt.Errorf("layer %s has no field %s", *layer, *field)
+		}
+	case "title":
+		if err := need(*title, "title"); err != nil {
+			return err
+		}
+		s.Title = *title
+	default:
+		return fmt.Errorf("%w: %q is not list, add-field, add-code or title", errUsage, sub)
+	}
+	if err := st.PutLayer(ctx, rec); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Layer %s updated; clients adopt the new schema at their next sync, keeping their pending edits.\n", *layer)
+	return nil
+}
+
+func findLayer(ctx context.Context, st *server.SQLiteStorage, name string) (server.LayerRecord, error) {
+	layers, err := st.Layers(ctx)
+	if err != nil {
+		return server.LayerRecord{}, err
+	}
+	for _, l := range layers {
+		if l.Schema.Name == name {
+			return l, nil
+		}
+	}
+	return server.LayerRecord{}, fmt.Errorf("the platform has no layer %s (terrimap-server layer list shows them)", name)
+}
+
+func listLayers(ctx context.Context, st *server.SQLiteStorage, e env) error {
+	layers, err := st.Layers(ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := st.Workspace().LayerCounts(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LAYER\tTITLE\tGEOMETRY\tFEATURES\tFIELDS\tEDITED BY")
+	for _, l := range layers {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", l.Schema.Name, l.Schema.DisplayTitle(), l.Schema.GeometryType, counts[l.Schema.Name], len(l.Schema.Fields), l.EditBy)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"terrimap/store"
+	"terrimap/sync/client"
+)
+
+// passwordEnv names the environment variable a script gives the password in.
+const passwordEnv = "TERRIMAP_PASSWORD"
+
+// runSync syncs a workspace with the platform: first run downloads what
+// the user may read, later runs push the journal then pull the feed.
+func runSync(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("sync")
+	workspace := fs.String("workspace", "", "workspace GeoPackage (created on first sync)")
+	serverURL := fs.String("server", "", "platform address, e.g. http://127.0.0.1:8080 (remembered)")
+	user := fs.String("user", "", "user name (remembered; the password comes from TERRIMAP_PASSWORD or a prompt)")
+	dryRun := fs.Bool("dry-run", false, "show what would be sent and what waits on the platform, changing nothing")
+	rest, err := parseFlags(fs, args)
+	switch {
+	case err != nil:
+		return usageError(stderr, "sync", "%v", err)
+	case *workspace == "":
+		return usageError(stderr, "sync", "--workspace is required")
+	case len(rest) > 0:
+		return usageError(stderr, "sync", "unexpected argument %q", rest[0])
+	}
+	ctx := context.Background()
+	ws, err := store.OpenOrCreate(*workspace)
+	if err != nil {
+		return failure(stderr, "sync", err)
+	}
+	defer ws.Close()
+	c, err := client.New(ws, *serverURL, client.Options{Progress: progressPrinter(stderr)})
+	if errors.Is(err, client.ErrNoPlatform) {
+		return usageError(stderr, "sync", "this workspace was never synced: give --server and --user")
+	}
+	if err != nil {
+		return failure(stderr, "sync", err)
+	}
+	if *user != "" && *user != c.User(ctx) || !c.LoggedIn(ctx) {
+		name := *user
+		if name == "" {
+			name = c.User(ctx)
+		}
+		if name == "" {
+			return usageError(stderr, "sync", "give --user for the first sync")
+		}
+		password, err := readPassword(stderr, name)
+		if err != nil {
+			return failure(stderr, "sync", err)
+		}
+		resp, err := c.Login(ctx, name, password)
+		if err != nil {
+			return failure(stderr, "sync", explain(err))
+		}
+		fmt.Fprintf(stdout, "Signed in as %s.\n", resp.User.Name)
+	}
+	if *dryRun {
+		return printPreview(ctx, c, stdout, stderr)
+	}
+	sum, err := c.Sync(ctx)
+	if err != nil {
+		return failure(stderr, "sync", explain(err))
+	}
+	fmt.Fprintf(stdout, "Sent %d: %d applied, %d merged, %d conflicts, %d rejected. Received %d, deleted %d.\n",
+		sum.Push.Sent, sum.Push.Applied, sum.Push.Merged, sum.Push.Conflicts, sum.Push.Rejected, sum.Pull.Received, sum.Pull.Deleted)
+	if len(sum.Layers.Created)+len(sum.Layers.Updated) > 0 {
+		fmt.Fprintf(stdout, "Layers: new %s; updated %s.\n", list(sum.Layers.Created), list(sum.Layers.Updated))
+	}
+	for name, err := range sum.Layers.Publish {
+		if err != nil {
+			fmt.Fprintf(stdout, "Layer %s stays on this computer: %v\n", name, explain(err))
+		} else {
+			fmt.Fprintf(stdout, "Layer %s published on the platform.\n", name)
+		}
+	}
+	if sum.Conflicts+sum.Rejected > 0 {
+		fmt.Fprintf(stdout, "Waiting for you: %d conflicts, %d rejected changes (open Terrimap to settle them; nothing is lost).\n", sum.Conflicts, sum.Rejected)
+	}
+	return 0
+}
+
+func printPreview(ctx context.Context, c *client.Client, stdout, stderr io.Writer) int {
+	p, err := c.Preview(ctx)
+	if err != nil {
+		return failure(stderr, "sync", explain(err))
+	}
+	fmt.Fprintln(stdout, "Dry run: nothing was sent or changed.")
+	layers := make([]string, 0, len(p.ToSend))
+	for l := range p.ToSend {
+		layers = append(layers, l)
+	}
+	sort.Strings(layers)
+	if len(layers) == 0 {
+		fmt.Fprintln(stdout, "To send: nothing.")
+	}
+	for _, l := range layers {
+		ops := p.ToSend[l]
+		fmt.Fprintf(stdout, "To send, %s: %d created, %d updated, %d deleted.\n", l, ops["create"], ops["update"], ops["delete"])
+	}
+	total := 0
+	for _, n := range p.Waiting {
+		total += n
+	}
+	more := ""
+	if p.More {
+		more = " (and more)"
+	}
+	fmt.Fprintf(stdout, "Waiting on the platform: %d changed features%s.\n", total, more)
+	if p.Conflicts+p.Rejected > 0 {
+		fmt.Fprintf(stdout, "Held for you: %d conflicts, %d rejected changes.\n", p.Conflicts, p.Rejected)
+	}
+	return 0
+}
+
+// explain turns the client's errors into what the user can do.
+func explain(err error) error {
+	switch {
+	case errors.Is(err, client.ErrUnreachable):
+		return fmt.Errorf("the platform cannot be reached; you can keep working offline, your changes wait in the workspace and go at the next sync (%w)", err)
+	case errors.Is(err, client.ErrNotLoggedIn):
+		return fmt.Errorf("the platform refused the sign-in: check the user name and password, or sign in again (%w)", err)
+	}
+	return err
+}
+
+func readPassword(stderr io.Writer, user string) (string, error) {
+	if p := os.Getenv(passwordEnv); p != "" {
+		return p, nil
+	}
+	fmt.Fprintf(stderr, "Password for %s: ", user)
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("no password: set %s or type it when asked", passwordEnv)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func progressPrinter(w io.Writer) func(client.Progress) {
+	last := ""
+	return func(p client.Progress) {
+		if p.Stage == last && p.Done%500 != 0 && p.Done != p.Total {
+			return
+		}
+		last = p.Stage
+		if p.Total > 0 {
+			fmt.Fprintf(w, "%s: %d/%d\n", p.Stage, p.Done, p.Total)
+		} else if p.Stage != "done" {
+			fmt.Fprintf(w, "%s: %d\n", p.Stage, p.Done)
+		}
+	}
+}
+
+func list(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,67 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"terrimap/store"
+)
+
+// ImportFile imports a GeoJSON, Shapefile, CSV or GeoPackage file into a
+// platform layer as first versions by author, creating the layer from the
+// file's fields when it does not exist. The file is read, reprojected and
+// checked against the layer's schema in a scratch workspace first: on any
+// error nothing reaches the platform.
+func ImportFile(ctx context.Context, st *SQLiteStorage, path string, opts store.ImportOptions, author string) (n int, created bool, err error) {
+	dir, err := os.MkdirTemp("", "terrimap-import-")
+	if err != nil {
+		return 0, false, err
+	}
+	defer os.RemoveAll(dir)
+	scratch, err := store.Create(filepath.Join(dir, "scratch.gpkg"))
+	if err != nil {
+		return 0, false, err
+	}
+	defer scratch.Close()
+	existing, err := st.Workspace().Layer(opts.Layer)
+	switch {
+	case err == nil:
+		s := existing.Schema
+		s.ReadOnly = false
+		if _, err := scratch.CreateLayer(ctx, s); err != nil {
+			return 0, false, err
+		}
+	case errors.Is(err, store.ErrLayerNotFound):
+		created = true
+	default:
+		return 0, false, err
+	}
+	rep, err := scratch.ImportFile(ctx, path, opts)
+	if err != nil {
+		return 0, false, err
+	}
+	l, err := scratch.Layer(rep.Layer)
+	if err != nil {
+		return 0, false, err
+	}
+	if created {
+		if err := st.PutLayer(ctx, LayerRecord{Schema: l.Schema, EditBy: EditByEditors}); err != nil {
+			return 0, false, err
+		}
+	}
+	var batch []store.RemoteFeature
+	err = scratch.Each(ctx, store.Query{Layer: rep.Layer}, func(f store.Feature) bool {
+		batch = append(batch, store.RemoteFeature{UUID: f.UUID, Geometry: f.Geometry, Properties: f.Properties})
+		return true
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	if err := st.SeedFeatures(ctx, rep.Layer, author, batch); err != nil {
+		return 0, false, fmt.Errorf("server: import %s: %w", filepath.Base(path), err)
+	}
+	return len(batch), created, nil
+}

@@ -15,6 +15,8 @@ type Summary struct {
 	Pull   PullReport
 	// Refreshed counts features fetched again after the user dropped their edits.
 	Refreshed int
+	// Sources gives, by layer, how refreshing each OGC API source went (nil: done).
+	Sources map[string]error
 	// Waiting is what still waits for the user: conflicts and rejected changes.
 	Conflicts, Rejected int
 	At                  time.Time
@@ -41,6 +43,7 @@ func (c *Client) Sync(ctx context.Context) (Summary, error) {
 	if sum.Pull, err = c.pull(ctx, token); err != nil {
 		return sum, err
 	}
+	sum.Sources = NewSourceClient(c.ws, c.opts.HTTPClient).Refresh(ctx)
 	counts, err := c.ws.JournalCount(ctx)
 	if err != nil {
 		return sum, err

@@ -134,7 +134,9 @@ func fieldProblem(field schema.Field) string {
 	return lang.L("This value does not fit the field.")
 }
 
-func sameValue(a, b any) bool { return schema.CodeString(a) == schema.CodeString(b) && (a == nil) == (b == nil) }
+func sameValue(a, b any) bool {
+	return schema.CodeString(a) == schema.CodeString(b) && (a == nil) == (b == nil)
+}
 
 // newFieldEditor picks the widget that fits a field.
 func newFieldEditor(field schema.Field) *fieldEditor {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"terrimap/store"
@@ -66,6 +67,9 @@ type Client struct {
 	ws   *store.Workspace
 	base *url.URL
 	opts Options
+
+	mu         sync.Mutex // one sync at a time
+	onProgress func(Progress)
 }
 
 // New links a client to ws. serverURL is the platform's address; empty
@@ -116,6 +120,10 @@ type Progress struct {
 }
 
 func (c *Client) progress(stage string, done, total int) {
+	if c.onProgress != nil {
+		c.onProgress(Progress{Stage: stage, Done: done, Total: total})
+		return
+	}
 	if c.opts.Progress != nil {
 		c.opts.Progress(Progress{Stage: stage, Done: done, Total: total})
 	}

@@ -22,10 +22,27 @@ type Summary struct {
 	At                  time.Time
 }
 
+// SyncWithProgress is Sync reporting its progress to fn (from the sync's
+// goroutine) instead of Options.Progress.
+func (c *Client) SyncWithProgress(ctx context.Context, fn func(Progress)) (Summary, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.onProgress = fn
+	defer func() { c.onProgress = nil }()
+	return c.sync(ctx)
+}
+
 // Sync pushes the journal, then pulls the change feed: first layers (so
 // that new fields are known), attachments, local changes, the features the
-// user gave up edits on, then the platform's changes.
+// user gave up edits on, then the platform's changes. One sync runs at a
+// time per client; a second waits for the first.
 func (c *Client) Sync(ctx context.Context) (Summary, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sync(ctx)
+}
+
+func (c *Client) sync(ctx context.Context) (Summary, error) {
 	var sum Summary
 	token, err := c.token(ctx)
 	if err != nil {

@@ -1,0 +1,385 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"terrimap/store"
+	"terrimap/sync/client"
+)
+
+// syncPanel shows what waits to be sent, when the workspace last synced,
+// runs a sync with progress and cancel, and lists the conflicts and
+// rejected changes for the user to settle. Nothing it shows is discarded
+// without the user saying so.
+type syncPanel struct {
+	win    fyne.Window
+	ws     *store.Workspace
+	client *client.Client
+	// onSynced is called on the UI goroutine after data changed.
+	onSynced func()
+	// now is the clock, for "il y a …".
+	now func() time.Time
+
+	summary    *widget.Label
+	syncButton *widget.Button
+	cancelBtn  *widget.Button
+	progress   *widget.ProgressBar
+	stage      *widget.Label
+	conflicts  *widget.List
+	rejected   *widget.List
+
+	state  syncState
+	cancel context.CancelFunc
+}
+
+// syncState is what the panel shows, read off the UI goroutine.
+type syncState struct {
+	pending, conflicts, rejected int
+	lastSync                     time.Time
+	conflictList                 []store.Conflict
+	rejectedList                 []store.JournalEntry
+	running                      bool
+}
+
+func newSyncPanel(win fyne.Window, ws *store.Workspace, c *client.Client, onSynced func()) *syncPanel {
+	return &syncPanel{win: win, ws: ws, client: c, onSynced: onSynced, now: time.Now}
+}
+
+func (p *syncPanel) build() fyne.CanvasObject {
+	p.summary = widget.NewLabel("")
+	p.summary.Wrapping = fyne.TextWrapWord
+	p.syncButton = widget.NewButtonWithIcon(lang.L("Synchronise"), theme.ViewRefreshIcon(), p.start)
+	p.syncButton.Importance = widget.HighImportance
+	p.cancelBtn = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), p.stop)
+	p.cancelBtn.Hide()
+	p.progress = widget.NewProgressBar()
+	p.progress.Hide()
+	p.stage = widget.NewLabel("")
+	p.conflicts = widget.NewList(
+		func() int { return len(p.state.conflictList) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := p.state.conflictList[i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s · %s", layerTitle(p.ws, c.Layer), shortID(c.UUID)))
+		})
+	p.conflicts.OnSelected = func(i widget.ListItemID) {
+		p.conflicts.UnselectAll()
+		p.showConflict(p.state.conflictList[i])
+	}
+	p.rejected = widget.NewList(
+		func() int { return len(p.state.rejectedList) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			e := p.state.rejectedList[i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s · %s", layerTitle(p.ws, e.Layer), e.Reason))
+		})
+	p.rejected.OnSelected = func(i widget.ListItemID) {
+		p.rejected.UnselectAll()
+		p.showRejected(p.state.rejectedList[i])
+	}
+	lists := container.NewAppTabs(
+		container.NewTabItem(lang.L("Conflicts"), p.conflicts),
+		container.NewTabItem(lang.L("Rejected changes"), p.rejected),
+	)
+	top := container.NewVBox(p.summary, container.NewHBox(p.syncButton, p.cancelBtn), p.progress, p.stage)
+	return container.NewBorder(top, nil, nil, nil, lists)
+}
+
+// reload reads the journal off the UI goroutine and shows it.
+func (p *syncPanel) reload() {
+	go func() {
+		ctx := context.Background()
+		var st syncState
+		counts, _ := p.ws.JournalCount(ctx)
+		st.pending, st.conflicts, st.rejected = counts[store.StatePending], counts[store.StateConflict], counts[store.StateRejected]
+		st.conflictList, _ = p.ws.Conflicts(ctx)
+		st.rejectedList, _ = p.ws.Journal(ctx, 0, store.StateRejected)
+		if p.client != nil {
+			st.lastSync = p.client.LastSync(ctx)
+		}
+		fyne.Do(func() {
+			st.running = p.state.running
+			p.state = st
+			p.refresh()
+		})
+	}()
+}
+
+// refresh shows p.state.
+func (p *syncPanel) refresh() {
+	p.summary.SetText(statusLine(p.state.pending, p.state.lastSync, p.now()))
+	if p.state.conflicts+p.state.rejected > 0 {
+		p.summary.SetText(p.summary.Text + "\n" + lang.L("{{.Conflicts}} conflicts and {{.Rejected}} rejected changes wait for you.",
+			map[string]any{"Conflicts": p.state.conflicts, "Rejected": p.state.rejected}))
+	}
+	if p.client == nil {
+		p.syncButton.Disable()
+	} else if !p.state.running {
+		p.syncButton.Enable()
+	}
+	p.conflicts.Refresh()
+	p.rejected.Refresh()
+}
+
+// statusLine is "N modifications en attente · dernière synchronisation il y a …".
+func statusLine(pending int, last time.Time, now time.Time) string {
+	var s string
+	switch pending {
+	case 0:
+		s = lang.L("No change waiting")
+	case 1:
+		s = lang.L("1 change waiting")
+	default:
+		s = lang.L("{{.N}} changes waiting", map[string]any{"N": pending})
+	}
+	if last.IsZero() {
+		return s + " · " + lang.L("never synchronised")
+	}
+	return s + " · " + lang.L("last synchronised {{.Ago}}", map[string]any{"Ago": ago(now.Sub(last))})
+}
+
+// ago says how long ago, in words.
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return lang.L("just now")
+	case d < time.Hour:
+		return lang.L("{{.N}} min ago", map[string]any{"N": int(d.Minutes())})
+	case d < 48*time.Hour:
+		return lang.L("{{.N}} h ago", map[string]any{"N": int(d.Hours())})
+	}
+	return lang.L("{{.N}} days ago", map[string]any{"N": int(d.Hours() / 24)})
+}
+
+// start runs a sync in the background; Ctrl+S and the button call it.
+func (p *syncPanel) start() {
+	if p.client == nil || p.state.running {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	p.state.running = true
+	p.syncButton.Disable()
+	p.cancelBtn.Show()
+	p.progress.SetValue(0)
+	p.progress.Show()
+	go func() {
+		sum, err := p.client.SyncWithProgress(ctx, func(pr client.Progress) {
+			fyne.Do(func() { p.showProgress(pr) })
+		})
+		fyne.Do(func() { p.finished(sum, err) })
+	}()
+}
+
+func (p *syncPanel) stop() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+}
+
+func (p *syncPanel) showProgress(pr client.Progress) {
+	names := map[string]string{
+		"login": lang.L("Signing in…"), "layers": lang.L("Layers…"), "attachments": lang.L("Sending photos…"),
+		"push": lang.L("Sending changes…"), "pull": lang.L("Receiving changes…"), "done": lang.L("Done"),
+	}
+	p.stage.SetText(names[pr.Stage])
+	if pr.Total > 0 {
+		p.progress.SetValue(float64(pr.Done) / float64(pr.Total))
+	}
+}
+
+func (p *syncPanel) finished(sum client.Summary, err error) {
+	p.state.running = false
+	p.cancel = nil
+	p.cancelBtn.Hide()
+	p.progress.Hide()
+	p.syncButton.Enable()
+	if err != nil {
+		p.stage.SetText("")
+		if !errors.Is(err, context.Canceled) {
+			showError(p.win, syncErrorMessage(err))
+		}
+	} else {
+		p.stage.SetText(lang.L("Sent {{.Sent}}, received {{.Received}}.", map[string]any{"Sent": sum.Push.Sent, "Received": sum.Pull.Received + sum.Pull.Deleted}))
+	}
+	p.reload()
+	if p.onSynced != nil {
+		p.onSynced()
+	}
+}
+
+// syncErrorMessage says what happened and what to do, never a Go error.
+func syncErrorMessage(err error) string {
+	switch {
+	case errors.Is(err, client.ErrUnreachable):
+		return lang.L("The platform cannot be reached. You can keep working offline: your changes are kept and will be sent at the next synchronisation.")
+	case errors.Is(err, client.ErrNotLoggedIn):
+		return lang.L("The platform no longer accepts your sign-in. Sign in again in the settings; your changes are kept.")
+	case errors.Is(err, client.ErrNoPlatform):
+		return lang.L("This workspace is not linked to a platform. Connect it in the settings.")
+	}
+	return lang.L("The synchronisation stopped on an unexpected problem. Your changes are kept; try again later, and tell the intercommunality's IT if it happens again.")
+}
+
+// conflictDialog shows both versions of a feature field by field and
+// lets the user keep theirs, take the platform's, or choose per field.
+type conflictDialog struct {
+	conflict store.Conflict
+	// radios are the per-field choices, by field name ("geom" for the geometry).
+	radios                       map[string]*widget.RadioGroup
+	keepMine, takeTheirs, choose *widget.Button
+	dialog                       dialog.Dialog
+}
+
+// showConflict opens the conflict dialog and returns it.
+func (p *syncPanel) showConflict(c store.Conflict) *conflictDialog {
+	ctx := context.Background()
+	l, err := p.ws.Layer(c.Layer)
+	if err != nil {
+		return nil
+	}
+	mine, err := p.ws.Get(ctx, c.Layer, c.UUID)
+	mineDeleted := err != nil
+	cd := &conflictDialog{conflict: c, radios: map[string]*widget.RadioGroup{}}
+	bold := fyne.TextStyle{Bold: true}
+	rows := container.NewGridWithColumns(4,
+		widget.NewLabelWithStyle(lang.L("Field"), fyne.TextAlignLeading, bold),
+		widget.NewLabelWithStyle(lang.L("Mine"), fyne.TextAlignLeading, bold),
+		widget.NewLabelWithStyle(lang.L("Theirs (platform)"), fyne.TextAlignLeading, bold),
+		widget.NewLabelWithStyle(lang.L("Keep"), fyne.TextAlignLeading, bold))
+	conflicting := map[string]bool{}
+	for _, f := range c.Fields {
+		conflicting[f] = true
+	}
+	addRow := func(name, title, mineText, theirsText string) {
+		radio := widget.NewRadioGroup([]string{lang.L("Mine"), lang.L("Theirs")}, nil)
+		radio.Horizontal = true
+		radio.SetSelected(lang.L("Mine"))
+		cd.radios[name] = radio
+		if conflicting[name] {
+			title = "⚠ " + title
+		}
+		rows.Add(widget.NewLabel(title))
+		rows.Add(widget.NewLabel(mineText))
+		rows.Add(widget.NewLabel(theirsText))
+		rows.Add(radio)
+	}
+	if !mineDeleted && !c.Theirs.Deleted {
+		for _, f := range l.Schema.Fields {
+			mv, tv := mine.Properties[f.Name], c.Theirs.Properties[f.Name]
+			if conflicting[f.Name] || !sameValue(mv, tv) {
+				addRow(f.Name, f.DisplayTitle(), describeValue(f, mv), describeValue(f, tv))
+			}
+		}
+		if conflicting["geom"] {
+			addRow("geom", lang.L("Position / shape"), lang.L("moved here"), lang.L("moved on the platform"))
+		}
+	}
+	intro := widget.NewLabel(c.Message)
+	intro.Wrapping = fyne.TextWrapWord
+	if mineDeleted {
+		intro.SetText(c.Message + "\n" + lang.L("You deleted this feature here."))
+	} else if c.Theirs.Deleted {
+		intro.SetText(c.Message + "\n" + lang.L("It was deleted on the platform; keeping yours recreates it."))
+	}
+	resolve := func(res client.Resolution) {
+		cd.dialog.Hide()
+		go func() {
+			err := p.client.Resolve(context.Background(), c.ChangeID, res)
+			fyne.Do(func() {
+				if err != nil {
+					showError(p.win, lang.L("The choice could not be recorded; nothing was lost. Try again."))
+				}
+				p.reload()
+				if p.onSynced != nil {
+					p.onSynced()
+				}
+			})
+		}()
+	}
+	cd.keepMine = widget.NewButton(lang.L("Keep mine"), func() { resolve(client.Resolution{Default: client.Mine}) })
+	cd.takeTheirs = widget.NewButton(lang.L("Take theirs"), func() { resolve(client.Resolution{Default: client.Theirs}) })
+	cd.choose = widget.NewButton(lang.L("Choose per field"), func() { resolve(cd.resolution()) })
+	if len(cd.radios) == 0 {
+		cd.choose.Hide()
+	}
+	content := container.NewBorder(intro, container.NewHBox(cd.keepMine, cd.takeTheirs, cd.choose), nil, nil, container.NewVScroll(rows))
+	cd.dialog = dialog.NewCustom(lang.L("Conflict on {{.Layer}}", map[string]any{"Layer": l.Schema.DisplayTitle()}), lang.L("Decide later"), content, p.win)
+	cd.dialog.Resize(fyne.NewSize(760, 480))
+	cd.dialog.Show()
+	return cd
+}
+
+// resolution is the per-field choice the radios show.
+func (cd *conflictDialog) resolution() client.Resolution {
+	res := client.Resolution{Default: client.Mine, Fields: map[string]client.Side{}}
+	for name, r := range cd.radios {
+		if r.Selected == lang.L("Theirs") {
+			res.Fields[name] = client.Theirs
+		} else {
+			res.Fields[name] = client.Mine
+		}
+	}
+	return res
+}
+
+// showRejected shows the platform's reason and lets the user retry after
+// fixing, or drop the change.
+func (p *syncPanel) showRejected(e store.JournalEntry) {
+	msg := widget.NewLabel(e.Reason + "\n\n" + lang.L("Fix the feature, then send it again; or drop this change to get the platform's version back."))
+	msg.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	act := func(fn func(context.Context, string) error) {
+		d.Hide()
+		go func() {
+			err := fn(context.Background(), e.ChangeID)
+			fyne.Do(func() {
+				if err != nil {
+					showError(p.win, lang.L("The choice could not be recorded; nothing was lost. Try again."))
+				}
+				p.reload()
+			})
+		}()
+	}
+	retry := widget.NewButton(lang.L("Send again"), func() { act(p.client.Retry) })
+	drop := widget.NewButton(lang.L("Drop this change"), func() {
+		dialog.ShowConfirm(lang.L("Drop this change?"), lang.L("Your local edits of this feature will be replaced by the platform's version."), func(ok bool) {
+			if ok {
+				act(p.client.Drop)
+			}
+		}, p.win)
+	})
+	d = dialog.NewCustom(lang.L("Change refused by the platform"), lang.L("Close"), container.NewBorder(nil, container.NewHBox(retry, drop), nil, nil, msg), p.win)
+	d.Resize(fyne.NewSize(560, 280))
+	d.Show()
+}
+
+func layerTitle(ws *store.Workspace, name string) string {
+	if l, err := ws.Layer(name); err == nil {
+		return l.Schema.DisplayTitle()
+	}
+	return name
+}
+
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[len(id)-8:]
+	}
+	return id
+}
+
+// showError shows a message in plain words; nothing typed is lost.
+func showError(w fyne.Window, msg string) {
+	d := dialog.NewInformation(windowTitle, msg, w)
+	d.Show()
+}

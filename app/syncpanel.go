@@ -29,6 +29,10 @@ type syncPanel struct {
 	onSynced func()
 	// now is the clock, for "il y a …".
 	now func() time.Time
+	// do runs a function on the UI goroutine (fyne.Do; tests queue them).
+	do func(func())
+	// loading counts background reloads and resolutions under way.
+	loading int
 
 	summary    *widget.Label
 	syncButton *widget.Button
@@ -52,7 +56,7 @@ type syncState struct {
 }
 
 func newSyncPanel(win fyne.Window, ws *store.Workspace, c *client.Client, onSynced func()) *syncPanel {
-	return &syncPanel{win: win, ws: ws, client: c, onSynced: onSynced, now: time.Now}
+	return &syncPanel{win: win, ws: ws, client: c, onSynced: onSynced, now: time.Now, do: fyne.Do}
 }
 
 func (p *syncPanel) build() fyne.CanvasObject {
@@ -95,8 +99,12 @@ func (p *syncPanel) build() fyne.CanvasObject {
 	return container.NewBorder(top, nil, nil, nil, lists)
 }
 
+// idle reports whether no sync or reload is under way.
+func (p *syncPanel) idle() bool { return !p.state.running && p.loading == 0 }
+
 // reload reads the journal off the UI goroutine and shows it.
 func (p *syncPanel) reload() {
+	p.loading++
 	go func() {
 		ctx := context.Background()
 		var st syncState
@@ -107,7 +115,8 @@ func (p *syncPanel) reload() {
 		if p.client != nil {
 			st.lastSync = p.client.LastSync(ctx)
 		}
-		fyne.Do(func() {
+		p.do(func() {
+			p.loading--
 			st.running = p.state.running
 			p.state = st
 			p.refresh()
@@ -175,9 +184,9 @@ func (p *syncPanel) start() {
 	p.progress.Show()
 	go func() {
 		sum, err := p.client.SyncWithProgress(ctx, func(pr client.Progress) {
-			fyne.Do(func() { p.showProgress(pr) })
+			p.do(func() { p.showProgress(pr) })
 		})
-		fyne.Do(func() { p.finished(sum, err) })
+		p.do(func() { p.finished(sum, err) })
 	}()
 }
 
@@ -294,9 +303,11 @@ func (p *syncPanel) showConflict(c store.Conflict) *conflictDialog {
 	}
 	resolve := func(res client.Resolution) {
 		cd.dialog.Hide()
+		p.loading++
 		go func() {
 			err := p.client.Resolve(context.Background(), c.ChangeID, res)
-			fyne.Do(func() {
+			p.do(func() {
+				p.loading--
 				if err != nil {
 					showError(p.win, lang.L("The choice could not be recorded; nothing was lost. Try again."))
 				}
@@ -341,9 +352,11 @@ func (p *syncPanel) showRejected(e store.JournalEntry) {
 	var d dialog.Dialog
 	act := func(fn func(context.Context, string) error) {
 		d.Hide()
+		p.loading++
 		go func() {
 			err := fn(context.Background(), e.ChangeID)
-			fyne.Do(func() {
+			p.do(func() {
+				p.loading--
 				if err != nil {
 					showError(p.win, lang.L("The choice could not be recorded; nothing was lost. Try again."))
 				}

@@ -35,8 +35,13 @@ func testPlatform(t *testing.T) string {
 	if err := st.PutOrganisation(ctx, server.Organisation{ID: protocol.OrgCCMT, Name: "CCMT"}); err != nil {
 		t.Fatal(err)
 	}
+	hash, err := server.HashPasswordCost(testPassword, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"agent", "agent2"} {
-		if err := server.AddUser(ctx, st, name, testPassword, protocol.OrgCCMT, protocol.RoleEditor); err != nil {
+		u := server.User{Name: name, PasswordHash: hash, Memberships: []protocol.Membership{{Org: protocol.OrgCCMT, Role: protocol.RoleEditor}}}
+		if err := st.PutUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -66,19 +71,44 @@ func syncedWorkspace(t *testing.T, url, user string) (*store.Workspace, *client.
 	return ws, c
 }
 
+// uiQueue stands for the UI goroutine in tests: the panel's background work
+// posts its updates there, and the test goroutine runs them, as Fyne's
+// event loop would.
+type uiQueue chan func()
+
+func (q uiQueue) do(f func()) { q <- f }
+
+// runUntil runs the posted updates until cond holds.
+func (q uiQueue) runUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !cond() {
+		select {
+		case f := <-q:
+			f()
+		case <-deadline:
+			t.Fatal("the panel did not settle in 30 s")
+		}
+	}
+}
+
+func newTestPanel(t *testing.T, ws *store.Workspace, c *client.Client) (*syncPanel, uiQueue) {
+	w := test.NewWindow(nil)
+	t.Cleanup(w.Close)
+	q := make(uiQueue, 64)
+	p := newSyncPanel(w, ws, c, nil)
+	p.do = q.do
+	w.SetContent(p.build())
+	p.reload()
+	q.runUntil(t, p.idle)
+	return p, q
+}
+
 // syncAndWait runs the panel's sync as the button does and waits for it.
-func syncAndWait(t *testing.T, p *syncPanel, done chan struct{}) {
+func syncAndWait(t *testing.T, p *syncPanel, q uiQueue) {
 	t.Helper()
 	test.Tap(p.syncButton)
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the sync did not finish")
-	}
-	// reload runs in the background too; wait for its result.
-	for i := 0; i < 200 && p.state.running; i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
+	q.runUntil(t, p.idle)
 }
 
 func TestSyncPanelResolvesAConflictPerField(t *testing.T) {
@@ -95,13 +125,8 @@ func TestSyncPanelResolvesAConflictPerField(t *testing.T) {
 		id = f.UUID
 		return err
 	})
-	w := test.NewWindow(nil)
-	defer w.Close()
-	done := make(chan struct{}, 4)
-	p := newSyncPanel(w, ws, c, func() { done <- struct{}{} })
-	w.SetContent(p.build())
-	p.reload()
-	syncAndWait(t, p, done)
+	p, q := newTestPanel(t, ws, c)
+	syncAndWait(t, p, q)
 	if _, err := oc.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +142,10 @@ func TestSyncPanelResolvesAConflictPerField(t *testing.T) {
 		_, err := tx.Update("pei", id, store.Change{Properties: map[string]any{"debit": 120, "numero": "T-01 (terrain)"}})
 		return err
 	})
-	syncAndWait(t, p, done)
-	waitFor(t, func() bool { return len(p.state.conflictList) == 1 })
+	syncAndWait(t, p, q)
+	if len(p.state.conflictList) != 1 {
+		t.Fatalf("conflicts: %+v", p.state.conflictList)
+	}
 	if !strings.Contains(p.summary.Text, "1 conflit") {
 		t.Errorf("summary: %q", p.summary.Text)
 	}
@@ -128,8 +155,8 @@ func TestSyncPanelResolvesAConflictPerField(t *testing.T) {
 	}
 	cd.radios["numero"].SetSelected("La leur")
 	test.Tap(cd.choose)
-	<-done
-	syncAndWait(t, p, done)
+	q.runUntil(t, p.idle)
+	syncAndWait(t, p, q)
 	if _, err := oc.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +164,9 @@ func TestSyncPanelResolvesAConflictPerField(t *testing.T) {
 	if f.Properties["debit"] != 120.0 || f.Properties["numero"] != "T-01 (plateforme)" {
 		t.Errorf("after choosing per field, the platform has %v", f.Properties)
 	}
-	waitFor(t, func() bool { return len(p.state.conflictList) == 0 })
+	if len(p.state.conflictList) != 0 {
+		t.Errorf("conflicts left: %+v", p.state.conflictList)
+	}
 }
 
 func TestSyncPanelSaysWhenThePlatformIsUnreachable(t *testing.T) {
@@ -149,28 +178,13 @@ func TestSyncPanelSaysWhenThePlatformIsUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := test.NewWindow(nil)
-	defer w.Close()
-	done := make(chan struct{}, 2)
-	p := newSyncPanel(w, ws, c, func() { done <- struct{}{} })
-	w.SetContent(p.build())
-	syncAndWait(t, p, done)
-	overlay := w.Canvas().Overlays().Top()
+	p, q := newTestPanel(t, ws, c)
+	syncAndWait(t, p, q)
+	overlay := p.win.Canvas().Overlays().Top()
 	if overlay == nil {
 		t.Fatal("no message shown")
 	}
 	if !strings.Contains(test.RenderObjectToMarkup(overlay), "hors ligne") {
 		t.Errorf("message: %s", test.RenderObjectToMarkup(overlay))
 	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for i := 0; i < 500; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("condition not met in 5 s")
 }

@@ -65,7 +65,7 @@ func newPlatform(t testing.TB) *platform {
 			t.Fatal(err)
 		}
 	}
-	hash, err := server.HashPassword(password)
+	hash, err := server.HashPasswordCost(password, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,7 @@ func newPlatformFixture(t *testing.T) *platformFixture {
 		"elu":     {{Org: "71543", Role: protocol.RoleViewer}},
 		"agent":   {{Org: protocol.OrgCCMT, Role: protocol.RoleEditor}},
 	}
-	hash, err := HashPassword("mot de passe sûr")
+	hash, err := HashPasswordCost("mot de passe sûr", 4)
 	if err != nil {
 		t.Fatal(err)
 	}

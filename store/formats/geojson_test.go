@@ -109,6 +109,12 @@ var geoJSONCases = []struct {
 			orb.Collection{},
 		}}},
 	},
+	{
+		name: "keys differing only by case",
+		in:   `{"type":"Feature","geometry":null,"properties":{"Nom":"a","nom":"b","NOM":1}}`,
+		srs:  4326, fields: []Field{{"Nom", schema.Text}, {"nom_2", schema.Text}, {"NOM_3", schema.Integer}},
+		features: []Feature{{Properties: map[string]any{"Nom": "a", "nom_2": "b", "NOM_3": int64(1)}}},
+	},
 	{name: "BOM", in: "\ufeff" + `{"type":"Point","coordinates":[1,2]}`, srs: 4326,
 		features: []Feature{{Geometry: orb.Point{1, 2}, Properties: map[string]any{}}}},
 	{name: "not JSON", in: `<gml:Point/>`, err: "a JSON object is expected, found '<'"},
@@ -239,4 +245,19 @@ func FuzzReadGeoJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The reader leaves the values of a date field as read: a string that
+// parseDate accepts is already in the form convertString would give.
+func TestDateConversionIsIdentity(t *testing.T) {
+	for _, y := range []string{"0000", "0001", "0099", "0999", "1000", "1969", "1970", "2000", "2024", "9999"} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				s := y + "-" + twoDigits(m) + "-" + twoDigits(d)
+				if _, ok := parseDate(s, false); ok && convertString(s, schema.Date, false) != s {
+					t.Errorf("%s converts to %v", s, convertString(s, schema.Date, false))
+				}
+			}
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package formats
 
 import (
-	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
@@ -118,47 +117,6 @@ func stringKind(s string, french bool) kind {
 		return kindDateTime
 	}
 	return kindText
-}
-
-// numberKind classifies a JSON number literal as an integer (fits int64) or a real.
-func numberKind(n json.Number) kind {
-	if _, err := strconv.ParseInt(string(n), 10, 64); err == nil {
-		return kindInt
-	}
-	return kindReal
-}
-
-// convertJSON converts a value decoded from JSON (nil, bool, json.Number or
-// string; nested values are already JSON text) to the Go type of t. Values
-// were classified by the same rules that chose t, so the conversion always
-// succeeds; a value that does not fit anyway becomes nil.
-func convertJSON(v any, t schema.FieldType) any {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case bool:
-		if t == schema.Boolean {
-			return x
-		}
-		return strconv.FormatBool(x)
-	case json.Number:
-		switch t {
-		case schema.Integer:
-			if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
-				return i
-			}
-		case schema.Real:
-			if f, err := strconv.ParseFloat(string(x), 64); err == nil && !math.IsInf(f, 0) {
-				return f
-			}
-		default:
-			return string(x)
-		}
-		return nil
-	case string:
-		return convertString(x, t, false)
-	}
-	return nil
 }
 
 // convertString converts a text value to the Go type of t, following the

@@ -32,6 +32,7 @@ const (
 	metaSchemaVersion = "platform.schema_version"
 	metaLastSync      = "platform.last_sync"
 	metaAccessPrefix  = "platform.access."
+	metaStylePrefix   = "platform.style."
 	metaRoles         = "platform.roles"
 )
 

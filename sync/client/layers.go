@@ -27,6 +27,18 @@ func (c *Client) Access(ctx context.Context, layer string) (protocol.Access, boo
 	return a, true
 }
 
+// Styles returns the layer styles the platform published, by layer (JSON
+// for mapview.ParseStyle); layers without one are absent.
+func Styles(ctx context.Context, ws *store.Workspace) map[string][]byte {
+	out := map[string][]byte{}
+	for _, l := range ws.Layers() {
+		if js, err := ws.Meta(ctx, metaStylePrefix+l.Name()); err == nil && js != "" {
+			out[l.Name()] = []byte(js)
+		}
+	}
+	return out
+}
+
 // LayerReport says what a layer sync did.
 type LayerReport struct {
 	Created, Updated []string
@@ -79,6 +91,9 @@ func (c *Client) syncLayers(ctx context.Context, token string) (LayerReport, err
 				return err
 			}
 			if err := tx.SetMeta(metaAccessPrefix+s.Name, string(a)); err != nil {
+				return err
+			}
+			if err := tx.SetMeta(metaStylePrefix+s.Name, string(info.Style)); err != nil {
 				return err
 			}
 		}

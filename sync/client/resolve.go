@@ -69,6 +69,12 @@ func (c *Client) Resolve(ctx context.Context, changeID string, res Resolution) e
 		if err := tx.DropFeatureJournal(cf.Layer, cf.UUID); err != nil {
 			return err
 		}
+		// The platform may have changed the feature again since the
+		// conflict: the feed skipped those versions while the feature was
+		// held, so the next sync fetches it again.
+		if err := tx.MarkForRefresh(cf.Layer, cf.UUID); err != nil {
+			return err
+		}
 		// The local feature becomes the platform's version…
 		if err := tx.ApplyRemote(cf.Layer, cf.Theirs, true); err != nil {
 			return err
@@ -179,4 +185,20 @@ func (c *Client) refresh(ctx context.Context, token string) (int, error) {
 		}
 	}
 	return len(list), nil
+}
+
+// History returns every version of a feature as the platform keeps it
+// (who, when, what changed), oldest first.
+func (c *Client) History(ctx context.Context, id string) ([]protocol.Version, error) {
+	token, err := c.token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var hist protocol.HistoryResponse
+	err = c.call(ctx, http.MethodGet, protocol.HistoryPath(id), token, nil, func(r *http.Response) error {
+		var err error
+		hist, err = protocol.DecodeHistoryResponse(r.Body, protocol.MaxHistoryBytes)
+		return err
+	})
+	return hist.Versions, err
 }

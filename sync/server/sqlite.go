@@ -374,13 +374,20 @@ func (s *SQLiteStorage) Changes(ctx context.Context, since int64, limit int, lay
 			schemas[name] = &l.Schema
 		}
 	}
-	args := []any{since}
+	// The end of the feed is read first and bounds the page: a version
+	// committed while the page is read is left for the next one, never
+	// skipped by a cursor moved past it.
+	var end sql.NullInt64
+	if err := s.ws.DB().QueryRowContext(ctx, `SELECT max(seq) FROM srv_history`).Scan(&end); err != nil {
+		return nil, since, false, fmt.Errorf("server: changes: %w", err)
+	}
+	args := []any{since, end.Int64}
 	for _, l := range layers {
 		args = append(args, l)
 	}
 	args = append(args, limit+1)
 	q := `SELECT seq, layer, uuid, version, op, author, at, properties, geometry FROM srv_history h
-		WHERE seq > ? AND +layer IN (` + strings.TrimSuffix(strings.Repeat("?,", len(layers)), ",") + `)
+		WHERE seq > ? AND seq <= ? AND +layer IN (` + strings.TrimSuffix(strings.Repeat("?,", len(layers)), ",") + `)
 		AND NOT EXISTS (SELECT 1 FROM srv_history h2 WHERE h2.layer = h.layer AND h2.uuid = h.uuid AND h2.seq > h.seq)
 		ORDER BY seq LIMIT ?`
 	rows, err := s.ws.DB().QueryContext(ctx, q, args...)
@@ -415,10 +422,8 @@ func (s *SQLiteStorage) Changes(ctx context.Context, since int64, limit int, lay
 	}
 	// Nothing past the page: the cursor moves to the end of the feed, so
 	// that versions superseded within it are not looked at again.
-	var last sql.NullInt64
-	s.ws.DB().QueryRowContext(ctx, `SELECT max(seq) FROM srv_history`).Scan(&last)
-	if last.Valid && last.Int64 > next {
-		next = last.Int64
+	if end.Int64 > next {
+		next = end.Int64
 	}
 	return out, next, false, nil
 }

@@ -1,0 +1,182 @@
+package mapview
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+	// The demo generator is pure (the standard library, orb and
+	// store/schema): the benchmarks draw the demo territory with it.
+	"terrimap/sync/server/demo"
+)
+
+// benchFormat changes when the workspaces the benchmarks generate must be
+// made again.
+const benchFormat = 1
+
+// cachedWorkspace opens the workspace kept at name in the temp dir, making
+// it with fill the first time.
+func cachedWorkspace(b testing.TB, name string, fill func(ws *store.Workspace) error) *store.Workspace {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("terrimap-mapview-v%d-%s.gpkg", benchFormat, name))
+	if _, err := os.Stat(path); err != nil {
+		tmp := path + ".part"
+		os.Remove(tmp)
+		ws, err := store.Create(tmp)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := fill(ws); err != nil {
+			b.Fatal(err)
+		}
+		ws.Close()
+		if err := os.Rename(tmp, path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ws, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// demoWorkspace is the demo territory, as `terrimap-server demo` makes it.
+func demoWorkspace(b testing.TB) *store.Workspace {
+	return cachedWorkspace(b, "demo", func(ws *store.Workspace) error {
+		ctx := context.Background()
+		for _, l := range demo.Layers() {
+			if _, err := ws.CreateLayer(ctx, l); err != nil {
+				return err
+			}
+		}
+		batches := map[string][]store.RemoteFeature{}
+		err := demo.Generate(demo.GenerateOptions{}, func(layer string, f demo.Feature) error {
+			batches[layer] = append(batches[layer], store.RemoteFeature{UUID: f.ID, Version: 1, Geometry: f.Geometry, Properties: f.Properties})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return ws.Edit(ctx, func(tx *store.Tx) error {
+			for layer, batch := range batches {
+				if _, err := tx.ApplyRemoteBatch(layer, batch); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// BenchmarkFrameCold1080p draws a full HD frame of the demo territory at
+// commune scale (Tournus, 1:25 000) with nothing cached: every feature
+// read, every tile drawn, the labels placed.
+func BenchmarkFrameCold1080p(b *testing.B) {
+	ws := demoWorkspace(b)
+	layers := DefaultLayers(ws, DefaultStyles())
+	vp := Viewport{Center: orb.Point{4.9085, 46.5640}, Zoom: 14, Width: 1920, Height: 1080, Scale: 1}
+	b.ReportAllocs()
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		tc := NewTileCache(NewRenderer(ws, RendererOptions{}), nil, TileCacheOptions{})
+		tc.SetLayers(layers)
+		settle(b, tc, vp)
+		times = append(times, time.Since(start))
+		b.StopTimer()
+		tc.Close()
+		b.StartTimer()
+	}
+	reportMedian(b, times)
+}
+
+// BenchmarkFrameCachedPan1080p pans a full HD frame by a few pixels per
+// frame over 110 000 features, every tile drawn beforehand: a frame only
+// composites.
+func BenchmarkFrameCachedPan1080p(b *testing.B) {
+	vp := Viewport{Center: testCentre, Zoom: 15, Width: 1920, Height: 1080, Scale: 1}
+	ws := denseWorkspace(b, vp, 60000, 50000)
+	tc := NewTileCache(NewRenderer(ws, RendererOptions{}), nil, TileCacheOptions{})
+	defer tc.Close()
+	tc.SetLayers(testLayerList(b))
+	// Warm the cache over the whole panning range.
+	for _, v := range []Viewport{vp, vp.Pan(-40, -20), vp.Pan(40, 20)} {
+		settle(b, tc, v)
+	}
+	b.ReportAllocs()
+	var times []time.Duration
+	i := 0
+	for b.Loop() {
+		// Back and forth by 3 pixels a frame, within ±30.
+		step := float64(3 * (1 - 2*((i/10)%2)))
+		vp = vp.Pan(step, step/3)
+		i++
+		start := time.Now()
+		tc.Frame(vp)
+		times = append(times, time.Since(start))
+	}
+	reportMedian(b, times)
+}
+
+func reportMedian(b *testing.B, times []time.Duration) {
+	if len(times) == 0 {
+		return
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+}
+
+// denseWorkspace fills vp with random pipes and hydrants of the test
+// layers.
+func denseWorkspace(b *testing.B, vp Viewport, lines, points int) *store.Workspace {
+	bound := vp.Bound()
+	return cachedWorkspace(b, fmt.Sprintf("dense-%d-%d", lines, points), func(ws *store.Workspace) error {
+		ctx := context.Background()
+		for _, l := range testLayers() {
+			if _, err := ws.CreateLayer(ctx, l); err != nil {
+				return err
+			}
+		}
+		rng := rand.New(rand.NewPCG(7, 11))
+		random := func() orb.Point {
+			return orb.Point{bound.Min[0] + rng.Float64()*(bound.Max[0]-bound.Min[0]), bound.Min[1] + rng.Float64()*(bound.Max[1]-bound.Min[1])}
+		}
+		materials := []string{"11", "18", "99"}
+		n := 0
+		var pipes, hydrants []store.RemoteFeature
+		for range lines {
+			p := random()
+			ls := orb.LineString{p}
+			for range 1 + rng.IntN(3) {
+				p = orb.Point{p[0] + (rng.Float64()-0.5)*0.002, p[1] + (rng.Float64()-0.5)*0.0014}
+				ls = append(ls, p)
+			}
+			n++
+			pipes = append(pipes, store.RemoteFeature{UUID: uuidOf(n), Version: 1, Geometry: ls,
+				Properties: map[string]any{"materiau": materials[rng.IntN(3)], "diametre": int64(40 + rng.IntN(200))}})
+		}
+		types := []string{"circle", "square", "triangle", "diamond", "star", "cross"}
+		for range points {
+			n++
+			hydrants = append(hydrants, store.RemoteFeature{UUID: uuidOf(n), Version: 1, Geometry: random(),
+				Properties: map[string]any{"type": types[rng.IntN(6)], "disponible": rng.IntN(10) > 0}})
+		}
+		return ws.Edit(ctx, func(tx *store.Tx) error {
+			if _, err := tx.ApplyRemoteBatch("reseau", pipes); err != nil {
+				return err
+			}
+			_, err := tx.ApplyRemoteBatch("poteaux", hydrants)
+			return err
+		})
+	})
+}

@@ -1,0 +1,84 @@
+package mapview
+
+import (
+	"image"
+	"image/color"
+
+	"golang.org/x/image/draw"
+	"golang.org/x/image/math/f64"
+)
+
+// fillRect paints r of dst in an opaque colour, a row copied down.
+func fillRect(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
+	r = r.Intersect(dst.Bounds())
+	if r.Empty() {
+		return
+	}
+	i0 := dst.PixOffset(r.Min.X, r.Min.Y)
+	row := dst.Pix[i0 : i0+4*r.Dx()]
+	for i := 0; i < len(row); i += 4 {
+		row[i], row[i+1], row[i+2], row[i+3] = c.R, c.G, c.B, c.A
+	}
+	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
+		i := dst.PixOffset(r.Min.X, y)
+		copy(dst.Pix[i:i+len(row)], row)
+	}
+}
+
+// blitOver lays src, its top-left corner at `at`, over dst within clip.
+// Transparent pixels are skipped and opaque ones copied: vector tiles are
+// mostly one or the other.
+func blitOver(dst, src *image.RGBA, at image.Point, clip image.Rectangle) {
+	r := src.Bounds().Add(at).Intersect(clip).Intersect(dst.Bounds())
+	if r.Empty() {
+		return
+	}
+	sp := r.Min.Sub(at)
+	w := 4 * r.Dx()
+	for y := 0; y < r.Dy(); y++ {
+		di := dst.PixOffset(r.Min.X, r.Min.Y+y)
+		si := src.PixOffset(sp.X, sp.Y+y)
+		d := dst.Pix[di : di+w : di+w]
+		s := src.Pix[si : si+w : si+w]
+		for i := 0; i < w; i += 4 {
+			a := uint32(s[i+3])
+			switch a {
+			case 0:
+			case 255:
+				d[i], d[i+1], d[i+2], d[i+3] = s[i], s[i+1], s[i+2], 255
+			default:
+				k := 255 - a
+				d[i] = uint8(uint32(s[i]) + (uint32(d[i])*k+127)/255)
+				d[i+1] = uint8(uint32(s[i+1]) + (uint32(d[i+1])*k+127)/255)
+				d[i+2] = uint8(uint32(s[i+2]) + (uint32(d[i+2])*k+127)/255)
+				d[i+3] = uint8(a + (uint32(d[i+3])*k+127)/255)
+			}
+		}
+	}
+}
+
+// blitCopy copies src, its top-left corner at `at`, into dst within clip.
+func blitCopy(dst, src *image.RGBA, at image.Point, clip image.Rectangle) {
+	r := src.Bounds().Add(at).Intersect(clip).Intersect(dst.Bounds())
+	if r.Empty() {
+		return
+	}
+	sp := r.Min.Sub(at)
+	w := 4 * r.Dx()
+	for y := 0; y < r.Dy(); y++ {
+		di := dst.PixOffset(r.Min.X, r.Min.Y+y)
+		si := src.PixOffset(sp.X, sp.Y+y)
+		copy(dst.Pix[di:di+w], src.Pix[si:si+w])
+	}
+}
+
+// drawScaled lays src over dst within clip, scaled by f with its top-left
+// corner at (tx, ty), smoothed bilinearly.
+func drawScaled(dst, src *image.RGBA, f, tx, ty float64, clip image.Rectangle, op draw.Op) {
+	clip = clip.Intersect(dst.Bounds())
+	if clip.Empty() {
+		return
+	}
+	sub := dst.SubImage(clip).(*image.RGBA)
+	draw.ApproxBiLinear.Transform(sub, f64.Aff3{f, 0, tx, 0, f, ty}, src, src.Bounds(), op, nil)
+}

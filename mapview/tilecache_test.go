@@ -220,7 +220,8 @@ func TestFrameFallsBackToOtherZooms(t *testing.T) {
 	tc.SetLayers(testLayerList(t))
 	vp := testViewport()
 	settle(t, tc, vp)
-	tc.Close() // no worker will draw the new zoom: only the fallback can show it
+	// The tiles of the new zoom are asked for by this very Frame: they
+	// cannot be ready when it returns, only the fallback can show them.
 	zoomed := vp.ZoomAround(orb.Point{128, 96}, 0.3)
 	img, complete := tc.Frame(zoomed)
 	if complete {

@@ -5,7 +5,10 @@
 package app
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -27,8 +30,13 @@ const windowTitle = "Terrimap"
 // Options are what the desktop app is started with.
 type Options struct {
 	// WorkspacePath is the GeoPackage file of the workspace to open at start;
-	// empty opens no workspace.
+	// empty opens the last one, or offers the first-run choices.
 	WorkspacePath string
+	// StartDemo, when set, starts a demonstration platform on this
+	// computer and returns its address and a demo editor's credentials
+	// (the "Try the demonstration" choice). cmd/terrimap provides it, so
+	// that the app itself never links the platform's code.
+	StartDemo func(ctx context.Context) (url, user, password string, err error)
 }
 
 // loadTranslations adds the French and English translations to Fyne's lang
@@ -60,11 +68,34 @@ func newShell(a fyne.App, opts Options) (*mainWindow, error) {
 	w.Resize(s.windowSize)
 	w.SetOnClosed(func() {
 		s.windowSize = w.Canvas().Size()
+		s.lastWorkspace = m.workspace
 		s.save(a.Preferences())
 	})
-	if opts.WorkspacePath != "" {
-		m.openWorkspace(opts.WorkspacePath)
+	dataDir := a.Storage().RootURI().Path()
+	switch start := startWorkspace(opts.WorkspacePath, s.lastWorkspace, dataDir); {
+	case start != "":
+		m.openWorkspace(start)
+	default:
+		m.showFirstRun(dataDir, opts.StartDemo)
 	}
 	m.refresh()
 	return m, nil
+}
+
+// startWorkspace chooses the workspace opened at start: the one asked for,
+// else the last one, else the one in the data folder; "" means the first
+// run, which offers to connect or to try the demonstration.
+func startWorkspace(asked, last, dataDir string) string {
+	if asked != "" {
+		return asked
+	}
+	for _, p := range []string{last, filepath.Join(dataDir, defaultWorkspaceName)} {
+		if p == "" {
+			continue
+		}
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return ""
 }

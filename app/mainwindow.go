@@ -16,6 +16,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"terrimap/store"
 )
 
 // workspaceExtension is the file extension of a workspace: a GeoPackage.
@@ -45,10 +47,20 @@ type mainWindow struct {
 
 	statusLabel  *widget.Label
 	versionLabel *widget.Label
+
+	// With a workspace open: the session and its views.
+	sess      *session
+	split     *container.Split
+	welcome   fyne.CanvasObject
+	infoPanel fyne.CanvasObject
+	view      *workspaceView
+	first     *firstRun
+	// do runs a function on the UI goroutine (fyne.Do; tests queue them).
+	do func(func())
 }
 
 func newMainWindow(w fyne.Window) *mainWindow {
-	return &mainWindow{window: w}
+	return &mainWindow{window: w, do: fyne.Do}
 }
 
 // build makes the widgets of the window and returns its content.
@@ -65,7 +77,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.workspacePath = widget.NewLabel("")
 	m.workspacePath.Wrapping = fyne.TextWrapBreak
 	m.workspacePath.SizeName = theme.SizeNameCaptionText
-	panel := container.NewVScroll(container.NewVBox(m.panelTitle, m.workspaceName, m.workspacePath))
+	m.infoPanel = container.NewVScroll(container.NewVBox(m.panelTitle, m.workspaceName, m.workspacePath))
 
 	m.centreTitle = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	m.centreTitle.SizeName = theme.SizeNameSubHeadingText
@@ -75,7 +87,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.centreButton.Importance = widget.HighImportance
 	// A VBox between spacers, not a Center, so that the hint wraps to the
 	// width of the area instead of setting the window's minimum width.
-	centre := container.NewVBox(layout.NewSpacer(),
+	m.welcome = container.NewVBox(layout.NewSpacer(),
 		m.centreTitle, m.centreHint, container.NewCenter(m.centreButton),
 		layout.NewSpacer())
 
@@ -84,8 +96,8 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.versionLabel = widget.NewLabel(lang.L("Version {{.Version}}", map[string]any{"Version": Version}))
 	statusBar := container.NewBorder(nil, nil, nil, m.versionLabel, m.statusLabel)
 
-	split := container.NewHSplit(panel, centre)
-	split.Offset = 0.25
+	m.split = container.NewHSplit(m.infoPanel, m.welcome)
+	m.split.Offset = 0.25
 
 	m.window.Canvas().AddShortcut(&desktop.CustomShortcut{
 		KeyName:  fyne.KeyO,
@@ -99,7 +111,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	return container.NewBorder(
 		container.NewVBox(toolbar, widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), statusBar),
-		nil, nil, split)
+		nil, nil, m.split)
 }
 
 // refresh shows the current state of m in its widgets.
@@ -130,8 +142,9 @@ func (m *mainWindow) refresh() {
 	}
 }
 
-// openWorkspace makes path the open workspace, or tells in the status bar
-// why it cannot be.
+// openWorkspace opens path as the workspace: the file is checked at once,
+// then opened with its map off the UI goroutine; the status bar and a
+// dialog say why when it cannot be.
 func (m *mainWindow) openWorkspace(path string) {
 	abs, err := filepath.Abs(path)
 	if err == nil {
@@ -145,8 +158,39 @@ func (m *mainWindow) openWorkspace(path string) {
 		m.status = workspaceError(path, err)
 		return
 	}
-	m.workspace = abs
-	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": filepath.Base(abs)})
+	m.status = lang.L("Opening {{.Name}}…", map[string]any{"Name": filepath.Base(abs)})
+	go func() {
+		sess, err := openSession(abs)
+		m.do(func() {
+			if err != nil {
+				m.status = workspaceError(path, err)
+				m.refresh()
+				showError(m.window, m.status)
+				return
+			}
+			m.attach(abs, sess)
+		})
+	}()
+}
+
+// attach shows an opened session: its layers, search, feature and sync
+// panels on the left, its map in the centre.
+func (m *mainWindow) attach(path string, sess *session) {
+	if m.sess != nil {
+		m.view.close()
+		m.sess.close()
+	}
+	m.sess, m.workspace = sess, path
+	m.view = newWorkspaceView(m.window, sess, m.do, func(msg string) {
+		m.status = msg
+		m.refresh()
+	})
+	panel, centre := m.view.build()
+	m.split.Leading, m.split.Trailing = panel, centre
+	m.split.Refresh()
+	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": filepath.Base(path)})
+	m.refresh()
+	m.view.start()
 }
 
 var errIsFolder = errors.New("app: workspace is a folder")
@@ -161,9 +205,16 @@ func workspaceError(path string, err error) string {
 		return lang.L("Cannot open {{.Path}}: you are not allowed to read it.", data)
 	case errors.Is(err, errIsFolder):
 		return lang.L("Cannot open {{.Path}}: it is a folder, not a GeoPackage file.", data)
+	case errors.Is(err, store.ErrMBTiles):
+		return lang.L("Cannot open {{.Path}}: it is a basemap (MBTiles), not a workspace. Add it as a basemap in the settings.", data)
+	case errors.Is(err, store.ErrNotGeoPackage):
+		return lang.L("Cannot open {{.Path}}: it is not a Terrimap workspace (a GeoPackage file).", data)
+	case errors.Is(err, store.ErrCorrupt):
+		return lang.L("Cannot open {{.Path}}: the file is damaged or incomplete. Use a backup copy, or sync again into a new workspace.", data)
+	case errors.Is(err, store.ErrNoLayers):
+		return lang.L("Cannot open {{.Path}}: this GeoPackage holds no map layer.", data)
 	default:
-		data["Error"] = err.Error()
-		return lang.L("Cannot open {{.Path}}: {{.Error}}", data)
+		return lang.L("Cannot open {{.Path}}: the file could not be read. Check that it is not open in another program.", data)
 	}
 }
 

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +12,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
 )
 
 // shellSize keeps the golden files small; the real window opens at 1280×800.
@@ -60,25 +65,84 @@ func TestShellImage(t *testing.T) {
 	assertImage(t, "shell_fr.png", w.Canvas())
 }
 
-func TestShellOpensWorkspace(t *testing.T) {
-	useLocale(t, "fr_FR.UTF-8")
-	path := filepath.Join(t.TempDir(), "tournus.gpkg")
-	if err := os.WriteFile(path, nil, 0o644); err != nil {
+// demoWorkspaceFile writes a workspace with a hydrant layer and a few
+// hydrants around Tournus.
+func demoWorkspaceFile(t *testing.T, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), name)
+	ws, err := store.Create(path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	w, m := newTestShell(t, Options{WorkspacePath: path})
+	defer ws.Close()
+	if _, err := ws.CreateLayer(ctx, hydrantLayer()); err != nil {
+		t.Fatal(err)
+	}
+	err = ws.Edit(ctx, func(tx *store.Tx) error {
+		for i, p := range []orb.Point{{4.905, 46.561}, {4.910, 46.564}, {4.915, 46.567}} {
+			_, err := tx.Create("pei", store.Feature{Geometry: p, Properties: map[string]any{
+				"numero": fmt.Sprintf("T-%02d", i+1), "type_pei": "PI", "debit": 60 + 10*i}})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// openInShell opens path in m the way the open dialog does and runs the
+// background work until the workspace is shown.
+func openInShell(t *testing.T, m *mainWindow, path string) uiQueue {
+	t.Helper()
+	q := make(uiQueue, 256)
+	m.do = q.do
+	m.openWorkspace(path)
+	m.refresh()
+	q.runUntil(t, func() bool { return m.sess != nil })
+	t.Cleanup(func() { m.view.close(); m.sess.close() })
+	q.runUntil(t, func() bool { return m.view.sync.idle() })
+	return q
+}
+
+func TestShellOpensWorkspace(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	path := demoWorkspaceFile(t, "tournus.gpkg")
+	w, m := newTestShell(t, Options{})
+	openInShell(t, m, path)
 
 	if got, want := w.Title(), "tournus.gpkg — Terrimap"; got != want {
 		t.Errorf("title = %q, want %q", got, want)
 	}
-	if got := m.workspacePath.Text; got != path {
-		t.Errorf("panel path = %q, want %q", got, path)
-	}
-	if !m.workspacePath.Visible() || m.centreButton.Visible() {
-		t.Error("with a workspace open, the panel shows its path and the centre no open button")
-	}
 	if got, want := m.statusLabel.Text, "Espace de travail tournus.gpkg ouvert."; got != want {
 		t.Errorf("status = %q, want %q", got, want)
+	}
+	if m.view.mapw == nil || m.split.Trailing == m.welcome {
+		t.Fatal("the centre does not show the map")
+	}
+	if !strings.Contains(m.view.sync.summary.Text, "3 modifications en attente") {
+		t.Errorf("sync summary = %q", m.view.sync.summary.Text)
+	}
+}
+
+func TestShellRefusesNonWorkspaces(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	path := filepath.Join(t.TempDir(), "notes.gpkg")
+	os.WriteFile(path, []byte("pas une base"), 0o644)
+	w, m := newTestShell(t, Options{})
+	q := make(uiQueue, 16)
+	m.do = q.do
+	m.openWorkspace(path)
+	q.runUntil(t, func() bool { return strings.Contains(m.statusLabel.Text, "GeoPackage") })
+	if m.sess != nil || w.Title() != "Terrimap" {
+		t.Errorf("a text file was opened as a workspace")
+	}
+	if w.Canvas().Overlays().Top() == nil {
+		t.Errorf("no message shown")
 	}
 }
 

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"terrimap/mapview"
+	"terrimap/store"
+	"terrimap/sync/client"
+)
+
+// session is an open workspace and everything that shows and syncs it: the
+// map renderer and tile cache, the platform client (nil for a workspace
+// never linked to a platform), the layers drawn and their styles.
+type session struct {
+	ws       *store.Workspace
+	client   *client.Client
+	renderer *mapview.Renderer
+	tiles    *mapview.TileCache
+	styles   map[string]*mapview.Style
+	// order is every layer in drawing order; hidden ones are left out of the map.
+	order   []mapview.Layer
+	hidden  map[string]bool
+	opacity map[string]float64
+}
+
+// openSession opens a workspace with its map; it does I/O and must run off
+// the UI goroutine.
+func openSession(path string) (*session, error) {
+	ws, err := store.OpenOrCreate(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &session{ws: ws, hidden: map[string]bool{}, opacity: map[string]float64{}}
+	c, err := client.New(ws, "", client.Options{})
+	switch {
+	case err == nil:
+		s.client = c
+	case errors.Is(err, client.ErrNoPlatform):
+	default:
+		ws.Close()
+		return nil, err
+	}
+	s.styles = mapview.DefaultStyles()
+	for name, js := range client.Styles(context.Background(), ws) {
+		if st, err := mapview.ParseStyle(js); err == nil {
+			if _, known := s.styles[name]; !known {
+				s.styles[name] = st
+			}
+		}
+	}
+	s.renderer = mapview.NewRenderer(ws, mapview.RendererOptions{Styles: s.styles})
+	s.tiles = mapview.NewTileCache(s.renderer, nil, mapview.TileCacheOptions{})
+	s.order = mapview.DefaultLayers(ws, s.styles)
+	s.applyLayers()
+	return s, nil
+}
+
+// applyLayers gives the map the visible layers with their opacity.
+func (s *session) applyLayers() {
+	var visible []mapview.Layer
+	for _, l := range s.order {
+		if s.hidden[l.Name] {
+			continue
+		}
+		l.Opacity = s.opacity[l.Name]
+		visible = append(visible, l)
+	}
+	s.tiles.SetLayers(visible)
+}
+
+// reloadLayers picks up layers a sync created or changed.
+func (s *session) reloadLayers() {
+	s.order = mapview.DefaultLayers(s.ws, s.styles)
+	s.applyLayers()
+}
+
+func (s *session) close() {
+	s.tiles.Close()
+	s.ws.Close()
+}
+
+// linkPlatform connects the workspace to a platform: sign in, then the
+// first sync brings what the user may read.
+func (s *session) linkPlatform(ctx context.Context, url, user, password string) error {
+	c, err := client.New(s.ws, url, client.Options{})
+	if err != nil {
+		return err
+	}
+	if _, err := c.Login(ctx, user, password); err != nil {
+		return fmt.Errorf("app: sign in: %w", err)
+	}
+	s.client = c
+	return nil
+}

@@ -1,0 +1,293 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"terrimap/mapview"
+	"terrimap/store"
+	"terrimap/store/schema"
+)
+
+// workspaceView is an open workspace on screen: the map in the centre with
+// its tools, the layers, search, feature and sync panels on the left, and
+// the status line (cursor coordinates, scale, what waits to be sent).
+type workspaceView struct {
+	win       fyne.Window
+	s         *session
+	do        func(func())
+	setStatus func(string)
+
+	layers  *layerPanel
+	search  *searchPanel
+	feature *featurePanel
+	sync    *syncPanel
+	tabs    *container.AppTabs
+	featTab *container.TabItem
+
+	mapw     *mapview.Map
+	tools    *widget.RadioGroup
+	coords   *widget.Button
+	scale    *widget.Label
+	lambert  bool
+	lastLL   orb.Point
+	selected *store.Feature
+}
+
+func newWorkspaceView(win fyne.Window, s *session, do func(func()), setStatus func(string)) *workspaceView {
+	return &workspaceView{win: win, s: s, do: do, setStatus: setStatus}
+}
+
+// build returns the left panel and the centre.
+func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
+	v.layers = newLayerPanel(v.s, v.mapChanged, v.zoomToLayer)
+	v.search = newSearchPanel(v.s, v.do, v.pick)
+	v.feature = newFeaturePanel(v.win, v.s, v.do, v.edited)
+	v.sync = newSyncPanel(v.win, v.s.ws, v.s.client, v.synced)
+	v.sync.do = v.do
+	v.featTab = container.NewTabItemWithIcon(lang.L("Feature"), theme.InfoIcon(), v.feature.build())
+	v.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.L("Layers"), theme.ListIcon(), v.layers.build()),
+		container.NewTabItemWithIcon(lang.L("Search"), theme.SearchIcon(), v.search.build()),
+		v.featTab,
+		container.NewTabItemWithIcon(lang.L("Sync"), theme.ViewRefreshIcon(), v.sync.build()),
+	)
+
+	v.mapw = mapview.NewMap(v.s.tiles)
+	v.mapw.OnIdentify = v.identified
+	v.mapw.OnCursor = v.cursorMoved
+	v.mapw.OnViewChanged = func(vp mapview.Viewport) { v.showScale(vp) }
+	v.mapw.OnSketchDone = v.sketchDone
+	v.mapw.OnMeasure = func(m mapview.Measurement) { v.setStatus(describeMeasure(m)) }
+
+	toolNames := []string{lang.L("Navigate"), lang.L("Identify"), lang.L("Add a point"), lang.L("Draw a line"), lang.L("Draw a polygon"), lang.L("Measure")}
+	toolModes := []mapview.Tool{mapview.ToolNavigate, mapview.ToolIdentify, mapview.ToolDrawPoint, mapview.ToolDrawLine, mapview.ToolDrawPolygon, mapview.ToolMeasureDistance}
+	v.tools = widget.NewRadioGroup(toolNames, func(name string) {
+		for i, n := range toolNames {
+			if n == name {
+				v.mapw.SetTool(toolModes[i])
+			}
+		}
+	})
+	v.tools.Horizontal = true
+	v.tools.SetSelected(lang.L("Identify"))
+	if !v.canEditSomething() {
+		// A viewer (élu) sees no edit tools.
+		v.tools.Options = toolNames[:2]
+		v.tools.Options = append(v.tools.Options, toolNames[5])
+		v.tools.Refresh()
+	}
+	v.coords = widget.NewButton("", func() {
+		v.lambert = !v.lambert
+		v.cursorMoved(v.lastLL)
+	})
+	v.coords.Importance = widget.LowImportance
+	v.scale = widget.NewLabel("")
+	status := container.NewHBox(v.coords, v.scale)
+	centre = container.NewBorder(v.tools, status, nil, nil, v.mapw)
+	v.shortcuts()
+	return v.tabs, centre
+}
+
+// start loads what the panels show and frames the workspace.
+func (v *workspaceView) start() {
+	v.layers.reload(v.do)
+	v.sync.reload()
+	var all orb.Bound
+	first := true
+	for _, l := range v.s.ws.Layers() {
+		if b, ok := v.s.ws.Index().Bound(l.Name()); ok {
+			if first {
+				all, first = b, false
+			} else {
+				all = all.Union(b)
+			}
+		}
+	}
+	if !first {
+		v.mapw.ZoomTo(all)
+	}
+}
+
+func (v *workspaceView) close() {}
+
+// canEditSomething reports whether some layer may be edited here.
+func (v *workspaceView) canEditSomething() bool {
+	for _, l := range v.s.ws.Layers() {
+		if !l.ReadOnly() {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *workspaceView) shortcuts() {
+	c := v.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		v.tabs.SelectIndex(1)
+		v.search.focus(c)
+	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		v.sync.start()
+	})
+}
+
+// mapChanged redraws after a layer was shown, hidden or faded.
+func (v *workspaceView) mapChanged() { v.mapw.Refresh() }
+
+func (v *workspaceView) zoomToLayer(layer string) {
+	if b, ok := v.s.ws.Index().Bound(layer); ok {
+		v.mapw.ZoomTo(b)
+	}
+}
+
+// pick shows a search result: zoom to it, select it, show its form.
+func (v *workspaceView) pick(f store.Feature) {
+	if f.Geometry != nil {
+		b := f.Geometry.Bound()
+		v.mapw.ZoomTo(b.Pad(math.Max(b.Right()-b.Left(), 0.002)))
+	}
+	v.selectFeature(&f)
+}
+
+func (v *workspaceView) selectFeature(f *store.Feature) {
+	v.selected = f
+	if f == nil {
+		v.s.tiles.SetSelection(nil)
+	} else {
+		v.s.tiles.SetSelection([]mapview.FeatureRef{{Layer: f.Layer, FID: f.FID}})
+	}
+	v.feature.show(f)
+	v.tabs.Select(v.featTab)
+	v.mapw.Refresh()
+}
+
+// identified shows the feature under a click, nearest first.
+func (v *workspaceView) identified(_ orb.Point, hits []mapview.Hit) {
+	if len(hits) == 0 {
+		v.selectFeature(nil)
+		return
+	}
+	h := hits[0]
+	go func() {
+		f, err := v.s.ws.GetByFID(context.Background(), h.Layer, h.FID)
+		v.do(func() {
+			if err == nil {
+				v.selectFeature(&f)
+			}
+		})
+	}()
+}
+
+// edited redraws what an edit touched and updates the waiting count.
+func (v *workspaceView) edited(before, after store.Feature) {
+	for _, f := range []store.Feature{before, after} {
+		if f.Geometry != nil {
+			v.s.tiles.Invalidate(f.Layer, f.Geometry.Bound())
+		}
+	}
+	v.sync.reload()
+	v.layers.reload(v.do)
+	v.mapw.Refresh()
+}
+
+// synced picks up what a sync brought.
+func (v *workspaceView) synced() {
+	v.s.reloadLayers()
+	v.s.tiles.Invalidate("", orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}})
+	v.layers.reload(v.do)
+	v.mapw.Refresh()
+}
+
+func (v *workspaceView) cursorMoved(ll orb.Point) {
+	v.lastLL = ll
+	if v.lambert {
+		p := mapview.LonLatToLambert93(ll)
+		v.coords.SetText(fmt.Sprintf("L93  X %.1f  Y %.1f", p[0], p[1]))
+	} else {
+		v.coords.SetText(fmt.Sprintf("WGS84  %.6f° E  %.6f° N", ll[0], ll[1]))
+	}
+}
+
+func (v *workspaceView) showScale(vp mapview.Viewport) {
+	v.scale.SetText(lang.L("Scale 1:{{.N}}", map[string]any{"N": roundScale(vp.ScaleDenominator())}))
+}
+
+func roundScale(d float64) string {
+	if d < 1 || math.IsNaN(d) {
+		return "?"
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(d))-1)
+	return fmt.Sprintf("%.0f", math.Round(d/mag)*mag)
+}
+
+func describeMeasure(m mapview.Measurement) string {
+	if m.Area > 0 {
+		return lang.L("Length {{.L}} m · area {{.A}} m²", map[string]any{"L": fmt.Sprintf("%.1f", m.Length), "A": fmt.Sprintf("%.0f", m.Area)})
+	}
+	return lang.L("Length {{.L}} m", map[string]any{"L": fmt.Sprintf("%.1f", m.Length)})
+}
+
+// sketchDone asks in which layer to add the drawn geometry, then creates
+// the feature with the layer's defaults and opens its form.
+func (v *workspaceView) sketchDone(g orb.Geometry) {
+	var names, titles []string
+	for _, l := range v.s.ws.Layers() {
+		if l.ReadOnly() || !fitsLayer(l.Schema.GeometryType, g) {
+			continue
+		}
+		names = append(names, l.Name())
+		titles = append(titles, l.Schema.DisplayTitle())
+	}
+	if len(names) == 0 {
+		showError(v.win, lang.L("No layer you may edit takes this kind of shape."))
+		return
+	}
+	sel := widget.NewSelect(titles, nil)
+	sel.SetSelectedIndex(0)
+	dialog.ShowCustomConfirm(lang.L("Add to which layer?"), lang.L("Add"), lang.L("Cancel"), sel, func(ok bool) {
+		if !ok {
+			return
+		}
+		layer := names[sel.SelectedIndex()]
+		go func() {
+			var f store.Feature
+			err := v.s.ws.Edit(context.Background(), func(tx *store.Tx) error {
+				var err error
+				f, err = tx.Create(layer, store.Feature{Geometry: g})
+				return err
+			})
+			v.do(func() {
+				if err != nil {
+					showError(v.win, editErrorMessage(err))
+					return
+				}
+				v.edited(store.Feature{}, f)
+				v.selectFeature(&f)
+			})
+		}()
+	}, v.win)
+}
+
+// fitsLayer reports whether a geometry can go in a layer of type t.
+func fitsLayer(t schema.GeometryType, g orb.Geometry) bool {
+	switch g.(type) {
+	case orb.Point:
+		return t == schema.Point || t == schema.MultiPoint || t == schema.AnyGeometry
+	case orb.LineString:
+		return t == schema.LineString || t == schema.MultiLineString || t == schema.AnyGeometry
+	case orb.Polygon:
+		return t == schema.Polygon || t == schema.MultiPolygon || t == schema.AnyGeometry
+	}
+	return t == schema.AnyGeometry
+}

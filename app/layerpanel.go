@@ -88,7 +88,9 @@ func newLayerItem() *layerItem {
 }
 
 // CreateRenderer draws the row's widgets.
-func (it *layerItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(it.content) }
+func (it *layerItem) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(it.content)
+}
 
 func (p *layerPanel) updateItem(r layerRow, it *layerItem) {
 	it.title.SetText(r.title)

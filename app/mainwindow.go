@@ -187,6 +187,7 @@ func (m *mainWindow) attach(path string, sess *session) {
 	})
 	panel, centre := m.view.build()
 	m.split.Leading, m.split.Trailing = panel, centre
+	m.split.Offset = 0.3
 	m.split.Refresh()
 	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": filepath.Base(path)})
 	m.refresh()

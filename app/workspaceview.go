@@ -10,11 +10,11 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
 	"terrimap/mapview"
+	"terrimap/mapview/mapui"
 	"terrimap/store"
 	"terrimap/store/schema"
 )
@@ -35,7 +35,7 @@ type workspaceView struct {
 	tabs    *container.AppTabs
 	featTab *container.TabItem
 
-	mapw     *mapview.Map
+	mapw     *mapui.Map
 	tools    *widget.RadioGroup
 	coords   *widget.Button
 	scale    *widget.Label
@@ -55,23 +55,23 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.feature = newFeaturePanel(v.win, v.s, v.do, v.edited)
 	v.sync = newSyncPanel(v.win, v.s.ws, v.s.client, v.synced)
 	v.sync.do = v.do
-	v.featTab = container.NewTabItemWithIcon(lang.L("Feature"), theme.InfoIcon(), v.feature.build())
+	v.featTab = container.NewTabItem(lang.L("Feature"), v.feature.build())
 	v.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.L("Layers"), theme.ListIcon(), v.layers.build()),
-		container.NewTabItemWithIcon(lang.L("Search"), theme.SearchIcon(), v.search.build()),
+		container.NewTabItem(lang.L("Layers"), v.layers.build()),
+		container.NewTabItem(lang.L("Search"), v.search.build()),
 		v.featTab,
-		container.NewTabItemWithIcon(lang.L("Sync"), theme.ViewRefreshIcon(), v.sync.build()),
+		container.NewTabItem(lang.L("Sync"), v.sync.build()),
 	)
 
-	v.mapw = mapview.NewMap(v.s.tiles)
+	v.mapw = mapui.NewMap(v.s.tiles)
 	v.mapw.OnIdentify = v.identified
 	v.mapw.OnCursor = v.cursorMoved
 	v.mapw.OnViewChanged = func(vp mapview.Viewport) { v.showScale(vp) }
 	v.mapw.OnSketchDone = v.sketchDone
-	v.mapw.OnMeasure = func(m mapview.Measurement) { v.setStatus(describeMeasure(m)) }
+	v.mapw.OnMeasure = func(m mapui.Measurement) { v.setStatus(describeMeasure(m)) }
 
 	toolNames := []string{lang.L("Navigate"), lang.L("Identify"), lang.L("Add a point"), lang.L("Draw a line"), lang.L("Draw a polygon"), lang.L("Measure")}
-	toolModes := []mapview.Tool{mapview.ToolNavigate, mapview.ToolIdentify, mapview.ToolDrawPoint, mapview.ToolDrawLine, mapview.ToolDrawPolygon, mapview.ToolMeasureDistance}
+	toolModes := []mapui.Tool{mapui.ToolNavigate, mapui.ToolIdentify, mapui.ToolDrawPoint, mapui.ToolDrawLine, mapui.ToolDrawPolygon, mapui.ToolMeasureDistance}
 	v.tools = widget.NewRadioGroup(toolNames, func(name string) {
 		for i, n := range toolNames {
 			if n == name {
@@ -231,7 +231,7 @@ func roundScale(d float64) string {
 	return fmt.Sprintf("%.0f", math.Round(d/mag)*mag)
 }
 
-func describeMeasure(m mapview.Measurement) string {
+func describeMeasure(m mapui.Measurement) string {
 	if m.Area > 0 {
 		return lang.L("Length {{.L}} m · area {{.A}} m²", map[string]any{"L": fmt.Sprintf("%.1f", m.Length), "A": fmt.Sprintf("%.0f", m.Area)})
 	}

@@ -63,7 +63,7 @@ type frameGeom struct {
 }
 
 func geometryOf(vp Viewport) frameGeom {
-	vp = vp.sane()
+	vp = vp.Sane()
 	lv := levelOf(vp.DeviceZoom())
 	size := vp.DeviceSize()
 	c := toWorld(vp.Center)

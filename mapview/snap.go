@@ -70,7 +70,7 @@ func (r *Renderer) SnapVertex(ctx context.Context, vp Viewport, pixel orb.Point,
 			if f == nil || st[f.class].resolve(f.props).hidden {
 				continue
 			}
-			eachPath(f.world, func(_ int, pts []orb.Point, _ pathKind) {
+			EachPath(f.world, func(_ int, pts []orb.Point, _ PathKind) {
 				for _, w := range pts {
 					dist := math.Hypot(w[0]-click[0], w[1]-click[1]) * wpx
 					if dist <= tolerance && dist < best.Distance {

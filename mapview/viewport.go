@@ -118,7 +118,7 @@ func (vp Viewport) Bound() orb.Bound {
 func (vp Viewport) ZoomAround(p orb.Point, dz float64) Viewport {
 	ll := vp.PixelToLonLat(p)
 	out := vp
-	out.Zoom = clampZoom(vp.Zoom + dz)
+	out.Zoom = ClampZoom(vp.Zoom + dz)
 	// Put ll back under p: move the centre by the pixel offset at the new zoom.
 	w := out.worldPixels()
 	q := toWorld(ll)
@@ -156,7 +156,7 @@ func (vp Viewport) FitBound(b orb.Bound) Viewport {
 	if dy > 0 {
 		z = math.Min(z, math.Log2(float64(vp.Height)/(dy*TileSize)))
 	}
-	out.Zoom = clampZoom(z)
+	out.Zoom = ClampZoom(z)
 	return out
 }
 
@@ -174,13 +174,15 @@ func (vp Viewport) ScaleDenominator() float64 {
 
 // sane returns the viewport with a finite centre in the Web Mercator
 // square, a zoom within limits and no negative size.
-func (vp Viewport) sane() Viewport {
+// Sane returns the viewport with its centre and zoom brought within the
+// map's bounds and a non-negative size.
+func (vp Viewport) Sane() Viewport {
 	if !finite(vp.Center[0]) || !finite(vp.Center[1]) {
 		vp.Center = orb.Point{}
 	}
 	vp.Center[0] = math.Max(-180, math.Min(180, vp.Center[0]))
 	vp.Center[1] = math.Max(-maxLatitude, math.Min(maxLatitude, vp.Center[1]))
-	vp.Zoom = clampZoom(vp.Zoom)
+	vp.Zoom = ClampZoom(vp.Zoom)
 	vp.Width, vp.Height = max(0, vp.Width), max(0, vp.Height)
 	return vp
 }
@@ -188,7 +190,8 @@ func (vp Viewport) sane() Viewport {
 // maxLatitude is where the Web Mercator square ends.
 const maxLatitude = 85.05112878
 
-func clampZoom(z float64) float64 {
+// ClampZoom brings a zoom within MinZoom and MaxZoom (MinZoom for NaN).
+func ClampZoom(z float64) float64 {
 	if math.IsNaN(z) {
 		return MinZoom
 	}

@@ -27,6 +27,7 @@ func commands() []command {
 		{"layers", "--workspace WS: list the layers, geometry types and feature counts", runLayers},
 		{"import", "--workspace WS [--layer NAME] [--srs EPSG:2154] FILE: import GeoJSON, Shapefile, CSV or GeoPackage", runImport},
 		{"export", "--workspace WS [--layer NAME] [--commune INSEE] OUT: write .geojson or .gpkg", runExport},
+		{"render", "--workspace WS [--bbox …] [--size WxH | --paper A4|A3 [--landscape]] [--layers a,b] [--basemap none|NAME] --out map.png|map.pdf: print the map", runRender},
 		{"source", "add|refresh|list --workspace WS [--ogc URL] [--collection NAME] [--bbox …]: read-only layers from an OGC API – Features server", runSource},
 		{"sync", "--workspace WS [--server URL --user NAME] [--dry-run]: sync with the platform", runSync},
 		{"version", "print the version of Terrimap", runVersion},

@@ -24,6 +24,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
 		os.Exit(2)
 	}
+	opts.StartDemo = startDemo
 	if err := app.Run(opts); err != nil {
 		fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
 		os.Exit(1)

@@ -73,6 +73,7 @@ func (s *Server) routes() {
 	s.mux.Handle(protocol.RouteHistory, s.authed(s.handleHistory))
 	s.mux.Handle(protocol.RouteBlobPut, s.authed(s.handleBlobPut))
 	s.mux.Handle(protocol.RouteBlobGet, s.authed(s.handleBlobGet))
+	s.mux.Handle(routeTiles, newTileHandler(s))
 	s.ogcRoutes()
 }
 

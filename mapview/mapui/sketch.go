@@ -1,6 +1,8 @@
-package mapview
+package mapui
 
 import (
+	"terrimap/mapview"
+
 	"math"
 
 	"github.com/paulmach/orb"
@@ -39,49 +41,6 @@ func Measure(vertices orb.LineString, area bool) Measurement {
 		m.Area = geo.Area(closedRing(vertices))
 	}
 	return m
-}
-
-// ScaleBar returns the longest round ground length — 1, 2 or 5 times a
-// power of ten metres — whose bar, at the view's centre, is at most
-// maxWidth logical pixels wide, and that width. Both are 0 when the view
-// has no scale.
-func (vp Viewport) ScaleBar(maxWidth float64) (metres, width float64) {
-	mpp := vp.MetersPerPixel()
-	if !(mpp > 0) || !finite(mpp) || !(maxWidth > 0) {
-		return 0, 0
-	}
-	limit := mpp * maxWidth
-	p := math.Pow(10, math.Floor(math.Log10(limit)))
-	metres = p
-	for _, f := range []float64{5, 2, 1} {
-		if f*p <= limit*(1+1e-12) {
-			metres = f * p
-			break
-		}
-	}
-	return metres, metres / mpp
-}
-
-// Extent returns the bound (longitude/latitude) of the features of the
-// layers the cache draws, for a "zoom to extent"; false when they have
-// none.
-func (tc *TileCache) Extent() (orb.Bound, bool) {
-	tc.mu.Lock()
-	layers := tc.layers
-	tc.mu.Unlock()
-	var out orb.Bound
-	found := false
-	for _, l := range layers {
-		b, ok := tc.r.ws.Index().Bound(l.Name)
-		switch {
-		case !ok:
-		case found:
-			out = out.Union(b)
-		default:
-			out, found = b, true
-		}
-	}
-	return out, found
 }
 
 // closedRing returns the vertices as a ring, first point repeated last.
@@ -123,60 +82,11 @@ func sketchGeometry(shape sketchShape, vertices orb.LineString) (orb.Geometry, b
 	return nil, false
 }
 
-// pathKind says how the points of a path of a geometry are joined.
-type pathKind uint8
-
-const (
-	pathPoints pathKind = iota // not joined: a point or multipoint
-	pathLine                   // a line string
-	pathRing                   // a ring: its last point repeats the first
-)
-
-// eachPath calls fn with each point sequence of g, numbered in a fixed
-// order: a point's or multipoint's points, each line, each ring.
-func eachPath(g orb.Geometry, fn func(k int, pts []orb.Point, kind pathKind)) {
-	k := 0
-	var walk func(g orb.Geometry)
-	walk = func(g orb.Geometry) {
-		switch g := g.(type) {
-		case orb.Point:
-			fn(k, []orb.Point{g}, pathPoints)
-			k++
-		case orb.MultiPoint:
-			fn(k, g, pathPoints)
-			k++
-		case orb.LineString:
-			fn(k, g, pathLine)
-			k++
-		case orb.MultiLineString:
-			for _, ls := range g {
-				walk(ls)
-			}
-		case orb.Ring:
-			fn(k, g, pathRing)
-			k++
-		case orb.Polygon:
-			for _, r := range g {
-				walk(r)
-			}
-		case orb.MultiPolygon:
-			for _, p := range g {
-				walk(p)
-			}
-		case orb.Collection:
-			for _, c := range g {
-				walk(c)
-			}
-		}
-	}
-	walk(g)
-}
-
 // mapPaths returns a copy of g with each path replaced by what fn returns
 // for it (fn may return its argument: it is already a copy).
-func mapPaths(g orb.Geometry, fn func(k int, pts []orb.Point, kind pathKind) []orb.Point) orb.Geometry {
+func mapPaths(g orb.Geometry, fn func(k int, pts []orb.Point, kind mapview.PathKind) []orb.Point) orb.Geometry {
 	k := 0
-	next := func(pts []orb.Point, kind pathKind) []orb.Point {
+	next := func(pts []orb.Point, kind mapview.PathKind) []orb.Point {
 		out := fn(k, append([]orb.Point(nil), pts...), kind)
 		k++
 		return out
@@ -185,14 +95,14 @@ func mapPaths(g orb.Geometry, fn func(k int, pts []orb.Point, kind pathKind) []o
 	walk = func(g orb.Geometry) orb.Geometry {
 		switch g := g.(type) {
 		case orb.Point:
-			if pts := next([]orb.Point{g}, pathPoints); len(pts) > 0 {
+			if pts := next([]orb.Point{g}, mapview.PathPoints); len(pts) > 0 {
 				return pts[0]
 			}
 			return g
 		case orb.MultiPoint:
-			return orb.MultiPoint(next(g, pathPoints))
+			return orb.MultiPoint(next(g, mapview.PathPoints))
 		case orb.LineString:
-			return orb.LineString(next(g, pathLine))
+			return orb.LineString(next(g, mapview.PathLine))
 		case orb.MultiLineString:
 			out := make(orb.MultiLineString, len(g))
 			for i, ls := range g {
@@ -200,7 +110,7 @@ func mapPaths(g orb.Geometry, fn func(k int, pts []orb.Point, kind pathKind) []o
 			}
 			return out
 		case orb.Ring:
-			return orb.Ring(next(g, pathRing))
+			return orb.Ring(next(g, mapview.PathRing))
 		case orb.Polygon:
 			out := make(orb.Polygon, len(g))
 			for i, r := range g {
@@ -232,12 +142,12 @@ type vertexRef struct{ path, index int }
 // moveVertex returns a copy of g with the vertex v at p; moving a ring's
 // first or last point moves both.
 func moveVertex(g orb.Geometry, v vertexRef, p orb.Point) orb.Geometry {
-	return mapPaths(g, func(k int, pts []orb.Point, kind pathKind) []orb.Point {
+	return mapPaths(g, func(k int, pts []orb.Point, kind mapview.PathKind) []orb.Point {
 		if k != v.path || v.index < 0 || v.index >= len(pts) {
 			return pts
 		}
 		pts[v.index] = p
-		if kind == pathRing && (v.index == 0 || v.index == len(pts)-1) {
+		if kind == mapview.PathRing && (v.index == 0 || v.index == len(pts)-1) {
 			pts[0], pts[len(pts)-1] = p, p
 		}
 		return pts
@@ -247,8 +157,8 @@ func moveVertex(g orb.Geometry, v vertexRef, p orb.Point) orb.Geometry {
 // insertVertex returns a copy of g with p inserted in path after the
 // vertex at index after.
 func insertVertex(g orb.Geometry, path, after int, p orb.Point) orb.Geometry {
-	return mapPaths(g, func(k int, pts []orb.Point, kind pathKind) []orb.Point {
-		if k != path || kind == pathPoints || after < 0 || after >= len(pts)-1 {
+	return mapPaths(g, func(k int, pts []orb.Point, kind mapview.PathKind) []orb.Point {
+		if k != path || kind == mapview.PathPoints || after < 0 || after >= len(pts)-1 {
 			return pts
 		}
 		out := make([]orb.Point, 0, len(pts)+1)
@@ -263,20 +173,20 @@ func insertVertex(g orb.Geometry, path, after int, p orb.Point) orb.Geometry {
 // multipoint 1 point; a point cannot lose its only vertex.
 func deleteVertex(g orb.Geometry, v vertexRef) (orb.Geometry, bool) {
 	done := false
-	out := mapPaths(g, func(k int, pts []orb.Point, kind pathKind) []orb.Point {
+	out := mapPaths(g, func(k int, pts []orb.Point, kind mapview.PathKind) []orb.Point {
 		if k != v.path || v.index < 0 || v.index >= len(pts) {
 			return pts
 		}
 		switch kind {
-		case pathPoints:
+		case mapview.PathPoints:
 			if len(pts) <= 1 {
 				return pts
 			}
-		case pathLine:
+		case mapview.PathLine:
 			if len(pts) <= 2 {
 				return pts
 			}
-		case pathRing:
+		case mapview.PathRing:
 			if len(pts) <= 4 {
 				return pts
 			}
@@ -299,12 +209,12 @@ func deleteVertex(g orb.Geometry, v vertexRef) (orb.Geometry, bool) {
 
 // nearestVertex returns the vertex of g drawn nearest to pixel in vp,
 // within tolerance logical pixels. A ring's closing point is its first.
-func nearestVertex(vp Viewport, g orb.Geometry, pixel orb.Point, tolerance float64) (vertexRef, bool) {
+func nearestVertex(vp mapview.Viewport, g orb.Geometry, pixel orb.Point, tolerance float64) (vertexRef, bool) {
 	best, found := vertexRef{}, false
 	bestD := math.Inf(1)
-	eachPath(g, func(k int, pts []orb.Point, kind pathKind) {
+	mapview.EachPath(g, func(k int, pts []orb.Point, kind mapview.PathKind) {
 		n := len(pts)
-		if kind == pathRing && n > 1 {
+		if kind == mapview.PathRing && n > 1 {
 			n--
 		}
 		for i := range n {
@@ -319,10 +229,10 @@ func nearestVertex(vp Viewport, g orb.Geometry, pixel orb.Point, tolerance float
 // nearestSegment returns the segment of g drawn nearest to pixel in vp,
 // within tolerance logical pixels: its path, the index of its first
 // vertex, and the longitude/latitude of the point of it nearest to pixel.
-func nearestSegment(vp Viewport, g orb.Geometry, pixel orb.Point, tolerance float64) (path, after int, at orb.Point, ok bool) {
+func nearestSegment(vp mapview.Viewport, g orb.Geometry, pixel orb.Point, tolerance float64) (path, after int, at orb.Point, ok bool) {
 	bestD := math.Inf(1)
-	eachPath(g, func(k int, pts []orb.Point, kind pathKind) {
-		if kind == pathPoints {
+	mapview.EachPath(g, func(k int, pts []orb.Point, kind mapview.PathKind) {
+		if kind == mapview.PathPoints {
 			return
 		}
 		for i := 1; i < len(pts); i++ {

@@ -1,6 +1,8 @@
-package mapview
+package mapui
 
 import (
+	"terrimap/mapview"
+
 	"context"
 	"math"
 	"slices"
@@ -53,13 +55,13 @@ func TestScaleBar(t *testing.T) {
 		{17, 46.564, 120, 50}, // 0.821 m a pixel at Tournus: 98.6 m
 		{17, 46.564, 200, 100},
 	} {
-		vp := Viewport{Center: orb.Point{4.9, c.lat}, Zoom: c.zoom, Width: 300, Height: 200}
+		vp := mapview.Viewport{Center: orb.Point{4.9, c.lat}, Zoom: c.zoom, Width: 300, Height: 200}
 		m, w := vp.ScaleBar(c.max)
 		if m != c.metres || math.Abs(w-m/vp.MetersPerPixel()) > 1e-9 || w > c.max || w < c.max/2.5 {
 			t.Errorf("zoom %v lat %v max %v: %v m over %v px, want %v m", c.zoom, c.lat, c.max, m, w, c.metres)
 		}
 	}
-	if m, w := (Viewport{Zoom: 10}).ScaleBar(0); m != 0 || w != 0 {
+	if m, w := (mapview.Viewport{Zoom: 10}).ScaleBar(0); m != 0 || w != 0 {
 		t.Errorf("no room: %v m over %v px", m, w)
 	}
 }
@@ -126,7 +128,7 @@ func TestVertexEdits(t *testing.T) {
 		t.Error("deleted a point's only vertex")
 	}
 
-	vp := Viewport{Center: orb.Point{4.9, 46.5}, Zoom: 17, Width: 200, Height: 200}
+	vp := mapview.Viewport{Center: orb.Point{4.9, 46.5}, Zoom: 17, Width: 200, Height: 200}
 	ll := func(x, y float64) orb.Point { return vp.PixelToLonLat(orb.Point{x, y}) }
 	sq := orb.Polygon{{ll(50, 50), ll(150, 50), ll(150, 150), ll(50, 150), ll(50, 50)}}
 	if v, ok := nearestVertex(vp, sq, orb.Point{54, 47}, 10); !ok || v != (vertexRef{0, 0}) {
@@ -187,7 +189,7 @@ func TestFlingVelocity(t *testing.T) {
 
 func TestSnapVertex(t *testing.T) {
 	ws := widgetWorkspace(t)
-	r := NewRenderer(ws, RendererOptions{})
+	r := mapview.NewRenderer(ws, mapview.RendererOptions{})
 	layers := widgetLayers(t)
 	vp := widgetView()
 	ctx := context.Background()
@@ -198,7 +200,7 @@ func TestSnapVertex(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		px      orb.Point
-		exclude []FeatureRef
+		exclude []mapview.FeatureRef
 		want    orb.Point // zero: no snap
 		layer   string
 	}{
@@ -206,7 +208,7 @@ func TestSnapVertex(t *testing.T) {
 		{"a pipe's vertex", orb.Point{118, 93}, nil, wat(120, 100), "troncons"},
 		{"a zone's corner", orb.Point{26, 14}, nil, wat(20, 20), "zones"},
 		{"too far", orb.Point{131, 100}, nil, orb.Point{}, ""},
-		{"the edited pipe is left out", orb.Point{118, 93}, []FeatureRef{{Layer: "TRONCONS", FID: pipe.FID}}, orb.Point{}, ""},
+		{"the edited pipe is left out", orb.Point{118, 93}, []mapview.FeatureRef{{Layer: "TRONCONS", FID: pipe.FID}}, orb.Point{}, ""},
 	} {
 		s, ok, err := r.SnapVertex(ctx, vp, c.px, SnapTolerance, layers, c.exclude...)
 		if err != nil {
@@ -219,7 +221,7 @@ func TestSnapVertex(t *testing.T) {
 	}
 	// A layer its style hides at this zoom is not snapped to.
 	hidden := slices.Clone(layers)
-	st, err := ParseStyle([]byte(`{"symbol":"circle","size":12,"minzoom":18}`))
+	st, err := mapview.ParseStyle([]byte(`{"symbol":"circle","size":12,"minzoom":18}`))
 	if err != nil {
 		t.Fatal(err)
 	}

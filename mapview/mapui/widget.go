@@ -1,6 +1,8 @@
-package mapview
+package mapui
 
 import (
+	"terrimap/mapview"
+
 	"context"
 	"image"
 	"image/color"
@@ -75,16 +77,16 @@ const (
 	minMapSide = 32
 )
 
-// Map shows a TileCache's layers and lets the user move around them,
+// Map shows a mapview.TileCache's layers and lets the user move around them,
 // identify features, draw, edit vertices and measure. Set the exported
 // fields and call Refresh, or use the setters. Callbacks run on the UI
 // goroutine.
 type Map struct {
 	widget.BaseWidget
 
-	// Viewport is what the map shows. Its Width and Height follow the
+	// mapview.Viewport is what the map shows. Its Width and Height follow the
 	// widget's size; its Scale is left to the device.
-	Viewport Viewport
+	Viewport mapview.Viewport
 	// Tool says what taps and drags do.
 	Tool Tool
 	// Sketch holds the vertices placed so far by a drawing or measuring
@@ -92,18 +94,18 @@ type Map struct {
 	Sketch orb.LineString
 	// EditTarget is the feature ToolEdit edits, and EditGeometry its
 	// geometry as edited so far (nil: nothing to edit).
-	EditTarget   FeatureRef
+	EditTarget   mapview.FeatureRef
 	EditGeometry orb.Geometry
 
 	// OnIdentify gets, after a tap of ToolIdentify, the longitude/latitude
 	// tapped and the features there, nearest first (none on an empty spot).
-	OnIdentify func(lonlat orb.Point, hits []Hit)
+	OnIdentify func(lonlat orb.Point, hits []mapview.Hit)
 	// OnCursor gets the longitude/latitude under the mouse as it moves
 	// (NaN when it leaves the map); mapview.LonLatToLambert93 gives the
 	// Lambert-93 coordinates.
 	OnCursor func(lonlat orb.Point)
 	// OnViewChanged gets the viewport whenever it changes.
-	OnViewChanged func(Viewport)
+	OnViewChanged func(mapview.Viewport)
 	// OnSketchDone gets the point, line string or polygon a drawing tool
 	// finished.
 	OnSketchDone func(orb.Geometry)
@@ -112,12 +114,12 @@ type Map struct {
 	OnMeasure func(Measurement)
 	// OnVertexEdited gets the edited feature's whole geometry after each
 	// vertex edit; the app saves it and invalidates the cache.
-	OnVertexEdited func(ref FeatureRef, g orb.Geometry)
+	OnVertexEdited func(ref mapview.FeatureRef, g orb.Geometry)
 	// OnError gets the errors of background lookups (a workspace that
 	// cannot be read).
 	OnError func(error)
 
-	tc *TileCache
+	tc *mapview.TileCache
 
 	// do runs a function on the UI goroutine: fyne.Do, or a queue in
 	// tests. now, startAnim and stopAnim are the clock and the animation
@@ -165,9 +167,9 @@ var (
 
 // NewMap returns a map widget showing tc, which calls it back when tiles
 // arrive; the map should be the cache's only user.
-func NewMap(tc *TileCache) *Map {
+func NewMap(tc *mapview.TileCache) *Map {
 	m := &Map{
-		Viewport:  Viewport{Center: homeCentre, Zoom: homeZoom},
+		Viewport:  mapview.Viewport{Center: homeCentre, Zoom: homeZoom},
 		tc:        tc,
 		do:        fyne.Do,
 		now:       time.Now,
@@ -203,7 +205,7 @@ func (m *Map) Resize(size fyne.Size) {
 }
 
 // SetViewport shows another place or zoom; the size stays the widget's.
-func (m *Map) SetViewport(vp Viewport) {
+func (m *Map) SetViewport(vp mapview.Viewport) {
 	m.stopInertia()
 	m.setView(vp)
 }
@@ -235,10 +237,10 @@ func (m *Map) ZoomToLayers() {
 // fitMargin is the zoom taken off a fitted bound: it fills 1/1.1 of the view.
 var fitMargin = math.Log2(1.1)
 
-func fitView(vp Viewport, b orb.Bound) Viewport {
+func fitView(vp mapview.Viewport, b orb.Bound) mapview.Viewport {
 	out := vp.FitBound(b)
 	if b.Min != b.Max {
-		out.Zoom = clampZoom(out.Zoom - fitMargin)
+		out.Zoom = mapview.ClampZoom(out.Zoom - fitMargin)
 	}
 	return out
 }
@@ -269,13 +271,13 @@ func (m *Map) SetSketch(vertices orb.LineString) {
 
 // SetEditTarget sets the feature ToolEdit edits and its geometry (nil
 // for none).
-func (m *Map) SetEditTarget(ref FeatureRef, g orb.Geometry) {
+func (m *Map) SetEditTarget(ref mapview.FeatureRef, g orb.Geometry) {
 	m.endDrag()
 	m.sketchGen++
 	m.EditTarget = ref
 	m.EditGeometry = nil
 	if g != nil {
-		m.EditGeometry = mapPaths(g, func(_ int, pts []orb.Point, _ pathKind) []orb.Point { return pts })
+		m.EditGeometry = mapPaths(g, func(_ int, pts []orb.Point, _ mapview.PathKind) []orb.Point { return pts })
 	}
 	m.Refresh()
 }
@@ -288,7 +290,7 @@ func (m *Map) ScaleBar() (metres, width float64) {
 }
 
 // view returns the viewport at the widget's size.
-func (m *Map) view() Viewport {
+func (m *Map) view() mapview.Viewport {
 	vp := m.Viewport
 	s := m.Size()
 	vp.Width, vp.Height = int(math.Round(float64(s.Width))), int(math.Round(float64(s.Height)))
@@ -296,12 +298,12 @@ func (m *Map) view() Viewport {
 }
 
 // setView shows vp and tells OnViewChanged.
-func (m *Map) setView(vp Viewport) {
+func (m *Map) setView(vp mapview.Viewport) {
 	m.fit = nil
 	s := m.Size()
 	vp.Width, vp.Height = int(math.Round(float64(s.Width))), int(math.Round(float64(s.Height)))
 	vp.Scale = 0 // the device's, known to the raster only
-	vp = vp.sane()
+	vp = vp.Sane()
 	if vp == m.Viewport {
 		return
 	}
@@ -661,7 +663,7 @@ type mapRenderer struct {
 	objects []fyne.CanvasObject
 
 	// drawn and frames: what the raster last showed.
-	drawn  Viewport
+	drawn  mapview.Viewport
 	frames uint64
 }
 
@@ -759,17 +761,17 @@ func (r *mapRenderer) overlay() {
 			handle(p, c)
 		}
 	case m.Tool == ToolEdit && m.EditGeometry != nil:
-		eachPath(m.EditGeometry, func(_ int, lls []orb.Point, kind pathKind) {
+		mapview.EachPath(m.EditGeometry, func(_ int, lls []orb.Point, kind mapview.PathKind) {
 			pts := make([]orb.Point, len(lls))
 			for i, ll := range lls {
 				pts[i] = vp.LonLatToPixel(ll)
 			}
-			if kind != pathPoints {
+			if kind != mapview.PathPoints {
 				for i := 1; i < len(pts); i++ {
 					line(pts[i-1], pts[i], editColour, sketchWidth)
 				}
 			}
-			if kind == pathRing && len(pts) > 1 {
+			if kind == mapview.PathRing && len(pts) > 1 {
 				pts = pts[:len(pts)-1]
 			}
 			for _, p := range pts {

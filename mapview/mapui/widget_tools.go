@@ -1,6 +1,8 @@
-package mapview
+package mapui
 
 import (
+	"terrimap/mapview"
+
 	"context"
 	"math"
 
@@ -62,7 +64,7 @@ func (m *Map) place(p orb.Point, finish bool) {
 	})
 }
 
-func (m *Map) placeSnapped(vp Viewport, p orb.Point, s Snap, snapped, finish bool) {
+func (m *Map) placeSnapped(vp mapview.Viewport, p orb.Point, s mapview.Snap, snapped, finish bool) {
 	if m.measureDone {
 		m.Sketch, m.measureDone = nil, false
 	}

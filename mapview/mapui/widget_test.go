@@ -1,6 +1,8 @@
-package mapview
+package mapui
 
 import (
+	"terrimap/mapview"
+
 	"context"
 	"fmt"
 	"image"
@@ -29,8 +31,8 @@ var widgetCentre = orb.Point{4.9085, 46.5640}
 
 const widgetW, widgetH = 240, 160
 
-func widgetView() Viewport {
-	return Viewport{Center: widgetCentre, Zoom: 17, Width: widgetW, Height: widgetH}
+func widgetView() mapview.Viewport {
+	return mapview.Viewport{Center: widgetCentre, Zoom: 17, Width: widgetW, Height: widgetH}
 }
 
 // wat returns the longitude/latitude of the logical pixel (x, y) of widgetView.
@@ -96,19 +98,19 @@ func widgetUUID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012
 
 // widgetLayers draws the workspace with styles of the test's own, so that
 // changes to the default styles do not move its golden image.
-func widgetLayers(t testing.TB) []Layer {
+func widgetLayers(t testing.TB) []mapview.Layer {
 	t.Helper()
-	var out []Layer
+	var out []mapview.Layer
 	for _, l := range []struct{ name, style string }{
 		{"zones", `{"stroke":"#2c7fb8","width":2,"fill":"#7fcdbb99"}`},
 		{"troncons", `{"stroke":"#08306b","width":3}`},
 		{"vannes", `{"symbol":"circle","fill":"#e31a1c","stroke":"#ffffff","width":1.5,"size":12}`},
 	} {
-		st, err := ParseStyle([]byte(l.style))
+		st, err := mapview.ParseStyle([]byte(l.style))
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, Layer{Name: l.name, Style: st})
+		out = append(out, mapview.Layer{Name: l.name, Style: st})
 	}
 	return out
 }
@@ -161,7 +163,7 @@ type widgetFixture struct {
 	m  *Map
 	w  fyne.Window
 	q  uiQueue
-	tc *TileCache
+	tc *mapview.TileCache
 	ws *store.Workspace
 }
 
@@ -172,7 +174,7 @@ func newWidgetFixture(t *testing.T, basemap tiles.Source) *widgetFixture {
 	t.Helper()
 	test.NewTempApp(t)
 	ws := widgetWorkspace(t)
-	tc := NewTileCache(NewRenderer(ws, RendererOptions{}), basemap, TileCacheOptions{})
+	tc := mapview.NewTileCache(mapview.NewRenderer(ws, mapview.RendererOptions{}), basemap, mapview.TileCacheOptions{})
 	t.Cleanup(tc.Close)
 	tc.SetLayers(widgetLayers(t))
 	q := make(uiQueue, 64)
@@ -180,7 +182,7 @@ func newWidgetFixture(t *testing.T, basemap tiles.Source) *widgetFixture {
 	m.do = q.do
 	m.startAnim = func(*fyne.Animation) {}
 	m.stopAnim = func(*fyne.Animation) {}
-	m.SetViewport(Viewport{Center: widgetCentre, Zoom: 17})
+	m.SetViewport(mapview.Viewport{Center: widgetCentre, Zoom: 17})
 	w := test.NewTempWindow(t, m)
 	w.SetPadded(false)
 	w.Resize(fyne.NewSize(widgetW, widgetH))
@@ -205,8 +207,8 @@ func nearLL(a, b orb.Point, tol float64) bool {
 
 func TestMapDragPansByTheDraggedDistance(t *testing.T) {
 	f := newWidgetFixture(t, nil)
-	var changed []Viewport
-	f.m.OnViewChanged = func(vp Viewport) { changed = append(changed, vp) }
+	var changed []mapview.Viewport
+	f.m.OnViewChanged = func(vp mapview.Viewport) { changed = append(changed, vp) }
 	started := false
 	f.m.startAnim = func(*fyne.Animation) { started = true }
 
@@ -358,10 +360,10 @@ func TestMapIdentifyReportsTheFeatureUnderATap(t *testing.T) {
 	f.m.SetTool(ToolIdentify)
 	type answer struct {
 		ll   orb.Point
-		hits []Hit
+		hits []mapview.Hit
 	}
 	var got []answer
-	f.m.OnIdentify = func(ll orb.Point, hits []Hit) { got = append(got, answer{ll, hits}) }
+	f.m.OnIdentify = func(ll orb.Point, hits []mapview.Hit) { got = append(got, answer{ll, hits}) }
 
 	for _, c := range []struct {
 		x, y  float32
@@ -517,11 +519,11 @@ func TestMapMeasuresDistanceAndArea(t *testing.T) {
 
 func TestMapEditsVertices(t *testing.T) {
 	f := newWidgetFixture(t, nil)
-	ref := FeatureRef{Layer: "troncons", FID: f.fid(t, "troncons", 2)}
+	ref := mapview.FeatureRef{Layer: "troncons", FID: f.fid(t, "troncons", 2)}
 	f.m.SetTool(ToolEdit)
 	f.m.SetEditTarget(ref, orb.LineString{wat(30, 120), wat(120, 100), wat(210, 130)})
 	var edits []orb.LineString
-	f.m.OnVertexEdited = func(r FeatureRef, g orb.Geometry) {
+	f.m.OnVertexEdited = func(r mapview.FeatureRef, g orb.Geometry) {
 		if r != ref {
 			t.Errorf("edit of %v, want %v", r, ref)
 		}
@@ -574,7 +576,7 @@ func TestMapHoverReportsTheCoordinates(t *testing.T) {
 	if len(got) != 2 || !nearLL(got[1], wat(51.5, 60), 1e-12) {
 		t.Fatalf("OnCursor got %v, want %v last", got, wat(51.5, 60))
 	}
-	l93 := LonLatToLambert93(got[1])
+	l93 := mapview.LonLatToLambert93(got[1])
 	// Tournus is near (850 000, 6 610 000) in Lambert-93.
 	if math.Abs(l93[0]-850_000) > 20_000 || math.Abs(l93[1]-6_610_000) > 20_000 {
 		t.Errorf("Lambert-93 %v", l93)

@@ -227,7 +227,7 @@ func setEnabled(w disableable, on bool) {
 }
 
 // content returns the form in a scroll container.
-func (f *featureForm) content() fyne.CanvasObject { return container.NewVScroll(f.form) }
+func (f *featureForm) content() fyne.CanvasObject { return container.NewScroll(f.form) }
 
 // describeValue renders a value for display (labels for codes, French dates).
 func describeValue(field schema.Field, v any) string {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -36,7 +37,7 @@ type workspaceView struct {
 	featTab *container.TabItem
 
 	mapw     *mapui.Map
-	tools    *widget.RadioGroup
+	tools    *widget.Select
 	coords   *widget.Button
 	scale    *widget.Label
 	lambert  bool
@@ -72,21 +73,23 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 
 	toolNames := []string{lang.L("Navigate"), lang.L("Identify"), lang.L("Add a point"), lang.L("Draw a line"), lang.L("Draw a polygon"), lang.L("Measure")}
 	toolModes := []mapui.Tool{mapui.ToolNavigate, mapui.ToolIdentify, mapui.ToolDrawPoint, mapui.ToolDrawLine, mapui.ToolDrawPolygon, mapui.ToolMeasureDistance}
-	v.tools = widget.NewRadioGroup(toolNames, func(name string) {
+	v.tools = widget.NewSelect(toolNames, func(name string) {
 		for i, n := range toolNames {
 			if n == name {
 				v.mapw.SetTool(toolModes[i])
 			}
 		}
 	})
-	v.tools.Horizontal = true
-	v.tools.SetSelected(lang.L("Identify"))
 	if !v.canEditSomething() {
 		// A viewer (élu) sees no edit tools.
-		v.tools.Options = toolNames[:2]
-		v.tools.Options = append(v.tools.Options, toolNames[5])
-		v.tools.Refresh()
+		v.tools.Options = []string{toolNames[0], toolNames[1], toolNames[5]}
 	}
+	v.tools.SetSelected(lang.L("Identify"))
+	syncButton := widget.NewButtonWithIcon(lang.L("Synchronise"), theme.ViewRefreshIcon(), func() { v.sync.start() })
+	if v.s.client == nil {
+		syncButton.Hide()
+	}
+	toolbar := container.NewHBox(widget.NewLabel(lang.L("Tool")), v.tools, syncButton)
 	v.coords = widget.NewButton("", func() {
 		v.lambert = !v.lambert
 		v.cursorMoved(v.lastLL)
@@ -94,7 +97,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.coords.Importance = widget.LowImportance
 	v.scale = widget.NewLabel("")
 	status := container.NewHBox(v.coords, v.scale)
-	centre = container.NewBorder(v.tools, status, nil, nil, v.mapw)
+	centre = container.NewBorder(toolbar, status, nil, nil, v.mapw)
 	v.shortcuts()
 	return v.tabs, centre
 }
@@ -178,7 +181,15 @@ func (v *workspaceView) identified(_ orb.Point, hits []mapview.Hit) {
 		v.selectFeature(nil)
 		return
 	}
+	// A point or a line under the cursor is what the user pointed at,
+	// rather than the polygon (commune, zone) it lies in.
 	h := hits[0]
+	for _, hit := range hits {
+		if l, err := v.s.ws.Layer(hit.Layer); err == nil && !isPolygonal(l.Schema.GeometryType) {
+			h = hit
+			break
+		}
+	}
 	go func() {
 		f, err := v.s.ws.GetByFID(context.Background(), h.Layer, h.FID)
 		v.do(func() {
@@ -291,3 +302,5 @@ func fitsLayer(t schema.GeometryType, g orb.Geometry) bool {
 	}
 	return t == schema.AnyGeometry
 }
+
+func isPolygonal(t schema.GeometryType) bool { return t == schema.Polygon || t == schema.MultiPolygon }

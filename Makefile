@@ -25,7 +25,7 @@ APT_PACKAGES := gcc libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev
 BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: deps build run test bench lint fuzz clean
+.PHONY: deps build run test bench lint fuzz clean compare-renderers
 
 deps:
 	@echo "deps: checking the Debian packages Terrimap needs"
@@ -96,3 +96,7 @@ fuzz:
 clean:
 	@echo "clean: removing bin/"
 	rm -rf bin
+
+# Times the demo frame against Mapnik and MapServer (see mapview/testdata/compare/README.md).
+compare-renderers:
+	mapview/testdata/compare/compare.sh

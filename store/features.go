@@ -213,7 +213,9 @@ func (tx *Tx) ApplyRemote(layer string, rf RemoteFeature, overwrite bool) error 
 }
 
 // bulkThreshold is the batch size from which ApplyRemoteBatch rebuilds the
-// GeoPackage R*Tree in bulk rather than through its triggers.
+// GeoPackage R*Tree in bulk rather than through its triggers — when the
+// batch is also at least as large as the tree: a rebuild rewrites the whole
+// tree, and one per page of a long download would cost its square.
 const bulkThreshold = 256
 
 // ApplyRemoteBatch applies many platform features to one layer (a first
@@ -224,8 +226,12 @@ func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []s
 	if err != nil {
 		return nil, err
 	}
+	journaled, err := tx.journaledIDs(l.Schema.Name)
+	if err != nil {
+		return nil, err
+	}
 	var boxes *rtreeChanges
-	if len(batch) >= bulkThreshold {
+	if len(batch) >= bulkThreshold && len(batch) >= tx.ws.index.Len(l.Schema.Name) {
 		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
 			return nil, err
 		}
@@ -237,11 +243,7 @@ func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []s
 				return nil, err
 			}
 		}
-		has, err := tx.hasJournal(l.Schema.Name, rf.UUID)
-		if err != nil {
-			return nil, err
-		}
-		if has {
+		if journaled[rf.UUID] {
 			pending = append(pending, rf.UUID)
 			continue
 		}
@@ -314,13 +316,19 @@ func (tx *Tx) applyRemote(l *Layer, rf RemoteFeature, boxes *rtreeChanges) error
 		}
 		tx.indexInsert(l, fid, geom)
 	} else {
-		if err := tx.updateRow(l, cur.FID, props, true, geom); err != nil {
+		// An unchanged geometry is not written again: that would fire the
+		// R*Tree's update triggers for nothing (a feature pulled back after
+		// its push, a change of fields only).
+		moved := !geometryEqual(cur.Geometry, geom)
+		if err := tx.updateRow(l, cur.FID, props, moved, geom); err != nil {
 			return err
 		}
 		if _, err := tx.exec(fmt.Sprintf("UPDATE %s SET tm_version = ? WHERE fid = ?", quoteIdent(l.Schema.Name)), rf.Version, cur.FID); err != nil {
 			return fmt.Errorf("store: apply remote %s: %w", rf.UUID, err)
 		}
-		tx.indexReplace(l, cur.FID, cur.Geometry, geom)
+		if moved {
+			tx.indexReplace(l, cur.FID, cur.Geometry, geom)
+		}
 	}
 	if boxes != nil {
 		boxes.put(fid, geom)

@@ -105,6 +105,25 @@ func (tx *Tx) hasJournal(layer, id string) (bool, error) {
 	return n == 1, nil
 }
 
+// journaledIDs returns the ids of a layer's features that have journal
+// entries (one query for a whole batch rather than one per feature).
+func (tx *Tx) journaledIDs(layer string) (map[string]bool, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT DISTINCT uuid FROM tm_journal WHERE layer = ?`, layer)
+	if err != nil {
+		return nil, fmt.Errorf("store: journal lookup: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: journal lookup: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
 const journalColumns = `seq, change_id, layer, uuid, op, base_version, properties, geometry, geometry_changed, created_at, state, coalesce(reason, '')`
 
 // Journal returns the journal entries in the given states (all when none is

@@ -20,7 +20,8 @@ type PullReport struct {
 
 // pull applies the change feed from the stored cursor, a page per
 // transaction with the cursor it reaches: a sync cut anywhere resumes
-// where the last page ended.
+// where the last page ended. The next page is fetched while one is
+// applied, so that the platform's work and the decoding overlap the writes.
 func (c *Client) pull(ctx context.Context, token string) (PullReport, error) {
 	var rep PullReport
 	cursor, err := c.cursor(ctx)
@@ -28,15 +29,17 @@ func (c *Client) pull(ctx context.Context, token string) (PullReport, error) {
 		return rep, err
 	}
 	c.progress("pull", 0, 0)
+	fetchCtx, cancel := context.WithCancel(ctx)
+	defer cancel() // a page fetched ahead is not needed after an error
+	next := c.fetchPage(fetchCtx, token, cursor)
 	for {
-		var page protocol.ChangesResponse
-		err := c.call(ctx, http.MethodGet, protocol.ChangesPath(cursor, c.opts.PullPage), token, nil, func(r *http.Response) error {
-			var err error
-			page, err = protocol.DecodeChangesResponse(r.Body, protocol.MaxChangesBytes)
-			return err
-		})
-		if err != nil {
-			return rep, err
+		f := <-next
+		if f.err != nil {
+			return rep, f.err
+		}
+		page := f.page
+		if page.More {
+			next = c.fetchPage(fetchCtx, token, page.Next)
 		}
 		if sv, _ := c.ws.Meta(ctx, metaSchemaVersion); sv != strconv.FormatInt(page.SchemaVersion, 10) {
 			if _, err := c.syncLayers(ctx, token); err != nil {
@@ -49,12 +52,31 @@ func (c *Client) pull(ctx context.Context, token string) (PullReport, error) {
 		if err != nil {
 			return rep, err
 		}
-		cursor = page.Next
 		c.progress("pull", rep.Received, 0)
 		if !page.More {
 			return rep, nil
 		}
 	}
+}
+
+type fetchedPage struct {
+	page protocol.ChangesResponse
+	err  error
+}
+
+// fetchPage gets the page of the feed after since, in the background.
+func (c *Client) fetchPage(ctx context.Context, token string, since int64) <-chan fetchedPage {
+	out := make(chan fetchedPage, 1)
+	go func() {
+		var f fetchedPage
+		f.err = c.call(ctx, http.MethodGet, protocol.ChangesPath(since, c.opts.PullPage), token, nil, func(r *http.Response) error {
+			var err error
+			f.page, err = protocol.DecodeChangesResponse(r.Body, protocol.MaxChangesBytes)
+			return err
+		})
+		out <- f
+	}()
+	return out
 }
 
 // applyPage applies one page of the feed and moves the cursor, in tx.

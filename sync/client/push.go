@@ -33,12 +33,20 @@ func (c *Client) push(ctx context.Context, token string) (PushReport, error) {
 		return rep, err
 	}
 	c.progress("push", 0, total)
+	// Each round reads only the head of the journal: a feature's oldest
+	// entry comes before its later ones, so the head holds a batch, unless
+	// entries waiting for the user fill it, and then it reads further.
+	head := 2 * c.opts.PushBatch
 	for round := 0; ; round++ {
-		entries, err := c.ws.Journal(ctx, 0)
+		entries, err := c.ws.Journal(ctx, head)
 		if err != nil {
 			return rep, err
 		}
 		batch := nextChanges(entries, c.opts.PushBatch)
+		if len(batch) == 0 && len(entries) == head {
+			head *= 2
+			continue
+		}
 		if len(batch) == 0 {
 			return rep, nil
 		}

@@ -183,9 +183,58 @@ func (s *SQLiteStorage) Write(ctx context.Context, fn func(WriteTx) error) error
 type sqliteTx struct {
 	s  *SQLiteStorage
 	tx *store.Tx
+	// stmts holds the statements prepared in the transaction: a push runs
+	// the same few for every change it answers, and parsing them each
+	// time cost as much as running them.
+	stmts map[string]*sql.Stmt
 }
 
 func (t *sqliteTx) ctx() context.Context { return t.tx.Context() }
+
+// stmt returns q prepared once in the transaction (closed with it).
+func (t *sqliteTx) stmt(q string) (*sql.Stmt, error) {
+	if s, ok := t.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := t.tx.SQL().PrepareContext(t.ctx(), q)
+	if err != nil {
+		return nil, err
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = s
+	return s, nil
+}
+
+// preparedRow is the row of a prepared query, or why it could not be prepared.
+type preparedRow struct {
+	row *sql.Row
+	err error
+}
+
+func (r preparedRow) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.row.Scan(dest...)
+}
+
+func (t *sqliteTx) queryRow(q string, args ...any) preparedRow {
+	s, err := t.stmt(q)
+	if err != nil {
+		return preparedRow{err: err}
+	}
+	return preparedRow{row: s.QueryRowContext(t.ctx(), args...)}
+}
+
+func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {
+	s, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(t.ctx(), args...)
+}
 
 func (t *sqliteTx) Layer(name string) (LayerRecord, error) {
 	l, err := t.s.ws.Layer(name)
@@ -194,7 +243,7 @@ func (t *sqliteTx) Layer(name string) (LayerRecord, error) {
 	}
 	r := LayerRecord{Schema: l.Schema, EditBy: EditByEditors}
 	var style, editBy string
-	err = t.tx.SQL().QueryRowContext(t.ctx(), `SELECT coalesce(style, ''), edit_by FROM srv_layers WHERE name = ?`, l.Name()).Scan(&style, &editBy)
+	err = t.queryRow(`SELECT coalesce(style, ''), edit_by FROM srv_layers WHERE name = ?`, l.Name()).Scan(&style, &editBy)
 	if err == nil {
 		r.EditBy = EditRight(editBy)
 		if style != "" {
@@ -206,7 +255,7 @@ func (t *sqliteTx) Layer(name string) (LayerRecord, error) {
 
 func (t *sqliteTx) PushResult(changeID string) (protocol.PushResult, bool, error) {
 	var js string
-	err := t.tx.SQL().QueryRowContext(t.ctx(), `SELECT result FROM srv_pushes WHERE change_id = ?`, changeID).Scan(&js)
+	err := t.queryRow(`SELECT result FROM srv_pushes WHERE change_id = ?`, changeID).Scan(&js)
 	if errors.Is(err, sql.ErrNoRows) {
 		return protocol.PushResult{}, false, nil
 	}
@@ -225,7 +274,7 @@ func (t *sqliteTx) SavePushResult(changeID, user string, r protocol.PushResult) 
 	if err != nil {
 		return fmt.Errorf("server: save push result: %w", err)
 	}
-	_, err = t.tx.SQL().ExecContext(t.ctx(), `INSERT INTO srv_pushes (change_id, user, result, at) VALUES (?, ?, ?, ?)`,
+	_, err = t.exec(`INSERT INTO srv_pushes (change_id, user, result, at) VALUES (?, ?, ?, ?)`,
 		changeID, user, string(js), time.Now().UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		return fmt.Errorf("server: save push result: %w", err)
@@ -243,7 +292,7 @@ func (t *sqliteTx) Feature(layer, id string) (protocol.FeatureState, error) {
 	}
 	var version int64
 	var op string
-	err = t.tx.SQL().QueryRowContext(t.ctx(), `SELECT version, op FROM srv_history WHERE layer = ? AND uuid = ? ORDER BY version DESC LIMIT 1`, layer, id).Scan(&version, &op)
+	err = t.queryRow(`SELECT version, op FROM srv_history WHERE layer = ? AND uuid = ? ORDER BY version DESC LIMIT 1`, layer, id).Scan(&version, &op)
 	if errors.Is(err, sql.ErrNoRows) {
 		return protocol.FeatureState{}, nil
 	}
@@ -261,7 +310,7 @@ func (t *sqliteTx) FeatureVersion(layer, id string, version int64) (protocol.Fea
 	var op string
 	var props sql.NullString
 	var geom []byte
-	err = t.tx.SQL().QueryRowContext(t.ctx(), `SELECT op, properties, geometry FROM srv_history WHERE layer = ? AND uuid = ? AND version = ?`,
+	err = t.queryRow(`SELECT op, properties, geometry FROM srv_history WHERE layer = ? AND uuid = ? AND version = ?`,
 		layer, id, version).Scan(&op, &props, &geom)
 	if errors.Is(err, sql.ErrNoRows) {
 		return protocol.FeatureState{}, nil
@@ -334,7 +383,7 @@ func (t *sqliteTx) appendHistory(layer, id string, f protocol.FeatureState, op p
 		js, _ := json.Marshal(changed)
 		chg = string(js)
 	}
-	res, err := t.tx.SQL().ExecContext(t.ctx(), `INSERT INTO srv_history (layer, uuid, version, op, author, at, properties, geometry, changed)
+	res, err := t.exec(`INSERT INTO srv_history (layer, uuid, version, op, author, at, properties, geometry, changed)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, layer, id, f.Version, string(op), author, time.Now().UTC().Format(time.RFC3339Nano), props, geom, chg)
 	if err != nil {
 		return 0, fmt.Errorf("server: history %s: %w", id, err)

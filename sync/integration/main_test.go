@@ -1,0 +1,28 @@
+package integration
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// Environment variables that turn the re-executed test binary into a
+// child process: a desk syncing until killed, or a platform server.
+const (
+	syncChildEnv   = "TERRIMAP_SYNC_CHILD"   // JSON syncChildConfig
+	serverChildEnv = "TERRIMAP_SERVER_CHILD" // JSON serverChildConfig
+)
+
+func TestMain(m *testing.M) {
+	if cfg := os.Getenv(syncChildEnv); cfg != "" {
+		os.Exit(runSyncChild(cfg))
+	}
+	if cfg := os.Getenv(serverChildEnv); cfg != "" {
+		os.Exit(runServerChild(cfg))
+	}
+	code := m.Run()
+	if err := removeBenchPlatforms(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(code)
+}

@@ -237,6 +237,51 @@ func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []s
 		}
 		boxes = newRTreeChanges()
 	}
+	existing, err := tx.existingIDs(l, batch)
+	if err != nil {
+		return nil, err
+	}
+	// A batch of new features only (the pages of a first download after
+	// the first ones) writes its R*Tree rows itself, many per statement,
+	// rather than through the triggers' five Go calls per row.
+	var direct []rtreeRow
+	if boxes == nil && len(existing) == 0 && len(batch) >= bulkThreshold {
+		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
+			return nil, err
+		}
+		direct = make([]rtreeRow, 0, len(batch))
+		defer func() {
+			if err == nil {
+				if err = tx.insertRTreeRows(l, direct); err == nil {
+					err = resumeRTreeTriggers(tx.ctx, tx.tx, l)
+				}
+			}
+		}()
+	}
+	// New features go in by multi-row inserts (a first download is nothing
+	// else); the others one by one, through applyRemote.
+	var news []Feature
+	queued := map[string]bool{}
+	flush := func() error {
+		if len(news) == 0 {
+			return nil
+		}
+		if err := tx.insertRows(l, news); err != nil {
+			return err
+		}
+		for _, f := range news {
+			tx.indexInsert(l, f.FID, f.Geometry)
+			if boxes != nil {
+				boxes.put(f.FID, f.Geometry)
+			}
+			if direct != nil && f.Geometry != nil {
+				min, max := rectOf(f.Geometry.Bound())
+				direct = append(direct, rtreeRow{fid: f.FID, min: min, max: max})
+			}
+		}
+		news = news[:0]
+		return nil
+	}
 	for i, rf := range batch {
 		if i%1000 == 0 {
 			if err := tx.ctx.Err(); err != nil {
@@ -247,9 +292,27 @@ func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []s
 			pending = append(pending, rf.UUID)
 			continue
 		}
+		if !existing[rf.UUID] && !queued[rf.UUID] {
+			if !rf.Deleted {
+				news = append(news, remoteToFeature(l, rf))
+				queued[rf.UUID] = true
+			}
+			if len(news) >= rowsPerInsert*4 {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
 		if err := tx.applyRemote(l, rf, boxes); err != nil {
 			return nil, err
 		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
 	}
 	if boxes != nil {
 		if err := tx.applyRTreeChanges(l, boxes); err != nil {
@@ -295,20 +358,8 @@ func (tx *Tx) applyRemote(l *Layer, rf RemoteFeature, boxes *rtreeChanges) error
 		tx.indexDelete(l, cur.FID, cur.Geometry)
 		return nil
 	}
-	props := make(map[string]any, len(l.Schema.Fields))
-	for _, fld := range l.Schema.Fields {
-		v, err := fld.Coerce(rf.Properties[fld.Name])
-		if err != nil {
-			// The platform's value wins even where this schema disagrees.
-			v = rf.Properties[fld.Name]
-		}
-		props[fld.Name] = v
-	}
-	geom := rf.Geometry
-	if g, err := l.Schema.CheckGeometry(geom); err == nil {
-		geom = g
-	}
-	f := Feature{Layer: l.Schema.Name, UUID: rf.UUID, Version: rf.Version, Geometry: geom, Properties: props}
+	f := remoteToFeature(l, rf)
+	geom, props := f.Geometry, f.Properties
 	fid := cur.FID
 	if !exists {
 		if fid, err = tx.insertRow(l, f); err != nil {
@@ -480,4 +531,54 @@ func (tx *Tx) Get(layer, id string) (Feature, error) {
 		return Feature{}, err
 	}
 	return tx.getForUpdate(l, id)
+}
+
+// remoteToFeature types a platform feature with the layer's schema; the
+// platform's value wins where the schema disagrees, and its geometry is
+// normalised when it can be.
+func remoteToFeature(l *Layer, rf RemoteFeature) Feature {
+	props := make(map[string]any, len(l.Schema.Fields))
+	for _, fld := range l.Schema.Fields {
+		v, err := fld.Coerce(rf.Properties[fld.Name])
+		if err != nil {
+			v = rf.Properties[fld.Name]
+		}
+		props[fld.Name] = v
+	}
+	geom := rf.Geometry
+	if g, err := l.Schema.CheckGeometry(geom); err == nil {
+		geom = g
+	}
+	return Feature{Layer: l.Schema.Name, UUID: rf.UUID, Version: rf.Version, Geometry: geom, Properties: props}
+}
+
+// existingIDs returns which features of the batch the layer already has.
+func (tx *Tx) existingIDs(l *Layer, batch []RemoteFeature) (map[string]bool, error) {
+	out := map[string]bool{}
+	const chunk = 500
+	for start := 0; start < len(batch); start += chunk {
+		part := batch[start:min(start+chunk, len(batch))]
+		args := make([]any, len(part))
+		for i, rf := range part {
+			args[i] = rf.UUID
+		}
+		q := fmt.Sprintf("SELECT uuid FROM %s WHERE uuid IN (%s)", quoteIdent(l.Schema.Name), strings.TrimSuffix(strings.Repeat("?,", len(part)), ","))
+		rows, err := tx.tx.QueryContext(tx.ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: existing features of %s: %w", l.Schema.Name, err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

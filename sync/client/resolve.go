@@ -54,11 +54,6 @@ func (c *Client) Resolve(ctx context.Context, changeID string, res Resolution) e
 	if cf == nil {
 		return fmt.Errorf("%w: %s", ErrNoSuchConflict, changeID)
 	}
-	mine, err := c.ws.Get(ctx, cf.Layer, cf.UUID)
-	mineDeleted := errors.Is(err, store.ErrFeatureNotFound)
-	if err != nil && !mineDeleted {
-		return err
-	}
 	side := func(field string) Side {
 		if s, ok := res.Fields[field]; ok {
 			return s
@@ -66,6 +61,13 @@ func (c *Client) Resolve(ctx context.Context, changeID string, res Resolution) e
 		return res.Default
 	}
 	return c.ws.Edit(ctx, func(tx *store.Tx) error {
+		// Mine is read in the transaction that replaces it, so that no edit
+		// made meanwhile is lost.
+		mine, err := tx.Get(cf.Layer, cf.UUID)
+		mineDeleted := errors.Is(err, store.ErrFeatureNotFound)
+		if err != nil && !mineDeleted {
+			return err
+		}
 		if err := tx.DropFeatureJournal(cf.Layer, cf.UUID); err != nil {
 			return err
 		}
@@ -103,7 +105,7 @@ func (c *Client) Resolve(ctx context.Context, changeID string, res Resolution) e
 		if side(protocol.GeometryField) == Mine && !geometryEqual(mine.Geometry, cf.Theirs.Geometry) {
 			change.Geometry, change.SetGeometry = mine.Geometry, true
 		}
-		_, err := tx.Update(cf.Layer, cf.UUID, change)
+		_, err = tx.Update(cf.Layer, cf.UUID, change)
 		return err
 	})
 }

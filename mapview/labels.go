@@ -140,7 +140,7 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 			}
 			c := labelCand{key: labelKey{l.key, f.fid}, priority: lab.priority(), rank: len(sc.layers) - 1 - i, style: lab}
 			if fld, ok := l.schema.Field(lab.Field); ok && len(fld.Domain) > 0 {
-				c.text = fld.Label(valueKey(f.props[lab.Field]))
+				c.text = fld.Label(ValueKey(f.props[lab.Field]))
 			} else {
 				c.text = labelText(f.props[lab.Field])
 			}

@@ -3,6 +3,7 @@ package mapview
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -219,13 +220,13 @@ func (st *styler) resolve(props map[string]any) paint {
 		r := &st.rules[i]
 		v := props[r.field]
 		if r.values != nil {
-			if o, ok := r.values[valueKey(v)]; ok {
+			if o, ok := r.values[ValueKey(v)]; ok {
 				o.apply(&p)
 				o.zoomRange(&lo, &hi)
 			}
 		}
 		if len(r.ranges) > 0 {
-			if x, ok := numericValue(v); ok {
+			if x, ok := NumericValue(v); ok {
 				for j := range r.ranges {
 					rg := &r.ranges[j]
 					if x >= rg.lo && x < rg.hi {
@@ -308,8 +309,8 @@ func bleedOf(size, width float32) float64 {
 // that features need not be read to be drawn as a dot.
 func (st *styler) uniform() bool { return len(st.rules) == 0 }
 
-// valueKey is how an attribute value is written as a key of Rule.Values.
-func valueKey(v any) string {
+// ValueKey is how an attribute value is written as a key of Rule.Values.
+func ValueKey(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -327,8 +328,8 @@ func valueKey(v any) string {
 	return ""
 }
 
-// numericValue reads a number out of an attribute value.
-func numericValue(v any) (float64, bool) {
+// NumericValue reads a number out of an attribute value, for Rule.Ranges.
+func NumericValue(v any) (float64, bool) {
 	switch x := v.(type) {
 	case int64:
 		return float64(x), true
@@ -337,7 +338,7 @@ func numericValue(v any) (float64, bool) {
 	case float64:
 		return x, !math.IsNaN(x)
 	case string:
-		f, err := strconv.ParseFloat(x, 64)
+		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
 		return f, err == nil && !math.IsNaN(f)
 	}
 	return 0, false

@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -162,14 +161,14 @@ func classify(st *mapview.Style, props map[string]any, zoom float64, out []match
 		m := match{rng: -1}
 		v := props[r.Field]
 		if r.Values != nil {
-			k := valueKey(v)
+			k := mapview.ValueKey(v)
 			if p, ok := r.Values[k]; ok {
 				m.key, m.matched = k, true
 				narrow(&p)
 			}
 		}
 		if len(r.Ranges) > 0 {
-			if x, ok := numericValue(v); ok {
+			if x, ok := mapview.NumericValue(v); ok {
 				for j := range r.Ranges {
 					rg := &r.Ranges[j]
 					if (rg.Min == nil || x >= *rg.Min) && (rg.Max == nil || x < *rg.Max) {
@@ -183,41 +182,6 @@ func classify(st *mapview.Style, props map[string]any, zoom float64, out []match
 		out = append(out, m)
 	}
 	return out, zoom >= lo && zoom < hi
-}
-
-// valueKey writes an attribute value as a key of Rule.Values, as the
-// engine does.
-func valueKey(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	return ""
-}
-
-func numericValue(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case float64:
-		return x, !math.IsNaN(x)
-	case string:
-		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
-		return f, err == nil && !math.IsNaN(f)
-	}
-	return 0, false
 }
 
 // presence is what the features in the extent matched.

@@ -202,6 +202,9 @@ func (v *workspaceView) identified(_ orb.Point, hits []mapview.Hit) {
 
 // edited redraws what an edit touched and updates the waiting count.
 func (v *workspaceView) edited(before, after store.Feature) {
+	if v.selected != nil && after.UUID == v.selected.UUID {
+		v.selected = &after
+	}
 	for _, f := range []store.Feature{before, after} {
 		if f.Geometry != nil {
 			v.s.tiles.Invalidate(f.Layer, f.Geometry.Bound())

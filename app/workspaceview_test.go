@@ -1,0 +1,83 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"terrimap/mapview"
+	"terrimap/store"
+)
+
+// Identify a hydrant, type a wrong value, see the problem beside the field,
+// fix it, save: the feature changes and the journal holds the edit.
+func TestIdentifyEditValidateSave(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	path := demoWorkspaceFile(t, "tournus.gpkg")
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, path)
+	v := m.view
+	ctx := context.Background()
+
+	vp := mapview.Viewport{Center: orb.Point{4.910, 46.564}, Zoom: 16, Width: 800, Height: 600, Scale: 1}
+	hits, err := v.s.tiles.HitTest(ctx, vp, vp.LonLatToPixel(orb.Point{4.910, 46.564}), 6)
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("hit test: %v %v", hits, err)
+	}
+	v.identified(orb.Point{4.910, 46.564}, hits)
+	q.runUntil(t, func() bool { return v.selected != nil })
+	if v.tabs.Selected() != v.featTab || !strings.Contains(v.feature.title.Text, "T-02") {
+		t.Fatalf("feature panel shows %q", v.feature.title.Text)
+	}
+	form := v.feature.form
+	debit := form.editors[2].object.(*widget.Entry)
+	debit.SetText("soixante")
+	form.submit()
+	if !strings.Contains(form.editors[2].item.HintText, "nombre") {
+		t.Errorf("no problem shown beside the field: %q", form.editors[2].item.HintText)
+	}
+	before, _ := v.s.ws.Pending(ctx, 0)
+	debit.SetText("85")
+	form.submit()
+	q.runUntil(t, func() bool { return v.selected != nil && v.selected.Properties["debit"] == 85.0 })
+	f, err := v.s.ws.Get(ctx, "pei", v.selected.UUID)
+	if err != nil || f.Properties["debit"] != 85.0 {
+		t.Fatalf("saved feature: %+v %v", f.Properties, err)
+	}
+	after, _ := v.s.ws.Pending(ctx, 0)
+	if len(after) != len(before)+1 || after[len(after)-1].Op != store.OpUpdate || after[len(after)-1].Properties["debit"] != 85.0 {
+		t.Errorf("journal: %d → %d entries, last %+v", len(before), len(after), after[len(after)-1])
+	}
+	q.runUntil(t, func() bool { return v.sync.idle() })
+	if !strings.Contains(v.sync.summary.Text, "4 modifications en attente") {
+		t.Errorf("sync summary: %q", v.sync.summary.Text)
+	}
+}
+
+// A workspace whose layers are all read-only (an élu's) shows no edit tools.
+func TestViewerSeesNoEditTools(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ctx := context.Background()
+	path := demoWorkspaceFile(t, "elu.gpkg")
+	ws, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := ws.Layer("pei")
+	s := l.Schema
+	s.ReadOnly = true
+	if err := ws.UpdateLayerSchema(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+	_, m := newTestShell(t, Options{})
+	openInShell(t, m, path)
+	for _, o := range m.view.tools.Options {
+		if strings.Contains(o, "Ajouter") || strings.Contains(o, "Tracer") {
+			t.Errorf("edit tool %q offered to a viewer", o)
+		}
+	}
+}

@@ -55,7 +55,7 @@ type Options struct {
 	Progress func(Progress)
 	// PushBatch is the number of changes per push request (default 500).
 	PushBatch int
-	// PullPage is the change-feed page size (default 2000).
+	// PullPage is the change-feed page size (default protocol.MaxChangesLimit).
 	PullPage int
 	// Retries is how many times a failed request is tried again (default 5),
 	// waiting Backoff, then twice as long each time (default 250 ms).
@@ -98,7 +98,7 @@ func New(ws *store.Workspace, serverURL string, opts Options) (*Client, error) {
 		opts.PushBatch = 500
 	}
 	if opts.PullPage <= 0 {
-		opts.PullPage = 2000
+		opts.PullPage = protocol.MaxChangesLimit
 	}
 	if opts.Retries <= 0 {
 		opts.Retries = 5

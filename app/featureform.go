@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -247,14 +246,4 @@ func describeValue(field schema.Field, v any) string {
 		}
 	}
 	return fmt.Sprint(v)
-}
-
-// sortedKeys returns a map's keys in order, for stable displays.
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -44,15 +44,6 @@ type labelLayout struct {
 	labels []placedLabel
 }
 
-// cost estimates the bytes a layout holds.
-func (l *labelLayout) cost() int64 {
-	n := int64(64)
-	for _, p := range l.labels {
-		n += 64 + int64(len(p.img.Pix))
-	}
-	return n
-}
-
 // draw lays the labels over dst, whose top-left corner is world pixel
 // origin at a level f times larger than the layout's. Away from the
 // layout's level the labels move with the map but keep their size.

@@ -27,9 +27,6 @@ import (
 const (
 	rtreeCellSize = 8 + 4*4
 	rtreeMaxCells = 51 // RTREE_MAXCELLS
-	// rtreeNodeSize is the node size the module picks for 2-D trees on
-	// pages of 4 KiB or more: RTREE_MAXCELLS cells plus the header.
-	rtreeNodeSize = rtreeMaxCells*rtreeCellSize + 4
 	// rtreePackCells leaves room in packed nodes for later inserts.
 	rtreePackCells = 45
 )

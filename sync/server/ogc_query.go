@@ -48,7 +48,7 @@ func parseItemsQuery(l *schema.Layer, v url.Values) (itemsRequest, error) {
 	for _, name := range sortedParams(v) {
 		values := v[name]
 		if len(values) != 1 {
-			return req, fmt.Errorf("Le paramètre « %s » est donné %d fois : donnez-le une seule fois.", clipName(name), len(values))
+			return req, problem("Le paramètre « %s » est donné %d fois : donnez-le une seule fois.", clipName(name), len(values))
 		}
 		val := values[0]
 		var err error
@@ -61,14 +61,14 @@ func parseItemsQuery(l *schema.Layer, v url.Values) (itemsRequest, error) {
 			req.Bound, err = parseBBox(val)
 		case paramBBoxCRS, paramCRS:
 			if val != crs84 {
-				err = fmt.Errorf("Seules les coordonnées longitude/latitude WGS 84 (%s) sont servies : « %s » n'est pas pris en charge.", crs84, clipName(val))
+				err = problem("Seules les coordonnées longitude/latitude WGS 84 (%s) sont servies : « %s » n'est pas pris en charge.", crs84, clipName(val))
 			}
 		case paramFormat:
 			if f := strings.ToLower(val); f != "json" && f != "geojson" && f != mediaGeoJSON && f != mediaJSON {
-				err = fmt.Errorf("Format « %s » non pris en charge : f=json (GeoJSON) seulement.", clipName(val))
+				err = problem("Format « %s » non pris en charge : f=json (GeoJSON) seulement.", clipName(val))
 			}
 		case paramTime:
-			err = errors.New("Le filtre « datetime » n'est pas pris en charge : les couches n'ont pas de dimension temporelle. Filtrez sur un champ de date par égalité (par exemple ?date_ct=2024-05-01).")
+			err = problem("Le filtre « datetime » n'est pas pris en charge : les couches n'ont pas de dimension temporelle. Filtrez sur un champ de date par égalité (par exemple ?date_ct=2024-05-01).")
 		default:
 			err = req.addEquality(l, name, val)
 		}
@@ -96,7 +96,7 @@ func parseLimit(s string) (int, error) {
 		return ogcMaxLimit, nil
 	}
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("« limit=%s » : un nombre entier d'objets par page est attendu, entre 1 et %d.", clipName(s), ogcMaxLimit)
+		return 0, problem("« limit=%s » : un nombre entier d'objets par page est attendu, entre 1 et %d.", clipName(s), ogcMaxLimit)
 	}
 	return int(min(n, ogcMaxLimit)), nil
 }
@@ -104,7 +104,7 @@ func parseLimit(s string) (int, error) {
 func parseOffset(s string) (int, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("« offset=%s » : un nombre entier positif ou nul est attendu.", clipName(s))
+		return 0, problem("« offset=%s » : un nombre entier positif ou nul est attendu.", clipName(s))
 	}
 	return int(n), nil
 }
@@ -113,7 +113,7 @@ func parseOffset(s string) (int, error) {
 // 3D box, heights ignored) in CRS84.
 func parseBBox(s string) (*orb.Bound, error) {
 	bad := func(why string) (*orb.Bound, error) {
-		return nil, fmt.Errorf("« bbox=%s » : %s Attendu : bbox=lonMin,latMin,lonMax,latMax en degrés WGS 84, par exemple bbox=4.88,46.53,4.95,46.59.", clipName(s), why)
+		return nil, problem("« bbox=%s » : %s Attendu : bbox=lonMin,latMin,lonMax,latMax en degrés WGS 84, par exemple bbox=4.88,46.53,4.95,46.59.", clipName(s), why)
 	}
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 && len(parts) != 6 {
@@ -145,12 +145,12 @@ func parseBBox(s string) (*orb.Bound, error) {
 func (req *itemsRequest) addEquality(l *schema.Layer, name, val string) error {
 	f, ok := l.Field(name)
 	if !ok {
-		return fmt.Errorf("Paramètre « %s » inconnu. Paramètres possibles : limit, offset, bbox, f, ou un champ de la couche « %s » (%s).",
+		return problem("Paramètre « %s » inconnu. Paramètres possibles : limit, offset, bbox, f, ou un champ de la couche « %s » (%s).",
 			clipName(name), l.DisplayTitle(), strings.Join(fieldNames(l), ", "))
 	}
 	typed, err := schema.Field{Name: f.Name, Type: f.Type}.Coerce(val)
 	if err != nil {
-		return fmt.Errorf("« %s=%s » : le champ « %s » attend %s.", f.Name, clipName(val), f.DisplayTitle(), frenchFieldType(f.Type))
+		return problem("« %s=%s » : le champ « %s » attend %s.", f.Name, clipName(val), f.DisplayTitle(), frenchFieldType(f.Type))
 	}
 	if typed != nil && len(f.Domain) > 0 {
 		if _, err := f.Coerce(typed); err != nil {
@@ -188,3 +188,12 @@ func frenchFieldType(t schema.FieldType) string {
 	}
 	return "un texte"
 }
+
+// queryProblem is what is wrong with an OGC API query, as a French
+// sentence for the person who wrote the URL; it is sent as it is.
+type queryProblem string
+
+func (p queryProblem) Error() string { return string(p) }
+
+// problem formats a queryProblem.
+func problem(format string, args ...any) error { return queryProblem(fmt.Sprintf(format, args...)) }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -637,14 +636,6 @@ func (s *SQLiteStorage) exec(ctx context.Context, q string, args ...any) error {
 		_, err := tx.SQL().ExecContext(ctx, q, args...)
 		return err
 	})
-}
-
-// removeAll deletes a platform database and its attachments (tests, demo reset).
-func removeAll(path string) {
-	for _, s := range []string{"", "-wal", "-shm"} {
-		os.Remove(path + s)
-	}
-	os.RemoveAll(path + ".blobs")
 }
 
 // QueryItems returns a page of the current features of a layer matching q,

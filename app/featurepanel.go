@@ -103,10 +103,7 @@ func (p *featurePanel) editRefusal(l *store.Layer, f *store.Feature) string {
 		}
 		return lang.L("This layer is read-only.")
 	}
-	if p.s.client == nil {
-		return ""
-	}
-	a, ok := p.s.client.Access(context.Background(), l.Name())
+	a, ok := p.s.access[l.Name()]
 	if !ok {
 		return ""
 	}

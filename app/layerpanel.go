@@ -169,10 +169,8 @@ func swatchColor(styles ...*mapview.Style) color.Color {
 
 // readOnlyReason says why a layer cannot be edited here.
 func readOnlyReason(s *session, l *store.Layer) string {
-	if s.client != nil {
-		if a, ok := s.client.Access(context.Background(), l.Name()); ok && a.Reason != "" {
-			return a.Reason
-		}
+	if a, ok := s.access[l.Name()]; ok && a.Reason != "" {
+		return a.Reason
 	}
 	if l.ReadOnly() {
 		return lang.L("This layer is read-only.")

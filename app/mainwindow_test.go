@@ -176,7 +176,6 @@ func TestShellDialogs(t *testing.T) {
 		want   string
 	}{
 		{"open toolbar", func(m *mainWindow) fyne.Tappable { return m.openButton }, ""},
-		{"open centre", func(m *mainWindow) fyne.Tappable { return m.centreButton }, ""},
 		{"about", func(m *mainWindow) fyne.Tappable { return m.aboutButton }, "Terrimap " + Version + ": maps"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,6 +189,23 @@ func TestShellDialogs(t *testing.T) {
 				t.Errorf("dialog does not say %q", tc.want)
 			}
 		})
+	}
+}
+
+// The first run asks for what is missing before connecting.
+func TestFirstRunAsksForWhatIsMissing(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	if m.first == nil || m.split.Trailing == m.welcome {
+		t.Fatal("a first start does not offer to connect")
+	}
+	m.first.user.SetText("tournus")
+	test.Tap(m.first.connect)
+	if !strings.Contains(m.first.message.Text, "adresse de la plateforme") {
+		t.Errorf("message = %q", m.first.message.Text)
+	}
+	if !m.first.demo.Hidden {
+		t.Errorf("the demonstration is offered without a way to start it")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"terrimap/mapview"
 	"terrimap/store"
 	"terrimap/sync/client"
+	"terrimap/sync/protocol"
 )
 
 // session is an open workspace and everything that shows and syncs it: the
@@ -23,6 +24,9 @@ type session struct {
 	order   []mapview.Layer
 	hidden  map[string]bool
 	opacity map[string]float64
+	// access is what the platform lets the user do per layer, read off the
+	// UI goroutine (loadAccess) so that showing a feature does no I/O.
+	access map[string]protocol.Access
 }
 
 // openSession opens a workspace with its map; it does I/O and must run off
@@ -54,7 +58,23 @@ func openSession(path string) (*session, error) {
 	s.tiles = mapview.NewTileCache(s.renderer, nil, mapview.TileCacheOptions{})
 	s.order = mapview.DefaultLayers(ws, s.styles)
 	s.applyLayers()
+	s.access = s.loadAccess()
 	return s, nil
+}
+
+// loadAccess reads, off the UI goroutine, what the platform lets the user
+// do on each layer; empty for a workspace without platform.
+func (s *session) loadAccess() map[string]protocol.Access {
+	out := map[string]protocol.Access{}
+	if s.client == nil {
+		return out
+	}
+	for _, l := range s.ws.Layers() {
+		if a, ok := s.client.Access(context.Background(), l.Name()); ok {
+			out[l.Name()] = a
+		}
+	}
+	return out
 }
 
 // applyLayers gives the map the visible layers with their opacity.

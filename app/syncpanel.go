@@ -78,7 +78,11 @@ func (p *syncPanel) build() fyne.CanvasObject {
 		})
 	p.conflicts.OnSelected = func(i widget.ListItemID) {
 		p.conflicts.UnselectAll()
-		p.showConflict(p.state.conflictList[i])
+		c := p.state.conflictList[i]
+		go func() {
+			mine, deleted := p.loadMine(c)
+			p.do(func() { p.showConflict(c, mine, deleted) })
+		}()
 	}
 	p.rejected = widget.NewList(
 		func() int { return len(p.state.rejectedList) },
@@ -250,15 +254,19 @@ type conflictDialog struct {
 	dialog                       dialog.Dialog
 }
 
-// showConflict opens the conflict dialog and returns it.
-func (p *syncPanel) showConflict(c store.Conflict) *conflictDialog {
-	ctx := context.Background()
+// loadMine reads, off the UI goroutine, the local version of a feature in
+// conflict; deleted is true when it was deleted here.
+func (p *syncPanel) loadMine(c store.Conflict) (mine store.Feature, deleted bool) {
+	mine, err := p.ws.Get(context.Background(), c.Layer, c.UUID)
+	return mine, err != nil
+}
+
+// showConflict opens the conflict dialog on mine and theirs and returns it.
+func (p *syncPanel) showConflict(c store.Conflict, mine store.Feature, mineDeleted bool) *conflictDialog {
 	l, err := p.ws.Layer(c.Layer)
 	if err != nil {
 		return nil
 	}
-	mine, err := p.ws.Get(ctx, c.Layer, c.UUID)
-	mineDeleted := err != nil
 	cd := &conflictDialog{conflict: c, radios: map[string]*widget.RadioGroup{}}
 	bold := fyne.TextStyle{Bold: true}
 	rows := container.NewGridWithColumns(4,

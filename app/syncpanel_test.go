@@ -149,7 +149,8 @@ func TestSyncPanelResolvesAConflictPerField(t *testing.T) {
 	if !strings.Contains(p.summary.Text, "1 conflit") {
 		t.Errorf("summary: %q", p.summary.Text)
 	}
-	cd := p.showConflict(p.state.conflictList[0])
+	mine, deleted := p.loadMine(p.state.conflictList[0])
+	cd := p.showConflict(p.state.conflictList[0], mine, deleted)
 	if len(cd.radios) != 2 {
 		t.Fatalf("radios for %v", cd.radios)
 	}

@@ -217,6 +217,10 @@ func (v *workspaceView) edited(before, after store.Feature) {
 
 // synced picks up what a sync brought.
 func (v *workspaceView) synced() {
+	go func() {
+		access := v.s.loadAccess()
+		v.do(func() { v.s.access = access })
+	}()
 	v.s.reloadLayers()
 	v.s.tiles.Invalidate("", orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}})
 	v.layers.reload(v.do)

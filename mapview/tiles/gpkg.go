@@ -3,7 +3,6 @@ package tiles
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"image"
 	"math"
@@ -250,27 +249,8 @@ func (g *GeoPackageTiles) Tile(ctx context.Context, t maptile.Tile) (image.Image
 	if col < 0 || row < 0 || col >= l.width || row >= l.height {
 		return nil, fmt.Errorf("%w: %s: outside the pyramid", ErrNoTile, what)
 	}
-	var data []byte
-	err := g.get.QueryRowContext(ctx, l.level, col, row).Scan(&data)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, fmt.Errorf("%w: %s", ErrNoTile, what)
-	case err != nil:
-		if cerr := ctxErr(ctx, what); cerr != nil {
-			return nil, cerr
-		}
-		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidSource, what, err)
-	}
-	return decodeTile(what, data)
+	return readTile(ctx, g.get, what, l.level, col, row)
 }
 
 // Close closes the file.
-func (g *GeoPackageTiles) Close() error {
-	if g.get != nil {
-		g.get.Close()
-	}
-	if err := g.db.Close(); err != nil {
-		return fmt.Errorf("tiles: %s: %w", g.path, err)
-	}
-	return nil
-}
+func (g *GeoPackageTiles) Close() error { return closeTileFile(g.get, g.db, g.path) }

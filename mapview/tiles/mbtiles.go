@@ -200,27 +200,8 @@ func (m *MBTiles) Tile(ctx context.Context, t maptile.Tile) (image.Image, error)
 	if !t.Valid() || t.Z < m.info.MinZoom || t.Z > m.info.MaxZoom {
 		return nil, fmt.Errorf("%w: %s: outside the file's zooms", ErrNoTile, what)
 	}
-	var data []byte
-	err := m.get.QueryRowContext(ctx, t.Z, t.X, tmsRow(t)).Scan(&data)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, fmt.Errorf("%w: %s", ErrNoTile, what)
-	case err != nil:
-		if cerr := ctxErr(ctx, what); cerr != nil {
-			return nil, cerr
-		}
-		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidSource, what, err)
-	}
-	return decodeTile(what, data)
+	return readTile(ctx, m.get, what, t.Z, t.X, tmsRow(t))
 }
 
 // Close closes the file.
-func (m *MBTiles) Close() error {
-	if m.get != nil {
-		m.get.Close()
-	}
-	if err := m.db.Close(); err != nil {
-		return fmt.Errorf("tiles: %s: %w", m.path, err)
-	}
-	return nil
-}
+func (m *MBTiles) Close() error { return closeTileFile(m.get, m.db, m.path) }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/jsonscan"
+
 	"terrimap/store/schema"
 	"terrimap/store/srs"
 )
@@ -34,7 +36,7 @@ import (
 // (Dataset.SRS is then its EPSG code, even one srs cannot transform, or 0
 // when unreadable). Z values are dropped.
 //
-// The document is read with the scanner of jsonscan.go, straight into the
+// The document is read with internal/jsonscan's scanner, straight into the
 // Dataset: in one pass when the members' "type" comes first, as writers
 // put it. Members may come in any order; unknown ones are skipped; as with
 // encoding/json, member names match whatever their case and the last of
@@ -76,28 +78,28 @@ func readAll(r io.Reader) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// geoJSONDecoder reads a GeoJSON document with a jsonScanner.
+// geoJSONDecoder reads a GeoJSON document with a Scanner.
 //
 // Its methods read the value at the scanner's position and always consume
 // all of it, also when they return an error: that error is about GeoJSON,
-// and a syntax error found on the way, in s.err, takes precedence over it.
+// and a syntax error found on the way, in s.Err(), takes precedence over it.
 type geoJSONDecoder struct {
-	s jsonScanner
+	s *jsonscan.Scanner
 	b datasetBuilder
 }
 
 func decodeGeoJSON(data []byte) (*Dataset, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	d := &geoJSONDecoder{s: jsonScanner{data: data}, b: datasetBuilder{data: data}}
-	s := &d.s
-	s.skipSpace()
-	if s.pos == len(data) {
+	d := &geoJSONDecoder{s: jsonscan.New(data), b: datasetBuilder{data: data}}
+	s := d.s
+	s.SkipSpace()
+	if s.Pos() == len(data) {
 		return nil, errors.New("empty document")
 	}
-	if c := data[s.pos]; c != '{' {
+	if c := data[s.Pos()]; c != '{' {
 		return nil, fmt.Errorf("a JSON object is expected, found %s", jsonKind(c))
 	}
-	top := s.pos
+	top := s.Pos()
 
 	// First pass over the top-level object. The features of a collection
 	// are read as they come when the type is already known; in any other
@@ -110,38 +112,38 @@ func decodeGeoJSON(data []byte) (*Dataset, error) {
 		streamed bool // whether the features were read at that position
 		featErr  error
 	)
-	for more := s.firstMember(); more; more = s.nextMember() {
-		switch memberOf(s.key) {
+	for more := s.FirstMember(); more; more = s.NextMember() {
+		switch memberOf(s.Key()) {
 		case memberType:
 			typ.read(s)
 		case memberName:
 			name = ""
-			if s.peek() == '"' {
-				if text, ok := s.stringBytes(&s.textBuf); ok {
+			if s.Peek() == '"' {
+				if text, ok := s.Text(); ok {
 					name = string(text)
 				}
 				continue
 			}
-			s.skipValue()
+			s.Skip()
 		case memberCRS:
-			start := s.pos
-			s.skipValue()
-			crs = data[start:s.pos]
+			start := s.Pos()
+			s.Skip()
+			crs = data[start:s.Pos()]
 		case memberFeatures:
-			features, streamed = s.pos, typ.set && typ.name == "FeatureCollection"
+			features, streamed = s.Pos(), typ.set && typ.name == "FeatureCollection"
 			if !streamed {
-				s.skipValue()
+				s.Skip()
 				continue
 			}
 			d.b.reset()
 			featErr = d.features()
 		default:
-			s.skipValue()
+			s.Skip()
 		}
 	}
-	s.end()
-	if s.err != nil {
-		return nil, syntaxErrorAt(data, s.err)
+	s.End()
+	if s.Err() != nil {
+		return nil, syntaxErrorAt(data, s.Err())
 	}
 	if typ.err != nil {
 		return nil, typ.err
@@ -161,7 +163,7 @@ func decodeGeoJSON(data []byte) (*Dataset, error) {
 		}
 		if !streamed {
 			d.b.reset()
-			s.pos, s.depth = features, 1
+			s.Seek(features, 1)
 			featErr = d.features()
 		}
 		if featErr != nil {
@@ -169,13 +171,13 @@ func decodeGeoJSON(data []byte) (*Dataset, error) {
 		}
 	case "Feature":
 		d.b.reset()
-		s.pos, s.depth = top, 0
+		s.Seek(top, 0)
 		if err := d.feature(); err != nil {
 			return nil, err
 		}
 	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
 		d.b.reset()
-		s.pos, s.depth = top, 0
+		s.Seek(top, 0)
 		g, err := d.geometry(0)
 		if err != nil {
 			return nil, err
@@ -189,7 +191,7 @@ func decodeGeoJSON(data []byte) (*Dataset, error) {
 }
 
 // syntaxErrorAt adds the line and column to a syntax error.
-func syntaxErrorAt(data []byte, err *jsonSyntaxError) error {
+func syntaxErrorAt(data []byte, err *jsonscan.SyntaxError) error {
 	if err.Offset <= 0 || err.Offset > int64(len(data)) {
 		return err
 	}
@@ -258,18 +260,18 @@ type geoJSONType struct {
 }
 
 // read reads the value of a "type" member.
-func (t *geoJSONType) read(s *jsonScanner) {
-	switch c := s.peek(); c {
+func (t *geoJSONType) read(s *jsonscan.Scanner) {
+	switch c := s.Peek(); c {
 	case '"':
-		text, ok := s.stringBytes(&s.textBuf)
+		text, ok := s.Text()
 		if ok {
 			t.name, t.set = typeName(text), true
 		}
 	case 'n':
-		s.skipValue()
+		s.Skip()
 		t.name, t.set = "", false
 	default:
-		s.skipValue()
+		s.Skip()
 		if t.err == nil {
 			t.err = fmt.Errorf("member %q cannot be %s", "type", valueTypeName(c))
 		}
@@ -335,9 +337,9 @@ func jsonKind(c byte) string {
 }
 
 // notObject consumes a value that should have been an object.
-func notObject(s *jsonScanner) error {
-	c := s.peek()
-	s.skipValue()
+func notObject(s *jsonscan.Scanner) error {
+	c := s.Peek()
+	s.Skip()
 	return fmt.Errorf("a JSON object is expected, found %s", jsonKind(c))
 }
 
@@ -367,22 +369,22 @@ func crsCode(raw []byte) int {
 // features reads the "features" member of a collection: an array of
 // features, or null for none.
 func (d *geoJSONDecoder) features() error {
-	s := &d.s
-	switch c := s.peek(); c {
+	s := d.s
+	switch c := s.Peek(); c {
 	case '[':
 	case 'n':
-		s.skipValue()
+		s.Skip()
 		return nil
 	default:
-		s.skipValue()
+		s.Skip()
 		return fmt.Errorf(`"features" must be an array: %w`,
 			&json.UnmarshalTypeError{Value: valueTypeName(c), Type: reflect.TypeFor[[]json.RawMessage]()})
 	}
 	var err error
 	i := 0
-	for more := s.firstElement(); more; more = s.nextElement() {
+	for more := s.FirstElement(); more; more = s.NextElement() {
 		if err != nil {
-			s.skipValue()
+			s.Skip()
 			continue
 		}
 		if ferr := d.feature(); ferr != nil {
@@ -395,8 +397,8 @@ func (d *geoJSONDecoder) features() error {
 
 // feature reads a Feature object and adds it to the builder.
 func (d *geoJSONDecoder) feature() error {
-	s, b := &d.s, &d.b
-	if s.peek() != '{' {
+	s, b := d.s, &d.b
+	if s.Peek() != '{' {
 		return notObject(s)
 	}
 	var (
@@ -409,15 +411,15 @@ func (d *geoJSONDecoder) feature() error {
 		propsErr error
 		mark     = b.mark()
 	)
-	for more := s.firstMember(); more; more = s.nextMember() {
-		switch memberOf(s.key) {
+	for more := s.FirstMember(); more; more = s.NextMember() {
+		switch memberOf(s.Key()) {
 		case memberType:
 			typ.read(s)
 		case memberID:
 			id, idErr = d.featureID()
 		case memberGeometry:
-			if s.peek() == 'n' {
-				s.skipValue()
+			if s.Peek() == 'n' {
+				s.Skip()
 				geom, geomErr = nil, nil
 				continue
 			}
@@ -426,12 +428,12 @@ func (d *geoJSONDecoder) feature() error {
 			b.rollback(mark) // the last "properties" wins
 			props, propsErr = d.properties()
 		default:
-			s.skipValue()
+			s.Skip()
 		}
 	}
 	var err error
 	switch {
-	case s.err != nil:
+	case s.Err() != nil:
 		return nil
 	case typ.err != nil:
 		err = typ.err
@@ -454,56 +456,56 @@ func (d *geoJSONDecoder) feature() error {
 
 // featureID reads an "id" member: a string, a number (kept as written) or null.
 func (d *geoJSONDecoder) featureID() (string, error) {
-	s := &d.s
-	start := s.pos
-	switch c := s.peek(); {
+	s := d.s
+	start := s.Pos()
+	switch c := s.Peek(); {
 	case c == '"':
-		text, _ := s.stringBytes(&s.textBuf)
+		text, _ := s.Text()
 		return string(text), nil
 	case c == 'n':
-		s.skipValue()
+		s.Skip()
 		return "", nil
-	case c == '-' || isDigit(c):
-		return string(s.number()), nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return string(s.Number()), nil
 	}
-	s.skipValue()
-	return "", fmt.Errorf("id must be a string or a number, not %s", s.data[start:s.pos])
+	s.Skip()
+	return "", fmt.Errorf("id must be a string or a number, not %s", s.Data()[start:s.Pos()])
 }
 
 // properties reads a "properties" member, an object or null for none,
 // registering its fields with the builder.
 func (d *geoJSONDecoder) properties() (map[string]any, error) {
-	s, b := &d.s, &d.b
-	switch c := s.peek(); c {
+	s, b := d.s, &d.b
+	switch c := s.Peek(); c {
 	case '{':
 	case 'n':
-		s.skipValue()
+		s.Skip()
 		return nil, nil
 	default:
-		start := s.pos
+		start := s.Pos()
 		var token []byte
 		switch c {
 		case '[':
-			token = s.data[start : start+1]
-			s.skipValue()
+			token = s.Data()[start : start+1]
+			s.Skip()
 		case '"':
-			token, _ = s.stringBytes(&s.textBuf)
+			token, _ = s.Text()
 		default:
-			s.skipValue()
-			token = s.data[start:s.pos]
+			s.Skip()
+			token = s.Data()[start:s.Pos()]
 		}
 		return nil, fmt.Errorf("must be an object, not %s", token)
 	}
 	props := make(map[string]any, len(b.last))
-	for more := s.firstMember(); more; more = s.nextMember() {
-		field := b.fieldOf(s.key) // before the value, which may hold other keys
-		if s.peek() == '"' {
-			if text, ok := s.stringBytes(&s.textBuf); ok {
+	for more := s.FirstMember(); more; more = s.NextMember() {
+		field := b.fieldOf(s.Key()) // before the value, which may hold other keys
+		if s.Peek() == '"' {
+			if text, ok := s.Text(); ok {
 				b.setString(props, field, text)
 			}
 			continue
 		}
-		b.set(props, field, s.value())
+		b.set(props, field, s.Value())
 	}
 	if len(props) < len(b.pending) {
 		b.dropOverwritten()
@@ -520,15 +522,15 @@ const maxGeometryDepth = 32
 // Coordinates are read as they come when the type came before them, else
 // checked and read again at the end of the object.
 func (d *geoJSONDecoder) geometry(depth int) (orb.Geometry, error) {
-	s := &d.s
+	s := d.s
 	if depth > maxGeometryDepth {
-		s.skipValue()
+		s.Skip()
 		return nil, errors.New("GeometryCollection nested too deeply")
 	}
-	if s.peek() != '{' {
+	if s.Peek() != '{' {
 		return nil, notObject(s)
 	}
-	outer := s.depth // the members' values lie at depth outer+1
+	outer := s.Depth() // the members' values lie at depth outer+1
 	var (
 		typ        geoJSONType
 		coords     = -1 // where the last "coordinates" value is; -1 when absent
@@ -537,50 +539,50 @@ func (d *geoJSONDecoder) geometry(depth int) (orb.Geometry, error) {
 		g          orb.Geometry // the last coordinates, when read as type readAs
 		err        error
 	)
-	for more := s.firstMember(); more; more = s.nextMember() {
-		switch memberOf(s.key) {
+	for more := s.FirstMember(); more; more = s.NextMember() {
+		switch memberOf(s.Key()) {
 		case memberType:
 			typ.read(s)
 		case memberCoordinates:
-			coords, readAs = s.pos, ""
-			if s.peek() != 'n' && typ.set && coordinateLevels(typ.name) > 0 {
+			coords, readAs = s.Pos(), ""
+			if s.Peek() != 'n' && typ.set && coordinateLevels(typ.name) > 0 {
 				readAs = typ.name
 				g, err = d.coordinates(typ.name)
 				continue
 			}
-			s.skipValue()
+			s.Skip()
 		case memberGeometries:
-			geometries = s.pos
-			s.skipValue()
+			geometries = s.Pos()
+			s.Skip()
 		default:
-			s.skipValue()
+			s.Skip()
 		}
 	}
 	switch {
-	case s.err != nil:
+	case s.Err() != nil:
 		return nil, nil
 	case typ.err != nil:
 		return nil, typ.err
 	case !typ.set:
 		return nil, errors.New(`no "type" member`)
 	}
-	end := s.pos
-	defer func() { s.pos, s.depth = end, outer }()
+	end := s.Pos()
+	defer func() { s.Seek(end, outer) }()
 	if typ.name == "GeometryCollection" {
 		if geometries < 0 {
 			return nil, errors.New(`GeometryCollection needs a "geometries" array`)
 		}
-		s.pos, s.depth = geometries, outer+1
+		s.Seek(geometries, outer+1)
 		return d.collection(depth)
 	}
 	if coordinateLevels(typ.name) == 0 {
 		return nil, fmt.Errorf("unknown geometry type %q", typ.name)
 	}
-	if coords < 0 || s.data[coords] == 'n' {
+	if coords < 0 || s.Data()[coords] == 'n' {
 		return nil, fmt.Errorf(`%s has no "coordinates"`, typ.name)
 	}
 	if readAs != typ.name {
-		s.pos, s.depth = coords, outer+1
+		s.Seek(coords, outer+1)
 		g, err = d.coordinates(typ.name)
 	}
 	return g, err
@@ -588,22 +590,22 @@ func (d *geoJSONDecoder) geometry(depth int) (orb.Geometry, error) {
 
 // collection reads the "geometries" of a GeometryCollection.
 func (d *geoJSONDecoder) collection(depth int) (orb.Geometry, error) {
-	s := &d.s
-	switch s.peek() {
+	s := d.s
+	switch s.Peek() {
 	case '[':
 	case 'n':
-		s.skipValue()
+		s.Skip()
 		return orb.Collection{}, nil
 	default:
-		s.skipValue()
+		s.Skip()
 		return nil, errors.New(`GeometryCollection needs a "geometries" array`)
 	}
 	c := orb.Collection{}
 	var err error
 	i := 0
-	for more := s.firstElement(); more; more = s.nextElement() {
+	for more := s.FirstElement(); more; more = s.NextElement() {
 		if err != nil {
-			s.skipValue()
+			s.Skip()
 			continue
 		}
 		g, gerr := d.geometry(depth + 1)
@@ -648,20 +650,20 @@ type coordProblems struct {
 }
 
 // wrongValue consumes a value that is not what the coordinates need there.
-func (p *coordProblems) wrongValue(s *jsonScanner) {
-	switch c := s.peek(); {
+func (p *coordProblems) wrongValue(s *jsonscan.Scanner) {
+	switch c := s.Peek(); {
 	case c == 'n':
 		p.null = true
 	case p.found == "":
 		p.found = valueTypeName(c)
 	}
-	s.skipValue()
+	s.Skip()
 }
 
 // coordinates reads the coordinates of a geometry of type typ.
 func (d *geoJSONDecoder) coordinates(typ string) (orb.Geometry, error) {
-	s := &d.s
-	start := s.pos
+	s := d.s
+	start := s.Pos()
 	var (
 		p coordProblems
 		g orb.Geometry
@@ -687,12 +689,12 @@ func (d *geoJSONDecoder) coordinates(typ string) (orb.Geometry, error) {
 		g = d.multiPolygon(&p)
 	}
 	switch {
-	case s.err != nil:
+	case s.Err() != nil:
 		return nil, nil
 	case p.null || p.found != "" || p.short != nil:
 		// The GeoJSON reader once searched the coordinates' text for
 		// null: so does this one, for the same message.
-		if p.null || bytes.Contains(s.data[start:s.pos], []byte("null")) {
+		if p.null || bytes.Contains(s.Data()[start:s.Pos()], []byte("null")) {
 			return nil, fmt.Errorf("%s coordinates: a position cannot hold null", typ)
 		}
 		if p.found != "" {
@@ -707,24 +709,24 @@ func (d *geoJSONDecoder) coordinates(typ string) (orb.Geometry, error) {
 // kept, and returns it with its count of numbers; the count is -1 when the
 // value is not an array.
 func (d *geoJSONDecoder) position(p *coordProblems) (orb.Point, int) {
-	s := &d.s
+	s := d.s
 	var pt orb.Point
-	if s.peek() != '[' {
+	if s.Peek() != '[' {
 		p.wrongValue(s)
 		return pt, -1
 	}
 	n := 0
-	for more := s.firstElement(); more; more = s.nextElement() {
-		if c := s.peek(); c != '-' && !isDigit(c) {
+	for more := s.FirstElement(); more; more = s.NextElement() {
+		if c := s.Peek(); c != '-' && !(c >= '0' && c <= '9') {
 			p.wrongValue(s)
 			n++
 			continue
 		}
-		lit := s.number()
-		if s.err != nil {
+		lit := s.Number()
+		if s.Err() != nil {
 			break
 		}
-		f, err := parseJSONFloat(lit)
+		f, err := jsonscan.ParseFloat(lit)
 		if err != nil && p.found == "" { // out of range
 			p.found = "number " + string(lit)
 		}
@@ -741,13 +743,13 @@ func (d *geoJSONDecoder) position(p *coordProblems) (orb.Point, int) {
 
 // positions reads an array of positions.
 func (d *geoJSONDecoder) positions(p *coordProblems) []orb.Point {
-	s := &d.s
+	s := d.s
 	pts := []orb.Point{}
-	if s.peek() != '[' {
+	if s.Peek() != '[' {
 		p.wrongValue(s)
 		return pts
 	}
-	for more := s.firstElement(); more; more = s.nextElement() {
+	for more := s.FirstElement(); more; more = s.NextElement() {
 		pt, _ := d.position(p)
 		pts = append(pts, pt)
 	}
@@ -757,26 +759,26 @@ func (d *geoJSONDecoder) positions(p *coordProblems) []orb.Point {
 // readLines reads an array of arrays of positions: the lines of a
 // MultiLineString or the rings of a Polygon.
 func readLines[L ~[]orb.Point](d *geoJSONDecoder, p *coordProblems) []L {
-	s := &d.s
+	s := d.s
 	lines := []L{}
-	if s.peek() != '[' {
+	if s.Peek() != '[' {
 		p.wrongValue(s)
 		return lines
 	}
-	for more := s.firstElement(); more; more = s.nextElement() {
+	for more := s.FirstElement(); more; more = s.NextElement() {
 		lines = append(lines, d.positions(p))
 	}
 	return lines
 }
 
 func (d *geoJSONDecoder) multiPolygon(p *coordProblems) orb.MultiPolygon {
-	s := &d.s
+	s := d.s
 	mp := orb.MultiPolygon{}
-	if s.peek() != '[' {
+	if s.Peek() != '[' {
 		p.wrongValue(s)
 		return mp
 	}
-	for more := s.firstElement(); more; more = s.nextElement() {
+	for more := s.FirstElement(); more; more = s.NextElement() {
 		mp = append(mp, readLines[orb.Ring](d, p))
 	}
 	return mp
@@ -841,7 +843,7 @@ type propKind struct {
 type numberRef struct {
 	feature    int
 	field      int32 // -1: overwritten by a duplicate key
-	form       jsonForm
+	form       jsonscan.Form
 	start, end int
 }
 
@@ -931,29 +933,29 @@ func (b *datasetBuilder) setString(props map[string]any, field int32, text []byt
 }
 
 // set sets the next property of the feature being read, of the given field, to v.
-func (b *datasetBuilder) set(props map[string]any, field int32, v jsonValue) {
+func (b *datasetBuilder) set(props map[string]any, field int32, v jsonscan.Value) {
 	pk := propKind{field: field, number: -1}
 	var x any
-	switch v.form {
-	case jsonNull:
+	switch v.Form {
+	case jsonscan.FormNull:
 		pk.kind = kindNull
-	case jsonBool:
-		x, pk.kind = v.boolVal, kindBool
-	case jsonString:
-		x, pk.kind = v.text, stringKind(v.text, false)
-	case jsonRaw:
-		x, pk.kind = v.text, kindText
-	case jsonInt, jsonFloat:
+	case jsonscan.FormBool:
+		x, pk.kind = v.Bool, kindBool
+	case jsonscan.FormString:
+		x, pk.kind = v.Text, stringKind(v.Text, false)
+	case jsonscan.FormRaw:
+		x, pk.kind = v.Text, kindText
+	case jsonscan.FormInt, jsonscan.FormFloat:
 		pk.number = len(b.numbers)
 		b.numbers = append(b.numbers, numberRef{feature: len(b.features), field: field,
-			start: v.start, end: v.end, form: v.form})
-		if v.form == jsonInt {
-			x, pk.kind = v.intVal, kindInt
+			start: v.Start, end: v.End, form: v.Form})
+		if v.Form == jsonscan.FormInt {
+			x, pk.kind = v.Int, kindInt
 		} else {
-			x, pk.kind = v.floatVal, kindReal
+			x, pk.kind = v.Float, kindReal
 		}
-	case jsonBigNumber: // digits beyond float64 are kept as text
-		x, pk.kind = string(b.data[v.start:v.end]), kindText
+	case jsonscan.FormBigNumber: // digits beyond float64 are kept as text
+		x, pk.kind = string(b.data[v.Start:v.End]), kindText
 	}
 	b.pending = append(b.pending, pk)
 	props[b.names[field]] = x
@@ -1010,7 +1012,7 @@ func (b *datasetBuilder) finish() ([]Field, []Feature) {
 		switch types[n.field] {
 		case schema.Real:
 			if iv, ok := props[name].(int64); ok {
-				// The float nearest the integer, as ParseFloat of its
+				// The float nearest the integer, as jsonscan.ParseFloat of its
 				// literal gives, without reading the literal back but
 				// for the sign of -0.
 				f := float64(iv)

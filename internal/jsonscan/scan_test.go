@@ -1,4 +1,4 @@
-package formats
+package jsonscan
 
 import (
 	"bytes"
@@ -16,43 +16,43 @@ import (
 // them, and everything else, against encoding/json.
 var scanValueCases = []struct {
 	in   string
-	want jsonValue // text, intVal, floatVal, form, boolVal; numbers' start and end are not compared
-	err  string    // the syntax error, as encoding/json words it; "" for success
+	want Value  // text, intVal, floatVal, form, boolVal; numbers' start and end are not compared
+	err  string // the syntax error, as encoding/json words it; "" for success
 }{
-	{in: `null`, want: jsonValue{form: jsonNull}},
-	{in: ` true `, want: jsonValue{form: jsonBool, boolVal: true}},
-	{in: "false\n", want: jsonValue{form: jsonBool}},
-	{in: `"Tournus"`, want: jsonValue{form: jsonString, text: "Tournus"}},
-	{in: `""`, want: jsonValue{form: jsonString}},
-	{in: `"Mâcon \"71\"\\\/\b\f\n\r\t"`, want: jsonValue{form: jsonString, text: "Mâcon \"71\"\\/\b\f\n\r\t"}},
-	{in: `"\u00e9\u00C9 \u20ac \ud83d\ude92"`, want: jsonValue{form: jsonString, text: "éÉ € 🚒"}},
-	{in: `"\ud83d"`, want: jsonValue{form: jsonString, text: "\ufffd"}},
-	{in: `"\ud83dx"`, want: jsonValue{form: jsonString, text: "\ufffdx"}},
-	{in: `"\ude92\ud83d"`, want: jsonValue{form: jsonString, text: "\ufffd\ufffd"}},
-	{in: `"\ud83d\u0041"`, want: jsonValue{form: jsonString, text: "\ufffdA"}},
-	{in: `"\ud83d\ud83d\ude92"`, want: jsonValue{form: jsonString, text: "\ufffd🚒"}},
-	{in: `"\u0000"`, want: jsonValue{form: jsonString, text: "\x00"}},
-	{in: "\"caf\xe9 \xff\xfe\"", want: jsonValue{form: jsonString, text: "caf\ufffd \ufffd\ufffd"}},
-	{in: "\"\xed\xa0\x80\"", want: jsonValue{form: jsonString, text: "\ufffd\ufffd\ufffd"}}, // UTF-8 of a surrogate
-	{in: "\"\xe2\x82\"", want: jsonValue{form: jsonString, text: "\ufffd\ufffd"}},
-	{in: "\"\x7f\"", want: jsonValue{form: jsonString, text: "\x7f"}},
-	{in: `0`, want: jsonValue{form: jsonInt}},
-	{in: `-0`, want: jsonValue{form: jsonInt}},
-	{in: `123`, want: jsonValue{form: jsonInt, intVal: 123}},
-	{in: `-9223372036854775808`, want: jsonValue{form: jsonInt, intVal: math.MinInt64}},
-	{in: `9223372036854775807`, want: jsonValue{form: jsonInt, intVal: math.MaxInt64}},
-	{in: `9223372036854775808`, want: jsonValue{form: jsonFloat, floatVal: 9223372036854775808}},
-	{in: `12345678901234567890123`, want: jsonValue{form: jsonFloat, floatVal: 12345678901234567890123}},
-	{in: `2.50`, want: jsonValue{form: jsonFloat, floatVal: 2.5}},
-	{in: `1E3`, want: jsonValue{form: jsonFloat, floatVal: 1000}},
-	{in: `-1.5e-3`, want: jsonValue{form: jsonFloat, floatVal: -0.0015}},
-	{in: `1e-400`, want: jsonValue{form: jsonFloat}},
-	{in: `1e400`, want: jsonValue{form: jsonBigNumber}},
-	{in: `-1e400`, want: jsonValue{form: jsonBigNumber}},
-	{in: `{ "k" : [1, 2 ,{}], "s":"a b" }`, want: jsonValue{form: jsonRaw, text: `{"k":[1,2,{}],"s":"a b"}`}},
-	{in: "[ \"\\\" \\\\\" ,\t\"x\" ]", want: jsonValue{form: jsonRaw, text: `["\" \\","x"]`}},
-	{in: `[]`, want: jsonValue{form: jsonRaw, text: `[]`}},
-	{in: `{"\u0041":1,"A":2}`, want: jsonValue{form: jsonRaw, text: `{"\u0041":1,"A":2}`}},
+	{in: `null`, want: Value{Form: FormNull}},
+	{in: ` true `, want: Value{Form: FormBool, Bool: true}},
+	{in: "false\n", want: Value{Form: FormBool}},
+	{in: `"Tournus"`, want: Value{Form: FormString, Text: "Tournus"}},
+	{in: `""`, want: Value{Form: FormString}},
+	{in: `"Mâcon \"71\"\\\/\b\f\n\r\t"`, want: Value{Form: FormString, Text: "Mâcon \"71\"\\/\b\f\n\r\t"}},
+	{in: `"\u00e9\u00C9 \u20ac \ud83d\ude92"`, want: Value{Form: FormString, Text: "éÉ € 🚒"}},
+	{in: `"\ud83d"`, want: Value{Form: FormString, Text: "\ufffd"}},
+	{in: `"\ud83dx"`, want: Value{Form: FormString, Text: "\ufffdx"}},
+	{in: `"\ude92\ud83d"`, want: Value{Form: FormString, Text: "\ufffd\ufffd"}},
+	{in: `"\ud83d\u0041"`, want: Value{Form: FormString, Text: "\ufffdA"}},
+	{in: `"\ud83d\ud83d\ude92"`, want: Value{Form: FormString, Text: "\ufffd🚒"}},
+	{in: `"\u0000"`, want: Value{Form: FormString, Text: "\x00"}},
+	{in: "\"caf\xe9 \xff\xfe\"", want: Value{Form: FormString, Text: "caf\ufffd \ufffd\ufffd"}},
+	{in: "\"\xed\xa0\x80\"", want: Value{Form: FormString, Text: "\ufffd\ufffd\ufffd"}}, // UTF-8 of a surrogate
+	{in: "\"\xe2\x82\"", want: Value{Form: FormString, Text: "\ufffd\ufffd"}},
+	{in: "\"\x7f\"", want: Value{Form: FormString, Text: "\x7f"}},
+	{in: `0`, want: Value{Form: FormInt}},
+	{in: `-0`, want: Value{Form: FormInt}},
+	{in: `123`, want: Value{Form: FormInt, Int: 123}},
+	{in: `-9223372036854775808`, want: Value{Form: FormInt, Int: math.MinInt64}},
+	{in: `9223372036854775807`, want: Value{Form: FormInt, Int: math.MaxInt64}},
+	{in: `9223372036854775808`, want: Value{Form: FormFloat, Float: 9223372036854775808}},
+	{in: `12345678901234567890123`, want: Value{Form: FormFloat, Float: 12345678901234567890123}},
+	{in: `2.50`, want: Value{Form: FormFloat, Float: 2.5}},
+	{in: `1E3`, want: Value{Form: FormFloat, Float: 1000}},
+	{in: `-1.5e-3`, want: Value{Form: FormFloat, Float: -0.0015}},
+	{in: `1e-400`, want: Value{Form: FormFloat}},
+	{in: `1e400`, want: Value{Form: FormBigNumber}},
+	{in: `-1e400`, want: Value{Form: FormBigNumber}},
+	{in: `{ "k" : [1, 2 ,{}], "s":"a b" }`, want: Value{Form: FormRaw, Text: `{"k":[1,2,{}],"s":"a b"}`}},
+	{in: "[ \"\\\" \\\\\" ,\t\"x\" ]", want: Value{Form: FormRaw, Text: `["\" \\","x"]`}},
+	{in: `[]`, want: Value{Form: FormRaw, Text: `[]`}},
+	{in: `{"\u0041":1,"A":2}`, want: Value{Form: FormRaw, Text: `{"\u0041":1,"A":2}`}},
 
 	{in: ``, err: "unexpected end of JSON input"},
 	{in: `   `, err: "unexpected end of JSON input"},
@@ -91,19 +91,19 @@ var scanValueCases = []struct {
 	{in: `["a"}`, err: "invalid character '}' after array element"},
 	{in: "\xef\xbb\xbf{}", err: "invalid character 'ï' looking for beginning of value"},
 	{in: "'a'", err: `invalid character '\'' looking for beginning of value`},
-	{in: strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth), want: jsonValue{form: jsonRaw,
-		text: strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth)}},
-	{in: strings.Repeat(`{"a":`, maxJSONDepth+1), err: "invalid character '{' exceeded max depth"},
+	{in: strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth), want: Value{Form: FormRaw,
+		Text: strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)}},
+	{in: strings.Repeat(`{"a":`, MaxDepth+1), err: "invalid character '{' exceeded max depth"},
 }
 
 // scanWhole reads data as one JSON value, with nothing after it.
-func scanWhole(data []byte) (jsonValue, error) {
-	s := jsonScanner{data: data}
-	s.skipSpace()
-	v := s.value()
-	s.end()
+func scanWhole(data []byte) (Value, error) {
+	s := New(data)
+	s.SkipSpace()
+	v := s.Value()
+	s.End()
 	if s.err != nil {
-		return jsonValue{}, s.err
+		return Value{}, s.err
 	}
 	return v, nil
 }
@@ -121,7 +121,7 @@ func TestScanValue(t *testing.T) {
 			t.Errorf("%.40q: %v", c.in, err)
 			continue
 		}
-		v.start, v.end = 0, 0
+		v.Start, v.End = 0, 0
 		if v != c.want {
 			t.Errorf("%.40q: got %+v, want %+v", c.in, v, c.want)
 		}
@@ -136,7 +136,7 @@ func TestScanSyntaxErrorOffset(t *testing.T) {
 		{`[1,]`, 4}, {`{"a" 1}`, 6}, {`[1`, 2}, {`tru`, 3}, {"\"a\nb\"", 3}, {`{} x`, 4},
 	} {
 		_, err := scanWhole([]byte(c.in))
-		var se *jsonSyntaxError
+		var se *SyntaxError
 		if !errors.As(err, &se) || se.Offset != c.offset {
 			t.Errorf("%q: %v, want offset %d", c.in, err, c.offset)
 		}
@@ -146,11 +146,11 @@ func TestScanSyntaxErrorOffset(t *testing.T) {
 func TestScanKeys(t *testing.T) {
 	// Keys are decoded like strings, also in a second key after an escaped one.
 	data := []byte(`{"t\u0079pe":1, "caf\u00e9":2, "na` + "\xff" + `me":3, "plain":4}`)
-	s := jsonScanner{data: data}
+	s := New(data)
 	var keys []string
-	for more := s.firstMember(); more; more = s.nextMember() {
-		keys = append(keys, string(s.key))
-		s.skipValue()
+	for more := s.FirstMember(); more; more = s.NextMember() {
+		keys = append(keys, string(s.Key()))
+		s.Skip()
 	}
 	want := []string{"type", "café", "na\ufffdme", "plain"}
 	if s.err != nil || !reflect.DeepEqual(keys, want) {
@@ -179,8 +179,8 @@ func TestParseJSONFloat(t *testing.T) {
 			lit += "e" + strconv.Itoa(r.IntN(40)-20)
 		}
 		want, _ := strconv.ParseFloat(lit, 64)
-		if got, err := parseJSONFloat([]byte(lit)); err != nil || math.Float64bits(got) != math.Float64bits(want) {
-			t.Fatalf("parseJSONFloat(%s) = %v, %v; want %v", lit, got, err, want)
+		if got, err := ParseFloat([]byte(lit)); err != nil || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("ParseFloat(%s) = %v, %v; want %v", lit, got, err, want)
 		}
 	}
 }
@@ -200,7 +200,7 @@ func FuzzScanValue(f *testing.F) {
 			if !errors.As(json.Unmarshal(data, new(any)), &want) {
 				t.Fatalf("encoding/json refuses %q without a syntax error", data)
 			}
-			var got *jsonSyntaxError
+			var got *SyntaxError
 			if !errors.As(err, &got) {
 				t.Fatalf("scanner accepts %q: %+v; encoding/json: %v", data, v, want)
 			}
@@ -221,37 +221,37 @@ func FuzzScanValue(f *testing.F) {
 		checkScanned(t, data, v, want)
 
 		// Walking the value with the scanner's own tokens gives encoding/json's value too.
-		s := jsonScanner{data: data}
-		s.skipSpace()
-		if got := scanAny(&s); s.err != nil || !reflect.DeepEqual(got, want) {
+		s := New(data)
+		s.SkipSpace()
+		if got := scanAny(s); s.err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q: scanned %#v (%v), encoding/json %#v", data, got, s.err, want)
 		}
 	})
 }
 
-// checkScanned compares what jsonScanner.value read with encoding/json's
+// checkScanned compares what Scanner.value read with encoding/json's
 // value (decoded with UseNumber).
-func checkScanned(t *testing.T, data []byte, v jsonValue, want any) {
+func checkScanned(t *testing.T, data []byte, v Value, want any) {
 	t.Helper()
 	switch w := want.(type) {
 	case nil:
-		if v.form != jsonNull {
+		if v.Form != FormNull {
 			t.Fatalf("%q: %+v, want null", data, v)
 		}
 	case bool:
-		if v.form != jsonBool || v.boolVal != w {
+		if v.Form != FormBool || v.Bool != w {
 			t.Fatalf("%q: %+v, want %v", data, v, w)
 		}
 	case string:
-		if v.form != jsonString || v.text != w {
+		if v.Form != FormString || v.Text != w {
 			t.Fatalf("%q: %+v, want string %q", data, v, w)
 		}
 	case json.Number:
-		if lit := string(data[v.start:v.end]); lit != string(w) {
+		if lit := string(data[v.Start:v.End]); lit != string(w) {
 			t.Fatalf("%q: literal %q, want %q", data, lit, w)
 		}
 		if i, err := strconv.ParseInt(string(w), 10, 64); err == nil {
-			if v.form != jsonInt || v.intVal != i {
+			if v.Form != FormInt || v.Int != i {
 				t.Fatalf("%q: %+v, want int %d", data, v, i)
 			}
 			return
@@ -259,10 +259,10 @@ func checkScanned(t *testing.T, data []byte, v jsonValue, want any) {
 		f, err := strconv.ParseFloat(string(w), 64)
 		switch {
 		case err != nil:
-			if v.form != jsonBigNumber {
+			if v.Form != FormBigNumber {
 				t.Fatalf("%q: %+v, want a big number", data, v)
 			}
-		case v.form != jsonFloat || math.Float64bits(v.floatVal) != math.Float64bits(f):
+		case v.Form != FormFloat || math.Float64bits(v.Float) != math.Float64bits(f):
 			t.Fatalf("%q: %+v, want float %v", data, v, f)
 		}
 	default: // an object or an array
@@ -270,7 +270,7 @@ func checkScanned(t *testing.T, data []byte, v jsonValue, want any) {
 		if err := json.Compact(&compact, data); err != nil {
 			t.Fatal(err)
 		}
-		if v.form != jsonRaw || v.text != compact.String() {
+		if v.Form != FormRaw || v.Text != compact.String() {
 			t.Fatalf("%q: %+v, want raw %q", data, v, compact.String())
 		}
 	}
@@ -278,31 +278,31 @@ func checkScanned(t *testing.T, data []byte, v jsonValue, want any) {
 
 // scanAny reads any JSON value with the scanner's tokens into what
 // encoding/json would give with UseNumber.
-func scanAny(s *jsonScanner) any {
-	switch c := s.peek(); c {
+func scanAny(s *Scanner) any {
+	switch c := s.Peek(); c {
 	case '{':
 		m := map[string]any{}
-		for more := s.firstMember(); more; more = s.nextMember() {
-			key := string(s.key) // before the value, which may hold other keys
+		for more := s.FirstMember(); more; more = s.NextMember() {
+			key := string(s.Key()) // before the value, which may hold other keys
 			m[key] = scanAny(s)
 		}
 		return m
 	case '[':
 		a := []any{}
-		for more := s.firstElement(); more; more = s.nextElement() {
+		for more := s.FirstElement(); more; more = s.NextElement() {
 			a = append(a, scanAny(s))
 		}
 		return a
 	case '"':
-		text, _ := s.stringBytes(&s.textBuf)
+		text, _ := s.Text()
 		return string(text)
 	case 't', 'f':
-		return s.literal(map[byte]string{'t': "true", 'f': "false"}[c]) && c == 't'
+		return s.Literal(map[byte]string{'t': "true", 'f': "false"}[c]) && c == 't'
 	case 'n':
-		s.literal("null")
+		s.Literal("null")
 		return nil
 	}
 	start := s.pos
-	s.skipValue()
+	s.Skip()
 	return json.Number(s.data[start:s.pos])
 }

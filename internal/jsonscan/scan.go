@@ -1,4 +1,7 @@
-package formats
+// Package jsonscan reads JSON in one pass over a byte slice, token by token,
+// with no reflection and no intermediate values: the decoders of large
+// outside documents (GeoJSON imports, the sync feed) are built on it.
+package jsonscan
 
 import (
 	"strconv"
@@ -6,89 +9,116 @@ import (
 	"unicode/utf8"
 )
 
-// This file holds the JSON scanner under ReadGeoJSON: one pass over a byte
-// slice, no reflection, no intermediate values. It accepts exactly what
-// encoding/json accepts, decodes strings as encoding/json decodes them
-// (invalid UTF-8 and lone surrogates become U+FFFD) and words its syntax
-// errors the same way, offsets included; FuzzScanValue holds it to that.
+// The scanner accepts exactly what encoding/json accepts, decodes strings as
+// encoding/json decodes them (invalid UTF-8 and lone surrogates become
+// U+FFFD) and words its syntax errors the same way, offsets included;
+// FuzzScanValue holds it to that.
 
-// maxJSONDepth is the deepest nesting of arrays and objects accepted, as in
+// MaxDepth is the deepest nesting of arrays and objects accepted, as in
 // encoding/json.
-const maxJSONDepth = 10000
+const MaxDepth = 10000
 
-// jsonSyntaxError is a JSON syntax error, worded as encoding/json words it.
-type jsonSyntaxError struct {
-	msg    string
+// SyntaxError is a JSON syntax error, worded as encoding/json words it.
+type SyntaxError struct {
+	msg string
+	// Offset is where the error was found.
 	Offset int64 // the error occurred after reading Offset bytes
 }
 
-func (e *jsonSyntaxError) Error() string { return e.msg }
+func (e *SyntaxError) Error() string { return e.msg }
 
-// jsonScanner reads JSON from data, token by token, checking the syntax as
+// Scanner reads JSON from data, token by token, checking the syntax as
 // it goes. The first syntax error stops it: err is set, and every later call
 // does nothing and reports false or a zero value. Callers check err before
 // trusting anything they read.
 //
-// Objects are read with firstMember and nextMember, which leave the member's
-// key in key and the scanner on its value; arrays with firstElement and
-// nextElement, which leave it on the next element. Every value must then be
-// consumed, by a reading method or skipValue.
-type jsonScanner struct {
+// Objects are read with FirstMember and NextMember, which leave the member's
+// key in Key and the scanner on its value; arrays with FirstElement and
+// NextElement, which leave it on the next element. Every value must then be
+// consumed, by a reading method or Skip.
+type Scanner struct {
 	data  []byte
 	pos   int // next byte to read
 	depth int // arrays and objects open
-	err   *jsonSyntaxError
+	err   *SyntaxError
 
 	key     []byte // key of the current member; valid until the next member
 	keyBuf  []byte // decoded keys with escapes
 	textBuf []byte // decoded string values with escapes
 }
 
-// jsonForm tells what a jsonValue holds.
-type jsonForm uint8
+// New returns a scanner at the start of data.
+func New(data []byte) *Scanner { return &Scanner{data: data} }
+
+// Data returns the bytes the scanner reads.
+func (s *Scanner) Data() []byte { return s.data }
+
+// Pos returns the offset of the next byte to read.
+func (s *Scanner) Pos() int { return s.pos }
+
+// Depth returns how many arrays and objects are open.
+func (s *Scanner) Depth() int { return s.depth }
+
+// Seek moves the scanner back to pos, an offset it reported with Pos while
+// depth arrays and objects were open, to read the same values again.
+func (s *Scanner) Seek(pos, depth int) { s.pos, s.depth = pos, depth }
+
+// Err returns the first syntax error met, or nil.
+func (s *Scanner) Err() *SyntaxError { return s.err }
+
+// Key returns the key of the current member, valid until the next member.
+func (s *Scanner) Key() []byte { return s.key }
+
+// Text consumes the string at the scanner's position and returns its text:
+// a slice of the data when it has no escape, else decoded into a buffer
+// that the next call to Text reuses. It reports false on a syntax error.
+func (s *Scanner) Text() ([]byte, bool) { return s.stringBytes(&s.textBuf) }
+
+// Form tells what a Value holds.
+type Form uint8
 
 const (
-	jsonNull      jsonForm = iota
-	jsonBool               // boolVal
-	jsonInt                // a number with no fraction or exponent that fits an int64: intVal
-	jsonFloat              // any other number within the float64 range: floatVal
-	jsonBigNumber          // a number beyond the float64 range, kept as its literal only
-	jsonString             // text
-	jsonRaw                // an object or array, as compact JSON text
+	FormNull      Form = iota
+	FormBool           // boolVal
+	FormInt            // a number with no fraction or exponent that fits an int64: intVal
+	FormFloat          // any other number within the float64 range: floatVal
+	FormBigNumber      // a number beyond the float64 range, kept as its literal only
+	FormString         // text
+	FormRaw            // an object or array, as compact JSON text
 )
 
-// jsonValue is one JSON value read by jsonScanner.value. Numbers also keep
+// Value is one JSON value read by Scanner.value. Numbers also keep
 // where their literal is in the scanner's data, so that it can be had as
 // written ("2.50", "1E3").
-type jsonValue struct {
-	text       string  // jsonString: the text; jsonRaw: compact JSON text
-	intVal     int64   // jsonInt
-	floatVal   float64 // jsonFloat
-	start, end int     // numbers: the literal is data[start:end]
-	form       jsonForm
-	boolVal    bool // jsonBool
+type Value struct {
+	Text       string  // FormString: the text; FormRaw: compact JSON text
+	Int        int64   // FormInt
+	Float      float64 // FormFloat
+	Start, End int     // numbers: the literal is data[Start:End]
+	Form       Form
+	Bool       bool // FormBool
 }
 
 // fail records a syntax error at data[i] ("invalid character 'x' <context>"),
 // or past the end of data "unexpected end of JSON input". Only the first
 // error is kept.
-func (s *jsonScanner) fail(i int, context string) {
+func (s *Scanner) fail(i int, context string) {
 	if s.err != nil {
 		return
 	}
 	if i >= len(s.data) {
-		s.err = &jsonSyntaxError{"unexpected end of JSON input", int64(len(s.data))}
+		s.err = &SyntaxError{"unexpected end of JSON input", int64(len(s.data))}
 	} else {
-		s.err = &jsonSyntaxError{"invalid character " + quoteChar(s.data[i]) + " " + context, int64(i + 1)}
+		s.err = &SyntaxError{"invalid character " + quoteChar(s.data[i]) + " " + context, int64(i + 1)}
 	}
 	s.pos = len(s.data)
 }
 
 // failInToken is fail inside a literal, a number or an escape, where
 // encoding/json reports the end of the input as an unexpected space.
-func (s *jsonScanner) failInToken(i int, context string) {
+func (s *Scanner) failInToken(i int, context string) {
 	if i >= len(s.data) && s.err == nil {
-		s.err = &jsonSyntaxError{"invalid character ' ' " + context, int64(len(s.data))}
+		s.err = &SyntaxError{"invalid character ' ' " + context, int64(len(s.data))}
 		s.pos = len(s.data)
 	}
 	s.fail(i, context)
@@ -107,14 +137,14 @@ func quoteChar(c byte) string {
 }
 
 // peek returns the byte at the scanner's position, 0 at the end or after an error.
-func (s *jsonScanner) peek() byte {
+func (s *Scanner) Peek() byte {
 	if s.err == nil && s.pos < len(s.data) {
 		return s.data[s.pos]
 	}
 	return 0
 }
 
-func (s *jsonScanner) skipSpace() {
+func (s *Scanner) SkipSpace() {
 	for s.pos < len(s.data) {
 		switch s.data[s.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -126,41 +156,41 @@ func (s *jsonScanner) skipSpace() {
 }
 
 // end checks that only spaces follow the top-level value.
-func (s *jsonScanner) end() {
+func (s *Scanner) End() {
 	if s.err != nil {
 		return
 	}
-	s.skipSpace()
+	s.SkipSpace()
 	if s.pos < len(s.data) {
 		s.fail(s.pos, "after top-level value")
 	}
 }
 
 // open consumes the '{' or '[' at the scanner's position.
-func (s *jsonScanner) open() bool {
+func (s *Scanner) open() bool {
 	s.depth++
-	if s.depth > maxJSONDepth {
+	if s.depth > MaxDepth {
 		s.fail(s.pos, "exceeded max depth")
 		return false
 	}
 	s.pos++
-	s.skipSpace()
+	s.SkipSpace()
 	return true
 }
 
 // firstMember starts reading the object at the scanner's position: it
 // reads the first member's key into s.key and leaves the scanner on its
 // value. It reports false for an empty object (consumed) or a syntax error.
-func (s *jsonScanner) firstMember() bool { return s.member(true, true) }
+func (s *Scanner) FirstMember() bool { return s.member(true, true) }
 
 // nextMember moves to the next member of the object being read, as
 // firstMember does; it reports false at the closing brace (consumed) or on a
 // syntax error.
-func (s *jsonScanner) nextMember() bool { return s.member(false, true) }
+func (s *Scanner) NextMember() bool { return s.member(false, true) }
 
 // member implements firstMember and nextMember; without decode, the key is
 // only checked and s.key is left alone.
-func (s *jsonScanner) member(first, decode bool) bool {
+func (s *Scanner) member(first, decode bool) bool {
 	if s.err != nil {
 		return false
 	}
@@ -174,7 +204,7 @@ func (s *jsonScanner) member(first, decode bool) bool {
 			return false
 		}
 	} else {
-		s.skipSpace()
+		s.SkipSpace()
 		if s.pos >= len(s.data) {
 			s.fail(s.pos, "")
 			return false
@@ -182,7 +212,7 @@ func (s *jsonScanner) member(first, decode bool) bool {
 		switch s.data[s.pos] {
 		case ',':
 			s.pos++
-			s.skipSpace()
+			s.SkipSpace()
 		case '}':
 			s.pos++
 			s.depth--
@@ -205,20 +235,20 @@ func (s *jsonScanner) member(first, decode bool) bool {
 	} else if _, _, _, ok := s.scanString(); !ok {
 		return false
 	}
-	s.skipSpace()
+	s.SkipSpace()
 	if s.pos >= len(s.data) || s.data[s.pos] != ':' {
 		s.fail(s.pos, "after object key")
 		return false
 	}
 	s.pos++
-	s.skipSpace()
+	s.SkipSpace()
 	return true
 }
 
 // firstElement starts reading the array at the scanner's position and
 // leaves the scanner on its first element; it reports false for an empty
 // array (consumed) or a syntax error.
-func (s *jsonScanner) firstElement() bool {
+func (s *Scanner) FirstElement() bool {
 	if s.err != nil || !s.open() {
 		return false
 	}
@@ -232,16 +262,16 @@ func (s *jsonScanner) firstElement() bool {
 
 // nextElement moves to the next element of the array being read; it reports
 // false at the closing bracket (consumed) or on a syntax error.
-func (s *jsonScanner) nextElement() bool {
+func (s *Scanner) NextElement() bool {
 	if s.err != nil {
 		return false
 	}
-	s.skipSpace()
+	s.SkipSpace()
 	if s.pos < len(s.data) {
 		switch s.data[s.pos] {
 		case ',':
 			s.pos++
-			s.skipSpace()
+			s.SkipSpace()
 			return true
 		case ']':
 			s.pos++
@@ -253,28 +283,28 @@ func (s *jsonScanner) nextElement() bool {
 	return false
 }
 
-// skipValue consumes the value at the scanner's position, checking its syntax.
-func (s *jsonScanner) skipValue() {
-	switch c := s.peek(); c {
+// Skip consumes the value at the scanner's position, checking its syntax.
+func (s *Scanner) Skip() {
+	switch c := s.Peek(); c {
 	case '{':
 		for more := s.member(true, false); more; more = s.member(false, false) {
-			s.skipValue()
+			s.Skip()
 		}
 	case '[':
-		for more := s.firstElement(); more; more = s.nextElement() {
-			s.skipValue()
+		for more := s.FirstElement(); more; more = s.NextElement() {
+			s.Skip()
 		}
 	case '"':
 		s.scanString()
 	case 't':
-		s.literal("true")
+		s.Literal("true")
 	case 'f':
-		s.literal("false")
+		s.Literal("false")
 	case 'n':
-		s.literal("null")
+		s.Literal("null")
 	default:
 		if c == '-' || c >= '0' && c <= '9' {
-			s.number()
+			s.Number()
 			return
 		}
 		s.fail(s.pos, "looking for beginning of value")
@@ -283,7 +313,7 @@ func (s *jsonScanner) skipValue() {
 
 // literal consumes word (true, false or null), whose first byte is at the
 // scanner's position.
-func (s *jsonScanner) literal(word string) bool {
+func (s *Scanner) Literal(word string) bool {
 	for i := 1; i < len(word); i++ {
 		j := s.pos + i
 		if j >= len(s.data) || s.data[j] != word[i] {
@@ -299,7 +329,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // number consumes the number at the scanner's position (a '-' or a digit)
 // and returns its literal.
-func (s *jsonScanner) number() []byte {
+func (s *Scanner) Number() []byte {
 	d, i := s.data, s.pos
 	if d[i] == '-' {
 		i++
@@ -357,9 +387,9 @@ var plainASCII = func() (t [256]bool) {
 }()
 
 // stringBytes consumes the string at the scanner's position (its opening
-// quote) and returns its text: a slice of data when the string has no escape
+// quote) and returns its Text: a slice of data when the string has no escape
 // and is valid UTF-8, else the text decoded into *buf (which it may grow).
-func (s *jsonScanner) stringBytes(buf *[]byte) ([]byte, bool) {
+func (s *Scanner) stringBytes(buf *[]byte) ([]byte, bool) {
 	raw, escaped, ascii, ok := s.scanString()
 	if !ok {
 		return nil, false
@@ -374,7 +404,7 @@ func (s *jsonScanner) stringBytes(buf *[]byte) ([]byte, bool) {
 // scanString consumes the string at the scanner's position (its opening
 // quote), checking it, and returns what lies between the quotes, whether
 // that holds escapes and whether it is all ASCII.
-func (s *jsonScanner) scanString() (raw []byte, escaped, ascii, ok bool) {
+func (s *Scanner) scanString() (raw []byte, escaped, ascii, ok bool) {
 	d := s.data
 	start := s.pos + 1
 	i := start
@@ -502,54 +532,54 @@ func hex4(h []byte) rune {
 
 // value consumes the value at the scanner's position: null, a boolean, a
 // number, a string, or an object or array kept as compact JSON text.
-func (s *jsonScanner) value() jsonValue {
-	switch c := s.peek(); c {
+func (s *Scanner) Value() Value {
+	switch c := s.Peek(); c {
 	case '"':
-		text, ok := s.stringBytes(&s.textBuf)
+		text, ok := s.Text()
 		if !ok {
-			return jsonValue{}
+			return Value{}
 		}
-		return jsonValue{form: jsonString, text: string(text)}
+		return Value{Form: FormString, Text: string(text)}
 	case '{', '[':
 		start := s.pos
-		s.skipValue()
+		s.Skip()
 		if s.err != nil {
-			return jsonValue{}
+			return Value{}
 		}
-		return jsonValue{form: jsonRaw, text: compactJSON(s.data[start:s.pos])}
+		return Value{Form: FormRaw, Text: Compact(s.data[start:s.pos])}
 	case 't':
-		return jsonValue{form: jsonBool, boolVal: s.literal("true")}
+		return Value{Form: FormBool, Bool: s.Literal("true")}
 	case 'f':
-		s.literal("false")
-		return jsonValue{form: jsonBool}
+		s.Literal("false")
+		return Value{Form: FormBool}
 	case 'n':
-		s.literal("null")
-		return jsonValue{}
+		s.Literal("null")
+		return Value{}
 	}
 	start := s.pos
-	s.skipValue() // a number, or a syntax error
+	s.Skip() // a number, or a syntax error
 	if s.err != nil {
-		return jsonValue{}
+		return Value{}
 	}
-	v := jsonValue{start: start, end: s.pos}
+	v := Value{Start: start, End: s.pos}
 	lit := s.data[start:s.pos]
-	if i, ok := parseJSONInt(lit); ok {
-		v.form, v.intVal = jsonInt, i
+	if i, ok := ParseInt(lit); ok {
+		v.Form, v.Int = FormInt, i
 		return v
 	}
-	f, err := parseJSONFloat(lit)
+	f, err := ParseFloat(lit)
 	if err != nil { // out of range: the only error on a valid literal
-		v.form = jsonBigNumber
+		v.Form = FormBigNumber
 		return v
 	}
-	v.form, v.floatVal = jsonFloat, f
+	v.Form, v.Float = FormFloat, f
 	return v
 }
 
-// parseJSONInt reads a valid JSON number literal as an int64 when it is
+// ParseInt reads a valid JSON number literal as an int64 when it is
 // written as an integer in the int64 range, like strconv.ParseInt but
 // without allocating on failure.
-func parseJSONInt(lit []byte) (int64, bool) {
+func ParseInt(lit []byte) (int64, bool) {
 	digits := lit
 	if len(digits) > 0 && digits[0] == '-' {
 		digits = digits[1:]
@@ -578,12 +608,12 @@ func parseJSONInt(lit []byte) (int64, bool) {
 var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// parseJSONFloat is strconv.ParseFloat(lit, 64) for a valid JSON number
+// ParseFloat is strconv.ParseFloat(lit, 64) for a valid JSON number
 // literal, with a shortcut for the common ones, decimals of at most 15
 // digits and no exponent: their digits as an integer and the power of ten
 // are exact floats, so one division rounds correctly, giving what
 // ParseFloat gives.
-func parseJSONFloat(lit []byte) (float64, error) {
+func ParseFloat(lit []byte) (float64, error) {
 	if len(lit) == 0 {
 		return 0, strconv.ErrSyntax
 	}
@@ -621,9 +651,9 @@ func parseJSONFloat(lit []byte) (float64, error) {
 	return f, nil
 }
 
-// compactJSON returns raw, a valid JSON value, without the spaces outside
+// Compact returns raw, a valid JSON value, without the spaces outside
 // its strings, as json.Compact writes it.
-func compactJSON(raw []byte) string {
+func Compact(raw []byte) string {
 	var out []byte
 	inString, escaped := false, false
 	for i, c := range raw {

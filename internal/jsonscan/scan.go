@@ -680,3 +680,13 @@ func Compact(raw []byte) string {
 	}
 	return string(out)
 }
+
+// IsNumber reports whether lit is a JSON number literal, and nothing else.
+func IsNumber(lit []byte) bool {
+	if len(lit) == 0 || lit[0] != '-' && !isDigit(lit[0]) {
+		return false
+	}
+	s := New(lit)
+	s.Number()
+	return s.err == nil && s.pos == len(lit)
+}

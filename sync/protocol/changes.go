@@ -141,16 +141,7 @@ type changeWire struct {
 
 // MarshalJSON writes the change as a GeoJSON Feature with foreign members.
 func (c Change) MarshalJSON() ([]byte, error) {
-	w := changeWire{Type: featureType, ID: c.ID, Layer: c.Layer, Seq: c.Seq, Version: c.Version,
-		Deleted: c.Deleted, ModifiedBy: c.ModifiedBy, ModifiedAt: c.ModifiedAt}
-	var err error
-	if w.Geometry, err = marshalGeometry(c.Geometry); err != nil {
-		return nil, err
-	}
-	if w.Properties, err = json.Marshal(c.Properties); err != nil {
-		return nil, err
-	}
-	return json.Marshal(w)
+	return c.appendJSON(nil)
 }
 
 // UnmarshalJSON reads a change written by MarshalJSON. Unknown members are

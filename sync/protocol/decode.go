@@ -38,11 +38,26 @@ func DecodeLayersResponse(r io.Reader, limit int64) (LayersResponse, error) {
 	return m, err
 }
 
-// DecodeChangesResponse reads a ChangesResponse.
+// DecodeChangesResponse reads a ChangesResponse. A page as the platform
+// writes it is read in one pass (feedscan.go); anything else goes through
+// encoding/json, which words the refusals.
 func DecodeChangesResponse(r io.Reader, limit int64) (ChangesResponse, error) {
-	var m ChangesResponse
-	err := decode(r, limit, MaxChangesBytes, "changes response", false, &m, func() error { return m.Validate() })
-	return m, err
+	const what = "changes response"
+	data, err := readLimited(r, limit, MaxChangesBytes, what)
+	if err != nil {
+		return ChangesResponse{}, err
+	}
+	m, ok := scanChangesResponse(data)
+	if !ok {
+		m = ChangesResponse{}
+		if err := unmarshal(data, false, &m); err != nil {
+			return ChangesResponse{}, within(what, err)
+		}
+	}
+	if err := m.Validate(); err != nil {
+		return m, within(what, err)
+	}
+	return m, nil
 }
 
 // DecodePushRequest reads a PushRequest. Its changes are checked one by
@@ -83,15 +98,9 @@ func DecodeErrorResponse(r io.Reader, limit int64) (ErrorResponse, error) {
 
 // decode reads and checks one message into v; validate runs on the result.
 func decode(r io.Reader, limit, max int64, what string, strict bool, v any, validate func() error) error {
-	if limit <= 0 {
-		limit = max
-	}
-	data, err := io.ReadAll(io.LimitReader(r, min(limit, math.MaxInt64-1)+1))
+	data, err := readLimited(r, limit, max, what)
 	if err != nil {
-		return fmt.Errorf("protocol: read %s: %w", what, err)
-	}
-	if int64(len(data)) > limit {
-		return fmt.Errorf("%w: %s is larger than %d bytes", ErrTooLarge, what, limit)
+		return err
 	}
 	if err := unmarshal(data, strict, v); err != nil {
 		return within(what, err)
@@ -100,6 +109,22 @@ func decode(r io.Reader, limit, max int64, what string, strict bool, v any, vali
 		return within(what, err)
 	}
 	return nil
+}
+
+// readLimited reads the whole message what from r: at most limit bytes, or
+// max when limit ≤ 0.
+func readLimited(r io.Reader, limit, max int64, what string) ([]byte, error) {
+	if limit <= 0 {
+		limit = max
+	}
+	data, err := io.ReadAll(io.LimitReader(r, min(limit, math.MaxInt64-1)+1))
+	if err != nil {
+		return nil, fmt.Errorf("protocol: read %s: %w", what, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrTooLarge, what, limit)
+	}
+	return data, nil
 }
 
 // unmarshal decodes exactly one JSON object from data into v, numbers as
@@ -129,7 +154,13 @@ func unmarshal(data []byte, strict bool, v any) error {
 
 // Encode writes msg, any message of this package, as one line of JSON.
 func Encode(w io.Writer, msg any) error {
-	b, err := json.Marshal(msg)
+	var b []byte
+	var err error
+	if a, ok := msg.(appender); ok {
+		b, err = a.appendJSON(nil)
+	} else {
+		b, err = json.Marshal(msg)
+	}
 	if err != nil {
 		return fmt.Errorf("protocol: encode %T: %w", msg, err)
 	}

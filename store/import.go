@@ -43,7 +43,9 @@ type ImportReport struct {
 var ErrImport = errors.New("store: import refused")
 
 // ImportFile reads a GeoJSON, Shapefile, CSV or GeoPackage file and imports
-// it (see Import).
+// it (see Import). A DXF plan goes into the existing layer opts.Layer, its
+// coordinate system opts.SRS (Lambert-93 or CC47) or found from its
+// coordinates, without a layer mapping (see PreviewDXF and ImportDXF).
 func (ws *Workspace) ImportFile(ctx context.Context, path string, opts ImportOptions) (ImportReport, error) {
 	var ds *formats.Dataset
 	var err error
@@ -52,8 +54,10 @@ func (ws *Workspace) ImportFile(ctx context.Context, path string, opts ImportOpt
 		ds, err = ReadGeoPackageLayer(ctx, path, opts.SourceLayer)
 	case ".geojson", ".json", ".shp", ".csv", ".tsv", ".txt":
 		ds, err = formats.ReadFile(path)
+	case ".dxf":
+		return ws.importDXFFile(ctx, path, opts)
 	default:
-		err = fmt.Errorf("%w: %s (Terrimap imports .geojson, .json, .shp, .csv and .gpkg files)", formats.ErrUnsupportedFormat, filepath.Ext(path))
+		err = fmt.Errorf("%w: %s (Terrimap imports .geojson, .json, .shp, .csv, .gpkg and .dxf files)", formats.ErrUnsupportedFormat, filepath.Ext(path))
 	}
 	if err != nil {
 		return ImportReport{}, fmt.Errorf("store: import %s: %w", filepath.Base(path), err)

@@ -25,7 +25,7 @@ func commands() []command {
 	return []command{
 		{"help", "list the commands and the desktop app's flags", runHelp},
 		{"layers", "--workspace WS: list the layers, geometry types and feature counts", runLayers},
-		{"import", "--workspace WS [--layer NAME] [--srs EPSG:2154] FILE: import GeoJSON, Shapefile, CSV or GeoPackage", runImport},
+		{"import", "--workspace WS [--layer NAME] [--srs EPSG:2154] FILE: import GeoJSON, Shapefile, CSV or GeoPackage; a DXF plan with [--dxf-crs auto|2154|3947] [--dxf-map MAP.csv] [--dry-run] (terrimap import --help)", runImport},
 		{"export", "--workspace WS [--layer NAME] [--commune INSEE] OUT: write .geojson or .gpkg", runExport},
 		{"render", "--workspace WS [--bbox …] [--size WxH | --paper A4|A3 [--landscape]] [--layers a,b] [--basemap none|NAME] --out map.png|map.pdf: print the map", runRender},
 		{"source", "add|refresh|list --workspace WS [--ogc URL] [--collection NAME] [--bbox …]: read-only layers from an OGC API – Features server", runSource},

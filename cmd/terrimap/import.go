@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"terrimap/store"
@@ -13,7 +15,8 @@ import (
 )
 
 // runImport imports a GeoJSON, Shapefile, CSV or GeoPackage file into a
-// layer of a workspace (created if missing), all or nothing.
+// layer of a workspace (created if missing), all or nothing; a DXF plan
+// goes into an existing layer (see runImportDXF).
 func runImport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("import")
 	workspace := fs.String("workspace", "", "workspace GeoPackage (created if missing)")
@@ -21,14 +24,28 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	srsFlag := fs.String("srs", "", "spatial reference of the file's coordinates, e.g. EPSG:2154")
 	source := fs.String("source-layer", "", "layer of a GeoPackage with several")
 	title := fs.String("title", "", "title of a layer the import creates")
+	var dxf dxfFlags
+	fs.StringVar(&dxf.crs, "dxf-crs", "", "coordinates of a DXF plan: auto, 2154 (Lambert-93) or 3947 (CC47)")
+	fs.StringVar(&dxf.mapping, "dxf-map", "", "calque;champ;valeur CSV giving the DXF layers' values")
+	fs.BoolVar(&dxf.dryRun, "dry-run", false, "preview a DXF plan without importing it")
 	rest, err := parseFlags(fs, args)
 	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, importUsage)
+		return 0
 	case err != nil:
 		return usageError(stderr, "import", "%v", err)
 	case *workspace == "":
 		return usageError(stderr, "import", "--workspace is required")
 	case len(rest) != 1:
 		return usageError(stderr, "import", "give exactly one file to import")
+	case strings.EqualFold(filepath.Ext(rest[0]), ".dxf"):
+		if *srsFlag != "" || *source != "" || *title != "" {
+			return usageError(stderr, "import", "a DXF plan takes --dxf-crs, not --srs, and goes into an existing layer (no --title or --source-layer)")
+		}
+		return runImportDXF(*workspace, *layer, rest[0], dxf, stdout, stderr)
+	case dxf != (dxfFlags{}):
+		return usageError(stderr, "import", "--dxf-crs, --dxf-map and --dry-run are for DXF plans")
 	}
 	opts := store.ImportOptions{Layer: *layer, Title: *title, SourceLayer: *source}
 	if *srsFlag != "" {

@@ -242,19 +242,18 @@ func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []s
 		return nil, err
 	}
 	// A batch of new features only (the pages of a first download after
-	// the first ones) writes its R*Tree rows itself, many per statement,
-	// rather than through the triggers' five Go calls per row.
-	var direct []rtreeRow
+	// the first one) leaves the R*Tree behind, for CatchUpRTrees to
+	// rebuild once the download is over (rtree_behind.go).
 	if boxes == nil && len(existing) == 0 && len(batch) >= bulkThreshold {
 		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
 			return nil, err
 		}
-		direct = make([]rtreeRow, 0, len(batch))
+		if err := tx.markRTreeBehind(l); err != nil {
+			return nil, err
+		}
 		defer func() {
 			if err == nil {
-				if err = tx.insertRTreeRows(l, direct); err == nil {
-					err = resumeRTreeTriggers(tx.ctx, tx.tx, l)
-				}
+				err = resumeRTreeTriggers(tx.ctx, tx.tx, l)
 			}
 		}()
 	}
@@ -273,10 +272,6 @@ func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []s
 			tx.indexInsert(l, f.FID, f.Geometry)
 			if boxes != nil {
 				boxes.put(f.FID, f.Geometry)
-			}
-			if direct != nil && f.Geometry != nil {
-				min, max := rectOf(f.Geometry.Bound())
-				direct = append(direct, rtreeRow{fid: f.FID, min: min, max: max})
 			}
 		}
 		news = news[:0]

@@ -45,6 +45,40 @@ func (ix *Index) Search(layer string, b orb.Bound, fn func(fid int64) bool) {
 	t.Search(min, max, func(_, _ [2]float32, fid int64) bool { return fn(fid) })
 }
 
+// searchWindow calls fn with the fid of every feature of the layer whose
+// box meets b exactly as a query of the GeoPackage R*Tree does (its float32
+// boxes compared with b's float64 bounds): the window is rounded inward to
+// the nearest float32s, which makes each comparison the same.
+func (ix *Index) searchWindow(layer string, b orb.Bound, fn func(fid int64) bool) {
+	ix.mu.RLock()
+	t := ix.trees[strings.ToLower(layer)]
+	ix.mu.RUnlock()
+	if t == nil {
+		return
+	}
+	min := [2]float32{float32AtLeast(b.Min[0]), float32AtLeast(b.Min[1])}
+	max := [2]float32{float32AtMost(b.Max[0]), float32AtMost(b.Max[1])}
+	t.Search(min, max, func(_, _ [2]float32, fid int64) bool { return fn(fid) })
+}
+
+// float32AtMost is the largest float32 not above d.
+func float32AtMost(d float64) float32 {
+	f := float32(d)
+	if float64(f) > d {
+		f = math.Nextafter32(f, float32(math.Inf(-1)))
+	}
+	return f
+}
+
+// float32AtLeast is the smallest float32 not below d.
+func float32AtLeast(d float64) float32 {
+	f := float32(d)
+	if float64(f) < d {
+		f = math.Nextafter32(f, float32(math.Inf(1)))
+	}
+	return f
+}
+
 // Len returns the number of indexed features of a layer.
 func (ix *Index) Len(layer string) int {
 	ix.mu.RLock()
@@ -228,7 +262,7 @@ func (ix *Index) load(ctx context.Context, ws *Workspace) error {
 }
 
 func loadTree(ctx context.Context, ws *Workspace, l *Layer) (*Tree, error) {
-	if l.SRSID == SRSWGS84 && hasRTree(ctx, ws.db, l) {
+	if l.SRSID == SRSWGS84 && !ws.rtreeIsBehind(l) && hasRTree(ctx, ws.db, l) {
 		t, err := loadTreeFromNodes(ctx, ws.db, l)
 		if err == nil {
 			return t, nil

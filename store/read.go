@@ -140,7 +140,10 @@ func (ws *Workspace) GetByFID(ctx context.Context, layer string, fid int64) (Fea
 // Query selects features of one layer. Every condition set must hold.
 type Query struct {
 	Layer string
-	// Bound keeps features whose bounding box intersects it.
+	// Bound keeps features whose bounding box intersects it, as the
+	// GeoPackage R*Tree sees boxes: rounded outward to float32, so a feature
+	// within about 4 µm of a degree (a few decimetres) of the window may be
+	// kept too.
 	Bound *orb.Bound
 	// Equals keeps features whose field equals the value.
 	Equals map[string]any
@@ -205,13 +208,13 @@ func buildWhere(ctx context.Context, ws *Workspace, l *Layer, q Query) (string, 
 	var args []any
 	if q.Bound != nil {
 		b := *q.Bound
-		if hasRTree(ctx, ws.db, l) {
+		if !ws.rtreeIsBehind(l) && hasRTree(ctx, ws.db, l) {
 			conds = append(conds, fmt.Sprintf("%s IN (SELECT id FROM %s WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)",
 				quoteIdent(l.fidColumn), quoteIdent(l.RTreeTable())))
 			args = append(args, b.Max[0], b.Min[0], b.Max[1], b.Min[1])
 		} else {
 			var fids []string
-			ws.index.Search(l.Schema.Name, b, func(fid int64) bool {
+			ws.index.searchWindow(l.Schema.Name, b, func(fid int64) bool {
 				fids = append(fids, fmt.Sprint(fid))
 				return true
 			})

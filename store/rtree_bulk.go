@@ -252,20 +252,3 @@ func (tx *Tx) applyRTreeChanges(l *Layer, c *rtreeChanges) error {
 	}
 	return tx.rebuildRTree(l, rows)
 }
-
-// insertRTreeRows adds entries to the layer's R*Tree, many per statement,
-// while its triggers are suspended.
-func (tx *Tx) insertRTreeRows(l *Layer, rows []rtreeRow) error {
-	cols := []string{"id", "minx", "maxx", "miny", "maxy"}
-	for start := 0; start < len(rows); start += rowsPerInsert {
-		chunk := rows[start:min(start+rowsPerInsert, len(rows))]
-		args := make([]any, 0, len(chunk)*5)
-		for _, r := range chunk {
-			args = append(args, r.fid, r.min[0], r.max[0], r.min[1], r.max[1])
-		}
-		if _, err := tx.exec(multiInsertSQL(quoteIdent(l.RTreeTable()), cols, len(chunk)), args...); err != nil {
-			return fmt.Errorf("store: rtree %s: %w", l.Schema.Name, err)
-		}
-	}
-	return nil
-}

@@ -21,6 +21,8 @@ type Tx struct {
 	touched       map[string]bool
 	indexOps      []indexOp
 	madeOwn       bool
+	rtreeBehind   []string // layers whose R*Tree this transaction left behind
+	rtreeCaughtUp []string // layers whose R*Tree it rebuilt
 }
 
 // Edit runs fn in one write transaction. When fn returns nil the transaction
@@ -72,6 +74,16 @@ func (ws *Workspace) afterCommit(tx *Tx) {
 		ws.mu.Unlock()
 	}
 	ws.index.apply(tx.indexOps)
+	if len(tx.rtreeBehind) > 0 || len(tx.rtreeCaughtUp) > 0 {
+		ws.mu.Lock()
+		for _, name := range tx.rtreeBehind {
+			ws.behind[name] = true
+		}
+		for _, name := range tx.rtreeCaughtUp {
+			delete(ws.behind, name)
+		}
+		ws.mu.Unlock()
+	}
 	if tx.madeOwn {
 		ws.own.Store(true)
 	}

@@ -35,10 +35,11 @@ type Workspace struct {
 
 	writeMu sync.Mutex // one writer at a time
 
-	mu       sync.RWMutex // guards layers and warnings
+	mu       sync.RWMutex // guards layers, warnings and behind
 	layers   []*Layer
 	byName   map[string]*Layer
 	warnings []string
+	behind   map[string]bool // layers whose R*Tree misses features (rtree_behind.go)
 
 	index *Index
 }
@@ -75,7 +76,7 @@ func Create(path string) (*Workspace, error) {
 		os.Remove(path)
 		return nil, fmt.Errorf("store: create %s: %w", path, err)
 	}
-	ws := &Workspace{path: path, db: db, byName: map[string]*Layer{}, index: newIndex()}
+	ws := &Workspace{path: path, db: db, byName: map[string]*Layer{}, behind: map[string]bool{}, index: newIndex()}
 	ws.own.Store(true)
 	return ws, nil
 }
@@ -97,7 +98,7 @@ func Open(path string, opts Options) (*Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	ws := &Workspace{path: path, db: db, readOnly: readOnly, byName: map[string]*Layer{}, index: newIndex()}
+	ws := &Workspace{path: path, db: db, readOnly: readOnly, byName: map[string]*Layer{}, behind: map[string]bool{}, index: newIndex()}
 	ws.warnings = info.warnings
 	ws.own.Store(info.own)
 	if info.own && !readOnly {
@@ -112,9 +113,18 @@ func Open(path string, opts Options) (*Workspace, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if err := ws.loadRTreesBehind(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	if err := ws.index.load(context.Background(), ws); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: build index: %w", path, err)
+	}
+	// A download interrupted before its end left R*Trees behind.
+	if err := ws.CatchUpRTrees(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	return ws, nil
 }
@@ -144,13 +154,15 @@ func (ws *Workspace) Warnings() []string {
 // DB gives read access to the underlying database for tools and tests.
 func (ws *Workspace) DB() *sql.DB { return ws.db }
 
-// Close releases the workspace. The file stays consistent whatever happens
-// before or after.
+// Close releases the workspace, first bringing R*Trees left behind by a
+// download up to date. The file stays consistent whatever happens before or
+// after.
 func (ws *Workspace) Close() error {
+	caughtUp := ws.CatchUpRTrees(context.Background())
 	if err := ws.db.Close(); err != nil {
 		return fmt.Errorf("store: close %s: %w", ws.path, err)
 	}
-	return nil
+	return caughtUp
 }
 
 // IntegrityCheck runs SQLite's full integrity check and returns its verdict

@@ -176,7 +176,7 @@ func (s *SourceClient) refresh(ctx context.Context, src Source, title, descripti
 			return err
 		}
 	}
-	return s.ws.Edit(ctx, func(tx *store.Tx) error {
+	err = s.ws.Edit(ctx, func(tx *store.Tx) error {
 		l, err := s.ws.Layer(src.Layer)
 		if errors.Is(err, store.ErrLayerNotFound) {
 			sch := sourceSchema(src.Layer, title, description, ds)
@@ -215,6 +215,10 @@ func (s *SourceClient) refresh(ctx context.Context, src Source, title, descripti
 		}
 		return tx.SetMeta(metaSourcePrefix+l.Name(), string(js))
 	})
+	if err != nil {
+		return err
+	}
+	return s.ws.CatchUpRTrees(ctx)
 }
 
 // sourceSchema is a read-only layer schema inferred from the features.

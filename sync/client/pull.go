@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -54,6 +55,11 @@ func (c *Client) pull(ctx context.Context, token string) (PullReport, error) {
 		}
 		c.progress("pull", rep.Received, 0)
 		if !page.More {
+			// The download may have left the file's R*Trees behind
+			// (store/rtree_behind.go): QGIS must find every feature.
+			if err := c.ws.CatchUpRTrees(ctx); err != nil {
+				return rep, fmt.Errorf("client: pull: %w", err)
+			}
 			return rep, nil
 		}
 	}

@@ -146,7 +146,7 @@ func unmarshal(data []byte, strict bool, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if off := dec.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
+	if off := dec.InputOffset(); len(bytes.Trim(data[off:], " \t\r\n")) > 0 {
 		return malformed("unexpected data after the JSON object, at byte %d", off)
 	}
 	return nil

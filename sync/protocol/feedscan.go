@@ -1,7 +1,9 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -373,4 +375,29 @@ func (f *feedScanner) position() (orb.Point, bool) {
 		return orb.Point{}, false
 	}
 	return orb.Point{f.coords[0], f.coords[1]}, true
+}
+
+// DecodePropertiesObject reads a JSON object of properties as encoding/json
+// with UseNumber reads it into a map[string]any (numbers as json.Number,
+// null as a nil map), in one pass when the values are scalars. The
+// platform keeps every version's properties so, and reads them back for
+// every page of the feed.
+func DecodePropertiesObject(data []byte) (map[string]any, error) {
+	f := feedScanner{s: jsonscan.New(data)}
+	f.s.SkipSpace()
+	if props, ok := f.properties(); ok && f.s.Err() == nil {
+		if f.s.End(); f.s.Err() == nil {
+			return props, nil
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var props map[string]any
+	if err := dec.Decode(&props); err != nil {
+		return nil, fmt.Errorf("protocol: properties: %w", err)
+	}
+	if len(bytes.Trim(data[dec.InputOffset():], " \t\r\n")) > 0 {
+		return nil, fmt.Errorf("protocol: properties: unexpected data after the object")
+	}
+	return props, nil
 }

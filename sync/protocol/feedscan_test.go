@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,6 +208,46 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
 			t.Fatalf("%q: wrote %s, encoding/json %s", s, got, want)
+		}
+	})
+}
+
+// TestValidName holds the loop to the rule it replaces, a regular expression.
+func TestValidName(t *testing.T) {
+	rule := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
+	names := []string{"", "a", "_", "9a", "a9", "type_pei", "Débit", "a-b", "a b", "A_Z_09",
+		strings.Repeat("x", 63), strings.Repeat("x", 64), "\x00", "é"}
+	for _, n := range names {
+		if got, want := ValidName(n), rule.MatchString(n); got != want {
+			t.Errorf("ValidName(%q) = %v, want %v", n, got, want)
+		}
+	}
+}
+
+// FuzzDecodePropertiesObject holds the one-pass reading of properties to
+// encoding/json's, for every input both accept.
+func FuzzDecodePropertiesObject(f *testing.F) {
+	for _, s := range []string{`{}`, `null`, `{"a":1,"b":"é","c":true,"d":null,"e":-1.5e3}`, `{"a":[1]}`, `{"a":1,"a":2}`, ` {"x":"\u00e9"} `, `{} {}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := DecodePropertiesObject(data)
+		var want map[string]any
+		werr := json.Unmarshal(data, &want)
+		if werr != nil {
+			if err == nil {
+				t.Fatalf("read what encoding/json refuses (%v): %v", werr, got)
+			}
+			return
+		}
+		if err != nil {
+			return // encoding/json without UseNumber may read numbers UseNumber refuses; never the reverse
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		want = nil
+		if dec.Decode(&want) != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("read %#v, encoding/json %#v", got, want)
 		}
 	})
 }

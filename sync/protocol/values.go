@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,12 +15,23 @@ import (
 	"terrimap/store/schema"
 )
 
-// identifier is what layer and field names look like (as schema requires).
-var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
-
 // ValidName reports whether s is a plain identifier usable as a layer or
-// property name.
-func ValidName(s string) bool { return identifier.MatchString(s) }
+// property name, as schema requires: a letter or _, then letters, digits
+// or _, 63 characters at most. It is checked for every property of every
+// change of the feed, so it is a loop rather than a regular expression.
+func ValidName(s string) bool {
+	if len(s) == 0 || len(s) > 63 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // ValidUUID reports whether s is a UUID of any version in its canonical
 // lowercase form (8-4-4-4-12 hexadecimal digits), other than the nil UUID.

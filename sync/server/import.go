@@ -63,5 +63,8 @@ func ImportFile(ctx context.Context, st *SQLiteStorage, path string, opts store.
 	if err := st.SeedFeatures(ctx, rep.Layer, author, batch); err != nil {
 		return 0, false, fmt.Errorf("server: import %s: %w", filepath.Base(path), err)
 	}
+	if err := st.ws.CatchUpRTrees(ctx); err != nil {
+		return 0, false, fmt.Errorf("server: import %s: %w", filepath.Base(path), err)
+	}
 	return len(batch), created, nil
 }

@@ -78,6 +78,9 @@ func SeedDemo(ctx context.Context, st *SQLiteStorage, opts demo.GenerateOptions,
 			return nil, err
 		}
 	}
+	if err := st.ws.CatchUpRTrees(ctx); err != nil {
+		return nil, fmt.Errorf("server: demo: %w", err)
+	}
 	users := []DemoUser{
 		{Name: "admin", Org: protocol.OrgCCMT, Role: string(protocol.RoleAdmin), Description: "administrateur de la plateforme (intercommunalité)"},
 		{Name: "tournus", Org: "71543", Role: string(protocol.RoleEditor), Description: "agent de Tournus (éditeur, territoire de Tournus)"},

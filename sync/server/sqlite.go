@@ -344,10 +344,8 @@ func decodeState(l *schema.Layer, version int64, op string, props sql.NullString
 }
 
 func decodeProperties(l *schema.Layer, js string) (map[string]any, error) {
-	dec := json.NewDecoder(strings.NewReader(js))
-	dec.UseNumber()
-	var p map[string]any
-	if err := dec.Decode(&p); err != nil {
+	p, err := protocol.DecodePropertiesObject([]byte(js))
+	if err != nil {
 		return nil, fmt.Errorf("server: history properties: %w", err)
 	}
 	out, _ := protocol.CoerceProperties(l, p)

@@ -1,0 +1,96 @@
+// Package demows writes workspaces of the demo territory for tests and
+// benchmarks: the layers of sync/server/demo with the generated features
+// that meet an extent, as a desk that synced them would hold them
+// (tm_version 1, no pending edits).
+//
+// It only serves tests: the desktop and the platform never import it.
+package demows
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+	"terrimap/sync/server/demo"
+)
+
+// Tournus returns the extent of the centre of Tournus and its streets,
+// about 2.7 km by 2.8 km: what most tests need.
+func Tournus() orb.Bound {
+	return orb.Bound{Min: orb.Point{4.89, 46.55}, Max: orb.Point{4.925, 46.575}}
+}
+
+// format changes when the workspaces Cached keeps must be made again.
+const format = 1
+
+// Cached returns the path of a workspace Write made for extent, kept in the
+// temp dir under name and made only the first time (the generator is
+// deterministic): tests open it read-only, or copy it to change it.
+// Processes that make it at once each write their own file and rename it
+// into place.
+func Cached(name string, extent orb.Bound) (string, error) {
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("terrimap-demows-v%d-%s.gpkg", format, name))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	tmp := fmt.Sprintf("%s.%d.part", path, os.Getpid())
+	os.Remove(tmp)
+	if err := Write(tmp, extent); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("demows: %w", err)
+	}
+	return path, nil
+}
+
+// Write creates a workspace at path with every demo layer and the demo
+// features whose bounding box meets extent (the whole territory when
+// extent is the zero bound). It refuses to overwrite a file.
+func Write(path string, extent orb.Bound) error {
+	ctx := context.Background()
+	ws, err := store.Create(path)
+	if err != nil {
+		return fmt.Errorf("demows: %w", err)
+	}
+	err = fill(ctx, ws, extent)
+	if cerr := ws.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("demows: write %s: %w", path, err)
+	}
+	return nil
+}
+
+func fill(ctx context.Context, ws *store.Workspace, extent orb.Bound) error {
+	all := extent == orb.Bound{}
+	for _, l := range demo.Layers() {
+		if _, err := ws.CreateLayer(ctx, l); err != nil {
+			return err
+		}
+	}
+	kept := map[string][]store.RemoteFeature{}
+	err := demo.Generate(demo.GenerateOptions{}, func(layer string, f demo.Feature) error {
+		if f.Geometry != nil && (all || f.Geometry.Bound().Intersects(extent)) {
+			kept[layer] = append(kept[layer], store.RemoteFeature{UUID: f.ID, Version: 1, Geometry: f.Geometry, Properties: f.Properties})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return ws.Edit(ctx, func(tx *store.Tx) error {
+		for _, l := range demo.Layers() {
+			if _, err := tx.ApplyRemoteBatch(l.Name, kept[l.Name]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,49 @@
+package report
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"terrimap/mapview"
+)
+
+// BenchmarkSelect measures a selection in the demo territory of Tournus:
+// the R-tree's candidates, each read and measured exactly, the outlines
+// traced for drawing.
+func BenchmarkSelect(b *testing.B) {
+	ws := demoWorkspace(b)
+	for _, c := range []struct {
+		name string
+		zone Zone
+	}{{"polygon", acrossStreet()}, {"line", alongStreet()}} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Select(ctx, ws, c.zone, Options{Buffer: DefaultBuffer}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkWritePDF measures the whole report of a trench: outlines, the
+// map drawn at 200 dpi, the pages.
+func BenchmarkWritePDF(b *testing.B) {
+	ws := demoWorkspace(b)
+	ctx := context.Background()
+	sel, err := Select(ctx, ws, alongStreet(), Options{Buffer: DefaultBuffer})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := mapview.NewRenderer(ws, mapview.RendererOptions{})
+	meta := testMeta(ws.Path())
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WritePDF(ctx, io.Discard, r, sel, meta); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,867 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+	"github.com/paulmach/orb"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+
+	"terrimap/mapview"
+	"terrimap/mapview/export"
+)
+
+// Meta is what a report says besides the selection.
+type Meta struct {
+	// Title heads the report ("Rapport avant travaux" when empty).
+	Title string
+	// ZoneName names the zone (the zone's own name, else its file name).
+	ZoneName string
+	// Date is the edition date, now when zero.
+	Date time.Time
+	// Workspace is the workspace file the data come from.
+	Workspace string
+	// PlatformURL is the platform the workspace syncs with, and LastSync
+	// when it last did; zero when it never did.
+	PlatformURL string
+	LastSync    time.Time
+	// Attributions credit the data shown (export.DataAttributions).
+	Attributions []string
+}
+
+// The page, in millimetres.
+const (
+	pageW, pageH   = 210.0, 297.0
+	marginX        = 14.0
+	marginTop      = 14.0
+	footerY        = 287.0
+	contentBottom  = 279.0
+	contentW       = pageW - 2*marginX
+	fontFamily     = "go"
+	investigateMsg = "Investigation complémentaire nécessaire avant travaux"
+)
+
+// Colours of the report.
+var (
+	ink      = rgb{0x21, 0x21, 0x21}
+	grey     = rgb{0x6b, 0x6b, 0x6b}
+	rule     = rgb{0xc8, 0xc8, 0xc8}
+	band     = rgb{0xec, 0xef, 0xf1}
+	alert    = rgb{0xc6, 0x28, 0x28}
+	alertBg  = rgb{0xfd, 0xec, 0xea}
+	okGreen  = rgb{0x2e, 0x7d, 0x32}
+	okBg     = rgb{0xe8, 0xf5, 0xe9}
+	zoneRed  = rgb{0xd3, 0x2f, 0x2f}
+	bufferOr = rgb{0xef, 0x6c, 0x00}
+	selCyan  = rgb{0x00, 0xc8, 0xff}
+)
+
+type rgb struct{ r, g, b int }
+
+// pdfDoc writes the report with fpdf, keeping a cursor down the page.
+type pdfDoc struct {
+	f    *fpdf.Fpdf
+	sel  *Selection
+	meta Meta
+	y    float64
+}
+
+// WritePDF writes the report of a selection to w as an A4 PDF: title,
+// date, where the data come from and when they were last synced, a map
+// of the zone with its margin and the features found, a summary per layer,
+// the note on accuracy classes, then the table of the features, flagging
+// those to investigate before works. r draws the map; it must render the
+// workspace the selection was made in.
+func WritePDF(ctx context.Context, w io.Writer, r *mapview.Renderer, sel *Selection, meta Meta) error {
+	if sel == nil || sel.Zone.Geometry == nil {
+		return fmt.Errorf("report: pdf: %w", ErrZoneEmpty)
+	}
+	if meta.Date.IsZero() {
+		meta.Date = time.Now()
+	}
+	if strings.TrimSpace(meta.Title) == "" {
+		meta.Title = "Rapport avant travaux"
+	}
+	if sel.Zone.Name != "" {
+		meta.ZoneName = sel.Zone.Name
+	}
+	f := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", OrientationStr: "P", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
+	f.SetMargins(marginX, marginTop, marginX)
+	f.SetAutoPageBreak(false, 0)
+	f.SetCompression(true)
+	f.SetCatalogSort(true)
+	f.SetCreationDate(meta.Date)
+	f.SetModificationDate(meta.Date)
+	f.SetCreator("Terrimap", true)
+	f.SetProducer("Terrimap", true)
+	f.SetTitle(printable(meta.Title+zoneSuffix(meta.ZoneName)), true)
+	f.SetSubject("Réseaux connus dans la zone de travaux", true)
+	f.SetLang("fr-FR")
+	f.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
+	f.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
+	f.AliasNbPages("{nb}")
+	d := &pdfDoc{f: f, sel: sel, meta: meta}
+	f.SetFooterFunc(d.footer)
+
+	f.AddPage()
+	d.y = marginTop
+	d.heading()
+	d.infos()
+	d.verdict()
+	if err := d.zoneMap(ctx, r); err != nil {
+		return err
+	}
+	d.summary()
+	// The note ends the first page when it fits there, else the report.
+	noteAfter := d.y+d.noteHeight() > contentBottom
+	if !noteAfter {
+		d.note()
+	}
+	d.table(noteAfter)
+	if err := f.Error(); err != nil {
+		return fmt.Errorf("report: pdf: %w", err)
+	}
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("report: pdf: %w", err)
+	}
+	return nil
+}
+
+func zoneSuffix(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " – " + name
+}
+
+func (d *pdfDoc) font(size float64, bold bool, c rgb) {
+	style := ""
+	if bold {
+		style = "B"
+	}
+	d.f.SetFont(fontFamily, style, size)
+	d.f.SetTextColor(c.r, c.g, c.b)
+}
+
+func (d *pdfDoc) fill(c rgb) { d.f.SetFillColor(c.r, c.g, c.b) }
+func (d *pdfDoc) draw(c rgb) { d.f.SetDrawColor(c.r, c.g, c.b) }
+
+// lineH is the height of a line of text of size pt, in mm.
+func lineH(pt float64) float64 { return pt * 0.3528 * 1.3 }
+
+// wrap breaks s into lines no wider than w mm in the current font: at
+// spaces, else after a hyphen, else anywhere.
+func (d *pdfDoc) wrap(s string, w float64) []string {
+	var lines []string
+	fits := func(s string) bool { return d.f.GetStringWidth(s) <= w }
+	for _, para := range strings.Split(printable(s), "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			if line != "" && fits(line+" "+word) {
+				line += " " + word
+				continue
+			}
+			if line != "" {
+				lines = append(lines, line)
+			}
+			for !fits(word) {
+				rs := []rune(word)
+				cut := 0
+				for i := len(rs) - 1; i > 0 && cut == 0; i-- {
+					if rs[i-1] == '-' && fits(string(rs[:i])) {
+						cut = i
+					}
+				}
+				for i := len(rs) - 1; i > 0 && cut == 0; i-- {
+					if fits(string(rs[:i])) {
+						cut = i
+					}
+				}
+				if cut == 0 {
+					cut = 1
+				}
+				lines = append(lines, string(rs[:cut]))
+				word = string(rs[cut:])
+			}
+			line = word
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// paragraph writes wrapped text at the cursor and moves it down.
+func (d *pdfDoc) paragraph(s string, x, w, pt float64) {
+	for _, l := range d.wrap(s, w) {
+		d.ensure(lineH(pt))
+		d.f.Text(x, d.y+pt*0.3528, l)
+		d.y += lineH(pt)
+	}
+}
+
+// ensure starts a new page when h mm do not fit under the cursor; it
+// reports whether it did.
+func (d *pdfDoc) ensure(h float64) bool {
+	if d.y+h <= contentBottom {
+		return false
+	}
+	d.f.AddPage()
+	d.y = marginTop
+	return true
+}
+
+func (d *pdfDoc) footer() {
+	d.font(7, false, grey)
+	d.draw(rule)
+	d.f.SetLineWidth(0.2)
+	d.f.Line(marginX, footerY-4, pageW-marginX, footerY-4)
+	left := "Terrimap · " + d.meta.Title + zoneSuffix(d.meta.ZoneName) + " · édité le " + export.FrenchDate(d.meta.Date)
+	d.f.Text(marginX, footerY, printable(left))
+	page := fmt.Sprintf("Page %d / {nb}", d.f.PageNo())
+	d.f.Text(pageW-marginX-d.f.GetStringWidth(fmt.Sprintf("Page %d / 00", d.f.PageNo())), footerY, page)
+}
+
+// heading writes the title and the zone's name.
+func (d *pdfDoc) heading() {
+	d.font(18, true, ink)
+	d.f.Text(marginX, d.y+6, printable(d.meta.Title))
+	d.y += 9
+	d.font(11, false, grey)
+	sub := "Réseaux connus sous la zone de travaux et à ses abords"
+	d.f.Text(marginX, d.y+4, sub)
+	d.y += 6
+	if d.meta.ZoneName != "" {
+		d.font(11, true, ink)
+		d.paragraph("Zone : "+d.meta.ZoneName, marginX, contentW, 11)
+	}
+	d.y += 2
+	d.draw(rule)
+	d.f.SetLineWidth(0.3)
+	d.f.Line(marginX, d.y, pageW-marginX, d.y)
+	d.y += 3
+}
+
+// infos writes what the zone is and where the data come from.
+func (d *pdfDoc) infos() {
+	sel, m := d.sel, d.meta
+	zone := "polygone de " + decimal(sel.Area, 0) + nbsp + "m²"
+	if sel.Zone.IsLine() {
+		zone = fmt.Sprintf("tracé de %s sur %s de large (%s%sm²)", metres(sel.Length), metres(sel.Zone.Width), decimal(sel.Area, 0), nbsp)
+	}
+	sync := "jamais synchronisé avec la plateforme : les données peuvent être incomplètes ou anciennes"
+	syncWarn := true
+	if !m.LastSync.IsZero() {
+		sync = dateTime(m.LastSync.In(m.Date.Location()))
+		if m.PlatformURL != "" {
+			sync += ", avec la plateforme " + m.PlatformURL
+		}
+		syncWarn = m.Date.Sub(m.LastSync) > 30*24*time.Hour
+		if syncWarn {
+			sync += " (il y a plus d'un mois : synchronisez avant de vous fier à ce rapport)"
+		}
+	}
+	rows := [][2]string{
+		{"Zone de travaux", zone},
+		{"Marge de sécurité", metres(sel.Buffer) + " autour de la zone"},
+		{"Édité le", dateTime(m.Date)},
+		{"Données", "espace de travail " + filepath.Base(m.Workspace)},
+		{"Dernière synchronisation", sync},
+	}
+	if m.Workspace == "" {
+		rows = append(rows[:3], rows[4])
+	}
+	const labelW = 42.0
+	for _, r := range rows {
+		d.font(8.5, true, grey)
+		d.f.Text(marginX, d.y+3, r[0])
+		c := ink
+		if r[0] == "Dernière synchronisation" && syncWarn {
+			c = alert
+		}
+		d.font(8.5, false, c)
+		d.paragraph(r[1], marginX+labelW, contentW-labelW, 8.5)
+		d.y += 0.6
+	}
+	d.y += 2
+}
+
+// verdict writes the answer in one box: how many features, how many to
+// investigate.
+func (d *pdfDoc) verdict() {
+	sel := d.sel
+	n, k := len(sel.Items), sel.Investigate()
+	where := "dans la zone ou à moins de " + metres(sel.Buffer) + " de celle-ci"
+	if sel.Buffer == 0 {
+		where = "dans la zone"
+	}
+	var head, detail string
+	bg, fg := okBg, okGreen
+	switch {
+	case n == 0:
+		head = "Aucun réseau connu " + where + "."
+		detail = "Seuls les réseaux de cet espace de travail sont connus ici : consultez les autres exploitants (déclarations DT-DICT) avant de commencer."
+	case k == 0:
+		head = plural(n, "objet de réseau", "objets de réseau") + " " + where + ", tous localisés en classe A ou B."
+		detail = "Respectez les distances et les précautions indiquées par les exploitants."
+	default:
+		bg, fg = alertBg, alert
+		head = plural(n, "objet de réseau", "objets de réseau") + " " + where + ", dont " + fmt.Sprint(k) + " à localiser avant travaux."
+		detail = plural(k, "objet est", "objets sont") + " en classe C ou de précision inconnue : " + strings.ToLower(investigateMsg[:1]) + investigateMsg[1:] + "."
+	}
+	d.font(10.5, true, fg)
+	headLines := d.wrap(head, contentW-8)
+	d.font(8.5, false, ink)
+	detailLines := d.wrap(detail, contentW-8)
+	h := 3 + float64(len(headLines))*lineH(10.5) + float64(len(detailLines))*lineH(8.5) + 2
+	d.fill(bg)
+	d.f.Rect(marginX, d.y, contentW, h, "F")
+	d.fill(fg)
+	d.f.Rect(marginX, d.y, 1.6, h, "F")
+	y := d.y + 2
+	d.font(10.5, true, fg)
+	for _, l := range headLines {
+		d.f.Text(marginX+5, y+3.7, l)
+		y += lineH(10.5)
+	}
+	d.font(8.5, false, ink)
+	for _, l := range detailLines {
+		d.f.Text(marginX+5, y+3, l)
+		y += lineH(8.5)
+	}
+	d.y += h + 4
+}
+
+// zoneMap draws the map with the zone, its margin, a scale bar, a north
+// arrow and a legend under it.
+func (d *pdfDoc) zoneMap(ctx context.Context, r *mapview.Renderer) error {
+	const h = 100.0
+	m, err := drawZoneMap(ctx, r, d.sel, marginX, d.y, contentW, h)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, m.img); err != nil {
+		return fmt.Errorf("report: map: %w", err)
+	}
+	opts := fpdf.ImageOptions{ImageType: "PNG"}
+	d.f.RegisterImageOptionsReader("map", opts, &buf)
+	d.f.ImageOptions("map", m.x, m.y, m.w, m.h, false, opts, 0, "")
+
+	d.f.ClipRect(m.x, m.y, m.w, m.h, false)
+	d.overlay(m)
+	d.f.ClipEnd()
+	d.draw(grey)
+	d.f.SetLineWidth(0.3)
+	d.f.SetDashPattern(nil, 0)
+	d.f.Rect(m.x, m.y, m.w, m.h, "D")
+	d.scaleBar(m)
+	d.northArrow(m)
+	d.y += h + 2
+	d.legend(m)
+	return nil
+}
+
+// overlay draws the margin and the zone over the map.
+func (d *pdfDoc) overlay(m *zoneMap) {
+	f := d.f
+	if d.sel.Buffer > 0 {
+		d.area(m.rings(m.buffer), bufferOr, 0.14, 0.45, []float64{1.6, 1.0})
+	}
+	d.area(m.rings(m.zone), zoneRed, 0.16, 0.6, nil)
+	if ml, ok := d.sel.Zone.Geometry.(orb.MultiLineString); ok {
+		f.SetLineWidth(0.3)
+		f.SetDashPattern([]float64{2, 1, 0.4, 1}, 0)
+		for _, ls := range ml {
+			d.polyline(m, ls)
+		}
+		f.SetDashPattern(nil, 0)
+	}
+	d.markInvestigate(m)
+}
+
+// markInvestigate draws over the map, in red, the features to locate on
+// site: their lines dashed, a ring around their points.
+func (d *pdfDoc) markInvestigate(m *zoneMap) {
+	f := d.f
+	d.draw(alert)
+	for i := range d.sel.Items {
+		it := &d.sel.Items[i]
+		if !it.Investigate {
+			continue
+		}
+		f.SetLineWidth(0.5)
+		f.SetDashPattern([]float64{1.2, 0.8}, 0)
+		eachLine(it.Geometry, func(ls orb.LineString) { d.polyline(m, ls) })
+		f.SetDashPattern(nil, 0)
+		f.SetLineWidth(0.45)
+		eachPoint(it.Geometry, func(p orb.Point) {
+			x, y := m.page(p)
+			f.Circle(x, y, 1.7, "D")
+		})
+	}
+}
+
+// polyline strokes a line of longitude/latitude on the map.
+func (d *pdfDoc) polyline(m *zoneMap, ls orb.LineString) {
+	for i, p := range ls {
+		x, y := m.page(p)
+		if i == 0 {
+			d.f.MoveTo(x, y)
+		} else {
+			d.f.LineTo(x, y)
+		}
+	}
+	d.f.DrawPath("D")
+}
+
+// area fills rings (even-odd, holes stay clear) with c faded to alpha,
+// then strokes their outlines in c.
+func (d *pdfDoc) area(rings [][]mapPoint, c rgb, alpha, width float64, dash []float64) {
+	if len(rings) == 0 {
+		return
+	}
+	f := d.f
+	path := func() {
+		for _, r := range rings {
+			for i, p := range r {
+				if i == 0 {
+					f.MoveTo(p.x, p.y)
+				} else {
+					f.LineTo(p.x, p.y)
+				}
+			}
+			f.ClosePath()
+		}
+	}
+	d.fill(c)
+	f.SetAlpha(alpha, "Normal")
+	path()
+	f.DrawPath("f*")
+	f.SetAlpha(1, "Normal")
+	d.draw(c)
+	f.SetLineWidth(width)
+	f.SetDashPattern(dash, 0)
+	path()
+	f.DrawPath("D")
+	f.SetDashPattern(nil, 0)
+}
+
+// mapPoint is a point on the page, in mm.
+type mapPoint struct{ x, y float64 }
+
+// rings places a multipolygon's rings on the page.
+func (m *zoneMap) rings(mp orb.MultiPolygon) [][]mapPoint {
+	var out [][]mapPoint
+	for _, poly := range mp {
+		for _, r := range poly {
+			pts := make([]mapPoint, len(r))
+			for i, p := range r {
+				pts[i].x, pts[i].y = m.page(p)
+			}
+			out = append(out, pts)
+		}
+	}
+	return out
+}
+
+// scaleBar draws the scale bar and the scale in the map's bottom-left corner.
+func (d *pdfDoc) scaleBar(m *zoneMap) {
+	if m.scaleBarMM <= 0 {
+		return
+	}
+	f := d.f
+	label := metres(m.scaleMetres)
+	scale := "1:" + decimal(roundScale(m.scaleDenominator), 0)
+	d.font(7, false, ink)
+	w := m.scaleBarMM + d.f.GetStringWidth(label) + 6
+	if sw := d.f.GetStringWidth(scale) + 4; sw > w {
+		w = sw
+	}
+	x, y := m.x+3, m.y+m.h-3-10
+	f.SetAlpha(0.85, "Normal")
+	d.fill(rgb{0xff, 0xff, 0xff})
+	f.Rect(x, y, w, 10, "F")
+	f.SetAlpha(1, "Normal")
+	bx, by := x+2, y+4.2
+	half := m.scaleBarMM / 2
+	d.fill(ink)
+	f.Rect(bx, by, half, 1.2, "F")
+	d.fill(rgb{0xff, 0xff, 0xff})
+	d.draw(ink)
+	f.SetLineWidth(0.2)
+	f.Rect(bx+half, by, half, 1.2, "FD")
+	f.Rect(bx, by, m.scaleBarMM, 1.2, "D")
+	f.Text(bx+m.scaleBarMM+1.5, by+1.2, label)
+	f.Text(bx, y+8.8, scale)
+}
+
+// roundScale rounds a scale denominator to two significant digits.
+func roundScale(n float64) float64 {
+	if !(n > 0) {
+		return 0
+	}
+	p := 1.0
+	for n/p >= 100 {
+		p *= 10
+	}
+	return float64(int(n/p+0.5)) * p
+}
+
+// northArrow draws the north arrow in the map's top-right corner: in Web
+// Mercator, north is up.
+func (d *pdfDoc) northArrow(m *zoneMap) {
+	f := d.f
+	cx, top := m.x+m.w-7, m.y+3
+	f.SetAlpha(0.85, "Normal")
+	d.fill(rgb{0xff, 0xff, 0xff})
+	f.Rect(cx-4, top, 8, 13, "F")
+	f.SetAlpha(1, "Normal")
+	d.font(7.5, true, ink)
+	f.Text(cx-f.GetStringWidth("N")/2, top+3.6, "N")
+	d.draw(ink)
+	f.SetLineWidth(0.15)
+	d.fill(ink)
+	f.Polygon([]fpdf.PointType{{X: cx, Y: top + 4.8}, {X: cx - 2, Y: top + 11.8}, {X: cx, Y: top + 10.3}}, "FD")
+	d.fill(rgb{0xff, 0xff, 0xff})
+	f.Polygon([]fpdf.PointType{{X: cx, Y: top + 4.8}, {X: cx, Y: top + 10.3}, {X: cx + 2, Y: top + 11.8}}, "FD")
+}
+
+// legend explains the map's overlay under it.
+func (d *pdfDoc) legend(m *zoneMap) {
+	f := d.f
+	x, y := marginX, d.y
+	d.font(7.5, false, ink)
+	swatch := func(fill, stroke rgb, dash []float64, label string) {
+		d.fill(fill)
+		f.SetAlpha(0.25, "Normal")
+		f.Rect(x, y+0.6, 6, 3, "F")
+		f.SetAlpha(1, "Normal")
+		d.draw(stroke)
+		f.SetLineWidth(0.45)
+		f.SetDashPattern(dash, 0)
+		f.Rect(x, y+0.6, 6, 3, "D")
+		f.SetDashPattern(nil, 0)
+		f.Text(x+7.5, y+3.2, label)
+		x += 7.5 + f.GetStringWidth(label) + 6
+	}
+	zone := "Zone de travaux"
+	if d.sel.Zone.IsLine() {
+		zone = "Zone de travaux (tracé et largeur)"
+	}
+	swatch(zoneRed, zoneRed, nil, zone)
+	if d.sel.Buffer > 0 {
+		swatch(bufferOr, bufferOr, []float64{1.6, 1.0}, "Marge de sécurité ("+metres(d.sel.Buffer)+")")
+	}
+	d.draw(selCyan)
+	f.SetLineWidth(1.4)
+	f.Line(x, y+2.1, x+6, y+2.1)
+	f.Text(x+7.5, y+3.2, "Objet recensé")
+	x += 7.5 + f.GetStringWidth("Objet recensé") + 6
+	if d.sel.Investigate() > 0 {
+		d.draw(alert)
+		f.SetLineWidth(0.5)
+		f.SetDashPattern([]float64{1.2, 0.8}, 0)
+		f.Line(x, y+2.1, x+6, y+2.1)
+		f.SetDashPattern(nil, 0)
+		f.Text(x+7.5, y+3.2, "À investiguer (classe C ou inconnue)")
+	}
+	d.y += 5
+	if len(d.meta.Attributions) > 0 {
+		d.font(6.5, false, grey)
+		d.paragraph("Sources : "+strings.Join(d.meta.Attributions, " · "), marginX, contentW, 6.5)
+	}
+	d.y += 3
+}
+
+// summary writes the count of features per layer searched: a row per
+// layer where some were found, then the layers where none was.
+func (d *pdfDoc) summary() {
+	f := d.f
+	cols := []struct {
+		title string
+		w     float64
+	}{{"Couche", 72}, {"Objets", 18}, {"Classe A", 18}, {"Classe B", 18}, {"Classe C", 18}, {"Inconnue", 18}, {"À investiguer", 20}}
+	const rowH = 5.0
+	var found []LayerCount
+	var empty []string
+	for _, lc := range d.sel.Layers {
+		if lc.Found > 0 {
+			found = append(found, lc)
+		} else {
+			empty = append(empty, lc.Title)
+		}
+	}
+	d.ensure(8 + rowH*float64(len(found)+2))
+	d.font(11, true, ink)
+	f.Text(marginX, d.y+4, "Synthèse par couche")
+	d.y += 7
+	if len(found) > 0 {
+		d.fill(band)
+		f.Rect(marginX, d.y, contentW, rowH, "F")
+		d.font(7.5, true, ink)
+		x := marginX
+		for i, c := range cols {
+			tx := x + 1.5
+			if i > 0 {
+				tx = x + c.w - 1.5 - f.GetStringWidth(c.title)
+			}
+			f.Text(tx, d.y+3.5, c.title)
+			x += c.w
+		}
+		d.y += rowH
+	}
+	total := LayerCount{Title: "Total", ByClass: map[Class]int{}}
+	row := func(lc LayerCount, bold bool) {
+		vals := []int{lc.Found, lc.ByClass[ClassA], lc.ByClass[ClassB], lc.ByClass[ClassC], lc.ByClass[ClassUnknown], lc.Investigate}
+		d.font(8, bold, ink)
+		f.Text(marginX+1.5, d.y+3.5, printable(lc.Title))
+		x := marginX + cols[0].w
+		for i, v := range vals {
+			s, c, b := fmt.Sprint(v), ink, bold
+			switch {
+			case v == 0:
+				s, c = "–", grey
+			case i == len(vals)-1:
+				c, b = alert, true
+			}
+			d.font(8, b, c)
+			f.Text(x+cols[i+1].w-1.5-f.GetStringWidth(s), d.y+3.5, s)
+			x += cols[i+1].w
+		}
+		d.draw(rule)
+		f.SetLineWidth(0.15)
+		f.Line(marginX, d.y+rowH, marginX+contentW, d.y+rowH)
+		d.y += rowH
+	}
+	for _, lc := range found {
+		row(lc, false)
+		total.Found += lc.Found
+		total.Investigate += lc.Investigate
+		for c, n := range lc.ByClass {
+			total.ByClass[c] += n
+		}
+	}
+	if len(found) > 1 {
+		row(total, true)
+	}
+	if len(empty) > 0 {
+		d.y += 1.5
+		d.font(7.5, false, grey)
+		d.paragraph("Examinées, sans objet dans la zone ni sa marge : "+strings.Join(empty, ", ")+".", marginX, contentW, 7.5)
+	}
+	d.y += 4
+}
+
+// noteParagraphs explain the accuracy classes and the limits of the report.
+func (d *pdfDoc) noteParagraphs() []string {
+	return []string{
+		"Classes de précision de la localisation (arrêté du 15 février 2012 relatif aux travaux à proximité des réseaux) : " +
+			"classe A, incertitude inférieure à 40 cm ; classe B, de 40 cm à 1,50 m ; classe C, supérieure à 1,50 m. " +
+			"La classe est lue dans le champ qualglocxy des géostandards RAEPA ; pour les points d'eau incendie, une précision " +
+			"de 0 à 1 m compte en classe B et au-delà en classe C.",
+		"Un objet de classe C, ou dont la précision n'est pas renseignée, porte la mention « " + investigateMsg + " » : " +
+			"il doit être localisé sur place (détection, sondages) avant tout travail à proximité.",
+		"Ce rapport recense les objets de l'espace de travail Terrimap tels qu'ils étaient à la dernière synchronisation, " +
+			"à " + metres(d.sel.Buffer) + " au plus de la zone (distances mesurées en Lambert-93). Il ne remplace ni les " +
+			"déclarations DT et DICT auprès du guichet unique ni les réponses des exploitants : les réseaux d'autres exploitants " +
+			"(gaz, électricité, télécommunications…) n'y figurent pas.",
+	}
+}
+
+// noteHeight is the height the note takes, in mm.
+func (d *pdfDoc) noteHeight() float64 {
+	d.font(7.5, false, ink)
+	h := 5.0
+	for _, p := range d.noteParagraphs() {
+		h += float64(len(d.wrap(p, contentW)))*lineH(7.5) + 1.2
+	}
+	return h
+}
+
+// note writes the note, on a new page if it does not fit on this one.
+func (d *pdfDoc) note() {
+	d.ensure(d.noteHeight())
+	d.font(9, true, ink)
+	d.f.Text(marginX, d.y+3.2, "Classes de précision et limites du rapport")
+	d.y += 5
+	d.font(7.5, false, ink)
+	for _, p := range d.noteParagraphs() {
+		d.paragraph(p, marginX, contentW, 7.5)
+		d.y += 1.2
+	}
+}
+
+// column is one column of the table of features.
+type column struct {
+	title string
+	w     float64
+	right bool
+	value func(it *Item) string
+}
+
+// tableColumns are the columns of the table; the layer heads each group.
+func tableColumns() []column {
+	num := func(v float64, digits int) string {
+		if v <= 0 {
+			return "–"
+		}
+		return decimal(v, digits)
+	}
+	dash := func(s string) string {
+		if s == "" {
+			return "–"
+		}
+		return s
+	}
+	return []column{
+		{"Identifiant", 29, false, func(it *Item) string { return it.ID }},
+		{"Type", 26, false, func(it *Item) string { return dash(it.Type) }},
+		{"Matériau", 22, false, func(it *Item) string { return dash(it.Material) }},
+		{"Ø (mm)", 11, true, func(it *Item) string { return num(it.Diameter, 0) }},
+		{"Prof. (m)", 12, true, func(it *Item) string { return num(it.Depth, 2) }},
+		{"Classe", 15, false, func(it *Item) string { return it.Class.Label() }},
+		{"Exploitant", 55, false, func(it *Item) string { return dash(it.Operator) }},
+		{"Dist. (m)", 12, true, func(it *Item) string { return decimal(it.Distance, 1) }},
+	}
+}
+
+// classColumn is the index of the class in tableColumns.
+const classColumn = 5
+
+// table writes the features, grouped by layer, on as many pages as needed,
+// the column titles repeated on each; a feature to investigate has a red
+// background, its class in red and the flag written under it. The note
+// follows the table when it did not fit on the first page.
+func (d *pdfDoc) table(noteAfter bool) {
+	if len(d.sel.Items) == 0 {
+		if noteAfter {
+			d.note()
+		}
+		return
+	}
+	f := d.f
+	cols := tableColumns()
+	const pt, pad, headH = 7.0, 1.2, 5.5
+	f.AddPage()
+	d.y = marginTop
+	d.font(13, true, ink)
+	f.Text(marginX, d.y+5, "Objets recensés dans la zone et sa marge")
+	d.y += 8
+	d.font(7.5, false, grey)
+	d.paragraph("Par couche, du plus proche au plus éloigné de la zone ; distance 0 : dans la zone. "+
+		"Les lignes sur fond rouge sont à localiser sur place avant travaux.", marginX, contentW, 7.5)
+	d.y += 2
+	header := func() {
+		d.fill(ink)
+		f.Rect(marginX, d.y, contentW, headH, "F")
+		d.font(7, true, rgb{0xff, 0xff, 0xff})
+		x := marginX
+		for _, c := range cols {
+			tx := x + pad
+			if c.right {
+				tx = x + c.w - pad - f.GetStringWidth(c.title)
+			}
+			f.Text(tx, d.y+3.8, c.title)
+			x += c.w
+		}
+		d.y += headH
+	}
+	counts := map[string]LayerCount{}
+	for _, lc := range d.sel.Layers {
+		counts[lc.Layer] = lc
+	}
+	group := func(layer string, more bool) {
+		lc := counts[layer]
+		d.fill(band)
+		f.Rect(marginX, d.y, contentW, headH, "F")
+		d.font(8, true, ink)
+		title := printable(lc.Title)
+		if more {
+			title += " (suite)"
+		}
+		f.Text(marginX+pad, d.y+3.9, title)
+		count := plural(lc.Found, "objet", "objets")
+		if lc.Investigate > 0 {
+			count += ", dont " + fmt.Sprint(lc.Investigate) + " à investiguer"
+		}
+		d.font(7.5, false, grey)
+		f.Text(marginX+contentW-pad-f.GetStringWidth(count), d.y+3.9, count)
+		d.y += headH
+	}
+	header()
+	current := ""
+	for i := range d.sel.Items {
+		it := &d.sel.Items[i]
+		cells := make([][]string, len(cols))
+		lines := 1
+		for j, c := range cols {
+			d.font(pt, j == 0 || (j == classColumn && it.Investigate), ink)
+			cells[j] = d.wrap(c.value(it), c.w-2*pad)
+			lines = max(lines, len(cells[j]))
+		}
+		h := float64(lines)*lineH(pt) + 1.6
+		if it.Investigate {
+			h += lineH(pt)
+		}
+		newGroup := it.Layer != current
+		need := h
+		if newGroup {
+			need += headH
+		}
+		if d.ensure(need) {
+			header()
+			if !newGroup {
+				group(it.Layer, true)
+			}
+		}
+		if newGroup {
+			group(it.Layer, false)
+			current = it.Layer
+		}
+		if it.Investigate {
+			d.fill(alertBg)
+			f.Rect(marginX, d.y, contentW, h, "F")
+			d.fill(alert)
+			f.Rect(marginX, d.y, 0.8, h, "F")
+		}
+		x := marginX
+		for j, c := range cols {
+			color, bold := ink, j == 0
+			switch {
+			case j == classColumn && it.Investigate:
+				color, bold = alert, true
+			case cells[j][0] == "–":
+				color = grey
+			}
+			d.font(pt, bold, color)
+			for k, l := range cells[j] {
+				tx := x + pad
+				if c.right {
+					tx = x + c.w - pad - f.GetStringWidth(l)
+				}
+				f.Text(tx, d.y+0.8+float64(k)*lineH(pt)+pt*0.3528, l)
+			}
+			x += c.w
+		}
+		if it.Investigate {
+			d.font(pt, true, alert)
+			f.Text(marginX+cols[0].w+pad, d.y+0.8+float64(lines)*lineH(pt)+pt*0.3528, "▲ "+investigateMsg)
+		}
+		d.draw(rule)
+		f.SetLineWidth(0.1)
+		f.Line(marginX, d.y+h, marginX+contentW, d.y+h)
+		d.y += h
+	}
+	if noteAfter {
+		d.y += 6
+		d.note()
+	}
+}

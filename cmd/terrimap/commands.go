@@ -28,6 +28,7 @@ func commands() []command {
 		{"import", "--workspace WS [--layer NAME] [--srs EPSG:2154] FILE: import GeoJSON, Shapefile, CSV or GeoPackage; a DXF plan with [--dxf-crs auto|2154|3947] [--dxf-map MAP.csv] [--dry-run] (terrimap import --help)", runImport},
 		{"export", "--workspace WS [--layer NAME] [--commune INSEE] OUT: write .geojson or .gpkg", runExport},
 		{"render", "--workspace WS [--bbox …] [--size WxH | --paper A4|A3 [--landscape]] [--layers a,b] [--basemap none|NAME] --out map.png|map.pdf: print the map", runRender},
+		{"report", "--workspace WS --zone zone.geojson [--buffer 5] [--width W] --out report.pdf [--geojson found.geojson]: the networks under a work zone, before works (in French)", runReport},
 		{"source", "add|refresh|list --workspace WS [--ogc URL] [--collection NAME] [--bbox …]: read-only layers from an OGC API – Features server", runSource},
 		{"sync", "--workspace WS [--server URL --user NAME] [--dry-run]: sync with the platform", runSync},
 		{"version", "print the version of Terrimap", runVersion},

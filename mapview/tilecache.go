@@ -22,7 +22,8 @@ import (
 // ready (scaled from another zoom when the exact tiles are not), asks for
 // what is missing, and cancels what the view has moved away from. When
 // tiles the last frame lacked arrive, OnReady is called, once until the
-// next Frame. Caches are bounded in bytes.
+// next Frame. Caches are bounded in bytes. FirstDrawn tells when a frame
+// first showed all the vector layers of its view.
 type TileCache struct {
 	r      *Renderer
 	render *pool // vector tiles and labels
@@ -54,6 +55,8 @@ type TileCache struct {
 	frames  [2]*image.RGBA
 	next    int
 	ops     []drawOp
+	drawn   chan struct{} // closed by the first frame with all its vector tiles
+	drawnOK bool          // drawn is closed; frameMu is held
 }
 
 // TileCacheOptions tune a TileCache. The zero value is fine.
@@ -123,6 +126,7 @@ func NewTileCache(r *Renderer, basemap tiles.Source, opts TileCacheOptions) *Til
 		base:    newLRU[tileKey, *baseTile](opts.BasemapBytes * 2 / 3),
 		natives: newLRU[maptile.Tile, *nativeTile](opts.BasemapBytes / 3),
 		visible: map[jobKey]bool{},
+		drawn:   make(chan struct{}),
 	}
 	tc.sc = r.newScene(nil, nil, 1)
 	return tc
@@ -321,6 +325,15 @@ func sceneBleed(sc *scene) float64 {
 	return (b + highlightWidth) * sc.scale
 }
 
+// FirstDrawn returns a channel that is closed when Frame first returns a
+// frame in which every vector tile and the labels of the view were ready,
+// whether or not the basemap was: the first frame that shows the data as it
+// is, not placeholders scaled from another zoom. It is closed by the Frame
+// that composes that picture, before the frame is shown; the cache does
+// not wait for anyone to receive. terrimap --startup-trace measures the
+// time to it.
+func (tc *TileCache) FirstDrawn() <-chan struct{} { return tc.drawn }
+
 // fill and draw as the frame's operations.
 type drawOp struct {
 	img     *image.RGBA
@@ -342,7 +355,7 @@ func (tc *TileCache) Frame(vp Viewport) (*image.RGBA, bool) {
 	defer tc.frameMu.Unlock()
 	g := geometryOf(vp)
 	dst := tc.buffer(g.size)
-	complete := tc.plan(g, vp.DeviceScale())
+	complete, vectors := tc.plan(g, vp.DeviceScale())
 	fillRect(dst, dst.Bounds(), tc.bg)
 	for i := range tc.ops {
 		op := &tc.ops[i]
@@ -359,6 +372,10 @@ func (tc *TileCache) Frame(vp Viewport) (*image.RGBA, bool) {
 	}
 	clear(tc.ops)
 	tc.ops = tc.ops[:0]
+	if vectors && !tc.drawnOK {
+		tc.drawnOK = true
+		close(tc.drawn)
+	}
 	return dst, complete
 }
 
@@ -373,8 +390,9 @@ func (tc *TileCache) buffer(size image.Point) *image.RGBA {
 }
 
 // plan lists the frame's drawing operations in tc.ops, asks the pools for
-// what is missing, and reports whether nothing was.
-func (tc *TileCache) plan(g frameGeom, scale float64) bool {
+// what is missing, and reports whether nothing was, and whether no vector
+// tile or label was (the basemap aside) in a cache still open.
+func (tc *TileCache) plan(g frameGeom, scale float64) (complete, vectors bool) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	tc.notified = false
@@ -384,7 +402,7 @@ func (tc *TileCache) plan(g frameGeom, scale float64) bool {
 	}
 	tc.touchLevel(g.lv)
 	fr := g.rect()
-	complete := true
+	complete, vectors = true, !tc.closed
 	cx, cy := float64(fr.x0+fr.x1)/2, float64(fr.y0+fr.y1)/2
 	prio := func(r pixRect) float64 {
 		return -math.Hypot(float64(r.x0+r.x1)/2-cx, float64(r.y0+r.y1)/2-cy)
@@ -454,7 +472,7 @@ func (tc *TileCache) plan(g frameGeom, scale float64) bool {
 				return
 			}
 			if visible {
-				complete = false
+				complete, vectors = false, false
 				tc.visible[jk] = true
 			}
 			p := prio(tr)
@@ -466,11 +484,11 @@ func (tc *TileCache) plan(g frameGeom, scale float64) bool {
 			}
 		})
 		if !tc.planLabels(g, fr) {
-			complete = false
+			complete, vectors = false, false
 		}
 	}
 	tc.render.end()
-	return complete
+	return complete, vectors
 }
 
 // planLabels draws the current label layout and asks for a new one when it

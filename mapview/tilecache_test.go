@@ -141,7 +141,8 @@ func TestFrameNeverWaitsForTheBasemap(t *testing.T) {
 }
 
 // Vector tiles are drawn while the basemap is still blocked: the frame
-// shows them, still incomplete.
+// shows them, still incomplete, and FirstDrawn is closed by the first
+// frame that has them all, not before.
 func TestVectorTilesDoNotWaitForTheBasemap(t *testing.T) {
 	src := newBlockingSource()
 	defer close(src.release)
@@ -150,7 +151,17 @@ func TestVectorTilesDoNotWaitForTheBasemap(t *testing.T) {
 	tc.SetLayers(testLayerList(t))
 	ready := readyChan(tc)
 	vp := testViewport()
-	tc.Frame(vp)
+	drawn := func() bool {
+		select {
+		case <-tc.FirstDrawn():
+			return true
+		default:
+			return false
+		}
+	}
+	if tc.Frame(vp); drawn() {
+		t.Fatal("FirstDrawn closed by a frame without vector tiles")
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		waitFor(t, ready, "OnReady")
@@ -159,11 +170,16 @@ func TestVectorTilesDoNotWaitForTheBasemap(t *testing.T) {
 			t.Fatal("complete while the basemap is blocked")
 		}
 		p := vp.LonLatToPixel(at(30, 178)) // the first hydrant
-		if c := img.RGBAAt(int(p[0]), int(p[1])); c.R > 0xc0 && c.G < 0x40 {
+		shown := img.RGBAAt(int(p[0]), int(p[1]))
+		hydrant := shown.R > 0xc0 && shown.G < 0x40
+		if drawn() {
+			if !hydrant {
+				t.Errorf("the frame that closed FirstDrawn shows %v where the first hydrant is", shown)
+			}
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the vector layers never showed")
+			t.Fatalf("FirstDrawn never closed (the hydrant shown: %v)", hydrant)
 		}
 	}
 }

@@ -116,6 +116,22 @@ func (p *featurePanel) editRefusal(l *store.Layer, f *store.Feature) string {
 	return ""
 }
 
+// refusal says why the shown feature may not be edited, "" when it may or
+// when none is shown.
+func (p *featurePanel) refusal() string {
+	if p.current == nil {
+		return ""
+	}
+	l, err := p.s.ws.Layer(p.current.Layer)
+	if err != nil {
+		return lang.L("This layer is read-only.")
+	}
+	return p.editRefusal(l, p.current)
+}
+
+// editable reports whether the shown feature may be edited.
+func (p *featurePanel) editable() bool { return p.current != nil && p.refusal() == "" }
+
 // save writes the changed fields in the background.
 func (p *featurePanel) save(changed map[string]any) {
 	if p.current == nil || len(changed) == 0 {

@@ -57,6 +57,9 @@ type mainWindow struct {
 	first     *firstRun
 	// do runs a function on the UI goroutine (fyne.Do; tests queue them).
 	do func(func())
+	// startup reports the first workspace's opening (--startup-trace); nil
+	// when not asked, and once it has.
+	startup *startupTracer
 }
 
 func newMainWindow(w fyne.Window) *mainWindow {
@@ -107,6 +110,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 		KeyName:  fyne.KeyQ,
 		Modifier: fyne.KeyModifierShortcutDefault,
 	}, func(fyne.Shortcut) { m.window.Close() })
+	m.window.Canvas().SetOnTypedKey(m.typedKey)
 
 	return container.NewBorder(
 		container.NewVBox(toolbar, widget.NewSeparator()),
@@ -186,12 +190,26 @@ func (m *mainWindow) attach(path string, sess *session) {
 		m.refresh()
 	})
 	panel, centre := m.view.build()
+	m.view.mapw.OnKey = m.typedKey
 	m.split.Leading, m.split.Trailing = panel, centre
 	m.split.Offset = 0.3
 	m.split.Refresh()
 	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": filepath.Base(path)})
 	m.refresh()
 	m.view.start()
+	m.traceStartup(sess)
+}
+
+// typedKey handles the window's keys that no widget took: F11 toggles full
+// screen; the workspace view takes Delete and Escape.
+func (m *mainWindow) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyF11 {
+		m.window.SetFullScreen(!m.window.FullScreen())
+		return
+	}
+	if m.view != nil {
+		m.view.typedKey(ev)
+	}
 }
 
 var errIsFolder = errors.New("app: workspace is a folder")

@@ -43,6 +43,12 @@ type workspaceView struct {
 	lambert  bool
 	lastLL   orb.Point
 	selected *store.Feature
+
+	// history holds the edits made since the app started, for undo and
+	// redo; reverting is true while one is being written.
+	history   editHistory
+	reverting bool
+	toolModes []mapui.Tool
 }
 
 func newWorkspaceView(win fyne.Window, s *session, do func(func()), setStatus func(string)) *workspaceView {
@@ -70,19 +76,22 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.mapw.OnViewChanged = func(vp mapview.Viewport) { v.showScale(vp) }
 	v.mapw.OnSketchDone = v.sketchDone
 	v.mapw.OnMeasure = func(m mapui.Measurement) { v.setStatus(describeMeasure(m)) }
+	v.mapw.OnVertexEdited = v.vertexEdited
 
-	toolNames := []string{lang.L("Navigate"), lang.L("Identify"), lang.L("Add a point"), lang.L("Draw a line"), lang.L("Draw a polygon"), lang.L("Measure")}
-	toolModes := []mapui.Tool{mapui.ToolNavigate, mapui.ToolIdentify, mapui.ToolDrawPoint, mapui.ToolDrawLine, mapui.ToolDrawPolygon, mapui.ToolMeasureDistance}
+	toolNames := []string{lang.L("Navigate"), lang.L("Identify"), lang.L("Add a point"), lang.L("Draw a line"), lang.L("Draw a polygon"),
+		lang.L("Move or reshape"), lang.L("Measure a distance"), lang.L("Measure an area")}
+	v.toolModes = []mapui.Tool{mapui.ToolNavigate, mapui.ToolIdentify, mapui.ToolDrawPoint, mapui.ToolDrawLine, mapui.ToolDrawPolygon,
+		mapui.ToolEdit, mapui.ToolMeasureDistance, mapui.ToolMeasureArea}
 	v.tools = widget.NewSelect(toolNames, func(name string) {
 		for i, n := range toolNames {
 			if n == name {
-				v.mapw.SetTool(toolModes[i])
+				v.setTool(v.toolModes[i])
 			}
 		}
 	})
 	if !v.canEditSomething() {
 		// A viewer (élu) sees no edit tools.
-		v.tools.Options = []string{toolNames[0], toolNames[1], toolNames[5]}
+		v.tools.Options = []string{toolNames[0], toolNames[1], toolNames[6], toolNames[7]}
 	}
 	v.tools.SetSelected(lang.L("Identify"))
 	syncButton := widget.NewButtonWithIcon(lang.L("Synchronise"), theme.ViewRefreshIcon(), func() { v.sync.start() })
@@ -143,6 +152,124 @@ func (v *workspaceView) shortcuts() {
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
 		v.sync.start()
 	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { v.undo() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { v.redo() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, func(fyne.Shortcut) { v.redo() })
+}
+
+// typedKey handles the keys the window gets when no widget has the focus:
+// Delete deletes the selected feature (after confirmation), Escape leaves
+// the current tool for Identify and clears the selection.
+func (v *workspaceView) typedKey(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyDelete:
+		if v.selected != nil && v.feature.editable() {
+			v.feature.confirmDelete()
+		}
+		return true
+	case fyne.KeyEscape:
+		v.tools.SetSelected(lang.L("Identify"))
+		v.mapw.SetSketch(nil)
+		v.selectFeature(nil)
+		return true
+	}
+	return false
+}
+
+// setTool switches the map's tool; the reshaping tool works on the
+// selected feature.
+func (v *workspaceView) setTool(t mapui.Tool) {
+	v.mapw.SetTool(t)
+	if t != mapui.ToolEdit {
+		v.mapw.SetEditTarget(mapview.FeatureRef{}, nil)
+		return
+	}
+	v.editSelected()
+}
+
+// editSelected gives the reshaping tool the selected feature, when the
+// user may edit it, or says what to do.
+func (v *workspaceView) editSelected() {
+	if v.selected == nil || v.selected.Geometry == nil {
+		v.mapw.SetEditTarget(mapview.FeatureRef{}, nil)
+		v.setStatus(lang.L("Select a feature (Identify), then move its points."))
+		return
+	}
+	if !v.feature.editable() {
+		v.mapw.SetEditTarget(mapview.FeatureRef{}, nil)
+		v.setStatus(v.feature.refusal())
+		return
+	}
+	v.mapw.SetEditTarget(mapview.FeatureRef{Layer: v.selected.Layer, FID: v.selected.FID}, v.selected.Geometry)
+	v.setStatus(lang.L("Drag a point to move it, tap a segment to add one, double tap a point to remove it."))
+}
+
+// vertexEdited saves the new shape of the feature being reshaped.
+func (v *workspaceView) vertexEdited(ref mapview.FeatureRef, g orb.Geometry) {
+	if v.selected == nil || v.selected.FID != ref.FID || v.selected.Layer != ref.Layer {
+		return
+	}
+	before := *v.selected
+	go func() {
+		var after store.Feature
+		err := v.s.ws.Edit(context.Background(), func(tx *store.Tx) error {
+			var err error
+			after, err = tx.Update(before.Layer, before.UUID, store.Change{Geometry: g, SetGeometry: true})
+			return err
+		})
+		v.do(func() {
+			if err != nil {
+				showError(v.win, editErrorMessage(err))
+				v.editSelected() // back to the stored shape
+				return
+			}
+			v.edited(before, after)
+			v.feature.show(&after)
+		})
+	}()
+}
+
+// undo takes back the last edit made since the app started.
+func (v *workspaceView) undo() {
+	v.revertLast(&v.history.done, &v.history.undone, lang.L("Nothing to undo."))
+}
+
+// redo makes again the last edit undone.
+func (v *workspaceView) redo() {
+	v.revertLast(&v.history.undone, &v.history.done, lang.L("Nothing to redo."))
+}
+
+// revertLast reverts the last record of from, in the background, and
+// pushes what it did onto to.
+func (v *workspaceView) revertLast(from, to *[]editRecord, nothing string) {
+	if v.reverting {
+		return
+	}
+	if len(*from) == 0 {
+		v.setStatus(nothing)
+		return
+	}
+	r := (*from)[len(*from)-1]
+	v.reverting = true
+	go func() {
+		done, err := revert(context.Background(), v.s.ws, r)
+		v.do(func() {
+			v.reverting = false
+			if err != nil {
+				showError(v.win, editErrorMessage(err))
+				return
+			}
+			*from = (*from)[:len(*from)-1]
+			*to = append(*to, done)
+			v.redraw(done.before, done.after)
+			if done.after.UUID != "" {
+				v.selectFeature(&done.after)
+			} else {
+				v.selectFeature(nil)
+			}
+			v.setStatus(lang.L("{{.N}} edit(s) can be undone, {{.M}} redone.", map[string]any{"N": len(v.history.done), "M": len(v.history.undone)}))
+		})
+	}()
 }
 
 // mapChanged redraws after a layer was shown, hidden or faded.
@@ -172,6 +299,9 @@ func (v *workspaceView) selectFeature(f *store.Feature) {
 	}
 	v.feature.show(f)
 	v.tabs.Select(v.featTab)
+	if v.mapw.Tool == mapui.ToolEdit {
+		v.editSelected()
+	}
 	v.mapw.Refresh()
 }
 
@@ -200,8 +330,14 @@ func (v *workspaceView) identified(_ orb.Point, hits []mapview.Hit) {
 	}()
 }
 
-// edited redraws what an edit touched and updates the waiting count.
+// edited records an edit the user made, for undo, and redraws what it touched.
 func (v *workspaceView) edited(before, after store.Feature) {
+	v.history.record(editRecord{before: before, after: after})
+	v.redraw(before, after)
+}
+
+// redraw shows what an edit touched and updates the waiting count.
+func (v *workspaceView) redraw(before, after store.Feature) {
 	if v.selected != nil && after.UUID == v.selected.UUID {
 		v.selected = &after
 	}

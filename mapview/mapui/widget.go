@@ -118,6 +118,10 @@ type Map struct {
 	// OnError gets the errors of background lookups (a workspace that
 	// cannot be read).
 	OnError func(error)
+	// OnKey gets the keys the map does not use while it has the focus
+	// (Delete, F11…), and Escape when there is nothing to cancel, so that
+	// the window's shortcuts work whatever was clicked last.
+	OnKey func(*fyne.KeyEvent)
 
 	tc *mapview.TileCache
 
@@ -494,7 +498,8 @@ func (m *Map) FocusGained() {}
 func (m *Map) FocusLost() {}
 
 // TypedKey pans a quarter of the view with the arrows; Escape cancels the
-// sketch, measure or vertex drag; Backspace takes back the last vertex.
+// sketch, measure or vertex drag; Backspace takes back the last vertex;
+// other keys go to OnKey.
 func (m *Map) TypedKey(ev *fyne.KeyEvent) {
 	vp := m.view()
 	dx, dy := float64(vp.Width)*keyPan, float64(vp.Height)*keyPan
@@ -508,9 +513,15 @@ func (m *Map) TypedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyDown:
 		m.keyPan(0, -dy)
 	case fyne.KeyEscape:
-		m.cancel()
+		if !m.cancel() && m.OnKey != nil {
+			m.OnKey(ev) // nothing to cancel here: the app's Escape
+		}
 	case fyne.KeyBackspace:
 		m.undoVertex()
+	default:
+		if m.OnKey != nil {
+			m.OnKey(ev)
+		}
 	}
 }
 

@@ -144,11 +144,11 @@ func (m *Map) finishQueued() {
 }
 
 // cancel drops the vertex being dragged, or else the sketch or measure.
-func (m *Map) cancel() {
+func (m *Map) cancel() bool {
 	if m.drag.vertex {
 		m.endDrag()
 		m.Refresh()
-		return
+		return true
 	}
 	had := len(m.Sketch) > 0
 	m.clearSketch()
@@ -156,6 +156,7 @@ func (m *Map) cancel() {
 		m.report(Measurement{})
 	}
 	m.Refresh()
+	return had
 }
 
 // clearSketch drops the sketch and the answers on their way for it.

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+)
+
+// editRecord is one edit the user made, as undoing and redoing it needs:
+// the feature before and after. A creation has no before (empty UUID), a
+// deletion no after.
+type editRecord struct {
+	before, after store.Feature
+}
+
+func (r editRecord) creation() bool { return r.before.UUID == "" }
+func (r editRecord) deletion() bool { return r.after.UUID == "" }
+
+// editHistory is the undo and redo stacks of the edits made since the app
+// started. Undoing an edit is itself an edit of the workspace, journaled
+// and synced like any other; nothing is ever rolled back behind the
+// journal's back.
+type editHistory struct {
+	done, undone []editRecord
+}
+
+// maxUndo bounds the history: older edits can no longer be undone.
+const maxUndo = 200
+
+// record adds an edit the user just made; it clears what could be redone.
+func (h *editHistory) record(r editRecord) {
+	h.done = append(h.done, r)
+	if len(h.done) > maxUndo {
+		h.done = h.done[len(h.done)-maxUndo:]
+	}
+	h.undone = nil
+}
+
+func (h *editHistory) canUndo() bool { return len(h.done) > 0 }
+func (h *editHistory) canRedo() bool { return len(h.undone) > 0 }
+
+// revert writes in ws the opposite of r: what was after becomes what was
+// before. It returns the record of what it did, which goes on the other
+// stack: reverting it in turn redoes r. It does I/O: run it off the UI
+// goroutine.
+func revert(ctx context.Context, ws *store.Workspace, r editRecord) (editRecord, error) {
+	var done editRecord
+	err := ws.Edit(ctx, func(tx *store.Tx) error {
+		switch {
+		case r.creation(): // delete what was created
+			if err := tx.Delete(r.after.Layer, r.after.UUID); err != nil {
+				return err
+			}
+			done = editRecord{before: r.after}
+		case r.deletion(): // bring back what was deleted
+			f, err := tx.Restore(r.before)
+			if err != nil {
+				return err
+			}
+			done = editRecord{after: f}
+		default: // put back the values and the shape it had
+			cur, err := tx.Get(r.after.Layer, r.after.UUID)
+			if err != nil {
+				return err
+			}
+			c := store.Change{Properties: map[string]any{}}
+			for k, v := range r.before.Properties {
+				if !reflect.DeepEqual(r.after.Properties[k], v) {
+					c.Properties[k] = v
+				}
+			}
+			if !geometryEqual(r.before.Geometry, r.after.Geometry) {
+				c.Geometry, c.SetGeometry = r.before.Geometry, true
+			}
+			f, err := tx.Update(r.after.Layer, r.after.UUID, c)
+			if err != nil {
+				return err
+			}
+			done = editRecord{before: cur, after: f}
+		}
+		return nil
+	})
+	return done, err
+}
+
+func geometryEqual(a, b orb.Geometry) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return orb.Equal(a, b)
+}

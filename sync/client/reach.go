@@ -1,0 +1,37 @@
+package client
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"time"
+
+	"terrimap/sync/protocol"
+)
+
+// reachTimeout bounds the look at whether the platform answers: a desk on
+// a slow rural line still gets its answer, a dead line does not hang.
+const reachTimeout = 10 * time.Second
+
+// URL returns the platform's address.
+func (c *Client) URL() string { return c.base.String() }
+
+// Reachable reports whether the platform answers at all, with one request
+// and no retry: any HTTP answer counts (even a refusal to an anonymous
+// caller), a network error or a timeout does not. The app calls it to show
+// "en ligne / hors ligne" and to sync when the platform comes back.
+func (c *Client) Reachable(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, reachTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base.String()+protocol.PathLayers, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := c.opts.HTTPClient.Do(req)
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	return true
+}

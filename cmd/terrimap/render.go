@@ -27,9 +27,6 @@ import (
 // for --basemap platform:URL.
 const tokenEnv = "TERRIMAP_TOKEN"
 
-// platformPrefix introduces the platform's own basemap in --basemap.
-const platformPrefix = "platform:"
-
 // runRender draws a workspace's map, with its title, legend, scale bar,
 // north arrow and sources, to a PNG image or a PDF page.
 func runRender(args []string, stdout, stderr io.Writer) int {
@@ -99,8 +96,8 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	if *dpi != 0 && (*dpi < 36 || *dpi > 1200) {
 		return usageError(stderr, "render", "--dpi %g: use 36 to 1200", *dpi)
 	}
-	if !basemapNamed(*basemap) {
-		return usageError(stderr, "render", "--basemap %q: give none, a preset (%s), an .mbtiles, .pmtiles or .gpkg file, or platform:URL", *basemap, presetNames())
+	if !tiles.Named(*basemap) {
+		return usageError(stderr, "render", "--basemap %q: give none, a preset (%s), an .mbtiles, .pmtiles or .gpkg file, or platform:URL", *basemap, tiles.PresetNames())
 	}
 	var bound *orb.Bound
 	if *bbox != "" {
@@ -144,7 +141,7 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		case src == nil || !strings.Contains(msg, "basemap"):
 		case isPreset(*basemap):
 			msg += "; the " + *basemap + " basemap comes from the Internet: offline, use --basemap none, an .mbtiles or .pmtiles file, or platform:URL"
-		case strings.HasPrefix(*basemap, platformPrefix) && strings.Contains(msg, "401"):
+		case strings.HasPrefix(*basemap, tiles.PlatformPrefix) && strings.Contains(msg, "401"):
 			msg += "; the platform's basemap needs a token in " + tokenEnv + " (the \"token\" of POST /api/v1/token)"
 		}
 		fmt.Fprintf(stderr, "terrimap render: warning: %s\n", msg)
@@ -258,23 +255,6 @@ func layersBound(ws *store.Workspace, layers []mapview.Layer) (orb.Bound, bool) 
 	return b, found
 }
 
-// basemapNamed reports whether a --basemap value has a form openBasemap knows.
-func basemapNamed(name string) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".mbtiles", ".pmtiles", ".gpkg":
-		return true
-	}
-	return name == "" || strings.EqualFold(name, "none") || strings.HasPrefix(name, platformPrefix) || isPreset(name)
-}
-
-func presetNames() string {
-	var names []string
-	for _, p := range tiles.Presets() {
-		names = append(names, p.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
 func isPreset(name string) bool {
 	_, ok := tiles.Preset(name)
 	return ok
@@ -282,59 +262,14 @@ func isPreset(name string) bool {
 
 // openBasemap opens the basemap a --basemap value names; nil for none.
 func openBasemap(name, workspace string) (tiles.Source, func(), error) {
-	nothing := func() {}
-	switch {
-	case name == "" || strings.EqualFold(name, "none"):
-		return nil, nothing, nil
-	case strings.HasPrefix(name, platformPrefix):
-		addr, style, _ := strings.Cut(strings.TrimPrefix(name, platformPrefix), "#")
-		if style == "" {
-			style = "plan"
-		}
-		cfg, err := tiles.Platform(addr, style)
-		if err != nil {
-			return nil, nothing, err
-		}
-		cfg.UserAgent = tiles.UserAgent(app.Version, "")
-		cfg.Attribution = "Fond de plan de la plateforme Terrimap"
-		if tok := os.Getenv(tokenEnv); tok != "" {
-			cfg.Header = http.Header{protocol.HeaderAuthorization: {protocol.Authorization(tok)}}
-		}
-		src, err := tiles.NewXYZ(cfg)
-		return src, nothing, err
+	o := tiles.OpenOptions{CacheDir: tiles.CacheDir(workspace), UserAgent: tiles.UserAgent(app.Version, ""),
+		PlatformAttribution: "Fond de plan de la plateforme Terrimap"}
+	if tok := os.Getenv(tokenEnv); tok != "" {
+		o.Header = http.Header{protocol.HeaderAuthorization: {protocol.Authorization(tok)}}
 	}
-	if cfg, ok := tiles.Preset(name); ok {
-		cfg.UserAgent = tiles.UserAgent(app.Version, "")
-		x, err := tiles.NewXYZ(cfg)
-		if err != nil {
-			return nil, nothing, err
-		}
-		// Through the workspace's tile cache: what was seen or prepared
-		// offline is drawn without the network.
-		if c, err := tiles.Cached(x, tiles.CacheDir(workspace)); err == nil {
-			return c, func() { c.Close() }, nil
-		}
-		return x, nothing, nil
+	src, closer, err := tiles.Open(name, o)
+	if err != nil {
+		return nil, func() {}, fmt.Errorf("--basemap: %w", err)
 	}
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".mbtiles":
-		m, err := tiles.OpenMBTiles(name)
-		if err != nil {
-			return nil, nothing, err
-		}
-		return m, func() { m.Close() }, nil
-	case ".pmtiles":
-		p, err := tiles.OpenPMTiles(name)
-		if err != nil {
-			return nil, nothing, err
-		}
-		return p, func() { p.Close() }, nil
-	case ".gpkg":
-		g, err := tiles.OpenGeoPackageTiles(name, "")
-		if err != nil {
-			return nil, nothing, err
-		}
-		return g, func() { g.Close() }, nil
-	}
-	return nil, nothing, fmt.Errorf("--basemap %q is neither none, a preset (%s), an .mbtiles, .pmtiles or .gpkg file, nor platform:URL", name, presetNames())
+	return src, func() { closer.Close() }, nil
 }

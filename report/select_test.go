@@ -33,11 +33,12 @@ func TestNetworkLayers(t *testing.T) {
 // Tournus against an independent computation: every feature of every
 // network layer read without the R-tree, projected to Lambert-93, its
 // distance to the zone measured with orb's planar functions on both
-// geometries densified every 5 cm.
+// geometries densified every 8 cm.
 func TestSelectMatchesBruteForce(t *testing.T) {
 	ws := demoWorkspace(t)
 	ctx := context.Background()
-	const tolerance = 0.05 // metres: the brute force's sampling step
+	all := allFeatures(t, ws)
+	const tolerance = step // metres: the brute force's sampling
 	for _, c := range []struct {
 		name   string
 		zone   Zone
@@ -61,6 +62,7 @@ func TestSelectMatchesBruteForce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			zonePoints := densify(zone)
 			got := map[string]Item{}
 			layers := map[string]bool{}
 			for _, it := range sel.Items {
@@ -74,34 +76,24 @@ func TestSelectMatchesBruteForce(t *testing.T) {
 				t.Errorf("%d items for %d features: one is listed twice", len(sel.Items), len(got))
 			}
 			seen := 0
-			for _, l := range NetworkLayers(ws) {
-				err := ws.Each(ctx, store.Query{Layer: l.Name()}, func(f store.Feature) bool {
-					g, err := srs.Project(f.Geometry, srs.WGS84, srs.Lambert93)
-					if err != nil {
-						t.Fatal(err)
-					}
-					d := math.Inf(1)
-					// The gap between the boxes bounds the distance from below:
-					// only features near the zone need measuring.
-					if boxGap(zone.Bound(), g.Bound()) <= reach+1 {
-						d = bruteDistance(zone, g)
-					}
-					it, listed := got[f.UUID]
-					switch {
-					case d <= reach-tolerance && !listed:
-						t.Errorf("%s %s at %.2f m of the zone is not listed", l.Name(), f.UUID, d)
-					case d > reach+tolerance && listed:
-						t.Errorf("%s %s at %.2f m of the zone is listed", l.Name(), f.UUID, d)
-					case listed && math.Abs(it.Distance-math.Max(0, d-c.zone.Width/2)) > tolerance:
-						t.Errorf("%s %s: distance %.3f m, brute force %.3f m", l.Name(), f.UUID, it.Distance, d-c.zone.Width/2)
-					}
-					if listed {
-						seen++
-					}
-					return true
-				})
-				if err != nil {
-					t.Fatal(err)
+			for _, f := range all {
+				d := math.Inf(1)
+				// The gap between the boxes bounds the distance from below:
+				// only features near the zone need measuring.
+				if boxGap(zone.Bound(), f.l93.Bound()) <= reach+1 {
+					d = bruteDistance(zone, zonePoints, f.l93)
+				}
+				it, listed := got[f.uuid]
+				switch {
+				case d <= reach-tolerance && !listed:
+					t.Errorf("%s %s at %.2f m of the zone is not listed", f.layer, f.uuid, d)
+				case d > reach+tolerance && listed:
+					t.Errorf("%s %s at %.2f m of the zone is listed", f.layer, f.uuid, d)
+				case listed && math.Abs(it.Distance-math.Max(0, d-c.zone.Width/2)) > tolerance:
+					t.Errorf("%s %s: distance %.3f m, brute force %.3f m", f.layer, f.uuid, it.Distance, d-c.zone.Width/2)
+				}
+				if listed {
+					seen++
 				}
 			}
 			if seen != len(got) {
@@ -118,6 +110,32 @@ func TestSelectMatchesBruteForce(t *testing.T) {
 	}
 }
 
+// projected is a feature of the brute force, in Lambert-93.
+type projected struct {
+	layer, uuid string
+	l93         orb.Geometry
+}
+
+// allFeatures reads every feature of the network layers, without the
+// R-tree, and projects it to Lambert-93.
+func allFeatures(t *testing.T, ws *store.Workspace) []projected {
+	var out []projected
+	for _, l := range NetworkLayers(ws) {
+		err := ws.Each(context.Background(), store.Query{Layer: l.Name()}, func(f store.Feature) bool {
+			g, err := srs.Project(f.Geometry, srs.WGS84, srs.Lambert93)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, projected{l.Name(), f.UUID, g})
+			return true
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
 // boxGap returns the distance between two boxes.
 func boxGap(a, b orb.Bound) float64 {
 	dx := math.Max(0, math.Max(a.Min[0]-b.Max[0], b.Min[0]-a.Max[0]))
@@ -125,10 +143,14 @@ func boxGap(a, b orb.Bound) float64 {
 	return math.Hypot(dx, dy)
 }
 
+// step is the sampling of the brute force, in metres.
+const step = 0.08
+
 // bruteDistance measures between two Lambert-93 geometries the slow way:
-// each densified every 5 cm, the smallest distance from a point of one to
-// the other (0 when a point lies in a polygon of the other).
-func bruteDistance(zone, g orb.Geometry) float64 {
+// each densified every step (zonePoints are the zone's), the smallest
+// distance from a point of one to the other (0 when a point lies in a
+// polygon of the other).
+func bruteDistance(zone orb.Geometry, zonePoints []orb.Point, g orb.Geometry) float64 {
 	d := math.Inf(1)
 	for _, p := range densify(g) {
 		if inPolygon(zone, p) {
@@ -136,7 +158,7 @@ func bruteDistance(zone, g orb.Geometry) float64 {
 		}
 		d = math.Min(d, planar.DistanceFrom(zone, p))
 	}
-	for _, p := range densify(zone) {
+	for _, p := range zonePoints {
 		if inPolygon(g, p) {
 			return 0
 		}
@@ -163,7 +185,7 @@ func densify(g orb.Geometry) []orb.Point {
 			out = append(out, ls...)
 			return
 		}
-		out = append(out, resample.ToInterval(ls.Clone(), planar.Distance, 0.05)...)
+		out = append(out, resample.ToInterval(ls.Clone(), planar.Distance, step)...)
 		out = append(out, ls[len(ls)-1])
 	})
 	return out

@@ -43,7 +43,6 @@ type dxfDialog struct {
 	layers   *widget.List
 	include  *widget.Check
 	heading  *widget.Label
-	header   *fyne.Container // heading and include
 	values   *fyne.Container
 	summary  *widget.Label
 	problems *widget.Label
@@ -93,8 +92,7 @@ func (d *dxfDialog) build() fyne.CanvasObject {
 	d.heading = widget.NewLabel("")
 	d.heading.TextStyle = fyne.TextStyle{Bold: true}
 	d.values = container.NewVBox()
-	d.header = container.NewVBox(d.heading, d.include)
-	right := container.NewBorder(d.header, nil, nil, nil, container.NewVScroll(d.values))
+	right := container.NewBorder(container.NewVBox(d.heading, d.include), nil, nil, nil, container.NewVScroll(d.values))
 
 	d.summary = widget.NewLabel(lang.L("Reading the plan…"))
 	d.summary.Wrapping = fyne.TextWrapWord
@@ -169,18 +167,20 @@ func (d *dxfDialog) showValues() {
 		return
 	}
 	d.values.RemoveAll()
+	// The check stays in place (a hidden one would leave the layout stale):
+	// every DXF layer together cannot be left out.
+	d.include.OnChanged = nil
 	if d.selected == 0 || d.selected > len(d.dxfLayers) {
 		d.heading.SetText(lang.L("Values for every DXF layer"))
-		d.include.Hide()
+		d.include.SetChecked(true)
+		d.include.Disable()
 	} else {
 		name := d.dxfLayers[d.selected-1]
 		d.heading.SetText(lang.L("Values for DXF layer {{.Name}}", map[string]any{"Name": name}))
-		d.include.Show()
-		d.include.OnChanged = nil
 		d.include.SetChecked(!d.mapping.Skips(name))
-		d.include.OnChanged = d.setIncluded
+		d.include.Enable()
 	}
-	d.header.Refresh()
+	d.include.OnChanged = d.setIncluded
 	l := d.targetLayer()
 	if l == nil {
 		return

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -37,6 +38,14 @@ type Options struct {
 	// (the "Try the demonstration" choice). cmd/terrimap provides it, so
 	// that the app itself never links the platform's code.
 	StartDemo func(ctx context.Context) (url, user, password string, err error)
+	// Started is when the process started: terrimap reads it at the top
+	// of main. StartupTrace counts from it (from when the window is made
+	// when it is zero).
+	Started time.Time
+	// StartupTrace, when set, writes to stderr how long after Started the
+	// workspace opened at start was open and its map first drawn, and may
+	// quit then (terrimap --startup-trace).
+	StartupTrace StartupTrace
 }
 
 // loadTranslations adds the French and English translations to Fyne's lang
@@ -56,20 +65,23 @@ var iconResource = sync.OnceValue(func() fyne.Resource {
 // newShell sets up the main window of Terrimap in a, from opts, and returns
 // it, not yet shown.
 func newShell(a fyne.App, opts Options) (*mainWindow, error) {
-	if err := loadTranslations(); err != nil {
+	s := loadSettings(a.Preferences())
+	if err := loadLanguage(s.language); err != nil {
 		return nil, err
 	}
 	a.SetIcon(iconResource())
 
-	s := loadSettings(a.Preferences())
 	w := a.NewWindow(windowTitle)
 	m := newMainWindow(w)
+	m.settings, m.prefs, m.app = s, a.Preferences(), a
+	m.applyTheme()
+	m.startup = newStartupTracer(opts, os.Stderr, a.Quit)
 	w.SetContent(m.build())
 	w.Resize(s.windowSize)
 	w.SetOnClosed(func() {
-		s.windowSize = w.Canvas().Size()
-		s.lastWorkspace = m.workspace
-		s.save(a.Preferences())
+		m.settings.windowSize = w.Canvas().Size()
+		m.rememberView()
+		m.saveSettings()
 	})
 	dataDir := a.Storage().RootURI().Path()
 	switch start := startWorkspace(opts.WorkspacePath, s.lastWorkspace, dataDir); {

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/paulmach/orb"
 
 	"terrimap/store"
 )
@@ -34,8 +38,20 @@ type mainWindow struct {
 	// status is the last message for the status bar; empty shows "Ready".
 	status string
 
-	openButton  *widget.Button
-	aboutButton *widget.Button
+	openButton     *widget.Button
+	aboutButton    *widget.Button
+	settingsButton *widget.Button
+
+	// settings are the user's preferences, saved in prefs as soon as they
+	// change; app applies the theme.
+	settings settings
+	prefs    fyne.Preferences
+	app      fyne.App
+
+	// reachable and reachEvery, when set, replace how and how often the
+	// workspace views look whether the platform answers (tests).
+	reachable  func(context.Context) bool
+	reachEvery time.Duration
 
 	panelTitle    *widget.Label
 	workspaceName *widget.Label
@@ -72,7 +88,9 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.openButton.Importance = widget.LowImportance
 	m.aboutButton = widget.NewButtonWithIcon(lang.L("About"), theme.InfoIcon(), m.showAbout)
 	m.aboutButton.Importance = widget.LowImportance
-	toolbar := container.NewHBox(m.openButton, layout.NewSpacer(), m.aboutButton)
+	m.settingsButton = widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), m.showSettings)
+	m.settingsButton.Importance = widget.LowImportance
+	toolbar := container.NewHBox(m.openButton, layout.NewSpacer(), m.settingsButton, m.aboutButton)
 
 	m.panelTitle = widget.NewLabelWithStyle(lang.L("Workspace"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	m.workspaceName = widget.NewLabel("")
@@ -189,6 +207,13 @@ func (m *mainWindow) attach(path string, sess *session) {
 		m.status = msg
 		m.refresh()
 	})
+	m.view.autoSync = func() bool { return m.settings.autoSync }
+	if m.reachable != nil {
+		m.view.reachable = m.reachable
+	}
+	if m.reachEvery > 0 {
+		m.view.reachEvery = m.reachEvery
+	}
 	panel, centre := m.view.build()
 	m.view.mapw.OnKey = m.typedKey
 	m.split.Leading, m.split.Trailing = panel, centre
@@ -197,7 +222,37 @@ func (m *mainWindow) attach(path string, sess *session) {
 	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": filepath.Base(path)})
 	m.refresh()
 	m.view.start()
+	if path == m.settings.lastWorkspace && m.settings.lastView.valid() {
+		lv := m.settings.lastView
+		vp := m.view.mapw.Viewport
+		vp.Center, vp.Zoom = orb.Point{lv.lon, lv.lat}, lv.zoom
+		m.view.mapw.SetViewport(vp)
+	}
 	m.traceStartup(sess)
+	m.useBasemap(m.settings.basemap, func() {})
+}
+
+// saveSettings writes the settings at once, so that a crash loses none.
+func (m *mainWindow) saveSettings() {
+	if m.prefs != nil {
+		m.settings.save(m.prefs)
+	}
+}
+
+// rememberView keeps the workspace and its map's view, for the next start.
+func (m *mainWindow) rememberView() {
+	m.settings.lastWorkspace = m.workspace
+	if m.view != nil {
+		vp := m.view.mapw.Viewport
+		m.settings.lastView = mapView{lon: vp.Center[0], lat: vp.Center[1], zoom: vp.Zoom}
+	}
+}
+
+// applyTheme gives the app the theme of the settings.
+func (m *mainWindow) applyTheme() {
+	if m.app != nil {
+		m.app.Settings().SetTheme(themeFor(m.settings.theme))
+	}
 }
 
 // typedKey handles the window's keys that no widget took: F11 toggles full

@@ -27,6 +27,8 @@ func newTestShell(t *testing.T, opts Options) (fyne.Window, *mainWindow) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Tests sync when they say so; TestAutoSync turns it back on.
+	m.settings.autoSync = false
 	t.Cleanup(func() {
 		// Fyne's test driver panics on closing a window twice.
 		if slices.Contains(a.Driver().AllWindows(), m.window) {

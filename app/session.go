@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"sync"
 
 	"terrimap/mapview"
+	"terrimap/mapview/tiles"
 	"terrimap/store"
 	"terrimap/sync/client"
 	"terrimap/sync/protocol"
@@ -27,7 +30,13 @@ type session struct {
 	// access is what the platform lets the user do per layer, read off the
 	// UI goroutine (loadAccess) so that showing a feature does no I/O.
 	access map[string]protocol.Access
+
+	basemapMu     sync.Mutex // guards basemapCloser
+	basemapCloser io.Closer  // the open basemap's files; nil for none
 }
+
+// basemapPlatform is the settings' name of the platform's own basemap.
+const basemapPlatform = "platform"
 
 // openSession opens a workspace with its map; it does I/O and must run off
 // the UI goroutine.
@@ -98,8 +107,45 @@ func (s *session) reloadLayers() {
 
 func (s *session) close() {
 	s.tiles.Close()
+	s.basemapMu.Lock()
+	if s.basemapCloser != nil {
+		s.basemapCloser.Close()
+	}
+	s.basemapMu.Unlock()
 	s.ws.Close()
 }
+
+// setBasemap opens the named basemap (see tiles.Open; basemapPlatform for
+// the platform's) and draws the map over it. It does I/O: run it off the
+// UI goroutine. On error the map keeps its basemap.
+func (s *session) setBasemap(name string) error {
+	ctx := context.Background()
+	o := tiles.OpenOptions{CacheDir: tiles.CacheDir(s.ws.Path()), UserAgent: tiles.UserAgent(Version, ""),
+		PlatformAttribution: "Fond de plan de la plateforme Terrimap"}
+	if name == basemapPlatform {
+		if s.client == nil {
+			return errNoPlatformBasemap
+		}
+		name = tiles.PlatformPrefix + s.client.URL()
+		o.Header = s.client.AuthHeader(ctx)
+	}
+	src, closer, err := tiles.Open(name, o)
+	if err != nil {
+		return err
+	}
+	s.basemapMu.Lock()
+	old := s.basemapCloser
+	s.basemapCloser = closer
+	s.basemapMu.Unlock()
+	s.tiles.SetBasemap(src)
+	if old != nil {
+		old.Close()
+	}
+	return nil
+}
+
+// errNoPlatformBasemap: the platform's basemap for a workspace without platform.
+var errNoPlatformBasemap = errors.New("app: this workspace is not linked to a platform")
 
 // linkPlatform connects the workspace to a platform: sign in, then the
 // first sync brings what the user may read.

@@ -37,9 +37,27 @@ func TestLoadSettings(t *testing.T) {
 
 func TestSettingsRoundTrip(t *testing.T) {
 	p := test.NewTempApp(t).Preferences()
-	want := settings{windowSize: fyne.NewSize(1366, 742)}
+	want := settings{windowSize: fyne.NewSize(1366, 742), lastWorkspace: "/tmp/tournus.gpkg",
+		lastView: mapView{lon: 4.91, lat: 46.56, zoom: 15}, basemap: "ign-plan",
+		language: languageEnglish, theme: themeDark, autoSync: false}
 	want.save(p)
 	if got := loadSettings(p); got != want {
 		t.Errorf("loaded %+v, want %+v", got, want)
+	}
+}
+
+func TestSettingsDefaultsAndDamage(t *testing.T) {
+	p := test.NewTempApp(t).Preferences()
+	got := loadSettings(p)
+	if got.basemap != defaultBasemap || got.language != languageSystem || got.theme != themeSystem || !got.autoSync || got.lastView.valid() {
+		t.Errorf("first start: %+v", got)
+	}
+	p.SetString(prefLanguage, "klingon")
+	p.SetString(prefTheme, "pink")
+	p.SetFloat(prefViewZoom, 99)
+	p.SetFloat(prefViewLon, 4.9)
+	got = loadSettings(p)
+	if got.language != languageSystem || got.theme != themeSystem || got.lastView != (mapView{}) {
+		t.Errorf("damaged preferences read as %+v", got)
 	}
 }

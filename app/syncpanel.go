@@ -33,6 +33,8 @@ type syncPanel struct {
 	do func(func())
 	// loading counts background reloads and resolutions under way.
 	loading int
+	// onState, when set, gets the status line each time it changes.
+	onState func(line string)
 
 	summary    *widget.Label
 	syncButton *widget.Button
@@ -130,7 +132,11 @@ func (p *syncPanel) reload() {
 
 // refresh shows p.state.
 func (p *syncPanel) refresh() {
-	p.summary.SetText(statusLine(p.state.pending, p.state.lastSync, p.now()))
+	line := statusLine(p.state.pending, p.state.lastSync, p.now())
+	p.summary.SetText(line)
+	if p.onState != nil {
+		p.onState(line)
+	}
 	if p.state.conflicts+p.state.rejected > 0 {
 		p.summary.SetText(p.summary.Text + "\n" + lang.L("{{.Conflicts}} conflicts and {{.Rejected}} rejected changes wait for you.",
 			map[string]any{"Conflicts": p.state.conflicts, "Rejected": p.state.rejected}))

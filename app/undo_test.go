@@ -39,7 +39,10 @@ func TestUndoRedoEdits(t *testing.T) {
 
 	// 1. A value.
 	v.feature.save(map[string]any{"debit": 91.0})
-	q.runUntil(t, func() bool { f, _ := get(); return f.Properties["debit"] == 91.0 })
+	q.runUntil(t, func() bool { return len(v.history.done) == 1 })
+	if f, _ := get(); f.Properties["debit"] != 91.0 {
+		t.Fatalf("the value was not saved: %v", f.Properties["debit"])
+	}
 	// 2. The shape, with the reshaping tool.
 	v.setTool(mapui.ToolEdit)
 	if v.mapw.EditTarget.FID != orig.FID {
@@ -47,7 +50,10 @@ func TestUndoRedoEdits(t *testing.T) {
 	}
 	moved := orb.Point{4.9102, 46.5641}
 	v.mapw.OnVertexEdited(v.mapw.EditTarget, moved)
-	q.runUntil(t, func() bool { f, _ := get(); return f.Geometry != nil && orb.Equal(f.Geometry, moved) })
+	q.runUntil(t, func() bool { return len(v.history.done) == 2 })
+	if f, _ := get(); !orb.Equal(f.Geometry, moved) {
+		t.Fatalf("the new shape was not saved: %v", f.Geometry)
+	}
 	// 3. Deleted.
 	if err := v.s.ws.Edit(ctx, func(tx *store.Tx) error { return tx.Delete(orig.Layer, orig.UUID) }); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -49,10 +50,21 @@ type workspaceView struct {
 	history   editHistory
 	reverting bool
 	toolModes []mapui.Tool
+
+	// The platform watch (autosync.go): whether it answers, shown in
+	// onlineLabel; autoSync tells whether to sync when it comes back;
+	// reachable replaces the client's look in tests.
+	online      bool
+	onlineLabel *widget.Label
+	syncLabel   *widget.Label
+	autoSync    func() bool
+	reachable   func(context.Context) bool
+	reachEvery  time.Duration
+	stopWatch   context.CancelFunc
 }
 
 func newWorkspaceView(win fyne.Window, s *session, do func(func()), setStatus func(string)) *workspaceView {
-	return &workspaceView{win: win, s: s, do: do, setStatus: setStatus}
+	return &workspaceView{win: win, s: s, do: do, setStatus: setStatus, autoSync: func() bool { return true }, reachEvery: reachInterval}
 }
 
 // build returns the left panel and the centre.
@@ -62,6 +74,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.feature = newFeaturePanel(v.win, v.s, v.do, v.edited)
 	v.sync = newSyncPanel(v.win, v.s.ws, v.s.client, v.synced)
 	v.sync.do = v.do
+	v.sync.onState = func(line string) { v.syncLabel.SetText(line) }
 	v.featTab = container.NewTabItem(lang.L("Feature"), v.feature.build())
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Layers"), v.layers.build()),
@@ -105,7 +118,13 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	})
 	v.coords.Importance = widget.LowImportance
 	v.scale = widget.NewLabel("")
-	status := container.NewHBox(v.coords, v.scale)
+	v.onlineLabel = widget.NewLabel("")
+	v.onlineLabel.Truncation = fyne.TextTruncateEllipsis
+	v.syncLabel = widget.NewLabel("")
+	if v.s.client == nil {
+		v.onlineLabel.SetText(lang.L("Not linked to a platform"))
+	}
+	status := container.NewBorder(nil, nil, container.NewHBox(v.coords, v.scale, v.syncLabel), nil, v.onlineLabel)
 	centre = container.NewBorder(toolbar, status, nil, nil, v.mapw)
 	v.shortcuts()
 	return v.tabs, centre
@@ -129,9 +148,14 @@ func (v *workspaceView) start() {
 	if !first {
 		v.mapw.ZoomTo(all)
 	}
+	v.watchPlatform()
 }
 
-func (v *workspaceView) close() {}
+func (v *workspaceView) close() {
+	if v.stopWatch != nil {
+		v.stopWatch()
+	}
+}
 
 // canEditSomething reports whether some layer may be edited here.
 func (v *workspaceView) canEditSomething() bool {

@@ -35,3 +35,14 @@ func (c *Client) Reachable(ctx context.Context) bool {
 	resp.Body.Close()
 	return true
 }
+
+// AuthHeader returns the Authorization header of the signed-in user, for
+// other requests to the platform (its rendered basemap); empty when no one
+// is signed in.
+func (c *Client) AuthHeader(ctx context.Context) http.Header {
+	if !c.LoggedIn(ctx) {
+		return http.Header{}
+	}
+	token, _ := c.ws.Meta(ctx, metaToken)
+	return http.Header{protocol.HeaderAuthorization: {protocol.Authorization(token)}}
+}

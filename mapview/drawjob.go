@@ -117,7 +117,7 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 	var st [nClasses]*styler
 	styler := func(c geomClass) *styler {
 		if st[c] == nil {
-			st[c] = newStyler(l.style, c, j.zoom, j.sc.scale)
+			st[c] = newStyler(l.style, c, j.zoom, j.sc.size)
 		}
 		return st[c]
 	}
@@ -128,7 +128,7 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 		return nil
 	}
 	if hasSel {
-		bleed += highlightWidth * j.sc.scale
+		bleed += highlightWidth * j.sc.size
 	}
 	tree := j.r.ws.Index().Snapshot(l.name)
 	if tree == nil || tree.Len() == 0 {
@@ -434,7 +434,7 @@ func (j *drawJob) highlight() {
 		return
 	}
 	j.ensure()
-	s := j.sc.scale
+	s := j.sc.size
 	for _, it := range j.sel {
 		p := it.p
 		switch it.f.class {

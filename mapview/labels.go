@@ -123,7 +123,7 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 				continue
 			}
 			if st[f.class] == nil {
-				st[f.class] = newStyler(l.style, f.class, zoom, sc.scale)
+				st[f.class] = newStyler(l.style, f.class, zoom, sc.size)
 			}
 			p := st[f.class].resolve(f.props)
 			if p.hidden {
@@ -143,7 +143,7 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 				var w orb.Point
 				eachPoint(f.world, func(p orb.Point) { w = p })
 				c.anchor = orb.Point{w[0] * wpx, w[1] * wpx}
-				c.offset = float64(p.size)/2 + 3*sc.scale
+				c.offset = float64(p.size)/2 + 3*sc.size
 				if p.size > 0 {
 					h := float64(p.size) / 2
 					obstacles = append(obstacles, image.Rect(int(c.anchor[0]-h), int(c.anchor[1]-h), int(c.anchor[0]+h), int(c.anchor[1]+h)))
@@ -175,7 +175,7 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 	for _, o := range obstacles {
 		col.add(o)
 	}
-	gap := int(math.Ceil(labelGap * sc.scale))
+	gap := int(math.Ceil(labelGap * sc.size))
 	for i := range cands {
 		if i%64 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -185,7 +185,7 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 		if c.prev != nil && c.prev.text == c.text {
 			img = c.prev.img
 		} else {
-			img = labelSprite(fc, c.style, c.text, sc.scale)
+			img = labelSprite(fc, c.style, c.text, sc.size)
 		}
 		size := img.Bounds().Size()
 		if c.minWidth > 0 && c.minWidth < 0.4*float64(size.X) {

@@ -75,7 +75,10 @@ func schemaClass(t schema.GeometryType) geomClass {
 type scene struct {
 	layers []sceneLayer
 	sel    map[FeatureRef]bool // layer names lower-cased
-	scale  float64
+	// scale is the device scale, which shifts the style zooms; size
+	// scales line widths, symbols and labels: the device scale, times
+	// TileCache.SetMagnification's factor.
+	scale, size float64
 }
 
 type sceneLayer struct {
@@ -89,7 +92,7 @@ type sceneLayer struct {
 
 // newScene resolves layers against the workspace; unknown layers are skipped.
 func (r *Renderer) newScene(layers []Layer, sel []FeatureRef, scale float64) *scene {
-	sc := &scene{scale: scale}
+	sc := &scene{scale: scale, size: scale}
 	for _, l := range layers {
 		wl, err := r.ws.Layer(l.Name)
 		if err != nil {

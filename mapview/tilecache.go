@@ -36,20 +36,22 @@ type TileCache struct {
 	sc        *scene
 	version   uint64 // of the scene's layers and styles
 	bleed     float64
-	src       tiles.Source
-	srcGen    uint64
-	vec       *lru[tileKey, *vecTile]
-	base      *lru[tileKey, *baseTile]
-	natives   *lru[maptile.Tile, *nativeTile]
-	labels    *labelLayout
-	labelsVer uint64
-	labelsOK  bool // the layout is up to date with the data
-	levels    []level
-	visible   map[jobKey]bool // what the last frame lacked and showed
-	onReady   func()
-	notified  bool
-	err       error
-	closed    bool
+	// magnification enlarges symbols and labels (SetMagnification); 0 is 1.
+	magnification float64
+	src           tiles.Source
+	srcGen        uint64
+	vec           *lru[tileKey, *vecTile]
+	base          *lru[tileKey, *baseTile]
+	natives       *lru[maptile.Tile, *nativeTile]
+	labels        *labelLayout
+	labelsVer     uint64
+	labelsOK      bool // the layout is up to date with the data
+	levels        []level
+	visible       map[jobKey]bool // what the last frame lacked and showed
+	onReady       func()
+	notified      bool
+	err           error
+	closed        bool
 
 	frameMu sync.Mutex // one Frame at a time
 	frames  [2]*image.RGBA
@@ -170,10 +172,28 @@ func (tc *TileCache) SetLayers(layers []Layer) {
 	tc.render.cancelIf(func(jobKey) bool { return true })
 }
 
+// SetMagnification draws line widths, symbols and labels k times larger
+// (1: as styled), the map itself unchanged: the presentation mode's large
+// symbols, readable on a meeting-room screen. Tiles drawn before stay on
+// screen until their replacements are ready.
+func (tc *TileCache) SetMagnification(k float64) {
+	if !(k > 0) || math.IsInf(k, 0) {
+		k = 1
+	}
+	tc.mu.Lock()
+	tc.magnification = k
+	tc.rebuildScene(tc.sc.scale)
+	tc.mu.Unlock()
+	tc.render.cancelIf(func(jobKey) bool { return true })
+}
+
 // rebuildScene makes the scene again from the layers, selection and scale.
 // tc.mu is held.
 func (tc *TileCache) rebuildScene(scale float64) {
 	tc.sc = tc.r.newScene(tc.layers, tc.selection, scale)
+	if tc.magnification > 0 {
+		tc.sc.size = scale * tc.magnification
+	}
 	tc.version++
 	tc.bleed = sceneBleed(tc.sc)
 }
@@ -322,7 +342,7 @@ func sceneBleed(sc *scene) float64 {
 			}
 		}
 	}
-	return (b + highlightWidth) * sc.scale
+	return (b + highlightWidth) * sc.size
 }
 
 // FirstDrawn returns a channel that is closed when Frame first returns a

@@ -8,11 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"terrimap/app"
 )
 
 func main() {
+	started := time.Now()
 	if len(os.Args) > 1 && isCommand(os.Args[1]) {
 		os.Exit(runCommand(os.Args[1:], os.Stdout, os.Stderr))
 	}
@@ -25,6 +27,7 @@ func main() {
 		os.Exit(2)
 	}
 	opts.StartDemo = startDemo
+	opts.Started = processStart(started)
 	if err := app.Run(opts); err != nil {
 		fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
 		os.Exit(1)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -20,6 +21,7 @@ func parseOptions(args []string, stdout io.Writer) (app.Options, error) {
 	fs.SetOutput(io.Discard) // errors are returned, one sentence each
 	fs.Usage = func() {}
 	fs.StringVar(&opts.WorkspacePath, "workspace", "", "")
+	fs.Var((*traceFlag)(&opts.StartupTrace), "startup-trace", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout)
@@ -40,3 +42,39 @@ func parseOptions(args []string, stdout io.Writer) (app.Options, error) {
 	}
 	return opts, nil
 }
+
+// traceFlag is --startup-trace: alone, the app writes on stderr when the
+// workspace it opens at start is open and when its map is first drawn
+// (milliseconds after the process started); --startup-trace=exit also
+// quits then, for scripts that measure the start again and again.
+type traceFlag app.StartupTrace
+
+func (f *traceFlag) String() string {
+	switch app.StartupTrace(*f) {
+	case app.TraceStartup:
+		return "true"
+	case app.TraceStartupAndQuit:
+		return "exit"
+	}
+	return "false"
+}
+
+func (f *traceFlag) Set(s string) error {
+	switch s {
+	case "exit":
+		*f = traceFlag(app.TraceStartupAndQuit)
+		return nil
+	}
+	on, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New(`takes "exit", or no value`)
+	}
+	*f = traceFlag(app.NoStartupTrace)
+	if on {
+		*f = traceFlag(app.TraceStartup)
+	}
+	return nil
+}
+
+// IsBoolFlag lets --startup-trace go without a value.
+func (f *traceFlag) IsBoolFlag() bool { return true }

@@ -65,21 +65,23 @@ var iconResource = sync.OnceValue(func() fyne.Resource {
 // newShell sets up the main window of Terrimap in a, from opts, and returns
 // it, not yet shown.
 func newShell(a fyne.App, opts Options) (*mainWindow, error) {
-	if err := loadTranslations(); err != nil {
+	s := loadSettings(a.Preferences())
+	if err := loadLanguage(s.language); err != nil {
 		return nil, err
 	}
 	a.SetIcon(iconResource())
 
-	s := loadSettings(a.Preferences())
 	w := a.NewWindow(windowTitle)
 	m := newMainWindow(w)
+	m.settings, m.prefs, m.app = s, a.Preferences(), a
+	m.applyTheme()
 	m.startup = newStartupTracer(opts, os.Stderr, a.Quit)
 	w.SetContent(m.build())
 	w.Resize(s.windowSize)
 	w.SetOnClosed(func() {
-		s.windowSize = w.Canvas().Size()
-		s.lastWorkspace = m.workspace
-		s.save(a.Preferences())
+		m.settings.windowSize = w.Canvas().Size()
+		m.rememberView()
+		m.saveSettings()
 	})
 	dataDir := a.Storage().RootURI().Path()
 	switch start := startWorkspace(opts.WorkspacePath, s.lastWorkspace, dataDir); {

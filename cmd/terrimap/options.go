@@ -60,8 +60,7 @@ func (f *traceFlag) String() string {
 }
 
 func (f *traceFlag) Set(s string) error {
-	switch s {
-	case "exit":
+	if s == "exit" {
 		*f = traceFlag(app.TraceStartupAndQuit)
 		return nil
 	}

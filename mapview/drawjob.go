@@ -143,6 +143,9 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 	base := st[l.class]
 	mn, mx := j.lv.searchBound(j.rect, bleed)
 	tree.Search(mn, mx, func(min, max [2]float32, fid int64) bool {
+		if !l.keeps(fid) {
+			return true
+		}
 		sel := hasSel && j.sc.selected(l.key, fid)
 		if !visible && !sel {
 			return true

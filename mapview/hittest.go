@@ -56,7 +56,9 @@ func (r *Renderer) HitTest(ctx context.Context, vp Viewport, pixel orb.Point, to
 		var cands []candidate
 		tree.Search([2]float32{float32(b.Min[0]), float32(b.Min[1])}, [2]float32{float32(b.Max[0]), float32(b.Max[1])},
 			func(min, max [2]float32, fid int64) bool {
-				cands = append(cands, candidate{fid: fid, min: min, max: max})
+				if l.keeps(fid) {
+					cands = append(cands, candidate{fid: fid, min: min, max: max})
+				}
 				return true
 			})
 		if len(cands) == 0 {

@@ -109,7 +109,9 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 		var found []candidate
 		mn, mx := lv.searchBound(region, 0)
 		tree.Search(mn, mx, func(min, max [2]float32, fid int64) bool {
-			found = append(found, candidate{fid: fid, min: min, max: max})
+			if l.keeps(fid) {
+				found = append(found, candidate{fid: fid, min: min, max: max})
+			}
 			return true
 		})
 		slices.SortFunc(found, func(a, b candidate) int { return cmp.Compare(a.fid, b.fid) })

@@ -19,6 +19,11 @@ type Layer struct {
 	Style *Style
 	// Opacity in (0, 1] fades the whole layer; 0 means opaque.
 	Opacity float64
+	// Only, when not nil, filters the layer: only the features whose fid
+	// it holds are drawn, labelled, hit and snapped to ("show only the
+	// hydrants to check"); an empty set shows none. The map reads it from
+	// its drawing goroutines: never change a set once given, give another.
+	Only map[int64]bool
 }
 
 // FeatureRef names a feature of the workspace by layer and local fid.
@@ -88,7 +93,11 @@ type sceneLayer struct {
 	opacity float64
 	schema  schema.Layer
 	class   geomClass
+	only    map[int64]bool // Layer.Only
 }
+
+// keeps reports whether the layer's filter lets the feature fid show.
+func (l *sceneLayer) keeps(fid int64) bool { return l.only == nil || l.only[fid] }
 
 // newScene resolves layers against the workspace; unknown layers are skipped.
 func (r *Renderer) newScene(layers []Layer, sel []FeatureRef, scale float64) *scene {
@@ -99,7 +108,7 @@ func (r *Renderer) newScene(layers []Layer, sel []FeatureRef, scale float64) *sc
 			continue
 		}
 		sl := sceneLayer{name: wl.Schema.Name, key: strings.ToLower(wl.Schema.Name), style: l.Style,
-			opacity: l.Opacity, schema: wl.Schema, class: schemaClass(wl.Schema.GeometryType)}
+			opacity: l.Opacity, schema: wl.Schema, class: schemaClass(wl.Schema.GeometryType), only: l.Only}
 		if sl.style == nil {
 			sl.style = r.defaultStyle(wl.Schema)
 		}

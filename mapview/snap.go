@@ -53,7 +53,7 @@ func (r *Renderer) SnapVertex(ctx context.Context, vp Viewport, pixel orb.Point,
 		var cands []candidate
 		tree.Search([2]float32{float32(box.Min[0]), float32(box.Min[1])}, [2]float32{float32(box.Max[0]), float32(box.Max[1])},
 			func(min, max [2]float32, fid int64) bool {
-				if skip == nil || !skip[FeatureRef{Layer: l.key, FID: fid}] {
+				if l.keeps(fid) && (skip == nil || !skip[FeatureRef{Layer: l.key, FID: fid}]) {
 					cands = append(cands, candidate{fid: fid, min: min, max: max})
 				}
 				return true

@@ -31,6 +31,21 @@ func (tx *Tx) PutBlob(name string, data []byte) (string, error) {
 	return hash, nil
 }
 
+// KeepRemoteBlob stores an attachment fetched from the platform, marked
+// as held there (never sent back), and returns its sha256.
+func (ws *Workspace) KeepRemoteBlob(ctx context.Context, name string, data []byte) (string, error) {
+	var hash string
+	err := ws.Edit(ctx, func(tx *Tx) error {
+		var err error
+		if hash, err = tx.PutBlob(name, data); err != nil {
+			return err
+		}
+		_, err = tx.exec(`UPDATE tm_blobs SET uploaded = 1 WHERE sha256 = ?`, hash)
+		return err
+	})
+	return hash, err
+}
+
 // Blob returns an attachment's bytes and name.
 func (ws *Workspace) Blob(ctx context.Context, hash string) ([]byte, string, error) {
 	var data []byte

@@ -3,11 +3,15 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"slices"
 	"strconv"
 
+	"terrimap/store"
 	"terrimap/sync/protocol"
 )
 
@@ -40,24 +44,36 @@ func (c *Client) uploadBlob(ctx context.Context, token, hash string) error {
 		return fmt.Errorf("client: attachment %s is damaged in the workspace", hash)
 	}
 	size := int64(len(data))
-	offset, complete, err := c.blobOffset(ctx, token, hash)
-	if err != nil || complete {
-		return err
-	}
-	if offset < 0 || offset > size {
-		offset = 0
-	}
-	return c.retry(ctx, "attachment", func() (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base.String()+protocol.BlobPath(hash), bytes.NewReader(data[offset:]))
-		if err != nil {
-			return nil, err
+	// A PUT cut short leaves part of it on the platform, so that the same
+	// PUT sent again no longer starts where the platform's copy ends (416):
+	// ask again where it ends, a few times.
+	for range 3 {
+		var offset int64
+		var complete bool
+		offset, complete, err = c.blobOffset(ctx, token, hash)
+		if err != nil || complete {
+			return err
 		}
-		req.Header.Set(protocol.HeaderAuthorization, protocol.Authorization(token))
-		req.Header.Set(protocol.HeaderContentType, protocol.ContentTypeBlob)
-		req.Header.Set(protocol.HeaderContentRange, protocol.FormatContentRange(offset, size-offset, size))
-		req.Header.Set("Content-Length", strconv.FormatInt(size-offset, 10))
-		return req, nil
-	}, nil)
+		if offset < 0 || offset > size {
+			offset = 0
+		}
+		err = c.retry(ctx, "attachment", func() (*http.Request, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.base.String()+protocol.BlobPath(hash), bytes.NewReader(data[offset:]))
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set(protocol.HeaderAuthorization, protocol.Authorization(token))
+			req.Header.Set(protocol.HeaderContentType, protocol.ContentTypeBlob)
+			req.Header.Set(protocol.HeaderContentRange, protocol.FormatContentRange(offset, size-offset, size))
+			req.Header.Set("Content-Length", strconv.FormatInt(size-offset, 10))
+			return req, nil
+		}, nil)
+		var apiErr *protocol.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusRequestedRangeNotSatisfiable {
+			return err
+		}
+	}
+	return fmt.Errorf("client: attachment %s: %w", hash, err)
 }
 
 // blobOffset asks the platform how much of a blob it holds (HEAD): complete,
@@ -80,4 +96,102 @@ func (c *Client) blobOffset(ctx context.Context, token, hash string) (int64, boo
 		offset, err = apiErr.UploadOffset, nil
 	}
 	return offset, complete, err
+}
+
+// wantedBlobs returns, JSON-encoded, the attachments still wanted with
+// those the page's features refer to and the workspace lacks; "" when the
+// page adds none.
+func (c *Client) wantedBlobs(ctx context.Context, page protocol.ChangesResponse) (string, error) {
+	var added []string
+	for _, ch := range page.Changes {
+		if ch.Deleted {
+			continue
+		}
+		for _, h := range store.BlobRefs(ch.Properties) {
+			held, _, err := c.ws.HasBlob(ctx, h)
+			if err != nil {
+				return "", err
+			}
+			if !held && !slices.Contains(added, h) {
+				added = append(added, h)
+			}
+		}
+	}
+	if len(added) == 0 {
+		return "", nil
+	}
+	wanted, err := c.blobsWanted(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, h := range added {
+		if !slices.Contains(wanted, h) {
+			wanted = append(wanted, h)
+		}
+	}
+	b, err := json.Marshal(wanted)
+	return string(b), err
+}
+
+// blobsWanted reads the attachments the workspace waits for.
+func (c *Client) blobsWanted(ctx context.Context) ([]string, error) {
+	s, err := c.ws.Meta(ctx, metaBlobsWanted)
+	if err != nil || s == "" {
+		return nil, err
+	}
+	var out []string
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, fmt.Errorf("client: attachments wanted: %w", err)
+	}
+	return out, nil
+}
+
+// fetchBlobs downloads the attachments pulled features refer to, checked
+// against their hash. One the platform does not hold (yet) is asked for
+// again at the next sync.
+func (c *Client) fetchBlobs(ctx context.Context, token string) error {
+	wanted, err := c.blobsWanted(ctx)
+	if err != nil || len(wanted) == 0 {
+		return err
+	}
+	var later []string
+	for i, hash := range wanted {
+		c.progress("photos", i, len(wanted))
+		if held, _, err := c.ws.HasBlob(ctx, hash); err != nil {
+			return err
+		} else if held {
+			continue
+		}
+		var data []byte
+		err := c.call(ctx, http.MethodGet, protocol.BlobPath(hash), token, nil, func(r *http.Response) error {
+			var err error
+			if data, err = io.ReadAll(io.LimitReader(r.Body, protocol.MaxBlobBytes+1)); err != nil {
+				return err
+			}
+			if protocol.BlobHash(data) != hash {
+				return fmt.Errorf("client: attachment %s arrived damaged", hash)
+			}
+			return nil
+		})
+		var apiErr *protocol.APIError
+		switch {
+		case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
+			later = append(later, hash)
+			continue
+		case err != nil:
+			return err
+		}
+		if _, err := c.ws.KeepRemoteBlob(ctx, "", data); err != nil {
+			return err
+		}
+	}
+	value := ""
+	if len(later) > 0 {
+		b, err := json.Marshal(later)
+		if err != nil {
+			return err
+		}
+		value = string(b)
+	}
+	return c.ws.SetMeta(ctx, metaBlobsWanted, value)
 }

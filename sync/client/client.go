@@ -34,6 +34,9 @@ const (
 	metaAccessPrefix  = "platform.access."
 	metaStylePrefix   = "platform.style."
 	metaRoles         = "platform.roles"
+	// metaBlobsWanted lists, as a JSON array, the attachments pulled
+	// features refer to that the workspace does not hold yet.
+	metaBlobsWanted = "platform.blobs_wanted"
 )
 
 // Errors callers tell apart.
@@ -114,7 +117,8 @@ func (c *Client) Workspace() *store.Workspace { return c.ws }
 
 // Progress is a step of a sync, for a progress bar.
 type Progress struct {
-	// Stage is "login", "layers", "attachments", "push", "pull" or "done".
+	// Stage is "login", "layers", "attachments" (sent), "push", "pull",
+	// "photos" (attachments received) or "done".
 	Stage string
 	// Done and Total count the stage's items; Total 0 when unknown.
 	Done, Total int

@@ -47,8 +47,20 @@ func (c *Client) pull(ctx context.Context, token string) (PullReport, error) {
 				return rep, err
 			}
 		}
+		wanted, err := c.wantedBlobs(ctx, page)
+		if err != nil {
+			return rep, err
+		}
 		err = c.ws.Edit(ctx, func(tx *store.Tx) error {
-			return c.applyPage(tx, page, &rep)
+			if err := c.applyPage(tx, page, &rep); err != nil {
+				return err
+			}
+			// The photos the page's features refer to are remembered with
+			// them, so that a sync cut before fetching them fetches them later.
+			if wanted != "" {
+				return tx.SetMeta(metaBlobsWanted, wanted)
+			}
+			return nil
 		})
 		if err != nil {
 			return rep, err

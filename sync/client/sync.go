@@ -34,8 +34,9 @@ func (c *Client) SyncWithProgress(ctx context.Context, fn func(Progress)) (Summa
 
 // Sync pushes the journal, then pulls the change feed: first layers (so
 // that new fields are known), attachments, local changes, the features the
-// user gave up edits on, then the platform's changes. One sync runs at a
-// time per client; a second waits for the first.
+// user gave up edits on, then the platform's changes and the attachments
+// they refer to. One sync runs at a time per client; a second waits for
+// the first.
 func (c *Client) Sync(ctx context.Context) (Summary, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -58,6 +59,9 @@ func (c *Client) sync(ctx context.Context) (Summary, error) {
 		return sum, err
 	}
 	if sum.Pull, err = c.pull(ctx, token); err != nil {
+		return sum, err
+	}
+	if err := c.fetchBlobs(ctx, token); err != nil {
 		return sum, err
 	}
 	sum.Sources = NewSourceClient(c.ws, c.opts.HTTPClient).Refresh(ctx)

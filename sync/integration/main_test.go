@@ -7,7 +7,8 @@ import (
 )
 
 // Environment variables that turn the re-executed test binary into a
-// child process: a desk syncing until killed, or a platform server.
+// child process: a desk syncing until killed, or a platform server (and
+// photoChildEnv, a desk syncing once).
 const (
 	syncChildEnv   = "TERRIMAP_SYNC_CHILD"   // JSON syncChildConfig
 	serverChildEnv = "TERRIMAP_SERVER_CHILD" // JSON serverChildConfig
@@ -19,6 +20,9 @@ func TestMain(m *testing.M) {
 	}
 	if cfg := os.Getenv(serverChildEnv); cfg != "" {
 		os.Exit(runServerChild(cfg))
+	}
+	if path := os.Getenv(photoChildEnv); path != "" {
+		os.Exit(runPhotoChild(path))
 	}
 	code := m.Run()
 	if err := removeBenchPlatforms(); err != nil {

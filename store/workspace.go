@@ -42,6 +42,7 @@ type Workspace struct {
 	behind   map[string]bool // layers whose R*Tree misses features (rtree_behind.go)
 
 	index *Index
+	stmts stmtCache // the map's reads (EachByFID)
 }
 
 // Options tune how a workspace is opened.
@@ -159,6 +160,7 @@ func (ws *Workspace) DB() *sql.DB { return ws.db }
 // after.
 func (ws *Workspace) Close() error {
 	caughtUp := ws.CatchUpRTrees(context.Background())
+	ws.stmts.close()
 	if err := ws.db.Close(); err != nil {
 		return fmt.Errorf("store: close %s: %w", ws.path, err)
 	}

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store/gpkgbin"
+	"terrimap/store/schema"
+)
+
+// FIDQuery picks features of one layer by local fid and reads only part of
+// each: the geometry and the named fields. It is the map's read: the fids
+// come from the in-memory index, the fields from the styles.
+type FIDQuery struct {
+	Layer string
+	FIDs  []int64
+	// Fields are the fields to read, in the order Row.Values gives them.
+	Fields []string
+	// Codes skip rows by the code of a text field; every filter must pass.
+	Codes []CodeFilter
+}
+
+// CodeFilter passes the rows whose text field holds one of Codes ("" for
+// no value) or, with Drop, those whose field holds none of them. A value
+// that is not text (possible in layers other tools wrote) always passes.
+type CodeFilter struct {
+	Field string
+	Codes []string
+	Drop  bool
+}
+
+// Row is part of a feature, as FIDQuery reads it.
+type Row struct {
+	FID int64
+	// Geometry is in WGS84; nil when empty or unreadable.
+	Geometry orb.Geometry
+	// Values of FIDQuery.Fields, as Feature.Properties would hold them.
+	Values []any
+}
+
+// EachByFID calls fn for each feature of q.FIDs that exists and passes
+// q.Codes, in no set order, until fn returns false.
+func (ws *Workspace) EachByFID(ctx context.Context, q FIDQuery, fn func(Row) bool) error {
+	l, err := ws.Layer(q.Layer)
+	if err != nil {
+		return err
+	}
+	if len(q.FIDs) == 0 {
+		return nil
+	}
+	fields := make([]schema.Field, len(q.Fields))
+	for i, name := range q.Fields {
+		f, ok := l.Schema.Field(name)
+		if !ok {
+			return fmt.Errorf("store: read %s: %w: %s", l.Schema.Name, schema.ErrUnknownField, name)
+		}
+		fields[i] = f
+	}
+	query, err := fidSQL(l, q)
+	if err != nil {
+		return err
+	}
+	st, err := ws.stmts.get(ctx, ws.db, query)
+	if err != nil {
+		return fmt.Errorf("store: read %s: %w", l.Schema.Name, err)
+	}
+	ids := make([]byte, 0, 8*len(q.FIDs)+2)
+	ids = append(ids, '[')
+	for i, fid := range q.FIDs {
+		if i > 0 {
+			ids = append(ids, ',')
+		}
+		ids = strconv.AppendInt(ids, fid, 10)
+	}
+	ids = append(ids, ']')
+	rows, err := st.QueryContext(ctx, string(ids))
+	if err != nil {
+		return fmt.Errorf("store: read %s: %w", l.Schema.Name, err)
+	}
+	defer rows.Close()
+	var blob []byte
+	scan := make([]any, 2+len(fields))
+	vals := make([]any, len(fields))
+	scan[1] = &blob
+	for i := range vals {
+		scan[2+i] = &vals[i]
+	}
+	for rows.Next() {
+		var r Row
+		scan[0] = &r.FID
+		if err := rows.Scan(scan...); err != nil {
+			return fmt.Errorf("store: read %s: %w", l.Schema.Name, err)
+		}
+		if len(blob) > 0 {
+			g, _, err := gpkgbin.Decode(blob)
+			if err == nil && g != nil && l.toWGS84 != nil {
+				g, err = l.toWGS84(g)
+			}
+			if err == nil {
+				r.Geometry = g
+			}
+		}
+		r.Values = make([]any, len(fields))
+		for i, f := range fields {
+			r.Values[i] = decodeValue(f, vals[i])
+		}
+		if !fn(r) {
+			return nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: read %s: %w", l.Schema.Name, err)
+	}
+	return nil
+}
+
+// fidSQL is the statement of a FIDQuery, its fids given as a JSON array:
+// SQLite walks the array and looks each row up by its key.
+func fidSQL(l *Layer, q FIDQuery) (string, error) {
+	var b strings.Builder
+	b.WriteString("SELECT t.")
+	b.WriteString(quoteIdent(l.fidColumn))
+	b.WriteString(", t.")
+	b.WriteString(quoteIdent(l.geomColumn))
+	for _, name := range q.Fields {
+		b.WriteString(", t.")
+		b.WriteString(quoteIdent(l.columns[name]))
+	}
+	fmt.Fprintf(&b, " FROM json_each(?) AS j CROSS JOIN %s AS t ON t.%s = j.value", quoteIdent(l.Schema.Name), quoteIdent(l.fidColumn))
+	for i, c := range q.Codes {
+		f, ok := l.Schema.Field(c.Field)
+		if !ok {
+			return "", fmt.Errorf("store: read %s: %w: %s", l.Schema.Name, schema.ErrUnknownField, c.Field)
+		}
+		if f.Type != schema.Text {
+			return "", fmt.Errorf("store: read %s: a code filter needs a text field, not %s (%s)", l.Schema.Name, c.Field, f.Type)
+		}
+		if i == 0 {
+			b.WriteString(" WHERE ")
+		} else {
+			b.WriteString(" AND ")
+		}
+		col := "t." + quoteIdent(l.columns[c.Field])
+		// What is not text or NULL is left to the caller, which decodes
+		// it as Feature.Properties would.
+		fmt.Fprintf(&b, "(typeof(%s) NOT IN ('text', 'null') OR COALESCE(%s, '') COLLATE BINARY ", col, col)
+		if c.Drop {
+			b.WriteString("NOT ")
+		}
+		b.WriteString("IN (")
+		for k, code := range c.Codes {
+			if k > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(sqlLiteral(code))
+		}
+		b.WriteString("))")
+	}
+	return b.String(), nil
+}
+
+// stmtCache keeps the statements of the map's reads prepared. It holds at
+// most maxStmts; past that it starts again.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+const maxStmts = 256
+
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st, nil
+	}
+	if c.m == nil || len(c.m) >= maxStmts {
+		c.closeLocked()
+		c.m = map[string]*sql.Stmt{}
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.m[query] = st
+	return st, nil
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closeLocked()
+}
+
+func (c *stmtCache) closeLocked() {
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
+}

@@ -11,6 +11,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/simplify"
+
+	"terrimap/store"
 )
 
 // simplifyTolerance is how far, in pixels, a simplified line may stray
@@ -180,7 +182,12 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 	for i, k := range order {
 		sorted[i], sortedTiny[i] = cands[k], tiny[k]
 	}
-	feats, err := j.r.load(ctx, l, sorted)
+	var codes []store.CodeFilter
+	if !hasSel {
+		// A selected feature is highlighted even where its style hides it.
+		codes = styler(l.class).codeFilters(l.schema)
+	}
+	feats, err := j.r.load(ctx, l, sorted, codes)
 	if err != nil {
 		return err
 	}
@@ -192,7 +199,7 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 		if f == nil {
 			continue
 		}
-		p := styler(f.class).resolve(f.props)
+		p := styler(f.class).resolve(f.attrs)
 		if hasSel && j.sc.selected(l.key, f.fid) {
 			j.sel = append(j.sel, selItem{f, p})
 		}

@@ -2,7 +2,7 @@ package mapview
 
 import (
 	"context"
-	"errors"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -11,13 +11,41 @@ import (
 )
 
 // feature is a workspace feature as the map keeps it: its geometry in
-// world fractions, ready to be scaled to any zoom, and its attributes.
+// world fractions, ready to be scaled to any zoom, and the attributes the
+// styles and labels read.
 type feature struct {
 	fid   int64
 	class geomClass
 	world orb.Geometry
 	bound orb.Bound // of world
-	props map[string]any
+	attrs attrs
+}
+
+// attrs are some attribute values of a feature: those of the fields its
+// layer's styles and labels use, read together.
+type attrs struct {
+	names []string // shared by the features read together
+	vals  []any
+}
+
+// get returns the value of a field; nil when it has none or was not read.
+func (a attrs) get(name string) any {
+	for i, n := range a.names {
+		if n == name {
+			return a.vals[i]
+		}
+	}
+	return nil
+}
+
+// has reports whether every field was read.
+func (a attrs) has(names []string) bool {
+	for _, name := range names {
+		if !slices.Contains(a.names, name) {
+			return false
+		}
+	}
+	return true
 }
 
 type featKey struct {
@@ -70,72 +98,46 @@ type candidate struct {
 	min, max [2]float32
 }
 
-// fetchOneByOne is the number of missing features up to which they are
-// read one query each rather than by one query over their bound.
-const fetchOneByOne = 16
-
-// load returns the features of the candidates, in order; a feature deleted
-// since the tree was copied comes back nil.
-func (r *Renderer) load(ctx context.Context, l *sceneLayer, cands []candidate) ([]*feature, error) {
+// load returns the features of the candidates, in order, with the layer's
+// fields. Features the filters skip, and those deleted since the tree was
+// copied, come back nil. Those missing from the cache are read in one
+// query, their geometry only once projected.
+func (r *Renderer) load(ctx context.Context, l *sceneLayer, cands []candidate, codes []store.CodeFilter) ([]*feature, error) {
 	out := make([]*feature, len(cands))
-	var miss []int // indexes into cands
+	var miss []int64
+	var at map[int64]int // fid → index in cands, of the missing ones
 	r.feats.mu.Lock()
 	epoch := r.feats.epoch
 	for i, c := range cands {
-		if f, ok := r.feats.lru.get(featKey{l.key, c.fid}); ok {
+		if f, ok := r.feats.lru.get(featKey{l.key, c.fid}); ok && f.attrs.has(l.fields) {
 			out[i] = f
-		} else {
-			miss = append(miss, i)
+			continue
 		}
+		if at == nil {
+			at = make(map[int64]int, len(cands)-i)
+		}
+		miss = append(miss, c.fid)
+		at[c.fid] = i
 	}
 	r.feats.mu.Unlock()
 	if len(miss) == 0 {
 		return out, nil
 	}
 	loaded := make([]*feature, 0, len(miss))
-	if len(miss) <= fetchOneByOne {
-		for _, i := range miss {
-			sf, err := r.ws.GetByFID(ctx, l.name, cands[i].fid)
-			if errors.Is(err, store.ErrFeatureNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			if f := newFeature(sf); f != nil {
-				out[i] = f
-				loaded = append(loaded, f)
-			}
-		}
-	} else {
-		want := make(map[int64]int, len(miss))
-		b := orb.Bound{Min: orb.Point{180, 90}, Max: orb.Point{-180, -90}}
-		for _, i := range miss {
-			c := cands[i]
-			want[c.fid] = i
-			b = b.Extend(orb.Point{float64(c.min[0]), float64(c.min[1])}).Extend(orb.Point{float64(c.max[0]), float64(c.max[1])})
-		}
-		n := 0
-		err := r.ws.Each(ctx, store.Query{Layer: l.name, Bound: &b}, func(sf store.Feature) bool {
-			if n++; n%256 == 0 && ctx.Err() != nil {
-				return false
-			}
-			i, ok := want[sf.FID]
-			if !ok {
-				return true
-			}
-			if f := newFeature(sf); f != nil {
-				out[i] = f
-				loaded = append(loaded, f)
-			}
+	q := store.FIDQuery{Layer: l.name, FIDs: miss, Fields: l.fields, Codes: codes}
+	err := r.ws.EachByFID(ctx, q, func(row store.Row) bool {
+		i, ok := at[row.FID]
+		if !ok {
 			return true
-		})
-		if err == nil {
-			err = ctx.Err()
 		}
-		if err != nil {
-			return nil, err
+		if f := newFeature(row, l.fields); f != nil {
+			out[i] = f
+			loaded = append(loaded, f)
 		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	r.feats.mu.Lock()
 	if r.feats.epoch == epoch {
@@ -147,27 +149,28 @@ func (r *Renderer) load(ctx context.Context, l *sceneLayer, cands []candidate) (
 	return out, nil
 }
 
-func newFeature(sf store.Feature) *feature {
-	if sf.Geometry == nil {
+// newFeature makes a feature of a row, its geometry projected in place.
+func newFeature(row store.Row, fields []string) *feature {
+	if row.Geometry == nil {
 		return nil
 	}
-	c, ok := classOf(sf.Geometry)
+	c, ok := classOf(row.Geometry)
 	if !ok {
 		return nil
 	}
-	w := worldGeometry(sf.Geometry)
+	w := toWorldInPlace(row.Geometry)
 	if w == nil {
 		return nil
 	}
-	return &feature{fid: sf.FID, class: c, world: w, bound: w.Bound(), props: sf.Properties}
+	return &feature{fid: row.FID, class: c, world: w, bound: w.Bound(), attrs: attrs{names: fields, vals: row.Values}}
 }
 
 // cost estimates the bytes a feature holds.
 func (f *feature) cost() int64 {
-	n := int64(160 + 48*len(f.props))
-	for _, v := range f.props {
+	n := int64(160 + 24*len(f.attrs.vals))
+	for _, v := range f.attrs.vals {
 		if s, ok := v.(string); ok {
-			n += int64(len(s))
+			n += int64(16 + len(s))
 		}
 	}
 	switch g := f.world.(type) {

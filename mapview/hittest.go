@@ -65,7 +65,7 @@ func (r *Renderer) HitTest(ctx context.Context, vp Viewport, pixel orb.Point, to
 			continue
 		}
 		slices.SortFunc(cands, func(a, b candidate) int { return cmp.Compare(a.fid, b.fid) })
-		feats, err := r.load(ctx, l, cands)
+		feats, err := r.load(ctx, l, cands, st[l.class].codeFilters(l.schema))
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +73,7 @@ func (r *Renderer) HitTest(ctx context.Context, vp Viewport, pixel orb.Point, to
 			if f == nil {
 				continue
 			}
-			p := st[f.class].resolve(f.props)
+			p := st[f.class].resolve(f.attrs)
 			if p.hidden {
 				continue
 			}

@@ -115,11 +115,12 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 			return true
 		})
 		slices.SortFunc(found, func(a, b candidate) int { return cmp.Compare(a.fid, b.fid) })
-		feats, err := r.load(ctx, l, found)
+		var st [nClasses]*styler
+		st[l.class] = newStyler(l.style, l.class, zoom, sc.scale)
+		feats, err := r.load(ctx, l, found, st[l.class].codeFilters(l.schema))
 		if err != nil {
 			return nil, err
 		}
-		var st [nClasses]*styler
 		for _, f := range feats {
 			if f == nil {
 				continue
@@ -127,15 +128,15 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 			if st[f.class] == nil {
 				st[f.class] = newStyler(l.style, f.class, zoom, sc.size)
 			}
-			p := st[f.class].resolve(f.props)
+			p := st[f.class].resolve(f.attrs)
 			if p.hidden {
 				continue
 			}
 			c := labelCand{key: labelKey{l.key, f.fid}, priority: lab.priority(), rank: len(sc.layers) - 1 - i, style: lab}
 			if fld, ok := l.schema.Field(lab.Field); ok && len(fld.Domain) > 0 {
-				c.text = fld.Label(ValueKey(f.props[lab.Field]))
+				c.text = fld.Label(ValueKey(f.attrs.get(lab.Field)))
 			} else {
-				c.text = labelText(f.props[lab.Field])
+				c.text = labelText(f.attrs.get(lab.Field))
 			}
 			if c.text == "" {
 				continue

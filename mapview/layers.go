@@ -94,6 +94,7 @@ type sceneLayer struct {
 	schema  schema.Layer
 	class   geomClass
 	only    map[int64]bool // Layer.Only
+	fields  []string       // read with each feature: those the style and label use
 }
 
 // keeps reports whether the layer's filter lets the feature fid show.
@@ -112,6 +113,7 @@ func (r *Renderer) newScene(layers []Layer, sel []FeatureRef, scale float64) *sc
 		if sl.style == nil {
 			sl.style = r.defaultStyle(wl.Schema)
 		}
+		sl.fields = styleFields(sl.style, wl.Schema)
 		if sl.opacity <= 0 || sl.opacity > 1 {
 			sl.opacity = 1
 		}
@@ -150,4 +152,23 @@ func (sc *scene) hasSelectionIn(layerKey string) bool {
 		}
 	}
 	return false
+}
+
+// styleFields returns the fields of the layer that a style's rules and
+// label read, sorted.
+func styleFields(s *Style, sch schema.Layer) []string {
+	var out []string
+	add := func(name string) {
+		if _, ok := sch.Field(name); ok && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	for _, r := range s.Rules {
+		add(r.Field)
+	}
+	if s.Label != nil {
+		add(s.Label.Field)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -213,12 +213,12 @@ func newStyler(s *Style, c geomClass, zoom, scale float64) *styler {
 }
 
 // resolve returns the paint of a feature with these properties.
-func (st *styler) resolve(props map[string]any) paint {
+func (st *styler) resolve(a attrs) paint {
 	p := st.base
 	lo, hi := st.baseLo, st.baseHi
 	for i := range st.rules {
 		r := &st.rules[i]
-		v := props[r.field]
+		v := a.get(r.field)
 		if r.values != nil {
 			if o, ok := r.values[ValueKey(v)]; ok {
 				o.apply(&p)

@@ -62,12 +62,12 @@ func (r *Renderer) SnapVertex(ctx context.Context, vp Viewport, pixel orb.Point,
 			continue
 		}
 		slices.SortFunc(cands, func(a, b candidate) int { return cmp.Compare(a.fid, b.fid) })
-		feats, err := r.load(ctx, l, cands)
+		feats, err := r.load(ctx, l, cands, st[l.class].codeFilters(l.schema))
 		if err != nil {
 			return Snap{}, false, err
 		}
 		for _, f := range feats {
-			if f == nil || st[f.class].resolve(f.props).hidden {
+			if f == nil || st[f.class].resolve(f.attrs).hidden {
 				continue
 			}
 			EachPath(f.world, func(_ int, pts []orb.Point, _ PathKind) {

@@ -112,25 +112,25 @@ func TestResolveByAttribute(t *testing.T) {
 		{"service pipe at 17", map[string]any{"branchemnt": "O"}, 17, col("#1f78b4"), 2, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := newStyler(s, lineClass, c.zoom, 1).resolve(c.props)
+			p := newStyler(s, lineClass, c.zoom, 1).resolve(attrsOf(c.props))
 			if p.stroke != c.stroke || p.width != c.width || p.hidden != c.hidden {
 				t.Errorf("got stroke %v width %v hidden %v, want %v %v %v", p.stroke, p.width, p.hidden, c.stroke, c.width, c.hidden)
 			}
 		})
 	}
 	// The device scale multiplies lengths.
-	if p := newStyler(s, lineClass, 15, 2).resolve(map[string]any{}); p.width != 4 {
+	if p := newStyler(s, lineClass, 15, 2).resolve(attrs{}); p.width != 4 {
 		t.Errorf("width at scale 2: %v", p.width)
 	}
 }
 
 func TestDashedLinesGetButtCaps(t *testing.T) {
 	s, _ := ParseStyle([]byte(`{"dash":[4,2]}`))
-	if p := newStyler(s, lineClass, 15, 1).resolve(nil); p.cap != capButt || p.ndash != 2 {
+	if p := newStyler(s, lineClass, 15, 1).resolve(attrs{}); p.cap != capButt || p.ndash != 2 {
 		t.Errorf("cap %v, %d dashes", p.cap, p.ndash)
 	}
 	s, _ = ParseStyle([]byte(`{"dash":[4,2],"cap":"round"}`))
-	if p := newStyler(s, lineClass, 15, 1).resolve(nil); p.cap != capRound {
+	if p := newStyler(s, lineClass, 15, 1).resolve(attrs{}); p.cap != capRound {
 		t.Errorf("chosen cap lost: %v", p.cap)
 	}
 }
@@ -233,7 +233,7 @@ func FuzzParseStyle(f *testing.F) {
 		// A valid style resolves, for any geometry, without trouble.
 		for c := range nClasses {
 			st := newStyler(s, c, 14, 1.5)
-			st.resolve(map[string]any{"a": "x", "b": int64(3), "c": 2.5, "d": true})
+			st.resolve(attrsOf(map[string]any{"a": "x", "b": int64(3), "c": 2.5, "d": true}))
 			_ = st.bleed()
 		}
 		b, err := json.Marshal(s)
@@ -248,4 +248,14 @@ func FuzzParseStyle(f *testing.F) {
 			t.Fatalf("round trip: %s then %s", b, b2)
 		}
 	})
+}
+
+// attrsOf returns the attributes of a feature with these properties.
+func attrsOf(props map[string]any) attrs {
+	var a attrs
+	for k, v := range props {
+		a.names = append(a.names, k)
+		a.vals = append(a.vals, v)
+	}
+	return a
 }

@@ -41,62 +41,22 @@ func lonLatBound(w orb.Bound) orb.Bound {
 	return orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
 }
 
-// worldGeometry returns a copy of a longitude/latitude geometry in world
-// fractions. Collections and unknown types give nil.
-func worldGeometry(g orb.Geometry) orb.Geometry {
+// toWorldInPlace turns a longitude/latitude geometry into world fractions,
+// reusing its points, and returns it. Collections and unknown types give
+// nil.
+func toWorldInPlace(g orb.Geometry) orb.Geometry {
 	switch g := g.(type) {
 	case orb.Point:
 		return toWorld(g)
-	case orb.MultiPoint:
-		out := make(orb.MultiPoint, len(g))
-		for i, p := range g {
-			out[i] = toWorld(p)
-		}
-		return out
-	case orb.LineString:
-		return worldPoints(g)
-	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(g))
-		for i, ls := range g {
-			out[i] = worldPoints(ls)
-		}
-		return out
-	case orb.Ring:
-		return orb.Ring(worldPoints(g))
-	case orb.Polygon:
-		return worldPolygon(g)
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(g))
-		for i, p := range g {
-			out[i] = worldPolygon(p)
-		}
-		return out
-	case orb.Collection:
-		out := make(orb.Collection, 0, len(g))
-		for _, c := range g {
-			if w := worldGeometry(c); w != nil {
-				out = append(out, w)
+	case orb.MultiPoint, orb.LineString, orb.MultiLineString, orb.Ring, orb.Polygon, orb.MultiPolygon:
+		EachPath(g, func(_ int, pts []orb.Point, _ PathKind) {
+			for i, p := range pts {
+				pts[i] = toWorld(p)
 			}
-		}
-		return out
+		})
+		return g
 	}
 	return nil
-}
-
-func worldPoints(ls []orb.Point) orb.LineString {
-	out := make(orb.LineString, len(ls))
-	for i, p := range ls {
-		out[i] = toWorld(p)
-	}
-	return out
-}
-
-func worldPolygon(p orb.Polygon) orb.Polygon {
-	out := make(orb.Polygon, len(p))
-	for i, r := range p {
-		out[i] = orb.Ring(worldPoints(r))
-	}
-	return out
 }
 
 // level is a device zoom quantised to 1/levelSteps: tiles rendered for one

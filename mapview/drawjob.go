@@ -76,6 +76,18 @@ func (j *drawJob) ensure() {
 	}
 }
 
+// release hands the job's canvases back for reuse.
+func (j *drawJob) release() {
+	if j.cv != nil {
+		j.cv.release()
+		j.cv = nil
+	}
+	if j.layerCv != nil {
+		j.layerCv.release()
+		j.layerCv = nil
+	}
+}
+
 // target returns the image and canvas a layer draws into: the tile's, or a
 // cleared scratch one when the layer is translucent.
 func (j *drawJob) target(l *sceneLayer) (*image.RGBA, *canvas) {

@@ -131,6 +131,7 @@ func (r *Renderer) Render(ctx context.Context, vp Viewport, layers []Layer, sel 
 func (r *Renderer) drawRect(ctx context.Context, sc *scene, lv level, rect pixRect) (*image.RGBA, error) {
 	j := &drawJob{r: r, sc: sc, lv: lv, rect: rect, wpx: lv.worldPixels(),
 		zoom: lv.zoom() - math.Log2(sc.scale), sprites: sprites{}}
+	defer j.release()
 	for i := range sc.layers {
 		if err := ctx.Err(); err != nil {
 			return nil, err

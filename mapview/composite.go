@@ -1,6 +1,7 @@
 package mapview
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 
@@ -41,6 +42,12 @@ func blitOver(dst, src *image.RGBA, at image.Point, clip image.Rectangle) {
 		d := dst.Pix[di : di+w : di+w]
 		s := src.Pix[si : si+w : si+w]
 		for i := 0; i < w; i += 4 {
+			// Skip transparent pixels (all zero, premultiplied) four at a
+			// time.
+			if i&15 == 0 && i+16 <= w && binary.LittleEndian.Uint64(s[i:]) == 0 && binary.LittleEndian.Uint64(s[i+8:]) == 0 {
+				i += 12
+				continue
+			}
 			a := uint32(s[i+3])
 			switch a {
 			case 0:

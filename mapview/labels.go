@@ -51,19 +51,25 @@ func (l *labelLayout) draw(dst *image.RGBA, origin image.Point, f float64) {
 	if l == nil {
 		return
 	}
-	for _, p := range l.labels {
-		b := p.img.Bounds()
-		at := p.at
-		if f != 1 {
-			cx := (float64(p.at.X) + float64(b.Dx())/2) * f
-			cy := (float64(p.at.Y) + float64(b.Dy())/2) * f
-			at = image.Pt(int(math.Round(cx-float64(b.Dx())/2)), int(math.Round(cy-float64(b.Dy())/2)))
-		}
-		r := b.Add(at.Sub(origin))
-		if r.Overlaps(dst.Bounds()) {
+	for i := range l.labels {
+		p := &l.labels[i]
+		if r := p.rect(origin, f); r.Overlaps(dst.Bounds()) {
 			draw.Draw(dst, r, p.img, image.Point{}, draw.Over)
 		}
 	}
+}
+
+// rect returns where the label goes in an image whose top-left corner is
+// world pixel origin at a level f times larger than its layout's.
+func (p *placedLabel) rect(origin image.Point, f float64) image.Rectangle {
+	b := p.img.Bounds()
+	at := p.at
+	if f != 1 {
+		cx := (float64(p.at.X) + float64(b.Dx())/2) * f
+		cy := (float64(p.at.Y) + float64(b.Dy())/2) * f
+		at = image.Pt(int(math.Round(cx-float64(b.Dx())/2)), int(math.Round(cy-float64(b.Dy())/2)))
+	}
+	return b.Add(at.Sub(origin))
 }
 
 // labelCand is a feature to label and where its label may go.

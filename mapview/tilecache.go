@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -54,7 +55,7 @@ type TileCache struct {
 	closed        bool
 
 	frameMu sync.Mutex // one Frame at a time
-	frames  [2]*image.RGBA
+	frames  [2]frameBuffer
 	next    int
 	ops     []drawOp
 	drawn   chan struct{} // closed by the first frame with all its vector tiles
@@ -374,37 +375,115 @@ func (tc *TileCache) Frame(vp Viewport) (*image.RGBA, bool) {
 	tc.frameMu.Lock()
 	defer tc.frameMu.Unlock()
 	g := geometryOf(vp)
-	dst := tc.buffer(g.size)
+	buf := tc.buffer(g.size)
 	complete, vectors := tc.plan(g, vp.DeviceScale())
-	fillRect(dst, dst.Bounds(), tc.bg)
-	for i := range tc.ops {
-		op := &tc.ops[i]
-		switch {
-		case op.labels != nil:
-			op.labels.draw(dst, op.lorigin, op.f)
-		case op.scaled:
-			drawScaled(dst, op.img, op.f, op.tx, op.ty, op.clip, draw.Over)
-		case op.copy:
-			blitCopy(dst, op.img, op.at, op.clip)
-		default:
-			blitOver(dst, op.img, op.at, op.clip)
-		}
+	// While tiles arrive for a view that stays put, only the tiles that
+	// changed since the buffer was last drawn are drawn again.
+	dirty, ok := changedRects(buf.ops, tc.ops, g.size)
+	if !ok {
+		dirty = append(dirty[:0], image.Rectangle{Max: g.size})
 	}
+	for _, r := range dirty {
+		tc.compose(buf.img, r)
+	}
+	clear(buf.ops)
+	buf.ops = append(buf.ops[:0], tc.ops...)
 	clear(tc.ops)
 	tc.ops = tc.ops[:0]
 	if vectors && !tc.drawnOK {
 		tc.drawnOK = true
 		close(tc.drawn)
 	}
-	return dst, complete
+	return buf.img, complete
 }
 
-func (tc *TileCache) buffer(size image.Point) *image.RGBA {
+// compose draws the frame's operations within r of dst.
+func (tc *TileCache) compose(dst *image.RGBA, r image.Rectangle) {
+	fillRect(dst, r, tc.bg)
+	for i := range tc.ops {
+		op := &tc.ops[i]
+		if op.labels != nil {
+			op.labels.draw(dst.SubImage(r).(*image.RGBA), op.lorigin, op.f)
+			continue
+		}
+		clip := op.clip.Intersect(r)
+		if clip.Empty() {
+			continue
+		}
+		switch {
+		case op.scaled:
+			drawScaled(dst, op.img, op.f, op.tx, op.ty, clip, draw.Over)
+		case op.copy:
+			blitCopy(dst, op.img, op.at, clip)
+		default:
+			blitOver(dst, op.img, op.at, clip)
+		}
+	}
+}
+
+// maxChangedRects is how many rectangles a frame draws again before it
+// draws all of itself instead.
+const maxChangedRects = 256
+
+// changedRects returns the rectangles of a frame of this size drawn by ops
+// that differ between was (what a buffer shows) and now: tiles, and each
+// label of a layout. ok is false when the whole frame is to be drawn
+// again: a new buffer, or much changed.
+func changedRects(was, now []drawOp, size image.Point) (_ []image.Rectangle, ok bool) {
+	if len(was) == 0 {
+		return nil, false
+	}
+	in := func(ops []drawOp) map[drawOp]bool {
+		m := make(map[drawOp]bool, len(ops))
+		for _, op := range ops {
+			m[op] = true
+		}
+		return m
+	}
+	wasSet, nowSet := in(was), in(now)
+	var out []image.Rectangle
+	area, full := 0, size.X*size.Y/2
+	add := func(r image.Rectangle) {
+		r = r.Intersect(image.Rectangle{Max: size})
+		if !r.Empty() && !slices.Contains(out, r) {
+			out = append(out, r)
+			area += r.Dx() * r.Dy()
+		}
+	}
+	diff := func(ops []drawOp, other map[drawOp]bool) {
+		for _, op := range ops {
+			if other[op] || area > full {
+				continue
+			}
+			if op.labels == nil {
+				add(op.clip)
+				continue
+			}
+			for i := range op.labels.labels {
+				add(op.labels.labels[i].rect(op.lorigin, op.f))
+			}
+		}
+	}
+	diff(now, wasSet)
+	diff(was, nowSet)
+	if area > full || len(out) > maxChangedRects {
+		return nil, false
+	}
+	return out, true
+}
+
+// frameBuffer is an image Frame returns and the operations it shows.
+type frameBuffer struct {
+	img *image.RGBA
+	ops []drawOp
+}
+
+func (tc *TileCache) buffer(size image.Point) *frameBuffer {
 	tc.next = 1 - tc.next
-	b := tc.frames[tc.next]
-	if b == nil || b.Rect.Size() != size {
-		b = image.NewRGBA(image.Rectangle{Max: size})
-		tc.frames[tc.next] = b
+	b := &tc.frames[tc.next]
+	if b.img == nil || b.img.Rect.Size() != size {
+		b.img = image.NewRGBA(image.Rectangle{Max: size})
+		b.ops = b.ops[:0]
 	}
 	return b
 }

@@ -1,9 +1,11 @@
 package mapview
 
 import (
+	"bytes"
 	"context"
 	"image"
 	"image/color"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -380,5 +382,100 @@ func TestOnReadyOncePerFrame(t *testing.T) {
 	defer mu.Unlock()
 	if calls != 1 {
 		t.Errorf("OnReady called %d times for one frame's tiles", calls)
+	}
+}
+
+// A frame drawn again only where tiles, basemap tiles or labels changed
+// is the frame drawn whole.
+func TestFrameDrawsOnlyWhatChanged(t *testing.T) {
+	ws := newTestWorkspace(t)
+	src := newBlockingSource()
+	tc := NewTileCache(NewRenderer(ws, RendererOptions{}), src, TileCacheOptions{})
+	defer tc.Close()
+	layers := testLayerList(t)
+	layers[0].Style.Label = &Label{Field: "nom", Size: 12}
+	tc.SetLayers(layers)
+	vp := Viewport{Center: testCentre, Zoom: 17, Width: 700, Height: 500, Scale: 1}
+	whole := func() *image.RGBA {
+		t.Helper()
+		tc.frameMu.Lock()
+		for i := range tc.frames {
+			tc.frames[i].ops = nil
+		}
+		tc.frameMu.Unlock()
+		img, complete := tc.Frame(vp)
+		if !complete {
+			t.Fatal("the frame drawn whole is not complete")
+		}
+		return img
+	}
+	check := func(what string, img *image.RGBA) {
+		t.Helper()
+		got := image.NewRGBA(img.Rect)
+		copy(got.Pix, img.Pix)
+		if want := whole(); !bytes.Equal(got.Pix, want.Pix) {
+			t.Errorf("%s: the frame drawn piece by piece differs from the frame drawn whole", what)
+		}
+	}
+	// Vector tiles and labels first, the basemap afterwards.
+	tc.Frame(vp)
+	if err := tc.render.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, complete := tc.Frame(vp); complete {
+		t.Fatal("complete without its basemap")
+	}
+	close(src.release)
+	check("tiles, then the basemap", settle(t, tc, vp))
+
+	// An edit redraws a tile and the labels.
+	err := ws.Edit(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.Update("zones", uuidOf(1), store.Change{Properties: map[string]any{"nom": "Zone C"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.Invalidate("zones", orb.Bound{Min: at(10, 10), Max: at(120, 100)})
+	check("an edit", settle(t, tc, vp))
+}
+
+func TestChangedRects(t *testing.T) {
+	tile := func(x, y int) drawOp {
+		img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+		return drawOp{img: img, at: image.Pt(x, y), clip: image.Rect(x, y, x+256, y+256)}
+	}
+	sprite := image.NewRGBA(image.Rect(0, 0, 40, 12))
+	layout := func(at ...image.Point) *labelLayout {
+		l := &labelLayout{}
+		for _, p := range at {
+			l.labels = append(l.labels, placedLabel{at: p, img: sprite})
+		}
+		return l
+	}
+	size := image.Pt(1024, 768)
+	a, b, c := tile(0, 0), tile(256, 0), tile(512, 0)
+	la, lb := layout(image.Pt(10, 10)), layout(image.Pt(10, 10), image.Pt(600, 300))
+	labels := func(l *labelLayout) drawOp { return drawOp{labels: l, lorigin: image.Pt(0, 0), f: 1} }
+	for _, c := range []struct {
+		name     string
+		was, now []drawOp
+		want     []image.Rectangle
+		ok       bool
+	}{
+		{"a new buffer", nil, []drawOp{a}, nil, false},
+		{"nothing changed", []drawOp{a, b, labels(la)}, []drawOp{a, b, labels(la)}, nil, true},
+		{"a tile arrived", []drawOp{a, labels(la)}, []drawOp{a, b, labels(la)}, []image.Rectangle{b.clip}, true},
+		{"a tile replaced", []drawOp{a, b}, []drawOp{a, c}, []image.Rectangle{c.clip, b.clip}, true},
+		{"new labels", []drawOp{a, labels(la)}, []drawOp{a, labels(lb)},
+			[]image.Rectangle{image.Rect(10, 10, 50, 22), image.Rect(600, 300, 640, 312)}, true},
+		{"most of the frame", []drawOp{a}, []drawOp{a, b, c, tile(768, 0), tile(0, 256), tile(256, 256), tile(512, 256), tile(768, 256)}, nil, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := changedRects(c.was, c.now, size)
+			if ok != c.ok || !slices.Equal(got, c.want) {
+				t.Errorf("got %v, %v; want %v, %v", got, ok, c.want, c.ok)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"terrimap/app"
@@ -28,8 +29,34 @@ func main() {
 	}
 	opts.StartDemo = startDemo
 	opts.Started = processStart(started)
-	if err := app.Run(opts); err != nil {
-		fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
-		os.Exit(1)
+	if opts.cpuProfile != "" {
+		stop, err := startCPUProfile(opts.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
+			os.Exit(1)
+		}
+		defer stop()
 	}
+	if err := app.Run(opts.Options); err != nil {
+		fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
+		os.Exit(1) // the profile is lost: it is for runs that end well
+	}
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "terrimap: --cpuprofile: %v\n", err)
+		}
+	}, nil
 }

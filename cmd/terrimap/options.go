@@ -12,16 +12,26 @@ import (
 	"terrimap/app"
 )
 
+// desktopOptions are the desktop app's command line: the app's options,
+// and what main itself does.
+type desktopOptions struct {
+	app.Options
+	// cpuProfile is a file to write a CPU profile of the whole run to
+	// (--cpuprofile), for the startup trace's investigations.
+	cpuProfile string
+}
+
 // parseOptions reads the flags of the desktop app from args (without the
 // program name). On -h or --help it writes the usage to stdout and returns
 // flag.ErrHelp.
-func parseOptions(args []string, stdout io.Writer) (app.Options, error) {
-	var opts app.Options
+func parseOptions(args []string, stdout io.Writer) (desktopOptions, error) {
+	var opts desktopOptions
 	fs := flag.NewFlagSet("terrimap", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned, one sentence each
 	fs.Usage = func() {}
 	fs.StringVar(&opts.WorkspacePath, "workspace", "", "")
 	fs.Var((*traceFlag)(&opts.StartupTrace), "startup-trace", "")
+	fs.StringVar(&opts.cpuProfile, "cpuprofile", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout)

@@ -48,6 +48,12 @@ type mainWindow struct {
 	prefs    fyne.Preferences
 	app      fyne.App
 
+	// root is the window's content; presentation replaces it in the
+	// presentation mode (presentation.go).
+	root         fyne.CanvasObject
+	presentation fyne.CanvasObject
+	menu         *mainMenu
+
 	// reachable and reachEvery, when set, replace how and how often the
 	// workspace views look whether the platform answers (tests).
 	reachable  func(context.Context) bool
@@ -129,11 +135,14 @@ func (m *mainWindow) build() fyne.CanvasObject {
 		Modifier: fyne.KeyModifierShortcutDefault,
 	}, func(fyne.Shortcut) { m.window.Close() })
 	m.window.Canvas().SetOnTypedKey(m.typedKey)
+	m.menu = m.buildMenu()
+	m.window.SetMainMenu(m.menu.menu)
 
-	return container.NewBorder(
+	m.root = container.NewBorder(
 		container.NewVBox(toolbar, widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), statusBar),
 		nil, nil, m.split)
+	return m.root
 }
 
 // refresh shows the current state of m in its widgets.
@@ -157,6 +166,7 @@ func (m *mainWindow) refresh() {
 		m.centreButton.Hide()
 	}
 
+	m.refreshMenu()
 	if m.status == "" {
 		m.statusLabel.SetText(lang.L("Ready"))
 	} else {
@@ -208,6 +218,7 @@ func (m *mainWindow) attach(path string, sess *session) {
 		m.refresh()
 	})
 	m.view.autoSync = func() bool { return m.settings.autoSync }
+	m.view.onPresent = m.togglePresentation
 	if m.reachable != nil {
 		m.view.reachable = m.reachable
 	}
@@ -255,11 +266,16 @@ func (m *mainWindow) applyTheme() {
 	}
 }
 
-// typedKey handles the window's keys that no widget took: F11 toggles full
-// screen; the workspace view takes Delete and Escape.
+// typedKey handles the window's keys that no widget took: F11 enters or
+// leaves the presentation mode (full screen), Escape leaves it; the
+// workspace view takes Delete and Escape otherwise.
 func (m *mainWindow) typedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyF11 {
-		m.window.SetFullScreen(!m.window.FullScreen())
+	switch {
+	case ev.Name == fyne.KeyF11:
+		m.togglePresentation()
+		return
+	case ev.Name == fyne.KeyEscape && m.presenting():
+		m.leavePresentation()
 		return
 	}
 	if m.view != nil {

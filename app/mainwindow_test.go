@@ -27,8 +27,10 @@ func newTestShell(t *testing.T, opts Options) (fyne.Window, *mainWindow) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Tests sync when they say so; TestAutoSync turns it back on.
+	// Tests sync when they say so (TestAutoSync turns it back on), and
+	// never reach for an Internet basemap.
 	m.settings.autoSync = false
+	m.settings.basemap = "none"
 	t.Cleanup(func() {
 		// Fyne's test driver panics on closing a window twice.
 		if slices.Contains(a.Driver().AllWindows(), m.window) {

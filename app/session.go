@@ -30,9 +30,13 @@ type session struct {
 	// access is what the platform lets the user do per layer, read off the
 	// UI goroutine (loadAccess) so that showing a feature does no I/O.
 	access map[string]protocol.Access
+	// only filters layers of the map to some of their features, by layer
+	// name (mapview.Layer.Only); the maintenance views set it.
+	only map[string]map[int64]bool
 
-	basemapMu     sync.Mutex // guards basemapCloser
-	basemapCloser io.Closer  // the open basemap's files; nil for none
+	basemapMu     sync.Mutex   // guards basemapCloser and basemap
+	basemapCloser io.Closer    // the open basemap's files; nil for none
+	basemap       tiles.Source // the basemap shown; nil for none
 }
 
 // basemapPlatform is the settings' name of the platform's own basemap.
@@ -86,18 +90,23 @@ func (s *session) loadAccess() map[string]protocol.Access {
 	return out
 }
 
-// applyLayers gives the map the visible layers with their opacity.
-func (s *session) applyLayers() {
+// visibleLayers are the layers the map shows, bottom first, with their
+// opacity.
+func (s *session) visibleLayers() []mapview.Layer {
 	var visible []mapview.Layer
 	for _, l := range s.order {
 		if s.hidden[l.Name] {
 			continue
 		}
 		l.Opacity = s.opacity[l.Name]
+		l.Only = s.only[l.Name]
 		visible = append(visible, l)
 	}
-	s.tiles.SetLayers(visible)
+	return visible
 }
+
+// applyLayers gives the map the visible layers with their opacity.
+func (s *session) applyLayers() { s.tiles.SetLayers(s.visibleLayers()) }
 
 // reloadLayers picks up layers a sync created or changed.
 func (s *session) reloadLayers() {
@@ -135,7 +144,7 @@ func (s *session) setBasemap(name string) error {
 	}
 	s.basemapMu.Lock()
 	old := s.basemapCloser
-	s.basemapCloser = closer
+	s.basemapCloser, s.basemap = closer, src
 	s.basemapMu.Unlock()
 	s.tiles.SetBasemap(src)
 	if old != nil {
@@ -159,4 +168,11 @@ func (s *session) linkPlatform(ctx context.Context, url, user, password string) 
 	}
 	s.client = c
 	return nil
+}
+
+// currentBasemap returns the basemap shown, nil for none.
+func (s *session) currentBasemap() tiles.Source {
+	s.basemapMu.Lock()
+	defer s.basemapMu.Unlock()
+	return s.basemap
 }

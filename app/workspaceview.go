@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
@@ -34,6 +35,7 @@ type workspaceView struct {
 	search  *searchPanel
 	feature *featurePanel
 	sync    *syncPanel
+	maint   *maintenancePanel
 	tabs    *container.AppTabs
 	featTab *container.TabItem
 
@@ -61,6 +63,14 @@ type workspaceView struct {
 	reachable   func(context.Context) bool
 	reachEvery  time.Duration
 	stopWatch   context.CancelFunc
+
+	// centre holds the map and its bars; onPresent enters the
+	// presentation mode.
+	centre    fyne.CanvasObject
+	onPresent func()
+	// drawFor, when set, takes the next shape drawn instead of a new
+	// feature: the work zone of a report, an area to prepare.
+	drawFor func(orb.Geometry)
 }
 
 func newWorkspaceView(win fyne.Window, s *session, do func(func()), setStatus func(string)) *workspaceView {
@@ -76,11 +86,13 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.sync.do = v.do
 	v.sync.onState = func(line string) { v.syncLabel.SetText(line) }
 	v.featTab = container.NewTabItem(lang.L("Feature"), v.feature.build())
+	v.maint = newMaintenancePanel(v)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Layers"), v.layers.build()),
 		container.NewTabItem(lang.L("Search"), v.search.build()),
 		v.featTab,
 		container.NewTabItem(lang.L("Sync"), v.sync.build()),
+		v.maint.tab(),
 	)
 
 	v.mapw = mapui.NewMap(v.s.tiles)
@@ -111,7 +123,12 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	if v.s.client == nil {
 		syncButton.Hide()
 	}
-	toolbar := container.NewHBox(widget.NewLabel(lang.L("Tool")), v.tools, syncButton)
+	present := widget.NewButtonWithIcon(lang.L("Presentation"), theme.ViewFullScreenIcon(), func() {
+		if v.onPresent != nil {
+			v.onPresent()
+		}
+	})
+	toolbar := container.NewHBox(widget.NewLabel(lang.L("Tool")), v.tools, syncButton, layout.NewSpacer(), present)
 	v.coords = widget.NewButton("", func() {
 		v.lambert = !v.lambert
 		v.cursorMoved(v.lastLL)
@@ -126,6 +143,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	}
 	status := container.NewBorder(nil, nil, container.NewHBox(v.coords, v.scale, v.syncLabel), nil, v.onlineLabel)
 	centre = container.NewBorder(toolbar, status, nil, nil, v.mapw)
+	v.centre = centre
 	v.shortcuts()
 	return v.tabs, centre
 }
@@ -192,6 +210,7 @@ func (v *workspaceView) typedKey(ev *fyne.KeyEvent) bool {
 		}
 		return true
 	case fyne.KeyEscape:
+		v.drawFor = nil
 		v.tools.SetSelected(lang.L("Identify"))
 		v.mapw.SetSketch(nil)
 		v.selectFeature(nil)
@@ -419,6 +438,12 @@ func describeMeasure(m mapui.Measurement) string {
 // sketchDone asks in which layer to add the drawn geometry, then creates
 // the feature with the layer's defaults and opens its form.
 func (v *workspaceView) sketchDone(g orb.Geometry) {
+	if f := v.drawFor; f != nil {
+		v.drawFor = nil
+		v.tools.SetSelected(lang.L("Identify"))
+		f(g)
+		return
+	}
 	var names, titles []string
 	for _, l := range v.s.ws.Layers() {
 		if l.ReadOnly() || !fitsLayer(l.Schema.GeometryType, g) {

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"terrimap/mapview/export"
+)
+
+// exportBasemapTimeout bounds the wait for the basemap's tiles: offline,
+// the map is exported without it rather than after a long wait.
+const exportBasemapTimeout = 12 * time.Second
+
+// exportChoice is what the export form asked for.
+type exportChoice struct {
+	title     string
+	paper     export.Paper // "" for a 1920×1080 picture
+	landscape bool
+	format    export.Format
+}
+
+// fileName is the file name offered for the export: the title made safe,
+// the date, the format's extension.
+func (c exportChoice) fileName(now time.Time) string {
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ' || r == '/' || r == '\\' || r == ':' || r == '*' || r == '?' || r == '"' || r == '<' || r == '>' || r == '|':
+			return '-'
+		}
+		return r
+	}, strings.TrimSpace(c.title))
+	if name == "" {
+		name = "carte"
+	}
+	return fmt.Sprintf("%s-%s.%s", name, now.Format("2006-01-02"), c.format)
+}
+
+// showExport asks how to export the map as it is on screen (title, paper,
+// orientation, format), then where, and writes it in the background.
+func (m *mainWindow) showExport() {
+	if m.view == nil {
+		return
+	}
+	title := widget.NewEntry()
+	title.SetText(strings.TrimSuffix(filepath.Base(m.workspace), filepath.Ext(m.workspace)))
+	papers := []string{"A4", "A3", lang.L("Picture 1920 × 1080 (slide)")}
+	paper := widget.NewSelect(papers, nil)
+	paper.SetSelectedIndex(0)
+	orientation := widget.NewSelect([]string{lang.L("Landscape"), lang.L("Portrait")}, nil)
+	orientation.SetSelectedIndex(0)
+	format := widget.NewSelect([]string{"PDF", "PNG"}, nil)
+	format.SetSelectedIndex(0)
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("Title"), title),
+		widget.NewFormItem(lang.L("Paper"), paper),
+		widget.NewFormItem(lang.L("Orientation"), orientation),
+		widget.NewFormItem(lang.L("Format"), format),
+	}
+	dialog.ShowForm(lang.L("Export the map"), lang.L("Choose the file…"), lang.L("Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		c := exportChoice{title: title.Text, landscape: orientation.SelectedIndex() == 0, format: export.PDF}
+		if i := paper.SelectedIndex(); i < 2 {
+			c.paper = export.Paper(papers[i])
+		}
+		if format.SelectedIndex() == 1 {
+			c.format = export.PNG
+		}
+		m.askExportFile(c)
+	}, m.window)
+}
+
+// askExportFile asks where to write the export, then writes it.
+func (m *mainWindow) askExportFile(c exportChoice) {
+	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		_ = w.Close() // the export writes the file itself, in one go
+		m.exportTo(path, c)
+	}, m.window)
+	save.SetFileName(c.fileName(time.Now()))
+	save.SetFilter(storage.NewExtensionFileFilter([]string{"." + string(c.format)}))
+	if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(m.workspace))); err == nil {
+		save.SetLocation(dir)
+	}
+	save.Show()
+}
+
+// exportTo writes the map of the view to path in the background, with a
+// progress dialog that can cancel it.
+func (m *mainWindow) exportTo(path string, c exportChoice) {
+	ctx, cancel := context.WithCancel(context.Background())
+	bar := widget.NewProgressBarInfinite()
+	busy := dialog.NewCustom(lang.L("Export the map"), lang.L("Cancel"),
+		container.NewVBox(widget.NewLabel(lang.L("Drawing the map… (the basemap may take a few seconds)")), bar), m.window)
+	busy.SetOnClosed(cancel)
+	busy.Show()
+	s, vp := m.sess, m.view.mapw.Viewport
+	layers := s.visibleLayers()
+	opts := export.Options{Bound: vp.Bound(), Paper: c.paper, Format: c.format, Title: c.title,
+		Subtitle: lang.L("Scale of the screen 1:{{.N}}", map[string]any{"N": roundScale(vp.ScaleDenominator())}),
+		Layers:   layers, Basemap: s.currentBasemap(), BasemapTimeout: exportBasemapTimeout,
+		Attributions: export.DataAttributions(s.ws, layers)}
+	if c.landscape {
+		opts.Orientation = export.Landscape
+	}
+	if c.paper == "" {
+		opts.Size = image.Pt(1920, 1080)
+	}
+	go func() {
+		var warnings []string
+		opts.Warn = func(w string) { warnings = append(warnings, w) }
+		err := writeExport(ctx, path, s, opts)
+		cancelled := ctx.Err() != nil
+		m.do(func() {
+			busy.Hide()
+			cancel()
+			switch {
+			case cancelled:
+				m.status = lang.L("Export cancelled.")
+			case err != nil:
+				m.status = lang.L("The map could not be exported.")
+				showError(m.window, lang.L("The map could not be written to {{.Path}}. Check that the folder exists, that you may write in it and that the file is not open in another program.", map[string]any{"Path": path}))
+			case len(warnings) > 0:
+				m.status = lang.L("Map saved in {{.Path}}, without the basemap (unreachable).", map[string]any{"Path": path})
+			default:
+				m.status = lang.L("Map saved in {{.Path}}.", map[string]any{"Path": path})
+			}
+			m.refresh()
+		})
+	}()
+}
+
+// writeExport writes the export to a temporary file beside path, then puts
+// it in place: a failed or cancelled export leaves no half file.
+func writeExport(ctx context.Context, path string, s *session, opts export.Options) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".terrimap-export-*")
+	if err != nil {
+		return fmt.Errorf("app: export: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	opts.Out = tmp
+	if err := export.Export(ctx, s.renderer, opts); err != nil {
+		tmp.Close()
+		return fmt.Errorf("app: export: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("app: export: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("app: export: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+
+	"terrimap/store"
+)
+
+// mainMenu is the window's menu bar; the items that need an open workspace
+// are greyed without one.
+type mainMenu struct {
+	menu          *fyne.MainMenu
+	needWorkspace []*fyne.MenuItem
+}
+
+// buildMenu makes the menu bar: what a GIS user looks for in the menus,
+// each also on a button or a key where it is used often.
+func (m *mainWindow) buildMenu() *mainMenu {
+	mm := &mainMenu{}
+	item := func(label string, action func(), needs bool) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, action)
+		if needs {
+			mm.needWorkspace = append(mm.needWorkspace, it)
+		}
+		return it
+	}
+	file := fyne.NewMenu(lang.L("File"),
+		item(lang.L("Open workspace…"), m.showOpenDialog, false),
+		item(lang.L("Import a surveyor's plan (DXF)…"), m.showDXFImport, true),
+		item(lang.L("Export the map (PDF, PNG)…"), m.showExport, true),
+		fyne.NewMenuItemSeparator(),
+		item(lang.L("Settings…"), m.showSettings, false),
+	)
+	tools := fyne.NewMenu(lang.L("Tools"),
+		item(lang.L("Before works report…"), m.showReport, true),
+		item(lang.L("Prepare for offline work…"), m.showOffline, true),
+		item(lang.L("Synchronise"), func() {
+			if m.view != nil {
+				m.view.sync.start()
+			}
+		}, true),
+	)
+	view := fyne.NewMenu(lang.L("View"),
+		item(lang.L("Presentation mode (F11)"), m.togglePresentation, true),
+	)
+	help := fyne.NewMenu(lang.L("Help"), item(lang.L("About Terrimap"), m.showAbout, false))
+	mm.menu = fyne.NewMainMenu(file, tools, view, help)
+	return mm
+}
+
+// refreshMenu greys what needs a workspace when none is open.
+func (m *mainWindow) refreshMenu() {
+	if m.menu == nil {
+		return
+	}
+	for _, it := range m.menu.needWorkspace {
+		it.Disabled = m.view == nil
+	}
+	m.menu.menu.Refresh()
+}
+
+// showDXFImport asks for a surveyor's DXF plan and opens the import dialog:
+// target layer, coordinate system, values per DXF layer, preview.
+func (m *mainWindow) showDXFImport() {
+	if m.view == nil {
+		return
+	}
+	open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		newDXFDialog(m.window, m.sess.ws, path, m.do, func(rep store.ImportReport) {
+			if m.view != nil {
+				m.view.synced() // redraw and recount what came in
+				m.view.sync.reload()
+			}
+		}).show()
+	}, m.window)
+	open.SetFilter(storage.NewExtensionFileFilter([]string{".dxf"}))
+	open.Show()
+}

@@ -64,6 +64,6 @@ func (v *workspaceView) showOnline(up bool) {
 	if up {
 		v.onlineLabel.SetText("● " + lang.L("Online"))
 	} else {
-		v.onlineLabel.SetText("○ " + lang.L("Offline: your edits are kept and will be sent when the platform answers again"))
+		v.onlineLabel.SetText("○ " + lang.L("Offline: edits kept"))
 	}
 }

@@ -36,6 +36,8 @@ type featurePanel struct {
 
 	current *store.Feature
 	form    *featureForm
+	// maint lists the interventions on the equipment shown.
+	maint *interventionsSection
 }
 
 func newFeaturePanel(win fyne.Window, s *session, do func(func()), onEdited func(before, after store.Feature)) *featurePanel {
@@ -55,13 +57,17 @@ func (p *featurePanel) build() fyne.CanvasObject {
 	p.history = widget.NewButtonWithIcon(lang.L("History"), theme.HistoryIcon(), p.showHistory)
 	p.history.Hide()
 	p.body = container.NewStack()
-	return container.NewBorder(container.NewVBox(p.title, p.reason), container.NewHBox(p.history, p.delete), nil, nil, p.body)
+	p.maint = newInterventionsSection(p)
+	split := container.NewVSplit(p.body, p.maint.build())
+	split.Offset = 0.6
+	return container.NewBorder(container.NewVBox(p.title, p.reason), container.NewHBox(p.history, p.delete), nil, nil, split)
 }
 
 // show displays a feature; nil clears the panel.
 func (p *featurePanel) show(f *store.Feature) {
 	p.current = f
 	p.body.RemoveAll()
+	p.maint.show(f)
 	if f == nil {
 		p.title.SetText(lang.L("Click a feature on the map to see it here."))
 		p.reason.Hide()

@@ -38,6 +38,7 @@ func (m *mainWindow) togglePresentation() {
 	top := container.NewHBox(layout.NewSpacer(), card(container.NewHBox(hint, exit)))
 	bottom := container.NewHBox(card(m.presentationLegend()), layout.NewSpacer())
 	m.presentation = container.NewStack(v.mapw, container.NewBorder(top, bottom, nil, nil))
+	m.window.SetMainMenu(nil)
 	m.window.SetContent(m.presentation)
 	m.window.SetFullScreen(true)
 	m.sess.tiles.SetMagnification(presentationMagnification)
@@ -54,6 +55,9 @@ func (m *mainWindow) leavePresentation() {
 	m.window.SetFullScreen(false)
 	if m.sess != nil {
 		m.sess.tiles.SetMagnification(1)
+	}
+	if m.menu != nil {
+		m.window.SetMainMenu(m.menu.menu)
 	}
 	m.window.SetContent(m.root)
 	if m.view != nil {

@@ -208,7 +208,7 @@ func (p *syncPanel) stop() {
 
 func (p *syncPanel) showProgress(pr client.Progress) {
 	names := map[string]string{
-		"login": lang.L("Signing in…"), "layers": lang.L("Layers…"), "attachments": lang.L("Sending photos…"),
+		"login": lang.L("Signing in…"), "layers": lang.L("Layers…"), "attachments": lang.L("Sending photos…"), "photos": lang.L("Receiving photos…"),
 		"push": lang.L("Sending changes…"), "pull": lang.L("Receiving changes…"), "done": lang.L("Done"),
 	}
 	p.stage.SetText(names[pr.Stage])

@@ -89,10 +89,9 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.maint = newMaintenancePanel(v)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Layers"), v.layers.build()),
-		container.NewTabItem(lang.L("Search"), v.search.build()),
+		v.maint.tab(lang.L("Search"), v.search.build()),
 		v.featTab,
 		container.NewTabItem(lang.L("Sync"), v.sync.build()),
-		v.maint.tab(),
 	)
 
 	v.mapw = mapui.NewMap(v.s.tiles)
@@ -136,12 +135,12 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.coords.Importance = widget.LowImportance
 	v.scale = widget.NewLabel("")
 	v.onlineLabel = widget.NewLabel("")
-	v.onlineLabel.Truncation = fyne.TextTruncateEllipsis
 	v.syncLabel = widget.NewLabel("")
+	v.syncLabel.Truncation = fyne.TextTruncateEllipsis
 	if v.s.client == nil {
 		v.onlineLabel.SetText(lang.L("Not linked to a platform"))
 	}
-	status := container.NewBorder(nil, nil, container.NewHBox(v.coords, v.scale, v.syncLabel), nil, v.onlineLabel)
+	status := container.NewBorder(nil, nil, container.NewHBox(v.coords, v.scale), v.onlineLabel, v.syncLabel)
 	centre = container.NewBorder(toolbar, status, nil, nil, v.mapw)
 	v.centre = centre
 	v.shortcuts()
@@ -408,6 +407,14 @@ func (v *workspaceView) synced() {
 
 func (v *workspaceView) cursorMoved(ll orb.Point) {
 	v.lastLL = ll
+	if math.IsNaN(ll[0]) || math.IsNaN(ll[1]) { // the cursor left the map
+		if v.lambert {
+			v.coords.SetText("L93  —")
+		} else {
+			v.coords.SetText("WGS84  —")
+		}
+		return
+	}
 	if v.lambert {
 		p := mapview.LonLatToLambert93(ll)
 		v.coords.SetText(fmt.Sprintf("L93  X %.1f  Y %.1f", p[0], p[1]))

@@ -1,0 +1,395 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+	"terrimap/store/schema"
+)
+
+// The hydrants' layer and fields the "to check" view reads (AFIGEO PEI).
+const (
+	hydrantsLayer    = "pei"
+	fieldLastCheck   = "date_ct"
+	fieldAvailable   = "disponible"
+	hydrantCheckYear = 2 // a hydrant is checked at least every two years
+)
+
+// checkDue says whether a hydrant is due for a check, and why.
+type checkDue int
+
+const (
+	checkNotDue checkDue = iota
+	checkUnavailable
+	checkNever   // no last check date, or one that cannot be read
+	checkOverdue // the last check is more than two years old
+)
+
+// day returns the calendar day of t (in t's location) as midnight UTC, so
+// that days compare and add without time-zone surprises.
+func day(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// parseDay reads a date field's value; false when missing or unreadable.
+func parseDay(v any) (time.Time, bool) {
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(schema.DateLayout, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// hydrantCheckDue says whether a hydrant is due for a check on today: it
+// is unavailable (disponible false), or its last check (date_ct) is
+// missing or more than two years before today. A hydrant checked two
+// years ago to the day is not due yet.
+func hydrantCheckDue(props map[string]any, today time.Time) checkDue {
+	if available, ok := props[fieldAvailable].(bool); ok && !available {
+		return checkUnavailable
+	}
+	last, ok := parseDay(props[fieldLastCheck])
+	if !ok {
+		return checkNever
+	}
+	if last.Before(day(today).AddDate(-hydrantCheckYear, 0, 0)) {
+		return checkOverdue
+	}
+	return checkNotDue
+}
+
+// weekOf returns the Monday and the Sunday of today's week.
+func weekOf(today time.Time) (monday, sunday time.Time) {
+	d := day(today)
+	back := (int(d.Weekday()) + 6) % 7 // days since Monday
+	monday = d.AddDate(0, 0, -back)
+	return monday, monday.AddDate(0, 0, 6)
+}
+
+// plannedThisWeek reports whether an intervention is planned (statut
+// planifiee) on a day of today's week, Monday to Sunday included.
+func plannedThisWeek(props map[string]any, today time.Time) bool {
+	if schema.CodeString(props[fieldStatus]) != statusPlanned {
+		return false
+	}
+	d, ok := parseDay(props[fieldDate])
+	if !ok {
+		return false
+	}
+	monday, sunday := weekOf(today)
+	return !d.Before(monday) && !d.After(sunday)
+}
+
+// maintenanceView is a list of features an agent expects: of one layer,
+// those keep selects on a day.
+type maintenanceView struct {
+	title string
+	layer string
+	// fields are those the view needs, one at least.
+	fields []string
+	query  store.Query
+	keep   func(props map[string]any, today time.Time) bool
+	// sort orders the features found; describe writes one's line.
+	sort     func(a, b store.Feature) int
+	describe func(l *store.Layer, f store.Feature, today time.Time) string
+}
+
+// maintenanceViews are the views offered, in order.
+func maintenanceViews() []maintenanceView {
+	return []maintenanceView{
+		{
+			title: lang.L("Fire hydrants to check"), layer: hydrantsLayer, fields: []string{fieldLastCheck, fieldAvailable},
+			keep: func(props map[string]any, today time.Time) bool { return hydrantCheckDue(props, today) != checkNotDue },
+			sort: func(a, b store.Feature) int {
+				// Never checked first, then the oldest check.
+				return cmp.Or(cmp.Compare(schema.CodeString(a.Properties[fieldLastCheck]), schema.CodeString(b.Properties[fieldLastCheck])), cmp.Compare(a.FID, b.FID))
+			},
+			describe: describeHydrantDue,
+		},
+		{
+			title: lang.L("Interventions planned this week"), layer: interventionsLayer, fields: []string{fieldStatus, fieldDate},
+			query: store.Query{Equals: map[string]any{fieldStatus: statusPlanned}},
+			keep:  plannedThisWeek,
+			sort: func(a, b store.Feature) int {
+				return cmp.Or(cmp.Compare(schema.CodeString(a.Properties[fieldDate]), schema.CodeString(b.Properties[fieldDate])), cmp.Compare(a.FID, b.FID))
+			},
+			describe: func(l *store.Layer, f store.Feature, _ time.Time) string {
+				return strings.Join(describeFields(l, f, fieldDate, "type", fieldEquipmentIn, fieldAgent), " · ")
+			},
+		},
+	}
+}
+
+// describeHydrantDue is a hydrant's name and why it is due.
+func describeHydrantDue(l *store.Layer, f store.Feature, today time.Time) string {
+	why := ""
+	switch hydrantCheckDue(f.Properties, today) {
+	case checkUnavailable:
+		why = lang.L("unavailable")
+	case checkNever:
+		why = lang.L("never checked")
+	case checkOverdue:
+		last, _ := parseDay(f.Properties[fieldLastCheck])
+		why = lang.L("last checked on {{.Date}}", map[string]any{"Date": last.Format("02/01/2006")})
+	}
+	return featureName(l.Schema, f) + " · " + why
+}
+
+// maintenancePanel offers the maintenance views from a drop-down above
+// the search: a view's features replace the search results (a tap selects
+// one and zooms to it, as search does), and the map can be filtered to
+// them, until the filter is removed.
+type maintenancePanel struct {
+	v *workspaceView
+	// now gives today (tests set it).
+	now func() time.Time
+
+	item    *container.TabItem
+	choice  *widget.Select
+	close   *widget.Button
+	search  fyne.CanvasObject
+	results *fyne.Container
+	info    *widget.Label
+	refresh *widget.Button
+	filter  *widget.Button
+	bar     *fyne.Container
+	banner  *widget.Label
+	clear   *widget.Button
+	list    *widget.List
+
+	views   []maintenanceView
+	current int // index in views; -1 for none
+	found   []store.Feature
+	// gen numbers loads, so that a slow old one never shows over a newer.
+	gen int
+	// filtered is the layer the map is filtered to; "" for none.
+	filtered string
+}
+
+func newMaintenancePanel(v *workspaceView) *maintenancePanel {
+	return &maintenancePanel{v: v, now: time.Now, current: -1}
+}
+
+// tab returns the search tab with the views' drop-down above the search.
+func (p *maintenancePanel) tab(title string, search fyne.CanvasObject) *container.TabItem {
+	p.search = search
+	p.item = container.NewTabItem(title, p.build())
+	return p.item
+}
+
+func (p *maintenancePanel) build() fyne.CanvasObject {
+	p.views = maintenanceViews()
+	titles := make([]string, len(p.views))
+	for i, mv := range p.views {
+		titles[i] = mv.title
+	}
+	p.choice = widget.NewSelect(titles, func(string) { p.choose(p.choice.SelectedIndex()) })
+	p.choice.PlaceHolder = lang.L("Maintenance lists…")
+	p.close = widget.NewButtonWithIcon("", theme.CancelIcon(), func() { p.choice.ClearSelected() })
+	p.close.Importance = widget.LowImportance
+	p.close.Hide()
+	p.info = widget.NewLabel("")
+	p.info.Wrapping = fyne.TextWrapWord
+	p.refresh = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), p.reload)
+	p.refresh.Importance = widget.LowImportance
+	p.filter = widget.NewButtonWithIcon(lang.L("Filter the map"), theme.VisibilityIcon(), p.applyFilter)
+	p.filter.Disable()
+	p.banner = widget.NewLabel("")
+	p.banner.Wrapping = fyne.TextWrapWord
+	p.banner.Importance = widget.WarningImportance
+	p.clear = widget.NewButtonWithIcon(lang.L("Remove the filter"), theme.CancelIcon(), p.clearFilter)
+	p.clear.Importance = widget.WarningImportance
+	p.bar = container.NewVBox(p.banner, container.NewHBox(p.clear))
+	p.bar.Hide()
+	p.list = widget.NewList(
+		func() int { return len(p.found) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.describe(p.found[i])) },
+	)
+	p.list.OnSelected = func(i widget.ListItemID) {
+		p.list.UnselectAll()
+		if i < len(p.found) {
+			p.v.pick(p.found[i])
+		}
+	}
+	p.results = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, p.refresh, p.info), container.NewHBox(p.filter)), nil, nil, nil, p.list)
+	p.results.Hide()
+	if p.search == nil {
+		p.search = container.NewStack()
+	}
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, p.close, p.choice), p.bar)
+	return container.NewBorder(top, nil, nil, nil, container.NewStack(p.search, p.results))
+}
+
+// choose shows the view i in place of the search; -1 goes back to the
+// search.
+func (p *maintenancePanel) choose(i int) {
+	p.current = i
+	if i < 0 {
+		p.gen++
+		p.results.Hide()
+		p.close.Hide()
+		p.search.Show()
+		return
+	}
+	p.search.Hide()
+	p.results.Show()
+	p.close.Show()
+	p.reload()
+}
+
+func (p *maintenancePanel) describe(f store.Feature) string {
+	if p.current < 0 {
+		return ""
+	}
+	l, err := p.v.s.ws.Layer(f.Layer)
+	if err != nil {
+		return shortID(f.UUID)
+	}
+	return p.views[p.current].describe(l, f, p.now())
+}
+
+// reload finds the chosen view's features in the background.
+func (p *maintenancePanel) reload() {
+	p.gen++
+	if p.current < 0 {
+		return
+	}
+	mv := p.views[p.current]
+	gen, today := p.gen, p.now()
+	p.found = nil
+	p.list.Refresh()
+	p.filter.Disable()
+	l, err := p.v.s.ws.Layer(mv.layer)
+	if err != nil || !slices.ContainsFunc(mv.fields, func(name string) bool { _, ok := l.Schema.Field(name); return ok }) {
+		p.info.SetText(lang.L("This workspace has no layer for this view."))
+		return
+	}
+	p.info.SetText(lang.L("Loading…"))
+	ws := p.v.s.ws
+	go func() {
+		q := mv.query
+		q.Layer = mv.layer
+		var found []store.Feature
+		err := ws.Each(context.Background(), q, func(f store.Feature) bool {
+			if mv.keep(f.Properties, today) {
+				found = append(found, f)
+			}
+			return true
+		})
+		slices.SortStableFunc(found, mv.sort)
+		p.v.do(func() {
+			if gen != p.gen {
+				return
+			}
+			p.showResults(found, err)
+		})
+	}()
+}
+
+func (p *maintenancePanel) showResults(found []store.Feature, err error) {
+	p.found = found
+	p.list.Refresh()
+	switch {
+	case err != nil:
+		p.info.SetText(lang.L("This view could not be read."))
+	case len(found) == 0:
+		p.info.SetText(lang.L("Nothing to do here."))
+	default:
+		p.info.SetText(lang.L("{{.N}} results", map[string]any{"N": len(found)}))
+		p.filter.Enable()
+	}
+	// A filter of this view's layer follows what the view now lists.
+	if p.filtered != "" && p.filtered == p.views[p.current].layer && err == nil {
+		p.setFilter(p.filtered, found)
+	}
+}
+
+// applyFilter shows on the map only the features the view lists, and
+// frames them.
+func (p *maintenancePanel) applyFilter() {
+	if p.current < 0 || len(p.found) == 0 {
+		return
+	}
+	layer := p.views[p.current].layer
+	s := p.v.s
+	if s.hidden[layer] {
+		s.hidden[layer] = false
+		p.v.layers.reload(p.v.do)
+	}
+	p.setFilter(layer, p.found)
+	var b orb.Bound
+	for i, f := range p.found {
+		if f.Geometry == nil {
+			continue
+		}
+		if i == 0 {
+			b = f.Geometry.Bound()
+		} else {
+			b = b.Union(f.Geometry.Bound())
+		}
+	}
+	p.v.mapw.ZoomTo(b.Pad(math.Max(math.Max(b.Right()-b.Left(), b.Top()-b.Bottom())*0.1, 0.002)))
+}
+
+// setFilter filters the map's layer to the features, one filter at a time.
+func (p *maintenancePanel) setFilter(layer string, features []store.Feature) {
+	s := p.v.s
+	set := make(map[int64]bool, len(features))
+	for _, f := range features {
+		set[f.FID] = true
+	}
+	s.only = map[string]map[int64]bool{layer: set}
+	s.applyLayers()
+	p.filtered = layer
+	p.banner.SetText(lang.L("The map shows only the {{.N}} features of “{{.View}}”.", map[string]any{"N": len(features), "View": p.views[p.current].title}))
+	p.bar.Show()
+	p.markTab(true)
+	p.v.mapw.Refresh()
+}
+
+// clearFilter shows every feature again.
+func (p *maintenancePanel) clearFilter() {
+	p.v.s.only = nil
+	p.v.s.applyLayers()
+	p.filtered = ""
+	p.bar.Hide()
+	p.markTab(false)
+	p.v.mapw.Refresh()
+}
+
+// markTab marks the search tab while the map is filtered, so that it shows
+// whatever tab is open.
+func (p *maintenancePanel) markTab(filtered bool) {
+	if p.item == nil {
+		return
+	}
+	if filtered {
+		p.item.Icon = theme.VisibilityIcon()
+	} else {
+		p.item.Icon = nil
+	}
+	if p.v.tabs != nil {
+		p.v.tabs.Refresh()
+	}
+}

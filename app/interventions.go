@@ -359,6 +359,7 @@ func (d *interventionDialog) show() {
 	if eq != nil {
 		name = eq.Schema.DisplayTitle() + " · " + featureName(eq.Schema, d.equipment)
 	}
+	photos := d.photos.build()
 	title := lang.L("New intervention")
 	if d.feature != nil {
 		title = lang.L("Intervention")
@@ -371,7 +372,7 @@ func (d *interventionDialog) show() {
 	}
 	d.heading.SetText(name)
 	content := container.NewBorder(d.heading, nil, nil, nil,
-		container.NewVScroll(container.NewVBox(d.form.form, widget.NewSeparator(), d.photos.build())))
+		container.NewVScroll(container.NewVBox(d.form.form, widget.NewSeparator(), photos)))
 	d.d = dialog.NewCustom(title, lang.L("Close"), content, d.sec.p.win)
 	d.d.Resize(fyne.NewSize(560, 640))
 	d.d.Show()

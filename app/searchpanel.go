@@ -113,7 +113,7 @@ func (p *searchPanel) describe(f store.Feature) string {
 // featureName is the text that names a feature best: a name, a number or
 // an identifier field, else the first text value.
 func featureName(s schema.Layer, f store.Feature) string {
-	for _, key := range []string{"nom_officiel", "nom", "numero", "libelle", "adresse", "id_pei", "idcana", "idappareil", "idouvrage", "type"} {
+	for _, key := range []string{"nom_officiel", "nom", "numero", "libelle", "adresse", "id_pei", "id_gestion", "id_sdis", "idcana", "idappareil", "idouvrage", "type"} {
 		if fld, ok := s.Field(key); ok {
 			if v := describeValue(fld, f.Properties[key]); v != "" {
 				return v

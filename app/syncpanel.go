@@ -12,7 +12,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
 
+	"terrimap/mapview"
 	"terrimap/store"
 	"terrimap/sync/client"
 )
@@ -35,9 +37,14 @@ type syncPanel struct {
 	loading int
 	// onState, when set, gets the status line each time it changes.
 	onState func(line string)
+	// renderer and layers, when set, draw the two sides of a conflict on
+	// a little map.
+	renderer *mapview.Renderer
+	layers   func() []mapview.Layer
 
 	summary    *widget.Label
 	syncButton *widget.Button
+	previewBtn *widget.Button
 	cancelBtn  *widget.Button
 	progress   *widget.ProgressBar
 	stage      *widget.Label
@@ -83,7 +90,8 @@ func (p *syncPanel) build() fyne.CanvasObject {
 		c := p.state.conflictList[i]
 		go func() {
 			mine, deleted := p.loadMine(c)
-			p.do(func() { p.showConflict(c, mine, deleted) })
+			pic := p.drawConflict(c, mine, deleted)
+			p.do(func() { p.showConflict(c, mine, deleted, pic) })
 		}()
 	}
 	p.rejected = widget.NewList(
@@ -101,7 +109,11 @@ func (p *syncPanel) build() fyne.CanvasObject {
 		container.NewTabItem(lang.L("Conflicts"), p.conflicts),
 		container.NewTabItem(lang.L("Rejected changes"), p.rejected),
 	)
-	top := container.NewVBox(p.summary, container.NewHBox(p.syncButton, p.cancelBtn), p.progress, p.stage)
+	p.previewBtn = widget.NewButtonWithIcon(lang.L("Preview"), theme.SearchIcon(), p.showPreview)
+	if p.client == nil {
+		p.previewBtn.Disable()
+	}
+	top := container.NewVBox(p.summary, container.NewHBox(p.syncButton, p.cancelBtn, p.previewBtn), p.progress, p.stage)
 	return container.NewBorder(top, nil, nil, nil, lists)
 }
 
@@ -267,8 +279,26 @@ func (p *syncPanel) loadMine(c store.Conflict) (mine store.Feature, deleted bool
 	return mine, err != nil
 }
 
-// showConflict opens the conflict dialog on mine and theirs and returns it.
-func (p *syncPanel) showConflict(c store.Conflict, mine store.Feature, mineDeleted bool) *conflictDialog {
+// drawConflict draws both sides on a little map when their geometries
+// differ; nil otherwise. It reads the workspace: off the UI goroutine.
+func (p *syncPanel) drawConflict(c store.Conflict, mine store.Feature, mineDeleted bool) *conflictPicture {
+	var mg orb.Geometry
+	if !mineDeleted {
+		mg = mine.Geometry
+	}
+	if p.renderer == nil || geometryEqual(mg, c.Theirs.Geometry) {
+		return nil
+	}
+	var layers []mapview.Layer
+	if p.layers != nil {
+		layers = p.layers()
+	}
+	return drawConflict(p.renderer, layers, mg, c.Theirs.Geometry)
+}
+
+// showConflict opens the conflict dialog on mine and theirs (pic, when not
+// nil, shows both geometries) and returns it.
+func (p *syncPanel) showConflict(c store.Conflict, mine store.Feature, mineDeleted bool, pic *conflictPicture) *conflictDialog {
 	l, err := p.ws.Layer(c.Layer)
 	if err != nil {
 		return nil
@@ -338,9 +368,13 @@ func (p *syncPanel) showConflict(c store.Conflict, mine store.Feature, mineDelet
 	if len(cd.radios) == 0 {
 		cd.choose.Hide()
 	}
-	content := container.NewBorder(intro, container.NewHBox(cd.keepMine, cd.takeTheirs, cd.choose), nil, nil, container.NewVScroll(rows))
+	var body fyne.CanvasObject = rows
+	if pic != nil {
+		body = container.NewVBox(pic.object(), rows)
+	}
+	content := container.NewBorder(intro, container.NewHBox(cd.keepMine, cd.takeTheirs, cd.choose), nil, nil, container.NewVScroll(body))
 	cd.dialog = dialog.NewCustom(lang.L("Conflict on {{.Layer}}", map[string]any{"Layer": l.Schema.DisplayTitle()}), lang.L("Decide later"), content, p.win)
-	cd.dialog.Resize(fyne.NewSize(760, 480))
+	cd.dialog.Resize(fyne.NewSize(760, 620))
 	cd.dialog.Show()
 	return cd
 }

@@ -150,7 +150,7 @@ func TestSyncPanelResolvesAConflictPerField(t *testing.T) {
 		t.Errorf("summary: %q", p.summary.Text)
 	}
 	mine, deleted := p.loadMine(p.state.conflictList[0])
-	cd := p.showConflict(p.state.conflictList[0], mine, deleted)
+	cd := p.showConflict(p.state.conflictList[0], mine, deleted, nil)
 	if len(cd.radios) != 2 {
 		t.Fatalf("radios for %v", cd.radios)
 	}

@@ -85,6 +85,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.sync = newSyncPanel(v.win, v.s.ws, v.s.client, v.synced)
 	v.sync.do = v.do
 	v.sync.onState = func(line string) { v.syncLabel.SetText(line) }
+	v.sync.renderer, v.sync.layers = v.s.renderer, v.s.visibleLayers
 	v.featTab = container.NewTabItem(lang.L("Feature"), v.feature.build())
 	v.maint = newMaintenancePanel(v)
 	v.tabs = container.NewAppTabs(

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/paulmach/orb"
 
@@ -99,6 +100,7 @@ func newTestPanel(t *testing.T, ws *store.Workspace, c *client.Client) (*syncPan
 	p := newSyncPanel(w, ws, c, nil)
 	p.do = q.do
 	w.SetContent(p.build())
+	w.Resize(fyne.NewSize(800, 600)) // messages read on one line
 	p.reload()
 	q.runUntil(t, p.idle)
 	return p, q

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# End-to-end test of the desktop app on Linux: the real bin/terrimap, in French,
+# in an Xvfb display of its own, on a demo workspace (the platform GeoPackage
+# that terrimap-server demo seeds: the 24 communes and ~27,000 generated
+# features). It checks that the window's title names the workspace, waits for
+# the map's first complete frame (--startup-trace), takes a screenshot and
+# checks that it shows the demo map: not blank, a large map area of the map's
+# paper colour, many colours, and the colours of the demo styles (commune
+# outlines and names, drinking water, sewers, flood zones). Then it quits the
+# app with Ctrl+Q and checks that it exits cleanly.
+#
+# Usage: scripts/e2e-linux.sh [SCREEN]    SCREEN is WIDTHxHEIGHT, default 1366x768
+# Called by `make e2e` (and `make test`), which builds bin/ first. The window
+# fills the screen, as a maximised window would. Everything is kept in
+# E2E_DIR (default bin/e2e): screenshot.png, app.log, xvfb.log, the workspace.
+# WINDOW_TIMEOUT and MAP_TIMEOUT (seconds) bound the waits: a cold first start
+# may be slow.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/xvfb-linux.sh
+
+screen=${1:-1366x768}
+work=${E2E_DIR:-bin/e2e}
+WINDOW_TIMEOUT=${WINDOW_TIMEOUT:-120}
+MAP_TIMEOUT=${MAP_TIMEOUT:-120}
+QUIT_TIMEOUT=${QUIT_TIMEOUT:-30}
+app=bin/terrimap
+server=bin/terrimap-server
+ws_name=ccmt-demo.gpkg
+ws=$work/$ws_name
+shot=$work/screenshot.png
+
+log() { echo "e2e: $*"; }
+fail() {
+	echo "e2e: FAILED: $*" >&2
+	if [ -s "$work/app.log" ]; then
+		echo "e2e: last lines of $work/app.log:" >&2
+		tail -n 20 "$work/app.log" >&2
+	fi
+	exit 1
+}
+
+[[ $screen =~ ^[0-9]+x[0-9]+$ ]] || fail "the screen size must be WIDTHxHEIGHT, not $screen"
+for f in "$app" "$server"; do
+	[ -x "$f" ] || fail "$f is missing (make build builds it)"
+done
+for cmd in Xvfb xdotool import convert identify; do
+	command -v "$cmd" >/dev/null || fail "$cmd is not installed (make deps installs it)"
+done
+
+xvfb_pid="" app_pid=""
+trap 'status=$?; stop_started "$app_pid" "$xvfb_pid"; exit "$status"' EXIT
+trap 'exit 130' INT TERM
+
+# waitfor DESCRIPTION TIMEOUT COMMAND…: runs COMMAND every half second until
+# it succeeds, saying every 15 s that it still waits; fails after TIMEOUT s.
+waitfor() {
+	local what=$1 timeout=$2 start=$SECONDS said=0
+	shift 2
+	until "$@"; do
+		local t=$((SECONDS - start))
+		[ "$t" -ge "$timeout" ] && fail "no $what after ${timeout}s"
+		if [ "$t" -ge $((said + 15)) ]; then
+			said=$t
+			log "still waiting for $what (${t}s)"
+		fi
+		sleep 0.5
+	done
+}
+
+rm -rf "$work"
+mkdir -p "$work"
+total=$SECONDS
+
+log "seeding a demo workspace $ws with $server demo"
+start=$SECONDS
+"$server" demo --db "$ws" --credentials "$work/credentials.txt" >"$work/demo.log" 2>&1 ||
+	fail "$server demo failed: $(tail -n 3 "$work/demo.log")"
+log "demo workspace seeded in $((SECONDS - start))s ($(du -h "$ws" | cut -f1))"
+
+log "starting Xvfb (${screen}x24)"
+start_xvfb "$work" "$screen" || fail "Xvfb did not start: $(tail -n 3 "$work/xvfb.log")"
+read -r sw sh < <(xdotool getdisplaygeometry)
+log "Xvfb on $DISPLAY, ${sw}x${sh}"
+
+# In French, as the mairies use it; preferences of its own, so that nothing
+# remembered (window size, last view) changes what is shown.
+log "starting $app --workspace $ws --startup-trace"
+start=$SECONDS
+env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8 XDG_CONFIG_HOME="$PWD/$work/config" \
+	"$app" --workspace "$ws" --startup-trace >"$work/app.log" 2>&1 &
+app_pid=$!
+alive() { kill -0 "$app_pid" 2>/dev/null || fail "the app exited (status $(wait "$app_pid"; echo $?)) $1"; }
+
+wid=""
+window() {
+	alive "before showing a window"
+	wid=$(xdotool search --onlyvisible --name 'Terrimap' 2>/dev/null | head -n 1)
+	[ -n "$wid" ]
+}
+waitfor "Terrimap window" "$WINDOW_TIMEOUT" window
+log "window $wid after $((SECONDS - start))s"
+
+title=""
+titled() {
+	alive "before opening the workspace"
+	title=$(xdotool getwindowname "$wid" 2>/dev/null) && [[ $title == *"$ws_name"* ]]
+}
+waitfor "window title naming $ws_name (it is \"$title\")" "$MAP_TIMEOUT" titled
+log "check: the window title names the workspace: \"$title\""
+# Fill the screen, as a maximised window would. (The window may still set
+# its own size as it is shown: settled below asks again until it is so.)
+fill() { xdotool windowmove "$wid" 0 0 windowsize "$wid" "$sw" "$sh"; }
+log "resizing the window to ${sw}x${sh}"
+fill
+
+drawn() {
+	alive "while drawing its map"
+	grep -q '^startup: first map frame' "$work/app.log"
+}
+waitfor "complete map frame (the startup trace in $work/app.log)" "$MAP_TIMEOUT" drawn
+log "$(grep '^startup: first map frame' "$work/app.log")"
+
+# What the demo map looks like: the map's paper colour #F2F0EB under most of
+# the map area; commune outlines #6B6B6B and names #3C3C3C; the drinking
+# water network's darkest blue #08306B; the sewers' browns #8C3B0A and
+# #5C2A06; the flood zones' tint over paper, #DEEBE4. Minimum pixel counts
+# are about a quarter of what a 1280x720 window shows.
+MIN_COLOURS=200 MIN_SD=0.05 MIN_PAPER=0.40 MAX_PAPER=0.98
+MIN_OUTLINE=400 MIN_NAMES=300 MIN_WATER=250 MIN_SEWER=100 MIN_FLOOD=800
+
+# measure: takes a screenshot and sets the variables checked below.
+measure() {
+	eval "$(xdotool getwindowgeometry --shell "$wid")"
+	import -display "$DISPLAY" -window root "$shot" 2>/dev/null || return 1
+	last_sig=${sig:-} sig=$(identify -format '%#' "$shot") || return 1
+	read -r all_colours all_sd < <(convert "$shot" -format '%k %[fx:standard_deviation]\n' info:) || return 1
+	# The map area: the largest 4-connected region of the paper colour.
+	area=$(convert "$shot" -fill white -opaque '#F2F0EB' -fill black +opaque white \
+		-define connected-components:verbose=true -connected-components 4 null: |
+		awk '$NF == "srgb(255,255,255)" || $NF == "white" { if ($(NF-1) > best) { best = $(NF-1); box = $2 } } END { print box }')
+	[ -n "$area" ] || area=0x0+0+0
+	read -r map_colours map_sd < <(convert "$shot" -crop "$area" +repage -format '%k %[fx:standard_deviation]\n' info:) || return 1
+	read -r paper outline names water sewer flood < <(
+		convert "$shot" -crop "$area" +repage -format %c histogram:info:- | awk '
+			function near(r, g, b, R, G, B) { return (r-R)^2 <= 100 && (g-G)^2 <= 100 && (b-B)^2 <= 100 }
+			{
+				n = $1 + 0
+				split(substr($2, 2, length($2) - 2), c, ",")
+				r = c[1] + 0; g = c[2] + 0; b = c[3] + 0
+				total += n
+				if (r == 242 && g == 240 && b == 235) paper += n
+				if (near(r, g, b, 107, 107, 107)) outline += n
+				if (near(r, g, b, 60, 60, 60)) names += n
+				if (near(r, g, b, 8, 48, 107)) water += n
+				if (near(r, g, b, 140, 59, 10) || near(r, g, b, 92, 42, 6)) sewer += n
+				if (near(r, g, b, 222, 235, 228)) flood += n
+			}
+			END { printf "%.3f %d %d %d %d %d\n", total ? paper / total : 0, outline, names, water, sewer, flood }')
+}
+
+# problems: prints what the last measure lacks, one line each; nothing when
+# the screenshot shows the demo map.
+problems() {
+	local ww=${area%%x*} rest=${area#*x}
+	local wh=${rest%%+*}
+	awk -v k="$all_colours" -v sd="$all_sd" -v mk="$MIN_COLOURS" -v msd="$MIN_SD" \
+		-v ww="$ww" -v wh="$wh" -v sw="$sw" -v sh="$sh" -v area="$area" \
+		-v mc="$map_colours" -v msdv="$map_sd" -v paper="$paper" -v mp="$MIN_PAPER" -v xp="$MAX_PAPER" \
+		-v outline="$outline" -v names="$names" -v water="$water" -v sewer="$sewer" -v flood="$flood" \
+		-v mo="$MIN_OUTLINE" -v mn="$MIN_NAMES" -v mw="$MIN_WATER" -v ms="$MIN_SEWER" -v mf="$MIN_FLOOD" '
+		function want(ok, msg) { if (!ok) print msg }
+		BEGIN {
+			want(k >= 16 && sd >= 0.02, "the screen is blank: " k " colours, standard deviation " sd)
+			want(ww >= 0.45 * sw && wh >= 0.45 * sh, "no map area of the paper colour #F2F0EB as large as 45% of the screen each way (largest: " area ")")
+			want(mc >= mk, "the map area has " mc " colours, want >= " mk)
+			want(msdv >= msd, "the map area has a standard deviation of " msdv ", want >= " msd)
+			want(paper >= mp && paper <= xp, "the paper colour covers " paper " of the map area, want " mp "–" xp)
+			want(outline >= mo, "commune outlines #6B6B6B: " outline " pixels, want >= " mo)
+			want(names >= mn, "commune names #3C3C3C: " names " pixels, want >= " mn)
+			want(water >= mw, "drinking water network #08306B: " water " pixels, want >= " mw)
+			want(sewer >= ms, "sewers #8C3B0A/#5C2A06: " sewer " pixels, want >= " ms)
+			want(flood >= mf, "flood zones #DEEBE4: " flood " pixels, want >= " mf)
+		}'
+}
+
+# The trace comes when the frame is composed; the screen shows it a moment
+# later, and the window may still be refitting its map to the new size:
+# measure every second until the window fills the screen, the picture has
+# not changed for a second and it passes (or SETTLE_TIMEOUT seconds pass).
+settled() {
+	measure || return 1
+	if [ "$WIDTH" != "$sw" ] || [ "$HEIGHT" != "$sh" ]; then
+		fill
+		return 1
+	fi
+	[ "$sig" = "$last_sig" ] && [ -z "$(problems)" ]
+}
+start=$SECONDS
+until settled; do
+	if [ $((SECONDS - start)) -ge "${SETTLE_TIMEOUT:-30}" ]; then
+		[ "$WIDTH" = "$sw" ] && [ "$HEIGHT" = "$sh" ] || fail "the window is ${WIDTH}x${HEIGHT}, not the screen's ${sw}x${sh}"
+		[ "$sig" = "$last_sig" ] || log "the screen was still changing after ${SETTLE_TIMEOUT:-30}s"
+		break
+	fi
+	sleep 1
+done
+log "screenshot $shot (${sw}x${sh}): $all_colours colours, standard deviation $all_sd"
+log "check: map area $area: $map_colours colours, standard deviation $map_sd, paper colour on $paper of it"
+log "check: demo style pixels: commune outlines $outline, commune names $names, drinking water $water, sewers $sewer, flood zones $flood"
+found=$(problems)
+[ -z "$found" ] || fail "$shot does not show the demo map:
+$found"
+
+log "check: Ctrl+Q quits the app"
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+xdotool key ctrl+q
+quit() { ! kill -0 "$app_pid" 2>/dev/null; }
+waitfor "exit within ${QUIT_TIMEOUT}s of Ctrl+Q" "$QUIT_TIMEOUT" quit
+status=0
+wait "$app_pid" || status=$?
+app_pid=""
+[ "$status" = 0 ] || fail "the app exited with status $status after Ctrl+Q"
+if grep -Eq '^(panic|fatal error):' "$work/app.log"; then fail "the app's log holds a panic"; fi
+log "passed in $((SECONDS - total))s"

@@ -106,7 +106,7 @@ type maintenanceView struct {
 	query  store.Query
 	keep   func(props map[string]any, today time.Time) bool
 	// sort orders the features found; describe writes one's line.
-	sort     func(a, b store.Feature) int
+	sort     func(a, b store.Feature, today time.Time) int
 	describe func(l *store.Layer, f store.Feature, today time.Time) string
 }
 
@@ -116,9 +116,10 @@ func maintenanceViews() []maintenanceView {
 		{
 			title: lang.L("Fire hydrants to check"), layer: hydrantsLayer, fields: []string{fieldLastCheck, fieldAvailable},
 			keep: func(props map[string]any, today time.Time) bool { return hydrantCheckDue(props, today) != checkNotDue },
-			sort: func(a, b store.Feature) int {
-				// Never checked first, then the oldest check.
-				return cmp.Or(cmp.Compare(schema.CodeString(a.Properties[fieldLastCheck]), schema.CodeString(b.Properties[fieldLastCheck])), cmp.Compare(a.FID, b.FID))
+			sort: func(a, b store.Feature, today time.Time) int {
+				// Unavailable first, then never checked, then the oldest check.
+				return cmp.Or(cmp.Compare(hydrantCheckDue(a.Properties, today), hydrantCheckDue(b.Properties, today)),
+					cmp.Compare(schema.CodeString(a.Properties[fieldLastCheck]), schema.CodeString(b.Properties[fieldLastCheck])), cmp.Compare(a.FID, b.FID))
 			},
 			describe: describeHydrantDue,
 		},
@@ -126,7 +127,7 @@ func maintenanceViews() []maintenanceView {
 			title: lang.L("Interventions planned this week"), layer: interventionsLayer, fields: []string{fieldStatus, fieldDate},
 			query: store.Query{Equals: map[string]any{fieldStatus: statusPlanned}},
 			keep:  plannedThisWeek,
-			sort: func(a, b store.Feature) int {
+			sort: func(a, b store.Feature, _ time.Time) int {
 				return cmp.Or(cmp.Compare(schema.CodeString(a.Properties[fieldDate]), schema.CodeString(b.Properties[fieldDate])), cmp.Compare(a.FID, b.FID))
 			},
 			describe: func(l *store.Layer, f store.Feature, _ time.Time) string {
@@ -297,7 +298,7 @@ func (p *maintenancePanel) reload() {
 			}
 			return true
 		})
-		slices.SortStableFunc(found, mv.sort)
+		slices.SortStableFunc(found, func(a, b store.Feature) int { return mv.sort(a, b, today) })
 		p.v.do(func() {
 			if gen != p.gen {
 				return

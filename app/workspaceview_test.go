@@ -60,19 +60,8 @@ func TestIdentifyEditValidateSave(t *testing.T) {
 // A workspace whose layers are all read-only (an élu's) shows no edit tools.
 func TestViewerSeesNoEditTools(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
-	ctx := context.Background()
 	path := demoWorkspaceFile(t, "elu.gpkg")
-	ws, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, _ := ws.Layer("pei")
-	s := l.Schema
-	s.ReadOnly = true
-	if err := ws.UpdateLayerSchema(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	ws.Close()
+	readOnlyLayer(t, path, "pei")
 	_, m := newTestShell(t, Options{})
 	openInShell(t, m, path)
 	for _, o := range m.view.tools.Options {

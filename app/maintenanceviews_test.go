@@ -1,0 +1,195 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/mapview"
+	"terrimap/store"
+)
+
+func date(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestHydrantCheckDue(t *testing.T) {
+	today := date("2026-06-15")
+	for _, c := range []struct {
+		name  string
+		props map[string]any
+		want  checkDue
+	}{
+		{"checked last year", map[string]any{"date_ct": "2025-06-15", "disponible": true}, checkNotDue},
+		{"two years ago to the day", map[string]any{"date_ct": "2024-06-15"}, checkNotDue},
+		{"two years and a day ago", map[string]any{"date_ct": "2024-06-14"}, checkOverdue},
+		{"long ago", map[string]any{"date_ct": "2019-01-01", "disponible": true}, checkOverdue},
+		{"never checked", map[string]any{"disponible": true}, checkNever},
+		{"empty date", map[string]any{"date_ct": ""}, checkNever},
+		{"unreadable date", map[string]any{"date_ct": "15/06/2025"}, checkNever},
+		{"nothing known", map[string]any{}, checkNever},
+		{"unavailable, checked last month", map[string]any{"date_ct": "2026-05-15", "disponible": false}, checkUnavailable},
+		{"unavailable, never checked", map[string]any{"disponible": false}, checkUnavailable},
+		{"availability unknown", map[string]any{"date_ct": "2026-05-15", "disponible": nil}, checkNotDue},
+		{"checked today", map[string]any{"date_ct": "2026-06-15"}, checkNotDue},
+		{"checked in the future (typo)", map[string]any{"date_ct": "2027-06-15"}, checkNotDue},
+	} {
+		if got := hydrantCheckDue(c.props, today); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	// A check on 29 February is due on the first of March two years on.
+	leap := map[string]any{"date_ct": "2024-02-29"}
+	if got := hydrantCheckDue(leap, date("2026-02-28")); got != checkNotDue {
+		t.Errorf("29/02/2024 on 28/02/2026: %v", got)
+	}
+	if got := hydrantCheckDue(leap, date("2026-03-02")); got != checkOverdue {
+		t.Errorf("29/02/2024 on 02/03/2026: %v", got)
+	}
+	// Today is a day, whatever the hour and time zone.
+	late := time.Date(2026, 6, 15, 23, 59, 0, 0, time.FixedZone("CEST", 2*3600))
+	if got := hydrantCheckDue(map[string]any{"date_ct": "2024-06-15"}, late); got != checkNotDue {
+		t.Errorf("late in the evening: %v", got)
+	}
+}
+
+func TestWeekOf(t *testing.T) {
+	for _, c := range []struct{ today, monday, sunday string }{
+		{"2026-06-15", "2026-06-15", "2026-06-21"}, // a Monday
+		{"2026-06-17", "2026-06-15", "2026-06-21"},
+		{"2026-06-21", "2026-06-15", "2026-06-21"}, // a Sunday: the week that ends
+		{"2026-06-22", "2026-06-22", "2026-06-28"},
+		{"2026-12-31", "2026-12-28", "2027-01-03"}, // across the new year
+		{"2028-03-01", "2028-02-28", "2028-03-05"}, // across a 29 February
+	} {
+		monday, sunday := weekOf(date(c.today))
+		if monday != date(c.monday) || sunday != date(c.sunday) {
+			t.Errorf("week of %s: %s to %s, want %s to %s", c.today, monday.Format(time.DateOnly), sunday.Format(time.DateOnly), c.monday, c.sunday)
+		}
+	}
+}
+
+func TestPlannedThisWeek(t *testing.T) {
+	today := date("2026-06-17") // a Wednesday
+	for _, c := range []struct {
+		name  string
+		props map[string]any
+		want  bool
+	}{
+		{"Monday", map[string]any{"statut": "planifiee", "date": "2026-06-15"}, true},
+		{"Sunday", map[string]any{"statut": "planifiee", "date": "2026-06-21"}, true},
+		{"the Sunday before", map[string]any{"statut": "planifiee", "date": "2026-06-14"}, false},
+		{"the Monday after", map[string]any{"statut": "planifiee", "date": "2026-06-22"}, false},
+		{"today", map[string]any{"statut": "planifiee", "date": "2026-06-17"}, true},
+		{"under way", map[string]any{"statut": "en_cours", "date": "2026-06-17"}, false},
+		{"done", map[string]any{"statut": "terminee", "date": "2026-06-16"}, false},
+		{"no date", map[string]any{"statut": "planifiee"}, false},
+		{"no status", map[string]any{"date": "2026-06-17"}, false},
+	} {
+		if got := plannedThisWeek(c.props, today); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// hitsHydrant reports whether the map, as the session shows it, finds a
+// hydrant at p.
+func hitsHydrant(t *testing.T, s *session, p orb.Point) bool {
+	t.Helper()
+	vp := mapview.Viewport{Center: p, Zoom: 17, Width: 400, Height: 300, Scale: 1}
+	hits, err := s.tiles.HitTest(context.Background(), vp, vp.LonLatToPixel(p), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hits {
+		if h.Layer == "pei" {
+			return true
+		}
+	}
+	return false
+}
+
+// "Poteaux incendie à contrôler" lists the hydrants due; a tap selects
+// one; "Filtrer la carte" leaves only them on the map until the filter is
+// removed. "Interventions prévues cette semaine" lists the week's.
+func TestMaintenanceViewsListAndFilter(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, maintenanceWorkspaceFile(t, "vues.gpkg"))
+	v := m.view
+	p := v.maint
+	p.now = func() time.Time { return time.Date(2026, 6, 17, 9, 30, 0, 0, time.Local) }
+	ws := v.s.ws
+	t01, t02, t03 := hydrant(t, ws, "T-01"), hydrant(t, ws, "T-02"), hydrant(t, ws, "T-03")
+
+	p.choice.SetSelectedIndex(0)
+	if p.search.Visible() || !p.results.Visible() {
+		t.Fatal("the view does not replace the search")
+	}
+	q.runUntil(t, func() bool { return len(p.found) > 0 })
+	var got []string
+	for _, f := range p.found {
+		got = append(got, p.describe(f))
+	}
+	// T-01 last checked more than two years before, T-03 unavailable.
+	if len(got) != 2 || got[0] != "T-03 · indisponible" || got[1] != "T-01 · dernier contrôle le 14/06/2024" {
+		t.Fatalf("hydrants to check: %q", got)
+	}
+	if p.info.Text != "2 résultats" {
+		t.Errorf("info %q", p.info.Text)
+	}
+
+	p.list.Select(1)
+	if v.selected == nil || v.selected.UUID != t01.UUID || v.tabs.Selected() != v.featTab {
+		t.Errorf("a tap selects %+v", v.selected)
+	}
+
+	for _, h := range []store.Feature{t01, t02, t03} {
+		if !hitsHydrant(t, v.s, h.Geometry.(orb.Point)) {
+			t.Fatalf("hydrant %v not on the map before filtering", h.Properties["numero"])
+		}
+	}
+	p.applyFilter()
+	if !p.bar.Visible() || p.item.Icon == nil {
+		t.Error("the filter is not shown")
+	}
+	for _, c := range []struct {
+		h     store.Feature
+		shown bool
+	}{{t01, true}, {t02, false}, {t03, true}} {
+		if got := hitsHydrant(t, v.s, c.h.Geometry.(orb.Point)); got != c.shown {
+			t.Errorf("filtered map: hydrant %v shown %v, want %v", c.h.Properties["numero"], got, c.shown)
+		}
+	}
+	// The filter stays while the search is back, and goes on request.
+	p.choice.ClearSelected()
+	if !p.search.Visible() || !p.bar.Visible() {
+		t.Error("back to the search, the filter is not shown")
+	}
+	p.clearFilter()
+	if p.bar.Visible() || p.item.Icon != nil || !hitsHydrant(t, v.s, t02.Geometry.(orb.Point)) {
+		t.Error("the filter is still on")
+	}
+
+	p.choice.SetSelectedIndex(1)
+	q.runUntil(t, func() bool { return len(p.found) > 0 })
+	if len(p.found) != 1 || p.found[0].Properties["equipement_uuid"] != t02.UUID {
+		t.Fatalf("interventions this week: %+v", p.found)
+	}
+	if got := p.describe(p.found[0]); got != "19/06/2026 · Contrôle · Point d'eau incendie · C. Martin" {
+		t.Errorf("line %q", got)
+	}
+	// The next week, nothing.
+	p.now = func() time.Time { return time.Date(2026, 6, 22, 8, 0, 0, 0, time.Local) }
+	p.reload()
+	q.runUntil(t, func() bool { return p.info.Text != "Chargement…" })
+	if len(p.found) != 0 || p.info.Text != "Rien à faire : la liste est vide." {
+		t.Errorf("the week after: %d found, %q", len(p.found), p.info.Text)
+	}
+}

@@ -114,17 +114,47 @@ func isEquipment(interventions *store.Layer, layer string) bool {
 	return name != interventionsLayer && name != "communes" && !strings.HasPrefix(name, "zone")
 }
 
-// show lists the interventions on f when it is equipment, else hides.
+// show lists the interventions on f when it is equipment, or on its
+// equipment when it is an intervention; else hides.
 func (sec *interventionsSection) show(f *store.Feature) {
 	sec.gen++
-	sec.equipment = f
+	sec.equipment = nil
 	sec.items = nil
+	sec.list.Refresh()
+	sec.box.Hide()
 	il := sec.interventions()
-	if f == nil || il == nil || f.Geometry == nil || !isEquipment(il, f.Layer) {
-		sec.box.Hide()
-		return
+	switch {
+	case f == nil || il == nil || f.Geometry == nil:
+	case strings.EqualFold(f.Layer, il.Name()):
+		sec.showEquipmentOf(il, *f)
+	case isEquipment(il, f.Layer):
+		sec.showFor(il, *f)
 	}
-	if sec.createRefusal(il, *f) == "" {
+}
+
+// showEquipmentOf finds the equipment of an intervention in the
+// background, then lists its interventions; when this workspace does not
+// hold it, the intervention stands for it.
+func (sec *interventionsSection) showEquipmentOf(il *store.Layer, in store.Feature) {
+	gen, ws := sec.gen, sec.p.s.ws
+	layer, id := schema.CodeString(in.Properties[fieldEquipmentIn]), schema.CodeString(in.Properties[fieldEquipmentID])
+	go func() {
+		eq, err := ws.Get(context.Background(), layer, id)
+		if err != nil {
+			eq = store.Feature{Layer: layer, UUID: id, Geometry: in.Geometry}
+		}
+		sec.p.do(func() {
+			if gen == sec.gen {
+				sec.showFor(il, eq)
+			}
+		})
+	}()
+}
+
+// showFor lists the interventions on equipment.
+func (sec *interventionsSection) showFor(il *store.Layer, equipment store.Feature) {
+	sec.equipment = &equipment
+	if sec.createRefusal(il, equipment) == "" {
 		sec.add.Show()
 	} else {
 		sec.add.Hide()
@@ -132,7 +162,6 @@ func (sec *interventionsSection) show(f *store.Feature) {
 	sec.header.SetText(lang.L("Interventions"))
 	sec.info.SetText(lang.L("Loading…"))
 	sec.info.Show()
-	sec.list.Refresh()
 	sec.box.Show()
 	sec.reload()
 }

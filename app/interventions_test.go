@@ -219,7 +219,8 @@ func TestInterventionsListedAndCreated(t *testing.T) {
 	}
 }
 
-// Only equipment shows interventions; a viewer sees them without buttons.
+// Equipment, and an intervention, show the interventions on the
+// equipment; a viewer sees them without buttons.
 func TestInterventionsWhereAndForWhom(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	ctx := context.Background()
@@ -238,11 +239,18 @@ func TestInterventionsWhereAndForWhom(t *testing.T) {
 	if !sec.opened.readOnly || sec.opened.photos.add.Visible() || sec.opened.form.form.OnSubmit != nil {
 		t.Error("a viewer may edit an intervention")
 	}
-	// An intervention itself is not equipment.
-	in, _ := v.s.ws.Query(ctx, store.Query{Layer: "interventions", Limit: 1})
+	// An intervention selected on the map shows those of its equipment.
+	t01 := hydrant(t, v.s.ws, "T-01")
+	in, _ := v.s.ws.Query(ctx, store.Query{Layer: "interventions", Equals: map[string]any{"equipement_uuid": t01.UUID}, Limit: 1})
 	v.pick(in[0])
+	q.runUntil(t, func() bool { return len(sec.items) == 2 })
+	if sec.equipment.UUID != t01.UUID || !sec.box.Visible() {
+		t.Errorf("an intervention shows those of %+v", sec.equipment)
+	}
+	// A commune is not equipment.
+	v.pick(store.Feature{Layer: "communes", Geometry: orb.Point{4.9, 46.56}})
 	if sec.box.Visible() {
-		t.Error("an intervention shows interventions")
+		t.Error("interventions shown for a feature that is no equipment")
 	}
 }
 

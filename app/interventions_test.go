@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
+	gifenc "image/gif"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"strings"
@@ -414,5 +419,47 @@ func TestPhotoAndReferenceCommitTogether(t *testing.T) {
 	}
 	if held, _, _ := ws.HasBlob(ctx, hashOf(photo)); held {
 		t.Error("the photo was kept without its reference")
+	}
+}
+
+// readPhoto takes JPEG and PNG pictures, scaled down to a thumbnail, and
+// refuses other files, files over 25 MB and pictures too large to show.
+func TestReadPhoto(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 1200, 900))
+	var jpg, gif bytes.Buffer
+	if err := jpeg.Encode(&jpg, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := gifenc.Encode(&gif, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A PNG that says it is 20,000 pixels square: refused before decoding.
+	bomb := testPNG(t, 1, 1)
+	binary.BigEndian.PutUint32(bomb[16:], 20000)
+	binary.BigEndian.PutUint32(bomb[20:], 20000)
+	binary.BigEndian.PutUint32(bomb[29:], crc32.ChecksumIEEE(bomb[12:29]))
+	for _, c := range []struct {
+		name string
+		data []byte
+		want error
+		size image.Point
+	}{
+		{"jpeg", jpg.Bytes(), nil, image.Pt(thumbPixels, thumbPixels*3/4)},
+		{"portrait png", testPNG(t, 300, 600), nil, image.Pt(thumbPixels/2, thumbPixels)},
+		{"small png", testPNG(t, 40, 30), nil, image.Pt(40, 30)},
+		{"gif", gif.Bytes(), errNotAPhoto, image.Point{}},
+		{"text", []byte("rapport.txt"), errNotAPhoto, image.Point{}},
+		{"empty", nil, errNotAPhoto, image.Point{}},
+		{"over 25 MB", append(jpg.Bytes(), make([]byte, maxPhotoBytes)...), errPhotoTooLarge, image.Point{}},
+		{"20,000 pixels square", bomb, errPhotoTooLarge, image.Point{}},
+	} {
+		data, thumb, err := readPhoto(bytes.NewReader(c.data))
+		switch {
+		case !errors.Is(err, c.want):
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		case err != nil:
+		case !bytes.Equal(data, c.data) || thumb.Bounds().Size() != c.size:
+			t.Errorf("%s: %d bytes, thumbnail %v, want %v", c.name, len(data), thumb.Bounds().Size(), c.size)
+		}
 	}
 }

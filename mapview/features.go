@@ -3,6 +3,7 @@ package mapview
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -19,6 +20,10 @@ type feature struct {
 	world orb.Geometry
 	bound orb.Bound // of world
 	attrs attrs
+	// skippedBy, when not empty, makes the entry a note that the feature
+	// was not read: the code filters it names (codesKey) skipped it. Its
+	// bound is then the R-tree's box, for drop.
+	skippedBy string
 }
 
 // attrs are some attribute values of a feature: those of the fields its
@@ -106,12 +111,18 @@ func (r *Renderer) load(ctx context.Context, l *sceneLayer, cands []candidate, c
 	out := make([]*feature, len(cands))
 	var miss []int64
 	var at map[int64]int // fid → index in cands, of the missing ones
+	skip := codesKey(codes)
 	r.feats.mu.Lock()
 	epoch := r.feats.epoch
 	for i, c := range cands {
-		if f, ok := r.feats.lru.get(featKey{l.key, c.fid}); ok && f.attrs.has(l.fields) {
-			out[i] = f
-			continue
+		if f, ok := r.feats.lru.get(featKey{l.key, c.fid}); ok {
+			if f.skippedBy == "" && f.attrs.has(l.fields) {
+				out[i] = f
+				continue
+			}
+			if f.skippedBy != "" && f.skippedBy == skip {
+				continue // the same filters skip it again
+			}
 		}
 		if at == nil {
 			at = make(map[int64]int, len(cands)-i)
@@ -144,9 +155,41 @@ func (r *Renderer) load(ctx context.Context, l *sceneLayer, cands []candidate, c
 		for _, f := range loaded {
 			r.feats.lru.put(featKey{l.key, f.fid}, f, f.cost())
 		}
+		if skip != "" {
+			// What the filters skipped is noted, so that the next tiles and
+			// zooms with the same filters do not ask again.
+			for fid, i := range at {
+				if out[i] == nil {
+					c := cands[i]
+					b := worldBound(orb.Bound{Min: orb.Point{float64(c.min[0]), float64(c.min[1])}, Max: orb.Point{float64(c.max[0]), float64(c.max[1])}})
+					r.feats.lru.put(featKey{l.key, fid}, &feature{fid: fid, bound: b, skippedBy: skip}, skippedCost)
+				}
+			}
+		}
 	}
 	r.feats.mu.Unlock()
 	return out, nil
+}
+
+// skippedCost is what a note of a skipped feature is reckoned to hold.
+const skippedCost = 96
+
+// codesKey writes code filters as a string, equal for equal filters; ""
+// for none.
+func codesKey(codes []store.CodeFilter) string {
+	var b strings.Builder
+	for _, c := range codes {
+		b.WriteString(c.Field)
+		if c.Drop {
+			b.WriteString("\x00drop")
+		}
+		for _, code := range c.Codes {
+			b.WriteByte(0)
+			b.WriteString(code)
+		}
+		b.WriteByte(1)
+	}
+	return b.String()
 }
 
 // newFeature makes a feature of a row, its geometry projected in place.

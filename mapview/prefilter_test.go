@@ -1,13 +1,18 @@
 package mapview
 
 import (
+	"context"
 	"fmt"
+	"image"
+	"image/color"
 	"math/rand/v2"
 	"os"
 	"reflect"
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"terrimap/store"
 	"terrimap/store/schema"
@@ -124,3 +129,50 @@ func TestCodeFiltersKeepWhatIsShown(t *testing.T) {
 		t.Errorf("no style gave a filter")
 	}
 }
+
+// A feature its style hides at the zoom is not read, nor asked for again
+// with the same filters; an edit that shows it brings it back.
+func TestSkippedFeaturesComeBackAfterAnEdit(t *testing.T) {
+	ws := newTestWorkspace(t)
+	r := NewRenderer(ws, RendererOptions{})
+	tc := NewTileCache(r, nil, TileCacheOptions{Background: color.White})
+	defer tc.Close()
+	layers := testLayerList(t)
+	// Pipes of material 99 (the third, from (180, 60) to (245, 115)) show
+	// from zoom 18 only.
+	layers[1].Style.Rules = append(layers[1].Style.Rules, Rule{Field: "materiau", Values: map[string]Paint{"99": {MinZoom: ptr(18.0)}}})
+	tc.SetLayers(layers)
+	vp := testViewport()
+	onPipe := func(img *image.RGBA) bool {
+		return img.RGBAAt(200, 110) != color.RGBA{0xff, 0xff, 0xff, 0xff} // a vertex of the third pipe
+	}
+	if onPipe(settle(t, tc, vp)) {
+		t.Fatal("a pipe hidden at this zoom is drawn")
+	}
+	skipped := 0
+	r.feats.mu.Lock()
+	r.feats.lru.each(func(k featKey, f *feature) bool {
+		if f.skippedBy != "" {
+			skipped++
+		}
+		return true
+	})
+	r.feats.mu.Unlock()
+	if skipped != 1 {
+		t.Errorf("%d features noted as skipped, want the hidden pipe", skipped)
+	}
+
+	err := ws.Edit(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.Update("reseau", uuidOf(5), store.Change{Properties: map[string]any{"materiau": "18"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.Invalidate("reseau", orb.Bound{Min: at(180, 60), Max: at(180, 60)}.Extend(at(245, 115)))
+	if !onPipe(settle(t, tc, vp)) {
+		t.Error("the pipe an edit shows is not drawn")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -414,7 +414,7 @@ func (j *drawJob) drawPoints(img *image.RGBA, points []selItem) {
 		if p.size <= 0 {
 			continue
 		}
-		s := j.sprites.get(p.spriteKey())
+		s := j.sprites.get(p.spriteKey(), &j.r.sprites)
 		k := spriteAt{int(math.Floor(a.p[0] + 0.5)), int(math.Floor(a.p[1] + 0.5)), s}
 		if j.seen[k] {
 			continue
@@ -488,7 +488,7 @@ func (j *drawJob) highlight() {
 			})
 			j.cv.fill(highlightColor())
 			if p.size > 0 {
-				sp := j.sprites.get(p.spriteKey())
+				sp := j.sprites.get(p.spriteKey(), &j.r.sprites)
 				eachPoint(it.f.world, func(w orb.Point) { sp.drawAt(j.img, j.px(w)) })
 			}
 		}

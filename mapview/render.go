@@ -19,6 +19,7 @@ type Renderer struct {
 	ws       *store.Workspace
 	feats    *featureCache
 	fonts    *fontSet
+	sprites  spriteCache
 	defaults map[string]*Style
 }
 

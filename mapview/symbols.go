@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/draw"
 	"math"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -95,14 +96,40 @@ func (s *sprite) drawAt(dst *image.RGBA, p orb.Point) image.Rectangle {
 	return r
 }
 
-// sprites caches the sprites of one drawing job.
+// sprites keeps the sprites of one drawing job, taken from the renderer's.
 type sprites map[spriteKey]*sprite
 
-func (ss sprites) get(k spriteKey) *sprite {
+func (ss sprites) get(k spriteKey, shared *spriteCache) *sprite {
 	s, ok := ss[k]
 	if !ok {
-		s = makeSprite(k)
+		s = shared.get(k)
 		ss[k] = s
 	}
+	return s
+}
+
+// spriteCache shares the sprites drawn once among a renderer's tiles. It
+// holds at most maxSprites; past that it starts again.
+type spriteCache struct {
+	mu sync.Mutex
+	m  map[spriteKey]*sprite
+}
+
+const maxSprites = 1024
+
+func (c *spriteCache) get(k spriteKey) *sprite {
+	c.mu.Lock()
+	s, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = makeSprite(k)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxSprites {
+		c.m = map[spriteKey]*sprite{}
+	}
+	c.m[k] = s
+	c.mu.Unlock()
 	return s
 }

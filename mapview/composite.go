@@ -30,30 +30,54 @@ func fillRect(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
 // Transparent pixels are skipped and opaque ones copied: vector tiles are
 // mostly one or the other.
 func blitOver(dst, src *image.RGBA, at image.Point, clip image.Rectangle) {
+	blend(dst, src, at, clip, nil)
+}
+
+// blitOverColor lays src, its top-left corner at `at`, over the opaque
+// colour bg into dst within clip: fillRect then blitOver in one pass.
+func blitOverColor(dst, src *image.RGBA, at image.Point, clip image.Rectangle, bg color.RGBA) {
+	blend(dst, src, at, clip, &bg)
+}
+
+// blend lays src over dst, or over bg when not nil.
+func blend(dst, src *image.RGBA, at image.Point, clip image.Rectangle, bg *color.RGBA) {
 	r := src.Bounds().Add(at).Intersect(clip).Intersect(dst.Bounds())
 	if r.Empty() {
 		return
 	}
 	sp := r.Min.Sub(at)
 	w := 4 * r.Dx()
+	var bg2 uint64 // two pixels of bg
+	if bg != nil {
+		bg2 = uint64(binary.LittleEndian.Uint32([]byte{bg.R, bg.G, bg.B, 0xff})) * (1<<32 + 1)
+	}
 	for y := 0; y < r.Dy(); y++ {
 		di := dst.PixOffset(r.Min.X, r.Min.Y+y)
 		si := src.PixOffset(sp.X, sp.Y+y)
 		d := dst.Pix[di : di+w : di+w]
 		s := src.Pix[si : si+w : si+w]
 		for i := 0; i < w; i += 4 {
-			// Skip transparent pixels (all zero, premultiplied) four at a
-			// time.
+			// Transparent pixels (all zero, premultiplied), four at a time.
 			if i&15 == 0 && i+16 <= w && binary.LittleEndian.Uint64(s[i:]) == 0 && binary.LittleEndian.Uint64(s[i+8:]) == 0 {
+				if bg != nil {
+					binary.LittleEndian.PutUint64(d[i:], bg2)
+					binary.LittleEndian.PutUint64(d[i+8:], bg2)
+				}
 				i += 12
 				continue
 			}
 			a := uint32(s[i+3])
-			switch a {
-			case 0:
-			case 255:
-				d[i], d[i+1], d[i+2], d[i+3] = s[i], s[i+1], s[i+2], 255
+			switch {
+			case a == 255:
+				binary.LittleEndian.PutUint32(d[i:], binary.LittleEndian.Uint32(s[i:]))
+			case a == 0:
+				if bg != nil {
+					binary.LittleEndian.PutUint32(d[i:], uint32(bg2))
+				}
 			default:
+				if bg != nil {
+					binary.LittleEndian.PutUint32(d[i:], uint32(bg2))
+				}
 				k := 255 - a
 				d[i] = uint8(uint32(s[i]) + (uint32(d[i])*k+127)/255)
 				d[i+1] = uint8(uint32(s[i+1]) + (uint32(d[i+1])*k+127)/255)

@@ -56,6 +56,7 @@ type TileCache struct {
 
 	frameMu sync.Mutex // one Frame at a time
 	frames  [2]frameBuffer
+	cells   []image.Rectangle // scratch: the tiles of a frame
 	next    int
 	ops     []drawOp
 	drawn   chan struct{} // closed by the first frame with all its vector tiles
@@ -378,16 +379,33 @@ func (tc *TileCache) Frame(vp Viewport) (*image.RGBA, bool) {
 	buf := tc.buffer(g.size)
 	complete, vectors := tc.plan(g, vp.DeviceScale())
 	// While tiles arrive for a view that stays put, only the tiles that
-	// changed since the buffer was last drawn are drawn again.
-	dirty, ok := changedRects(buf.ops, tc.ops, g.size)
-	if !ok {
-		dirty = append(dirty[:0], image.Rectangle{Max: g.size})
+	// changed since the buffer was last drawn are drawn again; otherwise
+	// every tile of the frame is.
+	var dirty []image.Rectangle
+	ok := false
+	if buf.drawn && buf.geom == g {
+		dirty, ok = changedRects(buf.ops, tc.ops, g.size)
 	}
+	if !ok {
+		dirty = tc.cells[:0]
+		g.lv.tiles(g.rect(), func(x, y int) {
+			dirty = append(dirty, g.lv.tileRect(x, y).rectIn(g).Intersect(image.Rectangle{Max: g.size}))
+		})
+		tc.cells = dirty
+	}
+	// The other buffer, drawn by the frame before, often shows a
+	// rectangle as it is to be: it is copied rather than drawn again.
+	prev := &tc.frames[1-tc.next]
 	for _, r := range dirty {
-		tc.compose(buf.img, r)
+		if prev.drawn && prev.geom == g && sameOpsIn(prev.ops, tc.ops, r) {
+			blitCopy(buf.img, prev.img, image.Point{}, r)
+		} else {
+			tc.compose(buf.img, r)
+		}
 	}
 	clear(buf.ops)
 	buf.ops = append(buf.ops[:0], tc.ops...)
+	buf.geom, buf.drawn = g, true
 	clear(tc.ops)
 	tc.ops = tc.ops[:0]
 	if vectors && !tc.drawnOK {
@@ -399,7 +417,13 @@ func (tc *TileCache) Frame(vp Viewport) (*image.RGBA, bool) {
 
 // compose draws the frame's operations within r of dst.
 func (tc *TileCache) compose(dst *image.RGBA, r image.Rectangle) {
-	fillRect(dst, r, tc.bg)
+	// The first operation under r, when it covers all of r, lays the
+	// background itself.
+	first := slices.IndexFunc(tc.ops, func(op drawOp) bool { return op.labels == nil && op.clip.Overlaps(r) })
+	covers := first >= 0 && !tc.ops[first].scaled && r.In(tc.ops[first].clip) && r.In(tc.ops[first].img.Bounds().Add(tc.ops[first].at))
+	if !covers {
+		fillRect(dst, r, tc.bg)
+	}
 	for i := range tc.ops {
 		op := &tc.ops[i]
 		if op.labels != nil {
@@ -415,9 +439,34 @@ func (tc *TileCache) compose(dst *image.RGBA, r image.Rectangle) {
 			drawScaled(dst, op.img, op.f, op.tx, op.ty, clip, draw.Over)
 		case op.copy:
 			blitCopy(dst, op.img, op.at, clip)
+		case covers && i == first:
+			blitOverColor(dst, op.img, op.at, clip, tc.bg)
 		default:
 			blitOver(dst, op.img, op.at, clip)
 		}
+	}
+}
+
+// sameOpsIn reports whether a and b draw the same within r: the same
+// operations, in the same order, meet it.
+func sameOpsIn(a, b []drawOp, r image.Rectangle) bool {
+	meets := func(op *drawOp) bool { return op.labels != nil || op.clip.Overlaps(r) }
+	i, j := 0, 0
+	for {
+		for i < len(a) && !meets(&a[i]) {
+			i++
+		}
+		for j < len(b) && !meets(&b[j]) {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		i++
+		j++
 	}
 }
 
@@ -427,12 +476,9 @@ const maxChangedRects = 256
 
 // changedRects returns the rectangles of a frame of this size drawn by ops
 // that differ between was (what a buffer shows) and now: tiles, and each
-// label of a layout. ok is false when the whole frame is to be drawn
-// again: a new buffer, or much changed.
+// label of a layout. ok is false when there are too many: the whole frame
+// is to be drawn again.
 func changedRects(was, now []drawOp, size image.Point) (_ []image.Rectangle, ok bool) {
-	if len(was) == 0 {
-		return nil, false
-	}
 	in := func(ops []drawOp) map[drawOp]bool {
 		m := make(map[drawOp]bool, len(ops))
 		for _, op := range ops {
@@ -442,17 +488,15 @@ func changedRects(was, now []drawOp, size image.Point) (_ []image.Rectangle, ok 
 	}
 	wasSet, nowSet := in(was), in(now)
 	var out []image.Rectangle
-	area, full := 0, size.X*size.Y/2
 	add := func(r image.Rectangle) {
 		r = r.Intersect(image.Rectangle{Max: size})
-		if !r.Empty() && !slices.Contains(out, r) {
+		if !r.Empty() && !slices.Contains(out, r) && len(out) <= maxChangedRects {
 			out = append(out, r)
-			area += r.Dx() * r.Dy()
 		}
 	}
 	diff := func(ops []drawOp, other map[drawOp]bool) {
 		for _, op := range ops {
-			if other[op] || area > full {
+			if other[op] {
 				continue
 			}
 			if op.labels == nil {
@@ -466,7 +510,7 @@ func changedRects(was, now []drawOp, size image.Point) (_ []image.Rectangle, ok 
 	}
 	diff(now, wasSet)
 	diff(was, nowSet)
-	if area > full || len(out) > maxChangedRects {
+	if len(out) > maxChangedRects {
 		return nil, false
 	}
 	return out, true
@@ -474,8 +518,10 @@ func changedRects(was, now []drawOp, size image.Point) (_ []image.Rectangle, ok 
 
 // frameBuffer is an image Frame returns and the operations it shows.
 type frameBuffer struct {
-	img *image.RGBA
-	ops []drawOp
+	img   *image.RGBA
+	ops   []drawOp
+	geom  frameGeom // of the frame it shows
+	drawn bool      // it shows ops at geom
 }
 
 func (tc *TileCache) buffer(size image.Point) *frameBuffer {
@@ -483,7 +529,7 @@ func (tc *TileCache) buffer(size image.Point) *frameBuffer {
 	b := &tc.frames[tc.next]
 	if b.img == nil || b.img.Rect.Size() != size {
 		b.img = image.NewRGBA(image.Rectangle{Max: size})
-		b.ops = b.ops[:0]
+		b.drawn = false
 	}
 	return b
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -400,7 +401,7 @@ func TestFrameDrawsOnlyWhatChanged(t *testing.T) {
 		t.Helper()
 		tc.frameMu.Lock()
 		for i := range tc.frames {
-			tc.frames[i].ops = nil
+			tc.frames[i] = frameBuffer{}
 		}
 		tc.frameMu.Unlock()
 		img, complete := tc.Frame(vp)
@@ -426,18 +427,25 @@ func TestFrameDrawsOnlyWhatChanged(t *testing.T) {
 		t.Fatal("complete without its basemap")
 	}
 	close(src.release)
-	check("tiles, then the basemap", settle(t, tc, vp))
+	zone := vp.LonLatToPixel(at(30, 50))
+	img := settle(t, tc, vp)
+	was := img.RGBAAt(int(zone[0]), int(zone[1]))
+	check("tiles, then the basemap", img)
 
 	// An edit redraws a tile and the labels.
 	err := ws.Edit(context.Background(), func(tx *store.Tx) error {
-		_, err := tx.Update("zones", uuidOf(1), store.Change{Properties: map[string]any{"nom": "Zone C"}})
+		_, err := tx.Update("zones", uuidOf(1), store.Change{Properties: map[string]any{"nom": "Zone C", "alea": "fort"}})
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc.Invalidate("zones", orb.Bound{Min: at(10, 10), Max: at(120, 100)})
-	check("an edit", settle(t, tc, vp))
+	tc.Invalidate("zones", orb.Bound{Min: at(10, 10), Max: at(10, 10)}.Extend(at(120, 100)))
+	img = settle(t, tc, vp)
+	if img.RGBAAt(int(zone[0]), int(zone[1])) == was {
+		t.Error("the edited zone keeps its colour")
+	}
+	check("an edit", img)
 }
 
 func TestChangedRects(t *testing.T) {
@@ -456,6 +464,11 @@ func TestChangedRects(t *testing.T) {
 	size := image.Pt(1024, 768)
 	a, b, c := tile(0, 0), tile(256, 0), tile(512, 0)
 	la, lb := layout(image.Pt(10, 10)), layout(image.Pt(10, 10), image.Pt(600, 300))
+	var spread []image.Point
+	for i := range maxChangedRects + 1 {
+		spread = append(spread, image.Pt(i%20*50, i/20*20))
+	}
+	many := layout(spread...)
 	labels := func(l *labelLayout) drawOp { return drawOp{labels: l, lorigin: image.Pt(0, 0), f: 1} }
 	for _, c := range []struct {
 		name     string
@@ -463,13 +476,14 @@ func TestChangedRects(t *testing.T) {
 		want     []image.Rectangle
 		ok       bool
 	}{
-		{"a new buffer", nil, []drawOp{a}, nil, false},
+		{"from nothing", nil, []drawOp{a}, []image.Rectangle{a.clip}, true},
 		{"nothing changed", []drawOp{a, b, labels(la)}, []drawOp{a, b, labels(la)}, nil, true},
 		{"a tile arrived", []drawOp{a, labels(la)}, []drawOp{a, b, labels(la)}, []image.Rectangle{b.clip}, true},
 		{"a tile replaced", []drawOp{a, b}, []drawOp{a, c}, []image.Rectangle{c.clip, b.clip}, true},
 		{"new labels", []drawOp{a, labels(la)}, []drawOp{a, labels(lb)},
 			[]image.Rectangle{image.Rect(10, 10, 50, 22), image.Rect(600, 300, 640, 312)}, true},
-		{"most of the frame", []drawOp{a}, []drawOp{a, b, c, tile(768, 0), tile(0, 256), tile(256, 256), tile(512, 256), tile(768, 256)}, nil, false},
+		{"most of the frame", []drawOp{a}, []drawOp{a, b, c, tile(768, 0)}, []image.Rectangle{b.clip, c.clip, image.Rect(768, 0, 1024, 256)}, true},
+		{"too many labels", []drawOp{a}, []drawOp{a, labels(many)}, nil, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, ok := changedRects(c.was, c.now, size)
@@ -477,5 +491,31 @@ func TestChangedRects(t *testing.T) {
 				t.Errorf("got %v, %v; want %v, %v", got, ok, c.want, c.ok)
 			}
 		})
+	}
+}
+
+// blitOverColor is fillRect then blitOver, in one pass.
+func TestBlitOverColor(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	src := image.NewRGBA(image.Rect(0, 0, 37, 23))
+	for p := 0; p < len(src.Pix); p += 4 {
+		switch rng.IntN(3) {
+		case 0: // transparent, as most of a tile
+		case 1:
+			src.Pix[p], src.Pix[p+1], src.Pix[p+2], src.Pix[p+3] = uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255
+		default:
+			a := uint8(rng.IntN(256))
+			src.Pix[p], src.Pix[p+1], src.Pix[p+2], src.Pix[p+3] = uint8(rng.IntN(int(a)+1)), uint8(rng.IntN(int(a)+1)), uint8(rng.IntN(int(a)+1)), a
+		}
+	}
+	bg := color.RGBA{0xf2, 0xf0, 0xeb, 0xff}
+	at, clip := image.Pt(5, 3), image.Rect(6, 4, 40, 25)
+	want := image.NewRGBA(image.Rect(0, 0, 50, 30))
+	fillRect(want, clip, bg)
+	blitOver(want, src, at, clip)
+	got := image.NewRGBA(want.Rect)
+	blitOverColor(got, src, at, clip, bg)
+	if !bytes.Equal(got.Pix, want.Pix) {
+		t.Error("blitOverColor differs from fillRect then blitOver")
 	}
 }

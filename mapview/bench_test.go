@@ -78,24 +78,71 @@ func demoWorkspace(b testing.TB) *store.Workspace {
 	})
 }
 
+// demoFrame is the view of the cold-frame benchmarks: Tournus at commune
+// scale (1:25 000), full HD.
+var demoFrame = Viewport{Center: orb.Point{4.9085, 46.5640}, Zoom: 14, Width: 1920, Height: 1080, Scale: 1}
+
 // BenchmarkFrameCold1080p draws a full HD frame of the demo territory at
 // commune scale (Tournus, 1:25 000) with nothing cached: every feature
 // read, every tile drawn, the labels placed.
 func BenchmarkFrameCold1080p(b *testing.B) {
 	ws := demoWorkspace(b)
+	benchFrames(b, DefaultLayers(ws, DefaultStyles()), func() *Renderer { return NewRenderer(ws, RendererOptions{}) })
+}
+
+// BenchmarkFrameNewZoom1080p draws the frame of BenchmarkFrameCold1080p
+// with no tile cached, but with the features read and decoded before by a
+// frame of the same place at zoom 13.5, as when the user zooms in: the
+// renderer's feature cache spares the reads, the tiles are all drawn.
+func BenchmarkFrameNewZoom1080p(b *testing.B) {
+	ws := demoWorkspace(b)
 	layers := DefaultLayers(ws, DefaultStyles())
-	vp := Viewport{Center: orb.Point{4.9085, 46.5640}, Zoom: 14, Width: 1920, Height: 1080, Scale: 1}
+	r := NewRenderer(ws, RendererOptions{})
+	wide := demoFrame
+	wide.Zoom = 13.5
+	tc := NewTileCache(r, nil, TileCacheOptions{})
+	tc.SetLayers(layers)
+	settle(b, tc, wide)
+	tc.Close()
+	benchFrames(b, layers, func() *Renderer { return r })
+}
+
+// benchFrames times demoFrame drawn by a new TileCache of the renderer
+// newRenderer returns, until complete.
+func benchFrames(b *testing.B, layers []Layer, newRenderer func() *Renderer) {
+	b.ReportAllocs()
+	var times []time.Duration
+	var cpu cpuMeter
+	for b.Loop() {
+		cpu.start()
+		start := time.Now()
+		tc := NewTileCache(newRenderer(), nil, TileCacheOptions{})
+		tc.SetLayers(layers)
+		settle(b, tc, demoFrame)
+		times = append(times, time.Since(start))
+		cpu.stop()
+		b.StopTimer()
+		tc.Close()
+		b.StartTimer()
+	}
+	reportMedian(b, times)
+	cpu.report(b, len(times))
+}
+
+// BenchmarkRenderCold1080p draws the frame of BenchmarkFrameCold1080p with
+// Render, on one goroutine, nothing cached: what an export of that view
+// costs, and the engine's work without its second core.
+func BenchmarkRenderCold1080p(b *testing.B) {
+	ws := demoWorkspace(b)
+	layers := DefaultLayers(ws, DefaultStyles())
 	b.ReportAllocs()
 	var times []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		tc := NewTileCache(NewRenderer(ws, RendererOptions{}), nil, TileCacheOptions{})
-		tc.SetLayers(layers)
-		settle(b, tc, vp)
+		if _, err := NewRenderer(ws, RendererOptions{}).Render(context.Background(), demoFrame, layers, nil); err != nil {
+			b.Fatal(err)
+		}
 		times = append(times, time.Since(start))
-		b.StopTimer()
-		tc.Close()
-		b.StartTimer()
 	}
 	reportMedian(b, times)
 }
@@ -126,6 +173,29 @@ func BenchmarkFrameCachedPan1080p(b *testing.B) {
 		times = append(times, time.Since(start))
 	}
 	reportMedian(b, times)
+}
+
+// cpuMeter adds up the CPU time the process spends, on all its threads,
+// between start and stop: on a shared machine it varies less than the
+// elapsed time.
+type cpuMeter struct {
+	total, at time.Duration
+	ok        bool
+}
+
+func (m *cpuMeter) start() { m.at, m.ok = processCPU() }
+
+func (m *cpuMeter) stop() {
+	if now, ok := processCPU(); ok && m.ok {
+		m.total += now - m.at
+	}
+}
+
+// report gives the mean CPU time of n frames.
+func (m *cpuMeter) report(b *testing.B, n int) {
+	if n > 0 && m.total > 0 {
+		b.ReportMetric(float64(m.total.Microseconds())/1000/float64(n), "cpu-ms/op")
+	}
 }
 
 func reportMedian(b *testing.B, times []time.Duration) {

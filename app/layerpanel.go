@@ -34,8 +34,26 @@ type layerPanel struct {
 type layerRow struct {
 	name, title string
 	readOnly    bool
-	swatch      color.Color
+	swatch      swatch
 }
+
+// swatch is how a layer looks in the lists: its fill and its outline.
+type swatch struct {
+	fill, stroke color.Color
+}
+
+// paint gives r the swatch's colours.
+func (sw swatch) paint(r *canvas.Rectangle) {
+	r.FillColor, r.StrokeColor, r.StrokeWidth = sw.fill, sw.stroke, 2
+	r.Refresh()
+}
+
+// lockIcon marks a read-only layer: a padlock, in the theme's colour.
+var lockIcon = theme.NewThemedResource(fyne.NewStaticResource("lock.svg", []byte(
+	`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#000" d="M12 1a5 5 0 0 0-5 5v4H6a2 2 0 0 0-2 2v9a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-9a2 2 0 0 0-2-2h-1V6a5 5 0 0 0-5-5zm-3 9V6a3 3 0 0 1 6 0v4H9z"/></svg>`)))
+
+// opacityWidth is the width of a layer's opacity slider, beside its name.
+const opacityWidth = 52
 
 func newLayerPanel(s *session, onChanged func(), onZoom func(string)) *layerPanel {
 	return &layerPanel{s: s, onChanged: onChanged, onZoom: onZoom, counts: map[string]int{}}
@@ -78,11 +96,13 @@ func newLayerItem() *layerItem {
 	it.swatch.SetMinSize(fyne.NewSize(14, 14))
 	it.swatch.CornerRadius = 3
 	it.title.Truncation = fyne.TextTruncateEllipsis
+	it.count.SizeName = theme.SizeNameCaptionText
 	it.zoom.Importance = widget.LowImportance
 	it.opacity.Step = 0.1
-	top := container.NewBorder(nil, nil, container.NewHBox(it.check, container.NewCenter(it.swatch)),
-		container.NewHBox(it.count, it.lock, it.zoom), it.title)
-	it.content = container.NewVBox(top, it.opacity)
+	// One line a layer: the name takes what the rest leaves.
+	slider := container.NewGridWrap(fyne.NewSize(opacityWidth, it.opacity.MinSize().Height), it.opacity)
+	it.content = container.NewBorder(nil, nil, container.NewHBox(it.check, container.NewCenter(it.swatch)),
+		container.NewHBox(it.count, it.lock, slider, it.zoom), it.title)
 	it.ExtendBaseWidget(it)
 	return it
 }
@@ -94,11 +114,10 @@ func (it *layerItem) CreateRenderer() fyne.WidgetRenderer {
 
 func (p *layerPanel) updateItem(r layerRow, it *layerItem) {
 	it.title.SetText(r.title)
-	it.swatch.FillColor = r.swatch
-	it.swatch.Refresh()
+	r.swatch.paint(it.swatch)
 	it.count.SetText(strconv.Itoa(p.counts[r.name]))
 	if r.readOnly {
-		it.lock.SetResource(theme.VisibilityIcon())
+		it.lock.SetResource(lockIcon)
 	} else {
 		it.lock.SetResource(nil)
 	}
@@ -142,7 +161,7 @@ func (p *layerPanel) reload(do func(func())) {
 			if err != nil {
 				continue
 			}
-			rows = append(rows, layerRow{name: ml.Name, title: l.Schema.DisplayTitle(), readOnly: l.ReadOnly(), swatch: swatchColor(ml.Style, p.s.styles[ml.Name])})
+			rows = append(rows, layerRow{name: ml.Name, title: l.Schema.DisplayTitle(), readOnly: l.ReadOnly(), swatch: swatchOfStyle(ml.Style, p.s.styles[ml.Name])})
 		}
 		do(func() {
 			p.rows, p.counts = rows, counts
@@ -151,20 +170,30 @@ func (p *layerPanel) reload(do func(func())) {
 	}()
 }
 
-// swatchColor is the colour that stands for a layer in the list.
-func swatchColor(styles ...*mapview.Style) color.Color {
+// swatchOfStyle is how a layer's first style draws it: its fill (its
+// stroke for lines) outlined by its stroke, so that a white manhole with a
+// dark ring reads as such.
+func swatchOfStyle(styles ...*mapview.Style) swatch {
+	grey := color.NRGBA{R: 0x88, G: 0x88, B: 0x88, A: 0xff}
 	for _, st := range styles {
 		if st == nil {
 			continue
 		}
-		if st.Fill != nil && st.Fill.A > 0x40 {
-			return color.NRGBA(*st.Fill)
-		}
+		sw := swatch{fill: color.Transparent, stroke: grey}
 		if st.Stroke != nil {
-			return color.NRGBA(*st.Stroke)
+			sw.stroke = color.NRGBA(*st.Stroke)
 		}
+		switch {
+		case st.Fill != nil && st.Fill.A > 0x40:
+			sw.fill = color.NRGBA(*st.Fill)
+		case st.Stroke != nil:
+			sw.fill = sw.stroke
+		default:
+			sw.fill = grey
+		}
+		return sw
 	}
-	return color.NRGBA{R: 0x88, G: 0x88, B: 0x88, A: 0xff}
+	return swatch{fill: grey, stroke: grey}
 }
 
 // readOnlyReason says why a layer cannot be edited here.

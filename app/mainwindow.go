@@ -41,6 +41,9 @@ type mainWindow struct {
 	openButton     *widget.Button
 	aboutButton    *widget.Button
 	settingsButton *widget.Button
+	// topBar holds those buttons; with a workspace open the menu bar and
+	// the map's own toolbar do their work, and it leaves the map the room.
+	topBar *fyne.Container
 
 	// settings are the user's preferences, saved in prefs as soon as they
 	// change; app applies the theme.
@@ -97,6 +100,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.settingsButton = widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), m.showSettings)
 	m.settingsButton.Importance = widget.LowImportance
 	toolbar := container.NewHBox(m.openButton, layout.NewSpacer(), m.settingsButton, m.aboutButton)
+	m.topBar = container.NewVBox(toolbar, widget.NewSeparator())
 
 	m.panelTitle = widget.NewLabelWithStyle(lang.L("Workspace"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	m.workspaceName = widget.NewLabel("")
@@ -139,7 +143,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.window.SetMainMenu(m.menu.menu)
 
 	m.root = container.NewBorder(
-		container.NewVBox(toolbar, widget.NewSeparator()),
+		m.topBar,
 		container.NewVBox(widget.NewSeparator(), statusBar),
 		nil, nil, m.split)
 	return m.root
@@ -219,6 +223,8 @@ func (m *mainWindow) attach(path string, sess *session) {
 	})
 	m.view.autoSync = func() bool { return m.settings.autoSync }
 	m.view.onPresent = m.togglePresentation
+	m.view.onSettings = m.showSettings
+	m.topBar.Hide()
 	if m.reachable != nil {
 		m.view.reachable = m.reachable
 	}
@@ -228,7 +234,7 @@ func (m *mainWindow) attach(path string, sess *session) {
 	panel, centre := m.view.build()
 	m.view.mapw.OnKey = m.typedKey
 	m.split.Leading, m.split.Trailing = panel, centre
-	m.split.Offset = 0.3
+	m.split.Offset = 0.33
 	m.split.Refresh()
 	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": filepath.Base(path)})
 	m.refresh()

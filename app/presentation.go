@@ -83,7 +83,8 @@ func (m *mainWindow) presentationLegend() fyne.CanvasObject {
 		if n := s.ws.Index().Len(ml.Name); n == 0 {
 			continue
 		}
-		swatch := canvas.NewRectangle(swatchColor(ml.Style, s.styles[ml.Name]))
+		swatch := canvas.NewRectangle(color.Transparent)
+		swatchOfStyle(ml.Style, s.styles[ml.Name]).paint(swatch)
 		swatch.SetMinSize(fyne.NewSize(22, 14))
 		swatch.CornerRadius = 3
 		title := widget.NewLabelWithStyle(l.Schema.DisplayTitle(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -24,7 +24,9 @@ const (
 // Window sizes, in Fyne units: the size of a first start, and the smallest
 // one restored (a smaller stored size is taken as damaged).
 var (
-	defaultWindowSize = fyne.NewSize(1280, 720)
+	// 1240×660 fits a 1366×768 mairie laptop with the Windows taskbar
+	// and the window's title bar.
+	defaultWindowSize = fyne.NewSize(1240, 660)
 	minWindowSize     = fyne.NewSize(640, 400)
 )
 

@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"math"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -39,13 +41,16 @@ type workspaceView struct {
 	tabs    *container.AppTabs
 	featTab *container.TabItem
 
-	mapw     *mapui.Map
-	tools    *widget.Select
-	coords   *widget.Button
-	scale    *widget.Label
-	lambert  bool
-	lastLL   orb.Point
-	selected *store.Feature
+	mapw        *mapui.Map
+	tools       *widget.Select
+	coordSystem *widget.Select
+	coords      *widget.Label
+	scaleBar    *canvas.Rectangle
+	scaleText   *canvas.Text
+	scale       *widget.Label
+	lambert     bool
+	lastLL      orb.Point
+	selected    *store.Feature
 
 	// history holds the edits made since the app started, for undo and
 	// redo; reverting is true while one is being written.
@@ -66,8 +71,9 @@ type workspaceView struct {
 
 	// centre holds the map and its bars; onPresent enters the
 	// presentation mode.
-	centre    fyne.CanvasObject
-	onPresent func()
+	centre     fyne.CanvasObject
+	onPresent  func()
+	onSettings func()
 	// drawFor, when set, takes the next shape drawn instead of a new
 	// feature: the work zone of a report, an area to prepare.
 	drawFor func(orb.Geometry)
@@ -128,12 +134,19 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 			v.onPresent()
 		}
 	})
-	toolbar := container.NewHBox(widget.NewLabel(lang.L("Tool")), v.tools, syncButton, layout.NewSpacer(), present)
-	v.coords = widget.NewButton("", func() {
-		v.lambert = !v.lambert
+	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), func() {
+		if v.onSettings != nil {
+			v.onSettings()
+		}
+	})
+	settings.Importance = widget.LowImportance
+	toolbar := container.NewHBox(widget.NewLabel(lang.L("Tool")), v.tools, syncButton, layout.NewSpacer(), present, settings)
+	v.coords = widget.NewLabel("")
+	v.coordSystem = widget.NewSelect([]string{"WGS84", "Lambert-93"}, func(s string) {
+		v.lambert = s == "Lambert-93"
 		v.cursorMoved(v.lastLL)
 	})
-	v.coords.Importance = widget.LowImportance
+	v.coordSystem.SetSelectedIndex(0)
 	v.scale = widget.NewLabel("")
 	v.onlineLabel = widget.NewLabel("")
 	v.syncLabel = widget.NewLabel("")
@@ -141,8 +154,8 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	if v.s.client == nil {
 		v.onlineLabel.SetText(lang.L("Not linked to a platform"))
 	}
-	status := container.NewBorder(nil, nil, container.NewHBox(v.coords, v.scale), v.onlineLabel, v.syncLabel)
-	centre = container.NewBorder(toolbar, status, nil, nil, v.mapw)
+	status := container.NewBorder(nil, nil, container.NewHBox(v.coordSystem, v.coords, v.scale), v.onlineLabel, v.syncLabel)
+	centre = container.NewBorder(toolbar, status, nil, nil, container.NewStack(v.mapw, v.mapControls()))
 	v.centre = centre
 	v.shortcuts()
 	return v.tabs, centre
@@ -152,6 +165,12 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 func (v *workspaceView) start() {
 	v.layers.reload(v.do)
 	v.sync.reload()
+	v.zoomToAll()
+	v.watchPlatform()
+}
+
+// zoomToAll frames every layer of the workspace.
+func (v *workspaceView) zoomToAll() {
 	var all orb.Bound
 	first := true
 	for _, l := range v.s.ws.Layers() {
@@ -166,7 +185,6 @@ func (v *workspaceView) start() {
 	if !first {
 		v.mapw.ZoomTo(all)
 	}
-	v.watchPlatform()
 }
 
 func (v *workspaceView) close() {
@@ -409,23 +427,52 @@ func (v *workspaceView) synced() {
 func (v *workspaceView) cursorMoved(ll orb.Point) {
 	v.lastLL = ll
 	if math.IsNaN(ll[0]) || math.IsNaN(ll[1]) { // the cursor left the map
-		if v.lambert {
-			v.coords.SetText("L93  —")
-		} else {
-			v.coords.SetText("WGS84  —")
-		}
+		v.coords.SetText("—")
 		return
 	}
 	if v.lambert {
 		p := mapview.LonLatToLambert93(ll)
-		v.coords.SetText(fmt.Sprintf("L93  X %.1f  Y %.1f", p[0], p[1]))
+		v.coords.SetText(fmt.Sprintf("X %.1f  Y %.1f", p[0], p[1]))
 	} else {
-		v.coords.SetText(fmt.Sprintf("WGS84  %.6f° E  %.6f° N", ll[0], ll[1]))
+		v.coords.SetText(fmt.Sprintf("%.6f° E  %.6f° N", ll[0], ll[1]))
 	}
 }
 
 func (v *workspaceView) showScale(vp mapview.Viewport) {
 	v.scale.SetText(lang.L("Scale 1:{{.N}}", map[string]any{"N": roundScale(vp.ScaleDenominator())}))
+	if v.scaleBar == nil {
+		return
+	}
+	metres, width := v.mapw.ScaleBar()
+	v.scaleBar.SetMinSize(fyne.NewSize(float32(width), 4))
+	v.scaleBar.Refresh()
+	if metres >= 1000 {
+		v.scaleText.Text = fmt.Sprintf("%g km", metres/1000)
+	} else {
+		v.scaleText.Text = fmt.Sprintf("%g m", metres)
+	}
+	v.scaleText.Refresh()
+}
+
+// mapControls are drawn over the map: zoom buttons at the top right, a
+// graphic scale bar at the bottom left.
+func (v *workspaceView) mapControls() fyne.CanvasObject {
+	zoom := func(dz float64) func() {
+		return func() {
+			vp := v.mapw.Viewport
+			v.mapw.SetViewport(vp.ZoomAround(orb.Point{float64(vp.Width) / 2, float64(vp.Height) / 2}, dz))
+		}
+	}
+	in := widget.NewButtonWithIcon("", theme.ZoomInIcon(), zoom(1))
+	out := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), zoom(-1))
+	all := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), v.zoomToAll)
+	v.scaleBar = canvas.NewRectangle(color.NRGBA{R: 0x33, G: 0x33, B: 0x33, A: 0xff})
+	v.scaleBar.SetMinSize(fyne.NewSize(60, 4))
+	v.scaleText = canvas.NewText("", color.NRGBA{R: 0x33, G: 0x33, B: 0x33, A: 0xff})
+	v.scaleText.TextSize = 12
+	bar := container.NewVBox(v.scaleText, v.scaleBar)
+	return container.NewBorder(nil, container.NewHBox(container.NewPadded(bar), layout.NewSpacer()), nil,
+		container.NewVBox(container.NewPadded(container.NewVBox(in, out, all))))
 }
 
 func roundScale(d float64) string {

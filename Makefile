@@ -22,42 +22,111 @@ APT_PACKAGES := gcc libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev
 	libxi-dev libxxf86vm-dev gdal-bin python3-gdal proj-bin xvfb xdotool \
 	imagemagick poppler-utils sqlite3
 
+# Windows: the desktop app is cross-built with MinGW-w64 (Fyne's cgo parts:
+# GLFW and the OpenGL loader); the platform is pure Go. smoke-windows runs the
+# .exe under Wine (Debian 12: Wine 8.0) in Xvfb and looks at a screenshot.
+WINDOWS_APT_PACKAGES := gcc-mingw-w64-x86-64
+WINE_APT_PACKAGES := wine wine64 xvfb xdotool imagemagick
+WINDOWS_CC := x86_64-w64-mingw32-gcc
+WINDOWS_ENV := GOOS=windows GOARCH=amd64
+# The desktop .exe is built as `fyne package --release` (below) builds it:
+# -trimpath, the release tag, CGO_CFLAGS="-O3 -pipe". Packaging then reuses
+# this build's cache instead of compiling GLFW a second time.
+WINDOWS_GUI_ENV := $(WINDOWS_ENV) CGO_ENABLED=1 CC=$(WINDOWS_CC) CGO_CFLAGS="-O3 -pipe"
+WINDOWS_GUI_FLAGS := -trimpath -tags release -ldflags "-s -w -H=windowsgui"
+# Commands built without cgo (one static binary the platform's admins can copy
+# anywhere); the others need cgo for Fyne.
+PURE_GO_CMDS := terrimap-server
+# The fyne tool that packages the .exe with its icon and version resource;
+# installed into bin/tools, not ~/go/bin.
+FYNE_VERSION := v1.7.4
+FYNE := bin/tools/fyne-$(FYNE_VERSION)/fyne
+
 BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: deps build run test bench lint fuzz clean compare-renderers
+# $(call apt_ensure,TARGET,PACKAGES): installs those of PACKAGES that dpkg does
+# not report installed, with apt-get --no-install-recommends (as root, or
+# through sudo; otherwise prints the command to run and fails).
+define apt_ensure
+@echo "$(1): checking the Debian packages: $(strip $(2))"
+@missing=""; \
+for p in $(2); do \
+	dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -z "$$missing" ]; then echo "$(1): all installed"; exit 0; fi; \
+echo "$(1): missing:$$missing"; \
+if [ "$$(id -u)" = 0 ]; then sudo=""; \
+elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+else \
+	echo "$(1): not root and no sudo; as root, run:" >&2; \
+	echo "  apt-get update && apt-get install -y --no-install-recommends$$missing" >&2; \
+	exit 1; \
+fi; \
+echo "$(1): installing with apt-get:$$missing"; \
+$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update; \
+$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+endef
+
+.PHONY: deps deps-windows deps-wine build windows package-windows smoke-windows run test bench lint fuzz clean compare-renderers
 
 deps:
-	@echo "deps: checking the Debian packages Terrimap needs"
-	@missing=""; \
-	for p in $(APT_PACKAGES); do \
-		dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
-	echo "deps: missing:$$missing"; \
-	if [ "$$(id -u)" = 0 ]; then sudo=""; \
-	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
-	else \
-		echo "deps: not root and no sudo; as root, run:" >&2; \
-		echo "  apt-get update && apt-get install -y --no-install-recommends$$missing" >&2; \
-		exit 1; \
-	fi; \
-	echo "deps: installing with apt-get:$$missing"; \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update; \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+	$(call apt_ensure,deps,$(APT_PACKAGES))
 
 build:
 	@echo "build: go build every command of cmd/ into bin/"
 	@mkdir -p bin
 	@for dir in cmd/*/; do \
-		name=$$(basename "$$dir"); \
-		echo "build: $(GO) build -o bin/$$name ./cmd/$$name"; \
-		$(GO) build -o "bin/$$name" "./cmd/$$name"; \
+		name=$$(basename "$$dir"); cgo=1; \
+		case " $(PURE_GO_CMDS) " in *" $$name "*) cgo=0;; esac; \
+		echo "build: CGO_ENABLED=$$cgo $(GO) build -o bin/$$name ./cmd/$$name"; \
+		CGO_ENABLED=$$cgo $(GO) build -o "bin/$$name" "./cmd/$$name"; \
 	done
 
+deps-windows:
+	$(call apt_ensure,deps-windows,$(WINDOWS_APT_PACKAGES))
+
+deps-wine:
+	$(call apt_ensure,deps-wine,$(WINE_APT_PACKAGES))
+
+# The first cross-build compiles GLFW with MinGW and takes minutes; later ones
+# take seconds (the Go build cache keeps it).
+windows: deps-windows
+	@echo "windows: cross-building bin/windows/terrimap.exe (cgo, $(WINDOWS_CC)) and bin/windows/terrimap-server.exe (pure Go)"
+	@mkdir -p bin/windows
+	$(WINDOWS_GUI_ENV) $(GO) build $(WINDOWS_GUI_FLAGS) -o bin/windows/terrimap.exe ./cmd/terrimap
+	$(WINDOWS_ENV) CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -o bin/windows/terrimap-server.exe ./cmd/terrimap-server
+
+$(FYNE):
+	@echo "package-windows: go install fyne.io/tools/cmd/fyne@$(FYNE_VERSION) into $(@D)"
+	GOBIN=$(CURDIR)/$(@D) $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_VERSION)
+
+# bin/windows/Terrimap.exe: the desktop app with its icon and the version of
+# FyneApp.toml (what Explorer shows), checked by tools/pecheck.
+package-windows: windows $(FYNE)
+	GO=$(GO) FYNE=$(FYNE) scripts/package-windows.sh
+
+# Wine 8.0 lacks bcryptprimitives.dll (ProcessPrng), which Go's runtime needs.
+bin/windows/bcryptprimitives.dll: tools/winshim/bcryptprimitives.c | deps-windows
+	@echo "smoke-windows: building the Wine shim $@"
+	@mkdir -p $(@D)
+	$(WINDOWS_CC) -shared -O2 -s -Wall -o $@ $< -ladvapi32
+
+# Runs the packaged app under Wine in Xvfb on a demo platform and checks a
+# screenshot of its map (bin/windows/smoke.png); see scripts/smoke-windows.sh.
+smoke-windows: deps-wine package-windows bin/windows/bcryptprimitives.dll
+	scripts/smoke-windows.sh bin/windows/Terrimap.exe
+
+# With no ARGS: a demo platform on loopback (state in bin/demo/), the Tournus
+# editor's workspace synced with it, and the app open on it; closing the app
+# stops the platform (scripts/run-demo.sh). With ARGS, only the app.
 run: deps build
+ifeq ($(strip $(ARGS)),)
+	scripts/run-demo.sh
+else
 	@echo "run: starting bin/terrimap $(ARGS)"
 	./bin/terrimap $(ARGS)
+endif
 
 test: deps
 	@echo "test: go vet ./..."
@@ -66,6 +135,8 @@ test: deps
 	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=en_US.UTF-8 $(GO) test -race -timeout 40m ./...
 	@echo "test: the desktop app for real, under Xvfb (make e2e)"
 	$(MAKE) --no-print-directory e2e
+	@echo "test: the Windows build under Wine (make smoke-windows)"
+	$(MAKE) --no-print-directory smoke-windows
 
 .PHONY: e2e startup
 

@@ -131,7 +131,7 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 	var st [nClasses]*styler
 	styler := func(c geomClass) *styler {
 		if st[c] == nil {
-			st[c] = newStyler(l.style, c, j.zoom, j.sc.size)
+			st[c] = j.sc.styler(l, c, j.zoom)
 		}
 		return st[c]
 	}
@@ -166,7 +166,7 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 		}
 		small := false
 		if l.class != pointClass && !sel {
-			if w, h := j.lv.boxPixels(min, max); w < 1 && h < 1 {
+			if j.lv.withinPixel(min, max) {
 				if mergeBlind {
 					if base.hiddenAt() {
 						return true

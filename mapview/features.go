@@ -22,7 +22,7 @@ type feature struct {
 	attrs attrs
 	// skippedBy, when not empty, makes the entry a note that the feature
 	// was not read: the code filters it names (codesKey) skipped it. Its
-	// bound is then the R-tree's box, for drop.
+	// bound is then the R-tree's longitude/latitude box, for drop.
 	skippedBy string
 }
 
@@ -72,14 +72,15 @@ func newFeatureCache(maxBytes int64) *featureCache {
 	return &featureCache{lru: newLRU[featKey, *feature](maxBytes)}
 }
 
-// drop forgets the layer's features whose geometry meets the world bound.
-func (fc *featureCache) drop(layerKey string, wb orb.Bound) {
+// drop forgets the layer's features whose geometry meets a bound, given in
+// world fractions (wb) and longitude/latitude (ll).
+func (fc *featureCache) drop(layerKey string, wb, ll orb.Bound) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
 	fc.epoch++
 	var gone []featKey
 	fc.lru.each(func(k featKey, f *feature) bool {
-		if k.layer == layerKey && f.bound.Intersects(wb) {
+		if k.layer == layerKey && ((f.skippedBy == "" && f.bound.Intersects(wb)) || (f.skippedBy != "" && f.bound.Intersects(ll))) {
 			gone = append(gone, k)
 		}
 		return true
@@ -89,11 +90,12 @@ func (fc *featureCache) drop(layerKey string, wb orb.Bound) {
 	}
 }
 
-// cached returns the feature if it is cached.
+// cached returns the feature if it is cached (read, not skipped).
 func (fc *featureCache) cached(layerKey string, fid int64) (*feature, bool) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
-	return fc.lru.get(featKey{layerKey, fid})
+	f, ok := fc.lru.get(featKey{layerKey, fid})
+	return f, ok && f.skippedBy == ""
 }
 
 // candidate is a feature the R-tree found: its fid and bounding box
@@ -161,7 +163,7 @@ func (r *Renderer) load(ctx context.Context, l *sceneLayer, cands []candidate, c
 			for fid, i := range at {
 				if out[i] == nil {
 					c := cands[i]
-					b := worldBound(orb.Bound{Min: orb.Point{float64(c.min[0]), float64(c.min[1])}, Max: orb.Point{float64(c.max[0]), float64(c.max[1])}})
+					b := orb.Bound{Min: orb.Point{float64(c.min[0]), float64(c.min[1])}, Max: orb.Point{float64(c.max[0]), float64(c.max[1])}}
 					r.feats.lru.put(featKey{l.key, fid}, &feature{fid: fid, bound: b, skippedBy: skip}, skippedCost)
 				}
 			}

@@ -122,7 +122,7 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 		})
 		slices.SortFunc(found, func(a, b candidate) int { return cmp.Compare(a.fid, b.fid) })
 		var st [nClasses]*styler
-		st[l.class] = newStyler(l.style, l.class, zoom, sc.scale)
+		st[l.class] = sc.styler(l, l.class, zoom)
 		feats, err := r.load(ctx, l, found, st[l.class].codeFilters(l.schema))
 		if err != nil {
 			return nil, err
@@ -132,7 +132,7 @@ func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region
 				continue
 			}
 			if st[f.class] == nil {
-				st[f.class] = newStyler(l.style, f.class, zoom, sc.size)
+				st[f.class] = sc.styler(l, f.class, zoom)
 			}
 			p := st[f.class].resolve(f.attrs)
 			if p.hidden {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"terrimap/store"
 	"terrimap/store/schema"
@@ -84,6 +85,40 @@ type scene struct {
 	// scales line widths, symbols and labels: the device scale, times
 	// TileCache.SetMagnification's factor.
 	scale, size float64
+	stylers     *stylerCache // shared by the copies of the scene
+}
+
+// stylerCache keeps the stylers of a scene's layers, made once for all
+// the tiles and layouts of a zoom.
+type stylerCache struct {
+	mu sync.Mutex
+	m  map[stylerKey]*styler
+}
+
+type stylerKey struct {
+	layer       *Style
+	class       geomClass
+	zoom, scale float64
+}
+
+// maxStylers bounds a stylerCache; past it, it starts again.
+const maxStylers = 1024
+
+// styler returns the styler of the scene layer's style for features of
+// class c at a zoom, at the scene's size.
+func (sc *scene) styler(l *sceneLayer, c geomClass, zoom float64) *styler {
+	k := stylerKey{l.style, c, zoom, sc.size}
+	sc.stylers.mu.Lock()
+	defer sc.stylers.mu.Unlock()
+	st, ok := sc.stylers.m[k]
+	if !ok {
+		if sc.stylers.m == nil || len(sc.stylers.m) >= maxStylers {
+			sc.stylers.m = map[stylerKey]*styler{}
+		}
+		st = newStyler(l.style, c, zoom, sc.size)
+		sc.stylers.m[k] = st
+	}
+	return st
 }
 
 type sceneLayer struct {
@@ -102,7 +137,7 @@ func (l *sceneLayer) keeps(fid int64) bool { return l.only == nil || l.only[fid]
 
 // newScene resolves layers against the workspace; unknown layers are skipped.
 func (r *Renderer) newScene(layers []Layer, sel []FeatureRef, scale float64) *scene {
-	sc := &scene{scale: scale, size: scale}
+	sc := &scene{scale: scale, size: scale, stylers: &stylerCache{}}
 	for _, l := range layers {
 		wl, err := r.ws.Layer(l.Name)
 		if err != nil {

@@ -153,10 +153,15 @@ func (lv level) searchBound(rect pixRect, margin float64) ([2]float32, [2]float3
 	return [2]float32{float32(b.Min[0]), float32(b.Min[1])}, [2]float32{float32(b.Max[0]), float32(b.Max[1])}
 }
 
-// boxPixels returns the size in pixels, at lv, of a longitude/latitude box.
-func (lv level) boxPixels(min, max [2]float32) (w, h float64) {
+// withinPixel reports whether a longitude/latitude box is less than a
+// pixel wide and high at lv: its height, dearer to find, only when its
+// width is.
+func (lv level) withinPixel(min, max [2]float32) bool {
+	s := lv.worldPixels()
+	if (worldX(float64(max[0]))-worldX(float64(min[0])))*s >= 1 {
+		return false
+	}
 	a := toWorld(orb.Point{float64(min[0]), float64(max[1])})
 	b := toWorld(orb.Point{float64(max[0]), float64(min[1])})
-	s := lv.worldPixels()
-	return (b[0] - a[0]) * s, (b[1] - a[1]) * s
+	return (b[1]-a[1])*s < 1
 }

@@ -251,7 +251,7 @@ func (tc *TileCache) SetBasemap(src tiles.Source) {
 func (tc *TileCache) Invalidate(layer string, bound orb.Bound) {
 	key := strings.ToLower(layer)
 	wb := worldBound(bound)
-	tc.r.feats.drop(key, wb)
+	tc.r.feats.drop(key, wb, bound)
 	tc.mu.Lock()
 	labelled := false
 	for _, l := range tc.sc.layers {

@@ -2,6 +2,7 @@ package mapview
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -142,6 +143,19 @@ func TestLevelTiles(t *testing.T) {
 		}
 		if d := lv.tilePixels(); d < 181 || d > 363 {
 			t.Errorf("zoom %v: tiles of %v pixels", z, d)
+		}
+	}
+}
+
+// worldX is toWorld's x to the bit: what a box's width is found with.
+func TestWorldX(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 9))
+	for range 10000 {
+		lon := rng.Float64()*360 - 180
+		for _, x := range []float64{lon, float64(float32(lon))} {
+			if got, want := worldX(x), toWorld(orb.Point{x, 46.5}).X(); got != want {
+				t.Fatalf("worldX(%v) = %v, toWorld gives %v", x, got, want)
+			}
 		}
 	}
 }

@@ -24,6 +24,11 @@ func toWorld(ll orb.Point) orb.Point {
 	return orb.Point{(m[0] + earthHalf) / (2 * earthHalf), (earthHalf - m[1]) / (2 * earthHalf)}
 }
 
+// worldX returns toWorld's x of a longitude, to the bit, without its y.
+func worldX(lon float64) float64 {
+	return (earthHalf/180*lon + earthHalf) / (2 * earthHalf)
+}
+
 // fromWorld returns the longitude/latitude of a world fraction.
 func fromWorld(w orb.Point) orb.Point {
 	return project.Mercator.ToWGS84(orb.Point{w[0]*2*earthHalf - earthHalf, earthHalf - w[1]*2*earthHalf})

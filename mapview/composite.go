@@ -36,20 +36,33 @@ func blitOver(dst, src *image.RGBA, at image.Point, clip image.Rectangle) {
 // blitOverColor lays src, its top-left corner at `at`, over the opaque
 // colour bg into dst within clip: fillRect then blitOver in one pass.
 func blitOverColor(dst, src *image.RGBA, at image.Point, clip image.Rectangle, bg color.RGBA) {
-	blend(dst, src, at, clip, &bg)
+	u := underColor{px: uint64(binary.LittleEndian.Uint32([]byte{bg.R, bg.G, bg.B, 0xff})) * (1<<32 + 1)}
+	for a := range 256 {
+		k := uint32(255 - a)
+		u.by[0][a] = uint8((uint32(bg.R)*k + 127) / 255)
+		u.by[1][a] = uint8((uint32(bg.G)*k + 127) / 255)
+		u.by[2][a] = uint8((uint32(bg.B)*k + 127) / 255)
+	}
+	blend(dst, src, at, clip, &u)
+}
+
+// underColor is an opaque colour a tile is laid over.
+type underColor struct {
+	px uint64        // two pixels of it
+	by [3][256]uint8 // what shows of each channel under a pixel of each alpha
 }
 
 // blend lays src over dst, or over bg when not nil.
-func blend(dst, src *image.RGBA, at image.Point, clip image.Rectangle, bg *color.RGBA) {
+func blend(dst, src *image.RGBA, at image.Point, clip image.Rectangle, bg *underColor) {
 	r := src.Bounds().Add(at).Intersect(clip).Intersect(dst.Bounds())
 	if r.Empty() {
 		return
 	}
 	sp := r.Min.Sub(at)
 	w := 4 * r.Dx()
-	var bg2 uint64 // two pixels of bg
+	var bg2 uint64
 	if bg != nil {
-		bg2 = uint64(binary.LittleEndian.Uint32([]byte{bg.R, bg.G, bg.B, 0xff})) * (1<<32 + 1)
+		bg2 = bg.px
 	}
 	for y := 0; y < r.Dy(); y++ {
 		di := dst.PixOffset(r.Min.X, r.Min.Y+y)
@@ -74,10 +87,12 @@ func blend(dst, src *image.RGBA, at image.Point, clip image.Rectangle, bg *color
 				if bg != nil {
 					binary.LittleEndian.PutUint32(d[i:], uint32(bg2))
 				}
+			case bg != nil:
+				d[i] = s[i] + bg.by[0][a]
+				d[i+1] = s[i+1] + bg.by[1][a]
+				d[i+2] = s[i+2] + bg.by[2][a]
+				d[i+3] = 0xff
 			default:
-				if bg != nil {
-					binary.LittleEndian.PutUint32(d[i:], uint32(bg2))
-				}
 				k := 255 - a
 				d[i] = uint8(uint32(s[i]) + (uint32(d[i])*k+127)/255)
 				d[i+1] = uint8(uint32(s[i+1]) + (uint32(d[i+1])*k+127)/255)

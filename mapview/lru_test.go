@@ -46,7 +46,7 @@ func TestLRUBoundedInCost(t *testing.T) {
 }
 
 func TestPoolRunsWantedJobsAndCancelsTheOthers(t *testing.T) {
-	p := newPool(2)
+	p := newPool(2, false)
 	defer p.close()
 	var started, finished [5]atomic.Bool
 	block := make(chan struct{})
@@ -90,6 +90,34 @@ func TestPoolRunsWantedJobsAndCancelsTheOthers(t *testing.T) {
 	}
 	if finished[3].Load() {
 		t.Error("job 3 finished though no longer wanted")
+	}
+}
+
+// With idle prefetch, a job around the view waits for the view's own jobs,
+// even with a worker free.
+func TestPoolPrefetchesWhenIdle(t *testing.T) {
+	p := newPool(2, true)
+	defer p.close()
+	release := make(chan struct{})
+	viewStarted, prefetched := make(chan struct{}), make(chan struct{})
+	p.begin()
+	p.add(jobKey{kind: vectorJob, x: 1}, -10, func(context.Context) {
+		close(viewStarted)
+		<-release
+	})
+	p.add(jobKey{kind: vectorJob, x: 2}, prefetchPriority-10, func(context.Context) { close(prefetched) })
+	p.end()
+	<-viewStarted
+	select {
+	case <-prefetched:
+		t.Fatal("a prefetch ran beside a job of the view")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	select {
+	case <-prefetched:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the prefetch never ran once the view's job was done")
 	}
 }
 

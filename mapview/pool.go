@@ -2,6 +2,7 @@ package mapview
 
 import (
 	"context"
+	"runtime"
 	"sync"
 )
 
@@ -44,10 +45,21 @@ type pool struct {
 	wg      sync.WaitGroup
 	base    context.Context
 	stop    context.CancelFunc
+	// idlePrefetch: prefetches (priority prefetchPriority or less) start
+	// only when no other job is queued or running.
+	idlePrefetch bool
 }
 
-func newPool(workers int) *pool {
-	p := &pool{pending: map[jobKey]*job{}, running: map[jobKey]*job{}}
+// prefetchPriority is added to the priority of the jobs a frame asks for
+// around the view, ahead of a pan: they come after what the view shows.
+const prefetchPriority = -1e6
+
+func (j *job) prefetch() bool { return j.prio <= prefetchPriority/2 }
+
+// newPool starts a pool of workers; with idlePrefetch, prefetches wait
+// until the view's jobs are done rather than share the cores with them.
+func newPool(workers int, idlePrefetch bool) *pool {
+	p := &pool{pending: map[jobKey]*job{}, running: map[jobKey]*job{}, idlePrefetch: idlePrefetch}
 	p.cond.L = &p.mu
 	p.base, p.stop = context.WithCancel(context.Background())
 	for range workers {
@@ -61,18 +73,16 @@ func (p *pool) work() {
 	defer p.wg.Done()
 	for {
 		p.mu.Lock()
-		for len(p.pending) == 0 && !p.closed {
+		var j *job
+		for !p.closed {
+			if j = p.next(); j != nil {
+				break
+			}
 			p.cond.Wait()
 		}
 		if p.closed {
 			p.mu.Unlock()
 			return
-		}
-		var j *job
-		for _, c := range p.pending {
-			if j == nil || c.prio > j.prio || (c.prio == j.prio && keyLess(c.key, j.key)) {
-				j = c
-			}
 		}
 		delete(p.pending, j.key)
 		p.running[j.key] = j
@@ -87,9 +97,31 @@ func (p *pool) work() {
 		if p.running[j.key] == j {
 			delete(p.running, j.key)
 		}
-		p.cond.Broadcast() // for wait
+		p.cond.Broadcast() // for wait, and prefetches waiting for this job
 		p.mu.Unlock()
+		// Whoever the job woke (the frame that shows it) runs before the
+		// next job, rather than after the scheduler's time slice.
+		runtime.Gosched()
 	}
+}
+
+// next returns the pending job to run now, highest priority first, or nil.
+// p.mu is held.
+func (p *pool) next() *job {
+	var j *job
+	for _, c := range p.pending {
+		if j == nil || c.prio > j.prio || (c.prio == j.prio && keyLess(c.key, j.key)) {
+			j = c
+		}
+	}
+	if j != nil && p.idlePrefetch && j.prefetch() {
+		for _, r := range p.running {
+			if !r.prefetch() {
+				return nil
+			}
+		}
+	}
+	return j
 }
 
 func keyLess(a, b jobKey) bool {

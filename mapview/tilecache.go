@@ -124,7 +124,7 @@ func NewTileCache(r *Renderer, basemap tiles.Source, opts TileCacheOptions) *Til
 		bg = color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0xff}
 	}
 	tc := &TileCache{
-		r: r, render: newPool(opts.Workers), fetch: newPool(opts.FetchWorkers), bg: bg,
+		r: r, render: newPool(opts.Workers, true), fetch: newPool(opts.FetchWorkers, false), bg: bg,
 		src:     basemap,
 		vec:     newLRU[tileKey, *vecTile](opts.VectorBytes),
 		base:    newLRU[tileKey, *baseTile](opts.BasemapBytes * 2 / 3),
@@ -584,7 +584,7 @@ func (tc *TileCache) plan(g frameGeom, scale float64) (complete, vectors bool) {
 			}
 			p := prio(tr)
 			if !visible {
-				p -= 1e6
+				p += prefetchPriority
 			}
 			if !tc.fetch.want(jk, p) {
 				tc.fetch.add(jk, p, func(ctx context.Context) { tc.runBasemap(ctx, src, gen, g.lv, x, y) })
@@ -622,7 +622,7 @@ func (tc *TileCache) plan(g frameGeom, scale float64) (complete, vectors bool) {
 			}
 			p := prio(tr)
 			if !visible {
-				p -= 1e6
+				p += prefetchPriority
 			}
 			if !tc.render.want(jk, p) {
 				tc.render.add(jk, p, func(ctx context.Context) { tc.runVector(ctx, k) })

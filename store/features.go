@@ -366,6 +366,9 @@ func (tx *Tx) applyRemote(l *Layer, rf RemoteFeature, boxes *rtreeChanges) error
 		// R*Tree's update triggers for nothing (a feature pulled back after
 		// its push, a change of fields only).
 		moved := !geometryEqual(cur.Geometry, geom)
+		if !moved && cur.Version == rf.Version && sameProperties(l, cur.Properties, props) {
+			return nil // already so: a feature pulled back after its push
+		}
 		if err := tx.updateRow(l, cur.FID, props, moved, geom); err != nil {
 			return err
 		}
@@ -576,4 +579,15 @@ func (tx *Tx) existingIDs(l *Layer, batch []RemoteFeature) (map[string]bool, err
 		}
 	}
 	return out, nil
+}
+
+// sameProperties reports whether a and b hold the same value for every
+// field of the layer.
+func sameProperties(l *Layer, a, b map[string]any) bool {
+	for _, f := range l.Schema.Fields {
+		if !reflect.DeepEqual(a[f.Name], b[f.Name]) {
+			return false
+		}
+	}
+	return true
 }

@@ -71,3 +71,42 @@ func pendingCount(t *testing.T, ws *Workspace) int {
 	}
 	return len(es)
 }
+
+// A feature pulled back as it already is (after its own push) is not
+// written again; a changed one is.
+func TestApplyRemoteSkipsWhatIsAlreadySo(t *testing.T) {
+	ctx := context.Background()
+	ws := newWorkspace(t)
+	rf := RemoteFeature{UUID: "01920000-0000-7000-8000-0000000000bb", Version: 2, Geometry: orb.Point{4.91, 46.56},
+		Properties: map[string]any{"nom": "PI 9", "type_pei": "PI", "debit": 60.0}}
+	apply := func(rf RemoteFeature) {
+		t.Helper()
+		if err := ws.Edit(ctx, func(tx *Tx) error { return tx.ApplyRemote("pei", rf, false) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(rf)
+	for _, q := range []string{`CREATE TABLE updates (n INTEGER)`, `CREATE TRIGGER count_updates AFTER UPDATE ON pei BEGIN INSERT INTO updates VALUES (1); END`} {
+		if _, err := ws.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	updates := func() (n int) {
+		ws.DB().QueryRowContext(ctx, `SELECT count(*) FROM updates`).Scan(&n)
+		return n
+	}
+	apply(rf)
+	if n := updates(); n != 0 {
+		t.Fatalf("the same version applied again wrote %d updates", n)
+	}
+	rf.Properties = map[string]any{"nom": "PI 9", "type_pei": "PI", "debit": 75.0}
+	apply(rf) // same version number, other content: written
+	rf.Version = 3
+	apply(rf)
+	if n := updates(); n == 0 {
+		t.Fatal("a changed feature was not written")
+	}
+	if f, _ := ws.Get(ctx, "pei", rf.UUID); f.Properties["debit"] != 75.0 || f.Version != 3 {
+		t.Fatalf("feature after the changes: %+v", f)
+	}
+}

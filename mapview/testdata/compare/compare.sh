@@ -24,8 +24,19 @@ cp "$out/terrimap-mapview-v1-demo.gpkg" "$out/cmp-demo.gpkg"
 bound=$(go run ./mapview/testdata/compare/bound | head -1)
 # shellcheck disable=SC2086
 $PY "$here/gen.py" "$out/cmp-demo.gpkg" $bound
-echo "== terrimap BenchmarkFrameCold1080p (median-ms of each run; tiles drawn on both cores)"
-go test ./mapview -run '^$' -bench 'FrameCold1080p$' -count 5 | awk '/^Benchmark/ {print $5; s = s " " $5} END {print "  runs:" s}'
+# Each benchmark line gives the median elapsed time of its frames
+# (median-ms) and their mean CPU time on all threads (cpu-ms/op).
+runs='/^Benchmark/ {
+	for (i = 2; i < NF; i++) {
+		if ($(i + 1) == "median-ms") m = m " " $i
+		if ($(i + 1) == "cpu-ms/op") c = c " " $i
+	}
+}
+END { print "  median-ms of each run:" m; if (c != "") print "  cpu-ms/op of each run:" c }'
+echo "== terrimap BenchmarkFrameCold1080p (first frame: new renderer and tile cache, nothing cached; tiles drawn on both cores)"
+go test ./mapview -run '^$' -bench 'FrameCold1080p$' -count 5 | awk "$runs"
+echo "== terrimap BenchmarkFrameNewZoom1080p (tiles cold, features read before by a frame at zoom 13.5)"
+go test ./mapview -run '^$' -bench 'FrameNewZoom1080p$' -count 5 | awk "$runs"
 go run ./mapview/testdata/compare/render -n "$N" -o "$out/cmp-terrimap.png" "$out/cmp-demo.gpkg"
 echo "== Mapnik (in process)"
 # shellcheck disable=SC2086

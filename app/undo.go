@@ -39,9 +39,6 @@ func (h *editHistory) record(r editRecord) {
 	h.undone = nil
 }
 
-func (h *editHistory) canUndo() bool { return len(h.done) > 0 }
-func (h *editHistory) canRedo() bool { return len(h.undone) > 0 }
-
 // revert writes in ws the opposite of r: what was after becomes what was
 // before. It returns the record of what it did, which goes on the other
 // stack: reverting it in turn redoes r. It does I/O: run it off the UI

@@ -155,7 +155,7 @@ func TestAppendChangeMatchesEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 8))
 	page := randomPage(rng, 200)
 	odd := Change{Seq: 9, Layer: "pei", ID: "x", Version: 1, ModifiedBy: "<b>&\u2028\u2029\x01\x7f\xff",
-		Properties: map[string]any{"i": int64(-42), "n": 3, "f": 1e-9, "g": 1e21, "h": 123.5, "z": -0.0,
+		Properties: map[string]any{"i": int64(-42), "n": 3, "f": 1e-9, "g": 1e21, "h": 123.5, "z": math.Copysign(0, -1),
 			"e": json.Number(""), "k": json.Number("-1.5E+3"), "s": "a\"b\\c\u00e9\xed\xa0\x80"}}
 	page.Changes = append(page.Changes, odd)
 	want, err := json.Marshal(struct {

@@ -45,6 +45,9 @@ func newFeatureForm(layer schema.Layer, readOnly bool, onSave func(map[string]an
 	f := &featureForm{layer: layer, readOnly: readOnly || layer.ReadOnly, onSave: onSave}
 	f.form = widget.NewForm()
 	for _, field := range layer.Fields {
+		if photoListField(layer, field) {
+			continue // the intervention's photo strip shows them, not a list of hashes
+		}
 		e := newFieldEditor(field)
 		label := field.DisplayTitle()
 		if field.Required {
@@ -246,4 +249,14 @@ func describeValue(field schema.Field, v any) string {
 		}
 	}
 	return fmt.Sprint(v)
+}
+
+// photoListField reports whether field is an intervention's list of photo
+// hashes, which the photo strip shows and edits instead of the form.
+func photoListField(layer schema.Layer, field schema.Field) bool {
+	if field.Name != fieldPhotos {
+		return false
+	}
+	_, ok := layer.Field(fieldEquipmentID)
+	return ok
 }

@@ -77,3 +77,26 @@ func TestFeatureFormRequiredAndReadOnly(t *testing.T) {
 		t.Errorf("a viewer's form can be saved")
 	}
 }
+
+// An intervention's photos are shown by its photo strip, never as a field
+// of sha256 hashes; a field called photos elsewhere stays in the form.
+func TestFormLeavesPhotoHashesToTheStrip(t *testing.T) {
+	intervention := schema.Layer{Name: "interventions", GeometryType: schema.Point, Fields: []schema.Field{
+		{Name: fieldEquipmentID, Type: schema.Text}, {Name: "notes", Type: schema.Text}, {Name: fieldPhotos, Type: schema.Text}}}
+	other := schema.Layer{Name: "batiment", GeometryType: schema.Polygon, Fields: []schema.Field{{Name: fieldPhotos, Type: schema.Text}}}
+	for _, c := range []struct {
+		layer schema.Layer
+		want  []string
+	}{
+		{intervention, []string{fieldEquipmentID, "notes"}},
+		{other, []string{fieldPhotos}},
+	} {
+		var got []string
+		for _, e := range newFeatureForm(c.layer, false, nil).editors {
+			got = append(got, e.field.Name)
+		}
+		if strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("%s: fields %v, want %v", c.layer.Name, got, c.want)
+		}
+	}
+}

@@ -65,8 +65,8 @@ func readPhoto(r io.Reader) ([]byte, image.Image, error) {
 	return data, thumb, nil
 }
 
-// decodePhoto decodes a JPEG or PNG picture and scales it down to fit a
-// square of side px.
+// decodePhoto decodes a JPEG or PNG picture, scales it down to fit a
+// square of side px and turns it as its Exif orientation says.
 func decodePhoto(data []byte, px int) (image.Image, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || (format != "jpeg" && format != "png") {
@@ -82,7 +82,8 @@ func decodePhoto(data []byte, px int) (image.Image, error) {
 	if err != nil {
 		return nil, errNotAPhoto
 	}
-	return scaleDown(img, px), nil
+	// Turned as the camera says, once scaled down: a portrait photo stands.
+	return orient(scaleDown(img, px), exifOrientation(data)), nil
 }
 
 // scaleDown returns img fitted into a square of side px, or img itself

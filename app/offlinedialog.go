@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"terrimap/mapview/mapui"
 	"terrimap/mapview/tiles"
 	"terrimap/store"
 )
@@ -87,7 +88,24 @@ func (m *mainWindow) showOffline() {
 }
 
 func (m *mainWindow) offlineDialog(communes []offlineArea) {
-	areas := append([]offlineArea{{name: lang.L("The area shown on the map"), area: m.view.mapw.Viewport.Bound().ToPolygon()}}, communes...)
+	m.offlineDialogWith(nil, communes)
+}
+
+// offlineForm is the offline dialog's widgets, for tests.
+type offlineForm struct {
+	area     *widget.Select
+	estimate *widget.Label
+	draw     *widget.Button
+}
+
+// offlineDialogWith offers drawn (when not nil) first, then the area on
+// screen and the communes.
+func (m *mainWindow) offlineDialogWith(drawn *offlineArea, communes []offlineArea) offlineForm {
+	areas := []offlineArea{{name: lang.L("The area shown on the map"), area: m.view.mapw.Viewport.Bound().ToPolygon()}}
+	if drawn != nil {
+		areas = append([]offlineArea{*drawn}, areas...)
+	}
+	areas = append(areas, communes...)
 	names := make([]string, len(areas))
 	for i, a := range areas {
 		names[i] = a.name
@@ -126,13 +144,27 @@ func (m *mainWindow) offlineDialog(communes []offlineArea) {
 	area.SetSelectedIndex(0)
 	minZ.SetSelected("12")
 	maxZ.SetSelected("17")
+	var d dialog.Dialog
+	draw := widget.NewButton(lang.L("Draw the area on the map…"), func() {
+		d.Hide()
+		v := m.view
+		v.drawFor = func(g orb.Geometry) {
+			if p, ok := g.(orb.Polygon); ok {
+				m.offlineDialogWith(&offlineArea{name: lang.L("The area drawn on the map"), area: p}, communes)
+			}
+		}
+		v.tools.SetSelected(lang.L("Draw a polygon"))
+		v.mapw.SetTool(mapui.ToolDrawPolygon)
+		m.status = lang.L("Draw the area to prepare: click each corner, double click to finish. Escape cancels.")
+		m.refresh()
+	})
 	items := []*widget.FormItem{
-		widget.NewFormItem(lang.L("Area"), area),
+		widget.NewFormItem(lang.L("Area"), container.NewBorder(nil, nil, nil, draw, area)),
 		widget.NewFormItem(lang.L("From zoom"), minZ),
 		widget.NewFormItem(lang.L("To zoom"), maxZ),
 		widget.NewFormItem("", estimate),
 	}
-	d := dialog.NewForm(lang.L("Prepare for offline work"), lang.L("Download"), lang.L("Cancel"), items, func(ok bool) {
+	d = dialog.NewForm(lang.L("Prepare for offline work"), lang.L("Download"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -140,8 +172,9 @@ func (m *mainWindow) offlineDialog(communes []offlineArea) {
 		hi, _ := strconv.Atoi(maxZ.Selected)
 		m.prepareOffline(areas[area.SelectedIndex()], src, maptile.Zoom(lo), maptile.Zoom(hi))
 	}, m.window)
-	d.Resize(fyne.NewSize(520, 320))
+	d.Resize(fyne.NewSize(640, 320))
 	d.Show()
+	return offlineForm{area: area, estimate: estimate, draw: draw}
 }
 
 // prepareOffline brings the data up to date (a sync), then downloads the

@@ -80,7 +80,8 @@ type workspaceView struct {
 }
 
 func newWorkspaceView(win fyne.Window, s *session, do func(func()), setStatus func(string)) *workspaceView {
-	return &workspaceView{win: win, s: s, do: do, setStatus: setStatus, autoSync: func() bool { return true }, reachEvery: reachInterval}
+	return &workspaceView{win: win, s: s, do: do, setStatus: setStatus, autoSync: func() bool { return true }, reachEvery: reachInterval,
+		lastLL: orb.Point{math.NaN(), math.NaN()}} // no cursor over the map yet
 }
 
 // build returns the left panel and the centre.
@@ -141,7 +142,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	})
 	settings.Importance = widget.LowImportance
 	toolbar := container.NewHBox(widget.NewLabel(lang.L("Tool")), v.tools, syncButton, layout.NewSpacer(), present, settings)
-	v.coords = widget.NewLabel("")
+	v.coords = widget.NewLabel("—") // until the cursor is over the map
 	v.coordSystem = widget.NewSelect([]string{"WGS84", "Lambert-93"}, func(s string) {
 		v.lambert = s == "Lambert-93"
 		v.cursorMoved(v.lastLL)

@@ -31,6 +31,9 @@ type conflictPicture struct {
 	vp           mapview.Viewport
 	background   image.Image
 	mine, theirs orb.Geometry
+	// mineKey and theirsKey name the two sides in the key; "" leaves a
+	// side out of it.
+	mineKey, theirsKey string
 }
 
 // drawConflict renders the map around both geometries (nil when there is
@@ -61,7 +64,7 @@ func drawConflict(r *mapview.Renderer, layers []mapview.Layer, mine, theirs orb.
 	if err != nil {
 		img = nil
 	}
-	pic := &conflictPicture{vp: vp, mine: mine, theirs: theirs}
+	pic := &conflictPicture{vp: vp, mine: mine, theirs: theirs, mineKey: lang.L("Mine"), theirsKey: lang.L("Theirs (platform)")}
 	if img != nil {
 		pic.background = img
 	}
@@ -83,7 +86,15 @@ func (pic *conflictPicture) object() fyne.CanvasObject {
 	objs = append(objs, pic.shapes(pic.mine, mineColour)...)
 	plot := container.NewWithoutLayout(objs...)
 	frame := container.NewGridWrap(conflictMapSize, plot)
-	key := container.NewHBox(swatchOf(mineColour), widget.NewLabel(lang.L("Mine")), swatchOf(theirsColour), widget.NewLabel(lang.L("Theirs (platform)")))
+	key := container.NewHBox()
+	if pic.mineKey != "" {
+		key.Add(swatchOf(mineColour))
+		key.Add(widget.NewLabel(pic.mineKey))
+	}
+	if pic.theirsKey != "" && pic.theirs != nil {
+		key.Add(swatchOf(theirsColour))
+		key.Add(widget.NewLabel(pic.theirsKey))
+	}
 	return container.NewVBox(container.NewCenter(frame), container.NewCenter(key))
 }
 

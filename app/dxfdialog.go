@@ -9,7 +9,9 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
 
+	"terrimap/mapview"
 	"terrimap/store"
 	"terrimap/store/formats"
 	"terrimap/store/schema"
@@ -49,6 +51,12 @@ type dxfDialog struct {
 	previewB *widget.Button
 	importB  *widget.Button
 	dialog   dialog.Dialog
+
+	// renderer and mapLayers, when set, draw the plan's features over the
+	// map in the dialog (mapBox), before anything is imported.
+	renderer  *mapview.Renderer
+	mapLayers []mapview.Layer
+	mapBox    *fyne.Container
 }
 
 func newDXFDialog(win fyne.Window, ws *store.Workspace, path string, do func(func()), done func(store.ImportReport)) *dxfDialog {
@@ -106,7 +114,8 @@ func (d *dxfDialog) build() fyne.CanvasObject {
 	buttons := container.NewHBox(cancel, d.previewB, d.importB)
 	problems := container.NewVScroll(d.problems)
 	problems.SetMinSize(fyne.NewSize(0, 120))
-	bottom := container.NewVBox(d.summary, problems, container.NewCenter(buttons))
+	d.mapBox = container.NewStack()
+	bottom := container.NewVBox(container.NewBorder(nil, nil, d.mapBox, nil, container.NewVBox(d.summary, problems)), container.NewCenter(buttons))
 	split := container.NewHSplit(d.layers, right)
 	split.Offset = 0.4
 	d.showValues()
@@ -298,9 +307,14 @@ func (d *dxfDialog) refresh() {
 	d.summary.SetText(lang.L("Reading the plan…"))
 	go func() {
 		p, err := d.ws.PreviewDXF(context.Background(), d.path, opts)
+		pic := d.drawPlan(p, err)
 		d.do(func() {
 			if gen == d.gen {
 				d.showPreview(p, err)
+				d.mapBox.RemoveAll()
+				if pic != nil {
+					d.mapBox.Add(pic.object())
+				}
 			}
 		})
 	}()
@@ -462,4 +476,24 @@ func dxfProblemText(pb store.DXFProblem) string {
 		return lang.L("{{.Count}} arcs are drawn as straight segments: the plan has too many curves.", data)
 	}
 	return pb.Message
+}
+
+// drawPlan draws the features a preview would import over the map around
+// them, in the colour of "mine"; nil without renderer or features. It
+// reads the workspace: off the UI goroutine.
+func (d *dxfDialog) drawPlan(p *store.DXFPreview, err error) *conflictPicture {
+	if d.renderer == nil || err != nil || p == nil || len(p.Features) == 0 {
+		return nil
+	}
+	plan := make(orb.Collection, 0, len(p.Features))
+	for _, f := range p.Features {
+		if f.Geometry != nil {
+			plan = append(plan, f.Geometry)
+		}
+	}
+	pic := drawConflict(d.renderer, d.mapLayers, plan, nil)
+	if pic != nil {
+		pic.mineKey = lang.L("The plan's features, as they would be imported")
+	}
+	return pic
 }

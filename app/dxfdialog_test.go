@@ -6,9 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"terrimap/mapview"
 	"terrimap/store"
 	"terrimap/store/schema"
 )
@@ -147,5 +150,38 @@ func TestDXFDialogWrongCoordinates(t *testing.T) {
 				t.Errorf("summary %q (import disabled %v), want %q", d.summary.Text, d.importB.Disabled(), c.want)
 			}
 		})
+	}
+}
+
+// Before importing, the dialog draws the plan's features over the map
+// around them, in the colour of the edits to come.
+func TestDXFDialogShowsThePlanOnTheMap(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := recolementWorkspace(t)
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	t.Cleanup(w.Close)
+	q := make(uiQueue, 64)
+	d := newDXFDialog(w, ws, planL93, q.do, nil)
+	d.renderer, d.mapLayers = mapview.NewRenderer(ws, mapview.RendererOptions{}), mapview.DefaultLayers(ws, nil)
+	d.show()
+	q.runUntil(t, func() bool { return len(d.mapBox.Objects) > 0 })
+	lines := 0
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *canvas.Line:
+			if x.StrokeColor == mineColour {
+				lines++
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(d.mapBox)
+	if lines == 0 {
+		t.Fatal("the plan's pipes are not drawn on the map")
 	}
 }

@@ -74,12 +74,14 @@ func (m *mainWindow) showDXFImport() {
 		}
 		path := r.URI().Path()
 		_ = r.Close()
-		newDXFDialog(m.window, m.sess.ws, path, m.do, func(rep store.ImportReport) {
+		d := newDXFDialog(m.window, m.sess.ws, path, m.do, func(rep store.ImportReport) {
 			if m.view != nil {
 				m.view.synced() // redraw and recount what came in
 				m.view.sync.reload()
 			}
-		}).show()
+		})
+		d.renderer, d.mapLayers = m.sess.renderer, m.sess.visibleLayers()
+		d.show()
 	}, m.window)
 	open.SetFilter(storage.NewExtensionFileFilter([]string{".dxf"}))
 	open.Show()

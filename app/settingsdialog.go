@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -91,8 +92,8 @@ func (d *settingsDialog) build() fyne.CanvasObject {
 	// The callbacks are set once the current values are shown, so that
 	// showing them changes nothing.
 	d.basemap.SetSelectedIndex(d.basemapIndex(m.settings.basemap))
-	d.language.SetSelectedIndex(indexOf(languageChoices, m.settings.language))
-	d.theme.SetSelectedIndex(indexOf(themeChoices, m.settings.theme))
+	d.language.SetSelectedIndex(slices.Index(languageChoices, m.settings.language))
+	d.theme.SetSelectedIndex(slices.Index(themeChoices, m.settings.theme))
 	d.autoSync.SetChecked(m.settings.autoSync)
 	d.basemap.OnChanged = func(string) { d.basemapChosen() }
 	d.language.OnChanged = func(string) { d.languageChosen() }
@@ -150,19 +151,10 @@ func (d *settingsDialog) refresh() {
 // basemapIndex is the drop-down entry of a basemap's settings name: a
 // name that is not a choice is a tile file.
 func (d *settingsDialog) basemapIndex(name string) int {
-	if i := indexOf(d.basemapNames[:len(d.basemapNames)-1], name); i >= 0 {
+	if i := slices.Index(d.basemapNames[:len(d.basemapNames)-1], name); i >= 0 {
 		return i
 	}
 	return len(d.basemapNames) - 1
-}
-
-func indexOf(list []string, v string) int {
-	for i, x := range list {
-		if x == v {
-			return i
-		}
-	}
-	return -1
 }
 
 // basemapChosen opens the chosen basemap; a tile file is asked for first.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -27,11 +28,11 @@ func TestSettingsDialogAppliesAndSaves(t *testing.T) {
 		t.Errorf("platform line: %q", d.platform.Text)
 	}
 
-	d.theme.SetSelectedIndex(indexOf(themeChoices, themeDark))
+	d.theme.SetSelectedIndex(slices.Index(themeChoices, themeDark))
 	if vt, ok := m.app.Settings().Theme().(variantTheme); !ok || vt.variant != theme.VariantDark {
 		t.Errorf("theme after choosing dark: %#v", m.app.Settings().Theme())
 	}
-	d.language.SetSelectedIndex(indexOf(languageChoices, languageEnglish))
+	d.language.SetSelectedIndex(slices.Index(languageChoices, languageEnglish))
 	if !strings.Contains(d.note.Text, "prochain démarrage") {
 		t.Errorf("no word that the language changes at the next start: %q", d.note.Text)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"terrimap/mapview"
 	"terrimap/store"
+	"terrimap/store/schema"
 	"terrimap/sync/client"
 )
 
@@ -286,7 +287,7 @@ func (p *syncPanel) drawConflict(c store.Conflict, mine store.Feature, mineDelet
 	if !mineDeleted {
 		mg = mine.Geometry
 	}
-	if p.renderer == nil || geometryEqual(mg, c.Theirs.Geometry) {
+	if p.renderer == nil || schema.GeometryEqual(mg, c.Theirs.Geometry) {
 		return nil
 	}
 	var layers []mapview.Layer

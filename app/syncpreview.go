@@ -2,7 +2,8 @@ package app
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2/dialog"
@@ -36,7 +37,7 @@ func previewText(ws *store.Workspace, pv client.Preview, err error) string {
 		b.WriteString(lang.L("Nothing to send."))
 	} else {
 		b.WriteString(lang.L("To send:"))
-		for _, layer := range sortedNames(pv.ToSend) {
+		for _, layer := range slices.Sorted(maps.Keys(pv.ToSend)) {
 			var parts []string
 			for _, op := range []string{"create", "update", "delete"} {
 				if n := pv.ToSend[layer][op]; n > 0 {
@@ -54,7 +55,7 @@ func previewText(ws *store.Workspace, pv client.Preview, err error) string {
 		b.WriteString(lang.L("Nothing new on the platform."))
 	default:
 		b.WriteString(lang.L("To receive:"))
-		for _, layer := range sortedNames(pv.Waiting) {
+		for _, layer := range slices.Sorted(maps.Keys(pv.Waiting)) {
 			b.WriteString("\n  • " + layerTitle(ws, layer) + " : " + lang.L("{{.N}} changes", map[string]any{"N": pv.Waiting[layer]}))
 		}
 		if pv.More {
@@ -66,13 +67,4 @@ func previewText(ws *store.Workspace, pv client.Preview, err error) string {
 			map[string]any{"Conflicts": pv.Conflicts, "Rejected": pv.Rejected}))
 	}
 	return b.String()
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -4,9 +4,8 @@ import (
 	"context"
 	"reflect"
 
-	"github.com/paulmach/orb"
-
 	"terrimap/store"
+	"terrimap/store/schema"
 )
 
 // editRecord is one edit the user made, as undoing and redoing it needs:
@@ -69,7 +68,7 @@ func revert(ctx context.Context, ws *store.Workspace, r editRecord) (editRecord,
 					c.Properties[k] = v
 				}
 			}
-			if !geometryEqual(r.before.Geometry, r.after.Geometry) {
+			if !schema.GeometryEqual(r.before.Geometry, r.after.Geometry) {
 				c.Geometry, c.SetGeometry = r.before.Geometry, true
 			}
 			f, err := tx.Update(r.after.Layer, r.after.UUID, c)
@@ -81,11 +80,4 @@ func revert(ctx context.Context, ws *store.Workspace, r editRecord) (editRecord,
 		return nil
 	})
 	return done, err
-}
-
-func geometryEqual(a, b orb.Geometry) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return orb.Equal(a, b)
 }

@@ -137,7 +137,7 @@ func (tx *Tx) Update(layer, id string, c Change) (Feature, error) {
 		if err != nil {
 			return Feature{}, fmt.Errorf("store: update %s in %s: %w: %w", id, layer, ErrInvalidGeometry, err)
 		}
-		if !geometryEqual(geom, cur.Geometry) {
+		if !schema.GeometryEqual(geom, cur.Geometry) {
 			geomChanged = true
 			oldGeom, cur.Geometry = cur.Geometry, geom
 		}
@@ -365,7 +365,7 @@ func (tx *Tx) applyRemote(l *Layer, rf RemoteFeature, boxes *rtreeChanges) error
 		// An unchanged geometry is not written again: that would fire the
 		// R*Tree's update triggers for nothing (a feature pulled back after
 		// its push, a change of fields only).
-		moved := !geometryEqual(cur.Geometry, geom)
+		moved := !schema.GeometryEqual(cur.Geometry, geom)
 		if !moved && cur.Version == rf.Version && sameProperties(l, cur.Properties, props) {
 			return nil // already so: a feature pulled back after its push
 		}
@@ -502,13 +502,6 @@ func encodeGeometry(g orb.Geometry) ([]byte, error) {
 		return nil, fmt.Errorf("store: %w: %w", ErrInvalidGeometry, err)
 	}
 	return b, nil
-}
-
-func geometryEqual(a, b orb.Geometry) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return orb.Equal(a, b)
 }
 
 // sqlValue converts a coerced property to what SQLite stores.

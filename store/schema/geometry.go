@@ -167,3 +167,34 @@ func checkShape(g orb.Geometry) error {
 	}
 	return fmt.Errorf("%w: unsupported geometry %T", ErrInvalidGeometry, g)
 }
+
+// GeometryEqual reports whether a and b are the same geometry, nil
+// included; a geometry orb cannot compare without panicking (a foreign
+// type, a nil inside a collection) equals nothing. The store, the
+// protocol's merge, the client and the app's undo all compare with it.
+func GeometryEqual(a, b orb.Geometry) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	if !Comparable(a) || !Comparable(b) {
+		return false
+	}
+	return orb.Equal(a, b)
+}
+
+// Comparable reports whether g is a geometry orb can compare and bound
+// without panicking: no foreign type, no nil in a collection.
+func Comparable(g orb.Geometry) bool {
+	switch x := g.(type) {
+	case orb.Point, orb.MultiPoint, orb.LineString, orb.MultiLineString, orb.Ring, orb.Polygon, orb.MultiPolygon, orb.Bound:
+		return true
+	case orb.Collection:
+		for _, m := range x {
+			if m == nil || !Comparable(m) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

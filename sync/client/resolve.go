@@ -7,9 +7,8 @@ import (
 	"net/http"
 	"reflect"
 
-	"github.com/paulmach/orb"
-
 	"terrimap/store"
+	"terrimap/store/schema"
 	"terrimap/sync/protocol"
 )
 
@@ -102,19 +101,12 @@ func (c *Client) Resolve(ctx context.Context, changeID string, res Resolution) e
 				change.Properties[k] = v
 			}
 		}
-		if side(protocol.GeometryField) == Mine && !geometryEqual(mine.Geometry, cf.Theirs.Geometry) {
+		if side(protocol.GeometryField) == Mine && !schema.GeometryEqual(mine.Geometry, cf.Theirs.Geometry) {
 			change.Geometry, change.SetGeometry = mine.Geometry, true
 		}
 		_, err = tx.Update(cf.Layer, cf.UUID, change)
 		return err
 	})
-}
-
-func geometryEqual(a, b orb.Geometry) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return orb.Equal(a, b)
 }
 
 // Rejected is a change the platform refused, with its reason.

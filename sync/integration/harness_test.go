@@ -195,7 +195,7 @@ func diffFeatures(want, got map[featureKey]store.Feature) []string {
 			out = append(out, fmt.Sprintf("%s at v%d, want v%d", k, g.Version, w.Version))
 		case !reflect.DeepEqual(normalProps(g.Properties), normalProps(w.Properties)):
 			out = append(out, fmt.Sprintf("%s v%d properties %v, want %v", k, g.Version, g.Properties, w.Properties))
-		case !geometryEqual(g.Geometry, w.Geometry):
+		case !schema.GeometryEqual(g.Geometry, w.Geometry):
 			out = append(out, fmt.Sprintf("%s v%d geometry %v, want %v", k, g.Version, g.Geometry, w.Geometry))
 		}
 	}
@@ -217,13 +217,6 @@ func normalProps(p map[string]any) map[string]any {
 		}
 	}
 	return out
-}
-
-func geometryEqual(a, b orb.Geometry) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return orb.Equal(a, b)
 }
 
 // requireSameFeatures fails the test when got differs from want.

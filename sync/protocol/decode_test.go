@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"terrimap/store/schema"
 )
 
 // decodeCase is one input of a decoder and the error it gives ("" for none).
@@ -246,7 +247,7 @@ func TestGeometryRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", raw, err)
 		}
-		if !geometryEqual(g, back) {
+		if !schema.GeometryEqual(g, back) {
 			t.Errorf("%s read back as %v", raw, back)
 		}
 	}

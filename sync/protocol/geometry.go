@@ -331,34 +331,6 @@ func isNull(raw json.RawMessage) bool {
 	return string(bytes.TrimSpace(raw)) == "null"
 }
 
-// geometryEqual reports whether a and b are the same geometry, nil included.
-func geometryEqual(a, b orb.Geometry) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	if !supportedGeometry(a) || !supportedGeometry(b) {
-		return false
-	}
-	return orb.Equal(a, b)
-}
-
-// supportedGeometry reports whether g is a geometry orb can compare and
-// bound without panicking: no foreign type, no nil in a collection.
-func supportedGeometry(g orb.Geometry) bool {
-	switch x := g.(type) {
-	case orb.Point, orb.MultiPoint, orb.LineString, orb.MultiLineString, orb.Ring, orb.Polygon, orb.MultiPolygon, orb.Bound:
-		return true
-	case orb.Collection:
-		for _, m := range x {
-			if m == nil || !supportedGeometry(m) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
 // marshalGeometry is appendGeometry into a json.RawMessage.
 func marshalGeometry(g orb.Geometry) (json.RawMessage, error) {
 	return appendGeometry(nil, g)

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
+	"terrimap/store/schema"
 )
 
 // FeatureState is a feature at one version, as Merge compares it.
@@ -146,7 +147,7 @@ func mergeUpdate(base, theirs FeatureState, pushed PushChange) MergeOutcome {
 			conflicts = append(conflicts, k)
 		}
 	}
-	if pushed.GeometryChanged && onServer[GeometryField] && !geometryEqual(pushed.Geometry, theirs.Geometry) {
+	if pushed.GeometryChanged && onServer[GeometryField] && !schema.GeometryEqual(pushed.Geometry, theirs.Geometry) {
 		conflicts = append(conflicts, GeometryField)
 	}
 	if len(conflicts) > 0 {
@@ -217,7 +218,7 @@ func changedSet(a, b FeatureState) map[string]bool {
 			set[k] = true
 		}
 	}
-	if !geometryEqual(a.Geometry, b.Geometry) {
+	if !schema.GeometryEqual(a.Geometry, b.Geometry) {
 		set[GeometryField] = true
 	}
 	return set

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+	"terrimap/store/schema"
 )
 
 // base is hydrant 12 as the client last synced it, at version 3.
@@ -194,7 +195,7 @@ func TestMergeTable(t *testing.T) {
 				if c.props != nil && !reflect.DeepEqual(got.Feature.Properties, c.props) {
 					t.Errorf("written properties %v, want %v", got.Feature.Properties, c.props)
 				}
-				if (c.props != nil || c.geom != nil || strings.Contains(c.name, "geometry")) && !geometryEqual(got.Feature.Geometry, c.geom) {
+				if (c.props != nil || c.geom != nil || strings.Contains(c.name, "geometry")) && !schema.GeometryEqual(got.Feature.Geometry, c.geom) {
 					t.Errorf("written geometry %v, want %v", got.Feature.Geometry, c.geom)
 				}
 			default:

@@ -293,7 +293,7 @@ func (c PushChange) Validate() error {
 		errors.As(err, &we)
 		return bad(we.msg, "Un attribut a un nom ou une valeur illisible (seuls textes, nombres, oui/non et vide sont permis).")
 	}
-	if c.GeometryChanged && c.Geometry != nil && !supportedGeometry(c.Geometry) {
+	if c.GeometryChanged && c.Geometry != nil && !schema.Comparable(c.Geometry) {
 		return bad(fmt.Sprintf("geometry %T is not a GeoJSON geometry", c.Geometry), "La géométrie est illisible.")
 	}
 	for _, h := range c.Attachments {
@@ -393,7 +393,7 @@ func findIssue(issues []FieldIssue, field string) (FieldIssue, bool) {
 // geometryIssue explains in French why g does not fit layer.
 func geometryIssue(layer *schema.Layer, g orb.Geometry) FieldIssue {
 	msg := "La géométrie est mal formée (ligne de moins de deux points, polygone sans surface ou non fermé…)."
-	if !supportedGeometry(g) {
+	if !schema.Comparable(g) {
 		msg = "La géométrie est illisible."
 	} else if b := g.Bound(); b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 {
 		msg = "Les coordonnées sortent des limites longitude/latitude : la géométrie n'est sans doute pas en WGS 84 (EPSG:4326)."

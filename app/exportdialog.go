@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"terrimap/internal/fileout"
 	"terrimap/mapview/export"
 )
 
@@ -146,24 +147,13 @@ func (m *mainWindow) exportTo(path string, c exportChoice) {
 	}()
 }
 
-// writeExport writes the export to a temporary file beside path, then puts
-// it in place: a failed or cancelled export leaves no half file.
+// writeExport writes the export to path, whole or not at all.
 func writeExport(ctx context.Context, path string, s *session, opts export.Options) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".terrimap-export-*")
-	if err != nil {
-		return fmt.Errorf("app: export: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	opts.Out = tmp
-	if err := export.Export(ctx, s.renderer, opts); err != nil {
-		tmp.Close()
-		return fmt.Errorf("app: export: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("app: export: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("app: export: %w", err)
-	}
-	return nil
+	return fileout.Write(path, func(w io.Writer) error {
+		opts.Out = w
+		if err := export.Export(ctx, s.renderer, opts); err != nil {
+			return fmt.Errorf("app: export: %w", err)
+		}
+		return nil
+	})
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/fileout"
 	"terrimap/mapview/export"
 	"terrimap/mapview/mapui"
 	"terrimap/report"
@@ -204,25 +205,11 @@ func writeReportFiles(ctx context.Context, path string, s *session, sel *report.
 	info, _ := client.Platform(ctx, s.ws)
 	meta.PlatformURL, meta.LastSync = info.URL, info.LastSync
 	meta.Attributions = export.DataAttributions(s.ws, s.visibleLayers())
-	write := func(dst string, fn func(f *os.File) error) error {
-		tmp, err := os.CreateTemp(filepath.Dir(dst), ".terrimap-report-*")
-		if err != nil {
-			return err
-		}
-		defer os.Remove(tmp.Name())
-		if err := fn(tmp); err != nil {
-			tmp.Close()
-			return err
-		}
-		if err := tmp.Close(); err != nil {
-			return err
-		}
-		return os.Rename(tmp.Name(), dst)
-	}
-	if err := write(path, func(f *os.File) error { return report.WritePDF(ctx, f, s.renderer, sel, meta) }); err != nil {
+
+	if err := fileout.Write(path, func(w io.Writer) error { return report.WritePDF(ctx, w, s.renderer, sel, meta) }); err != nil {
 		return fmt.Errorf("app: report: %w", err)
 	}
-	if err := write(geoJSONBeside(path), func(f *os.File) error { return report.WriteGeoJSON(f, sel) }); err != nil {
+	if err := fileout.Write(geoJSONBeside(path), func(w io.Writer) error { return report.WriteGeoJSON(w, sel) }); err != nil {
 		return fmt.Errorf("app: report: %w", err)
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/app"
+	"terrimap/internal/fileout"
 	"terrimap/mapview"
 	"terrimap/mapview/export"
 	"terrimap/mapview/tiles"
@@ -147,18 +148,12 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "terrimap render: warning: %s\n", msg)
 	}
 
-	f, err := os.Create(*out)
-	if err != nil {
-		return failure(stderr, "render", err)
-	}
-	opts.Out = f
 	r := mapview.NewRenderer(ws, mapview.RendererOptions{Styles: styles})
-	err = export.Export(ctx, r, opts)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err = fileout.Write(*out, func(w io.Writer) error {
+		opts.Out = w
+		return export.Export(ctx, r, opts)
+	})
 	if err != nil {
-		os.Remove(*out)
 		return failure(stderr, "render", err)
 	}
 	fmt.Fprintf(stdout, "Map of %d layer(s) written to %s.\n", len(drawn), *out)

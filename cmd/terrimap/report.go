@@ -8,12 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"terrimap/internal/fileout"
 	"terrimap/mapview"
 	"terrimap/mapview/export"
 	"terrimap/report"
@@ -103,7 +103,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	if err := report.WritePDF(ctx, &pdf, mapview.NewRenderer(ws, mapview.RendererOptions{Styles: styles}), sel, meta); err != nil {
 		return failure(stderr, "report", err)
 	}
-	if err := os.WriteFile(*out, pdf.Bytes(), 0o644); err != nil {
+	if err := fileout.Write(*out, func(w io.Writer) error { _, err := w.Write(pdf.Bytes()); return err }); err != nil {
 		return reportFailure(stderr, fmt.Sprintf("écriture de %s impossible : %v", *out, err))
 	}
 	if *geojson != "" {
@@ -111,7 +111,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		if err := report.WriteGeoJSON(&gj, sel); err != nil {
 			return failure(stderr, "report", err)
 		}
-		if err := os.WriteFile(*geojson, gj.Bytes(), 0o644); err != nil {
+		if err := fileout.Write(*geojson, func(w io.Writer) error { _, err := w.Write(gj.Bytes()); return err }); err != nil {
 			return reportFailure(stderr, fmt.Sprintf("écriture de %s impossible : %v", *geojson, err))
 		}
 	}

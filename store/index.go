@@ -262,7 +262,7 @@ func (ix *Index) load(ctx context.Context, ws *Workspace) error {
 }
 
 func loadTree(ctx context.Context, ws *Workspace, l *Layer) (*Tree, error) {
-	if l.SRSID == SRSWGS84 && !ws.rtreeIsBehind(l) && hasRTree(ctx, ws.db, l) {
+	if ws.rtreeUsable(ctx, l) {
 		t, err := loadTreeFromNodes(ctx, ws.db, l)
 		if err == nil {
 			return t, nil

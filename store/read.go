@@ -208,7 +208,7 @@ func buildWhere(ctx context.Context, ws *Workspace, l *Layer, q Query) (string, 
 	var args []any
 	if q.Bound != nil {
 		b := *q.Bound
-		if !ws.rtreeIsBehind(l) && hasRTree(ctx, ws.db, l) {
+		if ws.rtreeUsable(ctx, l) {
 			conds = append(conds, fmt.Sprintf("%s IN (SELECT id FROM %s WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)",
 				quoteIdent(l.fidColumn), quoteIdent(l.RTreeTable())))
 			args = append(args, b.Max[0], b.Min[0], b.Max[1], b.Min[1])

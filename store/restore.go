@@ -7,12 +7,14 @@ import (
 )
 
 // Restore brings back a feature the user deleted, as it was before (f, as
-// Get returned it then): the undo of a deletion. While the deletion waits
-// to be sent, it is taken back — its journal entry goes and the feature
-// returns with its id, version and any edits still waiting — so the
-// platform never hears of it. Once the platform has applied it, the
-// feature is gone there too, and Restore creates it again as a new feature
-// (a new id, journaled as a creation). It returns the feature as restored.
+// Get returned it then): the undo of a deletion. A feature the platform
+// never had (version 0) returns with its id: its pending deletion is taken
+// back, and so the platform hears of neither; its creation cannot have
+// been acknowledged, or it would have a version. A feature the platform
+// has is created again as a new feature (a new id, journaled as a
+// creation), its deletion staying in the journal: that entry may be on its
+// way to the platform at this very moment, and an entry is removed only
+// when the platform acknowledged it. It returns the feature as restored.
 func (tx *Tx) Restore(f Feature) (Feature, error) {
 	l, err := tx.writableLayer(f.Layer)
 	if err != nil {
@@ -27,7 +29,7 @@ func (tx *Tx) Restore(f Feature) (Feature, error) {
 	err = tx.tx.QueryRowContext(tx.ctx, `SELECT seq FROM tm_journal WHERE layer = ? AND uuid = ? AND op = 'delete' AND state = 'pending'
 		ORDER BY seq DESC LIMIT 1`, l.Schema.Name, f.UUID).Scan(&seq)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case f.Version > 0 || errors.Is(err, sql.ErrNoRows):
 		f.UUID, f.FID = "", 0
 		return tx.Create(l.Schema.Name, f)
 	case err != nil:
@@ -37,11 +39,9 @@ func (tx *Tx) Restore(f Feature) (Feature, error) {
 		return Feature{}, fmt.Errorf("store: restore %s/%s: %w", f.Layer, f.UUID, err)
 	}
 	f.Layer = l.Schema.Name
-	fs := []Feature{f}
-	if err := tx.insertRows(l, fs); err != nil {
+	if f.FID, err = tx.insertRow(l, f); err != nil {
 		return Feature{}, err
 	}
-	tx.touched[l.Schema.Name] = true
-	tx.indexInsert(l, fs[0].FID, fs[0].Geometry)
-	return fs[0], nil
+	tx.indexInsert(l, f.FID, f.Geometry)
+	return f, nil
 }

@@ -38,6 +38,14 @@ func (ws *Workspace) rtreeIsBehind(l *Layer) bool {
 	return ws.behind[strings.ToLower(l.Schema.Name)]
 }
 
+// rtreeUsable reports whether the layer's GeoPackage R*Tree can answer a
+// query in longitude/latitude: it exists, holds every feature, and its
+// boxes are in EPSG:4326 (a foreign layer in Lambert-93 has boxes in
+// metres). Otherwise the in-memory index answers.
+func (ws *Workspace) rtreeUsable(ctx context.Context, l *Layer) bool {
+	return l.SRSID == SRSWGS84 && !ws.rtreeIsBehind(l) && hasRTree(ctx, ws.db, l)
+}
+
 // loadRTreesBehind reads which layers' R*Trees are behind, on open.
 func (ws *Workspace) loadRTreesBehind(ctx context.Context) error {
 	rows, err := ws.db.QueryContext(ctx, `SELECT key FROM tm_meta WHERE key LIKE ? || '%'`, metaRTreeBehind)

@@ -15,6 +15,9 @@ import (
 	"terrimap/sync/protocol"
 )
 
+// errBlobDamaged marks an attachment whose bytes no longer match its hash.
+var errBlobDamaged = errors.New("damaged: its bytes do not match its hash")
+
 // uploadBlobs sends the attachments the platform does not have yet, before
 // the changes that refer to them; an upload cut short resumes where the
 // platform's copy ends.
@@ -25,7 +28,14 @@ func (c *Client) uploadBlobs(ctx context.Context, token string) error {
 	}
 	for i, hash := range pending {
 		c.progress("attachments", i, len(pending))
-		if err := c.uploadBlob(ctx, token, hash); err != nil {
+		err := c.uploadBlob(ctx, token, hash)
+		if errors.Is(err, errBlobDamaged) {
+			// It cannot be sent as it is; the change that refers to it
+			// is refused by the platform and waits, with its reason,
+			// for the user. The other photos and changes go on.
+			continue
+		}
+		if err != nil {
 			return err
 		}
 		if err := c.ws.MarkBlobUploaded(ctx, hash); err != nil {
@@ -41,7 +51,7 @@ func (c *Client) uploadBlob(ctx context.Context, token, hash string) error {
 		return err
 	}
 	if protocol.BlobHash(data) != hash {
-		return fmt.Errorf("client: attachment %s is damaged in the workspace", hash)
+		return fmt.Errorf("client: attachment %s: %w", hash, errBlobDamaged)
 	}
 	size := int64(len(data))
 	// A PUT cut short leaves part of it on the platform, so that the same
@@ -165,13 +175,8 @@ func (c *Client) fetchBlobs(ctx context.Context, token string) error {
 		var data []byte
 		err := c.call(ctx, http.MethodGet, protocol.BlobPath(hash), token, nil, func(r *http.Response) error {
 			var err error
-			if data, err = io.ReadAll(io.LimitReader(r.Body, protocol.MaxBlobBytes+1)); err != nil {
-				return err
-			}
-			if protocol.BlobHash(data) != hash {
-				return fmt.Errorf("client: attachment %s arrived damaged", hash)
-			}
-			return nil
+			data, err = io.ReadAll(io.LimitReader(r.Body, protocol.MaxBlobBytes+1))
+			return err
 		})
 		var apiErr *protocol.APIError
 		switch {
@@ -180,6 +185,11 @@ func (c *Client) fetchBlobs(ctx context.Context, token string) error {
 			continue
 		case err != nil:
 			return err
+		case len(data) > protocol.MaxBlobBytes || protocol.BlobHash(data) != hash:
+			// Damaged on the platform, or too large: not kept, asked for
+			// again at the next sync, and no reason to stop this one.
+			later = append(later, hash)
+			continue
 		}
 		if _, err := c.ws.KeepRemoteBlob(ctx, "", data); err != nil {
 			return err

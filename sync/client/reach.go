@@ -40,9 +40,9 @@ func (c *Client) Reachable(ctx context.Context) bool {
 // other requests to the platform (its rendered basemap); empty when no one
 // is signed in.
 func (c *Client) AuthHeader(ctx context.Context) http.Header {
-	if !c.LoggedIn(ctx) {
+	token, err := c.token(ctx)
+	if err != nil || !c.LoggedIn(ctx) {
 		return http.Header{}
 	}
-	token, _ := c.ws.Meta(ctx, metaToken)
 	return http.Header{protocol.HeaderAuthorization: {protocol.Authorization(token)}}
 }

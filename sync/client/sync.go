@@ -80,9 +80,8 @@ func (c *Client) sync(ctx context.Context) (Summary, error) {
 
 // LastSync returns when the workspace last synced; zero if never.
 func (c *Client) LastSync(ctx context.Context) time.Time {
-	s, _ := c.ws.Meta(ctx, metaLastSync)
-	t, _ := time.Parse(time.RFC3339, s)
-	return t
+	info, _ := Platform(ctx, c.ws)
+	return info.LastSync
 }
 
 // Preview is what a sync would do, found without changing anything.

@@ -124,3 +124,41 @@ func TestAttachmentsTravelWithTheirChange(t *testing.T) {
 		t.Errorf("local photo held %v uploaded %v", held, uploaded)
 	}
 }
+
+// A photo damaged in the workspace (its bytes no longer match its hash)
+// cannot be sent; it does not stop the sync: the other edits go, and the
+// change that refers to it waits, refused with its reason, for the user.
+func TestDamagedPhotoDoesNotStopTheSync(t *testing.T) {
+	ctx := context.Background()
+	p := newPlatform(t)
+	d := p.newDesk("agent")
+	var hash, other string
+	d.edit(func(tx *store.Tx) error {
+		var err error
+		if hash, err = tx.PutBlob("poteau.png", []byte("\x89PNG\r\n\x1a\n une photo du poteau")); err != nil {
+			return err
+		}
+		if _, err = tx.Create("pei", store.Feature{Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"numero": hash}}); err != nil {
+			return err
+		}
+		f, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.91, 46.55}, Properties: map[string]any{"numero": "T-07"}})
+		other = f.UUID
+		return err
+	})
+	if _, err := d.ws.DB().ExecContext(ctx, `UPDATE tm_blobs SET data = ? WHERE sha256 = ?`, []byte("abîmée"), hash); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := d.c.Sync(ctx)
+	if err != nil {
+		t.Fatalf("a damaged photo stopped the sync: %v", err)
+	}
+	if sum.Push.Applied != 1 {
+		t.Errorf("push: %+v, want the other hydrant applied", sum.Push)
+	}
+	if _, err := p.st.Feature(ctx, "pei", other); err != nil {
+		t.Errorf("the other hydrant did not reach the platform: %v", err)
+	}
+	if waiting, _ := d.ws.PendingBlobs(ctx); len(waiting) != 1 {
+		t.Errorf("%d photos waiting, want the damaged one kept", len(waiting))
+	}
+}

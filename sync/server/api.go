@@ -106,11 +106,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, u User) {
 		decodeError(w, err)
 		return
 	}
-	if err := req.Validate(); err != nil {
-		decodeError(w, err)
-		return
-	}
-	resp, err := s.push(r.Context(), u, req)
+	resp, err := s.push(r.Context(), u, req) // DecodePushRequest validated it
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -60,7 +60,6 @@ func (v *workspaceView) watchPlatform() {
 
 // showOnline shows in the status bar whether the platform answers.
 func (v *workspaceView) showOnline(up bool) {
-	v.online = up
 	if up {
 		v.onlineLabel.SetText("● " + lang.L("Online"))
 	} else {

@@ -42,18 +42,7 @@ func drawConflict(r *mapview.Renderer, layers []mapview.Layer, mine, theirs orb.
 	if r == nil || (mine == nil && theirs == nil) {
 		return nil
 	}
-	var b orb.Bound
-	first := true
-	for _, g := range []orb.Geometry{mine, theirs} {
-		if g == nil {
-			continue
-		}
-		if first {
-			b, first = g.Bound(), false
-		} else {
-			b = b.Union(g.Bound())
-		}
-	}
+	b, _ := boundOf(mine, theirs)
 	// Some room around, at least a street's width: two points a metre
 	// apart are still shown in their street.
 	pad := max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1], 0.0004) * 0.4
@@ -128,6 +117,22 @@ func (pic *conflictPicture) shapes(g orb.Geometry, col color.Color) []fyne.Canva
 		}
 	})
 	return out
+}
+
+// boundOf is the bound of the geometries that are not nil; ok is false
+// when all are.
+func boundOf(gs ...orb.Geometry) (b orb.Bound, ok bool) {
+	for _, g := range gs {
+		if g == nil {
+			continue
+		}
+		if !ok {
+			b, ok = g.Bound(), true
+		} else {
+			b = b.Union(g.Bound())
+		}
+	}
+	return b, ok
 }
 
 func swatchOf(c color.Color) fyne.CanvasObject {

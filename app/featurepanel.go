@@ -104,10 +104,7 @@ func (p *featurePanel) show(f *store.Feature) {
 // app says so now instead of failing at sync.
 func (p *featurePanel) editRefusal(l *store.Layer, f *store.Feature) string {
 	if l.ReadOnly() {
-		if why := readOnlyReason(p.s, l); why != "" {
-			return why
-		}
-		return lang.L("This layer is read-only.")
+		return readOnlyReason(p.s, l) // never empty for a read-only layer
 	}
 	a, ok := p.s.access[l.Name()]
 	if !ok {

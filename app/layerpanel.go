@@ -152,16 +152,17 @@ func (p *layerPanel) updateItem(r layerRow, it *layerItem) {
 
 // reload reads the layers and their counts off the UI goroutine.
 func (p *layerPanel) reload(do func(func())) {
+	order := p.s.order // a sync may replace it while the rows are read
 	go func() {
 		counts, _ := p.s.ws.LayerCounts(context.Background())
 		var rows []layerRow
-		for i := len(p.s.order) - 1; i >= 0; i-- { // top of the map first
-			ml := p.s.order[i]
+		for i := len(order) - 1; i >= 0; i-- { // top of the map first
+			ml := order[i]
 			l, err := p.s.ws.Layer(ml.Name)
 			if err != nil {
 				continue
 			}
-			rows = append(rows, layerRow{name: ml.Name, title: l.Schema.DisplayTitle(), readOnly: l.ReadOnly(), swatch: swatchOfStyle(ml.Style, p.s.styles[ml.Name])})
+			rows = append(rows, layerRow{name: ml.Name, title: l.Schema.DisplayTitle(), readOnly: l.ReadOnly(), swatch: swatchOfStyle(ml.Style)})
 		}
 		do(func() {
 			p.rows, p.counts = rows, counts
@@ -173,12 +174,9 @@ func (p *layerPanel) reload(do func(func())) {
 // swatchOfStyle is how a layer's first style draws it: its fill (its
 // stroke for lines) outlined by its stroke, so that a white manhole with a
 // dark ring reads as such.
-func swatchOfStyle(styles ...*mapview.Style) swatch {
+func swatchOfStyle(st *mapview.Style) swatch {
 	grey := color.NRGBA{R: 0x88, G: 0x88, B: 0x88, A: 0xff}
-	for _, st := range styles {
-		if st == nil {
-			continue
-		}
+	if st != nil {
 		sw := swatch{fill: color.Transparent, stroke: grey}
 		if st.Stroke != nil {
 			sw.stroke = color.NRGBA(*st.Stroke)

@@ -339,16 +339,13 @@ func (p *maintenancePanel) applyFilter() {
 		p.v.layers.reload(p.v.do)
 	}
 	p.setFilter(layer, p.found)
-	var b orb.Bound
-	for i, f := range p.found {
-		if f.Geometry == nil {
-			continue
-		}
-		if i == 0 {
-			b = f.Geometry.Bound()
-		} else {
-			b = b.Union(f.Geometry.Bound())
-		}
+	var gs []orb.Geometry
+	for _, f := range p.found {
+		gs = append(gs, f.Geometry)
+	}
+	b, ok := boundOf(gs...)
+	if !ok {
+		return
 	}
 	p.v.mapw.ZoomTo(b.Pad(math.Max(math.Max(b.Right()-b.Left(), b.Top()-b.Bottom())*0.1, 0.002)))
 }

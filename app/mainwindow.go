@@ -214,7 +214,8 @@ func (m *mainWindow) openWorkspace(path string) {
 func (m *mainWindow) attach(path string, sess *session) {
 	if m.sess != nil {
 		m.view.close()
-		m.sess.close()
+		old := m.sess
+		go old.close() // closing catches the file's R*Trees up: I/O, off the UI goroutine
 	}
 	m.sess, m.workspace = sess, path
 	m.view = newWorkspaceView(m.window, sess, m.do, func(msg string) {

@@ -31,8 +31,9 @@ func TestOfflinePreparationAreas(t *testing.T) {
 		t.Fatal("the draw button did not wait for a shape")
 	}
 	m.view.sketchDone(orb.Polygon{{{4.90, 46.56}, {4.91, 46.56}, {4.91, 46.57}, {4.90, 46.56}}})
-	if m.view.drawFor != nil {
-		t.Fatal("the drawn area was not taken")
+	top := m.window.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(test.RenderObjectToMarkup(top), "La zone dessinée sur la carte") {
+		t.Fatal("the dialog did not come back with the drawn area first")
 	}
 	// A basemap file needs no preparation: the dialog says so.
 	m.settings.basemap = "/cartes/fond.mbtiles"

@@ -84,7 +84,7 @@ func (m *mainWindow) presentationLegend() fyne.CanvasObject {
 			continue
 		}
 		swatch := canvas.NewRectangle(color.Transparent)
-		swatchOfStyle(ml.Style, s.styles[ml.Name]).paint(swatch)
+		swatchOfStyle(ml.Style).paint(swatch)
 		swatch.SetMinSize(fyne.NewSize(22, 14))
 		swatch.CornerRadius = 3
 		title := widget.NewLabelWithStyle(l.Schema.DisplayTitle(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

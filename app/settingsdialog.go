@@ -33,6 +33,8 @@ type settingsDialog struct {
 	autoSync *widget.Check
 	note     *widget.Label
 
+	// user is the account's name, as refresh last read it.
+	user string
 	// basemapNames are the settings' names of the basemap choices, in
 	// the order of basemap.Options; the last one is a tile file.
 	basemapNames []string
@@ -129,6 +131,7 @@ func (d *settingsDialog) refresh() {
 		ctx := context.Background()
 		user, in := sess.client.User(ctx), sess.client.LoggedIn(ctx)
 		d.m.do(func() {
+			d.user = user
 			if in {
 				d.account.SetText(lang.L("Signed in as {{.User}}.", map[string]any{"User": user}))
 				d.logout.Show()
@@ -212,7 +215,7 @@ func (d *settingsDialog) signOut() {
 func (d *settingsDialog) signIn() {
 	c := d.m.sess.client
 	user := widget.NewEntry()
-	user.SetText(c.User(context.Background()))
+	user.SetText(d.user) // read by refresh, off the UI goroutine
 	password := widget.NewPasswordEntry()
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.L("User name"), user),

@@ -58,10 +58,9 @@ type workspaceView struct {
 	reverting bool
 	toolModes []mapui.Tool
 
-	// The platform watch (autosync.go): whether it answers, shown in
+	// The platform watch (autosync.go): whether it answers is shown in
 	// onlineLabel; autoSync tells whether to sync when it comes back;
 	// reachable replaces the client's look in tests.
-	online      bool
 	onlineLabel *widget.Label
 	syncLabel   *widget.Label
 	autoSync    func() bool
@@ -166,26 +165,8 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 func (v *workspaceView) start() {
 	v.layers.reload(v.do)
 	v.sync.reload()
-	v.zoomToAll()
+	v.mapw.ZoomToLayers()
 	v.watchPlatform()
-}
-
-// zoomToAll frames every layer of the workspace.
-func (v *workspaceView) zoomToAll() {
-	var all orb.Bound
-	first := true
-	for _, l := range v.s.ws.Layers() {
-		if b, ok := v.s.ws.Index().Bound(l.Name()); ok {
-			if first {
-				all, first = b, false
-			} else {
-				all = all.Union(b)
-			}
-		}
-	}
-	if !first {
-		v.mapw.ZoomTo(all)
-	}
 }
 
 func (v *workspaceView) close() {
@@ -221,21 +202,18 @@ func (v *workspaceView) shortcuts() {
 // typedKey handles the keys the window gets when no widget has the focus:
 // Delete deletes the selected feature (after confirmation), Escape leaves
 // the current tool for Identify and clears the selection.
-func (v *workspaceView) typedKey(ev *fyne.KeyEvent) bool {
+func (v *workspaceView) typedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyDelete:
 		if v.selected != nil && v.feature.editable() {
 			v.feature.confirmDelete()
 		}
-		return true
 	case fyne.KeyEscape:
 		v.drawFor = nil
 		v.tools.SetSelected(lang.L("Identify"))
 		v.mapw.SetSketch(nil)
 		v.selectFeature(nil)
-		return true
 	}
-	return false
 }
 
 // setTool switches the map's tool; the reshaping tool works on the
@@ -466,7 +444,7 @@ func (v *workspaceView) mapControls() fyne.CanvasObject {
 	}
 	in := widget.NewButtonWithIcon("", theme.ZoomInIcon(), zoom(1))
 	out := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), zoom(-1))
-	all := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), v.zoomToAll)
+	all := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { v.mapw.ZoomToLayers() })
 	v.scaleBar = canvas.NewRectangle(color.NRGBA{R: 0x33, G: 0x33, B: 0x33, A: 0xff})
 	v.scaleBar.SetMinSize(fyne.NewSize(60, 4))
 	v.scaleText = canvas.NewText("", color.NRGBA{R: 0x33, G: 0x33, B: 0x33, A: 0xff})

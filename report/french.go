@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"terrimap/mapview/export"
 )
@@ -54,17 +53,3 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// printable makes attribute text safe for the PDF's font: control
-// characters become spaces and characters beyond the Basic Multilingual
-// Plane, which the embedded font cannot hold, a question mark.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsControl(r):
-			return ' '
-		case r > 0xffff || r == unicode.ReplacementChar:
-			return '?'
-		}
-		return r
-	}, s)
-}

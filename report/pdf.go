@@ -102,7 +102,7 @@ func WritePDF(ctx context.Context, w io.Writer, r *mapview.Renderer, sel *Select
 	f.SetModificationDate(meta.Date)
 	f.SetCreator("Terrimap", true)
 	f.SetProducer("Terrimap", true)
-	f.SetTitle(printable(meta.Title+zoneSuffix(meta.ZoneName)), true)
+	f.SetTitle(export.Printable(meta.Title+zoneSuffix(meta.ZoneName)), true)
 	f.SetSubject("Réseaux connus dans la zone de travaux", true)
 	f.SetLang("fr-FR")
 	f.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
@@ -162,7 +162,7 @@ func lineH(pt float64) float64 { return pt * 0.3528 * 1.3 }
 func (d *pdfDoc) wrap(s string, w float64) []string {
 	var lines []string
 	fits := func(s string) bool { return d.f.GetStringWidth(s) <= w }
-	for _, para := range strings.Split(printable(s), "\n") {
+	for _, para := range strings.Split(export.Printable(s), "\n") {
 		line := ""
 		for _, word := range strings.Fields(para) {
 			if line != "" && fits(line+" "+word) {
@@ -224,7 +224,7 @@ func (d *pdfDoc) footer() {
 	d.f.SetLineWidth(0.2)
 	d.f.Line(marginX, footerY-4, pageW-marginX, footerY-4)
 	left := "Terrimap · " + d.meta.Title + zoneSuffix(d.meta.ZoneName) + " · édité le " + export.FrenchDate(d.meta.Date)
-	d.f.Text(marginX, footerY, printable(left))
+	d.f.Text(marginX, footerY, export.Printable(left))
 	page := fmt.Sprintf("Page %d / {nb}", d.f.PageNo())
 	d.f.Text(pageW-marginX-d.f.GetStringWidth(fmt.Sprintf("Page %d / 00", d.f.PageNo())), footerY, page)
 }
@@ -232,7 +232,7 @@ func (d *pdfDoc) footer() {
 // heading writes the title and the zone's name.
 func (d *pdfDoc) heading() {
 	d.font(18, true, ink)
-	d.f.Text(marginX, d.y+6, printable(d.meta.Title))
+	d.f.Text(marginX, d.y+6, export.Printable(d.meta.Title))
 	d.y += 9
 	d.font(11, false, grey)
 	sub := "Réseaux connus sous la zone de travaux et à ses abords"
@@ -622,7 +622,7 @@ func (d *pdfDoc) summary() {
 	row := func(lc LayerCount, bold bool) {
 		vals := []int{lc.Found, lc.ByClass[ClassA], lc.ByClass[ClassB], lc.ByClass[ClassC], lc.ByClass[ClassUnknown], lc.Investigate}
 		d.font(8, bold, ink)
-		f.Text(marginX+1.5, d.y+3.5, printable(lc.Title))
+		f.Text(marginX+1.5, d.y+3.5, export.Printable(lc.Title))
 		x := marginX + cols[0].w
 		for i, v := range vals {
 			s, c, b := fmt.Sprint(v), ink, bold
@@ -783,7 +783,7 @@ func (d *pdfDoc) table(noteAfter bool) {
 		d.fill(band)
 		f.Rect(marginX, d.y, contentW, headH, "F")
 		d.font(8, true, ink)
-		title := printable(lc.Title)
+		title := export.Printable(lc.Title)
 		if more {
 			title += " (suite)"
 		}

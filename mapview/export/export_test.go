@@ -477,3 +477,14 @@ func TestOptionErrors(t *testing.T) {
 		t.Errorf("cancelled: err = %v", err)
 	}
 }
+
+// A title typed with an emoji (beyond what the embedded font holds) is
+// printed with a question mark instead of crashing the PDF writer.
+func TestPDFTitleWithEmoji(t *testing.T) {
+	data, _ := exportTo(t, Options{Bound: testBound, Paper: A4, Format: PDF,
+		Title: "Travaux 🚧 rue Désiré-Mathivet", Subtitle: "Réunion\tdu conseil 🗓"})
+	text := poppler(t, "pdftotext", writeTemp(t, "emoji.pdf", data), "-")
+	if !strings.Contains(text, "Travaux ? rue Désiré-Mathivet") {
+		t.Errorf("the title reads:\n%s", text)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // nbsp keeps a number and its unit, or the groups of a number, together.
@@ -70,4 +71,21 @@ func roundScale(n float64) int64 {
 		p = 1
 	}
 	return int64(math.Round(n/p) * p)
+}
+
+// Printable makes text safe for the PDF's embedded font: control
+// characters become spaces, and characters beyond the Basic Multilingual
+// Plane (an emoji typed in a title), which the font cannot hold and on
+// which the PDF writer panics, a question mark. Every text a PDF page
+// prints goes through it, the report's included.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r):
+			return ' '
+		case r > 0xffff || r == unicode.ReplacementChar:
+			return '?'
+		}
+		return r
+	}, s)
 }

@@ -37,10 +37,10 @@ func writePDF(doc *sheet, w io.Writer) error {
 	f.SetCreator("Terrimap", true)
 	f.SetProducer("Terrimap", true)
 	if doc.title != "" {
-		f.SetTitle(doc.title, true)
+		f.SetTitle(Printable(doc.title), true)
 	}
 	if doc.subtitle != "" {
-		f.SetSubject(doc.subtitle, true)
+		f.SetSubject(Printable(doc.subtitle), true)
 	}
 	f.AddUTF8FontFromBytes(pdfFont, "", fonts.regular)
 	f.AddUTF8FontFromBytes(pdfFont, "B", fonts.bold)
@@ -123,7 +123,7 @@ func (s *pdfSurface) text(x, y float64, str string, f fontSpec, c color.NRGBA) {
 	s.f.SetFont(pdfFont, style, f.size)
 	s.f.SetTextColor(int(c.R), int(c.G), int(c.B))
 	s.alpha(c)
-	s.f.Text(x, y, str)
+	s.f.Text(x, y, Printable(str))
 	s.f.SetAlpha(1, "Normal")
 }
 

@@ -461,6 +461,8 @@ func TestReadDXFMapping(t *testing.T) {
 			want: DXFMapping{Layers: map[string]map[string]string{"RÉSEAU": {"materiau": "Fonte grise"}}}},
 		{name: "a layer named twice in other cases", in: "aep;materiau;11\nAEP;diametre;150\n",
 			want: DXFMapping{Layers: map[string]map[string]string{"aep": {"materiau": "11", "diametre": "150"}}}},
+		{name: "a comment with a comma first", in: "# plan de récolement, version 2\nAEP;materiau;11\n",
+			want: DXFMapping{Layers: map[string]map[string]string{"AEP": {"materiau": "11"}}}},
 		{name: "two columns", in: "AEP;materiau\n", err: "line 1: 2 columns, want 3"},
 		{name: "empty layer", in: "calque;champ;valeur\n;materiau;11\n", err: "line 2: the calque column is empty"},
 		{name: "empty field", in: "AEP;;11\n", err: "AEP;;ignorer"},

@@ -1,7 +1,6 @@
 package formats
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -126,7 +125,10 @@ func ReadDXFMapping(r io.Reader, name string) (DXFMapping, error) {
 	if len(data) > maxDXFMappingSize {
 		return fail("larger than %d bytes: not a mapping table", maxDXFMappingSize)
 	}
-	text := dxfText(string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
+	text, err := csvText(data) // the CSV importer's decoding: BOM, UTF-16, CP1252
+	if err != nil {
+		return fail("%v", err)
+	}
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = mappingSeparator(text)
 	cr.Comment = '#'
@@ -160,9 +162,16 @@ func ReadDXFMapping(r io.Reader, name string) (DXFMapping, error) {
 	}
 }
 
-// mappingSeparator is ";" unless the first row has none but has a tab or a comma.
+// mappingSeparator is ";" unless the first row (comments and blank lines
+// aside) has none but has a tab or a comma.
 func mappingSeparator(text string) rune {
-	first, _, _ := strings.Cut(text, "\n")
+	var first string
+	for _, line := range strings.Split(text, "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			first = line
+			break
+		}
+	}
 	switch {
 	case strings.Contains(first, ";"):
 		return ';'

@@ -66,10 +66,11 @@ func (ws *Workspace) EachByFID(ctx context.Context, q FIDQuery, fn func(Row) boo
 	if err != nil {
 		return err
 	}
-	st, err := ws.stmts.get(ctx, ws.db, query)
+	st, done, err := ws.stmts.get(ctx, ws.db, query)
 	if err != nil {
 		return fmt.Errorf("store: read %s: %w", l.Schema.Name, err)
 	}
+	defer done()
 	ids := make([]byte, 0, 8*len(q.FIDs)+2)
 	ids = append(ids, '[')
 	for i, fid := range q.FIDs {
@@ -166,41 +167,64 @@ func fidSQL(l *Layer, q FIDQuery) (string, error) {
 }
 
 // stmtCache keeps the statements of the map's reads prepared. It holds at
-// most maxStmts; past that it starts again.
+// most maxStmts; past that it starts again. A statement the cache lets go
+// of is closed once the reads using it are done: the tiles are drawn by
+// several goroutines at once.
 type stmtCache struct {
 	mu sync.Mutex
-	m  map[string]*sql.Stmt
+	m  map[string]*cachedStmt
+}
+
+// cachedStmt is a statement with the number of reads using it.
+type cachedStmt struct {
+	st      *sql.Stmt
+	users   int
+	retired bool // left by the cache: closed when users falls to 0
 }
 
 const maxStmts = 256
 
-func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+// get returns the statement of query, prepared once, and the function to
+// call when the read is done with it.
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, func(), error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if st, ok := c.m[query]; ok {
-		return st, nil
+	e, ok := c.m[query]
+	if !ok {
+		if c.m == nil || len(c.m) >= maxStmts {
+			c.retireLocked()
+			c.m = map[string]*cachedStmt{}
+		}
+		st, err := db.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, nil, err
+		}
+		e = &cachedStmt{st: st}
+		c.m[query] = e
 	}
-	if c.m == nil || len(c.m) >= maxStmts {
-		c.closeLocked()
-		c.m = map[string]*sql.Stmt{}
-	}
-	st, err := db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	c.m[query] = st
-	return st, nil
+	e.users++
+	return e.st, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if e.users--; e.users == 0 && e.retired {
+			e.st.Close()
+		}
+	}, nil
 }
 
 func (c *stmtCache) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.closeLocked()
+	c.retireLocked()
 }
 
-func (c *stmtCache) closeLocked() {
-	for _, st := range c.m {
-		st.Close()
+// retireLocked lets go of every statement, closing those no read uses.
+func (c *stmtCache) retireLocked() {
+	for _, e := range c.m {
+		e.retired = true
+		if e.users == 0 {
+			e.st.Close()
+		}
 	}
 	c.m = nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"terrimap/sync/server"
+	"terrimap/sync/server/basemap"
 )
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -30,7 +31,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer st.Close()
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	srv := server.New(st, server.Options{Logger: logger})
+	srv := server.New(st, server.Options{Logger: logger, Basemap: basemap.New(st)})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)

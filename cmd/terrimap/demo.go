@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"terrimap/sync/server"
+	"terrimap/sync/server/basemap"
 	"terrimap/sync/server/demo"
 )
 
@@ -52,7 +53,7 @@ func startDemo(ctx context.Context) (url, user, password string, err error) {
 		st.Close()
 		return "", "", "", err
 	}
-	srv := &http.Server{Handler: server.New(st, server.Options{}), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: server.New(st, server.Options{Basemap: basemap.New(st)}), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln) // for the life of the app; the file stays consistent if it is killed
 	return "http://" + ln.Addr().String(), demoUser, password, nil
 }

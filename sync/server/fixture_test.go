@@ -16,6 +16,7 @@ import (
 	"terrimap/store"
 	"terrimap/store/schema"
 	"terrimap/sync/protocol"
+	"terrimap/sync/server/basemap"
 )
 
 // platformFixture is a running platform over a real SQLite file: two
@@ -93,7 +94,7 @@ func newPlatformFixture(t *testing.T) *platformFixture {
 		}
 	}
 	f := &platformFixture{t: t, st: st, tokens: map[string]string{}, now: time.Now()}
-	f.srv = New(st, Options{Now: func() time.Time { return f.now }})
+	f.srv = New(st, Options{Now: func() time.Time { return f.now }, Basemap: basemap.New(st)})
 	f.http = httptest.NewServer(f.srv)
 	t.Cleanup(f.http.Close)
 	for name := range users {

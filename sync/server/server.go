@@ -24,6 +24,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Basemap, when set, draws the tiles of /tiles/{style}/{z}/{x}/{y}.png
+	// (basemap.New); without it the route answers 501.
+	Basemap BasemapTiles
 }
 
 // Server answers the platform's HTTP API over a Storage.
@@ -73,7 +76,7 @@ func (s *Server) routes() {
 	s.mux.Handle(protocol.RouteHistory, s.authed(s.handleHistory))
 	s.mux.Handle(protocol.RouteBlobPut, s.authed(s.handleBlobPut))
 	s.mux.Handle(protocol.RouteBlobGet, s.authed(s.handleBlobGet))
-	s.mux.Handle(routeTiles, newTileHandler(s))
+	s.mux.Handle(routeTiles, s.authed(s.serveTile))
 	s.ogcRoutes()
 }
 

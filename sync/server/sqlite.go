@@ -423,11 +423,11 @@ func (s *SQLiteStorage) Changes(ctx context.Context, since int64, limit int, lay
 	// The end of the feed is read first and bounds the page: a version
 	// committed while the page is read is left for the next one, never
 	// skipped by a cursor moved past it.
-	var end sql.NullInt64
-	if err := s.ws.DB().QueryRowContext(ctx, `SELECT max(seq) FROM srv_history`).Scan(&end); err != nil {
+	end, err := s.FeedEnd(ctx)
+	if err != nil {
 		return nil, since, false, fmt.Errorf("server: changes: %w", err)
 	}
-	args := []any{since, end.Int64}
+	args := []any{since, end}
 	for _, l := range layers {
 		args = append(args, l)
 	}
@@ -468,8 +468,8 @@ func (s *SQLiteStorage) Changes(ctx context.Context, since int64, limit int, lay
 	}
 	// Nothing past the page: the cursor moves to the end of the feed, so
 	// that versions superseded within it are not looked at again.
-	if end.Int64 > next {
-		next = end.Int64
+	if end > next {
+		next = end
 	}
 	return out, next, false, nil
 }

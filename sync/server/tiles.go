@@ -1,142 +1,49 @@
 package server
 
 import (
-	"bytes"
-	"container/list"
 	"context"
 	"database/sql"
 	"fmt"
-	"image"
-	"image/draw"
-	"image/png"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/project"
-	"golang.org/x/sync/singleflight"
-
-	"terrimap/mapview"
-	"terrimap/store"
 	"terrimap/sync/protocol"
 )
 
 // The platform's basemap: GET /tiles/{style}/{z}/{x}/{y}.png answers a
-// 256-pixel XYZ tile drawn by the map engine from the platform's own
-// reference layers, so that the desktop (mapview/tiles.Platform) has a
-// basemap without the Internet. Like every other route it needs a
-// signed-in member: the token goes in the tile source's Header.
-//
-// Tiles are drawn four by four (a metatile, with a margin so that labels
-// near an edge are drawn whole on both sides), kept in a bounded LRU, and
-// forgotten when the platform's data change: the cache's generation is
-// the end of the change feed, which every push, OGC write and import moves.
+// 256-pixel XYZ tile drawn by Options.Basemap (package basemap, which
+// holds the map engine, so that this API does not). Like every other
+// route it needs a signed-in member: the token goes in the tile source's
+// Header.
 
 // routeTiles is the basemap's route; {y} carries the ".png".
 const routeTiles = "GET /tiles/{style}/{z}/{x}/{y}"
 
-// Limits of the basemap.
-const (
-	tileSize       = 256
-	maxTileZoom    = 20
-	metaTiles      = 4  // a metatile is metaTiles × metaTiles tiles
-	metaMargin     = 96 // pixels drawn around a metatile for labels
-	tileCacheBytes = 64 << 20
-	tileMaxAge     = "max-age=300"
-	// tileRenders bounds the metatiles drawn at once: drawing is CPU work.
-	tileRenders = 2
-)
+// tileMaxAge is how long a desk may keep a tile without asking again.
+const tileMaxAge = "max-age=300"
 
-// basemapStyle is a style of the basemap: the layers drawn, bottom first,
-// over a ground colour.
-type basemapStyle struct {
-	name   string
-	ground mapview.Color
-	layers []mapview.Layer
+// BasemapTiles draws the platform's basemap; basemap.Tiles is one.
+type BasemapTiles interface {
+	// HasStyle reports whether name is a style of the basemap.
+	HasStyle(name string) bool
+	// Generation is that of the data drawn; a tile's ETag carries it.
+	Generation(ctx context.Context) (int64, error)
+	// Tile returns a PNG tile of a style at a generation.
+	Tile(ctx context.Context, style string, z, x, y int, gen int64) ([]byte, error)
 }
 
-// The styles' layers, as JSON styles of the map engine: quiet colours, so
-// that the desktop's own layers stand out over them.
-var (
-	planLayers = []struct{ layer, style string }{
-		{"zone_inondable", `{"fill":"#d3e7ef","stroke":"#b3d3df","width":0.6,"rules":[{"field":"alea","values":{
-			"faible":{"fill":"#dfedf2"},"moyen":{"fill":"#cde3ec"},"fort":{"fill":"#b9d8e4"}}}]}`},
-		{"batiment", `{"fill":"#ddd5cd","stroke":"#bdb1a6","width":0.5,"minzoom":14}`},
-		{"canalass", `{"stroke":"#c9b4a3","width":{"stops":[[15,0.5],[18,1.4]]},"minzoom":15}`},
-		{"canalaep", `{"stroke":"#a6bccd","width":{"stops":[[15,0.5],[18,1.4]]},"minzoom":15}`},
-		{"communes", `{"stroke":"#8c8c8c","width":{"stops":[[8,0.6],[12,1.1],[16,1.8]]},"dash":[8,3,2,3],"fill":"#00000000",
-			"label":{"field":"nom_officiel","size":12,"bold":true,"color":"#5a5a5a","minzoom":10,"priority":8}}`},
-	}
-	// reseaux draws the networks in their usual colours over the plan.
-	reseauxLayers = []string{"canalass", "canalaep", "ouvrass", "ouvraep", "pei"}
-)
+// maxTileZoom bounds the zooms of the route.
+const maxTileZoom = 20
 
-// basemapStyles returns the basemap's styles by name: "plan" (communes
-// with their names, flood zones, buildings and, close up, the pipes in
-// light tones) and "reseaux" (the plan with the networks as the desktop
-// draws them).
-func basemapStyles() map[string]basemapStyle {
-	ground := mapview.Color{R: 0xf4, G: 0xf2, B: 0xee, A: 0xff}
-	plan := basemapStyle{name: "plan", ground: ground}
-	for _, l := range planLayers {
-		st, err := mapview.ParseStyle([]byte(l.style))
-		if err != nil {
-			panic(fmt.Sprintf("basemap style of %s: %v", l.layer, err)) // constants, checked by the tests
-		}
-		plan.layers = append(plan.layers, mapview.Layer{Name: l.layer, Style: st})
-	}
-	res := basemapStyle{name: "reseaux", ground: ground}
-	defaults := mapview.DefaultStyles()
-	for _, l := range plan.layers {
-		if l.Name == "communes" {
-			for _, n := range reseauxLayers {
-				res.layers = append(res.layers, mapview.Layer{Name: n, Style: defaults[n]})
-			}
-		}
-		if l.Name != "canalass" && l.Name != "canalaep" {
-			res.layers = append(res.layers, l)
-		}
-	}
-	return map[string]basemapStyle{plan.name: plan, res.name: res}
-}
-
-// basemapStorage is a Storage the basemap can be drawn from: its layers
-// live in a store workspace, and it tells where its change feed ends.
-type basemapStorage interface {
-	Workspace() *store.Workspace
-	feedEnd(ctx context.Context) (int64, error)
-}
-
-// feedEnd returns the sequence of the last version written.
-func (s *SQLiteStorage) feedEnd(ctx context.Context) (int64, error) {
+// FeedEnd returns the sequence of the last version written: the end of the
+// change feed, which every push, OGC write and import moves.
+func (s *SQLiteStorage) FeedEnd(ctx context.Context) (int64, error) {
 	var end sql.NullInt64
 	if err := s.ws.DB().QueryRowContext(ctx, `SELECT max(seq) FROM srv_history`).Scan(&end); err != nil {
 		return 0, fmt.Errorf("server: feed end: %w", err)
 	}
 	return end.Int64, nil
-}
-
-// tileServer answers the basemap's tiles.
-type tileServer struct {
-	s      *Server
-	styles map[string]basemapStyle
-	sem    chan struct{}
-	flight singleflight.Group
-
-	mu       sync.Mutex
-	cache    *tileLRU
-	gen      int64
-	renderer *mapview.Renderer
-	rGen     int64
-}
-
-// newTileHandler returns the basemap's handler, for routeTiles.
-func newTileHandler(s *Server) http.Handler {
-	ts := &tileServer{s: s, styles: basemapStyles(), sem: make(chan struct{}, tileRenders), cache: newTileLRU(tileCacheBytes)}
-	return s.authed(ts.serve)
 }
 
 type tileKey struct {
@@ -161,15 +68,19 @@ func parseTile(r *http.Request) (k tileKey, ok bool) {
 	return tileKey{style: r.PathValue("style"), z: z, x: x, y: y}, true
 }
 
-func (ts *tileServer) serve(w http.ResponseWriter, r *http.Request, u User) {
+func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, u User) {
 	k, ok := parseTile(r)
 	if !ok {
 		writeError(w, http.StatusNotFound, protocol.CodeNotFound,
 			fmt.Sprintf("Pas de tuile à cette adresse : le fond de plan va des niveaux 0 à %d, x et y de 0 à 2^z − 1, en .png.", maxTileZoom))
 		return
 	}
-	style, ok := ts.styles[k.style]
-	if !ok {
+	bm := s.opts.Basemap
+	if bm == nil {
+		writeError(w, http.StatusNotImplemented, protocol.CodeUnavailable, "Cette plateforme ne dessine pas de fond de plan.")
+		return
+	}
+	if !bm.HasStyle(k.style) {
 		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest,
 			fmt.Sprintf("Le fond de plan %q n'existe pas : choisissez plan ou reseaux.", k.style))
 		return
@@ -179,14 +90,9 @@ func (ts *tileServer) serve(w http.ResponseWriter, r *http.Request, u User) {
 			"Votre compte n'est rattaché à aucune commune : demandez à l'administrateur de la plateforme.")
 		return
 	}
-	bst, ok := ts.s.st.(basemapStorage)
-	if !ok {
-		writeError(w, http.StatusNotImplemented, protocol.CodeUnavailable, "Cette plateforme ne dessine pas de fond de plan.")
-		return
-	}
-	gen, err := bst.feedEnd(r.Context())
+	gen, err := bm.Generation(r.Context())
 	if err != nil {
-		ts.s.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	etag := fmt.Sprintf(`"%s-%d-%d-%d-g%d"`, k.style, k.z, k.x, k.y, gen)
@@ -196,161 +102,12 @@ func (ts *tileServer) serve(w http.ResponseWriter, r *http.Request, u User) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	data, err := ts.tile(r.Context(), bst.Workspace(), style, k, gen)
+	data, err := bm.Tile(r.Context(), k.style, k.z, k.x, k.y, gen)
 	if err != nil {
-		ts.s.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set(protocol.HeaderContentType, "image/png")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
-}
-
-// tile returns the PNG of tile k at generation gen: from the cache, or
-// drawn with its metatile.
-func (ts *tileServer) tile(ctx context.Context, ws *store.Workspace, style basemapStyle, k tileKey, gen int64) ([]byte, error) {
-	ts.mu.Lock()
-	if gen != ts.gen {
-		// The data changed: what was drawn before is out of date.
-		ts.gen = gen
-		ts.cache.clear()
-	}
-	if data, ok := ts.cache.get(k); ok {
-		ts.mu.Unlock()
-		return data, nil
-	}
-	ts.mu.Unlock()
-	meta := min(metaTiles, 1<<k.z)
-	mx, my := k.x/meta*meta, k.y/meta*meta
-	flightKey := fmt.Sprintf("%s/%d/%d/%d/%d", style.name, k.z, mx, my, gen)
-	v, err, _ := ts.flight.Do(flightKey, func() (any, error) {
-		return ts.drawMeta(context.WithoutCancel(ctx), ws, style, k.z, mx, my, meta, gen)
-	})
-	if err != nil {
-		return nil, err
-	}
-	tiles := v.(map[tileKey][]byte)
-	return tiles[k], nil
-}
-
-// rendererFor returns a renderer whose decoded features are those of
-// generation gen.
-func (ts *tileServer) rendererFor(ws *store.Workspace, gen int64) *mapview.Renderer {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if ts.renderer == nil || ts.rGen != gen {
-		ts.renderer = mapview.NewRenderer(ws, mapview.RendererOptions{FeatureCacheBytes: 32 << 20})
-		ts.rGen = gen
-	}
-	return ts.renderer
-}
-
-// drawMeta draws the meta×meta tiles from (mx, my) at zoom z, stores them
-// in the cache and returns them.
-func (ts *tileServer) drawMeta(ctx context.Context, ws *store.Workspace, style basemapStyle, z, mx, my, meta int, gen int64) (map[tileKey][]byte, error) {
-	ts.sem <- struct{}{}
-	defer func() { <-ts.sem }()
-
-	side := meta * tileSize
-	margin := metaMargin
-	if meta < metaTiles {
-		margin = 0 // the whole world fits: nothing lies beyond
-	}
-	world := float64(tileSize) * math.Exp2(float64(z))
-	// The metatile's centre, as a longitude/latitude.
-	cx := (float64(mx*tileSize) + float64(side)/2) / world
-	cy := (float64(my*tileSize) + float64(side)/2) / world
-	half := orb.EarthRadius * math.Pi
-	centre := project.Mercator.ToWGS84(orb.Point{cx*2*half - half, half - cy*2*half})
-	vp := mapview.Viewport{Center: centre, Zoom: float64(z), Width: side + 2*margin, Height: side + 2*margin, Scale: 1}
-
-	out := image.NewRGBA(image.Rect(0, 0, vp.Width, vp.Height))
-	draw.Draw(out, out.Bounds(), image.NewUniform(style.ground), image.Point{}, draw.Src)
-	if shows(ws, style, vp.Bound()) {
-		img, err := ts.rendererFor(ws, gen).Render(ctx, vp, style.layers, nil)
-		if err != nil {
-			return nil, fmt.Errorf("server: basemap %s %d/%d/%d: %w", style.name, z, mx, my, err)
-		}
-		draw.Draw(out, out.Bounds(), img, image.Point{}, draw.Over)
-	}
-	tiles := make(map[tileKey][]byte, meta*meta)
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	for dy := 0; dy < meta; dy++ {
-		for dx := 0; dx < meta; dx++ {
-			r := image.Rect(margin+dx*tileSize, margin+dy*tileSize, margin+(dx+1)*tileSize, margin+(dy+1)*tileSize)
-			t := image.NewRGBA(image.Rect(0, 0, tileSize, tileSize))
-			draw.Draw(t, t.Bounds(), out, r.Min, draw.Src)
-			var buf bytes.Buffer
-			if err := enc.Encode(&buf, t); err != nil {
-				return nil, fmt.Errorf("server: basemap: %w", err)
-			}
-			tiles[tileKey{style.name, z, mx + dx, my + dy}] = buf.Bytes()
-		}
-	}
-	ts.mu.Lock()
-	if ts.gen == gen {
-		for k, data := range tiles {
-			ts.cache.put(k, data)
-		}
-	}
-	ts.mu.Unlock()
-	return tiles, nil
-}
-
-// shows reports whether any layer of the style has features in b.
-func shows(ws *store.Workspace, style basemapStyle, b orb.Bound) bool {
-	for _, l := range style.layers {
-		if lb, ok := ws.Index().Bound(l.Name); ok && lb.Intersects(b) {
-			return true
-		}
-	}
-	return false
-}
-
-// tileLRU keeps encoded tiles, the least recently used dropped first once
-// they weigh more than max bytes. It is not safe for concurrent use.
-type tileLRU struct {
-	max, size int
-	order     *list.List // of *tileEntry, most recent first
-	byKey     map[tileKey]*list.Element
-}
-
-type tileEntry struct {
-	key  tileKey
-	data []byte
-}
-
-func newTileLRU(max int) *tileLRU {
-	return &tileLRU{max: max, order: list.New(), byKey: map[tileKey]*list.Element{}}
-}
-
-func (c *tileLRU) get(k tileKey) ([]byte, bool) {
-	e, ok := c.byKey[k]
-	if !ok {
-		return nil, false
-	}
-	c.order.MoveToFront(e)
-	return e.Value.(*tileEntry).data, true
-}
-
-func (c *tileLRU) put(k tileKey, data []byte) {
-	if e, ok := c.byKey[k]; ok {
-		c.size -= len(e.Value.(*tileEntry).data)
-		c.order.Remove(e)
-	}
-	c.byKey[k] = c.order.PushFront(&tileEntry{key: k, data: data})
-	c.size += len(data)
-	for c.size > c.max && c.order.Len() > 1 {
-		last := c.order.Back()
-		te := last.Value.(*tileEntry)
-		c.order.Remove(last)
-		delete(c.byKey, te.key)
-		c.size -= len(te.data)
-	}
-}
-
-func (c *tileLRU) clear() {
-	c.order.Init()
-	c.byKey = map[tileKey]*list.Element{}
-	c.size = 0
 }

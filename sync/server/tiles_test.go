@@ -16,6 +16,7 @@ import (
 
 	"terrimap/store"
 	"terrimap/sync/protocol"
+	"terrimap/sync/server/basemap"
 	"terrimap/sync/server/demo"
 )
 
@@ -83,7 +84,7 @@ func drawn(t *testing.T, data []byte) int {
 	if img.Bounds() != image.Rect(0, 0, 256, 256) {
 		t.Fatalf("the tile is %v, want 256×256", img.Bounds())
 	}
-	ground := basemapStyles()["plan"].ground
+	ground := basemap.Ground()
 	n := 0
 	for y := 0; y < 256; y++ {
 		for x := 0; x < 256; x++ {
@@ -186,14 +187,14 @@ func TestTileInvalidation(t *testing.T) {
 func TestTileConcurrent(t *testing.T) {
 	f := newPlatformFixture(t)
 	withCommunes(t, f)
-	x0, y0 := int(tournusZ14.X)/metaTiles*metaTiles, int(tournusZ14.Y)/metaTiles*metaTiles
+	x0, y0 := int(tournusZ14.X)/basemap.MetaTiles*basemap.MetaTiles, int(tournusZ14.Y)/basemap.MetaTiles*basemap.MetaTiles
 	var wg sync.WaitGroup
 	errs := make(chan string, 64)
 	for i := 0; i < 32; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			tl := maptile.New(uint32(x0+i%metaTiles), uint32(y0+i/metaTiles%metaTiles), 14)
+			tl := maptile.New(uint32(x0+i%basemap.MetaTiles), uint32(y0+i/basemap.MetaTiles%basemap.MetaTiles), 14)
 			req, _ := http.NewRequest(http.MethodGet, f.http.URL+tilePath("plan", tl), nil)
 			req.Header.Set(protocol.HeaderAuthorization, protocol.Authorization(f.tokens["elu"]))
 			resp, err := http.DefaultClient.Do(req)
@@ -216,42 +217,5 @@ func TestTileConcurrent(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
-	}
-}
-
-func TestTileLRU(t *testing.T) {
-	c := newTileLRU(100)
-	k := func(i int) tileKey { return tileKey{style: "plan", z: 1, x: i} }
-	for i := 0; i < 5; i++ {
-		c.put(k(i), make([]byte, 30))
-	}
-	if c.size > 100 || c.order.Len() != 3 {
-		t.Errorf("size %d with %d tiles, want at most 100 bytes", c.size, c.order.Len())
-	}
-	if _, ok := c.get(k(0)); ok {
-		t.Error("the oldest tile is still there")
-	}
-	c.get(k(2))
-	c.put(k(5), make([]byte, 30))
-	if _, ok := c.get(k(2)); !ok {
-		t.Error("a tile just used was dropped")
-	}
-	c.clear()
-	if _, ok := c.get(k(2)); ok || c.size != 0 {
-		t.Error("clear left tiles")
-	}
-}
-
-func TestBasemapStyles(t *testing.T) {
-	st := basemapStyles()
-	if len(st) != 2 || st["plan"].name != "plan" || st["reseaux"].name != "reseaux" {
-		t.Fatalf("styles: %v", st)
-	}
-	for name, s := range st {
-		for _, l := range s.layers {
-			if l.Style == nil {
-				t.Errorf("%s: layer %s has no style", name, l.Name)
-			}
-		}
 	}
 }

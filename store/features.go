@@ -218,6 +218,14 @@ func (tx *Tx) ApplyRemote(layer string, rf RemoteFeature, overwrite bool) error 
 // tree, and one per page of a long download would cost its square.
 const bulkThreshold = 256
 
+// packsRTree reports whether writing n features into the layer should
+// pack its R*Tree again in one pass rather than go through its triggers:
+// when n reaches bulkThreshold and the layer's size (a rebuild rewrites the
+// whole tree; one per small batch into a large layer would cost its square).
+func (tx *Tx) packsRTree(l *Layer, n int) bool {
+	return n >= bulkThreshold && n >= tx.ws.index.Len(l.Schema.Name)
+}
+
 // ApplyRemoteBatch applies many platform features to one layer (a first
 // download, a page of the change feed). Features with pending local edits
 // are left as they are and returned, for the caller to report.
@@ -231,7 +239,7 @@ func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []s
 		return nil, err
 	}
 	var boxes *rtreeChanges
-	if len(batch) >= bulkThreshold && len(batch) >= tx.ws.index.Len(l.Schema.Name) {
+	if tx.packsRTree(l, len(batch)) {
 		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
 			return nil, err
 		}

@@ -114,12 +114,16 @@ func (ws *Workspace) Import(ctx context.Context, ds *formats.Dataset, opts Impor
 	return rep, nil
 }
 
-// bulkCreate inserts the dataset's features with their journal entries. The
-// layer's R*Tree triggers are suspended for the load and the index filled
-// directly, then the triggers come back, all in the same transaction.
+// bulkCreate inserts the dataset's features with their journal entries. A
+// load large against the layer (packsRTree) suspends the layer's R*Tree
+// triggers and packs the tree again once, all in the same transaction; a
+// small one (a surveyor's plan into a network) goes through the triggers.
 func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]string, from int) (int, error) {
-	if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
-		return 0, err
+	pack := tx.packsRTree(l, len(ds.Features))
+	if pack {
+		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
+			return 0, err
+		}
 	}
 	project := func(g orb.Geometry) (orb.Geometry, error) { return g, nil }
 	if from != SRSWGS84 {
@@ -132,8 +136,10 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 		if err := tx.createRows(l, batch); err != nil {
 			return err
 		}
-		for _, f := range batch {
-			boxes.put(f.FID, f.Geometry)
+		if pack {
+			for _, f := range batch {
+				boxes.put(f.FID, f.Geometry)
+			}
 		}
 		batch = batch[:0]
 		return nil
@@ -169,6 +175,9 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 	}
 	if err := flush(); err != nil {
 		return 0, err
+	}
+	if !pack {
+		return len(ds.Features), nil
 	}
 	if err := tx.applyRTreeChanges(l, boxes); err != nil {
 		return 0, err

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"terrimap/store/formats"
 )
 
 // A bulk-loaded R*Tree is one SQLite's rtree module accepts as its own:
@@ -181,4 +183,42 @@ func checkWindows(t *testing.T, ws *Workspace, layer string) {
 			t.Fatalf("window %v: in-memory index found %d, brute force %d", w, c, len(brute))
 		}
 	}
+}
+
+// A large import packs the R*Tree once; a small one into a large layer
+// (a surveyor's plan into a network) goes through its triggers. Either
+// way the tree holds every feature.
+func TestImportKeepsTheRTreeWhateverItsSize(t *testing.T) {
+	ctx := context.Background()
+	ws := newWorkspace(t)
+	dataset := func(n int, x float64) *formats.Dataset {
+		ds := &formats.Dataset{Name: "canalaep", SRS: SRSWGS84}
+		for i := range n {
+			p := orb.Point{x + float64(i)*1e-5, 46.5}
+			ds.Features = append(ds.Features, formats.Feature{Geometry: orb.LineString{p, {p[0] + 1e-4, p[1] + 1e-4}}})
+		}
+		return ds
+	}
+	for _, c := range []struct {
+		n    int
+		pack bool
+	}{{3000, true}, {5, false}, {300, false}} {
+		err := ws.Edit(ctx, func(tx *Tx) error {
+			l, err := tx.layer("canalaep")
+			if err != nil {
+				return err
+			}
+			if got := tx.packsRTree(l, c.n); got != c.pack {
+				t.Errorf("%d features into %d: packs %v, want %v", c.n, ws.Index().Len("canalaep"), got, c.pack)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ws.Import(ctx, dataset(c.n, 4.8), ImportOptions{Layer: "canalaep"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkRTree(t, ws, "canalaep", 3305)
 }

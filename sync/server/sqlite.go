@@ -510,23 +510,6 @@ func (s *SQLiteStorage) History(ctx context.Context, id string) ([]protocol.Vers
 	return out, rows.Err()
 }
 
-// Items returns the current features of a layer intersecting bbox.
-func (s *SQLiteStorage) Items(ctx context.Context, layer string, bbox *orb.Bound, limit, offset int) ([]protocol.Change, int, error) {
-	q := store.Query{Layer: layer, Bound: bbox}
-	total := 0
-	var out []protocol.Change
-	err := s.ws.Each(ctx, q, func(f store.Feature) bool {
-		if bbox != nil && f.Geometry != nil && !f.Geometry.Bound().Intersects(*bbox) {
-			return true
-		}
-		if total >= offset && len(out) < limit {
-			out = append(out, protocol.Change{Layer: layer, ID: f.UUID, Version: f.Version, Geometry: f.Geometry, Properties: f.Properties})
-		}
-		total++
-		return true
-	})
-	return out, total, err
-}
 
 // Organisation returns an organisation by id.
 func (s *SQLiteStorage) Organisation(ctx context.Context, id string) (Organisation, error) {

@@ -32,9 +32,6 @@ type Storage interface {
 	Changes(ctx context.Context, since int64, limit int, layers []string) (changes []protocol.Change, next int64, more bool, err error)
 	// History returns every version of a feature, oldest first.
 	History(ctx context.Context, id string) ([]protocol.Version, error)
-	// Items returns current features of a layer intersecting bbox (nil: all),
-	// in a stable order, with the number matched.
-	Items(ctx context.Context, layer string, bbox *orb.Bound, limit, offset int) ([]protocol.Change, int, error)
 	// QueryItems returns a page of the current features of a layer that
 	// match q, in a stable order, with the number matched (OGC API).
 	QueryItems(ctx context.Context, layer string, q ItemsQuery) ([]protocol.Change, int, error)

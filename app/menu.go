@@ -44,6 +44,7 @@ func (m *mainWindow) buildMenu() *mainMenu {
 		}, true),
 	)
 	view := fyne.NewMenu(lang.L("View"),
+		item(lang.L("Attribute table…"), m.showTableChoice, true),
 		item(lang.L("Presentation mode (F11)"), m.togglePresentation, true),
 	)
 	help := fyne.NewMenu(lang.L("Help"), item(lang.L("About Terrimap"), m.showAbout, false))

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"terrimap/store"
@@ -128,8 +129,10 @@ func (t *attributeTable) show() {
 			o.(*widget.Label).SetText(t.layer.Fields[id.Col].DisplayTitle())
 		}
 	}
-	for i := range t.layer.Fields {
-		t.table.SetColumnWidth(i, 150)
+	for i, f := range t.layer.Fields {
+		// Wide enough for its heading, at least.
+		head := fyne.MeasureText(f.DisplayTitle(), theme.TextSize(), fyne.TextStyle{Bold: true}).Width
+		t.table.SetColumnWidth(i, max(150, head+2*theme.Padding()+8))
 	}
 	t.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(t.rows) && t.m.view != nil {

@@ -89,7 +89,10 @@ func (f Field) coerceType(v any) (any, error) {
 		case json.Number:
 			return f.coerceType(x.String())
 		case string:
-			s := strings.TrimSpace(x)
+			s, ok := normalizeDecimal(x)
+			if !ok {
+				return bad()
+			}
 			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 				return n, nil
 			}
@@ -117,7 +120,10 @@ func (f Field) coerceType(v any) (any, error) {
 		case json.Number:
 			return f.coerceType(x.String())
 		case string:
-			s := strings.Replace(strings.TrimSpace(x), ",", ".", 1)
+			s, ok := normalizeDecimal(x)
+			if !ok {
+				return bad()
+			}
 			if r, err := strconv.ParseFloat(s, 64); err == nil && !math.IsNaN(r) && !math.IsInf(r, 0) {
 				return r, nil
 			}
@@ -151,7 +157,7 @@ func (f Field) coerceType(v any) (any, error) {
 			return bad()
 		}
 		s = strings.TrimSpace(s)
-		for _, layout := range []string{DateLayout, "02/01/2006", "2006/01/02", "20060102"} {
+		for _, layout := range []string{DateLayout, "02/01/2006", "2/1/2006", "2006/01/02", "20060102"} {
 			if t, err := time.Parse(layout, s); err == nil {
 				return t.Format(DateLayout), nil
 			}
@@ -175,6 +181,47 @@ func (f Field) coerceType(v any) (any, error) {
 		return t.UTC().Format(time.RFC3339), nil
 	}
 	return bad()
+}
+
+// normalizeDecimal turns a number as a French or English user types it into
+// the form strconv reads: "5,2" and "5.2" both give "5.2", and spaces —
+// plain, non-breaking (U+00A0) or narrow non-breaking (U+202F) — may group
+// the thousands before the decimal mark ("1 234,5"). It refuses, rather
+// than guess, a number with both a comma and a point ("1,234.5"), two
+// decimal marks, or groups that are not of three digits.
+func normalizeDecimal(s string) (string, bool) {
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r == '\u00a0' || r == '\u202f' {
+			return ' '
+		}
+		return r
+	}, s))
+	if strings.Contains(s, ",") && strings.Contains(s, ".") || strings.Count(s, ",") > 1 {
+		return "", false
+	}
+	s = strings.Replace(s, ",", ".", 1)
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if strings.Contains(frac, " ") {
+		return "", false
+	}
+	if groups := strings.Split(whole, " "); len(groups) > 1 {
+		for i, g := range groups {
+			digits := strings.TrimLeft(g, "+-")
+			if i == 0 && (digits == "" || len(digits) > 3 || len(g)-len(digits) > 1) || i > 0 && len(g) != 3 {
+				return "", false
+			}
+			for _, r := range digits {
+				if r < '0' || r > '9' {
+					return "", false
+				}
+			}
+		}
+		whole = strings.Join(groups, "")
+	}
+	if hasFrac {
+		return whole + "." + frac, true
+	}
+	return whole, true
 }
 
 func normalizeNumber(v any) any {

@@ -176,7 +176,7 @@ func (tx *Tx) Delete(layer, id string) error {
 	if _, err := tx.exec(fmt.Sprintf("DELETE FROM %s WHERE fid = ?", quoteIdent(l.Schema.Name)), cur.FID); err != nil {
 		return fmt.Errorf("store: delete %s from %s: %w", id, layer, err)
 	}
-	tx.touched[l.Schema.Name] = true
+	tx.wrote(l, cur.FID)
 	tx.indexDelete(l, cur.FID, cur.Geometry)
 	return tx.journal(JournalEntry{Layer: l.Schema.Name, UUID: cur.UUID, Op: OpDelete, BaseVersion: cur.Version})
 }
@@ -357,7 +357,7 @@ func (tx *Tx) applyRemote(l *Layer, rf RemoteFeature, boxes *rtreeChanges) error
 		if boxes != nil {
 			boxes.remove(cur.FID)
 		}
-		tx.touched[l.Schema.Name] = true
+		tx.wrote(l, cur.FID)
 		tx.indexDelete(l, cur.FID, cur.Geometry)
 		return nil
 	}
@@ -452,6 +452,7 @@ func (tx *Tx) insertRows(l *Layer, fs []Feature) error {
 		}
 		for i := range chunk {
 			chunk[i].FID = last - int64(len(chunk)-1-i)
+			tx.wrote(l, chunk[i].FID)
 		}
 	}
 	tx.touched[l.Schema.Name] = true
@@ -488,7 +489,7 @@ func (tx *Tx) updateRow(l *Layer, fid int64, props map[string]any, setGeom bool,
 	if _, err := tx.exec(q, args...); err != nil {
 		return fmt.Errorf("store: update %s: %w", l.Schema.Name, err)
 	}
-	tx.touched[l.Schema.Name] = true
+	tx.wrote(l, fid)
 	return nil
 }
 

@@ -20,6 +20,7 @@ type Tx struct {
 	changedLayers []*Layer
 	touched       map[string]bool
 	indexOps      []indexOp
+	writtenRows   []Written // the feature rows written, for WrittenSince
 	madeOwn       bool
 	rtreeBehind   []string // layers whose R*Tree this transaction left behind
 	rtreeCaughtUp []string // layers whose R*Tree it rebuilt
@@ -74,6 +75,7 @@ func (ws *Workspace) afterCommit(tx *Tx) {
 		ws.mu.Unlock()
 	}
 	ws.index.apply(tx.indexOps)
+	ws.written.add(tx.writtenOf())
 	if len(tx.rtreeBehind) > 0 || len(tx.rtreeCaughtUp) > 0 {
 		ws.mu.Lock()
 		for _, name := range tx.rtreeBehind {

@@ -41,8 +41,9 @@ type Workspace struct {
 	warnings []string
 	behind   map[string]bool // layers whose R*Tree misses features (rtree_behind.go)
 
-	index *Index
-	stmts stmtCache // the map's reads (EachByFID)
+	index   *Index
+	stmts   stmtCache  // the map's reads (EachByFID)
+	written writtenLog // what committed transactions wrote (WrittenSince)
 }
 
 // Options tune how a workspace is opened.

@@ -1,0 +1,76 @@
+package store
+
+import "sync"
+
+// Written is a feature row that a committed transaction created, changed or
+// deleted, or, with Schema set, a layer whose schema a transaction created
+// or changed (FID is then 0). Indexes kept beside the workspace (text
+// search) read them to stay current.
+type Written struct {
+	Layer  string
+	FID    int64
+	Schema bool
+}
+
+// writtenLogSize bounds the log of written rows: a reader that falls
+// further behind (a first download of a large territory) reads everything
+// again.
+const writtenLogSize = 1 << 16
+
+// writtenLog is the bounded log of the rows written by committed
+// transactions, numbered from 1 in commit order.
+type writtenLog struct {
+	mu      sync.Mutex
+	entries []Written // the last len(entries) rows written, oldest first
+	last    uint64    // number of the newest entry
+}
+
+// add appends what one committed transaction wrote.
+func (w *writtenLog) add(rows []Written) {
+	if len(rows) == 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.entries = append(w.entries, rows...)
+	w.last += uint64(len(rows))
+	if n := len(w.entries); n > writtenLogSize {
+		w.entries = append(w.entries[:0:0], w.entries[n-writtenLogSize:]...)
+	}
+}
+
+// WrittenSince returns the rows written by the transactions committed
+// after mark (0 at first), in commit order, and the mark to pass next
+// time. complete is false when the log no longer reaches back to mark
+// (too many rows written since): the caller must then read the workspace
+// again in full. A row written several times is listed each time.
+func (ws *Workspace) WrittenSince(mark uint64) (rows []Written, next uint64, complete bool) {
+	w := &ws.written
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if mark > w.last {
+		return nil, w.last, false // a mark from another workspace
+	}
+	behind := w.last - mark
+	if behind > uint64(len(w.entries)) {
+		return nil, w.last, false
+	}
+	return append([]Written(nil), w.entries[uint64(len(w.entries))-behind:]...), w.last, true
+}
+
+// wrote records that the transaction wrote rows of layer l.
+func (tx *Tx) wrote(l *Layer, fids ...int64) {
+	tx.touched[l.Schema.Name] = true
+	for _, fid := range fids {
+		tx.writtenRows = append(tx.writtenRows, Written{Layer: l.Schema.Name, FID: fid})
+	}
+}
+
+// writtenOf lists what a committed transaction wrote, schemas first.
+func (tx *Tx) writtenOf() []Written {
+	var out []Written
+	for _, l := range append(append([]*Layer(nil), tx.newLayers...), tx.changedLayers...) {
+		out = append(out, Written{Layer: l.Schema.Name, Schema: true})
+	}
+	return append(out, tx.writtenRows...)
+}

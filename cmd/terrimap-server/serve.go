@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -17,6 +16,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs := flags("serve")
 	db := fs.String("db", "", "platform database (GeoPackage)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
 	if rest, err := parse(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -25,12 +25,15 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err := need(*db, "db"); err != nil {
 		return err
 	}
+	logger, err := newLogger(*logFormat, e.stderr)
+	if err != nil {
+		return err
+	}
 	st, err := server.OpenSQLite(*db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	srv := server.New(st, server.Options{Logger: logger, Basemap: basemap.New(st)})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

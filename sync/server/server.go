@@ -52,6 +52,10 @@ func New(st Storage, opts Options) *Server {
 	return s
 }
 
+// Logger is the server's logger (Options.Logger, or slog.Default()): the
+// request log, failures and security events (failed logins…) share it.
+func (s *Server) Logger() *slog.Logger { return s.opts.Logger }
+
 // Handle adds a handler to the server's routes (the rendered basemap, for
 // instance), with a net/http.ServeMux pattern.
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }

@@ -150,7 +150,8 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request, u User) {
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "La pièce jointe est trop volumineuse.")
 		return
 	}
-	st, err := s.st.Blobs().Append(hash, offset, size, r.Body)
+	expect := max(r.ContentLength, 0)
+	st, err := s.st.Blobs().Append(u.Name, hash, offset, size, expect, r.Body)
 	switch {
 	case errors.Is(err, ErrBadRange):
 		w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
@@ -160,6 +161,8 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request, u User) {
 		writeError(w, http.StatusUnprocessableEntity, protocol.CodeHashMismatch, "La pièce jointe reçue ne correspond pas à son empreinte : renvoyez-la.")
 	case errors.Is(err, ErrBlobTooLarge):
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "La pièce jointe est trop volumineuse.")
+	case errors.Is(err, ErrUploadCut), errors.Is(err, ErrTooManyPending), errors.Is(err, ErrPendingTooLarge):
+		s.refuseUpload(w, r, err)
 	case err != nil:
 		s.fail(w, r, err)
 	default:

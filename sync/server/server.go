@@ -24,6 +24,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Deadlines bound each request's arrival and answer; default
+	// DefaultDeadlines.
+	Deadlines Deadlines
+	// Version names the build in GET /healthz; default the module's
+	// version or VCS revision.
+	Version string
 	// Basemap, when set, draws the tiles of /tiles/{style}/{z}/{x}/{y}.png
 	// (basemap.New); without it the route answers 501.
 	Basemap BasemapTiles
@@ -47,6 +53,12 @@ func New(st Storage, opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Deadlines.Base <= 0 || opts.Deadlines.MinRate <= 0 {
+		opts.Deadlines = DefaultDeadlines()
+	}
+	if opts.Version == "" {
+		opts.Version = buildVersion()
+	}
 	s := &Server{st: st, opts: opts, mux: http.NewServeMux()}
 	s.routes()
 	return s
@@ -61,7 +73,9 @@ func (s *Server) Logger() *slog.Logger { return s.opts.Logger }
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // ServeHTTP answers one request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w, r, end := s.begin(rw, r)
+	defer end()
 	w.Header().Set(protocol.HeaderProtocol, protocol.ProtocolVersion)
 	if err := protocol.CheckProtocol(r.Header.Get(protocol.HeaderProtocol)); err != nil {
 		writeError(w, http.StatusBadRequest, protocol.CodeProtocolVersion,
@@ -72,6 +86,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) routes() {
+	s.mux.HandleFunc(RouteHealth, s.handleHealth)
 	s.mux.HandleFunc(protocol.RouteToken, s.handleToken)
 	s.mux.Handle(protocol.RouteLayers, s.authed(s.handleLayers))
 	s.mux.Handle(protocol.RouteChanges, s.authed(s.handleChanges))
@@ -92,6 +107,9 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, User)) http.H
 		u, ok := s.authenticate(w, r)
 		if !ok {
 			return
+		}
+		if info := infoOf(r.Context()); info != nil {
+			info.user = u.Name
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)), u)
 	})
@@ -129,9 +147,16 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (User, boo
 // fail logs an internal error and answers 500 without its details.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) {
+		// The client left: whatever was under way was given up (a push
+		// rolled back). Not a success, and not the platform's failure.
+		writeError(w, statusClientClosed, protocol.CodeUnavailable, "La requête a été abandonnée avant d'aboutir.")
 		return
 	}
-	s.opts.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	id := ""
+	if info := infoOf(r.Context()); info != nil {
+		id = info.id
+	}
+	s.opts.Logger.Error("request failed", "id", id, "method", r.Method, "path", r.URL.Path, "err", err)
 	writeError(w, http.StatusInternalServerError, protocol.CodeInternal,
 		"La plateforme a rencontré une erreur : réessayez plus tard, vos modifications sont conservées sur votre poste.")
 }

@@ -1,0 +1,60 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"terrimap/sync/protocol"
+)
+
+// RouteHealth answers monitoring without a token: 200 when the platform
+// reads its database, 503 when it cannot.
+const RouteHealth = "GET /healthz"
+
+// Health is the answer of RouteHealth.
+type Health struct {
+	// Status is "ok" or "unavailable".
+	Status string `json:"status"`
+	// Version is the build of terrimap-server; Protocol the sync
+	// protocol's version.
+	Version  string `json:"version"`
+	Protocol string `json:"protocol"`
+	// Database is "ok", or why it could not be read (no path, no SQL).
+	Database string `json:"database"`
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	h := Health{Status: "ok", Version: s.opts.Version, Protocol: protocol.ProtocolVersion, Database: "ok"}
+	status := http.StatusOK
+	if _, err := s.st.SchemaVersion(ctx); err != nil {
+		s.opts.Logger.Error("health check: database unreadable", "err", err)
+		h.Status, h.Database, status = "unavailable", "unreadable", http.StatusServiceUnavailable
+	}
+	w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(h)
+}
+
+// buildVersion names the build: the module's version, or its VCS revision
+// for a build from a checkout, or "dev".
+func buildVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "dev-" + s.Value[:12]
+		}
+	}
+	return "dev"
+}

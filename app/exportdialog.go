@@ -9,11 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"terrimap/internal/fileout"
@@ -86,20 +84,9 @@ func (m *mainWindow) showExport() {
 
 // askExportFile asks where to write the export, then writes it.
 func (m *mainWindow) askExportFile(c exportChoice) {
-	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		_ = w.Close() // the export writes the file itself, in one go
+	askSavePath(m.app, m.window, c.fileName(time.Now()), []string{"." + string(c.format)}, func(path string) {
 		m.exportTo(path, c)
-	}, m.window)
-	save.SetFileName(c.fileName(time.Now()))
-	save.SetFilter(storage.NewExtensionFileFilter([]string{"." + string(c.format)}))
-	if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(m.workspace))); err == nil {
-		save.SetLocation(dir)
-	}
-	save.Show()
+	})
 }
 
 // exportTo writes the map of the view to path in the background, with a
@@ -143,6 +130,9 @@ func (m *mainWindow) exportTo(path string, c exportChoice) {
 				m.status = lang.L("Map saved in {{.Path}}.", map[string]any{"Path": path})
 			}
 			m.refresh()
+			if err == nil && !cancelled {
+				showFileWritten(m.app, m.window, lang.L("Export the map"), m.status, path)
+			}
 		})
 	}()
 }

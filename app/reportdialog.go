@@ -150,20 +150,10 @@ func metresValidator(positive bool) fyne.StringValidator {
 // askReportFile asks where to write the PDF (the GeoJSON of the selection
 // goes beside it), then writes them.
 func (m *mainWindow) askReportFile(z report.Zone, zoneName, title string, buffer float64) {
-	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		_ = w.Close()
+	name := fmt.Sprintf("avant-travaux-%s.pdf", time.Now().Format("2006-01-02-1504"))
+	askSavePath(m.app, m.window, name, []string{".pdf"}, func(path string) {
 		m.writeReport(path, z, zoneName, title, buffer)
-	}, m.window)
-	save.SetFileName(fmt.Sprintf("avant-travaux-%s.pdf", time.Now().Format("2006-01-02-1504")))
-	save.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(m.workspace))); err == nil {
-		save.SetLocation(dir)
-	}
-	save.Show()
+	})
 }
 
 // writeReport selects the networks and writes the report in the
@@ -188,8 +178,8 @@ func (m *mainWindow) writeReport(path string, z report.Zone, zoneName, title str
 			m.status = lang.L("Report saved in {{.Path}}: {{.N}} features found, {{.C}} to locate on site before works.",
 				map[string]any{"Path": path, "N": len(sel.Items), "C": sel.Investigate()})
 			m.refresh()
-			dialog.ShowInformation(lang.L("Before works report"), lang.L("{{.N}} network features lie in the zone or within {{.B}} m of it; {{.C}} of them are located too roughly (class C or unknown) and must be located on site before works.\n\nThe report is in {{.Path}}, the features found in {{.GeoJSON}}.",
-				map[string]any{"N": len(sel.Items), "B": buffer, "C": sel.Investigate(), "Path": path, "GeoJSON": geoJSONBeside(path)}), m.window)
+			showFileWritten(m.app, m.window, lang.L("Before works report"), lang.L("{{.N}} network features lie in the zone or within {{.B}} m of it; {{.C}} of them are located too roughly (class C or unknown) and must be located on site before works.\n\nThe report is in {{.Path}}, the features found in {{.GeoJSON}}.",
+				map[string]any{"N": len(sel.Items), "B": buffer, "C": sel.Investigate(), "Path": path, "GeoJSON": geoJSONBeside(path)}), path)
 		})
 	}()
 }

@@ -1,0 +1,165 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/internal/demows"
+	"terrimap/store"
+)
+
+// openDemo opens, read-only, a demo workspace of the extent (the whole
+// territory for the zero bound).
+func openDemo(t testing.TB, name string, extent orb.Bound) *store.Workspace {
+	t.Helper()
+	path, err := demows.Cached(name, extent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// What the secretary typed finds the mairie, first.
+func TestSearchDemoFindsTheMairie(t *testing.T) {
+	ix := New(openDemo(t, "tournus", demows.Tournus()))
+	for _, text := range []string{"mairie tournus", "mairie de tournus", "MAIRIE Tournus", "tournus mairie", "Mairie de Tournus"} {
+		f, err := ix.Search(context.Background(), Query{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Results) == 0 {
+			t.Errorf("%q finds nothing", text)
+			continue
+		}
+		r := f.Results[0]
+		if r.Name != "Mairie de Tournus" || r.LayerTitle != "Bâtiments communaux" || r.Commune != "Tournus" || len(r.Matched) == 0 || r.Matched[0].Value != "Mairie de Tournus" {
+			t.Errorf("%q: first result %+v (%d in all)", text, r, f.Total)
+		}
+	}
+}
+
+// A hydrant's identifier, typed whole or in part, finds it first.
+func TestSearchDemoFindsAHydrantByItsID(t *testing.T) {
+	ctx := context.Background()
+	ws := openDemo(t, "tournus", demows.Tournus())
+	hydrants, err := ws.Query(ctx, store.Query{Layer: "pei", Limit: 5})
+	if err != nil || len(hydrants) == 0 {
+		t.Fatalf("%d hydrants, %v", len(hydrants), err)
+	}
+	ix := New(ws)
+	for _, h := range hydrants {
+		id, _ := h.Properties["id_sdis"].(string)
+		if id == "" {
+			t.Fatalf("hydrant %s has no SDIS id", h.UUID)
+		}
+		f, err := ix.Search(ctx, Query{Text: id})
+		if err != nil || len(f.Results) == 0 || f.Results[0].UUID != h.UUID || f.Results[0].Commune == "" {
+			t.Errorf("%q: %+v %v", id, f.Results, err)
+		}
+	}
+}
+
+// Nearby gives what measuring every feature gives.
+func TestNearbyAgreesWithBruteForce(t *testing.T) {
+	ctx := context.Background()
+	ws := openDemo(t, "tournus", demows.Tournus())
+	ix := New(ws)
+	type found struct {
+		layer string
+		fid   int64
+		d     float64
+	}
+	var all []found
+	rows := map[string][]store.Feature{}
+	for _, layer := range NearbyLayers(ws) {
+		fs, err := ws.Query(ctx, store.Query{Layer: layer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows[layer] = fs
+	}
+	seed := rand.Uint64()
+	t.Logf("seed %d", seed)
+	r := rand.New(rand.NewPCG(seed, 1))
+	b := demows.Tournus()
+	for range 20 {
+		p := orb.Point{b.Min[0] + r.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + r.Float64()*(b.Max[1]-b.Min[1])}
+		origin, _ := toLambert93(p)
+		all = all[:0]
+		for layer, fs := range rows {
+			for _, f := range fs {
+				all = append(all, found{layer, f.FID, metres(f.Geometry, origin)})
+			}
+		}
+		slices.SortFunc(all, func(a, b found) int { return cmp.Compare(a.d, b.d) })
+		got, err := ix.Nearby(ctx, Near{Point: p, Limit: 12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 12 {
+			t.Fatalf("%v: %d results", p, len(got))
+		}
+		for i, g := range got {
+			if math.Abs(g.Distance-all[i].d) > 1e-6 {
+				t.Fatalf("%v: result %d at %.3f m (%s %d), brute force %.3f m (%s %d)", p, i, g.Distance, g.Layer, g.FID, all[i].d, all[i].layer, all[i].fid)
+			}
+		}
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	ws := openDemo(b, "ccmt", orb.Bound{})
+	ix := New(ws)
+	if err := ix.Refresh(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d features indexed, %d distinct words", len(ix.docs), len(ix.tokens))
+	for _, text := range []string{"mairie tournus", "poteau incendie", "PI-71543", "fonte", "e", "rue de l'église"} {
+		b.Run(text, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ix.Search(ctx, Query{Text: text}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkIndexBuild(b *testing.B) {
+	ctx := context.Background()
+	ws := openDemo(b, "ccmt", orb.Bound{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := New(ws).Refresh(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNearby(b *testing.B) {
+	ctx := context.Background()
+	ws := openDemo(b, "ccmt", orb.Bound{})
+	ix := New(ws)
+	if err := ix.Refresh(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ix.Nearby(ctx, Near{Point: orb.Point{4.911, 46.563}, Limit: 10}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -155,6 +155,7 @@ func (p *featurePanel) save(changed map[string]any) {
 			}
 			p.current = &after
 			p.form.load(after.Properties)
+			p.form.saved()
 			if p.onEdited != nil {
 				p.onEdited(before, after)
 			}

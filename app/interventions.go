@@ -395,13 +395,13 @@ func (d *interventionDialog) show() {
 		d.form.load(d.feature.Properties)
 		d.photos.load(photoRefs(*d.feature), !d.readOnly)
 	} else {
-		d.form.form.SubmitText = lang.L("Create the intervention")
+		d.form.setSaveText(lang.L("Create the intervention"))
 		d.form.load(d.defaults())
 		d.photos.waitForRecord()
 	}
 	d.heading.SetText(name)
-	content := container.NewBorder(d.heading, nil, nil, nil,
-		container.NewVScroll(container.NewVBox(d.form.form, widget.NewSeparator(), photos)))
+	content := container.NewBorder(d.heading, d.form.bar, nil, nil,
+		container.NewVScroll(container.NewVBox(d.form.fields, widget.NewSeparator(), photos)))
 	d.d = dialog.NewCustom(title, lang.L("Close"), content, d.sec.p.win)
 	d.d.Resize(fyne.NewSize(560, 640))
 	d.d.Show()
@@ -463,7 +463,7 @@ func (d *interventionDialog) save(changed map[string]any) {
 func (d *interventionDialog) recorded(before, after store.Feature) {
 	created := d.feature == nil
 	d.feature = &after
-	d.form.form.SubmitText = lang.L("Save")
+	d.form.setSaveText(lang.L("Save"))
 	d.form.load(after.Properties)
 	if created {
 		d.photos.load(photoRefs(after), true)

@@ -37,8 +37,8 @@ func TestIdentifyEditValidateSave(t *testing.T) {
 	debit := form.editors[2].object.(*widget.Entry)
 	debit.SetText("soixante")
 	form.submit()
-	if !strings.Contains(form.editors[2].item.HintText, "nombre") {
-		t.Errorf("no problem shown beside the field: %q", form.editors[2].item.HintText)
+	if !strings.Contains(form.editors[2].problem.Text, "nombre") {
+		t.Errorf("no problem shown beside the field: %q", form.editors[2].problem.Text)
 	}
 	before, _ := v.s.ws.Pending(ctx, 0)
 	debit.SetText("85")

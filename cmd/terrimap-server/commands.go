@@ -27,7 +27,8 @@ var errUsage = errors.New("usage")
 
 func commands() []command {
 	return []command{
-		{"serve", "--db FILE [--addr 127.0.0.1:8080]", "serve the sync API, OGC API – Features and the basemap", runServe},
+		{"serve", "--db FILE [--addr 127.0.0.1:8080] [--log-format text|json] [--tls-cert FILE --tls-key FILE]", "serve the sync API, OGC API – Features and the basemap", runServe},
+		{"backup", "--db FILE --out FILE.bak", "copy a platform, even while it serves, with its attachments (FILE.bak.blobs)", runBackup},
 		{"demo", "--db FILE [--scale N] [--credentials FILE]", "seed a new platform with the demo territory and its users", runDemo},
 		{"import", "--db FILE --layer NAME [--srs EPSG:2154] FILE", "import GeoJSON, Shapefile, CSV or GeoPackage features into a layer", runImport},
 		{"user", "add --db FILE --org INSEE|ccmt --role viewer|editor|admin NAME", "add a user (password on standard input)", runUser},

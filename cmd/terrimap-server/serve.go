@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
-	"time"
 
 	"terrimap/sync/server"
 	"terrimap/sync/server/basemap"
@@ -17,6 +14,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	db := fs.String("db", "", "platform database (GeoPackage)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
+	var tf tlsFiles
+	fs.StringVar(&tf.cert, "tls-cert", "", "certificate (PEM, with its chain) to serve HTTPS without a reverse proxy")
+	fs.StringVar(&tf.key, "tls-key", "", "private key (PEM) of --tls-cert")
 	if rest, err := parse(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -29,6 +29,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	if err := tf.check(); err != nil {
+		return err
+	}
 	st, err := server.OpenSQLite(*db)
 	if err != nil {
 		return err
@@ -39,20 +42,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(e.stdout, "terrimap-server: serving %s on http://%s (sync API /api/v1, OGC API /ogc)\n", *db, ln.Addr())
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		fmt.Fprintln(e.stdout, "terrimap-server: stopped")
-		return nil
-	}
+	hs := server.NewHTTPServer(srv, logger)
+	fmt.Fprintf(e.stdout, "terrimap-server: serving %s on %s://%s (sync API /api/v1, OGC API /ogc)\n", *db, tf.scheme(), ln.Addr())
+	return serveUntilDone(ctx, hs, ln, tf, e)
 }

@@ -33,10 +33,11 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	start := time.Now()
+	progress := newProgressLine(e.stderr)
 	users, err := server.SeedDemo(ctx, st, demo.GenerateOptions{Scale: *scale}, func(layer string, n int) {
-		fmt.Fprintf(e.stderr, "\r%-16s %9d features", layer, n)
+		progress.step(fmt.Sprintf("%-16s %9d features", layer, n))
 	})
-	fmt.Fprintln(e.stderr)
+	progress.end()
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -50,5 +51,33 @@ func TestPanelSavesHydrantWithEmptyOptionalDate(t *testing.T) {
 	}
 	if got := editorOf(t, form, "debit").object.(*widget.Entry).Text; got != "5,2" {
 		t.Errorf("the saved debit shows %q", got)
+	}
+}
+
+// The side panel opens wide enough for the Objet form, and at the width
+// the user left it; a damaged width falls back to the default.
+func TestPanelWidthIsRemembered(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	path := demoWorkspaceFile(t, "tournus.gpkg")
+	w, m := newTestShell(t, Options{})
+	openInShell(t, m, path)
+	if m.split.Offset != defaultPanelShare {
+		t.Errorf("first start: the panel takes %v of the window, want %v", m.split.Offset, defaultPanelShare)
+	}
+	w.Resize(defaultWindowSize)
+	if width := m.split.Leading.Size().Width; width < 480 {
+		t.Errorf("first start: the panel is %v px wide in a %v window", width, w.Canvas().Size())
+	}
+	m.split.SetOffset(0.55)
+	m.rememberView()
+	m.saveSettings()
+	if got := loadSettings(m.prefs).panelShare; got != 0.55 {
+		t.Errorf("remembered %v, want 0.55", got)
+	}
+	for _, damaged := range []float64{0.01, 0.99, math.NaN()} {
+		m.prefs.SetFloat(prefPanelShare, damaged)
+		if got := loadSettings(m.prefs).panelShare; got != defaultPanelShare {
+			t.Errorf("stored %v: restored %v", damaged, got)
+		}
 	}
 }

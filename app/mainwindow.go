@@ -235,7 +235,7 @@ func (m *mainWindow) attach(path string, sess *session) {
 	panel, centre := m.view.build()
 	m.view.mapw.OnKey = m.typedKey
 	m.split.Leading, m.split.Trailing = panel, centre
-	m.split.Offset = 0.33
+	m.split.Offset = m.settings.panelShare
 	m.split.Refresh()
 	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": filepath.Base(path)})
 	m.refresh()
@@ -263,6 +263,9 @@ func (m *mainWindow) rememberView() {
 	if m.view != nil {
 		vp := m.view.mapw.Viewport
 		m.settings.lastView = mapView{lon: vp.Center[0], lat: vp.Center[1], zoom: vp.Zoom}
+		if o := m.split.Offset; o >= minPanelShare && o <= maxPanelShare {
+			m.settings.panelShare = o
+		}
 	}
 }
 

@@ -19,6 +19,7 @@ const (
 	prefLanguage      = "ui.language"
 	prefTheme         = "ui.theme"
 	prefAutoSync      = "sync.auto"
+	prefPanelShare    = "ui.panel.share"
 )
 
 // Window sizes, in Fyne units: the size of a first start, and the smallest
@@ -28,6 +29,15 @@ var (
 	// and the window's title bar.
 	defaultWindowSize = fyne.NewSize(1240, 660)
 	minWindowSize     = fyne.NewSize(640, 400)
+)
+
+// The side panel's share of the window's width (the split's offset): a
+// first start's, wide enough for the Objet form's titles and values
+// (≈ 500 px of a 1240 px window), and the range restored.
+const (
+	defaultPanelShare = 0.4
+	minPanelShare     = 0.2
+	maxPanelShare     = 0.7
 )
 
 // defaultBasemap is the basemap of a first start: OpenStreetMap, through
@@ -75,6 +85,9 @@ type settings struct {
 	theme string
 	// autoSync syncs when the platform becomes reachable.
 	autoSync bool
+	// panelShare is the side panel's share of the window's width, as the
+	// user left it.
+	panelShare float64
 }
 
 // loadSettings reads the settings from p, with defaults for what is missing
@@ -105,6 +118,10 @@ func loadSettings(p fyne.Preferences) settings {
 		s.theme = themeSystem
 	}
 	s.autoSync = p.BoolWithFallback(prefAutoSync, true)
+	// Written so that NaN, too, falls back to the default.
+	if s.panelShare = p.FloatWithFallback(prefPanelShare, defaultPanelShare); !(s.panelShare >= minPanelShare && s.panelShare <= maxPanelShare) {
+		s.panelShare = defaultPanelShare
+	}
 	return s
 }
 
@@ -120,4 +137,5 @@ func (s settings) save(p fyne.Preferences) {
 	p.SetString(prefLanguage, s.language)
 	p.SetString(prefTheme, s.theme)
 	p.SetBool(prefAutoSync, s.autoSync)
+	p.SetFloat(prefPanelShare, s.panelShare)
 }

@@ -39,7 +39,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 	p := test.NewTempApp(t).Preferences()
 	want := settings{windowSize: fyne.NewSize(1366, 742), lastWorkspace: "/tmp/tournus.gpkg",
 		lastView: mapView{lon: 4.91, lat: 46.56, zoom: 15}, basemap: "ign-plan",
-		language: languageEnglish, theme: themeDark, autoSync: false}
+		language: languageEnglish, theme: themeDark, autoSync: false, panelShare: 0.45}
 	want.save(p)
 	if got := loadSettings(p); got != want {
 		t.Errorf("loaded %+v, want %+v", got, want)

@@ -190,10 +190,7 @@ func TestBackupCommand(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(db+".blobs", hash), photo, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "saved", "platform.gpkg.bak")
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	out := filepath.Join(dir, "saved", "platform.gpkg.bak") // the folder is made
 	var stdout, stderr lockedBuffer
 	if code := run(context.Background(), []string{"backup", "--db", db, "--out", out}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("backup: exit %d: %s", code, stderr.String())

@@ -48,6 +48,9 @@ func Backup(ctx context.Context, dbPath, out string) (BackupSummary, error) {
 		return sum, fmt.Errorf("server: backup %s: %w", dbPath, err)
 	}
 	defer ws.Close()
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return sum, fmt.Errorf("server: backup to %s: %w", out, err)
+	}
 	tmp := out + ".tmp-" + randomSuffix()
 	if _, err := ws.DB().ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 		os.Remove(tmp)

@@ -68,6 +68,10 @@ type LayerInfo struct {
 	Style json.RawMessage `json:"style,omitempty"`
 	// Access is what this user may do on the layer.
 	Access Access `json:"access"`
+	// EditBy says who may edit the layer: EditByEditors or EditByAdmins.
+	// In a publication (PUT PathLayers/{name}) it is optional: left out,
+	// the layer keeps the edit right it has (editors for a new layer).
+	EditBy string `json:"edit_by,omitempty"`
 }
 
 // UnmarshalJSON reads a layer; numeric field defaults become int64 when

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store/schema"
+	area "terrimap/store/territory"
 )
 
 // Op is the kind of a pushed change; the same words as the store's journal.
@@ -355,7 +356,9 @@ func (c PushChange) ValidateAgainst(layer *schema.Layer) (PushChange, error) {
 	if c.Properties != nil {
 		out.Properties = props
 	}
-	if c.GeometryChanged {
+	if is, missing := positionIssue(layer, c); missing {
+		issues = append(issues, is)
+	} else if c.GeometryChanged {
 		// CheckGeometry explains in English; the person reads geometryIssue.
 		if g, err := layer.CheckGeometry(c.Geometry); err != nil {
 			issues = append(issues, geometryIssue(layer, c.Geometry))
@@ -388,6 +391,25 @@ func findIssue(issues []FieldIssue, field string) (FieldIssue, bool) {
 		}
 	}
 	return FieldIssue{}, false
+}
+
+// positionIssue refuses a feature without a position on the platform: a
+// created feature without geometry, or an update removing it. Every layer
+// has a geometry type, and a feature nowhere would be outside the
+// territory rules (store/territory.Empty: a geometry without a point is
+// none).
+func positionIssue(layer *schema.Layer, c PushChange) (FieldIssue, bool) {
+	var msg string
+	switch {
+	case c.Op == OpCreate && (!c.GeometryChanged || area.Empty(c.Geometry)):
+		msg = fmt.Sprintf("L'objet n'a pas de position : placez-le sur la carte avant de l'envoyer (la couche « %s » contient %s).",
+			layer.DisplayTitle(), frenchGeometryType(layer.GeometryType))
+	case c.Op == OpUpdate && c.GeometryChanged && area.Empty(c.Geometry):
+		msg = "La position de l'objet ne peut pas être effacée : déplacez-le, ou supprimez-le s'il n'existe plus."
+	default:
+		return FieldIssue{}, false
+	}
+	return FieldIssue{Field: GeometryField, Code: CodeInvalidGeometry, Message: msg}, true
 }
 
 // geometryIssue explains in French why g does not fit layer.

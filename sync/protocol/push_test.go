@@ -137,7 +137,13 @@ func TestValidateAgainst(t *testing.T) {
 			code: CodeInvalidGeometry, fields: []FieldIssue{{Field: GeometryField, Code: CodeInvalidGeometry}}},
 		{name: "value and geometry both wrong", change: func(c *PushChange) { c.Properties["type_pei"] = "XX"; c.Geometry = orb.MultiPoint{} },
 			code: CodeInvalidValue, fields: []FieldIssue{{Field: "type_pei", Code: CodeInvalidValue}, {Field: GeometryField, Code: CodeInvalidGeometry}}},
-		{name: "no geometry is allowed", change: func(c *PushChange) { c.Geometry = nil }},
+		{name: "a creation without position", change: func(c *PushChange) { c.Geometry = nil },
+			code: CodeInvalidGeometry, fields: []FieldIssue{{Field: GeometryField, Code: CodeInvalidGeometry}}},
+		{name: "a creation without geometry member", change: func(c *PushChange) { c.Geometry, c.GeometryChanged = nil, false },
+			code: CodeInvalidGeometry, fields: []FieldIssue{{Field: GeometryField, Code: CodeInvalidGeometry}}},
+		{name: "an update removing the position", change: func(c *PushChange) {
+			c.Op, c.BaseVersion, c.Geometry, c.Properties = OpUpdate, 1, orb.Collection{}, nil
+		}, code: CodeInvalidGeometry, fields: []FieldIssue{{Field: GeometryField, Code: CodeInvalidGeometry}}},
 		{name: "wrong layer", layer: canalLayer(), change: func(*PushChange) {}, code: CodeUnknownLayer},
 		{name: "read-only layer", layer: &schema.Layer{Name: "pei", GeometryType: schema.Point, ReadOnly: true}, change: func(*PushChange) {},
 			code: CodeReadOnlyLayer},

@@ -7,7 +7,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"terrimap/store"
+	"terrimap/store/territory"
 	"terrimap/sync/protocol"
 )
 
@@ -66,18 +66,53 @@ func accessFor(ctx context.Context, st Storage, u User, r LayerRecord) (protocol
 	return a, nil
 }
 
-// withinTerritory reports whether a geometry lies in the territory (meets
-// it): nil territory means anywhere.
-func withinTerritory(territory, g orb.Geometry) bool {
-	if territory == nil || g == nil {
+// editRights is what a user may do on the layers of one push: the access
+// to each layer, and the user's territory prepared once for every change.
+type editRights struct {
+	ctx     context.Context
+	st      Storage
+	u       User
+	layers  map[string]protocol.Access
+	area    *territory.Territory
+	areaErr error
+}
+
+func newEditRights(ctx context.Context, st Storage, u User) *editRights {
+	return &editRights{ctx: ctx, st: st, u: u, layers: map[string]protocol.Access{}}
+}
+
+// access returns the user's access to a layer.
+func (e *editRights) access(r LayerRecord) (protocol.Access, error) {
+	if a, ok := e.layers[r.Schema.Name]; ok {
+		return a, nil
+	}
+	a, err := accessFor(e.ctx, e.st, e.u, r)
+	if err != nil {
+		return a, err
+	}
+	if a.Territory != nil && e.area == nil && e.areaErr == nil {
+		e.area, e.areaErr = territory.New(a.Territory)
+	}
+	e.layers[r.Schema.Name] = a
+	return a, nil
+}
+
+// within reports whether g lies in the territory of a (store/territory:
+// inside, give or take its Tolerance along the boundary). Anything lies in
+// no territory at all (intercommunality editors, admins); nothing without
+// a position lies in a commune's, nor anything when the commune's outline
+// cannot be read.
+func (e *editRights) within(a protocol.Access, g orb.Geometry) bool {
+	if a.Territory == nil {
 		return true
 	}
-	return store.Intersects(territory, g)
+	return e.area != nil && e.area.Contains(g)
 }
 
 // checkAccess refuses a change the user may not make: the operation on the
-// layer, or a feature outside their territory before or after the change.
-func checkAccess(a protocol.Access, c protocol.PushChange, theirs protocol.FeatureState) error {
+// layer, or a feature outside their territory before (as stored: a delete
+// too) or after the change.
+func (e *editRights) checkAccess(a protocol.Access, c protocol.PushChange, theirs protocol.FeatureState) error {
 	if !a.Allows(c.Op) {
 		msg := a.Reason
 		if msg == "" {
@@ -85,13 +120,27 @@ func checkAccess(a protocol.Access, c protocol.PushChange, theirs protocol.Featu
 		}
 		return &protocol.ChangeError{Code: protocol.CodeForbidden, Message: msg}
 	}
-	if theirs.Exists && !withinTerritory(a.Territory, theirs.Geometry) {
+	if theirs.Exists && !e.within(a, theirs.Geometry) {
 		return &protocol.ChangeError{Code: protocol.CodeOutsideTerritory,
-			Message: "Cet objet se trouve hors du territoire où vous pouvez modifier les données. " + a.Reason}
+			Message: "Cet objet n'est pas entièrement dans le territoire où vous pouvez modifier les données. " + a.Reason}
 	}
-	if c.GeometryChanged && !withinTerritory(a.Territory, c.Geometry) {
+	if c.GeometryChanged && !e.within(a, c.Geometry) {
 		return &protocol.ChangeError{Code: protocol.CodeOutsideTerritory,
-			Message: "La nouvelle position est hors du territoire où vous pouvez modifier les données. " + a.Reason}
+			Message: "La nouvelle position n'est pas entièrement dans le territoire où vous pouvez modifier les données. " + a.Reason}
 	}
 	return nil
+}
+
+// layerRecord returns a layer of the platform as stored.
+func (s *Server) layerRecord(ctx context.Context, name string) (LayerRecord, error) {
+	layers, err := s.st.Layers(ctx)
+	if err != nil {
+		return LayerRecord{}, err
+	}
+	for _, l := range layers {
+		if l.Schema.Name == name {
+			return l, nil
+		}
+	}
+	return LayerRecord{}, fmt.Errorf("%w: layer %s", ErrNotFound, name)
 }

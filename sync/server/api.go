@@ -150,8 +150,7 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request, u User) {
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "La pièce jointe est trop volumineuse.")
 		return
 	}
-	expect := max(r.ContentLength, 0)
-	st, err := s.st.Blobs().Append(u.Name, hash, offset, size, expect, r.Body)
+	st, err := s.st.Blobs().Append(hash, offset, size, r.Body)
 	switch {
 	case errors.Is(err, ErrBadRange):
 		w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
@@ -161,8 +160,6 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request, u User) {
 		writeError(w, http.StatusUnprocessableEntity, protocol.CodeHashMismatch, "La pièce jointe reçue ne correspond pas à son empreinte : renvoyez-la.")
 	case errors.Is(err, ErrBlobTooLarge):
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "La pièce jointe est trop volumineuse.")
-	case errors.Is(err, ErrUploadCut), errors.Is(err, ErrTooManyPending), errors.Is(err, ErrPendingTooLarge):
-		s.refuseUpload(w, r, err)
 	case err != nil:
 		s.fail(w, r, err)
 	default:
@@ -222,12 +219,20 @@ func (s *Server) handleLayerPut(w http.ResponseWriter, r *http.Request, u User) 
 		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "Le nom de la couche ne correspond pas à l'adresse.")
 		return
 	}
-	rec := LayerRecord{Schema: info.Schema, Style: info.Style, EditBy: EditByEditors}
+	rec := LayerRecord{Schema: info.Schema, Style: info.Style, EditBy: EditRight(info.EditBy)}
 	if err := s.st.PutLayer(r.Context(), rec); err != nil {
+		if pe := (*protocol.PublishError)(nil); errors.As(err, &pe) {
+			writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, pe.Message)
+			return
+		}
 		if errors.Is(err, store.ErrIncompatibleSchema) || errors.Is(err, schema.ErrInvalidSchema) {
 			writeError(w, http.StatusConflict, protocol.CodeBadRequest, "Ce schéma ne peut pas remplacer celui de la plateforme sans perdre de données : "+err.Error())
 			return
 		}
+		s.fail(w, r, err)
+		return
+	}
+	if rec, err = s.layerRecord(r.Context(), rec.Schema.Name); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -236,7 +241,7 @@ func (s *Server) handleLayerPut(w http.ResponseWriter, r *http.Request, u User) 
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, protocol.LayerInfo{Schema: info.Schema, Style: info.Style, Access: a})
+	writeJSON(w, protocol.LayerInfo{Schema: info.Schema, Style: info.Style, Access: a, EditBy: string(rec.EditBy)})
 }
 
 func isAdmin(u User) bool {

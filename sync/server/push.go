@@ -15,20 +15,20 @@ func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (pr
 	var resp protocol.PushResponse
 	err := s.st.Write(ctx, func(tx WriteTx) error {
 		resp.Results = resp.Results[:0]
-		access := map[string]protocol.Access{}
+		rights := newEditRights(ctx, s.st, u)
 		for _, c := range req.Changes {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			r, found, err := tx.PushResult(c.ChangeID)
+			r, found, err := tx.PushResult(u.Name, c.ChangeID)
 			if err != nil {
 				return err
 			}
 			if !found {
-				if r, err = s.decide(ctx, tx, u, c, access); err != nil {
+				if r, err = s.decide(tx, u, c, rights); err != nil {
 					return err
 				}
-				if err := tx.SavePushResult(c.ChangeID, u.Name, r); err != nil {
+				if err := tx.SavePushResult(u.Name, c.ChangeID, r); err != nil {
 					return err
 				}
 			}
@@ -41,7 +41,7 @@ func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (pr
 
 // decide works out one change: a result for every refusal, an error only
 // when the platform itself fails.
-func (s *Server) decide(ctx context.Context, tx WriteTx, u User, c protocol.PushChange, access map[string]protocol.Access) (protocol.PushResult, error) {
+func (s *Server) decide(tx WriteTx, u User, c protocol.PushChange, rights *editRights) (protocol.PushResult, error) {
 	if err := c.Validate(); err != nil {
 		return protocol.Rejected(c.ChangeID, err), nil
 	}
@@ -50,15 +50,12 @@ func (s *Server) decide(ctx context.Context, tx WriteTx, u User, c protocol.Push
 		return protocol.Rejected(c.ChangeID, &protocol.ChangeError{Code: protocol.CodeUnknownLayer,
 			Message: fmt.Sprintf("La plateforme n'a pas de couche « %s » : elle a peut-être été créée sur ce poste seulement.", c.Layer)}), nil
 	}
-	a, ok := access[c.Layer]
-	if !ok {
-		if a, err = accessFor(ctx, s.st, u, layer); err != nil {
-			return protocol.PushResult{}, err
-		}
-		access[c.Layer] = a
+	a, err := rights.access(layer)
+	if err != nil {
+		return protocol.PushResult{}, err
 	}
 	if !a.Allows(c.Op) {
-		return protocol.Rejected(c.ChangeID, checkAccess(a, c, protocol.FeatureState{})), nil
+		return protocol.Rejected(c.ChangeID, rights.checkAccess(a, c, protocol.FeatureState{})), nil
 	}
 	if c.Op == protocol.OpCreate {
 		c = withDefaults(layer, c)
@@ -71,7 +68,7 @@ func (s *Server) decide(ctx context.Context, tx WriteTx, u User, c protocol.Push
 	if err != nil {
 		return protocol.PushResult{}, err
 	}
-	if err := checkAccess(a, typed, theirs); err != nil {
+	if err := rights.checkAccess(a, typed, theirs); err != nil {
 		return protocol.Rejected(c.ChangeID, err), nil
 	}
 	for _, h := range typed.Attachments {

@@ -38,7 +38,7 @@ var platformSchema = []string{
 	`CREATE TABLE IF NOT EXISTS srv_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL)`,
 	`CREATE TABLE IF NOT EXISTS srv_memberships (user TEXT NOT NULL, org TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (user, org))`,
 	`CREATE TABLE IF NOT EXISTS srv_tokens (hash TEXT PRIMARY KEY, user TEXT NOT NULL, expires_at TEXT NOT NULL)`,
-	`CREATE TABLE IF NOT EXISTS srv_pushes (change_id TEXT PRIMARY KEY, user TEXT NOT NULL, result TEXT NOT NULL, at TEXT NOT NULL)`,
+	pushesTable,
 }
 
 // SQLiteStorage keeps the platform in one GeoPackage file, on the same
@@ -64,7 +64,7 @@ func OpenSQLite(path string) (*SQLiteStorage, error) {
 				return err
 			}
 		}
-		return nil
+		return upgradePushes(ctx, tx)
 	})
 	if err != nil {
 		ws.Close()
@@ -132,10 +132,13 @@ func (s *SQLiteStorage) SchemaVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
-// PutLayer creates a layer or evolves its schema, and bumps the schema version.
+// PutLayer creates a layer or evolves its schema, and bumps the schema
+// version. An empty r.EditBy keeps the layer's edit right (editors for a
+// new layer). A layer the platform cannot hold is refused with a
+// protocol.PublishError.
 func (s *SQLiteStorage) PutLayer(ctx context.Context, r LayerRecord) error {
-	if r.EditBy == "" {
-		r.EditBy = EditByEditors
+	if err := protocol.CheckPublishable(r.Schema, string(r.EditBy)); err != nil {
+		return fmt.Errorf("server: layer %s: %w", r.Schema.Name, err)
 	}
 	return s.ws.Edit(ctx, func(tx *store.Tx) error {
 		if _, err := s.ws.Layer(r.Schema.Name); errors.Is(err, store.ErrLayerNotFound) {
@@ -151,8 +154,10 @@ func (s *SQLiteStorage) PutLayer(ctx context.Context, r LayerRecord) error {
 		if len(r.Style) > 0 {
 			style = string(r.Style)
 		}
-		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO srv_layers (name, style, edit_by) VALUES (?, ?, ?)
-			ON CONFLICT(name) DO UPDATE SET style = excluded.style, edit_by = excluded.edit_by`, r.Schema.Name, style, string(r.EditBy)); err != nil {
+		// No edit right given: a new layer is open to editors, an existing
+		// one keeps its own.
+		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO srv_layers (name, style, edit_by) VALUES (?1, ?2, coalesce(nullif(?3, ''), 'editor'))
+			ON CONFLICT(name) DO UPDATE SET style = excluded.style, edit_by = coalesce(nullif(?3, ''), edit_by)`, r.Schema.Name, style, string(r.EditBy)); err != nil {
 			return err
 		}
 		_, err := tx.SQL().ExecContext(ctx, `INSERT INTO srv_meta (key, value) VALUES ('schema_version', '1')
@@ -250,35 +255,6 @@ func (t *sqliteTx) Layer(name string) (LayerRecord, error) {
 		}
 	}
 	return r, nil
-}
-
-func (t *sqliteTx) PushResult(changeID string) (protocol.PushResult, bool, error) {
-	var js string
-	err := t.queryRow(`SELECT result FROM srv_pushes WHERE change_id = ?`, changeID).Scan(&js)
-	if errors.Is(err, sql.ErrNoRows) {
-		return protocol.PushResult{}, false, nil
-	}
-	if err != nil {
-		return protocol.PushResult{}, false, fmt.Errorf("server: push result %s: %w", changeID, err)
-	}
-	var r protocol.PushResult
-	if err := json.Unmarshal([]byte(js), &r); err != nil {
-		return protocol.PushResult{}, false, fmt.Errorf("server: push result %s: %w", changeID, err)
-	}
-	return r, true, nil
-}
-
-func (t *sqliteTx) SavePushResult(changeID, user string, r protocol.PushResult) error {
-	js, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("server: save push result: %w", err)
-	}
-	_, err = t.exec(`INSERT INTO srv_pushes (change_id, user, result, at) VALUES (?, ?, ?, ?)`,
-		changeID, user, string(js), time.Now().UTC().Format(time.RFC3339Nano))
-	if err != nil {
-		return fmt.Errorf("server: save push result: %w", err)
-	}
-	return nil
 }
 
 func (t *sqliteTx) Feature(layer, id string) (protocol.FeatureState, error) {
@@ -509,7 +485,6 @@ func (s *SQLiteStorage) History(ctx context.Context, id string) ([]protocol.Vers
 	}
 	return out, rows.Err()
 }
-
 
 // Organisation returns an organisation by id.
 func (s *SQLiteStorage) Organisation(ctx context.Context, id string) (Organisation, error) {

@@ -20,7 +20,8 @@ type Storage interface {
 	Layers(ctx context.Context) ([]LayerRecord, error)
 	// SchemaVersion counts the schema changes of the platform.
 	SchemaVersion(ctx context.Context) (int64, error)
-	// PutLayer creates a layer or evolves its schema (see store.UpdateLayerSchema).
+	// PutLayer creates a layer or evolves its schema (see
+	// store.UpdateLayerSchema); an empty EditBy keeps the layer's.
 	PutLayer(ctx context.Context, l LayerRecord) error
 
 	// Feature returns the platform's current feature: a tombstone (Exists
@@ -65,10 +66,11 @@ type Storage interface {
 
 // WriteTx is one write transaction of a Storage.
 type WriteTx interface {
-	// PushResult returns the stored result of a change already answered.
-	PushResult(changeID string) (protocol.PushResult, bool, error)
-	// SavePushResult stores the answer to a change, for re-sends.
-	SavePushResult(changeID, user string, r protocol.PushResult) error
+	// PushResult returns the stored result of a change user already sent:
+	// change ids are the user's own, another's never answers.
+	PushResult(user, changeID string) (protocol.PushResult, bool, error)
+	// SavePushResult stores the answer to a user's change, for re-sends.
+	SavePushResult(user, changeID string, r protocol.PushResult) error
 	// Feature is Storage.Feature within the transaction.
 	Feature(layer, id string) (protocol.FeatureState, error)
 	// FeatureVersion returns a feature as it was at a version.
@@ -86,9 +88,9 @@ type EditRight string
 // The edit rights of a layer.
 const (
 	// EditByEditors: editors (within their territory) and admins.
-	EditByEditors EditRight = "editor"
+	EditByEditors EditRight = protocol.EditByEditors
 	// EditByAdmins: only admins (reference data such as communes, flood zones).
-	EditByAdmins EditRight = "admin"
+	EditByAdmins EditRight = protocol.EditByAdmins
 )
 
 // LayerRecord is a layer of the platform.
@@ -96,7 +98,7 @@ type LayerRecord struct {
 	Schema schema.Layer
 	// Style is the layer's default style, JSON opaque to the server.
 	Style json.RawMessage
-	// EditBy says who may edit it.
+	// EditBy says who may edit it; empty in PutLayer: unchanged.
 	EditBy EditRight
 }
 

@@ -32,7 +32,7 @@ func commands() []command {
 		{"demo", "--db FILE [--scale N] [--credentials FILE]", "seed a new platform with the demo territory and its users", runDemo},
 		{"import", "--db FILE --layer NAME [--srs EPSG:2154] FILE", "import GeoJSON, Shapefile, CSV or GeoPackage features into a layer", runImport},
 		{"user", "add --db FILE --org INSEE|ccmt --role viewer|editor|admin NAME", "add a user (password on standard input)", runUser},
-		{"layer", "list|add-field|add-code|title --db FILE …", "list layers or evolve a layer's schema", runLayer},
+		{"layer", "list|add-field|add-code|title|edit-by --db FILE …", "list layers, evolve a layer's schema, or say who may edit it (edit-by --by editor|admin)", runLayer},
 		{"help", "", "list the commands", nil},
 	}
 }

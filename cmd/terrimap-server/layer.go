@@ -11,7 +11,7 @@ import (
 
 func runLayer(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: say list, add-field, add-code or title", errUsage)
+		return fmt.Errorf("%w: say list, add-field, add-code, title or edit-by", errUsage)
 	}
 	sub := args[0]
 	fs := flags("layer " + sub)
@@ -23,6 +23,7 @@ func runLayer(ctx context.Context, args []string, e env) error {
 	field := fs.String("field", "", "field whose code list grows (add-code)")
 	code := fs.String("code", "", "code to add (add-code)")
 	label := fs.String("label", "", "label of the code (add-code)")
+	by := fs.String("by", "", "who may edit the layer: editor (editors, within their territory) or admin (edit-by)")
 	rest, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -81,8 +82,13 @@ func runLayer(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		s.Title = *title
+	case "edit-by":
+		if err := need(*by, "by"); err != nil {
+			return err
+		}
+		rec.EditBy = server.EditRight(*by)
 	default:
-		return fmt.Errorf("%w: %q is not list, add-field, add-code or title", errUsage, sub)
+		return fmt.Errorf("%w: %q is not list, add-field, add-code, title or edit-by", errUsage, sub)
 	}
 	if err := st.PutLayer(ctx, rec); err != nil {
 		return err

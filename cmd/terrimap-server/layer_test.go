@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"terrimap/store/schema"
+	"terrimap/sync/server"
+)
+
+// The layer commands keep who may edit a layer; only edit-by changes it.
+func TestLayerCommandsKeepWhoMayEdit(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "platform.gpkg")
+	st, err := server.OpenSQLite(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zones := schema.Layer{Name: "zone_inondable", GeometryType: schema.MultiPolygon, Fields: []schema.Field{{Name: "alea", Type: schema.Text}}}
+	if err := st.PutLayer(ctx, server.LayerRecord{Schema: zones, EditBy: server.EditByAdmins}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	editBy := func() server.EditRight {
+		t.Helper()
+		st, err := server.OpenSQLite(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		layers, err := st.Layers(ctx)
+		if err != nil || len(layers) != 1 {
+			t.Fatalf("layers: %v %v", layers, err)
+		}
+		return layers[0].EditBy
+	}
+	layer := func(args ...string) (int, string) {
+		var out, errs bytes.Buffer
+		code := run(ctx, append([]string{"layer"}, append(args, "--db", db, "--layer", "zone_inondable")...), nil, &out, &errs)
+		return code, errs.String()
+	}
+	for _, args := range [][]string{{"add-field", "--name", "source"}, {"title", "--title", "Zones inondables"}, {"add-code", "--field", "alea", "--code", "fort"}} {
+		if code, errs := layer(args...); code != 0 {
+			t.Fatalf("layer %v: exit %d: %s", args, code, errs)
+		}
+		if got := editBy(); got != server.EditByAdmins {
+			t.Errorf("after layer %s, edited by %q", args[0], got)
+		}
+	}
+	if code, _ := layer("edit-by", "--by", "everyone"); code == 0 {
+		t.Error("edit-by everyone accepted")
+	}
+	if code, errs := layer("edit-by"); code != 2 {
+		t.Errorf("edit-by without --by: exit %d: %s", code, errs)
+	}
+	if code, errs := layer("edit-by", "--by", "editor"); code != 0 || editBy() != server.EditByEditors {
+		t.Errorf("edit-by editor: exit %d (%s), edited by %q", code, errs, editBy())
+	}
+}

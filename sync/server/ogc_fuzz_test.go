@@ -9,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"terrimap/store/territory"
 	"terrimap/sync/protocol"
 )
 
@@ -58,9 +59,17 @@ func FuzzOGCFeatureBody(f *testing.F) {
 		`{"type":"Feature","id":12,"geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2,3]}]}}`,
 		`{"type":"FeatureCollection"}`, `[]`, `null`, `{"properties":null}`, `{"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}}`,
 		`{"properties":{"fid":1,"a b":2}}`, `{"geometry":{"type":"Point","coordinates":[1e400,0]}}`,
+		`{"type":"Feature","properties":{"type_pei":"PI"}}`, `{"geometry":{"type":"GeometryCollection","geometries":[]}}`,
+		`{"geometry":{"type":"Polygon","coordinates":[[[-179,-89],[179,-89],[179,89],[-179,89],[-179,-89]]]}}`,
+		`{"geometry":{"type":"LineString","coordinates":[[4.9,46.55],[5.0,46.55]]}}`,
+		`{"geometry":{"type":"Polygon","coordinates":[[[4.9,46.55],[4.93,46.56],[4.93,46.55],[4.9,46.56],[4.9,46.55]]]}}`,
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)
+	}
+	area, err := territory.New(ogcTerritory)
+	if err != nil {
+		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, patch bool) {
 		r := httptest.NewRequest(http.MethodPatch, "/", bytes.NewReader(data))
@@ -75,6 +84,9 @@ func FuzzOGCFeatureBody(f *testing.F) {
 			Op: protocol.OpCreate, Properties: body.Properties, GeometryChanged: body.HasGeometry, Geometry: body.Geometry}
 		c.ValidateAgainst(&ogcPEI)
 		replacement(&ogcPEI, map[string]any{"ref_sdis": "X"}, body.Properties)
+		if area.Contains(body.Geometry) && territory.Empty(body.Geometry) {
+			t.Fatalf("a geometry without position lies in the territory: %v", body.Geometry)
+		}
 		if body.Geometry != nil {
 			boundMeets(orb.Bound{Min: orb.Point{0, 0}, Max: orb.Point{5, 47}}, body.Geometry)
 			newOGCFeature(&ogcPEI, protocol.Change{ID: "x", Geometry: body.Geometry, Properties: body.Properties}).Properties.MarshalJSON()

@@ -71,7 +71,12 @@ func newFeatureForm(layer schema.Layer, readOnly bool, onSave func(map[string]an
 		if photoListField(layer, field) {
 			continue // the intervention's photo strip shows them, not a list of hashes
 		}
-		e := newFieldEditor(field)
+		var e *fieldEditor
+		if f.readOnly {
+			e = newFieldView(field)
+		} else {
+			e = newFieldEditor(field)
+		}
 		e.enable(!f.readOnly && !field.ReadOnly)
 		e.onChanged = f.edited
 		f.editors = append(f.editors, e)
@@ -240,8 +245,25 @@ func sameValue(a, b any) bool {
 	return schema.CodeString(a) == schema.CodeString(b) && (a == nil) == (b == nil)
 }
 
-// newFieldEditor picks the widget that fits a field.
-func newFieldEditor(field schema.Field) *fieldEditor {
+// newFieldView shows a field's value as text, for a form that may only be
+// read: black on white, where a disabled entry would be pale grey.
+func newFieldView(field schema.Field) *fieldEditor {
+	e := newFieldFrame(field)
+	value := widget.NewLabel("")
+	value.Wrapping = fyne.TextWrapWord
+	var shown any
+	e.object = value
+	e.get = func() any { return shown }
+	e.set = func(v any) {
+		shown = v
+		value.SetText(describeValue(field, v))
+	}
+	e.enable = func(bool) {}
+	return e
+}
+
+// newFieldFrame is a field's title, hint and problem, without its widget.
+func newFieldFrame(field schema.Field) *fieldEditor {
 	e := &fieldEditor{field: field}
 	title := field.DisplayTitle()
 	if field.Required {
@@ -252,12 +274,18 @@ func newFieldEditor(field schema.Field) *fieldEditor {
 	e.hint = widget.NewLabel(field.Description)
 	e.hint.Wrapping = fyne.TextWrapWord
 	e.hint.SizeName = theme.SizeNameCaptionText
-	e.hint.Importance = widget.LowImportance
+	e.hint.TextStyle = fyne.TextStyle{Italic: true}
 	e.hint.Hidden = field.Description == ""
 	e.problem = widget.NewLabel("")
 	e.problem.Wrapping = fyne.TextWrapWord
 	e.problem.Importance = widget.DangerImportance
 	e.problem.Hide()
+	return e
+}
+
+// newFieldEditor picks the widget that fits a field.
+func newFieldEditor(field schema.Field) *fieldEditor {
+	e := newFieldFrame(field)
 	changed := func() {
 		if e.onChanged != nil {
 			e.onChanged()
@@ -415,7 +443,13 @@ func describeValue(field schema.Field, v any) string {
 	case v == nil:
 		return ""
 	case len(field.Domain) > 0:
-		return field.Label(schema.CodeString(v))
+		code := schema.CodeString(v)
+		for _, cv := range field.Domain {
+			if cv.Code == code {
+				return codeLabel(cv)
+			}
+		}
+		return code
 	case field.Type == schema.Boolean:
 		if b, _ := v.(bool); b {
 			return lang.L("yes")

@@ -192,6 +192,13 @@ func TestFeatureFormShowsLabelsNotCodes(t *testing.T) {
 	if sel.Selected != "Bouche d'incendie" || strings.Join(sel.Options, "|") != "Poteau d'incendie|Bouche d'incendie" {
 		t.Errorf("shows %q among %q", sel.Selected, sel.Options)
 	}
+	viewer := newFeatureForm(hydrantLayer(), true, nil)
+	viewer.load(map[string]any{"type_pei": "BI", "debit": 5.2, "date_ct": "2024-03-01"})
+	for i, want := range map[int]string{1: "Bouche d'incendie", 2: "5,2", 4: "01/03/2024"} {
+		if got := viewer.editors[i].object.(*widget.Label).Text; got != want {
+			t.Errorf("read only: %s shows %q, want %q", viewer.editors[i].field.Name, got, want)
+		}
+	}
 	twins := schema.Field{Name: "c", Type: schema.Text, Required: true, Domain: []schema.CodedValue{
 		{Code: "a", Label: "Même"}, {Code: "b", Label: "Même"}, {Code: "sans_libelle"}}}
 	labels, _ := domainChoices(twins)

@@ -59,7 +59,8 @@ func (p *featurePanel) build() fyne.CanvasObject {
 	p.body = container.NewStack()
 	p.maint = newInterventionsSection(p)
 	split := container.NewVSplit(p.body, p.maint.build())
-	split.Offset = 0.6
+	// The form is her work: most of the height, the interventions under it.
+	split.Offset = 0.72
 	return container.NewBorder(container.NewVBox(p.title, p.reason), container.NewHBox(p.history, p.delete), nil, nil, split)
 }
 

@@ -42,6 +42,7 @@ type workspaceView struct {
 	featTab *container.TabItem
 
 	mapw        *mapui.Map
+	banner      *basemapBanner
 	tools       *widget.Select
 	coordSystem *widget.Select
 	coords      *widget.Label
@@ -102,6 +103,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	)
 
 	v.mapw = mapui.NewMap(v.s.tiles)
+	v.banner = newBasemapBanner(v.s.tiles, v.s.currentBasemap, v.do)
 	v.mapw.OnIdentify = v.identified
 	v.mapw.OnCursor = v.cursorMoved
 	v.mapw.OnViewChanged = func(vp mapview.Viewport) { v.showScale(vp) }
@@ -155,7 +157,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 		v.onlineLabel.SetText(lang.L("Not linked to a platform"))
 	}
 	status := container.NewBorder(nil, nil, container.NewHBox(v.coordSystem, v.coords, v.scale), v.onlineLabel, v.syncLabel)
-	centre = container.NewBorder(toolbar, status, nil, nil, container.NewStack(v.mapw, v.mapControls()))
+	centre = container.NewBorder(toolbar, status, nil, nil, container.NewStack(v.mapw, v.mapControls(), v.banner.object))
 	v.centre = centre
 	v.shortcuts()
 	return v.tabs, centre

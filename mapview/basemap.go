@@ -31,8 +31,9 @@ func (tc *TileCache) runBasemap(ctx context.Context, src tiles.Source, gen uint6
 	}
 	t := &baseTile{img: img, gen: gen, degraded: degraded}
 	if degraded {
-		t.retryAt = time.Now().Add(basemapRetry)
+		t.retryAt = time.Now().Add(tc.retry)
 	}
+	status := tc.basemapStatus(degraded)
 	cost := int64(256)
 	if img != nil {
 		cost += int64(len(img.Pix))
@@ -41,6 +42,9 @@ func (tc *TileCache) runBasemap(ctx context.Context, src tiles.Source, gen uint6
 	tc.base.put(k, t, cost)
 	fn := tc.arrived(jobKey{basemapJob, lv, int32(x), int32(y)})
 	tc.mu.Unlock()
+	if status != nil {
+		status()
+	}
 	if fn != nil {
 		fn()
 	}

@@ -51,8 +51,13 @@ type TileCache struct {
 	visible       map[jobKey]bool // what the last frame lacked and showed
 	onReady       func()
 	notified      bool
-	err           error
-	closed        bool
+	// The basemap's health (basemapstatus.go): baseDown while its tiles
+	// fail; onBasemap is told when that changes; retry is BasemapRetry.
+	baseDown  bool
+	onBasemap func(unreachable bool)
+	retry     time.Duration
+	err       error
+	closed    bool
 
 	frameMu sync.Mutex // one Frame at a time
 	frames  [2]frameBuffer
@@ -75,6 +80,9 @@ type TileCacheOptions struct {
 	// Background is the colour under everything (a light paper grey when
 	// unset).
 	Background color.Color
+	// BasemapRetry is how long a basemap tile that could not be fetched
+	// is shown as it is before it is asked for again (30 s when 0).
+	BasemapRetry time.Duration
 }
 
 type tileKey struct {
@@ -131,6 +139,10 @@ func NewTileCache(r *Renderer, basemap tiles.Source, opts TileCacheOptions) *Til
 		natives: newLRU[maptile.Tile, *nativeTile](opts.BasemapBytes / 3),
 		visible: map[jobKey]bool{},
 		drawn:   make(chan struct{}),
+		retry:   opts.BasemapRetry,
+	}
+	if tc.retry <= 0 {
+		tc.retry = basemapRetry
 	}
 	tc.sc = r.newScene(nil, nil, 1)
 	return tc
@@ -240,8 +252,12 @@ func (tc *TileCache) SetBasemap(src tiles.Source) {
 	tc.srcGen++
 	tc.base.clear()
 	tc.natives.clear()
+	status := tc.basemapStatus(false)
 	tc.mu.Unlock()
 	tc.fetch.cancelIf(func(jobKey) bool { return true })
+	if status != nil {
+		status()
+	}
 }
 
 // Invalidate tells the cache that features of layer within bound

@@ -24,8 +24,9 @@ import (
 const basemapWorkers = 4
 
 // drawMap draws the map of the frame: the ground, the basemap, then the
-// layers as the screen draws them.
-func drawMap(ctx context.Context, r *mapview.Renderer, vp mapview.Viewport, layers []mapview.Layer, opts Options, warn func(string)) (*image.RGBA, error) {
+// layers as the screen draws them. drawn lists the tile sources of which
+// at least one tile is on the map: only they are credited.
+func drawMap(ctx context.Context, r *mapview.Renderer, vp mapview.Viewport, layers []mapview.Layer, opts Options, warn func(string)) (_ *image.RGBA, drawn []tiles.Source, _ error) {
 	size := vp.DeviceSize()
 	out := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
 	draw.Draw(out, out.Bounds(), image.NewUniform(paperMap), image.Point{}, draw.Src)
@@ -34,16 +35,20 @@ func drawMap(ctx context.Context, r *mapview.Renderer, vp mapview.Viewport, laye
 		if timeout <= 0 {
 			timeout = DefaultBasemapTimeout
 		}
-		if err := drawBasemap(ctx, out, opts.Basemap, vp, timeout, warn); err != nil {
-			return nil, err
+		got, err := drawBasemap(ctx, out, opts.Basemap, vp, timeout, warn)
+		if err != nil {
+			return nil, nil, err
+		}
+		if got > 0 {
+			drawn = append(drawn, opts.Basemap)
 		}
 	}
 	img, err := r.Render(ctx, vp, layers, nil)
 	if err != nil {
-		return nil, fmt.Errorf("export: drawing the map: %w", err)
+		return nil, nil, fmt.Errorf("export: drawing the map: %w", err)
 	}
 	draw.Draw(out, out.Bounds(), img, image.Point{}, draw.Over)
-	return out, nil
+	return out, drawn, nil
 }
 
 // basemapZoom picks the zoom of the source's tiles for a view: the one
@@ -74,8 +79,9 @@ func worldFraction(ll orb.Point) orb.Point {
 // timeout, put together at their own zoom, then resampled once to the
 // frame, so that no seam shows between tiles. A tile the source lacks is
 // cut from a lower zoom's; tiles that cannot be had are left out with a
-// warning. Only the cancellation of ctx is an error.
-func drawBasemap(ctx context.Context, dst *image.RGBA, src tiles.Source, vp mapview.Viewport, timeout time.Duration, warn func(string)) error {
+// warning. It returns how many tiles were drawn. Only the cancellation of
+// ctx is an error.
+func drawBasemap(ctx context.Context, dst *image.RGBA, src tiles.Source, vp mapview.Viewport, timeout time.Duration, warn func(string)) (int, error) {
 	info := src.Info()
 	ts := info.TileSize
 	if ts <= 0 {
@@ -95,7 +101,7 @@ func drawBasemap(ctx context.Context, dst *image.RGBA, src tiles.Source, vp mapv
 	tx0, tx1 := max(0, int(math.Floor(nx0/float64(ts)))), min(n-1, int(math.Floor(nx1/float64(ts))))
 	ty0, ty1 := max(0, int(math.Floor(ny0/float64(ts)))), min(n-1, int(math.Floor(ny1/float64(ts))))
 	if tx0 > tx1 || ty0 > ty1 {
-		return nil
+		return 0, nil
 	}
 	mosaic := image.NewRGBA(image.Rect(0, 0, (tx1-tx0+1)*ts, (ty1-ty0+1)*ts))
 
@@ -152,7 +158,7 @@ feed:
 	close(jobs)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	total := (tx1 - tx0 + 1) * (ty1 - ty0 + 1)
 	switch {
@@ -164,7 +170,7 @@ feed:
 			why = fmt.Sprintf("nothing came within %v", timeout)
 		}
 		warn(fmt.Sprintf("the basemap %s is left out (%s)", info.Name, why))
-		return nil
+		return 0, nil
 	case got < total:
 		warn(fmt.Sprintf("%d of the %d tiles of the basemap %s are missing", total-got, total, info.Name))
 	}
@@ -174,5 +180,5 @@ feed:
 	oy := (float64(ty0*ts) - ny0) * f
 	s2d := f64.Aff3{f, 0, ox, 0, f, oy}
 	draw.CatmullRom.Transform(dst, s2d, mosaic, mosaic.Bounds(), draw.Over, nil)
-	return nil
+	return got, nil
 }

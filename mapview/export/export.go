@@ -118,7 +118,8 @@ type Options struct {
 	BasemapTimeout time.Duration
 
 	// Attributions credit the data ("© IGN – Admin Express (Licence
-	// Ouverte)"); the basemap's own attribution is added to them.
+	// Ouverte)"); the basemap's own attribution is added to them when at
+	// least one of its tiles is on the map.
 	Attributions []string
 
 	// MapOnly draws the map alone over the whole picture, with its scale
@@ -215,12 +216,12 @@ func Export(ctx context.Context, r *mapview.Renderer, opts Options) error {
 	// Lay the page out: the frame is fixed first, the legend fitted after.
 	lay := newLayout(pg, opts, newFontSet())
 	vp := lay.viewport(opts)
-	credits := attributions(opts)
 
-	mapImg, err := drawMap(ctx, r, vp, layers, opts, warn)
+	mapImg, drawn, err := drawMap(ctx, r, vp, layers, opts, warn)
 	if err != nil {
 		return err
 	}
+	credits := attributions(opts.Attributions, drawn)
 	var legend []legendGroup
 	if !opts.MapOnly {
 		if legend, err = buildLegend(ctx, r.Workspace(), layers, vp); err != nil {
@@ -268,9 +269,9 @@ func resolveStyles(ws *store.Workspace, in []mapview.Layer) []mapview.Layer {
 	return out
 }
 
-// attributions returns the credits to print: the data's, then the
-// basemap's, each once.
-func attributions(opts Options) []string {
+// attributions returns the credits to print: the data's, then those of
+// the tile sources drawn, each once.
+func attributions(data []string, drawn []tiles.Source) []string {
 	var out []string
 	add := func(s string) {
 		s = strings.TrimSpace(s)
@@ -283,11 +284,11 @@ func attributions(opts Options) []string {
 			out = append(out, s)
 		}
 	}
-	for _, a := range opts.Attributions {
+	for _, a := range data {
 		add(a)
 	}
-	if opts.Basemap != nil {
-		add(opts.Basemap.Info().Attribution)
+	for _, src := range drawn {
+		add(src.Info().Attribution)
 	}
 	return out
 }

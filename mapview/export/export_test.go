@@ -436,9 +436,14 @@ func TestBasemap(t *testing.T) {
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "the basemap couleur is left out") {
 		t.Errorf("warnings: %q", warnings)
 	}
-	// Its attribution is printed all the same: the map was meant to use it.
+	// Its attribution is not printed: not one of its tiles is on the map.
 	text := poppler(t, "pdftotext", writeTemp(t, "map.pdf", data), "-")
-	if !strings.Contains(text, "© Fond d'essai") {
+	if strings.Contains(text, "© Fond d'essai") {
+		t.Errorf("the export credits a basemap of which no tile was drawn:\n%s", text)
+	}
+	// A basemap whose tiles were drawn is credited.
+	data, _ = exportTo(t, Options{Bound: testBound, Size: image.Pt(400, 300), Format: PDF, Basemap: &colourSource{c: green}})
+	if text := poppler(t, "pdftotext", writeTemp(t, "map.pdf", data), "-"); !strings.Contains(text, "© Fond d'essai") {
 		t.Errorf("the basemap's attribution is missing:\n%s", text)
 	}
 }

@@ -55,9 +55,11 @@ type fieldEditor struct {
 	// the value typed (hidden when nothing is).
 	hint    *widget.Label
 	problem *widget.Label
-	get     func() any
-	set     func(any)
-	enable  func(bool)
+	// box holds title, widget, problem and hint, as the form lays it out.
+	box    *fyne.Container
+	get    func() any
+	set    func(any)
+	enable func(bool)
 	// onChanged is called when the user changes the value.
 	onChanged func()
 }
@@ -102,7 +104,8 @@ func (f *featureForm) setSaveText(text string) { f.save.SetText(text) }
 
 // block is the field as the form shows it: title, widget, problem, hint.
 func (e *fieldEditor) block() fyne.CanvasObject {
-	return container.NewVBox(e.title, e.object, e.problem, e.hint)
+	e.box = container.NewVBox(e.title, e.object, e.problem, e.hint)
+	return e.box
 }
 
 // load shows a feature's values, with no problem and no status.
@@ -210,6 +213,7 @@ func (f *featureForm) submit() {
 	}
 	changed, ok := f.validate()
 	if !ok {
+		f.showFirstProblem()
 		return
 	}
 	if len(changed) == 0 {
@@ -218,6 +222,21 @@ func (f *featureForm) submit() {
 	}
 	if f.onSave != nil {
 		f.onSave(changed)
+	}
+}
+
+// showFirstProblem scrolls the form to the first field to correct, so
+// that its reason is in view beside it, not only on the save bar.
+func (f *featureForm) showFirstProblem() {
+	for _, e := range f.editors {
+		if e.problem.Visible() && e.box != nil {
+			f.fields.Refresh() // lays the problem out before it is measured
+			y := e.box.Position().Y
+			if end := y + e.box.Size().Height; y < f.scroll.Offset.Y || end > f.scroll.Offset.Y+f.scroll.Size().Height {
+				f.scroll.ScrollToOffset(fyne.NewPos(0, y))
+			}
+			return
+		}
 	}
 }
 

@@ -250,6 +250,16 @@ func TestFeatureFormFitsANarrowPanel(t *testing.T) {
 	if scrollPos.Y+f.scroll.Size().Height > barPos.Y {
 		t.Errorf("the scrolled fields (bottom %v) run under the save button (top %v)", scrollPos.Y+f.scroll.Size().Height, barPos.Y)
 	}
+
+	// A field to correct out of view is scrolled to, its reason beside it.
+	f.editors[len(f.editors)-1].object.(*widget.Entry).SetText("")
+	f.editors[0].object.(*widget.Entry).SetText("")
+	f.scroll.ScrollToOffset(fyne.NewPos(0, f.fields.MinSize().Height))
+	test.Tap(f.save)
+	numero := f.editors[0]
+	if y := numero.box.Position().Y + numero.problem.Position().Y; !numero.problem.Visible() || y < f.scroll.Offset.Y || y+numero.problem.Size().Height > f.scroll.Offset.Y+f.scroll.Size().Height {
+		t.Errorf("the reason at %v is out of the view %v + %v", y, f.scroll.Offset.Y, f.scroll.Size().Height)
+	}
 }
 
 // The calendar speaks the user's language: «décembre 2026», weeks from

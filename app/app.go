@@ -72,6 +72,7 @@ func newShell(a fyne.App, opts Options) (*mainWindow, error) {
 	a.SetIcon(iconResource())
 
 	w := a.NewWindow(windowTitle)
+	w.SetMaster() // closing it ends the app, whatever other window is open
 	m := newMainWindow(w)
 	m.settings, m.prefs, m.app = s, a.Preferences(), a
 	m.applyTheme()

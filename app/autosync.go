@@ -46,7 +46,7 @@ func (v *workspaceView) watchPlatform() {
 			v.do(func() {
 				v.showOnline(up)
 				if (cameBack || due) && v.autoSync() {
-					v.sync.start()
+					v.sync.startAuto()
 				}
 			})
 			select {

@@ -41,6 +41,17 @@ const (
 // photo strip.
 var interventionFormFields = []string{fieldDate, "type", fieldStatus, fieldAgent, "notes"}
 
+// equipmentLinkField reports whether field is an intervention's UUID of
+// its equipment, which the interventions section names instead of the
+// form (interventionsSection.ofEquipment).
+func equipmentLinkField(layer schema.Layer, field schema.Field) bool {
+	if field.Name != fieldEquipmentID {
+		return false
+	}
+	_, ok := layer.Field(fieldEquipmentIn)
+	return ok
+}
+
 // interventionsSection is the part of the feature panel that lists the
 // interventions on the equipment shown, newest first, and adds and opens
 // them.
@@ -61,6 +72,34 @@ type interventionsSection struct {
 	gen int
 	// opened is the dialog open (tests reach it here).
 	opened *interventionDialog
+
+	// ofEquipment names the equipment of the intervention shown, with
+	// goEquipment to select it; hidden when equipment is shown.
+	ofEquipment *widget.Label
+	goEquipment *widget.Button
+	// onEdited records an edit made here, with those made with it (the
+	// workspace view's undo); when nil, the panel's onEdited is told.
+	onEdited func(editRecord)
+	// onStatus says a word in the status bar; goTo selects a feature.
+	onStatus func(string)
+	goTo     func(store.Feature)
+}
+
+// edited tells the workspace of an edit made here.
+func (sec *interventionsSection) edited(r editRecord) {
+	switch {
+	case sec.onEdited != nil:
+		sec.onEdited(r)
+	case sec.p.onEdited != nil:
+		sec.p.onEdited(r.before, r.after)
+	}
+}
+
+// tell says msg in the status bar, when there is one.
+func (sec *interventionsSection) tell(msg string) {
+	if sec.onStatus != nil {
+		sec.onStatus(msg)
+	}
 }
 
 func newInterventionsSection(p *featurePanel) *interventionsSection {
@@ -87,8 +126,12 @@ func (sec *interventionsSection) build() fyne.CanvasObject {
 			sec.open(sec.items[i])
 		}
 	}
+	sec.ofEquipment = widget.NewLabel("")
+	sec.ofEquipment.Wrapping = fyne.TextWrapWord
+	sec.goEquipment = widget.NewButtonWithIcon(lang.L("Go to the equipment"), theme.NavigateNextIcon(), sec.goToEquipment)
+	equipment := container.NewBorder(nil, nil, nil, sec.goEquipment, sec.ofEquipment)
 	top := container.NewBorder(nil, nil, nil, sec.add, sec.header)
-	sec.box = container.NewBorder(container.NewVBox(widget.NewSeparator(), top, sec.info), nil, nil, nil, sec.list)
+	sec.box = container.NewBorder(container.NewVBox(widget.NewSeparator(), equipment, top, sec.info), nil, nil, nil, sec.list)
 	sec.box.Hide()
 	return sec.box
 }
@@ -122,6 +165,8 @@ func (sec *interventionsSection) show(f *store.Feature) {
 	sec.items = nil
 	sec.list.Refresh()
 	sec.box.Hide()
+	sec.ofEquipment.Hide()
+	sec.goEquipment.Hide()
 	il := sec.interventions()
 	switch {
 	case f == nil || il == nil || f.Geometry == nil:
@@ -140,15 +185,33 @@ func (sec *interventionsSection) showEquipmentOf(il *store.Layer, in store.Featu
 	layer, id := schema.CodeString(in.Properties[fieldEquipmentIn]), schema.CodeString(in.Properties[fieldEquipmentID])
 	go func() {
 		eq, err := ws.Get(context.Background(), layer, id)
-		if err != nil {
+		held := err == nil
+		if !held {
 			eq = store.Feature{Layer: layer, UUID: id, Geometry: in.Geometry}
 		}
+		name := lang.L("Equipment this workspace does not hold")
+		if l, err := ws.Layer(layer); err == nil && held {
+			name = equipmentName(ws, l.Schema, eq)
+		}
 		sec.p.do(func() {
-			if gen == sec.gen {
-				sec.showFor(il, eq)
+			if gen != sec.gen {
+				return
 			}
+			sec.ofEquipment.SetText(lang.L("Equipment: {{.Name}}", map[string]any{"Name": name}))
+			sec.ofEquipment.Show()
+			if held && sec.goTo != nil {
+				sec.goEquipment.Show()
+			}
+			sec.showFor(il, eq)
 		})
 	}()
+}
+
+// goToEquipment selects the equipment of the intervention shown.
+func (sec *interventionsSection) goToEquipment() {
+	if sec.equipment != nil && sec.goTo != nil {
+		sec.goTo(*sec.equipment)
+	}
 }
 
 // showFor lists the interventions on equipment.
@@ -382,12 +445,17 @@ func (d *interventionDialog) defaults() map[string]any {
 	return props
 }
 
-func (d *interventionDialog) show() {
-	eq, _ := d.sec.p.s.ws.Layer(d.equipment.Layer)
-	name := shortID(d.equipment.UUID)
-	if eq != nil {
-		name = eq.Schema.DisplayTitle() + " · " + featureName(eq.Schema, d.equipment)
+// equipmentName names the intervention's equipment as the user does.
+func (d *interventionDialog) equipmentName() string {
+	eq, err := d.sec.p.s.ws.Layer(d.equipment.Layer)
+	if err != nil {
+		return lang.L("Equipment this workspace does not hold")
 	}
+	return equipmentName(d.sec.p.s.ws, eq.Schema, d.equipment)
+}
+
+func (d *interventionDialog) show() {
+	name := d.equipmentName()
 	photos := d.photos.build()
 	title := lang.L("New intervention")
 	if d.feature != nil {
@@ -438,30 +506,38 @@ func (d *interventionDialog) save(changed map[string]any) {
 		props[fieldEquipmentIn] = d.equipment.Layer
 	}
 	point := anchorPoint(d.equipment.Geometry)
+	eqLayer, eqID := d.equipment.Layer, d.equipment.UUID
+	updateEquipment := d.mayUpdateEquipment()
 	go func() {
-		var after store.Feature
-		err := ws.Edit(context.Background(), func(tx *store.Tx) error {
-			var err error
-			if before.UUID == "" {
-				after, err = tx.Create(interventionsLayer, store.Feature{Geometry: point, Properties: props})
-			} else {
-				after, err = tx.Update(interventionsLayer, before.UUID, store.Change{Properties: changed})
-			}
-			return err
-		})
+		w, err := writeIntervention(context.Background(), ws, before, props, changed, point, eqLayer, eqID, updateEquipment)
 		d.sec.p.do(func() {
 			if err != nil {
 				showError(d.sec.p.win, editErrorMessage(err))
 				return
 			}
-			d.recorded(before, after)
+			d.recorded(w)
 		})
 	}()
 }
 
-// recorded shows an intervention just written and tells the workspace.
-func (d *interventionDialog) recorded(before, after store.Feature) {
+// mayUpdateEquipment reports whether the user may change the equipment
+// (its last-check date, when a check is done): the feature panel's rules
+// and the right to update.
+func (d *interventionDialog) mayUpdateEquipment() bool {
+	l, err := d.sec.p.s.ws.Layer(d.equipment.Layer)
+	if err != nil || d.sec.p.editRefusal(l, &d.equipment) != "" {
+		return false
+	}
+	a, ok := d.sec.p.s.access[l.Name()]
+	return !ok || a.Allows(protocol.OpUpdate)
+}
+
+// recorded shows an intervention just written and tells the workspace;
+// when a completed check moved its equipment's last-check date, it says
+// so, and the two edits are undone together.
+func (d *interventionDialog) recorded(w interventionWrite) {
 	created := d.feature == nil
+	after := w.in.after
 	d.feature = &after
 	d.form.setSaveText(lang.L("Save"))
 	d.form.load(after.Properties)
@@ -469,9 +545,16 @@ func (d *interventionDialog) recorded(before, after store.Feature) {
 		d.photos.load(photoRefs(after), true)
 		d.heading.SetText(d.heading.Text + "\n" + lang.L("Intervention recorded: you can now add photos."))
 	}
-	if d.sec.p.onEdited != nil {
-		d.sec.p.onEdited(before, after)
+	r := w.in
+	if w.equipment != nil {
+		d.equipment = w.equipment.after
+		r.also = []editRecord{*w.equipment}
+		date := describeValue(schema.Field{Type: schema.Date}, w.equipment.after.Properties[fieldLastCheck])
+		msg := lang.L("{{.Name}}: date of the last check set to {{.Date}}.", map[string]any{"Name": d.equipmentName(), "Date": date})
+		d.heading.SetText(d.heading.Text + "\n" + msg)
+		d.sec.tell(msg)
 	}
+	d.sec.edited(r)
 	d.sec.reload()
 }
 
@@ -488,9 +571,7 @@ func (d *interventionDialog) attached(name string, data []byte, done func(hash s
 		d.sec.p.do(func() {
 			if err == nil && before.Properties[fieldPhotos] != after.Properties[fieldPhotos] {
 				d.feature = &after
-				if d.sec.p.onEdited != nil {
-					d.sec.p.onEdited(before, after)
-				}
+				d.sec.edited(editRecord{before: before, after: after})
 				d.sec.reload()
 			}
 			done(hash, err)

@@ -11,12 +11,15 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/sync/client"
+	"terrimap/sync/protocol"
 )
 
 // The hydrants' layer and fields the "to check" view reads (AFIGEO PEI).
@@ -105,9 +108,16 @@ type maintenanceView struct {
 	fields []string
 	query  store.Query
 	keep   func(props map[string]any, today time.Time) bool
-	// sort orders the features found; describe writes one's line.
-	sort     func(a, b store.Feature, today time.Time) int
-	describe func(l *store.Layer, f store.Feature, today time.Time) string
+	// sort orders the features found; line writes one's line. line does
+	// I/O (an intervention's equipment): it runs off the UI goroutine.
+	sort func(a, b store.Feature, today time.Time) int
+	line func(ws *store.Workspace, l *store.Layer, f store.Feature, today time.Time, communes communeIndex) maintenanceLine
+}
+
+// maintenanceLine is how a maintenance list shows one feature: what it is
+// (and why it is listed), and where.
+type maintenanceLine struct {
+	title, place string
 }
 
 // maintenanceViews are the views offered, in order.
@@ -121,7 +131,9 @@ func maintenanceViews() []maintenanceView {
 				return cmp.Or(cmp.Compare(hydrantCheckDue(a.Properties, today), hydrantCheckDue(b.Properties, today)),
 					cmp.Compare(schema.CodeString(a.Properties[fieldLastCheck]), schema.CodeString(b.Properties[fieldLastCheck])), cmp.Compare(a.FID, b.FID))
 			},
-			describe: describeHydrantDue,
+			line: func(ws *store.Workspace, l *store.Layer, f store.Feature, today time.Time, communes communeIndex) maintenanceLine {
+				return maintenanceLine{title: joinSet(" · ", equipmentName(ws, l.Schema, f), hydrantDueReason(f, today)), place: equipmentPlace(l.Schema, f, communes)}
+			},
 		},
 		{
 			title: lang.L("Interventions planned this week"), layer: interventionsLayer, fields: []string{fieldStatus, fieldDate},
@@ -130,15 +142,36 @@ func maintenanceViews() []maintenanceView {
 			sort: func(a, b store.Feature, _ time.Time) int {
 				return cmp.Or(cmp.Compare(schema.CodeString(a.Properties[fieldDate]), schema.CodeString(b.Properties[fieldDate])), cmp.Compare(a.FID, b.FID))
 			},
-			describe: func(l *store.Layer, f store.Feature, _ time.Time) string {
-				return strings.Join(describeFields(l, f, fieldDate, "type", fieldEquipmentIn, fieldAgent), " · ")
-			},
+			line: describePlanned,
 		},
 	}
 }
 
-// describeHydrantDue is a hydrant's name and why it is due.
-func describeHydrantDue(l *store.Layer, f store.Feature, today time.Time) string {
+// describePlanned is a planned intervention's line: its date, type and
+// agent, then its equipment and where it stands.
+func describePlanned(ws *store.Workspace, l *store.Layer, f store.Feature, _ time.Time, communes communeIndex) maintenanceLine {
+	line := maintenanceLine{title: strings.Join(describeFields(l, f, fieldDate, "type", fieldAgent), " · ")}
+	layer, id := schema.CodeString(f.Properties[fieldEquipmentIn]), schema.CodeString(f.Properties[fieldEquipmentID])
+	where := equipmentPlace(l.Schema, f, communes)
+	var what string
+	if el, err := ws.Layer(layer); err == nil {
+		if eq, err := ws.Get(context.Background(), layer, id); err == nil {
+			what, where = equipmentName(ws, el.Schema, eq), equipmentPlace(el.Schema, eq, communes)
+		} else {
+			what = equipmentKind(ws, el.Schema)
+		}
+	}
+	line.place = joinSet(" · ", what, where)
+	return line
+}
+
+// joinSet joins the parts that are not empty.
+func joinSet(sep string, parts ...string) string {
+	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), sep)
+}
+
+// hydrantDueReason says why a hydrant is due for a check.
+func hydrantDueReason(f store.Feature, today time.Time) string {
 	why := ""
 	switch hydrantCheckDue(f.Properties, today) {
 	case checkUnavailable:
@@ -149,13 +182,15 @@ func describeHydrantDue(l *store.Layer, f store.Feature, today time.Time) string
 		last, _ := parseDay(f.Properties[fieldLastCheck])
 		why = lang.L("last checked on {{.Date}}", map[string]any{"Date": last.Format("02/01/2006")})
 	}
-	return featureName(l.Schema, f) + " · " + why
+	return why
 }
 
 // maintenancePanel offers the maintenance views from a drop-down above
-// the search: a view's features replace the search results (a tap selects
-// one and zooms to it, as search does), and the map can be filtered to
-// them, until the filter is removed.
+// the search: a view's features replace the search results, in the user's
+// commune first (or all of them, on request), each with its name and
+// where it is. A tap selects one and frames it on the map, leaving the
+// list where it is; «Ouvrir la fiche» or a double tap opens its form. The
+// map can be filtered to them, until the filter is removed.
 type maintenancePanel struct {
 	v *workspaceView
 	// now gives today (tests set it).
@@ -173,10 +208,24 @@ type maintenancePanel struct {
 	banner  *widget.Label
 	clear   *widget.Button
 	list    *widget.List
+	// communeChoice narrows the view to a commune, or «Toutes les
+	// communes»; open opens the selected item's form.
+	communeChoice *widget.Select
+	open          *widget.Button
 
 	views   []maintenanceView
 	current int // index in views; -1 for none
 	found   []store.Feature
+	lines   []maintenanceLine // found's lines
+	// selected is the index in found of the item selected; -1 for none.
+	selected int
+	// communes names the workspace's communes; communeCodes are the INSEE
+	// codes communeChoice offers after «Toutes les communes»; commune is
+	// the one chosen ("" for all), set to the user's own at the first load.
+	communes     communeIndex
+	communeCodes []string
+	commune      string
+	communeSet   bool
 	// gen numbers loads, so that a slow old one never shows over a newer.
 	gen int
 	// filtered is the layer the map is filtered to; "" for none.
@@ -184,7 +233,7 @@ type maintenancePanel struct {
 }
 
 func newMaintenancePanel(v *workspaceView) *maintenancePanel {
-	return &maintenancePanel{v: v, now: time.Now, current: -1}
+	return &maintenancePanel{v: v, now: time.Now, current: -1, selected: -1}
 }
 
 // tab returns the search tab with the views' drop-down above the search.
@@ -211,6 +260,9 @@ func (p *maintenancePanel) build() fyne.CanvasObject {
 	p.refresh.Importance = widget.LowImportance
 	p.filter = widget.NewButtonWithIcon(lang.L("Filter the map"), theme.VisibilityIcon(), p.applyFilter)
 	p.filter.Disable()
+	p.open = widget.NewButtonWithIcon(lang.L("Open the form"), theme.DocumentIcon(), p.openSelected)
+	p.open.Disable()
+	p.communeChoice = widget.NewSelect([]string{lang.L("All communes")}, func(string) { p.chooseCommune(p.communeChoice.SelectedIndex()) })
 	p.banner = widget.NewLabel("")
 	p.banner.Wrapping = fyne.TextWrapWord
 	p.banner.Importance = widget.WarningImportance
@@ -220,20 +272,20 @@ func (p *maintenancePanel) build() fyne.CanvasObject {
 	p.bar.Hide()
 	p.list = widget.NewList(
 		func() int { return len(p.found) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
+		func() fyne.CanvasObject { return newMaintenanceRow(p) },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(p.lines) {
+				o.(*maintenanceRow).show(i, p.lines[i])
+			}
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.describe(p.found[i])) },
 	)
-	p.list.OnSelected = func(i widget.ListItemID) {
-		p.list.UnselectAll()
-		if i < len(p.found) {
-			p.v.pick(p.found[i])
-		}
-	}
-	p.results = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, p.refresh, p.info), container.NewHBox(p.filter)), nil, nil, nil, p.list)
+	p.list.OnSelected = p.selectItem
+	p.list.OnUnselected = func(widget.ListItemID) { p.selected = -1; p.open.Disable() }
+	head := container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Commune")), nil, p.communeChoice),
+		container.NewBorder(nil, nil, nil, p.refresh, p.info),
+		container.NewHBox(p.open, p.filter))
+	p.results = container.NewBorder(head, nil, nil, nil, p.list)
 	p.results.Hide()
 	if p.search == nil {
 		p.search = container.NewStack()
@@ -259,18 +311,87 @@ func (p *maintenancePanel) choose(i int) {
 	p.reload()
 }
 
-func (p *maintenancePanel) describe(f store.Feature) string {
-	if p.current < 0 {
-		return ""
+// chooseCommune narrows the view to the i-th commune offered; 0 is «Toutes
+// les communes».
+func (p *maintenancePanel) chooseCommune(i int) {
+	code := ""
+	if i > 0 && i-1 < len(p.communeCodes) {
+		code = p.communeCodes[i-1]
 	}
-	l, err := p.v.s.ws.Layer(f.Layer)
-	if err != nil {
-		return shortID(f.UUID)
+	if code == p.commune && p.communeSet {
+		return
 	}
-	return p.views[p.current].describe(l, f, p.now())
+	p.commune, p.communeSet = code, true
+	p.reload()
 }
 
-// reload finds the chosen view's features in the background.
+// describe is the line of a feature the view lists, as the list shows it.
+func (p *maintenancePanel) describe(f store.Feature) string {
+	for i, g := range p.found {
+		if g.UUID == f.UUID && i < len(p.lines) {
+			if p.lines[i].place == "" {
+				return p.lines[i].title
+			}
+			return p.lines[i].title + "\n" + p.lines[i].place
+		}
+	}
+	return ""
+}
+
+// selectItem selects the i-th item on the map and frames it, leaving the
+// list shown so that the user can go through it.
+func (p *maintenancePanel) selectItem(i widget.ListItemID) {
+	if i < 0 || i >= len(p.found) {
+		return
+	}
+	p.selected = i
+	p.open.Enable()
+	f := p.found[i]
+	p.v.frame(f)
+	p.v.highlight(&f)
+}
+
+// openSelected opens the selected item's form in the Objet tab.
+func (p *maintenancePanel) openSelected() {
+	if p.selected < 0 || p.selected >= len(p.found) {
+		return
+	}
+	f := p.found[p.selected]
+	p.v.selectFeature(&f)
+}
+
+// userCommunes are the INSEE codes of the user's communes: those of the
+// organisations they belong to, as the platform said at sign-in, else
+// those in the territory where they may edit. It does I/O: run it off the
+// UI goroutine.
+func userCommunes(ctx context.Context, c *client.Client, access map[string]protocol.Access, communes communeIndex) []string {
+	var out []string
+	if c != nil {
+		for _, m := range c.Memberships(ctx) {
+			if _, known := communes.names[m.Org]; known {
+				out = append(out, m.Org)
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, a := range access {
+		if a.Territory == nil {
+			continue
+		}
+		for _, area := range communes.areas {
+			if store.Intersects(a.Territory, anchorPoint(area.geom)) {
+				out = append(out, area.insee)
+			}
+		}
+		break
+	}
+	return out
+}
+
+// reload finds the chosen view's features in the background, in the
+// commune chosen, with their lines.
 func (p *maintenancePanel) reload() {
 	p.gen++
 	if p.current < 0 {
@@ -278,38 +399,83 @@ func (p *maintenancePanel) reload() {
 	}
 	mv := p.views[p.current]
 	gen, today := p.gen, p.now()
-	p.found = nil
+	p.found, p.lines, p.selected = nil, nil, -1
+	p.list.UnselectAll()
 	p.list.Refresh()
 	p.filter.Disable()
+	p.open.Disable()
 	l, err := p.v.s.ws.Layer(mv.layer)
 	if err != nil || !slices.ContainsFunc(mv.fields, func(name string) bool { _, ok := l.Schema.Field(name); return ok }) {
 		p.info.SetText(lang.L("This workspace has no layer for this view."))
 		return
 	}
 	p.info.SetText(lang.L("Loading…"))
-	ws := p.v.s.ws
+	ws, c, access := p.v.s.ws, p.v.s.client, p.v.s.access
+	communes, commune, set := p.communes, p.commune, p.communeSet
 	go func() {
+		ctx := context.Background()
+		if communes.names == nil {
+			communes = readCommuneIndex(ctx, ws)
+		}
+		var mine []string
+		if !set {
+			if mine = userCommunes(ctx, c, access, communes); len(mine) == 1 {
+				commune = mine[0]
+			}
+		}
 		q := mv.query
 		q.Layer = mv.layer
 		var found []store.Feature
-		err := ws.Each(context.Background(), q, func(f store.Feature) bool {
-			if mv.keep(f.Properties, today) {
+		err := ws.Each(ctx, q, func(f store.Feature) bool {
+			if !mv.keep(f.Properties, today) {
+				return true
+			}
+			if code, _ := communes.communeOf(f); commune == "" || code == commune {
 				found = append(found, f)
 			}
 			return true
 		})
 		slices.SortStableFunc(found, func(a, b store.Feature) int { return mv.sort(a, b, today) })
+		lines := make([]maintenanceLine, len(found))
+		for i, f := range found {
+			lines[i] = mv.line(ws, l, f, today, communes)
+		}
 		p.v.do(func() {
 			if gen != p.gen {
 				return
 			}
-			p.showResults(found, err)
+			if !p.communeSet {
+				p.communes, p.commune, p.communeSet = communes, commune, true
+				p.offerCommunes()
+			}
+			p.showResults(found, lines, err)
 		})
 	}()
 }
 
-func (p *maintenancePanel) showResults(found []store.Feature, err error) {
-	p.found = found
+// offerCommunes fills the commune drop-down: «Toutes les communes», then
+// the workspace's communes by name, the one chosen selected.
+func (p *maintenancePanel) offerCommunes() {
+	p.communeCodes = p.communeCodes[:0]
+	for code := range p.communes.names {
+		p.communeCodes = append(p.communeCodes, code)
+	}
+	order := newTextOrder()
+	slices.SortFunc(p.communeCodes, func(a, b string) int { return order.compare(p.communes.name(a), p.communes.name(b)) })
+	options := []string{lang.L("All communes")}
+	chosen := 0
+	for i, code := range p.communeCodes {
+		options = append(options, p.communes.name(code))
+		if code == p.commune {
+			chosen = i + 1
+		}
+	}
+	p.communeChoice.Options = options
+	p.communeChoice.SetSelectedIndex(chosen) // p.commune already chosen: no reload
+}
+
+func (p *maintenancePanel) showResults(found []store.Feature, lines []maintenanceLine, err error) {
+	p.found, p.lines = found, lines
 	p.list.Refresh()
 	switch {
 	case err != nil:
@@ -324,6 +490,45 @@ func (p *maintenancePanel) showResults(found []store.Feature, err error) {
 	if p.filtered != "" && p.filtered == p.views[p.current].layer && err == nil {
 		p.setFilter(p.filtered, found)
 	}
+}
+
+// maintenanceRow is a line of a maintenance list: what the feature is
+// (and why it is listed) above where it is. A tap selects it, a double
+// tap opens its form.
+type maintenanceRow struct {
+	widget.BaseWidget
+	p            *maintenancePanel
+	id           widget.ListItemID
+	title, place *widget.Label
+}
+
+func newMaintenanceRow(p *maintenancePanel) *maintenanceRow {
+	r := &maintenanceRow{p: p, title: widget.NewLabel(""), place: widget.NewLabel("")}
+	r.title.Truncation = fyne.TextTruncateEllipsis
+	r.place.Truncation = fyne.TextTruncateEllipsis
+	r.place.Importance = widget.LowImportance
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *maintenanceRow) show(id widget.ListItemID, line maintenanceLine) {
+	r.id = id
+	r.title.SetText(line.title)
+	r.place.SetText(line.place)
+}
+
+// Tapped selects the row's feature.
+func (r *maintenanceRow) Tapped(*fyne.PointEvent) { r.p.list.Select(r.id) }
+
+// DoubleTapped selects the row's feature and opens its form.
+func (r *maintenanceRow) DoubleTapped(*fyne.PointEvent) {
+	r.p.list.Select(r.id)
+	r.p.openSelected()
+}
+
+// CreateRenderer lays the two lines one above the other, tightly.
+func (r *maintenanceRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), r.title, r.place))
 }
 
 // applyFilter shows on the map only the features the view lists, and

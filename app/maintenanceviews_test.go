@@ -2,13 +2,17 @@ package app
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
 	"github.com/paulmach/orb"
 
 	"terrimap/mapview"
 	"terrimap/store"
+	"terrimap/store/schema"
+	"terrimap/sync/protocol"
 )
 
 func date(s string) time.Time {
@@ -138,7 +142,7 @@ func TestMaintenanceViewsListAndFilter(t *testing.T) {
 		got = append(got, p.describe(f))
 	}
 	// T-01 last checked more than two years before, T-03 unavailable.
-	if len(got) != 2 || got[0] != "T-03 · indisponible" || got[1] != "T-01 · dernier contrôle le 14/06/2024" {
+	if len(got) != 2 || got[0] != "Poteau d'incendie n° T-03 · indisponible" || got[1] != "Poteau d'incendie n° T-01 · dernier contrôle le 14/06/2024" {
 		t.Fatalf("hydrants to check: %q", got)
 	}
 	if p.info.Text != "2 résultats" {
@@ -146,7 +150,7 @@ func TestMaintenanceViewsListAndFilter(t *testing.T) {
 	}
 
 	p.list.Select(1)
-	if v.selected == nil || v.selected.UUID != t01.UUID || v.tabs.Selected() != v.featTab {
+	if v.selected == nil || v.selected.UUID != t01.UUID {
 		t.Errorf("a tap selects %+v", v.selected)
 	}
 
@@ -182,7 +186,7 @@ func TestMaintenanceViewsListAndFilter(t *testing.T) {
 	if len(p.found) != 1 || p.found[0].Properties["equipement_uuid"] != t02.UUID {
 		t.Fatalf("interventions this week: %+v", p.found)
 	}
-	if got := p.describe(p.found[0]); got != "19/06/2026 · Contrôle · Point d'eau incendie · C. Martin" {
+	if got := p.describe(p.found[0]); got != "19/06/2026 · Contrôle · C. Martin\nPoteau d'incendie n° T-02" {
 		t.Errorf("line %q", got)
 	}
 	// The next week, nothing.
@@ -191,5 +195,113 @@ func TestMaintenanceViewsListAndFilter(t *testing.T) {
 	q.runUntil(t, func() bool { return p.info.Text != "Chargement…" })
 	if len(p.found) != 0 || p.info.Text != "Rien à faire : la liste est vide." {
 		t.Errorf("the week after: %d found, %q", len(p.found), p.info.Text)
+	}
+}
+
+// communesLayerSchema is the platform's communes layer (sync/server/demo).
+func communesLayerSchema() schema.Layer {
+	return schema.Layer{Name: "communes", Title: "Communes", GeometryType: schema.MultiPolygon, ReadOnly: true, Fields: []schema.Field{
+		{Name: "insee", Title: "Code INSEE", Type: schema.Text, Required: true},
+		{Name: "nom_officiel", Title: "Nom officiel", Type: schema.Text, Required: true},
+	}}
+}
+
+// tournusSquare and uchizySquare are the two communes' territories of
+// communesWorkspaceFile: T-01 and T-02 lie in Tournus, T-03 in Uchizy.
+var (
+	tournusSquare = orb.Polygon{{{4.90, 46.55}, {4.912, 46.55}, {4.912, 46.57}, {4.90, 46.57}, {4.90, 46.55}}}
+	uchizySquare  = orb.Polygon{{{4.912, 46.55}, {4.93, 46.55}, {4.93, 46.57}, {4.912, 46.57}, {4.912, 46.55}}}
+)
+
+// communesWorkspaceFile is maintenanceWorkspaceFile with the communes of
+// Tournus (T-01, T-02) and Uchizy (T-03).
+func communesWorkspaceFile(t *testing.T, name string) string {
+	t.Helper()
+	path := maintenanceWorkspaceFile(t, name)
+	ws, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	addTestCommunes(t, ws)
+	return path
+}
+
+// addTestCommunes adds to ws the communes layer with Tournus and Uchizy.
+func addTestCommunes(t *testing.T, ws *store.Workspace) {
+	t.Helper()
+	ctx := context.Background()
+	l := communesLayerSchema()
+	l.ReadOnly = false
+	if _, err := ws.CreateLayer(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	err := ws.Edit(ctx, func(tx *store.Tx) error {
+		for _, c := range []struct {
+			insee, name string
+			area        orb.Polygon
+		}{{"71543", "Tournus", tournusSquare}, {"71550", "Uchizy", uchizySquare}} {
+			if _, err := tx.Create("communes", store.Feature{Geometry: orb.MultiPolygon{c.area}, Properties: map[string]any{"insee": c.insee, "nom_officiel": c.name}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The Tournus editor's list of hydrants to check shows Tournus' only, by
+// name and place; «Toutes les communes» shows them all; going through the
+// list selects and frames each without leaving it; «Ouvrir la fiche» opens
+// the form.
+func TestMaintenanceListInTheUsersCommune(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, communesWorkspaceFile(t, "tournus.gpkg"))
+	v := m.view
+	v.s.access = map[string]protocol.Access{"pei": {Read: true, Update: true, Territory: tournusSquare}}
+	p := v.maint
+	p.now = func() time.Time { return time.Date(2026, 6, 17, 9, 30, 0, 0, time.Local) }
+	t01 := hydrant(t, v.s.ws, "T-01")
+	v.tabs.Select(p.item)
+
+	p.choice.SetSelectedIndex(0)
+	q.runUntil(t, func() bool { return p.info.Text != "Chargement…" })
+	if p.communeChoice.Selected != "Tournus" {
+		t.Errorf("the commune chosen is %q, not the user's", p.communeChoice.Selected)
+	}
+	if got := p.communeChoice.Options; strings.Join(got, ",") != "Toutes les communes,Tournus,Uchizy" {
+		t.Errorf("communes offered %q", got)
+	}
+	if len(p.found) != 1 || p.found[0].UUID != t01.UUID {
+		t.Fatalf("in Tournus: %d found", len(p.found))
+	}
+	if got := p.describe(p.found[0]); got != "Poteau d'incendie n° T-01 · dernier contrôle le 14/06/2024\nTournus" {
+		t.Errorf("line %q", got)
+	}
+
+	p.communeChoice.SetSelected("Toutes les communes")
+	q.runUntil(t, func() bool { return len(p.found) == 2 })
+	if got := p.describe(p.found[0]); got != "Poteau d'incendie n° T-03 · indisponible\nUchizy" {
+		t.Errorf("line %q", got)
+	}
+
+	for i := range p.found {
+		p.list.Select(i)
+		if v.selected == nil || v.selected.UUID != p.found[i].UUID {
+			t.Fatalf("item %d: selected %v", i, v.selected)
+		}
+		if v.tabs.Selected() != p.item {
+			t.Fatalf("item %d: going through the list left it for %q", i, v.tabs.Selected().Text)
+		}
+		if c := v.mapw.Viewport.Center; c.Bound().Pad(0.001).Contains(p.found[i].Geometry.(orb.Point)) == false {
+			t.Errorf("item %d at %v, the map at %v", i, p.found[i].Geometry, c)
+		}
+	}
+	test.Tap(p.open)
+	if v.tabs.Selected() != v.featTab || v.feature.current == nil || v.feature.current.UUID != p.found[1].UUID {
+		t.Error("«Ouvrir la fiche» did not open the form")
 	}
 }

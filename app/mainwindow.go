@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -134,10 +135,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 		KeyName:  fyne.KeyO,
 		Modifier: fyne.KeyModifierShortcutDefault,
 	}, func(fyne.Shortcut) { m.showOpenDialog() })
-	m.window.Canvas().AddShortcut(&desktop.CustomShortcut{
-		KeyName:  fyne.KeyQ,
-		Modifier: fyne.KeyModifierShortcutDefault,
-	}, func(fyne.Shortcut) { m.window.Close() })
+	m.addQuitShortcut(m.window)
 	m.window.Canvas().SetOnTypedKey(m.typedKey)
 	m.menu = m.buildMenu()
 	m.window.SetMainMenu(m.menu.menu)
@@ -161,7 +159,7 @@ func (m *mainWindow) refresh() {
 		m.centreButton.Show()
 	} else {
 		name := filepath.Base(m.workspace)
-		m.window.SetTitle(name + " — " + windowTitle)
+		m.window.SetTitle(windowTitle + " — " + m.workspaceTitle())
 		m.workspaceName.SetText(name)
 		m.workspacePath.SetText(m.workspace)
 		m.workspacePath.Show()
@@ -237,7 +235,7 @@ func (m *mainWindow) attach(path string, sess *session) {
 	m.split.Leading, m.split.Trailing = panel, centre
 	m.split.Offset = m.settings.panelShare
 	m.split.Refresh()
-	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": filepath.Base(path)})
+	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": m.workspaceTitle()})
 	m.refresh()
 	m.view.start()
 	if path == m.settings.lastWorkspace && m.settings.lastView.valid() {
@@ -248,6 +246,34 @@ func (m *mainWindow) attach(path string, sess *session) {
 	}
 	m.traceStartup(sess)
 	m.useBasemap(m.settings.basemap, func() {})
+}
+
+// quit closes every window of the app — the attribute tables too — then
+// the main one (which saves the settings) and ends the app. Closing the
+// main window alone is not enough: Fyne's driver ends the app when its
+// last window closes, or when the window marked SetMaster does, and the
+// main window used not to be marked, so a table's window kept the process
+// running without its menus.
+func (m *mainWindow) quit() {
+	if m.app != nil {
+		// A copy: closing a window changes the driver's list.
+		for _, w := range slices.Clone(m.app.Driver().AllWindows()) {
+			if w != nil && w != m.window {
+				w.Close()
+			}
+		}
+	}
+	m.window.Close()
+	if m.app != nil {
+		m.app.Quit()
+	}
+}
+
+// addQuitShortcut makes Ctrl+Q in w quit the app: in the main window, and
+// in every other window the app opens (the attribute table).
+func (m *mainWindow) addQuitShortcut(w fyne.Window) {
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { m.quit() })
 }
 
 // saveSettings writes the settings at once, so that a crash loses none.

@@ -119,10 +119,10 @@ func TestShellOpensWorkspace(t *testing.T) {
 	w, m := newTestShell(t, Options{})
 	openInShell(t, m, path)
 
-	if got, want := w.Title(), "tournus.gpkg — Terrimap"; got != want {
+	if got, want := w.Title(), "Terrimap — tournus"; got != want {
 		t.Errorf("title = %q, want %q", got, want)
 	}
-	if got, want := m.statusLabel.Text, "Espace de travail tournus.gpkg ouvert."; got != want {
+	if got, want := m.statusLabel.Text, "Espace de travail tournus ouvert."; got != want {
 		t.Errorf("status = %q, want %q", got, want)
 	}
 	if m.view.mapw == nil || m.split.Trailing == m.welcome {
@@ -205,8 +205,8 @@ func TestFirstRunAsksForWhatIsMissing(t *testing.T) {
 	}
 	m.first.user.SetText("tournus")
 	test.Tap(m.first.connect)
-	if !strings.Contains(m.first.message.Text, "adresse de la plateforme") {
-		t.Errorf("message = %q", m.first.message.Text)
+	if !strings.Contains(m.first.problem.Text, "adresse de la plateforme") {
+		t.Errorf("message = %q", m.first.problem.Text)
 	}
 	if !m.first.demo.Hidden {
 		t.Errorf("the demonstration is offered without a way to start it")

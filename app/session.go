@@ -33,6 +33,8 @@ type session struct {
 	// only filters layers of the map to some of their features, by layer
 	// name (mapview.Layer.Only); the maintenance views set it.
 	only map[string]map[int64]bool
+	// home is the user's commune, for the window's title and the first view.
+	home home
 
 	basemapMu     sync.Mutex   // guards basemapCloser and basemap
 	basemapCloser io.Closer    // the open basemap's files; nil for none
@@ -72,6 +74,7 @@ func openSession(path string) (*session, error) {
 	s.order = mapview.DefaultLayers(ws, s.styles)
 	s.applyLayers()
 	s.access = s.loadAccess()
+	s.home = s.loadHome(context.Background())
 	return s, nil
 }
 

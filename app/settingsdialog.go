@@ -230,7 +230,7 @@ func (d *settingsDialog) signIn() {
 			_, err := c.Login(context.Background(), name, pw)
 			d.m.do(func() {
 				if err != nil {
-					showError(d.m.window, firstRunError(err))
+					showError(d.m.window, firstRunError(c.URL(), err))
 				}
 				d.refresh()
 			})

@@ -36,8 +36,13 @@ type syncPanel struct {
 	do func(func())
 	// loading counts background reloads and resolutions under way.
 	loading int
-	// onState, when set, gets the status line each time it changes.
-	onState func(line string)
+	// onState, when set, gets the status bar's two parts each time they
+	// change: what waits to be sent, and when the workspace last synced
+	// (or, during a sync, what it is doing).
+	onState func(pending, detail string)
+	// onFinished, when set, hears how each sync ended; auto is true for
+	// one the app started by itself (startAuto).
+	onFinished func(sum client.Summary, err error, auto bool)
 	// renderer and layers, when set, draw the two sides of a conflict on
 	// a little map.
 	renderer *mapview.Renderer
@@ -54,6 +59,10 @@ type syncPanel struct {
 
 	state  syncState
 	cancel context.CancelFunc
+	// auto: the sync under way was started by the app, not the user;
+	// doing says what it is doing, for the status bar.
+	auto  bool
+	doing string
 }
 
 // syncState is what the panel shows, read off the UI goroutine.
@@ -145,11 +154,8 @@ func (p *syncPanel) reload() {
 
 // refresh shows p.state.
 func (p *syncPanel) refresh() {
-	line := statusLine(p.state.pending, p.state.lastSync, p.now())
-	p.summary.SetText(line)
-	if p.onState != nil {
-		p.onState(line)
-	}
+	p.summary.SetText(statusLine(p.state.pending, p.state.lastSync, p.now()))
+	p.tellState()
 	if p.state.conflicts+p.state.rejected > 0 {
 		p.summary.SetText(p.summary.Text + "\n" + lang.L("{{.Conflicts}} conflicts and {{.Rejected}} rejected changes wait for you.",
 			map[string]any{"Conflicts": p.state.conflicts, "Rejected": p.state.rejected}))
@@ -163,21 +169,40 @@ func (p *syncPanel) refresh() {
 	p.rejected.Refresh()
 }
 
+// tellState gives onState the status bar's two parts.
+func (p *syncPanel) tellState() {
+	if p.onState == nil {
+		return
+	}
+	detail := lastSyncText(p.state.lastSync, p.now())
+	if p.state.running {
+		detail = p.doing
+	}
+	p.onState(pendingText(p.state.pending), detail)
+}
+
 // statusLine is "N modifications en attente · dernière synchronisation il y a …".
 func statusLine(pending int, last time.Time, now time.Time) string {
-	var s string
+	return pendingText(pending) + " · " + lastSyncText(last, now)
+}
+
+// pendingText is "N modifications en attente".
+func pendingText(pending int) string {
 	switch pending {
 	case 0:
-		s = lang.L("No change waiting")
+		return lang.L("No change waiting")
 	case 1:
-		s = lang.L("1 change waiting")
-	default:
-		s = lang.L("{{.N}} changes waiting", map[string]any{"N": pending})
+		return lang.L("1 change waiting")
 	}
+	return lang.L("{{.N}} changes waiting", map[string]any{"N": pending})
+}
+
+// lastSyncText is "dernière synchronisation il y a …".
+func lastSyncText(last time.Time, now time.Time) string {
 	if last.IsZero() {
-		return s + " · " + lang.L("never synchronised")
+		return lang.L("never synchronised")
 	}
-	return s + " · " + lang.L("last synchronised {{.Ago}}", map[string]any{"Ago": ago(now.Sub(last))})
+	return lang.L("last synchronised {{.Ago}}", map[string]any{"Ago": ago(now.Sub(last))})
 }
 
 // ago says how long ago, in words.
@@ -194,17 +219,28 @@ func ago(d time.Duration) string {
 }
 
 // start runs a sync in the background; Ctrl+S and the button call it.
-func (p *syncPanel) start() {
+// The status bar says "Synchronisation…" at once.
+func (p *syncPanel) start() { p.run(false) }
+
+// startAuto runs a sync the app decided on (the platform came back, or
+// the automatic sync is due).
+func (p *syncPanel) startAuto() { p.run(true) }
+
+func (p *syncPanel) run(auto bool) {
 	if p.client == nil || p.state.running {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
 	p.state.running = true
+	p.auto = auto
+	p.doing = lang.L("Synchronising…")
 	p.syncButton.Disable()
 	p.cancelBtn.Show()
 	p.progress.SetValue(0)
 	p.progress.Show()
+	p.stage.SetText(p.doing)
+	p.tellState()
 	go func() {
 		sum, err := p.client.SyncWithProgress(ctx, func(pr client.Progress) {
 			p.do(func() { p.showProgress(pr) })
@@ -220,14 +256,45 @@ func (p *syncPanel) stop() {
 }
 
 func (p *syncPanel) showProgress(pr client.Progress) {
-	names := map[string]string{
-		"login": lang.L("Signing in…"), "layers": lang.L("Layers…"), "attachments": lang.L("Sending photos…"), "photos": lang.L("Receiving photos…"),
-		"push": lang.L("Sending changes…"), "pull": lang.L("Receiving changes…"), "done": lang.L("Done"),
-	}
-	p.stage.SetText(names[pr.Stage])
+	p.stage.SetText(stageName(pr.Stage))
 	if pr.Total > 0 {
 		p.progress.SetValue(float64(pr.Done) / float64(pr.Total))
 	}
+	if p.state.running {
+		p.doing = lang.L("Synchronising…") + " " + progressText(pr)
+		p.tellState()
+	}
+}
+
+// stageName says what a stage of a sync does.
+func stageName(stage string) string {
+	switch stage {
+	case "login":
+		return lang.L("Signing in…")
+	case "layers":
+		return lang.L("Layers…")
+	case "attachments":
+		return lang.L("Sending photos…")
+	case "photos":
+		return lang.L("Receiving photos…")
+	case "push":
+		return lang.L("Sending changes…")
+	case "pull":
+		return lang.L("Receiving changes…")
+	case "done":
+		return lang.L("Done")
+	}
+	return ""
+}
+
+// progressText is the stage of a sync, with how far it is when known
+// ("Réception des modifications… (40 %)").
+func progressText(pr client.Progress) string {
+	name := stageName(pr.Stage)
+	if pr.Total <= 0 || pr.Stage == "done" {
+		return name
+	}
+	return lang.L("{{.Stage}} ({{.Percent}} %)", map[string]any{"Stage": name, "Percent": min(100, max(0, pr.Done*100/pr.Total))})
 }
 
 func (p *syncPanel) finished(sum client.Summary, err error) {
@@ -238,12 +305,18 @@ func (p *syncPanel) finished(sum client.Summary, err error) {
 	p.syncButton.Enable()
 	if err != nil {
 		p.stage.SetText("")
-		if !errors.Is(err, context.Canceled) {
+		// An automatic sync that failed says so in the status bar
+		// (onFinished), without a dialog in the middle of her work.
+		if !errors.Is(err, context.Canceled) && !p.auto {
 			showError(p.win, syncErrorMessage(err))
 		}
 	} else {
 		p.stage.SetText(lang.L("Sent {{.Sent}}, received {{.Received}}.", map[string]any{"Sent": sum.Push.Sent, "Received": sum.Pull.Received + sum.Pull.Deleted}))
 	}
+	if p.onFinished != nil {
+		p.onFinished(sum, err, p.auto)
+	}
+	p.auto = false
 	p.reload()
 	if p.onSynced != nil {
 		p.onSynced()

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -16,19 +18,27 @@ import (
 )
 
 // attributeTable is a layer's attribute table, as a QGIS user opens it: a
-// row per feature, a column per field with coded values in words, a
-// filter over every column (case and accents ignored), and a click on a
-// row frames and selects the feature on the map.
+// row per feature, a column per field with coded values in words and
+// communes by name, a filter over every column (case and accents
+// ignored), a sort on a heading's click, an export of the rows shown to
+// CSV, and a click on a row frames and selects the feature on the map.
 type attributeTable struct {
-	m      *mainWindow
-	layer  schema.Layer
-	all    []store.Feature
-	rows   []store.Feature // all, filtered
-	text   [][]string      // the rows' cells, as shown
-	filter *widget.Entry
-	count  *widget.Label
-	table  *widget.Table
-	win    fyne.Window
+	m        *mainWindow
+	layer    schema.Layer
+	communes communeIndex
+	all      []store.Feature
+	cells    [][]string // all's cells, as shown
+	// rows are the indexes in all of the rows shown: filtered, sorted.
+	rows []int
+	// sortCol is the column sorted on (-1: the layer's order), descending
+	// when sortDesc.
+	sortCol  int
+	sortDesc bool
+	filter   *widget.Entry
+	count    *widget.Label
+	export   *widget.Button
+	table    *widget.Table
+	win      fyne.Window
 }
 
 // showTableChoice asks which layer's table to open.
@@ -64,38 +74,54 @@ func (m *mainWindow) openTable(layer string) *attributeTable {
 	if err != nil {
 		return nil
 	}
-	t := &attributeTable{m: m, layer: l.Schema}
+	t := &attributeTable{m: m, layer: l.Schema, sortCol: -1}
 	ws := m.sess.ws
 	go func() {
-		fs, err := ws.Query(context.Background(), store.Query{Layer: layer})
+		ctx := context.Background()
+		fs, err := ws.Query(ctx, store.Query{Layer: layer})
+		communes := readCommuneIndex(ctx, ws)
 		m.do(func() {
 			if err != nil {
 				showError(m.window, lang.L("The layer could not be read. Check that the workspace is not open in another program."))
 				return
 			}
-			t.all = fs
+			t.all, t.communes = fs, communes
+			t.cells = make([][]string, len(fs))
+			for i, f := range fs {
+				t.cells[i] = t.cellsOf(f)
+			}
 			t.show()
 		})
 	}()
 	return t
 }
 
-// cells are a feature's values as the table shows them.
-func (t *attributeTable) cells(f store.Feature) []string {
+// cellsOf are a feature's values as the table shows them: coded values in
+// words, communes by name.
+func (t *attributeTable) cellsOf(f store.Feature) []string {
 	out := make([]string, len(t.layer.Fields))
 	for i, fld := range t.layer.Fields {
+		if fld.Name == fieldINSEE && t.layer.Name != communeLayer {
+			out[i] = t.communes.name(schema.CodeString(f.Properties[fld.Name]))
+			continue
+		}
 		out[i] = describeValue(fld, f.Properties[fld.Name])
 	}
 	return out
 }
 
+// text returns the cell shown at a row and column of the table.
+func (t *attributeTable) text(row, col int) string { return t.cells[t.rows[row]][col] }
+
+// feature returns the feature shown at a row.
+func (t *attributeTable) feature(row int) store.Feature { return t.all[t.rows[row]] }
+
 // apply keeps the features whose cells hold the filter's words, case and
-// accents aside.
+// accents aside, in the order chosen.
 func (t *attributeTable) apply(filter string) {
 	words := strings.Fields(store.Fold(filter))
-	t.rows, t.text = t.rows[:0], t.text[:0]
-	for _, f := range t.all {
-		cells := t.cells(f)
+	t.rows = t.rows[:0]
+	for i, cells := range t.cells {
 		line := store.Fold(strings.Join(cells, " "))
 		keep := true
 		for _, w := range words {
@@ -105,12 +131,100 @@ func (t *attributeTable) apply(filter string) {
 			}
 		}
 		if keep {
-			t.rows = append(t.rows, f)
-			t.text = append(t.text, cells)
+			t.rows = append(t.rows, i)
 		}
 	}
+	t.sortRows()
 	t.count.SetText(lang.L("{{.N}} of {{.Total}} features", map[string]any{"N": len(t.rows), "Total": len(t.all)}))
 	t.table.Refresh()
+}
+
+// sortBy sorts on a column: ascending on the first click, then the other
+// way on each click.
+func (t *attributeTable) sortBy(col int) {
+	if col == t.sortCol {
+		t.sortDesc = !t.sortDesc
+	} else {
+		t.sortCol, t.sortDesc = col, false
+	}
+	t.sortRows()
+	t.table.Refresh()
+}
+
+// sortRows orders the rows shown by the column chosen; empty cells last.
+func (t *attributeTable) sortRows() {
+	if t.sortCol < 0 || t.sortCol >= len(t.layer.Fields) {
+		slices.Sort(t.rows)
+		return
+	}
+	fld, col := t.layer.Fields[t.sortCol], t.sortCol
+	order := newTextOrder()
+	slices.SortStableFunc(t.rows, func(a, b int) int {
+		va, vb := t.all[a].Properties[fld.Name], t.all[b].Properties[fld.Name]
+		if (va == nil) != (vb == nil) { // empty last, whichever the way
+			if va == nil {
+				return 1
+			}
+			return -1
+		}
+		c := compareCells(fld, va, vb, t.cells[a][col], t.cells[b][col], order)
+		if t.sortDesc {
+			c = -c
+		}
+		return cmp.Or(c, cmp.Compare(a, b))
+	})
+}
+
+// compareCells compares two values of a field: numbers as numbers, dates
+// in time, yes before no, and the rest by the words shown, in French order.
+func compareCells(fld schema.Field, va, vb any, ta, tb string, order textOrder) int {
+	switch {
+	case len(fld.Domain) == 0 && (fld.Type == schema.Integer || fld.Type == schema.Real):
+		fa, oka := toFloat(va)
+		fb, okb := toFloat(vb)
+		if oka && okb {
+			return cmp.Compare(fa, fb)
+		}
+	case fld.Type == schema.Date || fld.Type == schema.DateTime:
+		return cmp.Compare(schema.CodeString(va), schema.CodeString(vb))
+	case fld.Type == schema.Boolean:
+		ba, _ := va.(bool)
+		bb, _ := vb.(bool)
+		if ba != bb {
+			if ba {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	}
+	return order.compare(ta, tb)
+}
+
+// toFloat reads a number field's value.
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+// heading is a column's heading, with an arrow when the rows are sorted
+// on it.
+func (t *attributeTable) heading(col int) string {
+	title := t.layer.Fields[col].DisplayTitle()
+	switch {
+	case col != t.sortCol:
+		return title
+	case t.sortDesc:
+		return title + " ▼"
+	}
+	return title + " ▲"
 }
 
 func (t *attributeTable) show() {
@@ -122,28 +236,38 @@ func (t *attributeTable) show() {
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(t.text[id.Row][id.Col]) })
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(t.text(id.Row, id.Col)) })
 	t.table.ShowHeaderColumn = false
+	t.table.CreateHeader = func() fyne.CanvasObject {
+		b := widget.NewButton("", nil)
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		return b
+	}
 	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(t.layer.Fields) {
-			o.(*widget.Label).SetText(t.layer.Fields[id.Col].DisplayTitle())
+			b := o.(*widget.Button)
+			b.SetText(t.heading(id.Col))
+			col := id.Col
+			b.OnTapped = func() { t.sortBy(col) }
 		}
 	}
 	for i, f := range t.layer.Fields {
-		// Wide enough for its heading, at least.
-		head := fyne.MeasureText(f.DisplayTitle(), theme.TextSize(), fyne.TextStyle{Bold: true}).Width
-		t.table.SetColumnWidth(i, max(150, head+2*theme.Padding()+8))
+		// Wide enough for its heading and the sort arrow, at least.
+		head := fyne.MeasureText(f.DisplayTitle()+" ▼", theme.TextSize(), fyne.TextStyle{Bold: true}).Width
+		t.table.SetColumnWidth(i, max(150, head+4*theme.Padding()+8))
 	}
 	t.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(t.rows) && t.m.view != nil {
-			t.m.view.pick(t.rows[id.Row])
+			t.m.view.pick(t.feature(id.Row))
 		}
 	}
 	t.filter = widget.NewEntry()
 	t.filter.SetPlaceHolder(lang.L("Filter: words found in any column"))
 	t.filter.OnChanged = t.apply
+	t.export = widget.NewButtonWithIcon(lang.L("Export to CSV…"), theme.DocumentSaveIcon(), t.askExport)
 	t.apply("")
-	content := container.NewBorder(container.NewBorder(nil, nil, nil, t.count, t.filter), nil, nil, nil, t.table)
+	content := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(t.count, t.export), t.filter), nil, nil, nil, t.table)
 	if a := fyne.CurrentApp(); a != nil {
 		t.win = a.NewWindow(lang.L("{{.Layer}} — attribute table", map[string]any{"Layer": t.layer.DisplayTitle()}))
 		t.win.SetContent(content)

@@ -77,6 +77,9 @@ type workspaceView struct {
 	// drawFor, when set, takes the next shape drawn instead of a new
 	// feature: the work zone of a report, an area to prepare.
 	drawFor func(orb.Geometry)
+	// choice is the menu of the features under the last click, when
+	// several were (identify.go); nil when none is shown.
+	choice *featureChoice
 }
 
 func newWorkspaceView(win fyne.Window, s *session, do func(func()), setStatus func(string)) *workspaceView {
@@ -94,6 +97,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.sync.onState = func(line string) { v.syncLabel.SetText(line) }
 	v.sync.renderer, v.sync.layers = v.s.renderer, v.s.visibleLayers
 	v.featTab = container.NewTabItem(lang.L("Feature"), v.feature.build())
+	v.feature.maint.onEdited, v.feature.maint.onStatus, v.feature.maint.goTo = v.editedTogether, v.setStatus, v.pick
 	v.maint = newMaintenancePanel(v)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Layers"), v.layers.build()),
@@ -303,7 +307,9 @@ func (v *workspaceView) revertLast(from, to *[]editRecord, nothing string) {
 			}
 			*from = (*from)[:len(*from)-1]
 			*to = append(*to, done)
-			v.redraw(done.before, done.after)
+			for _, step := range done.steps() {
+				v.redraw(step.before, step.after)
+			}
 			if done.after.UUID != "" {
 				v.selectFeature(&done.after)
 			} else {
@@ -325,14 +331,27 @@ func (v *workspaceView) zoomToLayer(layer string) {
 
 // pick shows a search result: zoom to it, select it, show its form.
 func (v *workspaceView) pick(f store.Feature) {
+	v.frame(f)
+	v.selectFeature(&f)
+}
+
+// frame zooms the map to a feature.
+func (v *workspaceView) frame(f store.Feature) {
 	if f.Geometry != nil {
 		b := f.Geometry.Bound()
 		v.mapw.ZoomTo(b.Pad(math.Max(b.Right()-b.Left(), 0.002)))
 	}
-	v.selectFeature(&f)
 }
 
+// selectFeature selects a feature and shows its form in the Objet tab.
 func (v *workspaceView) selectFeature(f *store.Feature) {
+	v.highlight(f)
+	v.tabs.Select(v.featTab)
+}
+
+// highlight selects a feature on the map and fills the Objet tab with it,
+// leaving the tab shown where it is (a list being gone through).
+func (v *workspaceView) highlight(f *store.Feature) {
 	v.selected = f
 	if f == nil {
 		v.s.tiles.SetSelection(nil)
@@ -340,42 +359,28 @@ func (v *workspaceView) selectFeature(f *store.Feature) {
 		v.s.tiles.SetSelection([]mapview.FeatureRef{{Layer: f.Layer, FID: f.FID}})
 	}
 	v.feature.show(f)
-	v.tabs.Select(v.featTab)
 	if v.mapw.Tool == mapui.ToolEdit {
 		v.editSelected()
 	}
 	v.mapw.Refresh()
 }
 
-// identified shows the feature under a click, nearest first.
-func (v *workspaceView) identified(_ orb.Point, hits []mapview.Hit) {
-	if len(hits) == 0 {
-		v.selectFeature(nil)
-		return
-	}
-	// A point or a line under the cursor is what the user pointed at,
-	// rather than the polygon (commune, zone) it lies in.
-	h := hits[0]
-	for _, hit := range hits {
-		if l, err := v.s.ws.Layer(hit.Layer); err == nil && !isPolygonal(l.Schema.GeometryType) {
-			h = hit
-			break
-		}
-	}
-	go func() {
-		f, err := v.s.ws.GetByFID(context.Background(), h.Layer, h.FID)
-		v.do(func() {
-			if err == nil {
-				v.selectFeature(&f)
-			}
-		})
-	}()
-}
-
 // edited records an edit the user made, for undo, and redraws what it touched.
 func (v *workspaceView) edited(before, after store.Feature) {
 	v.history.record(editRecord{before: before, after: after})
 	v.redraw(before, after)
+}
+
+// editedTogether records edits made in one transaction (an intervention
+// and the last-check date it moved), undone together, and shows them.
+func (v *workspaceView) editedTogether(r editRecord) {
+	v.history.record(r)
+	for _, step := range r.steps() {
+		v.redraw(step.before, step.after)
+		if cur := v.feature.current; cur != nil && step.after.UUID == cur.UUID && step.after.Layer == cur.Layer && step.after.UUID != r.after.UUID {
+			v.feature.show(&step.after) // the equipment shown took a new value
+		}
+	}
 }
 
 // redraw shows what an edit touched and updates the waiting count.

@@ -1,0 +1,166 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+)
+
+// The status bar starts with what waits to be sent, shown whole, and none
+// of its parts changes width when the cursor enters the map: the panel
+// divider above does not jump.
+func TestStatusBarOrderAndWidths(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	w, m := newTestShell(t, Options{})
+	w.Resize(fyne.NewSize(1366, 768))
+	openInShell(t, m, demoWorkspaceFile(t, "status.gpkg"))
+	v := m.view
+	v.showSyncState(pendingText(1), lastSyncText(time.Time{}, time.Now()))
+
+	d := fyne.CurrentApp().Driver()
+	order := []fyne.CanvasObject{v.syncLabel, v.onlineLabel, v.syncDetail, v.coordSystem, v.coords, v.scale}
+	for i := 1; i < len(order); i++ {
+		if a, b := d.AbsolutePositionForObject(order[i-1]).X, d.AbsolutePositionForObject(order[i]).X; a >= b {
+			t.Errorf("status bar part %d (%T) at x=%v is not left of part %d at x=%v", i-1, order[i-1], a, i, b)
+		}
+	}
+	if got, want := v.syncLabel.Text, "1 modification en attente"; got != want {
+		t.Fatalf("pending = %q, want %q", got, want)
+	}
+	whole := fyne.MeasureText(v.syncLabel.Text, v.syncLabel.Theme().Size("text"), v.syncLabel.TextStyle).Width
+	if v.syncLabel.Size().Width < whole {
+		t.Errorf("the pending count is cut: %v wide for a text of %v", v.syncLabel.Size().Width, whole)
+	}
+
+	sizes := func() []fyne.Size {
+		var out []fyne.Size
+		for _, o := range order {
+			out = append(out, o.Size())
+		}
+		return append(out, v.centre.MinSize(), v.tabs.Size())
+	}
+	w.Content().Refresh()
+	before := sizes()
+	for _, ll := range []orb.Point{{4.911234, 46.564321}, {-179.999999, -89.999999}} {
+		v.cursorMoved(ll)
+		w.Content().Refresh()
+		if after := sizes(); !equalSizes(before, after) {
+			t.Errorf("cursor at %v: sizes %v, were %v", ll, after, before)
+		}
+	}
+	v.coordSystem.SetSelected("Lambert-93")
+	v.cursorMoved(orb.Point{4.911234, 46.564321})
+	if after := sizes(); !equalSizes(before, after) {
+		t.Errorf("in Lambert-93: sizes %v, were %v", after, before)
+	}
+	v.setStatus("") // m.status back to Ready
+	for _, n := range []int{0, 12, 4321} {
+		v.showSyncState(pendingText(n), "")
+		if after := sizes(); !equalSizes(before, after) {
+			t.Errorf("%d waiting: sizes %v, were %v", n, after, before)
+		}
+	}
+}
+
+func equalSizes(a, b []fyne.Size) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Ctrl+S says «Synchronisation…» at once, before the platform answers;
+// afterwards the status bar says what was sent and received.
+func TestCtrlSShowsSyncAtOnce(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	url := testPlatform(t)
+	ws, _ := syncedWorkspace(t, url, "agent")
+	path := ws.Path()
+	ws.Close()
+	_, m := newTestShell(t, Options{})
+	m.reachable = func(context.Context) bool { return false }
+	q := openInShell(t, m, path)
+	v := m.view
+
+	m.window.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	if got := v.syncDetail.Text; !strings.HasPrefix(got, "Synchronisation…") {
+		t.Errorf("right after Ctrl+S the status bar says %q", got)
+	}
+	sawStage := false
+	q.runUntil(t, func() bool {
+		sawStage = sawStage || strings.Contains(v.syncDetail.Text, "Réception des modifications")
+		return v.sync.idle()
+	})
+	if !sawStage {
+		t.Errorf("the status bar never said what the sync was doing")
+	}
+	if got := v.syncDetail.Text; !strings.Contains(got, "dernière synchronisation") {
+		t.Errorf("after the sync the status bar says %q", got)
+	}
+	if got := m.statusLabel.Text; !strings.Contains(got, "aucune modification envoyée") {
+		t.Errorf("after the sync the status says %q", got)
+	}
+}
+
+// An automatic sync that sent edits made offline says so once; one that
+// sent nothing says nothing.
+func TestAutoSyncSaysWhatItSent(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	url := testPlatform(t)
+	ws, _ := syncedWorkspace(t, url, "agent")
+	path := ws.Path()
+	ctx := context.Background()
+	err := ws.Edit(ctx, func(tx *store.Tx) error {
+		for _, n := range []string{"H-1", "H-2", "H-3"} {
+			if _, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.91, 46.56}, Properties: map[string]any{"numero": n, "type_pei": "PI"}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+
+	_, m := newTestShell(t, Options{})
+	m.settings.autoSync = true
+	var up atomic.Bool
+	m.reachable = func(context.Context) bool { return up.Load() }
+	m.reachEvery = 10 * time.Millisecond
+	q := openInShell(t, m, path)
+	v := m.view
+	q.runUntil(t, func() bool { return strings.Contains(v.onlineLabel.Text, "Hors ligne") })
+	var notices []string
+	v.setStatus = func(s string) { notices = append(notices, s) }
+	up.Store(true)
+	q.runUntil(t, func() bool {
+		n, _ := v.s.ws.Pending(ctx, 0)
+		return len(n) == 0 && v.sync.idle()
+	})
+	if len(notices) != 1 || !strings.Contains(notices[0], "3 modifications envoyées") {
+		t.Fatalf("after the automatic sync, notices %q", notices)
+	}
+	// Offline, then back: another automatic sync, with nothing to send.
+	up.Store(false)
+	q.runUntil(t, func() bool { return strings.Contains(v.onlineLabel.Text, "Hors ligne") })
+	up.Store(true)
+	q.runUntil(t, func() bool { return strings.Contains(v.onlineLabel.Text, "En ligne") && v.sync.idle() })
+	q.runUntil(t, func() bool { return v.sync.idle() && !v.sync.state.running })
+	if len(notices) != 1 {
+		t.Errorf("an automatic sync with nothing to send said %q", notices[1:])
+	}
+}

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"github.com/paulmach/orb/encoding/wkt"
+
+	"terrimap/internal/fileout"
+)
+
+// The attribute table's CSV, made for a French spreadsheet: UTF-8 with a
+// byte order mark (Excel then reads the accents right), «;» between
+// columns (the comma is the decimal sign), Windows line ends; the values as
+// the table shows them (labels, not codes; communes by name); and a last
+// column WKT, the geometry in longitude/latitude (EPSG:4326) as
+// well-known text, which QGIS and GDAL read as the feature's geometry. One
+// WKT column rather than x/y columns: it carries lines and polygons too.
+const (
+	csvBOM       = "\ufeff"
+	csvSeparator = ';'
+	csvGeometry  = "WKT"
+)
+
+// csvRecords are the headings shown and the rows shown, in the order
+// shown, each with its geometry as WKT: what the CSV holds.
+func (t *attributeTable) csvRecords() [][]string {
+	head := make([]string, 0, len(t.layer.Fields)+1)
+	for _, f := range t.layer.Fields {
+		head = append(head, f.DisplayTitle())
+	}
+	out := [][]string{append(head, csvGeometry)}
+	for row, i := range t.rows {
+		line := make([]string, len(t.cells[i]), len(t.cells[i])+1)
+		copy(line, t.cells[i])
+		geom := ""
+		if g := t.feature(row).Geometry; g != nil {
+			geom = wkt.MarshalString(g)
+		}
+		out = append(out, append(line, geom))
+	}
+	return out
+}
+
+// writeCSV writes records as a French spreadsheet reads them.
+func writeCSV(w io.Writer, records [][]string) error {
+	if _, err := io.WriteString(w, csvBOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = csvSeparator
+	cw.UseCRLF = true
+	if err := cw.WriteAll(records); err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
+// exportCSV writes records to path, whole or not at all. It does I/O: run
+// it off the UI goroutine.
+func exportCSV(path string, records [][]string) error {
+	if err := fileout.Write(path, func(w io.Writer) error { return writeCSV(w, records) }); err != nil {
+		return fmt.Errorf("app: export table: %w", err)
+	}
+	return nil
+}
+
+// csvFileName is the file name the save dialog offers: the layer's title,
+// without the characters a file name may not hold.
+func (t *attributeTable) csvFileName() string {
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`<>:"/\|?*`, r) || r < ' ' {
+			return '_'
+		}
+		return r
+	}, t.layer.DisplayTitle())
+	return name + ".csv"
+}
+
+// askExport asks where to save the rows shown, writes them off the UI
+// goroutine, then offers to open the file.
+func (t *attributeTable) askExport() {
+	a := fyne.CurrentApp()
+	if a == nil || t.win == nil {
+		return
+	}
+	askSavePath(a, t.win, t.csvFileName(), []string{".csv"}, func(path string) {
+		records := t.csvRecords()
+		n := len(records) - 1
+		go func() {
+			err := exportCSV(path, records)
+			fyne.Do(func() {
+				if err != nil {
+					showError(t.win, lang.L("The table could not be written to {{.Path}}. Choose another folder.", map[string]any{"Path": path}))
+					return
+				}
+				showFileWritten(a, t.win, lang.L("Table exported"),
+					lang.L("{{.N}} rows written to {{.Path}}.", map[string]any{"N": n, "Path": path}), path)
+			})
+		}()
+	})
+}

@@ -70,8 +70,10 @@ func newFeatureForm(layer schema.Layer, readOnly bool, onSave func(map[string]an
 	f := &featureForm{layer: layer, readOnly: readOnly || layer.ReadOnly, onSave: onSave}
 	f.fields = container.NewVBox()
 	for _, field := range layer.Fields {
-		if photoListField(layer, field) {
-			continue // the intervention's photo strip shows them, not a list of hashes
+		if photoListField(layer, field) || equipmentLinkField(layer, field) {
+			// The intervention's photo strip shows its photos, not a list
+			// of hashes; its section names its equipment, not a UUID.
+			continue
 		}
 		var e *fieldEditor
 		if f.readOnly {

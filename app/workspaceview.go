@@ -63,11 +63,16 @@ type workspaceView struct {
 	// onlineLabel; autoSync tells whether to sync when it comes back;
 	// reachable replaces the client's look in tests.
 	onlineLabel *widget.Label
-	syncLabel   *widget.Label
-	autoSync    func() bool
-	reachable   func(context.Context) bool
-	reachEvery  time.Duration
-	stopWatch   context.CancelFunc
+	// The status bar (statusbar.go): syncLabel the changes waiting,
+	// syncDetail the last sync or the one under way.
+	syncLabel  *widget.Label
+	syncDetail *widget.Label
+	// clock, when set, replaces time.Now (tests).
+	clock      func() time.Time
+	autoSync   func() bool
+	reachable  func(context.Context) bool
+	reachEvery time.Duration
+	stopWatch  context.CancelFunc
 
 	// centre holds the map and its bars; onPresent enters the
 	// presentation mode.
@@ -91,10 +96,12 @@ func newWorkspaceView(win fyne.Window, s *session, do func(func()), setStatus fu
 func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.layers = newLayerPanel(v.s, v.mapChanged, v.zoomToLayer)
 	v.search = newSearchPanel(v.s, v.do, v.pick)
+	v.search.selected = func() *store.Feature { return v.selected }
 	v.feature = newFeaturePanel(v.win, v.s, v.do, v.edited)
 	v.sync = newSyncPanel(v.win, v.s.ws, v.s.client, v.synced)
 	v.sync.do = v.do
-	v.sync.onState = func(line string) { v.syncLabel.SetText(line) }
+	v.sync.onState = v.showSyncState
+	v.sync.onFinished = v.syncFinished
 	v.sync.renderer, v.sync.layers = v.s.renderer, v.s.visibleLayers
 	v.featTab = container.NewTabItem(lang.L("Feature"), v.feature.build())
 	v.feature.maint.onEdited, v.feature.maint.onStatus, v.feature.maint.goTo = v.editedTogether, v.setStatus, v.pick
@@ -147,31 +154,28 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	})
 	settings.Importance = widget.LowImportance
 	toolbar := container.NewHBox(widget.NewLabel(lang.L("Tool")), v.tools, syncButton, layout.NewSpacer(), present, settings)
-	v.coords = widget.NewLabel("—") // until the cursor is over the map
 	v.coordSystem = widget.NewSelect([]string{"WGS84", "Lambert-93"}, func(s string) {
 		v.lambert = s == "Lambert-93"
 		v.cursorMoved(v.lastLL)
 	})
+	status := v.statusBar()
 	v.coordSystem.SetSelectedIndex(0)
-	v.scale = widget.NewLabel("")
-	v.onlineLabel = widget.NewLabel("")
-	v.syncLabel = widget.NewLabel("")
-	v.syncLabel.Truncation = fyne.TextTruncateEllipsis
-	if v.s.client == nil {
-		v.onlineLabel.SetText(lang.L("Not linked to a platform"))
-	}
-	status := container.NewBorder(nil, nil, container.NewHBox(v.coordSystem, v.coords, v.scale), v.onlineLabel, v.syncLabel)
 	centre = container.NewBorder(toolbar, status, nil, nil, container.NewStack(v.mapw, v.mapControls(), v.banner.object))
 	v.centre = centre
 	v.shortcuts()
 	return v.tabs, centre
 }
 
-// start loads what the panels show and frames the workspace.
+// start loads what the panels show and frames the user's commune (the
+// whole workspace when it knows of none).
 func (v *workspaceView) start() {
 	v.layers.reload(v.do)
 	v.sync.reload()
-	v.mapw.ZoomToLayers()
+	if v.s.home.framed {
+		v.mapw.ZoomTo(v.s.home.bound)
+	} else {
+		v.mapw.ZoomToLayers()
+	}
 	v.watchPlatform()
 }
 
@@ -418,9 +422,9 @@ func (v *workspaceView) cursorMoved(ll orb.Point) {
 	}
 	if v.lambert {
 		p := mapview.LonLatToLambert93(ll)
-		v.coords.SetText(fmt.Sprintf("X %.1f  Y %.1f", p[0], p[1]))
+		v.coords.SetText(formatLambert(p[0], p[1]))
 	} else {
-		v.coords.SetText(fmt.Sprintf("%.6f° E  %.6f° N", ll[0], ll[1]))
+		v.coords.SetText(formatLonLat(ll[0], ll[1]))
 	}
 }
 

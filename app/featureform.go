@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +33,10 @@ type featureForm struct {
 	scroll *container.Scroll
 	// bar is the save bar: status, then cancel and save; hidden when the
 	// form is read-only.
-	bar    *fyne.Container
+	bar *fyne.Container
+	// view is the form as the panel shows it: the scroll above the bar;
+	// nil until content is asked for.
+	view   *fyne.Container
 	status *widget.Label
 	save   *widget.Button
 	cancel *widget.Button
@@ -55,6 +59,10 @@ type fieldEditor struct {
 	// the value typed (hidden when nothing is).
 	hint    *widget.Label
 	problem *widget.Label
+	// loaded is what the widget held right after load: a value shown and
+	// left alone is unchanged, even where the widget shows it rounded (the
+	// seconds of a date and time).
+	loaded any
 	// box holds title, widget, problem and hint, as the form lays it out.
 	box    *fyne.Container
 	get    func() any
@@ -119,6 +127,7 @@ func (f *featureForm) load(props map[string]any) {
 		v := props[e.field.Name]
 		f.original[e.field.Name] = v
 		e.set(v)
+		e.loaded = e.get()
 		e.showProblem("")
 	}
 	f.setStatus("", widget.MediumImportance)
@@ -160,7 +169,7 @@ func (f *featureForm) validate() (map[string]any, bool) {
 		if e.field.ReadOnly {
 			continue
 		}
-		if !sameValue(v, f.original[e.field.Name]) {
+		if !reflect.DeepEqual(e.get(), e.loaded) && !sameValue(v, f.original[e.field.Name]) {
 			changed[e.field.Name] = v
 		}
 	}
@@ -203,8 +212,11 @@ func (f *featureForm) setStatus(text string, importance widget.Importance) {
 	f.status.Importance = importance
 	f.status.SetText(text)
 	f.status.Hidden = text == ""
-	f.status.Refresh()
-	if f.bar != nil {
+	// The bar grows or shrinks with its status: the form lays its
+	// scrolled fields and its bar out again at once.
+	if f.view != nil {
+		f.view.Refresh()
+	} else {
 		f.bar.Refresh()
 	}
 }
@@ -453,9 +465,13 @@ func setEnabled(w disableable, on bool) {
 }
 
 // content returns the scrolled fields above the save bar, which stays in
-// view however long the form.
+// view however long the form. A form shown otherwise (the intervention's
+// dialog lays out fields and bar itself) never calls it.
 func (f *featureForm) content() fyne.CanvasObject {
-	return container.NewBorder(nil, f.bar, nil, nil, f.scroll)
+	if f.view == nil {
+		f.view = container.NewBorder(nil, f.bar, nil, nil, f.scroll)
+	}
+	return f.view
 }
 
 // describeValue renders a value for display (labels for codes, French dates).

@@ -182,6 +182,30 @@ func TestFeatureFormFrenchNumbers(t *testing.T) {
 	}
 }
 
+// A value shown and left alone is never saved as a change, even where the
+// form shows it rounded: the seconds of a date and time.
+func TestFeatureFormLeavesUntouchedValues(t *testing.T) {
+	test.NewTempApp(t)
+	useLocale(t, "fr_FR.UTF-8")
+	layer := hydrantLayer()
+	layer.Fields[5].ReadOnly = false // «Mis à jour», a date and time
+	var saved map[string]any
+	f := newFeatureForm(layer, false, func(changed map[string]any) { saved = changed })
+	f.load(map[string]any{"numero": "T-01", "type_pei": "PI", "debit": 1e-7, "maj": "2026-01-01T10:00:30.5Z"})
+	f.editors[0].object.(*widget.Entry).SetText("T-02")
+	test.Tap(f.save)
+	if len(saved) != 1 || saved["numero"] != "T-02" {
+		t.Errorf("saved %v, want the number only", saved)
+	}
+	saved = nil
+	f.editors[5].object.(*widget.Entry).SetText("02/01/2026 09:15")
+	test.Tap(f.save)
+	want := time.Date(2026, 1, 2, 9, 15, 0, 0, time.Local).UTC().Format(time.RFC3339)
+	if saved["maj"] != want {
+		t.Errorf("a date and time typed saved %v, want %v", saved, want)
+	}
+}
+
 // Coded values show their labels, never their codes.
 func TestFeatureFormShowsLabelsNotCodes(t *testing.T) {
 	test.NewTempApp(t)

@@ -56,6 +56,7 @@ type mainWindow struct {
 	// presentation mode (presentation.go).
 	root         fyne.CanvasObject
 	presentation fyne.CanvasObject
+	legend       *presentationLegend
 	menu         *mainMenu
 
 	// reachable and reachEvery, when set, replace how and how often the

@@ -2,6 +2,7 @@ package app
 
 import (
 	"image/color"
+	"math"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -10,18 +11,29 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"terrimap/mapview"
 )
 
 // presentationMagnification is how much larger symbols and labels are
 // drawn in the presentation mode, for a screen seen from across a room.
 const presentationMagnification = 1.6
 
+// Size of a legend swatch, in Fyne units, and the zoom its symbols are
+// drawn at when the map shows less (a hydrant is a dot at zoom 12).
+const (
+	legendSwatchWidth   = 30
+	legendSwatchHeight  = 16
+	legendMinSwatchZoom = 15
+)
+
 // presenting reports whether the window shows the presentation mode.
 func (m *mainWindow) presenting() bool { return m.presentation != nil }
 
 // togglePresentation enters or leaves the presentation mode (F11, the
 // button, Escape to leave): the map alone, full screen, larger symbols and
-// labels, a simple legend; the map is moved with the mouse and the keyboard.
+// labels, a small legend that folds away, no selection ring; the map is
+// moved with the mouse and the keyboard.
 func (m *mainWindow) togglePresentation() {
 	if m.presenting() {
 		m.leavePresentation()
@@ -36,22 +48,29 @@ func (m *mainWindow) togglePresentation() {
 	exit := widget.NewButtonWithIcon(lang.L("Leave the presentation"), theme.ViewRestoreIcon(), m.leavePresentation)
 	exit.Importance = widget.LowImportance
 	top := container.NewHBox(layout.NewSpacer(), card(container.NewHBox(hint, exit)))
-	bottom := container.NewHBox(card(m.presentationLegend()), layout.NewSpacer())
-	m.presentation = container.NewStack(v.mapw, container.NewBorder(top, bottom, nil, nil))
+	m.legend = newPresentationLegend(m.sess, v.mapw.Viewport.Zoom)
+	bottom := container.NewHBox(card(m.legend.object), layout.NewSpacer())
+	layers := []fyne.CanvasObject{v.mapw, container.NewBorder(top, bottom, nil, nil)}
+	if v.banner != nil {
+		layers = append(layers, container.NewBorder(container.NewPadded(v.banner.object), nil, nil, nil))
+	}
+	m.presentation = container.NewStack(layers...)
 	m.window.SetMainMenu(nil)
 	m.window.SetContent(m.presentation)
 	m.window.SetFullScreen(true)
+	m.sess.tiles.SetSelection(nil) // the ring is for editing, not for a meeting
 	m.sess.tiles.SetMagnification(presentationMagnification)
 	v.mapw.Refresh()
 	m.window.Canvas().Focus(v.mapw)
 }
 
-// leavePresentation puts the panels back.
+// leavePresentation puts the panels back, the symbols and labels at their
+// size and the selection as it was.
 func (m *mainWindow) leavePresentation() {
 	if !m.presenting() {
 		return
 	}
-	m.presentation = nil
+	m.presentation, m.legend = nil, nil
 	m.window.SetFullScreen(false)
 	if m.sess != nil {
 		m.sess.tiles.SetMagnification(1)
@@ -61,36 +80,67 @@ func (m *mainWindow) leavePresentation() {
 	}
 	m.window.SetContent(m.root)
 	if m.view != nil {
+		if f := m.view.selected; f != nil {
+			m.sess.tiles.SetSelection([]mapview.FeatureRef{{Layer: f.Layer, FID: f.FID}})
+		}
 		m.view.centre.Refresh()
 		m.view.mapw.Refresh()
 	}
 }
 
-// presentationLegend lists the layers shown, each with its colour, in
-// words an élu reads at a glance.
-func (m *mainWindow) presentationLegend() fyne.CanvasObject {
-	box := container.NewVBox()
-	s := m.sess
+// presentationLegend lists the layers shown, top first, each with its
+// swatch drawn by the map engine as the map draws it (dashes, symbols), in
+// words an élu reads at a glance; it folds into its title.
+type presentationLegend struct {
+	object fyne.CanvasObject
+	toggle *widget.Button
+	list   *fyne.Container
+	// swatches and titles, top layer first.
+	swatches []*canvas.Image
+	titles   []string
+}
+
+// newPresentationLegend makes the legend of the session's visible layers,
+// their symbols drawn as at zoom (at least legendMinSwatchZoom).
+func newPresentationLegend(s *session, zoom float64) *presentationLegend {
+	g := &presentationLegend{list: container.NewVBox()}
+	zoom = math.Max(zoom, legendMinSwatchZoom)
 	for i := len(s.order) - 1; i >= 0; i-- { // top of the map first
 		ml := s.order[i]
 		if s.hidden[ml.Name] {
 			continue
 		}
 		l, err := s.ws.Layer(ml.Name)
-		if err != nil {
+		if err != nil || s.ws.Index().Len(ml.Name) == 0 {
 			continue
 		}
-		if n := s.ws.Index().Len(ml.Name); n == 0 {
-			continue
-		}
-		swatch := canvas.NewRectangle(color.Transparent)
-		swatchOfStyle(ml.Style).paint(swatch)
-		swatch.SetMinSize(fyne.NewSize(22, 14))
-		swatch.CornerRadius = 3
-		title := widget.NewLabelWithStyle(l.Schema.DisplayTitle(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		box.Add(container.NewHBox(container.NewCenter(swatch), title))
+		img := mapview.DrawSwatch(ml.Style, mapview.SwatchKindOf(l.Schema.GeometryType), nil, zoom,
+			legendSwatchWidth, legendSwatchHeight, 2)
+		sw := canvas.NewImageFromImage(img)
+		sw.FillMode = canvas.ImageFillContain
+		sw.SetMinSize(fyne.NewSize(legendSwatchWidth, legendSwatchHeight))
+		title := l.Schema.DisplayTitle()
+		text := widget.NewLabel(title)
+		text.SizeName = theme.SizeNameCaptionText
+		g.swatches, g.titles = append(g.swatches, sw), append(g.titles, title)
+		g.list.Add(container.NewHBox(container.NewCenter(sw), text))
 	}
-	return box
+	g.toggle = widget.NewButtonWithIcon(lang.L("Legend"), theme.MenuDropDownIcon(), g.fold)
+	g.toggle.Importance = widget.LowImportance
+	g.toggle.Alignment = widget.ButtonAlignLeading
+	g.object = container.NewVBox(g.toggle, g.list)
+	return g
+}
+
+// fold hides the list of layers, or shows it again.
+func (g *presentationLegend) fold() {
+	if g.list.Visible() {
+		g.list.Hide()
+		g.toggle.SetIcon(theme.MenuExpandIcon())
+	} else {
+		g.list.Show()
+		g.toggle.SetIcon(theme.MenuDropDownIcon())
+	}
 }
 
 // card puts o on a translucent panel, readable over the map.

@@ -25,7 +25,7 @@ func TestPresentationMode(t *testing.T) {
 	if !m.presenting() || !w.FullScreen() || w.Content() != m.presentation {
 		t.Fatalf("F11: presenting %v, full screen %v", m.presenting(), w.FullScreen())
 	}
-	if got := m.presentationLegend().(*fyne.Container).Objects; len(got) != 1 {
+	if got := m.legend.titles; len(got) != 1 {
 		t.Errorf("legend of a one-layer workspace has %d rows", len(got))
 	}
 	m.view.mapw.OnKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) // the map has the focus

@@ -42,6 +42,9 @@ type labelLayout struct {
 	lv     level
 	region pixRect
 	labels []placedLabel
+	// size is the scene's symbol and text scale the sprites were drawn at:
+	// a layout at another size (magnified or not) draws its own.
+	size float64
 }
 
 // draw lays the labels over dst, whose top-left corner is world pixel
@@ -88,13 +91,13 @@ type labelCand struct {
 }
 
 // layoutLabels places the labels of the scene's features whose anchor
-// lies in region (world pixels at lv). prev, when at the same level, gives
-// positions to keep.
+// lies in region (world pixels at lv). prev, when at the same level and
+// size, gives positions and sprites to keep.
 func (r *Renderer) layoutLabels(ctx context.Context, sc *scene, lv level, region pixRect, prev *labelLayout) (*labelLayout, error) {
-	out := &labelLayout{lv: lv, region: region}
+	out := &labelLayout{lv: lv, region: region, size: sc.size}
 	zoom := lv.zoom() - math.Log2(sc.scale)
 	prevBy := map[labelKey]*placedLabel{}
-	if prev != nil && prev.lv == lv {
+	if prev != nil && prev.lv == lv && prev.size == sc.size {
 		for i := range prev.labels {
 			prevBy[prev.labels[i].key] = &prev.labels[i]
 		}

@@ -201,6 +201,24 @@ func (tc *TileCache) SetMagnification(k float64) {
 	tc.render.cancelIf(func(jobKey) bool { return true })
 }
 
+// Magnification returns the factor symbols and labels are drawn larger by
+// (SetMagnification): 1 as styled.
+func (tc *TileCache) Magnification() float64 {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.magnification > 0 {
+		return tc.magnification
+	}
+	return 1
+}
+
+// Selection returns the features highlighted (SetSelection).
+func (tc *TileCache) Selection() []FeatureRef {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	return append([]FeatureRef(nil), tc.selection...)
+}
+
 // rebuildScene makes the scene again from the layers, selection and scale.
 // tc.mu is held.
 func (tc *TileCache) rebuildScene(scale float64) {

@@ -30,6 +30,8 @@ type dateField struct {
 
 func newDateField() *dateField {
 	d := &dateField{entry: widget.NewEntry()}
+	// Short, drawn whole: the mouse wheel over it scrolls the form.
+	d.entry.Wrapping, d.entry.Scroll = fyne.TextWrapOff, container.ScrollNone
 	d.entry.PlaceHolder = lang.L("dd/mm/yyyy")
 	d.button = widget.NewButtonWithIcon("", theme.CalendarIcon(), d.openCalendar)
 	d.button.Importance = widget.LowImportance

@@ -369,6 +369,12 @@ func newFieldEditor(field schema.Field) *fieldEditor {
 			entry.MultiLine = true
 			entry.Wrapping = fyne.TextWrapWord
 		}
+		if field.Type != schema.Text {
+			// A number or a date is short: drawn whole, with no scroll of
+			// its own to swallow the mouse wheel, which then scrolls the
+			// form even with the pointer over the entry.
+			entry.Wrapping, entry.Scroll = fyne.TextWrapOff, container.ScrollNone
+		}
 		entry.OnChanged = func(string) { changed() }
 		e.object = entry
 		e.get = func() any { return readEntry(field, entry.Text) }

@@ -275,6 +275,18 @@ func TestFeatureFormFitsANarrowPanel(t *testing.T) {
 		t.Errorf("the scrolled fields (bottom %v) run under the save button (top %v)", scrollPos.Y+f.scroll.Size().Height, barPos.Y)
 	}
 
+	// The mouse wheel scrolls the form with the pointer over a number or a
+	// date, as over the rest of the form.
+	for _, i := range []int{2, 4} { // débit, date_ct
+		f.scroll.ScrollToOffset(fyne.NewPos(0, f.editors[i].box.Position().Y))
+		before := f.scroll.Offset.Y
+		at := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.editors[i].object).Add(fyne.NewPos(20, 10))
+		test.Scroll(w.Canvas(), at, 0, -60)
+		if f.scroll.Offset.Y <= before {
+			t.Errorf("%s: the wheel over the entry left the form at %v", f.editors[i].field.Name, f.scroll.Offset.Y)
+		}
+	}
+
 	// A field to correct out of view is scrolled to, its reason beside it.
 	f.editors[len(f.editors)-1].object.(*widget.Entry).SetText("")
 	f.editors[0].object.(*widget.Entry).SetText("")

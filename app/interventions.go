@@ -129,7 +129,7 @@ func (sec *interventionsSection) build() fyne.CanvasObject {
 	sec.ofEquipment = widget.NewLabel("")
 	sec.ofEquipment.Wrapping = fyne.TextWrapWord
 	sec.goEquipment = widget.NewButtonWithIcon(lang.L("Go to the equipment"), theme.NavigateNextIcon(), sec.goToEquipment)
-	equipment := container.NewBorder(nil, nil, nil, sec.goEquipment, sec.ofEquipment)
+	equipment := container.NewVBox(sec.ofEquipment, container.NewHBox(sec.goEquipment))
 	top := container.NewBorder(nil, nil, nil, sec.add, sec.header)
 	sec.box = container.NewBorder(container.NewVBox(widget.NewSeparator(), equipment, top, sec.info), nil, nil, nil, sec.list)
 	sec.box.Hide()
@@ -472,6 +472,10 @@ func (d *interventionDialog) show() {
 		container.NewVScroll(container.NewVBox(d.form.fields, widget.NewSeparator(), photos)))
 	d.d = dialog.NewCustom(title, lang.L("Close"), content, d.sec.p.win)
 	d.d.Resize(fyne.NewSize(560, 640))
+	// The dialog's fields leave with it: Ctrl+Z then undoes in the window
+	// (an entry keeping the focus would take it as its own undo).
+	win := d.sec.p.win
+	d.d.SetOnClosed(func() { win.Canvas().Unfocus() })
 	d.d.Show()
 }
 

@@ -506,7 +506,7 @@ func newMaintenanceRow(p *maintenancePanel) *maintenanceRow {
 	r := &maintenanceRow{p: p, title: widget.NewLabel(""), place: widget.NewLabel("")}
 	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.place.Truncation = fyne.TextTruncateEllipsis
-	r.place.Importance = widget.LowImportance
+	r.place.TextStyle.Italic = true
 	r.ExtendBaseWidget(r)
 	return r
 }

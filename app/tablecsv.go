@@ -30,8 +30,8 @@ const (
 // shown, each with its geometry as WKT: what the CSV holds.
 func (t *attributeTable) csvRecords() [][]string {
 	head := make([]string, 0, len(t.layer.Fields)+1)
-	for _, f := range t.layer.Fields {
-		head = append(head, f.DisplayTitle())
+	for i := range t.layer.Fields {
+		head = append(head, t.title(i))
 	}
 	out := [][]string{append(head, csvGeometry)}
 	for row, i := range t.rows {

@@ -101,13 +101,28 @@ func (m *mainWindow) openTable(layer string) *attributeTable {
 func (t *attributeTable) cellsOf(f store.Feature) []string {
 	out := make([]string, len(t.layer.Fields))
 	for i, fld := range t.layer.Fields {
-		if fld.Name == fieldINSEE && t.layer.Name != communeLayer {
+		if t.communeColumn(i) {
 			out[i] = t.communes.name(schema.CodeString(f.Properties[fld.Name]))
 			continue
 		}
 		out[i] = describeValue(fld, f.Properties[fld.Name])
 	}
 	return out
+}
+
+// communeColumn reports whether column col holds INSEE codes the table
+// shows as communes' names.
+func (t *attributeTable) communeColumn(col int) bool {
+	return t.layer.Fields[col].Name == fieldINSEE && t.layer.Name != communeLayer && len(t.communes.names) > 0
+}
+
+// title is a column's heading: the field's title, «Commune» for the INSEE
+// codes shown as names.
+func (t *attributeTable) title(col int) string {
+	if t.communeColumn(col) {
+		return lang.L("Commune")
+	}
+	return t.layer.Fields[col].DisplayTitle()
 }
 
 // text returns the cell shown at a row and column of the table.
@@ -217,7 +232,7 @@ func toFloat(v any) (float64, bool) {
 // heading is a column's heading, with an arrow when the rows are sorted
 // on it.
 func (t *attributeTable) heading(col int) string {
-	title := t.layer.Fields[col].DisplayTitle()
+	title := t.title(col)
 	switch {
 	case col != t.sortCol:
 		return title
@@ -252,9 +267,9 @@ func (t *attributeTable) show() {
 			b.OnTapped = func() { t.sortBy(col) }
 		}
 	}
-	for i, f := range t.layer.Fields {
+	for i := range t.layer.Fields {
 		// Wide enough for its heading and the sort arrow, at least.
-		head := fyne.MeasureText(f.DisplayTitle()+" ▼", theme.TextSize(), fyne.TextStyle{Bold: true}).Width
+		head := fyne.MeasureText(t.title(i)+" ▼", theme.TextSize(), fyne.TextStyle{Bold: true}).Width
 		t.table.SetColumnWidth(i, max(150, head+4*theme.Padding()+8))
 	}
 	t.table.OnSelected = func(id widget.TableCellID) {
@@ -271,6 +286,7 @@ func (t *attributeTable) show() {
 	if a := fyne.CurrentApp(); a != nil {
 		t.win = a.NewWindow(lang.L("{{.Layer}} — attribute table", map[string]any{"Layer": t.layer.DisplayTitle()}))
 		t.win.SetContent(content)
+		t.m.addQuitShortcut(t.win)
 		t.win.Resize(fyne.NewSize(960, 540))
 		t.win.Show()
 	}

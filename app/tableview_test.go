@@ -84,7 +84,7 @@ func tableWorkspaceFile(t *testing.T) string {
 	defer ws.Close()
 	addTestCommunes(t, ws)
 	hydrants := hydrantLayer()
-	hydrants.Fields = append(hydrants.Fields, schema.Field{Name: "insee", Title: "Commune", Type: schema.Text})
+	hydrants.Fields = append(hydrants.Fields, schema.Field{Name: "insee", Title: "Code INSEE", Type: schema.Text})
 	if _, err := ws.CreateLayer(ctx, hydrants); err != nil {
 		t.Fatal(err)
 	}
@@ -157,6 +157,9 @@ func TestAttributeTableCommunesSortAndExport(t *testing.T) {
 		if got := strings.Join(columnTexts(tb, numero), ","); got != tc.want {
 			t.Errorf("sorted on %s%s: %s, want %s", tb.layer.Fields[tc.col].Name, tc.arrow, got, tc.want)
 		}
+	}
+	if got := header(commune).Text; got != "Commune" {
+		t.Errorf("the INSEE codes shown as names are headed %q", got)
 	}
 	if got := header(debit).Text; strings.ContainsAny(got, "▲▼") {
 		t.Errorf("a heading not sorted on shows an arrow: %q", got)

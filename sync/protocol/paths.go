@@ -19,7 +19,7 @@ const APIPrefix = "/api/v1"
 // Endpoint paths. Blob and history paths take a parameter: build them with
 // BlobPath and HistoryPath.
 const (
-	// PathToken: POST a TokenRequest, get a TokenResponse.
+	// PathToken: POST a TokenRequest, get a TokenResponse; DELETE signs out.
 	PathToken = APIPrefix + "/token"
 	// PathLayers: GET a LayersResponse.
 	PathLayers = APIPrefix + "/layers"
@@ -38,6 +38,8 @@ const (
 const (
 	// RouteToken authenticates.
 	RouteToken = "POST " + PathToken
+	// RouteSignOut revokes the token the request carries (204 No Content).
+	RouteSignOut = "DELETE " + PathToken
 	// RouteLayers lists the layers the user may read.
 	RouteLayers = "GET " + PathLayers
 	// RouteChanges reads the change feed.

@@ -11,24 +11,6 @@ import (
 	"terrimap/sync/protocol"
 )
 
-func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	req, err := protocol.DecodeTokenRequest(r.Body, protocol.MaxTokenRequestBytes)
-	if err != nil {
-		decodeError(w, err)
-		return
-	}
-	token, u, expires, err := Login(r.Context(), s.st, req.Username, req.Password, s.opts.TokenTTL, s.opts.Now())
-	if errors.Is(err, ErrBadCredentials) {
-		writeError(w, http.StatusUnauthorized, protocol.CodeBadCredentials, "Nom d'utilisateur ou mot de passe incorrect.")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, protocol.TokenResponse{Token: token, ExpiresAt: expires, User: protocol.UserInfo{Name: u.Name, Roles: u.Memberships}})
-}
-
 func (s *Server) handleLayers(w http.ResponseWriter, r *http.Request, u User) {
 	layers, err := s.st.Layers(r.Context())
 	if err != nil {
@@ -150,7 +132,8 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request, u User) {
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "La pièce jointe est trop volumineuse.")
 		return
 	}
-	st, err := s.st.Blobs().Append(hash, offset, size, r.Body)
+	expect := max(r.ContentLength, 0)
+	st, err := s.st.Blobs().Append(u.Name, hash, offset, size, expect, r.Body)
 	switch {
 	case errors.Is(err, ErrBadRange):
 		w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
@@ -160,6 +143,8 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request, u User) {
 		writeError(w, http.StatusUnprocessableEntity, protocol.CodeHashMismatch, "La pièce jointe reçue ne correspond pas à son empreinte : renvoyez-la.")
 	case errors.Is(err, ErrBlobTooLarge):
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "La pièce jointe est trop volumineuse.")
+	case errors.Is(err, ErrUploadCut), errors.Is(err, ErrTooManyPending), errors.Is(err, ErrPendingTooLarge):
+		s.refuseUpload(w, r, err)
 	case err != nil:
 		s.fail(w, r, err)
 	default:

@@ -17,6 +17,9 @@ import (
 // ErrBadCredentials is returned for a wrong user name or password.
 var ErrBadCredentials = errors.New("server: wrong user name or password")
 
+// errBusy: too many password checks wait already; try again in a moment.
+var errBusy = errors.New("server: too many sign-ins at once")
+
 // bcryptCost is the work factor of stored password hashes.
 const bcryptCost = 11
 
@@ -46,29 +49,45 @@ var dummyHash = sync.OnceValue(func() []byte {
 	return h
 })
 
-// Login checks a user's password and issues a token valid for ttl.
-func Login(ctx context.Context, st Storage, name, password string, ttl time.Duration, now time.Time) (token string, u User, expires time.Time, err error) {
-	u, err = st.User(ctx, name)
+// checkPassword returns the user whose password it is, or
+// ErrBadCredentials. The check costs the same for an unknown user (timing
+// does not tell which names exist) and runs within the gate: errBusy when
+// no slot came in time.
+func (s *Server) checkPassword(ctx context.Context, name, password string) (User, error) {
+	u, err := s.st.User(ctx, name)
+	hash := []byte(u.PasswordHash)
 	if errors.Is(err, ErrNotFound) {
-		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return "", User{}, time.Time{}, ErrBadCredentials
+		hash = dummyHash()
+	} else if err != nil {
+		return User{}, err
 	}
-	if err != nil {
-		return "", User{}, time.Time{}, err
+	if !s.guard.gate.enter(ctx) {
+		return User{}, errBusy
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		return "", User{}, time.Time{}, ErrBadCredentials
+	mismatch := bcrypt.CompareHashAndPassword(hash, []byte(password))
+	s.guard.gate.leave()
+	if err != nil || mismatch != nil {
+		return User{}, ErrBadCredentials
 	}
+	return u, nil
+}
+
+// issueToken makes a token valid for ttl from now, keeps its hash and
+// notes the sign-in.
+func issueToken(ctx context.Context, st Storage, user string, ttl time.Duration, now time.Time) (token string, expires time.Time, err error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", User{}, time.Time{}, fmt.Errorf("server: token: %w", err)
+		return "", time.Time{}, fmt.Errorf("server: token: %w", err)
 	}
 	token = base64.RawURLEncoding.EncodeToString(raw)
 	expires = now.Add(ttl)
-	if err := st.PutToken(ctx, tokenHash(token), name, expires); err != nil {
-		return "", User{}, time.Time{}, err
+	if err := st.PutToken(ctx, tokenHash(token), user, expires); err != nil {
+		return "", time.Time{}, err
 	}
-	return token, u, expires, nil
+	if err := st.RecordLogin(ctx, user, now); err != nil {
+		return "", time.Time{}, err
+	}
+	return token, expires, nil
 }
 
 // tokenHash is what the platform stores of a token: a stolen database

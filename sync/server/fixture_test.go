@@ -23,7 +23,7 @@ import (
 // communes side by side (Tournus west of 4.95°, Uchizy east), a hydrant
 // layer, a pipe layer, a reference layer only admins edit, and users.
 type platformFixture struct {
-	t      *testing.T
+	t      testing.TB
 	st     *SQLiteStorage
 	srv    *Server
 	http   *httptest.Server
@@ -54,7 +54,7 @@ func fixtureLayers() []LayerRecord {
 	}
 }
 
-func newPlatformFixture(t *testing.T) *platformFixture {
+func newPlatformFixture(t testing.TB) *platformFixture {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "platform.gpkg")

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"terrimap/sync/protocol"
@@ -33,13 +34,21 @@ type Options struct {
 	// Basemap, when set, draws the tiles of /tiles/{style}/{z}/{x}/{y}.png
 	// (basemap.New); without it the route answers 501.
 	Basemap BasemapTiles
+	// TrustedProxies are the reverse proxies (ParseTrustedProxies) whose
+	// X-Forwarded-Host, -Proto and -For are believed; from anyone else
+	// these headers are dropped. None by default.
+	TrustedProxies []netip.Prefix
+	// PasswordChecks bounds the password checks run at once; default half
+	// the CPUs (at least one).
+	PasswordChecks int
 }
 
 // Server answers the platform's HTTP API over a Storage.
 type Server struct {
-	st   Storage
-	opts Options
-	mux  *http.ServeMux
+	st    Storage
+	opts  Options
+	mux   *http.ServeMux
+	guard accountGuard
 }
 
 // New returns a Server over st.
@@ -59,7 +68,7 @@ func New(st Storage, opts Options) *Server {
 	if opts.Version == "" {
 		opts.Version = buildVersion()
 	}
-	s := &Server{st: st, opts: opts, mux: http.NewServeMux()}
+	s := &Server{st: st, opts: opts, mux: http.NewServeMux(), guard: newAccountGuard(opts)}
 	s.routes()
 	return s
 }
@@ -77,6 +86,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w, r, end := s.begin(rw, r)
 	defer end()
 	w.Header().Set(protocol.HeaderProtocol, protocol.ProtocolVersion)
+	s.secureResponse(w, r)
 	if err := protocol.CheckProtocol(r.Header.Get(protocol.HeaderProtocol)); err != nil {
 		writeError(w, http.StatusBadRequest, protocol.CodeProtocolVersion,
 			"Cette version de Terrimap ne parle pas le même protocole que la plateforme : mettez Terrimap à jour.")
@@ -88,6 +98,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 func (s *Server) routes() {
 	s.mux.HandleFunc(RouteHealth, s.handleHealth)
 	s.mux.HandleFunc(protocol.RouteToken, s.handleToken)
+	s.mux.Handle(protocol.RouteSignOut, s.authed(s.handleSignOut))
 	s.mux.Handle(protocol.RouteLayers, s.authed(s.handleLayers))
 	s.mux.Handle(protocol.RouteChanges, s.authed(s.handleChanges))
 	s.mux.Handle(protocol.RoutePush, s.authed(s.handlePush))

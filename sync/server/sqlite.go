@@ -38,6 +38,9 @@ var platformSchema = []string{
 	`CREATE TABLE IF NOT EXISTS srv_users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL)`,
 	`CREATE TABLE IF NOT EXISTS srv_memberships (user TEXT NOT NULL, org TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (user, org))`,
 	`CREATE TABLE IF NOT EXISTS srv_tokens (hash TEXT PRIMARY KEY, user TEXT NOT NULL, expires_at TEXT NOT NULL)`,
+	`CREATE INDEX IF NOT EXISTS srv_tokens_user ON srv_tokens (user)`,
+	`CREATE INDEX IF NOT EXISTS srv_tokens_expiry ON srv_tokens (expires_at)`,
+	`CREATE TABLE IF NOT EXISTS srv_logins (user TEXT PRIMARY KEY, at TEXT NOT NULL)`,
 	pushesTable,
 }
 
@@ -517,74 +520,6 @@ func (s *SQLiteStorage) PutOrganisation(ctx context.Context, o Organisation) err
 	}
 	return s.exec(ctx, `INSERT INTO srv_orgs (id, name, territory) VALUES (?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET name = excluded.name, territory = excluded.territory`, o.ID, o.Name, territory)
-}
-
-// User returns a user with their memberships.
-func (s *SQLiteStorage) User(ctx context.Context, name string) (User, error) {
-	u := User{Name: name}
-	err := s.ws.DB().QueryRowContext(ctx, `SELECT password_hash FROM srv_users WHERE name = ?`, name).Scan(&u.PasswordHash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return u, fmt.Errorf("%w: user %s", ErrNotFound, name)
-	}
-	if err != nil {
-		return u, fmt.Errorf("server: user %s: %w", name, err)
-	}
-	rows, err := s.ws.DB().QueryContext(ctx, `SELECT m.org, coalesce(o.name, m.org), m.role FROM srv_memberships m
-		LEFT JOIN srv_orgs o ON o.id = m.org WHERE m.user = ? ORDER BY m.org`, name)
-	if err != nil {
-		return u, fmt.Errorf("server: user %s: %w", name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var m protocol.Membership
-		var role string
-		if err := rows.Scan(&m.Org, &m.OrgName, &role); err != nil {
-			return u, fmt.Errorf("server: user %s: %w", name, err)
-		}
-		m.Role = protocol.Role(role)
-		u.Memberships = append(u.Memberships, m)
-	}
-	return u, rows.Err()
-}
-
-// PutUser creates or replaces a user and their memberships.
-func (s *SQLiteStorage) PutUser(ctx context.Context, u User) error {
-	return s.ws.Edit(ctx, func(tx *store.Tx) error {
-		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO srv_users (name, password_hash) VALUES (?, ?)
-			ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash`, u.Name, u.PasswordHash); err != nil {
-			return err
-		}
-		if _, err := tx.SQL().ExecContext(ctx, `DELETE FROM srv_memberships WHERE user = ?`, u.Name); err != nil {
-			return err
-		}
-		for _, m := range u.Memberships {
-			if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO srv_memberships (user, org, role) VALUES (?, ?, ?)`, u.Name, m.Org, string(m.Role)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// PutToken records a token's hash.
-func (s *SQLiteStorage) PutToken(ctx context.Context, hash, user string, expires time.Time) error {
-	return s.exec(ctx, `INSERT INTO srv_tokens (hash, user, expires_at) VALUES (?, ?, ?)`, hash, user, expires.UTC().Format(time.RFC3339Nano))
-}
-
-// TokenUser returns the user of an unexpired token.
-func (s *SQLiteStorage) TokenUser(ctx context.Context, hash string, now time.Time) (string, error) {
-	var user, expires string
-	err := s.ws.DB().QueryRowContext(ctx, `SELECT user, expires_at FROM srv_tokens WHERE hash = ?`, hash).Scan(&user, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("%w: token", ErrNotFound)
-	}
-	if err != nil {
-		return "", fmt.Errorf("server: token: %w", err)
-	}
-	if t, err := time.Parse(time.RFC3339Nano, expires); err != nil || !now.Before(t) {
-		return "", fmt.Errorf("%w: token expired", ErrNotFound)
-	}
-	return user, nil
 }
 
 func (s *SQLiteStorage) exec(ctx context.Context, q string, args ...any) error {

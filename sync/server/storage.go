@@ -57,6 +57,8 @@ type Storage interface {
 	PutToken(ctx context.Context, hash, user string, expires time.Time) error
 	// TokenUser returns the user a token's hash belongs to, if it has not expired.
 	TokenUser(ctx context.Context, hash string, now time.Time) (string, error)
+	// Accounts lists, removes and records users and revokes their tokens.
+	Accounts
 
 	// Blobs returns the attachments' store.
 	Blobs() *BlobStore

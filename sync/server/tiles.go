@@ -20,8 +20,9 @@ import (
 // routeTiles is the basemap's route; {y} carries the ".png".
 const routeTiles = "GET /tiles/{style}/{z}/{x}/{y}"
 
-// tileMaxAge is how long a desk may keep a tile without asking again.
-const tileMaxAge = "max-age=300"
+// tileMaxAge is how long a desk may keep a tile without asking again;
+// private: a shared cache must not hand a signed-in user's tiles to others.
+const tileMaxAge = "private, max-age=300"
 
 // BasemapTiles draws the platform's basemap; basemap.Tiles is one.
 type BasemapTiles interface {

@@ -104,7 +104,7 @@ func TestTilePlan(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET plan tile: %d %s", resp.StatusCode, body)
 	}
-	if ct, cc := resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"); ct != "image/png" || cc != "max-age=300" {
+	if ct, cc := resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"); ct != "image/png" || cc != "private, max-age=300" {
 		t.Errorf("Content-Type %q, Cache-Control %q", ct, cc)
 	}
 	// Tournus's boundary and name are drawn.

@@ -63,6 +63,7 @@ func (v *workspaceView) showOnline(up bool) {
 	if up {
 		v.onlineLabel.SetText("● " + lang.L("Online"))
 	} else {
-		v.onlineLabel.SetText("○ " + lang.L("Offline: edits kept"))
+		// The pending count beside it says the edits wait: kept.
+		v.onlineLabel.SetText("○ " + lang.L("Offline"))
 	}
 }

@@ -32,9 +32,11 @@ func (v *workspaceView) statusBar() fyne.CanvasObject {
 	v.scale = widget.NewLabel("")
 	left := container.NewHBox(
 		fixedLabel(v.syncLabel, pendingText(0), pendingText(1), pendingText(9999)),
-		fixedLabel(v.onlineLabel, "● "+lang.L("Online"), "○ "+lang.L("Offline: edits kept"), lang.L("Not linked to a platform")))
+		fixedLabel(v.onlineLabel, "● "+lang.L("Online"), "○ "+lang.L("Offline"), lang.L("Not linked to a platform")))
 	right := container.NewHBox(v.coordSystem,
-		fixedLabel(v.coords, formatLonLat(-179.999999, -89.999999), formatLambert(1299999.9, 7199999.9)),
+		// Wide enough for anywhere in mainland France (and Corsica), in
+		// either system; farther, the text is cut rather than the line moved.
+		fixedLabel(v.coords, formatLonLat(-5.999999, 51.999999), formatLonLat(10.999999, 41.999999), formatLambert(1299999.9, 7199999.9)),
 		fixedLabel(v.scale, lang.L("Scale 1:{{.N}}", map[string]any{"N": "50000000"})))
 	return container.NewBorder(nil, nil, left, right, v.syncDetail)
 }

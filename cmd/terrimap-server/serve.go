@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"terrimap/sync/server"
 	"terrimap/sync/server/basemap"
@@ -14,6 +15,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	db := fs.String("db", "", "platform database (GeoPackage)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
+	trusted := fs.String("trusted-proxy", "", "reverse proxies whose X-Forwarded-* headers are believed: addresses or CIDR blocks, comma-separated (127.0.0.1 for a proxy on this machine)")
 	var tf tlsFiles
 	fs.StringVar(&tf.cert, "tls-cert", "", "certificate (PEM, with its chain) to serve HTTPS without a reverse proxy")
 	fs.StringVar(&tf.key, "tls-key", "", "private key (PEM) of --tls-cert")
@@ -29,6 +31,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	proxies, err := server.ParseTrustedProxies(*trusted)
+	if err != nil {
+		return fmt.Errorf("%w: --trusted-proxy: %v", errUsage, err)
+	}
 	if err := tf.check(); err != nil {
 		return err
 	}
@@ -37,7 +43,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	srv := server.New(st, server.Options{Logger: logger, Basemap: basemap.New(st)})
+	srv := server.New(st, server.Options{Logger: logger, Basemap: basemap.New(st), TrustedProxies: proxies})
+	go srv.PurgeTokensEvery(ctx, time.Hour)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)

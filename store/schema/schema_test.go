@@ -110,6 +110,9 @@ func FuzzCoerce(f *testing.F) {
 	f.Add("12,5")
 	f.Add("2026-06-15")
 	f.Add("oui")
+	f.Add("1 234,5")
+	f.Add("-1\u00a0234\u202f567,25")
+	f.Add("1,234.5")
 	types := []FieldType{Text, Integer, Real, Boolean, Date, DateTime}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, ft := range types {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -46,6 +45,15 @@ func (c exportChoice) fileName(now time.Time) string {
 	return fmt.Sprintf("%s-%s.%s", name, now.Format("2006-01-02"), c.format)
 }
 
+// exportTitle is the title an export starts with: the user's commune or
+// territory, as she names it, else «Plan» — never a file's name.
+func (s *session) exportTitle() string {
+	if s.home.name != "" {
+		return s.home.name
+	}
+	return lang.L("Map")
+}
+
 // showExport asks how to export the map as it is on screen (title, paper,
 // orientation, format), then where, and writes it in the background.
 func (m *mainWindow) showExport() {
@@ -53,7 +61,7 @@ func (m *mainWindow) showExport() {
 		return
 	}
 	title := widget.NewEntry()
-	title.SetText(strings.TrimSuffix(filepath.Base(m.workspace), filepath.Ext(m.workspace)))
+	title.SetText(m.sess.exportTitle())
 	papers := []string{"A4", "A3", lang.L("Picture 1920 × 1080 (slide)")}
 	paper := widget.NewSelect(papers, nil)
 	paper.SetSelectedIndex(0)
@@ -100,9 +108,10 @@ func (m *mainWindow) exportTo(path string, c exportChoice) {
 	busy.Show()
 	s, vp := m.sess, m.view.mapw.Viewport
 	layers := s.visibleLayers()
+	// One scale on the sheet: the page's, printed beside its scale bar;
+	// the screen's would be another.
 	opts := export.Options{Bound: vp.Bound(), Paper: c.paper, Format: c.format, Title: c.title,
-		Subtitle: lang.L("Scale of the screen 1:{{.N}}", map[string]any{"N": roundScale(vp.ScaleDenominator())}),
-		Layers:   layers, Basemap: s.currentBasemap(), BasemapTimeout: exportBasemapTimeout,
+		Layers: layers, Basemap: s.currentBasemap(), BasemapTimeout: exportBasemapTimeout,
 		Attributions: export.DataAttributions(s.ws, layers)}
 	if c.landscape {
 		opts.Orientation = export.Landscape

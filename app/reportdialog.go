@@ -167,7 +167,7 @@ func (m *mainWindow) writeReport(path string, z report.Zone, zoneName, title str
 		ctx := context.Background()
 		sel, err := report.Select(ctx, s.ws, z, report.Options{Buffer: buffer})
 		if err == nil {
-			err = writeReportFiles(ctx, path, s, sel, report.Meta{Title: title, ZoneName: zoneName, Workspace: s.ws.Path()})
+			err = writeReportFiles(ctx, path, s, sel, report.Meta{Title: title, ZoneName: zoneName, Workspace: s.ws.Path(), Territory: s.home.name})
 		}
 		m.do(func() {
 			busy.Hide()

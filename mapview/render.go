@@ -46,6 +46,19 @@ func NewRenderer(ws *store.Workspace, opts RendererOptions) *Renderer {
 // Workspace returns the workspace the renderer draws.
 func (r *Renderer) Workspace() *store.Workspace { return r.ws }
 
+// StyleOf returns the style a layer is drawn with: l's own, else the
+// renderer's default for its name, else PlainStyle.
+func (r *Renderer) StyleOf(l Layer) *Style {
+	if l.Style != nil {
+		return l.Style
+	}
+	wl, err := r.ws.Layer(l.Name)
+	if err != nil {
+		return nil
+	}
+	return r.defaultStyle(wl.Schema)
+}
+
 func (r *Renderer) defaultStyle(l schema.Layer) *Style {
 	if s, ok := r.defaults[l.Name]; ok && s != nil {
 		return s

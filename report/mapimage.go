@@ -24,6 +24,7 @@ const maxMapZoom = 19.5
 // zoneMap is the map of the zone: its view, its picture, and how a
 // longitude/latitude lands on the page.
 type zoneMap struct {
+	r                *mapview.Renderer
 	vp               mapview.Viewport
 	img              *image.RGBA
 	x, y, w, h       float64 // frame on the page, mm
@@ -80,7 +81,7 @@ func drawZoneMap(ctx context.Context, r *mapview.Renderer, sel *Selection, x, y,
 	zone, buffer := sel.Outlines()
 	vp = vp.FitBound(mapExtent(sel.Zone.Geometry.Bound(), buffer))
 	vp.Zoom = math.Min(vp.Zoom, maxMapZoom)
-	m := &zoneMap{vp: vp, x: x, y: y, w: w, h: h, layers: mapLayers(r, sel), mmPerPx: w / float64(vp.Width),
+	m := &zoneMap{r: r, vp: vp, x: x, y: y, w: w, h: h, layers: mapLayers(r, sel), mmPerPx: w / float64(vp.Width),
 		zone: zone, buffer: buffer}
 	var found []mapview.FeatureRef
 	for _, it := range sel.Items {

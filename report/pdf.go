@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
-	"path/filepath"
+	"math"
 	"strings"
 	"time"
 
@@ -27,8 +27,11 @@ type Meta struct {
 	ZoneName string
 	// Date is the edition date, now when zero.
 	Date time.Time
-	// Workspace is the workspace file the data come from.
+	// Workspace is the workspace file the data come from; the report
+	// names Territory (the commune or the intercommunality whose data the
+	// workspace holds, "Tournus") rather than a file.
 	Workspace string
+	Territory string
 	// PlatformURL is the platform the workspace syncs with, and LastSync
 	// when it last did; zero when it never did.
 	PlatformURL string
@@ -272,10 +275,10 @@ func (d *pdfDoc) infos() {
 		{"Zone de travaux", zone},
 		{"Marge de sécurité", metres(sel.Buffer) + " autour de la zone"},
 		{"Édité le", dateTime(m.Date)},
-		{"Données", "espace de travail " + filepath.Base(m.Workspace)},
+		{"Données", dataOf(m)},
 		{"Dernière synchronisation", sync},
 	}
-	if m.Workspace == "" {
+	if m.Workspace == "" && m.Territory == "" {
 		rows = append(rows[:3], rows[4])
 	}
 	const labelW = 42.0
@@ -291,6 +294,15 @@ func (d *pdfDoc) infos() {
 		d.y += 0.6
 	}
 	d.y += 2
+}
+
+// dataOf says where the data come from, as a contractor reads it: the
+// territory's networks known to Terrimap, never a file's name.
+func dataOf(m Meta) string {
+	if t := strings.TrimSpace(m.Territory); t != "" {
+		return "réseaux de " + t + " connus de Terrimap"
+	}
+	return "réseaux connus de Terrimap sur ce poste"
 }
 
 // verdict writes the answer in one box: how many features, how many to
@@ -339,6 +351,14 @@ func (d *pdfDoc) verdict() {
 	d.y += h + 4
 }
 
+// operatorOf is who runs a feature's network, as the table prints it.
+func operatorOf(it *Item) string {
+	if it.Operator != "" {
+		return it.Operator
+	}
+	return "non renseigné"
+}
+
 // zoneMap draws the map with the zone, its margin, a scale bar, a north
 // arrow and a legend under it.
 func (d *pdfDoc) zoneMap(ctx context.Context, r *mapview.Renderer) error {
@@ -365,7 +385,9 @@ func (d *pdfDoc) zoneMap(ctx context.Context, r *mapview.Renderer) error {
 	d.scaleBar(m)
 	d.northArrow(m)
 	d.y += h + 2
-	d.legend(m)
+	if err := d.legend(m); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -534,8 +556,9 @@ func (d *pdfDoc) northArrow(m *zoneMap) {
 	f.Polygon([]fpdf.PointType{{X: cx, Y: top + 4.8}, {X: cx, Y: top + 10.3}, {X: cx + 2, Y: top + 11.8}}, "FD")
 }
 
-// legend explains the map's overlay under it.
-func (d *pdfDoc) legend(m *zoneMap) {
+// legend explains the map's overlay under it, then which line is which
+// network.
+func (d *pdfDoc) legend(m *zoneMap) error {
 	f := d.f
 	x, y := marginX, d.y
 	d.font(7.5, false, ink)
@@ -574,11 +597,68 @@ func (d *pdfDoc) legend(m *zoneMap) {
 		f.Text(x+7.5, y+3.2, "À investiguer (classe C ou inconnue)")
 	}
 	d.y += 5
+	if err := d.networkLegend(m); err != nil {
+		return err
+	}
 	if len(d.meta.Attributions) > 0 {
 		d.font(6.5, false, grey)
 		d.paragraph("Sources : "+strings.Join(d.meta.Attributions, " · "), marginX, contentW, 6.5)
 	}
 	d.y += 3
+	return nil
+}
+
+// Size of a network's swatch in the legend, in mm, and the zoom its line
+// is drawn at.
+const (
+	netSwatchW, netSwatchH = 8.0, 3.0
+	netSwatchZoom          = 17
+)
+
+// networkLegend says, under the map, which line and symbol is which
+// network (eau potable, assainissement…): each searched layer the map
+// draws, with its swatch drawn by the map engine as on the map (colour,
+// dashes, symbol).
+func (d *pdfDoc) networkLegend(m *zoneMap) error {
+	searched := map[string]string{}
+	for _, lc := range d.sel.Layers {
+		searched[lc.Layer] = lc.Title
+	}
+	f := d.f
+	x, y := marginX, d.y
+	d.font(7.5, false, ink)
+	for i := len(m.layers) - 1; i >= 0; i-- { // top of the map first
+		l := m.layers[i]
+		title, ok := searched[l.Name]
+		if !ok {
+			continue
+		}
+		wl, err := m.r.Workspace().Layer(l.Name)
+		if err != nil {
+			continue
+		}
+		px := func(mm float64) int { return int(math.Round(mm / 25.4 * 96)) }
+		img := mapview.DrawSwatch(m.r.StyleOf(l), mapview.SwatchKindOf(wl.Schema.GeometryType), nil, netSwatchZoom,
+			px(netSwatchW), px(netSwatchH), float64(mapDPI)/96)
+		var buf bytes.Buffer
+		if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
+			return fmt.Errorf("report: legend: %w", err)
+		}
+		w := netSwatchW + 1.5 + f.GetStringWidth(title) + 5
+		if x+w > marginX+contentW {
+			x, y = marginX, y+4.5
+		}
+		opts := fpdf.ImageOptions{ImageType: "PNG"}
+		name := "swatch-" + l.Name
+		f.RegisterImageOptionsReader(name, opts, &buf)
+		f.ImageOptions(name, x, y+0.6, netSwatchW, netSwatchH, false, opts, 0, "")
+		f.Text(x+netSwatchW+1.5, y+3.2, title)
+		x += w
+	}
+	if x > marginX || y > d.y {
+		d.y = y + 5
+	}
+	return nil
 }
 
 // summary writes the count of features per layer searched: a row per
@@ -665,11 +745,12 @@ func (d *pdfDoc) noteParagraphs() []string {
 	return []string{
 		"Classes de précision de la localisation (arrêté du 15 février 2012 relatif aux travaux à proximité des réseaux) : " +
 			"classe A, incertitude inférieure à 40 cm ; classe B, de 40 cm à 1,50 m ; classe C, supérieure à 1,50 m. " +
-			"La classe est lue dans le champ qualglocxy des géostandards RAEPA ; pour les points d'eau incendie, une précision " +
-			"de 0 à 1 m compte en classe B et au-delà en classe C.",
+			"La classe de précision de localisation est celle que le gestionnaire du réseau a renseignée ; pour les points d'eau " +
+			"incendie, une précision de 0 à 1 m compte en classe B et au-delà en classe C.",
+		SearchedKinds,
 		"Un objet de classe C, ou dont la précision n'est pas renseignée, porte la mention « " + investigateMsg + " » : " +
 			"il doit être localisé sur place (détection, sondages) avant tout travail à proximité.",
-		"Ce rapport recense les objets de l'espace de travail Terrimap tels qu'ils étaient à la dernière synchronisation, " +
+		"Ce rapport recense les objets connus de Terrimap tels qu'ils étaient à la dernière synchronisation, " +
 			"à " + metres(d.sel.Buffer) + " au plus de la zone (distances mesurées en Lambert-93). Il ne remplace ni les " +
 			"déclarations DT et DICT auprès du guichet unique ni les réponses des exploitants : les réseaux d'autres exploitants " +
 			"(gaz, électricité, télécommunications…) n'y figurent pas.",
@@ -728,7 +809,7 @@ func tableColumns() []column {
 		{"Ø (mm)", 11, true, func(it *Item) string { return num(it.Diameter, 0) }},
 		{"Prof. (m)", 12, true, func(it *Item) string { return num(it.Depth, 2) }},
 		{"Classe", 15, false, func(it *Item) string { return it.Class.Label() }},
-		{"Exploitant", 55, false, func(it *Item) string { return dash(it.Operator) }},
+		{"Exploitant", 55, false, func(it *Item) string { return operatorOf(it) }},
 		{"Dist. (m)", 12, true, func(it *Item) string { return decimal(it.Distance, 1) }},
 	}
 }

@@ -22,6 +22,7 @@ var paris = time.FixedZone("CEST", 2*3600)
 func testMeta(ws string) Meta {
 	return Meta{
 		Workspace:    ws,
+		Territory:    "Tournus",
 		Date:         time.Date(2026, time.June, 15, 14, 32, 0, 0, paris),
 		LastSync:     time.Date(2026, time.June, 14, 8, 2, 0, 0, time.UTC),
 		PlatformURL:  "https://plateforme.ccmt.example",
@@ -74,14 +75,28 @@ func TestWritePDF(t *testing.T) {
 	for _, want := range []string{
 		"Rapport avant travaux", "Tranchée le long de la rue", "15 juin 2026 à 14:32",
 		"14 juin 2026 à 10:02, avec la plateforme https://plateforme.ccmt.example",
-		"terrimap-demows-v1-tournus.gpkg", "5 m autour de la zone", "sur 1,5 m de large",
+		"réseaux de Tournus connus de Terrimap", "5 m autour de la zone", "sur 1,5 m de large",
 		"Synthèse par couche", "Canalisations d'eau potable", "Classes de précision",
 		"Objets recensés dans la zone et sa marge", "Fonte ductile", "Régie des eaux du Mâconnais-Tournugeois",
 		"Données de démonstration", "Page 1 / ",
+		// Which line is which network, under the map.
+		"Canalisations d'eau potable", "Canalisations d'assainissement",
+		"classe de précision de localisation", "L'éclairage public et les autres équipements de surface ne sont pas recherchés",
 	} {
 		if !strings.Contains(words, want) {
 			t.Errorf("the PDF lacks %q", want)
 		}
+	}
+	// Words a contractor does not read: a field's code, a file's name, an
+	// operator left as a dash, street lights listed as a network.
+	for _, absent := range []string{"qualglocxy", ".gpkg", "espace de travail", "Éclairage public"} {
+		if strings.Contains(words, absent) {
+			t.Errorf("the PDF says %q", absent)
+		}
+	}
+	legend := strings.Index(words, "Objet recensé")
+	if legend < 0 || !strings.Contains(words[legend:min(len(words), legend+400)], "Canalisations d'eau potable") {
+		t.Errorf("the map's legend does not say which line is the water network")
 	}
 	// Every item has its row; those to investigate say so on the line after.
 	lines := strings.Split(text, "\n")

@@ -107,12 +107,15 @@ func (s *Selection) Investigate() int {
 	return n
 }
 
-// NetworkLayers returns the layers a report searches: every layer with a
-// geometry of points or lines (or of any type) — pipes, appliances,
-// structures, hydrants, street lights, whatever their source. Polygon layers
-// (communes, flood zones, building footprints) describe the surface and are
-// only drawn, for context; so is the interventions log (a layer with an
-// "equipement_uuid" field), whose points repeat the equipment's.
+// NetworkLayers returns the layers a report searches: the underground
+// networks and their fittings — every line layer (water and sewer pipes,
+// or any other buried line: gas, cables) and the point layers of fittings
+// on those networks (RAEPA appliances and structures, fire hydrants). The
+// other point layers are equipment above ground (street lights…), and
+// polygon layers (communes, flood zones, building footprints) describe
+// the surface: they are only drawn, for context; so is the interventions
+// log (a layer with an "equipement_uuid" field), whose points repeat the
+// equipment's. SearchedKinds says it in the report's words.
 func NetworkLayers(ws *store.Workspace) []*store.Layer {
 	var out []*store.Layer
 	for _, l := range ws.Layers() {
@@ -123,13 +126,30 @@ func NetworkLayers(ws *store.Workspace) []*store.Layer {
 	return out
 }
 
+// SearchedKinds says, in a contractor's words, what a report searches.
+const SearchedKinds = "Sont recherchés les réseaux enterrés et leurs équipements : canalisations (eau potable, " +
+	"assainissement et toute autre conduite connue), vannes, regards, branchements et autres appareils et ouvrages, " +
+	"poteaux et bouches d'incendie. L'éclairage public et les autres équipements de surface ne sont pas recherchés."
+
+// fittingFields mark a point layer of fittings on a network: the RAEPA
+// appliance and structure functions and the PEI hydrant type.
+var fittingFields = []string{"fnappaep", "fnappass", "fnouvaep", "fnouvass", "idappareil", "idouvrage", "type_pei"}
+
 func isNetwork(l *store.Layer) bool {
 	if _, log := l.Schema.Field("equipement_uuid"); log {
 		return false
 	}
 	switch l.Schema.GeometryType {
-	case schema.Point, schema.MultiPoint, schema.LineString, schema.MultiLineString, schema.AnyGeometry:
+	case schema.LineString, schema.MultiLineString:
 		return true
+	case schema.Point, schema.MultiPoint, schema.AnyGeometry:
+		for _, name := range fittingFields {
+			if _, ok := l.Schema.Field(name); ok {
+				return true
+			}
+		}
+		name := strings.ToLower(l.Schema.Name)
+		return strings.HasPrefix(name, "appar") || strings.HasPrefix(name, "ouvr") || name == "pei"
 	}
 	return false
 }

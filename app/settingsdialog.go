@@ -195,8 +195,9 @@ func (d *settingsDialog) themeChosen() {
 	d.m.applyTheme()
 }
 
-// signOut forgets the account's token: syncing then asks to sign in again.
-// Edits waiting to be sent stay in the workspace.
+// signOut forgets the account's token and asks the platform to revoke it
+// (client.Logout): syncing then asks to sign in again. Offline, the desk is
+// signed out all the same. Edits waiting to be sent stay in the workspace.
 func (d *settingsDialog) signOut() {
 	c := d.m.sess.client
 	go func() {

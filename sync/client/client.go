@@ -175,16 +175,6 @@ func (c *Client) Login(ctx context.Context, user, password string) (protocol.Tok
 	return resp, err
 }
 
-// Logout forgets the token; local data and pending edits stay.
-func (c *Client) Logout(ctx context.Context) error {
-	return c.ws.Edit(ctx, func(tx *store.Tx) error {
-		if err := tx.SetMeta(metaToken, ""); err != nil {
-			return err
-		}
-		return tx.SetMeta(metaTokenExpires, "")
-	})
-}
-
 // clientID returns this installation's id, made once.
 func (c *Client) clientID(ctx context.Context) (string, error) {
 	id, err := c.ws.Meta(ctx, metaClientID)

@@ -15,9 +15,16 @@ import (
 	"terrimap/sync/protocol"
 )
 
+// maxRetryAfter is the longest Retry-After the client waits out by
+// itself: a platform asking for more (a sign-in throttled after repeated
+// wrong passwords) gets its answer back to the user at once, not a window
+// that seems to hang.
+const maxRetryAfter = 30 * time.Second
+
 // call sends a request with retries: network failures and temporary
 // answers (5xx, 429) are tried again after a growing pause (or the
-// platform's Retry-After); other answers come back as *protocol.APIError.
+// platform's Retry-After, up to maxRetryAfter); other answers come back as
+// *protocol.APIError.
 // read is given the 2xx response.
 func (c *Client) call(ctx context.Context, method, path, token string, body any, read func(*http.Response) error) error {
 	var payload []byte
@@ -82,7 +89,7 @@ func (c *Client) retry(ctx context.Context, what string, make func() (*http.Requ
 		switch {
 		case err == nil:
 			return nil
-		case errors.As(err, &apiErr) && apiErr.Temporary():
+		case errors.As(err, &apiErr) && apiErr.Temporary() && apiErr.RetryAfter <= maxRetryAfter:
 			last = err
 			continue
 		case errors.As(err, &apiErr):

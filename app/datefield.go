@@ -64,8 +64,10 @@ func (d *dateField) openCalendar() {
 		return
 	}
 	if t, err := time.Parse(formDateLayout, d.entry.Text); err == nil {
+		d.cal.selected = t
 		d.cal.showMonth(t)
 	} else {
+		d.cal.selected = time.Time{}
 		d.cal.showMonth(time.Now())
 	}
 	d.popUp = widget.NewPopUp(d.cal.content, c)
@@ -82,6 +84,7 @@ func (d *dateField) enable(on bool) {
 // month's and days' names in the user's language; a tap on a day picks it.
 type monthCalendar struct {
 	month    time.Time // the first day of the month shown
+	selected time.Time // the date in the entry, zero for none
 	onPick   func(time.Time)
 	title    *widget.Label
 	headings []*widget.Label
@@ -120,10 +123,24 @@ func (c *monthCalendar) showMonth(t time.Time) {
 	for d := c.month; d.Month() == c.month.Month(); d = d.AddDate(0, 0, 1) {
 		day := d
 		b := widget.NewButton(strconv.Itoa(d.Day()), func() { c.onPick(day) })
-		b.Importance = widget.LowImportance
+		switch {
+		case sameDay(d, c.selected):
+			b.Importance = widget.HighImportance
+		case sameDay(d, time.Now()):
+			b.Importance = widget.MediumImportance
+		default:
+			b.Importance = widget.LowImportance
+		}
 		c.days.Add(b)
 	}
 	c.days.Refresh()
+}
+
+// sameDay reports whether a and b fall on the same calendar day.
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }
 
 // monthName is the name of m in the user's language, as a date writes it

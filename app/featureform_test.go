@@ -345,6 +345,19 @@ func TestCalendarInFrench(t *testing.T) {
 	if d.entry.Text != "01/12/2026" {
 		t.Errorf("the date picked shows %q", d.entry.Text)
 	}
+	// The calendar opens on the month of the date typed, that day marked.
+	w := test.NewWindow(d.entry)
+	defer w.Close()
+	d.entry.SetText("17/03/2025")
+	d.openCalendar()
+	if d.cal.title.Text != "mars 2025" {
+		t.Errorf("the calendar opens on %q", d.cal.title.Text)
+	}
+	for _, o := range d.cal.days.Objects {
+		if b, ok := o.(*widget.Button); ok && (b.Importance == widget.HighImportance) != (b.Text == "17") {
+			t.Errorf("day %s marked %v", b.Text, b.Importance)
+		}
+	}
 }
 
 // An intervention's photos are shown by its photo strip, never as a field

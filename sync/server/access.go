@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -72,13 +73,14 @@ type editRights struct {
 	ctx     context.Context
 	st      Storage
 	u       User
+	log     *slog.Logger
 	layers  map[string]protocol.Access
 	area    *territory.Territory
 	areaErr error
 }
 
-func newEditRights(ctx context.Context, st Storage, u User) *editRights {
-	return &editRights{ctx: ctx, st: st, u: u, layers: map[string]protocol.Access{}}
+func newEditRights(ctx context.Context, st Storage, u User, log *slog.Logger) *editRights {
+	return &editRights{ctx: ctx, st: st, u: u, log: log, layers: map[string]protocol.Access{}}
 }
 
 // access returns the user's access to a layer.
@@ -91,7 +93,9 @@ func (e *editRights) access(r LayerRecord) (protocol.Access, error) {
 		return a, err
 	}
 	if a.Territory != nil && e.area == nil && e.areaErr == nil {
-		e.area, e.areaErr = territory.New(a.Territory)
+		if e.area, e.areaErr = territory.New(a.Territory); e.areaErr != nil {
+			e.log.Error("territory unusable: the user's edits are all refused", "user", e.u.Name, "err", e.areaErr)
+		}
 	}
 	e.layers[r.Schema.Name] = a
 	return a, nil

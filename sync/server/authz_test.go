@@ -303,3 +303,15 @@ func TestLayerPublishingRefusesInternalNamesAndTooManyFields(t *testing.T) {
 		t.Errorf("layers after the refusals: HTTP %d", code)
 	}
 }
+
+// A commune whose outline is not an area (a bad import) leaves its editors
+// nothing to edit, rather than everywhere.
+func TestUnusableTerritoryRefusesAll(t *testing.T) {
+	f := newPlatformFixture(t)
+	if err := f.st.PutOrganisation(context.Background(), Organisation{ID: "71550", Name: "Uchizy", Territory: orb.Point{5.0, 46.55}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.push("uchizy", createHydrant(newID(), orb.Point{5.0, 46.55}, nil))[0]; r.Code != protocol.CodeOutsideTerritory {
+		t.Errorf("editor of a commune without an area: %+v", r)
+	}
+}

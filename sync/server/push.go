@@ -15,7 +15,7 @@ func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (pr
 	var resp protocol.PushResponse
 	err := s.st.Write(ctx, func(tx WriteTx) error {
 		resp.Results = resp.Results[:0]
-		rights := newEditRights(ctx, s.st, u)
+		rights := newEditRights(ctx, s.st, u, s.opts.Logger)
 		for _, c := range req.Changes {
 			if err := ctx.Err(); err != nil {
 				return err

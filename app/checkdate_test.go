@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"terrimap/store"
 )
 
@@ -98,8 +100,10 @@ func TestCompletedCheckUpdatesTheHydrant(t *testing.T) {
 		t.Fatalf("journal: %+v", added)
 	}
 
-	// Undo takes both back.
-	v.undo()
+	// Undo takes both back: Ctrl+Z as the desktop driver hands it over
+	// (fyne.ShortcutUndo, not a custom Ctrl+Z).
+	shortcuts := m.window.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
+	shortcuts.TypedShortcut(&fyne.ShortcutUndo{})
 	q.runUntil(t, func() bool { return !v.reverting })
 	if got := hydrant(t, v.s.ws, "T-02").Properties["date_ct"]; got != "2025-09-01" {
 		t.Errorf("date_ct after undo: %v", got)
@@ -107,7 +111,7 @@ func TestCompletedCheckUpdatesTheHydrant(t *testing.T) {
 	if _, err := v.s.ws.Get(ctx, "interventions", d.feature.UUID); err == nil {
 		t.Error("the intervention is still there after undo")
 	}
-	v.redo()
+	shortcuts.TypedShortcut(&fyne.ShortcutRedo{})
 	q.runUntil(t, func() bool { return !v.reverting })
 	if got := hydrant(t, v.s.ws, "T-02").Properties["date_ct"]; got != "2026-12-03" {
 		t.Errorf("date_ct after redo: %v", got)

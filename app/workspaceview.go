@@ -206,6 +206,10 @@ func (v *workspaceView) shortcuts() {
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { v.undo() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { v.redo() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, func(fyne.Shortcut) { v.redo() })
+	// The desktop driver hands Ctrl+Z and Ctrl+Y over as these, not as the
+	// custom shortcuts above.
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { v.undo() })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { v.redo() })
 }
 
 // typedKey handles the keys the window gets when no widget has the focus:

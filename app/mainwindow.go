@@ -74,6 +74,9 @@ type mainWindow struct {
 
 	statusLabel  *widget.Label
 	versionLabel *widget.Label
+	// viewStatus holds the open workspace's status line (pending count,
+	// online, last sync, coordinates, scale), across the window's width.
+	viewStatus *fyne.Container
 
 	// With a workspace open: the session and its views.
 	sess      *session
@@ -128,6 +131,8 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.statusLabel.Truncation = fyne.TextTruncateEllipsis
 	m.versionLabel = widget.NewLabel(lang.L("Version {{.Version}}", map[string]any{"Version": Version}))
 	statusBar := container.NewBorder(nil, nil, nil, m.versionLabel, m.statusLabel)
+	m.viewStatus = container.NewStack()
+	m.viewStatus.Hide() // until a workspace is open
 
 	m.split = container.NewHSplit(m.infoPanel, m.welcome)
 	m.split.Offset = 0.25
@@ -143,7 +148,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 
 	m.root = container.NewBorder(
 		m.topBar,
-		container.NewVBox(widget.NewSeparator(), statusBar),
+		container.NewVBox(widget.NewSeparator(), m.viewStatus, statusBar),
 		nil, nil, m.split)
 	return m.root
 }
@@ -234,6 +239,9 @@ func (m *mainWindow) attach(path string, sess *session) {
 	panel, centre := m.view.build()
 	m.view.mapw.OnKey = m.typedKey
 	m.split.Leading, m.split.Trailing = panel, centre
+	m.viewStatus.Objects = []fyne.CanvasObject{m.view.status}
+	m.viewStatus.Show()
+	m.viewStatus.Refresh()
 	m.split.Offset = m.settings.panelShare
 	m.split.Refresh()
 	m.status = lang.L("Workspace {{.Name}} open.", map[string]any{"Name": m.workspaceTitle()})

@@ -25,6 +25,7 @@ func TestStatusBarOrderAndWidths(t *testing.T) {
 	v := m.view
 	v.showSyncState(pendingText(1), lastSyncText(time.Time{}, time.Now()))
 
+	w.Content().Refresh() // lay the window out, as showing it does
 	d := fyne.CurrentApp().Driver()
 	order := []fyne.CanvasObject{v.syncLabel, v.onlineLabel, v.syncDetail, v.coordSystem, v.coords, v.scale}
 	for i := 1; i < len(order); i++ {

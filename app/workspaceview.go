@@ -67,6 +67,9 @@ type workspaceView struct {
 	// syncDetail the last sync or the one under way.
 	syncLabel  *widget.Label
 	syncDetail *widget.Label
+	// status is the whole line; the main window shows it across its
+	// width, under the panels and the map.
+	status fyne.CanvasObject
 	// clock, when set, replaces time.Now (tests).
 	clock      func() time.Time
 	autoSync   func() bool
@@ -157,9 +160,9 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 		v.lambert = s == "Lambert-93"
 		v.cursorMoved(v.lastLL)
 	})
-	status := v.statusBar()
+	v.status = v.statusBar()
 	v.coordSystem.SetSelectedIndex(0)
-	centre = container.NewBorder(toolbar, status, nil, nil, container.NewStack(v.mapw, v.mapControls(), v.banner.object))
+	centre = container.NewBorder(toolbar, nil, nil, nil, container.NewStack(v.mapw, v.mapControls(), v.banner.object))
 	v.centre = centre
 	v.shortcuts()
 	return v.tabs, centre

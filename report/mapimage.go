@@ -44,7 +44,7 @@ func (m *zoneMap) page(ll orb.Point) (float64, float64) {
 
 // mapLayers returns the layers the map draws, in the renderer's order: the
 // layers searched and, for context, the polygon layers (communes, flood
-// zones, buildings).
+// zones, buildings) and the streets.
 func mapLayers(r *mapview.Renderer, sel *Selection) []mapview.Layer {
 	searched := map[string]bool{}
 	for _, lc := range sel.Layers {
@@ -60,7 +60,7 @@ func mapLayers(r *mapview.Renderer, sel *Selection) []mapview.Layer {
 		case schema.Polygon, schema.MultiPolygon:
 			out = append(out, l)
 		default:
-			if searched[l.Name] {
+			if searched[l.Name] || isStreets(wl) {
 				out = append(out, l)
 			}
 		}

@@ -135,9 +135,19 @@ const SearchedKinds = "Sont recherchés les réseaux enterrés et leurs équipem
 // appliance and structure functions and the PEI hydrant type.
 var fittingFields = []string{"fnappaep", "fnappass", "fnouvaep", "fnouvass", "idappareil", "idouvrage", "type_pei"}
 
+// isStreets reports whether l is the plan's streets (the platform's
+// "voies" layer): drawn on the report's map for context, never searched.
+func isStreets(l *store.Layer) bool {
+	_, typed := l.Schema.Field("type_voie")
+	return typed || strings.EqualFold(l.Schema.Name, "voies")
+}
+
 func isNetwork(l *store.Layer) bool {
 	if _, log := l.Schema.Field("equipement_uuid"); log {
 		return false
+	}
+	if isStreets(l) {
+		return false // the streets of the plan: where the networks run, not a network
 	}
 	switch l.Schema.GeometryType {
 	case schema.LineString, schema.MultiLineString:

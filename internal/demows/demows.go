@@ -71,6 +71,9 @@ func Write(path string, extent orb.Bound) error {
 func fill(ctx context.Context, ws *store.Workspace, extent orb.Bound) error {
 	all := extent == orb.Bound{}
 	for _, l := range demo.Layers() {
+		if l.Name == demo.LayerVoies {
+			continue // the platform's plan (its basemap), not data the desktop works on
+		}
 		if _, err := ws.CreateLayer(ctx, l); err != nil {
 			return err
 		}
@@ -87,6 +90,9 @@ func fill(ctx context.Context, ws *store.Workspace, extent orb.Bound) error {
 	}
 	return ws.Edit(ctx, func(tx *store.Tx) error {
 		for _, l := range demo.Layers() {
+			if l.Name == demo.LayerVoies {
+				continue
+			}
 			if _, err := tx.ApplyRemoteBatch(l.Name, kept[l.Name]); err != nil {
 				return err
 			}

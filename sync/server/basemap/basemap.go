@@ -75,6 +75,14 @@ var (
 	planLayers = []struct{ layer, style string }{
 		{"zone_inondable", `{"fill":"#d3e7ef","stroke":"#b3d3df","width":0.6,"rules":[{"field":"alea","values":{
 			"faible":{"fill":"#dfedf2"},"moyen":{"fill":"#cde3ec"},"fort":{"fill":"#b9d8e4"}}}]}`},
+		// The platform's streets (a "voies" layer), when it has them: the
+		// plan a secretary finds her way by, offline; a grey casing, then
+		// the street in white.
+		{"voies", `{"stroke":"#cdc5b8","width":{"stops":[[12,1.4],[15,5],[18,11.5]]},"minzoom":12,
+			"rules":[{"field":"type_voie","values":{"route":{"stroke":"#d9b98a","width":{"stops":[[12,2],[15,6],[18,13.5]]}}}}]}`},
+		{"voies", `{"stroke":"#ffffff","width":{"stops":[[12,0.8],[15,3.5],[18,9]]},"minzoom":12,
+			"rules":[{"field":"type_voie","values":{"route":{"stroke":"#fbf3dc","width":{"stops":[[12,1.4],[15,4.5],[18,11]]}}}}],
+			"label":{"field":"nom","size":10,"color":"#6e675c","minzoom":16,"priority":2}}`},
 		{"batiment", `{"fill":"#ddd5cd","stroke":"#bdb1a6","width":0.5,"minzoom":14}`},
 		{"canalass", `{"stroke":"#c9b4a3","width":{"stops":[[15,0.5],[18,1.4]]},"minzoom":15}`},
 		{"canalaep", `{"stroke":"#a6bccd","width":{"stops":[[15,0.5],[18,1.4]]},"minzoom":15}`},
@@ -86,8 +94,8 @@ var (
 )
 
 // basemapStyles returns the basemap's styles by name: "plan" (communes
-// with their names, flood zones, buildings and, close up, the pipes in
-// light tones) and "reseaux" (the plan with the networks as the desktop
+// with their names, flood zones, streets, buildings and, close up, the
+// pipes in light tones) and "reseaux" (the plan with the networks as the desktop
 // draws them).
 func basemapStyles() map[string]basemapStyle {
 	ground := Ground()

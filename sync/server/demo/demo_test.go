@@ -179,7 +179,7 @@ func TestCountsScale1(t *testing.T) {
 		LayerCommunes: {24, 24}, LayerCanalAEP: {6000, 20000}, LayerApparAEP: {4000, 15000},
 		LayerOuvrAEP: {20, 100}, LayerCanalAss: {1500, 8000}, LayerApparAss: {5, 200},
 		LayerOuvrAss: {1500, 9000}, LayerPEI: {300, 2000}, LayerEclairage: {1500, 8000},
-		LayerBatiment: {48, 144}, LayerInterventions: {50, 300}, LayerZoneInondable: {3, 3},
+		LayerBatiment: {48, 144}, LayerInterventions: {50, 300}, LayerZoneInondable: {3, 3}, LayerVoies: {300, 3000},
 	} {
 		if n := counts[layer]; n < r[0] || n > r[1] {
 			t.Errorf("%s: %d features, want %d to %d", layer, n, r[0], r[1])

@@ -88,7 +88,7 @@ func Generate(opts GenerateOptions, fn func(layer string, f Feature) error) erro
 // streamed.
 var communeLayers = []string{
 	LayerCommunes, LayerCanalAEP, LayerApparAEP, LayerOuvrAEP, LayerCanalAss, LayerApparAss,
-	LayerOuvrAss, LayerPEI, LayerEclairage, LayerBatiment, LayerInterventions,
+	LayerOuvrAss, LayerPEI, LayerEclairage, LayerBatiment, LayerInterventions, LayerVoies,
 }
 
 // Indexes of communeLayers, for gen.out.
@@ -104,6 +104,7 @@ const (
 	iEclairage
 	iBatiment
 	iInterventions
+	iVoies
 	nCommuneLayers
 )
 
@@ -280,6 +281,7 @@ func (g *gen) run() {
 		g.lights,
 		g.buildings,
 		g.interventions,
+		g.streets,
 	}
 	for _, step := range steps {
 		if g.err != nil {

@@ -18,6 +18,7 @@ const (
 	LayerBatiment      = "batiment"
 	LayerZoneInondable = "zone_inondable"
 	LayerInterventions = "interventions"
+	LayerVoies         = "voies"
 )
 
 // Code lists of CNIG RAEPA (VAL_RAEPA_*), codes and values as in the standard.
@@ -216,6 +217,11 @@ var (
 
 // Code lists of Terrimap's own layers.
 var (
+	typesVoie = []schema.CodedValue{
+		{Code: "route", Label: "Route"},
+		{Code: "rue", Label: "Rue"},
+		{Code: "ruelle", Label: "Ruelle, impasse"},
+	}
 	typesLampe = []schema.CodedValue{
 		{Code: "led", Label: "LED"},
 		{Code: "sodium_hp", Label: "Sodium haute pression"},
@@ -553,6 +559,17 @@ func Layers() []schema.Layer {
 				dateField("date_pose", "Date de pose"),
 				withDefault(required(codedField("etat", "État", etatsEquipement)), "bon"),
 				textField("armoire", "Armoire de commande"),
+			},
+		},
+		{
+			Name:  LayerVoies,
+			Title: "Voies (générées)",
+			Description: "Rues et routes du plan de la plateforme, tracées le long des conduites d'eau générées " +
+				"(les conduites sont posées sous les voies) : ce ne sont pas les voies réelles (données de démonstration).",
+			GeometryType: schema.LineString,
+			Fields: []schema.Field{
+				textField("nom", "Nom de la voie"),
+				codedField("type_voie", "Type de voie", typesVoie),
 			},
 		},
 		{

@@ -26,11 +26,7 @@ import (
 func tournusPlatform(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := server.OpenSQLite(filepath.Join(t.TempDir(), "platform.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := platformStorage(t)
 	communes, err := demo.Communes()
 	if err != nil {
 		t.Fatal(err)

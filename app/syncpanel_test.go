@@ -25,11 +25,7 @@ const testPassword = "mot de passe sûr"
 func testPlatform(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := server.OpenSQLite(filepath.Join(t.TempDir(), "platform.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := platformStorage(t)
 	if err := st.PutLayer(ctx, server.LayerRecord{Schema: hydrantLayer()}); err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +45,18 @@ func testPlatform(t *testing.T) string {
 	hs := httptest.NewServer(server.New(st, server.Options{}))
 	t.Cleanup(hs.Close)
 	return hs.URL
+}
+
+// platformStorage opens a new, empty platform database, closed at the
+// end of the test.
+func platformStorage(t *testing.T) *server.SQLiteStorage {
+	t.Helper()
+	st, err := server.OpenSQLite(filepath.Join(t.TempDir(), "platform.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // syncedWorkspace is a workspace signed in to the platform and synced once.

@@ -46,6 +46,10 @@ type Options struct {
 	// workspace opened at start was open and its map first drawn, and may
 	// quit then (terrimap --startup-trace).
 	StartupTrace StartupTrace
+	// E2EScript, when set, is an end-to-end script the app plays once its
+	// window runs (terrimap --e2e-script FILE; e2edriver.go): screenshots
+	// go beside it, and Run returns the first failure.
+	E2EScript string
 }
 
 // loadTranslations adds the French and English translations to Fyne's lang

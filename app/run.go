@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+
 	fyneapp "fyne.io/fyne/v2/app"
 )
 
@@ -13,6 +15,12 @@ func Run(opts Options) error {
 	if err != nil {
 		return err
 	}
+	var e2e *e2eDriver
+	if opts.E2EScript != "" {
+		if e2e, err = startE2E(m, a.Quit, opts.E2EScript, os.Stderr); err != nil {
+			return err
+		}
+	}
 	m.window.ShowAndRun()
-	return nil
+	return e2e.result()
 }

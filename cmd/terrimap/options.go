@@ -32,6 +32,8 @@ func parseOptions(args []string, stdout io.Writer) (desktopOptions, error) {
 	fs.StringVar(&opts.WorkspacePath, "workspace", "", "")
 	fs.Var((*traceFlag)(&opts.StartupTrace), "startup-trace", "")
 	fs.StringVar(&opts.cpuProfile, "cpuprofile", "", "")
+	// Hidden: scripts/e2e-linux.sh plays the secretary's path with it.
+	fs.StringVar(&opts.E2EScript, "e2e-script", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout)

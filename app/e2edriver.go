@@ -1,0 +1,502 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
+
+	"terrimap/report"
+	"terrimap/store"
+	"terrimap/store/search"
+)
+
+// e2eDriver plays an end-to-end script in the real app (terrimap
+// --e2e-script FILE, for scripts/e2e-linux.sh): each step does, on the UI
+// goroutine, what the user's tap or keystrokes do (the same callbacks,
+// reached through the panels' own fields), then waits, bounded, for what
+// the user would see as its result. It logs each step on stderr, writes
+// a screenshot of the window after each one beside the script, and on the
+// first failure says why and quits: Run then returns the error.
+type e2eDriver struct {
+	m     *mainWindow
+	steps []e2eStep
+	dir   string
+	out   io.Writer
+	quit  func()
+
+	mu  sync.Mutex
+	err error
+}
+
+// e2eTimeout bounds each step; the first (the workspace opened and its
+// map drawn) may take longer on a cold machine.
+const (
+	e2eTimeout      = 60 * time.Second
+	e2eReadyTimeout = 180 * time.Second
+	// e2ePoll is how often a step's result is looked at.
+	e2ePoll = 50 * time.Millisecond
+)
+
+// errE2EStep marks a step whose result did not come.
+var errE2EStep = errors.New("e2e step failed")
+
+// startE2E reads the script at path and plays it once the window runs;
+// screenshots go into the script's folder.
+func startE2E(m *mainWindow, quit func(), path string, out io.Writer) (*e2eDriver, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("app: e2e script: %w", err)
+	}
+	defer f.Close()
+	steps, err := parseE2EScript(f)
+	if err != nil {
+		return nil, err
+	}
+	d := &e2eDriver{m: m, steps: steps, dir: filepath.Dir(path), out: out, quit: quit}
+	go d.run()
+	return d, nil
+}
+
+// result is the failure that ended the script, nil when it passed (or
+// when there was no script).
+func (d *e2eDriver) result() error {
+	if d == nil {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.err
+}
+
+func (d *e2eDriver) run() {
+	started := time.Now()
+	for i, st := range d.steps {
+		n := i + 1
+		t := time.Now()
+		detail, err := d.play(st)
+		shot := d.screenshot(n, st, err != nil)
+		if err != nil {
+			fmt.Fprintf(d.out, "e2e: step %d: %s: FAILED: %v (line %d; screenshot %s)\n", n, st, err, st.line, shot)
+			d.mu.Lock()
+			d.err = fmt.Errorf("app: e2e step %d (%s): %w", n, st, err)
+			d.mu.Unlock()
+			fyne.Do(d.quit)
+			return
+		}
+		fmt.Fprintf(d.out, "e2e: step %d: %s: %s (%d ms, %s) ok\n", n, st, detail, time.Since(t).Milliseconds(), shot)
+	}
+	fmt.Fprintf(d.out, "e2e: done: %d steps in %d ms\n", len(d.steps), time.Since(started).Milliseconds())
+}
+
+// e2eCheck looks, on the UI goroutine, whether a step's result came: what
+// it sees, whether it is done, and an error when it can no longer be.
+type e2eCheck func() (detail string, done bool, err error)
+
+// play does one step and waits for its result.
+func (d *e2eDriver) play(st e2eStep) (string, error) {
+	timeout := e2eTimeout
+	if st.verb == "ready" {
+		timeout = e2eReadyTimeout
+	}
+	var check e2eCheck
+	var err error
+	fyne.DoAndWait(func() { check, err = d.begin(st) })
+	if err != nil {
+		return "", err
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		var detail string
+		var done bool
+		fyne.DoAndWait(func() { detail, done, err = check() })
+		switch {
+		case err != nil:
+			return detail, err
+		case done:
+			return detail, nil
+		case time.Now().After(deadline):
+			return detail, fmt.Errorf("%w: no result after %s (%s)", errE2EStep, timeout, detail)
+		}
+		time.Sleep(e2ePoll)
+	}
+}
+
+// begin starts a step on the UI goroutine and returns how to see it done.
+func (d *e2eDriver) begin(st e2eStep) (e2eCheck, error) {
+	m := d.m
+	if st.verb == "ready" {
+		return d.ready, nil
+	}
+	v := m.view
+	if v == nil {
+		return nil, fmt.Errorf("%w: no workspace is open", errE2EStep)
+	}
+	switch st.verb {
+	case "search":
+		return d.search(v, st.arg), nil
+	case "open-result":
+		return d.openResult(v, st.number()-1)
+	case "nearby":
+		v.tabs.Select(d.tab(v, lang.L("Search")))
+		v.search.near.Tapped(&fyne.PointEvent{})
+		return func() (string, bool, error) {
+			p := v.search
+			return p.info.Text, p.near0 && p.shown != "" && len(p.results) > 0, nil
+		}, nil
+	case "open-nearest":
+		return d.openNearest(v, st.arg)
+	case "expect-empty":
+		e, err := d.editor(v, st.field)
+		if err != nil {
+			return nil, err
+		}
+		if val, _ := e.judge(); val != nil {
+			return nil, fmt.Errorf("%w: «%s» holds %v", errE2EStep, e.field.DisplayTitle(), val)
+		}
+		return func() (string, bool, error) {
+			return fmt.Sprintf("«%s» is empty, the save bar says «%s»", e.field.DisplayTitle(), v.feature.form.status.Text), true, nil
+		}, nil
+	case "set":
+		return d.set(v, st.field, st.arg)
+	case "save":
+		return d.save(v)
+	case "pending":
+		want := pendingText(st.number())
+		return func() (string, bool, error) {
+			return fmt.Sprintf("status bar: %s; journal: %d pending", v.syncLabel.Text, v.sync.state.pending), v.syncLabel.Text == want && v.sync.state.pending == st.number(), nil
+		}, nil
+	case "sync":
+		return d.sync(v), nil
+	case "intervention":
+		return d.intervention(v, st.arg)
+	case "report":
+		return d.report(v, st.arg)
+	}
+	return nil, fmt.Errorf("%w: unknown step %q", errE2EStep, st.verb)
+}
+
+// ready waits for the workspace's map to be drawn and the platform to be
+// looked at (and the sync started then, if any, to be over).
+func (d *e2eDriver) ready() (string, bool, error) {
+	m := d.m
+	if m.view == nil || m.sess == nil || m.view.sync == nil {
+		return "no workspace open yet", false, nil
+	}
+	v := m.view
+	select {
+	case <-m.sess.tiles.FirstDrawn():
+	default:
+		return "the map is not drawn yet", false, nil
+	}
+	online := "● " + lang.L("Online")
+	detail := fmt.Sprintf("title «%s», %s, %s", m.window.Title(), v.onlineLabel.Text, v.syncLabel.Text)
+	return detail, v.onlineLabel.Text == online && v.sync.idle(), nil
+}
+
+// tab returns the left panel's tab of that title.
+func (d *e2eDriver) tab(v *workspaceView, title string) *container.TabItem {
+	for _, t := range v.tabs.Items {
+		if t.Text == title {
+			return t
+		}
+	}
+	return v.tabs.Selected()
+}
+
+// search types text in the search box, a key at a time as she does.
+func (d *e2eDriver) search(v *workspaceView, text string) e2eCheck {
+	p := v.search
+	v.tabs.Select(d.tab(v, lang.L("Search")))
+	d.m.window.Canvas().Focus(p.entry)
+	p.entry.SetText("")
+	for _, r := range text {
+		p.entry.TypedRune(r)
+	}
+	return func() (string, bool, error) {
+		if p.shown != text || p.timer != nil || p.near0 {
+			return "searching", false, nil
+		}
+		if len(p.results) == 0 {
+			return p.info.Text, false, fmt.Errorf("%w: %s", errE2EStep, p.info.Text)
+		}
+		first := p.results[0]
+		return fmt.Sprintf("%s; first: %s (%s)", p.info.Text, first.Name, first.Layer), true, nil
+	}
+}
+
+// openResult clicks result i of the list shown.
+func (d *e2eDriver) openResult(v *workspaceView, i int) (e2eCheck, error) {
+	p := v.search
+	if i >= len(p.results) {
+		return nil, fmt.Errorf("%w: %d results shown", errE2EStep, len(p.results))
+	}
+	r := p.results[i]
+	p.list.Select(i)
+	return func() (string, bool, error) {
+		f := v.selected
+		done := p.opening == 0 && f != nil && f.Layer == r.Layer && f.FID == r.FID
+		return "Objet: " + v.feature.title.Text, done, nil
+	}, nil
+}
+
+// openNearest opens the feature of layer nearest the selected one, as a
+// click on it on the map does.
+func (d *e2eDriver) openNearest(v *workspaceView, layer string) (e2eCheck, error) {
+	if v.selected == nil || v.selected.Geometry == nil {
+		return nil, fmt.Errorf("%w: no feature selected", errE2EStep)
+	}
+	from := *v.selected
+	at, _ := search.PointOf(from.Geometry)
+	var want *store.Feature
+	var dist float64
+	var lookErr error
+	index := v.search.index
+	go func() {
+		found, err := index.Nearby(context.Background(), search.Near{Point: at, Layers: []string{layer}, Limit: 1,
+			Skip: search.Ref{Layer: from.Layer, FID: from.FID}})
+		var f store.Feature
+		if err == nil && len(found) == 0 {
+			err = fmt.Errorf("%w: no %s near", errE2EStep, layer)
+		}
+		if err == nil {
+			f, err = v.s.ws.GetByFID(context.Background(), found[0].Layer, found[0].FID)
+		}
+		v.do(func() {
+			if lookErr = err; err == nil {
+				want, dist = &f, found[0].Distance
+				v.pick(f)
+			}
+		})
+	}()
+	return func() (string, bool, error) {
+		if lookErr != nil {
+			return "", false, lookErr
+		}
+		f := v.selected
+		done := want != nil && f != nil && f.UUID == want.UUID && v.feature.form != nil
+		uuid := ""
+		if want != nil {
+			uuid = want.UUID
+		}
+		return fmt.Sprintf("%s at %s; Objet: %s; uuid %s", layer, distanceText(dist), v.feature.title.Text, uuid), done, nil
+	}, nil
+}
+
+// editor is the form's editor of a field.
+func (d *e2eDriver) editor(v *workspaceView, name string) (*fieldEditor, error) {
+	if v.feature.form == nil {
+		return nil, fmt.Errorf("%w: no form shown", errE2EStep)
+	}
+	for _, e := range v.feature.form.editors {
+		if e.field.Name == name {
+			return e, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: the form has no field %s", errE2EStep, name)
+}
+
+// set types value in a field of the form (or picks it in a list).
+func (d *e2eDriver) set(v *workspaceView, name, value string) (e2eCheck, error) {
+	e, err := d.editor(v, name)
+	if err != nil {
+		return nil, err
+	}
+	switch w := e.object.(type) {
+	case *widget.Entry:
+		if w.Disabled() {
+			return nil, fmt.Errorf("%w: «%s» may not be changed", errE2EStep, e.field.DisplayTitle())
+		}
+		d.m.window.Canvas().Focus(w)
+		w.SetText("")
+		for _, r := range value {
+			w.TypedRune(r)
+		}
+	case *widget.Select:
+		w.SetSelected(value)
+	case *widget.Check:
+		w.SetChecked(value == "true" || value == "oui")
+	default:
+		return nil, fmt.Errorf("%w: «%s» is not typed into", errE2EStep, e.field.DisplayTitle())
+	}
+	form := v.feature.form
+	return func() (string, bool, error) {
+		if e.problem.Visible() {
+			return "", false, fmt.Errorf("%w: «%s»: %s", errE2EStep, e.field.DisplayTitle(), e.problem.Text)
+		}
+		return fmt.Sprintf("«%s» = %v; the save bar says «%s»", e.field.DisplayTitle(), e.get(), form.status.Text), true, nil
+	}, nil
+}
+
+// save presses «Enregistrer» and waits for the form to say it saved.
+func (d *e2eDriver) save(v *workspaceView) (e2eCheck, error) {
+	form := v.feature.form
+	if form == nil {
+		return nil, fmt.Errorf("%w: no form shown", errE2EStep)
+	}
+	if form.save.Disabled() {
+		return nil, fmt.Errorf("%w: «Enregistrer» is greyed: %s", errE2EStep, form.status.Text)
+	}
+	form.save.Tapped(&fyne.PointEvent{})
+	saved := lang.L("Saved. The change will be sent to the platform at the next synchronisation.")
+	return func() (string, bool, error) {
+		if form.status.Importance == widget.DangerImportance {
+			return "", false, fmt.Errorf("%w: %s", errE2EStep, form.status.Text)
+		}
+		return fmt.Sprintf("the save bar says «%s»", form.status.Text), form.status.Text == saved, nil
+	}, nil
+}
+
+// sync presses «Synchroniser» on the Sync tab once no sync runs, and
+// waits for it to end with nothing waiting.
+func (d *e2eDriver) sync(v *workspaceView) e2eCheck {
+	p := v.sync
+	v.tabs.Select(d.tab(v, lang.L("Sync")))
+	pressed := false
+	return func() (string, bool, error) {
+		if !pressed {
+			if !p.idle() {
+				return "a sync is under way", false, nil
+			}
+			p.syncButton.Tapped(&fyne.PointEvent{})
+			pressed = true
+			return "pressed", false, nil
+		}
+		if !p.idle() {
+			return "syncing: " + p.stage.Text, false, nil
+		}
+		if p.stage.Text == "" {
+			return "", false, fmt.Errorf("%w: the sync failed: %s", errE2EStep, d.m.status)
+		}
+		return fmt.Sprintf("%s; status bar: %s · %s", p.stage.Text, v.syncLabel.Text, v.syncDetail.Text), p.state.pending == 0, nil
+	}
+}
+
+// intervention presses «Nouvelle intervention», «Créer l'intervention»,
+// then adds the photo as the file dialog hands it, and waits for its
+// thumbnail; the dialog stays open for the screenshot (the next step
+// closes it).
+func (d *e2eDriver) intervention(v *workspaceView, photo string) (e2eCheck, error) {
+	sec := v.feature.maint
+	if sec.add.Disabled() || !sec.add.Visible() {
+		return nil, fmt.Errorf("%w: «Nouvelle intervention» is not offered", errE2EStep)
+	}
+	sec.opened = nil
+	sec.add.Tapped(&fyne.PointEvent{})
+	created, attached := false, false
+	return func() (string, bool, error) {
+		dl := sec.opened
+		switch {
+		case dl == nil:
+			return "no dialog", false, nil
+		case !created:
+			dl.form.save.Tapped(&fyne.PointEvent{})
+			created = true
+			return "creating", false, nil
+		case dl.feature == nil:
+			if dl.form.status.Importance == widget.DangerImportance {
+				return "", false, fmt.Errorf("%w: %s", errE2EStep, dl.form.status.Text)
+			}
+			return "creating", false, nil
+		case !attached:
+			f, err := os.Open(photo)
+			if err != nil {
+				return "", false, fmt.Errorf("%w: %w", errE2EStep, err)
+			}
+			dl.photos.attachFrom(filepath.Base(photo), f)
+			attached = true
+			return "adding the photo", false, nil
+		case len(dl.photos.hashes) == 0 || dl.photos.add.Disabled():
+			return "adding the photo: " + dl.photos.hint.Text, false, nil
+		}
+		detail := fmt.Sprintf("%s; %d photo; %s", strings.ReplaceAll(dl.heading.Text, "\n", " / "), len(dl.photos.hashes), describeIntervention(dl.layer, *dl.feature))
+		return detail, true, nil
+	}, nil
+}
+
+// report writes a before-works report of a zone around the feature
+// shown, 60 m by 60 m, to path, as the report's dialogs do once the zone
+// is drawn, the title and margin left as offered and the file chosen.
+func (d *e2eDriver) report(v *workspaceView, path string) (e2eCheck, error) {
+	if sec := v.feature.maint; sec.opened != nil && sec.opened.d != nil {
+		sec.opened.d.Hide() // «Fermer» on the intervention
+	}
+	if v.selected == nil || v.selected.Geometry == nil {
+		return nil, fmt.Errorf("%w: no feature selected", errE2EStep)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errE2EStep, err)
+	}
+	c := anchorPoint(v.selected.Geometry)
+	const dx, dy = 0.0004, 0.00027 // about 30 m each way at 46.5° N
+	ring := orb.Ring{{c[0] - dx, c[1] - dy}, {c[0] + dx, c[1] - dy}, {c[0] + dx, c[1] + dy}, {c[0] - dx, c[1] + dy}, {c[0] - dx, c[1] - dy}}
+	z := report.Zone{Geometry: orb.MultiPolygon{{ring}}}
+	m := d.m
+	m.status = ""
+	m.writeReport(abs, z, lang.L("zone drawn on the map"), lang.L("Before works report"), report.DefaultBuffer)
+	return func() (string, bool, error) {
+		if !strings.Contains(m.status, abs) {
+			return "writing", false, nil
+		}
+		st, err := os.Stat(abs)
+		if err != nil || st.Size() == 0 {
+			return "", false, fmt.Errorf("%w: the report is not written: %v", errE2EStep, err)
+		}
+		return m.status, true, nil
+	}, nil
+}
+
+// screenshot writes the window as drawn once it stops changing (or after
+// a second) to NN-verb.png beside the script, and returns its path.
+func (d *e2eDriver) screenshot(n int, st e2eStep, failed bool) string {
+	name := fmt.Sprintf("step-%02d-%s.png", n, st.verb)
+	if failed {
+		name = fmt.Sprintf("step-%02d-%s-failed.png", n, st.verb)
+	}
+	path := filepath.Join(d.dir, name)
+	var last *image.RGBA
+	for range 20 { // the frame after the change, then a still picture
+		time.Sleep(e2ePoll)
+		var img image.Image
+		fyne.DoAndWait(func() { img = d.m.window.Canvas().Capture() })
+		if img == nil {
+			continue
+		}
+		rgba := image.NewRGBA(img.Bounds())
+		draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+		if last != nil && bytes.Equal(last.Pix, rgba.Pix) {
+			break
+		}
+		last = rgba
+	}
+	if last == nil {
+		return "no screenshot"
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = png.Encode(f, last)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return "no screenshot: " + err.Error()
+	}
+	return path
+}

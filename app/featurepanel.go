@@ -12,9 +12,11 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
 
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/store/territory"
 	"terrimap/sync/protocol"
 )
 
@@ -114,10 +116,20 @@ func (p *featurePanel) editRefusal(l *store.Layer, f *store.Feature) string {
 	if !a.Update {
 		return a.Reason
 	}
-	if a.Territory != nil && f.Geometry != nil && !store.Intersects(a.Territory, f.Geometry) {
+	if a.Territory != nil && !liesIn(a.Territory, f.Geometry) {
 		return lang.L("This feature lies outside your commune: you can see it but not change it.") + " " + a.Reason
 	}
 	return ""
+}
+
+// liesIn applies the platform's own territory rule (store/territory: the
+// feature lies in the commune, within a few metres of its boundary; one
+// with no position lies nowhere), so that the form never offers an edit the
+// platform would refuse. A territory that cannot be prepared refuses, as
+// the platform does.
+func liesIn(area, g orb.Geometry) bool {
+	t, err := territory.New(area)
+	return err == nil && t.Contains(g)
 }
 
 // refusal says why the shown feature may not be edited, "" when it may or

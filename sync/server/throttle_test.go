@@ -235,22 +235,28 @@ func TestPasswordChecksBounded(t *testing.T) {
 }
 
 // BenchmarkLayersDuringLoginStorm measures an authenticated GET of the
-// layers while 16 clients guess passwords in parallel (from 16 addresses
-// each, through a trusted proxy, so that the throttle lets every guess be
-// checked) — against the same GET on a quiet platform.
+// layers on a quiet platform, then while 16 clients guess passwords in
+// parallel (each guess from another address, through a trusted proxy, so
+// that the throttle lets every one be checked): with the platform's bound
+// on password checks, and with none (as many checks at once as guessers,
+// as before the bound).
 func BenchmarkLayersDuringLoginStorm(b *testing.B) {
-	for _, storm := range []bool{false, true} {
-		name := "quiet"
-		if storm {
-			name = "storm"
-		}
-		b.Run(name, func(b *testing.B) {
+	for _, c := range []struct {
+		name   string
+		storm  bool
+		checks int
+	}{
+		{"quiet", false, 0},
+		{"storm", true, 0},
+		{"storm-unbounded", true, 16},
+	} {
+		b.Run(c.name, func(b *testing.B) {
 			f := newPlatformFixture(b)
 			proxies, _ := ParseTrustedProxies("127.0.0.1")
-			a := newAccountsServer(b, f, Options{TrustedProxies: proxies})
+			a := newAccountsServer(b, f, Options{TrustedProxies: proxies, PasswordChecks: c.checks})
 			stop := make(chan struct{})
 			var wg sync.WaitGroup
-			if storm {
+			if c.storm {
 				for g := range 16 {
 					wg.Go(func() {
 						for i := 0; ; i++ {

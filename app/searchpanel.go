@@ -3,129 +3,335 @@ package app
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/store/search"
 )
 
-// searchPanel finds features by any text field, ignoring case and accents
-// ("eglise" finds "Église"), and communes by name; a result zooms the map
-// to the feature and selects it.
+// searchPanel finds features as the user types: every word, in any order,
+// ignoring case and accents, in the features' text, their coded values and
+// the name of their commune (store/search). Entrée opens the first result;
+// a click opens any, even the one already opened. «À proximité» lists the
+// features nearest the selected one, with their distances.
 type searchPanel struct {
 	s        *session
 	do       func(func())
 	onPicked func(f store.Feature)
+	// selected returns the feature selected in the workspace; nil for none.
+	selected func() *store.Feature
+	index    *search.Index
+	// debounce is how long typing must pause before a search starts.
+	debounce time.Duration
 
-	entry   *widget.Entry
-	list    *widget.List
-	info    *widget.Label
-	results []store.Feature
+	entry  *widget.Entry
+	near   *widget.Button
+	info   *widget.Label
+	list   *widget.List
+	timer  *time.Timer
+	near0  bool // the results are the features near a feature, not a search
+	shown  string
+	opened search.Result // the result opened last, marked in the list
+	// results answer the query shown (the entry's text when it is current).
+	results []search.Result
 	// gen numbers searches, so that a slow old one never shows over a newer.
 	gen int
+	// openFirst is set by Entrée pressed before the results of the text
+	// typed arrived: the first of them opens when they do.
+	openFirst bool
+	// opening counts the results being read to be opened.
+	opening int
 }
 
-// maxResultsPerLayer bounds what one layer contributes to the results.
-const maxResultsPerLayer = 25
+// searchDebounce lets a few keys go by before searching.
+const searchDebounce = 150 * time.Millisecond
+
+// searchLimit is how many results the panel lists.
+const searchLimit = 50
+
+// nearbyLimit is how many features «À proximité» lists.
+const nearbyLimit = 15
 
 func newSearchPanel(s *session, do func(func()), onPicked func(store.Feature)) *searchPanel {
-	return &searchPanel{s: s, do: do, onPicked: onPicked}
+	return &searchPanel{s: s, do: do, onPicked: onPicked, index: search.New(s.ws), debounce: searchDebounce,
+		selected: func() *store.Feature { return nil }}
 }
 
 func (p *searchPanel) build() fyne.CanvasObject {
 	p.entry = widget.NewEntry()
 	p.entry.SetPlaceHolder(lang.L("Search: street, hydrant number, commune…"))
-	p.entry.OnChanged = func(string) { p.search() }
-	p.entry.OnSubmitted = func(string) {
-		if len(p.results) > 0 && p.onPicked != nil {
-			p.onPicked(p.results[0])
-		}
-	}
+	p.entry.OnChanged = func(string) { p.typed() }
+	p.entry.OnSubmitted = func(string) { p.submit() }
+	p.near = widget.NewButtonWithIcon(lang.L("Nearby"), theme.SearchIcon(), p.nearby)
 	p.info = widget.NewLabel("")
+	p.info.Wrapping = fyne.TextWrapWord
 	p.list = widget.NewList(
 		func() int { return len(p.results) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
+		newResultRow,
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(p.results) {
+				p.fillRow(o.(*resultRow), p.results[i])
+			}
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.describe(p.results[i])) },
 	)
 	p.list.OnSelected = func(i widget.ListItemID) {
-		if p.onPicked != nil {
-			p.onPicked(p.results[i])
-		}
+		// Unselected at once, so that a click on the result opened last
+		// opens it again (a List calls OnSelected only for a change).
+		p.list.UnselectAll()
+		p.open(i)
 	}
-	return container.NewBorder(container.NewVBox(p.entry, p.info), nil, nil, nil, p.list)
+	go func() { _ = p.index.Refresh(context.Background()) }() // the first search is then immediate
+	return container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, p.near, p.entry), p.info), nil, nil, nil, p.list)
 }
 
 // focus puts the cursor in the search box (Ctrl+F).
 func (p *searchPanel) focus(c fyne.Canvas) { c.Focus(p.entry) }
 
-func (p *searchPanel) search() {
+// typed starts a search of the entry's text once typing pauses.
+func (p *searchPanel) typed() {
+	p.openFirst = false
+	p.schedule(p.debounce)
+}
+
+// submit opens the first result of the text typed (Entrée), at once when
+// its results are shown, else as soon as they arrive.
+func (p *searchPanel) submit() {
 	text := strings.TrimSpace(p.entry.Text)
+	if text == "" {
+		return
+	}
+	if !p.near0 && p.shown == text && p.timer == nil {
+		if len(p.results) > 0 {
+			p.open(0)
+		}
+		return
+	}
+	p.openFirst = true
+	p.schedule(0)
+}
+
+// schedule runs the search of the entry's text after delay, in the
+// background; a later call replaces it.
+func (p *searchPanel) schedule(delay time.Duration) {
+	p.gen++
+	gen, text := p.gen, strings.TrimSpace(p.entry.Text)
+	if p.timer != nil {
+		p.timer.Stop()
+		p.timer = nil
+	}
+	if text == "" {
+		p.show(gen, false, "", nil, 0, nil)
+		return
+	}
+	run := func() {
+		found, err := p.index.Search(context.Background(), search.Query{Text: text, Limit: searchLimit})
+		p.do(func() { p.show(gen, false, text, found.Results, found.Total, err) })
+	}
+	if delay <= 0 {
+		p.timer = time.AfterFunc(0, run) // off the UI goroutine all the same
+		return
+	}
+	p.timer = time.AfterFunc(delay, run)
+}
+
+// nearby lists the features nearest the selected one.
+func (p *searchPanel) nearby() {
+	f := p.selected()
 	p.gen++
 	gen := p.gen
-	if len([]rune(text)) < 2 {
-		p.results = nil
-		p.info.SetText("")
+	if p.timer != nil {
+		p.timer.Stop()
+		p.timer = nil
+	}
+	p.openFirst = false
+	if f == nil || f.Geometry == nil {
+		p.near0, p.results, p.shown = true, nil, ""
+		p.info.SetText(lang.L("Select a feature first (on the map or in the results), then press Nearby."))
 		p.list.Refresh()
 		return
 	}
+	at, _ := search.PointOf(f.Geometry)
+	name := p.nameOf(*f)
 	go func() {
-		var found []store.Feature
-		for _, l := range p.s.ws.Layers() {
-			fs, err := p.s.ws.Query(context.Background(), store.Query{Layer: l.Name(), Text: text, Limit: maxResultsPerLayer})
-			if err == nil {
-				found = append(found, fs...)
-			}
+		found, err := p.index.Nearby(context.Background(), search.Near{Point: at, Limit: nearbyLimit,
+			Skip: search.Ref{Layer: f.Layer, FID: f.FID}})
+		p.do(func() { p.show(gen, true, name, found, len(found), err) })
+	}()
+}
+
+// nameOf is how the panel names a feature: its layer's naming field.
+func (p *searchPanel) nameOf(f store.Feature) string {
+	l, err := p.s.ws.Layer(f.Layer)
+	if err != nil {
+		return shortID(f.UUID)
+	}
+	return search.DisplayName(l.Schema, f)
+}
+
+// show puts the results of search gen on screen, unless a newer one
+// started since.
+func (p *searchPanel) show(gen int, near bool, about string, results []search.Result, total int, err error) {
+	if gen != p.gen {
+		return
+	}
+	p.timer = nil
+	p.near0, p.shown, p.results = near, about, results
+	switch {
+	case err != nil:
+		p.info.SetText(lang.L("The search failed: {{.Error}}", map[string]any{"Error": err.Error()}))
+	case about == "":
+		p.info.SetText("")
+	case near && total == 0:
+		p.info.SetText(lang.L("Nothing near «{{.Name}}».", map[string]any{"Name": about}))
+	case near:
+		p.info.SetText(lang.N("{{.N}} features near «{{.Name}}»", total, map[string]any{"N": total, "Name": about}))
+	case total == 0:
+		p.info.SetText(lang.L("No result for «{{.Text}}»", map[string]any{"Text": about}))
+	case total > len(results):
+		p.info.SetText(lang.N("{{.N}} results, the first {{.M}} shown", total, map[string]any{"N": total, "M": len(results)}))
+	default:
+		p.info.SetText(lang.N("{{.N}} features found", total, map[string]any{"N": total}))
+	}
+	p.list.UnselectAll()
+	p.list.Refresh()
+	p.list.ScrollToTop()
+	if p.openFirst && !near {
+		p.openFirst = false
+		if len(results) > 0 {
+			p.open(0)
 		}
+	}
+}
+
+// open reads result i whole and hands it to onPicked, which frames it,
+// selects it and shows it in Objet.
+func (p *searchPanel) open(i int) {
+	if i < 0 || i >= len(p.results) {
+		return
+	}
+	r := p.results[i]
+	p.opened = r
+	p.opening++
+	p.list.Refresh()
+	go func() {
+		f, err := p.s.ws.GetByFID(context.Background(), r.Layer, r.FID)
 		p.do(func() {
-			if gen != p.gen {
+			p.opening--
+			if err != nil {
+				p.info.SetText(lang.L("The search failed: {{.Error}}", map[string]any{"Error": err.Error()}))
 				return
 			}
-			p.results = found
-			p.list.UnselectAll()
-			if len(found) == 0 {
-				p.info.SetText(lang.L("Nothing found."))
-			} else {
-				p.info.SetText(lang.L("{{.N}} results", map[string]any{"N": len(found)}))
+			if p.onPicked != nil {
+				p.onPicked(f)
 			}
-			p.list.Refresh()
 		})
 	}()
 }
 
-// describe is a result's line: layer title and the feature's best name.
-func (p *searchPanel) describe(f store.Feature) string {
-	l, err := p.s.ws.Layer(f.Layer)
-	if err != nil {
-		return f.Layer
+// resultRow is one result: its name (and distance, or commune) in bold,
+// then its layer and what matched.
+type resultRow struct {
+	widget.BaseWidget
+	title, detail *widget.Label
+}
+
+func newResultRow() fyne.CanvasObject {
+	r := &resultRow{title: widget.NewLabel(""), detail: widget.NewLabel("")}
+	r.title.TextStyle.Bold = true
+	r.title.Truncation = fyne.TextTruncateEllipsis
+	r.detail.Truncation = fyne.TextTruncateEllipsis
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer stacks the two lines.
+func (r *resultRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.New(&tightRows{}, r.title, r.detail))
+}
+
+// tightRows stacks objects without the padding between them that VBox
+// puts: a label already has its own.
+type tightRows struct{}
+
+func (tightRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height - theme.Padding()
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h+theme.Padding()))
+		y += h
 	}
-	return fmt.Sprintf("%s · %s", l.Schema.DisplayTitle(), featureName(l.Schema, f))
+}
+
+func (tightRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height - theme.Padding()
+	}
+	return s.AddWidthHeight(0, theme.Padding())
+}
+
+// fillRow shows r in a row: «Mairie de Tournus — Tournus» over
+// «Bâtiments communaux · Nom : Mairie de Tournus»; for a feature nearby,
+// «32 m — PI-71543-012» over «Points d'eau incendie · Tournus».
+func (p *searchPanel) fillRow(row *resultRow, r search.Result) {
+	title := r.Name
+	if p.near0 {
+		title = distanceText(r.Distance) + " — " + r.Name
+	} else if r.Commune != "" && !strings.EqualFold(r.Commune, r.Name) {
+		title += " — " + r.Commune
+	}
+	if r.Layer == p.opened.Layer && r.FID == p.opened.FID {
+		row.title.Importance = widget.HighImportance // the one opened last
+	} else {
+		row.title.Importance = widget.MediumImportance
+	}
+	row.title.SetText(title)
+	detail := []string{r.LayerTitle}
+	if p.near0 && r.Commune != "" {
+		detail = append(detail, r.Commune)
+	}
+	if m, ok := shownMatch(r); ok {
+		detail = append(detail, m)
+	}
+	row.detail.SetText(strings.Join(detail, " · "))
+}
+
+// shownMatch says what matched the query in words: «Nom : Mairie de
+// Tournus», «Commune : Tournus».
+func shownMatch(r search.Result) (string, bool) {
+	if len(r.Matched) == 0 {
+		return "", false
+	}
+	m := r.Matched[0]
+	if m.Commune {
+		return lang.L("Commune: {{.Name}}", map[string]any{"Name": m.Value}), true
+	}
+	return lang.L("{{.Field}}: {{.Value}}", map[string]any{"Field": m.Field, "Value": m.Value}), true
+}
+
+// distanceText is a distance as people say it: «32 m», «1,2 km».
+func distanceText(d float64) string {
+	switch {
+	case math.IsInf(d, 0) || math.IsNaN(d):
+		return "?"
+	case d < 1000:
+		return fmt.Sprintf("%.0f m", d)
+	}
+	return strings.Replace(fmt.Sprintf("%.1f km", d/1000), ".", lang.L("decimal point"), 1)
 }
 
 // featureName is the text that names a feature best: a name, a number or
 // an identifier field, else the first text value.
-func featureName(s schema.Layer, f store.Feature) string {
-	for _, key := range []string{"nom_officiel", "nom", "numero", "libelle", "adresse", "id_pei", "id_gestion", "id_sdis", "idcana", "idappareil", "idouvrage", "type"} {
-		if fld, ok := s.Field(key); ok {
-			if v := describeValue(fld, f.Properties[key]); v != "" {
-				return v
-			}
-		}
-	}
-	for _, fld := range s.Fields {
-		if fld.Type == schema.Text {
-			if v := describeValue(fld, f.Properties[fld.Name]); v != "" {
-				return v
-			}
-		}
-	}
-	return shortID(f.UUID)
-}
+func featureName(s schema.Layer, f store.Feature) string { return search.DisplayName(s, f) }

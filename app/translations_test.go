@@ -58,9 +58,17 @@ func TestTranslationsCoverSource(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var tr map[string]string
+		// A value is a translation, or its plural forms (lang.N).
+		var tr map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &tr); err != nil {
 			t.Fatalf("%s.json: %v", language, err)
+		}
+		for key, v := range tr {
+			var one string
+			var forms map[string]string
+			if json.Unmarshal(v, &one) != nil && (json.Unmarshal(v, &forms) != nil || forms["one"] == "" || forms["other"] == "") {
+				t.Errorf("%s.json: %q is neither a text nor plural forms with one and other", language, key)
+			}
 		}
 		for key, pos := range used {
 			if _, ok := tr[key]; !ok {
@@ -81,5 +89,5 @@ func isLangCall(fun ast.Expr) bool {
 		return false
 	}
 	pkg, ok := sel.X.(*ast.Ident)
-	return ok && pkg.Name == "lang" && (sel.Sel.Name == "L" || sel.Sel.Name == "Localize")
+	return ok && pkg.Name == "lang" && (sel.Sel.Name == "L" || sel.Sel.Name == "Localize" || sel.Sel.Name == "N" || sel.Sel.Name == "LocalizePlural")
 }

@@ -99,6 +99,7 @@ func newWorkspaceView(win fyne.Window, s *session, do func(func()), setStatus fu
 func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.layers = newLayerPanel(v.s, v.mapChanged, v.zoomToLayer)
 	v.search = newSearchPanel(v.s, v.do, v.pick)
+	v.search.selected = func() *store.Feature { return v.selected }
 	v.feature = newFeaturePanel(v.win, v.s, v.do, v.edited)
 	v.sync = newSyncPanel(v.win, v.s.ws, v.s.client, v.synced)
 	v.sync.do = v.do

@@ -29,6 +29,7 @@ func commands() []command {
 		{"export", "--workspace WS [--layer NAME] [--commune INSEE] OUT: write .geojson or .gpkg", runExport},
 		{"render", "--workspace WS [--bbox …] [--size WxH | --paper A4|A3 [--landscape]] [--layers a,b] [--basemap none|NAME] --out map.png|map.pdf: print the map", runRender},
 		{"report", "--workspace WS --zone zone.geojson [--buffer 5] [--width W] --out report.pdf [--geojson found.geojson]: the networks under a work zone, before works (in French)", runReport},
+		{"search", "--workspace WS [--layer L] [--near LON,LAT] [--limit N] [TEXT]: find features by every word of TEXT (any order, case and accents ignored, commune names too), or the nearest a point, with distances", runSearch},
 		{"source", "add|refresh|list --workspace WS [--ogc URL] [--collection NAME] [--bbox …]: read-only layers from an OGC API – Features server", runSource},
 		{"sync", "--workspace WS [--server URL --user NAME] [--dry-run]: sync with the platform", runSync},
 		{"version", "print the version of Terrimap", runVersion},

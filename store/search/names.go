@@ -9,8 +9,8 @@ import (
 
 // nameFields are the fields that name a feature best, best first: a name,
 // a number, an identifier.
-var nameFields = []string{"nom_officiel", "nom", "libelle", "numero", "id_pei", "id_gestion", "id_sdis", "ref_terr",
-	"idcana", "idappareil", "idouvrage", "adresse", "type"}
+var nameFields = []string{"nom_officiel", "nom", "numero", "libelle", "adresse", "id_pei", "id_gestion", "id_sdis",
+	"idcana", "idappareil", "idouvrage", "type"}
 
 // nameField returns the index in l's fields of the field that names f, or
 // -1 when none has a value.
@@ -31,13 +31,13 @@ func nameField(l schema.Layer, props map[string]any) int {
 }
 
 // DisplayName is the text that names a feature best: a name, a number or
-// an identifier, else its first text value, else the start of its UUID.
+// an identifier, else its first text value, else the end of its UUID.
 func DisplayName(l schema.Layer, f store.Feature) string {
 	if i := nameField(l, f.Properties); i >= 0 {
 		return FieldText(l.Fields[i], f.Properties[l.Fields[i].Name])
 	}
 	if len(f.UUID) > 8 {
-		return f.UUID[:8]
+		return f.UUID[len(f.UUID)-8:]
 	}
 	return f.UUID
 }

@@ -27,10 +27,13 @@ type Near struct {
 	// Limit caps the results (10 when 0).
 	Limit int
 	// Skip leaves out one feature (the one the point stands for).
-	Skip struct {
-		Layer string
-		FID   int64
-	}
+	Skip Ref
+}
+
+// Ref names one feature of a workspace.
+type Ref struct {
+	Layer string
+	FID   int64
 }
 
 // NearbyLayers are the layers Nearby looks in by default: those of points

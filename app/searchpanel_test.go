@@ -1,0 +1,165 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"terrimap/internal/demows"
+)
+
+// openDemoTournus opens a copy of the demo streets of Tournus in a shell,
+// in French, and returns its view and UI queue.
+func openDemoTournus(t *testing.T) (*workspaceView, uiQueue) {
+	t.Helper()
+	useLocale(t, "fr_FR.UTF-8")
+	src, err := demows.Cached("tournus", demows.Tournus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "tournus.gpkg")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, path)
+	m.view.search.debounce = 0
+	return m.view, q
+}
+
+// typeAndWait types text in the search box and waits for its results.
+func typeAndWait(t *testing.T, v *workspaceView, q uiQueue, text string) {
+	t.Helper()
+	p := v.search
+	p.entry.SetText("")
+	test.Type(p.entry, text)
+	q.runUntil(t, func() bool { return p.timer == nil && p.shown == text })
+}
+
+func pressEnter(p *searchPanel) { p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
+
+func TestSearchPanelCountsInFrench(t *testing.T) {
+	v, q := openDemoTournus(t)
+	p := v.search
+	for _, tc := range []struct{ text, info, first string }{
+		{"salle fetes", "1 résultat", "Salle des fêtes de Tournus"},
+		{"mairie tournus", "18 résultats", "Mairie de Tournus"}, // and the lights of the Rue de la Mairie
+		{"mairie de tournus", "18 résultats", "Mairie de Tournus"},
+		{"MAIRIE Tournus", "18 résultats", "Mairie de Tournus"},
+		{"piscine olympique", "Aucun résultat pour « piscine olympique »", ""},
+		{"poteau", "résultats, les 50 premiers affichés", ""},
+	} {
+		typeAndWait(t, v, q, tc.text)
+		if !strings.HasSuffix(p.info.Text, tc.info) || (tc.info == "1 résultat" && p.info.Text != tc.info) {
+			t.Errorf("%q: the panel says %q, want %q", tc.text, p.info.Text, tc.info)
+		}
+		if tc.first != "" && (len(p.results) == 0 || p.results[0].Name != tc.first) {
+			t.Errorf("%q: first result %+v, want %s", tc.text, p.results, tc.first)
+		}
+	}
+	typeAndWait(t, v, q, "mairie tournus")
+	row := newResultRow().(*resultRow)
+	p.fillRow(row, p.results[0])
+	if row.title.Text != "Mairie de Tournus — Tournus" || row.detail.Text != "Bâtiments communaux · Nom : Mairie de Tournus" {
+		t.Errorf("the result reads %q / %q", row.title.Text, row.detail.Text)
+	}
+}
+
+// Entrée opens the first result, however often it is pressed and however
+// early: before the results arrive, and again once they have.
+func TestSearchPanelEnterOpensTheFirstResult(t *testing.T) {
+	v, q := openDemoTournus(t)
+	p := v.search
+	test.Type(p.entry, "mairie tournus")
+	pressEnter(p) // before the results are in
+	q.runUntil(t, func() bool { return v.selected != nil })
+	for range 2 {
+		pressEnter(p)
+		q.runUntil(t, func() bool { return p.timer == nil && p.opening == 0 })
+	}
+	if v.selected == nil || v.selected.Layer != "batiment" || v.selected.Properties["nom"] != "Mairie de Tournus" {
+		t.Fatalf("Entrée thrice opened %+v", v.selected)
+	}
+	if v.tabs.Selected() != v.featTab || !strings.Contains(v.feature.title.Text, "Mairie de Tournus") {
+		t.Errorf("Objet shows %q", v.feature.title.Text)
+	}
+	// Entrée on a text that finds nothing opens nothing.
+	v.selectFeature(nil)
+	test.Type(p.entry, "zzz")
+	pressEnter(p)
+	q.runUntil(t, func() bool { return p.timer == nil && p.shown == "mairie tournuszzz" && p.opening == 0 })
+	if v.selected != nil {
+		t.Errorf("Entrée on nothing found opened %+v", v.selected)
+	}
+}
+
+// A click on the result opened last opens it again.
+func TestSearchPanelClickOpensEvenTheOpenedResult(t *testing.T) {
+	v, q := openDemoTournus(t)
+	p := v.search
+	typeAndWait(t, v, q, "mairie tournus")
+	for i := range 3 {
+		v.selectFeature(nil) // the user looked elsewhere
+		p.list.Select(0)
+		q.runUntil(t, func() bool { return p.opening == 0 })
+		if v.selected.Properties["nom"] != "Mairie de Tournus" {
+			t.Fatalf("click %d opened %+v", i+1, v.selected.Properties)
+		}
+	}
+}
+
+// «À proximité» lists the features nearest the selected one, nearest
+// first, with their distances; a click opens one.
+func TestSearchPanelNearby(t *testing.T) {
+	v, q := openDemoTournus(t)
+	p := v.search
+	test.Tap(p.near)
+	if !strings.Contains(p.info.Text, "Sélectionnez d’abord un objet") {
+		t.Errorf("nothing selected: %q", p.info.Text)
+	}
+	typeAndWait(t, v, q, "mairie tournus")
+	pressEnter(p)
+	q.runUntil(t, func() bool { return v.selected != nil })
+	mairie := *v.selected
+	test.Tap(p.near)
+	q.runUntil(t, func() bool { return p.near0 && len(p.results) > 0 })
+	if p.info.Text != "15 objets à proximité de « Mairie de Tournus »" {
+		t.Errorf("nearby says %q", p.info.Text)
+	}
+	for i, r := range p.results {
+		if i > 0 && r.Distance < p.results[i-1].Distance {
+			t.Errorf("result %d at %.1f m comes after %.1f m", i, r.Distance, p.results[i-1].Distance)
+		}
+		if r.Layer == "interventions" || (r.Layer == mairie.Layer && r.FID == mairie.FID) {
+			t.Errorf("nearby lists %+v", r)
+		}
+	}
+	row := newResultRow().(*resultRow)
+	p.fillRow(row, p.results[0])
+	if !strings.HasSuffix(strings.Fields(row.title.Text)[1], "m") || !strings.Contains(row.detail.Text, "Tournus") {
+		t.Errorf("a nearby row reads %q / %q", row.title.Text, row.detail.Text)
+	}
+	p.list.Select(2)
+	want := p.results[2]
+	q.runUntil(t, func() bool { return v.selected != nil && v.selected.FID == want.FID && v.selected.Layer == want.Layer })
+	if !p.near0 || len(p.results) != 15 {
+		t.Error("opening a feature nearby changed the list")
+	}
+}
+
+func TestDistanceText(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	for d, want := range map[float64]string{0: "0 m", 32.4: "32 m", 999.4: "999 m", 1234: "1,2 km", 15_049: "15,0 km"} {
+		if got := distanceText(d); got != want {
+			t.Errorf("distanceText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -257,6 +257,9 @@ func (m *mainWindow) useBasemap(name string, then func()) {
 			} else {
 				m.settings.basemap = name
 				m.saveSettings()
+				if m.view != nil {
+					m.view.mapw.Refresh() // the new basemap's tiles are asked for, or its failure said
+				}
 			}
 			then()
 		})

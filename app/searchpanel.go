@@ -35,6 +35,11 @@ type searchPanel struct {
 
 	entry  *widget.Entry
 	near   *widget.Button
+	// nearIn picks the layer «À proximité» looks in (all equipment first);
+	// nearLayers are the names of its options after the first.
+	nearIn     *widget.Select
+	nearLayers []string
+	nearFrom   *store.Feature // the feature the nearby list is about
 	info   *widget.Label
 	list   *widget.List
 	timer  *time.Timer
@@ -71,7 +76,21 @@ func (p *searchPanel) build() fyne.CanvasObject {
 	p.entry.SetPlaceHolder(lang.L("Search: street, hydrant number, commune…"))
 	p.entry.OnChanged = func(string) { p.typed() }
 	p.entry.OnSubmitted = func(string) { p.submit() }
-	p.near = widget.NewButtonWithIcon(lang.L("Nearby"), theme.SearchIcon(), p.nearby)
+	p.near = widget.NewButtonWithIcon(lang.L("Nearby"), theme.SearchIcon(), func() { p.nearby(p.selected()) })
+	options := []string{lang.L("All equipment")}
+	for _, name := range search.NearbyLayers(p.s.ws) {
+		if l, err := p.s.ws.Layer(name); err == nil {
+			p.nearLayers = append(p.nearLayers, name)
+			options = append(options, l.Schema.DisplayTitle())
+		}
+	}
+	p.nearIn = widget.NewSelect(options, func(string) {
+		if p.near0 && p.nearFrom != nil {
+			p.nearby(p.nearFrom)
+		}
+	})
+	p.nearIn.SetSelectedIndex(0)
+	p.nearIn.Hide()
 	p.info = widget.NewLabel("")
 	p.info.Wrapping = fyne.TextWrapWord
 	p.list = widget.NewList(
@@ -90,7 +109,7 @@ func (p *searchPanel) build() fyne.CanvasObject {
 		p.open(i)
 	}
 	go func() { _ = p.index.Refresh(context.Background()) }() // the first search is then immediate
-	return container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, p.near, p.entry), p.info), nil, nil, nil, p.list)
+	return container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, p.near, p.entry), p.nearIn, p.info), nil, nil, nil, p.list)
 }
 
 // focus puts the cursor in the search box (Ctrl+F).
@@ -143,9 +162,8 @@ func (p *searchPanel) schedule(delay time.Duration) {
 	p.timer = time.AfterFunc(delay, run)
 }
 
-// nearby lists the features nearest the selected one.
-func (p *searchPanel) nearby() {
-	f := p.selected()
+// nearby lists the features nearest f, of the layer chosen in nearIn.
+func (p *searchPanel) nearby(f *store.Feature) {
 	p.gen++
 	gen := p.gen
 	if p.timer != nil {
@@ -161,8 +179,13 @@ func (p *searchPanel) nearby() {
 	}
 	at, _ := search.PointOf(f.Geometry)
 	name := p.nameOf(*f)
+	p.nearFrom = f
+	var layers []string
+	if i := p.nearIn.SelectedIndex(); i > 0 {
+		layers = []string{p.nearLayers[i-1]}
+	}
 	go func() {
-		found, err := p.index.Nearby(context.Background(), search.Near{Point: at, Limit: nearbyLimit,
+		found, err := p.index.Nearby(context.Background(), search.Near{Point: at, Limit: nearbyLimit, Layers: layers,
 			Skip: search.Ref{Layer: f.Layer, FID: f.FID}})
 		p.do(func() { p.show(gen, true, name, found, len(found), err) })
 	}()
@@ -185,6 +208,11 @@ func (p *searchPanel) show(gen int, near bool, about string, results []search.Re
 	}
 	p.timer = nil
 	p.near0, p.shown, p.results = near, about, results
+	if near {
+		p.nearIn.Show()
+	} else {
+		p.nearIn.Hide()
+	}
 	switch {
 	case err != nil:
 		p.info.SetText(lang.L("The search failed: {{.Error}}", map[string]any{"Error": err.Error()}))

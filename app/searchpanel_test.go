@@ -153,6 +153,24 @@ func TestSearchPanelNearby(t *testing.T) {
 	if !p.near0 || len(p.results) != 15 {
 		t.Error("opening a feature nearby changed the list")
 	}
+	// Only the hydrants near the mairie, still nearest first.
+	if !p.nearIn.Visible() {
+		t.Fatal("no choice of layer beside the nearby list")
+	}
+	p.nearIn.SetSelected("Points d'eau incendie")
+	q.runUntil(t, func() bool { return p.near0 && p.timer == nil && len(p.results) > 0 && p.results[0].Layer == "pei" })
+	for _, r := range p.results {
+		if r.Layer != "pei" {
+			t.Errorf("the hydrants' list holds %+v", r)
+		}
+	}
+	if p.info.Text != "15 objets à proximité de « Mairie de Tournus »" {
+		t.Errorf("the hydrants' list says %q", p.info.Text)
+	}
+	typeAndWait(t, v, q, "mairie tournus")
+	if p.nearIn.Visible() {
+		t.Error("the choice of layer stays over a search")
+	}
 }
 
 func TestDistanceText(t *testing.T) {

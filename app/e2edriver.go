@@ -366,6 +366,7 @@ func (d *e2eDriver) save(v *workspaceView) (e2eCheck, error) {
 // waits for it to end with nothing waiting.
 func (d *e2eDriver) sync(v *workspaceView) e2eCheck {
 	p := v.sync
+	closeIntervention(v)
 	v.tabs.Select(d.tab(v, lang.L("Sync")))
 	pressed := false
 	return func() (string, bool, error) {
@@ -405,6 +406,15 @@ func (d *e2eDriver) intervention(v *workspaceView, photo string) (e2eCheck, erro
 		case dl == nil:
 			return "no dialog", false, nil
 		case !created:
+			// She writes what was done, then creates it.
+			for _, e := range dl.form.editors {
+				if w, ok := e.object.(*widget.Entry); ok && e.field.Name == "notes" {
+					d.m.window.Canvas().Focus(w)
+					for _, r := range "Débit mesuré : 62,5 m³/h." { // what she types, not a word of the app
+						w.TypedRune(r)
+					}
+				}
+			}
 			dl.form.save.Tapped(&fyne.PointEvent{})
 			created = true
 			return "creating", false, nil
@@ -433,9 +443,7 @@ func (d *e2eDriver) intervention(v *workspaceView, photo string) (e2eCheck, erro
 // shown, 60 m by 60 m, to path, as the report's dialogs do once the zone
 // is drawn, the title and margin left as offered and the file chosen.
 func (d *e2eDriver) report(v *workspaceView, path string) (e2eCheck, error) {
-	if sec := v.feature.maint; sec.opened != nil && sec.opened.d != nil {
-		sec.opened.d.Hide() // «Fermer» on the intervention
-	}
+	closeIntervention(v)
 	if v.selected == nil || v.selected.Geometry == nil {
 		return nil, fmt.Errorf("%w: no feature selected", errE2EStep)
 	}
@@ -499,4 +507,12 @@ func (d *e2eDriver) screenshot(n int, st e2eStep, failed bool) string {
 		return "no screenshot: " + err.Error()
 	}
 	return path
+}
+
+// closeIntervention presses «Fermer» on the intervention's dialog, when
+// one is open.
+func closeIntervention(v *workspaceView) {
+	if sec := v.feature.maint; sec.opened != nil && sec.opened.d != nil {
+		sec.opened.d.Hide()
+	}
 }

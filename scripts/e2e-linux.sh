@@ -1,20 +1,49 @@
 #!/usr/bin/env bash
 # End-to-end test of the desktop app on Linux: the real bin/terrimap, in French,
-# in an Xvfb display of its own, on a demo workspace (the platform GeoPackage
-# that terrimap-server demo seeds: the 24 communes and ~27,000 generated
-# features). It checks that the window's title names the workspace, waits for
-# the map's first complete frame (--startup-trace), takes a screenshot and
-# checks that it shows the demo map: not blank, a large map area of the map's
-# paper colour, many colours, and the colours of the demo styles (commune
-# outlines and names, drinking water, sewers, flood zones). Then it quits the
-# app with Ctrl+Q and checks that it exits cleanly.
+# in an Xvfb display of its own, in two runs.
+#
+# 1. The map: the app opens a copy of a demo platform's file (the 24 communes
+#    and ~27,000 generated features that terrimap-server demo seeds). It checks
+#    that the window's title names the workspace as a person would (not a
+#    .gpkg file), waits for the map's first complete frame (--startup-trace),
+#    checks that a screenshot shows the demo map (not blank, a large map area
+#    of the paper colour, the colours of the commune outlines and names,
+#    drinking water, sewers, flood zones), then that Ctrl+Q quits cleanly.
+# 2. The secretary's path: terrimap-server serve runs that platform on a free
+#    127.0.0.1 port, terrimap sync makes the Tournus editor's workspace (as
+#    make run does), and the app opens it signed in, its title «Terrimap —
+#    Tournus». It then plays a script (--e2e-script, app/e2edriver.go): search
+#    «mairie tournus», open the first result, «À proximité», open the nearest
+#    hydrant, check that its optional date «date_dispo» is empty, type a flow
+#    «62,5» in it, Enregistrer, see «1 modification en attente», synchronise,
+#    add an intervention with a photo, synchronise, write a before-works report.
+#    Each step is logged («e2e: step N: … ok») with a screenshot of the window
+#    in E2E_DIR/step-NN-*.png. Then the script checks the outcomes outside the
+#    app: the platform's file holds the new flow, written by tournus; the
+#    workspace's journal has nothing left pending; the intervention reached the
+#    platform with its photo's file; pdftotext shows the report's title and
+#    network objects. Ctrl+Q (a real key event) must quit with status 0.
+#
+# Why a driver inside the app: Fyne draws its widgets itself and has no
+# accessibility tree, so clicks by coordinates would break with any change of
+# layout, font or panel width. A hidden flag makes the real binary play the
+# steps itself: on the UI goroutine, through the same callbacks a tap or a key
+# triggers (keys typed into the search box and the form, the result row
+# selected, the buttons' Tapped), reaching widgets through the panels' own
+# fields; each step waits, bounded, for what the user would see (the results
+# listed, the form's «Enregistré…», the status bar's count, the sync's end).
+# Nothing here waits a fixed time: every wait polls an observable condition
+# under a timeout. Keys Fyne handles for real (Ctrl+Q) go through xdotool.
+# The report step writes the PDF the report's dialogs would (zone drawn around
+# the hydrant, the title and margin offered, the file chosen): the driver
+# leaves out the drawing and the two dialogs, not the writing.
 #
 # Usage: scripts/e2e-linux.sh [SCREEN]    SCREEN is WIDTHxHEIGHT, default 1366x768
 # Called by `make e2e` (and `make test`), which builds bin/ first. The window
 # fills the screen, as a maximised window would. Everything is kept in
-# E2E_DIR (default bin/e2e): screenshot.png, app.log, xvfb.log, the workspace.
-# WINDOW_TIMEOUT and MAP_TIMEOUT (seconds) bound the waits: a cold first start
-# may be slow.
+# E2E_DIR (default bin/e2e): screenshots, logs, the platform and workspaces.
+# WINDOW_TIMEOUT, MAP_TIMEOUT and PATH_TIMEOUT (seconds) bound the waits: a
+# cold first start may be slow. E2E_PORT sets the platform's first port tried.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/xvfb-linux.sh
@@ -26,16 +55,21 @@ MAP_TIMEOUT=${MAP_TIMEOUT:-120}
 QUIT_TIMEOUT=${QUIT_TIMEOUT:-30}
 app=bin/terrimap
 server=bin/terrimap-server
-ws_name=ccmt-demo.gpkg
-ws=$work/$ws_name
+PATH_TIMEOUT=${PATH_TIMEOUT:-300}
+ws_name=ccmt-demo
+ws=$work/$ws_name.gpkg
+platform=$work/platform.gpkg
+user=tournus
+tws=$work/$user.gpkg
 shot=$work/screenshot.png
 
 log() { echo "e2e: $*"; }
 fail() {
 	echo "e2e: FAILED: $*" >&2
-	if [ -s "$work/app.log" ]; then
-		echo "e2e: last lines of $work/app.log:" >&2
-		tail -n 20 "$work/app.log" >&2
+	local f=${applog:-$work/app.log}
+	if [ -s "$f" ]; then
+		echo "e2e: last lines of $f:" >&2
+		tail -n 20 "$f" >&2
 	fi
 	exit 1
 }
@@ -44,12 +78,12 @@ fail() {
 for f in "$app" "$server"; do
 	[ -x "$f" ] || fail "$f is missing (make build builds it)"
 done
-for cmd in Xvfb xdotool import convert identify; do
+for cmd in Xvfb xdotool import convert identify sqlite3 pdftotext sha256sum; do
 	command -v "$cmd" >/dev/null || fail "$cmd is not installed (make deps installs it)"
 done
 
-xvfb_pid="" app_pid=""
-trap 'status=$?; stop_started "$app_pid" "$xvfb_pid"; exit "$status"' EXIT
+xvfb_pid="" app_pid="" server_pid=""
+trap 'status=$?; stop_started "$app_pid" "$server_pid" "$xvfb_pid"; exit "$status"' EXIT
 trap 'exit 130' INT TERM
 
 # waitfor DESCRIPTION TIMEOUT COMMAND…: runs COMMAND every half second until
@@ -72,11 +106,13 @@ rm -rf "$work"
 mkdir -p "$work"
 total=$SECONDS
 
-log "seeding a demo workspace $ws with $server demo"
+log "seeding a demo platform $platform with $server demo"
 start=$SECONDS
-"$server" demo --db "$ws" --credentials "$work/credentials.txt" >"$work/demo.log" 2>&1 ||
+"$server" demo --db "$platform" --credentials "$work/credentials.txt" >"$work/demo.log" 2>&1 ||
 	fail "$server demo failed: $(tail -n 3 "$work/demo.log")"
-log "demo workspace seeded in $((SECONDS - start))s ($(du -h "$ws" | cut -f1))"
+log "demo platform seeded in $((SECONDS - start))s ($(du -h "$platform" | cut -f1))"
+# The first run opens a copy: the platform's own file is served later.
+sqlite3 "$platform" ".backup '$ws'" || fail "cannot copy $platform to $ws"
 
 log "starting Xvfb (${screen}x24)"
 start_xvfb "$work" "$screen" || fail "Xvfb did not start: $(tail -n 3 "$work/xvfb.log")"
@@ -107,7 +143,8 @@ titled() {
 	title=$(xdotool getwindowname "$wid" 2>/dev/null) && [[ $title == *"$ws_name"* ]]
 }
 waitfor "window title naming $ws_name (it is \"$title\")" "$MAP_TIMEOUT" titled
-log "check: the window title names the workspace: \"$title\""
+[[ $title != *.gpkg* ]] || fail "the window title names a file: \"$title\""
+log "check: the window title names the workspace, not a file: \"$title\""
 # Fill the screen, as a maximised window would. (The window may still set
 # its own size as it is shown: settled below asks again until it is so.)
 fill() { xdotool windowmove "$wid" 0 0 windowsize "$wid" "$sw" "$sh"; }
@@ -222,4 +259,118 @@ wait "$app_pid" || status=$?
 app_pid=""
 [ "$status" = 0 ] || fail "the app exited with status $status after Ctrl+Q"
 if grep -Eq '^(panic|fatal error):' "$work/app.log"; then fail "the app's log holds a panic"; fi
+log "the map and Ctrl+Q: passed in $((SECONDS - total))s"
+
+# ---- 2. The secretary's path, on a platform, with the driver ----
+
+# answers PORT: whether a Terrimap platform answers HTTP on 127.0.0.1:PORT.
+answers() {
+	local reply
+	exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+	printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+	read -r -t 5 reply <&3 || true
+	exec 3<&- 3>&-
+	[[ $reply == HTTP/*" 200"* ]]
+}
+port=${E2E_PORT:-$((20000 + RANDOM % 20000))}
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+url=http://127.0.0.1:$port
+log "starting the platform: $server serve --db $platform --addr 127.0.0.1:$port"
+"$server" serve --db "$platform" --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+serving() {
+	kill -0 "$server_pid" 2>/dev/null || fail "the platform stopped: $(tail -n 3 "$work/server.log")"
+	answers "$port" 2>/dev/null
+}
+waitfor "platform answering on $url" 60 serving
+
+password=$(awk -v u="$user" '$1 == u { print $2 }' "$work/credentials.txt")
+[ -n "$password" ] || fail "no user $user in $work/credentials.txt"
+log "syncing $tws as $user (terrimap sync, as make run does)"
+start=$SECONDS
+TERRIMAP_PASSWORD=$password "$app" sync --workspace "$tws" --server "$url" --user "$user" >"$work/sync.log" 2>&1 ||
+	fail "terrimap sync failed: $(tail -n 3 "$work/sync.log")"
+log "workspace synced in $((SECONDS - start))s: $(grep '^Sent' "$work/sync.log")"
+
+photo=$PWD/$work/photo.jpg
+report=$PWD/$work/avant-travaux.pdf
+convert -size 800x600 gradient:'#5b7fa6'-'#c9b458' -quality 85 "$photo" || fail "cannot make $photo"
+cat >"$work/path.e2e" <<SCRIPT
+# The secretary's path (app/e2escript.go reads it; one step a line).
+ready
+search mairie tournus
+open-result 1
+nearby
+open-nearest pei
+expect-empty date_dispo
+set debit 62,5
+save
+pending 1
+sync
+intervention $photo
+sync
+report $report
+SCRIPT
+
+log "starting $app --workspace $tws --e2e-script $work/path.e2e"
+start=$SECONDS
+env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8 XDG_CONFIG_HOME="$PWD/$work/config2" \
+	"$app" --workspace "$tws" --e2e-script "$work/path.e2e" >"$work/path.log" 2>&1 &
+app_pid=$!
+applog=$work/path.log
+alive() {
+	kill -0 "$app_pid" 2>/dev/null && return 0
+	fail "the app exited (status $(wait "$app_pid"; echo $?)) $1"
+}
+waitfor "Terrimap window" "$WINDOW_TIMEOUT" window
+fill
+want_title="Terrimap — Tournus"
+titled() {
+	alive "before opening the workspace"
+	title=$(xdotool getwindowname "$wid" 2>/dev/null) && [ "$title" = "$want_title" ]
+}
+waitfor "window title \"$want_title\" (it is \"$title\")" "$MAP_TIMEOUT" titled
+log "check: the window title names her commune: \"$title\""
+
+played() {
+	alive "during the path"
+	grep -q '^e2e: done' "$applog"
+}
+waitfor "end of the path (e2e: done in $applog)" "$PATH_TIMEOUT" played
+grep '^e2e: step' "$applog"
+log "$(grep '^e2e: done' "$applog")"
+
+# What the app did, seen from outside it.
+uuid=$(grep -o 'open-nearest.*uuid [0-9a-f-]*' "$applog" | awk '{ print $NF }')
+[ -n "$uuid" ] || fail "no hydrant uuid in $applog"
+pending=$(sqlite3 "$tws" "SELECT count(*) FROM tm_journal WHERE state = 'pending'")
+[ "$pending" = 0 ] || fail "the workspace's journal still holds $pending pending changes after the syncs"
+log "check: the workspace's journal has nothing pending after the syncs"
+flow=$(sqlite3 "$platform" "SELECT debit FROM pei WHERE uuid = '$uuid'")
+[ "$flow" = 62.5 ] || fail "the platform's hydrant $uuid has the flow \"$flow\", not 62.5"
+author=$(sqlite3 "$platform" "SELECT author FROM srv_history WHERE uuid = '$uuid' AND op = 'update' ORDER BY seq DESC LIMIT 1")
+[ "$author" = "$user" ] || fail "the platform's last update of $uuid is by \"$author\", not $user"
+log "check: the platform's hydrant $uuid has the flow 62.5, written by $author"
+photos=$(sqlite3 "$platform" "SELECT photos FROM interventions WHERE equipement_uuid = '$uuid'")
+hash=$(grep -oE '[0-9a-f]{64}' <<<"$photos" | head -n 1)
+[ -n "$hash" ] || fail "the platform has no intervention with a photo on $uuid (photos: \"$photos\")"
+[ -s "$platform.blobs/$hash" ] || fail "the platform lacks the photo's file $platform.blobs/$hash"
+[ "$(sha256sum <"$platform.blobs/$hash" | cut -d' ' -f1)" = "$hash" ] || fail "the platform's photo $hash does not match its hash"
+log "check: the platform has the intervention on $uuid and its photo ($(du -h "$platform.blobs/$hash" | cut -f1))"
+[ -s "$report" ] || fail "no report $report"
+pdftotext "$report" "$work/avant-travaux.txt" || fail "pdftotext cannot read $report"
+grep -q 'Rapport avant travaux' "$work/avant-travaux.txt" || fail "the report lacks its title «Rapport avant travaux»"
+objects=$(grep -cE '\b(CAEP|AAEP|OAEP|CASS|AASS|OASS)[0-9]{5}-[0-9]+' "$work/avant-travaux.txt" || true)
+[ "$objects" -ge 1 ] || fail "the report names no network object"
+log "check: the report $report has its title and names $objects network objects"
+
+log "check: Ctrl+Q quits the app"
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+xdotool key ctrl+q
+waitfor "exit within ${QUIT_TIMEOUT}s of Ctrl+Q" "$QUIT_TIMEOUT" quit
+status=0
+wait "$app_pid" || status=$?
+app_pid=""
+[ "$status" = 0 ] || fail "the app exited with status $status after Ctrl+Q"
+if grep -Eq '^(panic|fatal error):' "$applog"; then fail "the app's log holds a panic"; fi
 log "passed in $((SECONDS - total))s"

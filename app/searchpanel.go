@@ -33,19 +33,19 @@ type searchPanel struct {
 	// debounce is how long typing must pause before a search starts.
 	debounce time.Duration
 
-	entry  *widget.Entry
-	near   *widget.Button
+	entry *widget.Entry
+	near  *widget.Button
 	// nearIn picks the layer «À proximité» looks in (all equipment first);
 	// nearLayers are the names of its options after the first.
 	nearIn     *widget.Select
 	nearLayers []string
 	nearFrom   *store.Feature // the feature the nearby list is about
-	info   *widget.Label
-	list   *widget.List
-	timer  *time.Timer
-	near0  bool // the results are the features near a feature, not a search
-	shown  string
-	opened search.Result // the result opened last, marked in the list
+	info       *widget.Label
+	list       *widget.List
+	timer      *time.Timer
+	near0      bool // the results are the features near a feature, not a search
+	shown      string
+	opened     search.Result // the result opened last, marked in the list
 	// results answer the query shown (the entry's text when it is current).
 	results []search.Result
 	// gen numbers searches, so that a slow old one never shows over a newer.

@@ -25,6 +25,7 @@ const (
 	legendSwatchWidth   = 30
 	legendSwatchHeight  = 16
 	legendMinSwatchZoom = 15
+	legendOneColumn     = 6
 )
 
 // presenting reports whether the window shows the presentation mode.
@@ -103,7 +104,8 @@ type presentationLegend struct {
 // newPresentationLegend makes the legend of the session's visible layers,
 // their symbols drawn as at zoom (at least legendMinSwatchZoom).
 func newPresentationLegend(s *session, zoom float64) *presentationLegend {
-	g := &presentationLegend{list: container.NewVBox()}
+	g := &presentationLegend{}
+	var rows []fyne.CanvasObject
 	zoom = math.Max(zoom, legendMinSwatchZoom)
 	for i := len(s.order) - 1; i >= 0; i-- { // top of the map first
 		ml := s.order[i]
@@ -120,10 +122,16 @@ func newPresentationLegend(s *session, zoom float64) *presentationLegend {
 		sw.FillMode = canvas.ImageFillContain
 		sw.SetMinSize(fyne.NewSize(legendSwatchWidth, legendSwatchHeight))
 		title := l.Schema.DisplayTitle()
-		text := widget.NewLabel(title)
-		text.SizeName = theme.SizeNameCaptionText
+		text := canvas.NewText(title, theme.Color(theme.ColorNameForeground))
+		text.TextSize = theme.CaptionTextSize() + 1
 		g.swatches, g.titles = append(g.swatches, sw), append(g.titles, title)
-		g.list.Add(container.NewHBox(container.NewCenter(sw), text))
+		rows = append(rows, container.NewHBox(container.NewCenter(sw), container.NewCenter(text)))
+	}
+	// Two columns past legendOneColumn layers: the legend stays within a
+	// quarter of a laptop's screen.
+	g.list = container.NewVBox(rows...)
+	if len(rows) > legendOneColumn {
+		g.list = container.NewGridWithColumns(2, rows...)
 	}
 	g.toggle = widget.NewButtonWithIcon(lang.L("Legend"), theme.MenuDropDownIcon(), g.fold)
 	g.toggle.Importance = widget.LowImportance
@@ -143,12 +151,11 @@ func (g *presentationLegend) fold() {
 	}
 }
 
-// card puts o on a translucent panel, readable over the map.
+// card puts o on a translucent panel of the app's own background (light
+// or dark as the user chose), readable over the map.
 func card(o fyne.CanvasObject) fyne.CanvasObject {
-	bg := canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xd8})
-	if fyne.CurrentApp() != nil && fyne.CurrentApp().Settings().ThemeVariant() == theme.VariantDark {
-		bg.FillColor = color.NRGBA{R: 0x20, G: 0x20, B: 0x24, A: 0xd8}
-	}
+	r, g, b, _ := theme.Color(theme.ColorNameBackground).RGBA()
+	bg := canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0xe0})
 	bg.CornerRadius = 6
 	return container.NewStack(bg, container.NewPadded(o))
 }

@@ -332,7 +332,30 @@ titled() {
 waitfor "window title \"$want_title\" (it is \"$title\")" "$MAP_TIMEOUT" titled
 log "check: the window title names her commune: \"$title\""
 
+# snap PATH: a screenshot of the screen to PATH once two in a row are the
+# same (the step's frame drawn; at most 6 tries), moved into place whole:
+# the driver waits for the file before its next step.
+snap() {
+	local path=$1 try sig last=""
+	for try in 1 2 3 4 5 6; do
+		import -display "$DISPLAY" -window root "$path.tmp.png" 2>/dev/null || return 1
+		sig=$(identify -format '%#' "$path.tmp.png") || return 1
+		[ "$sig" = "$last" ] && break
+		last=$sig
+		sleep 0.2
+	done
+	mv "$path.tmp.png" "$path"
+}
+# played: takes the screenshots the driver asks for (lines «e2e: shoot
+# PATH»), and succeeds once it says it is done.
+shots=0
 played() {
+	local line
+	while IFS= read -r line; do
+		[[ $line == *.png ]] || break # a line still being written
+		snap "${line#e2e: shoot }" || fail "cannot take the screenshot ${line#e2e: shoot }"
+		shots=$((shots + 1))
+	done < <(grep '^e2e: shoot ' "$applog" | tail -n +$((shots + 1)))
 	alive "during the path"
 	grep -q '^e2e: done' "$applog"
 }

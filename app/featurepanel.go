@@ -29,12 +29,16 @@ type featurePanel struct {
 	do  func(func())
 	// onEdited is called after the feature changed (to redraw the map).
 	onEdited func(before, after store.Feature)
+	// onNearby lists the features nearest the one shown (the search
+	// panel's «À proximité»); nil hides the button.
+	onNearby func(*store.Feature)
 
 	title   *widget.Label
 	reason  *widget.Label
 	body    *fyne.Container
 	delete  *widget.Button
 	history *widget.Button
+	nearby  *widget.Button
 
 	current *store.Feature
 	form    *featureForm
@@ -58,12 +62,18 @@ func (p *featurePanel) build() fyne.CanvasObject {
 	p.delete.Hide()
 	p.history = widget.NewButtonWithIcon(lang.L("History"), theme.HistoryIcon(), p.showHistory)
 	p.history.Hide()
+	p.nearby = widget.NewButtonWithIcon(lang.L("Nearby"), theme.SearchIcon(), func() {
+		if p.current != nil && p.onNearby != nil {
+			p.onNearby(p.current)
+		}
+	})
+	p.nearby.Hide()
 	p.body = container.NewStack()
 	p.maint = newInterventionsSection(p)
 	split := container.NewVSplit(p.body, p.maint.build())
 	// The form is her work: most of the height, the interventions under it.
 	split.Offset = 0.72
-	return container.NewBorder(container.NewVBox(p.title, p.reason), container.NewHBox(p.history, p.delete), nil, nil, split)
+	return container.NewBorder(container.NewVBox(p.title, p.reason), container.NewHBox(p.nearby, p.history, p.delete), nil, nil, split)
 }
 
 // show displays a feature; nil clears the panel.
@@ -76,7 +86,11 @@ func (p *featurePanel) show(f *store.Feature) {
 		p.reason.Hide()
 		p.delete.Hide()
 		p.history.Hide()
+		p.nearby.Hide()
 		return
+	}
+	if p.onNearby != nil {
+		p.nearby.Show()
 	}
 	l, err := p.s.ws.Layer(f.Layer)
 	if err != nil {

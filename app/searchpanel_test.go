@@ -181,3 +181,32 @@ func TestDistanceText(t *testing.T) {
 		}
 	}
 }
+
+// The Objet tab's «À proximité» lists, in the search tab, the features
+// nearest the one it shows.
+func TestFeaturePanelNearby(t *testing.T) {
+	v, q := openDemoTournus(t)
+	typeAndWait(t, v, q, "mairie tournus")
+	pressEnter(v.search)
+	q.runUntil(t, func() bool { return v.selected != nil && v.feature.current != nil })
+	if !v.feature.nearby.Visible() {
+		t.Fatal("no «À proximité» in the Objet tab for a feature shown")
+	}
+	v.maint.choice.SetSelectedIndex(0) // a maintenance list in place of the search
+	v.tabs.Select(v.featTab)
+	test.Tap(v.feature.nearby)
+	q.runUntil(t, func() bool { return v.search.near0 && len(v.search.results) > 0 })
+	if v.tabs.Selected() != v.maint.item {
+		t.Error("«À proximité» left the search tab hidden")
+	}
+	if v.maint.choice.SelectedIndex() != -1 {
+		t.Error("«À proximité» left a maintenance list over the search")
+	}
+	if v.search.info.Text != "15 objets à proximité de « Mairie de Tournus »" {
+		t.Errorf("nearby says %q", v.search.info.Text)
+	}
+	v.feature.show(nil)
+	if v.feature.nearby.Visible() {
+		t.Error("«À proximité» shown with no feature")
+	}
+}

@@ -109,6 +109,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.featTab = container.NewTabItem(lang.L("Feature"), v.feature.build())
 	v.feature.maint.onEdited, v.feature.maint.onStatus, v.feature.maint.goTo = v.editedTogether, v.setStatus, v.pick
 	v.maint = newMaintenancePanel(v)
+	v.feature.onNearby = v.showNearby
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Layers"), v.layers.build()),
 		v.maint.tab(lang.L("Search"), v.search.build()),
@@ -548,3 +549,13 @@ func fitsLayer(t schema.GeometryType, g orb.Geometry) bool {
 }
 
 func isPolygonal(t schema.GeometryType) bool { return t == schema.Polygon || t == schema.MultiPolygon }
+
+// showNearby lists, in the search tab, the features nearest f (the Objet
+// tab's «À proximité»), leaving any maintenance list for the search.
+func (v *workspaceView) showNearby(f *store.Feature) {
+	if v.maint.choice.SelectedIndex() >= 0 {
+		v.maint.choice.ClearSelected()
+	}
+	v.tabs.Select(v.maint.item)
+	v.search.nearby(f)
+}

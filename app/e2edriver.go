@@ -316,6 +316,11 @@ func (d *e2eDriver) set(v *workspaceView, name, value string) (e2eCheck, error) 
 	if err != nil {
 		return nil, err
 	}
+	// She scrolls the form to the field first.
+	form := v.feature.form
+	if e.box != nil {
+		form.scroll.ScrollToOffset(fyne.NewPos(0, e.box.Position().Y))
+	}
 	switch w := e.object.(type) {
 	case *widget.Entry:
 		if w.Disabled() {
@@ -333,7 +338,6 @@ func (d *e2eDriver) set(v *workspaceView, name, value string) (e2eCheck, error) 
 	default:
 		return nil, fmt.Errorf("%w: «%s» is not typed into", errE2EStep, e.field.DisplayTitle())
 	}
-	form := v.feature.form
 	return func() (string, bool, error) {
 		if e.problem.Visible() {
 			return "", false, fmt.Errorf("%w: «%s»: %s", errE2EStep, e.field.DisplayTitle(), e.problem.Text)

@@ -119,11 +119,12 @@ start_xvfb "$work" "$screen" || fail "Xvfb did not start: $(tail -n 3 "$work/xvf
 read -r sw sh < <(xdotool getdisplaygeometry)
 log "Xvfb on $DISPLAY, ${sw}x${sh}"
 
-# In French, as the mairies use it; preferences of its own, so that nothing
-# remembered (window size, last view) changes what is shown.
+# In French and the light theme, as the mairies use it; preferences of its
+# own, so that nothing remembered (window size, last view) changes what is
+# shown.
 log "starting $app --workspace $ws --startup-trace"
 start=$SECONDS
-env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8 XDG_CONFIG_HOME="$PWD/$work/config" \
+env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8 FYNE_THEME=light XDG_CONFIG_HOME="$PWD/$work/config" \
 	"$app" --workspace "$ws" --startup-trace >"$work/app.log" 2>&1 &
 app_pid=$!
 alive() { kill -0 "$app_pid" 2>/dev/null || fail "the app exited (status $(wait "$app_pid"; echo $?)) $1"; }
@@ -314,7 +315,7 @@ SCRIPT
 
 log "starting $app --workspace $tws --e2e-script $work/path.e2e"
 start=$SECONDS
-env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8 XDG_CONFIG_HOME="$PWD/$work/config2" \
+env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8 FYNE_THEME=light XDG_CONFIG_HOME="$PWD/$work/config2" \
 	"$app" --workspace "$tws" --e2e-script "$work/path.e2e" >"$work/path.log" 2>&1 &
 app_pid=$!
 applog=$work/path.log

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,8 +17,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/report"
-	"terrimap/store"
-	"terrimap/store/search"
 )
 
 // e2eDriver plays an end-to-end script in the real app (terrimap
@@ -158,8 +155,8 @@ func (d *e2eDriver) begin(st e2eStep) (e2eCheck, error) {
 			p := v.search
 			return p.info.Text, p.near0 && p.shown != "" && len(p.results) > 0, nil
 		}, nil
-	case "open-nearest":
-		return d.openNearest(v, st.arg)
+	case "nearby-in":
+		return d.nearbyIn(v, st.arg)
 	case "expect-empty":
 		e, err := d.editor(v, st.field)
 		if err != nil {
@@ -249,52 +246,33 @@ func (d *e2eDriver) openResult(v *workspaceView, i int) (e2eCheck, error) {
 	p.list.Select(i)
 	return func() (string, bool, error) {
 		f := v.selected
-		done := p.opening == 0 && f != nil && f.Layer == r.Layer && f.FID == r.FID
-		return "Objet: " + v.feature.title.Text, done, nil
+		done := p.opening == 0 && f != nil && f.Layer == r.Layer && f.FID == r.FID && v.feature.current != nil && v.feature.current.UUID == f.UUID
+		if !done {
+			return "opening", false, nil
+		}
+		return fmt.Sprintf("Objet: %s; layer %s, uuid %s", v.feature.title.Text, f.Layer, f.UUID), true, nil
 	}, nil
 }
 
-// openNearest opens the feature of layer nearest the selected one, as a
-// click on it on the map does.
-func (d *e2eDriver) openNearest(v *workspaceView, layer string) (e2eCheck, error) {
-	if v.selected == nil || v.selected.Geometry == nil {
-		return nil, fmt.Errorf("%w: no feature selected", errE2EStep)
+// nearbyIn picks a layer in «À proximité»'s choice (as she picks «Points
+// d'eau incendie»), which lists again the features of that layer nearest
+// the selected one.
+func (d *e2eDriver) nearbyIn(v *workspaceView, layer string) (e2eCheck, error) {
+	p := v.search
+	for i, name := range p.nearLayers {
+		if name == layer {
+			p.nearIn.SetSelectedIndex(i + 1)
+			return func() (string, bool, error) {
+				done := p.near0 && p.timer == nil && len(p.results) > 0 && p.results[0].Layer == layer
+				detail := p.info.Text
+				if done {
+					detail += fmt.Sprintf("; nearest: %s at %s", p.results[0].Name, distanceText(p.results[0].Distance))
+				}
+				return detail, done, nil
+			}, nil
+		}
 	}
-	from := *v.selected
-	at, _ := search.PointOf(from.Geometry)
-	var want *store.Feature
-	var dist float64
-	var lookErr error
-	index := v.search.index
-	go func() {
-		found, err := index.Nearby(context.Background(), search.Near{Point: at, Layers: []string{layer}, Limit: 1,
-			Skip: search.Ref{Layer: from.Layer, FID: from.FID}})
-		var f store.Feature
-		if err == nil && len(found) == 0 {
-			err = fmt.Errorf("%w: no %s near", errE2EStep, layer)
-		}
-		if err == nil {
-			f, err = v.s.ws.GetByFID(context.Background(), found[0].Layer, found[0].FID)
-		}
-		v.do(func() {
-			if lookErr = err; err == nil {
-				want, dist = &f, found[0].Distance
-				v.pick(f)
-			}
-		})
-	}()
-	return func() (string, bool, error) {
-		if lookErr != nil {
-			return "", false, lookErr
-		}
-		f := v.selected
-		done := want != nil && f != nil && f.UUID == want.UUID && v.feature.form != nil
-		uuid := ""
-		if want != nil {
-			uuid = want.UUID
-		}
-		return fmt.Sprintf("%s at %s; Objet: %s; uuid %s", layer, distanceText(dist), v.feature.title.Text, uuid), done, nil
-	}, nil
+	return nil, fmt.Errorf("%w: «À proximité» does not offer the layer %s", errE2EStep, layer)
 }
 
 // editor is the form's editor of a field.

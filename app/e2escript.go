@@ -28,7 +28,7 @@ var e2eVerbs = map[string]string{
 	"search":       "text",        // types the text in the search box
 	"open-result":  "n",           // clicks the nth result
 	"nearby":       "",            // presses «À proximité»
-	"open-nearest": "text",        // opens the nearest feature of a layer (a click on it)
+	"nearby-in":    "text",        // picks a layer (its name) in «À proximité»'s choice
 	"expect-empty": "field",       // the form shows this field empty
 	"set":          "field value", // types a value in a field of the form
 	"save":         "",            // presses «Enregistrer» and waits for the saved message

@@ -13,8 +13,8 @@
 #    127.0.0.1 port, terrimap sync makes the Tournus editor's workspace (as
 #    make run does), and the app opens it signed in, its title «Terrimap —
 #    Tournus». It then plays a script (--e2e-script, app/e2edriver.go): search
-#    «mairie tournus», open the first result, «À proximité», open the nearest
-#    hydrant, check that its optional date «date_dispo» is empty, type a flow
+#    «mairie tournus», open the first result, «À proximité», choose «Points
+#    d'eau incendie» there, open the nearest hydrant, check that its optional date «date_dispo» is empty, type a flow
 #    «62,5» in it, Enregistrer, see «1 modification en attente», synchronise,
 #    add an intervention with a photo, synchronise, write a before-works report.
 #    Each step is logged («e2e: step N: … ok») with a screenshot of the window
@@ -302,7 +302,8 @@ ready
 search mairie tournus
 open-result 1
 nearby
-open-nearest pei
+nearby-in pei
+open-result 1
 expect-empty date_dispo
 set debit 62,5
 save
@@ -365,7 +366,7 @@ grep '^e2e: step' "$applog"
 log "$(grep '^e2e: done' "$applog")"
 
 # What the app did, seen from outside it.
-uuid=$(grep -o 'open-nearest.*uuid [0-9a-f-]*' "$applog" | awk '{ print $NF }')
+uuid=$(grep -o 'open-result.*layer pei, uuid [0-9a-f-]*' "$applog" | awk '{ print $NF }')
 [ -n "$uuid" ] || fail "no hydrant uuid in $applog"
 pending=$(sqlite3 "$tws" "SELECT count(*) FROM tm_journal WHERE state = 'pending'")
 [ "$pending" = 0 ] || fail "the workspace's journal still holds $pending pending changes after the syncs"

@@ -218,6 +218,9 @@ func firstRunError(address string, err error) string {
 		host = u.Host
 	}
 	data := map[string]any{"Host": host}
+	if wait, ok := platformWait(err); ok {
+		return wait
+	}
 	switch {
 	case errors.Is(err, client.ErrAddressEmpty):
 		return lang.L("Type the platform's address, such as plateforme.ccmt.fr.")

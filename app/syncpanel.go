@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +19,7 @@ import (
 	"terrimap/store"
 	"terrimap/store/schema"
 	"terrimap/sync/client"
+	"terrimap/sync/protocol"
 )
 
 // syncPanel shows what waits to be sent, when the workspace last synced,
@@ -325,6 +327,9 @@ func (p *syncPanel) finished(sum client.Summary, err error) {
 
 // syncErrorMessage says what happened and what to do, never a Go error.
 func syncErrorMessage(err error) string {
+	if wait, ok := platformWait(err); ok {
+		return wait
+	}
 	switch {
 	case errors.Is(err, client.ErrUnreachable):
 		return lang.L("The platform cannot be reached. You can keep working offline: your changes are kept and will be sent at the next synchronisation.")
@@ -334,6 +339,18 @@ func syncErrorMessage(err error) string {
 		return lang.L("This workspace is not linked to a platform. Connect it in the settings.")
 	}
 	return lang.L("The synchronisation stopped on an unexpected problem. Your changes are kept; try again later, and tell the intercommunality's IT if it happens again.")
+}
+
+// platformWait returns the platform's own reason when it asks to wait
+// (HTTP 429: a sign-in throttled after wrong passwords, too many
+// unfinished uploads), which says in French how long; also when the
+// client gave up retrying it, which it reports as unreachable.
+func platformWait(err error) (string, bool) {
+	var apiErr *protocol.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests && apiErr.Message != "" {
+		return apiErr.Message, true
+	}
+	return "", false
 }
 
 // conflictDialog shows both versions of a feature field by field and

@@ -185,17 +185,7 @@ func TestSyncPanelSaysWhenThePlatformIsUnreachable(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	url := testPlatform(t)
 	ws, _ := syncedWorkspace(t, url, "agent")
-	c, err := client.New(ws, "http://127.0.0.1:1", client.Options{Retries: 1, Backoff: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, q := newTestPanel(t, ws, c)
-	syncAndWait(t, p, q)
-	overlay := p.win.Canvas().Overlays().Top()
-	if overlay == nil {
-		t.Fatal("no message shown")
-	}
-	if !strings.Contains(test.RenderObjectToMarkup(overlay), "hors ligne") {
-		t.Errorf("message: %s", test.RenderObjectToMarkup(overlay))
+	if got := syncMessageVia(t, ws, "http://127.0.0.1:1"); !strings.Contains(got, "hors ligne") {
+		t.Errorf("message: %s", got)
 	}
 }

@@ -1,0 +1,98 @@
+package app
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"terrimap/store"
+	"terrimap/sync/client"
+	"terrimap/sync/protocol"
+)
+
+// throttledWait is what the platform says to a sign-in throttled after
+// repeated wrong passwords (sync/server's wording).
+const throttledWait = "Trop d'essais de connexion manqués : réessayez dans 15 minutes."
+
+// throttledFront serves the platform at platformURL, except that route
+// is answered as the platform answers a throttled request: 429, with
+// retryAfter (seconds, none if empty) and its French reason.
+func throttledFront(t *testing.T, platformURL, route, retryAfter string) string {
+	t.Helper()
+	target, err := url.Parse(platformURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", httputil.NewSingleHostReverseProxy(target))
+	mux.HandleFunc(route, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
+		if retryAfter != "" {
+			w.Header().Set(protocol.HeaderRetryAfter, retryAfter)
+		}
+		w.WriteHeader(http.StatusTooManyRequests)
+		protocol.Encode(w, protocol.ErrorResponse{Code: protocol.CodeRateLimited, Message: throttledWait})
+	})
+	hs := httptest.NewServer(mux)
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// A throttled sign-in on the first start shows the platform's reason and
+// its wait, not «problème inattendu».
+func TestFirstRunSaysHowLongAThrottledSignInWaits(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	front := throttledFront(t, tournusPlatform(t), protocol.RouteToken, "900")
+	m, q := firstRunShell(t)
+	f := m.first
+	f.fill(front, "tournus", testPassword)
+	f.doConnect()
+	q.runUntil(t, func() bool { return f.problem.Text != "" || m.sess != nil })
+	if m.sess != nil {
+		t.Fatal("connected")
+	}
+	if f.problem.Text != throttledWait {
+		t.Errorf("message = %q, want the platform's %q", f.problem.Text, throttledWait)
+	}
+}
+
+// A sync the platform asks to wait (429) says so in the platform's words,
+// whether the client gave up at once (a long Retry-After) or after its
+// retries (no Retry-After, the platform still refusing).
+func TestSyncSaysWhatThePlatformAsksToWait(t *testing.T) {
+	for _, retryAfter := range []string{"900", ""} {
+		t.Run("Retry-After "+retryAfter, func(t *testing.T) {
+			test.NewTempApp(t)
+			useLocale(t, "fr_FR.UTF-8")
+			url := testPlatform(t)
+			ws, _ := syncedWorkspace(t, url, "agent")
+			front := throttledFront(t, url, protocol.RouteChanges, retryAfter)
+			if got := syncMessageVia(t, ws, front); !strings.Contains(got, "réessayez dans 15 minutes") {
+				t.Errorf("message: %s", got)
+			}
+		})
+	}
+}
+
+// syncMessageVia syncs ws through the platform address url from the sync
+// panel (one retry, at once) and returns the markup of the message shown.
+func syncMessageVia(t *testing.T, ws *store.Workspace, url string) string {
+	t.Helper()
+	c, err := client.New(ws, url, client.Options{Retries: 1, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, q := newTestPanel(t, ws, c)
+	syncAndWait(t, p, q)
+	overlay := p.win.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no message shown")
+	}
+	return test.RenderObjectToMarkup(overlay)
+}

@@ -244,3 +244,24 @@ func TestShellShortcuts(t *testing.T) {
 		t.Error("Ctrl+Q does not close the window")
 	}
 }
+
+// The desktop driver gives a key shortcut to a focused field before the
+// window, and a field swallows Ctrl+S or Ctrl+O: the menu, asked first, must
+// carry them, so that Ctrl+S syncs right after typing in the Objet form.
+func TestMenuCarriesShortcutsPastAFocusedField(t *testing.T) {
+	_, m := newTestShell(t, Options{})
+	for _, key := range []fyne.KeyName{fyne.KeyS, fyne.KeyO} {
+		name := (&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName()
+		found := false
+		for _, menu := range m.menu.menu.Items {
+			for _, it := range menu.Items {
+				if it.Shortcut != nil && it.Shortcut.ShortcutName() == name && it.Action != nil {
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no menu item carries %s", name)
+		}
+	}
+}

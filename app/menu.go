@@ -3,6 +3,7 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 
@@ -27,21 +28,27 @@ func (m *mainWindow) buildMenu() *mainMenu {
 		}
 		return it
 	}
+	// The menu carries Ctrl+O and Ctrl+S: the desktop driver asks the menu
+	// before the focused field, which would swallow them.
+	open := item(lang.L("Open workspace…"), m.showOpenDialog, false)
+	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
 	file := fyne.NewMenu(lang.L("File"),
-		item(lang.L("Open workspace…"), m.showOpenDialog, false),
+		open,
 		item(lang.L("Import a surveyor's plan (DXF)…"), m.showDXFImport, true),
 		item(lang.L("Export the map (PDF, PNG)…"), m.showExport, true),
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Settings…"), m.showSettings, false),
 	)
+	syncItem := item(lang.L("Synchronise"), func() {
+		if m.view != nil {
+			m.view.sync.start()
+		}
+	}, true)
+	syncItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	tools := fyne.NewMenu(lang.L("Tools"),
 		item(lang.L("Before works report…"), m.showReport, true),
 		item(lang.L("Prepare for offline work…"), m.showOffline, true),
-		item(lang.L("Synchronise"), func() {
-			if m.view != nil {
-				m.view.sync.start()
-			}
-		}, true),
+		syncItem,
 	)
 	view := fyne.NewMenu(lang.L("View"),
 		item(lang.L("Attribute table…"), m.showTableChoice, true),

@@ -42,6 +42,13 @@ func (b *lockedBuffer) String() string {
 // and returns the answer's status, read within 20 s (0: none came).
 func (f *platformFixture) rawRequest(t *testing.T, head string, body []byte, n int) int {
 	t.Helper()
+	code, _ := f.rawAnswer(t, head, body, n)
+	return code
+}
+
+// rawAnswer is rawRequest, with the answer's body too.
+func (f *platformFixture) rawAnswer(t *testing.T, head string, body []byte, n int) (int, string) {
+	t.Helper()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(f.http.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -53,10 +60,11 @@ func (f *platformFixture) rawRequest(t *testing.T, head string, body []byte, n i
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Logf("no answer: %v", err)
-		return 0
+		return 0, ""
 	}
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(answer)
 }
 
 // A body that stalls is cut at its deadline — an upload's with a 408 and

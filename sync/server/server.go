@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"os"
 	"time"
 
 	"terrimap/sync/protocol"
@@ -185,10 +186,17 @@ func writeJSON(w http.ResponseWriter, msg any) {
 	protocol.Encode(w, msg)
 }
 
-// decodeError answers a request body that could not be read.
+// decodeError answers a request body that could not be read. One that
+// did not arrive by its deadline (a poor line) is a 408, which the client
+// tries again, not a request the platform could not read.
 func decodeError(w http.ResponseWriter, err error) {
-	if errors.Is(err, protocol.ErrTooLarge) {
+	switch {
+	case errors.Is(err, protocol.ErrTooLarge):
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "La requête est trop volumineuse.")
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		writeError(w, http.StatusRequestTimeout, protocol.CodeMalformed,
+			"La requête arrive trop lentement sur la plateforme : rien n'a été enregistré, réessayez.")
 		return
 	}
 	writeError(w, http.StatusBadRequest, protocol.CodeMalformed, "La requête est illisible : "+err.Error())

@@ -137,7 +137,7 @@ func (d *e2eDriver) play(st e2eStep) (string, error) {
 func (d *e2eDriver) begin(st e2eStep) (e2eCheck, error) {
 	m := d.m
 	if st.verb == "ready" {
-		return d.ready, nil
+		return d.ready(st.arg), nil
 	}
 	v := m.view
 	if v == nil {
@@ -188,21 +188,28 @@ func (d *e2eDriver) begin(st e2eStep) (e2eCheck, error) {
 }
 
 // ready waits for the workspace's map to be drawn and the platform to be
-// looked at (and the sync started then, if any, to be over).
-func (d *e2eDriver) ready() (string, bool, error) {
-	m := d.m
-	if m.view == nil || m.sess == nil || m.view.sync == nil {
-		return "no workspace open yet", false, nil
+// looked at (and the sync started then, if any, to be over); with a size
+// (WIDTHxHEIGHT), for the window to have it too, so that the screenshots
+// show it whole.
+func (d *e2eDriver) ready(size string) e2eCheck {
+	return func() (string, bool, error) {
+		m := d.m
+		if m.view == nil || m.sess == nil || m.view.sync == nil {
+			return "no workspace open yet", false, nil
+		}
+		v := m.view
+		select {
+		case <-m.sess.tiles.FirstDrawn():
+		default:
+			return "the map is not drawn yet", false, nil
+		}
+		c := m.window.Canvas()
+		w, h := c.PixelCoordinateForPosition(fyne.NewPos(c.Size().Width, c.Size().Height))
+		now := fmt.Sprintf("%dx%d", w, h)
+		online := "● " + lang.L("Online")
+		detail := fmt.Sprintf("title «%s», %s, %s, window %s", m.window.Title(), v.onlineLabel.Text, v.syncLabel.Text, now)
+		return detail, v.onlineLabel.Text == online && v.sync.idle() && (size == "" || now == size), nil
 	}
-	v := m.view
-	select {
-	case <-m.sess.tiles.FirstDrawn():
-	default:
-		return "the map is not drawn yet", false, nil
-	}
-	online := "● " + lang.L("Online")
-	detail := fmt.Sprintf("title «%s», %s, %s", m.window.Title(), v.onlineLabel.Text, v.syncLabel.Text)
-	return detail, v.onlineLabel.Text == online && v.sync.idle(), nil
 }
 
 // tab returns the left panel's tab of that title.

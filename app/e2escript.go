@@ -21,10 +21,10 @@ type e2eStep struct {
 }
 
 // e2eVerbs are the verbs of an end-to-end script, each with what its
-// argument is: "" none, "text" any text, "n" a whole number ≥ 1, "field"
+// argument is: "" none, "size" WIDTHxHEIGHT or nothing, "text" any text, "n" a whole number ≥ 1, "field"
 // a field's name, "field value" a field's name then its value.
 var e2eVerbs = map[string]string{
-	"ready":        "",            // the workspace open, its map drawn, the platform looked at
+	"ready":        "size",        // the workspace open, its map drawn, the platform looked at; the window WxH when given
 	"search":       "text",        // types the text in the search box
 	"open-result":  "n",           // clicks the nth result
 	"nearby":       "",            // presses «À proximité»
@@ -62,6 +62,13 @@ func parseE2EScript(r io.Reader) ([]e2eStep, error) {
 		case "":
 			if arg != "" {
 				return nil, fmt.Errorf("app: %w: line %d: %s takes nothing, not %q", errE2EScript, n, verb, arg)
+			}
+		case "size":
+			var w, h int
+			if arg != "" {
+				if _, err := fmt.Sscanf(arg, "%dx%d", &w, &h); err != nil || w < 1 || h < 1 || fmt.Sprintf("%dx%d", w, h) != arg {
+					return nil, fmt.Errorf("app: %w: line %d: %s takes a size WIDTHxHEIGHT or nothing, not %q", errE2EScript, n, verb, arg)
+				}
 			}
 		case "n":
 			if v, err := strconv.Atoi(arg); err != nil || v < 1 {

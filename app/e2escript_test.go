@@ -18,6 +18,8 @@ func TestParseE2EScript(t *testing.T) {
 				{line: 6, verb: "set", field: "debit", arg: "62,5"}, {line: 7, verb: "expect-empty", arg: "date_dispo", field: "date_dispo"}, {line: 8, verb: "pending", arg: "1"}}},
 		{name: "a value with spaces", script: "set nom_etab  Mairie de Tournus ", want: []e2eStep{{line: 1, verb: "set", field: "nom_etab", arg: "Mairie de Tournus"}}},
 		{name: "an empty value", script: "set debit", want: []e2eStep{{line: 1, verb: "set", field: "debit"}}},
+		{name: "ready for a window size", script: "ready 1366x768", want: []e2eStep{{line: 1, verb: "ready", arg: "1366x768"}}},
+		{name: "not a size", script: "ready 1366 x 768", err: `ready takes a size WIDTHxHEIGHT or nothing`},
 		{name: "unknown verb", script: "ready\nclick 10 20", err: `line 2: unknown step "click"`},
 		{name: "argument where none goes", script: "save now", err: `save takes nothing`},
 		{name: "not a number", script: "open-result first", err: `open-result takes a number from 1`},

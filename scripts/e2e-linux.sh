@@ -298,7 +298,7 @@ report=$PWD/$work/avant-travaux.pdf
 convert -size 800x600 gradient:'#5b7fa6'-'#c9b458' -quality 85 "$photo" || fail "cannot make $photo"
 cat >"$work/path.e2e" <<SCRIPT
 # The secretary's path (app/e2escript.go reads it; one step a line).
-ready
+ready ${sw}x${sh}
 search mairie tournus
 open-result 1
 nearby
@@ -353,6 +353,9 @@ snap() {
 shots=0
 played() {
 	local line
+	# The window may set its own size as it is shown: fill the screen again.
+	eval "$(xdotool getwindowgeometry --shell "$wid" 2>/dev/null)" || true
+	[ "$WIDTH" = "$sw" ] && [ "$HEIGHT" = "$sh" ] || fill
 	while IFS= read -r line; do
 		[[ $line == *.png ]] || break # a line still being written
 		snap "${line#e2e: shoot }" || fail "cannot take the screenshot ${line#e2e: shoot }"

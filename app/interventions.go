@@ -283,7 +283,7 @@ func (sec *interventionsSection) describe(f store.Feature) string {
 func describeIntervention(l *store.Layer, f store.Feature) string {
 	parts := describeFields(l, f, fieldDate, "type", fieldStatus, fieldAgent)
 	if n := len(photoRefs(f)); n > 0 {
-		parts = append(parts, lang.L("{{.N}} photo(s)", map[string]any{"N": n}))
+		parts = append(parts, lang.N("{{.N}} photos", n, map[string]any{"N": n}))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -346,7 +346,7 @@ func TestPhotosAttachedWithTheirReference(t *testing.T) {
 		t.Error("no badge on a photo not sent")
 	}
 	// The list says so.
-	q.runUntil(t, func() bool { return strings.Contains(sec.describe(sec.items[0]), "1 photo(s)") })
+	q.runUntil(t, func() bool { return strings.HasSuffix(sec.describe(sec.items[0]), " · 1 photo") })
 
 	// Refused: nothing stored, nothing changed.
 	for _, c := range []struct {

@@ -48,14 +48,13 @@ func (m *mainWindow) togglePresentation() {
 	hint := widget.NewLabelWithStyle(lang.L("Presentation — Escape or F11 to leave"), fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
 	exit := widget.NewButtonWithIcon(lang.L("Leave the presentation"), theme.ViewRestoreIcon(), m.leavePresentation)
 	exit.Importance = widget.LowImportance
-	top := container.NewHBox(layout.NewSpacer(), card(container.NewHBox(hint, exit)))
+	top := container.NewVBox(container.NewHBox(layout.NewSpacer(), card(container.NewHBox(hint, exit))))
+	if v.banner != nil {
+		top.Add(v.banner.object) // under the hint, not over it
+	}
 	m.legend = newPresentationLegend(m.sess, v.mapw.Viewport.Zoom)
 	bottom := container.NewHBox(card(m.legend.object), layout.NewSpacer())
-	layers := []fyne.CanvasObject{v.mapw, container.NewBorder(top, bottom, nil, nil)}
-	if v.banner != nil {
-		layers = append(layers, container.NewBorder(container.NewPadded(v.banner.object), nil, nil, nil))
-	}
-	m.presentation = container.NewStack(layers...)
+	m.presentation = container.NewStack(v.mapw, container.NewBorder(top, bottom, nil, nil))
 	m.window.SetMainMenu(nil)
 	m.window.SetContent(m.presentation)
 	m.window.SetFullScreen(true)

@@ -4,9 +4,12 @@ import (
 	"context"
 	"image"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
 	"terrimap/mapview"
@@ -125,5 +128,33 @@ func TestPresentationModeForAMeeting(t *testing.T) {
 	}
 	if sel := m.sess.tiles.Selection(); len(sel) != 1 || sel[0] != ring[0] {
 		t.Errorf("selection %v after the presentation, want %v back", sel, ring)
+	}
+}
+
+// TestPresentationBannerBelowTheHint checks that the word of an unreachable
+// basemap, in the presentation, is under the «Échap ou F11» hint and its
+// button, not over them.
+func TestPresentationBannerBelowTheHint(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	w, m := newTestShell(t, Options{})
+	w.Resize(fyne.NewSize(1366, 768))
+	path, _ := pipesWorkspaceFile(t)
+	openInShell(t, m, path)
+	m.view.banner.text.SetText("Fond de plan inaccessible (OpenStreetMap) — hors ligne ? Vos données restent affichées.")
+	m.view.banner.object.Show()
+	m.togglePresentation()
+	var hint fyne.CanvasObject
+	for _, o := range test.LaidOutObjects(m.presentation) {
+		if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, "Présentation") {
+			hint = l
+		}
+	}
+	if hint == nil {
+		t.Fatal("no hint in the presentation")
+	}
+	d := fyne.CurrentApp().Driver()
+	hintBottom := d.AbsolutePositionForObject(hint).Y + hint.Size().Height
+	if top := d.AbsolutePositionForObject(m.view.banner.text).Y; top < hintBottom {
+		t.Errorf("the banner's text starts at %g, over the hint that ends at %g", top, hintBottom)
 	}
 }

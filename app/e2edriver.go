@@ -422,6 +422,7 @@ func (d *e2eDriver) intervention(v *workspaceView, photo string) (e2eCheck, erro
 		case len(dl.photos.hashes) == 0 || dl.photos.add.Disabled():
 			return "adding the photo: " + dl.photos.hint.Text, false, nil
 		}
+		dl.scroll.ScrollToBottom() // she looks at her photo
 		detail := fmt.Sprintf("%s; %d photo; %s", strings.ReplaceAll(dl.heading.Text, "\n", " / "), len(dl.photos.hashes), describeIntervention(dl.layer, *dl.feature))
 		return detail, true, nil
 	}, nil

@@ -408,6 +408,8 @@ type interventionDialog struct {
 	form    *featureForm
 	photos  *photoStrip
 	d       *dialog.CustomDialog
+	// scroll scrolls the fields and the photos under them.
+	scroll *container.Scroll
 }
 
 func newInterventionDialog(sec *interventionsSection, l *store.Layer, equipment store.Feature, f *store.Feature) *interventionDialog {
@@ -468,8 +470,8 @@ func (d *interventionDialog) show() {
 		d.photos.waitForRecord()
 	}
 	d.heading.SetText(name)
-	content := container.NewBorder(d.heading, d.form.bar, nil, nil,
-		container.NewVScroll(container.NewVBox(d.form.fields, widget.NewSeparator(), photos)))
+	d.scroll = container.NewVScroll(container.NewVBox(d.form.fields, widget.NewSeparator(), photos))
+	content := container.NewBorder(d.heading, d.form.bar, nil, nil, d.scroll)
 	d.d = dialog.NewCustom(title, lang.L("Close"), content, d.sec.p.win)
 	d.d.Resize(fyne.NewSize(560, 640))
 	// The dialog's fields leave with it: Ctrl+Z then undoes in the window

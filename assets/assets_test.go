@@ -14,17 +14,43 @@ import (
 // languages are the translations every user-visible string must have.
 var languages = []string{"fr", "en"}
 
-func readTranslations(t *testing.T, language string) map[string]string {
+// readTranslations reads a translation file as Fyne's lang wants it: an
+// object whose values are strings, or, for a message counted with lang.N,
+// objects of CLDR plural forms («one», «other»…). A plain string is
+// returned as the one form "".
+func readTranslations(t *testing.T, language string) map[string]map[string]string {
 	t.Helper()
 	raw, err := Translations.ReadFile(TranslationsDir + "/" + language + ".json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tr map[string]string // a flat object of strings, as Fyne's lang wants
+	var tr map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &tr); err != nil {
-		t.Fatalf("%s.json is not a flat JSON object of strings: %v", language, err)
+		t.Fatalf("%s.json is not a JSON object: %v", language, err)
 	}
-	return tr
+	out := make(map[string]map[string]string, len(tr))
+	for key, value := range tr {
+		var plain string
+		if err := json.Unmarshal(value, &plain); err == nil {
+			out[key] = map[string]string{"": plain}
+			continue
+		}
+		var forms map[string]string
+		if err := json.Unmarshal(value, &forms); err != nil {
+			t.Errorf("%s.json: %q is neither a string nor an object of plural forms", language, key)
+			continue
+		}
+		if _, ok := forms["other"]; !ok {
+			t.Errorf("%s.json: %q has plural forms but no «other»", language, key)
+		}
+		for form := range forms {
+			if !slices.Contains([]string{"zero", "one", "two", "few", "many", "other"}, form) {
+				t.Errorf("%s.json: %q has the plural form %q, not a CLDR one", language, key, form)
+			}
+		}
+		out[key] = forms
+	}
+	return out
 }
 
 func TestTranslationFiles(t *testing.T) {
@@ -55,17 +81,26 @@ func placeholders(s string) []string {
 }
 
 func TestTranslationsMatch(t *testing.T) {
-	all := map[string]map[string]string{}
+	all := map[string]map[string]map[string]string{}
 	for _, language := range languages {
 		all[language] = readTranslations(t, language)
 	}
 	for _, language := range languages {
-		for key, value := range all[language] {
-			if strings.TrimSpace(value) == "" {
-				t.Errorf("%s.json: %q has an empty translation", language, key)
-			}
-			if got, want := placeholders(value), placeholders(key); !slices.Equal(got, want) {
-				t.Errorf("%s.json: %q uses placeholders %v, its key %v", language, key, got, want)
+		for key, forms := range all[language] {
+			for form, value := range forms {
+				if strings.TrimSpace(value) == "" {
+					t.Errorf("%s.json: %q has an empty translation", language, key)
+				}
+				got, want := placeholders(value), placeholders(key)
+				// A plural form other than «other» may leave out what it
+				// does not need («1 résultat» shows no «first M»).
+				if form == "" || form == "other" {
+					if !slices.Equal(got, want) {
+						t.Errorf("%s.json: %q uses placeholders %v, its key %v", language, key, got, want)
+					}
+				} else if !isSubset(got, want) {
+					t.Errorf("%s.json: %q (%s) uses placeholders %v, its key only %v", language, key, form, got, want)
+				}
 			}
 			for _, other := range languages {
 				if _, ok := all[other][key]; !ok {
@@ -74,6 +109,16 @@ func TestTranslationsMatch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// isSubset reports whether every name of some is in all.
+func isSubset(some, all []string) bool {
+	for _, n := range some {
+		if !slices.Contains(all, n) {
+			return false
+		}
+	}
+	return true
 }
 
 func TestIcon(t *testing.T) {

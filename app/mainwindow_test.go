@@ -247,10 +247,11 @@ func TestShellShortcuts(t *testing.T) {
 
 // The desktop driver gives a key shortcut to a focused field before the
 // window, and a field swallows Ctrl+S or Ctrl+O: the menu, asked first, must
-// carry them, so that Ctrl+S syncs right after typing in the Objet form.
+// carry them, so that Ctrl+S syncs right after typing in the Objet form and
+// Ctrl+Q quits with the focus in the first connection's address.
 func TestMenuCarriesShortcutsPastAFocusedField(t *testing.T) {
 	_, m := newTestShell(t, Options{})
-	for _, key := range []fyne.KeyName{fyne.KeyS, fyne.KeyO} {
+	for _, key := range []fyne.KeyName{fyne.KeyS, fyne.KeyO, fyne.KeyQ} {
 		name := (&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName()
 		found := false
 		for _, menu := range m.menu.menu.Items {

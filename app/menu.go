@@ -28,16 +28,21 @@ func (m *mainWindow) buildMenu() *mainMenu {
 		}
 		return it
 	}
-	// The menu carries Ctrl+O and Ctrl+S: the desktop driver asks the menu
+	// The menu carries Ctrl+O, Ctrl+S and Ctrl+Q: the desktop driver asks the menu
 	// before the focused field, which would swallow them.
 	open := item(lang.L("Open workspace…"), m.showOpenDialog, false)
 	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	// Our own «Quitter», so that it closes every window (quit), with Ctrl+Q.
+	quit := item(lang.L("Quit"), m.quit, false)
+	quit.IsQuit = true
+	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 	file := fyne.NewMenu(lang.L("File"),
 		open,
 		item(lang.L("Import a surveyor's plan (DXF)…"), m.showDXFImport, true),
 		item(lang.L("Export the map (PDF, PNG)…"), m.showExport, true),
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Settings…"), m.showSettings, false),
+		quit,
 	)
 	syncItem := item(lang.L("Synchronise"), func() {
 		if m.view != nil {

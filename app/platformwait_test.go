@@ -96,3 +96,27 @@ func syncMessageVia(t *testing.T, ws *store.Workspace, url string) string {
 	}
 	return test.RenderObjectToMarkup(overlay)
 }
+
+// A platform served over HTTPS with a certificate this computer does not
+// trust is told as such on the first start, not as a server that does not
+// answer.
+func TestFirstRunSaysTheCertificateIsNotTrusted(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	target, err := url.Parse(tournusPlatform(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewTLSServer(httputil.NewSingleHostReverseProxy(target))
+	t.Cleanup(front.Close)
+	m, q := firstRunShell(t)
+	f := m.first
+	f.fill(front.URL, "tournus", testPassword)
+	f.doConnect()
+	q.runUntil(t, func() bool { return f.problem.Text != "" || m.sess != nil })
+	if m.sess != nil {
+		t.Fatal("connected")
+	}
+	if !strings.Contains(f.problem.Text, "certificat") || strings.Contains(f.problem.Text, "ne répond pas") {
+		t.Errorf("message = %q, want it to speak of the certificate", f.problem.Text)
+	}
+}

@@ -331,6 +331,8 @@ func syncErrorMessage(err error) string {
 		return wait
 	}
 	switch {
+	case errors.Is(err, client.ErrCertificate):
+		return lang.L("The platform's security certificate is not recognised by this computer: nothing was sent. Your changes are kept; tell the intercommunality's IT.")
 	case errors.Is(err, client.ErrUnreachable):
 		return lang.L("The platform cannot be reached. You can keep working offline: your changes are kept and will be sent at the next synchronisation.")
 	case errors.Is(err, client.ErrNotLoggedIn):

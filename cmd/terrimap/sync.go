@@ -126,6 +126,8 @@ func printPreview(ctx context.Context, c *client.Client, stdout, stderr io.Write
 // explain turns the client's errors into what the user can do.
 func explain(err error) error {
 	switch {
+	case errors.Is(err, client.ErrCertificate):
+		return fmt.Errorf("the platform's HTTPS certificate is not trusted by this computer: install its certificate authority in the system's store (on Linux, SSL_CERT_FILE=ca.pem also works for one run) (%w)", err)
 	case errors.Is(err, client.ErrUnreachable):
 		return fmt.Errorf("the platform cannot be reached; you can keep working offline, your changes wait in the workspace and go at the next sync (%w)", err)
 	case errors.Is(err, client.ErrNotLoggedIn):

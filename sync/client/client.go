@@ -48,6 +48,10 @@ var (
 	ErrUnreachable = errors.New("client: platform unreachable")
 	// ErrNoPlatform: the workspace is not linked to a platform.
 	ErrNoPlatform = errors.New("client: the workspace is not linked to a platform")
+	// ErrCertificate: the platform answers over HTTPS with a certificate
+	// this computer does not trust (a self-signed one, another name,
+	// expired); trying again does not help, its authority must be trusted.
+	ErrCertificate = errors.New("client: the platform's certificate is not trusted")
 )
 
 // Options tune a Client.

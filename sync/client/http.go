@@ -77,6 +77,9 @@ func (c *Client) retry(ctx context.Context, what string, make func() (*http.Requ
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			if untrusted(err) {
+				return fmt.Errorf("%w: %s: %w", ErrCertificate, what, err)
+			}
 			last = err
 			continue
 		}

@@ -18,7 +18,8 @@ var ErrNotPlatform = errors.New("client: the address does not answer as a Terrim
 
 // Identify checks, with one request and no retry, that a Terrimap platform
 // this client speaks with answers at address (as NormalizeAddress returns
-// it): ErrUnreachable when nothing answers in time, ErrNotPlatform when
+// it): ErrUnreachable when nothing answers in time, ErrCertificate when
+// its HTTPS certificate is not trusted here, ErrNotPlatform when
 // something else does, protocol.ErrProtocolVersion when the platform speaks
 // another version. The first connection calls it before signing in, so
 // that a wrong address is told at once, not after the retries of a sign-in.
@@ -35,6 +36,9 @@ func Identify(ctx context.Context, address string, hc *http.Client) error {
 	}
 	req.Header.Set(protocol.HeaderProtocol, protocol.ProtocolVersion)
 	resp, err := hc.Do(req)
+	if untrusted(err) {
+		return fmt.Errorf("%w: %s: %w", ErrCertificate, req.URL.Host, err)
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrUnreachable, req.URL.Host, err)
 	}

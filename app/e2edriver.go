@@ -166,7 +166,7 @@ func (d *e2eDriver) begin(st e2eStep) (e2eCheck, error) {
 			return nil, fmt.Errorf("%w: «%s» holds %v", errE2EStep, e.field.DisplayTitle(), val)
 		}
 		return func() (string, bool, error) {
-			return fmt.Sprintf("«%s» is empty and blocks nothing", e.field.DisplayTitle()), true, nil
+			return fmt.Sprintf("«%s» is empty (optional)", e.field.DisplayTitle()), true, nil
 		}, nil
 	case "set":
 		return d.set(v, st.field, st.arg)

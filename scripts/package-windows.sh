@@ -3,6 +3,8 @@
 # `fyne package --target windows --release` builds, carrying the icon
 # (assets/icon.png, drawn by assets/internal/gen), a manifest and a version
 # resource made from FyneApp.toml; then checks the result with tools/pecheck.
+# Then wraps it in the installer the mairies are given,
+# bin/windows/Terrimap-<version>.msi (scripts/build-msi.sh).
 #
 # Called by `make package-windows`, which installs the fyne tool first; FYNE
 # is its path, GO the go command.
@@ -50,3 +52,5 @@ rm -rf "$stage"
 echo "package-windows: $out in $((SECONDS - start)) s"
 
 "$GO" run ./tools/pecheck -gui -version "$fileversion" -name "$name" "$out"
+
+scripts/build-msi.sh "$out" "$version" "bin/windows/$name-$version.msi"

@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# Smoke test of the Windows build, under Wine in Xvfb: seeds a demo platform
-# with terrimap-server.exe, opens it as a workspace in the desktop .exe, waits
-# for the window, takes a screenshot (bin/windows/smoke.png) and checks that it
-# shows the map: not blank, and the map area in the demo map's colours. Then
-# quits the app with Ctrl+Q. Exits non-zero with the reason otherwise.
+# Smoke test of the Windows build as a mairie receives it, under Wine in Xvfb:
+#  1. installs Terrimap-<version>.msi for the current user with msiexec /qn,
+#     and checks the installed .exe, the Start-menu and desktop shortcuts and
+#     the uninstall entry;
+#  2. seeds a demo platform with terrimap-server.exe, opens it as a workspace
+#     in the INSTALLED app, waits for the window, takes a screenshot
+#     (bin/windows/smoke.png) and checks that it shows the map: not blank, and
+#     the map area in the demo map's colours; quits with Ctrl+Q, which leaves
+#     the app's preferences behind;
+#  3. installs a later version of the same package over it (an upgrade):
+#     one Terrimap in the uninstall list, the new version, the preferences
+#     untouched;
+#  4. uninstalls it: the program and its shortcuts gone, the preferences kept.
+# Exits non-zero with the reason otherwise.
 #
-# Usage: scripts/smoke-windows.sh [APP.exe]   (default bin/windows/Terrimap.exe)
+# Usage: scripts/smoke-windows.sh [PACKAGE.msi]
+#   (default bin/windows/Terrimap-<FyneApp.toml's version>.msi)
 # Called by `make smoke-windows`, which builds what it needs first. Wine runs in
 # a private prefix, bin/windows/wineprefix, created at the first run (slow: a
 # minute or more), with tools/winshim's bcryptprimitives.dll in its system32.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-app=${1:-bin/windows/Terrimap.exe}
+version=$(sed -n 's/^Version *= *"\([^"]*\)".*/\1/p' FyneApp.toml)
+msi=${1:-bin/windows/Terrimap-$version.msi}
+exe=bin/windows/Terrimap.exe
 server=bin/windows/terrimap-server.exe
 shim=bin/windows/bcryptprimitives.dll
 work=bin/windows/smoke
@@ -24,8 +36,9 @@ MAP_TIMEOUT=${MAP_TIMEOUT:-120}
 QUIT_TIMEOUT=${QUIT_TIMEOUT:-30}
 
 export WINEPREFIX=$PWD/bin/windows/wineprefix WINEARCH=win64 WINEDEBUG=-all
-# No Mono or Gecko installer dialogs while the prefix is made.
-export WINEDLLOVERRIDES="mscoree,mshtml="
+# No Mono or Gecko installer dialogs while the prefix is made, and no menu
+# entries written into the host's desktop for the shortcuts the package makes.
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 
 . scripts/xvfb-linux.sh
 
@@ -35,10 +48,10 @@ fail() {
 	exit 1
 }
 
-for f in "$app" "$server" "$shim"; do
+for f in "$msi" "$exe" "$server" "$shim"; do
 	[ -f "$f" ] || fail "$f is missing (make smoke-windows builds it)"
 done
-for cmd in wine wineboot winepath wineserver Xvfb xdotool import convert; do
+for cmd in wine wineboot winepath wineserver Xvfb xdotool import convert msiinfo; do
 	command -v "$cmd" >/dev/null || fail "$cmd is not installed (make deps-wine installs it)"
 done
 
@@ -97,6 +110,43 @@ fi
 # Wine 8 has no bcryptprimitives.dll, whose ProcessPrng Go's runtime needs;
 # the runtime loads it from system32 only, so the shim goes there.
 cp "$shim" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+
+# winenv NAME: the prefix user's Windows environment variable NAME, as a Unix path.
+winenv() { winepath -u "$(wine cmd /c "echo %$1%" 2>>"$work/wine.log" | tr -d '\r')"; }
+# terrimap_entries: the lines of Wine's list of installed programs (what
+# « Applications et fonctionnalités » shows) that name Terrimap.
+terrimap_entries() { wine uninstaller --list 2>>"$work/wine.log" | tr -d '\r' | grep -E '\|\|\|Terrimap$' || true; }
+# msiexec LOG ARGS…: runs Wine's msiexec quietly, its verbose log in $work/LOG.
+msiexec() {
+	local log=$1
+	shift
+	wine msiexec "$@" /qn /l*v "$(winepath -w "$work/$log")" >>"$work/wine.log" 2>&1
+}
+
+localappdata=$(winenv LOCALAPPDATA)
+appdata=$(winenv APPDATA)
+profile=$(winenv USERPROFILE)
+app=$localappdata/Programs/Terrimap/Terrimap.exe
+startmenu="$appdata/Microsoft/Windows/Start Menu/Programs/Terrimap.lnk"
+desktop=$profile/Desktop/Terrimap.lnk
+prefs=$appdata/fyne/fr.ccmt.terrimap/preferences.json
+# A run stopped half-way may have left it installed in the prefix.
+for product in $(terrimap_entries | cut -d '|' -f 1); do
+	log "removing $product, left installed by an earlier run"
+	msiexec leftover.log /x "$product" || fail "msiexec /x $product failed (see $work/leftover.log)"
+done
+
+log "installing $msi for the current user (msiexec /i /qn)"
+start=$SECONDS
+msiexec install.log /i "$(winepath -w "$msi")" || fail "msiexec /i $msi failed (see $work/install.log)"
+[ -f "$app" ] || fail "no $app after the installation"
+cmp -s "$app" "$exe" || fail "the installed $app is not $exe"
+[ -f "$startmenu" ] || fail "no Start-menu shortcut $startmenu"
+[ -f "$desktop" ] || fail "no desktop shortcut $desktop"
+entries=$(terrimap_entries)
+[ "$(wc -l <<<"$entries")" = 1 ] && [ -n "$entries" ] || fail "want one Terrimap in the installed programs, got: '$entries'"
+product=${entries%%|*}
+log "installed in $((SECONDS - start))s: $app, shortcuts in the Start menu and on the desktop, uninstall entry $product"
 
 log "$(wine --version) ; seeding a demo platform with $server"
 start=$SECONDS
@@ -173,4 +223,28 @@ xdotool key --window "$wid" ctrl+q 2>/dev/null
 quit() { ! kill -0 "$app_pid" 2>/dev/null; }
 waitfor "exit within ${QUIT_TIMEOUT}s of Ctrl+Q" "$QUIT_TIMEOUT" quit
 app_pid=""
+[ -f "$prefs" ] || fail "the app left no preferences in $prefs"
+prefs_sum=$(sha256sum <"$prefs")
+
+IFS=. read -r major minor patch <<<"$version"
+next=$major.$minor.$((patch + 1))
+log "upgrading to a package of version $next (the same program)"
+scripts/build-msi.sh "$exe" "$next" "$work/Terrimap-$next.msi" >>"$work/wine.log"
+msiexec upgrade.log /i "$(winepath -w "$work/Terrimap-$next.msi")" || fail "msiexec /i of version $next failed (see $work/upgrade.log)"
+entries=$(terrimap_entries)
+[ "$(wc -l <<<"$entries")" = 1 ] && [ -n "$entries" ] || fail "after the upgrade, want one Terrimap in the installed programs, got: '$entries'"
+[ "${entries%%|*}" != "$product" ] || fail "the upgrade left version $version's entry $product"
+product=${entries%%|*}
+[ -f "$app" ] || fail "no $app after the upgrade"
+[ -f "$startmenu" ] && [ -f "$desktop" ] || fail "the shortcuts are gone after the upgrade"
+[ "$(sha256sum <"$prefs")" = "$prefs_sum" ] || fail "the upgrade changed the preferences $prefs"
+log "upgraded: one entry ($product), the program and shortcuts there, the preferences untouched"
+
+log "uninstalling (msiexec /x)"
+msiexec uninstall.log /x "$product" || fail "msiexec /x $product failed (see $work/uninstall.log)"
+[ ! -e "$app" ] || fail "$app is still there after the uninstallation"
+[ ! -e "$startmenu" ] && [ ! -e "$desktop" ] || fail "a shortcut is still there after the uninstallation"
+[ -z "$(terrimap_entries)" ] || fail "Terrimap is still in the installed programs after the uninstallation"
+[ "$(sha256sum <"$prefs")" = "$prefs_sum" ] || fail "the uninstallation changed the preferences $prefs"
+log "uninstalled: the program, its shortcuts and its entry gone, the preferences kept"
 log "passed in $((SECONDS - total))s"

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -68,5 +70,22 @@ func TestViewerSeesNoEditTools(t *testing.T) {
 	want := []string{lang.L("Navigate"), lang.L("Identify"), lang.L("Measure a distance"), lang.L("Measure an area")}
 	if got := m.view.tools.Options; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("tools offered to a viewer: %q, want %q", got, want)
+	}
+}
+
+// The tool list is wide enough for its longest name in French: «Tracer un
+// polygone» showed as «Tracer un p…» while she drew the before-works zone.
+func TestToolNamesShownWhole(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	openInShell(t, m, demoWorkspaceFile(t, "tools.gpkg"))
+	sel := m.view.tools
+	th := sel.Theme()
+	pad := th.Size(theme.SizeNameInnerPadding)
+	room := sel.MinSize().Width - 4*pad - th.Size(theme.SizeNameInlineIcon)
+	for _, name := range sel.Options {
+		if w := fyne.MeasureText(name, th.Size(theme.SizeNameText), fyne.TextStyle{}).Width; w > room {
+			t.Errorf("tool %q needs %g, the list shows %g", name, w, room)
+		}
 	}
 }

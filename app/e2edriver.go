@@ -162,6 +162,9 @@ func (d *e2eDriver) begin(st e2eStep) (e2eCheck, error) {
 		if err != nil {
 			return nil, err
 		}
+		if e.field.Required {
+			return nil, fmt.Errorf("%w: «%s» is required, not optional", errE2EStep, e.field.DisplayTitle())
+		}
 		if val, _ := e.judge(); val != nil {
 			return nil, fmt.Errorf("%w: «%s» holds %v", errE2EStep, e.field.DisplayTitle(), val)
 		}

@@ -21,8 +21,9 @@ type DemoUser struct {
 const seedBatch = 50_000
 
 // SeedDemo fills an empty platform with the demo territory: the 24 communes
-// as organisations with their territory, the layer schemas (communes and
-// flood zones edited by admins only), the generated networks, and four
+// as organisations with their territory, the layer schemas (communes, flood
+// zones and the generated streets are reference data edited by admins
+// only), the generated networks, and four
 // users — an admin of the intercommunality, editors for Tournus and Uchizy,
 // a viewer (élu) — whose random passwords it returns.
 func SeedDemo(ctx context.Context, st *SQLiteStorage, opts demo.GenerateOptions, progress func(layer string, n int)) ([]DemoUser, error) {
@@ -40,7 +41,8 @@ func SeedDemo(ctx context.Context, st *SQLiteStorage, opts demo.GenerateOptions,
 	}
 	for _, l := range demo.Layers() {
 		rec := LayerRecord{Schema: l, EditBy: EditByEditors, Style: DefaultStyle(l.Name)}
-		if l.Name == demo.LayerCommunes || l.Name == demo.LayerZoneInondable {
+		switch l.Name {
+		case demo.LayerCommunes, demo.LayerZoneInondable, demo.LayerVoies:
 			rec.EditBy = EditByAdmins
 		}
 		if err := st.PutLayer(ctx, rec); err != nil {

@@ -245,7 +245,7 @@ func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []s
 		}
 		boxes = newRTreeChanges()
 	}
-	existing, err := tx.existingIDs(l, batch)
+	existing, err := tx.storedVersions(l, remoteIDs(batch))
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,7 @@ func (tx *Tx) ApplyRemoteBatch(layer string, batch []RemoteFeature) (pending []s
 			pending = append(pending, rf.UUID)
 			continue
 		}
-		if !existing[rf.UUID] && !queued[rf.UUID] {
+		if _, ok := existing[rf.UUID]; !ok && !queued[rf.UUID] {
 			if !rf.Deleted {
 				news = append(news, remoteToFeature(l, rf))
 				queued[rf.UUID] = true
@@ -550,37 +550,6 @@ func remoteToFeature(l *Layer, rf RemoteFeature) Feature {
 		geom = g
 	}
 	return Feature{Layer: l.Schema.Name, UUID: rf.UUID, Version: rf.Version, Geometry: geom, Properties: props}
-}
-
-// existingIDs returns which features of the batch the layer already has.
-func (tx *Tx) existingIDs(l *Layer, batch []RemoteFeature) (map[string]bool, error) {
-	out := map[string]bool{}
-	const chunk = 500
-	for start := 0; start < len(batch); start += chunk {
-		part := batch[start:min(start+chunk, len(batch))]
-		args := make([]any, len(part))
-		for i, rf := range part {
-			args[i] = rf.UUID
-		}
-		q := fmt.Sprintf("SELECT uuid FROM %s WHERE uuid IN (%s)", quoteIdent(l.Schema.Name), strings.TrimSuffix(strings.Repeat("?,", len(part)), ","))
-		rows, err := tx.tx.QueryContext(tx.ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: existing features of %s: %w", l.Schema.Name, err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // sameProperties reports whether a and b hold the same value for every

@@ -109,13 +109,11 @@ func (c *Client) applyPage(tx *store.Tx, page protocol.ChangesResponse, rep *Pul
 			order = append(order, ch.Layer)
 		}
 		byLayer[ch.Layer] = append(byLayer[ch.Layer], remoteFeature(c.ws, ch))
-		if ch.Deleted {
-			rep.Deleted++
-		} else {
-			rep.Received++
-		}
 	}
 	for _, layer := range order {
+		if err := countNews(tx, layer, byLayer[layer], rep); err != nil {
+			return err
+		}
 		held, err := tx.ApplyRemoteBatch(layer, byLayer[layer])
 		if err != nil {
 			return err
@@ -123,6 +121,30 @@ func (c *Client) applyPage(tx *store.Tx, page protocol.ChangesResponse, rep *Pul
 		rep.Held += len(held)
 	}
 	return tx.SetMeta(metaCursor, strconv.FormatInt(page.Next, 10))
+}
+
+// countNews counts in rep the features of batch that change this desk:
+// not this desk's own edits coming back through the feed (a version the
+// desk already has), nor deletions of features it no longer holds.
+func countNews(tx *store.Tx, layer string, batch []store.RemoteFeature, rep *PullReport) error {
+	ids := make([]string, len(batch))
+	for i, rf := range batch {
+		ids[i] = rf.UUID
+	}
+	stored, err := tx.StoredVersions(layer, ids)
+	if err != nil {
+		return fmt.Errorf("client: pull: %w", err)
+	}
+	for _, rf := range batch {
+		v, ok := stored[rf.UUID]
+		switch {
+		case rf.Deleted && ok:
+			rep.Deleted++
+		case !rf.Deleted && (!ok || v < rf.Version):
+			rep.Received++
+		}
+	}
+	return nil
 }
 
 func (c *Client) cursor(ctx context.Context) (int64, error) {

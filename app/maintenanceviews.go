@@ -456,12 +456,7 @@ func (p *maintenancePanel) reload() {
 // offerCommunes fills the commune drop-down: «Toutes les communes», then
 // the workspace's communes by name, the one chosen selected.
 func (p *maintenancePanel) offerCommunes() {
-	p.communeCodes = p.communeCodes[:0]
-	for code := range p.communes.names {
-		p.communeCodes = append(p.communeCodes, code)
-	}
-	order := newTextOrder()
-	slices.SortFunc(p.communeCodes, func(a, b string) int { return order.compare(p.communes.name(a), p.communes.name(b)) })
+	p.communeCodes = p.communes.codesByName()
 	options := []string{lang.L("All communes")}
 	chosen := 0
 	for i, code := range p.communeCodes {

@@ -28,6 +28,14 @@ type attributeTable struct {
 	communes communeIndex
 	all      []store.Feature
 	cells    [][]string // all's cells, as shown
+	// codes are all's communes (INSEE codes); commune is the one shown
+	// ("" for all), the user's own when the table opens.
+	codes   []string
+	commune string
+	// communeCodes are the codes communeChoice offers after «Toutes les
+	// communes».
+	communeCodes  []string
+	communeChoice *widget.Select
 	// rows are the indexes in all of the rows shown: filtered, sorted.
 	rows []int
 	// sortCol is the column sorted on (-1: the layer's order), descending
@@ -75,17 +83,26 @@ func (m *mainWindow) openTable(layer string) *attributeTable {
 		return nil
 	}
 	t := &attributeTable{m: m, layer: l.Schema, sortCol: -1}
-	ws := m.sess.ws
+	ws, c, access := m.sess.ws, m.sess.client, m.sess.access
 	go func() {
 		ctx := context.Background()
 		fs, err := ws.Query(ctx, store.Query{Layer: layer})
 		communes := readCommuneIndex(ctx, ws)
+		commune, codes := "", make([]string, len(fs))
+		if layer != communeLayer && len(communes.names) > 0 {
+			for i, f := range fs {
+				codes[i], _ = communes.communeOf(f)
+			}
+			if mine := userCommunes(ctx, c, access, communes); len(mine) == 1 {
+				commune = mine[0]
+			}
+		}
 		m.do(func() {
 			if err != nil {
 				showError(m.window, lang.L("The layer could not be read. Check that the workspace is not open in another program."))
 				return
 			}
-			t.all, t.communes = fs, communes
+			t.all, t.communes, t.codes, t.commune = fs, communes, codes, commune
 			t.cells = make([][]string, len(fs))
 			for i, f := range fs {
 				t.cells[i] = t.cellsOf(f)
@@ -131,12 +148,15 @@ func (t *attributeTable) text(row, col int) string { return t.cells[t.rows[row]]
 // feature returns the feature shown at a row.
 func (t *attributeTable) feature(row int) store.Feature { return t.all[t.rows[row]] }
 
-// apply keeps the features whose cells hold the filter's words, case and
-// accents aside, in the order chosen.
+// apply keeps the features of the commune chosen whose cells hold the
+// filter's words, case and accents aside, in the order chosen.
 func (t *attributeTable) apply(filter string) {
 	words := strings.Fields(store.Fold(filter))
 	t.rows = t.rows[:0]
 	for i, cells := range t.cells {
+		if t.commune != "" && t.codes[i] != t.commune {
+			continue
+		}
 		line := store.Fold(strings.Join(cells, " "))
 		keep := true
 		for _, w := range words {
@@ -281,13 +301,55 @@ func (t *attributeTable) show() {
 	t.filter.SetPlaceHolder(lang.L("Filter: words found in any column"))
 	t.filter.OnChanged = t.apply
 	t.export = widget.NewButtonWithIcon(lang.L("Export to CSV…"), theme.DocumentSaveIcon(), t.askExport)
+	var communeBox fyne.CanvasObject
+	if len(t.communes.names) > 0 && t.layer.Name != communeLayer {
+		t.offerCommunes()
+		communeBox = container.NewHBox(widget.NewLabel(lang.L("Commune")), t.communeChoice)
+	}
 	t.apply("")
-	content := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(t.count, t.export), t.filter), nil, nil, nil, t.table)
+	bar := container.NewBorder(nil, nil, communeBox, container.NewHBox(t.count, t.export), t.filter)
+	content := container.NewBorder(bar, nil, nil, nil, t.table)
 	if a := fyne.CurrentApp(); a != nil {
 		t.win = a.NewWindow(lang.L("{{.Layer}} — attribute table", map[string]any{"Layer": t.layer.DisplayTitle()}))
 		t.win.SetContent(content)
 		t.m.addQuitShortcut(t.win)
-		t.win.Resize(fyne.NewSize(960, 540))
+		t.win.Resize(fyne.NewSize(1280, 640))
 		t.win.Show()
 	}
+}
+
+// offerCommunes builds the commune drop-down: «Toutes les communes», then
+// the workspace's communes by name, the one shown selected.
+func (t *attributeTable) offerCommunes() {
+	t.communeCodes = t.communes.codesByName()
+	options := []string{lang.L("All communes")}
+	chosen := 0
+	for i, code := range t.communeCodes {
+		options = append(options, t.communes.name(code))
+		if code == t.commune {
+			chosen = i + 1
+		}
+	}
+	t.communeChoice = widget.NewSelect(options, nil)
+	fitOptions(t.communeChoice)
+	t.communeChoice.SetSelectedIndex(chosen)
+	t.communeChoice.OnChanged = func(string) {
+		t.commune = ""
+		if i := t.communeChoice.SelectedIndex(); i > 0 && i-1 < len(t.communeCodes) {
+			t.commune = t.communeCodes[i-1]
+		}
+		t.apply(t.filter.Text)
+	}
+}
+
+// codesByName are the INSEE codes of the communes, ordered by their names
+// in French order.
+func (c communeIndex) codesByName() []string {
+	codes := make([]string, 0, len(c.names))
+	for code := range c.names {
+		codes = append(codes, code)
+	}
+	order := newTextOrder()
+	slices.SortFunc(codes, func(a, b string) int { return order.compare(c.name(a), c.name(b)) })
+	return codes
 }

@@ -12,12 +12,15 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/sync/protocol"
 )
 
 // column returns the index of a field in the table, failing when absent.
@@ -205,5 +208,39 @@ func TestAttributeTableCommunesSortAndExport(t *testing.T) {
 	// heading whole (the byte order mark is not part of it).
 	if !strings.Contains(string(out), "Extent: (4.905000, 46.561000)") || !strings.Contains(string(out), "\nNuméro: String") {
 		t.Errorf("ogrinfo does not read the geometry or the headings:\n%s", out)
+	}
+}
+
+// The table opens on the user's commune, as the maintenance lists do, and
+// «Toutes les communes» shows every commune's features.
+func TestAttributeTableOpensOnTheUsersCommune(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, tableWorkspaceFile(t))
+	m.sess.access = map[string]protocol.Access{"pei": {Read: true, Update: true, Territory: tournusSquare}}
+	tb := m.openTable("pei")
+	q.runUntil(t, func() bool { return tb.table != nil })
+	if tb.communeChoice == nil || tb.communeChoice.Selected != "Tournus" {
+		t.Fatalf("the table opens on %v, not the user's commune", tb.communeChoice)
+	}
+	if got := strings.Join(tb.communeChoice.Options, ","); got != "Toutes les communes,Tournus,Uchizy" {
+		t.Errorf("communes offered %q", got)
+	}
+	th := tb.communeChoice.Theme()
+	room := tb.communeChoice.MinSize().Width - 4*th.Size(theme.SizeNameInnerPadding) - th.Size(theme.SizeNameInlineIcon)
+	if w := fyne.MeasureText("Toutes les communes", th.Size(theme.SizeNameText), fyne.TextStyle{}).Width; w > room {
+		t.Errorf("«Toutes les communes» needs %g, the list shows %g", w, room)
+	}
+	if len(tb.rows) != 3 || tb.count.Text != "3 objets sur 4" {
+		t.Fatalf("in Tournus: %d rows, count %q", len(tb.rows), tb.count.Text)
+	}
+	tb.communeChoice.SetSelected("Toutes les communes")
+	if len(tb.rows) != 4 || tb.count.Text != "4 objets sur 4" {
+		t.Fatalf("all communes: %d rows, count %q", len(tb.rows), tb.count.Text)
+	}
+	tb.communeChoice.SetSelected("Uchizy")
+	tb.filter.SetText("eau")
+	if len(tb.rows) != 1 || tb.text(0, column(t, tb, "numero")) != "eau vive" {
+		t.Errorf("Uchizy filtered on «eau»: %d rows", len(tb.rows))
 	}
 }

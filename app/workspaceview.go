@@ -141,13 +141,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 		// A viewer (élu) sees no edit tools.
 		v.tools.Options = []string{toolNames[0], toolNames[1], toolNames[6], toolNames[7]}
 	}
-	// Fyne sizes a list by its placeholder, never shown here: the widest
-	// name, so that each tool's name shows whole.
-	for _, name := range v.tools.Options {
-		if fyne.MeasureText(name, theme.TextSize(), fyne.TextStyle{}).Width > fyne.MeasureText(v.tools.PlaceHolder, theme.TextSize(), fyne.TextStyle{}).Width {
-			v.tools.PlaceHolder = name
-		}
-	}
+	fitOptions(v.tools)
 	v.tools.SetSelected(lang.L("Identify"))
 	syncButton := widget.NewButtonWithIcon(lang.L("Synchronise"), theme.ViewRefreshIcon(), func() { v.sync.start() })
 	if v.s.client == nil {

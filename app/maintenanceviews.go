@@ -456,16 +456,8 @@ func (p *maintenancePanel) reload() {
 // offerCommunes fills the commune drop-down: «Toutes les communes», then
 // the workspace's communes by name, the one chosen selected.
 func (p *maintenancePanel) offerCommunes() {
-	p.communeCodes = p.communes.codesByName()
-	options := []string{lang.L("All communes")}
-	chosen := 0
-	for i, code := range p.communeCodes {
-		options = append(options, p.communes.name(code))
-		if code == p.commune {
-			chosen = i + 1
-		}
-	}
-	p.communeChoice.Options = options
+	var chosen int
+	p.communeCodes, p.communeChoice.Options, chosen = p.communes.choices(p.commune)
 	p.communeChoice.SetSelectedIndex(chosen) // p.commune already chosen: no reload
 }
 

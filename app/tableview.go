@@ -321,15 +321,9 @@ func (t *attributeTable) show() {
 // offerCommunes builds the commune drop-down: «Toutes les communes», then
 // the workspace's communes by name, the one shown selected.
 func (t *attributeTable) offerCommunes() {
-	t.communeCodes = t.communes.codesByName()
-	options := []string{lang.L("All communes")}
-	chosen := 0
-	for i, code := range t.communeCodes {
-		options = append(options, t.communes.name(code))
-		if code == t.commune {
-			chosen = i + 1
-		}
-	}
+	var options []string
+	var chosen int
+	t.communeCodes, options, chosen = t.communes.choices(t.commune)
 	t.communeChoice = widget.NewSelect(options, nil)
 	fitOptions(t.communeChoice)
 	t.communeChoice.SetSelectedIndex(chosen)
@@ -342,14 +336,23 @@ func (t *attributeTable) offerCommunes() {
 	}
 }
 
-// codesByName are the INSEE codes of the communes, ordered by their names
-// in French order.
-func (c communeIndex) codesByName() []string {
-	codes := make([]string, 0, len(c.names))
+// choices are what a commune drop-down offers: the INSEE codes of the
+// communes ordered by their names in French order, the options
+// («Toutes les communes», then those names) and the index of the commune
+// chosen among the options (0 for all).
+func (c communeIndex) choices(chosen string) (codes, options []string, index int) {
+	codes = make([]string, 0, len(c.names))
 	for code := range c.names {
 		codes = append(codes, code)
 	}
 	order := newTextOrder()
 	slices.SortFunc(codes, func(a, b string) int { return order.compare(c.name(a), c.name(b)) })
-	return codes
+	options = []string{lang.L("All communes")}
+	for i, code := range codes {
+		options = append(options, c.name(code))
+		if code == chosen {
+			index = i + 1
+		}
+	}
+	return codes, options, index
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
@@ -470,9 +471,20 @@ func (d *interventionDialog) show() {
 		d.photos.waitForRecord()
 	}
 	d.heading.SetText(name)
-	d.scroll = container.NewVScroll(container.NewVBox(d.form.fields, widget.NewSeparator(), photos))
+	// Room on the right for the scroll bar, which Fyne draws over the
+	// content: «Ajouter des photos…» and the fields' ends stay whole.
+	fields := container.NewVBox(d.form.fields, widget.NewSeparator(), photos)
+	d.scroll = container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.ScrollBarSize()), fields))
 	content := container.NewBorder(d.heading, d.form.bar, nil, nil, d.scroll)
-	d.d = dialog.NewCustom(title, lang.L("Close"), content, d.sec.p.win)
+	if d.readOnly { // no save bar: the dialog's own button closes it
+		d.d = dialog.NewCustom(title, lang.L("Close"), content, d.sec.p.win)
+	} else {
+		// One way out, beside the save button: «Fermer» in place of the
+		// form's «Annuler» (which only took the changes back).
+		d.d = dialog.NewCustomWithoutButtons(title, content, d.sec.p.win)
+		d.form.cancel.SetText(lang.L("Close"))
+		d.form.cancel.OnTapped = d.d.Hide
+	}
 	d.d.Resize(fyne.NewSize(560, 640))
 	// The dialog's fields leave with it: Ctrl+Z then undoes in the window
 	// (an entry keeping the focus would take it as its own undo).

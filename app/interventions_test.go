@@ -18,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -461,5 +463,41 @@ func TestReadPhoto(t *testing.T) {
 		case !bytes.Equal(data, c.data) || thumb.Bounds().Size() != c.size:
 			t.Errorf("%s: %d bytes, thumbnail %v, want %v", c.name, len(data), thumb.Bounds().Size(), c.size)
 		}
+	}
+}
+
+// The intervention dialog has one way out, «Fermer», beside its save
+// button (no «Annuler» as well), and «Ajouter des photos…» shows whole,
+// clear of the scroll bar.
+func TestInterventionDialogOneWayOut(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, maintenanceWorkspaceFile(t, "sortie.gpkg"))
+	v := m.view
+	v.pick(hydrant(t, v.s.ws, "T-01"))
+	sec := v.feature.maint
+	q.runUntil(t, func() bool { return len(sec.items) == 2 })
+	sec.open(sec.items[0])
+	d := sec.opened
+	top := m.window.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog shown")
+	}
+	markup := test.RenderObjectToMarkup(top)
+	if n := strings.Count(markup, ">Fermer<"); n != 1 || strings.Contains(markup, ">Annuler<") {
+		t.Errorf("the dialog offers «Fermer» %d times, «Annuler» %v", n, strings.Contains(markup, ">Annuler<"))
+	}
+	drv := fyne.CurrentApp().Driver()
+	addRight := drv.AbsolutePositionForObject(d.photos.add).X + d.photos.add.Size().Width
+	room := drv.AbsolutePositionForObject(d.scroll).X + d.scroll.Size().Width - theme.ScrollBarSize()
+	if addRight > room {
+		t.Errorf("«Ajouter des photos…» ends at %g, under the scroll bar from %g", addRight, room)
+	}
+	if d.form.cancel.Text != "Fermer" || !d.form.bar.Visible() {
+		t.Fatalf("beside the save button: %q", d.form.cancel.Text)
+	}
+	test.Tap(d.form.cancel)
+	if m.window.Canvas().Overlays().Top() != nil {
+		t.Error("«Fermer» left the dialog open")
 	}
 }

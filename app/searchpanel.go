@@ -67,7 +67,7 @@ const searchLimit = 50
 const nearbyLimit = 15
 
 func newSearchPanel(s *session, do func(func()), onPicked func(store.Feature)) *searchPanel {
-	return &searchPanel{s: s, do: do, onPicked: onPicked, index: search.New(s.ws), debounce: searchDebounce,
+	return &searchPanel{s: s, do: do, onPicked: onPicked, index: search.NewNamed(s.ws, newNumberNamer(s.ws).searchName), debounce: searchDebounce,
 		selected: func() *store.Feature { return nil }}
 }
 
@@ -197,7 +197,7 @@ func (p *searchPanel) nameOf(f store.Feature) string {
 	if err != nil {
 		return shortID(f.UUID)
 	}
-	return search.DisplayName(l.Schema, f)
+	return searchName(p.s.ws, l.Schema, f)
 }
 
 // show puts the results of search gen on screen, unless a newer one
@@ -312,7 +312,7 @@ func (tightRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 // fillRow shows r in a row: «Mairie de Tournus — Tournus» over
 // «Bâtiments communaux · Nom : Mairie de Tournus»; for a feature nearby,
-// «32 m — PI-71543-012» over «Points d'eau incendie · Tournus».
+// «32 m — Poteau d'incendie n° 12» over «Points d'eau incendie · Tournus».
 func (p *searchPanel) fillRow(row *resultRow, r search.Result) {
 	title := r.Name
 	if p.near0 {
@@ -363,3 +363,18 @@ func distanceText(d float64) string {
 // featureName is the text that names a feature best: a name, a number or
 // an identifier field, else the first text value.
 func featureName(s schema.Layer, f store.Feature) string { return search.DisplayName(s, f) }
+
+// searchName is how the search panel names a feature: numbered equipment as
+// the maintenance lists do («Poteau d'incendie n° 94», not its manager's
+// code), any other feature by search.DisplayName.
+func searchName(ws *store.Workspace, l schema.Layer, f store.Feature) string {
+	return newNumberNamer(ws).searchName(l, f)
+}
+
+// searchName is the package's searchName, for many features.
+func (nn numberNamer) searchName(l schema.Layer, f store.Feature) string {
+	if name := nn.name(l, f); name != "" {
+		return name
+	}
+	return search.DisplayName(l, f)
+}

@@ -15,7 +15,8 @@ import (
 // workspace in full on first use, then only the rows written since. It is
 // safe for concurrent use; queries run one at a time.
 type Index struct {
-	ws *store.Workspace
+	ws   *store.Workspace
+	name Namer // nil: DisplayName
 
 	mu       sync.Mutex
 	built    bool
@@ -65,6 +66,14 @@ const rebuildAbove = 2000
 // New returns the text index of ws. It reads nothing yet: the first query,
 // or Refresh, does.
 func New(ws *store.Workspace) *Index { return &Index{ws: ws} }
+
+// Namer names a feature in the results; "" leaves it the name DisplayName
+// gives.
+type Namer func(l schema.Layer, f store.Feature) string
+
+// NewNamed is New with the results named by name: the application names
+// some features as its other views do («Poteau d'incendie n° 94»).
+func NewNamed(ws *store.Workspace, name Namer) *Index { return &Index{ws: ws, name: name} }
 
 // Refresh brings the index up to date with the workspace: in full the
 // first time, then with the rows written since. Queries refresh
@@ -189,6 +198,11 @@ func (ix *Index) add(li int, f store.Feature) {
 				ix.postings = append(ix.postings, nil)
 			}
 			ix.postings[t] = append(ix.postings[t], posting{doc: n, field: int16(i)})
+		}
+	}
+	if ix.name != nil {
+		if name := ix.name(l, f); name != "" {
+			d.name = name
 		}
 	}
 	if d.name == "" {

@@ -469,7 +469,9 @@ func (v *workspaceView) mapControls() fyne.CanvasObject {
 	v.scaleBar.SetMinSize(fyne.NewSize(60, 4))
 	v.scaleText = canvas.NewText("", color.NRGBA{R: 0x33, G: 0x33, B: 0x33, A: 0xff})
 	v.scaleText.TextSize = 12
-	bar := container.NewVBox(v.scaleText, v.scaleBar)
+	// On a card, like the basemap banner: the map's features never
+	// cover «1 km».
+	bar := card(container.NewVBox(v.scaleText, v.scaleBar))
 	return container.NewBorder(nil, container.NewHBox(container.NewPadded(bar), layout.NewSpacer()), nil,
 		container.NewVBox(container.NewPadded(container.NewVBox(in, out, all))))
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
@@ -88,4 +90,57 @@ func TestToolNamesShownWhole(t *testing.T) {
 			t.Errorf("tool %q needs %g, the list shows %g", name, w, room)
 		}
 	}
+}
+
+// pathTo returns the objects from o down to target, o first; nil when
+// target is not under o.
+func pathTo(o, target fyne.CanvasObject) []fyne.CanvasObject {
+	if o == target {
+		return []fyne.CanvasObject{o}
+	}
+	var children []fyne.CanvasObject
+	switch x := o.(type) {
+	case *fyne.Container:
+		children = x.Objects
+	case fyne.Widget:
+		children = test.WidgetRenderer(x).Objects()
+	}
+	for _, c := range children {
+		if p := pathTo(c, target); p != nil {
+			return append([]fyne.CanvasObject{o}, p...)
+		}
+	}
+	return nil
+}
+
+// The scale bar's «1 km» sits on a background, like the other map
+// controls, so that the map's features never cover it.
+func TestScaleBarOnABackground(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	openInShell(t, m, demoWorkspaceFile(t, "echelle.gpkg"))
+	v := m.view
+	path := pathTo(m.window.Canvas().Content(), v.scaleText)
+	if path == nil {
+		t.Fatal("the scale's text is not in the window")
+	}
+	drv := fyne.CurrentApp().Driver()
+	at, size := drv.AbsolutePositionForObject(v.scaleText), v.scaleText.MinSize()
+	for _, o := range path {
+		c, ok := o.(*fyne.Container)
+		if !ok || len(c.Objects) < 2 {
+			continue
+		}
+		bg, ok := c.Objects[0].(*canvas.Rectangle)
+		if !ok || bg == v.scaleBar {
+			continue
+		}
+		_, _, _, a := bg.FillColor.RGBA()
+		from := drv.AbsolutePositionForObject(bg)
+		if a >= 0xc000 && from.X <= at.X && from.Y <= at.Y &&
+			from.X+bg.Size().Width >= at.X+size.Width && from.Y+bg.Size().Height >= at.Y+size.Height {
+			return
+		}
+	}
+	t.Error("no background behind the scale's text")
 }

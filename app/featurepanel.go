@@ -96,7 +96,7 @@ func (p *featurePanel) show(f *store.Feature) {
 	if err != nil {
 		return
 	}
-	p.title.SetText(fmt.Sprintf("%s · %s", l.Schema.DisplayTitle(), featureName(l.Schema, *f)))
+	p.title.SetText(fmt.Sprintf("%s · %s", l.Schema.DisplayTitle(), searchName(p.s.ws, l.Schema, *f)))
 	why := p.editRefusal(l, f)
 	if why != "" {
 		p.reason.SetText(why)

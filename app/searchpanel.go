@@ -364,9 +364,9 @@ func distanceText(d float64) string {
 // an identifier field, else the first text value.
 func featureName(s schema.Layer, f store.Feature) string { return search.DisplayName(s, f) }
 
-// searchName is how the search panel names a feature: numbered equipment as
-// the maintenance lists do («Poteau d'incendie n° 94», not its manager's
-// code), any other feature by search.DisplayName.
+// searchName is how the search and Objet panels name a feature: numbered
+// equipment as the maintenance lists do («Poteau d'incendie n° 94», not its
+// manager's code), any other feature by search.DisplayName.
 func searchName(ws *store.Workspace, l schema.Layer, f store.Feature) string {
 	return newNumberNamer(ws).searchName(l, f)
 }

@@ -81,15 +81,6 @@ func TestRestore(t *testing.T) {
 	}
 }
 
-func pendingCount(t *testing.T, ws *Workspace) int {
-	t.Helper()
-	es, err := ws.Pending(context.Background(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(es)
-}
-
 // A feature pulled back as it already is (after its own push) is not
 // written again; a changed one is.
 func TestApplyRemoteSkipsWhatIsAlreadySo(t *testing.T) {

@@ -74,7 +74,7 @@ func (x edgeIndex) edgesAround(y float64) []edge {
 // each part, so that overlapping or touching parts still count).
 func (x edgeIndex) inside(p orb.Point) bool {
 	var small [8]bool
-	odd := small[:0]
+	var odd []bool
 	if x.parts <= len(small) {
 		odd = small[:x.parts]
 	} else {

@@ -12,9 +12,6 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"github.com/paulmach/orb"
-
-	"terrimap/store"
 )
 
 // Each choice of the Settings screen applies at once and is saved at once.
@@ -57,27 +54,8 @@ func TestSettingsDialogAppliesAndSaves(t *testing.T) {
 // status bar says offline, then online, and the edit made offline is sent.
 func TestAutoSyncWhenPlatformComesBack(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
-	url := testPlatform(t)
-	ws, _ := syncedWorkspace(t, url, "agent")
-	path := ws.Path()
+	q, v, up := offlineAutoSyncShell(t, 20*time.Millisecond, "H-1")
 	ctx := context.Background()
-	err := ws.Edit(ctx, func(tx *store.Tx) error {
-		_, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.91, 46.56}, Properties: map[string]any{"numero": "H-1", "type_pei": "PI"}})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws.Close()
-
-	_, m := newTestShell(t, Options{})
-	m.settings.autoSync = true
-	var up atomic.Bool
-	m.reachable = func(context.Context) bool { return up.Load() }
-	m.reachEvery = 20 * time.Millisecond
-	q := openInShell(t, m, path)
-	v := m.view
-	q.runUntil(t, func() bool { return strings.Contains(v.onlineLabel.Text, "Hors ligne") })
 	if n, _ := v.s.ws.Pending(ctx, 0); len(n) != 1 {
 		t.Fatalf("%d edits waiting offline, want 1", len(n))
 	}

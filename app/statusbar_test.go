@@ -120,31 +120,8 @@ func TestCtrlSShowsSyncAtOnce(t *testing.T) {
 // sent nothing says nothing.
 func TestAutoSyncSaysWhatItSent(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
-	url := testPlatform(t)
-	ws, _ := syncedWorkspace(t, url, "agent")
-	path := ws.Path()
+	q, v, up := offlineAutoSyncShell(t, 10*time.Millisecond, "H-1", "H-2", "H-3")
 	ctx := context.Background()
-	err := ws.Edit(ctx, func(tx *store.Tx) error {
-		for _, n := range []string{"H-1", "H-2", "H-3"} {
-			if _, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.91, 46.56}, Properties: map[string]any{"numero": n, "type_pei": "PI"}}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws.Close()
-
-	_, m := newTestShell(t, Options{})
-	m.settings.autoSync = true
-	var up atomic.Bool
-	m.reachable = func(context.Context) bool { return up.Load() }
-	m.reachEvery = 10 * time.Millisecond
-	q := openInShell(t, m, path)
-	v := m.view
-	q.runUntil(t, func() bool { return strings.Contains(v.onlineLabel.Text, "Hors ligne") })
 	var notices []string
 	v.setStatus = func(s string) { notices = append(notices, s) }
 	up.Store(true)
@@ -164,4 +141,36 @@ func TestAutoSyncSaysWhatItSent(t *testing.T) {
 	if len(notices) != 1 {
 		t.Errorf("an automatic sync with nothing to send said %q", notices[1:])
 	}
+}
+
+// offlineAutoSyncShell is a shell with auto-sync on, opened on a workspace
+// synced from a test platform then given one new hydrant per numero, while
+// the platform is unreachable: the status bar says «Hors ligne». Storing
+// true in up brings the platform back; reachEvery is how often it is asked.
+func offlineAutoSyncShell(t *testing.T, reachEvery time.Duration, numeros ...string) (uiQueue, *workspaceView, *atomic.Bool) {
+	t.Helper()
+	ws, _ := syncedWorkspace(t, testPlatform(t), "agent")
+	path := ws.Path()
+	err := ws.Edit(context.Background(), func(tx *store.Tx) error {
+		for _, n := range numeros {
+			if _, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.91, 46.56}, Properties: map[string]any{"numero": n, "type_pei": "PI"}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+
+	_, m := newTestShell(t, Options{})
+	m.settings.autoSync = true
+	up := new(atomic.Bool)
+	m.reachable = func(context.Context) bool { return up.Load() }
+	m.reachEvery = reachEvery
+	q := openInShell(t, m, path)
+	v := m.view
+	q.runUntil(t, func() bool { return strings.Contains(v.onlineLabel.Text, "Hors ligne") })
+	return q, v, up
 }

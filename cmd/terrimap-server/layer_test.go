@@ -14,27 +14,22 @@ import (
 func TestLayerCommandsKeepWhoMayEdit(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "platform.gpkg")
-	st, err := server.OpenSQLite(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zones := schema.Layer{Name: "zone_inondable", GeometryType: schema.MultiPolygon, Fields: []schema.Field{{Name: "alea", Type: schema.Text}}}
-	if err := st.PutLayer(ctx, server.LayerRecord{Schema: zones, EditBy: server.EditByAdmins}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	editBy := func() server.EditRight {
-		t.Helper()
-		st, err := server.OpenSQLite(db)
-		if err != nil {
+	onPlatform(t, db, func(st *server.SQLiteStorage) {
+		zones := schema.Layer{Name: "zone_inondable", GeometryType: schema.MultiPolygon, Fields: []schema.Field{{Name: "alea", Type: schema.Text}}}
+		if err := st.PutLayer(ctx, server.LayerRecord{Schema: zones, EditBy: server.EditByAdmins}); err != nil {
 			t.Fatal(err)
 		}
-		defer st.Close()
-		layers, err := st.Layers(ctx)
-		if err != nil || len(layers) != 1 {
-			t.Fatalf("layers: %v %v", layers, err)
-		}
-		return layers[0].EditBy
+	})
+	editBy := func() (e server.EditRight) {
+		t.Helper()
+		onPlatform(t, db, func(st *server.SQLiteStorage) {
+			layers, err := st.Layers(ctx)
+			if err != nil || len(layers) != 1 {
+				t.Fatalf("layers: %v %v", layers, err)
+			}
+			e = layers[0].EditBy
+		})
+		return e
 	}
 	layer := func(args ...string) (int, string) {
 		var out, errs bytes.Buffer

@@ -68,11 +68,7 @@ func selfSigned(t *testing.T, dir string) (certPath, keyPath string, pool *x509.
 func emptyPlatform(t *testing.T, dir string) string {
 	t.Helper()
 	db := filepath.Join(dir, "platform.gpkg")
-	st, err := server.OpenSQLite(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	onPlatform(t, db, func(*server.SQLiteStorage) {})
 	return db
 }
 

@@ -15,14 +15,11 @@ import (
 func TestUserCommands(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "platform.gpkg")
-	st, err := server.OpenSQLite(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PutOrganisation(ctx, server.Organisation{ID: "71543", Name: "Tournus"}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	onPlatform(t, db, func(st *server.SQLiteStorage) {
+		if err := st.PutOrganisation(ctx, server.Organisation{ID: "71543", Name: "Tournus"}); err != nil {
+			t.Fatal(err)
+		}
+	})
 	user := func(stdin string, args ...string) (int, string, string) {
 		var out, errs bytes.Buffer
 		code := run(ctx, append([]string{"user"}, append(args, "--db", db)...), strings.NewReader(stdin), &out, &errs)
@@ -31,19 +28,16 @@ func TestUserCommands(t *testing.T) {
 	// signedIn gives tournus n tokens, as n desks signing in would.
 	signedIn := func(n int) {
 		t.Helper()
-		st, err := server.OpenSQLite(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		for i := range n {
-			if err := st.PutToken(ctx, strings.Repeat("a", 63)+string(rune('0'+i)), "tournus", time.Now().Add(time.Hour)); err != nil {
+		onPlatform(t, db, func(st *server.SQLiteStorage) {
+			for i := range n {
+				if err := st.PutToken(ctx, strings.Repeat("a", 63)+string(rune('0'+i)), "tournus", time.Now().Add(time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := st.RecordLogin(ctx, "tournus", time.Date(2026, 3, 2, 8, 30, 0, 0, time.Local)); err != nil {
 				t.Fatal(err)
 			}
-		}
-		if err := st.RecordLogin(ctx, "tournus", time.Date(2026, 3, 2, 8, 30, 0, 0, time.Local)); err != nil {
-			t.Fatal(err)
-		}
+		})
 	}
 	for _, c := range []struct {
 		stdin string

@@ -47,7 +47,8 @@ func NewRenderer(ws *store.Workspace, opts RendererOptions) *Renderer {
 func (r *Renderer) Workspace() *store.Workspace { return r.ws }
 
 // StyleOf returns the style a layer is drawn with: l's own, else the
-// renderer's default for its name, else PlainStyle.
+// renderer's default for its name, else PlainStyle; nil when l has no
+// style and the workspace lacks the layer.
 func (r *Renderer) StyleOf(l Layer) *Style {
 	if l.Style != nil {
 		return l.Style

@@ -20,7 +20,6 @@ import (
 
 	"terrimap/mapview"
 	"terrimap/mapview/tiles"
-	"terrimap/store"
 )
 
 // ErrInvalidOptions is returned (wrapped) for options an export cannot use.
@@ -211,7 +210,7 @@ func Export(ctx context.Context, r *mapview.Renderer, opts Options) error {
 	if warn == nil {
 		warn = func(string) {}
 	}
-	layers := resolveStyles(r.Workspace(), opts.Layers)
+	layers := resolveStyles(r, opts.Layers)
 
 	// Lay the page out: the frame is fixed first, the legend fitted after.
 	lay := newLayout(pg, opts, newFontSet())
@@ -244,26 +243,13 @@ func Export(ctx context.Context, r *mapview.Renderer, opts Options) error {
 // resolveStyles gives every layer the style it is drawn with, so that the
 // legend describes exactly what the renderer draws.
 // Layers the workspace lacks are left out, as the renderer leaves them.
-func resolveStyles(ws *store.Workspace, in []mapview.Layer) []mapview.Layer {
-	var defaults map[string]*mapview.Style
+func resolveStyles(r *mapview.Renderer, in []mapview.Layer) []mapview.Layer {
 	out := make([]mapview.Layer, 0, len(in))
 	for _, l := range in {
-		wl, err := ws.Layer(l.Name)
-		if err != nil {
+		if _, err := r.Workspace().Layer(l.Name); err != nil {
 			continue
 		}
-		if l.Style == nil {
-			if defaults == nil {
-				defaults = mapview.DefaultStyles()
-			}
-			l.Style = defaults[wl.Schema.Name]
-			if l.Style == nil {
-				l.Style = defaults[strings.ToLower(wl.Schema.Name)]
-			}
-			if l.Style == nil {
-				l.Style = mapview.PlainStyle(wl.Schema)
-			}
-		}
+		l.Style = r.StyleOf(l)
 		out = append(out, l)
 	}
 	return out

@@ -115,9 +115,7 @@ func TestInterventionDialogNamesItsEquipment(t *testing.T) {
 	_, m := newTestShell(t, Options{})
 	q := openInShell(t, m, maintenanceWorkspaceFile(t, "nom.gpkg"))
 	v := m.view
-	v.pick(hydrant(t, v.s.ws, "T-01"))
-	sec := v.feature.maint
-	q.runUntil(t, func() bool { return len(sec.items) == 2 })
+	sec := showInterventionsOf(t, q, v, "T-01")
 	sec.open(sec.items[0])
 	if got := sec.opened.heading.Text; got != "Poteau d'incendie n° T-01" {
 		t.Errorf("the dialog's heading is %q", got)

@@ -123,6 +123,16 @@ func readOnlyLayer(t *testing.T, path, layer string) {
 }
 
 // hydrant returns the hydrant numbered n (such as "T-01").
+// showInterventionsOf picks the hydrant numbered n in the open workspace
+// and waits until its feature panel lists its two interventions.
+func showInterventionsOf(t *testing.T, q uiQueue, v *workspaceView, n string) *interventionsSection {
+	t.Helper()
+	v.pick(hydrant(t, v.s.ws, n))
+	sec := v.feature.maint
+	q.runUntil(t, func() bool { return len(sec.items) == 2 })
+	return sec
+}
+
 func hydrant(t *testing.T, ws *store.Workspace, n string) store.Feature {
 	t.Helper()
 	fs, err := ws.Query(context.Background(), store.Query{Layer: "pei", Equals: map[string]any{"numero": n}})
@@ -236,9 +246,7 @@ func TestInterventionsWhereAndForWhom(t *testing.T) {
 	_, m := newTestShell(t, Options{})
 	q := openInShell(t, m, path)
 	v := m.view
-	sec := v.feature.maint
-	v.pick(hydrant(t, v.s.ws, "T-01"))
-	q.runUntil(t, func() bool { return len(sec.items) == 2 })
+	sec := showInterventionsOf(t, q, v, "T-01")
 	if sec.add.Visible() {
 		t.Error("a viewer is offered to add an intervention")
 	}
@@ -309,9 +317,7 @@ func TestPhotosAttachedWithTheirReference(t *testing.T) {
 	v := m.view
 	ws := v.s.ws
 	ctx := context.Background()
-	sec := v.feature.maint
-	v.pick(hydrant(t, ws, "T-01"))
-	q.runUntil(t, func() bool { return len(sec.items) == 2 })
+	sec := showInterventionsOf(t, q, v, "T-01")
 	sec.open(sec.items[0])
 	d := sec.opened
 	ps := d.photos
@@ -474,9 +480,7 @@ func TestInterventionDialogOneWayOut(t *testing.T) {
 	_, m := newTestShell(t, Options{})
 	q := openInShell(t, m, maintenanceWorkspaceFile(t, "sortie.gpkg"))
 	v := m.view
-	v.pick(hydrant(t, v.s.ws, "T-01"))
-	sec := v.feature.maint
-	q.runUntil(t, func() bool { return len(sec.items) == 2 })
+	sec := showInterventionsOf(t, q, v, "T-01")
 	sec.open(sec.items[0])
 	d := sec.opened
 	top := m.window.Canvas().Overlays().Top()

@@ -360,10 +360,19 @@ func (p *maintenancePanel) openSelected() {
 	p.v.selectFeature(&f)
 }
 
+// userCommune is the commune a list opens on: the INSEE code of the
+// user's commune when they have exactly one, "" (all communes) otherwise.
+// It does I/O: run it off the UI goroutine.
+func userCommune(ctx context.Context, c *client.Client, access map[string]protocol.Access, communes communeIndex) string {
+	if mine := userCommunes(ctx, c, access, communes); len(mine) == 1 {
+		return mine[0]
+	}
+	return ""
+}
+
 // userCommunes are the INSEE codes of the user's communes: those of the
 // organisations they belong to, as the platform said at sign-in, else
-// those in the territory where they may edit. It does I/O: run it off the
-// UI goroutine.
+// those in the territory where they may edit.
 func userCommunes(ctx context.Context, c *client.Client, access map[string]protocol.Access, communes communeIndex) []string {
 	var out []string
 	if c != nil {
@@ -417,11 +426,8 @@ func (p *maintenancePanel) reload() {
 		if communes.names == nil {
 			communes = readCommuneIndex(ctx, ws)
 		}
-		var mine []string
 		if !set {
-			if mine = userCommunes(ctx, c, access, communes); len(mine) == 1 {
-				commune = mine[0]
-			}
+			commune = userCommune(ctx, c, access, communes)
 		}
 		q := mv.query
 		q.Layer = mv.layer

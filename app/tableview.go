@@ -93,9 +93,7 @@ func (m *mainWindow) openTable(layer string) *attributeTable {
 			for i, f := range fs {
 				codes[i], _ = communes.communeOf(f)
 			}
-			if mine := userCommunes(ctx, c, access, communes); len(mine) == 1 {
-				commune = mine[0]
-			}
+			commune = userCommune(ctx, c, access, communes)
 		}
 		m.do(func() {
 			if err != nil {

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 
 	"terrimap/sync/protocol"
 )
@@ -28,25 +26,16 @@ func Identify(ctx context.Context, address string, hc *http.Client) error {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	ctx, cancel := context.WithTimeout(ctx, reachTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(address, "/")+protocol.PathLayers, nil)
-	if err != nil {
-		return fmt.Errorf("client: identify: %w", err)
-	}
-	req.Header.Set(protocol.HeaderProtocol, protocol.ProtocolVersion)
-	resp, err := hc.Do(req)
+	resp, err := probe(ctx, hc, address)
 	if untrusted(err) {
-		return fmt.Errorf("%w: %s: %w", ErrCertificate, req.URL.Host, err)
+		return fmt.Errorf("%w: %s: %w", ErrCertificate, address, err)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrUnreachable, req.URL.Host, err)
+		return fmt.Errorf("%w: %s: %w", ErrUnreachable, address, err)
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
 	v := resp.Header.Get(protocol.HeaderProtocol)
 	if v == "" {
-		return fmt.Errorf("%w: %s answered %s without %s", ErrNotPlatform, req.URL.Host, resp.Status, protocol.HeaderProtocol)
+		return fmt.Errorf("%w: %s answered %s without %s", ErrNotPlatform, address, resp.Status, protocol.HeaderProtocol)
 	}
 	if err := protocol.CheckProtocol(v); err != nil {
 		return fmt.Errorf("client: identify: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"terrimap/sync/protocol"
@@ -21,19 +22,28 @@ func (c *Client) URL() string { return c.base.String() }
 // caller), a network error or a timeout does not. The app calls it to show
 // "en ligne / hors ligne" and to sync when the platform comes back.
 func (c *Client) Reachable(ctx context.Context) bool {
+	_, err := probe(ctx, c.opts.HTTPClient, c.base.String())
+	return err == nil
+}
+
+// probe asks the platform at address for its layers, once, within
+// reachTimeout, and returns the answer with its body read and closed
+// (status and headers only): Reachable and Identify look at it.
+func probe(ctx context.Context, hc *http.Client, address string) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, reachTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base.String()+protocol.PathLayers, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(address, "/")+protocol.PathLayers, nil)
 	if err != nil {
-		return false
+		return nil, err
 	}
-	resp, err := c.opts.HTTPClient.Do(req)
+	req.Header.Set(protocol.HeaderProtocol, protocol.ProtocolVersion)
+	resp, err := hc.Do(req)
 	if err != nil {
-		return false
+		return nil, err
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
-	return true
+	return resp, nil
 }
 
 // AuthHeader returns the Authorization header of the signed-in user, for

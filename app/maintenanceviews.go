@@ -314,10 +314,7 @@ func (p *maintenancePanel) choose(i int) {
 // chooseCommune narrows the view to the i-th commune offered; 0 is «Toutes
 // les communes».
 func (p *maintenancePanel) chooseCommune(i int) {
-	code := ""
-	if i > 0 && i-1 < len(p.communeCodes) {
-		code = p.communeCodes[i-1]
-	}
+	code := chosenCommune(p.communeCodes, i)
 	if code == p.commune && p.communeSet {
 		return
 	}

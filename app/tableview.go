@@ -326,10 +326,7 @@ func (t *attributeTable) offerCommunes() {
 	fitOptions(t.communeChoice)
 	t.communeChoice.SetSelectedIndex(chosen)
 	t.communeChoice.OnChanged = func(string) {
-		t.commune = ""
-		if i := t.communeChoice.SelectedIndex(); i > 0 && i-1 < len(t.communeCodes) {
-			t.commune = t.communeCodes[i-1]
-		}
+		t.commune = chosenCommune(t.communeCodes, t.communeChoice.SelectedIndex())
 		t.apply(t.filter.Text)
 	}
 }
@@ -353,4 +350,13 @@ func (c communeIndex) choices(chosen string) (codes, options []string, index int
 		}
 	}
 	return codes, options, index
+}
+
+// chosenCommune is the INSEE code of the i-th option of a commune
+// drop-down whose codes choices returned; "" for «Toutes les communes».
+func chosenCommune(codes []string, i int) string {
+	if i > 0 && i-1 < len(codes) {
+		return codes[i-1]
+	}
+	return ""
 }

@@ -14,10 +14,12 @@ import (
 type SwatchKind uint8
 
 // The kinds of swatches: a point's symbol, a stretch of line, an area.
+// They are the renderer's geometry classes, which DrawSwatch and
+// SwatchKindOf convert to and from.
 const (
-	SwatchPoint SwatchKind = iota
-	SwatchLine
-	SwatchPolygon
+	SwatchPoint   = SwatchKind(pointClass)
+	SwatchLine    = SwatchKind(lineClass)
+	SwatchPolygon = SwatchKind(polygonClass)
 )
 
 // DrawSwatch draws the legend swatch of a feature of style st with the

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -139,18 +138,11 @@ func metresText(d float64) string {
 
 // parseLonLat reads "LON,LAT" in decimal degrees.
 func parseLonLat(s string) (orb.Point, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != 2 {
+	v, err := parseNumbers(s, 2)
+	if err != nil {
 		return orb.Point{}, fmt.Errorf("--near takes LON,LAT in decimal degrees (such as 4.9109,46.5637), got %q", s)
 	}
-	var p orb.Point
-	for i, part := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return orb.Point{}, fmt.Errorf("--near takes LON,LAT in decimal degrees (such as 4.9109,46.5637), got %q", s)
-		}
-		p[i] = v
-	}
+	p := orb.Point{v[0], v[1]}
 	if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
 		return orb.Point{}, fmt.Errorf("--near %q is not a longitude (-180…180) and latitude (-90…90)", s)
 	}

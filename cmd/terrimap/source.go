@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -83,17 +82,12 @@ func runSource(args []string, stdout, stderr io.Writer) int {
 }
 
 func parseBBox(s string) (orb.Bound, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 {
+	if len(strings.Split(s, ",")) != 4 {
 		return orb.Bound{}, fmt.Errorf("want four numbers minlon,minlat,maxlon,maxlat")
 	}
-	var v [4]float64
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return orb.Bound{}, fmt.Errorf("%q is not a number", p)
-		}
-		v[i] = f
+	v, err := parseNumbers(s, 4)
+	if err != nil {
+		return orb.Bound{}, err
 	}
 	if v[0] > v[2] || v[1] > v[3] || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
 		return orb.Bound{}, fmt.Errorf("not a longitude/latitude box with min before max")

@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/paulmach/orb"
 
 	"terrimap/store"
+	"terrimap/store/schema"
 	"terrimap/sync/server/demo"
 )
 
@@ -70,10 +72,10 @@ func Write(path string, extent orb.Bound) error {
 
 func fill(ctx context.Context, ws *store.Workspace, extent orb.Bound) error {
 	all := extent == orb.Bound{}
-	for _, l := range demo.Layers() {
-		if l.Name == demo.LayerVoies {
-			continue // the platform's plan (its basemap), not data the desktop works on
-		}
+	// The platform's streets (demo.LayerVoies) are its plan, served as its
+	// basemap, not data the desktop works on.
+	layers := slices.DeleteFunc(demo.Layers(), func(l schema.Layer) bool { return l.Name == demo.LayerVoies })
+	for _, l := range layers {
 		if _, err := ws.CreateLayer(ctx, l); err != nil {
 			return err
 		}
@@ -89,10 +91,7 @@ func fill(ctx context.Context, ws *store.Workspace, extent orb.Bound) error {
 		return err
 	}
 	return ws.Edit(ctx, func(tx *store.Tx) error {
-		for _, l := range demo.Layers() {
-			if l.Name == demo.LayerVoies {
-				continue
-			}
+		for _, l := range layers {
 			if _, err := tx.ApplyRemoteBatch(l.Name, kept[l.Name]); err != nil {
 				return err
 			}

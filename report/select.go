@@ -131,10 +131,6 @@ const SearchedKinds = "Sont recherchés les réseaux enterrés et leurs équipem
 	"assainissement et toute autre conduite connue), vannes, regards, branchements et autres appareils et ouvrages, " +
 	"poteaux et bouches d'incendie. L'éclairage public et les autres équipements de surface ne sont pas recherchés."
 
-// fittingFields mark a point layer of fittings on a network: the RAEPA
-// appliance and structure functions and the PEI hydrant type.
-var fittingFields = []string{"fnappaep", "fnappass", "fnouvaep", "fnouvass", "idappareil", "idouvrage", "type_pei"}
-
 // isStreets reports whether l is the plan's streets (the platform's
 // "voies" layer): drawn on the report's map for context, never searched.
 func isStreets(l *store.Layer) bool {
@@ -153,7 +149,9 @@ func isNetwork(l *store.Layer) bool {
 	case schema.LineString, schema.MultiLineString:
 		return true
 	case schema.Point, schema.MultiPoint, schema.AnyGeometry:
-		for _, name := range fittingFields {
+		// Fields that mark a point layer of fittings on a network: the
+		// RAEPA appliance and structure functions, the PEI hydrant type.
+		for _, name := range [...]string{"fnappaep", "fnappass", "fnouvaep", "fnouvass", "idappareil", "idouvrage", "type_pei"} {
 			if _, ok := l.Schema.Field(name); ok {
 				return true
 			}

@@ -369,7 +369,7 @@ func userCommune(ctx context.Context, c *client.Client, access map[string]protoc
 
 // userCommunes are the INSEE codes of the user's communes: those of the
 // organisations they belong to, as the platform said at sign-in, else
-// those in the territory where they may edit.
+// those in any of the territories where they may edit.
 func userCommunes(ctx context.Context, c *client.Client, access map[string]protocol.Access, communes communeIndex) []string {
 	var out []string
 	if c != nil {
@@ -382,16 +382,14 @@ func userCommunes(ctx context.Context, c *client.Client, access map[string]proto
 	if len(out) > 0 {
 		return out
 	}
-	for _, a := range access {
-		if a.Territory == nil {
-			continue
-		}
-		for _, area := range communes.areas {
-			if store.Intersects(a.Territory, anchorPoint(area.geom)) {
+	for _, area := range communes.areas {
+		p := anchorPoint(area.geom)
+		for _, a := range access {
+			if a.Territory != nil && store.Intersects(a.Territory, p) {
 				out = append(out, area.insee)
+				break
 			}
 		}
-		break
 	}
 	return out
 }

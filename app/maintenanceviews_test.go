@@ -305,3 +305,26 @@ func TestMaintenanceListInTheUsersCommune(t *testing.T) {
 		t.Error("«Ouvrir la fiche» did not open the form")
 	}
 }
+
+// A user whose edit territories differ by layer has the communes of all of
+// them: no list opens on whichever one the access map gave first.
+func TestUserCommunesUnionOfTerritories(t *testing.T) {
+	square := func(x float64) orb.Polygon {
+		return orb.Polygon{{{x, 0}, {x + 1, 0}, {x + 1, 1}, {x, 1}, {x, 0}}}
+	}
+	communes := communeIndex{
+		names: map[string]string{"71543": "Tournus", "71106": "Chardonnay"},
+		areas: []communeArea{{insee: "71543", name: "Tournus", geom: square(0)}, {insee: "71106", name: "Chardonnay", geom: square(2)}},
+	}
+	access := map[string]protocol.Access{
+		"pei":            {Update: true, Territory: square(0)},
+		"eclairage":      {Update: true, Territory: square(2)},
+		"assainissement": {Update: true},
+	}
+	if got := userCommunes(context.Background(), nil, access, communes); len(got) != 2 {
+		t.Errorf("userCommunes = %v, want both communes", got)
+	}
+	if got := userCommune(context.Background(), nil, access, communes); got != "" {
+		t.Errorf("userCommune = %q, want all communes", got)
+	}
+}

@@ -86,8 +86,15 @@ func TestBackupDuringSyncStorm(t *testing.T) {
 			}
 		}()
 	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	// Wait till the storm is well under way, or over when desks failed
+	// early (their failures are reported below, not waited for forever).
 	for range 2 * desksN {
-		<-synced // the storm is well under way
+		select {
+		case <-synced:
+		case <-finished:
+		}
 	}
 	acknowledged := historyOf(t, p.st)
 	out := filepath.Join(t.TempDir(), "platform.gpkg.bak")

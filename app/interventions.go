@@ -16,10 +16,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/store/search"
 	"terrimap/sync/protocol"
 )
 
@@ -322,52 +322,8 @@ func (sec *interventionsSection) createRefusal(il *store.Layer, equipment store.
 // anchorPoint is where an intervention on equipment of geometry g is
 // placed: the point itself, the middle of a line, inside a polygon.
 func anchorPoint(g orb.Geometry) orb.Point {
-	switch g := g.(type) {
-	case orb.Point:
-		return g
-	case orb.MultiPoint:
-		if len(g) > 0 {
-			return g[0]
-		}
-	case orb.LineString:
-		return halfway(g)
-	case orb.MultiLineString:
-		if len(g) > 0 {
-			return halfway(g[0])
-		}
-	case orb.Polygon:
-		if c, _ := planar.CentroidArea(g); planar.PolygonContains(g, c) {
-			return c
-		}
-		if len(g) > 0 && len(g[0]) > 0 {
-			return g[0][0]
-		}
-	case orb.MultiPolygon:
-		if len(g) > 0 {
-			return anchorPoint(g[0])
-		}
-	}
-	if g == nil {
-		return orb.Point{}
-	}
-	return g.Bound().Center()
-}
-
-// halfway returns the point of a line halfway along it.
-func halfway(ls orb.LineString) orb.Point {
-	if len(ls) == 0 {
-		return orb.Point{}
-	}
-	rest := planar.Length(ls) / 2
-	for i := 1; i < len(ls); i++ {
-		d := planar.Distance(ls[i-1], ls[i])
-		if d >= rest && d > 0 {
-			t := rest / d
-			return orb.Point{ls[i-1][0] + t*(ls[i][0]-ls[i-1][0]), ls[i-1][1] + t*(ls[i][1]-ls[i-1][1])}
-		}
-		rest -= d
-	}
-	return ls[0]
+	p, _ := search.PointOf(g)
+	return p
 }
 
 // create opens the form of a new intervention on the equipment shown.

@@ -94,8 +94,11 @@ func (cs communes) find(l schema.Layer, f store.Feature) int {
 	return -1
 }
 
-// PointOf is a point that stands for g: the point itself, the middle
-// vertex of a line, the centre of a polygon's bounding box.
+// PointOf is a point that stands for g, on it where it can be: the point
+// itself (the first of several), the point halfway along a line (of its
+// first part), a polygon's centroid when it lies inside, else its first
+// vertex (of its first part); false for a geometry with no point. The app
+// anchors interventions and places features in communes by the same point.
 func PointOf(g orb.Geometry) (orb.Point, bool) {
 	switch g := g.(type) {
 	case orb.Point:
@@ -106,20 +109,42 @@ func PointOf(g orb.Geometry) (orb.Point, bool) {
 		}
 	case orb.LineString:
 		if len(g) > 0 {
-			return g[len(g)/2], true
+			return halfway(g), true
 		}
 	case orb.MultiLineString:
 		if len(g) > 0 {
 			return PointOf(g[0])
 		}
 	case orb.Polygon:
+		if c, _ := planar.CentroidArea(g); planar.PolygonContains(g, c) {
+			return c, true
+		}
 		if len(g) > 0 && len(g[0]) > 0 {
-			return g.Bound().Center(), true
+			return g[0][0], true
 		}
 	case orb.MultiPolygon:
 		if len(g) > 0 {
 			return PointOf(g[0])
 		}
+	case nil:
+		return orb.Point{}, false
+	default: // a collection: the centre of its bounds
+		return g.Bound().Center(), true
 	}
 	return orb.Point{}, false
+}
+
+// halfway returns the point of a line halfway along it (measured in
+// degrees: only where the point falls, not a distance, is asked of it).
+func halfway(ls orb.LineString) orb.Point {
+	rest := planar.Length(ls) / 2
+	for i := 1; i < len(ls); i++ {
+		d := planar.Distance(ls[i-1], ls[i])
+		if d >= rest && d > 0 {
+			t := rest / d
+			return orb.Point{ls[i-1][0] + t*(ls[i][0]-ls[i-1][0]), ls[i-1][1] + t*(ls[i][1]-ls[i-1][1])}
+		}
+		rest -= d
+	}
+	return ls[0]
 }

@@ -24,6 +24,28 @@ type Health struct {
 	Protocol string `json:"protocol"`
 	// Database is "ok", or why it could not be read (no path, no SQL).
 	Database string `json:"database"`
+	// Replica is the read replica's state, for a Storage that reads from
+	// one (ReplicaReporter); absent otherwise.
+	Replica *ReplicaHealth `json:"replica,omitempty"`
+}
+
+// ReplicaReporter is a Storage that sends reads to a streaming replica
+// (pgstore with a replica URL): GET /healthz shows how far behind it is.
+type ReplicaReporter interface {
+	ReplicaHealth(ctx context.Context) ReplicaHealth
+}
+
+// ReplicaHealth is how far a read replica lags behind the primary.
+type ReplicaHealth struct {
+	// Status is "ok", or "unreadable" when the replica does not answer
+	// (reads then go to the primary).
+	Status string `json:"status"`
+	// LagSeconds is how long ago the last transaction it replayed was
+	// committed on the primary; 0 when it has replayed everything.
+	LagSeconds float64 `json:"lag_seconds"`
+	// FeedBehind counts the feed's sequence numbers the primary has given
+	// out that the replica has not replayed yet.
+	FeedBehind int64 `json:"feed_behind"`
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
@@ -34,6 +56,10 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.st.SchemaVersion(ctx); err != nil {
 		s.opts.Logger.Error("health check: database unreadable", "err", err)
 		h.Status, h.Database, status = "unavailable", "unreadable", http.StatusServiceUnavailable
+	}
+	if rr, ok := s.st.(ReplicaReporter); ok {
+		rh := rr.ReplicaHealth(ctx)
+		h.Replica = &rh
 	}
 	w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
 	w.Header().Set("Cache-Control", "no-store")

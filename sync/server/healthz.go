@@ -29,10 +29,11 @@ type Health struct {
 	Replica *ReplicaHealth `json:"replica,omitempty"`
 }
 
-// ReplicaReporter is a Storage that sends reads to a streaming replica
+// ReplicaReporter is a Storage that may send reads to a streaming replica
 // (pgstore with a replica URL): GET /healthz shows how far behind it is.
 type ReplicaReporter interface {
-	ReplicaHealth(ctx context.Context) ReplicaHealth
+	// ReplicaHealth reads the replica's state; ok is false without one.
+	ReplicaHealth(ctx context.Context) (h ReplicaHealth, ok bool)
 }
 
 // ReplicaHealth is how far a read replica lags behind the primary.
@@ -58,8 +59,9 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		h.Status, h.Database, status = "unavailable", "unreadable", http.StatusServiceUnavailable
 	}
 	if rr, ok := s.st.(ReplicaReporter); ok {
-		rh := rr.ReplicaHealth(ctx)
-		h.Replica = &rh
+		if rh, ok := rr.ReplicaHealth(ctx); ok {
+			h.Replica = &rh
+		}
 	}
 	w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
 	w.Header().Set("Cache-Control", "no-store")

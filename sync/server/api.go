@@ -158,7 +158,11 @@ func (s *Server) handleBlobGet(w http.ResponseWriter, r *http.Request, u User) {
 		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, "Nom de pièce jointe invalide (sha256 attendu).")
 		return
 	}
-	st := s.st.Blobs().Status(hash)
+	st, err := s.st.Blobs().Stat(hash)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if !st.Complete {
 		w.Header().Set(protocol.HeaderUploadOffset, strconv.FormatInt(st.Size, 10))
 		writeError(w, http.StatusNotFound, protocol.CodeNotFound, "Pièce jointe absente de la plateforme.")

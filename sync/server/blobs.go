@@ -1,14 +1,11 @@
 package server
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -35,14 +32,15 @@ var (
 	ErrPendingTooLarge = errors.New("server: unfinished uploads too large")
 )
 
-// BlobStore keeps attachments as files named by their sha256, in a folder:
-// NAME.part while an upload is under way, NAME once complete and verified.
+// BlobStore keeps attachments, named by their sha256, in a BlobBackend: a
+// part while an upload is under way, the blob once complete and verified.
 //
-// A request's body is read into a temporary file (NAME.*.tmp) with no lock
-// held, so that a slow line delays only its own upload; the short step that
-// appends it to NAME.part, checks the hash and renames is locked per blob.
+// A request's body is read into a spool file with no lock held, so that a
+// slow line delays only its own upload; the short step that appends it to
+// the part, checks the hash and seals the blob is locked per blob.
 type BlobStore struct {
-	dir string
+	be  BlobBackend
+	dir string // the folder of a folder's store, else ""
 
 	mu        sync.Mutex // guards the fields below; never held during I/O
 	limits    BlobLimits
@@ -51,52 +49,58 @@ type BlobStore struct {
 	lastSweep time.Time
 }
 
-// NewBlobStore opens (creating) the folder dir. Temporary files a crash left
-// are removed, and unfinished uploads abandoned for BlobLimits.PartTTL.
+// NewBlobStore opens (creating) a store of files in the folder dir: NAME
+// once complete, NAME.part while an upload is under way. Temporary files a
+// crash left are removed, and unfinished uploads abandoned for
+// BlobLimits.PartTTL.
 func NewBlobStore(dir string) (*BlobStore, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("server: blobs %s: %w", dir, err)
-	}
-	b := &BlobStore{dir: dir, limits: DefaultBlobLimits(), locks: map[string]*blobLock{}, pending: map[string]pendingBlob{}}
-	tmps, err := filepath.Glob(filepath.Join(dir, "*.tmp"))
+	be, err := openFolderBlobs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("server: blobs %s: %w", dir, err)
+		return nil, err
 	}
-	for _, t := range tmps {
-		os.Remove(t)
+	b, err := NewBlobStoreOn(be)
+	if err != nil {
+		return nil, err
 	}
+	b.dir = dir
+	return b, nil
+}
+
+// NewBlobStoreOn opens a store on a backend; unfinished uploads abandoned
+// for BlobLimits.PartTTL are removed.
+func NewBlobStoreOn(be BlobBackend) (*BlobStore, error) {
+	b := &BlobStore{be: be, limits: DefaultBlobLimits(), locks: map[string]*blobLock{}, pending: map[string]pendingBlob{}}
 	if _, err := b.Sweep(time.Now()); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
-// Dir is the folder the blobs are in.
+// Dir is the folder the blobs are in; empty when they are not in a folder.
 func (b *BlobStore) Dir() string { return b.dir }
 
-func (b *BlobStore) path(hash string) string { return filepath.Join(b.dir, hash) }
+// Stat returns how much of a blob is held.
+func (b *BlobStore) Stat(hash string) (protocol.BlobStatus, error) {
+	st, err := b.be.Stat(context.Background(), hash)
+	if err != nil {
+		return st, fmt.Errorf("server: blob %s: %w", hash, err)
+	}
+	return st, nil
+}
 
-// Status returns how much of a blob is held.
+// Status returns how much of a blob is held; nothing when it cannot be
+// read (see Stat for the error).
 func (b *BlobStore) Status(hash string) protocol.BlobStatus {
-	if st, err := os.Stat(b.path(hash)); err == nil {
-		return protocol.BlobStatus{Size: st.Size(), Complete: true}
-	}
-	if st, err := os.Stat(b.path(hash) + ".part"); err == nil {
-		return protocol.BlobStatus{Size: st.Size()}
-	}
-	return protocol.BlobStatus{}
+	st, _ := b.Stat(hash)
+	return st
 }
 
 // Complete reports whether the blob is held whole.
 func (b *BlobStore) Complete(hash string) bool { return b.Status(hash).Complete }
 
 // Open returns the complete blob.
-func (b *BlobStore) Open(hash string) (*os.File, error) {
-	f, err := os.Open(b.path(hash))
-	if err != nil {
-		return nil, fmt.Errorf("%w: blob %s", ErrNotFound, hash)
-	}
-	return f, nil
+func (b *BlobStore) Open(hash string) (io.ReadCloser, error) {
+	return b.be.Open(context.Background(), hash)
 }
 
 // Append writes a part of a blob, sent by user, starting at offset, up to
@@ -104,10 +108,14 @@ func (b *BlobStore) Open(hash string) (*os.File, error) {
 // part announces, 0 when unknown). When the blob is whole it is checked
 // against its hash and made available. A body cut short returns
 // ErrUploadCut with what is now held.
+//
+// The store's own context is used, not the request's: what arrived of a
+// body whose client hung up is still saved.
 func (b *BlobStore) Append(user, hash string, offset, size, expect int64, r io.Reader) (protocol.BlobStatus, error) {
-	st := b.Status(hash)
-	if st.Complete {
-		return st, nil
+	ctx := context.Background()
+	st, err := b.Stat(hash)
+	if err != nil || st.Complete {
+		return st, err
 	}
 	if offset != st.Size {
 		return st, ErrBadRange
@@ -116,26 +124,28 @@ func (b *BlobStore) Append(user, hash string, offset, size, expect int64, r io.R
 		return st, err
 	}
 	defer b.release(hash)
-	tmp, n, readErr, err := b.receive(hash, offset, r)
+	spool, n, readErr, err := b.receive(hash, offset, r)
 	if err != nil {
 		return st, err
 	}
-	defer os.Remove(tmp) // gone already once moved into place
+	defer os.Remove(spool) // gone already once moved into place
 	unlock := b.lock(hash)
 	defer unlock()
-	if st = b.Status(hash); st.Complete {
-		return st, nil
+	if st, err = b.Stat(hash); err != nil || st.Complete {
+		return st, err
 	}
 	if offset != st.Size {
 		return st, ErrBadRange // another upload of the same blob went first
 	}
 	total := offset + n
 	if total > protocol.MaxBlobBytes {
-		os.Remove(b.path(hash) + ".part")
 		b.forget(hash)
+		if err := b.be.DropPart(ctx, hash); err != nil {
+			return protocol.BlobStatus{}, err
+		}
 		return protocol.BlobStatus{}, ErrBlobTooLarge
 	}
-	if err := b.appendPart(hash, tmp, offset); err != nil {
+	if err := b.be.AppendPart(ctx, hash, offset, spool, n); err != nil {
 		return b.Status(hash), err
 	}
 	if readErr != nil {
@@ -146,16 +156,16 @@ func (b *BlobStore) Append(user, hash string, offset, size, expect int64, r io.R
 		b.held(hash, total)
 		return protocol.BlobStatus{Size: total}, nil
 	}
-	return b.finish(hash, total)
+	return b.seal(ctx, hash, total)
 }
 
 // receive reads the body, up to one byte more than a blob may hold, into a
-// temporary file. readErr is the body's failure (what was read is kept);
-// err the disk's.
-func (b *BlobStore) receive(hash string, offset int64, r io.Reader) (tmp string, n int64, readErr, err error) {
-	f, err := os.CreateTemp(b.dir, hash+".*.tmp")
+// spool file. readErr is the body's failure (what was read is kept); err
+// the disk's.
+func (b *BlobStore) receive(hash string, offset int64, r io.Reader) (spool string, n int64, readErr, err error) {
+	f, err := b.be.Spool(hash)
 	if err != nil {
-		return "", 0, nil, fmt.Errorf("server: blob %s: %w", hash, err)
+		return "", 0, nil, err
 	}
 	body := &failedReader{r: io.LimitReader(r, protocol.MaxBlobBytes-offset+1)}
 	n, err = io.Copy(f, body)
@@ -187,70 +197,16 @@ func (f *failedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// appendPart adds the temporary file tmp to the blob's part, which holds
-// offset bytes: a rename when it is the first part.
-func (b *BlobStore) appendPart(hash, tmp string, offset int64) error {
-	part := b.path(hash) + ".part"
-	if offset == 0 {
-		if err := os.Rename(tmp, part); err != nil {
-			return fmt.Errorf("server: blob %s: %w", hash, err)
-		}
-		return nil
-	}
-	src, err := os.Open(tmp)
-	if err != nil {
-		return fmt.Errorf("server: blob %s: %w", hash, err)
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return fmt.Errorf("server: blob %s: %w", hash, err)
-	}
-	_, err = io.Copy(dst, src)
-	if cerr := dst.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		// A part that no longer ends where the client thinks is
-		// answered by a 416 with its true size: the client resumes.
-		return fmt.Errorf("server: blob %s: %w", hash, err)
-	}
-	return nil
-}
-
-// finish checks a whole part against its name and makes it the blob.
-func (b *BlobStore) finish(hash string, total int64) (protocol.BlobStatus, error) {
-	part := b.path(hash) + ".part"
-	sum, err := fileHash(part)
-	if err != nil {
-		return protocol.BlobStatus{Size: total}, fmt.Errorf("server: blob %s: %w", hash, err)
-	}
-	if sum != hash {
-		os.Remove(part)
+// seal checks a whole part against its name and makes it the blob.
+func (b *BlobStore) seal(ctx context.Context, hash string, total int64) (protocol.BlobStatus, error) {
+	err := b.be.Seal(ctx, hash)
+	if errors.Is(err, ErrHashMismatch) {
 		b.forget(hash)
-		return protocol.BlobStatus{}, ErrHashMismatch
+		return protocol.BlobStatus{}, err
 	}
-	if err := os.Rename(part, b.path(hash)); err != nil {
-		return protocol.BlobStatus{Size: total}, fmt.Errorf("server: blob %s: %w", hash, err)
+	if err != nil {
+		return protocol.BlobStatus{Size: total}, err
 	}
 	b.forget(hash)
 	return protocol.BlobStatus{Size: total, Complete: true}, nil
-}
-
-// isBlobName reports whether a file of the folder is a complete blob.
-func isBlobName(name string) bool {
-	return !strings.Contains(name, ".") && protocol.ValidBlobHash(name)
-}
-
-func fileHash(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -1,15 +1,13 @@
 package server
 
 import (
+	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 )
 
-// BlobLimits bound the unfinished uploads (NAME.part) the platform keeps:
+// BlobLimits bound the unfinished uploads (parts) the platform keeps:
 // each is a photo a desk will resume, but a desk that never comes back, or
 // a hostile one, must not fill the disk.
 type BlobLimits struct {
@@ -20,7 +18,8 @@ type BlobLimits struct {
 	// what an upload announces; more is answered 413.
 	MaxPendingBytes int64
 	// PartTTL is how long an unfinished upload is kept without progress
-	// (its file's modification time) before it is removed.
+	// (its file's modification time, its rows' last update) before it is
+	// removed.
 	PartTTL time.Duration
 	// SweepEvery is how often, at most, uploads look for expired parts
 	// (also swept when the store opens).
@@ -105,7 +104,8 @@ func (b *BlobStore) reserve(user, hash string, total int64) error {
 // release ends a request's upload of hash; an upload that left no part
 // behind is forgotten.
 func (b *BlobStore) release(hash string) {
-	_, err := os.Stat(b.path(hash) + ".part")
+	st, err := b.Stat(hash)
+	gone := err == nil && (st.Complete || st.Size == 0)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	p, ok := b.pending[hash]
@@ -113,7 +113,7 @@ func (b *BlobStore) release(hash string) {
 		return
 	}
 	p.uploading--
-	if p.uploading <= 0 && err != nil {
+	if p.uploading <= 0 && gone {
 		delete(b.pending, hash)
 		return
 	}
@@ -168,26 +168,23 @@ func (b *BlobStore) lock(hash string) func() {
 // Sweep removes the unfinished uploads with no progress for PartTTL, no
 // request writing them, and returns how many it removed.
 func (b *BlobStore) Sweep(now time.Time) (int, error) {
+	ctx := context.Background()
 	b.mu.Lock()
 	b.lastSweep = now
-	ttl := b.limits.PartTTL
+	before := now.Add(-b.limits.PartTTL)
 	b.mu.Unlock()
-	parts, err := filepath.Glob(filepath.Join(b.dir, "*.part"))
+	stale, err := b.be.StaleParts(ctx, before)
 	if err != nil {
 		return 0, fmt.Errorf("server: sweep blobs: %w", err)
 	}
 	removed := 0
-	for _, part := range parts {
-		hash := strings.TrimSuffix(filepath.Base(part), ".part")
-		if st, err := os.Stat(part); err != nil || now.Sub(st.ModTime()) < ttl {
-			continue
-		}
+	for _, hash := range stale {
 		unlock := b.lock(hash)
 		b.mu.Lock()
 		busy := b.pending[hash].uploading > 0
 		b.mu.Unlock()
-		if st, err := os.Stat(part); err == nil && !busy && now.Sub(st.ModTime()) >= ttl {
-			if os.Remove(part) == nil {
+		if !busy {
+			if ok, err := b.be.DropStalePart(ctx, hash, before); err == nil && ok {
 				removed++
 				b.forget(hash)
 			}

@@ -20,6 +20,7 @@ import (
 	"image/draw"
 	"image/png"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -120,6 +121,22 @@ func basemapStyles() map[string]basemapStyle {
 		}
 	}
 	return map[string]basemapStyle{plan.name: plan, res.name: res}
+}
+
+// DrawnLayers names the platform layers the basemap's styles draw, sorted:
+// a copy of the platform kept for drawing (package mirror) needs only
+// these.
+func DrawnLayers() []string {
+	var out []string
+	for _, st := range basemapStyles() {
+		for _, l := range st.layers {
+			if !slices.Contains(out, l.Name) {
+				out = append(out, l.Name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Tiles draws and keeps the basemap's tiles. It is safe for concurrent use.

@@ -1,6 +1,9 @@
 package basemap
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestTileLRU(t *testing.T) {
 	c := newTileLRU(100)
@@ -36,5 +39,13 @@ func TestBasemapStyles(t *testing.T) {
 				t.Errorf("%s: layer %s has no style", name, l.Name)
 			}
 		}
+	}
+}
+
+// DrawnLayers names every layer a style draws, once each.
+func TestDrawnLayers(t *testing.T) {
+	want := []string{"batiment", "canalaep", "canalass", "communes", "ouvraep", "ouvrass", "pei", "voies", "zone_inondable"}
+	if got := DrawnLayers(); !slices.Equal(got, want) {
+		t.Errorf("DrawnLayers() = %v, want %v", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"terrimap/sync/protocol"
@@ -46,7 +47,7 @@ const purgeBatch = 500
 
 // PurgeExpiredTokens deletes every token expired at now, a batch per
 // transaction, and says how many went.
-func PurgeExpiredTokens(ctx context.Context, st Storage, now time.Time) (int, error) {
+func PurgeExpiredTokens(ctx context.Context, st Accounts, now time.Time) (int, error) {
 	total := 0
 	for {
 		n, err := st.PurgeTokens(ctx, now, purgeBatch)
@@ -78,4 +79,19 @@ func (s *Server) PurgeTokensEvery(ctx context.Context, period time.Duration) {
 		case <-ticker.C:
 		}
 	}
+}
+
+// SameRoles reports whether two lists hold the same roles in the same
+// organisations, in any order: a user written back with other roles loses
+// their tokens (PutUser).
+func SameRoles(a, b []protocol.Membership) bool {
+	key := func(ms []protocol.Membership) []string {
+		out := make([]string, len(ms))
+		for i, m := range ms {
+			out[i] = m.Org + "\x00" + string(m.Role)
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(key(a), key(b))
 }

@@ -145,7 +145,7 @@ func (b *BlobStore) Append(user, hash string, offset, size, expect int64, r io.R
 		}
 		return protocol.BlobStatus{}, ErrBlobTooLarge
 	}
-	if err := b.be.AppendPart(ctx, hash, offset, spool, n); err != nil {
+	if err := b.be.AppendPart(ctx, user, hash, offset, spool, n); err != nil {
 		return b.Status(hash), err
 	}
 	if readErr != nil {

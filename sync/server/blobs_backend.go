@@ -25,10 +25,11 @@ type BlobBackend interface {
 	// Spool creates a temporary file a request's body is read into, with
 	// no lock held; the BlobStore removes it once used.
 	Spool(hash string) (*os.File, error)
-	// AppendPart adds the spooled file (n bytes) at offset to the blob's
-	// part, which must hold exactly offset bytes (ErrBadRange otherwise:
-	// another upload went first). The spool may be moved away.
-	AppendPart(ctx context.Context, hash string, offset int64, spool string, n int64) error
+	// AppendPart adds the spooled file (n bytes, sent by user) at offset
+	// to the blob's part, which must hold exactly offset bytes
+	// (ErrBadRange otherwise: another upload went first). The spool may be
+	// moved away.
+	AppendPart(ctx context.Context, user, hash string, offset int64, spool string, n int64) error
 	// Seal checks the whole part against hash and makes it the complete
 	// blob; a part that does not match is removed (ErrHashMismatch).
 	Seal(ctx context.Context, hash string) error

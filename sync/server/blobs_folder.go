@@ -62,7 +62,7 @@ func (b folderBlobs) Spool(hash string) (*os.File, error) {
 }
 
 // AppendPart adds the spool to the part: a rename when it is the first.
-func (b folderBlobs) AppendPart(_ context.Context, hash string, offset int64, spool string, _ int64) error {
+func (b folderBlobs) AppendPart(_ context.Context, _, hash string, offset int64, spool string, _ int64) error {
 	part := b.part(hash)
 	held := int64(0)
 	if st, err := os.Stat(part); err == nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"terrimap/store"
@@ -80,7 +79,7 @@ func (s *SQLiteStorage) PutUser(ctx context.Context, u User) error {
 			if err != nil {
 				return err
 			}
-			changed = !sameRoles(old, u.Memberships)
+			changed = !SameRoles(old, u.Memberships)
 		}
 		if _, err := db.ExecContext(ctx, `INSERT INTO srv_users (name, password_hash) VALUES (?, ?)
 			ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash`, u.Name, u.PasswordHash); err != nil {
@@ -105,20 +104,6 @@ func (s *SQLiteStorage) PutUser(ctx context.Context, u User) error {
 		return fmt.Errorf("server: put user %s: %w", u.Name, err)
 	}
 	return nil
-}
-
-// sameRoles reports whether two lists hold the same roles in the same
-// organisations, in any order.
-func sameRoles(a, b []protocol.Membership) bool {
-	key := func(ms []protocol.Membership) []string {
-		out := make([]string, len(ms))
-		for i, m := range ms {
-			out[i] = m.Org + "\x00" + string(m.Role)
-		}
-		slices.Sort(out)
-		return out
-	}
-	return slices.Equal(key(a), key(b))
 }
 
 // PutToken records a token's hash.

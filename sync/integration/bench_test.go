@@ -47,23 +47,23 @@ func hydrants(n int, seed uint64) []store.RemoteFeature {
 	return out
 }
 
-// seededPlatform returns a platform file with n hydrants, made once per run.
-func seededPlatform(n int) (string, error) {
+// seededPlatform returns a platform database of the kind with n
+// hydrants, made once per run and copied by each benchmark that uses it.
+func seededPlatform(kind storageKind, n int) (string, error) {
 	seededMu.Lock()
 	defer seededMu.Unlock()
-	if p, ok := seeded[n]; ok {
-		return p, nil
+	key := seededKey{kind, n}
+	if db, ok := seeded[key]; ok {
+		return db, nil
 	}
-	dir, err := benchDir()
+	db, err := newBenchDatabase(kind, fmt.Sprintf("platform-%d", n))
 	if err != nil {
 		return "", err
 	}
-	benchDirUsed = true
-	path := filepath.Join(dir, fmt.Sprintf("platform-%d.gpkg", n))
-	err = makePlatformFile(path, func(st *server.SQLiteStorage) error {
+	err = makePlatformDB(db, func(st testStorage) error {
 		fs := hydrants(n, uint64(n))
 		for start := 0; start < len(fs); start += 50_000 {
-			if err := st.SeedFeatures(context.Background(), "pei", seedAuthor, fs[start:min(start+50_000, len(fs))]); err != nil {
+			if err := st.seedFeatures(context.Background(), "pei", seedAuthor, fs[start:min(start+50_000, len(fs))]); err != nil {
 				return err
 			}
 		}
@@ -72,21 +72,41 @@ func seededPlatform(n int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	seeded[n] = path
-	return path, nil
+	seeded[key] = db
+	return db, nil
+}
+
+// seededKey names a seeded benchmark platform.
+type seededKey struct {
+	kind storageKind
+	n    int
 }
 
 var (
 	seededMu sync.Mutex
-	seeded   = map[int]string{}
+	seeded   = map[seededKey]string{}
 )
 
-// benchPlatform serves a copy of a platform file seeded with n hydrants.
-func benchPlatform(b *testing.B, n int) (*server.SQLiteStorage, string) {
-	b.Helper()
-	src, err := seededPlatform(n)
+// newBenchDatabase returns a new, empty platform database that lasts the
+// whole run: a file in benchDir, or a PostgreSQL database dropped by
+// TestMain.
+func newBenchDatabase(kind storageKind, name string) (string, error) {
+	if kind == postgresKind {
+		return newLastingPostgresDatabase()
+	}
+	dir, err := benchDir()
 	if err != nil {
-		b.Fatal(err)
+		return "", err
+	}
+	benchDirUsed = true
+	return filepath.Join(dir, name+".gpkg"), nil
+}
+
+// copyPlatform copies the (closed) platform database src for b.
+func copyPlatform(b *testing.B, src string) string {
+	b.Helper()
+	if isPostgresURL(src) {
+		return copyPostgres(b, src)
 	}
 	path := filepath.Join(b.TempDir(), "platform.gpkg")
 	data, err := os.ReadFile(src)
@@ -96,50 +116,59 @@ func benchPlatform(b *testing.B, n int) (*server.SQLiteStorage, string) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	st, err := server.OpenSQLite(path)
+	return path
+}
+
+// benchPlatform serves a copy of a platform of the kind seeded with n
+// hydrants, and returns its URL.
+func benchPlatform(b *testing.B, kind storageKind, n int) string {
+	b.Helper()
+	src, err := seededPlatform(kind, n)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { st.Close() })
+	st := openPlatformStorage(b, copyPlatform(b, src))
 	srv := httptest.NewServer(server.New(st, server.Options{}))
 	b.Cleanup(srv.Close)
-	return st, srv.URL
+	return srv.URL
 }
 
 // A new desk's first sync against a platform of 100,000 hydrants: log in,
 // fetch the layers, pull everything, over loopback.
 func BenchmarkFirstSync100k(b *testing.B) {
-	_, url := benchPlatform(b, 100_000)
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		path := filepath.Join(b.TempDir(), fmt.Sprintf("desk-%d.gpkg", i))
-		ws, err := store.Create(path)
-		if err != nil {
-			b.Fatal(err)
+	forEachStorage(b, func(b *testing.B, kind storageKind) {
+		url := benchPlatform(b, kind, 100_000)
+		ctx := context.Background()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			path := filepath.Join(b.TempDir(), fmt.Sprintf("desk-%d.gpkg", i))
+			ws, err := store.Create(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c, err := client.New(ws, url, client.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := c.Login(ctx, "agent", password); err != nil {
+				b.Fatal(err)
+			}
+			sum, err := c.Sync(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			if sum.Pull.Received != 100_000 {
+				b.Fatalf("pulled %d features", sum.Pull.Received)
+			}
+			ws.Close()
+			os.Remove(path)
+			b.StartTimer()
 		}
-		c, err := client.New(ws, url, client.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		if _, err := c.Login(ctx, "agent", password); err != nil {
-			b.Fatal(err)
-		}
-		sum, err := c.Sync(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		if sum.Pull.Received != 100_000 {
-			b.Fatalf("pulled %d features", sum.Pull.Received)
-		}
-		ws.Close()
-		os.Remove(path)
-		b.StartTimer()
-	}
+	})
 }
 
 // benchDesk is a desk for benchmarks, logged in and synced once.
@@ -151,57 +180,63 @@ func benchDesk(b *testing.B, url, user string) *desk {
 // An incremental sync, 100 changes each way: a desk with 100 local edits
 // syncs while the platform holds 100 new changes from another desk.
 func BenchmarkIncrementalSync100(b *testing.B) {
-	_, url := benchPlatform(b, 10_000)
-	mine, theirs := benchDesk(b, url, "agent"), benchDesk(b, url, "admin")
-	ids, err := featureIDs(mine.ws, "pei")
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 9))
-	// Disjoint halves: the benchmark measures syncing, not conflicts.
-	editHalf := func(d *desk, half []string) {
-		d.edit(func(tx *store.Tx) error {
-			for j := 0; j < 100; j++ {
-				_, err := tx.Update("pei", half[rng.IntN(len(half))], store.Change{
-					Properties: map[string]any{"debit": float64(rng.IntN(1000)), "numero": fmt.Sprintf("N-%d", rng.IntN(1e6))}})
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		editHalf(theirs, ids[len(ids)/2:])
-		if _, err := theirs.c.Sync(ctx); err != nil {
-			b.Fatal(err)
-		}
-		editHalf(mine, ids[:len(ids)/2])
-		b.StartTimer()
-		sum, err := mine.c.Sync(ctx)
+	forEachStorage(b, func(b *testing.B, kind storageKind) {
+		url := benchPlatform(b, kind, 10_000)
+		mine, theirs := benchDesk(b, url, "agent"), benchDesk(b, url, "admin")
+		ids, err := featureIDs(mine.ws, "pei")
 		if err != nil {
 			b.Fatal(err)
 		}
-		if sum.Push.Applied != 100 || sum.Pull.Received == 0 {
-			b.Fatalf("sync: %+v", sum)
+		rng := rand.New(rand.NewPCG(1, 9))
+		// Disjoint halves: the benchmark measures syncing, not conflicts.
+		editHalf := func(d *desk, half []string) {
+			d.edit(func(tx *store.Tx) error {
+				for j := 0; j < 100; j++ {
+					_, err := tx.Update("pei", half[rng.IntN(len(half))], store.Change{
+						Properties: map[string]any{"debit": float64(rng.IntN(1000)), "numero": fmt.Sprintf("N-%d", rng.IntN(1e6))}})
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 		}
-	}
+		ctx := context.Background()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			editHalf(theirs, ids[len(ids)/2:])
+			if _, err := theirs.c.Sync(ctx); err != nil {
+				b.Fatal(err)
+			}
+			editHalf(mine, ids[:len(ids)/2])
+			b.StartTimer()
+			sum, err := mine.c.Sync(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if sum.Push.Applied != 100 || sum.Pull.Received == 0 {
+				b.Fatalf("sync: %+v", sum)
+			}
+		}
+	})
 }
 
 // A push of 10,000 local creations, in one sync.
-func BenchmarkPush10k(b *testing.B) { benchPush10k(b, "agent") }
+func BenchmarkPush10k(b *testing.B) {
+	forEachStorage(b, func(b *testing.B, kind storageKind) { benchPush10k(b, kind, "agent") })
+}
 
 // BenchmarkPush10kCommuneEditor is BenchmarkPush10k by Tournus's editor:
 // every hydrant (those east of Tournus moved into it) goes through the
 // territory rule.
-func BenchmarkPush10kCommuneEditor(b *testing.B) { benchPush10k(b, "tournus") }
+func BenchmarkPush10kCommuneEditor(b *testing.B) {
+	forEachStorage(b, func(b *testing.B, kind storageKind) { benchPush10k(b, kind, "tournus") })
+}
 
-func benchPush10k(b *testing.B, user string) {
-	_, url := benchPlatform(b, 0)
+func benchPush10k(b *testing.B, kind storageKind, user string) {
+	url := benchPlatform(b, kind, 0)
 	d := benchDesk(b, url, user)
 	ctx := context.Background()
 	b.ReportAllocs()

@@ -15,118 +15,113 @@ import (
 // features) and every desk holds what it holds.
 func TestConcurrentDesks(t *testing.T) {
 	t.Parallel()
-	seed := testSeed(t)
-	rng := rand.New(rand.NewPCG(seed, 7))
-	p := newPlatform(t)
-	lg := newLedger()
-	admin := p.newDesk("admin")
-	for i := 0; i < 40; i++ {
-		if _, err := randomEdit(lg, admin, "admin", rng, bothLayers); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := lg.sync(admin, p.st); err != nil {
-		t.Fatal(err)
-	}
+	forEachStorage(t, func(t *testing.T, kind storageKind) {
+		t.Parallel()
+		seed := testSeed(t)
+		rng := rand.New(rand.NewPCG(seed, 7))
+		p := newPlatform(t, kind)
+		lg := newLedger()
+		admin := p.adminWithSharedFeatures(lg, rng, 40)
 
-	const desksN, editsN, burst = 10, 200, 40
-	users := make([]string, desksN)
-	desks := make([]*desk, desksN)
-	for i := range desks {
-		users[i] = []string{"agent", "admin", "tournus"}[i%3]
-		desks[i] = p.newDesk(users[i])
-	}
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		failures []error
-		syncs    int
-	)
-	fail := func(err error) {
-		mu.Lock()
-		failures = append(failures, err)
-		mu.Unlock()
-	}
-	for i, d := range desks {
-		editing := make(chan struct{})
-		synced := make(chan struct{}, 1)
-		edRng := rand.New(rand.NewPCG(seed, uint64(100+i)))
-		wg.Add(2)
-		go func() { // the user, who edits in bursts while the sync runs
-			defer wg.Done()
-			defer close(editing)
-			for n := 0; n < editsN; n++ {
-				if what, err := randomEdit(lg, d, users[i], edRng, bothLayers); err != nil {
-					fail(fmt.Errorf("desk %d (%s), edit %d: %s: %w", i, users[i], n, what, err))
-					return
-				}
-				if n%burst == burst-1 { // pace the bursts by the syncs
-					select {
-					case <-synced:
-					default:
-					}
-					if _, ok := <-synced; !ok {
+		const desksN, editsN, burst = 10, 200, 40
+		users := make([]string, desksN)
+		desks := make([]*desk, desksN)
+		for i := range desks {
+			users[i] = []string{"agent", "admin", "tournus"}[i%3]
+			desks[i] = p.newDesk(users[i])
+		}
+		var (
+			wg       sync.WaitGroup
+			mu       sync.Mutex
+			failures []error
+			syncs    int
+		)
+		fail := func(err error) {
+			mu.Lock()
+			failures = append(failures, err)
+			mu.Unlock()
+		}
+		for i, d := range desks {
+			editing := make(chan struct{})
+			synced := make(chan struct{}, 1)
+			edRng := rand.New(rand.NewPCG(seed, uint64(100+i)))
+			wg.Add(2)
+			go func() { // the user, who edits in bursts while the sync runs
+				defer wg.Done()
+				defer close(editing)
+				for n := 0; n < editsN; n++ {
+					if what, err := randomEdit(lg, d, users[i], edRng, bothLayers); err != nil {
+						fail(fmt.Errorf("desk %d (%s), edit %d: %s: %w", i, users[i], n, what, err))
 						return
 					}
+					if n%burst == burst-1 { // pace the bursts by the syncs
+						select {
+						case <-synced:
+						default:
+						}
+						if _, ok := <-synced; !ok {
+							return
+						}
+					}
 				}
-			}
-		}()
-		go func() { // the background sync
-			defer wg.Done()
-			defer close(synced)
-			for done := false; !done; {
-				select {
-				case <-editing:
-					done = true // one last sync after the last edit
-				default:
+			}()
+			go func() { // the background sync
+				defer wg.Done()
+				defer close(synced)
+				for done := false; !done; {
+					select {
+					case <-editing:
+						done = true // one last sync after the last edit
+					default:
+					}
+					if _, err := d.c.Sync(context.Background()); err != nil {
+						fail(fmt.Errorf("desk %d (%s): sync: %w", i, users[i], err))
+						return
+					}
+					mu.Lock()
+					syncs++
+					mu.Unlock()
+					select {
+					case synced <- struct{}{}:
+					default:
+					}
 				}
-				if _, err := d.c.Sync(context.Background()); err != nil {
-					fail(fmt.Errorf("desk %d (%s): sync: %w", i, users[i], err))
-					return
-				}
-				mu.Lock()
-				syncs++
-				mu.Unlock()
-				select {
-				case synced <- struct{}{}:
-				default:
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if len(failures) > 0 {
-		t.Fatal(failures)
-	}
-	all := append([]*desk{admin}, desks...)
-	allUsers := append([]string{"admin"}, users...)
-	waiting := 0
-	for _, d := range all {
-		c := d.pending()
-		waiting += c["conflict"] + c["rejected"]
-	}
-	rounds, resolved, retried, dropped := settleAll(t, lg, p.st, all, allUsers, rng)
+			}()
+		}
+		wg.Wait()
+		if len(failures) > 0 {
+			t.Fatal(failures)
+		}
+		all := append([]*desk{admin}, desks...)
+		allUsers := append([]string{"admin"}, users...)
+		waiting := 0
+		for _, d := range all {
+			c := d.pending()
+			waiting += c["conflict"] + c["rejected"]
+		}
+		rounds, resolved, retried, dropped := settleAll(t, lg, p.st, all, allUsers, rng)
 
-	ctx := context.Background()
-	want, err := featuresOf(ctx, p.st.Workspace())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fresh := p.newDesk("elu")
-	got, err := featuresOf(ctx, fresh.ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	requireSameFeatures(t, "a fresh desk", want, got)
-	for i, d := range all {
-		got, err := featuresOf(ctx, d.ws)
+		ctx := context.Background()
+		want, err := platformFeatures(ctx, p.st)
 		if err != nil {
 			t.Fatal(err)
 		}
-		requireSameFeatures(t, fmt.Sprintf("desk %d (%s)", i, allUsers[i]), want, got)
-	}
-	counts := lg.check(t, p.st, all...)
-	checkPlatform(t, p.st)
-	t.Logf("%d desks × %d edits, %d background syncs; %d conflicts or refusals waited; settled in %d rounds (%d resolved, %d retried, %d dropped); journal entries %v; %d features",
-		desksN, editsN, syncs, waiting, rounds+1, resolved, retried, dropped, counts, len(want))
+		fresh := p.newDesk("elu")
+		got, err := featuresOf(ctx, fresh.ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		requireSameFeatures(t, "a fresh desk", want, got)
+		for i, d := range all {
+			got, err := featuresOf(ctx, d.ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			requireSameFeatures(t, fmt.Sprintf("desk %d (%s)", i, allUsers[i]), want, got)
+		}
+		counts := lg.check(t, p.st, all...)
+		checkPlatform(t, p.st)
+		t.Logf("%d desks × %d edits, %d background syncs; %d conflicts or refusals waited; settled in %d rounds (%d resolved, %d retried, %d dropped); journal entries %v; %d features",
+			desksN, editsN, syncs, waiting, rounds+1, resolved, retried, dropped, counts, len(want))
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"terrimap/sync/client"
-	"terrimap/sync/server"
 )
 
 // Desks edit the same features offline at random — creations, field
@@ -17,55 +16,48 @@ import (
 // exactly what the platform holds, and every local edit is accounted for.
 func TestRandomEditsConverge(t *testing.T) {
 	t.Parallel()
-	seed := testSeed(t)
-	rng := rand.New(rand.NewPCG(seed, 1))
-	p := newPlatform(t)
-	lg := newLedger()
+	forEachStorage(t, func(t *testing.T, kind storageKind) {
+		t.Parallel()
+		seed := testSeed(t)
+		rng := rand.New(rand.NewPCG(seed, 1))
+		p := newPlatform(t, kind)
+		lg := newLedger()
+		admin := p.adminWithSharedFeatures(lg, rng, 12)
 
-	// Shared features to fight over.
-	admin := p.newDesk("admin")
-	for i := 0; i < 12; i++ {
-		if _, err := randomEdit(lg, admin, "admin", rng, bothLayers); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := lg.sync(admin, p.st); err != nil {
-		t.Fatal(err)
-	}
+		users := []string{"agent", "tournus", "admin", "agent"}
+		desks := []*desk{p.newDesk(users[0]), p.newDesk(users[1]), admin, p.newDesk(users[3])}
+		const steps = 200
+		ops := randomSteps(t, lg, p.st, desks, users, rng, steps)
+		rounds, resolved, retriedN, dropped := settleAll(t, lg, p.st, desks, users, rng)
 
-	users := []string{"agent", "tournus", "admin", "agent"}
-	desks := []*desk{p.newDesk(users[0]), p.newDesk(users[1]), admin, p.newDesk(users[3])}
-	const steps = 200
-	ops := randomSteps(t, lg, p.st, desks, users, rng, steps)
-	rounds, resolved, retriedN, dropped := settleAll(t, lg, p.st, desks, users, rng)
-
-	want, err := featuresOf(context.Background(), p.st.Workspace())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fresh := p.newDesk("elu")
-	got, err := featuresOf(context.Background(), fresh.ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	requireSameFeatures(t, "a fresh desk", want, got)
-	for i, d := range desks {
-		got, err := featuresOf(context.Background(), d.ws)
+		want, err := platformFeatures(context.Background(), p.st)
 		if err != nil {
 			t.Fatal(err)
 		}
-		requireSameFeatures(t, "desk "+users[i], want, got)
-	}
-	counts := lg.check(t, p.st, desks...)
-	checkPlatform(t, p.st)
-	t.Logf("%d steps %v; settled in %d rounds (%d resolved, %d retried, %d dropped); %d features; journal entries: %v",
-		steps, ops, rounds+1, resolved, retriedN, dropped, len(want), counts)
+		fresh := p.newDesk("elu")
+		got, err := featuresOf(context.Background(), fresh.ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		requireSameFeatures(t, "a fresh desk", want, got)
+		for i, d := range desks {
+			got, err := featuresOf(context.Background(), d.ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			requireSameFeatures(t, "desk "+users[i], want, got)
+		}
+		counts := lg.check(t, p.st, desks...)
+		checkPlatform(t, p.st)
+		t.Logf("%d steps %v; settled in %d rounds (%d resolved, %d retried, %d dropped); %d features; journal entries: %v",
+			steps, ops, rounds+1, resolved, retriedN, dropped, len(want), counts)
+	})
 }
 
 // randomSteps has random desks edit, sync, or settle their conflicts and
 // refused changes, steps times, and counts what they did. Syncs that give
 // up on an unreachable platform are counted, not failed.
-func randomSteps(t testing.TB, lg *ledger, st *server.SQLiteStorage, desks []*desk, users []string, rng *rand.Rand, steps int) map[string]int {
+func randomSteps(t testing.TB, lg *ledger, st inspector, desks []*desk, users []string, rng *rand.Rand, steps int) map[string]int {
 	t.Helper()
 	ops := map[string]int{}
 	retried := map[string]bool{}

@@ -245,115 +245,118 @@ func (b *lockedBuffer) String() string {
 // sound and equal to the platform.
 func TestDeskKilledMidSync(t *testing.T) {
 	t.Parallel()
-	seed := testSeed(t)
-	rng := rand.New(rand.NewPCG(seed, 3))
-	watch := newPushWatch()
-	p := newWatchedPlatform(t, watch.wrap)
-	lg := newLedger()
-	admin := p.newDesk("admin")
-	for i := 0; i < 6; i++ {
-		if _, err := randomEdit(lg, admin, "admin", rng, []string{"pei", "canalaep"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	admin.sync()
-
-	dir := t.TempDir()
-	path := filepath.Join(dir, "agent.gpkg")
-	logPath := filepath.Join(dir, "edits.log")
-	first := p.newDeskAt("agent", path, p.http.URL)
-	if err := first.ws.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	const kills = 110
-	killedAt := map[string]int{}
-	for k := 0; k < kills; k++ {
-		// Meanwhile the platform changes pipes, which the desk never edits.
-		if k%3 == 0 {
-			if _, err := randomEdit(lg, admin, "admin", rng, []string{"canalaep"}); err != nil {
+	forEachStorage(t, func(t *testing.T, kind storageKind) {
+		t.Parallel()
+		seed := testSeed(t)
+		rng := rand.New(rand.NewPCG(seed, 3))
+		watch := newPushWatch()
+		p := newWatchedPlatform(t, kind, watch.wrap)
+		lg := newLedger()
+		admin := p.newDesk("admin")
+		for i := 0; i < 6; i++ {
+			if _, err := randomEdit(lg, admin, "admin", rng, []string{"pei", "canalaep"}); err != nil {
 				t.Fatal(err)
 			}
-			admin.sync()
 		}
-		cfg, _ := json.Marshal(syncChildConfig{Workspace: path, Log: logPath, Seed: rng.Uint64()})
-		c := startChild(t, syncChildEnv+"="+string(cfg))
-		if _, ok := c.waitLine("ready", time.Minute); !ok {
-			c.kill(t)
-			t.Fatalf("kill %d: the child did not start: %s", k, c.stderr.String())
+		admin.sync()
+
+		dir := t.TempDir()
+		path := filepath.Join(dir, "agent.gpkg")
+		logPath := filepath.Join(dir, "edits.log")
+		first := p.newDeskAt("agent", path, p.http.URL)
+		if err := first.ws.Close(); err != nil {
+			t.Fatal(err)
 		}
-		stage := []string{"push", "pull"}[rng.IntN(2)]
-		nth := 1 + rng.IntN(2)
-		for i := 0; i < nth; i++ {
-			if _, ok := c.waitLine(stage, time.Minute); !ok {
+
+		const kills = 110
+		killedAt := map[string]int{}
+		for k := 0; k < kills; k++ {
+			// Meanwhile the platform changes pipes, which the desk never edits.
+			if k%3 == 0 {
+				if _, err := randomEdit(lg, admin, "admin", rng, []string{"canalaep"}); err != nil {
+					t.Fatal(err)
+				}
+				admin.sync()
+			}
+			cfg, _ := json.Marshal(syncChildConfig{Workspace: path, Log: logPath, Seed: rng.Uint64()})
+			c := startChild(t, syncChildEnv+"="+string(cfg))
+			if _, ok := c.waitLine("ready", time.Minute); !ok {
 				c.kill(t)
-				t.Fatalf("kill %d: the child stopped before its %s: %s", k, stage, c.stderr.String())
+				t.Fatalf("kill %d: the child did not start: %s", k, c.stderr.String())
+			}
+			stage := []string{"push", "pull"}[rng.IntN(2)]
+			nth := 1 + rng.IntN(2)
+			for i := 0; i < nth; i++ {
+				if _, ok := c.waitLine(stage, time.Minute); !ok {
+					c.kill(t)
+					t.Fatalf("kill %d: the child stopped before its %s: %s", k, stage, c.stderr.String())
+				}
+			}
+			time.Sleep(time.Duration(rng.IntN(25000)) * time.Microsecond) // where in the stage to kill
+			c.kill(t)
+			killedAt[stage]++
+			if k%10 == 9 {
+				checkWorkspaceFile(t, path, k)
 			}
 		}
-		time.Sleep(time.Duration(rng.IntN(25000)) * time.Microsecond) // where in the stage to kill
-		c.kill(t)
-		killedAt[stage]++
-		if k%10 == 9 {
-			checkWorkspaceFile(t, path, k)
-		}
-	}
 
-	ctx := context.Background()
-	ws, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	if check, err := ws.IntegrityCheck(ctx); err != nil || check != "ok" {
-		t.Fatalf("workspace integrity check after %d kills: %q %v", kills, check, err)
-	}
-	cl, err := client.New(ws, "", client.Options{Backoff: 2 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &desk{t: t, ws: ws, c: cl}
-	d.sync()
-	if s := d.sync(); s.Push.Sent != 0 || s.Conflicts != 0 || s.Rejected != 0 {
-		t.Fatalf("the desk does not settle: %+v", s)
-	}
-	admin.sync()
-
-	// Every edit the children committed reached the platform, once.
-	data, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logged := strings.Fields(string(data))
-	answers, err := pushAnswers(ctx, p.st.Workspace().DB())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range logged {
-		if r := answers[id]; !r.Status.Acknowledged() {
-			t.Fatalf("edit %s, committed by a child, was lost: the platform answered %q", id, r.Status)
-		}
-	}
-	checkPlatform(t, p.st)
-	want, err := featuresOf(ctx, p.st.Workspace())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, ws := range map[string]*store.Workspace{"the killed desk": ws, "the other desk": admin.ws} {
-		got, err := featuresOf(ctx, ws)
+		ctx := context.Background()
+		ws, err := store.Open(path, store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		requireSameFeatures(t, name, want, got)
-	}
-	if check, err := ws.IntegrityCheck(ctx); err != nil || check != "ok" {
-		t.Fatalf("workspace integrity check: %q %v", check, err)
-	}
-	resent := watch.resent()
-	t.Logf("%d kills (%v); %d edits committed by the children, all on the platform; %d change ids pushed again after a kill, each applied once",
-		kills, killedAt, len(logged), len(resent))
-	if len(logged) == 0 || len(resent) == 0 {
-		t.Fatalf("the children committed %d edits, %d were sent again: the kills tested nothing", len(logged), len(resent))
-	}
+		t.Cleanup(func() { ws.Close() })
+		if check, err := ws.IntegrityCheck(ctx); err != nil || check != "ok" {
+			t.Fatalf("workspace integrity check after %d kills: %q %v", kills, check, err)
+		}
+		cl, err := client.New(ws, "", client.Options{Backoff: 2 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := &desk{t: t, ws: ws, c: cl}
+		d.sync()
+		if s := d.sync(); s.Push.Sent != 0 || s.Conflicts != 0 || s.Rejected != 0 {
+			t.Fatalf("the desk does not settle: %+v", s)
+		}
+		admin.sync()
+
+		// Every edit the children committed reached the platform, once.
+		data, err := os.ReadFile(logPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logged := strings.Fields(string(data))
+		answers, err := p.st.pushAnswers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range logged {
+			if r := answers[id]; !r.Status.Acknowledged() {
+				t.Fatalf("edit %s, committed by a child, was lost: the platform answered %q", id, r.Status)
+			}
+		}
+		checkPlatform(t, p.st)
+		want, err := platformFeatures(ctx, p.st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, ws := range map[string]*store.Workspace{"the killed desk": ws, "the other desk": admin.ws} {
+			got, err := featuresOf(ctx, ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			requireSameFeatures(t, name, want, got)
+		}
+		if check, err := ws.IntegrityCheck(ctx); err != nil || check != "ok" {
+			t.Fatalf("workspace integrity check: %q %v", check, err)
+		}
+		resent := watch.resent()
+		t.Logf("%d kills (%v); %d edits committed by the children, all on the platform; %d change ids pushed again after a kill, each applied once",
+			kills, killedAt, len(logged), len(resent))
+		if len(logged) == 0 || len(resent) == 0 {
+			t.Fatalf("the children committed %d edits, %d were sent again: the kills tested nothing", len(logged), len(resent))
+		}
+	})
 }
 
 // checkWorkspaceFile opens a workspace a child was killed over and runs

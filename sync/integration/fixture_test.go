@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"encoding/json"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"terrimap/store"
 	"terrimap/store/schema"
 	"terrimap/sync/client"
-	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 )
 
@@ -34,55 +32,22 @@ func peiSchema() schema.Layer {
 	}}
 }
 
-// platform is a running terrimap-server over a real file.
+// platform is a running terrimap-server over a real database of one kind:
+// a file (SQLite) or a PostgreSQL database.
 type platform struct {
 	t    testing.TB
-	st   *server.SQLiteStorage
+	kind storageKind
+	db   string // the database: a file path or a PostgreSQL URL
+	st   testStorage
 	srv  *server.Server
 	http *httptest.Server
 }
 
-func newPlatform(t testing.TB) *platform {
+// newPlatform serves a new platform of the fixture's layers, communes and
+// users on a storage of the given kind.
+func newPlatform(t testing.TB, kind storageKind) *platform {
 	t.Helper()
-	ctx := context.Background()
-	st, err := server.OpenSQLite(filepath.Join(t.TempDir(), "platform.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	layers := []server.LayerRecord{
-		{Schema: peiSchema(), Style: json.RawMessage(`{"color":"#c00"}`)},
-		{Schema: schema.Layer{Name: "canalaep", Title: "Canalisations AEP", GeometryType: schema.LineString, Fields: []schema.Field{
-			{Name: "materiau", Type: schema.Text}, {Name: "diametre", Type: schema.Integer}}}},
-	}
-	for _, l := range layers {
-		if err := st.PutLayer(ctx, l); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, o := range []server.Organisation{{ID: protocol.OrgCCMT, Name: "CCMT"}, {ID: "71543", Name: "Tournus", Territory: tournus}, {ID: "71550", Name: "Uchizy", Territory: uchizy}} {
-		if err := st.PutOrganisation(ctx, o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hash, err := server.HashPasswordCost(password, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, ms := range map[string][]protocol.Membership{
-		"admin":   {{Org: protocol.OrgCCMT, Role: protocol.RoleAdmin}},
-		"agent":   {{Org: protocol.OrgCCMT, Role: protocol.RoleEditor}},
-		"tournus": {{Org: "71543", Role: protocol.RoleEditor}},
-		"elu":     {{Org: "71543", Role: protocol.RoleViewer}},
-	} {
-		if err := st.PutUser(ctx, server.User{Name: name, PasswordHash: hash, Memberships: ms}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p := &platform{t: t, st: st, srv: server.New(st, server.Options{})}
-	p.http = httptest.NewServer(p.srv)
-	t.Cleanup(p.http.Close)
-	return p
+	return newWatchedPlatform(t, kind, nil)
 }
 
 // desk is one desktop: a workspace file and its sync client.

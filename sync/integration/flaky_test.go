@@ -139,41 +139,44 @@ func forward(dst, src net.Conn, cut bool, at float64, delay func() time.Duration
 // back-off carry every sync through, and all converge on the platform.
 func TestFlakyNetworkConverges(t *testing.T) {
 	t.Parallel()
-	seed := testSeed(t)
-	rng := rand.New(rand.NewPCG(seed, 6))
-	p := newPlatform(t)
-	proxy := startFlakyProxy(t, p.http.Listener.Addr().String(), 0.2, rng.Uint64())
-	opts := client.Options{
-		// One connection per request, so that one request in five meets a cut.
-		HTTPClient: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second},
-		Retries:    6, Backoff: 2 * time.Millisecond, PushBatch: 8, PullPage: 8,
-	}
-	lg := newLedger()
-	users := []string{"agent", "tournus", "admin"}
-	var desks []*desk
-	for _, u := range users {
-		desks = append(desks, openDesk(t, u, filepath.Join(t.TempDir(), u+".gpkg"), proxy.URL(), opts))
-	}
-	ops := randomSteps(t, lg, p.st, desks, users, rng, 90)
-	rounds, resolved, retried, dropped := settleAll(t, lg, p.st, desks, users, rng)
+	forEachStorage(t, func(t *testing.T, kind storageKind) {
+		t.Parallel()
+		seed := testSeed(t)
+		rng := rand.New(rand.NewPCG(seed, 6))
+		p := newPlatform(t, kind)
+		proxy := startFlakyProxy(t, p.http.Listener.Addr().String(), 0.2, rng.Uint64())
+		opts := client.Options{
+			// One connection per request, so that one request in five meets a cut.
+			HTTPClient: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second},
+			Retries:    6, Backoff: 2 * time.Millisecond, PushBatch: 8, PullPage: 8,
+		}
+		lg := newLedger()
+		users := []string{"agent", "tournus", "admin"}
+		var desks []*desk
+		for _, u := range users {
+			desks = append(desks, openDesk(t, u, filepath.Join(t.TempDir(), u+".gpkg"), proxy.URL(), opts))
+		}
+		ops := randomSteps(t, lg, p.st, desks, users, rng, 90)
+		rounds, resolved, retried, dropped := settleAll(t, lg, p.st, desks, users, rng)
 
-	ctx := context.Background()
-	want, err := featuresOf(ctx, p.st.Workspace())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, d := range desks {
-		got, err := featuresOf(ctx, d.ws)
+		ctx := context.Background()
+		want, err := platformFeatures(ctx, p.st)
 		if err != nil {
 			t.Fatal(err)
 		}
-		requireSameFeatures(t, "desk "+users[i], want, got)
-	}
-	counts := lg.check(t, p.st, desks...)
-	checkPlatform(t, p.st)
-	t.Logf("%d connections, %d cut mid-request, %d cut mid-response; steps %v; settled in %d rounds (%d resolved, %d retried, %d dropped); journal entries %v",
-		proxy.conns.Load(), proxy.cutRequests.Load(), proxy.cutResponses.Load(), ops, rounds+1, resolved, retried, dropped, counts)
-	if proxy.cutRequests.Load() == 0 || proxy.cutResponses.Load() == 0 {
-		t.Fatalf("the proxy cut %d requests and %d responses: not a flaky network", proxy.cutRequests.Load(), proxy.cutResponses.Load())
-	}
+		for i, d := range desks {
+			got, err := featuresOf(ctx, d.ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			requireSameFeatures(t, "desk "+users[i], want, got)
+		}
+		counts := lg.check(t, p.st, desks...)
+		checkPlatform(t, p.st)
+		t.Logf("%d connections, %d cut mid-request, %d cut mid-response; steps %v; settled in %d rounds (%d resolved, %d retried, %d dropped); journal entries %v",
+			proxy.conns.Load(), proxy.cutRequests.Load(), proxy.cutResponses.Load(), ops, rounds+1, resolved, retried, dropped, counts)
+		if proxy.cutRequests.Load() == 0 || proxy.cutResponses.Load() == 0 {
+			t.Fatalf("the proxy cut %d requests and %d responses: not a flaky network", proxy.cutRequests.Load(), proxy.cutResponses.Load())
+		}
+	})
 }

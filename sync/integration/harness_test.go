@@ -61,9 +61,9 @@ var cheapHash = sync.OnceValue(func() string {
 	return h
 })
 
-// seedPlatform gives a platform the fixture's layers, communes and users
-// (as newPlatform does), with cheap password hashes.
-func seedPlatform(ctx context.Context, st *server.SQLiteStorage) error {
+// seedPlatform gives a platform the fixture's layers, communes and users,
+// with cheap password hashes.
+func seedPlatform(ctx context.Context, st server.Storage) error {
 	layers := []server.LayerRecord{
 		{Schema: peiSchema(), Style: json.RawMessage(`{"color":"#c00"}`)},
 		{Schema: schema.Layer{Name: "canalaep", Title: "Canalisations AEP", GeometryType: schema.LineString, Fields: []schema.Field{
@@ -92,18 +92,31 @@ func seedPlatform(ctx context.Context, st *server.SQLiteStorage) error {
 	return nil
 }
 
-// createPlatformFile makes a seeded platform database at path and closes it.
-func createPlatformFile(t testing.TB, path string) {
+// newDatabase returns a new, empty platform database of the given kind for
+// t: a file in t's folder, or a PostgreSQL database dropped when t ends.
+func newDatabase(t testing.TB, kind storageKind) string {
 	t.Helper()
-	if err := makePlatformFile(path, nil); err != nil {
-		t.Fatal(err)
+	if kind == postgresKind {
+		return newPostgresDatabase(t)
 	}
+	return filepath.Join(t.TempDir(), "platform.gpkg")
 }
 
-// makePlatformFile makes a seeded platform database at path, lets more
-// (when set) add to it, and closes it.
-func makePlatformFile(path string, more func(*server.SQLiteStorage) error) error {
-	st, err := server.OpenSQLite(path)
+// newPlatformDB makes a seeded platform database of the given kind for t,
+// closed, and returns its database string (a file path or a URL).
+func newPlatformDB(t testing.TB, kind storageKind) string {
+	t.Helper()
+	db := newDatabase(t, kind)
+	if err := makePlatformDB(db, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// makePlatformDB seeds the platform database db, lets more (when set) add
+// to it, and closes it.
+func makePlatformDB(db string, more func(testStorage) error) error {
+	st, err := openStorage(db)
 	if err != nil {
 		return err
 	}
@@ -117,18 +130,24 @@ func makePlatformFile(path string, more func(*server.SQLiteStorage) error) error
 	return err
 }
 
-// newWatchedPlatform is newPlatform with wrap in front of the server's
-// handler (to watch requests).
-func newWatchedPlatform(t testing.TB, wrap func(http.Handler) http.Handler) *platform {
+// openPlatformStorage opens a platform database for the rest of t.
+func openPlatformStorage(t testing.TB, db string) testStorage {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "platform.gpkg")
-	createPlatformFile(t, path)
-	st, err := server.OpenSQLite(path)
+	st, err := openStorage(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	p := &platform{t: t, st: st, srv: server.New(st, server.Options{})}
+	return st
+}
+
+// newWatchedPlatform is newPlatform with wrap, when set, in front of the
+// server's handler (to watch or disturb requests).
+func newWatchedPlatform(t testing.TB, kind storageKind, wrap func(http.Handler) http.Handler) *platform {
+	t.Helper()
+	db := newPlatformDB(t, kind)
+	st := openPlatformStorage(t, db)
+	p := &platform{t: t, kind: kind, db: db, st: st, srv: server.New(st, server.Options{})}
 	var h http.Handler = p.srv
 	if wrap != nil {
 		h = wrap(h)
@@ -314,46 +333,10 @@ func journalIDs(ws *store.Workspace) (map[string]bool, error) {
 	return out, rows.Err()
 }
 
-// pushAnswer reads the platform's stored answer to one change.
-func pushAnswer(ctx context.Context, db *sql.DB, changeID string) (protocol.PushResult, error) {
-	var r protocol.PushResult
-	var js string
-	err := db.QueryRowContext(ctx, `SELECT result FROM srv_pushes WHERE change_id = ?`, changeID).Scan(&js)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, nil
-	}
-	if err != nil {
-		return r, err
-	}
-	return r, json.Unmarshal([]byte(js), &r)
-}
-
-// pushAnswers reads the platform's stored answers, by change id.
-func pushAnswers(ctx context.Context, db *sql.DB) (map[string]protocol.PushResult, error) {
-	rows, err := db.QueryContext(ctx, `SELECT change_id, result FROM srv_pushes`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]protocol.PushResult{}
-	for rows.Next() {
-		var id, js string
-		if err := rows.Scan(&id, &js); err != nil {
-			return nil, err
-		}
-		var r protocol.PushResult
-		if err := json.Unmarshal([]byte(js), &r); err != nil {
-			return nil, fmt.Errorf("srv_pushes %s: %w", id, err)
-		}
-		out[id] = r
-	}
-	return out, rows.Err()
-}
-
 // check verifies, once every journal is empty, that each entry the ledger
 // saw was acknowledged by the platform or settled by the user; it returns
 // the counts by outcome.
-func (lg *ledger) check(t testing.TB, st *server.SQLiteStorage, desks ...*desk) map[string]int {
+func (lg *ledger) check(t testing.TB, st inspector, desks ...*desk) map[string]int {
 	t.Helper()
 	ctx := context.Background()
 	for i, d := range desks {
@@ -361,7 +344,7 @@ func (lg *ledger) check(t testing.TB, st *server.SQLiteStorage, desks ...*desk) 
 			t.Fatalf("desk %d still has %d journal entries (%v): %+v", i, len(n), err, n)
 		}
 	}
-	answers, err := pushAnswers(ctx, st.Workspace().DB())
+	answers, err := st.pushAnswers(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,42 +370,32 @@ func (lg *ledger) check(t testing.TB, st *server.SQLiteStorage, desks ...*desk) 
 	return counts
 }
 
-// checkPlatform verifies the platform's own consistency: a sound file;
+// checkPlatform verifies the platform's own consistency: a sound storage;
 // each feature's versions numbered 1..n in feed order, created at most
 // once; every written version traced to exactly one pushed change (none
 // applied twice); and the change feed read from the start equal to the
 // current features.
-func checkPlatform(t testing.TB, st *server.SQLiteStorage) {
+func checkPlatform(t testing.TB, st testStorage) {
 	t.Helper()
 	ctx := context.Background()
-	db := st.Workspace().DB()
-	if check, err := st.Workspace().IntegrityCheck(ctx); err != nil || check != "ok" {
-		t.Fatalf("platform integrity check: %q %v", check, err)
+	if err := st.sound(ctx); err != nil {
+		t.Fatalf("platform: %v", err)
 	}
-	type row struct {
-		seq, version int64
-		op, author   string
-	}
-	rows, err := db.QueryContext(ctx, `SELECT seq, layer, uuid, version, op, author FROM srv_history ORDER BY seq`)
+	versions, err := st.versions(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	history := map[featureKey][]row{}
+	history := map[featureKey][]versionRow{}
 	bySeq := map[int64]featureKey{}
 	var written []int64
-	for rows.Next() {
-		var r row
-		var k featureKey
-		if err := rows.Scan(&r.seq, &k.layer, &k.id, &r.version, &r.op, &r.author); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range versions {
+		k := featureKey{r.layer, r.id}
 		history[k] = append(history[k], r)
 		bySeq[r.seq] = k
 		if r.author != seedAuthor {
 			written = append(written, r.seq)
 		}
 	}
-	rows.Close()
 	for k, rs := range history {
 		for i, r := range rs {
 			if r.version != int64(i+1) {
@@ -434,7 +407,7 @@ func checkPlatform(t testing.TB, st *server.SQLiteStorage) {
 		}
 	}
 	// Every version written by a push traces back to exactly one change id.
-	answers, err := pushAnswers(ctx, db)
+	answers, err := st.pushAnswers(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +424,7 @@ func checkPlatform(t testing.TB, st *server.SQLiteStorage) {
 		if !ok {
 			t.Fatalf("change %s was answered with seq %d, which the history lacks", id, r.Seq)
 		}
-		if v := history[k]; !slices.ContainsFunc(v, func(x row) bool { return x.seq == r.Seq && x.version == r.Version }) {
+		if v := history[k]; !slices.ContainsFunc(v, func(x versionRow) bool { return x.seq == r.Seq && x.version == r.Version }) {
 			t.Fatalf("change %s: answered v%d at seq %d, the history says %v", id, r.Version, r.Seq, v)
 		}
 	}
@@ -461,9 +434,9 @@ func checkPlatform(t testing.TB, st *server.SQLiteStorage) {
 		}
 	}
 	// The feed from the start is the current state.
-	var layers []string
-	for _, l := range st.Workspace().Layers() {
-		layers = append(layers, l.Name())
+	layers, err := layerNames(ctx, st)
+	if err != nil {
+		t.Fatal(err)
 	}
 	feed := map[featureKey]store.Feature{}
 	for since, pages := int64(0), 0; ; pages++ {
@@ -487,7 +460,7 @@ func checkPlatform(t testing.TB, st *server.SQLiteStorage) {
 			break
 		}
 	}
-	current, err := featuresOf(ctx, st.Workspace())
+	current, err := platformFeatures(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,6 +474,47 @@ func checkPlatform(t testing.TB, st *server.SQLiteStorage) {
 			t.Fatalf("%s: current version %d, history has %d", k, f.Version, len(rs))
 		}
 	}
+}
+
+// layerNames lists the platform's layers.
+func layerNames(ctx context.Context, st server.Storage) ([]string, error) {
+	records, err := st.Layers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range records {
+		out = append(out, l.Schema.Name)
+	}
+	return out, nil
+}
+
+// itemsPage is how many features platformFeatures reads at a time.
+const itemsPage = 5000
+
+// platformFeatures reads every current feature of the platform's layers
+// through the storage's OGC API reads (server.Storage.QueryItems).
+func platformFeatures(ctx context.Context, st server.Storage) (map[featureKey]store.Feature, error) {
+	layers, err := layerNames(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	out := map[featureKey]store.Feature{}
+	for _, l := range layers {
+		for offset := 0; ; offset += itemsPage {
+			items, matched, err := st.QueryItems(ctx, l, server.ItemsQuery{Limit: itemsPage, Offset: offset})
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range items {
+				out[featureKey{l, c.ID}] = store.Feature{UUID: c.ID, Version: c.Version, Geometry: c.Geometry, Properties: c.Properties}
+			}
+			if len(items) == 0 || offset+len(items) >= matched {
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // Random edits, inside the fixture's territories: Tournus west of 4.95°,
@@ -634,6 +648,22 @@ func featureIDs(ws *store.Workspace, layer string) ([]string, error) {
 	return out, rows.Err()
 }
 
+// adminWithSharedFeatures returns the admin's desk once it has made n
+// random edits and pushed them: features for other desks to fight over.
+func (p *platform) adminWithSharedFeatures(lg *ledger, rng *rand.Rand, n int) *desk {
+	p.t.Helper()
+	admin := p.newDesk("admin")
+	for i := 0; i < n; i++ {
+		if _, err := randomEdit(lg, admin, "admin", rng, bothLayers); err != nil {
+			p.t.Fatal(err)
+		}
+	}
+	if _, err := lg.sync(admin, p.st); err != nil {
+		p.t.Fatal(err)
+	}
+	return admin
+}
+
 // randomResolution picks the user's choice for a conflict: a side for the
 // whole feature and, sometimes, per field; from round forceAt on, always
 // the platform's version (a user who gives up), so that settling ends.
@@ -702,7 +732,7 @@ func settle(lg *ledger, d *desk, rng *rand.Rand, round, forceAt int, retried map
 // sync syncs d and checks that every journal entry the sync removed was
 // acknowledged by the platform (when st, the platform's storage, is at
 // hand), and that it made none.
-func (lg *ledger) sync(d *desk, st *server.SQLiteStorage) (client.Summary, error) {
+func (lg *ledger) sync(d *desk, st inspector) (client.Summary, error) {
 	before, err := journalIDs(d.ws)
 	if err != nil {
 		return client.Summary{}, err
@@ -719,7 +749,7 @@ func (lg *ledger) sync(d *desk, st *server.SQLiteStorage) (client.Summary, error
 		if after[id] || st == nil {
 			continue
 		}
-		r, err := pushAnswer(context.Background(), st.Workspace().DB(), id)
+		r, err := st.pushAnswer(context.Background(), id)
 		if err != nil {
 			return sum, err
 		}
@@ -737,7 +767,7 @@ func (lg *ledger) sync(d *desk, st *server.SQLiteStorage) (client.Summary, error
 
 // settleAll syncs and settles every desk in turn until no journal holds
 // anything, then syncs each once more so that all have pulled everything.
-func settleAll(t testing.TB, lg *ledger, st *server.SQLiteStorage, desks []*desk, users []string, rng *rand.Rand) (rounds, resolved, retried, dropped int) {
+func settleAll(t testing.TB, lg *ledger, st inspector, desks []*desk, users []string, rng *rand.Rand) (rounds, resolved, retried, dropped int) {
 	t.Helper()
 	const forceAt, maxRounds = 5, 12
 	retriedFeatures := map[string]bool{}
@@ -777,7 +807,7 @@ func settleAll(t testing.TB, lg *ledger, st *server.SQLiteStorage, desks []*desk
 
 // syncPatiently is sync tried again, a few times, while the platform is
 // unreachable (a flaky network outlasting the client's retries).
-func (lg *ledger) syncPatiently(d *desk, st *server.SQLiteStorage) (client.Summary, error) {
+func (lg *ledger) syncPatiently(d *desk, st inspector) (client.Summary, error) {
 	for try := 0; ; try++ {
 		sum, err := lg.sync(d, st)
 		if !errors.Is(err, client.ErrUnreachable) || try == 4 {

@@ -29,6 +29,13 @@ import (
 // addresses known to sign a user in are kept per real account only (a
 // name can be there only after its right password), at most maxKnownAddrs
 // each, for as long as the server runs.
+//
+// The throttle lives in this process's memory, not in the database: with
+// several servers on one PostgreSQL database behind a load balancer, each
+// counts the failures it sees, so a guesser spread over n servers gets n
+// times the rate (still bounded by each one's back-off). Sticky sessions
+// by client address, or the balancer's own rate limit on the token route,
+// put it back to one.
 type loginThrottle struct {
 	users, addrs backoffPolicy
 	maxEntries   int

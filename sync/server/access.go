@@ -137,7 +137,13 @@ func (e *editRights) checkAccess(a protocol.Access, c protocol.PushChange, their
 
 // layerRecord returns a layer of the platform as stored.
 func (s *Server) layerRecord(ctx context.Context, name string) (LayerRecord, error) {
-	layers, err := s.st.Layers(ctx)
+	return platformLayer(ctx, s.st, name)
+}
+
+// platformLayer returns the layer of st called name (ErrNotFound when it
+// has none).
+func platformLayer(ctx context.Context, st Storage, name string) (LayerRecord, error) {
+	layers, err := st.Layers(ctx)
 	if err != nil {
 		return LayerRecord{}, err
 	}

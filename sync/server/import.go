@@ -15,7 +15,7 @@ import (
 // file's fields when it does not exist. The file is read, reprojected and
 // checked against the layer's schema in a scratch workspace first: on any
 // error nothing reaches the platform.
-func ImportFile(ctx context.Context, st *SQLiteStorage, path string, opts store.ImportOptions, author string) (n int, created bool, err error) {
+func ImportFile(ctx context.Context, st Seeder, path string, opts store.ImportOptions, author string) (n int, created bool, err error) {
 	dir, err := os.MkdirTemp("", "terrimap-import-")
 	if err != nil {
 		return 0, false, err
@@ -26,7 +26,7 @@ func ImportFile(ctx context.Context, st *SQLiteStorage, path string, opts store.
 		return 0, false, err
 	}
 	defer scratch.Close()
-	existing, err := st.Workspace().Layer(opts.Layer)
+	existing, err := platformLayer(ctx, st, opts.Layer)
 	switch {
 	case err == nil:
 		s := existing.Schema
@@ -34,7 +34,7 @@ func ImportFile(ctx context.Context, st *SQLiteStorage, path string, opts store.
 		if _, err := scratch.CreateLayer(ctx, s); err != nil {
 			return 0, false, err
 		}
-	case errors.Is(err, store.ErrLayerNotFound):
+	case errors.Is(err, ErrNotFound):
 		created = true
 	default:
 		return 0, false, err
@@ -63,7 +63,7 @@ func ImportFile(ctx context.Context, st *SQLiteStorage, path string, opts store.
 	if err := st.SeedFeatures(ctx, rep.Layer, author, batch); err != nil {
 		return 0, false, fmt.Errorf("server: import %s: %w", filepath.Base(path), err)
 	}
-	if err := st.ws.CatchUpRTrees(ctx); err != nil {
+	if err := finishSeeding(ctx, st); err != nil {
 		return 0, false, fmt.Errorf("server: import %s: %w", filepath.Base(path), err)
 	}
 	return len(batch), created, nil

@@ -26,7 +26,7 @@ const seedBatch = 50_000
 // only), the generated networks, and four
 // users — an admin of the intercommunality, editors for Tournus and Uchizy,
 // a viewer (élu) — whose random passwords it returns.
-func SeedDemo(ctx context.Context, st *SQLiteStorage, opts demo.GenerateOptions, progress func(layer string, n int)) ([]DemoUser, error) {
+func SeedDemo(ctx context.Context, st Seeder, opts demo.GenerateOptions, progress func(layer string, n int)) ([]DemoUser, error) {
 	communes, err := demo.Communes()
 	if err != nil {
 		return nil, err
@@ -80,7 +80,7 @@ func SeedDemo(ctx context.Context, st *SQLiteStorage, opts demo.GenerateOptions,
 			return nil, err
 		}
 	}
-	if err := st.ws.CatchUpRTrees(ctx); err != nil {
+	if err := finishSeeding(ctx, st); err != nil {
 		return nil, fmt.Errorf("server: demo: %w", err)
 	}
 	users := []DemoUser{

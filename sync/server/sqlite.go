@@ -84,6 +84,11 @@ func OpenSQLite(path string) (*SQLiteStorage, error) {
 // Workspace gives the store underneath, for imports and tools.
 func (s *SQLiteStorage) Workspace() *store.Workspace { return s.ws }
 
+// LayerCounts returns how many current features each layer holds.
+func (s *SQLiteStorage) LayerCounts(ctx context.Context) (map[string]int, error) {
+	return s.ws.LayerCounts(ctx)
+}
+
 // Blobs returns the attachments' store.
 func (s *SQLiteStorage) Blobs() *BlobStore { return s.blobs }
 
@@ -92,16 +97,26 @@ func (s *SQLiteStorage) Close() error { return s.ws.Close() }
 
 // Layers returns every layer with its schema, style and edit rights.
 func (s *SQLiteStorage) Layers(ctx context.Context) ([]LayerRecord, error) {
-	extra := map[string]LayerRecord{}
-	rows, err := s.ws.DB().QueryContext(ctx, `SELECT name, coalesce(style, ''), edit_by FROM srv_layers`)
+	out, err := layerRecords(ctx, s.ws.DB(), s.ws)
 	if err != nil {
 		return nil, fmt.Errorf("server: layers: %w", err)
 	}
+	return out, nil
+}
+
+// layerRecords reads the layers of ws with their style and edit right
+// (srv_layers) through q: the database or a transaction.
+func layerRecords(ctx context.Context, q querier, ws *store.Workspace) ([]LayerRecord, error) {
+	extra := map[string]LayerRecord{}
+	rows, err := q.QueryContext(ctx, `SELECT name, coalesce(style, ''), edit_by FROM srv_layers`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	for rows.Next() {
 		var name, style, editBy string
 		if err := rows.Scan(&name, &style, &editBy); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("server: layers: %w", err)
+			return nil, err
 		}
 		r := LayerRecord{EditBy: EditRight(editBy)}
 		if style != "" {
@@ -109,9 +124,11 @@ func (s *SQLiteStorage) Layers(ctx context.Context) ([]LayerRecord, error) {
 		}
 		extra[name] = r
 	}
-	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	var out []LayerRecord
-	for _, l := range s.ws.Layers() {
+	for _, l := range ws.Layers() {
 		if l.Foreign {
 			continue
 		}

@@ -47,66 +47,60 @@ func hydrants(n int, seed uint64) []store.RemoteFeature {
 	return out
 }
 
-// seededPlatform returns a platform database of the kind with n
-// hydrants, made once per run and copied by each benchmark that uses it.
-func seededPlatform(kind storageKind, n int) (string, error) {
+// seededPlatform returns a platform file with n hydrants, made once per
+// run (seeding 100,000 features takes longer than the sync it prepares).
+func seededPlatform(n int) (string, error) {
 	seededMu.Lock()
 	defer seededMu.Unlock()
-	key := seededKey{kind, n}
-	if db, ok := seeded[key]; ok {
-		return db, nil
-	}
-	db, err := newBenchDatabase(kind, fmt.Sprintf("platform-%d", n))
-	if err != nil {
-		return "", err
-	}
-	err = makePlatformDB(db, func(st testStorage) error {
-		fs := hydrants(n, uint64(n))
-		for start := 0; start < len(fs); start += 50_000 {
-			if err := st.seedFeatures(context.Background(), "pei", seedAuthor, fs[start:min(start+50_000, len(fs))]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	seeded[key] = db
-	return db, nil
-}
-
-// seededKey names a seeded benchmark platform.
-type seededKey struct {
-	kind storageKind
-	n    int
-}
-
-var (
-	seededMu sync.Mutex
-	seeded   = map[seededKey]string{}
-)
-
-// newBenchDatabase returns a new, empty platform database that lasts the
-// whole run: a file in benchDir, or a PostgreSQL database dropped by
-// TestMain.
-func newBenchDatabase(kind storageKind, name string) (string, error) {
-	if kind == postgresKind {
-		return newLastingPostgresDatabase()
+	if p, ok := seeded[n]; ok {
+		return p, nil
 	}
 	dir, err := benchDir()
 	if err != nil {
 		return "", err
 	}
 	benchDirUsed = true
-	return filepath.Join(dir, name+".gpkg"), nil
+	path := filepath.Join(dir, fmt.Sprintf("platform-%d.gpkg", n))
+	if err := makePlatformDB(path, seedHydrants(n)); err != nil {
+		return "", err
+	}
+	seeded[n] = path
+	return path, nil
 }
 
-// copyPlatform copies the (closed) platform database src for b.
-func copyPlatform(b *testing.B, src string) string {
+var (
+	seededMu sync.Mutex
+	seeded   = map[int]string{}
+)
+
+// seedHydrants writes n hydrants on a platform, in batches.
+func seedHydrants(n int) func(testStorage) error {
+	return func(st testStorage) error {
+		fs := hydrants(n, uint64(n))
+		for start := 0; start < len(fs); start += 50_000 {
+			if err := st.SeedFeatures(context.Background(), "pei", seedAuthor, fs[start:min(start+50_000, len(fs))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// benchDB returns a platform database of the kind with n hydrants for b:
+// a copy of the file seededPlatform made, or a PostgreSQL database seeded
+// for b (COPY makes that quick).
+func benchDB(b *testing.B, kind storageKind, n int) string {
 	b.Helper()
-	if isPostgresURL(src) {
-		return copyPostgres(b, src)
+	if kind == postgresKind {
+		db := newPostgresDatabase(b)
+		if err := makePlatformDB(db, seedHydrants(n)); err != nil {
+			b.Fatal(err)
+		}
+		return db
+	}
+	src, err := seededPlatform(n)
+	if err != nil {
+		b.Fatal(err)
 	}
 	path := filepath.Join(b.TempDir(), "platform.gpkg")
 	data, err := os.ReadFile(src)
@@ -123,11 +117,7 @@ func copyPlatform(b *testing.B, src string) string {
 // hydrants, and returns its URL.
 func benchPlatform(b *testing.B, kind storageKind, n int) string {
 	b.Helper()
-	src, err := seededPlatform(kind, n)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st := openPlatformStorage(b, copyPlatform(b, src))
+	st := openPlatformStorage(b, benchDB(b, kind, n))
 	srv := httptest.NewServer(server.New(st, server.Options{}))
 	b.Cleanup(srv.Close)
 	return srv.URL

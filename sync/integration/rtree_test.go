@@ -19,7 +19,7 @@ func TestFirstDownloadLeavesASoundRTree(t *testing.T) {
 	forEachStorage(t, func(t *testing.T, kind storageKind) {
 		p := newPlatform(t, kind)
 		ctx := context.Background()
-		if err := p.st.seedFeatures(ctx, "pei", seedAuthor, hydrants(2500, 7)); err != nil {
+		if err := p.st.SeedFeatures(ctx, "pei", seedAuthor, hydrants(2500, 7)); err != nil {
 			t.Fatal(err)
 		}
 		ws, err := store.Create(filepath.Join(t.TempDir(), "desk.gpkg"))

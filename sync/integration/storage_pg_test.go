@@ -8,38 +8,27 @@ import (
 	"terrimap/sync/server"
 )
 
+// errNoPostgres stands for the PostgreSQL storage until it is there.
+var errNoPostgres = errors.New("the PostgreSQL storage is not there yet")
+
 // newPostgresDatabase returns the URL of a new, empty PostgreSQL database
 // for t.
 func newPostgresDatabase(t testing.TB) string {
 	t.Helper()
-	t.Fatal("the PostgreSQL storage is not there yet")
+	t.Fatal(errNoPostgres)
 	return ""
 }
 
 // openPostgres opens the PostgreSQL platform at url.
-func openPostgres(url string) (testStorage, error) {
-	return nil, errors.New("the PostgreSQL storage is not there yet")
-}
+func openPostgres(url string) (testStorage, error) { return nil, errNoPostgres }
 
 // backupPostgres dumps the PostgreSQL platform at url into out.
 func backupPostgres(ctx context.Context, url, out string) (server.BackupSummary, error) {
-	return server.BackupSummary{}, errors.New("the PostgreSQL storage is not there yet")
+	return server.BackupSummary{}, errNoPostgres
 }
 
 // restorePostgres restores a dump into a new database for t and returns its URL.
 func restorePostgres(t testing.TB, dump string) string {
-	t.Fatal("the PostgreSQL storage is not there yet")
-	return ""
-}
-
-// newLastingPostgresDatabase returns the URL of a new, empty PostgreSQL
-// database that lasts the whole run.
-func newLastingPostgresDatabase() (string, error) {
-	return "", errors.New("the PostgreSQL storage is not there yet")
-}
-
-// copyPostgres copies the PostgreSQL platform at url into a new database for b.
-func copyPostgres(b *testing.B, url string) string {
-	b.Fatal("the PostgreSQL storage is not there yet")
+	t.Fatal(errNoPostgres)
 	return ""
 }

@@ -53,6 +53,9 @@ func isPostgresURL(db string) bool {
 type testStorage interface {
 	server.Storage
 	inspector
+	// SeedFeatures writes many first versions at once, as the demo and
+	// imports do (server.Seeder).
+	SeedFeatures(ctx context.Context, layer, author string, fs []store.RemoteFeature) error
 }
 
 // inspector reads, beneath server.Storage, what the tests check: every
@@ -69,9 +72,6 @@ type inspector interface {
 	// sound checks the storage's own consistency (a file's integrity, the
 	// agreement of a database's tables with one another).
 	sound(ctx context.Context) error
-	// seedFeatures writes many first versions at once, by author, as the
-	// demo and imports do.
-	seedFeatures(ctx context.Context, layer, author string, fs []store.RemoteFeature) error
 }
 
 // versionRow is one version of a feature in the platform's history.
@@ -169,8 +169,4 @@ func (s sqliteStorage) sound(ctx context.Context) error {
 		return fmt.Errorf("integrity check: %q %v", check, err)
 	}
 	return nil
-}
-
-func (s sqliteStorage) seedFeatures(ctx context.Context, layer, author string, fs []store.RemoteFeature) error {
-	return s.SeedFeatures(ctx, layer, author, fs)
 }

@@ -68,6 +68,17 @@ func closeAll(stmts map[string]*sql.Stmt) map[string]*sql.Stmt {
 	return map[string]*sql.Stmt{}
 }
 
+// CheckSchemaChange reports, as UpdateLayerSchema would, why next cannot
+// replace prev: an invalid schema, or one that would lose data
+// (ErrIncompatibleSchema). Other storages of layers (the platform on
+// PostgreSQL) refuse exactly what this store refuses.
+func CheckSchemaChange(prev, next schema.Layer) error {
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	return compatible(prev, next)
+}
+
 // compatible reports why next cannot replace prev without losing data.
 func compatible(prev, next schema.Layer) error {
 	if !strings.EqualFold(prev.Name, next.Name) {

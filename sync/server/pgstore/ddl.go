@@ -26,7 +26,8 @@ var platformDDL = []string{
 	`CREATE TABLE IF NOT EXISTS terrimap.meta (key text PRIMARY KEY, value text NOT NULL)`,
 	`CREATE TABLE IF NOT EXISTS terrimap.layers (
 		name text PRIMARY KEY, pg_schema text NOT NULL, pg_table text NOT NULL,
-		definition jsonb NOT NULL, style jsonb, edit_by text NOT NULL DEFAULT 'editor')`,
+		definition jsonb NOT NULL, style jsonb, edit_by text NOT NULL DEFAULT 'editor',
+		position int NOT NULL DEFAULT 0)`,
 	`CREATE TABLE IF NOT EXISTS terrimap.versions (
 		seq bigint PRIMARY KEY,
 		layer text NOT NULL, uuid uuid NOT NULL, version bigint NOT NULL,
@@ -59,6 +60,9 @@ var platformDDL = []string{
 	`CREATE TABLE IF NOT EXISTS terrimap.blob_parts (
 		hash text, "offset" bigint, data bytea NOT NULL, owner text,
 		updated_at timestamptz NOT NULL, PRIMARY KEY (hash, "offset"))`,
+	`ALTER TABLE terrimap.blobs ALTER COLUMN data SET STORAGE EXTERNAL`,
+	`ALTER TABLE terrimap.blob_parts ALTER COLUMN data SET STORAGE EXTERNAL`,
+	`CREATE INDEX IF NOT EXISTS blob_parts_owner ON terrimap.blob_parts (owner)`,
 	`CREATE TABLE IF NOT EXISTS terrimap.captured (
 		id bigserial PRIMARY KEY, layer text NOT NULL, uuid uuid, op text NOT NULL,
 		db_role text NOT NULL, at timestamptz NOT NULL DEFAULT now())`,
@@ -80,6 +84,9 @@ func (s *Storage) install(ctx context.Context) error {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return fmt.Errorf("pgstore: install: %w", err)
 			}
+		}
+		if err := s.afterInstall(ctx, tx); err != nil {
+			return fmt.Errorf("pgstore: install: %w", err)
 		}
 		return nil
 	})

@@ -47,6 +47,8 @@ type Storage struct {
 	bg      context.Context
 }
 
+var _ server.Seeder = (*Storage)(nil)
+
 // ErrNoPostGIS is returned by Open when the database lacks PostGIS and the
 // role may not install it.
 var ErrNoPostGIS = errors.New("pgstore: PostGIS is not installed in the database")
@@ -68,6 +70,10 @@ func Open(ctx context.Context, url string, opts Options) (*Storage, error) {
 	}
 	s := &Storage{pool: pool, read: pool, opts: opts}
 	if err := s.install(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if s.blobs, err = openBlobs(pool); err != nil {
 		pool.Close()
 		return nil, err
 	}

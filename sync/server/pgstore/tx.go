@@ -2,8 +2,10 @@ package pgstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,23 +13,33 @@ import (
 	"terrimap/sync/server"
 )
 
-// errUnfinished marks what the skeleton does not do yet.
+// errUnfinished marks what is not written yet (the stubs of pushes.go).
 var errUnfinished = errors.New("pgstore: not implemented yet")
 
-// featureKey names a feature of a layer.
-type featureKey struct{ layer, uuid string }
+// featureKey names a feature of a layer (by the layer's own spelling).
+type featureKey struct{ layer, id string }
 
 // pendingVersion is a version written in a transaction and not yet sent to
-// terrimap.versions/heads: they are written together when the
-// transaction ends (see flush), so that the feed lock is held briefly.
+// the database: versions, heads and layer rows are written together when
+// the transaction ends (flush), in a few statements whatever their number.
 type pendingVersion struct {
 	seq     int64
-	key     featureKey
+	layer   *layerDef
+	id      string
+	uuid    [16]byte
 	state   protocol.FeatureState
 	op      protocol.Op
 	author  string
-	dbRole  string // the database role of a captured direct edit; "" for the platform
+	at      time.Time
+	props   []byte // the properties as JSON; nil for a deletion
+	geom    []byte // the geometry as EWKB; nil when none
 	changed []string
+	// dbRole is the database role of a captured direct edit; "" for the
+	// platform's own writes.
+	dbRole string
+	// keepRow leaves the layer's table as it is (a captured direct edit
+	// is already there): only the version and head are written.
+	keepRow bool
 }
 
 // writeTx is one write transaction of the platform (server.WriteTx). It
@@ -38,18 +50,18 @@ type writeTx struct {
 	tx  pgx.Tx
 	ctx context.Context
 
-	// layers caches the layers read in this transaction.
+	// layers caches the layers read in this transaction, by lower-case name.
 	layers map[string]*layerDef
 	// pending holds the versions written in this transaction, by feature
 	// (last is latest) and in sequence order (queue): reads within the
 	// transaction see them before they are flushed.
 	pending map[featureKey][]*pendingVersion
 	queue   []*pendingVersion
-	// clock is the last sequence number handed out; locked says the
-	// feed_clock row is locked by this transaction (see feed.go).
+	// clock is the last sequence number handed out; locked says this
+	// transaction holds the feed_clock row (see feed.go).
 	clock  int64
 	locked bool
-	// beforeCommit runs after the versions are flushed, before commit:
+	// beforeCommit runs when fn is done, before the versions are flushed:
 	// buffered writes of other files (answered pushes…) go there.
 	beforeCommit []func() error
 }
@@ -62,49 +74,155 @@ func (s *Storage) Write(ctx context.Context, fn func(server.WriteTx) error) erro
 // write runs fn in one platform write transaction, flushes its buffered
 // versions and commits.
 func (s *Storage) write(ctx context.Context, fn func(*writeTx) error) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT set_config('terrimap.writer', 'platform', true)`); err != nil {
-			return err
+			return fmt.Errorf("pgstore: write: %w", err)
 		}
 		t := &writeTx{s: s, tx: tx, ctx: ctx, layers: map[string]*layerDef{}, pending: map[featureKey][]*pendingVersion{}}
 		if err := fn(t); err != nil {
 			return err
 		}
-		return t.flush()
+		for _, f := range t.beforeCommit {
+			if err := f(); err != nil {
+				return err
+			}
+		}
+		if err := t.flush(); err != nil {
+			return fmt.Errorf("pgstore: write: %w", err)
+		}
+		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("pgstore: write: %w", err)
-	}
-	return nil
 }
 
-// flush writes the buffered versions, then runs beforeCommit.
-func (t *writeTx) flush() error {
-	for _, f := range t.beforeCommit {
-		if err := f(); err != nil {
-			return err
-		}
+// layer returns a layer by name (any case), read once per transaction.
+func (t *writeTx) layer(name string) (*layerDef, error) {
+	key := lower(name)
+	if l, ok := t.layers[key]; ok {
+		return l, nil
 	}
-	return nil
+	l, err := loadLayer(t.ctx, t.tx, name)
+	if err != nil {
+		return nil, err
+	}
+	t.layers[key] = l
+	return l, nil
 }
 
 // Layer returns a layer's record.
 func (t *writeTx) Layer(name string) (server.LayerRecord, error) {
-	return server.LayerRecord{}, fmt.Errorf("%w: layer %s", server.ErrNotFound, name)
+	l, err := t.layer(name)
+	if err != nil {
+		return server.LayerRecord{}, err
+	}
+	return l.rec, nil
 }
 
-// Feature returns the platform's current feature or its tombstone.
+// Feature returns the platform's current feature or its tombstone: the
+// row of the layer's table with the version terrimap.heads gives it. It
+// takes the feed lock first (see feed.go): what it reads cannot change
+// before this transaction commits.
 func (t *writeTx) Feature(layer, id string) (protocol.FeatureState, error) {
-	return protocol.FeatureState{}, errUnfinished
+	l, err := t.layer(layer)
+	if err != nil {
+		return protocol.FeatureState{}, err
+	}
+	if p := t.pending[featureKey{l.name(), id}]; len(p) > 0 {
+		return p[len(p)-1].state, nil
+	}
+	u, ok := parseUUID(id)
+	if !ok {
+		return protocol.FeatureState{}, nil
+	}
+	if err := t.lockFeed(); err != nil {
+		return protocol.FeatureState{}, err
+	}
+	if err := t.settle(l, []string{id}); err != nil {
+		return protocol.FeatureState{}, err
+	}
+	if p := t.pending[featureKey{l.name(), id}]; len(p) > 0 {
+		return p[len(p)-1].state, nil // a direct edit settle just turned into a version
+	}
+	st, err := currentFeature(t.ctx, t.tx, l, u)
+	if err != nil {
+		return st, fmt.Errorf("pgstore: feature %s/%s: %w", l.name(), id, err)
+	}
+	return st, nil
 }
 
 // FeatureVersion returns a feature as it was at a version.
 func (t *writeTx) FeatureVersion(layer, id string, version int64) (protocol.FeatureState, error) {
-	return protocol.FeatureState{}, errUnfinished
+	l, err := t.layer(layer)
+	if err != nil {
+		return protocol.FeatureState{}, err
+	}
+	for _, p := range t.pending[featureKey{l.name(), id}] {
+		if p.state.Version == version {
+			return p.state, nil
+		}
+	}
+	u, ok := parseUUID(id)
+	if !ok {
+		return protocol.FeatureState{}, nil
+	}
+	st, err := featureVersion(t.ctx, t.tx, l, u, version)
+	if err != nil {
+		return st, fmt.Errorf("pgstore: feature %s/%s v%d: %w", l.name(), id, version, err)
+	}
+	return st, nil
 }
 
 // WriteVersion stores f as the feature's new version and returns its feed
-// sequence.
+// sequence. Nothing is sent to the database before the transaction ends.
 func (t *writeTx) WriteVersion(layer, id string, f protocol.FeatureState, op protocol.Op, author string, changed []string) (int64, error) {
-	return 0, errUnfinished
+	return t.writeVersion(layer, id, f, op, author, changed, versionSource{})
+}
+
+// versionSource says where a version comes from when it is not a
+// platform write (the capture worker's direct edits).
+type versionSource struct {
+	// dbRole is the database role that made the edit.
+	dbRole string
+	// keepRow leaves the layer's table row as it is.
+	keepRow bool
+}
+
+// writeVersion buffers a version; see WriteVersion.
+func (t *writeTx) writeVersion(layer, id string, f protocol.FeatureState, op protocol.Op, author string, changed []string, src versionSource) (int64, error) {
+	l, err := t.layer(layer)
+	if err != nil {
+		return 0, err
+	}
+	u, ok := parseUUID(id)
+	if !ok {
+		return 0, fmt.Errorf("pgstore: write %s/%s: the id is not a UUID", l.name(), id)
+	}
+	p := &pendingVersion{layer: l, id: id, uuid: u, state: f, op: op, author: author, at: time.Now().UTC(),
+		changed: changed, dbRole: src.dbRole, keepRow: src.keepRow}
+	if f.Exists {
+		p.state.Properties = typedProperties(&l.rec.Schema, f.Properties)
+		if p.props, err = json.Marshal(f.Properties); err != nil {
+			return 0, fmt.Errorf("pgstore: write %s/%s: %w", l.name(), id, err)
+		}
+		if f.Geometry != nil {
+			g := f.Geometry
+			if checked, err := l.rec.Schema.CheckGeometry(g); err == nil {
+				g = checked
+			}
+			p.state.Geometry = g
+			if p.geom, err = encodeGeom(g); err != nil {
+				return 0, fmt.Errorf("pgstore: write %s/%s: %w", l.name(), id, err)
+			}
+		}
+	} else {
+		p.state = protocol.FeatureState{Version: f.Version}
+	}
+	if err := t.lockFeed(); err != nil {
+		return 0, err
+	}
+	t.clock++
+	p.seq = t.clock
+	k := featureKey{l.name(), id}
+	t.pending[k] = append(t.pending[k], p)
+	t.queue = append(t.queue, p)
+	return p.seq, nil
 }

@@ -1,0 +1,370 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"terrimap/store/schema"
+	"terrimap/sync/protocol"
+)
+
+// How the feed order is made — the rule «the feed never skips a change».
+//
+// Every version has a sequence number (terrimap.versions.seq); a desk
+// reads the feed after the largest number it has seen. A reader that has
+// seen N+1 must already have seen N, so numbers must become visible in the
+// order they were handed out. A sequence (bigserial) does not do that: it
+// gives N to one transaction and N+1 to another, which may commit first;
+// a reader then sees N+1, moves its cursor past N, and never sees N (the
+// outbox bug).
+//
+// Here the numbers come from the single row of terrimap.feed_clock. A
+// write transaction locks that row (UPDATE … RETURNING last_seq) the first
+// time it reads or writes a feature (lockFeed), numbers its versions
+// last_seq+1, +2…, writes them and the new last_seq at the end (flush), and
+// holds the row lock until it commits. A second writer waits at its own
+// UPDATE until the first has committed, then reads the new last_seq: the
+// numbers are handed out, and become visible, in commit order. Readers
+// never lock: Changes reads a page and feed_clock.last_seq in one
+// statement (one snapshot), so the cursor it returns never passes a
+// number whose version that snapshot does not show.
+//
+// Writers are thus serialised from their first read of a feature (as on
+// SQLite, which has one writer): what a push merges with cannot change
+// under it. To keep the lock short, nothing is sent to the database
+// while a transaction works: its versions, heads and layer rows are
+// buffered (writeTx.pending) and written at the end in one batch. Once
+// the lock is held, lock_timeout bounds every other wait (a row QGIS
+// keeps locked in an open transaction fails the push after rowLockTimeout
+// rather than stalling the whole feed). Direct edits from QGIS never take
+// the lock inside the QGIS transaction: triggers only append to
+// terrimap.captured, and the capture worker writes their versions through
+// this same path, in its own short transactions.
+
+// rowLockTimeout bounds a lock wait of a transaction that holds the feed.
+const rowLockTimeout = "5s"
+
+// lockFeed takes the feed_clock row for this transaction (once) and reads
+// the last sequence number handed out.
+func (t *writeTx) lockFeed() error {
+	if t.locked {
+		return nil
+	}
+	err := t.tx.QueryRow(t.ctx, `WITH c AS (UPDATE terrimap.feed_clock SET last_seq = last_seq WHERE id = 1 RETURNING last_seq)
+		SELECT last_seq, set_config('lock_timeout', $1, true) FROM c`, rowLockTimeout).Scan(&t.clock, nil)
+	if err != nil {
+		return fmt.Errorf("pgstore: lock the feed: %w", err)
+	}
+	t.locked = true
+	return nil
+}
+
+// flush writes the buffered versions in one batch: the layers' rows (the
+// latest state of each feature), the versions, the heads with their row
+// hashes, and the new end of the feed.
+func (t *writeTx) flush() error {
+	if len(t.queue) == 0 {
+		return nil
+	}
+	latest := latestVersions(t.queue)
+	b := &pgx.Batch{}
+	for _, group := range byLayer(latest) {
+		if err := queueRowWrites(b, group); err != nil {
+			return err
+		}
+	}
+	queueVersions(b, t.queue)
+	queueHeads(b, latest)
+	for _, group := range byLayer(latest) {
+		queueRowHashes(b, group)
+	}
+	b.Queue(`UPDATE terrimap.feed_clock SET last_seq = $1 WHERE id = 1`, t.clock)
+	if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
+		return err
+	}
+	return t.afterVersions(t.clock)
+}
+
+// latestVersions keeps the last pending version of each feature, in the
+// order the features were first written.
+func latestVersions(queue []*pendingVersion) []*pendingVersion {
+	at := make(map[featureKey]int, len(queue))
+	var out []*pendingVersion
+	for _, p := range queue {
+		k := featureKey{p.layer.name(), p.id}
+		if i, ok := at[k]; ok {
+			out[i] = p
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, p)
+	}
+	return out
+}
+
+// byLayer groups versions by layer, in the order layers first appear.
+func byLayer(ps []*pendingVersion) [][]*pendingVersion {
+	at := map[string]int{}
+	var out [][]*pendingVersion
+	for _, p := range ps {
+		i, ok := at[p.layer.name()]
+		if !ok {
+			i = len(out)
+			at[p.layer.name()] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], p)
+	}
+	return out
+}
+
+// queueRowWrites queues the writes of one layer's table: an upsert of
+// the features that exist, a delete of those deleted. Captured direct
+// edits (keepRow) are already in the table.
+func queueRowWrites(b *pgx.Batch, group []*pendingVersion) error {
+	l := group[0].layer
+	var live []*pendingVersion
+	var gone [][16]byte
+	for _, p := range group {
+		switch {
+		case p.keepRow:
+		case p.state.Exists:
+			live = append(live, p)
+		default:
+			gone = append(gone, p.uuid)
+		}
+	}
+	if len(gone) > 0 {
+		b.Queue(`DELETE FROM `+l.ident()+` WHERE uuid = ANY($1::uuid[])`, gone)
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	q, args, err := upsertRows(l, live)
+	if err != nil {
+		return err
+	}
+	b.Queue(q, args...)
+	return nil
+}
+
+// upsertRows is the statement writing features' rows into a layer's
+// table, with its arguments: one array per column, unnested.
+func upsertRows(l *layerDef, ps []*pendingVersion) (string, []any, error) {
+	fields := l.rec.Schema.Fields
+	uuids := make([][16]byte, len(ps))
+	geoms := make([][]byte, len(ps))
+	for i, p := range ps {
+		uuids[i], geoms[i] = p.uuid, p.geom
+	}
+	args := []any{uuids}
+	cols := []string{"uuid"}
+	sel := []string{"r.c0"}
+	params := []string{"$1::uuid[]"}
+	names := []string{"c0"}
+	set := make([]string, 0, len(fields)+1)
+	for j, f := range fields {
+		arr, err := columnArray(l, f, ps)
+		if err != nil {
+			return "", nil, err
+		}
+		args = append(args, arr)
+		col := pgx.Identifier{f.Name}.Sanitize()
+		name := fmt.Sprintf("c%d", j+1)
+		cols = append(cols, col)
+		sel = append(sel, "r."+name)
+		params = append(params, fmt.Sprintf("$%d::%s[]", len(args), pgType(f.Type)))
+		names = append(names, name)
+		set = append(set, col+" = excluded."+col)
+	}
+	args = append(args, geoms)
+	cols = append(cols, "geom")
+	sel = append(sel, "ST_GeomFromEWKB(r.g)")
+	params = append(params, fmt.Sprintf("$%d::bytea[]", len(args)))
+	names = append(names, "g")
+	set = append(set, "geom = excluded.geom")
+	q := `INSERT INTO ` + l.ident() + ` (` + strings.Join(cols, ", ") + `) SELECT ` + strings.Join(sel, ", ") +
+		` FROM unnest(` + strings.Join(params, ", ") + `) AS r(` + strings.Join(names, ", ") + `)
+		ON CONFLICT (uuid) DO UPDATE SET ` + strings.Join(set, ", ")
+	return q, args, nil
+}
+
+// columnArray is one field's values for features, as a typed array
+// (NULL where a feature has none).
+func columnArray(l *layerDef, f schema.Field, ps []*pendingVersion) (any, error) {
+	vals := make([]any, len(ps))
+	for i, p := range ps {
+		v, err := columnValue(f, p.state.Properties[f.Name])
+		if err != nil {
+			return nil, fmt.Errorf("pgstore: layer %s, feature %s: %w", l.name(), p.id, err)
+		}
+		vals[i] = v
+	}
+	return typedArray(f.Type, vals), nil
+}
+
+// typedArray turns column values (as columnValue gives them) into the
+// slice of pointers pgx encodes as an array of the field's type.
+func typedArray(t schema.FieldType, vals []any) any {
+	switch t {
+	case schema.Integer:
+		return pointers[int64](vals)
+	case schema.Real:
+		return pointers[float64](vals)
+	case schema.Boolean:
+		return pointers[bool](vals)
+	case schema.Date, schema.DateTime:
+		return pointers[time.Time](vals)
+	}
+	return pointers[string](vals)
+}
+
+// pointers is vals as []*T: nil (or a value of another type, which
+// columnValue never gives) becomes NULL.
+func pointers[T any](vals []any) []*T {
+	out := make([]*T, len(vals))
+	for i, v := range vals {
+		if x, ok := v.(T); ok {
+			out[i] = &x
+		}
+	}
+	return out
+}
+
+// queueVersions queues the insert of versions into terrimap.versions.
+func queueVersions(b *pgx.Batch, queue []*pendingVersion) {
+	n := len(queue)
+	seqs, versions := make([]int64, n), make([]int64, n)
+	layers, ops, authors := make([]string, n), make([]string, n), make([]string, n)
+	uuids := make([][16]byte, n)
+	roles, props, changed := make([]*string, n), make([]*string, n), make([]*string, n)
+	ats := make([]time.Time, n)
+	geoms := make([][]byte, n)
+	for i, p := range queue {
+		seqs[i], versions[i] = p.seq, p.state.Version
+		layers[i], ops[i], authors[i] = p.layer.name(), string(p.op), p.author
+		uuids[i], ats[i], geoms[i] = p.uuid, p.at, p.geom
+		if p.dbRole != "" {
+			roles[i] = &p.dbRole
+		}
+		if p.props != nil {
+			s := string(p.props)
+			props[i] = &s
+		}
+		if p.changed != nil {
+			js, _ := json.Marshal(p.changed)
+			s := string(js)
+			changed[i] = &s
+		}
+	}
+	b.Queue(`INSERT INTO terrimap.versions (seq, layer, uuid, version, op, author, db_role, at, properties, geom, changed)
+		SELECT r.seq, r.layer, r.uuid, r.version, r.op, r.author, r.role, r.at, r.props::jsonb, ST_GeomFromEWKB(r.geom),
+			CASE WHEN r.changed IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(r.changed::jsonb)) END
+		FROM unnest($1::bigint[], $2::text[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+			$8::timestamptz[], $9::text[], $10::bytea[], $11::text[])
+			AS r(seq, layer, uuid, version, op, author, role, at, props, geom, changed)`,
+		seqs, layers, uuids, versions, ops, authors, roles, ats, props, geoms, changed)
+}
+
+// queueHeads queues the upsert of the features' heads (row hashes are
+// recomputed after, by queueRowHashes).
+func queueHeads(b *pgx.Batch, latest []*pendingVersion) {
+	n := len(latest)
+	layers := make([]string, n)
+	uuids := make([][16]byte, n)
+	versions, seqs := make([]int64, n), make([]int64, n)
+	deleted := make([]bool, n)
+	for i, p := range latest {
+		layers[i], uuids[i], versions[i], seqs[i], deleted[i] = p.layer.name(), p.uuid, p.state.Version, p.seq, !p.state.Exists
+	}
+	b.Queue(`INSERT INTO terrimap.heads (layer, uuid, version, seq, deleted)
+		SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[], $5::boolean[])
+		ON CONFLICT (layer, uuid) DO UPDATE SET version = excluded.version, seq = excluded.seq,
+			deleted = excluded.deleted, row_hash = NULL`, layers, uuids, versions, seqs, deleted)
+}
+
+// queueRowHashes queues the update of the row hashes of one layer's
+// features that exist, from the table's rows as they now are.
+func queueRowHashes(b *pgx.Batch, group []*pendingVersion) {
+	l := group[0].layer
+	var live [][16]byte
+	for _, p := range group {
+		if p.state.Exists {
+			live = append(live, p.uuid)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	b.Queue(`UPDATE terrimap.heads h SET row_hash = `+rowHashExpr(l.rec.Schema, "t")+` FROM `+l.ident()+` t
+		WHERE h.layer = $1 AND h.uuid = t.uuid AND t.uuid = ANY($2::uuid[])`, l.name(), live)
+}
+
+// FeedEnd returns the sequence of the last version written: the end of
+// the change feed.
+func (s *Storage) FeedEnd(ctx context.Context) (int64, error) {
+	var end int64
+	if err := s.reader(ctx).QueryRow(ctx, `SELECT last_seq FROM terrimap.feed_clock WHERE id = 1`).Scan(&end); err != nil {
+		return 0, fmt.Errorf("pgstore: feed end: %w", err)
+	}
+	return end, nil
+}
+
+// Changes returns the latest version of each feature changed after since,
+// in the given layers, in sequence order; see the top of this file for
+// why the cursor it returns is safe.
+func (s *Storage) Changes(ctx context.Context, since int64, limit int, layers []string) ([]protocol.Change, int64, bool, error) {
+	if len(layers) == 0 {
+		return nil, since, false, nil
+	}
+	pool := s.reader(ctx)
+	defs, err := loadLayers(ctx, pool)
+	if err != nil {
+		return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
+	}
+	schemas := layerSchemas(defs)
+	rows, err := pool.Query(ctx, `SELECT c.last_seq, p.seq, p.layer, p.uuid, p.version, p.op, p.author, p.at, p.props, p.geom
+		FROM terrimap.feed_clock c LEFT JOIN LATERAL (
+			SELECT v.seq, v.layer, v.uuid, v.version, v.op, v.author, v.at, v.properties::text AS props, ST_AsEWKB(v.geom) AS geom
+			FROM terrimap.heads h JOIN terrimap.versions v ON v.seq = h.seq
+			WHERE h.seq > $1 AND h.layer = ANY($2::text[])
+			ORDER BY h.seq LIMIT $3) p ON true
+		WHERE c.id = 1 ORDER BY p.seq`, since, layers, limit+1)
+	if err != nil {
+		return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
+	}
+	defer rows.Close()
+	out := make([]protocol.Change, 0, min(limit, 1024))
+	next, end := since, since
+	for rows.Next() {
+		var r storedVersion
+		var seq *int64
+		if err := rows.Scan(&end, &seq, &r.layer, &r.uuid, &r.version, &r.op, &r.author, &r.at, &r.props, &r.geom); err != nil {
+			return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
+		}
+		if seq == nil {
+			break // the page is empty: only the clock came back
+		}
+		if len(out) == limit {
+			return out, next, true, nil
+		}
+		st, err := r.state(schemas[r.layer])
+		if err != nil {
+			return nil, since, false, err
+		}
+		out = append(out, protocol.Change{Seq: *seq, Layer: r.layer, ID: formatUUID(r.uuid), Version: r.version,
+			Deleted: !st.Exists, Geometry: st.Geometry, Properties: st.Properties, ModifiedBy: r.author, ModifiedAt: r.at.UTC()})
+		next = *seq
+	}
+	if err := rows.Err(); err != nil {
+		return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
+	}
+	// Nothing past the page: the cursor moves to the end of the feed (never
+	// back, should a lagging replica be behind what this desk has read).
+	return out, max(next, end), false, nil
+}

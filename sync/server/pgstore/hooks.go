@@ -1,0 +1,46 @@
+package pgstore
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The seams where the other parts of the package plug into the core
+// (storage, layers, the feed). Their owners (capture*.go, rls*.go,
+// replica*.go) fill the bodies below.
+
+// afterInstall runs in Open's installing transaction, after the platform's
+// tables: the capture and row-level security functions go here.
+func (s *Storage) afterInstall(ctx context.Context, tx pgx.Tx) error {
+	return nil
+}
+
+// afterLayerDDL runs in PutLayer's transaction once a layer's table has
+// been created (created) or altered: the capture triggers and the
+// row-level security policies are (re)installed here.
+func (s *Storage) afterLayerDDL(ctx context.Context, tx pgx.Tx, l *layerDef, created bool) error {
+	return nil
+}
+
+// settle runs in a write transaction holding the feed lock, before it
+// reads the current state of features: direct edits of them captured but
+// not yet turned into versions become versions first, so that a push
+// merges with them instead of overwriting them.
+func (t *writeTx) settle(l *layerDef, ids []string) error {
+	return nil
+}
+
+// afterVersions runs in a write transaction once its versions are
+// written, before commit, with the last sequence number it wrote.
+func (t *writeTx) afterVersions(last int64) error {
+	return nil
+}
+
+// reader is the pool a read is served from: the replica's when there is
+// one and it has caught up with what the request's user pushed
+// (replica*.go), else the primary's.
+func (s *Storage) reader(ctx context.Context) *pgxpool.Pool {
+	return s.read
+}

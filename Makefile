@@ -20,7 +20,7 @@ ARGS ?=
 # its windows, images and PDFs.
 APT_PACKAGES := gcc libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev \
 	libxi-dev libxxf86vm-dev gdal-bin python3-gdal proj-bin xvfb xdotool \
-	imagemagick poppler-utils sqlite3
+	imagemagick poppler-utils sqlite3 postgresql-15-postgis-3
 
 # Windows: the desktop app is cross-built with MinGW-w64 (Fyne's cgo parts:
 # GLFW and the OpenGL loader); the platform is pure Go. smoke-windows runs the
@@ -133,7 +133,7 @@ test: deps fmt-check
 	@echo "test: go vet ./..."
 	$(GO) vet ./...
 	@echo "test: go test -race ./... (LANG=en_US.UTF-8)"
-	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=en_US.UTF-8 $(GO) test -race -timeout 40m ./...
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=en_US.UTF-8 scripts/with-postgres.sh $(GO) test -race -timeout 40m ./...
 	@echo "test: the desktop app for real, under Xvfb (make e2e)"
 	$(MAKE) --no-print-directory e2e
 	@echo "test: the Windows build under Wine (make smoke-windows)"

@@ -183,7 +183,7 @@ func (s *SQLiteSnapshot) Current(layer string, fn func(protocol.Change) error) e
 	if l == nil {
 		return fmt.Errorf("%w: layer %s", ErrNotFound, layer)
 	}
-	cols := []string{"uuid", "tm_version", "geom"}
+	cols := []string{"CAST(uuid AS TEXT)", "tm_version", "geom"}
 	for _, f := range l.Fields {
 		cols = append(cols, quoteName(f.Name))
 	}
@@ -197,7 +197,8 @@ func (s *SQLiteSnapshot) Current(layer string, fn func(protocol.Change) error) e
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
-		c := protocol.Change{Layer: layer, ID: textOf(vals[0]), Properties: make(map[string]any, len(l.Fields))}
+		c := protocol.Change{Layer: layer, Properties: make(map[string]any, len(l.Fields))}
+		c.ID, _ = vals[0].(string)
 		c.Version, _ = vals[1].(int64)
 		if b, ok := vals[2].([]byte); ok && len(b) > 0 {
 			g, _, err := gpkgbin.Decode(b)
@@ -362,16 +363,6 @@ func (s *SQLiteSnapshot) Attachments() (map[string]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func textOf(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	}
-	return fmt.Sprint(v)
 }
 
 // quoteName quotes an SQLite identifier.

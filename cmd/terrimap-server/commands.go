@@ -27,12 +27,13 @@ var errUsage = errors.New("usage")
 
 func commands() []command {
 	return []command{
-		{"serve", "--db FILE [--addr 127.0.0.1:8080] [--log-format text|json] [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR,…]", "serve the sync API, OGC API – Features and the basemap", runServe},
-		{"backup", "--db FILE --out FILE.bak", "copy a platform, even while it serves, with its attachments (FILE.bak.blobs)", runBackup},
-		{"demo", "--db FILE [--scale N] [--credentials FILE]", "seed a new platform with the demo territory and its users", runDemo},
-		{"import", "--db FILE --layer NAME [--srs EPSG:2154] FILE", "import GeoJSON, Shapefile, CSV or GeoPackage features into a layer", runImport},
-		{"user", "add|list|remove|revoke --db FILE [--org INSEE|ccmt --role viewer|editor|admin] [NAME]", "add a user (password on standard input; an existing user's desks are signed out), list users, remove one, or sign all their desks out", runUser},
-		{"layer", "list|add-field|add-code|title|edit-by --db FILE …", "list layers, evolve a layer's schema, or say who may edit it (edit-by --by editor|admin)", runLayer},
+		{"serve", "--db FILE|URL [--addr 127.0.0.1:8080] [--log-format text|json] [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR,…]", "serve the sync API, OGC API – Features and the basemap", runServe},
+		{"backup", "--db FILE|URL --out FILE.bak", "copy a platform, even while it serves, with its attachments (FILE.bak.blobs; PostgreSQL: pg_dump -Fc, attachments inside)", runBackup},
+		{"migrate", "--from FILE.gpkg --to postgres://…", "move a SQLite platform whole into PostgreSQL (history, feed order, users, tokens, attachments), verified; desks sync on without a first sync", runMigrate},
+		{"demo", "--db FILE|URL [--scale N] [--credentials FILE]", "seed a new platform with the demo territory and its users", runDemo},
+		{"import", "--db FILE|URL --layer NAME [--srs EPSG:2154] FILE", "import GeoJSON, Shapefile, CSV or GeoPackage features into a layer", runImport},
+		{"user", "add|list|remove|revoke --db FILE|URL [--org INSEE|ccmt --role viewer|editor|admin] [NAME]", "add a user (password on standard input; an existing user's desks are signed out), list users, remove one, or sign all their desks out", runUser},
+		{"layer", "list|add-field|add-code|title|edit-by --db FILE|URL …", "list layers, evolve a layer's schema, or say who may edit it (edit-by --by editor|admin)", runLayer},
 		{"help", "", "list the commands", nil},
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 func runDemo(ctx context.Context, args []string, e env) error {
 	fs := flags("demo")
-	db := fs.String("db", "", "platform database to create")
+	db := fs.String("db", "", "platform to create: a new GeoPackage file, or an empty PostgreSQL database (postgres:// URL)")
 	scale := fs.Float64("scale", 1, "size of the generated networks (1: ~27,000 features, 50: ~1,000,000)")
 	creds := fs.String("credentials", "", "also write the demo users and passwords to this file (mode 0600)")
 	if rest, err := parse(fs, args); err != nil {
@@ -28,8 +28,12 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	if _, err := os.Stat(*db); err == nil {
 		return fmt.Errorf("%s exists already: the demo seeds a new platform (remove the file to start again)", *db)
 	}
-	st, err := server.OpenSQLite(*db)
+	st, err := openPlatform(ctx, *db)
 	if err != nil {
+		return err
+	}
+	if err := refuseSeeded(ctx, st, *db); err != nil {
+		st.Close()
 		return err
 	}
 	start := time.Now()
@@ -42,11 +46,14 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		err = cerr
 	}
 	if err != nil {
+		if isPostgres(*db) {
+			return fmt.Errorf("%w (the database is left as it is: drop and re-create it to start again)", err)
+		}
 		os.Remove(*db)
 		os.RemoveAll(*db + ".blobs")
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Demo platform %s seeded in %s.\n", *db, time.Since(start).Round(100*time.Millisecond))
+	fmt.Fprintf(e.stdout, "Demo platform %s seeded in %s.\n", shownDB(*db), time.Since(start).Round(100*time.Millisecond))
 	fmt.Fprintln(e.stdout, "Data: IGN Admin Express (Licence Ouverte), Natural Earth; networks generated for the demonstration.")
 	fmt.Fprintln(e.stdout, "\nUsers (the passwords are shown only now):")
 	var b strings.Builder
@@ -64,6 +71,20 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		if err := os.WriteFile(*creds, []byte(f.String()), 0o600); err != nil {
 			return fmt.Errorf("write credentials: %w", err)
 		}
+	}
+	return nil
+}
+
+// refuseSeeded refuses a platform that has layers already: the demo seeds
+// a new platform only (a new file is checked before it is opened; a
+// PostgreSQL database must be empty).
+func refuseSeeded(ctx context.Context, st platform, db string) error {
+	layers, err := st.Layers(ctx)
+	if err != nil {
+		return err
+	}
+	if len(layers) > 0 {
+		return fmt.Errorf("%s holds a platform already (%d layers): the demo seeds a new platform only", shownDB(db), len(layers))
 	}
 	return nil
 }

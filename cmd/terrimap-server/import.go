@@ -12,7 +12,7 @@ import (
 
 func runImport(ctx context.Context, args []string, e env) error {
 	fs := flags("import")
-	db := fs.String("db", "", "platform database")
+	db := fs.String("db", "", dbUsage)
 	layer := fs.String("layer", "", "target layer (created from the file's fields when missing)")
 	srsFlag := fs.String("srs", "", "spatial reference of the file, e.g. EPSG:2154")
 	rest, err := parse(fs, args)
@@ -34,7 +34,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 			return fmt.Errorf("%w: --srs: %v", errUsage, err)
 		}
 	}
-	st, err := server.OpenSQLite(*db)
+	st, err := openPlatform(ctx, *db)
 	if err != nil {
 		return err
 	}

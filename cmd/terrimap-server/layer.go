@@ -15,7 +15,7 @@ func runLayer(ctx context.Context, args []string, e env) error {
 	}
 	sub := args[0]
 	fs := flags("layer " + sub)
-	db := fs.String("db", "", "platform database")
+	db := fs.String("db", "", dbUsage)
 	layer := fs.String("layer", "", "layer name")
 	name := fs.String("name", "", "field name (add-field)")
 	typ := fs.String("type", "text", "field type: text, integer, real, boolean, date, datetime (add-field)")
@@ -34,7 +34,7 @@ func runLayer(ctx context.Context, args []string, e env) error {
 	if err := need(*db, "db"); err != nil {
 		return err
 	}
-	st, err := server.OpenSQLite(*db)
+	st, err := openPlatform(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func runLayer(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-func findLayer(ctx context.Context, st *server.SQLiteStorage, name string) (server.LayerRecord, error) {
+func findLayer(ctx context.Context, st platform, name string) (server.LayerRecord, error) {
 	layers, err := st.Layers(ctx)
 	if err != nil {
 		return server.LayerRecord{}, err
@@ -110,12 +110,12 @@ func findLayer(ctx context.Context, st *server.SQLiteStorage, name string) (serv
 	return server.LayerRecord{}, fmt.Errorf("the platform has no layer %s (terrimap-server layer list shows them)", name)
 }
 
-func listLayers(ctx context.Context, st *server.SQLiteStorage, e env) error {
+func listLayers(ctx context.Context, st platform, e env) error {
 	layers, err := st.Layers(ctx)
 	if err != nil {
 		return err
 	}
-	counts, err := st.Workspace().LayerCounts(ctx)
+	counts, err := st.LayerCounts(ctx)
 	if err != nil {
 		return err
 	}

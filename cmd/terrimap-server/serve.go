@@ -12,7 +12,7 @@ import (
 
 func runServe(ctx context.Context, args []string, e env) error {
 	fs := flags("serve")
-	db := fs.String("db", "", "platform database (GeoPackage)")
+	db := fs.String("db", "", dbUsage)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
 	trusted := fs.String("trusted-proxy", "", "reverse proxies whose X-Forwarded-* headers are believed: addresses or CIDR blocks, comma-separated (127.0.0.1 for a proxy on this machine)")
@@ -38,18 +38,22 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err := tf.check(); err != nil {
 		return err
 	}
-	st, err := server.OpenSQLite(*db)
+	st, err := openPlatform(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	srv := server.New(st, server.Options{Logger: logger, Basemap: basemap.New(st), TrustedProxies: proxies})
+	opts := server.Options{Logger: logger, TrustedProxies: proxies}
+	if src, ok := st.(basemap.Source); ok {
+		opts.Basemap = basemap.New(src)
+	}
+	srv := server.New(st, opts)
 	go srv.PurgeTokensEvery(ctx, time.Hour)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	hs := server.NewHTTPServer(srv, logger)
-	fmt.Fprintf(e.stdout, "terrimap-server: serving %s on %s://%s (sync API /api/v1, OGC API /ogc)\n", *db, tf.scheme(), ln.Addr())
+	fmt.Fprintf(e.stdout, "terrimap-server: serving %s on %s://%s (sync API /api/v1, OGC API /ogc)\n", shownDB(*db), tf.scheme(), ln.Addr())
 	return serveUntilDone(ctx, hs, ln, tf, e)
 }

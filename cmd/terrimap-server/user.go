@@ -32,7 +32,7 @@ func runUser(ctx context.Context, args []string, e env) error {
 // role (which signs every desk of theirs out).
 func runUserAdd(ctx context.Context, args []string, e env) error {
 	fs := flags("user add")
-	db := fs.String("db", "", "platform database")
+	db := fs.String("db", "", dbUsage)
 	org := fs.String("org", "", "organisation: a commune's INSEE code, or ccmt")
 	role := fs.String("role", "", "viewer, editor or admin")
 	rest, err := parse(fs, args)
@@ -52,7 +52,7 @@ func runUserAdd(ctx context.Context, args []string, e env) error {
 	if password == "" {
 		return fmt.Errorf("no password on standard input (echo 'password' | terrimap-server user add …): %v", err)
 	}
-	st, err := server.OpenSQLite(*db)
+	st, err := openPlatform(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func runUserAdd(ctx context.Context, args []string, e env) error {
 
 // runUserList prints every user: roles, desks signed in, last sign-in.
 func runUserList(ctx context.Context, args []string, e env) error {
-	st, _, err := openForUsers(args, "user list", false)
+	st, _, err := openForUsers(ctx, args, "user list", false)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func runUserList(ctx context.Context, args []string, e env) error {
 
 // runUserRemove deletes a user and their tokens; their edits keep their name.
 func runUserRemove(ctx context.Context, args []string, e env) error {
-	st, name, err := openForUsers(args, "user remove", true)
+	st, name, err := openForUsers(ctx, args, "user remove", true)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func runUserRemove(ctx context.Context, args []string, e env) error {
 
 // runUserRevoke signs every desk of a user out.
 func runUserRevoke(ctx context.Context, args []string, e env) error {
-	st, name, err := openForUsers(args, "user revoke", true)
+	st, name, err := openForUsers(ctx, args, "user revoke", true)
 	if err != nil {
 		return err
 	}
@@ -131,9 +131,9 @@ func runUserRevoke(ctx context.Context, args []string, e env) error {
 
 // openForUsers reads --db and, when named is true, one user name, and
 // opens the platform.
-func openForUsers(args []string, command string, named bool) (*server.SQLiteStorage, string, error) {
+func openForUsers(ctx context.Context, args []string, command string, named bool) (platform, string, error) {
 	fs := flags(command)
-	db := fs.String("db", "", "platform database")
+	db := fs.String("db", "", dbUsage)
 	rest, err := parse(fs, args)
 	if err != nil {
 		return nil, "", err
@@ -147,7 +147,7 @@ func openForUsers(args []string, command string, named bool) (*server.SQLiteStor
 	case !named && len(rest) != 0:
 		return nil, "", fmt.Errorf("%w: unexpected argument %q", errUsage, rest[0])
 	}
-	st, err := server.OpenSQLite(*db)
+	st, err := openPlatform(ctx, *db)
 	if err != nil {
 		return nil, "", err
 	}

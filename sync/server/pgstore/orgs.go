@@ -6,15 +6,14 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb/encoding/ewkb"
 
 	"terrimap/sync/server"
 )
 
 // Organisations live in terrimap.orgs; a commune's territory is a PostGIS
-// geometry in SRID 4326, sent and read as EWKB; the column is 2-D
-// (geometry(Geometry, 4326)): PostgreSQL itself refuses a territory with
-// heights or measures, whoever writes it.
+// geometry in SRID 4326, sent and read as EWKB (encodeGeom, decodeGeom);
+// the column is 2-D (geometry(Geometry, 4326)): PostgreSQL itself refuses
+// a territory with heights or measures, whoever writes it.
 
 // Organisation returns an organisation by id.
 func (s *Storage) Organisation(ctx context.Context, id string) (server.Organisation, error) {
@@ -27,31 +26,22 @@ func (s *Storage) Organisation(ctx context.Context, id string) (server.Organisat
 	if err != nil {
 		return o, fmt.Errorf("pgstore: organisation %s: %w", id, err)
 	}
-	if len(territory) > 0 {
-		if o.Territory, _, err = ewkb.Unmarshal(territory); err != nil {
-			return o, fmt.Errorf("pgstore: organisation %s territory: %w", id, err)
-		}
+	if o.Territory, err = decodeGeom(territory); err != nil {
+		return o, fmt.Errorf("pgstore: organisation %s territory: %w", id, err)
 	}
 	return o, nil
 }
 
 // PutOrganisation creates or replaces an organisation.
 func (s *Storage) PutOrganisation(ctx context.Context, o server.Organisation) error {
-	var territory []byte
-	if o.Territory != nil {
-		b, err := ewkb.Marshal(o.Territory, territorySRID)
-		if err != nil {
-			return fmt.Errorf("pgstore: organisation %s: %w", o.ID, err)
-		}
-		territory = b
+	territory, err := encodeGeom(o.Territory)
+	if err != nil {
+		return fmt.Errorf("pgstore: organisation %s: %w", o.ID, err)
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO terrimap.orgs (id, name, territory) VALUES ($1, $2, ST_GeomFromEWKB($3))
+	_, err = s.pool.Exec(ctx, `INSERT INTO terrimap.orgs (id, name, territory) VALUES ($1, $2, ST_GeomFromEWKB($3))
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, territory = excluded.territory`, o.ID, o.Name, territory)
 	if err != nil {
 		return fmt.Errorf("pgstore: organisation %s: %w", o.ID, err)
 	}
 	return nil
 }
-
-// territorySRID is the spatial reference of territories: WGS 84.
-const territorySRID = 4326

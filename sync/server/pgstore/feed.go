@@ -328,7 +328,10 @@ func (s *Storage) Changes(ctx context.Context, since int64, limit int, layers []
 		return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
 	}
 	schemas := layerSchemas(defs)
-	rows, err := pool.Query(ctx, `SELECT c.last_seq, p.seq, p.layer, p.uuid, p.version, p.op, p.author, p.at, p.props, p.geom
+	// An empty page is one row with the clock alone: coalesce keeps its
+	// other columns scannable.
+	rows, err := pool.Query(ctx, `SELECT c.last_seq, p.seq, coalesce(p.layer, ''), coalesce(p.uuid, '00000000-0000-0000-0000-000000000000'),
+			coalesce(p.version, 0), coalesce(p.op, ''), coalesce(p.author, ''), coalesce(p.at, 'epoch'), p.props, p.geom
 		FROM terrimap.feed_clock c LEFT JOIN LATERAL (
 			SELECT v.seq, v.layer, v.uuid, v.version, v.op, v.author, v.at, v.properties::text AS props, ST_AsEWKB(v.geom) AS geom
 			FROM terrimap.heads h JOIN terrimap.versions v ON v.seq = h.seq

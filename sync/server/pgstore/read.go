@@ -69,8 +69,11 @@ func featureVersion(ctx context.Context, q querier, l *layerDef, u [16]byte, ver
 
 // rowColumns is the select list of a layer's row (alias t) that
 // rowScan reads: uuid, geometry as EWKB, then the fields in order.
-func rowColumns(l *layerDef) string {
-	cols := []string{"t.uuid", "ST_AsEWKB(t.geom)"}
+func rowColumns(l *layerDef) string { return rowColumnsWith(l, "t.uuid") }
+
+// rowColumnsWith is rowColumns with the uuid taken from another expression.
+func rowColumnsWith(l *layerDef, uuid string) string {
+	cols := []string{uuid, "ST_AsEWKB(t.geom)"}
 	for _, f := range l.rec.Schema.Fields {
 		cols = append(cols, "t."+pgx.Identifier{f.Name}.Sanitize())
 	}
@@ -114,7 +117,7 @@ func currentFeature(ctx context.Context, q querier, l *layerDef, u [16]byte) (pr
 	var version int64
 	var deleted, hasRow bool
 	var r rowScan
-	err := q.QueryRow(ctx, `SELECT h.version, h.deleted, t.uuid IS NOT NULL, `+rowColumns(l)+`
+	err := q.QueryRow(ctx, `SELECT h.version, h.deleted, t.uuid IS NOT NULL, `+rowColumnsWith(l, "h.uuid")+`
 		FROM terrimap.heads h LEFT JOIN `+l.ident()+` t ON t.uuid = h.uuid
 		WHERE h.layer = $1 AND h.uuid = $2`, l.name(), u).Scan(r.dest(l, &version, &deleted, &hasRow)...)
 	if errors.Is(err, pgx.ErrNoRows) {

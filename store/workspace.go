@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +22,8 @@ import (
 	"github.com/google/uuid"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"terrimap/internal/sqlitedsn"
 )
 
 // Workspace is an open GeoPackage workspace. It is safe for concurrent use:
@@ -205,26 +206,18 @@ func (ws *Workspace) SetMeta(ctx context.Context, key, value string) error {
 	return ws.Edit(ctx, func(tx *Tx) error { return tx.SetMeta(key, value) })
 }
 
+// dsn is the address of the workspace file at path, read-only or written
+// (with WAL when wal: not on a network share, see OpenOrCreate).
 func dsn(path string, readOnly, wal bool) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		abs = path
-	}
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p
-	}
-	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
-	q := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(0)&_pragma=cache_size(-65536)&_pragma=temp_store(memory)"
+	params := []string{"_pragma=busy_timeout(10000)", "_pragma=foreign_keys(0)", "_pragma=cache_size(-65536)", "_pragma=temp_store(memory)"}
 	if readOnly {
-		q += "&mode=ro"
-	} else {
-		q += "&_txlock=immediate&_pragma=synchronous(FULL)"
-		if wal {
-			q += "&_pragma=journal_mode(WAL)"
-		}
+		return sqlitedsn.URI(path, append(params, "mode=ro")...)
 	}
-	return "file:" + p + "?" + q
+	params = append(params, "_txlock=immediate", "_pragma=synchronous(FULL)")
+	if wal {
+		params = append(params, "_pragma=journal_mode(WAL)")
+	}
+	return sqlitedsn.URI(path, params...)
 }
 
 func writable(path string) bool {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+
+	"terrimap/internal/sqlitedsn"
 )
 
 // cacheSchema is MBTiles 1.3 (metadata and tiles tables) plus two columns
@@ -225,23 +227,13 @@ const (
 
 // sqliteDSN is the modernc.org/sqlite address of path, opened as mode says.
 func sqliteDSN(path string, mode int) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		abs = path
-	}
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p
-	}
-	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
-	q := "_pragma=busy_timeout(10000)"
+	const busy = "_pragma=busy_timeout(10000)"
 	switch mode {
 	case dsnCacheWriter:
-		q += "&_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+		return sqlitedsn.URI(path, busy, "_txlock=immediate", "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)")
 	case dsnCacheReader:
-		q += "&_pragma=query_only(1)"
+		return sqlitedsn.URI(path, busy, "_pragma=query_only(1)")
 	default:
-		q += "&mode=ro"
+		return sqlitedsn.URI(path, busy, "mode=ro")
 	}
-	return "file:" + p + "?" + q
 }

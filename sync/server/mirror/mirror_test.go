@@ -6,30 +6,47 @@ import (
 	"fmt"
 	"image/png"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"terrimap/internal/pgtest"
 	"terrimap/store"
 	"terrimap/store/schema"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 	"terrimap/sync/server/basemap"
+	"terrimap/sync/server/pgstore"
 )
 
-// storages open an empty platform of each kind for a test.
-var storages = map[string]func(t *testing.T) server.Seeder{
-	"sqlite": func(t *testing.T) server.Seeder {
+// storages open an empty platform of each kind for a test, in this order.
+var storages = []struct {
+	kind string
+	open func(t *testing.T) server.Seeder
+}{
+	{"sqlite", func(t *testing.T) server.Seeder {
 		st, err := server.OpenSQLite(filepath.Join(t.TempDir(), "platform.gpkg"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
 		return st
-	},
+	}},
+	{"postgres", func(t *testing.T) server.Seeder {
+		st, err := pgstore.Open(context.Background(), pgtest.NewDatabase(t), pgstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}},
 }
+
+// TestMain gives the tests a PostgreSQL cluster (pgtest).
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 func layer(name string, geom schema.GeometryType, fields ...string) server.LayerRecord {
 	l := schema.Layer{Name: name, Title: name, GeometryType: geom}
@@ -82,10 +99,10 @@ func versions(t *testing.T, m *Mirror, layer string) map[string]int64 {
 // The copy follows the feed: a first sync of the wanted layers only, then
 // updates, deletions, and a layer created afterwards with its features.
 func TestMirrorFollowsTheFeed(t *testing.T) {
-	for kind, open := range storages {
-		t.Run(kind, func(t *testing.T) {
+	for _, kind := range storages {
+		t.Run(kind.kind, func(t *testing.T) {
 			ctx := context.Background()
-			st := open(t)
+			st := kind.open(t)
 			for _, l := range []server.LayerRecord{layer("pei", schema.Point, "numero"), layer("secret", schema.Point, "numero")} {
 				if err := st.PutLayer(ctx, l); err != nil {
 					t.Fatal(err)
@@ -156,10 +173,10 @@ func TestMirrorFollowsTheFeed(t *testing.T) {
 // The basemap draws from the copy: a tile over the hydrants is not bare
 // ground.
 func TestMirrorDrawsTheBasemap(t *testing.T) {
-	for kind, open := range storages {
-		t.Run(kind, func(t *testing.T) {
+	for _, kind := range storages {
+		t.Run(kind.kind, func(t *testing.T) {
 			ctx := context.Background()
-			st := open(t)
+			st := kind.open(t)
 			if err := st.PutLayer(ctx, layer("pei", schema.Point, "numero")); err != nil {
 				t.Fatal(err)
 			}

@@ -74,6 +74,10 @@ func (b *BlobStore) reserve(user, hash string, total int64) error {
 			return err
 		}
 	}
+	held, err := b.heldElsewhere(user)
+	if err != nil {
+		return err
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	p, ok := b.pending[hash]
@@ -88,6 +92,12 @@ func (b *BlobStore) reserve(user, hash string, total int64) error {
 				bytes += o.bytes
 			}
 		}
+		for h, n := range held {
+			if _, known := b.pending[h]; !known && h != hash {
+				count++
+				bytes += n
+			}
+		}
 		if count > b.limits.MaxPendingParts {
 			return fmt.Errorf("%w: %d for %s", ErrTooManyPending, count-1, user)
 		}
@@ -99,6 +109,30 @@ func (b *BlobStore) reserve(user, hash string, total int64) error {
 	p.uploading++
 	b.pending[hash] = p
 	return nil
+}
+
+// PartOwners is implemented by a backend that knows who sent each
+// unfinished upload (PostgreSQL's): the store then counts, in a user's
+// limits, the parts held for them that it does not know of — kept from
+// before a restart, or received by another server sharing the backend.
+type PartOwners interface {
+	// OwnedParts returns the bytes held of each unfinished upload of user,
+	// by blob.
+	OwnedParts(ctx context.Context, user string) (map[string]int64, error)
+}
+
+// heldElsewhere returns the user's unfinished uploads the backend holds,
+// when it knows their owners.
+func (b *BlobStore) heldElsewhere(user string) (map[string]int64, error) {
+	o, ok := b.be.(PartOwners)
+	if !ok {
+		return nil, nil
+	}
+	held, err := o.OwnedParts(context.Background(), user)
+	if err != nil {
+		return nil, fmt.Errorf("server: unfinished uploads of %s: %w", user, err)
+	}
+	return held, nil
 }
 
 // release ends a request's upload of hash; an upload that left no part

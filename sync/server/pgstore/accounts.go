@@ -162,7 +162,7 @@ func (s *Storage) Users(ctx context.Context, now time.Time) ([]server.UserSummar
 			return u, err
 		}
 		if login != nil {
-			u.LastLogin = *login
+			u.LastLogin = login.UTC()
 		}
 		for i := range orgs {
 			u.Memberships = append(u.Memberships, protocol.Membership{Org: orgs[i], OrgName: names[i], Role: protocol.Role(roles[i])})

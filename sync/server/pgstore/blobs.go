@@ -39,7 +39,10 @@ type pgBlobs struct {
 	pool *pgxpool.Pool
 }
 
-var _ server.BlobBackend = pgBlobs{}
+var (
+	_ server.BlobBackend = pgBlobs{}
+	_ server.PartOwners  = pgBlobs{}
+)
 
 // openBlobs opens the attachments' store of the database; unfinished
 // uploads abandoned for server.BlobLimits.PartTTL are removed.
@@ -270,4 +273,28 @@ func (b pgBlobs) DropStalePart(ctx context.Context, hash string, before time.Tim
 		return nil
 	})
 	return dropped, err
+}
+
+// OwnedParts returns the bytes held of each unfinished upload of user: the
+// BlobStore counts them in the user's limits whichever server received
+// them, and after a restart.
+func (b pgBlobs) OwnedParts(ctx context.Context, user string) (map[string]int64, error) {
+	rows, err := b.pool.Query(ctx, `SELECT hash, sum(length(data)) FROM terrimap.blob_parts WHERE owner = $1 GROUP BY hash`, user)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: unfinished uploads of %s: %w", user, err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var hash string
+		var n int64
+		if err := rows.Scan(&hash, &n); err != nil {
+			return nil, fmt.Errorf("pgstore: unfinished uploads of %s: %w", user, err)
+		}
+		out[hash] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: unfinished uploads of %s: %w", user, err)
+	}
+	return out, nil
 }

@@ -61,14 +61,7 @@ func openSession(path string) (*session, error) {
 		ws.Close()
 		return nil, err
 	}
-	s.styles = mapview.DefaultStyles()
-	for name, js := range client.Styles(context.Background(), ws) {
-		if st, err := mapview.ParseStyle(js); err == nil {
-			if _, known := s.styles[name]; !known {
-				s.styles[name] = st
-			}
-		}
-	}
+	s.styles = s.loadStyles()
 	s.renderer = mapview.NewRenderer(ws, mapview.RendererOptions{Styles: s.styles})
 	s.tiles = mapview.NewTileCache(s.renderer, nil, mapview.TileCacheOptions{})
 	s.order = mapview.DefaultLayers(ws, s.styles)
@@ -111,8 +104,17 @@ func (s *session) visibleLayers() []mapview.Layer {
 // applyLayers gives the map the visible layers with their opacity.
 func (s *session) applyLayers() { s.tiles.SetLayers(s.visibleLayers()) }
 
-// reloadLayers picks up layers a sync created or changed.
-func (s *session) reloadLayers() {
+// loadStyles reads, off the UI goroutine, the styles the map draws the
+// workspace's layers with (mapview.MergeStyles).
+func (s *session) loadStyles() map[string]*mapview.Style {
+	return mapview.MergeStyles(client.Styles(context.Background(), s.ws))
+}
+
+// reloadLayers picks up layers a sync created or changed, drawn with
+// styles (loadStyles): a layer the platform just published gets its own
+// style at once, not after a restart.
+func (s *session) reloadLayers(styles map[string]*mapview.Style) {
+	s.styles = styles
 	s.order = mapview.DefaultLayers(s.ws, s.styles)
 	s.applyLayers()
 }

@@ -415,12 +415,15 @@ func (v *workspaceView) redraw(before, after store.Feature) {
 func (v *workspaceView) synced() {
 	go func() {
 		access := v.s.loadAccess()
-		v.do(func() { v.s.access = access })
+		styles := v.s.loadStyles()
+		v.do(func() {
+			v.s.access = access
+			v.s.reloadLayers(styles)
+			v.s.tiles.Invalidate("", orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}})
+			v.layers.reload(v.do)
+			v.mapw.Refresh()
+		})
 	}()
-	v.s.reloadLayers()
-	v.s.tiles.Invalidate("", orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}})
-	v.layers.reload(v.do)
-	v.mapw.Refresh()
 }
 
 func (v *workspaceView) cursorMoved(ll orb.Point) {

@@ -185,17 +185,9 @@ func parseExtent(s string) (orb.Bound, error) {
 }
 
 // workspaceStyles returns the styles the desktop draws the workspace
-// with: the defaults, and the platform's for the layers they lack.
+// with (mapview.MergeStyles, as the app does).
 func workspaceStyles(ctx context.Context, ws *store.Workspace) map[string]*mapview.Style {
-	styles := mapview.DefaultStyles()
-	for name, js := range client.Styles(ctx, ws) {
-		if st, err := mapview.ParseStyle(js); err == nil {
-			if _, known := styles[name]; !known {
-				styles[name] = st
-			}
-		}
-	}
-	return styles
+	return mapview.MergeStyles(client.Styles(ctx, ws))
 }
 
 // pickLayers returns the layers to draw, in drawing order: all, or those

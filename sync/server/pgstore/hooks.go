@@ -14,14 +14,14 @@ import (
 // afterInstall runs in Open's installing transaction, after the platform's
 // tables: the capture and row-level security functions go here.
 func (s *Storage) afterInstall(ctx context.Context, tx pgx.Tx) error {
-	return nil
+	return installCapture(ctx, tx)
 }
 
 // afterLayerDDL runs in PutLayer's transaction once a layer's table has
 // been created (created) or altered: the capture triggers and the
 // row-level security policies are (re)installed here.
 func (s *Storage) afterLayerDDL(ctx context.Context, tx pgx.Tx, l *layerDef, created bool) error {
-	return nil
+	return installLayerTriggers(ctx, tx, l.name(), l.schema, l.table)
 }
 
 // settle runs in a write transaction holding the feed lock, before it
@@ -29,7 +29,7 @@ func (s *Storage) afterLayerDDL(ctx context.Context, tx pgx.Tx, l *layerDef, cre
 // not yet turned into versions become versions first, so that a push
 // merges with them instead of overwriting them.
 func (t *writeTx) settle(l *layerDef, ids []string) error {
-	return nil
+	return t.settlePending(l, ids)
 }
 
 // afterVersions runs in a write transaction once its versions are

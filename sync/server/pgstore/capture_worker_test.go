@@ -1,0 +1,107 @@
+package pgstore
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+)
+
+// runWorkers starts n capture workers on the platform's database (n
+// servers), stopped when the test ends.
+func (p *capPlatform) runWorkers(n int) {
+	p.t.Helper()
+	for i := 0; i < n; i++ {
+		st := p.st
+		if i > 0 {
+			var err error
+			if st, err = Open(p.ctx, p.url, Options{}); err != nil {
+				p.t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithCancel(p.ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := st.RunCapture(ctx, discard()); err != nil {
+				p.t.Errorf("worker: %v", err)
+			}
+		}()
+		p.t.Cleanup(func() {
+			cancel()
+			<-done
+			if st != p.st {
+				st.Close()
+			}
+		})
+	}
+}
+
+// waitVersion waits until the feature reaches version v in the feed.
+func (p *capPlatform) waitVersion(id string, v int64) {
+	p.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for p.feature(id).Version < v {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s never reached version %d", id, v)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Two servers run the capture worker on one database: the technician's
+// edits, made while both listen, each become exactly one version.
+func TestTwoWorkersVersionEachEditOnce(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
+	p.runWorkers(2)
+	for i := 1; i <= 5; i++ {
+		p.mustPsql(p.sig, `UPDATE reseaux.pei SET debit = debit + 1 WHERE uuid = '`+a+`'`)
+		p.waitVersion(a, int64(i+1))
+	}
+	h := p.history(a)
+	if len(h) != 6 {
+		t.Fatalf("%d versions, want 6 (one per edit)", len(h))
+	}
+	for i, v := range h {
+		if v.Version != int64(i+1) {
+			t.Errorf("version %d at %d", v.Version, i)
+		}
+	}
+	if f := p.feature(a); f.Properties["debit"] != 65.0 {
+		t.Errorf("debit %v, want 65", f.Properties["debit"])
+	}
+}
+
+// BenchmarkDirectEditReachesFeed measures the time from the commit of a
+// direct UPDATE (another connection, as QGIS) to its version in the feed,
+// with the capture worker listening; it reports the median.
+func BenchmarkDirectEditReachesFeed(b *testing.B) {
+	p := newCapPlatform(b)
+	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
+	p.runWorkers(1)
+	conn, err := pgx.Connect(p.ctx, p.urlAs(p.sig))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(p.ctx)
+	b.ReportAllocs()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := conn.Exec(p.ctx, `UPDATE reseaux.pei SET debit = debit + 1 WHERE uuid = $1`, a); err != nil {
+			b.Fatal(err)
+		}
+		p.waitVersion(a, int64(i+2))
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "median-ms")
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+}

@@ -35,12 +35,12 @@ func (t *writeTx) settle(l *layerDef, ids []string) error {
 // afterVersions runs in a write transaction once its versions are
 // written, before commit, with the last sequence number it wrote.
 func (t *writeTx) afterVersions(last int64) error {
-	return nil
+	return t.recordUserPush(last)
 }
 
 // reader is the pool a read is served from: the replica's when there is
 // one and it has caught up with what the request's user pushed
 // (replica*.go), else the primary's.
 func (s *Storage) reader(ctx context.Context) *pgxpool.Pool {
-	return s.read
+	return s.replicaReader(ctx)
 }

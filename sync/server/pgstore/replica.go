@@ -1,0 +1,166 @@
+package pgstore
+
+// Reads from a streaming replica (Options.ReplicaURL), with
+// read-your-writes.
+//
+// The feed, the OGC API's items, a feature's history and a layer's extent
+// are read from the replica; the layers and the schema version stay on the
+// primary (two tiny reads): were they read from a replica behind the
+// primary, a desk could store a schema version newer than the schemas it
+// got, or apply features read from the primary under an older schema and
+// drop their new fields.
+//
+// Read-your-writes: every platform transaction that writes versions on a
+// signed-in user's behalf records, on the primary and in the same
+// transaction, the last feed sequence it wrote (terrimap.users.
+// last_push_seq; recordUserPush). A read made for that user (the user is in
+// the request's context, server.RequestUser) goes to the replica only once
+// the replica's terrimap.feed_clock has reached that sequence: the replica
+// replays the primary's commits in order, and a sequence number is visible
+// only once every smaller one is (feed.go), so the replica then holds the
+// user's push and everything before it. Otherwise the read waits a little
+// for the replica, then goes to the primary. A desk that has just pushed
+// therefore never pulls a feed that lacks its push; other desks may read
+// a feed a few milliseconds old, which their next sync completes (the feed
+// is a cursor, nothing is skipped).
+//
+// Nothing is kept in memory between requests, so that several servers
+// agree: the check reads the user's last push on the primary and the
+// replica's feed clock, two one-row reads. A replica that does not answer
+// within replicaWait sends the read to the primary.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"terrimap/sync/server"
+)
+
+const (
+	// replicaWait bounds how long a read for a user who has just pushed
+	// waits for the replica to replay the push before going to the
+	// primary; replicaPoll is how often it looks meanwhile.
+	replicaWait = 50 * time.Millisecond
+	replicaPoll = 5 * time.Millisecond
+)
+
+// hasReplica reports whether reads may go to a replica.
+func (s *Storage) hasReplica() bool { return s.read != s.pool }
+
+// feedClock reads the last sequence number given out, as seen by db.
+func feedClock(ctx context.Context, db interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}) (int64, error) {
+	var end int64
+	if err := db.QueryRow(ctx, `SELECT last_seq FROM terrimap.feed_clock WHERE id = 1`).Scan(&end); err != nil {
+		return 0, fmt.Errorf("pgstore: feed clock: %w", err)
+	}
+	return end, nil
+}
+
+// replicaReached reports whether the replica has replayed the feed up to
+// seq, waiting at most replicaWait for it.
+func (s *Storage) replicaReached(ctx context.Context, seq int64) bool {
+	ctx, cancel := context.WithTimeout(ctx, replicaWait)
+	defer cancel()
+	for {
+		end, err := feedClock(ctx, s.read)
+		if err != nil {
+			return false
+		}
+		if end >= seq {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(replicaPoll):
+		}
+	}
+}
+
+// replicaReader returns the pool a read made on ctx's behalf goes to
+// (reader, hooks.go): the primary without a replica; the replica, unless
+// the request's user wrote something it has not replayed yet
+// (read-your-writes, see above). An error reading the user's last push
+// sends the read to the primary, which is always right.
+func (s *Storage) replicaReader(ctx context.Context) *pgxpool.Pool {
+	if !s.hasReplica() {
+		return s.pool
+	}
+	user, ok := server.RequestUser(ctx)
+	if !ok {
+		return s.read
+	}
+	need, err := s.lastPushSeq(ctx, user)
+	if err != nil {
+		return s.pool
+	}
+	if need == 0 || s.replicaReached(ctx, need) {
+		return s.read
+	}
+	return s.pool
+}
+
+// lastPushSeq reads, on the primary, the last feed sequence written on
+// user's behalf (0 for none, or for a name that is not a user).
+func (s *Storage) lastPushSeq(ctx context.Context, user string) (int64, error) {
+	var seq int64
+	err := s.pool.QueryRow(ctx, `SELECT last_push_seq FROM terrimap.users WHERE name = $1`, user).Scan(&seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("pgstore: last push of %s: %w", user, err)
+	}
+	return seq, nil
+}
+
+// recordUserPush notes, in the writing transaction, that the request's
+// user wrote the feed up to seq (terrimap.users.last_push_seq), so that
+// their reads wait for a replica to replay it. Nothing is noted outside a
+// signed-in request (a tool, the capture worker). It is recorded with or
+// without a replica: another server of the database may read through one.
+func (t *writeTx) recordUserPush(seq int64) error {
+	user, ok := server.RequestUser(t.ctx)
+	if !ok || seq <= 0 {
+		return nil
+	}
+	_, err := t.tx.Exec(t.ctx, `UPDATE terrimap.users SET last_push_seq = greatest(last_push_seq, $2) WHERE name = $1`, user, seq)
+	if err != nil {
+		return fmt.Errorf("pgstore: record the push of %s: %w", user, err)
+	}
+	return nil
+}
+
+// ReplicaHealth says how far the read replica lags behind the primary
+// (GET /healthz; server.ReplicaReporter); ok is false without one.
+func (s *Storage) ReplicaHealth(ctx context.Context) (h server.ReplicaHealth, ok bool) {
+	if !s.hasReplica() {
+		return h, false
+	}
+	h.Status = "ok"
+	replica, err := feedClock(ctx, s.read)
+	if err == nil {
+		// The time since the last commit replayed is a lag only while the
+		// replica has received WAL it has not replayed yet: an idle
+		// primary commits nothing, and a replica that is up to date is
+		// not behind.
+		err = s.read.QueryRow(ctx, `SELECT CASE WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
+			ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END`).Scan(&h.LagSeconds)
+	}
+	if err != nil {
+		return server.ReplicaHealth{Status: "unreadable"}, true
+	}
+	if primary, err := feedClock(ctx, s.pool); err == nil {
+		h.FeedBehind = max(primary-replica, 0)
+	}
+	return h, true
+}
+
+var _ server.ReplicaReporter = (*Storage)(nil)

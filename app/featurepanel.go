@@ -195,7 +195,21 @@ func (p *featurePanel) confirmDelete() {
 		return
 	}
 	f := *p.current
-	dialog.ShowConfirm(lang.L("Delete this feature?"), lang.L("It will be deleted on the platform at the next synchronisation."), func(ok bool) {
+	go func() {
+		n := countInterventions(context.Background(), p.s.ws, f)
+		p.do(func() { p.askDelete(f, n) })
+	}()
+}
+
+// askDelete asks before deleting f, saying what becomes of its
+// interventions when it is equipment that has some.
+func (p *featurePanel) askDelete(f store.Feature, interventions int) {
+	msg := lang.L("It will be deleted on the platform at the next synchronisation.")
+	if interventions > 0 {
+		msg += "\n\n" + lang.N("Its {{.N}} interventions stay in the history, shown as those of a removed equipment.",
+			interventions, map[string]any{"N": interventions})
+	}
+	dialog.ShowConfirm(lang.L("Delete this feature?"), msg, func(ok bool) {
 		if !ok {
 			return
 		}

@@ -191,8 +191,12 @@ func (sec *interventionsSection) showEquipmentOf(il *store.Layer, in store.Featu
 			eq = store.Feature{Layer: layer, UUID: id, Geometry: in.Geometry}
 		}
 		name := lang.L("Equipment this workspace does not hold")
-		if l, err := ws.Layer(layer); err == nil && held {
-			name = equipmentName(ws, l.Schema, eq)
+		if l, err := ws.Layer(layer); err == nil {
+			if held {
+				name = equipmentName(ws, l.Schema, eq)
+			} else {
+				name = removedEquipment(ws, l.Schema)
+			}
 		}
 		sec.p.do(func() {
 			if gen != sec.gen {
@@ -206,6 +210,27 @@ func (sec *interventionsSection) showEquipmentOf(il *store.Layer, in store.Featu
 			sec.showFor(il, eq)
 		})
 	}()
+}
+
+// removedEquipment names the equipment of an intervention when the
+// workspace holds its layer but not it: the equipment was deleted, and its
+// interventions stay as its history.
+func removedEquipment(ws *store.Workspace, l schema.Layer) string {
+	return lang.L("{{.Kind}}, removed", map[string]any{"Kind": equipmentKind(ws, l)})
+}
+
+// countInterventions counts the interventions recorded on f (none when it
+// is not equipment, or the workspace has no interventions layer).
+func countInterventions(ctx context.Context, ws *store.Workspace, f store.Feature) int {
+	il, err := ws.Layer(interventionsLayer)
+	if err != nil || !isEquipment(il, f.Layer) {
+		return 0
+	}
+	items, err := ws.Query(ctx, store.Query{Layer: interventionsLayer, Equals: map[string]any{fieldEquipmentID: f.UUID}})
+	if err != nil {
+		return 0
+	}
+	return len(items)
 }
 
 // goToEquipment selects the equipment of the intervention shown.

@@ -505,3 +505,48 @@ func TestInterventionDialogOneWayOut(t *testing.T) {
 		t.Error("«Fermer» left the dialog open")
 	}
 }
+
+// Deleting a hydrant that has interventions says what becomes of them;
+// once it is deleted, an intervention still opens and names its equipment
+// as removed, and the list of planned interventions too.
+func TestDeletingEquipmentKeepsItsInterventions(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, maintenanceWorkspaceFile(t, "suppression.gpkg"))
+	v := m.view
+	ctx := context.Background()
+	t01 := hydrant(t, v.s.ws, "T-01")
+	sec := showInterventionsOf(t, q, v, "T-01")
+	interventions := sec.items
+
+	v.feature.confirmDelete()
+	q.runUntil(t, func() bool { return m.window.Canvas().Overlays().Top() != nil })
+	markup := test.RenderObjectToMarkup(m.window.Canvas().Overlays().Top())
+	if !strings.Contains(markup, "Ses 2 interventions restent dans l&apos;historique, présentées comme celles d&apos;un équipement supprimé.") &&
+		!strings.Contains(markup, "Ses 2 interventions restent dans l'historique, présentées comme celles d'un équipement supprimé.") {
+		t.Fatalf("the question does not say what becomes of the interventions:\n%s", markup)
+	}
+	m.window.Canvas().Overlays().Top().Hide()
+	m.window.Canvas().Overlays().Remove(m.window.Canvas().Overlays().Top())
+
+	if err := v.s.ws.Edit(ctx, func(tx *store.Tx) error { return tx.Delete("pei", t01.UUID) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range interventions {
+		if _, err := v.s.ws.Get(ctx, "interventions", in.UUID); err != nil {
+			t.Fatalf("an intervention went with its equipment: %v", err)
+		}
+	}
+	v.pick(interventions[0])
+	sec = v.feature.maint
+	q.runUntil(t, func() bool { return sec.ofEquipment.Visible() && len(sec.items) == 2 })
+	if got := sec.ofEquipment.Text; !strings.Contains(got, "(supprimé)") {
+		t.Errorf("the intervention names its equipment %q, not as removed", got)
+	}
+	if sec.goEquipment.Visible() {
+		t.Error("«go to the equipment» is offered for an equipment that is gone")
+	}
+	if got := countInterventions(ctx, v.s.ws, store.Feature{Layer: "pei", UUID: t01.UUID}); got != 2 {
+		t.Errorf("countInterventions after the deletion = %d, want 2", got)
+	}
+}

@@ -158,7 +158,7 @@ func describePlanned(ws *store.Workspace, l *store.Layer, f store.Feature, _ tim
 		if eq, err := ws.Get(context.Background(), layer, id); err == nil {
 			what, where = equipmentName(ws, el.Schema, eq), equipmentPlace(el.Schema, eq, communes)
 		} else {
-			what = equipmentKind(ws, el.Schema)
+			what = removedEquipment(ws, el.Schema)
 		}
 	}
 	line.place = joinSet(" · ", what, where)

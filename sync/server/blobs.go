@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -124,11 +126,11 @@ func (b *BlobStore) Append(user, hash string, offset, size, expect int64, r io.R
 		return st, err
 	}
 	defer b.release(hash)
-	spool, n, readErr, err := b.receive(hash, offset, r)
+	in, err := b.receive(hash, offset, r)
 	if err != nil {
 		return st, err
 	}
-	defer os.Remove(spool) // gone already once moved into place
+	defer os.Remove(in.spool) // gone already once moved into place
 	unlock := b.lock(hash)
 	defer unlock()
 	if st, err = b.Stat(hash); err != nil || st.Complete {
@@ -137,7 +139,7 @@ func (b *BlobStore) Append(user, hash string, offset, size, expect int64, r io.R
 	if offset != st.Size {
 		return st, ErrBadRange // another upload of the same blob went first
 	}
-	total := offset + n
+	total := offset + in.n
 	if total > protocol.MaxBlobBytes {
 		b.forget(hash)
 		if err := b.be.DropPart(ctx, hash); err != nil {
@@ -145,12 +147,15 @@ func (b *BlobStore) Append(user, hash string, offset, size, expect int64, r io.R
 		}
 		return protocol.BlobStatus{}, ErrBlobTooLarge
 	}
-	if err := b.be.AppendPart(ctx, user, hash, offset, spool, n); err != nil {
+	if offset == 0 && in.readErr == nil && (size == 0 || total >= size) {
+		return b.putWhole(ctx, hash, in)
+	}
+	if err := b.be.AppendPart(ctx, user, hash, offset, in.spool, in.n); err != nil {
 		return b.Status(hash), err
 	}
-	if readErr != nil {
+	if in.readErr != nil {
 		b.held(hash, total)
-		return protocol.BlobStatus{Size: total}, fmt.Errorf("%w: blob %s: %w", ErrUploadCut, hash, readErr)
+		return protocol.BlobStatus{Size: total}, fmt.Errorf("%w: blob %s: %w", ErrUploadCut, hash, in.readErr)
 	}
 	if size > 0 && total < size {
 		b.held(hash, total)
@@ -159,27 +164,58 @@ func (b *BlobStore) Append(user, hash string, offset, size, expect int64, r io.R
 	return b.seal(ctx, hash, total)
 }
 
+// received is a request's body, spooled.
+type received struct {
+	spool string
+	n     int64
+	// sum is the body's sha256, hex, when it starts the blob (offset 0).
+	sum string
+	// readErr is the body's failure: what was read is kept.
+	readErr error
+}
+
 // receive reads the body, up to one byte more than a blob may hold, into a
-// spool file. readErr is the body's failure (what was read is kept); err
-// the disk's.
-func (b *BlobStore) receive(hash string, offset int64, r io.Reader) (spool string, n int64, readErr, err error) {
+// spool file, hashing it when it starts the blob. The error is the disk's.
+func (b *BlobStore) receive(hash string, offset int64, r io.Reader) (received, error) {
 	f, err := b.be.Spool(hash)
 	if err != nil {
-		return "", 0, nil, err
+		return received{}, err
 	}
 	body := &failedReader{r: io.LimitReader(r, protocol.MaxBlobBytes-offset+1)}
-	n, err = io.Copy(f, body)
+	var w io.Writer = f
+	sum := sha256.New()
+	if offset == 0 {
+		w = io.MultiWriter(f, sum)
+	}
+	n, err := io.Copy(w, body)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if body.err != nil {
-		return f.Name(), n, body.err, nil
+	in := received{spool: f.Name(), n: n, readErr: body.err}
+	if in.readErr != nil {
+		return in, nil
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return "", 0, nil, fmt.Errorf("server: blob %s: %w", hash, err)
+		return received{}, fmt.Errorf("server: blob %s: %w", hash, err)
 	}
-	return f.Name(), n, nil, nil
+	if offset == 0 {
+		in.sum = hex.EncodeToString(sum.Sum(nil))
+	}
+	return in, nil
+}
+
+// putWhole stores a blob that came whole in one request, checked against
+// its name as it arrived: no part, no second reading.
+func (b *BlobStore) putWhole(ctx context.Context, hash string, in received) (protocol.BlobStatus, error) {
+	b.forget(hash)
+	if in.sum != hash {
+		return protocol.BlobStatus{}, ErrHashMismatch
+	}
+	if err := b.be.PutWhole(ctx, hash, in.spool, in.n); err != nil {
+		return protocol.BlobStatus{}, err
+	}
+	return protocol.BlobStatus{Size: in.n, Complete: true}, nil
 }
 
 // failedReader remembers its reader's failure, to tell a body cut short

@@ -30,6 +30,9 @@ type BlobBackend interface {
 	// (ErrBadRange otherwise: another upload went first). The spool may be
 	// moved away.
 	AppendPart(ctx context.Context, user, hash string, offset int64, spool string, n int64) error
+	// PutWhole stores a complete blob, already checked against its hash,
+	// from the spooled file (n bytes); the spool may be moved away.
+	PutWhole(ctx context.Context, hash, spool string, n int64) error
 	// Seal checks the whole part against hash and makes it the complete
 	// blob; a part that does not match is removed (ErrHashMismatch).
 	Seal(ctx context.Context, hash string) error

@@ -98,6 +98,15 @@ func (b folderBlobs) AppendPart(_ context.Context, _, hash string, offset int64,
 	return nil
 }
 
+// PutWhole moves the spool into place (and drops an empty part left).
+func (b folderBlobs) PutWhole(_ context.Context, hash, spool string, _ int64) error {
+	if err := os.Rename(spool, b.path(hash)); err != nil {
+		return fmt.Errorf("server: blob %s: %w", hash, err)
+	}
+	os.Remove(b.part(hash))
+	return nil
+}
+
 func (b folderBlobs) Seal(_ context.Context, hash string) error {
 	part := b.part(hash)
 	sum, err := fileHash(part)

@@ -157,6 +157,36 @@ func (s *spoolRows) Values() ([]any, error) { return s.row, nil }
 
 func (s *spoolRows) Err() error { return s.err }
 
+// blobWholeInMemory is the largest blob PutWhole sends in one statement,
+// read into memory; a larger one goes through parts (never more than
+// blobChunk bytes in memory) and Seal.
+const blobWholeInMemory = 8 << 20
+
+// PutWhole stores a blob that came whole and verified: one INSERT (the
+// common case: a photo sent in one request), or through parts when large.
+func (b pgBlobs) PutWhole(ctx context.Context, hash, spool string, n int64) error {
+	if n > blobWholeInMemory {
+		if err := b.AppendPart(ctx, "", hash, 0, spool, n); err != nil {
+			return err
+		}
+		return b.Seal(ctx, hash)
+	}
+	data, err := os.ReadFile(spool)
+	if err != nil {
+		return fmt.Errorf("pgstore: blob %s: %w", hash, err)
+	}
+	return b.lockBlob(ctx, hash, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO terrimap.blobs (hash, size, data, created_at) VALUES ($1, $2, $3, now())
+			ON CONFLICT (hash) DO NOTHING`, hash, int64(len(data)), data); err != nil {
+			return fmt.Errorf("pgstore: blob %s: %w", hash, err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM terrimap.blob_parts WHERE hash = $1`, hash); err != nil {
+			return fmt.Errorf("pgstore: blob %s: %w", hash, err)
+		}
+		return nil
+	})
+}
+
 // Seal makes the blob from its parts if they hash to its name, in one
 // statement, and removes the parts either way.
 func (b pgBlobs) Seal(ctx context.Context, hash string) error {

@@ -280,3 +280,24 @@ func TestPendingLimitsHoldAcrossServers(t *testing.T) {
 		t.Errorf("an upload beyond the bytes allowed: %v, want ErrPendingTooLarge", err)
 	}
 }
+
+// A photo sent whole in one request is stored in one go; one larger than
+// what is sent in one statement goes through parts, and both are served
+// whole.
+func TestWholePhotosOfEverySize(t *testing.T) {
+	p := newHTTPPlatform(t)
+	for _, n := range []int{1, blobChunk + 1, blobWholeInMemory + blobChunk/2} {
+		photo := photoBytes(uint64(50+n), n)
+		hash := protocol.BlobHash(photo)
+		if code, body := p.putBlob("agent", hash, photo, 0, int64(n)); code != http.StatusOK {
+			t.Fatalf("%d bytes: HTTP %d %s", n, code, body)
+		}
+		if rows := p.partRows(hash); rows != 0 {
+			t.Errorf("%d bytes: %d rows of a part left", n, rows)
+		}
+		resp, got := p.request("elu", http.MethodGet, protocol.BlobPath(hash), nil, nil)
+		if resp.StatusCode != http.StatusOK || !bytes.Equal(got, photo) {
+			t.Errorf("%d bytes: GET answers HTTP %d with %d bytes", n, resp.StatusCode, len(got))
+		}
+	}
+}

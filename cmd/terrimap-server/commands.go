@@ -32,8 +32,9 @@ func commands() []command {
 		{"migrate", "--from FILE.gpkg --to postgres://…", "move a SQLite platform whole into PostgreSQL (history, feed order, users, tokens, attachments), verified; desks sync on without a first sync", runMigrate},
 		{"demo", "--db FILE|URL [--scale N] [--credentials FILE]", "seed a new platform with the demo territory and its users", runDemo},
 		{"import", "--db FILE|URL --layer NAME [--srs EPSG:2154] FILE", "import GeoJSON, Shapefile, CSV or GeoPackage features into a layer", runImport},
-		{"user", "add|list|remove|revoke --db FILE|URL [--org INSEE|ccmt --role viewer|editor|admin] [NAME]", "add a user (password on standard input; an existing user's desks are signed out), list users, remove one, or sign all their desks out", runUser},
+		{"user", "add|list|remove|revoke --db FILE|URL [--org INSEE|ccmt --role viewer|editor|admin [--db-role ROLE]] [NAME]", "add a user (password on standard input; an existing user's desks are signed out), list users, remove one, or sign all their desks out", runUser},
 		{"layer", "list|add-field|add-code|title|edit-by --db FILE|URL …", "list layers, evolve a layer's schema, or say who may edit it (edit-by --by editor|admin)", runLayer},
+		{"reconcile", "--db postgres://…", "compare every layer table with the feed and turn what changed behind the platform's back (triggers disabled, a table re-created, TRUNCATE) into versions; serve does it every few minutes", runReconcile},
 		{"help", "", "list the commands", nil},
 	}
 }

@@ -49,6 +49,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	srv := server.New(st, opts)
 	go srv.PurgeTokensEvery(ctx, time.Hour)
+	startCapture(st, logger)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)

@@ -35,6 +35,7 @@ func runUserAdd(ctx context.Context, args []string, e env) error {
 	db := fs.String("db", "", dbUsage)
 	org := fs.String("org", "", "organisation: a commune's INSEE code, or ccmt")
 	role := fs.String("role", "", "viewer, editor or admin")
+	dbRole := fs.String("db-role", "", "PostgreSQL only: a database role whose direct edits are this user's, held to the user's territory (created NOLOGIN when missing)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -52,6 +53,9 @@ func runUserAdd(ctx context.Context, args []string, e env) error {
 	if password == "" {
 		return fmt.Errorf("no password on standard input (echo 'password' | terrimap-server user add …): %v", err)
 	}
+	if *dbRole != "" && !isPostgres(*db) {
+		return fmt.Errorf("--db-role: %w", errNeedsPostgres)
+	}
 	st, err := openPlatform(ctx, *db)
 	if err != nil {
 		return err
@@ -64,9 +68,12 @@ func runUserAdd(ctx context.Context, args []string, e env) error {
 	}
 	if existed {
 		fmt.Fprintf(e.stdout, "User %s updated: %s of %s; their desks must sign in again.\n", rest[0], *role, *org)
-		return nil
+	} else {
+		fmt.Fprintf(e.stdout, "User %s added: %s of %s.\n", rest[0], *role, *org)
 	}
-	fmt.Fprintf(e.stdout, "User %s added: %s of %s.\n", rest[0], *role, *org)
+	if *dbRole != "" {
+		return tieRole(ctx, st, rest[0], *dbRole, e)
+	}
 	return nil
 }
 

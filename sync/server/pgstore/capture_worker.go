@@ -306,3 +306,23 @@ func (s *Storage) ensureCapture(ctx context.Context) error {
 		return installCapture(ctx, tx)
 	})
 }
+
+// captureRetry is how long StartCapture waits before starting a worker
+// again after it failed to start (the database away, rights missing).
+const captureRetry = 30 * time.Second
+
+// StartCapture runs the capture worker in the background until Close
+// (serve calls it); a worker that cannot start is logged and started again
+// after captureRetry.
+func (s *Storage) StartCapture(log *slog.Logger) {
+	s.workers.Add(1)
+	go func() {
+		defer s.workers.Done()
+		for s.bg.Err() == nil {
+			if err := s.RunCapture(s.bg, log); err != nil && s.bg.Err() == nil {
+				log.Error("capture worker cannot start; direct edits wait in terrimap.captured", "err", err, "retry", captureRetry)
+				sleep(s.bg, captureRetry)
+			}
+		}
+	}()
+}

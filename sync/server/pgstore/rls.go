@@ -34,8 +34,10 @@ import (
 //     report «UPDATE 0», which a QGIS user would take for a success. The
 //     trigger raises insufficient_privilege with a French message.
 //
-// Roles tied to no user (the GIS technician, Lizmap, the platform itself)
-// are unaffected: terrimap.may_edit is true for them, and every role may
+// A role whose user is removed stays bound and may change nothing (until
+// tied again or dropped): removing a user never frees their role from the
+// rule. Roles never tied to a user (the GIS technician, Lizmap, the
+// platform itself) are unaffected: terrimap.may_edit is true for them, and every role may
 // read every row. The platform's role owns the tables and is not subject
 // to row-level security at all (ENABLE, not FORCE).
 //
@@ -57,7 +59,10 @@ func rlsDDL(postgis string) []string {
 		`CREATE OR REPLACE FUNCTION terrimap.refresh_role_areas() RETURNS trigger
 		LANGUAGE plpgsql SECURITY DEFINER ` + path + ` AS $$
 		BEGIN
-			DELETE FROM terrimap.role_areas;
+			-- A role whose user is gone stays under row-level security and
+			-- may change nothing, until tied again or dropped.
+			UPDATE terrimap.role_areas SET user_name = '', admin = false, editor = false, anywhere = false, area = NULL
+			WHERE db_role NOT IN (SELECT db_role FROM terrimap.users WHERE db_role IS NOT NULL);
 			INSERT INTO terrimap.role_areas (db_role, user_name, admin, editor, anywhere, area)
 			SELECT u.db_role, u.name,
 				coalesce(bool_or(m.role = '` + string(protocol.RoleAdmin) + `'), false),
@@ -68,7 +73,9 @@ func rlsDDL(postgis string) []string {
 			LEFT JOIN terrimap.memberships m ON m.user_name = u.name
 			LEFT JOIN terrimap.orgs o ON o.id = m.org
 			WHERE u.db_role IS NOT NULL
-			GROUP BY u.db_role, u.name;
+			GROUP BY u.db_role, u.name
+			ON CONFLICT (db_role) DO UPDATE SET user_name = excluded.user_name, admin = excluded.admin,
+				editor = excluded.editor, anywhere = excluded.anywhere, area = excluded.area;
 			RETURN NULL;
 		END $$`,
 		`CREATE OR REPLACE TRIGGER terrimap_role_areas AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON terrimap.users

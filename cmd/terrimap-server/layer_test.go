@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 
 	"terrimap/store/schema"
@@ -11,10 +10,11 @@ import (
 )
 
 // The layer commands keep who may edit a layer; only edit-by changes it.
-func TestLayerCommandsKeepWhoMayEdit(t *testing.T) {
+func TestLayerCommandsKeepWhoMayEdit(t *testing.T) { forEachStorage(t, testLayerCommands) }
+
+func testLayerCommands(t *testing.T, db string) {
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "platform.gpkg")
-	onPlatform(t, db, func(st *server.SQLiteStorage) {
+	onPlatform(t, db, func(st platform) {
 		zones := schema.Layer{Name: "zone_inondable", GeometryType: schema.MultiPolygon, Fields: []schema.Field{{Name: "alea", Type: schema.Text}}}
 		if err := st.PutLayer(ctx, server.LayerRecord{Schema: zones, EditBy: server.EditByAdmins}); err != nil {
 			t.Fatal(err)
@@ -22,7 +22,7 @@ func TestLayerCommandsKeepWhoMayEdit(t *testing.T) {
 	})
 	editBy := func() (e server.EditRight) {
 		t.Helper()
-		onPlatform(t, db, func(st *server.SQLiteStorage) {
+		onPlatform(t, db, func(st platform) {
 			layers, err := st.Layers(ctx)
 			if err != nil || len(layers) != 1 {
 				t.Fatalf("layers: %v %v", layers, err)

@@ -35,6 +35,7 @@ func runMigrate(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("%w: --from is the platform's GeoPackage file", errUsage)
 	}
 	rep, err := pgstore.Migrate(ctx, *from, *to, pgstore.Options{DataSchema: *dataSchema})
+	rep.Target = shownDB(*to)
 	if len(rep.Tables) > 0 {
 		printMigration(e.stdout, rep)
 	}

@@ -68,7 +68,7 @@ func selfSigned(t *testing.T, dir string) (certPath, keyPath string, pool *x509.
 func emptyPlatform(t *testing.T, dir string) string {
 	t.Helper()
 	db := filepath.Join(dir, "platform.gpkg")
-	onPlatform(t, db, func(*server.SQLiteStorage) {})
+	onPlatform(t, db, func(platform) {})
 	return db
 }
 

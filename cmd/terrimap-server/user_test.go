@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,10 +11,11 @@ import (
 )
 
 // The user commands over a real platform file: add, list, revoke, remove.
-func TestUserCommands(t *testing.T) {
+func TestUserCommands(t *testing.T) { forEachStorage(t, testUserCommands) }
+
+func testUserCommands(t *testing.T, db string) {
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "platform.gpkg")
-	onPlatform(t, db, func(st *server.SQLiteStorage) {
+	onPlatform(t, db, func(st platform) {
 		if err := st.PutOrganisation(ctx, server.Organisation{ID: "71543", Name: "Tournus"}); err != nil {
 			t.Fatal(err)
 		}
@@ -28,7 +28,7 @@ func TestUserCommands(t *testing.T) {
 	// signedIn gives tournus n tokens, as n desks signing in would.
 	signedIn := func(n int) {
 		t.Helper()
-		onPlatform(t, db, func(st *server.SQLiteStorage) {
+		onPlatform(t, db, func(st platform) {
 			for i := range n {
 				if err := st.PutToken(ctx, strings.Repeat("a", 63)+string(rune('0'+i)), "tournus", time.Now().Add(time.Hour)); err != nil {
 					t.Fatal(err)

@@ -67,11 +67,14 @@ func (m *migration) versions(tx, w pgx.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := feed.addRow(feedKinds, row[:5]); err != nil {
+		// Compared as read from the source, not as converted for COPY:
+		// only the properties and geometry go through their encodings.
+		key := []any{v.Seq, v.Layer, strings.ToLower(v.UUID), v.Version, string(v.Op), v.Author, v.At, row[7], row[8], v.Changed}
+		if err := feed.addRow(feedKinds, key[:5]); err != nil {
 			return err
 		}
 		m.maxSeq = max(m.maxSeq, v.Seq)
-		return s.put(row, row)
+		return s.put(key, row)
 	})
 	if err == nil {
 		err = s.flush()

@@ -31,7 +31,14 @@ type digest struct {
 
 // add counts one row, given as its canonical fields.
 func (d *digest) add(fields ...string) {
-	h := sha256.Sum256([]byte(strings.Join(fields, "\x1f")))
+	// Each field behind its length: no two different rows share the text.
+	var b strings.Builder
+	for _, f := range fields {
+		b.WriteString(strconv.Itoa(len(f)))
+		b.WriteByte(':')
+		b.WriteString(f)
+	}
+	h := sha256.Sum256([]byte(b.String()))
 	for i := range d.sum {
 		d.sum[i] += binary.LittleEndian.Uint64(h[8*i:])
 	}
@@ -113,6 +120,9 @@ func canon(k kind, v any) (string, error) {
 	case time.Time:
 		return canon(kTime, x)
 	case []string:
+		if x == nil {
+			return "\x00null", nil
+		}
 		return strings.Join(x, "\x1e"), nil
 	}
 	return "", fmt.Errorf("cannot compare a %T", v)

@@ -27,7 +27,7 @@ var errUsage = errors.New("usage")
 
 func commands() []command {
 	return []command{
-		{"serve", "--db FILE|URL [--addr 127.0.0.1:8080] [--log-format text|json] [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR,…]", "serve the sync API, OGC API – Features and the basemap", runServe},
+		{"serve", "--db FILE|URL [--addr 127.0.0.1:8080] [--log-format text|json] [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR,…] [--read-replica URL]", "serve the sync API, OGC API – Features and the basemap", runServe},
 		{"backup", "--db FILE|URL --out FILE.bak", "copy a platform, even while it serves, with its attachments (FILE.bak.blobs; PostgreSQL: pg_dump -Fc, attachments inside)", runBackup},
 		{"migrate", "--from FILE.gpkg --to postgres://…", "move a SQLite platform whole into PostgreSQL (history, feed order, users, tokens, attachments), verified; desks sync on without a first sync", runMigrate},
 		{"demo", "--db FILE|URL [--scale N] [--credentials FILE]", "seed a new platform with the demo territory and its users", runDemo},

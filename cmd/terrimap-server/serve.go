@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"terrimap/sync/server"
-	"terrimap/sync/server/basemap"
 )
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -16,6 +15,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
 	trusted := fs.String("trusted-proxy", "", "reverse proxies whose X-Forwarded-* headers are believed: addresses or CIDR blocks, comma-separated (127.0.0.1 for a proxy on this machine)")
+	readReplica := fs.String("read-replica", "", "postgres:// URL of a streaming replica of --db that serves the reads (feed, OGC API, history, tiles)")
 	var tf tlsFiles
 	fs.StringVar(&tf.cert, "tls-cert", "", "certificate (PEM, with its chain) to serve HTTPS without a reverse proxy")
 	fs.StringVar(&tf.key, "tls-key", "", "private key (PEM) of --tls-cert")
@@ -38,15 +38,17 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err := tf.check(); err != nil {
 		return err
 	}
-	st, err := openPlatform(ctx, *db)
+	st, err := openServed(ctx, *db, *readReplica)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	opts := server.Options{Logger: logger, TrustedProxies: proxies}
-	if src, ok := st.(basemap.Source); ok {
-		opts.Basemap = basemap.New(src)
+	tiles, stopTiles, err := platformBasemap(ctx, st, logger)
+	if err != nil {
+		return err
 	}
+	defer stopTiles()
+	opts := server.Options{Logger: logger, TrustedProxies: proxies, Basemap: tiles}
 	srv := server.New(st, opts)
 	go srv.PurgeTokensEvery(ctx, time.Hour)
 	startCapture(st, logger)

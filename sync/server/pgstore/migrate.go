@@ -159,8 +159,9 @@ func (m *migration) run() error {
 			return err
 		}
 		if !m.rep.OK() {
-			return fmt.Errorf("%w (%v differ): it was migrated from %s on %s and has changed since, or the source has; nothing was written. To migrate again, empty the target first (DROP SCHEMA terrimap CASCADE and the layer tables)",
-				ErrTargetDiverged, m.rep.Mismatched(), state.from.Source, state.from.At.Local().Format("2006-01-02 15:04"))
+			return fmt.Errorf("%w (%v differ): it was migrated from %s on %s, and the PostgreSQL platform or the file has changed since; nothing was written. "+
+				"To start over from the file, losing what was done on PostgreSQL since, empty the database first (DROP SCHEMA terrimap CASCADE; DROP SCHEMA %s CASCADE;)",
+				ErrTargetDiverged, m.rep.Mismatched(), state.from.Source, state.from.At.Local().Format("2006-01-02 15:04"), m.st.opts.DataSchema)
 		}
 		return nil
 	case !state.empty:

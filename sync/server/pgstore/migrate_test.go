@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -205,6 +206,16 @@ func TestMigrateDesksSyncOnWithoutFirstSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pg.Close()
+	// The copy is the platform's own write: nothing was captured as a
+	// direct edit, and the reconciliation that serve runs first finds
+	// every row as its head says (row hashes came along).
+	var captured int
+	if err := pg.Pool().QueryRow(ctx, `SELECT count(*) FROM terrimap.captured`).Scan(&captured); err != nil || captured != 0 {
+		t.Errorf("the migration left %d captured rows (%v)", captured, err)
+	}
+	if rr, err := pg.Reconcile(ctx, slog.New(slog.DiscardHandler)); err != nil || rr.Differences != 0 || rr.Versions != 0 {
+		t.Errorf("reconciliation after the migration: %+v %v", rr, err)
+	}
 	serveOn(t, addr, server.New(pg, server.Options{}))
 
 	// Nothing new: the desks pull nothing, with the tokens they hold.

@@ -1,81 +1,37 @@
 package store
 
 import (
-	"encoding/json"
+	"maps"
 	"math"
-	"sort"
-	"strconv"
-	"unicode/utf8"
+
+	"terrimap/internal/jsonscan"
 )
 
 // appendProperties encodes coerced property values (string, int64, float64,
-// bool, nil) as a JSON object, keys sorted, without reflection: the journal
-// writes one per edit and an import writes a hundred thousand.
+// bool, nil) as a JSON object, keys sorted, with jsonscan's writer (the
+// bytes encoding/json writes, without reflection): the journal writes one
+// per edit and an import writes a hundred thousand. A nil map is written
+// {}; a NaN or an infinity, which JSON cannot hold, is written null.
 func appendProperties(dst []byte, props map[string]any) ([]byte, error) {
-	keys := make([]string, 0, len(props))
-	for k := range props {
-		keys = append(keys, k)
+	if props == nil {
+		return append(dst, "{}"...), nil
 	}
-	sort.Strings(keys)
-	dst = append(dst, '{')
-	for i, k := range keys {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendJSONString(dst, k)
-		dst = append(dst, ':')
-		switch v := props[k].(type) {
-		case nil:
-			dst = append(dst, "null"...)
-		case string:
-			dst = appendJSONString(dst, v)
-		case int64:
-			dst = strconv.AppendInt(dst, v, 10)
-		case float64:
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				dst = append(dst, "null"...)
-			} else {
-				dst = strconv.AppendFloat(dst, v, 'g', -1, 64)
+	for _, v := range props {
+		if !finite(v) {
+			props = maps.Clone(props)
+			for k, v := range props {
+				if !finite(v) {
+					props[k] = nil
+				}
 			}
-		case bool:
-			dst = strconv.AppendBool(dst, v)
-		default:
-			b, err := json.Marshal(v)
-			if err != nil {
-				return nil, err
-			}
-			dst = append(dst, b...)
+			break
 		}
 	}
-	return append(dst, '}'), nil
+	return jsonscan.AppendObject(dst, props)
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, "\ufffd"...)
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
+// finite reports whether v is not a NaN or infinite float64.
+func finite(v any) bool {
+	f, ok := v.(float64)
+	return !ok || !math.IsNaN(f) && !math.IsInf(f, 0)
 }

@@ -14,8 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paulmach/orb"
-
+	"terrimap/internal/jsonscan/jsonref"
 	"terrimap/store/schema"
 	"terrimap/store/srs"
 )
@@ -61,14 +60,14 @@ type refObject struct {
 func refDecodeGeoJSON(data []byte) (*Dataset, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var top refObject
-	if err := refStrictUnmarshal(data, &top); err != nil {
+	if err := jsonref.StrictUnmarshal(data, &top); err != nil {
 		return nil, err
 	}
 	if top.Type == nil {
 		return nil, errors.New(`the document has no "type" member: not GeoJSON`)
 	}
 	ds := &Dataset{SRS: srs.WGS84}
-	if len(top.CRS) > 0 && !refIsNull(top.CRS) {
+	if len(top.CRS) > 0 && !jsonref.IsNull(top.CRS) {
 		ds.SRS = refCRSCode(top.CRS)
 	}
 	var b refBuilder
@@ -87,7 +86,7 @@ func refDecodeGeoJSON(data []byte) (*Dataset, error) {
 		}
 		for i, raw := range features {
 			var f refObject
-			if err := refStrictUnmarshal(raw, &f); err != nil {
+			if err := jsonref.StrictUnmarshal(raw, &f); err != nil {
 				return nil, fmt.Errorf("feature %d: %w", i, err)
 			}
 			if err := b.addFeature(&f); err != nil {
@@ -99,7 +98,7 @@ func refDecodeGeoJSON(data []byte) (*Dataset, error) {
 			return nil, err
 		}
 	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
-		g, err := refDecodeGeometry(data, 0)
+		g, err := jsonref.DecodeGeometry(data, true)
 		if err != nil {
 			return nil, err
 		}
@@ -109,43 +108,6 @@ func refDecodeGeoJSON(data []byte) (*Dataset, error) {
 	}
 	ds.Fields, ds.Features = b.finish()
 	return ds, nil
-}
-
-// refStrictUnmarshal decodes a JSON object, refusing other JSON values.
-func refStrictUnmarshal(data []byte, v any) error {
-	d := bytes.TrimLeft(data, " \t\r\n")
-	if len(d) == 0 {
-		return errors.New("empty document")
-	}
-	if d[0] != '{' {
-		return fmt.Errorf("a JSON object is expected, found %s", refJSONKind(d[0]))
-	}
-	err := json.Unmarshal(data, v)
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Errorf("member %q cannot be %s", te.Field, te.Value)
-	}
-	return err
-}
-
-func refJSONKind(c byte) string {
-	switch {
-	case c == '[':
-		return "an array"
-	case c == '"':
-		return "a string"
-	case c == 't' || c == 'f':
-		return "a boolean"
-	case c == 'n':
-		return "null"
-	case c == '-' || c >= '0' && c <= '9':
-		return "a number"
-	}
-	return fmt.Sprintf("%q", c)
-}
-
-func refIsNull(raw json.RawMessage) bool {
-	return string(bytes.TrimSpace(raw)) == "null"
 }
 
 // refJSONPosition adds the line and column to JSON syntax errors.
@@ -200,8 +162,8 @@ func (b *refBuilder) addFeature(f *refObject) error {
 		return err
 	}
 	feat.ID = id
-	if len(f.Geometry) > 0 && !refIsNull(f.Geometry) {
-		g, err := refDecodeGeometry(f.Geometry, 0)
+	if len(f.Geometry) > 0 && !jsonref.IsNull(f.Geometry) {
+		g, err := jsonref.DecodeGeometry(f.Geometry, true)
 		if err != nil {
 			return fmt.Errorf("geometry: %w", err)
 		}
@@ -217,7 +179,7 @@ func (b *refBuilder) addFeature(f *refObject) error {
 }
 
 func refFeatureID(raw json.RawMessage) (string, error) {
-	if len(raw) == 0 || refIsNull(raw) {
+	if len(raw) == 0 || jsonref.IsNull(raw) {
 		return "", nil
 	}
 	var v any
@@ -240,7 +202,7 @@ func refFeatureID(raw json.RawMessage) (string, error) {
 // values as compact JSON text) until finish converts them.
 func (b *refBuilder) decodeProperties(raw json.RawMessage) (map[string]any, error) {
 	props := map[string]any{}
-	if len(raw) == 0 || refIsNull(raw) {
+	if len(raw) == 0 || jsonref.IsNull(raw) {
 		return props, nil
 	}
 	d := json.NewDecoder(bytes.NewReader(raw))
@@ -343,162 +305,6 @@ func (b *refBuilder) finish() ([]Field, []Feature) {
 		b.features = []Feature{}
 	}
 	return fields, b.features
-}
-
-// refMaxGeometryDepth bounds the nesting of GeometryCollections.
-const refMaxGeometryDepth = 32
-
-// refDecodeGeometry decodes a GeoJSON geometry object into an orb geometry.
-// An empty Point decodes to nil.
-func refDecodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
-	if depth > refMaxGeometryDepth {
-		return nil, errors.New("GeometryCollection nested too deeply")
-	}
-	var g refObject
-	if err := refStrictUnmarshal(raw, &g); err != nil {
-		return nil, err
-	}
-	if g.Type == nil {
-		return nil, errors.New(`no "type" member`)
-	}
-	typ := *g.Type
-	if typ == "GeometryCollection" {
-		var members []json.RawMessage
-		if err := json.Unmarshal(g.Geometries, &members); err != nil || len(g.Geometries) == 0 {
-			return nil, errors.New(`GeometryCollection needs a "geometries" array`)
-		}
-		c := make(orb.Collection, 0, len(members))
-		for i, m := range members {
-			mg, err := refDecodeGeometry(m, depth+1)
-			if err != nil {
-				return nil, fmt.Errorf("geometries[%d]: %w", i, err)
-			}
-			if mg != nil {
-				c = append(c, mg)
-			}
-		}
-		return c, nil
-	}
-	switch typ {
-	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
-	default:
-		return nil, fmt.Errorf("unknown geometry type %q", typ)
-	}
-	if len(g.Coordinates) == 0 || refIsNull(g.Coordinates) {
-		return nil, fmt.Errorf(`%s has no "coordinates"`, typ)
-	}
-	// Coordinates decode straight into float64 slices, far faster than
-	// element by element; JSON null would silently read as 0, so refuse it.
-	if bytes.Contains(g.Coordinates, []byte("null")) {
-		return nil, fmt.Errorf("%s coordinates: a position cannot hold null", typ)
-	}
-	bad := func(err error) error {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return fmt.Errorf("%s coordinates: positions must be arrays of numbers, found %s", typ, te.Value)
-		}
-		return fmt.Errorf("%s coordinates: %w", typ, err)
-	}
-	switch typ {
-	case "Point":
-		if refIsEmptyArray(g.Coordinates) {
-			return nil, nil
-		}
-		var p []float64
-		if err := json.Unmarshal(g.Coordinates, &p); err != nil {
-			return nil, bad(err)
-		}
-		pts, err := refPositions([][]float64{p})
-		if err != nil {
-			return nil, bad(err)
-		}
-		return pts[0], nil
-	case "MultiPoint", "LineString":
-		var ps [][]float64
-		if err := json.Unmarshal(g.Coordinates, &ps); err != nil {
-			return nil, bad(err)
-		}
-		pts, err := refPositions(ps)
-		if err != nil {
-			return nil, bad(err)
-		}
-		if typ == "MultiPoint" {
-			return orb.MultiPoint(pts), nil
-		}
-		return orb.LineString(pts), nil
-	case "MultiLineString":
-		var ls [][][]float64
-		if err := json.Unmarshal(g.Coordinates, &ls); err != nil {
-			return nil, bad(err)
-		}
-		out := make(orb.MultiLineString, len(ls))
-		for i, l := range ls {
-			pts, err := refPositions(l)
-			if err != nil {
-				return nil, bad(err)
-			}
-			out[i] = pts
-		}
-		return out, nil
-	case "Polygon":
-		var rings [][][]float64
-		if err := json.Unmarshal(g.Coordinates, &rings); err != nil {
-			return nil, bad(err)
-		}
-		p, err := refPolygon(rings)
-		if err != nil {
-			return nil, bad(err)
-		}
-		return p, nil
-	case "MultiPolygon":
-		var polys [][][][]float64
-		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
-			return nil, bad(err)
-		}
-		out := make(orb.MultiPolygon, len(polys))
-		for i, rings := range polys {
-			p, err := refPolygon(rings)
-			if err != nil {
-				return nil, bad(err)
-			}
-			out[i] = p
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("unknown geometry type %q", typ)
-}
-
-func refIsEmptyArray(raw json.RawMessage) bool {
-	s := bytes.TrimSpace(raw)
-	return len(s) >= 2 && s[0] == '[' && len(bytes.TrimSpace(s[1:len(s)-1])) == 0
-}
-
-// refPositions turns GeoJSON refPositions (two or more numbers, of which the
-// first two are kept) into points.
-func refPositions(ps [][]float64) ([]orb.Point, error) {
-	if ps == nil {
-		return nil, nil
-	}
-	out := make([]orb.Point, len(ps))
-	for i, p := range ps {
-		if len(p) < 2 {
-			return nil, fmt.Errorf("a position needs at least 2 numbers, found %v", p)
-		}
-		out[i] = orb.Point{p[0], p[1]}
-	}
-	return out, nil
-}
-
-func refPolygon(rings [][][]float64) (orb.Polygon, error) {
-	out := make(orb.Polygon, len(rings))
-	for i, r := range rings {
-		pts, err := refPositions(r)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = pts
-	}
-	return out, nil
 }
 
 // refTaken reports whether name is among names, ignoring case as

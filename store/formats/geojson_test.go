@@ -137,7 +137,7 @@ var geoJSONCases = []struct {
 	{name: "bad geometry in feature", in: `{"type":"Feature","geometry":{"type":"Circle"},"properties":{}}`, err: `geometry: unknown geometry type "Circle"`},
 	{name: "properties not an object", in: `{"type":"Feature","geometry":null,"properties":[1]}`, err: "properties: must be an object"},
 	{name: "id object", in: `{"type":"Feature","id":{"a":1},"geometry":null,"properties":{}}`, err: "id must be a string or a number"},
-	{name: "deep collection", in: strings.Repeat(`{"type":"GeometryCollection","geometries":[`, 40) + strings.Repeat("]}", 40), err: "nested too deeply"},
+	{name: "deep collection", in: strings.Repeat(`{"type":"GeometryCollection","geometries":[`, 40) + strings.Repeat("]}", 40), err: "geometry collections nested deeper than 16"},
 	{name: "collection without geometries", in: `{"type":"GeometryCollection"}`, err: `needs a "geometries" array`},
 }
 

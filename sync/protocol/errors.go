@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"terrimap/internal/jsonscan"
 )
 
 // Sentinel errors callers tell apart with errors.Is. An *APIError matches
@@ -392,26 +393,7 @@ func jsonKindOf(kind, name string) string {
 }
 
 // jsonKind names the JSON value starting with c.
-func jsonKind(c byte) string {
-	switch {
-	case c == '[':
-		return "an array"
-	case c == '{':
-		return "an object"
-	case c == '"':
-		return "a string"
-	case c == 't' || c == 'f':
-		return "a boolean"
-	case c == 'n':
-		return "null"
-	case c == '-' || c >= '0' && c <= '9':
-		return "a number"
-	}
-	if c < utf8.RuneSelf && c >= 0x20 {
-		return strconv.QuoteRune(rune(c))
-	}
-	return fmt.Sprintf("byte 0x%02x", c)
-}
+func jsonKind(c byte) string { return jsonscan.Kind(c) }
 
 // firstByte returns the first non-space byte of data, or 0.
 func firstByte(data []byte) byte {

@@ -35,10 +35,9 @@ func scanChangesResponse(data []byte) (ChangesResponse, bool) {
 	return r, f.s.Err() == nil
 }
 
-// feedScanner holds the scanner and the buffers reused from change to change.
+// feedScanner reads a page of the feed with a scanner.
 type feedScanner struct {
-	s      *jsonscan.Scanner
-	coords []float64 // the numbers of the position being read
+	s *jsonscan.Scanner
 }
 
 func (f *feedScanner) response() (ChangesResponse, bool) {
@@ -250,131 +249,15 @@ func (f *feedScanner) properties() (map[string]any, bool) {
 	return props, s.Err() == nil
 }
 
-// geometry reads a GeoJSON geometry other than a GeometryCollection, or
-// null. The coordinates may come before the type: they are read once the
-// type is known.
+// geometry reads a GeoJSON geometry, or null, with the one geometry
+// reader (jsonscan.ReadGeometry) that decodeGeometry uses too; a refused
+// geometry sends the page to the slow path, which words the refusal.
 func (f *feedScanner) geometry() (orb.Geometry, bool) {
-	s := f.s
-	switch s.Peek() {
-	case 'n':
-		return nil, s.Literal("null")
-	case '{':
-	default:
+	if c := f.s.Peek(); c != '{' && c != 'n' {
 		return nil, false
 	}
-	depth := s.Depth()
-	typ, coords := "", -1
-	seen := 0
-	for more := s.FirstMember(); more; more = s.NextMember() {
-		ok := true
-		switch key := string(s.Key()); key {
-		case "type":
-			typ, ok = f.text()
-		case "coordinates":
-			coords = s.Pos()
-			s.Skip()
-		default:
-			ok = f.skipUnknown(key, "type", "coordinates", "geometries")
-		}
-		if !ok || !f.once(&seen, s.Key(), "type", "coordinates") {
-			return nil, false
-		}
-	}
-	if s.Err() != nil || coords < 0 {
-		return nil, false
-	}
-	end := s.Pos()
-	s.Seek(coords, depth+1)
-	g, ok := f.coordinates(typ)
-	if s.Err() != nil {
-		return nil, false
-	}
-	s.Seek(end, depth)
-	return g, ok
-}
-
-// coordinates reads the coordinates of a geometry of type typ.
-func (f *feedScanner) coordinates(typ string) (orb.Geometry, bool) {
-	switch typ {
-	case "Point":
-		return f.position()
-	case "MultiPoint":
-		pts, ok := f.positions()
-		return orb.MultiPoint(pts), ok
-	case "LineString":
-		pts, ok := f.positions()
-		return orb.LineString(pts), ok
-	case "MultiLineString":
-		out := orb.MultiLineString{}
-		ok := f.array(func() bool {
-			pts, ok := f.positions()
-			out = append(out, pts)
-			return ok
-		})
-		return out, ok
-	case "Polygon":
-		return f.polygon()
-	case "MultiPolygon":
-		out := orb.MultiPolygon{}
-		ok := f.array(func() bool {
-			p, ok := f.polygon()
-			out = append(out, p)
-			return ok
-		})
-		return out, ok
-	}
-	return nil, false
-}
-
-// array reads an array whose elements each reads.
-func (f *feedScanner) array(each func() bool) bool {
-	s := f.s
-	if s.Peek() != '[' {
-		return false
-	}
-	for more := s.FirstElement(); more; more = s.NextElement() {
-		if !each() {
-			return false
-		}
-	}
-	return s.Err() == nil
-}
-
-func (f *feedScanner) polygon() (orb.Polygon, bool) {
-	out := orb.Polygon{}
-	ok := f.array(func() bool {
-		pts, ok := f.positions()
-		out = append(out, pts)
-		return ok
-	})
-	return out, ok
-}
-
-func (f *feedScanner) positions() ([]orb.Point, bool) {
-	out := []orb.Point{}
-	ok := f.array(func() bool {
-		p, ok := f.position()
-		out = append(out, p)
-		return ok
-	})
-	return out, ok
-}
-
-// position reads a position of two or more numbers, keeping the first two.
-func (f *feedScanner) position() (orb.Point, bool) {
-	f.coords = f.coords[:0]
-	ok := f.array(func() bool {
-		if c := f.s.Peek(); c != '-' && (c < '0' || c > '9') {
-			return false
-		}
-		x, err := jsonscan.ParseFloat(f.s.Number())
-		f.coords = append(f.coords, x)
-		return err == nil
-	})
-	if !ok || len(f.coords) < 2 {
-		return orb.Point{}, false
-	}
-	return orb.Point{f.coords[0], f.coords[1]}, true
+	g, err := jsonscan.ReadGeometry(f.s, jsonscan.GeometryOptions{})
+	return g, err == nil
 }
 
 // DecodePropertiesObject reads a JSON object of properties as encoding/json

@@ -84,21 +84,42 @@ func TestScanChangesResponseReadsPlatformPages(t *testing.T) {
 	}
 }
 
+// TestScanChangesResponseGeometries: geometries are read by the one
+// geometry reader on both paths, collections and odd members included.
+func TestScanChangesResponseGeometries(t *testing.T) {
+	for _, in := range []string{
+		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"geometry":{"type":"GeometryCollection","geometries":[]}}]}`,
+		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"geometry":{"coordinates":[1,2],"type":"Point","geometries":5}}]}`,
+		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"geometry":{"coordinates":[[1,2],[3,4]],"TYPE":"LineString"}}]}`,
+	} {
+		fast, ok := scanChangesResponse([]byte(in))
+		if !ok {
+			t.Errorf("%s: the fast path gave up", in)
+			continue
+		}
+		slow, err := slowChangesResponse([]byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: fast and slow readings differ:\n%+v\n%+v", in, fast, slow)
+		}
+	}
+}
+
 // TestScanChangesResponseGivesUp lists what the fast path leaves to
 // encoding/json: each must still decode (or be refused) as before.
 func TestScanChangesResponseGivesUp(t *testing.T) {
 	for _, in := range []string{
-		`{"changes":[{"seq":1,"Layer":"pei","id":"a","version":1}]}`,                                                          // another case
-		`{"changes":[{"seq":1,"layer":"pei","layer":"x","id":"a","version":1}]}`,                                              // duplicate
-		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"geometry":{"type":"GeometryCollection","geometries":[]}}]}`, // collection
-		`{"changes":[{"seq":1.0,"layer":"pei","id":"a","version":1}]}`,                                                        // not an integer
-		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"properties":{"x":[1]}}]}`,                                   // array value
-		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"geometry":{"type":"Point","coordinates":[1]}}]}`,            // short position
-		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"geometry":{"type":"Point","coordinates":[1,null]}}]}`,       // null
-		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"modified_at":"hier"}]}`,                                     // bad time
+		`{"changes":[{"seq":1,"Layer":"pei","id":"a","version":1}]}`,                                                    // another case
+		`{"changes":[{"seq":1,"layer":"pei","layer":"x","id":"a","version":1}]}`,                                        // duplicate
+		`{"changes":[{"seq":1.0,"layer":"pei","id":"a","version":1}]}`,                                                  // not an integer
+		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"properties":{"x":[1]}}]}`,                             // array value
+		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"geometry":{"type":"Point","coordinates":[1]}}]}`,      // short position
+		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"geometry":{"type":"Point","coordinates":[1,null]}}]}`, // null
+		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"modified_at":"hier"}]}`,                               // bad time
 		`{"changes":null,"more":null}`, // a null boolean
 		`{"changes":[]} x`,             // trailing
-		`{"changes":[{"seq":1,"layer":"pei","id":"a","version":1,"geometry":{"coordinates":[1,2],"type":"Point","geometries":5}}]}`, // geometries on a point
 	} {
 		if _, ok := scanChangesResponse([]byte(in)); ok {
 			t.Errorf("%s: the fast path should leave it to encoding/json", in)

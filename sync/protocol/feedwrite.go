@@ -1,10 +1,7 @@
 package protocol
 
 import (
-	"encoding/json"
-	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"terrimap/internal/jsonscan"
 )
@@ -86,109 +83,8 @@ func (c Change) appendJSON(dst []byte) ([]byte, error) {
 // appendProperties writes props as encoding/json writes a map: keys sorted,
 // null for a nil map.
 func appendProperties(dst []byte, props map[string]any) ([]byte, error) {
-	if props == nil {
-		return append(dst, "null"...), nil
-	}
-	dst = append(dst, '{')
-	for i, k := range sortedKeys(props) {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(appendJSONString(dst, k), ':')
-		var err error
-		if dst, err = appendScalar(dst, props[k]); err != nil {
-			return nil, err
-		}
-	}
-	return append(dst, '}'), nil
+	return jsonscan.AppendObject(dst, props)
 }
 
-// appendScalar writes a property value; encoding/json writes the types not
-// listed here, and refuses what it cannot write.
-func appendScalar(dst []byte, v any) ([]byte, error) {
-	switch x := v.(type) {
-	case nil:
-		return append(dst, "null"...), nil
-	case string:
-		return appendJSONString(dst, x), nil
-	case bool:
-		return strconv.AppendBool(dst, x), nil
-	case int64:
-		return strconv.AppendInt(dst, x, 10), nil
-	case int:
-		return strconv.AppendInt(dst, int64(x), 10), nil
-	case float64:
-		if !math.IsNaN(x) && !math.IsInf(x, 0) {
-			return appendFloat(dst, x), nil
-		}
-	case json.Number:
-		if x == "" {
-			return append(dst, '0'), nil
-		}
-		if jsonscan.IsNumber([]byte(x)) {
-			return append(dst, x...), nil
-		}
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return append(dst, b...), nil
-}
-
-// hexDigits are the digits of \u escapes, lower case as encoding/json writes them.
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString writes s as encoding/json does: quoted, with \", \\,
-// \b, \f, \n, \r, \t, other controls and the HTML characters <, > and & as \u
-// escapes, invalid UTF-8 as \ufffd, and U+2028 and U+2029 escaped.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// appendJSONString writes s as encoding/json does.
+func appendJSONString(dst []byte, s string) []byte { return jsonscan.AppendString(dst, s) }

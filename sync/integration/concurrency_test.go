@@ -2,10 +2,16 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
 	"testing"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+	"terrimap/sync/client"
 )
 
 // Ten desks edit the same features at once — 200 edits each — while each
@@ -123,5 +129,48 @@ func TestConcurrentDesks(t *testing.T) {
 		checkPlatform(t, p.st)
 		t.Logf("%d desks × %d edits, %d background syncs; %d conflicts or refusals waited; settled in %d rounds (%d resolved, %d retried, %d dropped); journal entries %v; %d features",
 			desksN, editsN, syncs, waiting, rounds+1, resolved, retried, dropped, counts, len(want))
+	})
+}
+
+// Desks of Tournus's editor push hydrants with a photo each at the same
+// moment, more desks than a database pool holds connections by default:
+// each push reads the commune's territory and the photo's arrival while
+// it writes, and every one of them is answered.
+func TestSimultaneousPushesWithPhotos(t *testing.T) {
+	forEachStorage(t, func(t *testing.T, kind storageKind) {
+		p := newPlatform(t, kind)
+		const desksN = 8
+		desks := make([]*desk, desksN)
+		for i := range desks {
+			desks[i] = p.newDesk("tournus")
+			desks[i].edit(func(tx *store.Tx) error {
+				h, err := tx.PutBlob(fmt.Sprintf("IMG_%d.jpg", i), photoBytes(uint64(i), 4<<10))
+				if err != nil {
+					return err
+				}
+				_, err = tx.Create("pei", store.Feature{Geometry: orb.Point{4.86 + float64(i)/100, 46.55}, Properties: map[string]any{"numero": h}})
+				return err
+			})
+		}
+		start := make(chan struct{})
+		errs := make([]error, desksN)
+		var wg sync.WaitGroup
+		for i, d := range desks {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				var sum client.Summary
+				sum, errs[i] = d.c.Sync(context.Background())
+				if errs[i] == nil && sum.Push.Applied != 1 {
+					errs[i] = fmt.Errorf("push %+v", sum.Push)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
 	})
 }

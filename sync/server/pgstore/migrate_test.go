@@ -368,3 +368,73 @@ func TestMigrateAgain(t *testing.T) {
 		t.Errorf("migrate into another platform: %v, want ErrTargetNotEmpty", err)
 	}
 }
+
+// A platform migrated while desks push to it is copied as one consistent
+// snapshot (every check matches); once the file has moved on, migrating
+// again into that database is refused.
+func TestMigrateWhileServing(t *testing.T) {
+	ctx := context.Background()
+	src := newSQLitePlatform(t)
+	admin := newMigrateDesk(t, src.http.URL, "admin")
+	stop := make(chan struct{})
+	pushed := make(chan int)
+	go func() {
+		n := 0
+		defer func() { pushed <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			err := admin.ws.Edit(ctx, func(tx *store.Tx) error {
+				_, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"type_pei": "PI", "annee": int64(n)}})
+				return err
+			})
+			if err == nil {
+				_, err = admin.c.Sync(ctx)
+			}
+			if err != nil {
+				t.Errorf("push while migrating: %v", err)
+				return
+			}
+			n++
+		}
+	}()
+	// Let a few pushes land first, so that the snapshot falls among them.
+	for {
+		var n int
+		if err := src.st.Workspace().DB().QueryRow(`SELECT count(*) FROM srv_history`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n >= 3 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	dbURL := pgtest.NewDatabase(t)
+	rep, err := Migrate(ctx, src.path, dbURL, Options{})
+	close(stop)
+	n := <-pushed
+	if err != nil || !rep.OK() {
+		t.Fatalf("migrate while serving: %v\n%+v", err, rep.Tables)
+	}
+	var copied int64
+	for _, c := range rep.Tables {
+		if c.Name == "layer pei" {
+			copied = c.TargetRows
+		}
+	}
+	if copied == 0 || copied > int64(n) || rep.FeedEnd != copied {
+		t.Errorf("%d hydrants copied, feed at %d, %d pushed in all", copied, rep.FeedEnd, n)
+	}
+	t.Logf("%d hydrants pushed, %d in the snapshot", n, copied)
+	admin.edit(func(tx *store.Tx) error {
+		_, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"type_pei": "BI"}})
+		return err
+	})
+	admin.sync()
+	if _, err := Migrate(ctx, src.path, dbURL, Options{}); !errors.Is(err, ErrTargetDiverged) {
+		t.Errorf("migrate again after the file moved on: %v, want ErrTargetDiverged", err)
+	}
+}

@@ -87,6 +87,13 @@ func (s *Storage) RunCapture(ctx context.Context, log *slog.Logger) error {
 		if _, err := s.CapturePass(ctx, log); err != nil && ctx.Err() == nil {
 			log.Error("capture failed", "err", err)
 		}
+		if lost, err := s.triggersLost(ctx); err != nil && ctx.Err() == nil {
+			log.Error("capture: cannot check the layer tables' triggers", "err", err)
+		} else if lost {
+			// A table re-created (ogr2ogr -overwrite) or its triggers
+			// disabled: reconciled now, not in a few minutes.
+			nextReconcile = time.Now()
+		}
 		if time.Now().After(nextReconcile) {
 			if _, err := s.Reconcile(ctx, log); err != nil && ctx.Err() == nil {
 				log.Error("reconciliation failed", "err", err)
@@ -325,4 +332,20 @@ func (s *Storage) StartCapture(log *slog.Logger) {
 			}
 		}
 	}()
+}
+
+// triggersLost reports whether a layer table that exists lacks one of its
+// triggers, enabled, or row-level security: one catalog query, made at
+// every pass of the worker.
+func (s *Storage) triggersLost(ctx context.Context) (bool, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM terrimap.layers l
+		JOIN pg_class c ON c.oid = to_regclass(quote_ident(l.pg_schema) || '.' || quote_ident(l.pg_table))
+		WHERE NOT c.relrowsecurity
+		OR (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = ANY($1) AND t.tgenabled <> 'D') < $2`,
+		layerTriggers, len(layerTriggers)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("pgstore: check triggers: %w", err)
+	}
+	return n > 0, nil
 }

@@ -105,3 +105,22 @@ func BenchmarkDirectEditReachesFeed(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "median-ms")
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
 }
+
+// The worker notices within a poll that a table lost its triggers (here
+// disabled) and reconciles at once: the edit made meanwhile reaches the
+// feed without waiting for the periodic reconciliation, and the triggers
+// are enabled again.
+func TestWorkerReconcilesWhenTriggersDisabled(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
+	p.runWorkers(1)
+	p.mustPsql("postgres", `ALTER TABLE reseaux.pei DISABLE TRIGGER USER; UPDATE reseaux.pei SET debit = 5 WHERE uuid = '`+a+`'`)
+	p.waitVersion(a, 2)
+	if h := p.history(a); h[1].Author != reconcileAuthor {
+		t.Errorf("author %q, want %q", h[1].Author, reconcileAuthor)
+	}
+	if n := p.count(`SELECT count(*) FROM pg_trigger WHERE tgrelid = 'reseaux.pei'::regclass AND tgname = ANY($1) AND tgenabled <> 'D'`, layerTriggers); n != len(layerTriggers) {
+		t.Errorf("%d triggers enabled, want %d", n, len(layerTriggers))
+	}
+}

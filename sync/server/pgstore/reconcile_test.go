@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,11 +16,11 @@ import (
 // runGDAL runs an outside tool (GDAL), failing the test on an error.
 func runGDAL(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
+	out, err := execTool(name, args...)
 	if err != nil {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
-	return string(out)
+	return out
 }
 
 // GDAL's PostgreSQL driver: features appended by ogr2ogr -update -append

@@ -72,6 +72,13 @@ func TestTerritoryRuleInPostgreSQL(t *testing.T) {
 	if h := p.history(inUchizy); h[len(h)-1].Author != "db:"+p.sig || p.feature(inUchizy).Properties["debit"] != 80.0 {
 		t.Errorf("the technician's edit in Uchizy: %+v", h)
 	}
+	// Removing the user does not free the role: it may change nothing.
+	if err := p.st.RemoveUser(p.ctx, "tournus"); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := p.psql(agent, `UPDATE reseaux.pei SET debit = 71 WHERE uuid = '`+inTournus+`'`); err == nil {
+		t.Errorf("the role of a removed user still edits: %s", out)
+	}
 	// A viewer's role edits nothing.
 	viewer := "elu_" + p.suffx
 	if _, err := p.st.TieRole(p.ctx, "elu", viewer); err != nil {

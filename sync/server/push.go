@@ -15,6 +15,11 @@ func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (pr
 	var resp protocol.PushResponse
 	err := s.st.Write(ctx, func(tx WriteTx) error {
 		resp.Results = resp.Results[:0]
+		if ra, ok := tx.(aheadReader); ok {
+			if err := ra.ReadAhead(u.Name, req.Changes); err != nil {
+				return err
+			}
+		}
 		rights := newEditRights(ctx, s.st, u, s.opts.Logger)
 		for _, c := range req.Changes {
 			if err := ctx.Err(); err != nil {
@@ -37,6 +42,15 @@ func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (pr
 		return nil
 	})
 	return resp, err
+}
+
+// aheadReader is a WriteTx that reads at once what a push's changes will
+// ask of it (their answers, features and base versions), so that a push of
+// thousands of changes does not wait for thousands of round trips to a
+// database server (PostgreSQL). Its reads answer as they would have
+// without it; SQLite, whose reads are in-process, has none.
+type aheadReader interface {
+	ReadAhead(user string, changes []protocol.PushChange) error
 }
 
 // decide works out one change: a result for every refusal, an error only

@@ -406,3 +406,53 @@ func TestSeedFeatures(t *testing.T) {
 		}
 	})
 }
+
+// ReadAhead (the push path's batch read) answers exactly as the reads it
+// saves: current features, tombstones, features never created, base
+// versions present or not, ids that are not UUIDs, unknown layers.
+func TestReadAheadAnswersAsReadsDo(t *testing.T) {
+	st := newFeedStorage(t)
+	ctx := context.Background()
+	write(t, st, "tournus", map[string]protocol.FeatureState{testID(1): hydrant(1, 1), testID(2): hydrant(2, 1)})
+	write(t, st, "tournus", map[string]protocol.FeatureState{testID(1): hydrant(1, 2), testID(2): {Version: 2}})
+	type read struct {
+		id      string
+		version int64
+	}
+	reads := []read{{testID(1), 1}, {testID(1), 2}, {testID(1), 7}, {testID(2), 1}, {testID(2), 2}, {testID(3), 1}, {"PEI-1", 1}}
+	var changes []protocol.PushChange
+	for i, r := range reads {
+		changes = append(changes, protocol.PushChange{ChangeID: testID(500 + i), Layer: "hydrants", ID: r.id, Op: protocol.OpUpdate, BaseVersion: r.version})
+	}
+	changes = append(changes, protocol.PushChange{ChangeID: testID(600), Layer: "nowhere", ID: testID(1), Op: protocol.OpUpdate, BaseVersion: 1})
+	answers := func(ahead bool) []string {
+		var out []string
+		err := st.Write(ctx, func(tx server.WriteTx) error {
+			if ahead {
+				if err := tx.(*writeTx).ReadAhead("tournus", changes); err != nil {
+					return err
+				}
+			}
+			for _, r := range reads {
+				cur, err := tx.Feature("hydrants", r.id)
+				if err != nil {
+					return err
+				}
+				old, err := tx.FeatureVersion("hydrants", r.id, r.version)
+				if err != nil {
+					return err
+				}
+				out = append(out, fmt.Sprintf("%s: %+v / v%d %+v", r.id, cur, r.version, old))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	direct, ahead := answers(false), answers(true)
+	if !reflect.DeepEqual(direct, ahead) {
+		t.Errorf("read ahead:\n%v\nread one by one:\n%v", ahead, direct)
+	}
+}

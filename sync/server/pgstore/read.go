@@ -114,31 +114,59 @@ func (r *rowScan) feature(l *layerDef, version int64) (protocol.Change, error) {
 // currentFeature reads a feature's head and, when it exists, its row of
 // the layer's table.
 func currentFeature(ctx context.Context, q querier, l *layerDef, u [16]byte) (protocol.FeatureState, error) {
-	var version int64
-	var deleted, hasRow bool
-	var r rowScan
-	err := q.QueryRow(ctx, `SELECT h.version, h.deleted, t.uuid IS NOT NULL, `+rowColumnsWith(l, "h.uuid")+`
+	states, err := currentFeatures(ctx, q, l, [][16]byte{u})
+	return states[u], err
+}
+
+// currentFeatures reads features' heads and the rows of those that exist,
+// in one query; a feature that never existed is absent from the map (its
+// zero state).
+func currentFeatures(ctx context.Context, q querier, l *layerDef, uuids [][16]byte) (map[[16]byte]protocol.FeatureState, error) {
+	rows, err := q.Query(ctx, `SELECT h.version, h.deleted, t.uuid IS NOT NULL, `+rowColumnsWith(l, "h.uuid")+`
 		FROM terrimap.heads h LEFT JOIN `+l.ident()+` t ON t.uuid = h.uuid
-		WHERE h.layer = $1 AND h.uuid = $2`, l.name(), u).Scan(r.dest(l, &version, &deleted, &hasRow)...)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return protocol.FeatureState{}, nil
-	}
+		WHERE h.layer = $1 AND h.uuid = ANY($2::uuid[])`, l.name(), uuids)
 	if err != nil {
-		return protocol.FeatureState{}, err
+		return nil, err
 	}
-	if deleted {
-		return protocol.FeatureState{Version: version}, nil
+	out := make(map[[16]byte]protocol.FeatureState, len(uuids))
+	var orphans []rowScan // heads whose row a direct edit deleted
+	var orphanVersions []int64
+	for rows.Next() {
+		var version int64
+		var deleted, hasRow bool
+		var r rowScan
+		if err := rows.Scan(r.dest(l, &version, &deleted, &hasRow)...); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		switch {
+		case deleted:
+			out[r.uuid] = protocol.FeatureState{Version: version}
+		case !hasRow:
+			orphans, orphanVersions = append(orphans, r), append(orphanVersions, version)
+		default:
+			c, err := r.feature(l, version)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[r.uuid] = protocol.FeatureState{Exists: true, Version: version, Geometry: c.Geometry, Properties: c.Properties}
+		}
 	}
-	if !hasRow {
-		// Deleted from the table by a direct edit not yet captured: the
-		// platform's state is still its head version.
-		return featureVersion(ctx, q, l, u, version)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
-	c, err := r.feature(l, version)
-	if err != nil {
-		return protocol.FeatureState{}, err
+	// Deleted from the table by a direct edit not yet captured: the
+	// platform's state is still the head version.
+	for i, r := range orphans {
+		st, err := featureVersion(ctx, q, l, r.uuid, orphanVersions[i])
+		if err != nil {
+			return nil, err
+		}
+		out[r.uuid] = st
 	}
-	return protocol.FeatureState{Exists: true, Version: version, Geometry: c.Geometry, Properties: c.Properties}, nil
+	return out, nil
 }
 
 // Feature returns the platform's current feature or its tombstone.

@@ -57,6 +57,10 @@ type writeTx struct {
 	// transaction see them before they are flushed.
 	pending map[featureKey][]*pendingVersion
 	queue   []*pendingVersion
+	// ahead and aheadVersions hold what ReadAhead read: features' states
+	// and versions, by feature (pending versions come first).
+	ahead         map[featureKey]protocol.FeatureState
+	aheadVersions map[versionKey]protocol.FeatureState
 	// clock is the last sequence number handed out; locked says this
 	// transaction holds the feed_clock row (see feed.go).
 	clock  int64
@@ -129,6 +133,9 @@ func (t *writeTx) Feature(layer, id string) (protocol.FeatureState, error) {
 	if p := t.pending[featureKey{l.name(), id}]; len(p) > 0 {
 		return p[len(p)-1].state, nil
 	}
+	if st, ok := t.ahead[featureKey{l.name(), id}]; ok {
+		return st, nil
+	}
 	u, ok := parseUUID(id)
 	if !ok {
 		return protocol.FeatureState{}, nil
@@ -159,6 +166,9 @@ func (t *writeTx) FeatureVersion(layer, id string, version int64) (protocol.Feat
 		if p.state.Version == version {
 			return p.state, nil
 		}
+	}
+	if st, ok := t.aheadVersions[versionKey{featureKey{l.name(), id}, version}]; ok {
+		return st, nil
 	}
 	u, ok := parseUUID(id)
 	if !ok {

@@ -34,7 +34,14 @@ func runMigrate(ctx context.Context, args []string, e env) error {
 	if isPostgres(*from) {
 		return fmt.Errorf("%w: --from is the platform's GeoPackage file", errUsage)
 	}
-	rep, err := pgstore.Migrate(ctx, *from, *to, pgstore.Options{DataSchema: *dataSchema})
+	progress := newProgressLine(e.stderr)
+	rep, err := pgstore.Migrate(ctx, *from, *to, pgstore.MigrateOptions{
+		Storage: pgstore.Options{DataSchema: *dataSchema},
+		Progress: func(step string, rows int64) {
+			progress.step(fmt.Sprintf("%-24s %9d rows", step, rows))
+		},
+	})
+	progress.end()
 	rep.Target = shownDB(*to)
 	if len(rep.Tables) > 0 {
 		printMigration(e.stdout, rep)

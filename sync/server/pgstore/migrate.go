@@ -40,20 +40,32 @@ import (
 // ErrTargetDiverged and writes nothing: the PostgreSQL platform is never
 // overwritten. A target holding anything else (layers, users, versions)
 // without that record is refused with ErrTargetNotEmpty.
-func Migrate(ctx context.Context, from, to string, opts Options) (MigrateReport, error) {
+func Migrate(ctx context.Context, from, to string, opts MigrateOptions) (MigrateReport, error) {
 	var rep MigrateReport
 	rep.Source, rep.Target = from, redact(to)
 	err := server.ReadSQLiteSnapshot(ctx, from, func(snap *server.SQLiteSnapshot) error {
-		st, err := Open(ctx, to, opts)
+		st, err := Open(ctx, to, opts.Storage)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		m := &migration{ctx: ctx, snap: snap, st: st, rep: &rep}
+		m := &migration{ctx: ctx, snap: snap, st: st, rep: &rep, progress: opts.Progress}
 		return m.run()
 	})
 	return rep, err
 }
+
+// MigrateOptions tune Migrate.
+type MigrateOptions struct {
+	// Storage opens the target (its data schema…).
+	Storage Options
+	// Progress, when set, is told each step and how many rows it has
+	// read so far (a large platform takes minutes).
+	Progress func(step string, rows int64)
+}
+
+// progressEvery is how many rows pass between two progress reports.
+const progressEvery = 50_000
 
 // Errors of a migration that callers tell apart.
 var (
@@ -138,6 +150,15 @@ type migration struct {
 	source, target map[string]digest
 	// maxSeq is the source's last sequence number.
 	maxSeq int64
+	// progress reports the steps (MigrateOptions.Progress); may be nil.
+	progress func(step string, rows int64)
+}
+
+// step reports a step's progress: at its start and every progressEvery rows.
+func (m *migration) step(name string, rows int64) {
+	if m.progress != nil && rows%progressEvery == 0 {
+		m.progress(name, rows)
+	}
 }
 
 func (m *migration) run() error {

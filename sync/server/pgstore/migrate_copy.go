@@ -17,7 +17,7 @@ import (
 // layers creates the layers' tables and records, and returns their
 // tables by layer name.
 func (m *migration) layers(tx, w pgx.Tx) (map[string]*layerDef, error) {
-	s := newSink(m.ctx, nil, tLayers)
+	s := m.newSink(nil, tLayers)
 	for _, l := range m.snap.Layers() {
 		def, err := json.Marshal(l.Schema)
 		if err != nil {
@@ -60,7 +60,7 @@ func (m *migration) layers(tx, w pgx.Tx) (map[string]*layerDef, error) {
 // versions copies every version with its sequence number, derives the
 // heads, and compares the feed, the history and the heads.
 func (m *migration) versions(tx, w pgx.Tx) error {
-	s := newSink(m.ctx, w, tVersions)
+	s := m.newSink(w, tVersions)
 	var feed digest
 	err := m.snap.Versions(func(v server.VersionRow) error {
 		row, err := versionRow(v)
@@ -145,7 +145,7 @@ func (m *migration) features(tx, w pgx.Tx, l server.LayerRecord, def *layerDef) 
 		return fmt.Errorf("pgstore: migrate: layer %s has no table", l.Schema.Name)
 	}
 	t := featureTable(&l.Schema, def)
-	s := newSink(m.ctx, w, t)
+	s := m.newSink(w, t)
 	err := m.snap.Current(l.Schema.Name, func(c protocol.Change) error {
 		row, key, err := featureRow(&l.Schema, c)
 		if err != nil {
@@ -191,7 +191,7 @@ func (m *migration) accounts(tx, w pgx.Tx) error {
 	}
 	sinks := map[string]*sink{}
 	for _, t := range []table{tOrgs, tUsers, tMemberships, tTokens, tLogins, tPushes} {
-		sinks[t.name] = newSink(m.ctx, w, t)
+		sinks[t.name] = m.newSink(w, t)
 	}
 	put := func(t table, row ...any) error { return sinks[t.name].put(row, row) }
 	for _, o := range orgs {
@@ -248,7 +248,7 @@ func (m *migration) attachments(tx, w pgx.Tx) error {
 	if err != nil {
 		return err
 	}
-	s := newSink(m.ctx, w, tBlobs)
+	s := m.newSink(w, tBlobs)
 	for _, hash := range sortedKeys(files) {
 		row, key, err := blobRow(hash, files[hash])
 		if err != nil {

@@ -73,6 +73,7 @@ var feedKinds = tVersions.kinds[:5]
 // sink receives the source's rows of a table: it digests them and, when
 // copying, sends them to PostgreSQL by COPY in batches.
 type sink struct {
+	m     *migration
 	ctx   context.Context
 	tx    pgx.Tx // nil: digest only
 	t     table
@@ -81,8 +82,9 @@ type sink struct {
 	batch [][]any
 }
 
-func newSink(ctx context.Context, tx pgx.Tx, t table) *sink {
-	return &sink{ctx: ctx, tx: tx, t: t, cols: t.cols}
+func (m *migration) newSink(tx pgx.Tx, t table) *sink {
+	m.step(t.name, 0)
+	return &sink{m: m, ctx: m.ctx, tx: tx, t: t, cols: t.cols}
 }
 
 // put digests key (the row as compared) and queues row (as copied).
@@ -90,6 +92,7 @@ func (s *sink) put(key []any, row []any) error {
 	if err := s.d.addRow(s.t.kinds, key); err != nil {
 		return fmt.Errorf("%s: %w", s.t.name, err)
 	}
+	s.m.step(s.t.name, s.d.Rows)
 	if s.tx == nil {
 		return nil
 	}

@@ -191,7 +191,7 @@ func TestMigrateDesksSyncOnWithoutFirstSync(t *testing.T) {
 
 	// Migrate while the SQLite platform still serves.
 	dbURL := pgtest.NewDatabase(t)
-	rep, err := Migrate(ctx, src.path, dbURL, Options{})
+	rep, err := Migrate(ctx, src.path, dbURL, MigrateOptions{})
 	if err != nil {
 		t.Fatalf("migrate: %v\n%+v", err, rep.Tables)
 	}
@@ -328,10 +328,10 @@ func TestMigrateAgain(t *testing.T) {
 	admin.sync()
 	src.http.Close()
 	dbURL := pgtest.NewDatabase(t)
-	if _, err := Migrate(ctx, src.path, dbURL, Options{}); err != nil {
+	if _, err := Migrate(ctx, src.path, dbURL, MigrateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Migrate(ctx, src.path, dbURL, Options{})
+	rep, err := Migrate(ctx, src.path, dbURL, MigrateOptions{})
 	if err != nil || !rep.Already || !rep.OK() {
 		t.Fatalf("second run: %v %+v", err, rep)
 	}
@@ -344,7 +344,7 @@ func TestMigrateAgain(t *testing.T) {
 	if err := pg.PutOrganisation(ctx, server.Organisation{ID: "71550", Name: "Uchizy"}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = Migrate(ctx, src.path, dbURL, Options{})
+	rep, err = Migrate(ctx, src.path, dbURL, MigrateOptions{})
 	if !errors.Is(err, ErrTargetDiverged) {
 		t.Fatalf("migrate over a changed target: %v, want ErrTargetDiverged", err)
 	}
@@ -364,7 +364,77 @@ func TestMigrateAgain(t *testing.T) {
 	if err := st.PutOrganisation(ctx, server.Organisation{ID: protocol.OrgCCMT, Name: "Autre"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Migrate(ctx, src.path, other, Options{}); !errors.Is(err, ErrTargetNotEmpty) {
+	if _, err := Migrate(ctx, src.path, other, MigrateOptions{}); !errors.Is(err, ErrTargetNotEmpty) {
 		t.Errorf("migrate into another platform: %v, want ErrTargetNotEmpty", err)
+	}
+}
+
+// A platform migrated while desks push to it is copied as one consistent
+// snapshot (every check matches); once the file has moved on, migrating
+// again into that database is refused.
+func TestMigrateWhileServing(t *testing.T) {
+	ctx := context.Background()
+	src := newSQLitePlatform(t)
+	admin := newMigrateDesk(t, src.http.URL, "admin")
+	stop := make(chan struct{})
+	pushed := make(chan int)
+	go func() {
+		n := 0
+		defer func() { pushed <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			err := admin.ws.Edit(ctx, func(tx *store.Tx) error {
+				_, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"type_pei": "PI", "annee": int64(n)}})
+				return err
+			})
+			if err == nil {
+				_, err = admin.c.Sync(ctx)
+			}
+			if err != nil {
+				t.Errorf("push while migrating: %v", err)
+				return
+			}
+			n++
+		}
+	}()
+	// Let a few pushes land first, so that the snapshot falls among them.
+	for {
+		var n int
+		if err := src.st.Workspace().DB().QueryRow(`SELECT count(*) FROM srv_history`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n >= 3 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	dbURL := pgtest.NewDatabase(t)
+	rep, err := Migrate(ctx, src.path, dbURL, MigrateOptions{})
+	close(stop)
+	n := <-pushed
+	if err != nil || !rep.OK() {
+		t.Fatalf("migrate while serving: %v\n%+v", err, rep.Tables)
+	}
+	var copied int64
+	for _, c := range rep.Tables {
+		if c.Name == "layer pei" {
+			copied = c.TargetRows
+		}
+	}
+	if copied == 0 || copied > int64(n) || rep.FeedEnd != copied {
+		t.Errorf("%d hydrants copied, feed at %d, %d pushed in all", copied, rep.FeedEnd, n)
+	}
+	t.Logf("%d hydrants pushed, %d in the snapshot", n, copied)
+	admin.edit(func(tx *store.Tx) error {
+		_, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"type_pei": "BI"}})
+		return err
+	})
+	admin.sync()
+	if _, err := Migrate(ctx, src.path, dbURL, MigrateOptions{}); !errors.Is(err, ErrTargetDiverged) {
+		t.Errorf("migrate again after the file moved on: %v, want ErrTargetDiverged", err)
 	}
 }

@@ -456,3 +456,31 @@ func TestReadAheadAnswersAsReadsDo(t *testing.T) {
 		t.Errorf("read ahead:\n%v\nread one by one:\n%v", ahead, direct)
 	}
 }
+
+// Every head of a feature that exists holds the hash of its table row as
+// the platform wrote it (the reconciliation's reference), after writes,
+// deletions and a seed alike; a tombstone has none.
+func TestRowHashesMatchTheRows(t *testing.T) {
+	st := newFeedStorage(t)
+	ctx := context.Background()
+	write(t, st, "tournus", map[string]protocol.FeatureState{testID(1): hydrant(1, 1), testID(2): hydrant(2, 1), testID(3): hydrant(3, 1)})
+	write(t, st, "tournus", map[string]protocol.FeatureState{testID(1): hydrant(1, 2), testID(2): {Version: 2}})
+	h := hydrant(4, 1)
+	if err := st.SeedFeatures(ctx, "hydrants", "import", []store.RemoteFeature{{UUID: testID(4), Geometry: h.Geometry, Properties: h.Properties}}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := loadLayer(ctx, st.pool, "hydrants")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live, matching, tombstones int
+	err = st.pool.QueryRow(ctx, `SELECT count(t.uuid), count(*) FILTER (WHERE h.row_hash = `+rowHashExpr(l.rec.Schema, "t")+`),
+		count(*) FILTER (WHERE h.deleted AND h.row_hash IS NULL)
+		FROM terrimap.heads h LEFT JOIN `+l.ident()+` t ON t.uuid = h.uuid WHERE h.layer = 'hydrants'`).Scan(&live, &matching, &tombstones)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live != 3 || matching != 3 || tombstones != 1 {
+		t.Errorf("%d rows, %d heads with their row's hash, %d tombstones without one; want 3, 3, 1", live, matching, tombstones)
+	}
+}

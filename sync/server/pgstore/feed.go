@@ -73,15 +73,12 @@ func (t *writeTx) flush() error {
 	}
 	latest := latestVersions(t.queue)
 	b := &pgx.Batch{}
+	queueVersions(b, t.queue)
+	queueHeads(b, latest)
 	for _, group := range byLayer(latest) {
 		if err := queueRowWrites(b, group); err != nil {
 			return err
 		}
-	}
-	queueVersions(b, t.queue)
-	queueHeads(b, latest)
-	for _, group := range byLayer(latest) {
-		queueRowHashes(b, group)
 	}
 	b.Queue(`UPDATE terrimap.feed_clock SET last_seq = $1 WHERE id = 1`, t.clock)
 	if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
@@ -123,15 +120,19 @@ func byLayer(ps []*pendingVersion) [][]*pendingVersion {
 	return out
 }
 
-// queueRowWrites queues the writes of one layer's table: an upsert of
-// the features that exist, a delete of those deleted. Captured direct
-// edits (keepRow) are already in the table.
+// queueRowWrites queues the writes of one layer's table, once the heads
+// are written: an upsert of the features that exist, which also stores
+// their rows' hashes in their heads, and a delete of those deleted.
+// Captured direct edits (keepRow) are already in the table: only their
+// hashes are stored.
 func queueRowWrites(b *pgx.Batch, group []*pendingVersion) error {
 	l := group[0].layer
 	var live []*pendingVersion
-	var gone [][16]byte
+	var gone, kept [][16]byte
 	for _, p := range group {
 		switch {
+		case p.keepRow && p.state.Exists:
+			kept = append(kept, p.uuid)
 		case p.keepRow:
 		case p.state.Exists:
 			live = append(live, p)
@@ -141,6 +142,10 @@ func queueRowWrites(b *pgx.Batch, group []*pendingVersion) error {
 	}
 	if len(gone) > 0 {
 		b.Queue(`DELETE FROM `+l.ident()+` WHERE uuid = ANY($1::uuid[])`, gone)
+	}
+	if len(kept) > 0 {
+		b.Queue(`UPDATE terrimap.heads h SET row_hash = `+rowHashExpr(l.rec.Schema, "t")+` FROM `+l.ident()+` t
+			WHERE h.layer = $1 AND h.uuid = t.uuid AND t.uuid = ANY($2::uuid[])`, l.name(), kept)
 	}
 	if len(live) == 0 {
 		return nil
@@ -154,7 +159,8 @@ func queueRowWrites(b *pgx.Batch, group []*pendingVersion) error {
 }
 
 // upsertRows is the statement writing features' rows into a layer's
-// table, with its arguments: one array per column, unnested.
+// table, with its arguments (one array per column, unnested), and then
+// the rows' hashes into their heads.
 func upsertRows(l *layerDef, ps []*pendingVersion) (string, []any, error) {
 	fields := l.rec.Schema.Fields
 	uuids := make([][16]byte, len(ps))
@@ -188,9 +194,12 @@ func upsertRows(l *layerDef, ps []*pendingVersion) (string, []any, error) {
 	params = append(params, fmt.Sprintf("$%d::bytea[]", len(args)))
 	names = append(names, "g")
 	set = append(set, "geom = excluded.geom")
-	q := `INSERT INTO ` + l.ident() + ` (` + strings.Join(cols, ", ") + `) SELECT ` + strings.Join(sel, ", ") +
+	args = append(args, l.name())
+	q := `WITH w AS (INSERT INTO ` + l.ident() + ` AS t (` + strings.Join(cols, ", ") + `) SELECT ` + strings.Join(sel, ", ") +
 		` FROM unnest(` + strings.Join(params, ", ") + `) AS r(` + strings.Join(names, ", ") + `)
-		ON CONFLICT (uuid) DO UPDATE SET ` + strings.Join(set, ", ")
+		ON CONFLICT (uuid) DO UPDATE SET ` + strings.Join(set, ", ") + `
+		RETURNING t.uuid, ` + rowHashExpr(l.rec.Schema, "t") + ` AS row_hash)
+		UPDATE terrimap.heads h SET row_hash = w.row_hash FROM w WHERE h.layer = $` + fmt.Sprint(len(args)) + ` AND h.uuid = w.uuid`
 	return q, args, nil
 }
 
@@ -272,7 +281,7 @@ func queueVersions(b *pgx.Batch, queue []*pendingVersion) {
 }
 
 // queueHeads queues the upsert of the features' heads (row hashes are
-// recomputed after, by queueRowHashes).
+// stored after, by queueRowWrites).
 func queueHeads(b *pgx.Batch, latest []*pendingVersion) {
 	n := len(latest)
 	layers := make([]string, n)
@@ -286,23 +295,6 @@ func queueHeads(b *pgx.Batch, latest []*pendingVersion) {
 		SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[], $5::boolean[])
 		ON CONFLICT (layer, uuid) DO UPDATE SET version = excluded.version, seq = excluded.seq,
 			deleted = excluded.deleted, row_hash = NULL`, layers, uuids, versions, seqs, deleted)
-}
-
-// queueRowHashes queues the update of the row hashes of one layer's
-// features that exist, from the table's rows as they now are.
-func queueRowHashes(b *pgx.Batch, group []*pendingVersion) {
-	l := group[0].layer
-	var live [][16]byte
-	for _, p := range group {
-		if p.state.Exists {
-			live = append(live, p.uuid)
-		}
-	}
-	if len(live) == 0 {
-		return
-	}
-	b.Queue(`UPDATE terrimap.heads h SET row_hash = `+rowHashExpr(l.rec.Schema, "t")+` FROM `+l.ident()+` t
-		WHERE h.layer = $1 AND h.uuid = t.uuid AND t.uuid = ANY($2::uuid[])`, l.name(), live)
 }
 
 // FeedEnd returns the sequence of the last version written: the end of

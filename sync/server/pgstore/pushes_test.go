@@ -84,7 +84,7 @@ func readAhead(tx server.WriteTx, user string, changeIDs ...string) error {
 	}
 	changes := make([]protocol.PushChange, len(changeIDs))
 	for i, id := range changeIDs {
-		changes[i] = protocol.PushChange{ChangeID: id, Layer: "nulle part", ID: id, Op: protocol.OpCreate}
+		changes[i] = protocol.PushChange{ChangeID: id, Layer: "hydrants", ID: id, Op: protocol.OpCreate}
 	}
 	return ra.ReadAhead(user, changes)
 }

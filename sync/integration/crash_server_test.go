@@ -83,9 +83,10 @@ func (w *pushWatch) transport(next http.RoundTripper) http.RoundTripper {
 }
 
 // The platform's process is killed with SIGKILL while two desks push to
-// it, and restarted on the same file and address, again and again. The
-// desks retry: every edit arrives, re-sent change ids are answered from
-// the first time and applied once, and the file stays sound.
+// it, and restarted on the same database (file or PostgreSQL) and address,
+// 25 times. The desks retry: every edit arrives, every acknowledged change
+// is applied exactly once (re-sent change ids are answered from the first
+// time), and the database stays sound.
 func TestPlatformKilledMidPush(t *testing.T) {
 	t.Parallel()
 	forEachStorage(t, func(t *testing.T, kind storageKind) {
@@ -123,7 +124,7 @@ func TestPlatformKilledMidPush(t *testing.T) {
 			openDesk(t, users[0], filepath.Join(dir, "agent.gpkg"), "http://"+addr, opts),
 			openDesk(t, users[1], filepath.Join(dir, "admin.gpkg"), "http://"+addr, opts),
 		}
-		const kills = 20
+		const kills = 25
 		unreachable, midPush := 0, 0
 		for k := 0; k < kills; k++ {
 			for i, d := range desks {

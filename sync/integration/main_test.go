@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"terrimap/internal/pgtest"
 )
 
 // Environment variables that turn the re-executed test binary into a
@@ -24,7 +26,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(photoChildEnv); path != "" {
 		os.Exit(runPhotoChild(path))
 	}
-	code := m.Run()
+	// The PostgreSQL cluster, when the tests start one, is stopped after
+	// them; the children above use the parent's.
+	code := pgtest.Main(m)
 	if err := removeBenchPlatforms(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 	}

@@ -11,11 +11,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"terrimap/store"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server"
+	"terrimap/sync/server/pgstore"
 )
 
 // storageKind names one implementation of server.Storage.
@@ -28,7 +28,7 @@ const (
 )
 
 // storageKinds are the storages every test runs on, in this order.
-var storageKinds = []storageKind{sqliteKind}
+var storageKinds = []storageKind{sqliteKind, postgresKind}
 
 // subtests is what runs subtests: *testing.T or *testing.B.
 type subtests[T any] interface {
@@ -41,12 +41,6 @@ func forEachStorage[T subtests[T]](t T, fn func(t T, kind storageKind)) {
 	for _, kind := range storageKinds {
 		t.Run(string(kind), func(t T) { fn(t, kind) })
 	}
-}
-
-// isPostgresURL reports whether a platform's database string names a
-// PostgreSQL database rather than a file, as terrimap-server's --db does.
-func isPostgresURL(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
 // testStorage is a platform's storage with its inspector.
@@ -83,7 +77,7 @@ type versionRow struct {
 
 // openStorage opens a platform's database: a postgres:// URL or a file.
 func openStorage(db string) (testStorage, error) {
-	if isPostgresURL(db) {
+	if pgstore.IsURL(db) {
 		return openPostgres(db)
 	}
 	st, err := server.OpenSQLite(db)

@@ -576,3 +576,19 @@ func BenchmarkProjectPolygon2154To4326(b *testing.B) {
 		}
 	}
 }
+
+// TestPRJReadsBack: the .prj written for a system is read as that system.
+func TestPRJReadsBack(t *testing.T) {
+	for _, code := range []int{WGS84, Lambert93} {
+		w, err := PRJ(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := FromPRJ(w); err != nil || got != code {
+			t.Errorf("EPSG:%d: the .prj reads as %d, %v", code, got, err)
+		}
+	}
+	if _, err := PRJ(CC47); !errors.Is(err, ErrUnsupportedSRS) {
+		t.Errorf("CC47: %v", err)
+	}
+}

@@ -1,0 +1,120 @@
+package formats
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
+)
+
+// CSVGeometry says how a CSV file holds the geometries.
+type CSVGeometry uint8
+
+const (
+	// CSVWKT: a last column WKT, the geometry as well-known text (QGIS and
+	// GDAL read it as the geometry; it carries lines and polygons).
+	CSVWKT CSVGeometry = iota
+	// CSVXY: two last columns longitude and latitude, for points (ReadCSV,
+	// QGIS and spreadsheets read them); a feature that is not a point has
+	// them empty (CSVWriter.Dropped counts them).
+	CSVXY
+)
+
+// CSV column names of the geometry.
+const (
+	CSVColumnWKT = "WKT"
+	CSVColumnX   = "longitude"
+	CSVColumnY   = "latitude"
+)
+
+// CSVWriter writes features as a CSV file, the way GDAL and QGIS read it:
+// UTF-8, commas, a header row of the field names, numbers with a decimal
+// point, booleans true/false, dates and datetimes as ISO 8601, an empty cell
+// for null; then the geometry as WKT or x/y columns.
+type CSVWriter struct {
+	w       *csv.Writer
+	fields  []Field
+	geom    CSVGeometry
+	row     []string
+	dropped int
+}
+
+// NewCSVWriter writes the header row on w.
+func NewCSVWriter(w io.Writer, fields []Field, geom CSVGeometry) (*CSVWriter, error) {
+	c := &CSVWriter{w: csv.NewWriter(w), fields: fields, geom: geom}
+	head := make([]string, 0, len(fields)+2)
+	for _, f := range fields {
+		head = append(head, f.Name)
+	}
+	if geom == CSVXY {
+		head = append(head, CSVColumnX, CSVColumnY)
+	} else {
+		head = append(head, CSVColumnWKT)
+	}
+	if err := c.w.Write(head); err != nil {
+		return nil, fmt.Errorf("formats: csv: %w", err)
+	}
+	return c, nil
+}
+
+// Write writes one feature.
+func (c *CSVWriter) Write(f Feature) error {
+	c.row = c.row[:0]
+	for _, fl := range c.fields {
+		c.row = append(c.row, csvCell(f.Properties[fl.Name]))
+	}
+	switch {
+	case c.geom == CSVWKT && f.Geometry != nil:
+		c.row = append(c.row, wkt.MarshalString(f.Geometry))
+	case c.geom == CSVWKT:
+		c.row = append(c.row, "")
+	default:
+		p, ok := f.Geometry.(orb.Point)
+		if !ok {
+			if f.Geometry != nil {
+				c.dropped++
+			}
+			c.row = append(c.row, "", "")
+			break
+		}
+		c.row = append(c.row, strconv.FormatFloat(p[0], 'f', -1, 64), strconv.FormatFloat(p[1], 'f', -1, 64))
+	}
+	if err := c.w.Write(c.row); err != nil {
+		return fmt.Errorf("formats: csv: %w", err)
+	}
+	return nil
+}
+
+// Dropped is how many geometries x/y columns could not hold (not points).
+func (c *CSVWriter) Dropped() int { return c.dropped }
+
+// Close flushes what is written; it does not close the writer underneath.
+func (c *CSVWriter) Close() error {
+	c.w.Flush()
+	if err := c.w.Error(); err != nil {
+		return fmt.Errorf("formats: csv: %w", err)
+	}
+	return nil
+}
+
+// csvCell writes a property value as a CSV cell.
+func csvCell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,109 @@
+package formats
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"slices"
+
+	"terrimap/internal/jsonscan"
+)
+
+// GeoJSONWriter writes a FeatureCollection feature by feature, as RFC 7946
+// asks: coordinates as given (longitude/latitude, EPSG:4326, is the
+// caller's business), exterior rings counter-clockwise and holes clockwise
+// whatever the direction they come in (a layer imported from a Shapefile
+// or a GeoPackage keeps its clockwise exteriors). Properties are written
+// in the order of the fields, then any others by name; the bytes of every
+// value are encoding/json's (internal/jsonscan's writer).
+type GeoJSONWriter struct {
+	w      *bufio.Writer
+	fields []Field
+	buf    []byte
+	n      int
+}
+
+// NewGeoJSONWriter starts a FeatureCollection named name on w.
+func NewGeoJSONWriter(w io.Writer, name string, fields []Field) *GeoJSONWriter {
+	g := &GeoJSONWriter{w: bufio.NewWriter(w), fields: fields}
+	g.buf = append(g.buf, `{"type":"FeatureCollection","name":`...)
+	g.buf = jsonscan.AppendString(g.buf, name)
+	g.buf = append(g.buf, `,"features":[`...)
+	return g
+}
+
+// Write writes one feature. Its ID is written as a number when it is one
+// (a foreign layer's fid), else as a string; no ID, no "id".
+func (g *GeoJSONWriter) Write(f Feature) error {
+	b := g.buf
+	if g.n > 0 {
+		b = append(b, ',')
+	}
+	b = append(b, "\n{\"type\":\"Feature\""...)
+	if f.ID != "" {
+		b = append(b, `,"id":`...)
+		if _, ok := jsonscan.ParseInt([]byte(f.ID)); ok && jsonscan.IsNumber([]byte(f.ID)) {
+			b = append(b, f.ID...)
+		} else {
+			b = jsonscan.AppendString(b, f.ID)
+		}
+	}
+	b = append(b, `,"geometry":`...)
+	var err error
+	if b, err = jsonscan.AppendGeometry(b, RFC7946(f.Geometry)); err != nil {
+		return fmt.Errorf("formats: geojson: feature %s: %w", f.ID, err)
+	}
+	b = append(b, `,"properties":{`...)
+	first := true
+	for _, k := range propertyOrder(g.fields, f.Properties) {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(jsonscan.AppendString(b, k), ':')
+		if b, err = jsonscan.AppendValue(b, f.Properties[k]); err != nil {
+			return fmt.Errorf("formats: geojson: feature %s: %s: %w", f.ID, k, err)
+		}
+	}
+	b = append(b, "}}"...)
+	g.n++
+	if _, err := g.w.Write(b); err != nil {
+		return fmt.Errorf("formats: geojson: %w", err)
+	}
+	g.buf = b[:0]
+	return nil
+}
+
+// Close ends the collection and flushes it; it does not close the writer
+// underneath.
+func (g *GeoJSONWriter) Close() error {
+	g.buf = append(g.buf, "\n]}\n"...)
+	if _, err := g.w.Write(g.buf); err != nil {
+		return fmt.Errorf("formats: geojson: %w", err)
+	}
+	if err := g.w.Flush(); err != nil {
+		return fmt.Errorf("formats: geojson: %w", err)
+	}
+	return nil
+}
+
+// propertyOrder lists the keys of props: those of fields in their order,
+// then the others by name.
+func propertyOrder(fields []Field, props map[string]any) []string {
+	keys := make([]string, 0, len(props))
+	known := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		known[f.Name] = true
+		if _, ok := props[f.Name]; ok {
+			keys = append(keys, f.Name)
+		}
+	}
+	var extra []string
+	for k := range props {
+		if !known[k] {
+			extra = append(extra, k)
+		}
+	}
+	slices.Sort(extra)
+	return append(keys, extra...)
+}

@@ -1,0 +1,223 @@
+package formats
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store/schema"
+	"terrimap/store/srs"
+)
+
+// WriteShapefile writes ds as an ESRI Shapefile at path (a .shp): the
+// .shp and .shx of the geometries, the .dbf of the properties (UTF-8, said
+// by the .cpg), and the .prj of ds.SRS (EPSG:4326 or 2154). Every file is
+// written beside its final name and renamed into place once all are
+// written. geomType is the layer's geometry type; for AnyGeometry the
+// file takes the kind of the first geometry.
+//
+// A Shapefile holds one kind of geometry: points (several points make a
+// MultiPoint file), lines or polygons (rings turned clockwise for
+// exteriors, as the format wants). What the files cannot hold as it was is
+// returned as warnings: field names cut to 10 characters (made unique),
+// texts over 254 bytes cut, date-times written as text, geometries of
+// another kind dropped.
+func WriteShapefile(path string, ds *Dataset, geomType schema.GeometryType) ([]Warning, error) {
+	prj, err := srs.PRJ(ds.SRS)
+	if err != nil {
+		return nil, fmt.Errorf("formats: shapefile: %w", err)
+	}
+	var warnings []Warning
+	warn := func(w Warning) { warnings = append(warnings, w) }
+	shp, shx := encodeSHP(ds, shapeTypeOf(geomType, ds), warn)
+	dbf := encodeDBF(ds, dbfFields(ds, warn), time.Now())
+	base := strings.TrimSuffix(path, filepath.Ext(path))
+	files := []struct {
+		ext  string
+		data []byte
+	}{{".shp", shp}, {".shx", shx}, {".dbf", dbf}, {".prj", []byte(prj)}, {".cpg", []byte("UTF-8")}}
+	for i, f := range files {
+		if err := os.WriteFile(base+f.ext+".part", f.data, 0o644); err != nil {
+			for _, g := range files[:i+1] {
+				os.Remove(base + g.ext + ".part")
+			}
+			return nil, fmt.Errorf("formats: shapefile: %w", err)
+		}
+	}
+	for _, f := range files {
+		if err := os.Rename(base+f.ext+".part", base+f.ext); err != nil {
+			return nil, fmt.Errorf("formats: shapefile: %w", err)
+		}
+	}
+	return warnings, nil
+}
+
+// shapeTypeOf is the shape type of a file for geometries of type t, or of
+// the first geometry of ds when t says nothing.
+func shapeTypeOf(t schema.GeometryType, ds *Dataset) int {
+	switch t {
+	case schema.Point:
+		return shapePoint
+	case schema.MultiPoint:
+		return shapeMultiPoint
+	case schema.LineString, schema.MultiLineString:
+		return shapePolyLine
+	case schema.Polygon, schema.MultiPolygon:
+		return shapePolygon
+	}
+	multi := false
+	kind := shapeNull
+	for _, f := range ds.Features {
+		k := shapeKind(f.Geometry)
+		if kind == shapeNull {
+			kind = k
+		}
+		if _, ok := f.Geometry.(orb.MultiPoint); ok {
+			multi = true
+		}
+	}
+	if kind == shapePoint && multi {
+		return shapeMultiPoint
+	}
+	return kind
+}
+
+// shapeKind is the shape type that holds g: shapeNull for nil and for what
+// no shape type holds (a collection).
+func shapeKind(g orb.Geometry) int {
+	switch g.(type) {
+	case orb.Point, orb.MultiPoint:
+		return shapePoint
+	case orb.LineString, orb.MultiLineString:
+		return shapePolyLine
+	case orb.Polygon, orb.MultiPolygon, orb.Ring, orb.Bound:
+		return shapePolygon
+	}
+	return shapeNull
+}
+
+// encodeSHP writes the .shp and .shx of ds's geometries, in shape type
+// typ; a geometry of another kind is written as a null shape and counted.
+func encodeSHP(ds *Dataset, typ int, warn func(Warning)) (shp, shx []byte) {
+	shp = make([]byte, shpHeaderLen)
+	shx = make([]byte, shpHeaderLen, shpHeaderLen+8*len(ds.Features))
+	var box orb.Bound
+	boxSet, dropped := false, 0
+	for i, f := range ds.Features {
+		content := shapeContent(f.Geometry, typ)
+		if content == nil {
+			if f.Geometry != nil {
+				dropped++
+			}
+			content = binary.LittleEndian.AppendUint32(nil, shapeNull)
+		} else if b := f.Geometry.Bound(); !boxSet {
+			box, boxSet = b, true
+		} else {
+			box = box.Union(b)
+		}
+		shx = binary.BigEndian.AppendUint32(shx, uint32(len(shp)/2))
+		shx = binary.BigEndian.AppendUint32(shx, uint32(len(content)/2))
+		shp = binary.BigEndian.AppendUint32(shp, uint32(i+1))
+		shp = binary.BigEndian.AppendUint32(shp, uint32(len(content)/2))
+		shp = append(shp, content...)
+	}
+	if dropped > 0 {
+		warn(Warning{Kind: WarnGeometryDropped, Count: dropped})
+	}
+	shpHeader(shp, typ, box, len(shp))
+	shpHeader(shx, typ, box, len(shx))
+	return shp, shx
+}
+
+// shpHeader fills the 100-byte header of a .shp or .shx of size bytes.
+func shpHeader(h []byte, typ int, box orb.Bound, size int) {
+	binary.BigEndian.PutUint32(h[0:], 9994)
+	binary.BigEndian.PutUint32(h[24:], uint32(size/2))
+	binary.LittleEndian.PutUint32(h[28:], 1000)
+	binary.LittleEndian.PutUint32(h[32:], uint32(typ))
+	for i, v := range []float64{box.Min[0], box.Min[1], box.Max[0], box.Max[1]} {
+		binary.LittleEndian.PutUint64(h[36+8*i:], math.Float64bits(v))
+	}
+}
+
+// shapeContent is the record content of g in a file of shape type typ, or
+// nil when g is nil or of another kind.
+func shapeContent(g orb.Geometry, typ int) []byte {
+	if g == nil || shapeKind(g) != typ && !(typ == shapeMultiPoint && shapeKind(g) == shapePoint) {
+		return nil
+	}
+	le := binary.LittleEndian
+	out := le.AppendUint32(nil, uint32(typ))
+	point := func(p orb.Point) {
+		out = le.AppendUint64(out, math.Float64bits(p[0]))
+		out = le.AppendUint64(out, math.Float64bits(p[1]))
+	}
+	if typ == shapePoint {
+		p, ok := g.(orb.Point)
+		if !ok {
+			return nil // a MultiPoint in a Point file
+		}
+		point(p)
+		return out
+	}
+	switch x := g.(type) {
+	case orb.Ring:
+		g = orb.Polygon{x}
+	case orb.Bound:
+		g = x.ToPolygon()
+	}
+	var parts [][]orb.Point
+	switch x := ShapefileRings(g).(type) {
+	case orb.Point:
+		parts = [][]orb.Point{{x}}
+	case orb.MultiPoint:
+		parts = [][]orb.Point{x}
+	case orb.LineString:
+		parts = [][]orb.Point{x}
+	case orb.MultiLineString:
+		for _, l := range x {
+			parts = append(parts, l)
+		}
+	case orb.Polygon:
+		for _, r := range x {
+			parts = append(parts, r)
+		}
+	case orb.MultiPolygon:
+		for _, p := range x {
+			for _, r := range p {
+				parts = append(parts, r)
+			}
+		}
+	}
+	b := g.Bound()
+	for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
+		out = le.AppendUint64(out, math.Float64bits(v))
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if typ == shapeMultiPoint {
+		out = le.AppendUint32(out, uint32(n))
+	} else {
+		out = le.AppendUint32(out, uint32(len(parts)))
+		out = le.AppendUint32(out, uint32(n))
+		start := 0
+		for _, p := range parts {
+			out = le.AppendUint32(out, uint32(start))
+			start += len(p)
+		}
+	}
+	for _, p := range parts {
+		for _, pt := range p {
+			point(pt)
+		}
+	}
+	return out
+}

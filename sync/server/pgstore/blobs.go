@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -47,6 +49,7 @@ var (
 // openBlobs opens the attachments' store of the database; unfinished
 // uploads abandoned for server.BlobLimits.PartTTL are removed.
 func openBlobs(pool *pgxpool.Pool) (*server.BlobStore, error) {
+	removeOldSpools(time.Now())
 	b, err := server.NewBlobStoreOn(pgBlobs{pool: pool})
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: blobs: %w", err)
@@ -91,9 +94,27 @@ func (b pgBlobs) Stat(ctx context.Context, hash string) (protocol.BlobStatus, er
 	return blobStat(ctx, b.pool, hash)
 }
 
+// spoolPattern names the spool files in the system's temporary folder.
+const spoolPattern = "terrimap-blob-*.tmp"
+
+// spoolMaxAge is the age past which a spool file is a crash's leftover:
+// no request lasts that long (see server.Deadlines). Younger ones may be
+// another server's, on the same machine, at work.
+const spoolMaxAge = 24 * time.Hour
+
+// removeOldSpools removes the spool files a crash left.
+func removeOldSpools(now time.Time) {
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), spoolPattern))
+	for _, f := range old {
+		if st, err := os.Stat(f); err == nil && now.Sub(st.ModTime()) > spoolMaxAge {
+			os.Remove(f)
+		}
+	}
+}
+
 // Spool creates the body's file in the system's temporary folder.
 func (b pgBlobs) Spool(hash string) (*os.File, error) {
-	f, err := os.CreateTemp("", "terrimap-blob-"+hash+"-*.tmp")
+	f, err := os.CreateTemp("", strings.Replace(spoolPattern, "*", hash+"-*", 1))
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: blob %s: %w", hash, err)
 	}

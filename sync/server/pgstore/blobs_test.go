@@ -301,3 +301,32 @@ func TestWholePhotosOfEverySize(t *testing.T) {
 		}
 	}
 }
+
+// The spool files a crash left are removed when a server starts; a recent
+// one (another server's at work) stays.
+func TestOldSpoolsAreRemoved(t *testing.T) {
+	st := openTestStorage(t)
+	t.Setenv("TMPDIR", t.TempDir())
+	spool := func() string {
+		f, err := (pgBlobs{pool: st.pool}).Spool(protocol.BlobHash([]byte("photo")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		return f.Name()
+	}
+	old, recent := spool(), spool()
+	past := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(old, past, past); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openBlobs(st.pool); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("a spool left 25 hours ago: %v", err)
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("a recent spool: %v", err)
+	}
+}

@@ -20,7 +20,7 @@ ARGS ?=
 # its windows, images and PDFs.
 APT_PACKAGES := gcc libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev \
 	libxi-dev libxxf86vm-dev gdal-bin python3-gdal proj-bin xvfb xdotool \
-	imagemagick poppler-utils sqlite3 postgresql-15-postgis-3
+	imagemagick poppler-utils sqlite3 postgresql-15-postgis-3 python3-qgis
 
 # Windows: the desktop app is cross-built with MinGW-w64 (Fyne's cgo parts:
 # GLFW and the OpenGL loader); the platform is pure Go. smoke-windows runs the

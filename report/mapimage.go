@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/paper"
 	"terrimap/mapview"
 	"terrimap/store/schema"
 )
@@ -24,22 +25,11 @@ const maxMapZoom = 19.5
 // zoneMap is the map of the zone: its view, its picture, and how a
 // longitude/latitude lands on the page.
 type zoneMap struct {
-	r                *mapview.Renderer
-	vp               mapview.Viewport
-	img              *image.RGBA
-	x, y, w, h       float64 // frame on the page, mm
-	layers           []mapview.Layer
-	zone, buffer     orb.MultiPolygon // the selection's outlines
-	mmPerPx          float64
-	scaleMetres      float64 // the scale bar's length
-	scaleBarMM       float64
-	scaleDenominator float64
-}
-
-// page returns where a longitude/latitude lies on the page, in mm.
-func (m *zoneMap) page(ll orb.Point) (float64, float64) {
-	p := m.vp.LonLatToPixel(ll)
-	return m.x + p[0]*m.mmPerPx, m.y + p[1]*m.mmPerPx
+	r            *mapview.Renderer
+	frame        paper.MapFrame
+	img          *image.RGBA
+	layers       []mapview.Layer
+	zone, buffer orb.MultiPolygon // the selection's outlines
 }
 
 // mapLayers returns the layers the map draws, in the renderer's order: the
@@ -68,37 +58,35 @@ func mapLayers(r *mapview.Renderer, sel *Selection) []mapview.Layer {
 	return out
 }
 
-// drawZoneMap draws the map of the selection in a frame of w × h mm at
-// (x, y): the zone with its margin and some surroundings, the features
-// found highlighted.
-func drawZoneMap(ctx context.Context, r *mapview.Renderer, sel *Selection, x, y, w, h float64) (*zoneMap, error) {
-	scale := float64(mapDPI) / 96
-	vp := mapview.Viewport{
-		Width:  int(math.Round(w / 25.4 * 96)),
-		Height: int(math.Round(h / 25.4 * 96)),
-		Scale:  scale,
-	}
+// drawZoneMap draws the map of the selection in the frame r on the page:
+// the zone with its margin and some surroundings, the features found
+// highlighted.
+func drawZoneMap(ctx context.Context, r *mapview.Renderer, sel *Selection, rect paper.Rect) (*zoneMap, error) {
 	zone, buffer := sel.Outlines()
-	vp = vp.FitBound(mapExtent(sel.Zone.Geometry.Bound(), buffer))
-	vp.Zoom = math.Min(vp.Zoom, maxMapZoom)
-	m := &zoneMap{r: r, vp: vp, x: x, y: y, w: w, h: h, layers: mapLayers(r, sel), mmPerPx: w / float64(vp.Width),
-		zone: zone, buffer: buffer}
+	frame := zoneFrame(sel, buffer, rect)
+	m := &zoneMap{r: r, frame: frame, layers: mapLayers(r, sel), zone: zone, buffer: buffer}
 	var found []mapview.FeatureRef
 	for _, it := range sel.Items {
 		found = append(found, mapview.FeatureRef{Layer: it.Layer, FID: it.FID})
 	}
-	drawn, err := r.Render(ctx, vp, m.layers, found)
+	drawn, err := r.Render(ctx, frame.View, m.layers, found)
 	if err != nil {
 		return nil, fmt.Errorf("report: map: %w", err)
 	}
 	m.img = image.NewRGBA(drawn.Bounds())
 	draw.Draw(m.img, m.img.Bounds(), image.NewUniform(color.RGBA{0xfb, 0xfa, 0xf7, 0xff}), image.Point{}, draw.Src)
 	draw.Draw(m.img, m.img.Bounds(), drawn, image.Point{}, draw.Over)
-	metresLen, px := vp.ScaleBar(0.3 * float64(vp.Width))
-	m.scaleMetres, m.scaleBarMM = metresLen, px*m.mmPerPx
-	// On paper, a logical pixel is mmPerPx millimetres, not 1/96 inch.
-	m.scaleDenominator = vp.MetersPerPixel() / (m.mmPerPx / 1000)
 	return m, nil
+}
+
+// zoneFrame is the frame of the map of the selection in rect: its view
+// shows the zone with its margin (buffer) and some surroundings.
+func zoneFrame(sel *Selection, buffer orb.MultiPolygon, rect paper.Rect) paper.MapFrame {
+	frame := paper.FitFrame(rect, mapDPI)
+	frame.Inset = 3
+	frame.View = frame.View.FitBound(mapExtent(sel.Zone.Geometry.Bound(), buffer))
+	frame.View.Zoom = math.Min(frame.View.Zoom, maxMapZoom)
+	return frame
 }
 
 // mapExtent is what the map must show: the zone with its margin, and as

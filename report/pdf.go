@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -12,11 +13,9 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"github.com/paulmach/orb"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 
+	"terrimap/internal/paper"
 	"terrimap/mapview"
-	"terrimap/mapview/export"
 )
 
 // Meta is what a report says besides the selection.
@@ -48,33 +47,34 @@ const (
 	footerY        = 287.0
 	contentBottom  = 279.0
 	contentW       = pageW - 2*marginX
-	fontFamily     = "go"
 	investigateMsg = "Investigation complémentaire nécessaire avant travaux"
 )
 
 // Colours of the report.
 var (
-	ink      = rgb{0x21, 0x21, 0x21}
-	grey     = rgb{0x6b, 0x6b, 0x6b}
-	rule     = rgb{0xc8, 0xc8, 0xc8}
-	band     = rgb{0xec, 0xef, 0xf1}
-	alert    = rgb{0xc6, 0x28, 0x28}
-	alertBg  = rgb{0xfd, 0xec, 0xea}
-	okGreen  = rgb{0x2e, 0x7d, 0x32}
-	okBg     = rgb{0xe8, 0xf5, 0xe9}
-	zoneRed  = rgb{0xd3, 0x2f, 0x2f}
-	bufferOr = rgb{0xef, 0x6c, 0x00}
-	selCyan  = rgb{0x00, 0xc8, 0xff}
+	ink      = color.NRGBA{0x21, 0x21, 0x21, 0xff}
+	grey     = color.NRGBA{0x6b, 0x6b, 0x6b, 0xff}
+	rule     = color.NRGBA{0xc8, 0xc8, 0xc8, 0xff}
+	band     = color.NRGBA{0xec, 0xef, 0xf1, 0xff}
+	alert    = color.NRGBA{0xc6, 0x28, 0x28, 0xff}
+	alertBg  = color.NRGBA{0xfd, 0xec, 0xea, 0xff}
+	okGreen  = color.NRGBA{0x2e, 0x7d, 0x32, 0xff}
+	okBg     = color.NRGBA{0xe8, 0xf5, 0xe9, 0xff}
+	zoneRed  = color.NRGBA{0xd3, 0x2f, 0x2f, 0xff}
+	bufferOr = color.NRGBA{0xef, 0x6c, 0x00, 0xff}
+	selCyan  = color.NRGBA{0x00, 0xc8, 0xff, 0xff}
 )
-
-type rgb struct{ r, g, b int }
 
 // pdfDoc writes the report with fpdf, keeping a cursor down the page.
 type pdfDoc struct {
-	f    *fpdf.Fpdf
-	sel  *Selection
-	meta Meta
-	y    float64
+	f     *fpdf.Fpdf
+	s     *paper.PDFSurface // draws on f
+	fonts *paper.Fonts
+	sel   *Selection
+	meta  Meta
+	y     float64
+	cur   paper.Font  // the text's font…
+	ink   color.NRGBA // …and colour, set by font
 }
 
 // WritePDF writes the report of a selection to w as an A4 PDF: title,
@@ -96,22 +96,11 @@ func WritePDF(ctx context.Context, w io.Writer, r *mapview.Renderer, sel *Select
 	if sel.Zone.Name != "" {
 		meta.ZoneName = sel.Zone.Name
 	}
-	f := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", OrientationStr: "P", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
-	f.SetMargins(marginX, marginTop, marginX)
-	f.SetAutoPageBreak(false, 0)
-	f.SetCompression(true)
-	f.SetCatalogSort(true)
-	f.SetCreationDate(meta.Date)
-	f.SetModificationDate(meta.Date)
-	f.SetCreator("Terrimap", true)
-	f.SetProducer("Terrimap", true)
-	f.SetTitle(export.Printable(meta.Title+zoneSuffix(meta.ZoneName)), true)
-	f.SetSubject("Réseaux connus dans la zone de travaux", true)
-	f.SetLang("fr-FR")
-	f.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
-	f.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
+	fonts := paper.NewFonts()
+	f := paper.NewPDF(paper.PDFSetup{W: pageW, H: pageH, Title: meta.Title + zoneSuffix(meta.ZoneName),
+		Subject: "Réseaux connus dans la zone de travaux", Date: meta.Date, Lang: "fr-FR"}, fonts)
 	f.AliasNbPages("{nb}")
-	d := &pdfDoc{f: f, sel: sel, meta: meta}
+	d := &pdfDoc{f: f, s: &paper.PDFSurface{F: f}, fonts: fonts, sel: sel, meta: meta}
 	f.SetFooterFunc(d.footer)
 
 	f.AddPage()
@@ -145,67 +134,37 @@ func zoneSuffix(name string) string {
 	return " – " + name
 }
 
-func (d *pdfDoc) font(size float64, bold bool, c rgb) {
-	style := ""
-	if bold {
-		style = "B"
-	}
-	d.f.SetFont(fontFamily, style, size)
-	d.f.SetTextColor(c.r, c.g, c.b)
+// font sets the font and colour of the text written next.
+func (d *pdfDoc) font(size float64, bold bool, c color.NRGBA) {
+	d.cur, d.ink = paper.Font{Size: size, Bold: bold}, c
 }
 
-func (d *pdfDoc) fill(c rgb) { d.f.SetFillColor(c.r, c.g, c.b) }
-func (d *pdfDoc) draw(c rgb) { d.f.SetDrawColor(c.r, c.g, c.b) }
+// text writes s in the current font, its baseline starting at (x, y).
+func (d *pdfDoc) text(x, y float64, s string) { d.s.Text(x, y, s, d.cur, d.ink) }
+
+// width is the width of s in the current font, in mm.
+func (d *pdfDoc) width(s string) float64 { return d.fonts.Width(s, d.cur) }
+
+func (d *pdfDoc) fill(c color.NRGBA) { d.f.SetFillColor(int(c.R), int(c.G), int(c.B)) }
+func (d *pdfDoc) draw(c color.NRGBA) { d.f.SetDrawColor(int(c.R), int(c.G), int(c.B)) }
 
 // lineH is the height of a line of text of size pt, in mm.
 func lineH(pt float64) float64 { return pt * 0.3528 * 1.3 }
 
-// wrap breaks s into lines no wider than w mm in the current font: at
-// spaces, else after a hyphen, else anywhere.
+// wrap breaks s into lines no wider than w mm in the current font
+// (paper.Fonts.Wrap); blank s is one empty line.
 func (d *pdfDoc) wrap(s string, w float64) []string {
-	var lines []string
-	fits := func(s string) bool { return d.f.GetStringWidth(s) <= w }
-	for _, para := range strings.Split(export.Printable(s), "\n") {
-		line := ""
-		for _, word := range strings.Fields(para) {
-			if line != "" && fits(line+" "+word) {
-				line += " " + word
-				continue
-			}
-			if line != "" {
-				lines = append(lines, line)
-			}
-			for !fits(word) {
-				rs := []rune(word)
-				cut := 0
-				for i := len(rs) - 1; i > 0 && cut == 0; i-- {
-					if rs[i-1] == '-' && fits(string(rs[:i])) {
-						cut = i
-					}
-				}
-				for i := len(rs) - 1; i > 0 && cut == 0; i-- {
-					if fits(string(rs[:i])) {
-						cut = i
-					}
-				}
-				if cut == 0 {
-					cut = 1
-				}
-				lines = append(lines, string(rs[:cut]))
-				word = string(rs[cut:])
-			}
-			line = word
-		}
-		lines = append(lines, line)
+	if lines := d.fonts.Wrap(s, d.cur, w); len(lines) > 0 {
+		return lines
 	}
-	return lines
+	return []string{""}
 }
 
 // paragraph writes wrapped text at the cursor and moves it down.
 func (d *pdfDoc) paragraph(s string, x, w, pt float64) {
 	for _, l := range d.wrap(s, w) {
 		d.ensure(lineH(pt))
-		d.f.Text(x, d.y+pt*0.3528, l)
+		d.text(x, d.y+pt*0.3528, l)
 		d.y += lineH(pt)
 	}
 }
@@ -226,20 +185,20 @@ func (d *pdfDoc) footer() {
 	d.draw(rule)
 	d.f.SetLineWidth(0.2)
 	d.f.Line(marginX, footerY-4, pageW-marginX, footerY-4)
-	left := "Terrimap · " + d.meta.Title + zoneSuffix(d.meta.ZoneName) + " · édité le " + export.FrenchDate(d.meta.Date)
-	d.f.Text(marginX, footerY, export.Printable(left))
+	left := "Terrimap · " + d.meta.Title + zoneSuffix(d.meta.ZoneName) + " · édité le " + paper.Date(d.meta.Date)
+	d.text(marginX, footerY, (left))
 	page := fmt.Sprintf("Page %d / {nb}", d.f.PageNo())
-	d.f.Text(pageW-marginX-d.f.GetStringWidth(fmt.Sprintf("Page %d / 00", d.f.PageNo())), footerY, page)
+	d.text(pageW-marginX-d.width(fmt.Sprintf("Page %d / 00", d.f.PageNo())), footerY, page)
 }
 
 // heading writes the title and the zone's name.
 func (d *pdfDoc) heading() {
 	d.font(18, true, ink)
-	d.f.Text(marginX, d.y+6, export.Printable(d.meta.Title))
+	d.text(marginX, d.y+6, (d.meta.Title))
 	d.y += 9
 	d.font(11, false, grey)
 	sub := "Réseaux connus sous la zone de travaux et à ses abords"
-	d.f.Text(marginX, d.y+4, sub)
+	d.text(marginX, d.y+4, sub)
 	d.y += 6
 	if d.meta.ZoneName != "" {
 		d.font(11, true, ink)
@@ -255,14 +214,14 @@ func (d *pdfDoc) heading() {
 // infos writes what the zone is and where the data come from.
 func (d *pdfDoc) infos() {
 	sel, m := d.sel, d.meta
-	zone := "polygone de " + decimal(sel.Area, 0) + nbsp + "m²"
+	zone := "polygone de " + paper.Decimal(sel.Area, 0) + paper.NBSP + "m²"
 	if sel.Zone.IsLine() {
-		zone = fmt.Sprintf("tracé de %s sur %s de large (%s%sm²)", metres(sel.Length), metres(sel.Zone.Width), decimal(sel.Area, 0), nbsp)
+		zone = fmt.Sprintf("tracé de %s sur %s de large (%s%sm²)", paper.Metres(sel.Length), paper.Metres(sel.Zone.Width), paper.Decimal(sel.Area, 0), paper.NBSP)
 	}
 	sync := "jamais synchronisé avec la plateforme : les données peuvent être incomplètes ou anciennes"
 	syncWarn := true
 	if !m.LastSync.IsZero() {
-		sync = dateTime(m.LastSync.In(m.Date.Location()))
+		sync = paper.DateTime(m.LastSync.In(m.Date.Location()))
 		if m.PlatformURL != "" {
 			sync += ", avec la plateforme " + m.PlatformURL
 		}
@@ -273,8 +232,8 @@ func (d *pdfDoc) infos() {
 	}
 	rows := [][2]string{
 		{"Zone de travaux", zone},
-		{"Marge de sécurité", metres(sel.Buffer) + " autour de la zone"},
-		{"Édité le", dateTime(m.Date)},
+		{"Marge de sécurité", paper.Metres(sel.Buffer) + " autour de la zone"},
+		{"Édité le", paper.DateTime(m.Date)},
 		{"Données", dataOf(m)},
 		{"Dernière synchronisation", sync},
 	}
@@ -284,7 +243,7 @@ func (d *pdfDoc) infos() {
 	const labelW = 42.0
 	for _, r := range rows {
 		d.font(8.5, true, grey)
-		d.f.Text(marginX, d.y+3, r[0])
+		d.text(marginX, d.y+3, r[0])
 		c := ink
 		if r[0] == "Dernière synchronisation" && syncWarn {
 			c = alert
@@ -310,7 +269,7 @@ func dataOf(m Meta) string {
 func (d *pdfDoc) verdict() {
 	sel := d.sel
 	n, k := len(sel.Items), sel.Investigate()
-	where := "dans la zone ou à moins de " + metres(sel.Buffer) + " de celle-ci"
+	where := "dans la zone ou à moins de " + paper.Metres(sel.Buffer) + " de celle-ci"
 	if sel.Buffer == 0 {
 		where = "dans la zone"
 	}
@@ -321,12 +280,12 @@ func (d *pdfDoc) verdict() {
 		head = "Aucun réseau connu " + where + "."
 		detail = "Seuls les réseaux de cet espace de travail sont connus ici : consultez les autres exploitants (déclarations DT-DICT) avant de commencer."
 	case k == 0:
-		head = plural(n, "objet de réseau", "objets de réseau") + " " + where + ", tous localisés en classe A ou B."
+		head = paper.Plural(n, "objet de réseau", "objets de réseau") + " " + where + ", tous localisés en classe A ou B."
 		detail = "Respectez les distances et les précautions indiquées par les exploitants."
 	default:
 		bg, fg = alertBg, alert
-		head = plural(n, "objet de réseau", "objets de réseau") + " " + where + ", dont " + fmt.Sprint(k) + " à localiser avant travaux."
-		detail = plural(k, "objet est", "objets sont") + " en classe C ou de précision inconnue : " + strings.ToLower(investigateMsg[:1]) + investigateMsg[1:] + "."
+		head = paper.Plural(n, "objet de réseau", "objets de réseau") + " " + where + ", dont " + fmt.Sprint(k) + " à localiser avant travaux."
+		detail = paper.Plural(k, "objet est", "objets sont") + " en classe C ou de précision inconnue : " + strings.ToLower(investigateMsg[:1]) + investigateMsg[1:] + "."
 	}
 	d.font(10.5, true, fg)
 	headLines := d.wrap(head, contentW-8)
@@ -340,12 +299,12 @@ func (d *pdfDoc) verdict() {
 	y := d.y + 2
 	d.font(10.5, true, fg)
 	for _, l := range headLines {
-		d.f.Text(marginX+5, y+3.7, l)
+		d.text(marginX+5, y+3.7, l)
 		y += lineH(10.5)
 	}
 	d.font(8.5, false, ink)
 	for _, l := range detailLines {
-		d.f.Text(marginX+5, y+3, l)
+		d.text(marginX+5, y+3, l)
 		y += lineH(8.5)
 	}
 	d.y += h + 4
@@ -363,27 +322,20 @@ func operatorOf(it *Item) string {
 // arrow and a legend under it.
 func (d *pdfDoc) zoneMap(ctx context.Context, r *mapview.Renderer) error {
 	const h = 100.0
-	m, err := drawZoneMap(ctx, r, d.sel, marginX, d.y, contentW, h)
+	m, err := drawZoneMap(ctx, r, d.sel, paper.Rect{X: marginX, Y: d.y, W: contentW, H: h})
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, m.img); err != nil {
+	fr := m.frame
+	if err := fr.DrawMap(d.s, m.img, false); err != nil {
 		return fmt.Errorf("report: map: %w", err)
 	}
-	opts := fpdf.ImageOptions{ImageType: "PNG"}
-	d.f.RegisterImageOptionsReader("map", opts, &buf)
-	d.f.ImageOptions("map", m.x, m.y, m.w, m.h, false, opts, 0, "")
-
-	d.f.ClipRect(m.x, m.y, m.w, m.h, false)
+	d.f.ClipRect(fr.Rect.X, fr.Rect.Y, fr.Rect.W, fr.Rect.H, false)
 	d.overlay(m)
 	d.f.ClipEnd()
-	d.draw(grey)
-	d.f.SetLineWidth(0.3)
-	d.f.SetDashPattern(nil, 0)
-	d.f.Rect(m.x, m.y, m.w, m.h, "D")
-	d.scaleBar(m)
-	d.northArrow(m)
+	fr.DrawOutline(d.s)
+	fr.DrawScaleBar(d.s, d.fonts, fr.Scale())
+	fr.DrawNorthArrow(d.s, d.fonts)
 	d.y += h + 2
 	if err := d.legend(m); err != nil {
 		return err
@@ -425,8 +377,8 @@ func (d *pdfDoc) markInvestigate(m *zoneMap) {
 		f.SetDashPattern(nil, 0)
 		f.SetLineWidth(0.45)
 		eachPoint(it.Geometry, func(p orb.Point) {
-			x, y := m.page(p)
-			f.Circle(x, y, 1.7, "D")
+			at := m.frame.Page(p)
+			f.Circle(at.X, at.Y, 1.7, "D")
 		})
 	}
 }
@@ -434,11 +386,11 @@ func (d *pdfDoc) markInvestigate(m *zoneMap) {
 // polyline strokes a line of longitude/latitude on the map.
 func (d *pdfDoc) polyline(m *zoneMap, ls orb.LineString) {
 	for i, p := range ls {
-		x, y := m.page(p)
+		at := m.frame.Page(p)
 		if i == 0 {
-			d.f.MoveTo(x, y)
+			d.f.MoveTo(at.X, at.Y)
 		} else {
-			d.f.LineTo(x, y)
+			d.f.LineTo(at.X, at.Y)
 		}
 	}
 	d.f.DrawPath("D")
@@ -446,7 +398,7 @@ func (d *pdfDoc) polyline(m *zoneMap, ls orb.LineString) {
 
 // area fills rings (even-odd, holes stay clear) with c faded to alpha,
 // then strokes their outlines in c.
-func (d *pdfDoc) area(rings [][]mapPoint, c rgb, alpha, width float64, dash []float64) {
+func (d *pdfDoc) area(rings [][]paper.Pt, c color.NRGBA, alpha, width float64, dash []float64) {
 	if len(rings) == 0 {
 		return
 	}
@@ -455,9 +407,9 @@ func (d *pdfDoc) area(rings [][]mapPoint, c rgb, alpha, width float64, dash []fl
 		for _, r := range rings {
 			for i, p := range r {
 				if i == 0 {
-					f.MoveTo(p.x, p.y)
+					f.MoveTo(p.X, p.Y)
 				} else {
-					f.LineTo(p.x, p.y)
+					f.LineTo(p.X, p.Y)
 				}
 			}
 			f.ClosePath()
@@ -476,84 +428,19 @@ func (d *pdfDoc) area(rings [][]mapPoint, c rgb, alpha, width float64, dash []fl
 	f.SetDashPattern(nil, 0)
 }
 
-// mapPoint is a point on the page, in mm.
-type mapPoint struct{ x, y float64 }
-
 // rings places a multipolygon's rings on the page.
-func (m *zoneMap) rings(mp orb.MultiPolygon) [][]mapPoint {
-	var out [][]mapPoint
+func (m *zoneMap) rings(mp orb.MultiPolygon) [][]paper.Pt {
+	var out [][]paper.Pt
 	for _, poly := range mp {
 		for _, r := range poly {
-			pts := make([]mapPoint, len(r))
+			pts := make([]paper.Pt, len(r))
 			for i, p := range r {
-				pts[i].x, pts[i].y = m.page(p)
+				pts[i] = m.frame.Page(p)
 			}
 			out = append(out, pts)
 		}
 	}
 	return out
-}
-
-// scaleBar draws the scale bar and the scale in the map's bottom-left corner.
-func (d *pdfDoc) scaleBar(m *zoneMap) {
-	if m.scaleBarMM <= 0 {
-		return
-	}
-	f := d.f
-	label := metres(m.scaleMetres)
-	scale := "1:" + decimal(roundScale(m.scaleDenominator), 0)
-	d.font(7, false, ink)
-	w := m.scaleBarMM + d.f.GetStringWidth(label) + 6
-	if sw := d.f.GetStringWidth(scale) + 4; sw > w {
-		w = sw
-	}
-	x, y := m.x+3, m.y+m.h-3-10
-	f.SetAlpha(0.85, "Normal")
-	d.fill(rgb{0xff, 0xff, 0xff})
-	f.Rect(x, y, w, 10, "F")
-	f.SetAlpha(1, "Normal")
-	bx, by := x+2, y+4.2
-	half := m.scaleBarMM / 2
-	d.fill(ink)
-	f.Rect(bx, by, half, 1.2, "F")
-	d.fill(rgb{0xff, 0xff, 0xff})
-	d.draw(ink)
-	f.SetLineWidth(0.2)
-	f.Rect(bx+half, by, half, 1.2, "FD")
-	f.Rect(bx, by, m.scaleBarMM, 1.2, "D")
-	f.Text(bx+m.scaleBarMM+1.5, by+1.2, label)
-	f.Text(bx, y+8.8, scale)
-}
-
-// roundScale rounds a scale denominator to two significant digits.
-func roundScale(n float64) float64 {
-	if !(n > 0) {
-		return 0
-	}
-	p := 1.0
-	for n/p >= 100 {
-		p *= 10
-	}
-	return float64(int(n/p+0.5)) * p
-}
-
-// northArrow draws the north arrow in the map's top-right corner: in Web
-// Mercator, north is up.
-func (d *pdfDoc) northArrow(m *zoneMap) {
-	f := d.f
-	cx, top := m.x+m.w-7, m.y+3
-	f.SetAlpha(0.85, "Normal")
-	d.fill(rgb{0xff, 0xff, 0xff})
-	f.Rect(cx-4, top, 8, 13, "F")
-	f.SetAlpha(1, "Normal")
-	d.font(7.5, true, ink)
-	f.Text(cx-f.GetStringWidth("N")/2, top+3.6, "N")
-	d.draw(ink)
-	f.SetLineWidth(0.15)
-	d.fill(ink)
-	f.Polygon([]fpdf.PointType{{X: cx, Y: top + 4.8}, {X: cx - 2, Y: top + 11.8}, {X: cx, Y: top + 10.3}}, "FD")
-	d.fill(rgb{0xff, 0xff, 0xff})
-	f.Polygon([]fpdf.PointType{{X: cx, Y: top + 4.8}, {X: cx, Y: top + 10.3}, {X: cx + 2, Y: top + 11.8}}, "FD")
 }
 
 // legend explains the map's overlay under it, then which line is which
@@ -562,7 +449,7 @@ func (d *pdfDoc) legend(m *zoneMap) error {
 	f := d.f
 	x, y := marginX, d.y
 	d.font(7.5, false, ink)
-	swatch := func(fill, stroke rgb, dash []float64, label string) {
+	swatch := func(fill, stroke color.NRGBA, dash []float64, label string) {
 		d.fill(fill)
 		f.SetAlpha(0.25, "Normal")
 		f.Rect(x, y+0.6, 6, 3, "F")
@@ -572,8 +459,8 @@ func (d *pdfDoc) legend(m *zoneMap) error {
 		f.SetDashPattern(dash, 0)
 		f.Rect(x, y+0.6, 6, 3, "D")
 		f.SetDashPattern(nil, 0)
-		f.Text(x+7.5, y+3.2, label)
-		x += 7.5 + f.GetStringWidth(label) + 6
+		d.text(x+7.5, y+3.2, label)
+		x += 7.5 + d.width(label) + 6
 	}
 	zone := "Zone de travaux"
 	if d.sel.Zone.IsLine() {
@@ -581,20 +468,20 @@ func (d *pdfDoc) legend(m *zoneMap) error {
 	}
 	swatch(zoneRed, zoneRed, nil, zone)
 	if d.sel.Buffer > 0 {
-		swatch(bufferOr, bufferOr, []float64{1.6, 1.0}, "Marge de sécurité ("+metres(d.sel.Buffer)+")")
+		swatch(bufferOr, bufferOr, []float64{1.6, 1.0}, "Marge de sécurité ("+paper.Metres(d.sel.Buffer)+")")
 	}
 	d.draw(selCyan)
 	f.SetLineWidth(1.4)
 	f.Line(x, y+2.1, x+6, y+2.1)
-	f.Text(x+7.5, y+3.2, "Objet recensé")
-	x += 7.5 + f.GetStringWidth("Objet recensé") + 6
+	d.text(x+7.5, y+3.2, "Objet recensé")
+	x += 7.5 + d.width("Objet recensé") + 6
 	if d.sel.Investigate() > 0 {
 		d.draw(alert)
 		f.SetLineWidth(0.5)
 		f.SetDashPattern([]float64{1.2, 0.8}, 0)
 		f.Line(x, y+2.1, x+6, y+2.1)
 		f.SetDashPattern(nil, 0)
-		f.Text(x+7.5, y+3.2, "À investiguer (classe C ou inconnue)")
+		d.text(x+7.5, y+3.2, "À investiguer (classe C ou inconnue)")
 	}
 	d.y += 5
 	if err := d.networkLegend(m); err != nil {
@@ -644,7 +531,7 @@ func (d *pdfDoc) networkLegend(m *zoneMap) error {
 		if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
 			return fmt.Errorf("report: legend: %w", err)
 		}
-		w := netSwatchW + 1.5 + f.GetStringWidth(title) + 5
+		w := netSwatchW + 1.5 + d.width(title) + 5
 		if x+w > marginX+contentW {
 			x, y = marginX, y+4.5
 		}
@@ -652,7 +539,7 @@ func (d *pdfDoc) networkLegend(m *zoneMap) error {
 		name := "swatch-" + l.Name
 		f.RegisterImageOptionsReader(name, opts, &buf)
 		f.ImageOptions(name, x, y+0.6, netSwatchW, netSwatchH, false, opts, 0, "")
-		f.Text(x+netSwatchW+1.5, y+3.2, title)
+		d.text(x+netSwatchW+1.5, y+3.2, title)
 		x += w
 	}
 	if x > marginX || y > d.y {
@@ -681,7 +568,7 @@ func (d *pdfDoc) summary() {
 	}
 	d.ensure(8 + rowH*float64(len(found)+2))
 	d.font(11, true, ink)
-	f.Text(marginX, d.y+4, "Synthèse par couche")
+	d.text(marginX, d.y+4, "Synthèse par couche")
 	d.y += 7
 	if len(found) > 0 {
 		d.fill(band)
@@ -691,9 +578,9 @@ func (d *pdfDoc) summary() {
 		for i, c := range cols {
 			tx := x + 1.5
 			if i > 0 {
-				tx = x + c.w - 1.5 - f.GetStringWidth(c.title)
+				tx = x + c.w - 1.5 - d.width(c.title)
 			}
-			f.Text(tx, d.y+3.5, c.title)
+			d.text(tx, d.y+3.5, c.title)
 			x += c.w
 		}
 		d.y += rowH
@@ -702,7 +589,7 @@ func (d *pdfDoc) summary() {
 	row := func(lc LayerCount, bold bool) {
 		vals := []int{lc.Found, lc.ByClass[ClassA], lc.ByClass[ClassB], lc.ByClass[ClassC], lc.ByClass[ClassUnknown], lc.Investigate}
 		d.font(8, bold, ink)
-		f.Text(marginX+1.5, d.y+3.5, export.Printable(lc.Title))
+		d.text(marginX+1.5, d.y+3.5, (lc.Title))
 		x := marginX + cols[0].w
 		for i, v := range vals {
 			s, c, b := fmt.Sprint(v), ink, bold
@@ -713,7 +600,7 @@ func (d *pdfDoc) summary() {
 				c, b = alert, true
 			}
 			d.font(8, b, c)
-			f.Text(x+cols[i+1].w-1.5-f.GetStringWidth(s), d.y+3.5, s)
+			d.text(x+cols[i+1].w-1.5-d.width(s), d.y+3.5, s)
 			x += cols[i+1].w
 		}
 		d.draw(rule)
@@ -751,7 +638,7 @@ func (d *pdfDoc) noteParagraphs() []string {
 		"Un objet de classe C, ou dont la précision n'est pas renseignée, porte la mention « " + investigateMsg + " » : " +
 			"il doit être localisé sur place (détection, sondages) avant tout travail à proximité.",
 		"Ce rapport recense les objets connus de Terrimap tels qu'ils étaient à la dernière synchronisation, " +
-			"à " + metres(d.sel.Buffer) + " au plus de la zone (distances mesurées en Lambert-93). Il ne remplace ni les " +
+			"à " + paper.Metres(d.sel.Buffer) + " au plus de la zone (distances mesurées en Lambert-93). Il ne remplace ni les " +
 			"déclarations DT et DICT auprès du guichet unique ni les réponses des exploitants : les réseaux d'autres exploitants " +
 			"(gaz, électricité, télécommunications…) n'y figurent pas.",
 	}
@@ -771,7 +658,7 @@ func (d *pdfDoc) noteHeight() float64 {
 func (d *pdfDoc) note() {
 	d.ensure(d.noteHeight())
 	d.font(9, true, ink)
-	d.f.Text(marginX, d.y+3.2, "Classes de précision et limites du rapport")
+	d.text(marginX, d.y+3.2, "Classes de précision et limites du rapport")
 	d.y += 5
 	d.font(7.5, false, ink)
 	for _, p := range d.noteParagraphs() {
@@ -794,7 +681,7 @@ func tableColumns() []column {
 		if v <= 0 {
 			return "–"
 		}
-		return decimal(v, digits)
+		return paper.Decimal(v, digits)
 	}
 	dash := func(s string) string {
 		if s == "" {
@@ -810,7 +697,7 @@ func tableColumns() []column {
 		{"Prof. (m)", 12, true, func(it *Item) string { return num(it.Depth, 2) }},
 		{"Classe", 15, false, func(it *Item) string { return it.Class.Label() }},
 		{"Exploitant", 55, false, func(it *Item) string { return operatorOf(it) }},
-		{"Dist. (m)", 12, true, func(it *Item) string { return decimal(it.Distance, 1) }},
+		{"Dist. (m)", 12, true, func(it *Item) string { return paper.Decimal(it.Distance, 1) }},
 	}
 }
 
@@ -834,7 +721,7 @@ func (d *pdfDoc) table(noteAfter bool) {
 	f.AddPage()
 	d.y = marginTop
 	d.font(13, true, ink)
-	f.Text(marginX, d.y+5, "Objets recensés dans la zone et sa marge")
+	d.text(marginX, d.y+5, "Objets recensés dans la zone et sa marge")
 	d.y += 8
 	d.font(7.5, false, grey)
 	d.paragraph("Par couche, du plus proche au plus éloigné de la zone ; distance 0 : dans la zone. "+
@@ -843,14 +730,14 @@ func (d *pdfDoc) table(noteAfter bool) {
 	header := func() {
 		d.fill(ink)
 		f.Rect(marginX, d.y, contentW, headH, "F")
-		d.font(7, true, rgb{0xff, 0xff, 0xff})
+		d.font(7, true, color.NRGBA{0xff, 0xff, 0xff, 0xff})
 		x := marginX
 		for _, c := range cols {
 			tx := x + pad
 			if c.right {
-				tx = x + c.w - pad - f.GetStringWidth(c.title)
+				tx = x + c.w - pad - d.width(c.title)
 			}
-			f.Text(tx, d.y+3.8, c.title)
+			d.text(tx, d.y+3.8, c.title)
 			x += c.w
 		}
 		d.y += headH
@@ -864,17 +751,17 @@ func (d *pdfDoc) table(noteAfter bool) {
 		d.fill(band)
 		f.Rect(marginX, d.y, contentW, headH, "F")
 		d.font(8, true, ink)
-		title := export.Printable(lc.Title)
+		title := (lc.Title)
 		if more {
 			title += " (suite)"
 		}
-		f.Text(marginX+pad, d.y+3.9, title)
-		count := plural(lc.Found, "objet", "objets")
+		d.text(marginX+pad, d.y+3.9, title)
+		count := paper.Plural(lc.Found, "objet", "objets")
 		if lc.Investigate > 0 {
 			count += ", dont " + fmt.Sprint(lc.Investigate) + " à investiguer"
 		}
 		d.font(7.5, false, grey)
-		f.Text(marginX+contentW-pad-f.GetStringWidth(count), d.y+3.9, count)
+		d.text(marginX+contentW-pad-d.width(count), d.y+3.9, count)
 		d.y += headH
 	}
 	header()
@@ -926,15 +813,15 @@ func (d *pdfDoc) table(noteAfter bool) {
 			for k, l := range cells[j] {
 				tx := x + pad
 				if c.right {
-					tx = x + c.w - pad - f.GetStringWidth(l)
+					tx = x + c.w - pad - d.width(l)
 				}
-				f.Text(tx, d.y+0.8+float64(k)*lineH(pt)+pt*0.3528, l)
+				d.text(tx, d.y+0.8+float64(k)*lineH(pt)+pt*0.3528, l)
 			}
 			x += c.w
 		}
 		if it.Investigate {
 			d.font(pt, true, alert)
-			f.Text(marginX+cols[0].w+pad, d.y+0.8+float64(lines)*lineH(pt)+pt*0.3528, "▲ "+investigateMsg)
+			d.text(marginX+cols[0].w+pad, d.y+0.8+float64(lines)*lineH(pt)+pt*0.3528, "▲ "+investigateMsg)
 		}
 		d.draw(rule)
 		f.SetLineWidth(0.1)

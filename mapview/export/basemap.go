@@ -15,6 +15,7 @@ import (
 	"golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
 
+	"terrimap/internal/paper"
 	"terrimap/mapview"
 	"terrimap/mapview/tiles"
 )
@@ -29,7 +30,7 @@ const basemapWorkers = 4
 func drawMap(ctx context.Context, r *mapview.Renderer, vp mapview.Viewport, layers []mapview.Layer, opts Options, warn func(string)) (_ *image.RGBA, drawn []tiles.Source, _ error) {
 	size := vp.DeviceSize()
 	out := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
-	draw.Draw(out, out.Bounds(), image.NewUniform(paperMap), image.Point{}, draw.Src)
+	draw.Draw(out, out.Bounds(), image.NewUniform(paper.PaperMap.NRGBA()), image.Point{}, draw.Src)
 	if opts.Basemap != nil {
 		timeout := opts.BasemapTimeout
 		if timeout <= 0 {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/paper"
 	"terrimap/mapview"
 	"terrimap/mapview/tiles"
 )
@@ -69,7 +70,7 @@ const (
 	PaperDPI = 300
 	// ScreenDPI is that of an image given in pixels: one pixel is one
 	// logical pixel of the screen.
-	ScreenDPI = 96
+	ScreenDPI = paper.ScreenDPI
 )
 
 // DefaultBasemapTimeout bounds the fetching of the basemap's tiles.
@@ -183,9 +184,9 @@ func (o *Options) check() (page, error) {
 		if pg.dpi == 0 {
 			pg.dpi = ScreenDPI
 		}
-		pg.w, pg.h = float64(o.Size.X)*mmPerInch/pg.dpi, float64(o.Size.Y)*mmPerInch/pg.dpi
+		pg.w, pg.h = float64(o.Size.X)*paper.MMPerInch/pg.dpi, float64(o.Size.Y)*paper.MMPerInch/pg.dpi
 	}
-	if px := pg.w / mmPerInch * pg.dpi * pg.h / mmPerInch * pg.dpi; px > maxPixels {
+	if px := pg.w / paper.MMPerInch * pg.dpi * pg.h / paper.MMPerInch * pg.dpi; px > maxPixels {
 		return pg, fmt.Errorf("%w: %.0f million pixels is too large: lower the DPI or the size", ErrInvalidOptions, px/1e6)
 	}
 	return pg, nil
@@ -194,8 +195,6 @@ func (o *Options) check() (page, error) {
 func finitePoint(p orb.Point) bool {
 	return !math.IsNaN(p[0]) && !math.IsNaN(p[1]) && !math.IsInf(p[0], 0) && !math.IsInf(p[1], 0)
 }
-
-const mmPerInch = 25.4
 
 // Export draws the map as opts say and writes it to opts.Out.
 func Export(ctx context.Context, r *mapview.Renderer, opts Options) error {
@@ -213,22 +212,23 @@ func Export(ctx context.Context, r *mapview.Renderer, opts Options) error {
 	layers := resolveStyles(r, opts.Layers)
 
 	// Lay the page out: the frame is fixed first, the legend fitted after.
-	lay := newLayout(pg, opts, newFontSet())
-	vp := lay.viewport(opts)
+	lay := newLayout(pg, opts, paper.NewFonts())
+	frame := lay.mapFrame(opts)
+	vp := frame.View
 
 	mapImg, drawn, err := drawMap(ctx, r, vp, layers, opts, warn)
 	if err != nil {
 		return err
 	}
 	credits := attributions(opts.Attributions, drawn)
-	var legend []legendGroup
+	var legend []paper.LegendGroup
 	if !opts.MapOnly {
 		if legend, err = buildLegend(ctx, r.Workspace(), layers, vp); err != nil {
 			return err
 		}
 	}
 	doc := &sheet{
-		pg: pg, lay: lay, vp: vp, mapImg: mapImg, legend: legend,
+		pg: pg, lay: lay, frame: frame, mapImg: mapImg, legend: legend,
 		title: strings.TrimSpace(opts.Title), subtitle: strings.TrimSpace(opts.Subtitle),
 		date: opts.Date, credits: credits, mapOnly: opts.MapOnly, warn: warn,
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"terrimap/internal/paper"
 	"terrimap/mapview"
 	"terrimap/mapview/tiles"
 )
@@ -150,7 +151,7 @@ func TestPDFText(t *testing.T) {
 	f := strings.Fields(lines[2])
 	xppi, _ := strconv.Atoi(f[12])
 	yppi, _ := strconv.Atoi(f[13])
-	if abs(xppi-300) > 1 || abs(yppi-300) > 1 {
+	if math.Abs(float64(xppi-300)) > 1 || math.Abs(float64(yppi-300)) > 1 {
 		t.Errorf("map image at %d×%d ppi, want 300:\n%s", xppi, yppi, imgs)
 	}
 }
@@ -230,42 +231,6 @@ func TestPNGGolden(t *testing.T) {
 	}
 }
 
-func TestNiceLength(t *testing.T) {
-	for _, c := range []struct{ max, want float64 }{
-		{0, 0}, {-3, 0}, {1, 1}, {1.9, 1}, {2, 2}, {4.99, 2}, {5, 5}, {9.9, 5}, {10, 10},
-		{737, 500}, {1000, 1000}, {1999, 1000}, {2500, 2000}, {0.3, 0.2}, {29_582_000, 20_000_000},
-	} {
-		if got := niceLength(c.max); math.Abs(got-c.want) > 1e-9*c.want {
-			t.Errorf("niceLength(%g) = %g, want %g", c.max, got, c.want)
-		}
-	}
-}
-
-func TestScaleBar(t *testing.T) {
-	// At the equator, zoom 0: a logical pixel is 2πR/256 = 156 543.03 m,
-	// 96 of them to the inch: 591 657.5 m per millimetre. At most 50 mm
-	// hold 29 583 km: the bar is 20 000 km, 33.80 mm long.
-	vp := mapview.Viewport{Center: orb.Point{0, 0}, Zoom: 0, Width: 800, Height: 600}
-	sb := newScaleBar(vp, 50)
-	if sb.metres != 20e6 || math.Abs(sb.mm-33.80) > 0.01 || sb.segments != 4 {
-		t.Errorf("scale bar at z0 = %+v, want 20 000 km over 33.80 mm in 4 parts", sb)
-	}
-	// Over Tournus at zoom 14 a pixel covers 9.5503 m × cos(46.564°) =
-	// 6.5680 m, a millimetre 24.824 m: 40 mm hold 993 m, the bar is 500 m
-	// long, 20.14 mm.
-	vp = mapview.Viewport{Center: testCentre, Zoom: 14, Width: 800, Height: 600}
-	sb = newScaleBar(vp, 40)
-	if sb.metres != 500 || math.Abs(sb.mm-20.14) > 0.02 || sb.segments != 5 {
-		t.Errorf("scale bar over Tournus at z14 = %+v, want 500 m over 20.14 mm in 5 parts", sb)
-	}
-	if got := formatLength(sb.metres); got != "500\u00a0m" {
-		t.Errorf("formatLength(500) = %q", got)
-	}
-	if got := formatLength(2500); got != "2,5\u00a0km" {
-		t.Errorf("formatLength(2500) = %q", got)
-	}
-}
-
 // TestScaleBarDrawn measures the bar on a picture: at 96 dpi and zoom
 // 14 over Tournus, 500 m is 500 / 6.5680 = 76.1 pixels.
 func TestScaleBarDrawn(t *testing.T) {
@@ -298,28 +263,6 @@ func TestScaleBarDrawn(t *testing.T) {
 	}
 }
 
-func TestFrenchDate(t *testing.T) {
-	for _, c := range []struct {
-		t    time.Time
-		want string
-	}{
-		{time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), "26 novembre 2026"},
-		{time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), "1er mai 2026"},
-		{time.Date(2027, 8, 15, 0, 0, 0, 0, time.UTC), "15 août 2027"},
-		{time.Date(2027, 2, 2, 0, 0, 0, 0, time.UTC), "2 février 2027"},
-	} {
-		if got := FrenchDate(c.t); got != c.want {
-			t.Errorf("FrenchDate(%v) = %q, want %q", c.t, got, c.want)
-		}
-	}
-	if got := frenchInt(18734); got != "18\u00a0734" {
-		t.Errorf("frenchInt = %q", got)
-	}
-	if got := roundScale(18734); got != 18700 {
-		t.Errorf("roundScale = %d", got)
-	}
-}
-
 func TestLegend(t *testing.T) {
 	ws := newTestWorkspace(t)
 	vp := mapview.Viewport{Width: 800, Height: 500}.FitBound(testBound)
@@ -329,9 +272,9 @@ func TestLegend(t *testing.T) {
 	}
 	var got []string
 	for _, g := range groups {
-		line := g.title + ":"
-		for _, it := range g.items {
-			line += " " + it.title + ","
+		line := g.Title + ":"
+		for _, it := range g.Items {
+			line += " " + it.Title + ","
 		}
 		got = append(got, line)
 	}
@@ -345,13 +288,13 @@ func TestLegend(t *testing.T) {
 	}
 	// Swatches are the styles resolved: the square of the hydrants rule,
 	// the dash of polyethylene, the width of the large pipes.
-	if s := groups[0].items[0].sw; s.symbol != mapview.Square || s.kind != pointSwatch || s.size != 12 {
+	if s := groups[0].Items[0].Swatch; s.Symbol != mapview.Square || s.Kind != paper.PointSwatch || s.Size != 12 {
 		t.Errorf("Bouche d'incendie swatch = %+v", s)
 	}
-	if s := groups[1].items[1].sw; len(s.dash) != 2 || s.roundCap || s.stroke != (color.NRGBA{0x1a, 0xa3, 0xe8, 0xff}) {
+	if s := groups[1].Items[1].Swatch; len(s.Dash) != 2 || s.RoundCap || s.Stroke != (color.NRGBA{0x1a, 0xa3, 0xe8, 0xff}) {
 		t.Errorf("PEHD swatch = %+v", s)
 	}
-	if s := groups[1].items[4].sw; s.width != 4 || s.kind != lineSwatch {
+	if s := groups[1].Items[4].Swatch; s.Width != 4 || s.Kind != paper.LineSwatch {
 		t.Errorf("Diamètre ≥ 100 swatch = %+v", s)
 	}
 	// Close up, the street lights show and join the legend.
@@ -362,7 +305,7 @@ func TestLegend(t *testing.T) {
 	}
 	found := false
 	for _, g := range groups {
-		found = found || g.title == "Lampes" && g.sw != nil && g.sw.symbol == mapview.Star
+		found = found || g.Title == "Lampes" && g.Swatch != nil && g.Swatch.Symbol == mapview.Star
 	}
 	if !found {
 		t.Errorf("at zoom 18.5 the legend lacks the street lights: %+v", groups)

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"terrimap/internal/paper"
 	"terrimap/mapview"
 	"terrimap/store"
 	"terrimap/store/schema"
@@ -23,38 +24,14 @@ import (
 // schema's code list) or range. Swatches are drawn from the styles as the
 // map draws them, at the same size on paper.
 
-type swatchKind uint8
-
-const (
-	pointSwatch swatchKind = iota
-	lineSwatch
-	polygonSwatch
-)
-
-// swatch is a resolved paint, sizes in logical pixels (1/96 inch).
+// swatch is a resolved paint, and whether its style chose the ends of
+// its lines.
 type swatch struct {
-	kind         swatchKind
-	stroke, fill color.NRGBA
-	width, size  float64
-	symbol       mapview.Symbol
-	dash         []float64
-	capSet       bool
-	roundCap     bool
+	paper.Swatch
+	capSet bool
 }
 
 func (s swatch) key() string { return fmt.Sprint(s) }
-
-type legendItem struct {
-	title string
-	sw    swatch
-}
-
-// legendGroup is one layer of the legend: one swatch, or classes.
-type legendGroup struct {
-	title string
-	sw    *swatch
-	items []legendItem
-}
 
 // maxLegendScan bounds the features read per layer to find its classes;
 // past it every class of the style is listed.
@@ -62,54 +39,54 @@ const maxLegendScan = 200_000
 
 // defaultSwatch is the paint of a layer whose style sets nothing, as the
 // map engine draws it.
-func defaultSwatch(k swatchKind) swatch {
+func defaultSwatch(k paper.SwatchKind) swatch {
 	grey := color.NRGBA{0x55, 0x55, 0x55, 0xff}
-	s := swatch{kind: k, width: 1, symbol: mapview.Circle, roundCap: true}
+	s := swatch{Swatch: paper.Swatch{Kind: k, Width: 1, Symbol: mapview.Circle, RoundCap: true}}
 	switch k {
-	case pointSwatch:
-		s.fill = color.NRGBA{0x7f, 0x7f, 0x7f, 0xff}
-		s.size = 6
+	case paper.PointSwatch:
+		s.Fill = color.NRGBA{0x7f, 0x7f, 0x7f, 0xff}
+		s.Size = 6
 	default:
-		s.stroke = grey
+		s.Stroke = grey
 	}
 	return s
 }
 
-func kindOf(t schema.GeometryType) swatchKind {
+func kindOf(t schema.GeometryType) paper.SwatchKind {
 	switch t {
 	case schema.LineString, schema.MultiLineString:
-		return lineSwatch
+		return paper.LineSwatch
 	case schema.Polygon, schema.MultiPolygon:
-		return polygonSwatch
+		return paper.PolygonSwatch
 	}
-	return pointSwatch
+	return paper.PointSwatch
 }
 
 // apply overrides the swatch with what p sets, at zoom.
 func (s swatch) apply(p *mapview.Paint, zoom float64) swatch {
 	if p.Stroke != nil {
-		s.stroke = color.NRGBA(*p.Stroke)
+		s.Stroke = color.NRGBA(*p.Stroke)
 	}
 	if p.Fill != nil {
-		s.fill = color.NRGBA(*p.Fill)
+		s.Fill = color.NRGBA(*p.Fill)
 	}
 	if p.Width != nil {
-		s.width = p.Width.At(zoom)
+		s.Width = p.Width.At(zoom)
 	}
 	if p.Size != nil {
-		s.size = p.Size.At(zoom)
+		s.Size = p.Size.At(zoom)
 	}
 	if p.Symbol != "" {
-		s.symbol = p.Symbol
+		s.Symbol = p.Symbol
 	}
 	if p.Dash != nil {
-		s.dash = slices.Clone(p.Dash)
+		s.Dash = slices.Clone(p.Dash)
 	}
 	switch p.Cap {
 	case "round", "square":
-		s.roundCap, s.capSet = true, true
+		s.RoundCap, s.capSet = true, true
 	case "butt":
-		s.roundCap, s.capSet = false, true
+		s.RoundCap, s.capSet = false, true
 	}
 	return s
 }
@@ -117,12 +94,12 @@ func (s swatch) apply(p *mapview.Paint, zoom float64) swatch {
 // finish applies the engine's rule for dashes (butt ends unless a cap is
 // chosen) and the layer's opacity.
 func (s swatch) finish(opacity float64) swatch {
-	if !s.capSet && len(s.dash) > 0 {
-		s.roundCap = false
+	if !s.capSet && len(s.Dash) > 0 {
+		s.RoundCap = false
 	}
 	if opacity > 0 && opacity < 1 {
-		s.stroke.A = uint8(float64(s.stroke.A)*opacity + 0.5)
-		s.fill.A = uint8(float64(s.fill.A)*opacity + 0.5)
+		s.Stroke.A = uint8(float64(s.Stroke.A)*opacity + 0.5)
+		s.Fill.A = uint8(float64(s.Fill.A)*opacity + 0.5)
 	}
 	return s
 }
@@ -247,8 +224,8 @@ func scanLayer(ctx context.Context, ws *store.Workspace, l mapview.Layer, name s
 
 // buildLegend returns the legend of the layers (given bottom first) for
 // the view, top layer first.
-func buildLegend(ctx context.Context, ws *store.Workspace, layers []mapview.Layer, vp mapview.Viewport) ([]legendGroup, error) {
-	var out []legendGroup
+func buildLegend(ctx context.Context, ws *store.Workspace, layers []mapview.Layer, vp mapview.Viewport) ([]paper.LegendGroup, error) {
+	var out []paper.LegendGroup
 	for i := len(layers) - 1; i >= 0; i-- {
 		l := layers[i]
 		wl, err := ws.Layer(l.Name)
@@ -269,14 +246,14 @@ func buildLegend(ctx context.Context, ws *store.Workspace, layers []mapview.Laye
 	return out, nil
 }
 
-func layerLegend(sc schema.Layer, l mapview.Layer, pr *presence, zoom float64) (legendGroup, bool) {
+func layerLegend(sc schema.Layer, l mapview.Layer, pr *presence, zoom float64) (paper.LegendGroup, bool) {
 	st := l.Style
 	title := strings.TrimSpace(st.Title)
 	if title == "" {
 		title = sc.DisplayTitle()
 	}
 	base := defaultSwatch(kindOf(sc.GeometryType)).apply(&st.Paint, zoom)
-	g := legendGroup{title: title}
+	g := paper.LegendGroup{Title: title}
 	seen := map[string]bool{}
 	add := func(title string, sw swatch) {
 		sw = sw.finish(l.Opacity)
@@ -285,7 +262,7 @@ func layerLegend(sc schema.Layer, l mapview.Layer, pr *presence, zoom float64) (
 			return
 		}
 		seen[k] = true
-		g.items = append(g.items, legendItem{title: title, sw: sw})
+		g.Items = append(g.Items, paper.LegendItem{Title: title, Swatch: sw.Swatch})
 	}
 	otherDone := false
 	for i := range st.Rules {
@@ -325,9 +302,9 @@ func layerLegend(sc schema.Layer, l mapview.Layer, pr *presence, zoom float64) (
 			}
 		}
 	}
-	if len(g.items) == 0 {
+	if len(g.Items) == 0 {
 		sw := base.finish(l.Opacity)
-		g.sw = &sw
+		g.Swatch = &sw.Swatch
 	}
 	return g, true
 }
@@ -393,11 +370,11 @@ func rangeTitle(rg *mapview.Range, f schema.Field) string {
 	name := f.DisplayTitle()
 	switch {
 	case rg.Min != nil && rg.Max != nil:
-		return name + " de " + frenchDecimal(*rg.Min) + nbsp + "à" + nbsp + frenchDecimal(*rg.Max)
+		return name + " de " + paper.Decimal(*rg.Min, 2) + paper.NBSP + "à" + paper.NBSP + paper.Decimal(*rg.Max, 2)
 	case rg.Min != nil:
-		return name + " ≥" + nbsp + frenchDecimal(*rg.Min)
+		return name + " ≥" + paper.NBSP + paper.Decimal(*rg.Min, 2)
 	case rg.Max != nil:
-		return name + " <" + nbsp + frenchDecimal(*rg.Max)
+		return name + " <" + paper.NBSP + paper.Decimal(*rg.Max, 2)
 	}
 	return name
 }

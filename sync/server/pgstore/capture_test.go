@@ -161,3 +161,22 @@ func TestInsertTakesDefaults(t *testing.T) {
 		t.Errorf("version: %s %v", propsJSON(f.Properties), f.Geometry)
 	}
 }
+
+// A row whose uuid is changed directly is, for the platform, the old
+// feature deleted and a new one created: both in the feed.
+func TestUUIDChangeIsDeleteAndCreate(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
+	const b = "0193a1b2-0000-7000-8000-000000000001"
+	p.mustPsql(p.sig, `UPDATE reseaux.pei SET uuid = '`+b+`' WHERE uuid = '`+a+`'`)
+	if st := p.capture(); st.Versions != 2 {
+		t.Fatalf("capture: %+v, want a tombstone and a creation", st)
+	}
+	if f := p.feature(a); f.Exists || f.Version != 2 {
+		t.Errorf("old uuid: %+v, want its tombstone", f)
+	}
+	if f := p.feature(b); !f.Exists || f.Version != 1 || f.Properties["numero"] != "PEI-1" {
+		t.Errorf("new uuid: %+v", f)
+	}
+}

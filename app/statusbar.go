@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"terrimap/internal/paper"
 	"terrimap/sync/client"
 )
 
@@ -37,7 +38,7 @@ func (v *workspaceView) statusBar() fyne.CanvasObject {
 		// Wide enough for anywhere in mainland France (and Corsica), in
 		// either system; farther, the text is cut rather than the line moved.
 		fixedLabel(v.coords, formatLonLat(-5.999999, 51.999999), formatLonLat(10.999999, 41.999999), formatLambert(1299999.9, 7199999.9)),
-		fixedLabel(v.scale, lang.L("Scale 1:{{.N}}", map[string]any{"N": "50000000"})))
+		fixedLabel(v.scale, lang.L("Scale 1:{{.N}}", map[string]any{"N": paper.ScaleNumber(5e7)})))
 	return container.NewBorder(nil, nil, left, right, v.syncDetail)
 }
 

@@ -174,3 +174,29 @@ func offlineAutoSyncShell(t *testing.T, reachEvery time.Duration, numeros ...str
 	q.runUntil(t, func() bool { return strings.Contains(v.onlineLabel.Text, "Hors ligne") })
 	return q, v, up
 }
+
+// The status bar states the map's scale as the printed maps do: three
+// significant digits, thousands grouped («1:49 700»), in either language.
+func TestStatusBarScale(t *testing.T) {
+	for _, c := range []struct {
+		locale, want string
+	}{{"fr_FR.UTF-8", "Échelle 1:49\u00a0700"}, {"en_US.UTF-8", "Scale 1:49\u00a0700"}} {
+		t.Run(c.locale, func(t *testing.T) {
+			useLocale(t, c.locale)
+			w, m := newTestShell(t, Options{})
+			w.Resize(fyne.NewSize(1366, 768))
+			openInShell(t, m, demoWorkspaceFile(t, "scale.gpkg"))
+			v := m.view
+			// Over Tournus at zoom 13, a logical pixel is 13.14 m: 1:49 674.
+			vp := v.mapw.Viewport
+			vp.Center, vp.Zoom = orb.Point{4.9085, 46.5640}, 13
+			v.mapw.SetViewport(vp)
+			if got := v.scale.Text; got != c.want {
+				t.Errorf("scale %q, want %q", got, c.want)
+			}
+			if got, want := v.scaleText.Text, "1\u00a0km"; got != want { // 120 px hold 1 577 m
+				t.Errorf("scale bar %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/paper"
 	"terrimap/mapview"
 	"terrimap/mapview/mapui"
 	"terrimap/store"
@@ -441,18 +442,14 @@ func (v *workspaceView) cursorMoved(ll orb.Point) {
 }
 
 func (v *workspaceView) showScale(vp mapview.Viewport) {
-	v.scale.SetText(lang.L("Scale 1:{{.N}}", map[string]any{"N": roundScale(vp.ScaleDenominator())}))
+	v.scale.SetText(lang.L("Scale 1:{{.N}}", map[string]any{"N": scaleNumber(vp)}))
 	if v.scaleBar == nil {
 		return
 	}
 	metres, width := v.mapw.ScaleBar()
 	v.scaleBar.SetMinSize(fyne.NewSize(float32(width), 4))
 	v.scaleBar.Refresh()
-	if metres >= 1000 {
-		v.scaleText.Text = fmt.Sprintf("%g km", metres/1000)
-	} else {
-		v.scaleText.Text = fmt.Sprintf("%g m", metres)
-	}
+	v.scaleText.Text = paper.Length(metres)
 	v.scaleText.Refresh()
 }
 
@@ -479,12 +476,13 @@ func (v *workspaceView) mapControls() fyne.CanvasObject {
 		container.NewVBox(container.NewPadded(container.NewVBox(in, out, all))))
 }
 
-func roundScale(d float64) string {
-	if d < 1 || math.IsNaN(d) {
-		return "?"
+// scaleNumber is the N of the view's scale 1:N as printed maps state it
+// (paper.ScaleNumber: «55 000»), "?" for a view without a scale.
+func scaleNumber(vp mapview.Viewport) string {
+	if n := paper.ScaleNumber(vp.ScaleDenominator()); n != "" {
+		return n
 	}
-	mag := math.Pow(10, math.Floor(math.Log10(d))-1)
-	return fmt.Sprintf("%.0f", math.Round(d/mag)*mag)
+	return "?"
 }
 
 func describeMeasure(m mapui.Measurement) string {

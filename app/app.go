@@ -1,7 +1,8 @@
-// Package app is Terrimap's desktop user interface, and the only package of
-// Terrimap that draws with Fyne: the main window, its panels, dialogs and
-// settings. Everything the user reads goes through Fyne's lang translations
-// (French and English, from package assets).
+// Package app is Terrimap's desktop user interface: the main window, its
+// panels, dialogs and settings. It draws with Fyne, as does only one other
+// package, mapview/mapui (the map widget it places in the window); the
+// packages below them are headless. Everything the user reads goes through
+// Fyne's lang translations (French and English, from package assets).
 package app
 
 import (
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"terrimap/assets"
+	_ "terrimap/internal/clocale" // quiets Fyne in the C locale, before it reads it
 )
 
 // AppID is Terrimap's application identifier; Fyne keys the preferences and

@@ -1,21 +1,22 @@
 package store
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
+	"terrimap/store/formats"
 	"terrimap/store/schema"
+	"terrimap/store/srs"
 )
 
 // ErrCommuneNotFound is returned when no commune has the INSEE code asked for.
@@ -32,16 +33,24 @@ type ExportOptions struct {
 	// commune's territory (whole features: a pipe crossing the boundary is
 	// kept entire).
 	Commune string
+	// CSV says how a CSV file holds the geometries: a WKT column (the
+	// default) or longitude/latitude columns (points only).
+	CSV formats.CSVGeometry
 }
 
 // ExportReport says what an export wrote.
 type ExportReport struct {
 	Features map[string]int
+	// Warnings say what the file could not hold as it was (a Shapefile's
+	// names of 10 characters, a CSV's x/y columns for lines…).
+	Warnings []formats.Warning
 }
 
-// Export writes the chosen layers to path, GeoJSON (one layer) or GeoPackage
-// (any number of layers) by its extension. The file is written next to its
-// final name and renamed into place only when complete.
+// Export writes the chosen layers to path by its extension: GeoPackage
+// (any number of layers), or one layer as GeoJSON (RFC 7946), ESRI
+// Shapefile (.shp with its .shx, .dbf, .prj and .cpg) or CSV; coordinates
+// in longitude/latitude (EPSG:4326). Files are written beside their final
+// names and renamed into place only when complete.
 func (ws *Workspace) Export(ctx context.Context, path string, opts ExportOptions) (ExportReport, error) {
 	layers, err := ws.exportLayers(opts.Layers)
 	if err != nil {
@@ -53,19 +62,27 @@ func (ws *Workspace) Export(ctx context.Context, path string, opts ExportOptions
 			return ExportReport{}, err
 		}
 	}
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".gpkg":
+	case ".geojson", ".json", ".shp", ".csv":
+		if len(layers) != 1 {
+			return ExportReport{}, fmt.Errorf("%w: %s holds one layer; name it, or export to .gpkg", ErrUnsupportedExport, ext)
+		}
+	default:
+		return ExportReport{}, fmt.Errorf("%w: %s (use .gpkg, .geojson, .shp or .csv)", ErrUnsupportedExport, filepath.Ext(path))
+	}
+	if ext == ".shp" {
+		return ws.exportShapefile(ctx, path, layers[0], territory)
+	}
 	tmp := path + ".part"
 	os.Remove(tmp)
 	var rep ExportReport
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".geojson", ".json":
-		if len(layers) != 1 {
-			return ExportReport{}, fmt.Errorf("%w: GeoJSON holds one layer; name it, or export to .gpkg", ErrUnsupportedExport)
-		}
-		rep, err = ws.exportGeoJSON(ctx, tmp, layers[0], territory)
+	switch ext {
 	case ".gpkg":
 		rep, err = ws.exportGeoPackage(ctx, tmp, layers, territory)
 	default:
-		return ExportReport{}, fmt.Errorf("%w: %s (use .geojson or .gpkg)", ErrUnsupportedExport, filepath.Ext(path))
+		rep, err = ws.exportText(ctx, tmp, ext, layers[0], territory, opts.CSV)
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -117,47 +134,88 @@ func (ws *Workspace) eachInTerritory(ctx context.Context, l *Layer, territory or
 	return err
 }
 
-func (ws *Workspace) exportGeoJSON(ctx context.Context, path string, l *Layer, territory orb.Geometry) (ExportReport, error) {
+// exportText writes one layer as GeoJSON or CSV (ext) to path.
+func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer, territory orb.Geometry, csvGeom formats.CSVGeometry) (ExportReport, error) {
 	file, err := os.Create(path)
 	if err != nil {
 		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
 	}
 	defer file.Close()
-	w := bufio.NewWriter(file)
+	fields := datasetFields(l)
+	var w interface {
+		Write(formats.Feature) error
+		Close() error
+	}
+	var csvw *formats.CSVWriter
+	if ext == ".csv" {
+		if csvw, err = formats.NewCSVWriter(file, fields, csvGeom); err != nil {
+			return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
+		}
+		w = csvw
+	} else {
+		w = formats.NewGeoJSONWriter(file, l.Schema.Name, fields)
+	}
 	n := 0
-	header, _ := json.Marshal(l.Schema.Name)
-	fmt.Fprintf(w, `{"type":"FeatureCollection","name":%s,"features":[`, header)
 	err = ws.eachInTerritory(ctx, l, territory, func(f Feature) error {
-		gf := ToGeoJSON(f)
-		b, err := gf.MarshalJSON()
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			w.WriteByte(',')
-		}
-		w.WriteString("\n")
-		w.Write(b)
 		n++
+		return w.Write(datasetFeature(f))
+	})
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
+	}
+	if err := file.Sync(); err != nil {
+		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
+	}
+	rep := ExportReport{Features: map[string]int{l.Name(): n}}
+	if csvw != nil && csvw.Dropped() > 0 {
+		rep.Warnings = append(rep.Warnings, formats.Warning{Kind: formats.WarnGeometryDropped, Count: csvw.Dropped()})
+	}
+	return rep, nil
+}
+
+// exportShapefile writes one layer as an ESRI Shapefile.
+func (ws *Workspace) exportShapefile(ctx context.Context, path string, l *Layer, territory orb.Geometry) (ExportReport, error) {
+	ds := &formats.Dataset{Name: l.Name(), SRS: srs.WGS84, Fields: datasetFields(l)}
+	err := ws.eachInTerritory(ctx, l, territory, func(f Feature) error {
+		ds.Features = append(ds.Features, datasetFeature(f))
 		return nil
 	})
 	if err != nil {
 		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
 	}
-	w.WriteString("\n]}\n")
-	if err := w.Flush(); err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
+	warnings, err := formats.WriteShapefile(path, ds, l.Schema.GeometryType)
+	if err != nil {
+		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
 	}
-	if err := file.Sync(); err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
+	return ExportReport{Features: map[string]int{l.Name(): len(ds.Features)}, Warnings: warnings}, nil
+}
+
+// datasetFields are the fields of l as a file writer takes them.
+func datasetFields(l *Layer) []formats.Field {
+	out := make([]formats.Field, len(l.Schema.Fields))
+	for i, f := range l.Schema.Fields {
+		out[i] = formats.Field{Name: f.Name, Type: f.Type}
 	}
-	return ExportReport{Features: map[string]int{l.Name(): n}}, nil
+	return out
+}
+
+// datasetFeature is f as a file writer takes it: its id is its UUID (its
+// local fid for foreign layers).
+func datasetFeature(f Feature) formats.Feature {
+	id := f.UUID
+	if id == "" {
+		id = strconv.FormatInt(f.FID, 10)
+	}
+	return formats.Feature{ID: id, Geometry: f.Geometry, Properties: f.Properties}
 }
 
 // ToGeoJSON returns the feature as a GeoJSON feature whose id is its UUID
 // (its local fid for foreign layers).
 func ToGeoJSON(f Feature) *geojson.Feature {
-	gf := geojson.NewFeature(f.Geometry)
+	gf := geojson.NewFeature(formats.RFC7946(f.Geometry))
 	if f.Geometry == nil {
 		gf.Geometry = nil
 	}
@@ -356,16 +414,16 @@ func segmentsCross(a, b, c, d orb.Point) bool {
 	return ((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0))
 }
 
-// WriteGeoJSON writes features as a GeoJSON FeatureCollection.
+// WriteGeoJSON writes features as a GeoJSON FeatureCollection (RFC 7946).
 func WriteGeoJSON(w io.Writer, features []Feature) error {
-	fc := geojson.NewFeatureCollection()
+	gw := formats.NewGeoJSONWriter(w, "", nil)
 	for _, f := range features {
-		fc.Append(ToGeoJSON(f))
+		if err := gw.Write(datasetFeature(f)); err != nil {
+			return fmt.Errorf("store: geojson: %w", err)
+		}
 	}
-	b, err := fc.MarshalJSON()
-	if err != nil {
+	if err := gw.Close(); err != nil {
 		return fmt.Errorf("store: geojson: %w", err)
 	}
-	_, err = w.Write(b)
-	return err
+	return nil
 }

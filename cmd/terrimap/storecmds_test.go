@@ -62,6 +62,21 @@ func TestImportLayersExport(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "communes") || !strings.Contains(out, "saone") {
 		t.Errorf("exported GeoPackage layers:\n%s", out)
 	}
+	// A Shapefile: the 10-character names are said.
+	shp := filepath.Join(dir, "tournus.shp")
+	code, out, errOut = run(t, "export", "--workspace", ws, "--layer", "communes", shp)
+	if code != 0 || !strings.Contains(out, "24 features of 1 layer(s) written") {
+		t.Fatalf("export shp: %d\n%s%s", code, out, errOut)
+	}
+	for _, ext := range []string{".shp", ".shx", ".dbf", ".prj", ".cpg"} {
+		if _, err := os.Stat(strings.TrimSuffix(shp, ".shp") + ext); err != nil {
+			t.Error(err)
+		}
+	}
+	code, out, errOut = run(t, "export", "--workspace", ws, "--layer", "communes", "--csv", "xy", filepath.Join(dir, "tournus.csv"))
+	if code != 0 || !strings.Contains(out, "Warning: 24 features are written without their geometry") {
+		t.Errorf("export csv xy of polygons: %d\n%s%s", code, out, errOut)
+	}
 }
 
 func TestStoreCommandErrors(t *testing.T) {
@@ -83,7 +98,7 @@ func TestStoreCommandErrors(t *testing.T) {
 		{[]string{"import", "--workspace", ws, "--srs", "EPSG:9999", bad}, 2, "EPSG:2154"},
 		{[]string{"import", "--workspace", ws, "--layer", "pei", bad}, 1, "wrong projection"},
 		{[]string{"import", "--workspace", ws, filepath.Join(dir, "nothing.geojson")}, 1, "nothing was imported"},
-		{[]string{"export", "--workspace", filepath.Join(sharedCCMT, "ccmt-communes.gpkg"), filepath.Join(dir, "out.kml")}, 1, ".geojson or .gpkg"},
+		{[]string{"export", "--workspace", filepath.Join(sharedCCMT, "ccmt-communes.gpkg"), filepath.Join(dir, "out.kml")}, 1, ".gpkg, .geojson, .shp or .csv"},
 		{[]string{"export", "--workspace", filepath.Join(sharedCCMT, "ccmt-communes.gpkg"), "--commune", "99999", filepath.Join(dir, "out.gpkg")}, 1, "99999"},
 		{[]string{"frobnicate"}, 2, "not a command"},
 	}

@@ -23,12 +23,15 @@ type GeoJSONWriter struct {
 	n      int
 }
 
-// NewGeoJSONWriter starts a FeatureCollection named name on w.
+// NewGeoJSONWriter starts a FeatureCollection named name (none when
+// empty) on w.
 func NewGeoJSONWriter(w io.Writer, name string, fields []Field) *GeoJSONWriter {
 	g := &GeoJSONWriter{w: bufio.NewWriter(w), fields: fields}
-	g.buf = append(g.buf, `{"type":"FeatureCollection","name":`...)
-	g.buf = jsonscan.AppendString(g.buf, name)
-	g.buf = append(g.buf, `,"features":[`...)
+	g.buf = append(g.buf, `{"type":"FeatureCollection",`...)
+	if name != "" {
+		g.buf = append(jsonscan.AppendString(append(g.buf, `"name":`...), name), ',')
+	}
+	g.buf = append(g.buf, `"features":[`...)
 	return g
 }
 

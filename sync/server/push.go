@@ -11,8 +11,15 @@ import (
 // transaction: results, feature versions and history commit together, so a
 // push interrupted anywhere is either wholly answered or not at all, and a
 // re-sent change id gets its first answer back.
+//
+// What the transaction needs from the rest of the storage — the user's
+// territories, whether attachments have arrived — is read before it
+// opens: a transaction holding a database connection must not wait for a
+// second one (with PostgreSQL, concurrent pushes would each hold one and
+// wait for another, all of them, until their deadline).
 func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (protocol.PushResponse, error) {
 	var resp protocol.PushResponse
+	st := knownBefore(ctx, s.st, u, req)
 	err := s.st.Write(ctx, func(tx WriteTx) error {
 		resp.Results = resp.Results[:0]
 		if ra, ok := tx.(aheadReader); ok {
@@ -20,7 +27,7 @@ func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (pr
 				return err
 			}
 		}
-		rights := newEditRights(ctx, s.st, u, s.opts.Logger)
+		rights := newEditRights(ctx, st, u, s.opts.Logger)
 		for _, c := range req.Changes {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -30,7 +37,7 @@ func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (pr
 				return err
 			}
 			if !found {
-				if r, err = s.decide(tx, u, c, rights); err != nil {
+				if r, err = s.decide(tx, st, u, c, rights); err != nil {
 					return err
 				}
 				if err := tx.SavePushResult(u.Name, c.ChangeID, r); err != nil {
@@ -55,7 +62,7 @@ type aheadReader interface {
 
 // decide works out one change: a result for every refusal, an error only
 // when the platform itself fails.
-func (s *Server) decide(tx WriteTx, u User, c protocol.PushChange, rights *editRights) (protocol.PushResult, error) {
+func (s *Server) decide(tx WriteTx, st pushReads, u User, c protocol.PushChange, rights *editRights) (protocol.PushResult, error) {
 	if err := c.Validate(); err != nil {
 		return protocol.Rejected(c.ChangeID, err), nil
 	}
@@ -86,7 +93,7 @@ func (s *Server) decide(tx WriteTx, u User, c protocol.PushChange, rights *editR
 		return protocol.Rejected(c.ChangeID, err), nil
 	}
 	for _, h := range typed.Attachments {
-		if !s.st.Blobs().Complete(h) {
+		if !st.complete(h) {
 			return protocol.Rejected(c.ChangeID, &protocol.ChangeError{Code: protocol.CodeInvalidValue,
 				Message: "Une photo ou pièce jointe n'est pas encore arrivée sur la plateforme : la synchronisation la renverra."}), nil
 		}
@@ -132,4 +139,55 @@ func withDefaults(layer LayerRecord, c protocol.PushChange) protocol.PushChange 
 	}
 	c.Properties = props
 	return c
+}
+
+// pushReads is the storage as a push's transaction reads it: the
+// organisations of the user and the state of the attachments its changes
+// name, read before the transaction (knownBefore); anything else falls
+// through to the storage.
+type pushReads struct {
+	Storage
+	orgs    map[string]Organisation
+	arrived map[string]bool
+}
+
+// knownBefore reads, before a push's transaction, the organisations where
+// u edits and whether each attachment of req has arrived. An organisation
+// that cannot be read is left to the transaction, which fails on it as
+// before, if a change needs it.
+func knownBefore(ctx context.Context, st Storage, u User, req protocol.PushRequest) pushReads {
+	p := pushReads{Storage: st, orgs: map[string]Organisation{}, arrived: map[string]bool{}}
+	for _, m := range u.Memberships {
+		if m.Role != protocol.RoleEditor || m.Org == protocol.OrgCCMT {
+			continue
+		}
+		if o, err := st.Organisation(ctx, m.Org); err == nil {
+			p.orgs[m.Org] = o
+		}
+	}
+	for _, c := range req.Changes {
+		for _, h := range c.Attachments {
+			if _, ok := p.arrived[h]; !ok && protocol.ValidBlobHash(h) {
+				p.arrived[h] = st.Blobs().Complete(h)
+			}
+		}
+	}
+	return p
+}
+
+// Organisation returns an organisation read before the transaction.
+func (p pushReads) Organisation(ctx context.Context, id string) (Organisation, error) {
+	if o, ok := p.orgs[id]; ok {
+		return o, nil
+	}
+	return p.Storage.Organisation(ctx, id)
+}
+
+// complete reports whether an attachment has arrived, as it was before
+// the transaction.
+func (p pushReads) complete(hash string) bool {
+	if ok, known := p.arrived[hash]; known {
+		return ok
+	}
+	return p.Storage.Blobs().Complete(hash)
 }

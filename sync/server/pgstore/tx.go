@@ -13,9 +13,6 @@ import (
 	"terrimap/sync/server"
 )
 
-// errUnfinished marks what is not written yet (the stubs of pushes.go).
-var errUnfinished = errors.New("pgstore: not implemented yet")
-
 // featureKey names a feature of a layer (by the layer's own spelling).
 type featureKey struct{ layer, id string }
 
@@ -50,7 +47,8 @@ type writeTx struct {
 	tx  pgx.Tx
 	ctx context.Context
 
-	// layers caches the layers read in this transaction, by lower-case name.
+	// layers caches the layers read in this transaction, by lower-case
+	// name (nil: there is no such layer).
 	layers map[string]*layerDef
 	// pending holds the versions written in this transaction, by feature
 	// (last is latest) and in sequence order (queue): reads within the
@@ -102,9 +100,15 @@ func (s *Storage) write(ctx context.Context, fn func(*writeTx) error) error {
 func (t *writeTx) layer(name string) (*layerDef, error) {
 	key := lower(name)
 	if l, ok := t.layers[key]; ok {
+		if l == nil {
+			return nil, fmt.Errorf("%w: layer %s", server.ErrNotFound, name)
+		}
 		return l, nil
 	}
 	l, err := loadLayer(t.ctx, t.tx, name)
+	if errors.Is(err, server.ErrNotFound) {
+		t.layers[key] = nil // asked once per transaction, however many changes name it
+	}
 	if err != nil {
 		return nil, err
 	}

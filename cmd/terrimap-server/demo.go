@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"terrimap/sync/server"
 	"terrimap/sync/server/demo"
+	"terrimap/sync/server/demoseed"
 )
 
 func runDemo(ctx context.Context, args []string, e env) error {
@@ -38,7 +38,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	}
 	start := time.Now()
 	progress := newProgressLine(e.stderr)
-	users, err := server.SeedDemo(ctx, st, demo.GenerateOptions{Scale: *scale}, func(layer string, n int) {
+	users, err := demoseed.Seed(ctx, st, demo.GenerateOptions{Scale: *scale}, func(layer string, n int) {
 		progress.step(fmt.Sprintf("%-16s %9d features", layer, n))
 	})
 	progress.end()

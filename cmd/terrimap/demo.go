@@ -15,6 +15,7 @@ import (
 	"terrimap/sync/server"
 	"terrimap/sync/server/basemap"
 	"terrimap/sync/server/demo"
+	"terrimap/sync/server/demoseed"
 )
 
 // demoUser is the demo account the desktop signs in with: the Tournus
@@ -63,7 +64,7 @@ func seedDemo(ctx context.Context, db, creds string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	users, err := server.SeedDemo(ctx, st, demo.GenerateOptions{}, nil)
+	users, err := demoseed.Seed(ctx, st, demo.GenerateOptions{}, nil)
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}

@@ -63,7 +63,7 @@ func ImportFile(ctx context.Context, st Seeder, path string, opts store.ImportOp
 	if err := st.SeedFeatures(ctx, rep.Layer, author, batch); err != nil {
 		return 0, false, fmt.Errorf("server: import %s: %w", filepath.Base(path), err)
 	}
-	if err := finishSeeding(ctx, st); err != nil {
+	if err := FinishSeeding(ctx, st); err != nil {
 		return 0, false, fmt.Errorf("server: import %s: %w", filepath.Base(path), err)
 	}
 	return len(batch), created, nil

@@ -18,11 +18,11 @@ type Seeder interface {
 
 var _ Seeder = (*SQLiteStorage)(nil)
 
-// finishSeeding ends a bulk load: SQLite's spatial indexes, left behind
+// FinishSeeding ends a bulk load: SQLite's spatial indexes, left behind
 // while features were written in batches, are rebuilt in one pass so that
 // QGIS and GDAL reading the file find every feature. Other storages keep
 // their indexes current as they go.
-func finishSeeding(ctx context.Context, st Seeder) error {
+func FinishSeeding(ctx context.Context, st Seeder) error {
 	if s, ok := st.(*SQLiteStorage); ok {
 		return s.ws.CatchUpRTrees(ctx)
 	}

@@ -8,6 +8,7 @@ import (
 	"terrimap/internal/pgtest"
 	"terrimap/sync/server"
 	"terrimap/sync/server/demo"
+	"terrimap/sync/server/demoseed"
 )
 
 // BenchmarkMigrate migrates a demo platform (about 2,700 features, their
@@ -20,7 +21,7 @@ func BenchmarkMigrate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := server.SeedDemo(ctx, st, demo.GenerateOptions{Scale: 0.1}, nil); err != nil {
+	if _, err := demoseed.Seed(ctx, st, demo.GenerateOptions{Scale: 0.1}, nil); err != nil {
 		b.Fatal(err)
 	}
 	st.Close()

@@ -16,7 +16,6 @@ func runMigrate(ctx context.Context, args []string, e env) error {
 	fs := flags("migrate")
 	from := fs.String("from", "", "the SQLite platform (GeoPackage), served or not")
 	to := fs.String("to", "", "the PostgreSQL database (postgres:// URL): empty, or migrated from --from before")
-	dataSchema := fs.String("data-schema", pgstore.DefaultDataSchema, "PostgreSQL schema of the layer tables")
 	if rest, err := parse(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -36,7 +35,6 @@ func runMigrate(ctx context.Context, args []string, e env) error {
 	}
 	progress := newProgressLine(e.stderr)
 	rep, err := pgstore.Migrate(ctx, *from, *to, pgstore.MigrateOptions{
-		Storage: pgstore.Options{DataSchema: *dataSchema},
 		Progress: func(step string, rows int64) {
 			progress.step(fmt.Sprintf("%-24s %9d rows", step, rows))
 		},

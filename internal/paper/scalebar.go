@@ -44,7 +44,7 @@ func (m MapFrame) DrawScaleBar(s Surface, fs *Fonts, scale string) {
 	boxH := pad + fs.CapHeight(font) + 1.2*k + barH + pad
 	if scale != "" {
 		boxW = math.Max(boxW, 2*pad+fs.Width(scale, font))
-		boxH += LineHeight(font)
+		boxH += 1.2*k + fs.CapHeight(font)
 	}
 	box := Rect{f.X + m.Inset, f.Bottom() - m.Inset - boxH, boxW, boxH}
 	s.Polygon(box.Pts(), BoxWhite.NRGBA(), Transparent.NRGBA(), 0, nil)
@@ -67,7 +67,7 @@ func (m MapFrame) DrawScaleBar(s Surface, fs *Fonts, scale string) {
 	}
 	s.Text(x0+sb.MM-wEnd/2, ly, endLabel, font, black)
 	if scale != "" {
-		s.Text(box.X+pad, box.Bottom()-pad-0.15*LineHeight(font), scale, font, black)
+		s.Text(box.X+pad, barY+barH+1.2*k+fs.CapHeight(font), scale, font, black)
 	}
 }
 

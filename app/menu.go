@@ -40,6 +40,7 @@ func (m *mainWindow) buildMenu() *mainMenu {
 		open,
 		item(lang.L("Import a surveyor's plan (DXF)…"), m.showDXFImport, true),
 		item(lang.L("Export the map (PDF, PNG)…"), m.showExport, true),
+		item(lang.L("Export a layer (GeoPackage, GeoJSON, Shapefile, CSV)…"), m.showDataExport, true),
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Settings…"), m.showSettings, false),
 		quit,

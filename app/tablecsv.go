@@ -72,13 +72,17 @@ func exportCSV(path string, records [][]string) error {
 // csvFileName is the file name the save dialog offers: the layer's title,
 // without the characters a file name may not hold.
 func (t *attributeTable) csvFileName() string {
-	name := strings.Map(func(r rune) rune {
+	return safeFileName(t.layer.DisplayTitle()) + ".csv"
+}
+
+// safeFileName is name without the characters a file name may not hold.
+func safeFileName(name string) string {
+	return strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`<>:"/\|?*`, r) || r < ' ' {
 			return '_'
 		}
 		return r
-	}, t.layer.DisplayTitle())
-	return name + ".csv"
+	}, name)
 }
 
 // askExport asks where to save the rows shown, writes them off the UI

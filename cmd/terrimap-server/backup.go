@@ -43,7 +43,7 @@ func backupPostgres(ctx context.Context, db, out string, e env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "terrimap-server: %s backed up to %s with pg_dump %d (server %d): %d bytes, %d entries read back by pg_restore --list; attachments included. Restore: see the README («Restoring a PostgreSQL backup»).\n",
+	fmt.Fprintf(e.stdout, "terrimap-server: %s backed up to %s with pg_dump %d (server %d): %d bytes, %d entries read back by pg_restore --list; attachments included; restore it with pg_restore (README, «On PostgreSQL/PostGIS»).\n",
 		shownDB(db), sum.File, sum.PgDump, sum.Server, sum.Bytes, sum.Entries)
 	return nil
 }

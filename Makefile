@@ -161,6 +161,21 @@ bench:
 	@echo "bench: medians and spread"
 	$(GO) run $(BENCHSTAT) bin/bench.txt
 
+.PHONY: bench-pg
+
+# Issue 12's benchmarks, SQLite and PostgreSQL side by side in one run
+# (sub-benchmarks sqlite/postgres of sync/integration, on a throwaway
+# cluster from scripts/with-postgres.sh): 6 runs each, medians by benchstat
+# (raw results in bin/bench-pg.txt); then the first sync of the demo at
+# scale 50 (a million features, minutes of seeding) once.
+bench-pg:
+	@mkdir -p bin
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=en_US.UTF-8 scripts/with-postgres.sh $(GO) test -run '^$$' \
+		-bench 'FirstSync100k|Push10k$$|ConcurrentSyncs50|OGCItemsBBox' -benchmem -count 6 -timeout 60m ./sync/integration/ | tee bin/bench-pg.txt
+	$(GO) run $(BENCHSTAT) bin/bench-pg.txt
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=en_US.UTF-8 scripts/with-postgres.sh $(GO) test -run '^$$' \
+		-bench 'FirstSyncDemo50' -benchtime 1x -timeout 60m ./sync/integration/ | tee bin/bench-pg-demo50.txt
+
 # Fails on Go files gofmt would change (bin/ holds copies made by builds).
 fmt-check:
 	@echo "fmt-check: gofmt -l (fails on unformatted files)"

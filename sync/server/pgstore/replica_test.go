@@ -208,9 +208,11 @@ func TestReadYourWritesThroughAReplica(t *testing.T) {
 		ids, _ := p.feed("elu", start)
 		return slices.Contains(ids, id)
 	})
-	waitUntil(t, "/healthz shows the replica caught up", func() bool {
+	// (Its lag in seconds is the whole cluster's, which other databases'
+	// writes keep above zero at times: the feed is what this platform has.)
+	waitUntil(t, "/healthz shows the replica caught up with the feed", func() bool {
 		h := p.health()
-		return h.Replica != nil && h.Replica.Status == "ok" && h.Replica.FeedBehind == 0 && h.Replica.LagSeconds == 0
+		return h.Replica != nil && h.Replica.Status == "ok" && h.Replica.FeedBehind == 0
 	})
 }
 

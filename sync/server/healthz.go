@@ -42,7 +42,9 @@ type ReplicaHealth struct {
 	// (reads then go to the primary).
 	Status string `json:"status"`
 	// LagSeconds is how long ago the last transaction it replayed was
-	// committed on the primary; 0 when it has replayed everything.
+	// committed on the primary, while it has WAL left to replay; 0 when it
+	// has replayed everything. It is the whole cluster's (other databases'
+	// writes count); FeedBehind is this platform's.
 	LagSeconds float64 `json:"lag_seconds"`
 	// FeedBehind counts the feed's sequence numbers the primary has given
 	// out that the replica has not replayed yet.

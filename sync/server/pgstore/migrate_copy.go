@@ -242,6 +242,10 @@ func (m *migration) accounts(tx, w pgx.Tx) error {
 	return nil
 }
 
+// blobBatchBytes is how many bytes of attachments one COPY sends at most
+// (beyond the last file): memory stays bounded whatever the photos.
+const blobBatchBytes = 32 << 20
+
 // attachments copies the complete attachments into terrimap.blobs.
 func (m *migration) attachments(tx, w pgx.Tx) error {
 	files, err := m.snap.Attachments()
@@ -249,6 +253,7 @@ func (m *migration) attachments(tx, w pgx.Tx) error {
 		return err
 	}
 	s := m.newSink(w, tBlobs)
+	var held int64
 	for _, hash := range sortedKeys(files) {
 		row, key, err := blobRow(hash, files[hash])
 		if err != nil {
@@ -257,11 +262,12 @@ func (m *migration) attachments(tx, w pgx.Tx) error {
 		if err := s.put(key, row); err != nil {
 			return err
 		}
-		// Attachments are large: a few per COPY.
-		if len(s.batch) >= 8 {
+		// Attachments are large: a COPY takes what fits in blobBatchBytes.
+		if held += row[1].(int64); held >= blobBatchBytes {
 			if err := s.flush(); err != nil {
 				return err
 			}
+			held = 0
 		}
 	}
 	if err := s.flush(); err != nil {

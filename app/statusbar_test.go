@@ -200,3 +200,33 @@ func TestStatusBarScale(t *testing.T) {
 		})
 	}
 }
+
+// A map that cannot be drawn (its workspace can no longer be read) says
+// what failed in the status line instead of staying blank without a word.
+func TestMapDrawErrorInStatus(t *testing.T) {
+	for _, c := range []struct{ locale, want string }{
+		{"fr_FR.UTF-8", "Une partie de la carte n’a pas pu être dessinée : "},
+		{"en_US.UTF-8", "Part of the map could not be drawn: "},
+	} {
+		t.Run(c.locale, func(t *testing.T) {
+			useLocale(t, c.locale)
+			w, m := newTestShell(t, Options{})
+			w.Resize(fyne.NewSize(1366, 768))
+			q := openInShell(t, m, demoWorkspaceFile(t, "unreadable.gpkg"))
+			v := m.view
+			var notices []string
+			v.setStatus = func(s string) { notices = append(notices, s) }
+			if err := v.s.ws.Close(); err != nil {
+				t.Fatal(err)
+			}
+			v.s.tiles.Invalidate("", orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}})
+			vp := v.mapw.Viewport
+			vp.Width, vp.Height = 400, 300
+			v.s.tiles.Frame(vp)
+			q.runUntil(t, func() bool { return len(notices) > 0 })
+			if !strings.HasPrefix(notices[0], c.want) || len(notices[0]) == len(c.want) {
+				t.Errorf("the status says %q, want %q and why", notices[0], c.want)
+			}
+		})
+	}
+}

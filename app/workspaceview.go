@@ -120,6 +120,11 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 
 	v.mapw = mapui.NewMap(v.s.tiles)
 	v.banner = newBasemapBanner(v.s.tiles, v.s.currentBasemap, v.do)
+	v.s.tiles.SetOnDrawError(func(err error) {
+		v.do(func() {
+			v.setStatus(lang.L("Part of the map could not be drawn: {{.Why}}", map[string]any{"Why": err.Error()}))
+		})
+	})
 	v.mapw.OnIdentify = v.identified
 	v.mapw.OnCursor = v.cursorMoved
 	v.mapw.OnViewChanged = func(vp mapview.Viewport) { v.showScale(vp) }

@@ -53,8 +53,12 @@ type TileCache struct {
 	baseDown  bool
 	onBasemap func(unreachable bool)
 	retry     time.Duration
-	err       error
-	closed    bool
+	// The last drawing failure (tileerror.go): err; onDrawError is told
+	// errTold's once.
+	err         error
+	errTold     string
+	onDrawError func(error)
+	closed      bool
 
 	frameMu sync.Mutex // one Frame at a time
 	frames  [2]frameBuffer
@@ -179,6 +183,7 @@ func (tc *TileCache) SetLayers(layers []Layer) {
 	tc.mu.Lock()
 	tc.layers = append([]Layer(nil), layers...)
 	tc.rebuildScene(tc.sc.scale)
+	tc.forgetDrawError()
 	tc.mu.Unlock()
 	tc.render.cancelIf(func(jobKey) bool { return true })
 }
@@ -289,6 +294,7 @@ func (tc *TileCache) Invalidate(layer string, bound orb.Bound) {
 		labelled = labelled || (l.key == key && l.style.Label != nil)
 	}
 	tc.staleWorld(wb, labelled)
+	tc.forgetDrawError()
 	tc.mu.Unlock()
 	tc.notify()
 }

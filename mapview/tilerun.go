@@ -19,8 +19,11 @@ func (tc *TileCache) runVector(ctx context.Context, k tileKey) {
 		return
 	}
 	if err != nil {
-		tc.err = err
+		fn := tc.drawFailed(err)
 		tc.mu.Unlock()
+		if fn != nil {
+			fn()
+		}
 		return
 	}
 	cost := int64(256)
@@ -46,8 +49,11 @@ func (tc *TileCache) runLabels(ctx context.Context, lv level, region pixRect) {
 		return
 	}
 	if err != nil {
-		tc.err = err
+		fn := tc.drawFailed(err)
 		tc.mu.Unlock()
+		if fn != nil {
+			fn()
+		}
 		return
 	}
 	tc.labels, tc.labelsVer, tc.labelsOK = lay, ver, true

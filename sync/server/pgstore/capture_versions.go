@@ -1,12 +1,19 @@
 package pgstore
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"terrimap/sync/protocol"
 )
+
+// ErrRowBusy is returned (wrapped) by a write that touches a feature whose
+// row an open database transaction holds (a QGIS user editing it): the
+// write changed nothing and may be tried again once that transaction ends.
+var ErrRowBusy = errors.New("pgstore: a feature is being edited in an open database transaction (QGIS?): try again once it is committed")
 
 // headStates returns the head version of each of ids (what the feed last
 // said of it: a tombstone, or the zero state when it never was), this
@@ -82,20 +89,25 @@ func (t *writeTx) rehash(l *layerDef, ids []string) error {
 // versions within a push's transaction, before the push reads them: a
 // desk's change is then merged with the technician's edit, and conflicts
 // with it, as if the technician had pushed first. It locks the features'
-// rows first (the transaction holds the feed, and lock_timeout bounds the
-// wait for a row a QGIS transaction holds): no direct edit of them can
-// commit before this push does, so the push never overwrites one it has
-// not seen. The lock and the look at terrimap.captured go in one round
-// trip, as two statements: the second sees what was committed while the
-// first waited.
+// rows first: no direct edit of them can commit before this push does, so
+// the push never overwrites one it has not seen. A row that an open
+// transaction holds (QGIS editing it) is not waited for — this push holds
+// the feed lock, and every other writer would wait too — the push fails
+// at once (ErrRowBusy) and the desk tries again later, its edit kept. The
+// lock and the look at terrimap.captured go in one round trip, as two
+// statements.
 func (t *writeTx) settlePending(l *layerDef, ids []string) error {
 	b := &pgx.Batch{}
-	b.Queue(`SELECT count(*) FROM (SELECT 1 FROM `+l.ident()+` WHERE uuid = ANY($1::uuid[]) ORDER BY uuid FOR UPDATE) r`, ids)
+	b.Queue(`SELECT count(*) FROM (SELECT 1 FROM `+l.ident()+` WHERE uuid = ANY($1::uuid[]) ORDER BY uuid FOR UPDATE NOWAIT) r`, ids)
 	b.Queue(`SELECT uuid::text, db_role FROM terrimap.captured WHERE layer = $1 AND uuid = ANY($2::uuid[]) ORDER BY id`, l.name(), ids)
 	res := t.tx.SendBatch(t.ctx, b)
 	var locked int
 	if err := res.QueryRow().Scan(&locked); err != nil {
 		res.Close()
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "55P03" {
+			return fmt.Errorf("%w: %s %v", ErrRowBusy, l.name(), ids)
+		}
 		return fmt.Errorf("pgstore: lock %s rows: %w", l.name(), err)
 	}
 	rows, err := res.Query()

@@ -1,6 +1,9 @@
 package pgstore
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/paulmach/orb"
+
+	"terrimap/sync/client"
 
 	"terrimap/sync/protocol"
 )
@@ -196,10 +202,7 @@ func TestTransactionHeldOpen(t *testing.T) {
 		defer wg.Done()
 		out, held = p.psql(p.sig, `BEGIN; UPDATE reseaux.pei SET debit = 1 WHERE uuid = '`+a+`'; SELECT pg_sleep(`+holdSeconds+`); COMMIT;`)
 	}()
-	// Wait until the technician's transaction holds the row.
-	for p.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()`) == 0 {
-		time.Sleep(20 * time.Millisecond)
-	}
+	p.waitRowHeld(a)
 	p.mustPsql(p.sig, `UPDATE reseaux.pei SET debit = 2 WHERE uuid = '`+b+`'`)
 	if st := p.capture(); st.Versions != 1 {
 		t.Errorf("capture while a transaction is open: %+v, want only the committed edit", st)
@@ -217,5 +220,93 @@ func TestTransactionHeldOpen(t *testing.T) {
 	}
 	if f := p.feature(a); f.Properties["debit"] != 1.0 || f.Version != 2 {
 		t.Errorf("after the commit: %+v", f)
+	}
+}
+
+// A desk pushes a change to a hydrant whose row a QGIS transaction holds
+// open: the push cannot take the row and fails at once, as a whole,
+// changing nothing (ErrRowBusy; it does not wait holding the feed lock);
+// the client tries again, and the platform goes on serving other desks. Once the technician commits,
+// the desk's push meets the technician's edit: a conflict on the field
+// both changed — the technician's value stays, the desk keeps its own.
+func TestPushWaitsForAnOpenTransactionThenConflicts(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
+	b := p.seed("PEI-2", orb.Point{4.91, 46.55}, 60)
+	d := p.desk("tournus")
+	other := p.desk("admin")
+	held := make(chan error, 1)
+	go func() {
+		out, err := p.psql(p.sig, `BEGIN; UPDATE reseaux.pei SET debit = 1 WHERE uuid = '`+a+`'; SELECT pg_sleep(8); COMMIT;`)
+		if err != nil {
+			err = fmt.Errorf("%v: %s", err, out)
+		}
+		held <- err
+	}()
+	p.waitRowHeld(a)
+	d.update(a, map[string]any{"debit": 2.0})
+	type result struct {
+		s   client.Summary
+		err error
+	}
+	pushed := make(chan result, 1)
+	go func() {
+		s, err := d.c.Sync(context.Background())
+		pushed <- result{s, err}
+	}()
+	other.update(b, map[string]any{"numero": "PEI-2bis"})
+	if s := other.sync(); s.Push.Applied != 1 {
+		t.Errorf("another desk's push meanwhile: %+v", s.Push)
+	}
+	select {
+	case <-held:
+		t.Fatalf("the technician's transaction ended before the other desk was served: inconclusive")
+	default:
+	}
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	r := <-pushed
+	if r.err == nil && r.s.Conflicts != 1 {
+		t.Errorf("the held desk's sync: %+v, want the conflict on debit", r.s)
+	}
+	if r.err != nil {
+		// The client gave up before the commit: its edit waits, and the
+		// next sync meets the technician's.
+		if n := d.pendingCount(); n != 1 {
+			t.Errorf("after a failed push the desk has %d edits, want its 1 kept", n)
+		}
+		if s := d.sync(); s.Conflicts != 1 {
+			t.Errorf("next sync: %+v, want the conflict on debit", s)
+		}
+	}
+	if f := p.feature(a); f.Properties["debit"] != 1.0 {
+		t.Errorf("the technician's debit became %v", f.Properties["debit"])
+	}
+	if f := d.get(a); f.Properties["debit"] != 2.0 {
+		t.Errorf("the desk's debit became %v, want its 2 kept", f.Properties["debit"])
+	}
+}
+
+// waitRowHeld waits until another transaction holds a hydrant's row (the
+// technician's UPDATE has run, its transaction still open).
+func (p *capPlatform) waitRowHeld(id string) {
+	p.t.Helper()
+	for {
+		tx, err := p.st.Pool().Begin(p.ctx)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		_, err = tx.Exec(p.ctx, `SELECT 1 FROM reseaux.pei WHERE uuid = $1 FOR UPDATE NOWAIT`, id)
+		tx.Rollback(p.ctx)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "55P03" {
+			return
+		}
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

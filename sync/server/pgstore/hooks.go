@@ -48,5 +48,5 @@ func (s *Storage) reader(ctx context.Context) *pgxpool.Pool {
 // readAheadPushes runs first in ReadAhead with the change ids of a push
 // (pushes.go may read their answers at once).
 func (t *writeTx) readAheadPushes(user string, changeIDs []string) error {
-	return nil
+	return t.readPushesAhead(user, changeIDs)
 }

@@ -66,6 +66,8 @@ type writeTx struct {
 	// beforeCommit runs when fn is done, before the versions are flushed:
 	// buffered writes of other files (answered pushes…) go there.
 	beforeCommit []func() error
+	// pushes are the answers read ahead and the answers to write (pushes.go).
+	pushes pushState
 }
 
 // Write runs fn in one write transaction.

@@ -62,23 +62,22 @@ func (m *migration) layers(tx, w pgx.Tx) (map[string]*layerDef, error) {
 func (m *migration) versions(tx, w pgx.Tx) error {
 	s := m.newSink(w, tVersions)
 	var feed digest
-	err := m.snap.Versions(func(v server.VersionRow) error {
-		row, err := versionRow(v)
-		if err != nil {
-			return err
-		}
-		// Compared as read from the source, not as converted for COPY:
-		// only the properties and geometry go through their encodings.
-		key := []any{v.Seq, v.Layer, strings.ToLower(v.UUID), v.Version, string(v.Op), v.Author, v.At, row[7], row[8], v.Changed}
-		if err := feed.addRow(feedKinds, key[:5]); err != nil {
-			return err
-		}
-		m.maxSeq = max(m.maxSeq, v.Seq)
-		return s.put(key, row)
+	err := s.stream(func(put func(key, row []any) error) error {
+		return m.snap.Versions(func(v server.VersionRow) error {
+			row, err := versionRow(v)
+			if err != nil {
+				return err
+			}
+			// Compared as read from the source, not as converted for COPY:
+			// only the properties and geometry go through their encodings.
+			key := []any{v.Seq, v.Layer, strings.ToLower(v.UUID), v.Version, string(v.Op), v.Author, v.At, row[7], row[8], v.Changed}
+			if err := feed.addRow(feedKinds, key[:5]); err != nil {
+				return err
+			}
+			m.maxSeq = max(m.maxSeq, v.Seq)
+			return put(key, row)
+		})
 	})
-	if err == nil {
-		err = s.flush()
-	}
 	if err != nil {
 		return fmt.Errorf("pgstore: migrate versions: %w", err)
 	}
@@ -146,16 +145,15 @@ func (m *migration) features(tx, w pgx.Tx, l server.LayerRecord, def *layerDef) 
 	}
 	t := featureTable(&l.Schema, def)
 	s := m.newSink(w, t)
-	err := m.snap.Current(l.Schema.Name, func(c protocol.Change) error {
-		row, key, err := featureRow(&l.Schema, c)
-		if err != nil {
-			return err
-		}
-		return s.put(key, row)
+	err := s.stream(func(put func(key, row []any) error) error {
+		return m.snap.Current(l.Schema.Name, func(c protocol.Change) error {
+			row, key, err := featureRow(&l.Schema, c)
+			if err != nil {
+				return err
+			}
+			return put(key, row)
+		})
 	})
-	if err == nil {
-		err = s.flush()
-	}
 	if err == nil && w != nil {
 		err = m.st.migrateRowHashes(m.ctx, w, def, l)
 	}

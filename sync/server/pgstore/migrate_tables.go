@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -112,6 +113,55 @@ func (s *sink) flush() error {
 		return fmt.Errorf("copy into %s: %w", s.t.target.Sanitize(), err)
 	}
 	s.batch = s.batch[:0]
+	return nil
+}
+
+// errCopyStopped stops a stream's reader when its COPY has failed.
+var errCopyStopped = errors.New("pgstore: copy stopped")
+
+// stream sends every row read sends to put into the table with ONE COPY,
+// read (the SQLite snapshot) running in its own goroutine, so that
+// reading and decoding the source overlap PostgreSQL's work. Without a
+// transaction (verifying only), read just digests.
+func (s *sink) stream(read func(put func(key, row []any) error) error) error {
+	if s.tx == nil {
+		return read(s.put)
+	}
+	rows := make(chan []any, copyBatch)
+	done := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(rows)
+		readErr = read(func(key, row []any) error {
+			if err := s.d.addRow(s.t.kinds, key); err != nil {
+				return fmt.Errorf("%s: %w", s.t.name, err)
+			}
+			s.m.step(s.t.name, s.d.Rows)
+			select {
+			case rows <- row:
+				return nil
+			case <-done:
+				return errCopyStopped
+			}
+		})
+	}()
+	_, err := s.tx.CopyFrom(s.ctx, s.t.target, s.cols, pgx.CopyFromFunc(func() ([]any, error) {
+		row, ok := <-rows
+		if !ok {
+			return nil, readErr // set before rows was closed
+		}
+		return row, nil
+	}))
+	close(done)
+	for range rows {
+		// Let the reader see done and end.
+	}
+	if readErr != nil && !errors.Is(readErr, errCopyStopped) {
+		return readErr
+	}
+	if err != nil {
+		return fmt.Errorf("copy into %s: %w", s.t.target.Sanitize(), err)
+	}
 	return nil
 }
 

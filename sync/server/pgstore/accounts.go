@@ -18,6 +18,9 @@ import (
 // SHA-256 of each token, its user and expiry) and terrimap.logins (each
 // user's last sign-in).
 //
+// Lists are sorted by the bytes of names and organisation ids (COLLATE
+// "C"), as SQLite sorts them, whatever the database's collation.
+//
 // PostgreSQL keeps times to the microsecond; a token's expiry is rounded
 // up to the next one, so a token is never refused before the instant it
 // was given for (it may live less than a microsecond longer).
@@ -47,7 +50,7 @@ func (s *Storage) User(ctx context.Context, name string) (server.User, error) {
 // memberships returns a user's roles, by organisation id.
 func memberships(ctx context.Context, q queryer, name string) ([]protocol.Membership, error) {
 	rows, err := q.Query(ctx, `SELECT m.org, coalesce(o.name, m.org), m.role FROM terrimap.memberships m
-		LEFT JOIN terrimap.orgs o ON o.id = m.org WHERE m.user_name = $1 ORDER BY m.org`, name)
+		LEFT JOIN terrimap.orgs o ON o.id = m.org WHERE m.user_name = $1 ORDER BY m.org COLLATE "C"`, name)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: user %s: %w", name, err)
 	}
@@ -145,12 +148,12 @@ func (s *Storage) TokenUser(ctx context.Context, hash string, now time.Time) (st
 func (s *Storage) Users(ctx context.Context, now time.Time) ([]server.UserSummary, error) {
 	rows, err := s.pool.Query(ctx, `SELECT u.name, l.at,
 			(SELECT count(*) FROM terrimap.tokens t WHERE t.user_name = u.name AND t.expires_at > $1),
-			coalesce((SELECT array_agg(m.org ORDER BY m.org) FROM terrimap.memberships m WHERE m.user_name = u.name), '{}'),
-			coalesce((SELECT array_agg(coalesce(o.name, m.org) ORDER BY m.org) FROM terrimap.memberships m
+			coalesce((SELECT array_agg(m.org ORDER BY m.org COLLATE "C") FROM terrimap.memberships m WHERE m.user_name = u.name), '{}'),
+			coalesce((SELECT array_agg(coalesce(o.name, m.org) ORDER BY m.org COLLATE "C") FROM terrimap.memberships m
 				LEFT JOIN terrimap.orgs o ON o.id = m.org WHERE m.user_name = u.name), '{}'),
-			coalesce((SELECT array_agg(m.role ORDER BY m.org) FROM terrimap.memberships m WHERE m.user_name = u.name), '{}')
+			coalesce((SELECT array_agg(m.role ORDER BY m.org COLLATE "C") FROM terrimap.memberships m WHERE m.user_name = u.name), '{}')
 		FROM terrimap.users u LEFT JOIN terrimap.logins l ON l.user_name = u.name
-		ORDER BY u.name`, now)
+		ORDER BY u.name COLLATE "C"`, now)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: users: %w", err)
 	}

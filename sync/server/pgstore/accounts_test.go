@@ -297,3 +297,29 @@ func TestPurgeTokens(t *testing.T) {
 		}
 	})
 }
+
+// Users come in the same order as on SQLite (by the bytes of their names)
+// even in a database whose text sorts the French way.
+func TestUsersOrderIgnoresTheDatabaseCollation(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStorage(t)
+	if _, err := st.pool.Exec(ctx, `ALTER TABLE terrimap.users ALTER COLUMN name TYPE text COLLATE "fr-FR-x-icu"`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"élu", "admin", "Zoé", "Élodie", "zoe"} {
+		if err := st.PutUser(ctx, server.User{Name: name, PasswordHash: "h"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users, err := st.Users(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range users {
+		got = append(got, u.Name)
+	}
+	if want := []string{"Zoé", "admin", "zoe", "Élodie", "élu"}; !slices.Equal(got, want) {
+		t.Errorf("users in the order %v, want %v", got, want)
+	}
+}

@@ -164,6 +164,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, statusClientClosed, protocol.CodeUnavailable, "La requête a été abandonnée avant d'aboutir.")
 		return
 	}
+	if errors.Is(err, ErrBusy) {
+		refuseBusy(w)
+		return
+	}
 	id := ""
 	if info := infoOf(r.Context()); info != nil {
 		id = info.id

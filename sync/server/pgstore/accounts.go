@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -33,9 +35,14 @@ type queryer interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// User returns a user with their memberships.
+// User returns a user with their memberships. A name PostgreSQL cannot
+// hold (not UTF-8, or with a NUL byte: a sign-in may send one) is no
+// user's, as on SQLite, rather than a failure of the database.
 func (s *Storage) User(ctx context.Context, name string) (server.User, error) {
 	u := server.User{Name: name}
+	if !storableText(name) {
+		return u, fmt.Errorf("%w: user %q", server.ErrNotFound, name)
+	}
 	err := s.pool.QueryRow(ctx, `SELECT password_hash FROM terrimap.users WHERE name = $1`, name).Scan(&u.PasswordHash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, fmt.Errorf("%w: user %s", server.ErrNotFound, name)
@@ -45,6 +52,11 @@ func (s *Storage) User(ctx context.Context, name string) (server.User, error) {
 	}
 	u.Memberships, err = memberships(ctx, s.pool, name)
 	return u, err
+}
+
+// storableText reports whether PostgreSQL can hold s as text.
+func storableText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // memberships returns a user's roles, by organisation id.

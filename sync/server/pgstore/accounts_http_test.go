@@ -59,3 +59,15 @@ func TestSessionsOverHTTP(t *testing.T) {
 		t.Errorf("removed user's token: HTTP %d, want 401", code)
 	}
 }
+
+// A user name PostgreSQL cannot hold (a NUL byte, from JSON's \u0000) is
+// an unknown user — 401 as on SQLite — not a server error.
+func TestSignInWithAnUnstorableName(t *testing.T) {
+	p := newHTTPPlatform(t)
+	resp, body := p.request("", http.MethodPost, protocol.PathToken,
+		[]byte(`{"username": "tournus\u0000", "password": "mot de passe sûr"}`),
+		map[string]string{protocol.HeaderContentType: protocol.ContentTypeJSON})
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("sign-in as \"tournus\\x00\": HTTP %d %s, want 401", resp.StatusCode, body)
+	}
+}

@@ -8,10 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 
 	"terrimap/internal/pgtest"
+	"terrimap/store/schema"
+	"terrimap/sync/protocol"
+	"terrimap/sync/server"
+	"terrimap/sync/server/pgstore"
 )
 
 // runTerrimapServer runs the command line and returns its exit status and
@@ -69,5 +75,70 @@ func TestUserAddDBRoleAndReconcile(t *testing.T) {
 	}
 	if code, out := runTerrimapServer("", "reconcile", "--db", file); code == 0 || !strings.Contains(out, "PostgreSQL") {
 		t.Errorf("reconcile on SQLite: %d %s", code, out)
+	}
+}
+
+// serve on PostgreSQL runs the capture worker: a direct UPDATE becomes a
+// version while it serves, and stopping serve stops the worker.
+func TestServeCapturesDirectEdits(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	st, err := pgstore.Open(ctx, db, pgstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	layer := schema.Layer{Name: "pei", GeometryType: schema.Point, Fields: []schema.Field{{Name: "debit", Type: schema.Real}}}
+	if err := st.PutLayer(ctx, server.LayerRecord{Schema: layer}); err != nil {
+		t.Fatal(err)
+	}
+	const id = "0193a1b2-0000-7000-8000-0000000000aa"
+	err = st.Write(ctx, func(tx server.WriteTx) error {
+		_, err := tx.WriteVersion("pei", id, protocol.FeatureState{Exists: true, Version: 1, Geometry: orb.Point{4.9, 46.55},
+			Properties: map[string]any{"debit": 60.0}}, protocol.OpCreate, "admin", nil)
+		return err
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	var out bytes.Buffer
+	served := make(chan int, 1)
+	go func() {
+		served <- run(sctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &out)
+	}()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// The worker installs nothing new: the triggers are PutLayer's. The
+	// UPDATE is captured whether serve is up yet or not.
+	if _, err := conn.Exec(ctx, `UPDATE reseaux.pei SET debit = 75 WHERE uuid = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var v int64
+		var author string
+		err := conn.QueryRow(ctx, `SELECT v.version, v.author FROM terrimap.heads h JOIN terrimap.versions v ON v.seq = h.seq WHERE h.uuid = $1`, id).Scan(&v, &author)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v == 2 {
+			if author != "db:postgres" {
+				t.Errorf("author %q, want db:postgres", author)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("the direct edit never became a version while serve ran:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if code := <-served; code != 0 {
+		t.Errorf("serve: %d\n%s", code, out.String())
 	}
 }

@@ -208,6 +208,9 @@ func plainValue(v any) any {
 
 // versionRow is a version as copied into terrimap.versions.
 func versionRow(v server.VersionRow) ([]any, error) {
+	if _, ok := parseUUID(v.UUID); !ok {
+		return nil, fmt.Errorf("version %d of layer %s: the feature id %q is not a UUID", v.Seq, v.Layer, v.UUID)
+	}
 	var props any
 	if v.State.Exists {
 		js, err := json.Marshal(v.State.Properties)
@@ -231,6 +234,9 @@ func versionRow(v server.VersionRow) ([]any, error) {
 // (uuid, the fields in schema order, geom) and as compared (uuid, its
 // version, the fields, geom).
 func featureRow(l *schema.Layer, c protocol.Change) (row, key []any, err error) {
+	if _, ok := parseUUID(c.ID); !ok {
+		return nil, nil, fmt.Errorf("feature %q of layer %s: its id is not a UUID", c.ID, l.Name)
+	}
 	g, err := encodeGeom(c.Geometry)
 	if err != nil {
 		return nil, nil, fmt.Errorf("feature %s: %w", c.ID, err)

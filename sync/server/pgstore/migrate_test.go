@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -447,5 +448,39 @@ func TestMigrateWhileServing(t *testing.T) {
 	admin.sync()
 	if _, err := Migrate(ctx, src.path, dbURL, MigrateOptions{}); !errors.Is(err, ErrTargetDiverged) {
 		t.Errorf("migrate again after the file moved on: %v, want ErrTargetDiverged", err)
+	}
+}
+
+// A version PostgreSQL refuses (a feature id that is no UUID) fails the
+// migration whole: the error says why, and the target is left empty.
+func TestMigrateFailsWhole(t *testing.T) {
+	ctx := context.Background()
+	src := newSQLitePlatform(t)
+	admin := newMigrateDesk(t, src.http.URL, "admin")
+	admin.edit(func(tx *store.Tx) error {
+		_, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"type_pei": "BI"}})
+		return err
+	})
+	admin.sync()
+	src.http.Close()
+	if _, err := src.st.Workspace().DB().Exec(`INSERT INTO srv_history (layer, uuid, version, op, author, at) VALUES ('pei', 'pas-un-uuid', 1, 'delete', 'x', '2026-01-01T00:00:00Z')`); err != nil {
+		t.Fatal(err)
+	}
+	dbURL := pgtest.NewDatabase(t)
+	_, err := Migrate(ctx, src.path, dbURL, MigrateOptions{})
+	if err == nil || !strings.Contains(err.Error(), `the feature id "pas-un-uuid" is not a UUID`) {
+		t.Fatalf("migrate with a bad id: %v", err)
+	}
+	pg, err := Open(ctx, dbURL, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	var layers, versions, users int
+	if err := pg.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM terrimap.layers), (SELECT count(*) FROM terrimap.versions), (SELECT count(*) FROM terrimap.users)`).Scan(&layers, &versions, &users); err != nil {
+		t.Fatal(err)
+	}
+	if layers+versions+users != 0 {
+		t.Errorf("a failed migration left %d layers, %d versions, %d users", layers, versions, users)
 	}
 }

@@ -321,13 +321,15 @@ func (s *Storage) Changes(ctx context.Context, since int64, limit int, layers []
 	}
 	schemas := layerSchemas(defs)
 	// An empty page is one row with the clock alone: coalesce keeps its
-	// other columns scannable.
+	// other columns scannable. (v.seq > since repeats h.seq > since so
+	// that a merge join starts both indexes at the cursor, not at the
+	// feed's beginning: pages far into the feed cost as much as the first.)
 	rows, err := pool.Query(ctx, `SELECT c.last_seq, p.seq, coalesce(p.layer, ''), coalesce(p.uuid, '00000000-0000-0000-0000-000000000000'),
 			coalesce(p.version, 0), coalesce(p.op, ''), coalesce(p.author, ''), coalesce(p.at, 'epoch'), p.props, p.geom
 		FROM terrimap.feed_clock c LEFT JOIN LATERAL (
 			SELECT v.seq, v.layer, v.uuid, v.version, v.op, v.author, v.at, v.properties::text AS props, ST_AsEWKB(v.geom) AS geom
 			FROM terrimap.heads h JOIN terrimap.versions v ON v.seq = h.seq
-			WHERE h.seq > $1 AND h.layer = ANY($2::text[])
+			WHERE h.seq > $1 AND v.seq > $1 AND h.layer = ANY($2::text[])
 			ORDER BY h.seq LIMIT $3) p ON true
 		WHERE c.id = 1 ORDER BY p.seq`, since, layers, limit+1)
 	if err != nil {

@@ -94,8 +94,9 @@ func TestWritePDF(t *testing.T) {
 			t.Errorf("the PDF says %q", absent)
 		}
 	}
-	legend := strings.Index(words, "Objet recensé")
-	if legend < 0 || !strings.Contains(words[legend:min(len(words), legend+400)], "Canalisations d'eau potable") {
+	legend, summary := strings.Index(words, "Légende"), strings.Index(words, "Synthèse par couche")
+	if legend < 0 || summary < legend || !strings.Contains(words[legend:summary], "Objet recensé") ||
+		!strings.Contains(words[legend:summary], "Canalisation d'eau potable") {
 		t.Errorf("the map's legend does not say which line is the water network")
 	}
 	// Every item has its row; those to investigate say so on the line after.

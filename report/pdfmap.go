@@ -1,19 +1,16 @@
 package report
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image/color"
-	"image/png"
-	"math"
 	"strings"
 
-	"github.com/go-pdf/fpdf"
 	"github.com/paulmach/orb"
 
 	"terrimap/internal/paper"
 	"terrimap/mapview"
+	"terrimap/mapview/export"
 )
 
 // zoneMap draws the map with the zone, its margin, a scale bar, a north
@@ -35,7 +32,7 @@ func (d *pdfDoc) zoneMap(ctx context.Context, r *mapview.Renderer) error {
 	fr.DrawScaleBar(d.s, d.fonts, fr.Scale())
 	fr.DrawNorthArrow(d.s, d.fonts)
 	d.y += h + 2
-	if err := d.legend(m); err != nil {
+	if err := d.legend(ctx, m); err != nil {
 		return err
 	}
 	return nil
@@ -141,50 +138,31 @@ func (m *zoneMap) rings(mp orb.MultiPolygon) [][]paper.Pt {
 	return out
 }
 
-// legend explains the map's overlay under it, then which line is which
-// network.
-func (d *pdfDoc) legend(m *zoneMap) error {
-	f := d.f
-	x, y := marginX, d.y
-	d.font(7.5, false, ink)
-	swatch := func(fill, stroke color.NRGBA, dash []float64, label string) {
-		d.fill(fill)
-		f.SetAlpha(0.25, "Normal")
-		f.Rect(x, y+0.6, 6, 3, "F")
-		f.SetAlpha(1, "Normal")
-		d.draw(stroke)
-		f.SetLineWidth(0.45)
-		f.SetDashPattern(dash, 0)
-		f.Rect(x, y+0.6, 6, 3, "D")
-		f.SetDashPattern(nil, 0)
-		d.text(x+7.5, y+3.2, label)
-		x += 7.5 + d.width(label) + 6
+// legend explains, under the map, its overlay (the zone, its margin, the
+// features found and those to investigate), then which line and symbol is
+// which network searched — drawn by the print engine as the map export
+// draws its legend (export.Legend): the same swatches, from the same
+// styles — then credits the data.
+func (d *pdfDoc) legend(ctx context.Context, m *zoneMap) error {
+	groups := d.overlayLegend()
+	searched := map[string]bool{}
+	for _, lc := range d.sel.Layers {
+		searched[lc.Layer] = true
 	}
-	zone := "Zone de travaux"
-	if d.sel.Zone.IsLine() {
-		zone = "Zone de travaux (tracé et largeur)"
+	var networks []mapview.Layer
+	for _, l := range m.layers {
+		if searched[l.Name] {
+			networks = append(networks, l)
+		}
 	}
-	swatch(zoneRed, zoneRed, nil, zone)
-	if d.sel.Buffer > 0 {
-		swatch(bufferOr, bufferOr, []float64{1.6, 1.0}, "Marge de sécurité ("+paper.Metres(d.sel.Buffer)+")")
+	more, err := export.Legend(ctx, m.r, networks, m.frame.View)
+	if err != nil {
+		return fmt.Errorf("report: legend: %w", err)
 	}
-	d.draw(selCyan)
-	f.SetLineWidth(1.4)
-	f.Line(x, y+2.1, x+6, y+2.1)
-	d.text(x+7.5, y+3.2, "Objet recensé")
-	x += 7.5 + d.width("Objet recensé") + 6
-	if d.sel.Investigate() > 0 {
-		d.draw(alert)
-		f.SetLineWidth(0.5)
-		f.SetDashPattern([]float64{1.2, 0.8}, 0)
-		f.Line(x, y+2.1, x+6, y+2.1)
-		f.SetDashPattern(nil, 0)
-		d.text(x+7.5, y+3.2, "À investiguer (classe C ou inconnue)")
-	}
-	d.y += 5
-	if err := d.networkLegend(m); err != nil {
-		return err
-	}
+	groups = append(groups, more...)
+	h := paper.LegendHeight(d.fonts, groups, contentW, legendK)
+	paper.DrawLegend(d.s, d.fonts, groups, paper.Rect{X: marginX, Y: d.y, W: contentW, H: h}, legendK)
+	d.y += h
 	if len(d.meta.Attributions) > 0 {
 		d.font(6.5, false, grey)
 		d.paragraph("Sources : "+strings.Join(d.meta.Attributions, " · "), marginX, contentW, 6.5)
@@ -193,55 +171,31 @@ func (d *pdfDoc) legend(m *zoneMap) error {
 	return nil
 }
 
-// Size of a network's swatch in the legend, in mm, and the zoom its line
-// is drawn at.
-const (
-	netSwatchW, netSwatchH = 8.0, 3.0
-	netSwatchZoom          = 17
-)
+// legendK is the size of the legend relative to a map export's on A4: its
+// rows at 6.4 points, so that the summary still ends the first page.
+const legendK = 0.85
 
-// networkLegend says, under the map, which line and symbol is which
-// network (eau potable, assainissement…): each searched layer the map
-// draws, with its swatch drawn by the map engine as on the map (colour,
-// dashes, symbol).
-func (d *pdfDoc) networkLegend(m *zoneMap) error {
-	searched := map[string]string{}
-	for _, lc := range d.sel.Layers {
-		searched[lc.Layer] = lc.Title
+// overlayLegend is the legend of what the report draws over the map, each
+// swatch as the overlay draws it (sizes in logical pixels, 1/96 inch).
+func (d *pdfDoc) overlayLegend() []paper.LegendGroup {
+	mm := func(v float64) float64 { return v / paper.PxMM }
+	faded := func(c color.NRGBA, alpha float64) color.NRGBA { c.A = uint8(alpha*255 + 0.5); return c }
+	one := func(title string, sw paper.Swatch) paper.LegendGroup {
+		return paper.LegendGroup{Title: title, Swatch: &sw}
 	}
-	f := d.f
-	x, y := marginX, d.y
-	d.font(7.5, false, ink)
-	for i := len(m.layers) - 1; i >= 0; i-- { // top of the map first
-		l := m.layers[i]
-		title, ok := searched[l.Name]
-		if !ok {
-			continue
-		}
-		wl, err := m.r.Workspace().Layer(l.Name)
-		if err != nil {
-			continue
-		}
-		px := func(mm float64) int { return int(math.Round(mm / 25.4 * 96)) }
-		img := mapview.DrawSwatch(m.r.StyleOf(l), mapview.SwatchKindOf(wl.Schema.GeometryType), nil, netSwatchZoom,
-			px(netSwatchW), px(netSwatchH), float64(mapDPI)/96)
-		var buf bytes.Buffer
-		if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
-			return fmt.Errorf("report: legend: %w", err)
-		}
-		w := netSwatchW + 1.5 + d.width(title) + 5
-		if x+w > marginX+contentW {
-			x, y = marginX, y+4.5
-		}
-		opts := fpdf.ImageOptions{ImageType: "PNG"}
-		name := "swatch-" + l.Name
-		f.RegisterImageOptionsReader(name, opts, &buf)
-		f.ImageOptions(name, x, y+0.6, netSwatchW, netSwatchH, false, opts, 0, "")
-		d.text(x+netSwatchW+1.5, y+3.2, title)
-		x += w
+	zone := "Zone de travaux"
+	if d.sel.Zone.IsLine() {
+		zone = "Zone de travaux (tracé et largeur)"
 	}
-	if x > marginX || y > d.y {
-		d.y = y + 5
+	out := []paper.LegendGroup{one(zone, paper.Swatch{Kind: paper.PolygonSwatch, Fill: faded(zoneRed, 0.25), Stroke: zoneRed, Width: mm(0.45)})}
+	if d.sel.Buffer > 0 {
+		out = append(out, one("Marge de sécurité ("+paper.Metres(d.sel.Buffer)+")", paper.Swatch{Kind: paper.PolygonSwatch,
+			Fill: faded(bufferOr, 0.25), Stroke: bufferOr, Width: mm(0.45), Dash: []float64{mm(1.6), mm(1.0)}}))
 	}
-	return nil
+	out = append(out, one("Objet recensé", paper.Swatch{Kind: paper.LineSwatch, Stroke: selCyan, Width: mm(1.4)}))
+	if d.sel.Investigate() > 0 {
+		out = append(out, one("À investiguer (classe C ou inconnue)", paper.Swatch{Kind: paper.LineSwatch, Stroke: alert,
+			Width: mm(0.5), Dash: []float64{mm(1.2), mm(0.8)}}))
+	}
+	return out
 }

@@ -88,12 +88,51 @@ const (
 	legendGroupGap = 0.45
 )
 
+// legendHead is the font of the word "Légende" above a legend.
+func legendHead(k float64) Font { return Font{Size: 9.5 * k, Bold: true} }
+
+// legendCols are the gap between a legend's columns and the most columns
+// a width w holds.
+func legendCols(w, k float64) (gap float64, most int) {
+	gap = 4 * k
+	return gap, max(1, int((w+gap)/(40*k+gap)))
+}
+
+// LegendHeight returns the least height, in millimetres, of a box w wide
+// in which DrawLegend writes all the groups' rows at its largest text (7.5
+// points times k), in as many columns as the width holds: for a legend
+// that flows with the page rather than filling a given box.
+func LegendHeight(fs *Fonts, groups []LegendGroup, w, k float64) float64 {
+	rows := legendRows(groups)
+	if len(rows) == 0 {
+		return 0
+	}
+	head := legendHead(k)
+	top := 1.35 * LineHeight(head) // "Légende" and the space under it
+	gap, cols := legendCols(w, k)
+	f := Font{Size: 7.5 * k}
+	fits := func(h float64) bool {
+		_, ok := placeRows(fs, rows, Rect{0, 0, w, h}, f, cols, gap, k)
+		return ok
+	}
+	lo, hi := 0.0, 1.6*f.Size*PtMM*float64(len(rows))*2+1
+	for !fits(hi) {
+		hi *= 2
+	}
+	for hi-lo > 0.05 {
+		if mid := (lo + hi) / 2; fits(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return math.Max(top+hi, 2*LineHeight(head))
+}
+
 // fitLegend finds the largest text (from 7.5 points at k = 1 down to 5)
 // and the fewest columns with which the rows fit in box.
 func fitLegend(fs *Fonts, rows []legendRow, box Rect, k float64) legendFit {
-	colGap := 4 * k
-	minColW := 40 * k
-	maxCols := max(1, int((box.W+colGap)/(minColW+colGap)))
+	colGap, maxCols := legendCols(box.W, k)
 	var last legendFit
 	for size := 7.5 * k; ; size -= 0.5 {
 		if size < 5 {
@@ -191,7 +230,7 @@ func placeRows(fs *Fonts, rows []legendRow, box Rect, f Font, cols int, colGap, 
 // with which they fit; rows left out for want of room are announced on the
 // last line kept. It returns how many rows were left out, of how many.
 func DrawLegend(s Surface, fs *Fonts, groups []LegendGroup, box Rect, k float64) (dropped, rows int) {
-	head := Font{Size: 9.5 * k, Bold: true}
+	head := legendHead(k)
 	if len(groups) == 0 || box.H < 2*LineHeight(head) {
 		return 0, 0
 	}

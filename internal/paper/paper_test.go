@@ -164,3 +164,34 @@ func TestFitFrame(t *testing.T) {
 		}
 	}
 }
+
+// TestLegendHeight: the height LegendHeight gives holds every row, a
+// little less does not.
+func TestLegendHeight(t *testing.T) {
+	fs := NewFonts()
+	line := Swatch{Kind: LineSwatch, Stroke: Black.NRGBA(), Width: 2}
+	var groups []LegendGroup
+	for i := range 5 {
+		g := LegendGroup{Title: "Canalisations " + strings.Repeat("d'eau ", i)}
+		for range 3 + i {
+			g.Items = append(g.Items, LegendItem{Title: "Fonte ductile", Swatch: line})
+		}
+		groups = append(groups, g)
+	}
+	const w = 182.0
+	h := LegendHeight(fs, groups, w, 0.85)
+	r := NewRaster(w, h+10, 96, fs)
+	if dropped, rows := DrawLegend(r, fs, groups, Rect{W: w, H: h}, 0.85); dropped != 0 || rows != 30 {
+		t.Errorf("in %.1f mm: %d of %d rows dropped", h, dropped, rows)
+	}
+	if dropped, _ := DrawLegend(r, fs, groups, Rect{W: w, H: h - 1.5}, 0.85); dropped == 0 {
+		// A smaller text is the legend's way out: it must not be needed at h.
+		fit := fitLegend(fs, legendRows(groups), Rect{Y: 1.35 * LineHeight(legendHead(0.85)), W: w, H: h - 1.5 - 1.35*LineHeight(legendHead(0.85))}, 0.85)
+		if fit.f.Size >= 7.5*0.85 {
+			t.Errorf("%.1f mm hold the legend at its largest text: LegendHeight %.1f is not the least", h-1.5, h)
+		}
+	}
+	if LegendHeight(fs, nil, w, 1) != 0 {
+		t.Error("an empty legend takes room")
+	}
+}

@@ -222,6 +222,14 @@ func scanLayer(ctx context.Context, ws *store.Workspace, l mapview.Layer, name s
 	return pr, nil
 }
 
+// Legend returns the legend of layers (bottom first) as a map printed of
+// the view shows them, top layer first: each layer that shows something in
+// the view, drawn one way or class by class, its swatches from the style
+// the renderer draws it with. Layers r's workspace lacks are left out.
+func Legend(ctx context.Context, r *mapview.Renderer, layers []mapview.Layer, vp mapview.Viewport) ([]paper.LegendGroup, error) {
+	return buildLegend(ctx, r.Workspace(), resolveStyles(r, layers), vp)
+}
+
 // buildLegend returns the legend of the layers (given bottom first) for
 // the view, top layer first.
 func buildLegend(ctx context.Context, ws *store.Workspace, layers []mapview.Layer, vp mapview.Viewport) ([]paper.LegendGroup, error) {

@@ -310,3 +310,43 @@ func (p *capPlatform) waitRowHeld(id string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// What an outside tool may take away from a table, the reconciliation
+// puts back and says so: the spatial index, the geometry column's name,
+// a field column (its values, gone, become a version), the uuid default.
+func TestReconcileRepairsTheTable(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
+	var gist string
+	if err := p.st.Pool().QueryRow(p.ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = 'reseaux' AND tablename = 'pei' AND indexdef LIKE '%USING gist%'`).Scan(&gist); err != nil {
+		t.Fatal(err)
+	}
+	p.mustPsql("postgres", `DROP INDEX reseaux.`+gist+`;
+		ALTER TABLE reseaux.pei RENAME COLUMN geom TO wkb_geometry;
+		ALTER TABLE reseaux.pei DROP COLUMN debit;
+		ALTER TABLE reseaux.pei ALTER COLUMN uuid DROP DEFAULT;`)
+	rep := p.reconcile()
+	joined := strings.Join(rep.Repairs, "\n")
+	for _, want := range []string{"GiST", "wkb_geometry renamed geom", "column debit was missing", "no default"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("repairs do not say %q:\n%s", want, joined)
+		}
+	}
+	if rep.Versions != 1 {
+		t.Errorf("reconciliation: %+v, want one version (debit lost)", rep)
+	}
+	if f := p.feature(a); f.Properties["debit"] != nil || f.Version != 2 {
+		t.Errorf("after the column was dropped: %+v", f)
+	}
+	if n := p.count(`SELECT count(*) FROM pg_indexes WHERE schemaname = 'reseaux' AND tablename = 'pei' AND indexdef LIKE '%USING gist (geom)%'`); n != 1 {
+		t.Errorf("%d GiST indexes on geom, want 1", n)
+	}
+	p.mustPsql(p.sig, `INSERT INTO reseaux.pei (numero, type_pei, geom) VALUES ('PEI-2', 'PI', ST_SetSRID(ST_MakePoint(4.91, 46.55), 4326))`)
+	if st := p.capture(); st.Versions != 1 {
+		t.Errorf("capture after the repairs: %+v", st)
+	}
+	if rep := p.reconcile(); rep.Differences != 0 || len(rep.Repairs) != 0 {
+		t.Errorf("second reconciliation: %+v", rep)
+	}
+}

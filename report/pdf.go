@@ -182,7 +182,7 @@ func (d *pdfDoc) footer() {
 	d.f.SetLineWidth(0.2)
 	d.f.Line(marginX, footerY-4, pageW-marginX, footerY-4)
 	left := "Terrimap · " + d.meta.Title + zoneSuffix(d.meta.ZoneName) + " · édité le " + paper.Date(d.meta.Date)
-	d.text(marginX, footerY, (left))
+	d.text(marginX, footerY, left)
 	page := fmt.Sprintf("Page %d / {nb}", d.f.PageNo())
 	d.text(pageW-marginX-d.width(fmt.Sprintf("Page %d / 00", d.f.PageNo())), footerY, page)
 }

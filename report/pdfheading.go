@@ -8,15 +8,15 @@ import (
 	"terrimap/internal/paper"
 )
 
-// heading writes the title and the zone's name.
+// titleK is the size of the report's title block relative to a map
+// export's on A4: an 18-point title over an 11-point subtitle.
+const titleK = 1.125
+
+// heading writes the title block (the print engine's: a long title
+// wraps), then the zone's name.
 func (d *pdfDoc) heading() {
-	d.font(18, true, ink)
-	d.text(marginX, d.y+6, (d.meta.Title))
-	d.y += 9
-	d.font(11, false, grey)
-	sub := "Réseaux connus sous la zone de travaux et à ses abords"
-	d.text(marginX, d.y+4, sub)
-	d.y += 6
+	tb := paper.FitTitle(d.fonts, d.meta.Title, "Réseaux connus sous la zone de travaux et à ses abords", contentW, titleK)
+	d.y = tb.Draw(d.s, paper.Rect{X: marginX, Y: d.y, W: contentW}, false) + 1
 	if d.meta.ZoneName != "" {
 		d.font(11, true, ink)
 		d.paragraph("Zone : "+d.meta.ZoneName, marginX, contentW, 11)

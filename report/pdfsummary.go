@@ -48,7 +48,7 @@ func (d *pdfDoc) summary() {
 	row := func(lc LayerCount, bold bool) {
 		vals := []int{lc.Found, lc.ByClass[ClassA], lc.ByClass[ClassB], lc.ByClass[ClassC], lc.ByClass[ClassUnknown], lc.Investigate}
 		d.font(8, bold, ink)
-		d.text(marginX+1.5, d.y+3.5, (lc.Title))
+		d.text(marginX+1.5, d.y+3.5, lc.Title)
 		x := marginX + cols[0].w
 		for i, v := range vals {
 			s, c, b := fmt.Sprint(v), ink, bold

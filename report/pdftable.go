@@ -99,7 +99,7 @@ func (d *pdfDoc) table(noteAfter bool) {
 		d.fill(band)
 		f.Rect(marginX, d.y, contentW, headH, "F")
 		d.font(8, true, ink)
-		title := (lc.Title)
+		title := lc.Title
 		if more {
 			title += " (suite)"
 		}

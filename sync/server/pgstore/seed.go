@@ -14,8 +14,8 @@ import (
 
 // SeedFeatures writes many first versions at once (demo data, imports):
 // the features as version 1 by author, with their history, in one
-// transaction, with COPY into the layer's table, terrimap.versions and
-// terrimap.heads. A feature whose id is not a UUID, or whose values do not
+// transaction: COPY into the layer's table and terrimap.versions, then the
+// heads from the rows. A feature whose id is not a UUID, or whose values do not
 // fit the layer's columns, is refused with the layer and feature named,
 // and nothing is written.
 func (s *Storage) SeedFeatures(ctx context.Context, layer, author string, fs []store.RemoteFeature) error {
@@ -32,7 +32,8 @@ func (s *Storage) SeedFeatures(ctx context.Context, layer, author string, fs []s
 		fields := l.rec.Schema.Fields
 		rows := make([][]any, len(fs))
 		versions := make([][]any, len(fs))
-		heads := make([][]any, len(fs))
+		uuids := make([][16]byte, len(fs))
+		seqs := make([]int64, len(fs))
 		for i := range fs {
 			f := &fs[i]
 			f.Version = 1
@@ -64,7 +65,7 @@ func (s *Storage) SeedFeatures(ctx context.Context, layer, author string, fs []s
 			}
 			seq := base + int64(i) + 1
 			versions[i] = []any{seq, l.name(), u, int64(1), string(protocol.OpCreate), author, at, props, geom}
-			heads[i] = []any{l.name(), u, int64(1), seq, false}
+			uuids[i], seqs[i] = u, seq
 		}
 		cols := []string{"uuid"}
 		for _, fld := range fields {
@@ -78,14 +79,12 @@ func (s *Storage) SeedFeatures(ctx context.Context, layer, author string, fs []s
 			[]string{"seq", "layer", "uuid", "version", "op", "author", "at", "properties", "geom"}, pgx.CopyFromRows(versions)); err != nil {
 			return fmt.Errorf("pgstore: seed %s: versions: %w", l.name(), err)
 		}
-		if _, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{"terrimap", "heads"},
-			[]string{"layer", "uuid", "version", "seq", "deleted"}, pgx.CopyFromRows(heads)); err != nil {
-			return fmt.Errorf("pgstore: seed %s: heads: %w", l.name(), err)
-		}
 		t.clock = base + int64(len(fs))
 		b := &pgx.Batch{}
-		b.Queue(`UPDATE terrimap.heads h SET row_hash = `+rowHashExpr(l.rec.Schema, "t")+` FROM `+l.ident()+` t
-			WHERE h.layer = $1 AND h.uuid = t.uuid AND h.seq > $2`, l.name(), base)
+		// The heads with their rows' hashes, in one pass over the rows.
+		b.Queue(`INSERT INTO terrimap.heads (layer, uuid, version, seq, deleted, row_hash)
+			SELECT $1, t.uuid, 1, s.seq, false, `+rowHashExpr(l.rec.Schema, "t")+`
+			FROM unnest($2::uuid[], $3::bigint[]) AS s(uuid, seq) JOIN `+l.ident()+` t ON t.uuid = s.uuid`, l.name(), uuids, seqs)
 		b.Queue(`UPDATE terrimap.feed_clock SET last_seq = $1 WHERE id = 1`, t.clock)
 		if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
 			return fmt.Errorf("pgstore: seed %s: %w", l.name(), err)

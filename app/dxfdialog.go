@@ -31,6 +31,9 @@ type dxfDialog struct {
 	do   func(func())
 	// done is called on the UI goroutine after a successful import.
 	done func(store.ImportReport)
+	// territory is where the plan may lie besides the workspace's data
+	// (store.DXFOptions.Territory); empty, the data alone decide.
+	territory orb.Bound
 
 	mapping   formats.DXFMapping
 	preview   *store.DXFPreview
@@ -271,7 +274,27 @@ func (d *dxfDialog) options() (store.DXFOptions, bool) {
 		return store.DXFOptions{}, false
 	}
 	crs := []int{0, srs.Lambert93, srs.CC47}[max(0, d.crs.SelectedIndex())]
-	return store.DXFOptions{Layer: l.Name(), CRS: crs, Mapping: copyMapping(d.mapping)}, true
+	return store.DXFOptions{Layer: l.Name(), CRS: crs, Mapping: copyMapping(d.mapping), Territory: d.territory}, true
+}
+
+// planTerritory is where the user's plans may lie, as the platform says:
+// the extent of the territories where it lets them edit (their commune);
+// empty when it does not restrict them, the workspace's data (the
+// intercommunality's communes and networks) then decide.
+func (s *session) planTerritory() orb.Bound {
+	var b orb.Bound
+	for _, a := range s.access {
+		t := a.Territory
+		if t == nil {
+			continue
+		}
+		if b.IsZero() {
+			b = t.Bound()
+		} else {
+			b = b.Union(t.Bound())
+		}
+	}
+	return b
 }
 
 // copyMapping copies a mapping, so that the background work reads values
@@ -406,6 +429,8 @@ func dxfErrorText(err error) string {
 		return lang.L("This file is not a DXF drawing.")
 	case errors.Is(err, store.ErrDXFMapping):
 		return lang.L("The values do not fit the layer: see the problems below.")
+	case errors.Is(err, store.ErrDXFEmpty):
+		return lang.L("This plan has no line or point that can go into this layer.")
 	}
 	return lang.L("Cannot import the plan: {{.Error}}", map[string]any{"Error": err.Error()})
 }

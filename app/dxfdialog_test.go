@@ -10,10 +10,12 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
 
 	"terrimap/mapview"
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/sync/protocol"
 )
 
 // planL93 is the plan de récolement of the store/formats tests, in Lambert-93.
@@ -43,6 +45,10 @@ func recolementWorkspace(t *testing.T) *store.Workspace {
 	return ws
 }
 
+// ccmtSquare is the extent of the CCMT as a polygon: the territory where
+// the platform lets the tests' user edit, which places plans.
+var ccmtSquare = orb.Bound{Min: orb.Point{4.742850, 46.399120}, Max: orb.Point{4.986150, 46.595960}}.ToPolygon()
+
 func newTestDXFDialog(t *testing.T, ws *store.Workspace, done func(store.ImportReport)) (*dxfDialog, uiQueue) {
 	t.Helper()
 	test.NewTempApp(t)
@@ -50,6 +56,7 @@ func newTestDXFDialog(t *testing.T, ws *store.Workspace, done func(store.ImportR
 	t.Cleanup(w.Close)
 	q := make(uiQueue, 64)
 	d := newDXFDialog(w, ws, planL93, q.do, done)
+	d.territory = (&session{access: map[string]protocol.Access{"canalaep": {Read: true, Update: true, Territory: ccmtSquare}}}).planTerritory()
 	d.show()
 	q.runUntil(t, func() bool { return d.preview != nil || strings.Contains(d.summary.Text, "DXF") })
 	return d, q
@@ -163,6 +170,7 @@ func TestDXFDialogShowsThePlanOnTheMap(t *testing.T) {
 	t.Cleanup(w.Close)
 	q := make(uiQueue, 64)
 	d := newDXFDialog(w, ws, planL93, q.do, nil)
+	d.territory = ccmtSquare.Bound()
 	d.renderer, d.mapLayers = mapview.NewRenderer(ws, mapview.RendererOptions{}), mapview.DefaultLayers(ws, nil)
 	d.show()
 	q.runUntil(t, func() bool { return len(d.mapBox.Objects) > 0 })

@@ -95,6 +95,7 @@ func (m *mainWindow) showDXFImport() {
 			}
 		})
 		d.renderer, d.mapLayers = m.sess.renderer, m.sess.visibleLayers()
+		d.territory = m.sess.planTerritory()
 		d.show()
 	}, m.window)
 	open.SetFilter(storage.NewExtensionFileFilter([]string{".dxf"}))

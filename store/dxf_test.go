@@ -24,6 +24,11 @@ const dxfTestdata = "formats/testdata/dxf"
 
 // recolementLayers are RAEPA-like layers a plan goes into: water pipes
 // with a required identifier and update date, valves, buildings.
+// ccmtExtent is the extent of the 24 communes of the CCMT in EPSG:4326
+// (ccmt-perimetre.geojson of the shared data, ogrinfo): the territory the
+// tests' plans lie in, given as the app and the CLI give theirs.
+var ccmtExtent = orb.Bound{Min: orb.Point{4.742850, 46.399120}, Max: orb.Point{4.986150, 46.595960}}
+
 func recolementLayers() []schema.Layer {
 	materiaux := []schema.CodedValue{{Code: "00", Label: "Indéterminé"}, {Code: "11", Label: "Fonte ductile"},
 		{Code: "12", Label: "Fonte grise"}, {Code: "18", Label: "PEHD lisse"}, {Code: "27", Label: "PVC U lisse"}}
@@ -102,7 +107,7 @@ func TestDXFProjectionMatchesPROJ(t *testing.T) {
 	ws := recolementWorkspace(t)
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s/%d", c.file, c.crs), func(t *testing.T) {
-			p, err := ws.PreviewDXF(context.Background(), filepath.Join(dxfTestdata, c.file), DXFOptions{Layer: "aep", CRS: c.crs, Mapping: aepMapping()})
+			p, err := ws.PreviewDXF(context.Background(), filepath.Join(dxfTestdata, c.file), DXFOptions{Territory: ccmtExtent, Layer: "aep", CRS: c.crs, Mapping: aepMapping()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,18 +146,18 @@ func TestDXFWrongCoordinates(t *testing.T) {
 		likely DXFLikely
 		msg    string
 	}{
-		{filepath.Join(dxfTestdata, "plan_cc47_r12.dxf"), srs.Lambert93, LikelyCC47, "les coordonnées semblent être en CC47 (EPSG:3947) et non en Lambert-93 (EPSG:2154)"},
-		{filepath.Join(dxfTestdata, "plan_l93.dxf"), srs.CC47, LikelyLambert93, "semblent être en Lambert-93 (EPSG:2154) et non en CC47 (EPSG:3947)"},
-		{filepath.Join(dxfTestdata, "plan_local.dxf"), 0, LikelyLocal, "coordonnées locales (non géoréférencées)"},
-		{filepath.Join(dxfTestdata, "plan_local.dxf"), srs.Lambert93, LikelyLocal, "coordonnées locales (non géoréférencées)"},
+		{filepath.Join(dxfTestdata, "plan_cc47_r12.dxf"), srs.Lambert93, LikelyCC47, "the coordinates seem to be in CC47 (EPSG:3947), not in Lambert-93 (EPSG:2154)"},
+		{filepath.Join(dxfTestdata, "plan_l93.dxf"), srs.CC47, LikelyLambert93, "seem to be in Lambert-93 (EPSG:2154), not in CC47 (EPSG:3947)"},
+		{filepath.Join(dxfTestdata, "plan_local.dxf"), 0, LikelyLocal, "local coordinates (not georeferenced)"},
+		{filepath.Join(dxfTestdata, "plan_local.dxf"), srs.Lambert93, LikelyLocal, "local coordinates (not georeferenced)"},
 		{filepath.Join(dxfTestdata, "plan_lambert2.dxf"), 0, LikelyLambert2, "Lambert II étendu"},
-		{degrees, 0, LikelyDegrees, "degrés de longitude et de latitude"},
-		{paris, 0, LikelyUnknown, "ne tombent pas sur le territoire de la CCMT"},
+		{degrees, 0, LikelyDegrees, "degrees of longitude and latitude"},
+		{paris, 0, LikelyUnknown, "fall neither on the territory nor on the workspace's data"},
 	}
 	ws := recolementWorkspace(t)
 	for _, c := range cases {
 		t.Run(filepath.Base(c.file)+fmt.Sprint(c.crs), func(t *testing.T) {
-			_, err := ws.PreviewDXF(context.Background(), c.file, DXFOptions{Layer: "aep", CRS: c.crs})
+			_, err := ws.PreviewDXF(context.Background(), c.file, DXFOptions{Territory: ccmtExtent, Layer: "aep", CRS: c.crs})
 			var ce *DXFCoordinateError
 			if !errors.Is(err, ErrDXFOutsideTerritory) || !errors.As(err, &ce) {
 				t.Fatalf("err = %v, want a refusal of the coordinates", err)
@@ -164,7 +169,7 @@ func TestDXFWrongCoordinates(t *testing.T) {
 	}
 	// A plan away from the CCMT but on the workspace's data is accepted:
 	// the territory is the CCMT and the workspace's data.
-	if _, err := ws.PreviewDXF(context.Background(), paris, DXFOptions{Layer: "canalaep"}); err == nil {
+	if _, err := ws.PreviewDXF(context.Background(), paris, DXFOptions{Territory: ccmtExtent, Layer: "canalaep"}); err == nil {
 		t.Fatal("a plan in Paris was accepted")
 	}
 	err := ws.Edit(context.Background(), func(tx *Tx) error {
@@ -174,7 +179,7 @@ func TestDXFWrongCoordinates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ws.PreviewDXF(context.Background(), paris, DXFOptions{Layer: "canalaep"})
+	p, err := ws.PreviewDXF(context.Background(), paris, DXFOptions{Territory: ccmtExtent, Layer: "canalaep"})
 	if err != nil || p.CRS != srs.Lambert93 || p.Lines != 1 {
 		t.Errorf("a plan on the workspace's data: %v", err)
 	}
@@ -227,7 +232,7 @@ func TestDXFPreviewCounts(t *testing.T) {
 	ws := recolementWorkspace(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := ws.PreviewDXF(context.Background(), filepath.Join(dxfTestdata, "plan_l93.dxf"), DXFOptions{Layer: c.layer, Mapping: c.mapping})
+			p, err := ws.PreviewDXF(context.Background(), filepath.Join(dxfTestdata, "plan_l93.dxf"), DXFOptions{Territory: ccmtExtent, Layer: c.layer, Mapping: c.mapping})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,15 +267,15 @@ func TestDXFPreviewCounts(t *testing.T) {
 					t.Errorf("problems %v, want %v", kinds, c.problems)
 				}
 			}
-			if b := p.Bound; !ws.Territory().Contains(b.Min) || !ws.Territory().Contains(b.Max) || b.Min[0] < 4.9 || b.Max[1] > 46.6 {
+			if b := p.Bound; !ws.planTerritory(ccmtExtent).Contains(b.Min) || !ws.planTerritory(ccmtExtent).Contains(b.Max) || b.Min[0] < 4.9 || b.Max[1] > 46.6 {
 				t.Errorf("bound %v", b)
 			}
 		})
 	}
-	p, _ := ws.PreviewDXF(context.Background(), filepath.Join(dxfTestdata, "plan_l93.dxf"), DXFOptions{Layer: "canalaep"})
+	p, _ := ws.PreviewDXF(context.Background(), filepath.Join(dxfTestdata, "plan_l93.dxf"), DXFOptions{Territory: ccmtExtent, Layer: "canalaep"})
 	for _, pb := range p.Problems {
 		if pb.Kind == DXFGeometryMismatch && pb.DXFLayer == "AEP_VANNES" &&
-			pb.Message != "2 blocs (INSERT) du calque AEP_VANNES ne vont pas dans la couche canalaep, faite de lignes : non importé(e)s" {
+			pb.Message != "2 blocks (INSERT) of DXF layer AEP_VANNES do not fit layer canalaep, made of lines: not imported" {
 			t.Errorf("message %q", pb.Message)
 		}
 	}
@@ -281,7 +286,7 @@ func TestDXFPreviewCounts(t *testing.T) {
 func TestDXFImportAppliesMapping(t *testing.T) {
 	ctx := context.Background()
 	ws := recolementWorkspace(t)
-	p, err := ws.PreviewDXF(ctx, filepath.Join(dxfTestdata, "plan_cc47_r12.dxf"), DXFOptions{Layer: "aep", Mapping: aepMapping()})
+	p, err := ws.PreviewDXF(ctx, filepath.Join(dxfTestdata, "plan_cc47_r12.dxf"), DXFOptions{Territory: ccmtExtent, Layer: "aep", Mapping: aepMapping()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,18 +349,18 @@ func TestDXFImportRefusals(t *testing.T) {
 		kind    DXFProblemKind
 		msg     string
 	}{
-		{"unknown field", withValues(map[string]string{"materiaux": "11"}), DXFUnknownField, "« materiaux », que la couche aep n'a pas"},
+		{"unknown field", withValues(map[string]string{"materiaux": "11"}), DXFUnknownField, "field \"materiaux\", which layer aep lacks"},
 		{"label of no code", formats.DXFMapping{Common: map[string]string{"datemaj": "2024-06-01", "idcana": "X{n}", "materiau": "Fonte"}, OnlyListed: false},
-			DXFInvalidValue, "la valeur « Fonte » ne convient pas au champ « materiau »"},
+			DXFInvalidValue, "value \"Fonte\" does not fit field \"materiau\""},
 		{"not a number", formats.DXFMapping{Common: map[string]string{"datemaj": "2024-06-01", "idcana": "X{n}"},
-			Layers: map[string]map[string]string{"AEP_FONTE_150": {"diametre": "DN150"}}, OnlyListed: true}, DXFInvalidValue, "calque AEP_FONTE_150 : la valeur « DN150 »"},
+			Layers: map[string]map[string]string{"AEP_FONTE_150": {"diametre": "DN150"}}, OnlyListed: true}, DXFInvalidValue, "DXF layer AEP_FONTE_150: value \"DN150\""},
 		{"required field left empty", formats.DXFMapping{Common: map[string]string{"datemaj": "2024-06-01"}, Layers: aepMapping().Layers, OnlyListed: true},
-			DXFMissingRequired, "le champ obligatoire « idcana » reste vide"},
+			DXFMissingRequired, "required field \"idcana\" gets no value"},
 	}
 	ws := recolementWorkspace(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := ws.PreviewDXF(ctx, plan, DXFOptions{Layer: "aep", Mapping: c.mapping})
+			p, err := ws.PreviewDXF(ctx, plan, DXFOptions{Territory: ccmtExtent, Layer: "aep", Mapping: c.mapping})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -373,25 +378,25 @@ func TestDXFImportRefusals(t *testing.T) {
 		})
 	}
 	for layer, want := range map[string]error{"nulle_part": ErrLayerNotFound, "communes": ErrReadOnly} {
-		if _, err := ws.PreviewDXF(ctx, plan, DXFOptions{Layer: layer}); !errors.Is(err, want) {
+		if _, err := ws.PreviewDXF(ctx, plan, DXFOptions{Territory: ccmtExtent, Layer: layer}); !errors.Is(err, want) {
 			t.Errorf("%s: %v, want %v", layer, err, want)
 		}
 	}
-	if _, err := ws.PreviewDXF(ctx, plan, DXFOptions{Layer: "aep", CRS: srs.WebMercator}); !errors.Is(err, srs.ErrUnsupportedSRS) {
+	if _, err := ws.PreviewDXF(ctx, plan, DXFOptions{Territory: ccmtExtent, Layer: "aep", CRS: srs.WebMercator}); !errors.Is(err, srs.ErrUnsupportedSRS) {
 		t.Errorf("EPSG:3857: %v", err)
 	}
 	for _, name := range []string{"binary.dxf", "garbage.dxf"} {
-		_, err := ws.PreviewDXF(ctx, filepath.Join(dxfTestdata, name), DXFOptions{Layer: "aep"})
+		_, err := ws.PreviewDXF(ctx, filepath.Join(dxfTestdata, name), DXFOptions{Territory: ccmtExtent, Layer: "aep"})
 		if !errors.Is(err, formats.ErrNotDXF) && !errors.Is(err, formats.ErrBinaryDXF) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	// A preview with nothing that fits is refused on import.
-	p, err := ws.PreviewDXF(ctx, plan, DXFOptions{Layer: "vannes", Mapping: formats.DXFMapping{Skip: []string{"AEP_VANNES", "AEP_POINTS"}}})
+	p, err := ws.PreviewDXF(ctx, plan, DXFOptions{Territory: ccmtExtent, Layer: "vannes", Mapping: formats.DXFMapping{Skip: []string{"AEP_VANNES", "AEP_POINTS"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ws.ImportDXF(ctx, p); !errors.Is(err, ErrImport) || !strings.Contains(err.Error(), "aucune entité") {
+	if _, err := ws.ImportDXF(ctx, p); !errors.Is(err, ErrImport) || !errors.Is(err, ErrDXFEmpty) {
 		t.Errorf("empty import: %v", err)
 	}
 }
@@ -402,7 +407,7 @@ func TestDXFStrayEntity(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "stray.dxf")
 	os.WriteFile(path, []byte(lineDXF([4]float64{846250, 6608750, 846310, 6608802}, [4]float64{846310, 6608802, 846402, 6608745}, [4]float64{0, 0, 10, 10})), 0o644)
 	ws := recolementWorkspace(t)
-	p, err := ws.PreviewDXF(context.Background(), path, DXFOptions{Layer: "canalaep"})
+	p, err := ws.PreviewDXF(context.Background(), path, DXFOptions{Territory: ccmtExtent, Layer: "canalaep"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,15 +419,41 @@ func TestDXFStrayEntity(t *testing.T) {
 // ImportFile takes a DXF plan into an existing layer, without a mapping.
 func TestImportFileDXF(t *testing.T) {
 	ws := recolementWorkspace(t)
-	rep, err := ws.ImportFile(context.Background(), filepath.Join(dxfTestdata, "plan_cc47_r12.dxf"), ImportOptions{Layer: "canalaep"})
+	rep, err := ws.ImportFile(context.Background(), filepath.Join(dxfTestdata, "plan_cc47_r12.dxf"), ImportOptions{Territory: ccmtExtent, Layer: "canalaep"})
 	if err != nil || rep.Features != 6 || rep.SourceSRS != srs.CC47 {
 		t.Errorf("%+v, %v", rep, err)
 	}
-	_, err = ws.ImportFile(context.Background(), filepath.Join(dxfTestdata, "plan_cc47_r12.dxf"), ImportOptions{Layer: "canalaep", SRS: srs.Lambert93})
+	_, err = ws.ImportFile(context.Background(), filepath.Join(dxfTestdata, "plan_cc47_r12.dxf"), ImportOptions{Territory: ccmtExtent, Layer: "canalaep", SRS: srs.Lambert93})
 	if !errors.Is(err, ErrDXFOutsideTerritory) {
 		t.Errorf("CC47 read as Lambert-93: %v", err)
 	}
 	if _, err := ws.ImportFile(context.Background(), filepath.Join(dxfTestdata, "plan_l93.dxf"), ImportOptions{}); !errors.Is(err, ErrImport) {
 		t.Errorf("no layer: %v", err)
+	}
+}
+
+// TestDXFTerritoryIsTheCallers: no territory is built in; a plan lies on
+// the territory the caller gives or on the workspace's data.
+func TestDXFTerritoryIsTheCallers(t *testing.T) {
+	ctx := context.Background()
+	ws := recolementWorkspace(t)
+	plan := filepath.Join(dxfTestdata, "plan_l93.dxf")
+	if _, err := ws.PreviewDXF(ctx, plan, DXFOptions{Layer: "aep"}); !errors.Is(err, ErrDXFOutsideTerritory) {
+		t.Fatalf("no territory, no data: %v", err)
+	}
+	dijon := orb.Bound{Min: orb.Point{4.95, 47.28}, Max: orb.Point{5.10, 47.37}}
+	if _, err := ws.PreviewDXF(ctx, plan, DXFOptions{Layer: "aep", Territory: dijon}); !errors.Is(err, ErrDXFOutsideTerritory) {
+		t.Fatalf("a plan of Tournus on Dijon's territory: %v", err)
+	}
+	p, err := ws.PreviewDXF(ctx, plan, DXFOptions{Layer: "aep", Territory: ccmtExtent, Mapping: aepMapping()})
+	if err != nil || p.CRS != srs.Lambert93 {
+		t.Fatalf("on the CCMT: %v", err)
+	}
+	if _, err := ws.ImportDXF(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	// Now the workspace's data place the next plan.
+	if _, err := ws.PreviewDXF(ctx, plan, DXFOptions{Layer: "aep", Mapping: aepMapping()}); err != nil {
+		t.Errorf("on the workspace's data: %v", err)
 	}
 }

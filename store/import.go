@@ -26,6 +26,8 @@ type ImportOptions struct {
 	SRS int
 	// SourceLayer picks the layer of a GeoPackage with several.
 	SourceLayer string
+	// Territory is where a DXF plan must lie (DXFOptions.Territory).
+	Territory orb.Bound
 }
 
 // ImportReport says what an import did.

@@ -32,6 +32,9 @@ AEP_PEHD_63;branchemnt;O
 *;;ignorer
 `
 
+// ccmtExtent is the --dxf-extent of the CCMT.
+const ccmtExtent = "4.7428,46.3991,4.9862,46.5960"
+
 // demoWorkspace writes a workspace with the demo territory's layer schemas
 // (RAEPA canalaep, apparaep…), without features.
 func demoWorkspace(t *testing.T) string {
@@ -62,7 +65,7 @@ func TestImportDXFEndToEnd(t *testing.T) {
 	mapping := filepath.Join(t.TempDir(), "correspondance.csv")
 	os.WriteFile(mapping, []byte(dxfMapping), 0o644)
 
-	code, out, errOut := run(t, "import", "--workspace", ws, "--layer", "canalaep", "--dxf-map", mapping, "--dry-run",
+	code, out, errOut := run(t, "import", "--workspace", ws, "--layer", "canalaep", "--dxf-extent", ccmtExtent, "--dxf-map", mapping, "--dry-run",
 		filepath.Join(dxfPlans, "plan_l93.dxf"))
 	if code != 0 {
 		t.Fatalf("dry run: %d\n%s%s", code, out, errOut)
@@ -83,7 +86,7 @@ func TestImportDXFEndToEnd(t *testing.T) {
 		t.Fatalf("the dry run journaled %d changes", n)
 	}
 
-	code, out, errOut = run(t, "import", "--workspace", ws, "--layer", "canalaep", "--dxf-crs", "3947", "--dxf-map", mapping,
+	code, out, errOut = run(t, "import", "--workspace", ws, "--layer", "canalaep", "--dxf-extent", ccmtExtent, "--dxf-crs", "3947", "--dxf-map", mapping,
 		filepath.Join(dxfPlans, "plan_cc47_r12.dxf"))
 	if code != 0 || !strings.Contains(out, "4 features added to canalaep from plan_cc47_r12.dxf (coordinates read in EPSG:3947 CC47, as given") {
 		t.Fatalf("import: %d\n%s%s", code, out, errOut)
@@ -145,11 +148,11 @@ func TestImportDXFErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"--layer", "canalaep", "--dxf-crs", "2154", cc47}, 1, "les coordonnées semblent être en CC47 (EPSG:3947) et non en Lambert-93 (EPSG:2154)"},
-		{[]string{"--layer", "canalaep", filepath.Join(dxfPlans, "plan_local.dxf")}, 1, "coordonnées locales (non géoréférencées)"},
+		{[]string{"--layer", "canalaep", "--dxf-crs", "2154", cc47}, 1, "the coordinates seem to be in CC47 (EPSG:3947), not in Lambert-93 (EPSG:2154)"},
+		{[]string{"--layer", "canalaep", filepath.Join(dxfPlans, "plan_local.dxf")}, 1, "local coordinates (not georeferenced)"},
 		{[]string{"--layer", "canalaep", filepath.Join(dxfPlans, "garbage.dxf")}, 1, "not a DXF drawing"},
 		{[]string{"--layer", "canalaep", filepath.Join(dxfPlans, "binary.dxf")}, 1, "save the drawing as ASCII DXF"},
-		{[]string{"--layer", "canalaep", l93}, 1, "le champ obligatoire « idcana » reste vide"},
+		{[]string{"--layer", "canalaep", l93}, 1, `required field "idcana" gets no value`},
 		{[]string{"--layer", "apparaep", "--dxf-map", twoColumns, l93}, 1, "line 1: 2 columns, want 3"},
 		{[]string{"--layer", "nulle_part", l93}, 1, "no such layer"},
 		{[]string{"--layer", "communes", l93}, 1, "read-only"},
@@ -159,7 +162,7 @@ func TestImportDXFErrors(t *testing.T) {
 		{[]string{"--dry-run", geojson}, 2, "are for DXF plans"},
 	}
 	for _, c := range cases {
-		args := append([]string{"import", "--workspace", ws}, c.args...)
+		args := append([]string{"import", "--workspace", ws, "--dxf-extent", ccmtExtent}, c.args...)
 		code, out, errOut := run(t, args...)
 		if code != c.code || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: exit %d, stderr %q (stdout %q); want exit %d mentioning %q", c.args, code, errOut, out, c.code, c.want)

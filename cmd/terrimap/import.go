@@ -26,6 +26,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	title := fs.String("title", "", "title of a layer the import creates")
 	var dxf dxfFlags
 	fs.StringVar(&dxf.crs, "dxf-crs", "", "coordinates of a DXF plan: auto, 2154 (Lambert-93) or 3947 (CC47)")
+	fs.StringVar(&dxf.extent, "dxf-extent", "", "where a DXF plan may lie besides the workspace's data: minlon,minlat,maxlon,maxlat")
 	fs.StringVar(&dxf.mapping, "dxf-map", "", "calque;champ;valeur CSV giving the DXF layers' values")
 	fs.BoolVar(&dxf.dryRun, "dry-run", false, "preview a DXF plan without importing it")
 	rest, err := parseFlags(fs, args)
@@ -45,7 +46,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		}
 		return runImportDXF(*workspace, *layer, rest[0], dxf, stdout, stderr)
 	case dxf != (dxfFlags{}):
-		return usageError(stderr, "import", "--dxf-crs, --dxf-map and --dry-run are for DXF plans")
+		return usageError(stderr, "import", "--dxf-crs, --dxf-extent, --dxf-map and --dry-run are for DXF plans")
 	}
 	opts := store.ImportOptions{Layer: *layer, Title: *title, SourceLayer: *source}
 	if *srsFlag != "" {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/paulmach/orb"
+
 	"terrimap/store"
 	"terrimap/store/formats"
 	"terrimap/store/srs"
@@ -16,7 +18,7 @@ import (
 // importUsage is what terrimap import --help prints.
 const importUsage = `Usage:
   terrimap import --workspace WS [--layer NAME] [--srs EPSG:2154] [--title T] [--source-layer L] FILE
-  terrimap import --workspace WS --layer NAME [--dxf-crs auto|2154|3947] [--dxf-map MAP.csv] [--dry-run] PLAN.dxf
+  terrimap import --workspace WS --layer NAME [--dxf-crs auto|2154|3947] [--dxf-extent W,S,E,N] [--dxf-map MAP.csv] [--dry-run] PLAN.dxf
 
 FILE is GeoJSON, a Shapefile, a CSV file with coordinate columns or a GeoPackage; the
 layer is created from its fields when it does not exist. WS is created when missing.
@@ -26,7 +28,10 @@ its polylines, lines and arcs into a line layer, its points and block references
 into a point layer, its closed polylines into a polygon layer. What does not fit the layer,
 text and other entities are counted and reported, not imported. --dxf-crs auto (the
 default) finds the system from the coordinates; a plan whose coordinates do not fall on
-the territory (the CCMT and the workspace's data) is refused, saying what they likely are.
+the territory is refused, saying what they likely are. The territory is the extent of the
+workspace's data, and the extent --dxf-extent gives in longitude/latitude
+(minlon,minlat,maxlon,maxlat: the intercommunality's, 4.7428,46.3991,4.9862,46.5960 for
+the CCMT).
 --dry-run prints what the import would do (counts per DXF layer, coordinate system,
 extent, problems) and writes nothing.
 
@@ -50,6 +55,7 @@ recorded as local changes and sent at the next sync.
 // dxfFlags are the import flags for DXF plans.
 type dxfFlags struct {
 	crs     string // --dxf-crs
+	extent  string // --dxf-extent
 	mapping string // --dxf-map
 	dryRun  bool   // --dry-run
 }
@@ -64,6 +70,12 @@ func runImportDXF(workspace, layer, path string, f dxfFlags, stdout, stderr io.W
 	if err != nil {
 		return usageError(stderr, "import", "--dxf-crs %s: give auto, 2154 (Lambert-93) or 3947 (CC47)", f.crs)
 	}
+	var territory orb.Bound
+	if f.extent != "" {
+		if territory, err = parseExtent(f.extent); err != nil {
+			return usageError(stderr, "import", "--dxf-extent %s: %v", f.extent, err)
+		}
+	}
 	var mapping formats.DXFMapping
 	if f.mapping != "" {
 		if mapping, err = formats.ReadDXFMappingFile(f.mapping); err != nil {
@@ -76,7 +88,7 @@ func runImportDXF(workspace, layer, path string, f dxfFlags, stdout, stderr io.W
 	}
 	defer ws.Close()
 	ctx := context.Background()
-	p, err := ws.PreviewDXF(ctx, path, store.DXFOptions{Layer: layer, CRS: crs, Mapping: mapping})
+	p, err := ws.PreviewDXF(ctx, path, store.DXFOptions{Layer: layer, CRS: crs, Mapping: mapping, Territory: territory})
 	if err != nil {
 		return failure(stderr, "import", fmt.Errorf("%w (nothing was imported)", err))
 	}

@@ -592,3 +592,35 @@ func TestPRJReadsBack(t *testing.T) {
 		t.Errorf("CC47: %v", err)
 	}
 }
+
+// TestGuessSystem: a point of the CCMT written in each system is
+// recognised (the points are cs2cs's, rounded, of Tournus, 4.9086 E
+// 46.5628 N), and so are CC47 and CC46 for another territory, Dijon
+// (5.04 E 47.32 N): nothing in the guess is the CCMT's.
+func TestGuessSystem(t *testing.T) {
+	ccmt := orb.Bound{Min: orb.Point{4.742850, 46.399120}, Max: orb.Point{4.986150, 46.595960}}
+	dijon := orb.Bound{Min: orb.Point{4.95, 47.28}, Max: orb.Point{5.10, 47.37}}
+	for _, c := range []struct {
+		p         orb.Point
+		territory orb.Bound
+		tried     int
+		want      Likely
+	}{
+		{orb.Point{846187, 6608741}, ccmt, CC47, LikelyLambert93},
+		{orb.Point{846187, 6608741}, ccmt, Lambert93, LikelyUnknown},
+		{orb.Point{1846318, 6153184}, ccmt, 0, LikelyCC47},
+		{orb.Point{4.9086, 46.5628}, ccmt, 0, LikelyDegrees},
+		{orb.Point{1250, -380}, ccmt, 0, LikelyLocal},
+		{orb.Point{1846321, 5264308}, ccmt, 0, LikelyCC46},
+		{orb.Point{1846358, 7042026}, ccmt, 0, LikelyCC48},
+		{orb.Point{797154, 2176865}, ccmt, 0, LikelyLambert2},
+		{orb.Point{646280, 5158351}, ccmt, 0, LikelyUTM31},
+		{orb.Point{546423, 5871002}, ccmt, 0, LikelyWebMercator},
+		{orb.Point{1854197, 6237581}, dijon, 0, LikelyCC47},
+		{orb.Point{1854236, 5348712}, dijon, 0, LikelyCC46},
+	} {
+		if got := GuessSystem(c.p, c.territory, c.tried); got != c.want {
+			t.Errorf("%v: %s, want %s", c.p, got, c.want)
+		}
+	}
+}

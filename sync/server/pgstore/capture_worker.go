@@ -137,6 +137,14 @@ type capturedRow struct {
 // captureBatch works one batch of captured rows; more says a full batch
 // was worked (there may be more).
 func (s *Storage) captureBatch(ctx context.Context, log *slog.Logger) (st CaptureStats, more bool, err error) {
+	// Nothing captured (most polls): no transaction, no feed lock.
+	var any bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM terrimap.captured)`).Scan(&any); err != nil {
+		return st, false, fmt.Errorf("pgstore: capture: %w", err)
+	}
+	if !any {
+		return st, false, nil
+	}
 	err = s.write(ctx, func(t *writeTx) error {
 		st, more = CaptureStats{}, false
 		var got bool

@@ -13,8 +13,10 @@ import (
 
 // Storage is where the platform keeps layers, features with every version
 // of them, organisations, users, tokens, push results and attachments.
-// SQLiteStorage is the one implementation today (one GeoPackage file); a
-// PostgreSQL/PostGIS one can sit behind the same interface.
+// Two implementations: SQLiteStorage (one GeoPackage file, the embedded
+// default) and sync/server/pgstore (PostgreSQL/PostGIS, shared with the
+// intercommunality's QGIS). The contract tests (pgstore/storages_test.go)
+// and the whole sync/integration suite run on both.
 type Storage interface {
 	// Layers returns every layer with its schema, style and edit rights.
 	Layers(ctx context.Context) ([]LayerRecord, error)

@@ -1,0 +1,54 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+	"terrimap/sync/protocol"
+)
+
+// SQLiteStorage's current features, as OGC API – Features reads them.
+
+// QueryItems returns a page of the current features of a layer matching q,
+// in row order, with the number matched. The bound is checked exactly on
+// each geometry, not only on its bounding box.
+func (s *SQLiteStorage) QueryItems(ctx context.Context, layer string, q ItemsQuery) ([]protocol.Change, int, error) {
+	matched := 0
+	var out []protocol.Change
+	err := s.ws.Each(ctx, store.Query{Layer: layer, Bound: q.Bound, Equals: q.Equals}, func(f store.Feature) bool {
+		if q.Bound != nil && !boundMeets(*q.Bound, f.Geometry) {
+			return true
+		}
+		if matched >= q.Offset && len(out) < q.Limit {
+			out = append(out, protocol.Change{Layer: layer, ID: f.UUID, Version: f.Version, Geometry: f.Geometry, Properties: f.Properties})
+		}
+		matched++
+		return true
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("server: items of %s: %w", layer, err)
+	}
+	return out, matched, nil
+}
+
+// Item returns a layer's current feature, read without a write transaction.
+func (s *SQLiteStorage) Item(ctx context.Context, layer, id string) (protocol.Change, bool, error) {
+	f, err := s.ws.Get(ctx, layer, id)
+	if errors.Is(err, store.ErrFeatureNotFound) {
+		return protocol.Change{}, false, nil
+	}
+	if err != nil {
+		return protocol.Change{}, false, fmt.Errorf("server: item %s/%s: %w", layer, id, err)
+	}
+	return protocol.Change{Layer: layer, ID: f.UUID, Version: f.Version, Geometry: f.Geometry, Properties: f.Properties}, true, nil
+}
+
+// Extent returns the bounding box of a layer's geometries, from the
+// store's in-memory index (rounded outward to float32).
+func (s *SQLiteStorage) Extent(_ context.Context, layer string) (orb.Bound, bool) {
+	return s.ws.Index().Bound(layer)
+}

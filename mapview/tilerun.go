@@ -1,8 +1,6 @@
 package mapview
 
-import (
-	"context"
-)
+import "context"
 
 // The TileCache's background jobs: drawing a vector tile, laying labels out.
 
@@ -13,29 +11,13 @@ func (tc *TileCache) runVector(ctx context.Context, k tileKey) {
 	sc, ver := tc.sc, tc.version
 	tc.mu.Unlock()
 	img, err := tc.r.drawRect(ctx, sc, k.lv, k.lv.tileRect(int(k.x), int(k.y)))
-	tc.mu.Lock()
-	if ctx.Err() != nil {
-		tc.mu.Unlock()
-		return
-	}
-	if err != nil {
-		fn := tc.drawFailed(err)
-		tc.mu.Unlock()
-		if fn != nil {
-			fn()
+	tc.settle(ctx, err, jobKey{vectorJob, k.lv, k.x, k.y}, func() {
+		cost := int64(256)
+		if img != nil {
+			cost += int64(len(img.Pix))
 		}
-		return
-	}
-	cost := int64(256)
-	if img != nil {
-		cost += int64(len(img.Pix))
-	}
-	tc.vec.put(k, &vecTile{img: img, version: ver}, cost)
-	fn := tc.arrived(jobKey{vectorJob, k.lv, k.x, k.y})
-	tc.mu.Unlock()
-	if fn != nil {
-		fn()
-	}
+		tc.vec.put(k, &vecTile{img: img, version: ver}, cost)
+	})
 }
 
 func (tc *TileCache) runLabels(ctx context.Context, lv level, region pixRect) {
@@ -43,21 +25,25 @@ func (tc *TileCache) runLabels(ctx context.Context, lv level, region pixRect) {
 	sc, ver, prev := tc.sc, tc.version, tc.labels
 	tc.mu.Unlock()
 	lay, err := tc.r.layoutLabels(ctx, sc, lv, region, prev)
+	tc.settle(ctx, err, jobKey{kind: labelJob, lv: lv}, func() {
+		tc.labels, tc.labelsVer, tc.labelsOK = lay, ver, true
+	})
+}
+
+// settle ends a job: nothing when it was cancelled; its failure told
+// (drawFailed) when err is not nil; else keep stores its result, with
+// tc.mu held, and OnReady is told of k when the last frame lacked it.
+func (tc *TileCache) settle(ctx context.Context, err error, k jobKey, keep func()) {
 	tc.mu.Lock()
-	if ctx.Err() != nil {
-		tc.mu.Unlock()
-		return
+	var fn func()
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		fn = tc.drawFailed(err)
+	default:
+		keep()
+		fn = tc.arrived(k)
 	}
-	if err != nil {
-		fn := tc.drawFailed(err)
-		tc.mu.Unlock()
-		if fn != nil {
-			fn()
-		}
-		return
-	}
-	tc.labels, tc.labelsVer, tc.labelsOK = lay, ver, true
-	fn := tc.arrived(jobKey{kind: labelJob, lv: lv})
 	tc.mu.Unlock()
 	if fn != nil {
 		fn()

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"terrimap/internal/pgtest"
+	"terrimap/store"
 )
 
 // runCmd runs terrimap-server in-process and returns its exit code and
@@ -221,5 +222,14 @@ func TestMigrateCommand(t *testing.T) {
 	}
 	if code, _, errs := runCmd(t, "", "migrate", "--from", file, "--to", file); code != 2 {
 		t.Errorf("migrate to a file: exit %d: %s", code, errs)
+	}
+	desk := filepath.Join(t.TempDir(), "desk.gpkg")
+	ws, err := store.Create(desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+	if code, _, errs := runCmd(t, "", "migrate", "--from", desk, "--to", pgtest.NewDatabase(t)); code != 1 || !strings.Contains(errs, "not a platform file") {
+		t.Errorf("migrate from a desk's workspace: exit %d: %s", code, errs)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"terrimap/internal/sqlitedsn"
 	"terrimap/store"
 	"terrimap/store/gpkgbin"
 	"terrimap/store/schema"
@@ -98,15 +99,17 @@ func ReadSQLiteSnapshot(ctx context.Context, path string, fn func(*SQLiteSnapsho
 	return fn(s)
 }
 
-// fileSchemaVersion reads the schema version of a platform file on its own.
+// fileSchemaVersion reads the schema version of a platform file on its
+// own, without opening it as a workspace (which would load every
+// geometry into its index).
 func fileSchemaVersion(ctx context.Context, path string) (int64, error) {
-	ws, err := store.Open(path, store.Options{ReadOnly: true})
+	db, err := sql.Open("sqlite", sqlitedsn.URI(path, "mode=ro", "_pragma=busy_timeout(10000)"))
 	if err != nil {
 		return 0, err
 	}
-	defer ws.Close()
+	defer db.Close()
 	var v int64
-	err = ws.DB().QueryRowContext(ctx, `SELECT coalesce((SELECT CAST(value AS INTEGER) FROM srv_meta WHERE key = 'schema_version'), 0)`).Scan(&v)
+	err = db.QueryRowContext(ctx, `SELECT coalesce((SELECT CAST(value AS INTEGER) FROM srv_meta WHERE key = 'schema_version'), 0)`).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("not a platform file (no srv_meta): %w", err)
 	}

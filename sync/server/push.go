@@ -19,8 +19,11 @@ import (
 // wait for another, all of them, until their deadline).
 func (s *Server) push(ctx context.Context, u User, req protocol.PushRequest) (protocol.PushResponse, error) {
 	var resp protocol.PushResponse
-	st := knownBefore(ctx, s.st, u, req)
-	err := s.st.Write(ctx, func(tx WriteTx) error {
+	st, err := knownBefore(ctx, s.st, u, req)
+	if err != nil {
+		return resp, err
+	}
+	err = s.st.Write(ctx, func(tx WriteTx) error {
 		resp.Results = resp.Results[:0]
 		if ra, ok := tx.(aheadReader); ok {
 			if err := ra.ReadAhead(u.Name, req.Changes); err != nil {
@@ -154,8 +157,9 @@ type pushReads struct {
 // knownBefore reads, before a push's transaction, the organisations where
 // u edits and whether each attachment of req has arrived. An organisation
 // that cannot be read is left to the transaction, which fails on it as
-// before, if a change needs it.
-func knownBefore(ctx context.Context, st Storage, u User, req protocol.PushRequest) pushReads {
+// before, if a change needs it; attachments that cannot be looked up fail
+// the push (a change refused as «not arrived» would keep that answer).
+func knownBefore(ctx context.Context, st Storage, u User, req protocol.PushRequest) (pushReads, error) {
 	p := pushReads{Storage: st, orgs: map[string]Organisation{}, arrived: map[string]bool{}}
 	for _, m := range u.Memberships {
 		if m.Role != protocol.RoleEditor || m.Org == protocol.OrgCCMT {
@@ -168,11 +172,15 @@ func knownBefore(ctx context.Context, st Storage, u User, req protocol.PushReque
 	for _, c := range req.Changes {
 		for _, h := range c.Attachments {
 			if _, ok := p.arrived[h]; !ok && protocol.ValidBlobHash(h) {
-				p.arrived[h] = st.Blobs().Complete(h)
+				held, err := st.Blobs().Stat(h)
+				if err != nil {
+					return p, fmt.Errorf("server: push: %w", err)
+				}
+				p.arrived[h] = held.Complete
 			}
 		}
 	}
-	return p
+	return p, nil
 }
 
 // Organisation returns an organisation read before the transaction.

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -194,15 +193,7 @@ func TestTransactionHeldOpen(t *testing.T) {
 	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
 	b := p.seed("PEI-2", orb.Point{4.91, 46.55}, 60)
 	d := p.desk("tournus")
-	var wg sync.WaitGroup
-	var held error
-	var out string
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		out, held = p.psql(p.sig, `BEGIN; UPDATE reseaux.pei SET debit = 1 WHERE uuid = '`+a+`'; SELECT pg_sleep(`+holdSeconds+`); COMMIT;`)
-	}()
-	p.waitRowHeld(a)
+	held := p.holdRow(a, 1, holdSeconds)
 	p.mustPsql(p.sig, `UPDATE reseaux.pei SET debit = 2 WHERE uuid = '`+b+`'`)
 	if st := p.capture(); st.Versions != 1 {
 		t.Errorf("capture while a transaction is open: %+v, want only the committed edit", st)
@@ -211,9 +202,8 @@ func TestTransactionHeldOpen(t *testing.T) {
 	if s := d.sync(); s.Push.Applied+s.Push.Merged != 1 {
 		t.Errorf("push while a transaction is open: %+v", s.Push)
 	}
-	wg.Wait()
-	if held != nil {
-		t.Fatalf("held transaction: %v\n%s", held, out)
+	if err := <-held; err != nil {
+		t.Fatal(err)
 	}
 	if st := p.capture(); st.Versions != 1 {
 		t.Errorf("capture after the commit: %+v", st)
@@ -226,9 +216,10 @@ func TestTransactionHeldOpen(t *testing.T) {
 // A desk pushes a change to a hydrant whose row a QGIS transaction holds
 // open: the push cannot take the row and fails at once, as a whole,
 // changing nothing (ErrRowBusy; it does not wait holding the feed lock);
-// the client tries again, and the platform goes on serving other desks. Once the technician commits,
-// the desk's push meets the technician's edit: a conflict on the field
-// both changed — the technician's value stays, the desk keeps its own.
+// the client tries again, and the platform goes on serving other desks.
+// Once the technician commits, the desk's push meets the technician's
+// edit: a conflict on the field both changed — the technician's value
+// stays, the desk keeps its own.
 func TestPushWaitsForAnOpenTransactionThenConflicts(t *testing.T) {
 	t.Parallel()
 	p := newCapPlatform(t)
@@ -236,15 +227,7 @@ func TestPushWaitsForAnOpenTransactionThenConflicts(t *testing.T) {
 	b := p.seed("PEI-2", orb.Point{4.91, 46.55}, 60)
 	d := p.desk("tournus")
 	other := p.desk("admin")
-	held := make(chan error, 1)
-	go func() {
-		out, err := p.psql(p.sig, `BEGIN; UPDATE reseaux.pei SET debit = 1 WHERE uuid = '`+a+`'; SELECT pg_sleep(8); COMMIT;`)
-		if err != nil {
-			err = fmt.Errorf("%v: %s", err, out)
-		}
-		held <- err
-	}()
-	p.waitRowHeld(a)
+	held := p.holdRow(a, 1, "8")
 	d.update(a, map[string]any{"debit": 2.0})
 	type result struct {
 		s   client.Summary
@@ -287,6 +270,24 @@ func TestPushWaitsForAnOpenTransactionThenConflicts(t *testing.T) {
 	if f := d.get(a); f.Properties["debit"] != 2.0 {
 		t.Errorf("the desk's debit became %v, want its 2 kept", f.Properties["debit"])
 	}
+}
+
+// holdRow sets a hydrant's debit in the technician's transaction (real
+// psql), held open for seconds before it commits; it returns once the row
+// is held, and the channel gives the transaction's outcome.
+func (p *capPlatform) holdRow(id string, debit float64, seconds string) <-chan error {
+	p.t.Helper()
+	held := make(chan error, 1)
+	go func() {
+		sql := fmt.Sprintf(`BEGIN; UPDATE reseaux.pei SET debit = %g WHERE uuid = '%s'; SELECT pg_sleep(%s); COMMIT;`, debit, id, seconds)
+		out, err := p.psql(p.sig, sql)
+		if err != nil {
+			err = fmt.Errorf("held transaction: %v: %s", err, out)
+		}
+		held <- err
+	}()
+	p.waitRowHeld(id)
+	return held
 }
 
 // waitRowHeld waits until another transaction holds a hydrant's row (the

@@ -74,9 +74,8 @@ func (t *writeTx) flush() error {
 	latest := latestVersions(t.queue)
 	b := &pgx.Batch{}
 	queueVersions(b, t.queue)
-	queueHeads(b, latest)
 	for _, group := range byLayer(latest) {
-		if err := queueRowWrites(b, group); err != nil {
+		if err := queueLayerWrites(b, group); err != nil {
 			return err
 		}
 	}
@@ -120,32 +119,38 @@ func byLayer(ps []*pendingVersion) [][]*pendingVersion {
 	return out
 }
 
-// queueRowWrites queues the writes of one layer's table, once the heads
-// are written: an upsert of the features that exist, which also stores
-// their rows' hashes in their heads, and a delete of those deleted.
-// Captured direct edits (keepRow) are already in the table: only their
-// hashes are stored.
-func queueRowWrites(b *pgx.Batch, group []*pendingVersion) error {
+// queueLayerWrites queues the writes of one layer's features: their
+// table rows and their heads, each head written once with the hash of
+// its row as it now is. Deleted features lose their row; captured direct
+// edits (keepRow) are already in the table.
+func queueLayerWrites(b *pgx.Batch, group []*pendingVersion) error {
 	l := group[0].layer
-	var live []*pendingVersion
-	var gone, kept [][16]byte
+	var live, kept, gone []*pendingVersion
+	var rowsGone [][16]byte
 	for _, p := range group {
 		switch {
-		case p.keepRow && p.state.Exists:
-			kept = append(kept, p.uuid)
+		case !p.state.Exists:
+			gone = append(gone, p)
+			if !p.keepRow {
+				rowsGone = append(rowsGone, p.uuid)
+			}
 		case p.keepRow:
-		case p.state.Exists:
-			live = append(live, p)
+			kept = append(kept, p)
 		default:
-			gone = append(gone, p.uuid)
+			live = append(live, p)
 		}
 	}
+	if len(rowsGone) > 0 {
+		b.Queue(`DELETE FROM `+l.ident()+` WHERE uuid = ANY($1::uuid[])`, rowsGone)
+	}
 	if len(gone) > 0 {
-		b.Queue(`DELETE FROM `+l.ident()+` WHERE uuid = ANY($1::uuid[])`, gone)
+		b.Queue(`INSERT INTO terrimap.heads (layer, uuid, version, seq, deleted, row_hash)
+			SELECT $1, s.uuid, s.version, s.seq, true, NULL FROM `+headsUnnest+headsUpsert, headArgs(l, gone)...)
 	}
 	if len(kept) > 0 {
-		b.Queue(`UPDATE terrimap.heads h SET row_hash = `+rowHashExpr(l.rec.Schema, "t")+` FROM `+l.ident()+` t
-			WHERE h.layer = $1 AND h.uuid = t.uuid AND t.uuid = ANY($2::uuid[])`, l.name(), kept)
+		b.Queue(`INSERT INTO terrimap.heads (layer, uuid, version, seq, deleted, row_hash)
+			SELECT $1, s.uuid, s.version, s.seq, false, `+rowHashExpr(l.rec.Schema, "t")+`
+			FROM `+headsUnnest+` LEFT JOIN `+l.ident()+` t ON t.uuid = s.uuid`+headsUpsert, headArgs(l, kept)...)
 	}
 	if len(live) == 0 {
 		return nil
@@ -158,20 +163,39 @@ func queueRowWrites(b *pgx.Batch, group []*pendingVersion) error {
 	return nil
 }
 
+// headsUnnest is the heads' arguments of headArgs ($2-$4) as a table s.
+const headsUnnest = `unnest($2::uuid[], $3::bigint[], $4::bigint[]) AS s(uuid, version, seq)`
+
+// headsUpsert ends an insert into terrimap.heads: a feature's head is
+// replaced by its new one.
+const headsUpsert = `
+	ON CONFLICT (layer, uuid) DO UPDATE SET version = excluded.version, seq = excluded.seq,
+		deleted = excluded.deleted, row_hash = excluded.row_hash`
+
+// headArgs are the arguments of a heads insert: the layer's name ($1),
+// then the features' uuids, versions and sequence numbers.
+func headArgs(l *layerDef, ps []*pendingVersion) []any {
+	uuids := make([][16]byte, len(ps))
+	versions, seqs := make([]int64, len(ps)), make([]int64, len(ps))
+	for i, p := range ps {
+		uuids[i], versions[i], seqs[i] = p.uuid, p.state.Version, p.seq
+	}
+	return []any{l.name(), uuids, versions, seqs}
+}
+
 // upsertRows is the statement writing features' rows into a layer's
-// table, with its arguments (one array per column, unnested), and then
-// the rows' hashes into their heads.
+// table, then their heads with the rows' hashes, with its arguments:
+// headArgs ($1-$4, the uuids also the rows'), then one array per column.
 func upsertRows(l *layerDef, ps []*pendingVersion) (string, []any, error) {
 	fields := l.rec.Schema.Fields
-	uuids := make([][16]byte, len(ps))
 	geoms := make([][]byte, len(ps))
 	for i, p := range ps {
-		uuids[i], geoms[i] = p.uuid, p.geom
+		geoms[i] = p.geom
 	}
-	args := []any{uuids}
+	args := headArgs(l, ps)
 	cols := []string{"uuid"}
 	sel := []string{"r.c0"}
-	params := []string{"$1::uuid[]"}
+	params := []string{"$2::uuid[]"}
 	names := []string{"c0"}
 	set := make([]string, 0, len(fields)+1)
 	for j, f := range fields {
@@ -194,12 +218,12 @@ func upsertRows(l *layerDef, ps []*pendingVersion) (string, []any, error) {
 	params = append(params, fmt.Sprintf("$%d::bytea[]", len(args)))
 	names = append(names, "g")
 	set = append(set, "geom = excluded.geom")
-	args = append(args, l.name())
 	q := `WITH w AS (INSERT INTO ` + l.ident() + ` AS t (` + strings.Join(cols, ", ") + `) SELECT ` + strings.Join(sel, ", ") +
 		` FROM unnest(` + strings.Join(params, ", ") + `) AS r(` + strings.Join(names, ", ") + `)
 		ON CONFLICT (uuid) DO UPDATE SET ` + strings.Join(set, ", ") + `
 		RETURNING t.uuid, ` + rowHashExpr(l.rec.Schema, "t") + ` AS row_hash)
-		UPDATE terrimap.heads h SET row_hash = w.row_hash FROM w WHERE h.layer = $` + fmt.Sprint(len(args)) + ` AND h.uuid = w.uuid`
+		INSERT INTO terrimap.heads (layer, uuid, version, seq, deleted, row_hash)
+		SELECT $1, s.uuid, s.version, s.seq, false, w.row_hash FROM ` + headsUnnest + ` JOIN w ON w.uuid = s.uuid` + headsUpsert
 	return q, args, nil
 }
 
@@ -278,23 +302,6 @@ func queueVersions(b *pgx.Batch, queue []*pendingVersion) {
 			$8::timestamptz[], $9::text[], $10::bytea[], $11::text[])
 			AS r(seq, layer, uuid, version, op, author, role, at, props, geom, changed)`,
 		seqs, layers, uuids, versions, ops, authors, roles, ats, props, geoms, changed)
-}
-
-// queueHeads queues the upsert of the features' heads (row hashes are
-// stored after, by queueRowWrites).
-func queueHeads(b *pgx.Batch, latest []*pendingVersion) {
-	n := len(latest)
-	layers := make([]string, n)
-	uuids := make([][16]byte, n)
-	versions, seqs := make([]int64, n), make([]int64, n)
-	deleted := make([]bool, n)
-	for i, p := range latest {
-		layers[i], uuids[i], versions[i], seqs[i], deleted[i] = p.layer.name(), p.uuid, p.state.Version, p.seq, !p.state.Exists
-	}
-	b.Queue(`INSERT INTO terrimap.heads (layer, uuid, version, seq, deleted)
-		SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[], $5::boolean[])
-		ON CONFLICT (layer, uuid) DO UPDATE SET version = excluded.version, seq = excluded.seq,
-			deleted = excluded.deleted, row_hash = NULL`, layers, uuids, versions, seqs, deleted)
 }
 
 // FeedEnd returns the sequence of the last version written: the end of

@@ -10,8 +10,14 @@
 // both (Fonts), the guard for characters the font lacks (Printable), French
 // numbers, lengths, dates and map scales (Decimal, Length, Date, ScaleText:
 // one scale rounding rule, the screen's status bar's too), and the parts of
-// a plan: the map frame (FrameViewport, DrawMap), the scale bar, the north
-// arrow, the title block and the legend's box.
+// a plan: the map frame (FitFrame, MapFrame.DrawMap), the scale bar, the
+// north arrow, the credits, the title block (FitTitle) and the legend
+// (DrawLegend, LegendHeight, DrawSwatch).
+//
+// A new printed document (a DT-DICT answer plan, an annex) lays its page
+// out in millimetres, draws its map with mapview.Renderer into a MapFrame,
+// and writes everything through a Surface: NewPDF and PDFSurface for a
+// PDF, NewRaster for an image.
 //
 // It is headless: no Fyne.
 package paper

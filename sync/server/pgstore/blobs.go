@@ -21,8 +21,10 @@ import (
 // blobChunk bytes at their offsets (each append adds rows, updated_at is
 // its progress, owner who sent it); terrimap.blobs holds a complete blob,
 // made in one statement from its parts once their concatenation hashes to
-// its name (sha256, computed by PostgreSQL, the parts never leave it).
-// A blob is served in slices of blobChunk bytes (substring of the value),
+// its name (sha256, computed by PostgreSQL, the parts never leave it). A
+// blob that came whole in one request (the usual photo), already checked
+// by the BlobStore as it arrived, is inserted at once (PutWhole). A blob
+// is served in slices of blobChunk bytes (substring of the value),
 // never read whole into the server's memory.
 //
 // server.BlobStore keeps the rules (limits, lock, size cap); this backend
@@ -60,13 +62,8 @@ func openBlobs(pool *pgxpool.Pool) (*server.BlobStore, error) {
 // Blobs returns the attachments' store.
 func (s *Storage) Blobs() *server.BlobStore { return s.blobs }
 
-// blobQueryer runs a statement: the pool or a transaction.
-type blobQueryer interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 // blobStat says how much of a blob q sees.
-func blobStat(ctx context.Context, q blobQueryer, hash string) (protocol.BlobStatus, error) {
+func blobStat(ctx context.Context, q queryer, hash string) (protocol.BlobStatus, error) {
 	var size *int64
 	var held int64
 	err := q.QueryRow(ctx, `SELECT (SELECT size FROM terrimap.blobs WHERE hash = $1),

@@ -147,3 +147,35 @@ func BenchmarkCaptureBulkInsert(b *testing.B) {
 		}
 	}
 }
+
+// While another server works a batch (it holds the batch lock), a capture
+// pass leaves the captured rows alone; if that server dies, its
+// transaction rolls back, the lock goes with its connection, and the next
+// pass turns every captured row into its version.
+func TestCaptureBatchLockIsShared(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
+	other, err := pgx.Connect(p.ctx, p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := other.Begin(p.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(p.ctx, `SELECT pg_advisory_xact_lock($1)`, captureLock); err != nil {
+		t.Fatal(err)
+	}
+	p.mustPsql(p.sig, `UPDATE reseaux.pei SET debit = 61 WHERE uuid = '`+a+`'`)
+	if st := p.capture(); st.Captured != 0 || st.Versions != 0 {
+		t.Errorf("pass while another server holds the batch: %+v, want nothing done", st)
+	}
+	other.Close(p.ctx) // the other server dies mid-batch
+	if st := p.capture(); st.Captured != 1 || st.Versions != 1 {
+		t.Errorf("pass once the other server is gone: %+v", st)
+	}
+	if f := p.feature(a); f.Version != 2 || f.Properties["debit"] != 61.0 {
+		t.Errorf("feature: %+v", f)
+	}
+}

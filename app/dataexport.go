@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -58,7 +59,7 @@ func (m *mainWindow) showDataExport() {
 		widget.NewFormItem(lang.L("Layer"), layer),
 		widget.NewFormItem(lang.L("Format"), format),
 	}
-	dialog.ShowForm(lang.L("Export a layer"), lang.L("Choose the file…"), lang.L("Cancel"), items, func(ok bool) {
+	form := dialog.NewForm(lang.L("Export a layer"), lang.L("Choose the file…"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok || layer.SelectedIndex() < 0 || format.SelectedIndex() < 0 {
 			return
 		}
@@ -67,6 +68,8 @@ func (m *mainWindow) showDataExport() {
 			m.exportLayerTo(path, l, f)
 		})
 	}, m.window)
+	form.Resize(fyne.NewSize(560, 0)) // the formats' names whole
+	form.Show()
 }
 
 // exportLayerTo writes layer l to path in format f in the background,
@@ -114,15 +117,15 @@ func warningText(l *store.Layer, w formats.Warning) string {
 	args := map[string]any{"Field": field, "Name": w.Name, "N": w.Count}
 	switch w.Kind {
 	case formats.WarnFieldRenamed:
-		return lang.L("the field «{{.Field}}» is named {{.Name}} in the file (10 characters at most);", args)
+		return lang.L("the field «{{.Field}}» is named {{.Name}} in the file (10 characters at most)", args)
 	case formats.WarnTextCut:
-		return lang.L("{{.N}} texts of «{{.Field}}» were too long (254 bytes at most) and were cut;", args)
+		return lang.L("{{.N}} texts of «{{.Field}}» were too long (254 bytes at most) and were cut", args)
 	case formats.WarnDateTimeAsText:
-		return lang.L("the dates and times of «{{.Field}}» are written as text;", args)
+		return lang.L("the dates and times of «{{.Field}}» are written as text", args)
 	case formats.WarnGeometryDropped:
-		return lang.L("{{.N}} features are written without their geometry, which the file cannot hold beside the others;", args)
+		return lang.L("{{.N}} features are written without their geometry, which this file cannot hold (the x/y columns of a CSV take points only, a Shapefile one kind of geometry)", args)
 	case formats.WarnNumberTooWide:
-		return lang.L("{{.N}} numbers of «{{.Field}}» were too long for the file and are left empty;", args)
+		return lang.L("{{.N}} numbers of «{{.Field}}» were too long for the file and are left empty", args)
 	}
 	return ""
 }

@@ -36,7 +36,7 @@ func TestExportLayerShapefile(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "Feature Count: 3") || !strings.Contains(string(out), "Geometry: Point") {
 		t.Errorf("ogrinfo: %v\n%s", err, out)
 	}
-	if got := warningText(l, formats.Warning{Kind: formats.WarnDateTimeAsText, Field: "maj"}); got != "les dates et heures de « Mis à jour » sont écrites en texte ;" {
+	if got := warningText(l, formats.Warning{Kind: formats.WarnDateTimeAsText, Field: "maj"}); got != "les dates et heures de « Mis à jour » sont écrites en texte" {
 		t.Errorf("warning %q", got)
 	}
 }

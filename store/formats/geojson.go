@@ -197,7 +197,8 @@ func syntaxErrorAt(data []byte, err *jsonscan.SyntaxError) error {
 	return fmt.Errorf("line %d, column %d: %w", line, col, err)
 }
 
-// geoJSONMember names the members of GeoJSON objects that matter here.
+// geoJSONMember names the members of GeoJSON objects that matter here (a
+// geometry's own are read by jsonscan.ReadGeometry).
 type geoJSONMember uint8
 
 const (
@@ -209,12 +210,10 @@ const (
 	memberID
 	memberGeometry
 	memberProperties
-	memberCoordinates
-	memberGeometries
 )
 
 // memberNames are the member names, indexed by geoJSONMember.
-var memberNames = [...]string{"", "type", "name", "crs", "features", "id", "geometry", "properties", "coordinates", "geometries"}
+var memberNames = [...]string{"", "type", "name", "crs", "features", "id", "geometry", "properties"}
 
 // memberOf tells which member a key names. Names match as they did when
 // the reader decoded objects into a struct with encoding/json: ignoring
@@ -223,8 +222,6 @@ func memberOf(key []byte) geoJSONMember {
 	switch string(key) {
 	case "type":
 		return memberType
-	case "coordinates":
-		return memberCoordinates
 	case "geometry":
 		return memberGeometry
 	case "properties":
@@ -237,8 +234,6 @@ func memberOf(key []byte) geoJSONMember {
 		return memberName
 	case "crs":
 		return memberCRS
-	case "geometries":
-		return memberGeometries
 	}
 	for m := memberType; int(m) < len(memberNames); m++ {
 		if bytes.EqualFold(key, []byte(memberNames[m])) {

@@ -24,15 +24,18 @@ package pgstore
 // a feed a few milliseconds old, which their next sync completes (the feed
 // is a cursor, nothing is skipped).
 //
-// Nothing is kept in memory between requests, so that several servers
-// agree: the check reads the user's last push on the primary and the
-// replica's feed clock, two one-row reads. A replica that does not answer
-// within replicaWait sends the read to the primary.
+// Nothing about users is kept in memory between requests, so that several
+// servers agree: the check reads the user's last push on the primary and
+// the replica's feed clock, two one-row reads. A replica that does not
+// answer within replicaWait sends that read to the primary; a probe every
+// replicaProbeEvery marks the replica down while it does not answer, and
+// every read then goes to the primary until it answers again.
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,6 +45,12 @@ import (
 )
 
 const (
+	// replicaProbeEvery is how often the replica is asked whether it
+	// answers; it is marked down after replicaProbeFailures failures in a
+	// row (a loaded replica answering slowly once is not down), and up at
+	// the first answer.
+	replicaProbeEvery    = time.Second
+	replicaProbeFailures = 3
 	// replicaWait bounds how long a read for a user who has just pushed
 	// waits for the replica to replay the push before going to the
 	// primary; replicaPoll is how often it looks meanwhile.
@@ -51,6 +60,49 @@ const (
 
 // hasReplica reports whether reads may go to a replica.
 func (s *Storage) hasReplica() bool { return s.read != s.pool }
+
+// replicaWatch follows the read replica: whether it answers.
+type replicaWatch struct {
+	down atomic.Bool
+}
+
+// watchReplica starts probing the replica every replicaProbeEvery until
+// the storage closes. Open calls it when there is a replica.
+func (s *Storage) watchReplica() *replicaWatch {
+	w := &replicaWatch{}
+	s.workers.Add(1)
+	go func() {
+		defer s.workers.Done()
+		tick := time.NewTicker(replicaProbeEvery)
+		defer tick.Stop()
+		failures := 0
+		for {
+			select {
+			case <-s.bg.Done():
+				return
+			case <-tick.C:
+			}
+			ctx, cancel := context.WithTimeout(s.bg, 2*replicaProbeEvery)
+			_, err := feedClock(ctx, s.read)
+			cancel()
+			if s.bg.Err() != nil {
+				return
+			}
+			if err == nil {
+				failures = 0
+				w.down.Store(false)
+			} else if failures++; failures >= replicaProbeFailures {
+				w.down.Store(true)
+			}
+		}
+	}()
+	return w
+}
+
+// replicaUp reports whether reads may go to the replica now.
+func (s *Storage) replicaUp() bool {
+	return s.hasReplica() && (s.replica == nil || !s.replica.down.Load())
+}
 
 // feedClock reads the last sequence number given out, as seen by db.
 func feedClock(ctx context.Context, db interface {
@@ -90,7 +142,7 @@ func (s *Storage) replicaReached(ctx context.Context, seq int64) bool {
 // (read-your-writes, see above). An error reading the user's last push
 // sends the read to the primary, which is always right.
 func (s *Storage) replicaReader(ctx context.Context) *pgxpool.Pool {
-	if !s.hasReplica() {
+	if !s.replicaUp() {
 		return s.pool
 	}
 	user, ok := server.RequestUser(ctx)
@@ -145,6 +197,9 @@ func (s *Storage) ReplicaHealth(ctx context.Context) (h server.ReplicaHealth, ok
 		return h, false
 	}
 	h.Status = "ok"
+	if !s.replicaUp() {
+		return server.ReplicaHealth{Status: "unreadable"}, true
+	}
 	replica, err := feedClock(ctx, s.read)
 	if err == nil {
 		// The time since the last commit replayed is a lag only while the
@@ -155,6 +210,9 @@ func (s *Storage) ReplicaHealth(ctx context.Context) (h server.ReplicaHealth, ok
 			ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END`).Scan(&h.LagSeconds)
 	}
 	if err != nil {
+		if s.replica != nil && ctx.Err() == nil {
+			s.replica.down.Store(true) // until the probe reads it again
+		}
 		return server.ReplicaHealth{Status: "unreadable"}, true
 	}
 	if primary, err := feedClock(ctx, s.pool); err == nil {

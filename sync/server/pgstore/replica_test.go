@@ -4,9 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,9 +43,16 @@ type replicaPlatform struct {
 // ("elu"), each signed in, reading through the replica.
 func newReplicaPlatform(t *testing.T) *replicaPlatform {
 	t.Helper()
+	return newReplicaPlatformVia(t, func(url string) string { return url })
+}
+
+// newReplicaPlatformVia is newReplicaPlatform reaching the replica at the
+// URL via returns for the replica's own (through a proxy).
+func newReplicaPlatformVia(t *testing.T, via func(string) string) *replicaPlatform {
+	t.Helper()
 	ctx := context.Background()
 	db := pgtest.NewDatabase(t)
-	replica := pgtest.ReplicaOf(t, db)
+	replica := via(pgtest.ReplicaOf(t, db))
 	st, err := Open(ctx, db, Options{ReplicaURL: replica})
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +84,7 @@ func newReplicaPlatform(t *testing.T) *replicaPlatform {
 	srv := httptest.NewServer(server.New(st, server.Options{}))
 	t.Cleanup(srv.Close)
 	p := &replicaPlatform{t: t, st: st, url: srv.URL, replica: replica, tokens: map[string]string{}}
+	p.waitReplayed()
 	for name := range users {
 		var tok protocol.TokenResponse
 		if code := p.call("", http.MethodPost, protocol.PathToken, protocol.TokenRequest{Username: name, Password: testPassword}, &tok); code != http.StatusOK {
@@ -119,6 +135,22 @@ func (p *replicaPlatform) feed(user string, since int64) ([]string, int64) {
 		ids = append(ids, c.ID)
 	}
 	return ids, page.Next
+}
+
+// waitReplayed waits until the replica has replayed everything the
+// primary has written so far (the platform's tables, its users…).
+func (p *replicaPlatform) waitReplayed() {
+	p.t.Helper()
+	ctx := context.Background()
+	var lsn string
+	if err := p.st.pool.QueryRow(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&lsn); err != nil {
+		p.t.Fatal(err)
+	}
+	waitUntil(p.t, "the replica replays the platform's setup", func() bool {
+		var done bool
+		err := p.st.read.QueryRow(ctx, `SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn`, lsn).Scan(&done)
+		return err == nil && done
+	})
 }
 
 // health reads GET /healthz.
@@ -223,6 +255,7 @@ func TestReadYourWritesThroughAReplica(t *testing.T) {
 func TestReadsGoToTheReplica(t *testing.T) {
 	p := newReplicaPlatform(t)
 	ctx := context.Background()
+	waitUntil(t, "the replica answers", p.st.replicaUp)
 	p.pauseReplay()
 	err := p.st.Write(ctx, func(tx server.WriteTx) error {
 		_, err := tx.WriteVersion("pei", store.NewID(), protocol.FeatureState{Exists: true, Version: 1,
@@ -243,5 +276,142 @@ func TestReadsGoToTheReplica(t *testing.T) {
 	}
 	if pool := p.st.reader(server.WithRequestUser(ctx, "agent")); pool != p.st.read {
 		t.Error("a user who pushed nothing is not sent to the replica")
+	}
+}
+
+// replicaProxy stands between the platform and the replica's Unix socket
+// (or TCP port), and can cut every connection and refuse new ones: a
+// replica that stops answering, on demand.
+type replicaProxy struct {
+	t       *testing.T
+	target  string // network address of the replica
+	network string
+	listen  string // where the proxy listens
+	mu      sync.Mutex
+	ln      net.Listener
+	conns   []net.Conn
+}
+
+// proxyReplica starts a proxy to the replica at url and returns the URL
+// that reaches it through the proxy.
+func proxyReplica(t *testing.T, url string) (*replicaProxy, string) {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &replicaProxy{t: t}
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if strings.HasPrefix(cfg.Host, "/") { // a Unix socket folder
+		dir := t.TempDir()
+		p.network = "unix"
+		p.target = fmt.Sprintf("%s/.s.PGSQL.%d", cfg.Host, cfg.Port)
+		p.listen = fmt.Sprintf("%s/.s.PGSQL.%d", dir, cfg.Port)
+		q.Set("host", dir)
+		u.RawQuery = q.Encode()
+	} else {
+		p.network = "tcp"
+		p.target = net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))
+		p.listen = "127.0.0.1:0"
+	}
+	p.restore()
+	if p.network == "tcp" {
+		p.listen = p.ln.Addr().String()
+		u.Host = p.listen
+		q.Del("host")
+		q.Del("port")
+		u.RawQuery = q.Encode()
+	}
+	t.Cleanup(p.cut)
+	return p, u.String()
+}
+
+// restore listens again and forwards new connections to the replica.
+func (p *replicaProxy) restore() {
+	p.t.Helper()
+	os.Remove(p.listen) // a Unix socket left by cut
+	ln, err := net.Listen(p.network, p.listen)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			r, err := net.Dial(p.network, p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, r)
+			p.mu.Unlock()
+			go func() { io.Copy(r, c); r.Close() }()
+			go func() { io.Copy(c, r); c.Close() }()
+		}
+	}()
+}
+
+// cut closes the listener and every connection through the proxy.
+func (p *replicaProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// A replica that stops answering: /healthz says so within seconds and
+// every read goes to the primary (the users read the latest data, no
+// failure); once it answers again, reads go back to it.
+func TestReplicaDownReadsGoToThePrimary(t *testing.T) {
+	var proxy *replicaProxy
+	p := newReplicaPlatformVia(t, func(url string) string {
+		var through string
+		proxy, through = proxyReplica(t, url)
+		return through
+	})
+	_, start := p.feed("elu", 0)
+	id := store.NewID()
+	var pushed protocol.PushResponse
+	req := protocol.PushRequest{ClientID: "desk", Changes: []protocol.PushChange{{ChangeID: store.NewID(), Layer: "pei", ID: id,
+		Op: protocol.OpCreate, GeometryChanged: true, Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"numero": "H-3"}}}}
+	if code := p.call("agent", http.MethodPost, protocol.PathPush, req, &pushed); code != http.StatusOK {
+		t.Fatalf("push: HTTP %d", code)
+	}
+
+	proxy.cut()
+	waitUntil(t, "/healthz shows the replica unreadable", func() bool {
+		h := p.health()
+		return h.Replica != nil && h.Replica.Status == "unreadable"
+	})
+	if ids, _ := p.feed("elu", start); !slices.Contains(ids, id) {
+		t.Errorf("with the replica down, the feed read %v, without the push", ids)
+	}
+	if code := p.call("elu", http.MethodGet, "/ogc/collections/pei/items/"+id, nil, nil); code != http.StatusOK {
+		t.Errorf("with the replica down, an item: HTTP %d", code)
+	}
+
+	proxy.restore()
+	waitUntil(t, "/healthz shows the replica back", func() bool {
+		h := p.health()
+		return h.Replica != nil && h.Replica.Status == "ok"
+	})
+	if ids, _ := p.feed("elu", start); !slices.Contains(ids, id) {
+		t.Errorf("with the replica back, the feed read %v", ids)
 	}
 }

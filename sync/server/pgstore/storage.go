@@ -36,9 +36,11 @@ type Options struct {
 type Storage struct {
 	pool *pgxpool.Pool
 	// read serves reads: the replica's pool, or pool itself.
-	read  *pgxpool.Pool
-	opts  Options
-	blobs *server.BlobStore
+	read *pgxpool.Pool
+	// replica follows the read replica (replica.go); nil without one.
+	replica *replicaWatch
+	opts    Options
+	blobs   *server.BlobStore
 
 	// workers are the background goroutines (the capture worker…) that
 	// Close stops: stop cancels their context, then Close waits.
@@ -84,6 +86,9 @@ func Open(ctx context.Context, url string, opts Options) (*Storage, error) {
 		}
 	}
 	s.bg, s.stop = context.WithCancel(context.Background())
+	if opts.ReplicaURL != "" {
+		s.replica = s.watchReplica()
+	}
 	return s, nil
 }
 

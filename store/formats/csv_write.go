@@ -8,6 +8,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
+
+	"terrimap/store/schema"
 )
 
 // CSVGeometry says how a CSV file holds the geometries.
@@ -64,7 +66,7 @@ func NewCSVWriter(w io.Writer, fields []Field, geom CSVGeometry) (*CSVWriter, er
 func (c *CSVWriter) Write(f Feature) error {
 	c.row = c.row[:0]
 	for _, fl := range c.fields {
-		c.row = append(c.row, csvCell(f.Properties[fl.Name]))
+		c.row = append(c.row, schema.CodeString(f.Properties[fl.Name]))
 	}
 	switch {
 	case c.geom == CSVWKT && f.Geometry != nil:
@@ -98,23 +100,4 @@ func (c *CSVWriter) Close() error {
 		return fmt.Errorf("formats: csv: %w", err)
 	}
 	return nil
-}
-
-// csvCell writes a property value as a CSV cell.
-func csvCell(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
 }

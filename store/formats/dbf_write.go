@@ -128,21 +128,12 @@ func asciiName(name string) string {
 	return b.String()
 }
 
-// dbfValueText is a text or integer value as the table holds it.
+// dbfValueText is a value as the table holds it as text.
 func dbfValueText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		return dbfNumber(x)
-	case bool:
-		return strconv.FormatBool(x)
+	if f, ok := v.(float64); ok {
+		return dbfNumber(f)
 	}
-	return ""
+	return schema.CodeString(v)
 }
 
 // dbfNumber writes a real in its shortest exact form, in exponent form only

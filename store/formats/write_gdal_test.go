@@ -282,7 +282,7 @@ func TestWriteCSVGDAL(t *testing.T) {
 			}
 			texts := map[string]any{}
 			for _, fl := range c.ds.Fields {
-				if s := csvCell(c.ds.Features[i].Properties[fl.Name]); s != "" {
+				if s := schema.CodeString(c.ds.Features[i].Properties[fl.Name]); s != "" {
 					texts[fl.Name] = s
 				}
 			}

@@ -217,22 +217,6 @@ func TestAppendChangeMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// FuzzAppendJSONString holds the string writer to encoding/json's.
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "Tournus", "<&>", "\u2028\u2029", "caf\xe9", "\x00\x1f\"\\", "Église 🚒"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
-			t.Fatalf("%q: wrote %s, encoding/json %s", s, got, want)
-		}
-	})
-}
-
 // TestValidName holds the loop to the rule it replaces, a regular expression.
 func TestValidName(t *testing.T) {
 	rule := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)

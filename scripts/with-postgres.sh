@@ -27,7 +27,7 @@ stop() {
 }
 trap stop EXIT
 
-as_pg "$BIN/initdb" -A trust --no-sync -U postgres -D "$dir/primary" >"$dir/initdb.log"
+as_pg "$BIN/initdb" -A trust --no-sync --encoding=UTF8 --locale=C.UTF-8 -U postgres -D "$dir/primary" >"$dir/initdb.log"
 cat >>"$dir/primary/postgresql.conf" <<CONF
 listen_addresses = ''
 fsync = off

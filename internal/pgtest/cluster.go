@@ -58,7 +58,7 @@ func startCluster() (*cluster, error) {
 		return nil, err
 	}
 	c := &cluster{dir: dir, data: filepath.Join(dir, "data"), port: 5432}
-	if err := run(asPostgres(filepath.Join(binDir, "initdb"), "-A", "trust", "--no-sync", "-U", "postgres", "-D", c.data)); err != nil {
+	if err := run(asPostgres(filepath.Join(binDir, "initdb"), "-A", "trust", "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8", "-U", "postgres", "-D", c.data)); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}

@@ -4,10 +4,12 @@
 // store.Workspace, and a platform on PostgreSQL has none of its own.
 //
 // Its cost: the layers copied (those the basemap draws) on the server's
-// disk, a first sync of them when the server starts (tiles are drawn from
-// what has arrived meanwhile), and one read of the feed per tile request
-// that finds the feed moved. A Mirror satisfies basemap.Source: its
-// generation is the feed sequence it has applied.
+// disk (8.6 MB for the demo at scale 1), a first sync of them when the
+// server starts (5 s for the demo's 22,000 drawn features on a loaded
+// machine; tiles are drawn from what has arrived meanwhile), and, per tile
+// request, a read of the feed after what it holds and of the schema
+// version (an empty page when nothing moved). A Mirror satisfies
+// basemap.Source: its generation is the feed sequence it has applied.
 package mirror
 
 import (

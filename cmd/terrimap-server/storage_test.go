@@ -3,7 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
+	"crypto/rand"
 	"net/url"
 	"os"
 	"os/exec"
@@ -140,7 +140,7 @@ func emptyDatabase(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	name := fmt.Sprintf("restored_%d", os.Getpid())
+	name := "restored_" + strings.ToLower(rand.Text())
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"image/color"
 	"math"
 	"time"
@@ -490,11 +489,15 @@ func scaleNumber(vp mapview.Viewport) string {
 	return "?"
 }
 
+// describeMeasure states a measurement with the decimal mark of the
+// user's language («Longueur 12,3 m»): to the decimetre, the area to the
+// square metre.
 func describeMeasure(m mapui.Measurement) string {
+	length := formatReal(math.Round(m.Length*10) / 10)
 	if m.Area > 0 {
-		return lang.L("Length {{.L}} m · area {{.A}} m²", map[string]any{"L": fmt.Sprintf("%.1f", m.Length), "A": fmt.Sprintf("%.0f", m.Area)})
+		return lang.L("Length {{.L}} m · area {{.A}} m²", map[string]any{"L": length, "A": formatReal(math.Round(m.Area))})
 	}
-	return lang.L("Length {{.L}} m", map[string]any{"L": fmt.Sprintf("%.1f", m.Length)})
+	return lang.L("Length {{.L}} m", map[string]any{"L": length})
 }
 
 // sketchDone asks in which layer to add the drawn geometry, then creates

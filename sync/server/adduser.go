@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -34,11 +35,15 @@ func AddUser(ctx context.Context, st Storage, name, password, org string, role p
 		return err
 	}
 	u := User{Name: name, PasswordHash: hash}
-	if old, err := st.User(ctx, name); err == nil {
-		for _, m := range old.Memberships {
-			if m.Org != org {
-				u.Memberships = append(u.Memberships, m)
-			}
+	// The user's other memberships are kept: a read that fails (not a user
+	// that does not exist) must stop here, not replace them all.
+	old, err := st.User(ctx, name)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("server: add user %s: %w", name, err)
+	}
+	for _, m := range old.Memberships {
+		if m.Org != org {
+			u.Memberships = append(u.Memberships, m)
 		}
 	}
 	u.Memberships = append(u.Memberships, protocol.Membership{Org: org, Role: role})

@@ -32,14 +32,14 @@ const seedBatch = 50_000
 func Seed(ctx context.Context, st server.Seeder, opts demo.GenerateOptions, progress func(layer string, n int)) ([]User, error) {
 	communes, err := demo.Communes()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("demoseed: communes: %w", err)
 	}
 	if err := st.PutOrganisation(ctx, server.Organisation{ID: protocol.OrgCCMT, Name: "CC Mâconnais-Tournugeois"}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("demoseed: organisation %s: %w", protocol.OrgCCMT, err)
 	}
 	for _, c := range communes {
 		if err := st.PutOrganisation(ctx, server.Organisation{ID: c.INSEE, Name: c.Name, Territory: c.Territory}); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("demoseed: organisation %s: %w", c.INSEE, err)
 		}
 	}
 	for _, l := range demo.Layers() {
@@ -76,7 +76,7 @@ func Seed(ctx context.Context, st server.Seeder, opts demo.GenerateOptions, prog
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, err // demo's own, or flush's (already wrapped)
 	}
 	for _, l := range demo.Layers() {
 		if err := flush(l.Name); err != nil {
@@ -84,7 +84,7 @@ func Seed(ctx context.Context, st server.Seeder, opts demo.GenerateOptions, prog
 		}
 	}
 	if err := server.FinishSeeding(ctx, st); err != nil {
-		return nil, fmt.Errorf("demoseed:: %w", err)
+		return nil, fmt.Errorf("demoseed: finish: %w", err)
 	}
 	users := []User{
 		{Name: "admin", Org: protocol.OrgCCMT, Role: string(protocol.RoleAdmin), Description: "administrateur de la plateforme (intercommunalité)"},
@@ -95,7 +95,7 @@ func Seed(ctx context.Context, st server.Seeder, opts demo.GenerateOptions, prog
 	for i := range users {
 		users[i].Password = server.NewPassword()
 		if err := server.AddUser(ctx, st, users[i].Name, users[i].Password, users[i].Org, protocol.Role(users[i].Role)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("demoseed: user %s: %w", users[i].Name, err)
 		}
 	}
 	return users, nil

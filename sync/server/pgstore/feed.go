@@ -321,52 +321,56 @@ func (s *Storage) Changes(ctx context.Context, since int64, limit int, layers []
 	if len(layers) == 0 {
 		return nil, since, false, nil
 	}
-	pool := s.reader(ctx)
-	defs, err := loadLayers(ctx, pool)
-	if err != nil {
-		return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
-	}
-	schemas := layerSchemas(defs)
-	// An empty page is one row with the clock alone: coalesce keeps its
-	// other columns scannable. (v.seq > since repeats h.seq > since so
-	// that a merge join starts both indexes at the cursor, not at the
-	// feed's beginning: pages far into the feed cost as much as the first.)
-	rows, err := pool.Query(ctx, `SELECT c.last_seq, p.seq, coalesce(p.layer, ''), coalesce(p.uuid, '00000000-0000-0000-0000-000000000000'),
+	// The layers' schemas and the page go in one round trip. An empty page
+	// is one row with the clock alone: coalesce keeps its other columns
+	// scannable. (v.seq > since repeats h.seq > since so that a merge join
+	// starts both indexes at the cursor, not at the feed's beginning:
+	// pages far into the feed cost as much as the first.)
+	b := &pgx.Batch{}
+	var schemas map[string]*schema.Layer
+	b.Queue(layersQuery).Query(func(rows pgx.Rows) error {
+		defs, err := scanLayers(rows)
+		schemas = layerSchemas(defs)
+		return err
+	})
+	out := make([]protocol.Change, 0, min(limit, 1024))
+	next, end, more := since, since, false
+	b.Queue(`SELECT c.last_seq, p.seq, coalesce(p.layer, ''), coalesce(p.uuid, '00000000-0000-0000-0000-000000000000'),
 			coalesce(p.version, 0), coalesce(p.op, ''), coalesce(p.author, ''), coalesce(p.at, 'epoch'), p.props, p.geom
 		FROM terrimap.feed_clock c LEFT JOIN LATERAL (
 			SELECT v.seq, v.layer, v.uuid, v.version, v.op, v.author, v.at, v.properties::text AS props, ST_AsEWKB(v.geom) AS geom
 			FROM terrimap.heads h JOIN terrimap.versions v ON v.seq = h.seq
 			WHERE h.seq > $1 AND v.seq > $1 AND h.layer = ANY($2::text[])
 			ORDER BY h.seq LIMIT $3) p ON true
-		WHERE c.id = 1 ORDER BY p.seq`, since, layers, limit+1)
-	if err != nil {
+		WHERE c.id = 1 ORDER BY p.seq`, since, layers, limit+1).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var r storedVersion
+			var seq *int64
+			if err := rows.Scan(&end, &seq, &r.layer, &r.uuid, &r.version, &r.op, &r.author, &r.at, &r.props, &r.geom); err != nil {
+				return err
+			}
+			if seq == nil {
+				return nil // the page is empty: only the clock came back
+			}
+			if len(out) == limit {
+				more = true
+				return nil
+			}
+			st, err := r.state(schemas[r.layer])
+			if err != nil {
+				return err
+			}
+			out = append(out, protocol.Change{Seq: *seq, Layer: r.layer, ID: formatUUID(r.uuid), Version: r.version,
+				Deleted: !st.Exists, Geometry: st.Geometry, Properties: st.Properties, ModifiedBy: r.author, ModifiedAt: r.at.UTC()})
+			next = *seq
+		}
+		return rows.Err()
+	})
+	if err := s.reader(ctx).SendBatch(ctx, b).Close(); err != nil {
 		return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
 	}
-	defer rows.Close()
-	out := make([]protocol.Change, 0, min(limit, 1024))
-	next, end := since, since
-	for rows.Next() {
-		var r storedVersion
-		var seq *int64
-		if err := rows.Scan(&end, &seq, &r.layer, &r.uuid, &r.version, &r.op, &r.author, &r.at, &r.props, &r.geom); err != nil {
-			return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
-		}
-		if seq == nil {
-			break // the page is empty: only the clock came back
-		}
-		if len(out) == limit {
-			return out, next, true, nil
-		}
-		st, err := r.state(schemas[r.layer])
-		if err != nil {
-			return nil, since, false, err
-		}
-		out = append(out, protocol.Change{Seq: *seq, Layer: r.layer, ID: formatUUID(r.uuid), Version: r.version,
-			Deleted: !st.Exists, Geometry: st.Geometry, Properties: st.Properties, ModifiedBy: r.author, ModifiedAt: r.at.UTC()})
-		next = *seq
-	}
-	if err := rows.Err(); err != nil {
-		return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
+	if more {
+		return out, next, true, nil
 	}
 	// Nothing past the page: the cursor moves to the end of the feed (never
 	// back, should a lagging replica be behind what this desk has read).

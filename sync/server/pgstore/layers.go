@@ -60,11 +60,19 @@ func scanLayer(row pgx.Row) (*layerDef, error) {
 
 // loadLayers reads every layer, in the order they were created.
 func loadLayers(ctx context.Context, q querier) ([]*layerDef, error) {
-	rows, err := q.Query(ctx, `SELECT `+layerColumns+` FROM terrimap.layers ORDER BY position, name`)
+	rows, err := q.Query(ctx, layersQuery)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	return scanLayers(rows)
+}
+
+// layersQuery reads every layer for scanLayers, in creation order.
+const layersQuery = `SELECT ` + layerColumns + ` FROM terrimap.layers ORDER BY position, name`
+
+// scanLayers reads the rows of layersQuery.
+func scanLayers(rows pgx.Rows) ([]*layerDef, error) {
 	var out []*layerDef
 	for rows.Next() {
 		l, err := scanLayer(rows)

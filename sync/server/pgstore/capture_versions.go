@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"terrimap/sync/protocol"
+	"terrimap/sync/server"
 )
 
 // ErrRowBusy is returned (wrapped) by a write that touches a feature whose
@@ -106,7 +107,9 @@ func (t *writeTx) settlePending(l *layerDef, ids []string) error {
 		res.Close()
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "55P03" {
-			return fmt.Errorf("%w: %s %v", ErrRowBusy, l.name(), ids)
+			// server.ErrBusy too: the platform answers 503 with
+			// Retry-After, and the desk tries again.
+			return fmt.Errorf("%w (%w): %s %v", ErrRowBusy, server.ErrBusy, l.name(), ids)
 		}
 		return fmt.Errorf("pgstore: lock %s rows: %w", l.name(), err)
 	}

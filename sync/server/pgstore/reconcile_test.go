@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/sync/client"
+	"terrimap/sync/server"
 
 	"terrimap/sync/protocol"
 )
@@ -349,5 +350,25 @@ func TestReconcileRepairsTheTable(t *testing.T) {
 	}
 	if rep := p.reconcile(); rep.Differences != 0 || len(rep.Repairs) != 0 {
 		t.Errorf("second reconciliation: %+v", rep)
+	}
+}
+
+// A write that meets a row an open transaction holds fails at once with
+// ErrRowBusy, which is also server.ErrBusy: the platform answers 503 with
+// Retry-After rather than 500, and the desk tries again.
+func TestBusyRowIsServerBusy(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
+	held := p.holdRow(a, 1, "3")
+	err := p.st.Write(p.ctx, func(tx server.WriteTx) error {
+		_, err := tx.Feature("pei", a)
+		return err
+	})
+	if !errors.Is(err, ErrRowBusy) || !errors.Is(err, server.ErrBusy) {
+		t.Errorf("reading a held row in a write: %v, want ErrRowBusy and server.ErrBusy", err)
+	}
+	if err := <-held; err != nil {
+		t.Fatal(err)
 	}
 }

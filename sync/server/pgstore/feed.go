@@ -80,10 +80,8 @@ func (t *writeTx) flush() error {
 		}
 	}
 	b.Queue(`UPDATE terrimap.feed_clock SET last_seq = $1 WHERE id = 1`, t.clock)
-	if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
-		return err
-	}
-	return t.afterVersions(t.clock)
+	t.afterVersions(b, t.clock)
+	return t.tx.SendBatch(t.ctx, b).Close()
 }
 
 // latestVersions keeps the last pending version of each feature, in the

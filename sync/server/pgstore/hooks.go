@@ -32,10 +32,11 @@ func (t *writeTx) settle(l *layerDef, ids []string) error {
 	return t.settlePending(l, ids)
 }
 
-// afterVersions runs in a write transaction once its versions are
-// written, before commit, with the last sequence number it wrote.
-func (t *writeTx) afterVersions(last int64) error {
-	return t.recordUserPush(last)
+// afterVersions queues, into the batch that writes a transaction's
+// versions (after them), what must commit with them; last is the last
+// sequence number it wrote.
+func (t *writeTx) afterVersions(b *pgx.Batch, last int64) {
+	t.recordUserPush(b, last)
 }
 
 // reader is the pool a read is served from: the replica's when there is

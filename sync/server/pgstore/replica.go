@@ -175,19 +175,17 @@ func (s *Storage) lastPushSeq(ctx context.Context, user string) (int64, error) {
 
 // recordUserPush notes, in the writing transaction, that the request's
 // user wrote the feed up to seq (terrimap.users.last_push_seq), so that
-// their reads wait for a replica to replay it. Nothing is noted outside a
-// signed-in request (a tool, the capture worker). It is recorded with or
-// without a replica: another server of the database may read through one.
-func (t *writeTx) recordUserPush(seq int64) error {
+// their reads wait for a replica to replay it: it queues the update into
+// b, the batch that writes the versions (no round trip of its own while
+// the feed is locked). Nothing is noted outside a signed-in request (a
+// tool, the capture worker). It is recorded with or without a replica:
+// another server of the database may read through one.
+func (t *writeTx) recordUserPush(b *pgx.Batch, seq int64) {
 	user, ok := server.RequestUser(t.ctx)
 	if !ok || seq <= 0 {
-		return nil
+		return
 	}
-	_, err := t.tx.Exec(t.ctx, `UPDATE terrimap.users SET last_push_seq = greatest(last_push_seq, $2) WHERE name = $1`, user, seq)
-	if err != nil {
-		return fmt.Errorf("pgstore: record the push of %s: %w", user, err)
-	}
-	return nil
+	b.Queue(`UPDATE terrimap.users SET last_push_seq = greatest(last_push_seq, $2) WHERE name = $1`, user, seq)
 }
 
 // ReplicaHealth says how far the read replica lags behind the primary

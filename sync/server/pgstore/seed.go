@@ -86,10 +86,11 @@ func (s *Storage) SeedFeatures(ctx context.Context, layer, author string, fs []s
 			SELECT $1, t.uuid, 1, s.seq, false, `+rowHashExpr(l.rec.Schema, "t")+`
 			FROM unnest($2::uuid[], $3::bigint[]) AS s(uuid, seq) JOIN `+l.ident()+` t ON t.uuid = s.uuid`, l.name(), uuids, seqs)
 		b.Queue(`UPDATE terrimap.feed_clock SET last_seq = $1 WHERE id = 1`, t.clock)
+		t.afterVersions(b, t.clock)
 		if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
 			return fmt.Errorf("pgstore: seed %s: %w", l.name(), err)
 		}
-		return t.afterVersions(t.clock)
+		return nil
 	})
 	if err != nil {
 		return err

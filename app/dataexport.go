@@ -13,6 +13,7 @@ import (
 
 	"terrimap/store"
 	"terrimap/store/formats"
+	"terrimap/store/srs"
 )
 
 // dataFormat is a file format a layer can be exported to, as the export
@@ -53,28 +54,45 @@ func (m *mainWindow) showDataExport() {
 	for i, f := range dataFormats {
 		labels[i] = f.label()
 	}
+	// Shapefiles and CSV files may go out in Lambert-93, as French QGIS
+	// projects are; GeoJSON (RFC 7946) and GeoPackage stay in longitude/latitude.
+	systems := []int{srs.WGS84, srs.Lambert93}
+	system := widget.NewSelect([]string{lang.L("Longitude/latitude (WGS84)"), lang.L("Lambert-93 (EPSG:2154)")}, nil)
+	system.SetSelectedIndex(0)
+	system.Disable()
 	format := widget.NewSelect(labels, nil)
-	format.SetSelectedIndex(0)
-	items := []*widget.FormItem{
+	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Layer"), layer),
 		widget.NewFormItem(lang.L("Format"), format),
+		widget.NewFormItem(lang.L("Coordinates"), system),
+	)
+	format.OnChanged = func(string) {
+		if f := dataFormats[max(0, format.SelectedIndex())]; f.ext == ".shp" || f.ext == ".csv" {
+			system.Enable()
+		} else {
+			system.SetSelectedIndex(0)
+			system.Disable()
+		}
+		form.Refresh() // the label follows its field, greyed or not
 	}
-	form := dialog.NewForm(lang.L("Export a layer"), lang.L("Choose the file…"), lang.L("Cancel"), items, func(ok bool) {
+	format.SetSelectedIndex(0)
+	d := dialog.NewCustomConfirm(lang.L("Export a layer"), lang.L("Choose the file…"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok || layer.SelectedIndex() < 0 || format.SelectedIndex() < 0 {
 			return
 		}
-		l, f := layers[layer.SelectedIndex()], dataFormats[format.SelectedIndex()]
+		l, f, code := layers[layer.SelectedIndex()], dataFormats[format.SelectedIndex()], systems[max(0, system.SelectedIndex())]
 		askSavePath(m.app, m.window, safeFileName(l.Schema.DisplayTitle())+f.ext, []string{f.ext}, func(path string) {
-			m.exportLayerTo(path, l, f)
+			m.exportLayerTo(path, l, f, code)
 		})
 	}, m.window)
-	form.Resize(fyne.NewSize(560, 0)) // the formats' names whole
-	form.Show()
+	d.Resize(fyne.NewSize(560, 0)) // the formats' names whole
+	d.Show()
 }
 
-// exportLayerTo writes layer l to path in format f in the background,
-// then says what was written and what the file could not hold.
-func (m *mainWindow) exportLayerTo(path string, l *store.Layer, f dataFormat) {
+// exportLayerTo writes layer l to path in format f, coordinates in EPSG
+// code, in the background, then says what was written and what the file
+// could not hold.
+func (m *mainWindow) exportLayerTo(path string, l *store.Layer, f dataFormat, code int) {
 	if !strings.EqualFold(filepath.Ext(path), f.ext) {
 		path += f.ext
 	}
@@ -83,7 +101,7 @@ func (m *mainWindow) exportLayerTo(path string, l *store.Layer, f dataFormat) {
 	busy.Show()
 	ws := m.sess.ws
 	go func() {
-		rep, err := ws.Export(context.Background(), path, store.ExportOptions{Layers: []string{l.Name()}, CSV: f.csv})
+		rep, err := ws.Export(context.Background(), path, store.ExportOptions{Layers: []string{l.Name()}, CSV: f.csv, SRS: code})
 		m.do(func() {
 			busy.Hide()
 			if err != nil {

@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	"terrimap/store/formats"
+	"terrimap/store/srs"
 )
 
-// TestExportLayerShapefile exports the hydrants as a Shapefile from the
-// app: the files are there, GDAL reads the three hydrants, and the user is
+// TestExportLayerShapefile exports the hydrants as a Shapefile in
+// Lambert-93 from the app: the files are there, GDAL reads the three
+// hydrants in EPSG:2154, and the user is
 // told in French that the date-times of «Mis à jour» went out as text.
 func TestExportLayerShapefile(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
@@ -22,7 +24,7 @@ func TestExportLayerShapefile(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "pei") // the extension is added
-	m.exportLayerTo(path, l, dataFormats[2])
+	m.exportLayerTo(path, l, dataFormats[2], srs.Lambert93)
 	q.runUntil(t, func() bool { return strings.Contains(m.status, "écrits dans") || strings.Contains(m.status, "pas pu") })
 	if want := "3 objets de « Points d'eau incendie » écrits dans " + path + ".shp."; m.status != want {
 		t.Errorf("status %q, want %q", m.status, want)
@@ -33,7 +35,7 @@ func TestExportLayerShapefile(t *testing.T) {
 		}
 	}
 	out, err := exec.Command("ogrinfo", "-al", "-so", path+".shp").CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "Feature Count: 3") || !strings.Contains(string(out), "Geometry: Point") {
+	if err != nil || !strings.Contains(string(out), "Feature Count: 3") || !strings.Contains(string(out), "Geometry: Point") || !strings.Contains(string(out), `ID["EPSG",2154]`) {
 		t.Errorf("ogrinfo: %v\n%s", err, out)
 	}
 	if got := warningText(l, formats.Warning{Kind: formats.WarnDateTimeAsText, Field: "maj"}); got != "les dates et heures de « Mis à jour » sont écrites en texte" {

@@ -34,8 +34,12 @@ type ExportOptions struct {
 	// kept entire).
 	Commune string
 	// CSV says how a CSV file holds the geometries: a WKT column (the
-	// default) or longitude/latitude columns (points only).
+	// default) or x/y columns (points only).
 	CSV formats.CSVGeometry
+	// SRS is the EPSG code of the coordinates of a Shapefile or a CSV file:
+	// 0 or 4326 (longitude/latitude), or 2154 (Lambert-93, as French QGIS
+	// projects are). GeoJSON (RFC 7946) and GeoPackage exports are in 4326.
+	SRS int
 }
 
 // ExportReport says what an export wrote.
@@ -72,8 +76,15 @@ func (ws *Workspace) Export(ctx context.Context, path string, opts ExportOptions
 	default:
 		return ExportReport{}, fmt.Errorf("%w: %s (use .gpkg, .geojson, .shp or .csv)", ErrUnsupportedExport, filepath.Ext(path))
 	}
+	code := opts.SRS
+	switch {
+	case code == 0:
+		code = srs.WGS84
+	case code != srs.WGS84 && (ext != ".shp" && ext != ".csv" || code != srs.Lambert93):
+		return ExportReport{}, fmt.Errorf("%w: EPSG:%d for %s (Shapefile and CSV go out in EPSG:4326 or 2154, the others in 4326)", ErrUnsupportedExport, code, ext)
+	}
 	if ext == ".shp" {
-		return ws.exportShapefile(ctx, path, layers[0], territory)
+		return ws.exportShapefile(ctx, path, layers[0], territory, code)
 	}
 	tmp := path + ".part"
 	os.Remove(tmp)
@@ -82,7 +93,7 @@ func (ws *Workspace) Export(ctx context.Context, path string, opts ExportOptions
 	case ".gpkg":
 		rep, err = ws.exportGeoPackage(ctx, tmp, layers, territory)
 	default:
-		rep, err = ws.exportText(ctx, tmp, ext, layers[0], territory, opts.CSV)
+		rep, err = ws.exportText(ctx, tmp, ext, layers[0], territory, opts.CSV, code)
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -135,7 +146,7 @@ func (ws *Workspace) eachInTerritory(ctx context.Context, l *Layer, territory or
 }
 
 // exportText writes one layer as GeoJSON or CSV (ext) to path.
-func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer, territory orb.Geometry, csvGeom formats.CSVGeometry) (ExportReport, error) {
+func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer, territory orb.Geometry, csvGeom formats.CSVGeometry, code int) (ExportReport, error) {
 	file, err := os.Create(path)
 	if err != nil {
 		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
@@ -148,7 +159,7 @@ func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer,
 	}
 	var csvw *formats.CSVWriter
 	if ext == ".csv" {
-		if csvw, err = formats.NewCSVWriter(file, fields, csvGeom); err != nil {
+		if csvw, err = formats.NewCSVWriter(file, fields, csvGeom, code); err != nil {
 			return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
 		}
 		w = csvw
@@ -158,7 +169,11 @@ func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer,
 	n := 0
 	err = ws.eachInTerritory(ctx, l, territory, func(f Feature) error {
 		n++
-		return w.Write(datasetFeature(f))
+		df, err := projectedFeature(f, code)
+		if err != nil {
+			return err
+		}
+		return w.Write(df)
 	})
 	if err == nil {
 		err = w.Close()
@@ -176,12 +191,13 @@ func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer,
 	return rep, nil
 }
 
-// exportShapefile writes one layer as an ESRI Shapefile.
-func (ws *Workspace) exportShapefile(ctx context.Context, path string, l *Layer, territory orb.Geometry) (ExportReport, error) {
-	ds := &formats.Dataset{Name: l.Name(), SRS: srs.WGS84, Fields: datasetFields(l)}
+// exportShapefile writes one layer as an ESRI Shapefile in EPSG code.
+func (ws *Workspace) exportShapefile(ctx context.Context, path string, l *Layer, territory orb.Geometry, code int) (ExportReport, error) {
+	ds := &formats.Dataset{Name: l.Name(), SRS: code, Fields: datasetFields(l)}
 	err := ws.eachInTerritory(ctx, l, territory, func(f Feature) error {
-		ds.Features = append(ds.Features, datasetFeature(f))
-		return nil
+		df, err := projectedFeature(f, code)
+		ds.Features = append(ds.Features, df)
+		return err
 	})
 	if err != nil {
 		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
@@ -191,6 +207,20 @@ func (ws *Workspace) exportShapefile(ctx context.Context, path string, l *Layer,
 		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
 	}
 	return ExportReport{Features: map[string]int{l.Name(): len(ds.Features)}, Warnings: warnings}, nil
+}
+
+// projectedFeature is datasetFeature with its geometry in EPSG code.
+func projectedFeature(f Feature, code int) (formats.Feature, error) {
+	df := datasetFeature(f)
+	if code == srs.WGS84 || df.Geometry == nil {
+		return df, nil
+	}
+	g, err := srs.Project(df.Geometry, srs.WGS84, code)
+	if err != nil {
+		return df, fmt.Errorf("feature %s: %w", df.ID, err)
+	}
+	df.Geometry = g
+	return df, nil
 }
 
 // datasetFields are the fields of l as a file writer takes them.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store/formats"
+	"terrimap/store/srs"
 )
 
 // realShapefileWorkspace makes, with ogr2ogr, a Shapefile of a park with a
@@ -135,5 +137,30 @@ func TestExportShapefileAndCSV(t *testing.T) {
 	}
 	if _, err := ws.Export(ctx, filepath.Join(dir, "out", "all.shp"), ExportOptions{}); err == nil {
 		t.Error("two layers exported to one Shapefile")
+	}
+}
+
+// TestExportLambert93: a Shapefile and a CSV of x/y columns go out in
+// Lambert-93 when asked, as GDAL reads them; GeoJSON stays in 4326.
+func TestExportLambert93(t *testing.T) {
+	ws, dir := realShapefileWorkspace(t)
+	ctx := context.Background()
+	shp := filepath.Join(dir, "l93", "parc.shp")
+	os.Mkdir(filepath.Dir(shp), 0o755)
+	if _, err := ws.Export(ctx, shp, ExportOptions{Layers: []string{"parc_shp"}, SRS: srs.Lambert93}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := exec.Command(requireTool(t, "ogrinfo"), "-al", shp).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, info)
+	}
+	// 4.90 E 46.55 N is 845 6xx, 6 607 2xx in Lambert-93 (cs2cs).
+	for _, want := range []string{`ID["EPSG",2154]`, "Extent: (845", "POLYGON ((845"} {
+		if !strings.Contains(string(info), want) {
+			t.Errorf("ogrinfo -al does not say %q:\n%s", want, info)
+		}
+	}
+	if _, err := ws.Export(ctx, filepath.Join(dir, "l93", "parc.geojson"), ExportOptions{Layers: []string{"parc_shp"}, SRS: srs.Lambert93}); !errors.Is(err, ErrUnsupportedExport) {
+		t.Errorf("GeoJSON in Lambert-93: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ func commands() []command {
 		{"help", "list the commands and the desktop app's flags", runHelp},
 		{"layers", "--workspace WS: list the layers, geometry types and feature counts", runLayers},
 		{"import", "--workspace WS [--layer NAME] [--srs EPSG:2154] FILE: import GeoJSON, Shapefile, CSV or GeoPackage; a DXF plan with [--dxf-crs auto|2154|3947] [--dxf-map MAP.csv] [--dry-run] (terrimap import --help)", runImport},
-		{"export", "--workspace WS [--layer NAME] [--commune INSEE] [--csv wkt|xy] OUT: write .gpkg, or one layer as .geojson, .shp (with .shx .dbf .prj .cpg) or .csv", runExport},
+		{"export", "--workspace WS [--layer NAME] [--commune INSEE] [--csv wkt|xy] [--srs EPSG:2154] OUT: write .gpkg, or one layer as .geojson, .shp (with .shx .dbf .prj .cpg) or .csv", runExport},
 		{"render", "--workspace WS [--bbox …] [--size WxH | --paper A4|A3 [--landscape]] [--layers a,b] [--basemap none|NAME] --out map.png|map.pdf: print the map", runRender},
 		{"report", "--workspace WS --zone zone.geojson [--buffer 5] [--width W] --out report.pdf [--geojson found.geojson]: the networks under a work zone, before works (in French)", runReport},
 		{"search", "--workspace WS [--layer L] [--near LON,LAT] [--limit N] [TEXT]: find features by every word of TEXT (any order, case and accents ignored, commune names too), or the nearest a point, with distances", runSearch},

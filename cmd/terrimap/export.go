@@ -8,6 +8,7 @@ import (
 
 	"terrimap/store"
 	"terrimap/store/formats"
+	"terrimap/store/srs"
 )
 
 // runExport writes one layer, or all, of a workspace to GeoPackage, or
@@ -18,6 +19,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	workspace := fs.String("workspace", "", "workspace GeoPackage")
 	layers := fs.String("layer", "", "layer(s) to export, comma-separated; all when omitted (GeoPackage only)")
 	commune := fs.String("commune", "", "INSEE code of the commune to keep")
+	srsFlag := fs.String("srs", "", "coordinates of a .shp or .csv: EPSG:4326 (the default) or EPSG:2154 (Lambert-93)")
 	csvGeom := fs.String("csv", "wkt", "how a CSV holds the geometries: wkt (a WKT column) or xy (longitude and latitude columns, points only)")
 	rest, err := parseFlags(fs, args)
 	switch {
@@ -38,6 +40,13 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	opts := store.ExportOptions{Commune: *commune}
 	if *csvGeom == "xy" {
 		opts.CSV = formats.CSVXY
+	}
+	if *srsFlag != "" {
+		code, err := srs.Parse(*srsFlag)
+		if err != nil {
+			return usageError(stderr, "export", "--srs %s: %v", *srsFlag, err)
+		}
+		opts.SRS = code
 	}
 	if *layers != "" {
 		opts.Layers = strings.Split(*layers, ",")

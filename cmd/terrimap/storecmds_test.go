@@ -73,6 +73,10 @@ func TestImportLayersExport(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	code, out, errOut = run(t, "export", "--workspace", ws, "--layer", "communes", "--srs", "EPSG:2154", filepath.Join(dir, "tournus-l93.shp"))
+	if prj, _ := os.ReadFile(filepath.Join(dir, "tournus-l93.prj")); code != 0 || !strings.Contains(string(prj), "Lambert_93") {
+		t.Errorf("export shp in Lambert-93: %d %s\n%s%s", code, prj, out, errOut)
+	}
 	code, out, errOut = run(t, "export", "--workspace", ws, "--layer", "communes", "--csv", "xy", filepath.Join(dir, "tournus.csv"))
 	if code != 0 || !strings.Contains(out, "Warning: 24 features are written without their geometry") {
 		t.Errorf("export csv xy of polygons: %d\n%s%s", code, out, errOut)

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 
 	"terrimap/store/schema"
+	"terrimap/store/srs"
 )
 
 // CSVGeometry says how a CSV file holds the geometries.
@@ -25,11 +26,14 @@ const (
 	CSVXY
 )
 
-// CSV column names of the geometry.
+// CSV column names of the geometry: WKT, and the x/y columns in
+// longitude/latitude or in Lambert-93 (names ReadCSV recognises).
 const (
 	CSVColumnWKT = "WKT"
 	CSVColumnX   = "longitude"
 	CSVColumnY   = "latitude"
+	CSVColumnX93 = "x_l93"
+	CSVColumnY93 = "y_l93"
 )
 
 // CSVWriter writes features as a CSV file, the way GDAL and QGIS read it:
@@ -44,15 +48,20 @@ type CSVWriter struct {
 	dropped int
 }
 
-// NewCSVWriter writes the header row on w.
-func NewCSVWriter(w io.Writer, fields []Field, geom CSVGeometry) (*CSVWriter, error) {
+// NewCSVWriter writes the header row on w; code is the EPSG code of the
+// coordinates (4326 or 2154), which names the x/y columns.
+func NewCSVWriter(w io.Writer, fields []Field, geom CSVGeometry, code int) (*CSVWriter, error) {
 	c := &CSVWriter{w: csv.NewWriter(w), fields: fields, geom: geom}
 	head := make([]string, 0, len(fields)+2)
 	for _, f := range fields {
 		head = append(head, f.Name)
 	}
 	if geom == CSVXY {
-		head = append(head, CSVColumnX, CSVColumnY)
+		if code == srs.Lambert93 {
+			head = append(head, CSVColumnX93, CSVColumnY93)
+		} else {
+			head = append(head, CSVColumnX, CSVColumnY)
+		}
 	} else {
 		head = append(head, CSVColumnWKT)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store/schema"
+	"terrimap/store/srs"
 )
 
 // gdalTool finds a GDAL program; `make deps` installs gdal-bin.
@@ -259,7 +260,7 @@ func TestWriteCSVGDAL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, err := NewCSVWriter(file, c.ds.Fields, c.geom)
+		w, err := NewCSVWriter(file, c.ds.Fields, c.geom, srs.WGS84)
 		if err != nil {
 			t.Fatal(err)
 		}

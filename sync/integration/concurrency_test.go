@@ -14,7 +14,7 @@ import (
 	"terrimap/sync/client"
 )
 
-// Ten desks edit the same features at once — 200 edits each — while each
+// Ten desks edit the same features at once — 100 edits each — while each
 // syncs in the background as it edits, all against one platform. Once
 // they have settled their conflicts, nothing is lost, the platform is
 // consistent (each feature's versions 1..n, the feed equal to the current
@@ -29,7 +29,7 @@ func TestConcurrentDesks(t *testing.T) {
 		lg := newLedger()
 		admin := p.adminWithSharedFeatures(lg, rng, 40)
 
-		const desksN, editsN, burst = 10, 200, 40
+		const desksN, editsN, burst = 10, 100, 20
 		users := make([]string, desksN)
 		desks := make([]*desk, desksN)
 		for i := range desks {

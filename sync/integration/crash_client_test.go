@@ -268,7 +268,7 @@ func TestDeskKilledMidSync(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		const kills = 110
+		const kills = 60
 		killedAt := map[string]int{}
 		for k := 0; k < kills; k++ {
 			// Meanwhile the platform changes pipes, which the desk never edits.

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"testing"
 
@@ -17,6 +18,9 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	// The platform logs every request at INFO: thousands of lines a run,
+	// written under the race detector. Warnings and errors stay.
+	slog.SetLogLoggerLevel(slog.LevelWarn)
 	if cfg := os.Getenv(syncChildEnv); cfg != "" {
 		os.Exit(runSyncChild(cfg))
 	}

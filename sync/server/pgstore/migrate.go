@@ -31,6 +31,8 @@ import (
 //   - Before committing, it reads every table back in that transaction and
 //     compares its digest (count and checksum) with the source's; any
 //     difference rolls everything back.
+//   - Once committed, it gathers the planner's statistics (ANALYZE) of the
+//     feed's tables and the layer tables, which COPY leaves without.
 //
 // Running it again is safe. The target records what it was migrated from
 // (terrimap.meta "migrated_from"). On a target that holds exactly the
@@ -206,6 +208,37 @@ func (m *migration) run() error {
 	})
 	if err != nil {
 		return err
+	}
+	return m.analyze()
+}
+
+// analyze gathers the planner's statistics of the tables the feed reads,
+// once the copy is committed (as SeedFeatures does after a bulk load):
+// COPY leaves none, and the first syncs would be planned blind until
+// autovacuum passes.
+func (m *migration) analyze() error {
+	err := func() error {
+		rows, err := m.st.pool.Query(m.ctx, `SELECT pg_schema, pg_table FROM terrimap.layers ORDER BY name`)
+		if err != nil {
+			return err
+		}
+		tables, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (string, error) {
+			var schema, table string
+			err := row.Scan(&schema, &table)
+			return pgx.Identifier{schema, table}.Sanitize(), err
+		})
+		if err != nil {
+			return err
+		}
+		q := `ANALYZE terrimap.versions, terrimap.heads`
+		for _, t := range tables {
+			q += ", " + t
+		}
+		_, err = m.st.pool.Exec(m.ctx, q)
+		return err
+	}()
+	if err != nil {
+		return fmt.Errorf("pgstore: migrate: committed, but ANALYZE failed (run it by hand): %w", err)
 	}
 	return nil
 }

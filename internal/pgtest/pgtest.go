@@ -77,7 +77,13 @@ func NewDatabase(t testing.TB) string {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+templateName); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
-	t.Cleanup(func() { dropDatabase(admin, name) })
+	t.Cleanup(func() {
+		// A database left behind fails no test, but is said: it holds disk
+		// on the shared cluster until someone drops it.
+		if err := dropDatabase(admin, name); err != nil {
+			t.Logf("pgtest: database %s left on the cluster: %v", name, err)
+		}
+	})
 	return withDatabase(admin, name)
 }
 
@@ -206,15 +212,19 @@ func ensureTemplate(ctx context.Context, conn *pgx.Conn) error {
 	return nil
 }
 
-func dropDatabase(admin, name string) {
+// dropDatabase drops a test database, its sessions ended first.
+func dropDatabase(admin, name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
-		return
+		return fmt.Errorf("pgtest: drop database %s: %w", name, err)
 	}
 	defer conn.Close(ctx)
-	conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("pgtest: drop database %s: %w", name, err)
+	}
+	return nil
 }
 
 // withDatabase returns the URL u with its database replaced by name.

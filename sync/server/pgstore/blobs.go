@@ -87,6 +87,7 @@ func (b pgBlobs) lockBlob(ctx context.Context, hash string, fn func(tx pgx.Tx) e
 	})
 }
 
+// Stat says how much of a blob the database holds (server.BlobBackend).
 func (b pgBlobs) Stat(ctx context.Context, hash string) (protocol.BlobStatus, error) {
 	return blobStat(ctx, b.pool, hash)
 }
@@ -154,6 +155,7 @@ type spoolRows struct {
 	err    error
 }
 
+// Next reads the next row: up to blobChunk bytes of the spool.
 func (s *spoolRows) Next() bool {
 	n, err := io.ReadFull(s.r, s.buf)
 	if n == 0 {
@@ -171,8 +173,10 @@ func (s *spoolRows) Next() bool {
 	return true
 }
 
+// Values is the row Next read.
 func (s *spoolRows) Values() ([]any, error) { return s.row, nil }
 
+// Err is the spool's read error, if any.
 func (s *spoolRows) Err() error { return s.err }
 
 // blobWholeInMemory is the largest blob PutWhole sends in one statement,
@@ -240,6 +244,7 @@ func (b pgBlobs) Seal(ctx context.Context, hash string) error {
 	return nil
 }
 
+// DropPart removes the blob's unfinished part, if any.
 func (b pgBlobs) DropPart(ctx context.Context, hash string) error {
 	return b.lockBlob(ctx, hash, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM terrimap.blob_parts WHERE hash = $1`, hash); err != nil {
@@ -273,6 +278,7 @@ type blobReader struct {
 	buf    []byte
 }
 
+// Read reads the blob on, one slice of blobChunk bytes per query.
 func (r *blobReader) Read(p []byte) (int, error) {
 	if len(r.buf) == 0 {
 		if r.offset >= r.size {
@@ -294,6 +300,7 @@ func (r *blobReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// Close does nothing: no connection is held between reads.
 func (r *blobReader) Close() error { return nil }
 
 // StaleParts lists the parts whose last append is not after before.
@@ -309,6 +316,8 @@ func (b pgBlobs) StaleParts(ctx context.Context, before time.Time) ([]string, er
 	return out, nil
 }
 
+// DropStalePart removes a blob's part if it made no progress after
+// before, and says whether it did.
 func (b pgBlobs) DropStalePart(ctx context.Context, hash string, before time.Time) (bool, error) {
 	dropped := false
 	err := b.lockBlob(ctx, hash, func(tx pgx.Tx) error {

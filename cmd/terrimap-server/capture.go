@@ -31,7 +31,7 @@ func tieRole(ctx context.Context, st platform, user, dbRole string, e env) error
 	}
 	created, err := pg.TieRole(ctx, user, dbRole)
 	if err != nil {
-		return err
+		return fmt.Errorf("user %s is saved, but database role %s is not tied to it (once the role exists, run this user add again: it asks the password again and signs %s's desks out): %w", user, dbRole, user, err)
 	}
 	if created {
 		fmt.Fprintf(e.stdout, "Database role %s created (NOLOGIN: the database administrator gives it a password, or grants it to login roles).\n", dbRole)

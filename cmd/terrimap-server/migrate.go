@@ -36,7 +36,7 @@ func runMigrate(ctx context.Context, args []string, e env) error {
 	progress := newProgressLine(e.stderr)
 	rep, err := pgstore.Migrate(ctx, *from, *to, pgstore.MigrateOptions{
 		Progress: func(step string, rows int64) {
-			progress.step(fmt.Sprintf("%-24s %9d rows", step, rows))
+			progress.step(migrateStep(step, rows))
 		},
 	})
 	progress.end()
@@ -54,6 +54,16 @@ func runMigrate(ctx context.Context, args []string, e env) error {
 	fmt.Fprintf(e.stdout, "OK — %s → %s: migrée et vérifiée / migrated and verified (%s).\n", rep.Source, rep.Target, rep.Took.Round(100*time.Millisecond))
 	fmt.Fprintf(e.stdout, "Serve it with: terrimap-server serve --db %s — desks sync on from their cursor (feed at %d), with the tokens they hold.\n", rep.Target, rep.FeedEnd)
 	return nil
+}
+
+// migrateStep is the progress line of a migration's step: its name alone
+// when it starts (a count of 0 there would read as an empty table), then the
+// rows it has gone through so far.
+func migrateStep(step string, rows int64) string {
+	if rows == 0 {
+		return fmt.Sprintf("%-40s", step+"…") // as wide as a count, to clear a line rewritten in place
+	}
+	return fmt.Sprintf("%-24s %9d rows…", step, rows)
 }
 
 // printMigration prints the table of a migration's checks: names, counts

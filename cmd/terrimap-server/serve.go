@@ -58,5 +58,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	hs := server.NewHTTPServer(srv, logger)
 	fmt.Fprintf(e.stdout, "terrimap-server: serving %s on %s://%s (sync API /api/v1, OGC API /ogc)\n", shownDB(*db), tf.scheme(), ln.Addr())
+	if *readReplica != "" {
+		fmt.Fprintf(e.stdout, "terrimap-server: reads (feed, OGC API, history, tiles) from the replica %s; a desk that has just pushed reads from %s until the replica has its push (GET /healthz shows the replica's lag)\n", shownDB(*readReplica), shownDB(*db))
+	}
 	return serveUntilDone(ctx, hs, ln, tf, e)
 }

@@ -5,7 +5,7 @@ import (
 	"io"
 	"math"
 
-	"github.com/paulmach/orb/geojson"
+	"terrimap/store/formats"
 )
 
 // The properties WriteGeoJSON adds to each feature's own attributes. They
@@ -31,16 +31,16 @@ const (
 // identifier, type, material, diameter, depth, class "A", "B", "C" or
 // "inconnue", operator, distance, whether it needs investigating and the
 // remark the PDF prints).
+//
+// It is written as every GeoJSON file of Terrimap is (formats.GeoJSONWriter):
+// RFC 7946 ring orientation, encoding/json's bytes.
 func WriteGeoJSON(w io.Writer, sel *Selection) error {
-	fc := geojson.NewFeatureCollection()
+	gw := formats.NewGeoJSONWriter(w, "", nil)
 	for i := range sel.Items {
 		it := &sel.Items[i]
-		f := geojson.NewFeature(it.Geometry)
-		if it.UUID != "" {
-			f.ID = it.UUID
-		}
+		props := make(map[string]any, len(it.Properties)+12)
 		for k, v := range it.Properties {
-			f.Properties[k] = v
+			props[k] = v
 		}
 		remark := ""
 		if it.Investigate {
@@ -52,15 +52,13 @@ func WriteGeoJSON(w io.Writer, sel *Selection) error {
 			propClass: it.Class.Label(), propOperator: orNil(it.Operator),
 			propDistance: math.Round(it.Distance*100) / 100, propInvestigate: it.Investigate, propRemark: orNil(remark),
 		} {
-			f.Properties[k] = v
+			props[k] = v
 		}
-		fc.Append(f)
+		if err := gw.Write(formats.Feature{ID: it.UUID, Geometry: it.Geometry, Properties: props}); err != nil {
+			return fmt.Errorf("report: geojson: %w", err)
+		}
 	}
-	b, err := fc.MarshalJSON()
-	if err != nil {
-		return fmt.Errorf("report: geojson: %w", err)
-	}
-	if _, err := w.Write(b); err != nil {
+	if err := gw.Close(); err != nil {
 		return fmt.Errorf("report: geojson: %w", err)
 	}
 	return nil

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"terrimap/mapview"
+
+	"github.com/paulmach/orb"
 )
 
 // paris is the time zone of the CCMT's town halls.
@@ -198,5 +200,35 @@ func TestWriteGeoJSON(t *testing.T) {
 		if it.Layer == "canalaep" && (p["materiau"] == nil || p[propMaterial] == nil || p["qualglocxy"] == nil) {
 			t.Errorf("feature %d lost its own attributes: %v", i, p)
 		}
+	}
+}
+
+// The report's GeoJSON follows RFC 7946 as every GeoJSON Terrimap writes:
+// a polygon that comes with a clockwise exterior (from a Shapefile)
+// leaves with it counter-clockwise.
+func TestWriteGeoJSONRingOrientation(t *testing.T) {
+	clockwise := orb.Polygon{{{4.90, 46.55}, {4.90, 46.56}, {4.91, 46.56}, {4.91, 46.55}, {4.90, 46.55}}}
+	if clockwise[0].Orientation() != orb.CW {
+		t.Fatal("the test's ring is not clockwise")
+	}
+	sel := &Selection{Items: []Item{{Layer: "zones", UUID: "z1", Geometry: clockwise}}}
+	var buf bytes.Buffer
+	if err := WriteGeoJSON(&buf, sel); err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Geometry struct{ Coordinates [][][2]float64 }
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &fc); err != nil || len(fc.Features) != 1 {
+		t.Fatalf("%v: %s", err, buf.Bytes())
+	}
+	var ring orb.Ring
+	for _, p := range fc.Features[0].Geometry.Coordinates[0] {
+		ring = append(ring, orb.Point(p))
+	}
+	if ring.Orientation() != orb.CCW {
+		t.Errorf("the exterior went out %v, want counter-clockwise: %v", ring.Orientation(), ring)
 	}
 }

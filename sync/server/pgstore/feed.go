@@ -55,13 +55,26 @@ func (t *writeTx) lockFeed() error {
 	if t.locked {
 		return nil
 	}
-	err := t.tx.QueryRow(t.ctx, `WITH c AS (UPDATE terrimap.feed_clock SET last_seq = last_seq WHERE id = 1 RETURNING last_seq)
-		SELECT last_seq, set_config('lock_timeout', $1, true) FROM c`, rowLockTimeout).Scan(&t.clock, nil)
-	if err != nil {
-		return fmt.Errorf("pgstore: lock the feed: %w", err)
+	b := &pgx.Batch{}
+	t.queueLockFeed(b)
+	return t.tx.SendBatch(t.ctx, b).Close()
+}
+
+// queueLockFeed queues the taking of the feed lock into b (the statements
+// queued after it run once it is granted), when this transaction does
+// not hold it yet.
+func (t *writeTx) queueLockFeed(b *pgx.Batch) {
+	if t.locked {
+		return
 	}
-	t.locked = true
-	return nil
+	b.Queue(`WITH c AS (UPDATE terrimap.feed_clock SET last_seq = last_seq WHERE id = 1 RETURNING last_seq)
+		SELECT last_seq, set_config('lock_timeout', $1, true) FROM c`, rowLockTimeout).QueryRow(func(row pgx.Row) error {
+		if err := row.Scan(&t.clock, nil); err != nil {
+			return fmt.Errorf("pgstore: lock the feed: %w", err)
+		}
+		t.locked = true
+		return nil
+	})
 }
 
 // flush writes the buffered versions in one batch: the layers' rows (the

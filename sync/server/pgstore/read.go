@@ -122,51 +122,73 @@ func currentFeature(ctx context.Context, q querier, l *layerDef, u [16]byte) (pr
 // in one query; a feature that never existed is absent from the map (its
 // zero state).
 func currentFeatures(ctx context.Context, q querier, l *layerDef, uuids [][16]byte) (map[[16]byte]protocol.FeatureState, error) {
-	rows, err := q.Query(ctx, `SELECT h.version, h.deleted, t.uuid IS NOT NULL, `+rowColumnsWith(l, "h.uuid")+`
-		FROM terrimap.heads h LEFT JOIN `+l.ident()+` t ON t.uuid = h.uuid
-		WHERE h.layer = $1 AND h.uuid = ANY($2::uuid[])`, l.name(), uuids)
+	rows, err := q.Query(ctx, currentFeaturesQuery(l), l.name(), uuids)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[[16]byte]protocol.FeatureState, len(uuids))
-	var orphans []rowScan // heads whose row a direct edit deleted
-	var orphanVersions []int64
+	c := currentScan{l: l}
+	if err := c.scan(rows); err != nil {
+		return nil, err
+	}
+	return c.resolve(ctx, q)
+}
+
+// currentFeaturesQuery reads the heads of a layer's features ($1 the
+// layer, $2 their uuids) with their rows, for currentScan.
+func currentFeaturesQuery(l *layerDef) string {
+	return `SELECT h.version, h.deleted, t.uuid IS NOT NULL, ` + rowColumnsWith(l, "h.uuid") + `
+		FROM terrimap.heads h LEFT JOIN ` + l.ident() + ` t ON t.uuid = h.uuid
+		WHERE h.layer = $1 AND h.uuid = ANY($2::uuid[])`
+}
+
+// currentScan gathers the rows of currentFeaturesQuery.
+type currentScan struct {
+	l      *layerDef
+	states map[[16]byte]protocol.FeatureState
+	// orphans are heads whose row a direct edit deleted (not captured yet).
+	orphans        [][16]byte
+	orphanVersions []int64
+}
+
+// scan reads the rows.
+func (c *currentScan) scan(rows pgx.Rows) error {
+	defer rows.Close()
+	c.states = map[[16]byte]protocol.FeatureState{}
 	for rows.Next() {
 		var version int64
 		var deleted, hasRow bool
 		var r rowScan
-		if err := rows.Scan(r.dest(l, &version, &deleted, &hasRow)...); err != nil {
-			rows.Close()
-			return nil, err
+		if err := rows.Scan(r.dest(c.l, &version, &deleted, &hasRow)...); err != nil {
+			return err
 		}
 		switch {
 		case deleted:
-			out[r.uuid] = protocol.FeatureState{Version: version}
+			c.states[r.uuid] = protocol.FeatureState{Version: version}
 		case !hasRow:
-			orphans, orphanVersions = append(orphans, r), append(orphanVersions, version)
+			c.orphans, c.orphanVersions = append(c.orphans, r.uuid), append(c.orphanVersions, version)
 		default:
-			c, err := r.feature(l, version)
+			f, err := r.feature(c.l, version)
 			if err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
-			out[r.uuid] = protocol.FeatureState{Exists: true, Version: version, Geometry: c.Geometry, Properties: c.Properties}
+			c.states[r.uuid] = protocol.FeatureState{Exists: true, Version: version, Geometry: f.Geometry, Properties: f.Properties}
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// Deleted from the table by a direct edit not yet captured: the
-	// platform's state is still the head version.
-	for i, r := range orphans {
-		st, err := featureVersion(ctx, q, l, r.uuid, orphanVersions[i])
+	return rows.Err()
+}
+
+// resolve gives the orphans their head version's state (the platform's
+// state until the capture worker records the deletion) and returns the
+// states.
+func (c *currentScan) resolve(ctx context.Context, q querier) (map[[16]byte]protocol.FeatureState, error) {
+	for i, u := range c.orphans {
+		st, err := featureVersion(ctx, q, c.l, u, c.orphanVersions[i])
 		if err != nil {
 			return nil, err
 		}
-		out[r.uuid] = st
+		c.states[u] = st
 	}
-	return out, nil
+	return c.states, nil
 }
 
 // Feature returns the platform's current feature or its tombstone.

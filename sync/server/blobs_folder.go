@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,16 +45,28 @@ func (b folderBlobs) path(hash string) string { return filepath.Join(b.dir, hash
 
 func (b folderBlobs) part(hash string) string { return b.path(hash) + ".part" }
 
+// Stat says how much of a blob the folder holds: the file, else its part.
+// Only «does not exist» means nothing held; any other failure of the disk
+// is an error.
 func (b folderBlobs) Stat(_ context.Context, hash string) (protocol.BlobStatus, error) {
-	if st, err := os.Stat(b.path(hash)); err == nil {
+	st, err := os.Stat(b.path(hash))
+	if err == nil {
 		return protocol.BlobStatus{Size: st.Size(), Complete: true}, nil
 	}
-	if st, err := os.Stat(b.part(hash)); err == nil {
+	if !errors.Is(err, fs.ErrNotExist) {
+		return protocol.BlobStatus{}, fmt.Errorf("server: blob %s: %w", hash, err)
+	}
+	st, err = os.Stat(b.part(hash))
+	if err == nil {
 		return protocol.BlobStatus{Size: st.Size()}, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return protocol.BlobStatus{}, fmt.Errorf("server: blob %s: %w", hash, err)
 	}
 	return protocol.BlobStatus{}, nil
 }
 
+// Spool creates the body's file in the folder, beside the blobs.
 func (b folderBlobs) Spool(hash string) (*os.File, error) {
 	f, err := os.CreateTemp(b.dir, hash+".*.tmp")
 	if err != nil {
@@ -107,6 +121,8 @@ func (b folderBlobs) PutWhole(_ context.Context, hash, spool string, _ int64) er
 	return nil
 }
 
+// Seal checks the part against hash and renames it into place; a part
+// that does not match is removed (ErrHashMismatch).
 func (b folderBlobs) Seal(_ context.Context, hash string) error {
 	part := b.part(hash)
 	sum, err := fileHash(part)
@@ -123,6 +139,7 @@ func (b folderBlobs) Seal(_ context.Context, hash string) error {
 	return nil
 }
 
+// DropPart removes the blob's part, if any.
 func (b folderBlobs) DropPart(_ context.Context, hash string) error {
 	if err := os.Remove(b.part(hash)); err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("server: blob %s: %w", hash, err)
@@ -130,10 +147,14 @@ func (b folderBlobs) DropPart(_ context.Context, hash string) error {
 	return nil
 }
 
+// Open returns the complete blob's file; ErrNotFound when there is none.
 func (b folderBlobs) Open(_ context.Context, hash string) (io.ReadCloser, error) {
 	f, err := os.Open(b.path(hash))
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: blob %s", ErrNotFound, hash)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("server: blob %s: %w", hash, err)
 	}
 	return f, nil
 }
@@ -153,6 +174,8 @@ func (b folderBlobs) StaleParts(_ context.Context, before time.Time) ([]string, 
 	return out, nil
 }
 
+// DropStalePart removes the blob's part if it was not modified after
+// before, and says whether it did.
 func (b folderBlobs) DropStalePart(_ context.Context, hash string, before time.Time) (bool, error) {
 	st, err := os.Stat(b.part(hash))
 	if err != nil || st.ModTime().After(before) {

@@ -68,6 +68,7 @@ type preparedRow struct {
 	err error
 }
 
+// Scan scans the row, or returns the preparation's error.
 func (r preparedRow) Scan(dest ...any) error {
 	if r.err != nil {
 		return r.err
@@ -91,6 +92,7 @@ func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {
 	return s.ExecContext(t.ctx(), args...)
 }
 
+// Layer returns a layer's record (WriteTx).
 func (t *sqliteTx) Layer(name string) (LayerRecord, error) {
 	l, err := t.s.ws.Layer(name)
 	if err != nil || l.Foreign {
@@ -108,6 +110,8 @@ func (t *sqliteTx) Layer(name string) (LayerRecord, error) {
 	return r, nil
 }
 
+// Feature returns a feature's current state, as this transaction sees
+// it (WriteTx).
 func (t *sqliteTx) Feature(layer, id string) (protocol.FeatureState, error) {
 	f, err := t.tx.Get(layer, id)
 	if err == nil {
@@ -128,6 +132,8 @@ func (t *sqliteTx) Feature(layer, id string) (protocol.FeatureState, error) {
 	return protocol.FeatureState{Version: version}, nil
 }
 
+// FeatureVersion returns a version of a feature from its history
+// (WriteTx).
 func (t *sqliteTx) FeatureVersion(layer, id string, version int64) (protocol.FeatureState, error) {
 	l, err := t.s.ws.Layer(layer)
 	if err != nil {
@@ -179,6 +185,8 @@ func decodeProperties(l *schema.Layer, js string) (map[string]any, error) {
 	return out, nil
 }
 
+// WriteVersion writes a new version of a feature and its history entry,
+// and returns its sequence number (WriteTx).
 func (t *sqliteTx) WriteVersion(layer, id string, f protocol.FeatureState, op protocol.Op, author string, changed []string) (int64, error) {
 	rf := store.RemoteFeature{UUID: id, Version: f.Version, Deleted: !f.Exists, Geometry: f.Geometry, Properties: f.Properties}
 	if err := t.tx.ApplyRemote(layer, rf, true); err != nil {

@@ -85,3 +85,37 @@ func TestOpenNeedsPostGIS(t *testing.T) {
 		}
 	}
 }
+
+// A pool is sized by Options.MaxConns, else by the URL's pool_max_conns,
+// else by defaultMaxConns (not pgxpool's 4 on a small server).
+func TestPoolSize(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	for _, c := range []struct {
+		name string
+		url  string
+		opts Options
+		want int32
+	}{
+		{"default", url, Options{}, defaultMaxConns()},
+		{"options", url, Options{MaxConns: 7}, 7},
+		{"url", url + sep + "pool_max_conns=5", Options{}, 5},
+	} {
+		st, err := Open(ctx, c.url, c.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		got := st.Pool().Config().MaxConns
+		st.Close()
+		if got != c.want {
+			t.Errorf("%s: pool of %d connections, want %d", c.name, got, c.want)
+		}
+	}
+	if defaultMaxConns() < 16 {
+		t.Errorf("defaultMaxConns() = %d", defaultMaxConns())
+	}
+}

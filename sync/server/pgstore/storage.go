@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -28,7 +29,8 @@ type Options struct {
 	DataSchema string
 	// ReplicaURL, when set, names a streaming replica that serves reads.
 	ReplicaURL string
-	// MaxConns bounds each pool; 0 keeps pgxpool's default.
+	// MaxConns bounds each pool; 0 means the URL's pool_max_conns, else
+	// defaultMaxConns.
 	MaxConns int32
 }
 
@@ -92,14 +94,22 @@ func Open(ctx context.Context, url string, opts Options) (*Storage, error) {
 	return s, nil
 }
 
+// defaultMaxConns is the size of a pool when nothing else says: pgxpool's
+// own default (4 on a 2-core server) left fifty desks' pulls queued behind
+// pushes waiting for the feed lock. Connections are opened as needed.
+func defaultMaxConns() int32 { return int32(max(16, 4*runtime.NumCPU())) }
+
 // newPool opens a pool on url and checks the server answers.
 func newPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: open: %w", err)
 	}
-	if maxConns > 0 {
+	switch {
+	case maxConns > 0:
 		cfg.MaxConns = maxConns
+	case !strings.Contains(url, "pool_max_conns"):
+		cfg.MaxConns = defaultMaxConns()
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -34,6 +34,7 @@ func historyOf(t testing.TB, st inspector) map[versionRow]bool {
 // had acknowledged when it started, is itself a consistent platform, and
 // has every photo its features show.
 func TestBackupDuringSyncStorm(t *testing.T) {
+	t.Parallel()
 	forEachStorage(t, func(t *testing.T, kind storageKind) {
 		ctx := context.Background()
 		p := newPlatform(t, kind)

@@ -137,6 +137,7 @@ func TestConcurrentDesks(t *testing.T) {
 // each push reads the commune's territory and the photo's arrival while
 // it writes, and every one of them is answered.
 func TestSimultaneousPushesWithPhotos(t *testing.T) {
+	t.Parallel()
 	forEachStorage(t, func(t *testing.T, kind storageKind) {
 		p := newPlatform(t, kind)
 		const desksN = 8

@@ -120,6 +120,7 @@ type ogcHydrant struct {
 // pages, with a bounding box and an attribute filter sent to the server;
 // both storages give GDAL the same fields with the same types.
 func TestOGCAPIWithGDAL(t *testing.T) {
+	t.Parallel()
 	types := map[storageKind][]string{}
 	forEachStorage(t, func(t *testing.T, kind storageKind) {
 		ctx := context.Background()

@@ -149,6 +149,7 @@ func sha(b []byte) string {
 // the platform's copy ends, and the photos arrive intact (same sha256) on
 // the platform and on a second desk.
 func TestPhotosSurviveADeskKilledMidUpload(t *testing.T) {
+	t.Parallel()
 	forEachStorage(t, func(t *testing.T, kind storageKind) {
 		ctx := context.Background()
 		small := photoBytes(1, 300<<10)

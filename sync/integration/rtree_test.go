@@ -16,6 +16,7 @@ import (
 // end of the sync the file's R*Tree holds every feature, as QGIS and GDAL
 // need it to.
 func TestFirstDownloadLeavesASoundRTree(t *testing.T) {
+	t.Parallel()
 	forEachStorage(t, func(t *testing.T, kind storageKind) {
 		p := newPlatform(t, kind)
 		ctx := context.Background()

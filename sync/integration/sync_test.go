@@ -55,6 +55,7 @@ func TestFirstSyncAndRoundTrip(t *testing.T) {
 // Every combination of (update, delete) × (same field, other field,
 // geometry) made offline on two desks ends as DESIGN.md's table says.
 func TestConcurrentEditsTable(t *testing.T) {
+	t.Parallel()
 	forEachStorage(t, func(t *testing.T, kind storageKind) {
 		type edit func(d *desk, id string)
 		setDebit := func(v float64) edit {

@@ -36,6 +36,7 @@ full_page_writes = off
 wal_level = logical
 max_wal_senders = 10
 max_connections = 300
+wal_keep_size = 1GB
 shared_buffers = 128MB
 CONF
 echo "local replication all trust" >>"$dir/primary/pg_hba.conf"

@@ -63,7 +63,7 @@ func startCluster() (*cluster, error) {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
 	conf := "\nlisten_addresses = ''\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" +
-		"wal_level = logical\nmax_wal_senders = 10\nmax_connections = 200\n"
+		"wal_level = logical\nmax_wal_senders = 10\nmax_connections = 200\nwal_keep_size = 1GB\n"
 	if err := appendFile(filepath.Join(c.data, "postgresql.conf"), conf); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -172,9 +173,18 @@ func repairGeom(ctx context.Context, tx pgx.Tx, l *layerDef) ([]string, error) {
 }
 
 // repairFields adds the field columns the table lacks and gives the others
-// their type back (varchar → text, integer → bigint…).
+// their type back (varchar → text, integer → bigint…). A field column
+// renamed by an outside tool (QGIS's «Rename field», ALTER TABLE … RENAME
+// COLUMN) is renamed back, its values kept: the layer's schema is the
+// platform's, and a column added empty in its place would empty that field
+// on every desk. A column of the table that no field names, of the missing
+// field's type, is taken as the renamed one, pairing them in column order.
 func repairFields(ctx context.Context, tx pgx.Tx, l *layerDef) ([]string, error) {
 	cols, err := tableColumns(ctx, tx, l)
+	if err != nil {
+		return nil, err
+	}
+	strays, err := strayColumns(ctx, tx, l)
 	if err != nil {
 		return nil, err
 	}
@@ -186,11 +196,21 @@ func repairFields(ctx context.Context, tx pgx.Tx, l *layerDef) ([]string, error)
 		typ, ok := cols[f.Name]
 		switch {
 		case !ok:
+			if i := slices.IndexFunc(strays, func(c tableColumn) bool { return sameType(c.typ, want) }); i >= 0 {
+				from := strays[i].name
+				strays = slices.Delete(strays, i, i+1)
+				if err := execAll(ctx, tx, "rename "+from+" of "+t+" back to "+f.Name,
+					`ALTER TABLE `+t+` RENAME COLUMN `+pgx.Identifier{from}.Sanitize()+` TO `+col); err != nil {
+					return done, err
+				}
+				done = append(done, t+": column "+f.Name+" was renamed "+from+" outside the platform; renamed back, its values kept")
+				continue
+			}
 			if err := execAll(ctx, tx, "add "+f.Name+" to "+t, `ALTER TABLE `+t+` ADD COLUMN `+col+` `+want); err != nil {
 				return done, err
 			}
 			done = append(done, t+": column "+f.Name+" was missing; added (empty)")
-		case typ != want:
+		case !sameType(typ, want):
 			if err := execAll(ctx, tx, "retype "+f.Name+" of "+t,
 				`ALTER TABLE `+t+` ALTER COLUMN `+col+` TYPE `+want+` USING `+col+`::`+want); err != nil {
 				return done, err
@@ -199,6 +219,42 @@ func repairFields(ctx context.Context, tx pgx.Tx, l *layerDef) ([]string, error)
 		}
 	}
 	return done, nil
+}
+
+// tableColumn is a column of a layer's table, as PostgreSQL names its type
+// (format_type).
+type tableColumn struct{ name, typ string }
+
+// strayColumns lists, in column order, the columns of a layer's table that
+// are neither a field of its schema nor uuid nor a geometry.
+func strayColumns(ctx context.Context, tx pgx.Tx, l *layerDef) ([]tableColumn, error) {
+	rows, err := tx.Query(ctx, `SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+		WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, l.ident())
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: columns of %s: %w", l.ident(), err)
+	}
+	defer rows.Close()
+	var out []tableColumn
+	for rows.Next() {
+		var c tableColumn
+		if err := rows.Scan(&c.name, &c.typ); err != nil {
+			return nil, fmt.Errorf("pgstore: columns of %s: %w", l.ident(), err)
+		}
+		if _, isField := l.rec.Schema.Field(c.name); isField || c.name == "uuid" || strings.HasPrefix(c.typ, "geometry") {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// sameType reports whether a column's type as format_type names it is the
+// type pgType names (which uses PostgreSQL's short names).
+func sameType(formatType, want string) bool {
+	if want == "timestamptz" {
+		return formatType == "timestamp with time zone"
+	}
+	return formatType == want
 }
 
 // repairGiST makes the spatial index when the table has none on geom.

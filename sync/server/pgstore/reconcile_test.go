@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/paulmach/orb"
 
+	"terrimap/store/schema"
 	"terrimap/sync/client"
 	"terrimap/sync/server"
 
@@ -370,5 +371,56 @@ func TestBusyRowIsServerBusy(t *testing.T) {
 	}
 	if err := <-held; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A field column renamed outside the platform (QGIS's «Rename field»)
+// is renamed back with its values: no desk sees the field emptied, no
+// version is written. Two renames of columns of different types are each
+// put back where they belong.
+func TestReconcileRenamesBackARenamedColumn(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	a := p.seed("PEI-1", orb.Point{4.90, 46.55}, 60)
+	d := p.desk("tournus")
+	p.mustPsql("postgres", `ALTER TABLE reseaux.pei RENAME COLUMN numero TO numero_pei;
+		ALTER TABLE reseaux.pei RENAME COLUMN debit TO debit_m3h;`)
+	rep := p.reconcile()
+	joined := strings.Join(rep.Repairs, "\n")
+	for _, want := range []string{"numero was renamed numero_pei", "debit was renamed debit_m3h"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("repairs do not say %q:\n%s", want, joined)
+		}
+	}
+	if rep.Versions != 0 || rep.Differences != 0 {
+		t.Errorf("reconciliation after renames: %+v, want nothing to settle", rep)
+	}
+	if f := p.feature(a); f.Properties["numero"] != "PEI-1" || f.Properties["debit"] != 60.0 || f.Version != 1 {
+		t.Errorf("the hydrant after the renames: %+v", f)
+	}
+	if n := p.count(`SELECT count(*) FROM reseaux.pei WHERE numero = 'PEI-1' AND debit = 60`); n != 1 {
+		t.Errorf("the table's row lost its values: %d rows match", n)
+	}
+	d.sync()
+	if f := d.get(a); f.Properties["numero"] != "PEI-1" || f.Properties["debit"] != 60.0 {
+		t.Errorf("the desk's hydrant after the renames: %v", f.Properties)
+	}
+	if rep := p.reconcile(); len(rep.Repairs) != 0 {
+		t.Errorf("a second reconciliation repairs again: %v", rep.Repairs)
+	}
+}
+
+// A layer with a date-time field is left as it is by a reconciliation:
+// its timestamptz column is the type the schema asks for, whatever name
+// PostgreSQL gives it.
+func TestReconcileLeavesDateTimeColumns(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	l := schema.Layer{Name: "releves", GeometryType: schema.Point, Fields: []schema.Field{{Name: "mesure_le", Type: schema.DateTime}}}
+	if err := p.st.PutLayer(p.ctx, server.LayerRecord{Schema: l}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := p.reconcile(); len(rep.Repairs) != 0 {
+		t.Errorf("a reconciliation repairs a table just made: %v", rep.Repairs)
 	}
 }

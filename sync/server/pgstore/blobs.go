@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -189,6 +190,10 @@ const blobWholeInMemory = 8 << 20
 func (b pgBlobs) PutWhole(ctx context.Context, hash, spool string, n int64) error {
 	if n > blobWholeInMemory {
 		if err := b.AppendPart(ctx, "", hash, 0, spool, n); err != nil {
+			// Another server stored the same blob meanwhile: it is here.
+			if st, serr := b.Stat(ctx, hash); errors.Is(err, server.ErrBadRange) && serr == nil && st.Complete {
+				return nil
+			}
 			return err
 		}
 		return b.Seal(ctx, hash)

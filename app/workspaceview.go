@@ -118,6 +118,7 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	)
 
 	v.mapw = mapui.NewMap(v.s.tiles)
+	v.mapw.SetDo(func(f func()) { v.do(f) })
 	v.banner = newBasemapBanner(v.s.tiles, v.s.currentBasemap, v.do)
 	v.s.tiles.SetOnDrawError(func(err error) {
 		v.do(func() {

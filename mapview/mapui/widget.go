@@ -178,6 +178,12 @@ func NewMap(tc *mapview.TileCache) *Map {
 	return m
 }
 
+// SetDo makes the map bring its updates (tiles arrived, the fling's
+// frames) to the UI goroutine through do instead of fyne.Do: the app
+// passes its own, which its tests replace by a queue they run, so that
+// every update of the map happens on one goroutine there too.
+func (m *Map) SetDo(do func(func())) { m.do = do }
+
 // CreateRenderer is a private method to Fyne which links this widget to
 // its renderer.
 func (m *Map) CreateRenderer() fyne.WidgetRenderer {

@@ -39,6 +39,15 @@ const (
 
 // captureDDL creates the capture functions; every statement is idempotent.
 var captureDDL = []string{
+	// platform_writing: the transaction is the platform's own write (its
+	// versions are already in the feed) — it says so with terrimap.writer
+	// AND runs as the role that owns the platform's schema. Any role may
+	// set terrimap.writer; were it trusted alone, a role tied to a commune
+	// could switch off the territory rule and the capture with one SET.
+	`CREATE OR REPLACE FUNCTION terrimap.platform_writing() RETURNS boolean LANGUAGE sql STABLE AS $$
+		SELECT current_setting('terrimap.writer', true) IS NOT DISTINCT FROM 'platform'
+			AND pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'terrimap'), 'MEMBER')
+	$$`,
 	`ALTER TABLE terrimap.captured ALTER COLUMN db_role SET DEFAULT current_user`,
 	`ALTER TABLE terrimap.captured ALTER COLUMN at SET DEFAULT now()`,
 	`CREATE INDEX IF NOT EXISTS captured_feature ON terrimap.captured (layer, uuid)`,
@@ -71,7 +80,7 @@ var captureDDL = []string{
 	END $$`,
 	`CREATE OR REPLACE FUNCTION terrimap.capture_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 	BEGIN
-		IF current_setting('terrimap.writer', true) = 'platform' THEN
+		IF terrimap.platform_writing() THEN
 			RETURN NULL;
 		END IF;
 		INSERT INTO terrimap.captured (layer, uuid, op) VALUES (TG_ARGV[0], NULL, 'truncate');
@@ -148,7 +157,7 @@ func captureFunction(op, rows string) string {
 	DECLARE
 		n bigint;
 	BEGIN
-		IF current_setting('terrimap.writer', true) = 'platform' THEN
+		IF terrimap.platform_writing() THEN
 			RETURN NULL;
 		END IF;
 		INSERT INTO terrimap.captured (layer, uuid, op) ` + rows + `;

@@ -103,7 +103,7 @@ func rlsDDL(postgis string) []string {
 		$$`,
 		`CREATE OR REPLACE FUNCTION terrimap.territory_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN
-			IF current_setting('terrimap.writer', true) IS DISTINCT FROM 'platform'
+			IF NOT terrimap.platform_writing()
 				AND NOT terrimap.may_edit(current_user, TG_ARGV[0], OLD.geom) THEN
 				RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
 					MESSAGE = format('Terrimap : le rôle %s ne peut pas modifier cet objet de la couche « %s » : il n''est pas dans le territoire où son utilisateur peut modifier les données.', current_user, TG_ARGV[0]),

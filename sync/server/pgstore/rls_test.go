@@ -118,3 +118,33 @@ func TestTieRoleRefusals(t *testing.T) {
 		t.Errorf("a role was created for an unknown user")
 	}
 }
+
+// A role cannot pass itself off as the platform: setting terrimap.writer
+// to "platform" neither lifts the territory rule of a tied role nor hides
+// a technician's edit from the capture. Only the role owning the
+// platform's schema is the platform.
+func TestPlatformMarkerIsNotForOtherRoles(t *testing.T) {
+	t.Parallel()
+	p := newCapPlatform(t)
+	inUchizy := p.seed("PEI-U", orb.Point{5.00, 46.55}, 60)
+	agent := "agent_tournus_" + p.suffx
+	if _, err := p.st.TieRole(p.ctx, "tournus", agent); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.dropRole(agent) })
+	p.exec(`ALTER ROLE ` + agent + ` LOGIN`)
+	out, err := p.psql(agent, `SET terrimap.writer = 'platform'; DELETE FROM reseaux.pei WHERE uuid = '`+inUchizy+`'`)
+	if err == nil {
+		t.Fatalf("the Tournus role deleted an Uchizy hydrant by calling itself the platform:\n%s", out)
+	}
+	if f := p.feature(inUchizy); !f.Exists {
+		t.Fatal("the Uchizy hydrant is gone from the platform")
+	}
+	p.mustPsql(p.sig, `SET terrimap.writer = 'platform'; UPDATE reseaux.pei SET debit = 33 WHERE uuid = '`+inUchizy+`'`)
+	if st := p.capture(); st.Versions != 1 {
+		t.Errorf("the technician's edit under the platform's marker: %+v, want it captured as a version", st)
+	}
+	if f := p.feature(inUchizy); f.Properties["debit"] != 33.0 {
+		t.Errorf("the platform's debit is %v, want the technician's 33", f.Properties["debit"])
+	}
+}

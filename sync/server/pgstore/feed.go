@@ -332,19 +332,22 @@ func (s *Storage) Changes(ctx context.Context, since int64, limit int, layers []
 	if len(layers) == 0 {
 		return nil, since, false, nil
 	}
-	// The layers' schemas and the page go in one round trip. An empty page
-	// is one row with the clock alone: coalesce keeps its other columns
-	// scannable. (v.seq > since repeats h.seq > since so that a merge join
-	// starts both indexes at the cursor, not at the feed's beginning:
-	// pages far into the feed cost as much as the first.)
+	// The page and the layers' schemas go in one round trip, the schemas
+	// read after the page: a field is added (and committed) before any
+	// version holds a value for it, so schemas read later know every field
+	// of the page's versions — read first, in an earlier snapshot, they
+	// could miss a field added meanwhile and drop its values. The versions
+	// are decoded once both are in. An empty page is one row with the
+	// clock alone: coalesce keeps its other columns scannable. (v.seq >
+	// since repeats h.seq > since so that a merge join starts both indexes
+	// at the cursor, not at the feed's beginning: pages far into the feed
+	// cost as much as the first.)
 	b := &pgx.Batch{}
-	var schemas map[string]*schema.Layer
-	b.Queue(layersQuery).Query(func(rows pgx.Rows) error {
-		defs, err := scanLayers(rows)
-		schemas = layerSchemas(defs)
-		return err
-	})
-	out := make([]protocol.Change, 0, min(limit, 1024))
+	type pageRow struct {
+		seq int64
+		r   storedVersion
+	}
+	var page []pageRow
 	next, end, more := since, since, false
 	b.Queue(`SELECT c.last_seq, p.seq, coalesce(p.layer, ''), coalesce(p.uuid, '00000000-0000-0000-0000-000000000000'),
 			coalesce(p.version, 0), coalesce(p.op, ''), coalesce(p.author, ''), coalesce(p.at, 'epoch'), p.props, p.geom
@@ -363,22 +366,33 @@ func (s *Storage) Changes(ctx context.Context, since int64, limit int, layers []
 			if seq == nil {
 				return nil // the page is empty: only the clock came back
 			}
-			if len(out) == limit {
+			if len(page) == limit {
 				more = true
 				return nil
 			}
-			st, err := r.state(schemas[r.layer])
-			if err != nil {
-				return err
-			}
-			out = append(out, protocol.Change{Seq: *seq, Layer: r.layer, ID: formatUUID(r.uuid), Version: r.version,
-				Deleted: !st.Exists, Geometry: st.Geometry, Properties: st.Properties, ModifiedBy: r.author, ModifiedAt: r.at.UTC()})
-			next = *seq
+			page = append(page, pageRow{*seq, r})
 		}
 		return rows.Err()
 	})
+	var schemas map[string]*schema.Layer
+	b.Queue(layersQuery).Query(func(rows pgx.Rows) error {
+		defs, err := scanLayers(rows)
+		schemas = layerSchemas(defs)
+		return err
+	})
 	if err := s.reader(ctx).SendBatch(ctx, b).Close(); err != nil {
 		return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
+	}
+	out := make([]protocol.Change, 0, len(page))
+	for i := range page {
+		r := &page[i].r
+		st, err := r.state(schemas[r.layer])
+		if err != nil {
+			return nil, since, false, err
+		}
+		out = append(out, protocol.Change{Seq: page[i].seq, Layer: r.layer, ID: formatUUID(r.uuid), Version: r.version,
+			Deleted: !st.Exists, Geometry: st.Geometry, Properties: st.Properties, ModifiedBy: r.author, ModifiedAt: r.at.UTC()})
+		next = page[i].seq
 	}
 	if more {
 		return out, next, true, nil

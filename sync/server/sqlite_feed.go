@@ -20,18 +20,22 @@ func (s *SQLiteStorage) Changes(ctx context.Context, since int64, limit int, lay
 	if len(layers) == 0 {
 		return nil, since, false, nil
 	}
-	schemas := map[string]*schema.Layer{}
-	for _, name := range layers {
-		if l, err := s.ws.Layer(name); err == nil {
-			schemas[name] = &l.Schema
-		}
-	}
 	// The end of the feed is read first and bounds the page: a version
 	// committed while the page is read is left for the next one, never
 	// skipped by a cursor moved past it.
 	end, err := s.FeedEnd(ctx)
 	if err != nil {
 		return nil, since, false, fmt.Errorf("server: changes: %w", err)
+	}
+	// The schemas are read after the end: a field is added before any
+	// version holds a value for it, so they know every field of the
+	// versions up to the end (read before it, they could miss a field
+	// added meanwhile and drop its values from the page).
+	schemas := map[string]*schema.Layer{}
+	for _, name := range layers {
+		if l, err := s.ws.Layer(name); err == nil {
+			schemas[name] = &l.Schema
+		}
 	}
 	args := []any{since, end}
 	for _, l := range layers {

@@ -195,8 +195,11 @@ func (m *Mirror) apply(ctx context.Context, changes []protocol.Change, next int6
 		var order []string
 		for _, c := range changes {
 			l, err := m.ws.Layer(c.Layer)
-			if err != nil {
+			if errors.Is(err, store.ErrLayerNotFound) {
 				continue // not a layer copied
+			}
+			if err != nil {
+				return fmt.Errorf("mirror: apply %s/%s: %w", c.Layer, c.ID, err)
 			}
 			if _, ok := byLayer[c.Layer]; !ok {
 				order = append(order, c.Layer)

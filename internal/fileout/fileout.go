@@ -33,3 +33,17 @@ func Write(path string, write func(w io.Writer) error) error {
 	}
 	return nil
 }
+
+// Sync flushes to disk a file another program or library wrote at path
+// (a VACUUM INTO copy, a pg_dump archive) before it replaces anything.
+func Sync(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("fileout: sync %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("fileout: sync %s: %w", path, err)
+	}
+	return nil
+}

@@ -62,7 +62,7 @@ func Backup(ctx context.Context, dbPath, out string) (BackupSummary, error) {
 		err = fmt.Errorf("integrity check of the copy: %s", check)
 	}
 	if err == nil {
-		err = syncFile(tmp)
+		err = fileout.Sync(tmp)
 	}
 	if err == nil {
 		err = os.Rename(tmp, out)
@@ -143,13 +143,4 @@ func copyFile(src, dst string) error {
 		_, err := io.Copy(w, in)
 		return err
 	})
-}
-
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"terrimap/internal/fileout"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -71,7 +72,7 @@ func Dump(ctx context.Context, dbURL, out string) (DumpSummary, error) {
 	if sum.Entries, err = dumpEntries(ctx, tmp); err != nil {
 		return sum, fmt.Errorf("pgstore: backup %s: the dump does not read back: %w", redact(dbURL), err)
 	}
-	if err := syncFile(tmp); err != nil {
+	if err := fileout.Sync(tmp); err != nil {
 		return sum, fmt.Errorf("pgstore: backup to %s: %w", out, err)
 	}
 	if err := os.Rename(tmp, out); err != nil {
@@ -168,13 +169,4 @@ func runTool(ctx context.Context, env []string, path string, args ...string) err
 		return fmt.Errorf("%s: %w: %s", filepath.Base(path), err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	return nil
-}
-
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
 }

@@ -12,6 +12,7 @@ import (
 
 	"terrimap/store"
 	"terrimap/sync/client"
+	"terrimap/sync/protocol"
 )
 
 // passwordEnv names the environment variable a script gives the password in.
@@ -72,8 +73,8 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failure(stderr, "sync", explain(err))
 	}
-	fmt.Fprintf(stdout, "Sent %d: %d applied, %d merged, %d conflicts, %d rejected. Received %d, deleted %d.\n",
-		sum.Push.Sent, sum.Push.Applied, sum.Push.Merged, sum.Push.Conflicts, sum.Push.Rejected, sum.Pull.Received, sum.Pull.Deleted)
+	fmt.Fprintf(stdout, "Sent %d: %d applied, %d merged, %s, %d rejected. Received %d, deleted %d.\n",
+		sum.Push.Sent, sum.Push.Applied, sum.Push.Merged, counted(sum.Push.Conflicts, "conflict"), sum.Push.Rejected, sum.Pull.Received, sum.Pull.Deleted)
 	if len(sum.Layers.Created)+len(sum.Layers.Updated) > 0 {
 		fmt.Fprintf(stdout, "Layers: new %s; updated %s.\n", list(sum.Layers.Created), list(sum.Layers.Updated))
 	}
@@ -85,7 +86,8 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if sum.Conflicts+sum.Rejected > 0 {
-		fmt.Fprintf(stdout, "Waiting for you: %d conflicts, %d rejected changes (open Terrimap to settle them; nothing is lost).\n", sum.Conflicts, sum.Rejected)
+		fmt.Fprintf(stdout, "Waiting for you: %s, %s (open Terrimap to settle them; nothing is lost).\n",
+			counted(sum.Conflicts, "conflict"), counted(sum.Rejected, "rejected change"))
 	}
 	return 0
 }
@@ -118,16 +120,27 @@ func printPreview(ctx context.Context, c *client.Client, stdout, stderr io.Write
 	}
 	fmt.Fprintf(stdout, "Waiting on the platform: %d changed features%s.\n", total, more)
 	if p.Conflicts+p.Rejected > 0 {
-		fmt.Fprintf(stdout, "Held for you: %d conflicts, %d rejected changes.\n", p.Conflicts, p.Rejected)
+		fmt.Fprintf(stdout, "Held for you: %s, %s.\n", counted(p.Conflicts, "conflict"), counted(p.Rejected, "rejected change"))
 	}
 	return 0
 }
 
+// counted writes n things in English: "1 conflict", "2 conflicts".
+func counted(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
 // explain turns the client's errors into what the user can do.
 func explain(err error) error {
+	var apiErr *protocol.APIError
 	switch {
 	case errors.Is(err, client.ErrCertificate):
 		return fmt.Errorf("the platform's HTTPS certificate is not trusted by this computer: install its certificate authority in the system's store (on Linux, SSL_CERT_FILE=ca.pem also works for one run) (%w)", err)
+	case errors.Is(err, client.ErrUnreachable) && errors.As(err, &apiErr):
+		return fmt.Errorf("the platform answers but fails (HTTP %d), even after retrying: tell its administrator if this goes on; your changes wait in the workspace and go at the next sync (%w)", apiErr.StatusCode, err)
 	case errors.Is(err, client.ErrUnreachable):
 		return fmt.Errorf("the platform cannot be reached; you can keep working offline, your changes wait in the workspace and go at the next sync (%w)", err)
 	case errors.Is(err, client.ErrNotLoggedIn):

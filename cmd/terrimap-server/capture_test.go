@@ -102,7 +102,7 @@ func TestServeCapturesDirectEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	sctx, stop := context.WithCancel(ctx)
-	var out bytes.Buffer
+	var out lockedBuffer // serve's logger and its messages write from several goroutines
 	served := make(chan int, 1)
 	go func() {
 		served <- run(sctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &out)

@@ -99,8 +99,10 @@ func Primary(t testing.TB) string {
 }
 
 // ReplicaOf returns the URL, on the test cluster's streaming replica, of
-// the database whose primary URL is dbURL, once the replica has it. A
-// replica is made with pg_basebackup when EnvReplica names none.
+// the database whose primary URL is dbURL, once the replica has it and has
+// replayed everything the primary had written when ReplicaOf was called
+// (a platform set up just before is readable there). A replica is made
+// with pg_basebackup when EnvReplica names none.
 func ReplicaOf(t testing.TB, dbURL string) string {
 	t.Helper()
 	admin, err := current.replicaURL()
@@ -114,15 +116,32 @@ func ReplicaOf(t testing.TB, dbURL string) string {
 	out := withDatabase(admin, u.Path[1:])
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	var written string
+	primary, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatalf("pgtest: replica of %s: %v", redact(dbURL), err)
+	}
+	err = primary.QueryRow(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&written)
+	primary.Close(ctx)
+	if err != nil {
+		t.Fatalf("pgtest: replica of %s: %v", redact(dbURL), err)
+	}
 	for {
 		conn, err := pgx.Connect(ctx, out)
 		if err == nil {
+			var caughtUp bool
+			err = conn.QueryRow(ctx, `SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn`, written).Scan(&caughtUp)
 			conn.Close(ctx)
-			return out
+			if err == nil && caughtUp {
+				return out
+			}
+			if err == nil {
+				err = fmt.Errorf("replayed up to less than %s", written)
+			}
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("pgtest: the replica has not got database %s: %v", u.Path[1:], err)
+			t.Fatalf("pgtest: the replica has not caught up with database %s: %v", u.Path[1:], err)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

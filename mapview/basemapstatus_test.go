@@ -52,8 +52,12 @@ func TestBasemapStatusFollowsTheTiles(t *testing.T) {
 		t.Fatal("a basemap whose tiles came back is still reported unreachable")
 	}
 
+	// Offline again, at a place whose tiles were never asked for (those
+	// around the first view may have been fetched meanwhile: they would
+	// not be asked again).
 	src.down.Store(true)
-	tc.Frame(vp)
+	far := maptile.New(maptile.At(testCentre, 17).X+16, maptile.At(testCentre, 17).Y, 17)
+	tc.Frame(Viewport{Center: far.Center(), Zoom: 17, Width: 256, Height: 256, Scale: 1})
 	if !waitFor(t, status, "the basemap reported down again") {
 		t.Fatal("not reported down again")
 	}

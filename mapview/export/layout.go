@@ -35,7 +35,6 @@ type layout struct {
 }
 
 // The text styles, at k = 1 (an A4 sheet).
-func (l *layout) headFont() paper.Font  { return paper.Font{Size: 9.5 * l.k, Bold: true} }
 func (l *layout) infoFont() paper.Font  { return paper.Font{Size: 7.5 * l.k} }
 func (l *layout) smallFont() paper.Font { return paper.Font{Size: 6 * l.k} }
 

@@ -3,12 +3,10 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"path/filepath"
 	"testing"
 
 	"terrimap/store/schema"
-	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 )
 
@@ -18,30 +16,14 @@ import (
 // app restarts.
 func TestLayerPublishedAfterOpeningGetsItsStyle(t *testing.T) {
 	ctx := context.Background()
-	st := platformStorage(t)
-	if err := st.PutLayer(ctx, server.LayerRecord{Schema: hydrantLayer()}); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PutOrganisation(ctx, server.Organisation{ID: protocol.OrgCCMT, Name: "CCMT"}); err != nil {
-		t.Fatal(err)
-	}
-	hash, err := server.HashPasswordCost(testPassword, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PutUser(ctx, server.User{Name: "agent", PasswordHash: hash,
-		Memberships: []protocol.Membership{{Org: protocol.OrgCCMT, Role: protocol.RoleEditor}}}); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(server.New(st, server.Options{}))
-	t.Cleanup(hs.Close)
+	st, url := testPlatformStorage(t)
 
 	s, err := openSession(filepath.Join(t.TempDir(), "mairie.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.close)
-	if err := s.linkPlatform(ctx, hs.URL, "agent", testPassword); err != nil {
+	if err := s.linkPlatform(ctx, url, "agent", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.client.Sync(ctx); err != nil {

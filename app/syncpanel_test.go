@@ -24,6 +24,14 @@ const testPassword = "mot de passe sûr"
 // with the hydrant layer and an agent of the intercommunality.
 func testPlatform(t *testing.T) string {
 	t.Helper()
+	_, url := testPlatformStorage(t)
+	return url
+}
+
+// testPlatformStorage is testPlatform with its storage, for a test that
+// changes the platform while desks use it.
+func testPlatformStorage(t *testing.T) (*server.SQLiteStorage, string) {
+	t.Helper()
 	ctx := context.Background()
 	st := platformStorage(t)
 	if err := st.PutLayer(ctx, server.LayerRecord{Schema: hydrantLayer()}); err != nil {
@@ -44,7 +52,7 @@ func testPlatform(t *testing.T) string {
 	}
 	hs := httptest.NewServer(server.New(st, server.Options{}))
 	t.Cleanup(hs.Close)
-	return hs.URL
+	return st, hs.URL
 }
 
 // platformStorage opens a new, empty platform database, closed at the

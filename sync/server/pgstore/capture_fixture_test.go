@@ -258,33 +258,40 @@ func (p *capPlatform) count(q string, args ...any) int {
 	return n
 }
 
-// capDesk is a desktop synced with the platform over HTTP.
-type capDesk struct {
+// testDesk is a desktop synced with the platform over HTTP.
+type testDesk struct {
 	t  testing.TB
 	ws *store.Workspace
 	c  *client.Client
 }
 
-func (p *capPlatform) desk(user string) *capDesk {
+func (p *capPlatform) desk(user string) *testDesk {
 	p.t.Helper()
-	ws, err := store.OpenOrCreate(filepath.Join(p.t.TempDir(), user+"-"+store.NewID()+".gpkg"))
+	return newDesk(p.t, p.http.URL, user, capPassword)
+}
+
+// newDesk is a desktop with a workspace of its own, signed in to the
+// platform at url as user and synced once.
+func newDesk(t testing.TB, url, user, password string) *testDesk {
+	t.Helper()
+	ws, err := store.OpenOrCreate(filepath.Join(t.TempDir(), user+"-"+store.NewID()+".gpkg"))
 	if err != nil {
-		p.t.Fatal(err)
+		t.Fatal(err)
 	}
-	p.t.Cleanup(func() { ws.Close() })
-	c, err := client.New(ws, p.http.URL, client.Options{Backoff: 5 * time.Millisecond})
+	t.Cleanup(func() { ws.Close() })
+	c, err := client.New(ws, url, client.Options{Backoff: 5 * time.Millisecond})
 	if err != nil {
-		p.t.Fatal(err)
+		t.Fatal(err)
 	}
-	if _, err := c.Login(p.ctx, user, capPassword); err != nil {
-		p.t.Fatal(err)
+	if _, err := c.Login(context.Background(), user, password); err != nil {
+		t.Fatal(err)
 	}
-	d := &capDesk{t: p.t, ws: ws, c: c}
+	d := &testDesk{t: t, ws: ws, c: c}
 	d.sync()
 	return d
 }
 
-func (d *capDesk) sync() client.Summary {
+func (d *testDesk) sync() client.Summary {
 	d.t.Helper()
 	s, err := d.c.Sync(context.Background())
 	if err != nil {
@@ -293,7 +300,7 @@ func (d *capDesk) sync() client.Summary {
 	return s
 }
 
-func (d *capDesk) update(id string, props map[string]any) {
+func (d *testDesk) update(id string, props map[string]any) {
 	d.t.Helper()
 	err := d.ws.Edit(context.Background(), func(tx *store.Tx) error {
 		_, err := tx.Update("pei", id, store.Change{Properties: props})
@@ -304,7 +311,7 @@ func (d *capDesk) update(id string, props map[string]any) {
 	}
 }
 
-func (d *capDesk) get(id string) store.Feature {
+func (d *testDesk) get(id string) store.Feature {
 	d.t.Helper()
 	f, err := d.ws.Get(context.Background(), "pei", id)
 	if err != nil {

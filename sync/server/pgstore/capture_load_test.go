@@ -26,7 +26,7 @@ func TestDirectEditsWhileTenDesksPush(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		ids = append(ids, p.seed(fmt.Sprintf("PEI-%02d", i), orb.Point{4.86 + float64(i)*0.004, 46.55}, 60))
 	}
-	desks := make([]*capDesk, 10)
+	desks := make([]*testDesk, 10)
 	for i := range desks {
 		desks[i] = p.desk("admin")
 	}
@@ -154,7 +154,7 @@ func (p *capPlatform) tableContent() map[string]string {
 }
 
 // content is every hydrant of the desk as "numero|debit", by uuid.
-func (d *capDesk) content() map[string]string {
+func (d *testDesk) content() map[string]string {
 	d.t.Helper()
 	fs, err := d.ws.Query(context.Background(), store.Query{Layer: "pei"})
 	if err != nil {
@@ -173,7 +173,7 @@ func (d *capDesk) content() map[string]string {
 }
 
 // pendingCount counts the desk's journal entries not acknowledged.
-func (d *capDesk) pendingCount() int {
+func (d *testDesk) pendingCount() int {
 	d.t.Helper()
 	c, err := d.ws.JournalCount(context.Background())
 	if err != nil {

@@ -23,7 +23,6 @@ import (
 	"terrimap/internal/pgtest"
 	"terrimap/store"
 	"terrimap/store/schema"
-	"terrimap/sync/client"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 )
@@ -92,49 +91,14 @@ func newSQLitePlatform(t *testing.T) *sqlitePlatform {
 	return p
 }
 
-// migrateDesk is a desktop that syncs with the platform.
-type migrateDesk struct {
-	t  *testing.T
-	ws *store.Workspace
-	c  *client.Client
-}
-
-func newMigrateDesk(t *testing.T, url, user string) *migrateDesk {
-	t.Helper()
-	ws, err := store.OpenOrCreate(filepath.Join(t.TempDir(), user+".gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	c, err := client.New(ws, url, client.Options{Backoff: 5 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Login(context.Background(), user, migratePassword); err != nil {
-		t.Fatal(err)
-	}
-	d := &migrateDesk{t: t, ws: ws, c: c}
-	d.sync()
-	return d
-}
-
-func (d *migrateDesk) sync() client.Summary {
-	d.t.Helper()
-	s, err := d.c.Sync(context.Background())
-	if err != nil {
-		d.t.Fatalf("sync: %v", err)
-	}
-	return s
-}
-
-func (d *migrateDesk) edit(fn func(tx *store.Tx) error) {
+func (d *testDesk) edit(fn func(tx *store.Tx) error) {
 	d.t.Helper()
 	if err := d.ws.Edit(context.Background(), fn); err != nil {
 		d.t.Fatal(err)
 	}
 }
 
-func (d *migrateDesk) cursor() string {
+func (d *testDesk) cursor() string {
 	d.t.Helper()
 	c, err := d.ws.Meta(context.Background(), "platform.cursor")
 	if err != nil {
@@ -150,8 +114,8 @@ func (d *migrateDesk) cursor() string {
 func TestMigrateDesksSyncOnWithoutFirstSync(t *testing.T) {
 	ctx := context.Background()
 	src := newSQLitePlatform(t)
-	admin := newMigrateDesk(t, src.http.URL, "admin")
-	agent := newMigrateDesk(t, src.http.URL, "tournus")
+	admin := newDesk(t, src.http.URL, "admin", migratePassword)
+	agent := newDesk(t, src.http.URL, "tournus", migratePassword)
 	var ids []string
 	admin.edit(func(tx *store.Tx) error {
 		for i, p := range []orb.Point{{4.90, 46.55}, {4.91, 46.56}, {4.92, 46.57}} {
@@ -332,7 +296,7 @@ func serveOn(t *testing.T, addr string, h http.Handler) {
 func TestMigrateAgain(t *testing.T) {
 	ctx := context.Background()
 	src := newSQLitePlatform(t)
-	admin := newMigrateDesk(t, src.http.URL, "admin")
+	admin := newDesk(t, src.http.URL, "admin", migratePassword)
 	admin.edit(func(tx *store.Tx) error {
 		_, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"type_pei": "BI"}})
 		return err
@@ -387,7 +351,7 @@ func TestMigrateAgain(t *testing.T) {
 func TestMigrateWhileServing(t *testing.T) {
 	ctx := context.Background()
 	src := newSQLitePlatform(t)
-	admin := newMigrateDesk(t, src.http.URL, "admin")
+	admin := newDesk(t, src.http.URL, "admin", migratePassword)
 	stop := make(chan struct{})
 	pushed := make(chan int)
 	go func() {
@@ -456,7 +420,7 @@ func TestMigrateWhileServing(t *testing.T) {
 func TestMigrateFailsWhole(t *testing.T) {
 	ctx := context.Background()
 	src := newSQLitePlatform(t)
-	admin := newMigrateDesk(t, src.http.URL, "admin")
+	admin := newDesk(t, src.http.URL, "admin", migratePassword)
 	admin.edit(func(tx *store.Tx) error {
 		_, err := tx.Create("pei", store.Feature{Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"type_pei": "BI"}})
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/url"
 
 	"terrimap/sync/server"
 	"terrimap/sync/server/pgstore"
@@ -45,13 +44,5 @@ func shownDB(db string) string {
 	if !isPostgres(db) {
 		return db
 	}
-	u, err := url.Parse(db)
-	if err != nil {
-		return "postgres://…"
-	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
+	return pgstore.Redact(db)
 }

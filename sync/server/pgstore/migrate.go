@@ -44,7 +44,7 @@ import (
 // without that record is refused with ErrTargetNotEmpty.
 func Migrate(ctx context.Context, from, to string, opts MigrateOptions) (MigrateReport, error) {
 	var rep MigrateReport
-	rep.Source, rep.Target = from, redact(to)
+	rep.Source, rep.Target = from, Redact(to)
 	err := server.ReadSQLiteSnapshot(ctx, from, func(snap *server.SQLiteSnapshot) error {
 		st, err := Open(ctx, to, opts.Storage)
 		if err != nil {

@@ -67,10 +67,10 @@ func Dump(ctx context.Context, dbURL, out string) (DumpSummary, error) {
 	tmp := out + ".tmp"
 	defer os.Remove(tmp)
 	if err := runTool(ctx, env, pgDump, "--format=custom", "--file="+tmp, "--dbname="+conn); err != nil {
-		return sum, fmt.Errorf("pgstore: backup %s: %w", redact(dbURL), err)
+		return sum, fmt.Errorf("pgstore: backup %s: %w", Redact(dbURL), err)
 	}
 	if sum.Entries, err = dumpEntries(ctx, tmp); err != nil {
-		return sum, fmt.Errorf("pgstore: backup %s: the dump does not read back: %w", redact(dbURL), err)
+		return sum, fmt.Errorf("pgstore: backup %s: the dump does not read back: %w", Redact(dbURL), err)
 	}
 	if err := fileout.Sync(tmp); err != nil {
 		return sum, fmt.Errorf("pgstore: backup to %s: %w", out, err)
@@ -104,12 +104,12 @@ func toolMajor(ctx context.Context, path string) (int, error) {
 func serverMajor(ctx context.Context, dbURL string) (int, error) {
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
-		return 0, fmt.Errorf("pgstore: backup %s: %w", redact(dbURL), err)
+		return 0, fmt.Errorf("pgstore: backup %s: %w", Redact(dbURL), err)
 	}
 	defer conn.Close(ctx)
 	var num int
 	if err := conn.QueryRow(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&num); err != nil {
-		return 0, fmt.Errorf("pgstore: backup %s: server version: %w", redact(dbURL), err)
+		return 0, fmt.Errorf("pgstore: backup %s: server version: %w", Redact(dbURL), err)
 	}
 	return num / 10000, nil
 }

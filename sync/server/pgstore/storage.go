@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -113,23 +114,27 @@ func newPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, er
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: open %s: %w", redact(url), err)
+		return nil, fmt.Errorf("pgstore: open %s: %w", Redact(url), err)
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("pgstore: open %s: %w", redact(url), err)
+		return nil, fmt.Errorf("pgstore: open %s: %w", Redact(url), err)
 	}
 	return pool, nil
 }
 
-// redact hides the password of a database URL in messages.
-func redact(url string) string {
-	cfg, err := pgxpool.ParseConfig(url)
+// Redact is a database URL as messages may show it: its password, in
+// the URL's user part or as a password parameter, masked.
+func Redact(dbURL string) string {
+	u, err := url.Parse(dbURL)
 	if err != nil {
-		return "(unreadable URL)"
+		return "postgres://…"
 	}
-	c := cfg.ConnConfig
-	return fmt.Sprintf("postgres://%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }
 
 // Pool gives the primary's pool, for tools and tests.

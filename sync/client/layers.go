@@ -16,7 +16,14 @@ import (
 // Access returns what the platform lets this user do on a layer, as last
 // synced; ok is false for a layer the platform does not know.
 func (c *Client) Access(ctx context.Context, layer string) (protocol.Access, bool) {
-	js, err := c.ws.Meta(ctx, metaAccessPrefix+layer)
+	return LayerAccess(ctx, c.ws, layer)
+}
+
+// LayerAccess is Access read from the workspace alone, without a client:
+// what the last sync recorded the user may do on a layer; ok is false for
+// a layer the platform does not know (or a workspace never synced).
+func LayerAccess(ctx context.Context, ws *store.Workspace, layer string) (protocol.Access, bool) {
+	js, err := ws.Meta(ctx, metaAccessPrefix+layer)
 	if err != nil || js == "" {
 		return protocol.Access{}, false
 	}

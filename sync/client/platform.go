@@ -16,6 +16,8 @@ type PlatformInfo struct {
 	URL string
 	// LastSync is when the last complete sync ended; zero when none did.
 	LastSync time.Time
+	// User is the name the desk signs in with; "" when it never did.
+	User string
 }
 
 // Platform reads, from the workspace alone, which platform it syncs with
@@ -31,7 +33,11 @@ func Platform(ctx context.Context, ws *store.Workspace) (PlatformInfo, error) {
 	if err != nil {
 		return info, fmt.Errorf("client: platform: %w", err)
 	}
-	info.URL = u
+	user, err := ws.Meta(ctx, metaUser)
+	if err != nil {
+		return info, fmt.Errorf("client: platform: %w", err)
+	}
+	info.URL, info.User = u, user
 	if t, err := time.Parse(time.RFC3339, last); err == nil {
 		info.LastSync = t
 	}

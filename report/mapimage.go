@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -32,14 +33,22 @@ type zoneMap struct {
 	zone, buffer orb.MultiPolygon // the selection's outlines
 }
 
-// mapLayers returns the layers the map draws, in the renderer's order: the
-// layers searched and, for context, the polygon layers (communes, flood
-// zones, buildings) and the streets.
+// mapLayers returns the layers the map draws: the layers searched and
+// their context (PlanLayers).
 func mapLayers(r *mapview.Renderer, sel *Selection) []mapview.Layer {
-	searched := map[string]bool{}
-	for _, lc := range sel.Layers {
-		searched[lc.Layer] = true
+	searched := make([]string, len(sel.Layers))
+	for i, lc := range sel.Layers {
+		searched[i] = lc.Layer
 	}
+	return PlanLayers(r, searched)
+}
+
+// PlanLayers returns the layers a plan of the network layers named
+// draws, in the renderer's order: those layers and, for context, the
+// polygon layers (communes, flood zones, buildings) and the streets. With
+// no network named, the context alone, for a plan that draws the networks
+// itself (the DT-DICT answer's plans).
+func PlanLayers(r *mapview.Renderer, networks []string) []mapview.Layer {
 	var out []mapview.Layer
 	for _, l := range mapview.DefaultLayers(r.Workspace(), nil) {
 		wl, err := r.Workspace().Layer(l.Name)
@@ -50,7 +59,7 @@ func mapLayers(r *mapview.Renderer, sel *Selection) []mapview.Layer {
 		case schema.Polygon, schema.MultiPolygon:
 			out = append(out, l)
 		default:
-			if searched[l.Name] || isStreets(wl) {
+			if slices.Contains(networks, l.Name) || isStreets(wl) {
 				out = append(out, l)
 			}
 		}

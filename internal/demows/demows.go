@@ -26,8 +26,9 @@ func Tournus() orb.Bound {
 	return orb.Bound{Min: orb.Point{4.89, 46.55}, Max: orb.Point{4.925, 46.575}}
 }
 
-// format changes when the workspaces Cached keeps must be made again.
-const format = 1
+// format changes when the workspaces Cached keeps must be made again
+// (2: the DT-DICT layers and their rows without geometry).
+const format = 2
 
 // Cached returns the path of a workspace Write made for extent, kept in the
 // temp dir under name and made only the first time (the generator is
@@ -53,7 +54,8 @@ func Cached(name string, extent orb.Bound) (string, error) {
 
 // Write creates a workspace at path with every demo layer and the demo
 // features whose bounding box meets extent (the whole territory when
-// extent is the zero bound). It refuses to overwrite a file.
+// extent is the zero bound), with the rows without geometry. It refuses
+// to overwrite a file.
 func Write(path string, extent orb.Bound) error {
 	ctx := context.Background()
 	ws, err := store.Create(path)
@@ -82,7 +84,9 @@ func fill(ctx context.Context, ws *store.Workspace, extent orb.Bound) error {
 	}
 	kept := map[string][]store.RemoteFeature{}
 	err := demo.Generate(demo.GenerateOptions{}, func(layer string, f demo.Feature) error {
-		if f.Geometry != nil && (all || f.Geometry.Bound().Intersects(extent)) {
+		// Rows without geometry (the DT-DICT settings) lie nowhere and
+		// belong to every extent.
+		if all || f.Geometry == nil || f.Geometry.Bound().Intersects(extent) {
 			kept[layer] = append(kept[layer], store.RemoteFeature{UUID: f.ID, Version: 1, Geometry: f.Geometry, Properties: f.Properties})
 		}
 		return nil

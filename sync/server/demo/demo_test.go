@@ -93,7 +93,7 @@ func TestLayers(t *testing.T) {
 			t.Errorf("%s: ReadOnly = %v", l.Name, got)
 		}
 	}
-	for _, name := range append(append([]string(nil), communeLayers...), LayerZoneInondable) {
+	for _, name := range append(append([]string(nil), communeLayers...), LayerZoneInondable, LayerDTDictOuvrages, LayerDTDict) {
 		if !seen[name] {
 			t.Errorf("Generate streams layer %s that Layers does not declare", name)
 		}
@@ -180,6 +180,9 @@ func TestCountsScale1(t *testing.T) {
 		LayerOuvrAEP: {20, 100}, LayerCanalAss: {1500, 8000}, LayerApparAss: {5, 200},
 		LayerOuvrAss: {1500, 9000}, LayerPEI: {300, 2000}, LayerEclairage: {1500, 8000},
 		LayerBatiment: {48, 144}, LayerInterventions: {50, 300}, LayerZoneInondable: {3, 3}, LayerVoies: {300, 3000},
+		// EAUPOT for the 24 communes, ASS for the 19 that have sewers; the
+		// register of declarations is empty.
+		LayerDTDictOuvrages: {43, 43}, LayerDTDict: {0, 0},
 	} {
 		if n := counts[layer]; n < r[0] || n > r[1] {
 			t.Errorf("%s: %d features, want %d to %d", layer, n, r[0], r[1])
@@ -224,8 +227,10 @@ func TestFeaturesFitTheirSchema(t *testing.T) {
 			t.FailNow()
 		}
 		geom, err := l.CheckGeometry(f.Geometry)
-		if err != nil || geom == nil {
-			t.Fatalf("%s %s: geometry %v", l.Name, f.ID, err)
+		// The DT-DICT settings are rows without geometry; every other
+		// feature has one.
+		if err != nil || (geom == nil) != (l.Name == LayerDTDictOuvrages) {
+			t.Fatalf("%s %s: geometry %v, %v", l.Name, f.ID, geom, err)
 		}
 	}
 }
@@ -285,7 +290,7 @@ func TestNetworksStayInTheirCommune(t *testing.T) {
 		}
 		terr := newArea(w.fr.localMulti(c.Territory))
 		for i := starts[ci] + 1; i < starts[ci+1]; i++ {
-			if g.layers[i] == LayerInterventions || g.layers[i] == LayerZoneInondable {
+			if g.layers[i] == LayerInterventions || g.layers[i] == LayerZoneInondable || g.layers[i] == LayerDTDictOuvrages {
 				continue
 			}
 			pts := points(g.features[i].Geometry)

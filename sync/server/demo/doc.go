@@ -8,8 +8,11 @@
 // apparaep, ouvraep) and sewers (canalass, apparass, ouvrass), the AFIGEO
 // PEI exchange format for fire hydrants (pei), and Terrimap's own street
 // lights (eclairage), municipal buildings (batiment), flood zones
-// (zone_inondable), communes and maintenance interventions. Generate streams
-// the features:
+// (zone_inondable), communes and maintenance interventions, and the two
+// layers of the DT-DICT answers: which networks declared at the guichet
+// unique are ours (dtdict_ouvrages, settings rows without geometry) and the
+// register of declarations received (dtdict, empty). Generate streams the
+// features:
 //
 //   - in each commune a water network grown as a tree of streets from the
 //     bourg, trunk mains out to the hamlets and the border, service pipes to
@@ -20,7 +23,9 @@
 //   - hydrants on the mains every 150–200 m, street lights every 30–40 m,
 //     2 to 6 municipal buildings near the centre, a handful of interventions
 //     on real equipment, and flood zones in three hazard bands along the
-//     Saône.
+//     Saône;
+//   - each commune's drinking-water network declared as EAUPOT<INSEE>, and
+//     its sewers (where it has some) as ASS<INSEE>.
 //
 // Everything derives from seeds fixed per commune (its INSEE code) and from
 // GenerateOptions: the same options give the same features with the same

@@ -44,8 +44,8 @@ var ErrScale = errors.New("demo: scale must be a number between 0 and 1000")
 // Generate streams the demo territory to fn, layer by layer within each
 // commune: for every commune in INSEE order its communes feature, then
 // canalaep, apparaep, ouvraep, canalass, apparass, ouvrass, pei, eclairage,
-// batiment and interventions features; the zone_inondable features come
-// last. Every feature fits its schema in Layers. The same options give the
+// batiment and interventions features; then the zone_inondable features,
+// and last the dtdict_ouvrages rows (without geometry). Every feature fits its schema in Layers. The same options give the
 // same features, in the same order, on every run and machine. Generate stops
 // at the first error fn returns and returns it.
 func Generate(opts GenerateOptions, fn func(layer string, f Feature) error) error {
@@ -81,8 +81,17 @@ func Generate(opts GenerateOptions, fn func(layer string, f Feature) error) erro
 			return err
 		}
 	}
+	for _, f := range dtdictOuvrages(w.communes, opts.Scale) {
+		if err := fn(LayerDTDictOuvrages, f); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// hasSewers reports whether a commune of that population has a sewer
+// network in the demo: the smallest villages have none.
+func hasSewers(population int) bool { return population >= 150 }
 
 // communeLayers are the layers generated per commune, in the order they are
 // streamed.
@@ -272,7 +281,7 @@ func (g *gen) run() {
 		g.waterFeatures,
 		g.release,
 		func() {
-			if g.pop >= 150 { // the smallest villages have no sewers
+			if hasSewers(g.pop) {
 				g.sewer = buildSewer(g)
 				g.sewerFeatures()
 			}

@@ -19,6 +19,11 @@ const (
 	LayerZoneInondable = "zone_inondable"
 	LayerInterventions = "interventions"
 	LayerVoies         = "voies"
+	// LayerDTDictOuvrages holds which networks declared at the guichet
+	// unique are ours (settings of the DT-DICT answers, rows without
+	// geometry); LayerDTDict is the register of declarations received.
+	LayerDTDictOuvrages = "dtdict_ouvrages"
+	LayerDTDict         = "dtdict"
 )
 
 // Code lists of CNIG RAEPA (VAL_RAEPA_*), codes and values as in the standard.
@@ -347,11 +352,13 @@ func concat(parts ...[]schema.Field) []schema.Field {
 // Generate streams them: communes, then the drinking-water network (RAEPA
 // canalaep, apparaep, ouvraep), the sewer network (canalass, apparass,
 // ouvrass), fire hydrants (AFIGEO PEI), street lights, municipal buildings,
-// interventions, and last the flood zones. Every call returns fresh values
-// that the caller may change.
+// interventions, the flood zones, and last the two layers of the DT-DICT
+// answers (dtdict_ouvrages, whose rows Generate streams at the very end,
+// and the register dtdict, empty in the demo). Every call returns fresh
+// values that the caller may change.
 func Layers() []schema.Layer {
 	debut, fin := raepaPeriod()
-	return []schema.Layer{
+	return append([]schema.Layer{
 		{
 			Name:         LayerCommunes,
 			Title:        "Communes",
@@ -612,7 +619,7 @@ func Layers() []schema.Layer {
 				textField("cours_eau", "Cours d'eau"),
 			},
 		},
-	}
+	}, dtdictLayers()...)
 }
 
 // Values the generated data shares with the schema defaults.

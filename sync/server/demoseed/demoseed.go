@@ -26,7 +26,7 @@ const seedBatch = 50_000
 // Seed fills an empty platform with the demo territory: the 24 communes
 // as organisations with their territory, the layer schemas (communes, flood
 // zones and the generated streets are reference data edited by admins
-// only), the generated networks, and four
+// only, as are the DT-DICT settings), the generated networks, and four
 // users — an admin of the intercommunality, editors for Tournus and Uchizy,
 // a viewer (élu) — whose random passwords it returns.
 func Seed(ctx context.Context, st server.Seeder, opts demo.GenerateOptions, progress func(layer string, n int)) ([]User, error) {
@@ -45,7 +45,7 @@ func Seed(ctx context.Context, st server.Seeder, opts demo.GenerateOptions, prog
 	for _, l := range demo.Layers() {
 		rec := server.LayerRecord{Schema: l, EditBy: server.EditByEditors, Style: server.DefaultStyle(l.Name)}
 		switch l.Name {
-		case demo.LayerCommunes, demo.LayerZoneInondable, demo.LayerVoies:
+		case demo.LayerCommunes, demo.LayerZoneInondable, demo.LayerVoies, demo.LayerDTDictOuvrages:
 			rec.EditBy = server.EditByAdmins
 		}
 		if err := st.PutLayer(ctx, rec); err != nil {

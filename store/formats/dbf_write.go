@@ -91,17 +91,27 @@ func dbfFields(ds *Dataset, warn func(Warning)) []dbfField {
 // onto another's takes a number, as GDAL numbers them (nom_commun,
 // nom_comm_1…).
 func dbfNames(fields []Field) []string {
-	taken := map[string]bool{}
-	out := make([]string, len(fields))
+	names := make([]string, len(fields))
 	for i, f := range fields {
-		base := asciiName(f.Name)
+		names[i] = f.Name
+	}
+	return asciiNames(names, dbfMaxName)
+}
+
+// asciiNames makes names plain ASCII names (asciiName) of at most maxLen
+// bytes, unique ignoring case: a name cut onto another's takes a number.
+func asciiNames(names []string, maxLen int) []string {
+	taken := map[string]bool{}
+	out := make([]string, len(names))
+	for i, n := range names {
+		base := asciiName(n)
 		name := base
-		if len(name) > dbfMaxName {
-			name = name[:dbfMaxName]
+		if len(name) > maxLen {
+			name = name[:maxLen]
 		}
 		for n := 1; taken[strings.ToLower(name)]; n++ {
 			suffix := "_" + strconv.Itoa(n)
-			name = base[:min(len(base), dbfMaxName-len(suffix))] + suffix
+			name = base[:min(len(base), maxLen-len(suffix))] + suffix
 		}
 		taken[strings.ToLower(name)] = true
 		out[i] = name

@@ -212,11 +212,14 @@ func clip(s string) string {
 }
 
 // dxfText decodes a DXF string: UTF-8, or Windows-1252 for drawings before
-// AutoCAD 2007 written with accents, and \U+XXXX escapes.
+// AutoCAD 2007 written with accents, \U+XXXX escapes, and the caret
+// written "^ " (the format's own escape: "^" and a letter is a control
+// character, which is left as written).
 func dxfText(v string) string {
 	if !utf8.ValidString(v) {
 		v = cp1252([]byte(v))
 	}
+	v = strings.ReplaceAll(v, "^ ", "^")
 	if !strings.Contains(v, `\U+`) && !strings.Contains(v, `\u+`) {
 		return v
 	}

@@ -179,10 +179,15 @@ func TestCountsScale1(t *testing.T) {
 		LayerCommunes: {24, 24}, LayerCanalAEP: {6000, 20000}, LayerApparAEP: {4000, 15000},
 		LayerOuvrAEP: {20, 100}, LayerCanalAss: {1500, 8000}, LayerApparAss: {5, 200},
 		LayerOuvrAss: {1500, 9000}, LayerPEI: {300, 2000}, LayerEclairage: {1500, 8000},
-		LayerBatiment: {48, 144}, LayerInterventions: {50, 300}, LayerZoneInondable: {3, 3}, LayerVoies: {300, 3000},
+		LayerBatiment: {48, 144},
+		// A handful per commune, and the log of the pipes renewed or
+		// rehabilitated in the last five years (some 280).
+		LayerInterventions: {200, 600}, LayerZoneInondable: {3, 3}, LayerVoies: {300, 3000},
 		// EAUPOT for the 24 communes, ASS for the 19 that have sewers; the
 		// register of declarations is empty.
 		LayerDTDictOuvrages: {43, 43}, LayerDTDict: {0, 0},
+		// A few items of the ICGP's checklist per commune.
+		LayerICGPDeclarations: {24, 150},
 	} {
 		if n := counts[layer]; n < r[0] || n > r[1] {
 			t.Errorf("%s: %d features, want %d to %d", layer, n, r[0], r[1])
@@ -290,7 +295,8 @@ func TestNetworksStayInTheirCommune(t *testing.T) {
 		}
 		terr := newArea(w.fr.localMulti(c.Territory))
 		for i := starts[ci] + 1; i < starts[ci+1]; i++ {
-			if g.layers[i] == LayerInterventions || g.layers[i] == LayerZoneInondable || g.layers[i] == LayerDTDictOuvrages {
+			if g.layers[i] == LayerInterventions || g.layers[i] == LayerZoneInondable || g.layers[i] == LayerDTDictOuvrages ||
+				g.layers[i] == LayerICGPDeclarations {
 				continue
 			}
 			pts := points(g.features[i].Geometry)

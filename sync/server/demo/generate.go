@@ -45,7 +45,8 @@ var ErrScale = errors.New("demo: scale must be a number between 0 and 1000")
 // commune: for every commune in INSEE order its communes feature, then
 // canalaep, apparaep, ouvraep, canalass, apparass, ouvrass, pei, eclairage,
 // batiment and interventions features; then the zone_inondable features,
-// and last the dtdict_ouvrages rows (without geometry). Every feature fits its schema in Layers. The same options give the
+// the icgp_declarations of the communes, and last the dtdict_ouvrages rows
+// (without geometry). Every feature fits its schema in Layers. The same options give the
 // same features, in the same order, on every run and machine. Generate stops
 // at the first error fn returns and returns it.
 func Generate(opts GenerateOptions, fn func(layer string, f Feature) error) error {
@@ -78,6 +79,11 @@ func Generate(opts GenerateOptions, fn func(layer string, f Feature) error) erro
 	}
 	for _, f := range zones {
 		if err := fn(LayerZoneInondable, f); err != nil {
+			return err
+		}
+	}
+	for _, f := range icgpDeclarations(w, opts) {
+		if err := fn(LayerICGPDeclarations, f); err != nil {
 			return err
 		}
 	}

@@ -118,4 +118,5 @@ func (g *gen) interventions() {
 		}
 		g.emit(iInterventions, e.at, props)
 	}
+	g.renewalLog()
 }

@@ -261,6 +261,7 @@ var (
 		{Code: "remplacement", Label: "Remplacement"},
 		{Code: "pose", Label: "Pose"},
 		{Code: "curage", Label: "Curage"},
+		{Code: "rehabilitation", Label: "Réhabilitation"},
 		{Code: "autre", Label: "Autre"},
 	}
 	statutsIntervention = []schema.CodedValue{
@@ -619,7 +620,7 @@ func Layers() []schema.Layer {
 				textField("cours_eau", "Cours d'eau"),
 			},
 		},
-	}, dtdictLayers()...)
+	}, append(dtdictLayers(), icgpLayers()...)...)
 }
 
 // Values the generated data shares with the schema defaults.

@@ -338,14 +338,24 @@ func (g *gen) sewerFeatures() {
 	if len(s.lines) > 0 {
 		plantLine.year = max(1975, s.lines[0].year)
 	}
+	lineOf := func(e sedge) sline {
+		if e.line >= 0 {
+			return s.lines[e.line]
+		}
+		return plantLine
+	}
+	var known []gapPipe
+	for _, e := range s.edges {
+		if s.nodes[e.up].live && s.nodes[e.down].live {
+			known = append(known, gapPipe{length: dist(s.nodes[e.up].p, s.nodes[e.down].p), year: lineOf(e).year})
+		}
+	}
+	gaps := g.newGaps(known, streamSewer)
 	for _, e := range s.edges {
 		if !s.nodes[e.up].live || !s.nodes[e.down].live {
 			continue
 		}
-		l := plantLine
-		if e.line >= 0 {
-			l = s.lines[e.line]
-		}
+		l := lineOf(e)
 		up, down := s.nodes[e.up], s.nodes[e.down]
 		var typ string
 		switch {
@@ -401,8 +411,9 @@ func (g *gen) sewerFeatures() {
 			"longcana":   int64(math.Round(dist(up.p, down.p))),
 		}
 		g.raepaMeta(r, props, l.qualxy, l.qualz, qualAnnee(r, l.year), l.year)
+		gaps.apply(props, dist(up.p, down.p), l.year, true)
 		id := g.emit(iCanalAss, fr.lineLonLat([]orb.Point{up.p, down.p}), props)
-		g.equip = append(g.equip, equipRef{layer: iCanalAss, id: id, at: fr.lonLat(lerp(up.p, down.p, 0.5)), kind: "collecteur"})
+		g.equip = append(g.equip, equipRef{layer: iCanalAss, id: id, at: fr.lonLat(lerp(up.p, down.p, 0.5)), kind: "collecteur", year: l.year})
 	}
 	// Devices: a valve on each pumping main, a flow meter at the plant.
 	for i, nd := range s.nodes {

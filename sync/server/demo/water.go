@@ -37,6 +37,7 @@ type equipRef struct {
 	id    string
 	at    orb.Point // longitude/latitude
 	kind  string
+	year  int // year of laying, for pipes (their renewals are logged)
 }
 
 // Nominal diameters (mm): cast iron and steel by DN, plastics by outer diameter.
@@ -185,10 +186,17 @@ func (g *gen) waterFeatures() {
 		g.pipes[h.seg].nbranche++
 	}
 	g.mains = len(g.pipes)
+	known := make([]gapPipe, len(g.pipes))
+	for i, p := range g.pipes {
+		known[i] = gapPipe{length: dist(p.a, p.b), year: p.attrs.year}
+	}
+	gaps := g.newGaps(known, streamWater)
 	for _, p := range g.pipes {
 		p.idcana = g.code("CAEP", iCanalAEP)
-		p.id = g.emit(iCanalAEP, g.w.fr.lineLonLat([]orb.Point{p.a, p.b}), g.pipeProps(r, p, "N", ""))
-		g.equip = append(g.equip, equipRef{layer: iCanalAEP, id: p.id, at: g.w.fr.lonLat(lerp(p.a, p.b, 0.5)), kind: "conduite"})
+		props := g.pipeProps(r, p, "N", "")
+		gaps.apply(props, dist(p.a, p.b), p.attrs.year, false)
+		p.id = g.emit(iCanalAEP, g.w.fr.lineLonLat([]orb.Point{p.a, p.b}), props)
+		g.equip = append(g.equip, equipRef{layer: iCanalAEP, id: p.id, at: g.w.fr.lonLat(lerp(p.a, p.b, 0.5)), kind: "conduite", year: p.attrs.year})
 	}
 	// Service pipes, then the devices on the network.
 	services := make([]*pipeSeg, len(houses))

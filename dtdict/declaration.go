@@ -36,6 +36,10 @@ type Declaration struct {
 	Declared time.Time
 	// Declarant is who declares and expects the answer.
 	Declarant Party
+	// Others are the other parties named, in the order of their roles
+	// (for a DT, the project's owner behind its representative; for a
+	// joint declaration, the DICT's executantDesTravaux…).
+	Others []Party
 	// Place is where the works are.
 	Place Place
 	// Works describes the works.
@@ -54,7 +58,8 @@ type Declaration struct {
 // Party is a person or company named in a declaration.
 type Party struct {
 	// Role is the element it came from: "responsableDuProjet",
-	// "representantDuResponsableDeProjet" or "executantDesTravaux".
+	// "representantDuResponsableDeProjet", "executantDesTravaux" or, for an
+	// ATU, "personneOrdonnantLesTravauxUrgents".
 	Role string
 	// Name is the company's or person's name (denomination, or nom).
 	Name string
@@ -88,6 +93,9 @@ type Works struct {
 	DurationDays int
 	// Trenchless lists the trenchless techniques named (forage dirigé…).
 	Trenchless []string
+	// TrenchlessUsed is true when the declarant says trenchless techniques
+	// are used (emploiDeTechniquesSansTranchees), named or not.
+	TrenchlessUsed bool
 }
 
 // Wishes is what the declarant asks for in the récépissé

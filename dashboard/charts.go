@@ -5,9 +5,15 @@ import (
 	"image"
 	"io"
 	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
+
+	"github.com/golang/freetype/truetype"
 )
 
 // Chart is one chart of the dashboard, drawn as an image.
@@ -75,7 +81,11 @@ func Charts(s *Stats, size image.Point) ([]Chart, error) {
 	if size.X < MinSize.X || size.Y < MinSize.Y {
 		return nil, fmt.Errorf("dashboard: charts: %dx%d is smaller than %dx%d", size.X, size.Y, MinSize.X, MinSize.Y)
 	}
-	d := drawer{size: size}
+	font, err := chart.GetDefaultFont()
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: charts: %w", err)
+	}
+	d := drawer{size: size, font: font}
 	var out []Chart
 	add := func(key, title string, img image.Image, err error) error {
 		if err != nil {
@@ -95,10 +105,10 @@ func Charts(s *Stats, size image.Point) ([]Chart, error) {
 		{KeySewerMaterial, "Assainissement : km par matériau", func(t string) (image.Image, error) {
 			return d.lengthBars(t, topMaterials(s.Sewer.ByMaterial), colourSewer)
 		}},
-		{KeyWaterDiameter, "Eau potable : km par diamètre", func(t string) (image.Image, error) {
+		{KeyWaterDiameter, "Eau potable : km par diamètre (mm)", func(t string) (image.Image, error) {
 			return d.lengthBars(t, classBars(s.Water.ByDiameter), colourWater)
 		}},
-		{KeySewerDiameter, "Assainissement : km par diamètre", func(t string) (image.Image, error) {
+		{KeySewerDiameter, "Assainissement : km par diamètre (mm)", func(t string) (image.Image, error) {
 			return d.lengthBars(t, classBars(s.Sewer.ByDiameter), colourSewer)
 		}},
 		{KeyWaterDecade, "Eau potable : km par décennie de pose", func(t string) (image.Image, error) {
@@ -116,7 +126,7 @@ func Charts(s *Stats, size image.Point) ([]Chart, error) {
 		{KeyHydrants, "Poteaux et bouches d'incendie", func(t string) (image.Image, error) {
 			return d.donut(t, hydrantSlices(s.Hydrants), "")
 		}},
-		{KeyMonths, "Interventions par mois (12 derniers mois)", func(t string) (image.Image, error) {
+		{KeyMonths, monthsTitle(s.Interventions.Months), func(t string) (image.Image, error) {
 			return d.countBars(t, monthBars(s.Interventions), colourIntervention)
 		}},
 		{KeyTypes, "Interventions par type (12 derniers mois)", func(t string) (image.Image, error) {
@@ -172,7 +182,7 @@ func topMaterials(shares []Share) []bar {
 func classBars(shares []Share) []bar {
 	out := make([]bar, 0, len(shares))
 	for _, s := range shares {
-		b := bar{label: s.Label, value: s.Length}
+		b := bar{label: strings.TrimSuffix(s.Label, " mm"), value: s.Length}
 		if s.Key == Unknown {
 			b.colour = &colourUnknown
 		}
@@ -204,10 +214,23 @@ func locationSlices(shares []Share) []slice {
 
 func hydrantSlices(h Hydrants) []slice {
 	return []slice{
-		{label: "Disponibles, contrôlés depuis moins de 2 ans", value: float64(h.AvailableChecked), colour: colourGood},
-		{label: "Disponibles, contrôle à faire", value: float64(h.Available - h.AvailableChecked), colour: colourFair},
+		{label: "Disponibles et contrôlés (moins de 2 ans)", value: float64(h.AvailableChecked), colour: colourGood},
+		{label: "Disponibles, contrôle à refaire", value: float64(h.Available - h.AvailableChecked), colour: colourFair},
 		{label: "Indisponibles", value: float64(h.Total - h.Available), colour: colourBad},
 	}
+}
+
+// monthsTitle names the months' chart with its first and last month.
+func monthsTitle(months []time.Time) string {
+	if len(months) == 0 {
+		return "Interventions par mois"
+	}
+	a, b := months[0], months[len(months)-1]
+	from := monthsShort[a.Month()-1]
+	if a.Year() != b.Year() {
+		from += " " + strconv.Itoa(a.Year())
+	}
+	return "Interventions par mois (" + from + " à " + monthsShort[b.Month()-1] + " " + strconv.Itoa(b.Year()) + ")"
 }
 
 var monthsShort = [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
@@ -225,6 +248,9 @@ func typeSlices(iv Interventions) []slice {
 	counts := iv.ByType()
 	var out []slice
 	for i, t := range iv.Types {
+		if counts[i] == 0 {
+			continue // a type never done does not crowd the legend
+		}
 		out = append(out, slice{label: t.Label, value: float64(counts[i]), colour: colourSeries[i%len(colourSeries)]})
 	}
 	return out
@@ -233,6 +259,7 @@ func typeSlices(iv Interventions) []slice {
 // drawer draws charts of one size with text scaled to it.
 type drawer struct {
 	size image.Point
+	font *truetype.Font
 }
 
 // text sizes in pixels (the charts are drawn at 72 DPI, where a point is a pixel).
@@ -240,12 +267,12 @@ func (d drawer) titleSize() float64 { return math.Max(14, float64(d.size.Y)/15) 
 func (d drawer) labelSize() float64 { return math.Max(11, float64(d.size.Y)/22) }
 
 func (d drawer) titleStyle() chart.Style {
-	return chart.Style{FontSize: d.titleSize(), FontColor: colourText,
+	return chart.Style{Font: d.font, FontSize: d.titleSize(), FontColor: colourText,
 		Padding: chart.Box{Top: int(d.titleSize() / 2)}}
 }
 
 func (d drawer) textStyle() chart.Style {
-	return chart.Style{FontSize: d.labelSize(), FontColor: colourText, StrokeColor: colourAxis}
+	return chart.Style{Font: d.font, FontSize: d.labelSize(), FontColor: colourText, StrokeColor: colourAxis}
 }
 
 // renderer is what go-chart's charts have in common.
@@ -298,6 +325,7 @@ func (d drawer) bars(title string, bars []bar, colour drawing.Color, format func
 	}
 	label := d.textStyle()
 	label.TextWrap = chart.TextWrapWord
+	label.FontSize = d.axisLabelSize(bars)
 	values := make([]chart.Value, len(bars))
 	for i, b := range bars {
 		c := colour
@@ -308,33 +336,28 @@ func (d drawer) bars(title string, bars []bar, colour drawing.Color, format func
 	}
 	top := niceCeil(max * 1.15)
 	yr := &chart.ContinuousRange{Min: 0, Max: top}
-	axisFont := d.labelSize() * 0.85
 	bc := chart.BarChart{
 		Width: d.size.X, Height: d.size.Y, DPI: 72,
 		Background: chart.Style{Padding: chart.Box{Top: d.top() + int(d.labelSize()*1.3), Left: 12, Right: 12,
-			Bottom: int(d.labelSize() * 3.1)}},
+			Bottom: int(label.FontSize*3.9) + 6}},
 		TitleStyle: chart.Style{Hidden: true},
-		XAxis:      label,
-		YAxis: chart.YAxis{
-			Style:          chart.Style{FontSize: axisFont, FontColor: colourAxis, StrokeColor: colourAxis},
-			Range:          yr,
-			ValueFormatter: func(v interface{}) string { f, _ := v.(float64); return format(f) },
-			Ticks:          ticks(top, format),
-		},
+		XAxis:      chart.Style{Hidden: true}, // labels are drawn by barLabels
+		// No value axis: each bar carries its value, larger than ticks would be.
+		YAxis:      chart.YAxis{Style: chart.Style{Hidden: true}, Range: yr},
 		BarSpacing: int(float64(d.size.X) / float64(len(bars)) * 0.25),
 		BarWidth:   int(float64(d.size.X) / float64(len(bars)) * 0.75),
 		Bars:       values,
 	}
 	bc.Elements = []chart.Renderable{func(r chart.Renderer, canvas chart.Box, _ chart.Style) {
 		d.title(r, title)
-		d.barValues(r, canvas, bc, top, format)
+		d.barValues(r, canvas, bc, top, format, label)
 	}}
 	return render(bc)
 }
 
 // barValues writes each bar's value above it. Bars are placed as go-chart's
 // BarChart places them (its calculateScaledTotalWidth, unexported).
-func (d drawer) barValues(r chart.Renderer, canvas chart.Box, bc chart.BarChart, top float64, format func(float64) string) {
+func (d drawer) barValues(r chart.Renderer, canvas chart.Box, bc chart.BarChart, top float64, format func(float64) string, label chart.Style) {
 	n := len(bc.Bars)
 	w, sp := bc.GetBarWidth(), bc.GetBarSpacing()
 	if n*(w+sp) > canvas.Width() {
@@ -355,14 +378,66 @@ func (d drawer) barValues(r chart.Renderer, canvas chart.Box, bc chart.BarChart,
 	st.FontSize = d.labelSize() * 0.95
 	st.WriteToRenderer(r)
 	x := canvas.Left
+	r.SetStrokeColor(colourAxis)
+	r.SetStrokeWidth(1)
+	r.MoveTo(canvas.Left, canvas.Bottom)
+	r.LineTo(canvas.Left+n*(w+sp), canvas.Bottom)
+	r.Stroke()
 	for _, b := range bc.Bars {
-		s := format(b.Value)
-		tb := r.MeasureText(s)
 		cx := x + sp/2 + w/2
-		y := canvas.Bottom - int(b.Value/top*float64(canvas.Height())) - int(d.labelSize()*0.3)
-		r.Text(s, cx-tb.Width()/2, y)
+		if b.Value != 0 {
+			st.WriteToRenderer(r)
+			s := format(b.Value)
+			tb := r.MeasureText(s)
+			y := canvas.Bottom - int(b.Value/top*float64(canvas.Height())) - int(d.labelSize()*0.3)
+			r.Text(s, cx-tb.Width()/2, y)
+		}
+		label.WriteToRenderer(r)
+		y := canvas.Bottom + int(label.FontSize*0.3)
+		for _, l := range wrap(r, b.Label, w+sp-4) {
+			tb := r.MeasureText(l)
+			y += int(label.FontSize * 1.15)
+			r.Text(l, cx-tb.Width()/2, y)
+		}
 		x += w + sp
 	}
+}
+
+// wrap breaks text into lines no wider than width, between words and
+// after hyphens; a word wider than width stands on its own line.
+func wrap(r chart.Renderer, text string, width int) []string {
+	var words []string
+	for _, w := range strings.Fields(text) {
+		for {
+			i := strings.Index(w, "-")
+			if i < 0 || i == len(w)-1 {
+				break
+			}
+			words = append(words, w[:i+1])
+			w = w[i+1:]
+		}
+		words = append(words, w)
+	}
+	var lines []string
+	line := ""
+	for _, w := range words {
+		try := w
+		if line != "" && !strings.HasSuffix(line, "-") {
+			try = line + " " + w
+		} else if line != "" {
+			try = line + w
+		}
+		if line != "" && r.MeasureText(try).Width() > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		line = try
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // donut draws shares as a donut with a legend on its right; unit follows
@@ -406,6 +481,7 @@ func (d drawer) donut(title string, slices []slice, unit string) (image.Image, e
 // its share.
 func (d drawer) legend(r chart.Renderer, left int, slices []slice, total float64, unit string) {
 	st := d.textStyle()
+	st.TextWrap = chart.TextWrapWord
 	small := st
 	small.FontSize = d.labelSize() * 0.85
 	small.FontColor = colourAxis
@@ -490,12 +566,18 @@ func niceCeil(v float64) float64 {
 	return 10 * p
 }
 
-// ticks are five steps from 0 to top, labelled in French.
-func ticks(top float64, format func(float64) string) []chart.Tick {
-	var out []chart.Tick
-	for i := 0; i <= 5; i++ {
-		v := top * float64(i) / 5
-		out = append(out, chart.Tick{Value: v, Label: format(v)})
+// axisLabelSize is the size of the bars' labels: the label size, made
+// smaller when the longest word of a label would not fit under its bar
+// (a Roboto letter is about 0.55 em wide).
+func (d drawer) axisLabelSize(bars []bar) float64 {
+	size := d.labelSize()
+	slot := float64(d.size.X-24) / float64(len(bars))
+	for _, b := range bars {
+		for _, w := range strings.FieldsFunc(b.label, func(r rune) bool { return r == ' ' || r == '-' }) {
+			if fit := slot * 0.92 / (0.56 * float64(utf8.RuneCountInString(w))); fit < size {
+				size = fit
+			}
+		}
 	}
-	return out
+	return math.Max(size, 9)
 }

@@ -37,25 +37,39 @@ func WriteShapefile(path string, ds *Dataset, geomType schema.GeometryType) ([]W
 	warn := func(w Warning) { warnings = append(warnings, w) }
 	shp, shx := encodeSHP(ds, shapeTypeOf(geomType, ds), warn)
 	dbf := encodeDBF(ds, dbfFields(ds, warn), time.Now())
+	files := []fileData{{".shp", shp}, {".shx", shx}, {".dbf", dbf}, {".prj", []byte(prj)}, {".cpg", []byte("UTF-8")}}
+	if err := writeFileSet(path, files); err != nil {
+		return nil, fmt.Errorf("formats: shapefile: %w", err)
+	}
+	return warnings, nil
+}
+
+// fileData is one file of a set: its extension and content.
+type fileData struct {
+	ext  string
+	data []byte
+}
+
+// writeFileSet writes the files of a set (a Shapefile's .shp, .dbf…)
+// beside path, each with its extension in place of path's: every file is
+// written beside its final name and renamed into place once all are
+// written.
+func writeFileSet(path string, files []fileData) error {
 	base := strings.TrimSuffix(path, filepath.Ext(path))
-	files := []struct {
-		ext  string
-		data []byte
-	}{{".shp", shp}, {".shx", shx}, {".dbf", dbf}, {".prj", []byte(prj)}, {".cpg", []byte("UTF-8")}}
 	for i, f := range files {
 		if err := os.WriteFile(base+f.ext+".part", f.data, 0o644); err != nil {
 			for _, g := range files[:i+1] {
 				os.Remove(base + g.ext + ".part")
 			}
-			return nil, fmt.Errorf("formats: shapefile: %w", err)
+			return err
 		}
 	}
 	for _, f := range files {
 		if err := os.Rename(base+f.ext+".part", base+f.ext); err != nil {
-			return nil, fmt.Errorf("formats: shapefile: %w", err)
+			return err
 		}
 	}
-	return warnings, nil
+	return nil
 }
 
 // shapeTypeOf is the shape type of a file for geometries of type t, or of

@@ -46,8 +46,6 @@ type Score struct {
 	DescriptifDetaille bool
 	// Length is the network's length in metres, service connections excluded.
 	Length float64
-	// Inventory breaks the length down as the RPQS's inventory tables do.
-	Inventory Inventory
 	// Blockers say what to survey or declare next to gain points, the
 	// largest gain first.
 	Blockers []Blocker
@@ -124,27 +122,6 @@ type Renewal struct {
 	Rate float64
 	// Interventions is the number of interventions counted.
 	Interventions int
-}
-
-// Inventory is the network's length broken down by what the inventory
-// knows, in metres, service connections excluded.
-type Inventory struct {
-	// ByMaterial is keyed by the RAEPA code ("00" unknown).
-	ByMaterial map[string]float64
-	// MaterialLabels gives the label of each code of ByMaterial.
-	MaterialLabels map[string]string
-	// ByDiameter is keyed by the diameter class's label ("< 100 mm",
-	// "100 à 199 mm"…, "inconnu"), in DiameterClasses order.
-	ByDiameter map[string]float64
-	// ByDecade is keyed by the decade of laying (1950 for 1950–1959; 0 for
-	// unknown).
-	ByDecade map[int]float64
-	// ByLocation is keyed by the location class code qualglocxy ("01" A,
-	// "02" B, "03" C, "" unknown).
-	ByLocation map[string]float64
-	// MaterialAndDiameter, Dated, Altimetry, Located are the lengths known
-	// for each item.
-	MaterialAndDiameter, Dated, Altimetry, Located float64
 }
 
 // Declaration is one declared checklist item, as icgp_declarations holds it.

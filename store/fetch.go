@@ -38,6 +38,9 @@ type CodeFilter struct {
 // Row is part of a feature, as FIDQuery reads it.
 type Row struct {
 	FID int64
+	// UUID is the feature's UUID; only Scan reads it ("" from EachByFID and
+	// for foreign layers).
+	UUID string
 	// Geometry is in WGS84; nil when empty or unreadable.
 	Geometry orb.Geometry
 	// Values of FIDQuery.Fields, as Feature.Properties would hold them.

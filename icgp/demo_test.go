@@ -1,0 +1,54 @@
+package icgp
+
+import (
+	"context"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/internal/demows"
+	"terrimap/store"
+)
+
+// demoWorkspace opens the whole demo territory, made once in the temp dir.
+func demoWorkspace(t testing.TB) *store.Workspace {
+	t.Helper()
+	path, err := demows.Cached("ccmt", orb.Bound{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// TestDemoTournus scores the demo's Tournus: its gaps put material and
+// diameter above 90 %, its dates between 60 and 80 %, and its declared
+// update procedure opens the gates.
+func TestDemoTournus(t *testing.T) {
+	ws := demoWorkspace(t)
+	rep, err := Compute(context.Background(), ws, Options{INSEE: "71543", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Score{rep.Water, rep.Sewer} {
+		t.Logf("%s %s: %d points, %.0f m, descriptif %v", s.Indicator, s.Service, s.Total, s.Length, s.DescriptifDetaille)
+		for _, it := range s.Items {
+			t.Logf("  %-18s %2d/%2d gated=%v %5.1f %% %s %s %s", it.Code, it.Points, it.Max, it.Gated, it.Percent, it.Detail, it.DeclaredBy, it.DeclaredOn.Format("2006-01-02"))
+		}
+		for _, b := range s.Blockers {
+			t.Logf("  blocker %s: %s (gain %d, %d tronçons)", b.Item, b.Message, b.Gain, len(b.Features))
+		}
+	}
+	t.Logf("renewal water %+v", rep.RenewalWater)
+	t.Logf("renewal sewer %+v", rep.RenewalSewer)
+	if rep.Water.Total < 40 || !rep.Water.DescriptifDetaille {
+		t.Errorf("Tournus water: %d points", rep.Water.Total)
+	}
+	if rep.RenewalWater.Rate <= 0 || rep.RenewalWater.Rate > 3 {
+		t.Errorf("Tournus water renewal rate %.2f %%", rep.RenewalWater.Rate)
+	}
+}

@@ -1,0 +1,89 @@
+package icgp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"terrimap/store"
+	"terrimap/store/schema"
+)
+
+// countPoints counts a point layer's features in the place by the code of
+// one field ("" for every feature under the key ""); named counts those
+// whose field name (when given) is filled.
+func countPoints(ctx context.Context, ws *store.Workspace, t *territory, layer, insee, field, name string) (byCode, named map[string]int, err error) {
+	byCode, named = map[string]int{}, map[string]int{}
+	fields := []string{field, name}
+	err = ws.Scan(ctx, layer, fields, func(r store.Row) bool {
+		p, ok := t.point(r.Geometry)
+		if !ok || insee != "" && t.communeOf(p) != insee {
+			return true
+		}
+		code := text(r.Values[0])
+		byCode[code]++
+		if text(r.Values[1]) != "" {
+			named[code]++
+		}
+		return true
+	})
+	if err != nil && !errors.Is(err, store.ErrLayerNotFound) {
+		return nil, nil, fmt.Errorf("icgp: %s: %w", layer, err)
+	}
+	return byCode, named, nil
+}
+
+// interventionFacts is what the interventions log tells the score.
+type interventionFacts struct {
+	// located counts the finished interventions in the place by the layer
+	// of their equipment, and by type for the sewers' tronçons.
+	located      map[string]int
+	sewerByType  map[string]int
+	waterRenewed map[string]int // tronçon UUID → renewals in the five years
+	sewerRenewed map[string]int
+	waterCount   int // renewal interventions counted
+	sewerCount   int
+}
+
+// renewalTypes are the intervention types that renew a tronçon:
+// identical replacement or reinforcement (remplacement), rehabilitation.
+var renewalTypes = map[string]bool{"remplacement": true, "rehabilitation": true}
+
+// readInterventions reads the finished interventions: where they are, and
+// the renewals of tronçons dated in the five years from-to.
+func readInterventions(ctx context.Context, ws *store.Workspace, t *territory, insee string, from, to int) (*interventionFacts, error) {
+	f := &interventionFacts{located: map[string]int{}, sewerByType: map[string]int{}, waterRenewed: map[string]int{}, sewerRenewed: map[string]int{}}
+	fields := []string{"equipement_uuid", "equipement_couche", "date", "type", "statut"}
+	err := ws.Scan(ctx, layerInterventions, fields, func(r store.Row) bool {
+		v := r.Values
+		if text(v[4]) != "terminee" {
+			return true
+		}
+		layer, typ := text(v[1]), text(v[3])
+		if renewalTypes[typ] {
+			if day, err := time.Parse(schema.DateLayout, text(v[2])); err == nil && day.Year() >= from && day.Year() <= to {
+				// The tronçon's own place decides (readNetwork).
+				switch layer {
+				case layerCanalAEP:
+					f.waterRenewed[text(v[0])]++
+				case layerCanalAss:
+					f.sewerRenewed[text(v[0])]++
+				}
+			}
+		}
+		p, ok := t.point(r.Geometry)
+		if !ok || insee != "" && t.communeOf(p) != insee {
+			return true
+		}
+		f.located[layer]++
+		if layer == layerCanalAss {
+			f.sewerByType[typ]++
+		}
+		return true
+	})
+	if err != nil && !errors.Is(err, store.ErrLayerNotFound) {
+		return nil, fmt.Errorf("icgp: interventions: %w", err)
+	}
+	return f, nil
+}

@@ -29,7 +29,7 @@ type network struct {
 	length      float64
 	connections int
 	// known lengths, and the tronçons lacking each piece of information.
-	matDiam, dated, altimetry, located, withConnections float64
+	matDiam, dated, altimetry, located, withConnections    float64
 	lackMatDiam, lackDated, lackAltimetry, lackConnections []Lack
 	// byCommune is the length in each commune, for the whole
 	// intercommunality's declarations.

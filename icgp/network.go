@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"terrimap/store"
@@ -143,10 +144,12 @@ func isYes(v any) bool {
 	return false
 }
 
-// percent is part over whole in percent; 0 for a whole of 0.
+// percent is part over whole in percent, to the millionth of a percent
+// (so that exactly half a network measured through a projection is 50 %,
+// not 49.99999999 %); 0 for a whole of 0.
 func percent(part, whole float64) float64 {
 	if whole <= 0 {
 		return 0
 	}
-	return 100 * part / whole
+	return math.Round(1e8*part/whole) / 1e6
 }

@@ -37,7 +37,7 @@ func (f *scoreFacts) score(service string, n *network) *Score {
 		}
 	}
 	s.Total = total(s.Items)
-	s.DescriptifDetaille = partsAB(s.Items) >= DescriptifGate
+	s.DescriptifDetaille = partA(s.Items) >= PlanGate && partsAB(s.Items) >= DescriptifGate
 	s.Blockers = blockers(s.Items, n)
 	return s
 }
@@ -246,7 +246,7 @@ func blockers(items []Item, n *network) []Blocker {
 			}
 			// The length that brings the share to the threshold, to the
 			// metre above.
-			b.MissingLength = math.Max(0, math.Ceil(n.length*threshold/100-known))
+			b.MissingLength = math.Max(0, math.Ceil(n.length*threshold/100-known-1e-6))
 			b.Gain = gain(i, points)
 			b.Message = fmt.Sprintf("+%s avec %s → %d points", kmUp(b.MissingLength), lackWords[it.Code], points)
 			b.Features = sortedLacks(lacksOf(n, it.Code))

@@ -20,9 +20,9 @@ var corner = orb.Point{840000, 6600000}
 // testNet builds a workspace holding one square commune "99001" and the
 // networks a test asks for, in Lambert-93 metres turned to WGS84.
 type testNet struct {
-	t     *testing.T
-	ws    *store.Workspace
-	toLL  func(orb.Point) orb.Point
+	t        *testing.T
+	ws       *store.Workspace
+	toLL     func(orb.Point) orb.Point
 	row      float64 // next free line, metres north of the corner
 	count    int
 	features int
@@ -140,4 +140,3 @@ func item(t *testing.T, s *Score, code string) Item {
 	t.Fatalf("%s has no item %s", s.Indicator, code)
 	return Item{}
 }
-

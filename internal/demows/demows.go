@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"testing"
 
 	"github.com/paulmach/orb"
 
@@ -51,6 +52,22 @@ func Cached(name string, extent orb.Bound) (string, error) {
 		return "", fmt.Errorf("demows: %w", err)
 	}
 	return path, nil
+}
+
+// Open opens the workspace Cached keeps under name for extent, read-only,
+// for the rest of tb.
+func Open(tb testing.TB, name string, extent orb.Bound) *store.Workspace {
+	tb.Helper()
+	path, err := Cached(name, extent)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ws, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ws.Close() })
+	return ws
 }
 
 // Write creates a workspace at path with every demo layer and the demo

@@ -54,7 +54,7 @@ func invalid(element, value, wanted string) *FormatError {
 
 // shorten cuts a value quoted in a message to a readable length.
 func shorten(s string) string {
-	const max = 60
+	const max = 100
 	r := []rune(s)
 	if len(r) <= max {
 		return s

@@ -74,10 +74,10 @@ func (z *zoneReader) walk(n *node, f gmlFrame) error {
 // (holes).
 func (z *zoneReader) polygon(n *node, f gmlFrame, index int) (orb.Polygon, error) {
 	if f.srs == "" {
-		return nil, malformed("geometrie", "L'emprise ne dit pas son système de coordonnées (attribut « srsName » de « geometrie » ou du polygone %d).", index)
+		return nil, malformed("geometrie", "L'emprise (« geometrie ») ne dit pas son système de coordonnées (attribut « srsName » de « geometrie » ou du polygone %d).", index)
 	}
 	if !lonLatSRS(f.srs) {
-		return nil, malformed("geometrie", "Le système de coordonnées « %s » de l'emprise n'est pas pris en charge : le guichet unique écrit EPSG:4171 (RGF93) ou EPSG:4326 (WGS84).", shorten(f.srs))
+		return nil, malformed("geometrie", "L'emprise (« geometrie ») est dans le système de coordonnées « %s », que Terrimap ne lit pas : le guichet unique écrit EPSG:4171 (RGF93) ou EPSG:4326 (WGS84).", shorten(f.srs))
 	}
 	exteriors := n.children(nsGML, "exterior")
 	if len(exteriors) != 1 {
@@ -86,13 +86,13 @@ func (z *zoneReader) polygon(n *node, f gmlFrame, index int) (orb.Polygon, error
 		}
 		return nil, malformed("exterior", "Le polygone %d de l'emprise a plusieurs contours extérieurs (« exterior »).", index)
 	}
-	outer, err := ringOf(exteriors[0], f, fmt.Sprintf("le contour extérieur du polygone %d", index))
+	outer, err := ringOf(exteriors[0], f, fmt.Sprintf("du contour extérieur du polygone %d", index))
 	if err != nil {
 		return nil, err
 	}
 	p := orb.Polygon{outer}
 	for i, in := range n.children(nsGML, "interior") {
-		hole, err := ringOf(in, f, fmt.Sprintf("le trou n° %d du polygone %d", i+1, index))
+		hole, err := ringOf(in, f, fmt.Sprintf("du trou n° %d du polygone %d", i+1, index))
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +107,7 @@ func ringOf(boundary *node, f gmlFrame, what string) (orb.Ring, error) {
 	f = f.with(boundary)
 	lr := boundary.child(nsGML, "LinearRing")
 	if lr == nil {
-		return nil, malformed("LinearRing", "Dans l'emprise, %s n'a pas de « LinearRing » (dans « %s »).", what, boundary.name.Local)
+		return nil, malformed("LinearRing", "Dans l'emprise, il manque le « LinearRing » %s (dans « %s »).", what, boundary.name.Local)
 	}
 	f = f.with(lr)
 	var (
@@ -127,12 +127,12 @@ func ringOf(boundary *node, f gmlFrame, what string) (orb.Ring, error) {
 				return nil, err
 			}
 			if len(pts) != 1 {
-				return nil, malformed("pos", "Dans l'emprise, un « pos » de %s ne contient pas une seule position.", what)
+				return nil, malformed("pos", "Dans l'emprise, un « pos » %s ne contient pas une seule position.", what)
 			}
 			ring = append(ring, pts[0])
 		}
 	default:
-		return nil, malformed("posList", "Dans l'emprise, %s ne contient pas de coordonnées (« posList » ou « coordinates »).", what)
+		return nil, malformed("posList", "Dans l'emprise, le « LinearRing » %s ne contient pas de coordonnées (« posList » ou « coordinates »).", what)
 	}
 	if err != nil {
 		return nil, err
@@ -148,13 +148,13 @@ func posList(n *node, f gmlFrame, what string) (orb.Ring, error) {
 	if f.dim != "" {
 		d, err := strconv.Atoi(strings.TrimSpace(f.dim))
 		if err != nil || (d != 2 && d != 3) {
-			return nil, malformed(n.name.Local, "Dans l'emprise, la dimension « %s » (srsDimension) de %s n'est ni 2 ni 3.", shorten(f.dim), what)
+			return nil, malformed(n.name.Local, "Dans l'emprise, « %s » %s a pour dimension (srsDimension) « %s » : 2 ou 3 attendu.", n.name.Local, what, shorten(f.dim))
 		}
 		dim = d
 	}
 	fields := strings.Fields(n.text)
 	if len(fields)%dim != 0 {
-		return nil, malformed(n.name.Local, "Dans l'emprise, « %s » de %s contient %d nombres, qui ne font pas des positions de %d coordonnées.", n.name.Local, what, len(fields), dim)
+		return nil, malformed(n.name.Local, "Dans l'emprise, « %s » %s contient %d nombres, qui ne font pas des positions de %d coordonnées.", n.name.Local, what, len(fields), dim)
 	}
 	ring := make(orb.Ring, 0, len(fields)/dim)
 	for i := 0; i < len(fields); i += dim {
@@ -195,7 +195,7 @@ func coordinates(n *node, what string) (orb.Ring, error) {
 	for _, t := range tuples {
 		c := strings.Split(t, cs)
 		if len(c) != 2 && len(c) != 3 {
-			return nil, malformed("coordinates", "Dans l'emprise, « coordinates » de %s contient « %s », qui n'est pas une position « longitude%slatitude ».", what, shorten(t), cs)
+			return nil, malformed("coordinates", "Dans l'emprise, « coordinates » %s contient « %s », qui n'est pas une position « longitude%slatitude ».", what, shorten(t), cs)
 		}
 		if decimal != "." {
 			c[0], c[1] = strings.ReplaceAll(c[0], decimal, "."), strings.ReplaceAll(c[1], decimal, ".")
@@ -215,10 +215,10 @@ func point(element, what, lon, lat string) (orb.Point, error) {
 	x, errX := strconv.ParseFloat(strings.TrimSpace(lon), 64)
 	y, errY := strconv.ParseFloat(strings.TrimSpace(lat), 64)
 	if errX != nil || errY != nil || math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
-		return orb.Point{}, malformed(element, "Dans l'emprise, « %s » de %s contient « %s %s », qui n'est pas une position en nombres.", element, what, shorten(lon), shorten(lat))
+		return orb.Point{}, malformed(element, "Dans l'emprise, « %s » %s contient « %s %s », qui n'est pas une position en nombres.", element, what, shorten(lon), shorten(lat))
 	}
 	if x < -180 || x > 180 || y < -90 || y > 90 {
-		return orb.Point{}, malformed(element, "Dans l'emprise, « %s » de %s contient la position %g %g, hors des longitudes (-180 à 180) et latitudes (-90 à 90).", element, what, x, y)
+		return orb.Point{}, malformed(element, "Dans l'emprise, « %s » %s contient la position %s %s, hors des longitudes (-180 à 180) et des latitudes (-90 à 90) : l'emprise doit être en degrés.", element, what, strconv.FormatFloat(x, 'f', -1, 64), strconv.FormatFloat(y, 'f', -1, 64))
 	}
 	return orb.Point{x, y}, nil
 }
@@ -226,10 +226,10 @@ func point(element, what, lon, lat string) (orb.Point, error) {
 // checkRing checks a ring has at least four positions and is closed.
 func checkRing(r orb.Ring, what string) error {
 	if len(r) < 4 {
-		return malformed("LinearRing", "Dans l'emprise, %s n'a que %d positions : un « LinearRing » en demande au moins 4.", what, len(r))
+		return malformed("LinearRing", "Dans l'emprise, le « LinearRing » %s n'a que %d positions : il en faut au moins 4.", what, len(r))
 	}
 	if r[0] != r[len(r)-1] {
-		return malformed("LinearRing", "Dans l'emprise, %s n'est pas fermé : sa dernière position n'est pas la première.", what)
+		return malformed("LinearRing", "Dans l'emprise, le « LinearRing » %s n'est pas fermé : sa dernière position n'est pas la première.", what)
 	}
 	return nil
 }

@@ -55,6 +55,8 @@ func (m *mainWindow) buildMenu() *mainMenu {
 		item(lang.L("Before works report…"), m.showReport, true),
 		item(lang.L("Prepare for offline work…"), m.showOffline, true),
 		syncItem,
+		fyne.NewMenuItemSeparator(),
+		item(lang.L("Dashboard…"), m.showDashboard, true),
 	)
 	view := fyne.NewMenu(lang.L("View"),
 		item(lang.L("Attribute table…"), m.showTableChoice, true),

@@ -48,7 +48,9 @@ func (m *mainWindow) togglePresentation() {
 	hint := widget.NewLabelWithStyle(lang.L("Presentation — Escape or F11 to leave"), fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
 	exit := widget.NewButtonWithIcon(lang.L("Leave the presentation"), theme.ViewRestoreIcon(), m.leavePresentation)
 	exit.Importance = widget.LowImportance
-	top := container.NewVBox(container.NewHBox(layout.NewSpacer(), card(container.NewHBox(hint, exit))))
+	board := widget.NewButtonWithIcon(lang.L("Dashboard"), theme.GridIcon(), m.showDashboardPresenting)
+	board.Importance = widget.LowImportance
+	top := container.NewVBox(container.NewHBox(layout.NewSpacer(), card(container.NewHBox(hint, board, exit))))
 	if v.banner != nil {
 		top.Add(v.banner.object) // under the hint, not over it
 	}

@@ -1,0 +1,212 @@
+package app
+
+import (
+	"context"
+	"image"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"terrimap/dashboard"
+	"terrimap/store"
+)
+
+// Chart sizes, in pixels: the images are drawn at this size and shown
+// scaled into their cell. The presentation mode draws larger ones.
+var (
+	dashboardChartSize      = image.Pt(800, 500)
+	dashboardPresentingSize = image.Pt(960, 600)
+)
+
+// dashboardView is the Tableau de bord: a commune chooser, then the
+// dashboard's charts in a grid. The statistics are computed off the UI
+// goroutine; a newer choice makes an older computation's result stale.
+type dashboardView struct {
+	win  fyne.Window
+	ws   *store.Workspace
+	do   func(func())
+	now  func() time.Time
+	size image.Point
+
+	communes   []dashboard.Commune
+	chooser    *widget.Select
+	heading    *widget.Label
+	status     *widget.Label
+	busy       *widget.ProgressBarInfinite
+	grid       *fyne.Container
+	present    *widget.Button
+	presenting bool
+	// generation counts the computations asked for; only the latest one's
+	// result is shown.
+	generation int
+	cancel     context.CancelFunc
+	// charts are those shown, for tests.
+	charts []dashboard.Chart
+}
+
+// showDashboard opens the dashboard in a window of its own.
+func (m *mainWindow) showDashboard() {
+	if m.view == nil {
+		return
+	}
+	d := newDashboardView(fyne.CurrentApp().NewWindow(lang.L("Dashboard")), m.sess.ws, m.do)
+	d.win.Resize(fyne.NewSize(1200, 720))
+	d.win.Show()
+	d.start()
+}
+
+// showDashboardPresenting opens the dashboard full screen, for a meeting.
+func (m *mainWindow) showDashboardPresenting() {
+	if m.view == nil {
+		return
+	}
+	d := newDashboardView(fyne.CurrentApp().NewWindow(lang.L("Dashboard")), m.sess.ws, m.do)
+	d.setPresenting(true)
+	d.win.Show()
+	d.start()
+}
+
+func newDashboardView(win fyne.Window, ws *store.Workspace, do func(func())) *dashboardView {
+	d := &dashboardView{win: win, ws: ws, do: do, now: time.Now, size: dashboardChartSize}
+	d.chooser = widget.NewSelect(nil, func(string) { d.compute() })
+	d.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.status = widget.NewLabel("")
+	d.busy = widget.NewProgressBarInfinite()
+	d.busy.Hide()
+	d.grid = container.NewAdaptiveGrid(3)
+	d.present = widget.NewButtonWithIcon(lang.L("Presentation"), theme.ViewFullScreenIcon(), func() { d.setPresenting(!d.presenting) })
+	top := container.NewBorder(nil, nil,
+		container.NewHBox(widget.NewLabel(lang.L("Commune")), d.chooser), d.present,
+		container.NewHBox(d.heading, d.status, layout.NewSpacer()))
+	win.SetContent(container.NewBorder(container.NewVBox(top, d.busy), nil, nil, nil, container.NewVScroll(d.grid)))
+	win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyEscape && d.presenting {
+			d.setPresenting(false)
+		}
+	})
+	win.SetOnClosed(func() {
+		if d.cancel != nil {
+			d.cancel()
+		}
+	})
+	return d
+}
+
+// start reads the communes off the UI goroutine, then computes the whole
+// intercommunality's dashboard.
+func (d *dashboardView) start() {
+	ws := d.ws
+	go func() {
+		cs, err := dashboard.Communes(context.Background(), ws)
+		d.do(func() {
+			if err != nil {
+				d.status.SetText(lang.L("The communes could not be read."))
+			}
+			d.communes = cs
+			options := []string{lang.L("The whole intercommunality")}
+			for _, c := range cs {
+				options = append(options, c.Name)
+			}
+			d.chooser.Options = options
+			d.chooser.SetSelectedIndex(0) // computes
+		})
+	}()
+}
+
+// insee is the code of the commune chosen; "" for the whole intercommunality.
+func (d *dashboardView) insee() string {
+	i := d.chooser.SelectedIndex()
+	if i <= 0 || i > len(d.communes) {
+		return ""
+	}
+	return d.communes[i-1].INSEE
+}
+
+// compute computes the chosen commune's statistics and charts off the UI
+// goroutine and shows them.
+func (d *dashboardView) compute() {
+	if d.cancel != nil {
+		d.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	d.generation++
+	gen, insee, size, now, ws := d.generation, d.insee(), d.size, d.now(), d.ws
+	d.busy.Show()
+	d.busy.Start()
+	d.status.SetText(lang.L("Computing…"))
+	go func() {
+		s, err := dashboard.Compute(ctx, ws, insee, now)
+		var charts []dashboard.Chart
+		if err == nil {
+			charts, err = dashboard.Charts(s, size)
+		}
+		d.do(func() {
+			if gen != d.generation {
+				return // a newer choice is being computed
+			}
+			d.busy.Stop()
+			d.busy.Hide()
+			if err != nil {
+				if ctx.Err() == nil {
+					d.status.SetText(lang.L("The dashboard could not be computed."))
+				}
+				return
+			}
+			d.show(s, charts)
+		})
+	}()
+}
+
+// show puts the charts in the grid, under a heading naming the place and
+// its network lengths.
+func (d *dashboardView) show(s *dashboard.Stats, charts []dashboard.Chart) {
+	d.charts = charts
+	place := lang.L("The whole intercommunality")
+	if s.INSEE != "" {
+		place = s.Name
+	}
+	d.heading.SetText(place)
+	d.status.SetText(lang.L("Drinking water {{.Water}}, sewers {{.Sewer}}, {{.Hydrants}} hydrants — on {{.Date}}", map[string]any{
+		"Water": dashboard.Km(s.Water.Length / 1000), "Sewer": dashboard.Km(s.Sewer.Length / 1000),
+		"Hydrants": dashboard.Count(s.Hydrants.Total), "Date": s.Now.Format("02/01/2006")}))
+	objs := make([]fyne.CanvasObject, len(charts))
+	cell := fyne.NewSize(380, 237)
+	if d.presenting {
+		cell = fyne.NewSize(440, 275)
+	}
+	for i, c := range charts {
+		img := canvas.NewImageFromImage(c.Image)
+		img.FillMode = canvas.ImageFillContain
+		img.ScaleMode = canvas.ImageScaleSmooth
+		img.SetMinSize(cell)
+		objs[i] = img
+	}
+	d.grid.Objects = objs
+	d.grid.Refresh()
+}
+
+// setPresenting shows the dashboard full screen with larger charts, or
+// puts it back in its window.
+func (d *dashboardView) setPresenting(on bool) {
+	d.presenting = on
+	d.win.SetFullScreen(on)
+	if on {
+		d.size = dashboardPresentingSize
+		d.present.SetText(lang.L("Leave the presentation"))
+		d.present.SetIcon(theme.ViewRestoreIcon())
+	} else {
+		d.size = dashboardChartSize
+		d.present.SetText(lang.L("Presentation"))
+		d.present.SetIcon(theme.ViewFullScreenIcon())
+	}
+	if d.chooser.SelectedIndex() >= 0 {
+		d.compute()
+	}
+}

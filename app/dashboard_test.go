@@ -1,0 +1,78 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"terrimap/internal/demows"
+	"terrimap/store"
+)
+
+// TestDashboardView opens the dashboard on the Tournus workspace, waits
+// for the whole intercommunality's charts, then chooses a commune and
+// enters the presentation mode, each computed off the UI goroutine and
+// shown through do.
+func TestDashboardView(t *testing.T) {
+	test.NewTempApp(t)
+	path, err := demows.Cached("tournus", demows.Tournus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	queue := make(chan func(), 8)
+	w := test.NewWindow(nil)
+	defer w.Close()
+	d := newDashboardView(w, ws, func(f func()) { queue <- f })
+	d.now = func() time.Time { return time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC) }
+	// waitCharts runs what the workers send to the UI goroutine until a
+	// computation's charts are shown.
+	waitCharts := func() {
+		t.Helper()
+		d.charts = nil
+		for d.charts == nil {
+			select {
+			case f := <-queue:
+				f()
+			case <-time.After(2 * time.Minute):
+				t.Fatalf("no charts; status %q", d.status.Text)
+			}
+		}
+	}
+	d.start()
+	waitCharts()
+	if len(d.chooser.Options) < 2 || d.chooser.SelectedIndex() != 0 || d.insee() != "" {
+		t.Fatalf("chooser %q at %d", d.chooser.Options, d.chooser.SelectedIndex())
+	}
+	if d.heading.Text != d.chooser.Options[0] {
+		t.Errorf("heading %q, want %q", d.heading.Text, d.chooser.Options[0])
+	}
+	if len(d.grid.Objects) != 11 || len(d.charts) != 11 {
+		t.Fatalf("%d objects, %d charts, want 11", len(d.grid.Objects), len(d.charts))
+	}
+	if got := d.charts[0].Image.Bounds().Size(); got != dashboardChartSize {
+		t.Errorf("chart size %v, want %v", got, dashboardChartSize)
+	}
+
+	d.chooser.SetSelectedIndex(1)
+	waitCharts()
+	if d.insee() != d.communes[0].INSEE || d.heading.Text != d.communes[0].Name {
+		t.Errorf("commune %q heading %q, want %q", d.insee(), d.heading.Text, d.communes[0].Name)
+	}
+
+	d.setPresenting(true)
+	waitCharts()
+	if !w.FullScreen() || d.charts[0].Image.Bounds().Size() != dashboardPresentingSize {
+		t.Errorf("presenting: full screen %v, size %v", w.FullScreen(), d.charts[0].Image.Bounds().Size())
+	}
+	d.setPresenting(false)
+	waitCharts()
+	if w.FullScreen() {
+		t.Error("still full screen after leaving the presentation")
+	}
+}

@@ -29,6 +29,8 @@ func commands() []command {
 		{"export", "--workspace WS [--layer NAME] [--commune INSEE] [--csv wkt|xy] [--srs EPSG:2154] OUT: write .gpkg, or one layer as .geojson, .shp (with .shx .dbf .prj .cpg) or .csv", runExport},
 		{"render", "--workspace WS [--bbox …] [--size WxH | --paper A4|A3 [--landscape]] [--layers a,b] [--basemap none|NAME] --out map.png|map.pdf: print the map", runRender},
 		{"report", "--workspace WS --zone zone.geojson [--buffer 5] [--width W] --out report.pdf [--geojson found.geojson]: the networks under a work zone, before works (in French)", runReport},
+		{"indicators", "--workspace WS [--commune INSEE] [--year 2026] --out annexe.pdf [--csv indicateurs.csv]: the RPQS annex — ICGP of water and sewers, renewal rates, inventory, charts (in French)", runIndicators},
+		{"dtdict", "import|answer|list --workspace WS …: the DT-DICT declarations received (register, due date, récépissé and plans; terrimap dtdict help)", runDtdict},
 		{"search", "--workspace WS [--layer L] [--near LON,LAT] [--limit N] [TEXT]: find features by every word of TEXT (any order, case and accents ignored, commune names too), or the nearest a point, with distances", runSearch},
 		{"source", "add|refresh|list --workspace WS [--ogc URL] [--collection NAME] [--bbox …]: read-only layers from an OGC API – Features server", runSource},
 		{"sync", "--workspace WS [--server URL --user NAME] [--dry-run]: sync with the platform", runSync},

@@ -1,0 +1,224 @@
+package rpqs
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"terrimap/dashboard"
+	"terrimap/icgp"
+	"terrimap/internal/paper"
+)
+
+// Meta is what the annex says of itself.
+type Meta struct {
+	// Territory names the commune or the intercommunality.
+	Territory string
+	// Date is when the annex is made.
+	Date time.Time
+}
+
+// A4 in millimetres, and the margin.
+const (
+	pageW, pageH = 210.0, 297.0
+	margin       = 15.0
+)
+
+// annex is the PDF being written and where the next line goes.
+type annex struct {
+	f *fpdf.Fpdf
+	y float64
+}
+
+// WritePDF writes the annex: per service, the ICGP table, the renewal rate,
+// the inventory tables of stats (when given) and the dashboard's charts.
+func WritePDF(w io.Writer, rep *icgp.Report, stats *dashboard.Stats, meta Meta) error {
+	title := fmt.Sprintf("Annexe au RPQS %d — %s", rep.Year, meta.Territory)
+	f := paper.NewPDF(paper.PDFSetup{W: pageW, H: pageH, Title: title, Subject: "Indicateurs de connaissance des réseaux", Date: meta.Date, Lang: "fr-FR"}, paper.NewFonts())
+	a := &annex{f: f}
+	a.page()
+	a.text(16, "B", title)
+	a.text(9, "", "Indices de connaissance et de gestion patrimoniale des réseaux (arrêté du 2 mai 2007, annexe I, modifié le 2 décembre 2013), calculés par Terrimap le "+paper.Date(meta.Date)+".")
+	for _, s := range scores(rep) {
+		a.score(s)
+	}
+	for _, r := range renewals(rep) {
+		a.need(12)
+		a.text(12, "B", fmt.Sprintf("%s — taux moyen de renouvellement (%s)", serviceName(r.service), r.indicator))
+		a.text(10, "", fmt.Sprintf("%s %% par an : %s renouvelés ou réhabilités de %d à %d, branchements exclus, sur %s de réseau (%s).",
+			paper.Decimal(r.Rate, 2), km(r.Renewed), r.FromYear, r.ToYear, km(r.NetworkLength), paper.Plural(r.Interventions, "intervention", "interventions")))
+	}
+	if stats != nil {
+		a.inventory("Eau potable", stats.Water)
+		a.inventory("Assainissement collectif", stats.Sewer)
+		if err := a.charts(stats); err != nil {
+			return err
+		}
+	}
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("rpqs: pdf: %w", err)
+	}
+	return nil
+}
+
+func serviceName(s string) string {
+	if s == icgp.Sewer {
+		return "Assainissement collectif"
+	}
+	return "Eau potable"
+}
+
+func km(m float64) string { return dashboard.Km(m / 1000) }
+
+func (a *annex) page() {
+	a.f.AddPage()
+	a.y = margin
+}
+
+// need starts a new page when h millimetres do not fit.
+func (a *annex) need(h float64) {
+	if a.y+h > pageH-margin {
+		a.page()
+	}
+}
+
+// text writes a paragraph across the page.
+func (a *annex) text(size float64, style, s string) {
+	a.f.SetFont(paper.FontFamily, style, size)
+	lines := a.f.SplitText(paper.Printable(s), pageW-2*margin)
+	h := size * 0.45
+	a.need(h * float64(len(lines)))
+	for _, l := range lines {
+		a.f.Text(margin, a.y+h*0.8, l)
+		a.y += h
+	}
+	a.y += 1.5
+}
+
+// row writes one line of a table: cells of the given widths, the text
+// wrapped within each; it returns the row's height.
+func (a *annex) row(size float64, style string, widths []float64, cells []string) {
+	a.f.SetFont(paper.FontFamily, style, size)
+	h := size * 0.42
+	split := make([][]string, len(cells))
+	n := 1
+	for i, c := range cells {
+		split[i] = a.f.SplitText(paper.Printable(c), widths[i]-2)
+		n = max(n, len(split[i]))
+	}
+	a.need(h*float64(n) + 1)
+	x := margin
+	for i, lines := range split {
+		for k, l := range lines {
+			a.f.Text(x+1, a.y+h*float64(k)+h*0.8, l)
+		}
+		x += widths[i]
+	}
+	a.y += h*float64(n) + 1
+	a.f.SetDrawColor(200, 200, 200)
+	a.f.Line(margin, a.y-0.5, pageW-margin, a.y-0.5)
+}
+
+// score writes a service's ICGP table.
+func (a *annex) score(s *icgp.Score) {
+	a.need(30)
+	a.y += 3
+	a.text(13, "B", fmt.Sprintf("%s — indice %s : %d points sur 120", serviceName(s.Service), s.Indicator, s.Total))
+	desc := "non : moins de 40 points de plan et d'inventaire, les points de la partie C ne comptent pas"
+	if s.DescriptifDetaille {
+		desc = "oui (au moins 40 points de plan et d'inventaire)"
+	}
+	a.text(9, "", fmt.Sprintf("Linéaire : %s, branchements exclus. Descriptif détaillé des réseaux : %s.", km(s.Length), desc))
+	widths := []float64{11, 79, 20, 48, 22}
+	a.row(8, "B", widths, []string{"Part.", "Élément", "Points", "Constat", "Source"})
+	for _, it := range s.Items {
+		points := fmt.Sprintf("%d / %d", it.Points, it.Max)
+		if it.Gated {
+			points += " (non compté)"
+		}
+		source := "calculé"
+		if !it.Computed {
+			source = "déclaré"
+			if it.DeclaredBy != "" {
+				source += " par " + it.DeclaredBy
+			}
+			if !it.DeclaredOn.IsZero() {
+				source += " le " + paper.Date(it.DeclaredOn)
+			}
+		}
+		detail := it.Detail
+		if it.Percent > 0 {
+			detail = paper.Decimal(it.Percent, 1) + " % du linéaire : " + detail
+		}
+		a.row(8, "", widths, []string{it.Part, it.Label, points, detail, source})
+	}
+	if len(s.Blockers) > 0 {
+		a.y += 2
+		a.text(10, "B", "Pour gagner des points")
+		for i, b := range s.Blockers {
+			if i == 5 {
+				break
+			}
+			line := "• " + b.Message
+			if len(b.Features) > 0 {
+				line += fmt.Sprintf(" (%s à compléter)", paper.Plural(len(b.Features), "tronçon", "tronçons"))
+			}
+			a.text(9, "", line)
+		}
+	}
+}
+
+// inventory writes a network's tables: km by material, diameter, decade.
+func (a *annex) inventory(title string, n dashboard.Network) {
+	if n.Length == 0 {
+		return
+	}
+	a.need(40)
+	a.y += 3
+	a.text(12, "B", "Inventaire — "+title+" ("+km(n.Length)+")")
+	for _, t := range []struct {
+		head   string
+		shares []dashboard.Share
+	}{{"Matériau", n.ByMaterial}, {"Diamètre", n.ByDiameter}, {"Décennie de pose", n.ByDecade}} {
+		widths := []float64{90, 40, 30}
+		a.row(8, "B", widths, []string{t.head, "Longueur", "Part"})
+		for _, sh := range t.shares {
+			a.row(8, "", widths, []string{sh.Label, km(sh.Length), dashboard.Percent(sh.Length / n.Length)})
+		}
+		a.y += 2
+	}
+}
+
+// charts draws the dashboard's charts two by two.
+func (a *annex) charts(stats *dashboard.Stats) error {
+	charts, err := dashboard.Charts(stats, image.Point{X: 900, Y: 600})
+	if err != nil {
+		return fmt.Errorf("rpqs: charts: %w", err)
+	}
+	a.page()
+	a.text(13, "B", "Graphiques")
+	w := (pageW - 2*margin - 5) / 2
+	h := w * 600 / 900
+	for i, c := range charts {
+		if i%2 == 0 {
+			a.need(h + 4)
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, c.Image); err != nil {
+			return fmt.Errorf("rpqs: chart %s: %w", c.Key, err)
+		}
+		name := "chart-" + c.Key
+		a.f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, &buf)
+		x := margin + float64(i%2)*(w+5)
+		a.f.ImageOptions(name, x, a.y, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		if i%2 == 1 || i == len(charts)-1 {
+			a.y += h + 4
+		}
+	}
+	return nil
+}

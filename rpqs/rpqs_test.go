@@ -1,0 +1,100 @@
+package rpqs
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/dashboard"
+	"terrimap/icgp"
+	"terrimap/internal/demows"
+	"terrimap/internal/paper"
+	"terrimap/store"
+)
+
+// TestAnnexOfTournus writes the annex of the demo's Tournus and reads it
+// back with pdftotext (poppler-utils): the ICGP totals, a declared item with
+// who declared it, the gates, the renewal rate and the inventory.
+func TestAnnexOfTournus(t *testing.T) {
+	path, err := demows.Cached("ccmt", orb.Bound{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ctx := context.Background()
+	rep, err := icgp.Compute(ctx, ws, icgp.Options{INSEE: "71543", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
+	stats, err := dashboard.Compute(ctx, ws, "71543", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pdf bytes.Buffer
+	if err := WritePDF(&pdf, rep, stats, Meta{Territory: "Tournus", Date: now}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "annexe.pdf")
+	if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("RPQS_KEEP"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "annexe.pdf"), pdf.Bytes(), 0o644)
+	}
+	text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	got := strings.Join(strings.Fields(string(text)), " ")
+	var decl icgp.Item
+	for _, it := range rep.Water.Items {
+		if it.Code == icgp.ItemUpdateProcedure {
+			decl = it
+		}
+	}
+	for _, want := range []string{
+		"Annexe au RPQS 2026 — Tournus",
+		"indice P103.2B : " + itoa(rep.Water.Total) + " points sur 120",
+		"indice P202.2B : " + itoa(rep.Sewer.Total) + " points sur 120",
+		decl.DeclaredBy + " le " + paper.Date(decl.DeclaredOn),
+		"Descriptif détaillé des réseaux : oui",
+		"taux moyen de renouvellement (P107.2)",
+		"Inventaire — Eau potable",
+		"Fonte ductile",
+		"Pour gagner des points",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the annex does not say %q:\n%s", want, got)
+		}
+	}
+	var csvOut bytes.Buffer
+	if err := WriteCSV(&csvOut, rep); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(&csvOut)
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Header, 12 water items and total, 11 sewer items and total, 2 rates.
+	if len(rows) != 1+13+12+2 || rows[13][2] != "total" || rows[13][4] != itoa(rep.Water.Total) {
+		t.Errorf("csv: %d rows, water total row %v", len(rows), rows[13])
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

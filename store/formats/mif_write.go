@@ -157,6 +157,7 @@ func mifColumns(ds *Dataset, warn func(Warning)) []mifColumn {
 	}
 	names = asciiNames(names, mifMaxName)
 	out := make([]mifColumn, len(ds.Fields))
+	var scratch []byte
 	for i, f := range ds.Fields {
 		c := mifColumn{src: f, name: names[i]}
 		if c.name != f.Name {
@@ -184,7 +185,8 @@ func mifColumns(ds *Dataset, warn func(Warning)) []mifColumn {
 			}
 			width, cut := 1, 0
 			for _, ft := range ds.Features {
-				n := len(mifText(nil, ft.Properties[f.Name]))
+				scratch = mifText(scratch[:0], ft.Properties[f.Name])
+				n := len(scratch)
 				if n > mifMaxText {
 					cut++
 					n = mifMaxText

@@ -34,10 +34,17 @@ func PublicHolidays(year int) []time.Time {
 // French public holiday.
 func IsPublicHoliday(t time.Time) bool {
 	y, m, d := t.Date()
-	for _, h := range PublicHolidays(y) {
-		if h.Month() == m && h.Day() == d {
-			return true
-		}
+	switch {
+	case m == time.January && d == 1, m == time.May && (d == 1 || d == 8),
+		m == time.July && d == 14, m == time.August && d == 15,
+		m == time.November && (d == 1 || d == 11), m == time.December && d == 25:
+		return true
+	case m < time.March || m > time.June:
+		return false // Easter's holidays fall between 23 March and 14 June
+	}
+	switch int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(Easter(y)).Hours() / 24) {
+	case 1, 39, 50: // Easter Monday, Ascension Day, Whit Monday (as in PublicHolidays)
+		return true
 	}
 	return false
 }

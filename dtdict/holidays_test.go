@@ -83,3 +83,23 @@ func TestIsPublicHoliday(t *testing.T) {
 		}
 	}
 }
+
+// TestIsPublicHolidayAgrees checks IsPublicHoliday against PublicHolidays
+// for every day of 1990 to 2100.
+func TestIsPublicHolidayAgrees(t *testing.T) {
+	for y := 1990; y <= 2100; y++ {
+		listed := map[string]bool{}
+		for _, h := range PublicHolidays(y) {
+			listed[h.Format(time.DateOnly)] = true
+		}
+		// Ascension Day may fall on 1 May (2008) or 8 May (1997).
+		if len(listed) != 11 && len(listed) != 10 {
+			t.Fatalf("%d: %d distinct holidays", y, len(listed))
+		}
+		for d := day(time.UTC, y, 1, 1); d.Year() == y; d = d.AddDate(0, 0, 1) {
+			if got, want := IsPublicHoliday(d), listed[d.Format(time.DateOnly)]; got != want {
+				t.Fatalf("IsPublicHoliday(%s) = %v, PublicHolidays says %v", d.Format(time.DateOnly), got, want)
+			}
+		}
+	}
+}

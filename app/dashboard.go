@@ -114,7 +114,7 @@ func (d *dashboardView) start() {
 				options = append(options, c.Name)
 			}
 			d.chooser.Options = options
-			fitOptions(d.chooser) // «Toute l'intercommunalité» shows whole
+			fitOptions(d.chooser)         // «Toute l'intercommunalité» shows whole
 			d.chooser.SetSelectedIndex(0) // computes
 		})
 	}()

@@ -82,7 +82,7 @@ func decode(root *node) (*Declaration, error) {
 	if d.Number, err = rd.number(parts); err != nil {
 		return nil, err
 	}
-	if n, _ := rd.first(parts, "dateDeLaDeclaration"); n != nil {
+	if n := rd.first(parts, "dateDeLaDeclaration"); n != nil {
 		if d.Declared, err = parseDateTime(n); err != nil {
 			return nil, err
 		}
@@ -93,13 +93,13 @@ func decode(root *node) (*Declaration, error) {
 	if d.Place, err = rd.place(d.Kind, parts); err != nil {
 		return nil, err
 	}
-	if n, _ := rd.first(parts, "projetEtSonCalendrier"); n != nil {
+	if n := rd.first(parts, "projetEtSonCalendrier"); n != nil {
 		if d.Works, err = rd.works(n); err != nil {
 			return nil, err
 		}
 	}
 	d.Wishes = Wishes{PlanSize: "A4"}
-	if n, _ := rd.first(parts, "souhaitsPourLeRecepisse"); n != nil {
+	if n := rd.first(parts, "souhaitsPourLeRecepisse"); n != nil {
 		if d.Wishes, err = rd.wishes(n); err != nil {
 			return nil, err
 		}
@@ -107,7 +107,7 @@ func decode(root *node) (*Declaration, error) {
 	if d.Networks, err = rd.networks(root, parts); err != nil {
 		return nil, err
 	}
-	emprise, _ := rd.first(parts, "emprise")
+	emprise := rd.first(parts, "emprise")
 	if emprise == nil {
 		return nil, missing("emprise", parts[0].name.Local)
 	}
@@ -159,15 +159,14 @@ func (rd reader) parts(body *node, k Kind) ([]*node, error) {
 	return parts, nil
 }
 
-// first returns the first child of local name found in parts, in order,
-// and the part it was found in.
-func (rd reader) first(parts []*node, local string) (*node, *node) {
+// first returns the first child of local name found in parts, in order.
+func (rd reader) first(parts []*node, local string) *node {
 	for _, p := range parts {
 		if n := p.child(rd.ns, local); n != nil {
-			return n, p
+			return n
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // numberPattern is what a consultation number may be: letters, digits,
@@ -178,7 +177,7 @@ var numberPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$`)
 // or noConsultationDuTeleserviceSeize when only that one is given (a DT).
 func (rd reader) number(parts []*node) (string, error) {
 	for _, local := range []string{"noConsultationDuTeleservice", "noConsultationDuTeleserviceSeize"} {
-		n, _ := rd.first(parts, local)
+		n := rd.first(parts, local)
 		if n == nil {
 			continue
 		}
@@ -197,6 +196,16 @@ func (rd reader) number(parts []*node) (string, error) {
 func (rd reader) text(n *node, local string) string {
 	if k := n.child(rd.ns, local); k != nil {
 		return k.text
+	}
+	return ""
+}
+
+// firstNonEmpty returns the first of values that is not empty, trimmed.
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
 	}
 	return ""
 }

@@ -49,8 +49,8 @@ func (rd reader) party(n *node) Party {
 	p := Party{
 		Role:    n.name.Local,
 		Name:    rd.text(n, "denomination"),
-		Contact: joinNonEmpty(" ", rd.text(n, "personneAcontacter"), rd.text(n, "personneAContacter")),
-		Phone:   joinNonEmpty(" ", rd.text(n, "tel"), rd.text(n, "telephone")),
+		Contact: firstNonEmpty(rd.text(n, "personneAcontacter"), rd.text(n, "personneAContacter")),
+		Phone:   firstNonEmpty(rd.text(n, "tel"), rd.text(n, "telephone")),
 		Email:   rd.text(n, "courriel"),
 	}
 	switch {
@@ -89,7 +89,7 @@ var inseePattern = regexp.MustCompile(`^[0-9][0-9AB][0-9]{3}$`)
 func (rd reader) place(k Kind, parts []*node) (Place, error) {
 	var n *node
 	for _, local := range placeElements {
-		if n, _ = rd.first(parts, local); n != nil {
+		if n = rd.first(parts, local); n != nil {
 			break
 		}
 	}
@@ -107,8 +107,8 @@ func (rd reader) place(k Kind, parts []*node) (Place, error) {
 	if !inseePattern.MatchString(code.text) {
 		return Place{}, invalid("codeINSEE", code.text, "un code INSEE de commune (5 caractères)")
 	}
-	commune := joinNonEmpty(" ", rd.text(n, "communePrincipale"), rd.text(n, "commune"))
-	postcode := joinNonEmpty(" ", rd.text(n, "CP"), rd.text(n, "codePostal"))
+	commune := firstNonEmpty(rd.text(n, "communePrincipale"), rd.text(n, "commune"))
+	postcode := firstNonEmpty(rd.text(n, "CP"), rd.text(n, "codePostal"))
 	return Place{
 		Address: joinNonEmpty(", ", strings.TrimRight(rd.text(n, "adresse"), ", "), joinNonEmpty(" ", postcode, commune)),
 		INSEE:   code.text,

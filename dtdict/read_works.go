@@ -12,7 +12,7 @@ func (rd reader) works(n *node) (Works, error) {
 		}
 	}
 	// A DT describes its project, a DICT its works.
-	w.Description = joinNonEmpty(" ", rd.text(n, "decrivezLeProjet"), rd.text(n, "decrivezLesTravaux"))
+	w.Description = firstNonEmpty(rd.text(n, "decrivezLeProjet"), rd.text(n, "decrivezLesTravaux"))
 	var err error
 	if k := n.child(rd.ns, "datePrevuePourLeCommencementDesTravaux"); k != nil {
 		if w.Start, err = parseDate(k); err != nil {
@@ -87,7 +87,7 @@ func (rd reader) wishes(n *node) (Wishes, error) {
 func (rd reader) networks(root *node, parts []*node) ([]Network, error) {
 	list := root.child(rd.ns, "listeDesOuvrages")
 	if list == nil {
-		list, _ = rd.first(parts, "listeDesOuvrages")
+		list = rd.first(parts, "listeDesOuvrages")
 	}
 	if list == nil {
 		return nil, missing("listeDesOuvrages", root.name.Local)

@@ -1,0 +1,123 @@
+package dtdict
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// recepisseMeta is the meta of an answer to the test declaration.
+func recepisseMeta(plans []PlanRef) AnswerMeta {
+	return AnswerMeta{
+		Received:  time.Date(2026, time.December, 1, 9, 30, 0, 0, paris),
+		Due:       time.Date(2026, time.December, 10, 0, 0, 0, 0, paris),
+		Answered:  time.Date(2026, time.December, 6, 10, 15, 0, 0, paris),
+		Signatory: "Jeanne Mérieux, secrétaire de mairie", WorksPlanned: true, Plans: plans,
+		VectorFiles: []string{"plans-2026120100417.dxf"},
+	}
+}
+
+func TestWriteRecepisseConcerned(t *testing.T) {
+	ws := pdfWorkspace(t)
+	d := testDeclaration(zoneRect(4.9070, 46.5670, 80, 40), "A3", true)
+	a := testAnalysis(t, ws, d)
+	var plans bytes.Buffer
+	refs, err := WritePlans(context.Background(), &plans, testRenderer(ws), a, AnswerMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, recepisseMeta(refs)); err != nil {
+		t.Fatal(err)
+	}
+	pdf := readPDF(t, "recepisse-concerne.pdf", buf.Bytes())
+	for i, size := range pdf.sizes {
+		if !sameSize(size, Sheet{Paper: PaperOf("A4")}) {
+			t.Errorf("page %d is %s pts, not A4 portrait", i+1, size)
+		}
+	}
+	text := pdf.words()
+	for _, want := range []string{
+		// The declaration.
+		"Récépissé de déclaration de projet de travaux (DT)", "cerfa n° 14435", "2026120100417",
+		"déclarée le 1er décembre 2026", "reçue le 1er décembre 2026", "réponse due le 10 décembre 2026",
+		"Bâtiments Saône-Rivière SARL, Émilie Guérin", "4 quai du Midi, 71700 Tournus", "03 85 51 00 00 · e.guerin@bsr.example",
+		"Rue du Docteur Privey, Tournus (71543)", "Création d'un branchement d'eaux pluviales et réfection de trottoir",
+		"début prévu le 11 janvier 2027, durée 15 jours",
+		// The operator.
+		"Commune de Tournus — service des eaux", "Hôtel de ville, place de l'Hôtel de Ville, 71700 Tournus",
+		"Service des eaux, 03 85 27 00 20, eaux@tournus.example",
+		"Ouvrage EAUPOT71543 Canalisations d'eau potable · catégorie non sensible (NS)",
+		"Ouvrage ASS71543 Canalisations d'eaux usées ou d'assainissement · catégorie non sensible (NS)",
+		// The answer.
+		"Concerné : nos ouvrages sont situés dans l'emprise des travaux ou à proximité",
+		"A : 0,5 m ; B : 1,5 m ; C et inconnue : 5 m", "Non concerné",
+		"ouvrage EAUPOT71543, catégorie non sensible (NS) :", "classe A :",
+		"Emprise des travaux déclarée", "Classe C (> 1,50 m) ou inconnue",
+		// The attachments.
+		"2026120100417-P1", "1:500", "A3 paysage", "1 / 1", "Données à jour au 28 novembre 2026",
+		"plans-2026120100417.dxf (Lambert-93, EPSG:2154)",
+		// Recommendations, works, emergency, signature.
+		"Recommandations techniques", "Sondages manuels obligatoires à moins de 1,50 m des canalisations",
+		"Grillage avertisseur marron", "R.554-23", "marquage-piquetage",
+		"Travaux prévus sur nos ouvrages", "Oui : une modification ou une extension de nos ouvrages est prévue",
+		"Dommage à nos ouvrages 03 85 27 00 00 — Commune de Tournus — service des eaux, canalisations d'eau potable, canalisations d'eaux usées ou d'assainissement", "18 ou 112",
+		"Fait le 6 décembre 2026", "Jeanne Mérieux, secrétaire de mairie", "Signature et cachet",
+		"Page 1 /",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the récépissé lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(text)
+	}
+}
+
+func TestWriteRecepisseNotConcerned(t *testing.T) {
+	ws := pdfWorkspace(t)
+	d := testDeclaration(zoneRect(3.0, 45.0, 50, 50), "A4", false)
+	d.Kind = KindDICT
+	a := &Analysis{Declaration: d, Ours: []Ownership{ourWater}, Reason: "La zone des travaux est hors du territoire de nos réseaux (commune de Tournus)."}
+	m := recepisseMeta(nil)
+	m.WorksPlanned = false
+	m.VectorFiles = nil
+	var buf bytes.Buffer
+	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, m); err != nil {
+		t.Fatal(err)
+	}
+	text := readPDF(t, "recepisse-non-concerne.pdf", buf.Bytes()).words()
+	for _, want := range []string{
+		"Récépissé de déclaration d'intention de commencement de travaux (DICT)",
+		"Non concerné : aucun de nos ouvrages n'est situé dans l'emprise des travaux ni à proximité.",
+		"Motif La zone des travaux est hors du territoire de nos réseaux (commune de Tournus).",
+		"Plans aucun plan joint", "Données à jour au non renseignée", "Fichiers vectoriels non demandés",
+		"Non : aucuns travaux ne sont prévus",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the récépissé lacks %q", want)
+		}
+	}
+	for _, not := range []string{"ASS71543", "tronçon"} {
+		if strings.Contains(text, not) {
+			t.Errorf("the récépissé says %q", not)
+		}
+	}
+	if t.Failed() {
+		t.Log(text)
+	}
+}
+
+func TestWriteRecepisseNoAnalysis(t *testing.T) {
+	ws := pdfWorkspace(t)
+	var buf bytes.Buffer
+	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), nil, AnswerMeta{}); !errors.Is(err, ErrNoAnalysis) {
+		t.Fatalf("err = %v, want ErrNoAnalysis", err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("%d bytes written", buf.Len())
+	}
+}

@@ -129,3 +129,18 @@ func TestReadDefaults(t *testing.T) {
 		t.Errorf("declarant %+v, others %+v: want the project's owner alone", d.Declarant, d.Others)
 	}
 }
+
+// TestReadAlternatives checks that an element given under both its names
+// is taken once.
+func TestReadAlternatives(t *testing.T) {
+	src := strings.Replace(string(readFixture(t, "dt-tournus.xml")),
+		"<CP>71700</CP>", "<CP>71700</CP><codePostal>71700</codePostal><commune>Tournus</commune>", 1)
+	src = strings.Replace(src, "<tel>0385510742</tel>", "<tel>0385510742</tel><telephone>0385510742</telephone>", 1)
+	d, err := Read(strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Place.Address != "rue de la République, 71700 Tournus" || d.Place.Commune != "Tournus" || d.Declarant.Phone != "0385510742" {
+		t.Errorf("place %+v, phone %q", d.Place, d.Declarant.Phone)
+	}
+}

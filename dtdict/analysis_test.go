@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -198,15 +199,21 @@ func expected(t *testing.T, all []known, zone orb.MultiPolygon, nets []Ownership
 }
 
 // checkAgainstBruteForce analyses a declaration of zone consulting codes
-// and compares the items with the brute force's.
+// (checkDeclaration).
 func checkAgainstBruteForce(t *testing.T, ws *store.Workspace, zone orb.MultiPolygon, opts AnalysisOptions, codes ...string) *Analysis {
 	t.Helper()
-	d := declaration(zone, codes...)
+	return checkDeclaration(t, ws, consulting(zone, codes...), opts)
+}
+
+// checkDeclaration analyses d and compares the items with the brute
+// force's.
+func checkDeclaration(t *testing.T, ws *store.Workspace, d *Declaration, opts AnalysisOptions) *Analysis {
+	t.Helper()
 	a, err := Analyse(context.Background(), ws, d, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, newest := expected(t, knownFeatures(t, ws), zone, a.Ours)
+	want, newest := expected(t, knownFeatures(t, ws), d.Zone, a.Ours)
 	got := map[string]float64{}
 	for _, it := range a.Items {
 		got[it.UUID] = it.Distance
@@ -236,8 +243,8 @@ func checkAgainstBruteForce(t *testing.T, ws *store.Workspace, zone orb.MultiPol
 	return a
 }
 
-// declaration is a DICT of zone consulting the networks of codes.
-func declaration(zone orb.MultiPolygon, codes ...string) *Declaration {
+// consulting is a DICT of zone consulting the networks of codes.
+func consulting(zone orb.MultiPolygon, codes ...string) *Declaration {
 	d := &Declaration{Kind: KindDICT, Number: "2026061500001D01", Zone: zone, Place: Place{INSEE: tournus, Commune: "Tournus"}}
 	for _, c := range codes {
 		d.Networks = append(d.Networks, Network{Code: c, Category: "NS"})
@@ -461,7 +468,7 @@ func TestAnalyseNotConcerned(t *testing.T) {
 		{"no network", fixture, nil, []string{"ne nomme aucun code d'ouvrage"}, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			a, err := Analyse(ctx, ws, declaration(c.zone, c.codes...), AnalysisOptions{})
+			a, err := Analyse(ctx, ws, consulting(c.zone, c.codes...), AnalysisOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -520,7 +527,7 @@ func TestOwnerships(t *testing.T) {
 	if _, err := Ownerships(ctx, ws); !errors.Is(err, ErrNoOwnership) {
 		t.Errorf("no settings layer: %v, want ErrNoOwnership", err)
 	}
-	if _, err := Analyse(ctx, ws, declaration(nil, "EAUPOT71543"), AnalysisOptions{}); !errors.Is(err, ErrNoOwnership) {
+	if _, err := Analyse(ctx, ws, consulting(nil, "EAUPOT71543"), AnalysisOptions{}); !errors.Is(err, ErrNoOwnership) {
 		t.Errorf("analyse without settings: %v, want ErrNoOwnership", err)
 	}
 	demo := demoWorkspace(t)
@@ -557,16 +564,16 @@ func TestOwnerships(t *testing.T) {
 	if len(mine) != 1 || mine[0].Operator != "Régie" {
 		t.Errorf("ours: %+v", mine)
 	}
-	if _, err := Analyse(ctx, ws, declaration(nil, "EAUPOT71543"), AnalysisOptions{MarginC: math.NaN()}); !errors.Is(err, ErrMargin) {
+	if _, err := Analyse(ctx, ws, consulting(nil, "EAUPOT71543"), AnalysisOptions{MarginC: math.NaN()}); !errors.Is(err, ErrMargin) {
 		t.Errorf("a margin that is not a number: %v", err)
 	}
-	if _, err := Analyse(ctx, ws, declaration(nil, "EAUPOT71543"), AnalysisOptions{}); !errors.Is(err, report.ErrZoneEmpty) {
+	if _, err := Analyse(ctx, ws, consulting(nil, "EAUPOT71543"), AnalysisOptions{}); !errors.Is(err, report.ErrZoneEmpty) {
 		t.Errorf("a declaration without zone: %v", err)
 	}
 	// The networks' layers are not in this workspace: the analysis cannot
 	// say no.
 	fixture := orb.MultiPolygon{{{{4.901977, 46.565020}, {4.903023, 46.565020}, {4.903023, 46.565380}, {4.901977, 46.565380}, {4.901977, 46.565020}}}}
-	if _, err := Analyse(ctx, ws, declaration(fixture, "EAUPOT71543"), AnalysisOptions{}); !errors.Is(err, ErrNetworkLayer) {
+	if _, err := Analyse(ctx, ws, consulting(fixture, "EAUPOT71543"), AnalysisOptions{}); !errors.Is(err, ErrNetworkLayer) {
 		t.Errorf("networks' layers missing: %v, want ErrNetworkLayer", err)
 	}
 }
@@ -585,5 +592,45 @@ func TestOwnershipMargin(t *testing.T) {
 	}
 	if m := margins(nil); m[report.ClassC] != DefaultMarginC {
 		t.Errorf("margins of no network %v", m)
+	}
+}
+
+// The fixtures of the one-stop shop: those in Tournus find what the brute
+// force finds (the DT's zone over water and sewer pipes; the ATU, which
+// consults the sewers alone, has none within 5 m of its 20 m × 10 m
+// zone), the DICT near Lyon is off our territory.
+func TestAnalyseFixtures(t *testing.T) {
+	ws := demoWorkspace(t)
+	for _, c := range []struct {
+		file      string
+		concerned bool
+		ours      int
+		reason    string
+	}{
+		{"dt-tournus.xml", true, 2, ""},
+		{"dict-tournus.xml", true, 2, ""},
+		{"dtdict-conjointes-tournus.xml", true, 2, ""},
+		{"atu-tournus.xml", false, 1, "Aucun de nos ouvrages ne se trouve dans la zone des travaux"},
+		{"dict-offterritory.xml", false, 2, "hors de notre territoire"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata", c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			d, err := Read(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := checkDeclaration(t, ws, d, AnalysisOptions{})
+			if a.Concerned != c.concerned || len(a.Ours) != c.ours || a.Declaration != d {
+				t.Errorf("concerned %v (%s), %d networks of ours, want %v and %d", a.Concerned, a.Reason, len(a.Ours), c.concerned, c.ours)
+			}
+			if !strings.Contains(a.Reason, c.reason) {
+				t.Errorf("reason %q, want it to say %q", a.Reason, c.reason)
+			}
+			t.Logf("%s: concerned %v, %d items, data of %s", d.Number, a.Concerned, len(a.Items), a.DataDate.Format(time.DateOnly))
+		})
 	}
 }

@@ -51,9 +51,9 @@ var (
 // place, works) and the operator (its name, address and contact, from
 // Analysis.Ours); concerned or not, and why not; the category and class of
 // the networks concerned and how many of their tronçons and fittings lie
-// in the zone, by location class; a small map of the zone; the plans
+// in the zone, by location class, on a small map of the zone; the plans
 // attached (AnswerMeta.Plans: reference, scale, sheet size) and the vector
-// files; the technical recommendations; whether works on our networks are
+// files; the technical recommendations (when concerned); whether works on our networks are
 // planned; whom to call on damage or danger; the date and the signatory,
 // with room to sign. r draws the map: it must render the workspace
 // analysed.

@@ -11,7 +11,8 @@ import (
 )
 
 // verdict writes the third part: concerned or not (and why not), what
-// lies in the zone network by network, and a small map of the zone.
+// lies in the zone network by network, and a small map of the zone and
+// our networks when some lie there.
 func (rc *recepisse) verdict(ctx context.Context, r *mapview.Renderer) error {
 	a := rc.a
 	rc.section(3, "Réponse")
@@ -35,8 +36,8 @@ func (rc *recepisse) verdict(ctx context.Context, r *mapview.Renderer) error {
 		rc.note("Classes de précision de la localisation (arrêté du 15 février 2012) : classe A, incertitude inférieure à 40 cm " +
 			"(50 cm pour un ouvrage souple) ; classe B, jusqu'à 1,50 m ; classe C, au-delà, ou précision inconnue.")
 	}
-	if len(a.Declaration.Zone) == 0 || a.Declaration.Zone.Bound().IsEmpty() {
-		return nil
+	if len(a.Items) == 0 || len(a.Declaration.Zone) == 0 || a.Declaration.Zone.Bound().IsEmpty() {
+		return nil // a map of nothing of ours tells the declarant nothing
 	}
 	return rc.zoneMap(ctx, r)
 }
@@ -137,9 +138,13 @@ func (rc *recepisse) planTable(plans []PlanRef) {
 }
 
 // recommendations writes the fifth part: each network's own, then the
-// rules every works near networks follows.
+// rules every works near networks follows; none when not concerned.
 func (rc *recepisse) recommendations() {
 	rc.section(5, "Recommandations techniques")
+	if !rc.a.Concerned {
+		rc.row("Recommandations", "sans objet : nos ouvrages ne sont pas concernés")
+		return
+	}
 	var seen []string
 	for _, o := range rc.a.Ours {
 		t := strings.TrimSpace(o.Recommendations)

@@ -95,13 +95,13 @@ func TestWriteRecepisseNotConcerned(t *testing.T) {
 		"Non concerné : aucun de nos ouvrages n'est situé dans l'emprise des travaux ni à proximité.",
 		"Motif La zone des travaux est hors du territoire de nos réseaux (commune de Tournus).",
 		"Plans aucun plan joint", "Données à jour au non renseignée", "Fichiers vectoriels non demandés",
-		"Non : aucuns travaux ne sont prévus",
+		"Non : aucuns travaux ne sont prévus", "Recommandations sans objet : nos ouvrages ne sont pas concernés",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the récépissé lacks %q", want)
 		}
 	}
-	for _, not := range []string{"ASS71543", "tronçon"} {
+	for _, not := range []string{"ASS71543", "tronçon", "Légende", "Sondages manuels"} {
 		if strings.Contains(text, not) {
 			t.Errorf("the récépissé says %q", not)
 		}

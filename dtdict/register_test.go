@@ -104,12 +104,12 @@ func registerDesk(t *testing.T, url, user string) (*store.Workspace, *client.Cli
 }
 
 // square is a square zone of side 2·r degrees around c.
-func square(c orb.Point, r float64) orb.MultiPolygon {
+func regSquare(c orb.Point, r float64) orb.MultiPolygon {
 	return orb.MultiPolygon{{{{c[0] - r, c[1] - r}, {c[0] + r, c[1] - r}, {c[0] + r, c[1] + r}, {c[0] - r, c[1] + r}, {c[0] - r, c[1] - r}}}}
 }
 
 // centreOf is the demo's centre of the commune insee.
-func centreOf(t *testing.T, insee string) orb.Point {
+func regCentre(t *testing.T, insee string) orb.Point {
 	t.Helper()
 	communes, err := demo.Communes()
 	if err != nil {
@@ -126,7 +126,7 @@ func centreOf(t *testing.T, insee string) orb.Point {
 
 // declaration is a DT of Tournus's centre, made in Go: the register does
 // not depend on the reader.
-func declaration(number string, kind Kind, insee string, zone orb.MultiPolygon) *Declaration {
+func regDeclaration(number string, kind Kind, insee string, zone orb.MultiPolygon) *Declaration {
 	return &Declaration{
 		Kind:      kind,
 		Number:    number,
@@ -137,7 +137,7 @@ func declaration(number string, kind Kind, insee string, zone orb.MultiPolygon) 
 	}
 }
 
-func onDay(s string) time.Time {
+func regDay(s string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02", s, time.Local)
 	if err != nil {
 		panic(err)
@@ -150,11 +150,11 @@ func TestRegisterPlacesTheEntryWhereTheUserMayWrite(t *testing.T) {
 	tournus, _ := registerDesk(t, url, "tournus")
 	agent, _ := registerDesk(t, url, "agent")
 	ctx := context.Background()
-	inTournus := square(centreOf(t, "71543"), 0.0003)
-	inUchizy := square(centreOf(t, "71550"), 0.0003)
+	inTournus := regSquare(regCentre(t, "71543"), 0.0003)
+	inUchizy := regSquare(regCentre(t, "71550"), 0.0003)
 	// From Tournus's centre to Uchizy's: the zone of a Tournus declaration
 	// that runs over its neighbour.
-	a, b := centreOf(t, "71543"), centreOf(t, "71550")
+	a, b := regCentre(t, "71543"), regCentre(t, "71550")
 	across := orb.MultiPolygon{orb.Bound{Min: orb.Point{min(a[0], b[0]), min(a[1], b[1])}, Max: orb.Point{max(a[0], b[0]), max(a[1], b[1])}}.ToPolygon()}
 	for _, tc := range []struct {
 		name    string
@@ -171,9 +171,9 @@ func TestRegisterPlacesTheEntryWhereTheUserMayWrite(t *testing.T) {
 		{"in Uchizy, by the intercommunality", agent, "71550", inUchizy, "zone", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := declaration("N-"+strings.ReplaceAll(tc.name, " ", "-"), KindDT, tc.insee, tc.zone)
+			d := regDeclaration("N-"+strings.ReplaceAll(tc.name, " ", "-"), KindDT, tc.insee, tc.zone)
 			before := pendingEntries(t, tc.ws)
-			e, err := Register(ctx, tc.ws, d, []byte("<dossierConsultation/>"), onDay("2026-12-03"), true)
+			e, err := Register(ctx, tc.ws, d, []byte("<dossierConsultation/>"), regDay("2026-12-03"), true)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Register: %v, want %v", err, tc.wantErr)
 			}
@@ -229,8 +229,8 @@ func TestRegisterRefusesWhoMayNotWrite(t *testing.T) {
 	url := registerPlatform(t)
 	elu, _ := registerDesk(t, url, "elu")
 	ctx := context.Background()
-	d := declaration("2026120300412T01", KindDT, "71543", square(centreOf(t, "71543"), 0.0003))
-	if _, err := Register(ctx, elu, d, []byte("<x/>"), onDay("2026-12-03"), true); !errors.Is(err, ErrRegisterReadOnly) || !strings.Contains(err.Error(), "élu") && !strings.Contains(err.Error(), "ecture") {
+	d := regDeclaration("2026120300412T01", KindDT, "71543", regSquare(regCentre(t, "71543"), 0.0003))
+	if _, err := Register(ctx, elu, d, []byte("<x/>"), regDay("2026-12-03"), true); !errors.Is(err, ErrRegisterReadOnly) || !strings.Contains(err.Error(), "élu") && !strings.Contains(err.Error(), "ecture") {
 		t.Errorf("a viewer registers: %v, want ErrRegisterReadOnly with the platform's reason", err)
 	}
 	bare, err := store.Create(filepath.Join(t.TempDir(), "bare.gpkg"))
@@ -238,13 +238,13 @@ func TestRegisterRefusesWhoMayNotWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bare.Close()
-	if _, err := Register(ctx, bare, d, []byte("<x/>"), onDay("2026-12-03"), true); !errors.Is(err, ErrNoRegister) {
+	if _, err := Register(ctx, bare, d, []byte("<x/>"), regDay("2026-12-03"), true); !errors.Is(err, ErrNoRegister) {
 		t.Errorf("a workspace without register: %v, want ErrNoRegister", err)
 	}
 	if _, err := Entries(ctx, bare); !errors.Is(err, ErrNoRegister) {
 		t.Errorf("Entries of a workspace without register: %v, want ErrNoRegister", err)
 	}
-	if _, err := MarkAnswered(ctx, bare, d.Number, d.Kind, onDay("2026-12-04"), "x", nil); !errors.Is(err, ErrNoRegister) {
+	if _, err := MarkAnswered(ctx, bare, d.Number, d.Kind, regDay("2026-12-04"), "x", nil); !errors.Is(err, ErrNoRegister) {
 		t.Errorf("MarkAnswered in a workspace without register: %v, want ErrNoRegister", err)
 	}
 }
@@ -253,13 +253,13 @@ func TestRegisterNeverDuplicates(t *testing.T) {
 	url := registerPlatform(t)
 	ws, c := registerDesk(t, url, "tournus")
 	ctx := context.Background()
-	zone := square(centreOf(t, "71543"), 0.0003)
-	d := declaration("2026120300412T01", KindDT, "71543", zone)
-	first, err := Register(ctx, ws, d, []byte("<v1/>"), onDay("2026-12-03"), true)
+	zone := regSquare(regCentre(t, "71543"), 0.0003)
+	d := regDeclaration("2026120300412T01", KindDT, "71543", zone)
+	first, err := Register(ctx, ws, d, []byte("<v1/>"), regDay("2026-12-03"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Stored != StatusPending || first.Received != onDay("2026-12-03") || first.Due != Due(KindDT, onDay("2026-12-03"), true) {
+	if first.Stored != StatusPending || first.Received != regDay("2026-12-03") || first.Due != Due(KindDT, regDay("2026-12-03"), true) {
 		t.Fatalf("first entry %+v", first)
 	}
 	if len(first.Files) != 1 || first.Files[0].Name != "declaration-2026120300412T01.xml" {
@@ -269,7 +269,7 @@ func TestRegisterNeverDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same file dropped again two days later: the deadline stays.
-	again, err := Register(ctx, ws, d, []byte("<v1/>"), onDay("2026-12-05"), true)
+	again, err := Register(ctx, ws, d, []byte("<v1/>"), regDay("2026-12-05"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,15 +278,15 @@ func TestRegisterNeverDuplicates(t *testing.T) {
 	}
 	// A paper copy received earlier moves the reception back; a new
 	// version of the XML comes first, the old one kept.
-	earlier, err := Register(ctx, ws, d, []byte("<v2/>"), onDay("2026-12-01"), false)
+	earlier, err := Register(ctx, ws, d, []byte("<v2/>"), regDay("2026-12-01"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if earlier.Received != onDay("2026-12-01") || earlier.Due != Due(KindDT, onDay("2026-12-01"), false) || len(earlier.Files) != 2 {
+	if earlier.Received != regDay("2026-12-01") || earlier.Due != Due(KindDT, regDay("2026-12-01"), false) || len(earlier.Files) != 2 {
 		t.Errorf("an earlier reception: %+v", earlier)
 	}
 	// A DICT of the same number is another declaration.
-	if _, err := Register(ctx, ws, declaration(d.Number, KindDICT, "71543", zone), []byte("<dict/>"), onDay("2026-12-04"), true); err != nil {
+	if _, err := Register(ctx, ws, regDeclaration(d.Number, KindDICT, "71543", zone), []byte("<dict/>"), regDay("2026-12-04"), true); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := Entries(ctx, ws)
@@ -312,8 +312,8 @@ func TestMarkAnswered(t *testing.T) {
 	url := registerPlatform(t)
 	ws, _ := registerDesk(t, url, "tournus")
 	ctx := context.Background()
-	zone := square(centreOf(t, "71543"), 0.0003)
-	received := onDay("2026-12-03")
+	zone := regSquare(regCentre(t, "71543"), 0.0003)
+	received := regDay("2026-12-03")
 	due := Due(KindDICT, received, true)
 	for _, tc := range []struct {
 		name     string
@@ -327,7 +327,7 @@ func TestMarkAnswered(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			number := strings.ReplaceAll(tc.name, " ", "-")
-			if _, err := Register(ctx, ws, declaration(number, tc.kind, "71543", zone), []byte("<"+number+"/>"), received, true); err != nil {
+			if _, err := Register(ctx, ws, regDeclaration(number, tc.kind, "71543", zone), []byte("<"+number+"/>"), received, true); err != nil {
 				t.Fatal(err)
 			}
 			files := []File{{Name: "recepisse-" + number + ".pdf", Data: []byte("%PDF récépissé " + number)}, {Name: "plans-" + number + ".pdf", Data: []byte("%PDF plans " + number)}}
@@ -366,17 +366,17 @@ func TestEntriesByDueDateAndStatus(t *testing.T) {
 	url := registerPlatform(t)
 	ws, _ := registerDesk(t, url, "tournus")
 	ctx := context.Background()
-	zone := square(centreOf(t, "71543"), 0.0003)
+	zone := regSquare(regCentre(t, "71543"), 0.0003)
 	for _, r := range []struct {
 		number   string
 		kind     Kind
 		received string
 	}{{"C", KindDT, "2026-12-01"}, {"A", KindDICT, "2026-11-20"}, {"B", KindATU, "2026-11-30"}, {"D", KindDICT, "2026-12-07"}} {
-		if _, err := Register(ctx, ws, declaration(r.number, r.kind, "71543", zone), []byte(r.number), onDay(r.received), true); err != nil {
+		if _, err := Register(ctx, ws, regDeclaration(r.number, r.kind, "71543", zone), []byte(r.number), regDay(r.received), true); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := MarkAnswered(ctx, ws, "B", KindATU, onDay("2026-11-30"), "x", nil); err != nil {
+	if _, err := MarkAnswered(ctx, ws, "B", KindATU, regDay("2026-11-30"), "x", nil); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := Entries(ctx, ws)
@@ -409,7 +409,7 @@ func TestEntriesByDueDateAndStatus(t *testing.T) {
 }
 
 func TestEntryStatusAndDueSoon(t *testing.T) {
-	due := onDay("2026-12-10")
+	due := regDay("2026-12-10")
 	for _, tc := range []struct {
 		name   string
 		stored Status
@@ -425,7 +425,7 @@ func TestEntryStatusAndDueSoon(t *testing.T) {
 		{"answered late", StatusLate, time.Date(2026, 12, 20, 9, 0, 0, 0, time.Local), StatusLate, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := Entry{Number: "N", Stored: tc.stored, Received: onDay("2026-12-01"), Due: due}
+			e := Entry{Number: "N", Stored: tc.stored, Received: regDay("2026-12-01"), Due: due}
 			if got := e.Status(tc.now); got != tc.want {
 				t.Errorf("Status = %s, want %s", got, tc.want)
 			}

@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"terrimap/dtdict"
+	"terrimap/internal/paper"
+	"terrimap/store"
+	"terrimap/store/schema"
+)
+
+// maxDeclarationBytes bounds the XML file a declaration is read from: real
+// ones weigh a few tens of kilobytes.
+const maxDeclarationBytes = 32 << 20
+
+// dueSoonDays is how near a due date the register warns of it.
+const dueSoonDays = 2
+
+// runDtdict answers DT-DICT declarations: import one into the register,
+// answer one (récépissé, plans, vector files), list the register. It
+// speaks French: its readers are the mairies' secretaries.
+func runDtdict(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return dtdictUsage(stderr, "", "dites quoi faire : import, answer ou list")
+	}
+	switch args[0] {
+	case "import":
+		return runDtdictImport(args[1:], stdout, stderr)
+	case "list":
+		return runDtdictList(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		printDtdictUsage(stdout)
+		return 0
+	}
+	return dtdictUsage(stderr, "", "%q n'est pas une action : import, answer ou list", args[0])
+}
+
+// printDtdictUsage writes the usage of terrimap dtdict.
+func printDtdictUsage(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Réponses aux DT-DICT (déclarations de travaux reçues du guichet unique) :")
+	fmt.Fprintln(tw, "  terrimap dtdict import --workspace WS [--received AAAA-MM-JJ] [--paper] FICHIER.xml\tenregistre la déclaration au registre, dit l'échéance et si nos réseaux sont concernés")
+	fmt.Fprintln(tw, "  terrimap dtdict answer --workspace WS FICHIER.xml --out DOSSIER [--signatory NOM] [--works-planned] [--received AAAA-MM-JJ] [--paper]\técrit le récépissé, les plans et les plans vectoriels demandés, et note la réponse au registre")
+	fmt.Fprintln(tw, "  terrimap dtdict list --workspace WS\tle registre, par échéance")
+	fmt.Fprintln(tw, "--received : jour de réception (aujourd'hui par défaut) ; --paper : reçue sur papier (délais plus longs qu'une réception électronique).")
+	fmt.Fprintln(tw, "Synchronisez ensuite (terrimap sync) pour partager le registre avec l'intercommunalité.")
+	_ = tw.Flush()
+}
+
+// dtdictUsage reports, in French, a command line that cannot work and
+// returns exit status 2.
+func dtdictUsage(stderr io.Writer, action, format string, args ...any) int {
+	name := strings.TrimSpace("dtdict " + action)
+	fmt.Fprintf(stderr, "terrimap %s : %s ; \"terrimap dtdict help\" donne l'usage\n", name, fmt.Sprintf(format, args...))
+	return 2
+}
+
+// dtdictFailure reports a French sentence and returns exit status 1.
+func dtdictFailure(stderr io.Writer, action, msg string) int {
+	fmt.Fprintf(stderr, "terrimap dtdict %s : %s\n", action, msg)
+	return 1
+}
+
+// declarationArgs are the arguments import and answer share.
+type declarationArgs struct {
+	workspace, file string
+	received        time.Time
+	paper           bool
+}
+
+// parseDeclarationArgs parses the command line of import or answer with
+// flags, which holds the action's own flags. It returns exit status 0 when
+// the command line works.
+func parseDeclarationArgs(flags *flag.FlagSet, action string, args []string, stderr io.Writer) (declarationArgs, int) {
+	workspace := flags.String("workspace", "", "workspace GeoPackage")
+	received := flags.String("received", "", "day the declaration was received, YYYY-MM-DD (today)")
+	paperCopy := flags.Bool("paper", false, "received on paper, not electronically")
+	rest, err := parseFlags(flags, args)
+	var out declarationArgs
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printDtdictUsage(stderr)
+		return out, 2
+	case err != nil:
+		return out, dtdictUsage(stderr, action, "%v", err)
+	case *workspace == "":
+		return out, dtdictUsage(stderr, action, "--workspace manque : donnez l'espace de travail (fichier .gpkg)")
+	case len(rest) == 0:
+		return out, dtdictUsage(stderr, action, "donnez le fichier XML de la déclaration")
+	case len(rest) > 1:
+		return out, dtdictUsage(stderr, action, "un seul fichier de déclaration à la fois, pas %q et %q", rest[0], rest[1])
+	}
+	out.workspace, out.file, out.paper = *workspace, rest[0], *paperCopy
+	out.received = today()
+	if *received != "" {
+		t, err := time.ParseInLocation(schema.DateLayout, *received, time.Local)
+		if err != nil {
+			return out, dtdictUsage(stderr, action, "--received %s : donnez le jour de réception sous la forme AAAA-MM-JJ (2026-12-03)", *received)
+		}
+		if t.After(today()) {
+			return out, dtdictUsage(stderr, action, "--received %s : ce jour n'est pas encore arrivé", *received)
+		}
+		out.received = t
+	}
+	return out, 0
+}
+
+// today is the current civil day, local time.
+func today() time.Time {
+	y, m, d := time.Now().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.Local)
+}
+
+// readDeclaration reads a declaration's XML file whole and the
+// declaration in it; the error is a French sentence.
+func readDeclaration(path string) (*dtdict.Declaration, []byte, string) {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, fmt.Sprintf("le fichier %s n'existe pas", path)
+	case err != nil:
+		return nil, nil, fmt.Sprintf("lecture de %s impossible : %v", path, err)
+	case info.IsDir():
+		return nil, nil, fmt.Sprintf("%s est un dossier : donnez le fichier XML de la déclaration", path)
+	case info.Size() > maxDeclarationBytes:
+		return nil, nil, fmt.Sprintf("%s pèse %s Mo : ce n'est pas une déclaration du guichet unique (quelques dizaines de ko)", path, paper.Decimal(float64(info.Size())/(1<<20), 1))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Sprintf("lecture de %s impossible : %v", path, err)
+	}
+	d, err := dtdict.Read(bytes.NewReader(data))
+	if err != nil {
+		return nil, nil, declarationProblem(path, err)
+	}
+	return d, data, ""
+}
+
+// declarationProblem says in French why a file is not a declaration we read.
+func declarationProblem(path string, err error) string {
+	var fe *dtdict.FormatError
+	switch {
+	case errors.Is(err, dtdict.ErrNotDeclaration):
+		return fmt.Sprintf("%s n'est pas une déclaration DT-DICT du guichet unique (la racine doit être dossierConsultation)", path)
+	case errors.As(err, &fe):
+		return fmt.Sprintf("%s : %s ; rien n'a été enregistré", path, fe.Message)
+	}
+	return fmt.Sprintf("%s illisible : %v ; rien n'a été enregistré", path, err)
+}
+
+// openWorkspace opens a workspace to write the register; the error is a
+// French sentence.
+func openWorkspace(path string) (*store.Workspace, string) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Sprintf("l'espace de travail %s n'existe pas : synchronisez d'abord avec la plateforme (terrimap sync)", path)
+	}
+	ws, err := store.Open(path, store.Options{})
+	if err != nil {
+		return nil, fmt.Sprintf("ouverture de l'espace de travail %s impossible : %v", path, err)
+	}
+	return ws, ""
+}
+
+// registerProblem says in French why the register could not be written.
+func registerProblem(workspace string, err error) string {
+	switch {
+	case errors.Is(err, dtdict.ErrNoRegister):
+		return fmt.Sprintf("l'espace de travail %s n'a pas le registre des DT-DICT (couche dtdict) : synchronisez-le avec la plateforme, qui le publie", workspace)
+	case errors.Is(err, dtdict.ErrRegisterReadOnly), errors.Is(err, dtdict.ErrOutsideTerritory), errors.Is(err, dtdict.ErrNoOwnership):
+		return strings.TrimPrefix(err.Error(), "dtdict: ")
+	}
+	return err.Error()
+}
+
+func runDtdictImport(args []string, stdout, stderr io.Writer) int {
+	a, code := parseDeclarationArgs(newFlags("dtdict import"), "import", args, stderr)
+	if code != 0 {
+		return code
+	}
+	d, xml, problem := readDeclaration(a.file)
+	if problem != "" {
+		return dtdictFailure(stderr, "import", problem)
+	}
+	ws, problem := openWorkspace(a.workspace)
+	if problem != "" {
+		return dtdictFailure(stderr, "import", problem)
+	}
+	defer ws.Close()
+	ctx := context.Background()
+	entry, err := dtdict.Register(ctx, ws, d, xml, a.received, !a.paper)
+	if err != nil {
+		return dtdictFailure(stderr, "import", registerProblem(a.workspace, err))
+	}
+	printDeclaration(stdout, d, entry)
+	analysis, err := dtdict.Analyse(ctx, ws, d, dtdict.AnalysisOptions{})
+	if err == nil {
+		_, err = dtdict.RecordVerdict(ctx, ws, d.Number, d.Kind, analysis.Concerned)
+	}
+	status := strings.ToLower(entry.Status(time.Now()).Label())
+	if err != nil {
+		fmt.Fprintf(stdout, "Au registre : %s.\n", status)
+		return dtdictFailure(stderr, "import", "analyse impossible : "+registerProblem(a.workspace, err))
+	}
+	printVerdict(stdout, analysis)
+	fmt.Fprintf(stdout, "Au registre : %s ; synchronisez pour la partager (terrimap sync).\n", status)
+	return 0
+}
+
+// printDeclaration writes what a declaration is and when it is due.
+func printDeclaration(w io.Writer, d *dtdict.Declaration, e dtdict.Entry) {
+	where := e.Commune
+	if d.Place.INSEE != "" {
+		where = strings.TrimSpace(where + " (" + d.Place.INSEE + ")")
+	}
+	fmt.Fprintf(w, "%s n° %s — %s ; déclarant : %s\n", d.Kind, d.Number, where, e.Declarant)
+	if e.Due.IsZero() {
+		fmt.Fprintf(w, "Reçue le %s : avis de travaux urgents, à traiter sans délai.\n", paper.Date(e.Received))
+		return
+	}
+	fmt.Fprintf(w, "Reçue le %s ; réponse due au plus tard le %s.\n", paper.Date(e.Received), paper.Date(e.Due))
+}
+
+// printVerdict writes whether our networks are concerned.
+func printVerdict(w io.Writer, a *dtdict.Analysis) {
+	if !a.Concerned {
+		fmt.Fprintf(w, "Non concerné : %s.\n", strings.TrimSuffix(a.Reason, "."))
+		return
+	}
+	var codes []string
+	for _, o := range a.Ours {
+		codes = append(codes, o.Code)
+	}
+	fmt.Fprintf(w, "Concerné : %s de nos réseaux (%s) dans la zone ou à moins de leur marge.\n",
+		paper.Plural(len(a.Items), "objet", "objets"), strings.Join(codes, ", "))
+}
+
+func runDtdictList(args []string, stdout, stderr io.Writer) int {
+	flags := newFlags("dtdict list")
+	workspace := flags.String("workspace", "", "workspace GeoPackage")
+	rest, err := parseFlags(flags, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printDtdictUsage(stderr)
+		return 2
+	case err != nil:
+		return dtdictUsage(stderr, "list", "%v", err)
+	case *workspace == "":
+		return dtdictUsage(stderr, "list", "--workspace manque : donnez l'espace de travail (fichier .gpkg)")
+	case len(rest) > 0:
+		return dtdictUsage(stderr, "list", "argument inattendu %q", rest[0])
+	}
+	if _, err := os.Stat(*workspace); errors.Is(err, fs.ErrNotExist) {
+		return dtdictFailure(stderr, "list", fmt.Sprintf("l'espace de travail %s n'existe pas", *workspace))
+	}
+	ws, err := store.Open(*workspace, store.Options{ReadOnly: true})
+	if err != nil {
+		return dtdictFailure(stderr, "list", fmt.Sprintf("ouverture de l'espace de travail %s impossible : %v", *workspace, err))
+	}
+	defer ws.Close()
+	entries, err := dtdict.Entries(context.Background(), ws)
+	if err != nil {
+		return dtdictFailure(stderr, "list", registerProblem(*workspace, err))
+	}
+	if len(entries) == 0 {
+		fmt.Fprintln(stdout, "Le registre est vide : aucune déclaration reçue.")
+		return 0
+	}
+	now := time.Now()
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Échéance\tStatut\tType\tNuméro\tCommune\tConcerné\tDéclarant\tReçue le\tRépondu le\tFichiers")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", shortDate(e.Due, "sans délai"), e.Status(now).Label(), e.Kind, e.Number,
+			e.Commune, concernedWord(e), e.Declarant, shortDate(e.Received, ""), shortDate(e.Answered, ""), len(e.Files))
+	}
+	_ = tw.Flush()
+	soon := dtdict.DueSoon(entries, now, dueSoonDays*24*time.Hour)
+	fmt.Fprintf(stdout, "%s au registre, dont %d à rendre d'ici %d jours.\n",
+		paper.Plural(len(entries), "déclaration", "déclarations"), len(soon), dueSoonDays)
+	return 0
+}
+
+// concernedWord says whether our networks are concerned: oui, non, or ?
+// before the analysis.
+func concernedWord(e dtdict.Entry) string {
+	switch {
+	case !e.Analysed:
+		return "?"
+	case e.Concerned:
+		return "oui"
+	}
+	return "non"
+}
+
+// shortDate writes a day as 03/12/2026; empty for the zero time.
+func shortDate(t time.Time, empty string) string {
+	if t.IsZero() {
+		return empty
+	}
+	return t.Format("02/01/2006")
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"terrimap/store"
+)
+
+// dtdictFixtures are the one-stop shop's declarations of dtdict's tests.
+const dtdictFixtures = "../../dtdict/testdata"
+
+func TestDtdictCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	bare := filepath.Join(dir, "bare.gpkg")
+	ws, err := store.Create(bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+	notXML := filepath.Join(dir, "note.xml")
+	if err := os.WriteFile(notXML, []byte("<html><body>Bonjour</body></html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dt := filepath.Join(dtdictFixtures, "dt-tournus.xml")
+	tomorrow := time.Now().AddDate(0, 0, 1).Format("2006-01-02")
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"dtdict"}, 2, "import, answer ou list"},
+		{[]string{"dtdict", "send"}, 2, `"send" n'est pas une action`},
+		{[]string{"dtdict", "import", dt}, 2, "--workspace manque"},
+		{[]string{"dtdict", "import", "--workspace", bare}, 2, "donnez le fichier XML"},
+		{[]string{"dtdict", "import", "--workspace", bare, dt, dt}, 2, "un seul fichier"},
+		{[]string{"dtdict", "import", "--workspace", bare, "--received", "03/12/2026", dt}, 2, "AAAA-MM-JJ"},
+		{[]string{"dtdict", "import", "--workspace", bare, "--received", tomorrow, dt}, 2, "pas encore arrivé"},
+		{[]string{"dtdict", "list"}, 2, "--workspace manque"},
+		{[]string{"dtdict", "import", "--workspace", bare, filepath.Join(dir, "absent.xml")}, 1, "absent.xml n'existe pas"},
+		{[]string{"dtdict", "import", "--workspace", bare, notXML}, 1, "n'est pas une déclaration DT-DICT"},
+		{[]string{"dtdict", "import", "--workspace", filepath.Join(dir, "absent.gpkg"), dt}, 1, "synchronisez d'abord"},
+		{[]string{"dtdict", "import", "--workspace", bare, dt}, 1, "n'a pas le registre des DT-DICT"},
+		{[]string{"dtdict", "list", "--workspace", bare}, 1, "n'a pas le registre des DT-DICT"},
+	} {
+		t.Run(strings.Join(tc.args[1:], " "), func(t *testing.T) {
+			code, out, errOut := run(t, tc.args...)
+			if code != tc.code || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, want %d; stderr\n%s\nwithout %q (stdout %s)", code, tc.code, errOut, tc.want, out)
+			}
+		})
+	}
+	code, out, _ := run(t, "dtdict", "help")
+	if code != 0 || !strings.Contains(out, "terrimap dtdict import --workspace WS") {
+		t.Errorf("dtdict help: %d\n%s", code, out)
+	}
+}
+
+// Import on a desk of Tournus: the DT over the networks of the centre is
+// concerned, the DICT near Lyon is not; importing the DT again keeps one
+// entry; the list shows both by due date.
+func TestDtdictImportAndList(t *testing.T) {
+	dir := t.TempDir()
+	ws := reportWorkspace(t, dir)
+	dt := filepath.Join(dtdictFixtures, "dt-tournus.xml")
+	code, out, errOut := run(t, "dtdict", "import", "--workspace", ws, "--received", "2026-12-03", dt)
+	if code != 0 {
+		t.Fatalf("import: %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"DT n° 2026120300412T01 — Tournus (71543)", "Bureau d'études Saône VRD",
+		"Reçue le 3 décembre 2026 ; réponse due au plus tard le 12 décembre 2026.", "Concerné : ", "EAUPOT71543", "Au registre : "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import says\n%s\nwithout %q", out, want)
+		}
+	}
+	code, out, errOut = run(t, "dtdict", "import", "--workspace", ws, "--paper", filepath.Join(dtdictFixtures, "dict-offterritory.xml"))
+	if code != 0 || !strings.Contains(out, "Non concerné : ") {
+		t.Errorf("import off our territory: %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut = run(t, "dtdict", "import", "--workspace", ws, dt); code != 0 {
+		t.Errorf("import again: %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = run(t, "dtdict", "list", "--workspace", ws)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 4 || !strings.HasPrefix(lines[0], "Échéance") ||
+		!strings.Contains(lines[1], "2026120300412T01") || !strings.Contains(lines[1], "12/12/2026") || !strings.Contains(lines[2], "2026120801502T") ||
+		!strings.HasPrefix(lines[3], "2 déclarations au registre") {
+		t.Errorf("list: %d\n%s%s", code, out, errOut)
+	}
+}

@@ -43,7 +43,8 @@ var zoneBlue = color.NRGBA{0x15, 0x65, 0xc0, 0xff}
 var classOrder = []report.Class{report.ClassA, report.ClassB, report.ClassC, report.ClassUnknown}
 
 // WriteVector writes the vector plans of an answer into dir in the format
-// the declarant asked (Wishes.VectorFormat, any case):
+// the declarant asked (Wishes.VectorFormat, any case; DXF when none is
+// named):
 //   - "DXF": one drawing, plans-<numéro>.dxf, with a DXF layer per network
 //     layer and class of the features found ("canalaep_A", colour of the
 //     class, each tronçon labelled with its identifier, material,
@@ -86,11 +87,12 @@ func WriteVector(dir string, a *Analysis, format string) ([]string, error) {
 
 // vectorKind is "DXF", "SHP" or "MIF" for the names of a format
 // (DXF, SHP, SHAPE, SHAPEFILE, ESRI SHAPEFILE, MIF_MID, MIF/MID, MIF…),
-// "" for another.
+// "" for another. No format named (vector plans asked without saying
+// which) is DXF, the format every CAD program and GIS reads.
 func vectorKind(format string) string {
 	f := strings.NewReplacer(" ", "", "_", "", "-", "", "/", "", ".", "").Replace(strings.ToUpper(format))
 	switch f {
-	case "DXF":
+	case "DXF", "":
 		return "DXF"
 	case "SHP", "SHAPE", "SHAPEFILE", "ESRISHAPEFILE":
 		return "SHP"

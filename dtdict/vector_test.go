@@ -243,7 +243,7 @@ func sameGeometry(a, b orb.Geometry) bool {
 func TestWriteVectorFormat(t *testing.T) {
 	for in, want := range map[string]string{
 		"DXF": "DXF", "dxf ": "DXF", "SHP": "SHP", "SHAPE": "SHP", "SHAPEFILE": "SHP", "ESRI Shapefile": "SHP",
-		"MIF_MID": "MIF", "MIF": "MIF", "MIF/MID": "MIF", "MapInfo": "MIF", "": "", "PDF": "", "DWG": "", "GML": "",
+		"MIF_MID": "MIF", "MIF": "MIF", "MIF/MID": "MIF", "MapInfo": "MIF", "": "DXF", " ": "DXF", "PDF": "", "DWG": "", "GML": "",
 	} {
 		if got := vectorKind(in); got != want {
 			t.Errorf("vectorKind(%q) = %q, want %q", in, got, want)

@@ -1,6 +1,10 @@
 package dtdict
 
-import "time"
+import (
+	"time"
+
+	"terrimap/mapview/tiles"
+)
 
 // AnswerMeta is what an answer says besides the analysis: the dates of the
 // declaration's life, who signs, and what goes with the récépissé.
@@ -19,6 +23,12 @@ type AnswerMeta struct {
 	Plans []PlanRef
 	// VectorFiles are the names of the vector files attached.
 	VectorFiles []string
+	// Basemap, when not nil, is drawn under the plans' networks: the
+	// platform's plan of the streets (the workspace itself holds only the
+	// buildings and the communes), or any tile source. Its tiles are
+	// fetched within export.DefaultBasemapTimeout; the plans go without
+	// those it cannot give.
+	Basemap tiles.Source
 }
 
 // PlanRef is one plan sheet attached to an answer.

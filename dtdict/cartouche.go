@@ -74,6 +74,9 @@ func (p *planPage) sheetFacts(r paper.Rect, sh sheetView, k float64) {
 		"Données à jour au " + data,
 		"Réponse du " + paper.Date(p.m.Answered),
 	}
+	if p.credit != "" {
+		lines = append(lines, p.credit)
+	}
 	y += 0.4 * paper.LineHeight(f)
 	for _, l := range lines {
 		for _, part := range p.fonts.Wrap(l, f, r.W) {

@@ -12,6 +12,8 @@ import (
 
 	"terrimap/internal/paper"
 	"terrimap/mapview"
+	"terrimap/mapview/export"
+	"terrimap/mapview/tiles"
 	"terrimap/report"
 )
 
@@ -26,6 +28,10 @@ type planMap struct {
 	frame  paper.MapFrame
 	colour bool
 	labels bool
+	// basemap, when not nil, is drawn under the rest; basemapDrawn tells
+	// whether any of its tiles was, to credit it.
+	basemap      tiles.Source
+	basemapDrawn bool
 	// furniture are the boxes the scale bar and the north arrow take,
 	// where no label goes.
 	furniture []paper.Rect
@@ -33,7 +39,7 @@ type planMap struct {
 
 // draw draws the map, its outline, scale bar and north arrow.
 func (m *planMap) draw(ctx context.Context, r *mapview.Renderer, a *Analysis) error {
-	img, err := background(ctx, r, m.frame.View, m.colour)
+	img, err := m.background(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -59,22 +65,32 @@ func (m *planMap) draw(ctx context.Context, r *mapview.Renderer, a *Analysis) er
 	return nil
 }
 
-// background draws the plan's context — the streets, buildings and other
-// surfaces (report.PlanLayers), not the networks, which the plan draws
-// itself — washed out towards white so that the networks stand out; in
-// grey for a black-and-white plan.
-func background(ctx context.Context, r *mapview.Renderer, vp mapview.Viewport, colour bool) (*image.RGBA, error) {
+// background draws the plan's context — the basemap when there is one,
+// then the streets, buildings and other surfaces of the workspace
+// (report.PlanLayers), not the networks, which the plan draws itself —
+// washed out towards white so that the networks stand out; in grey for a
+// black-and-white plan.
+func (m *planMap) background(ctx context.Context, r *mapview.Renderer) (*image.RGBA, error) {
+	vp := m.frame.View
+	size := vp.DeviceSize()
+	img := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
+	draw.Draw(img, img.Bounds(), image.NewUniform(paper.White.NRGBA()), image.Point{}, draw.Src)
+	if m.basemap != nil {
+		n, err := export.DrawBasemap(ctx, img, m.basemap, vp, export.DefaultBasemapTimeout, func(string) {})
+		if err != nil {
+			return nil, fmt.Errorf("dtdict: plan: %w", err)
+		}
+		m.basemapDrawn = n > 0
+	}
 	drawn, err := r.Render(ctx, vp, report.PlanLayers(r, nil), nil)
 	if err != nil {
 		return nil, fmt.Errorf("dtdict: plan: %w", err)
 	}
-	img := image.NewRGBA(drawn.Bounds())
-	draw.Draw(img, img.Bounds(), image.NewUniform(paper.White.NRGBA()), image.Point{}, draw.Src)
 	draw.Draw(img, img.Bounds(), drawn, drawn.Bounds().Min, draw.Over)
 	const keep = 0.55 // of the background's contrast
 	for i := 0; i < len(img.Pix); i += 4 {
 		r, g, b := float64(img.Pix[i]), float64(img.Pix[i+1]), float64(img.Pix[i+2])
-		if !colour {
+		if !m.colour {
 			y := 0.299*r + 0.587*g + 0.114*b
 			r, g, b = y, y, y
 		}
@@ -83,6 +99,16 @@ func background(ctx context.Context, r *mapview.Renderer, vp mapview.Viewport, c
 		img.Pix[i+2] = uint8(255 - keep*(255-b))
 	}
 	return img, nil
+}
+
+// credit names the basemap drawn, for the plan to credit it: "Fond de
+// plan : © …"; "" when none of its tiles was drawn.
+func (m *planMap) credit() string {
+	if m.basemap == nil || !m.basemapDrawn {
+		return ""
+	}
+	info := m.basemap.Info()
+	return "Fond de plan : " + joinNonEmpty(", ", info.Title, info.Attribution)
 }
 
 // rings places a multipolygon's rings on the page.

@@ -140,6 +140,8 @@ type planPage struct {
 	a     *Analysis
 	m     AnswerMeta
 	ref   PlanRef
+	// credit names the basemap drawn, "" for none.
+	credit string
 }
 
 func (p *planPage) draw(ctx context.Context, r *mapview.Renderer, sh sheetView, all []sheetView) error {
@@ -147,10 +149,11 @@ func (p *planPage) draw(ctx context.Context, r *mapview.Renderer, sh sheetView, 
 	x, y, w, h := p.lay.Sheet.MapBox()
 	fr := frameAt(paper.Rect{X: x, Y: y, W: w, H: h}, sh, k)
 	colour := p.a.Declaration.Wishes.Colour
-	pm := &planMap{pdf: p.pdf, s: p.s, fonts: p.fonts, frame: fr, colour: colour, labels: !sh.overview}
+	pm := &planMap{pdf: p.pdf, s: p.s, fonts: p.fonts, frame: fr, colour: colour, labels: !sh.overview, basemap: p.m.Basemap}
 	if err := pm.draw(ctx, r, p.a); err != nil {
 		return err
 	}
+	p.credit = pm.credit()
 	if sh.overview {
 		p.drawSheetOutlines(fr, sh, all)
 	}

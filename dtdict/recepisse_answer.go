@@ -64,13 +64,16 @@ func (rc *recepisse) zoneMap(ctx context.Context, r *mapview.Renderer) error {
 		}
 	}
 	fr := frameAt(paper.Rect{X: fl.X, Y: fl.Y, W: fl.W, H: recMapH}, sheetView{scale: scale, centre: centre}, 0.85)
-	pm := &planMap{pdf: fl.PDF, s: fl.S, fonts: fl.Fonts, frame: fr, colour: true}
+	pm := &planMap{pdf: fl.PDF, s: fl.S, fonts: fl.Fonts, frame: fr, colour: true, basemap: rc.m.Basemap}
 	if err := pm.draw(ctx, r, rc.a); err != nil {
 		return err
 	}
 	fl.Y += fr.Rect.H + 1.5
 	paper.DrawLegend(fl.S, fl.Fonts, legend, paper.Rect{X: fl.X, Y: fl.Y, W: fl.W, H: lh}, legendK)
 	fl.Y += lh
+	if c := pm.credit(); c != "" {
+		rc.note(c)
+	}
 	return nil
 }
 

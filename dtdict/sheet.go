@@ -153,8 +153,8 @@ func PlanLayout(e Extent, p Paper) Layout {
 	var best Layout
 	for _, s := range orients {
 		_, _, w, h := s.MapBox()
-		cols := tiles(e.W+2*zoneMargin, groundMetres(w, scale))
-		rows := tiles(e.H+2*zoneMargin, groundMetres(h, scale))
+		cols := sheetsAlong(e.W+2*zoneMargin, groundMetres(w, scale))
+		rows := sheetsAlong(e.H+2*zoneMargin, groundMetres(h, scale))
 		if best.Cols == 0 || cols*rows < best.Cols*best.Rows {
 			best = Layout{Sheet: s, Scale: scale, Cols: cols, Rows: rows}
 		}
@@ -174,9 +174,9 @@ func PlanLayout(e Extent, p Paper) Layout {
 // 1:scale.
 func groundMetres(mm float64, scale int) float64 { return mm * float64(scale) / 1000 }
 
-// tiles is how many sheets, each showing side metres and overlapping the
-// next by sheetOverlap of it, cover length metres.
-func tiles(length, side float64) int {
+// sheetsAlong is how many sheets, each showing side metres and
+// overlapping the next by sheetOverlap of it, cover length metres.
+func sheetsAlong(length, side float64) int {
 	step := side * (1 - sheetOverlap)
 	n := 1
 	for float64(n-1)*step+side < length {

@@ -36,7 +36,7 @@ func drawMap(ctx context.Context, r *mapview.Renderer, vp mapview.Viewport, laye
 		if timeout <= 0 {
 			timeout = DefaultBasemapTimeout
 		}
-		got, err := drawBasemap(ctx, out, opts.Basemap, vp, timeout, warn)
+		got, err := DrawBasemap(ctx, out, opts.Basemap, vp, timeout, warn)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -76,13 +76,15 @@ func worldFraction(ll orb.Point) orb.Point {
 	return orb.Point{(m[0] + half) / (2 * half), (half - m[1]) / (2 * half)}
 }
 
-// drawBasemap draws the source's tiles under the frame: fetched within
-// timeout, put together at their own zoom, then resampled once to the
-// frame, so that no seam shows between tiles. A tile the source lacks is
-// cut from a lower zoom's; tiles that cannot be had are left out with a
-// warning. It returns how many tiles were drawn. Only the cancellation of
-// ctx is an error.
-func drawBasemap(ctx context.Context, dst *image.RGBA, src tiles.Source, vp mapview.Viewport, timeout time.Duration, warn func(string)) (int, error) {
+// DrawBasemap draws the source's tiles for the view vp into dst (of vp's
+// device size), over what dst holds: fetched within timeout, put together
+// at their own zoom, then resampled once to the frame, so that no seam
+// shows between tiles. A tile the source lacks is cut from a lower zoom's;
+// tiles that cannot be had are left out with a warning (in English, for a
+// log). It returns how many tiles were drawn. Only the cancellation of ctx
+// is an error. The export draws its basemap with it; so do other printed
+// maps (the DT-DICT answer's plans).
+func DrawBasemap(ctx context.Context, dst *image.RGBA, src tiles.Source, vp mapview.Viewport, timeout time.Duration, warn func(string)) (int, error) {
 	info := src.Info()
 	ts := info.TileSize
 	if ts <= 0 {

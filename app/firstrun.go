@@ -234,6 +234,8 @@ func firstRunError(address string, err error) string {
 		return lang.L("This is not a server name: letters, digits, hyphens and dots only, such as plateforme.ccmt.fr.")
 	case errors.Is(err, client.ErrCertificate):
 		return lang.L("{{.Host}} answers, but its security certificate is not recognised by this computer. Ask the intercommunality's IT to install the platform's certificate authority on it.", data)
+	case errors.Is(err, client.ErrPlatformFailing):
+		return lang.L("{{.Host}} answers, but with an error, even after several tries. Try again later; if it goes on, tell the intercommunality's IT.", data)
 	case errors.Is(err, client.ErrUnreachable):
 		return lang.L("The server {{.Host}} does not answer. Check the address and the Internet connection, or try the demonstration.", data)
 	case errors.Is(err, client.ErrNotPlatform):

@@ -333,6 +333,8 @@ func syncErrorMessage(err error) string {
 	switch {
 	case errors.Is(err, client.ErrCertificate):
 		return lang.L("The platform's security certificate is not recognised by this computer: nothing was sent. Your changes are kept; tell the intercommunality's IT.")
+	case errors.Is(err, client.ErrPlatformFailing):
+		return lang.L("The platform answers but is failing, even after several tries. Your changes are kept and will be sent at the next synchronisation; tell the intercommunality's IT if this goes on.")
 	case errors.Is(err, client.ErrUnreachable):
 		return lang.L("The platform cannot be reached. You can keep working offline: your changes are kept and will be sent at the next synchronisation.")
 	case errors.Is(err, client.ErrNotLoggedIn):

@@ -139,7 +139,7 @@ func explain(err error) error {
 	switch {
 	case errors.Is(err, client.ErrCertificate):
 		return fmt.Errorf("the platform's HTTPS certificate is not trusted by this computer: install its certificate authority in the system's store (on Linux, SSL_CERT_FILE=ca.pem also works for one run) (%w)", err)
-	case errors.Is(err, client.ErrUnreachable) && errors.As(err, &apiErr):
+	case errors.Is(err, client.ErrPlatformFailing) && errors.As(err, &apiErr):
 		return fmt.Errorf("the platform answers but fails (HTTP %d), even after retrying: tell its administrator if this goes on; your changes wait in the workspace and go at the next sync (%w)", apiErr.StatusCode, err)
 	case errors.Is(err, client.ErrUnreachable):
 		return fmt.Errorf("the platform cannot be reached; you can keep working offline, your changes wait in the workspace and go at the next sync (%w)", err)

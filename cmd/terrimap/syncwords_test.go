@@ -12,7 +12,7 @@ import (
 // A platform that answers with errors is not told as one that cannot be
 // reached: the user learns it answers, and whom to tell.
 func TestExplainSyncErrors(t *testing.T) {
-	failing := fmt.Errorf("%w: push: %w", client.ErrUnreachable, &protocol.APIError{StatusCode: 500, Code: "internal", Message: "erreur"})
+	failing := fmt.Errorf("%w: push: %w", client.ErrPlatformFailing, &protocol.APIError{StatusCode: 500, Code: "internal", Message: "erreur"})
 	down := fmt.Errorf("%w: push: %w", client.ErrUnreachable, fmt.Errorf("dial tcp: connection refused"))
 	for _, c := range []struct {
 		err  error

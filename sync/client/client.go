@@ -46,6 +46,12 @@ var (
 	// ErrUnreachable: the platform could not be reached after retrying; work
 	// goes on offline and is sent later.
 	ErrUnreachable = errors.New("client: platform unreachable")
+	// ErrPlatformFailing: the platform answered, but with a server error
+	// (HTTP 5xx, or 429 beyond what the client waits) every time it was
+	// tried; the changes wait in the workspace as when it is unreachable,
+	// but the user should tell its administrator rather than check the
+	// network. The last answer (a *protocol.APIError) is wrapped.
+	ErrPlatformFailing = errors.New("client: platform failing")
 	// ErrNoPlatform: the workspace is not linked to a platform.
 	ErrNoPlatform = errors.New("client: the workspace is not linked to a platform")
 	// ErrCertificate: the platform answers over HTTPS with a certificate

@@ -107,6 +107,9 @@ func (c *Client) retry(ctx context.Context, what string, make func() (*http.Requ
 			return fmt.Errorf("client: %s: %w", what, err)
 		}
 	}
+	if _, failing := errors.AsType[*protocol.APIError](last); failing {
+		return fmt.Errorf("%w: %s: %w", ErrPlatformFailing, what, last)
+	}
 	return fmt.Errorf("%w: %s: %w", ErrUnreachable, what, last)
 }
 

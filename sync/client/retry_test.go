@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"terrimap/store"
 	"terrimap/sync/protocol"
@@ -52,5 +53,47 @@ func TestLongRetryAfterNotWaited(t *testing.T) {
 		}
 		ws.Close()
 		srv.Close()
+	}
+}
+
+// A platform that keeps answering with server errors is told apart from
+// one that cannot be reached: the user learns it answers, and whom to
+// tell; the last answer comes with the error.
+func TestFailingPlatformIsNotUnreachable(t *testing.T) {
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(protocol.HeaderProtocol, protocol.ProtocolVersion)
+		w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
+		w.WriteHeader(http.StatusInternalServerError)
+		protocol.Encode(w, protocol.ErrorResponse{Code: "internal", Message: "Erreur interne de la plateforme."})
+	}))
+	defer failing.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	downURL := down.URL
+	down.Close()
+	for _, c := range []struct {
+		name, url      string
+		want, wantNot  error
+		wantStatusCode int
+	}{
+		{"answers 500", failing.URL, ErrPlatformFailing, ErrUnreachable, http.StatusInternalServerError},
+		{"nothing listens", downURL, ErrUnreachable, ErrPlatformFailing, 0},
+	} {
+		ws, err := store.Create(filepath.Join(t.TempDir(), "ws.gpkg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := New(ws, c.url, Options{Retries: 2, Backoff: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = cl.Login(context.Background(), "tournus", "devinette")
+		if !errors.Is(err, c.want) || errors.Is(err, c.wantNot) {
+			t.Errorf("%s: %v, want %v and not %v", c.name, err, c.want, c.wantNot)
+		}
+		apiErr, ok := errors.AsType[*protocol.APIError](err)
+		if c.wantStatusCode != 0 && (!ok || apiErr.StatusCode != c.wantStatusCode) {
+			t.Errorf("%s: %v, want the platform's last answer (HTTP %d) wrapped", c.name, err, c.wantStatusCode)
+		}
+		ws.Close()
 	}
 }

@@ -2,11 +2,8 @@ package integration
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"testing"
-
-	"terrimap/sync/client"
 )
 
 // Desks edit the same features offline at random — creations, field
@@ -74,7 +71,7 @@ func randomSteps(t testing.TB, lg *ledger, st inspector, desks []*desk, users []
 		case roll < 90:
 			_, err := lg.sync(d, st)
 			switch {
-			case errors.Is(err, client.ErrUnreachable):
+			case gaveUp(err):
 				ops["sync gave up"]++
 			case err != nil:
 				t.Fatalf("step %d, desk %d (%s): sync: %v", step, i, users[i], err)

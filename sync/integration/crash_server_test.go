@@ -3,7 +3,6 @@ package integration
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -163,7 +162,7 @@ func TestPlatformKilledMidPush(t *testing.T) {
 			wg.Wait()
 			for i, err := range errs {
 				switch {
-				case errors.Is(err, client.ErrUnreachable):
+				case gaveUp(err):
 					unreachable++ // the platform was down longer than the retries
 				case err != nil:
 					t.Fatalf("kill %d, desk %s: %v", k, users[i], err)

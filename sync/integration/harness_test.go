@@ -810,8 +810,15 @@ func settleAll(t testing.TB, lg *ledger, st inspector, desks []*desk, users []st
 func (lg *ledger) syncPatiently(d *desk, st inspector) (client.Summary, error) {
 	for try := 0; ; try++ {
 		sum, err := lg.sync(d, st)
-		if !errors.Is(err, client.ErrUnreachable) || try == 4 {
+		if !gaveUp(err) || try == 4 {
 			return sum, err
 		}
 	}
+}
+
+// gaveUp reports whether a sync stopped after the client's retries: the
+// platform unreachable, or answering only with server errors (a platform
+// restarting, its database busy); the changes wait for the next sync.
+func gaveUp(err error) bool {
+	return errors.Is(err, client.ErrUnreachable) || errors.Is(err, client.ErrPlatformFailing)
 }

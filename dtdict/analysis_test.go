@@ -30,6 +30,10 @@ const (
 	lacrost = "71248"
 )
 
+// fixtureZone is the zone of dt-tournus.xml: about 80 m by 40 m in the
+// centre of Tournus.
+var fixtureZone = orb.MultiPolygon{{{{4.901977, 46.565020}, {4.903023, 46.565020}, {4.903023, 46.565380}, {4.901977, 46.565380}, {4.901977, 46.565020}}}}
+
 var networkLayers = []string{"canalaep", "apparaep", "ouvraep", "canalass", "apparass", "ouvrass"}
 
 // demoWorkspace opens the whole demo territory, read-only.
@@ -281,9 +285,7 @@ func toL93(t testing.TB, p orb.Point) orb.Point {
 // hole, one in two parts), with the water network alone and with both.
 func TestAnalyseAgainstBruteForce(t *testing.T) {
 	ws := demoWorkspace(t)
-	// The zone of dt-tournus.xml: about 80 m by 40 m in the centre.
-	fixture := orb.MultiPolygon{{{{4.901977, 46.565020}, {4.903023, 46.565020}, {4.903023, 46.565380}, {4.901977, 46.565380}, {4.901977, 46.565020}}}}
-	a := checkAgainstBruteForce(t, ws, fixture, AnalysisOptions{}, "ENEDIS-0000000000712BRG^1", "EAUPOT71543", "ASS71543", "GRDFCEST")
+	a := checkAgainstBruteForce(t, ws, fixtureZone, AnalysisOptions{}, "ENEDIS-0000000000712BRG^1", "EAUPOT71543", "ASS71543", "GRDFCEST")
 	if !a.Concerned || len(a.Ours) != 2 || a.Ours[0].Code != "EAUPOT71543" || a.Ours[1].Code != "ASS71543" {
 		t.Fatalf("the fixture's zone: concerned %v, ours %v, %d items", a.Concerned, a.Ours, len(a.Items))
 	}
@@ -449,7 +451,6 @@ func TestAnalyseNotConcerned(t *testing.T) {
 	ws := demoWorkspace(t)
 	ctx := context.Background()
 	lyon := orb.MultiPolygon{{{{4.835185, 45.763820}, {4.836215, 45.763820}, {4.836215, 45.764180}, {4.835185, 45.764180}, {4.835185, 45.763820}}}}
-	fixture := orb.MultiPolygon{{{{4.901977, 46.565020}, {4.903023, 46.565020}, {4.903023, 46.565380}, {4.901977, 46.565380}, {4.901977, 46.565020}}}}
 	// Lacrost's water network, its zone in the centre of Tournus across the
 	// Saône: off the territory of the network consulted.
 	for _, c := range []struct {
@@ -461,11 +462,11 @@ func TestAnalyseNotConcerned(t *testing.T) {
 	}{
 		{"Lyon", lyon, []string{"EAUPOT71543", "ASS71543", "ENEDIS-0000000000690LYO^1"},
 			[]string{"hors de notre territoire", "(Tournus)"}, 2},
-		{"other commune's network", fixture, []string{"EAUPOT71248"},
+		{"other commune's network", fixtureZone, []string{"EAUPOT71248"},
 			[]string{"hors de notre territoire", "(Lacrost)"}, 1},
-		{"not ours", fixture, []string{"ENEDIS-0000000000712BRG^1", "GRDFCEST"},
+		{"not ours", fixtureZone, []string{"ENEDIS-0000000000712BRG^1", "GRDFCEST"},
 			[]string{"Aucun de nos réseaux n'est consulté", "ENEDIS-0000000000712BRG^1, GRDFCEST"}, 0},
-		{"no network", fixture, nil, []string{"ne nomme aucun code d'ouvrage"}, 0},
+		{"no network", fixtureZone, nil, []string{"ne nomme aucun code d'ouvrage"}, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a, err := Analyse(ctx, ws, consulting(c.zone, c.codes...), AnalysisOptions{})
@@ -572,8 +573,7 @@ func TestOwnerships(t *testing.T) {
 	}
 	// The networks' layers are not in this workspace: the analysis cannot
 	// say no.
-	fixture := orb.MultiPolygon{{{{4.901977, 46.565020}, {4.903023, 46.565020}, {4.903023, 46.565380}, {4.901977, 46.565380}, {4.901977, 46.565020}}}}
-	if _, err := Analyse(ctx, ws, consulting(fixture, "EAUPOT71543"), AnalysisOptions{}); !errors.Is(err, ErrNetworkLayer) {
+	if _, err := Analyse(ctx, ws, consulting(fixtureZone, "EAUPOT71543"), AnalysisOptions{}); !errors.Is(err, ErrNetworkLayer) {
 		t.Errorf("networks' layers missing: %v, want ErrNetworkLayer", err)
 	}
 }
@@ -632,5 +632,20 @@ func TestAnalyseFixtures(t *testing.T) {
 			}
 			t.Logf("%s: concerned %v, %d items, data of %s", d.Number, a.Concerned, len(a.Items), a.DataDate.Format(time.DateOnly))
 		})
+	}
+}
+
+// BenchmarkAnalyse analyses the DT fixture's zone in the centre of Tournus
+// (water and sewers) on the whole demo territory.
+func BenchmarkAnalyse(b *testing.B) {
+	ws := demoWorkspace(b)
+	zone := fixtureZone
+	d := consulting(zone, "EAUPOT71543", "ASS71543", "GRDFCEST")
+	b.ReportAllocs()
+	for b.Loop() {
+		a, err := Analyse(context.Background(), ws, d, AnalysisOptions{})
+		if err != nil || !a.Concerned {
+			b.Fatalf("%v, concerned %v", err, a != nil && a.Concerned)
+		}
 	}
 }

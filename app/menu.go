@@ -41,6 +41,7 @@ func (m *mainWindow) buildMenu() *mainMenu {
 		item(lang.L("Import a surveyor's plan (DXF)…"), m.showDXFImport, true),
 		item(lang.L("Export the map (PDF, PNG)…"), m.showExport, true),
 		item(lang.L("Export a layer (GeoPackage, GeoJSON, Shapefile, CSV)…"), m.showDataExport, true),
+		item(lang.L("Export the RPQS annex…"), m.showRPQSExport, true),
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Settings…"), m.showSettings, false),
 		quit,
@@ -57,6 +58,7 @@ func (m *mainWindow) buildMenu() *mainMenu {
 		syncItem,
 		fyne.NewMenuItemSeparator(),
 		item(lang.L("Dashboard…"), m.showDashboard, true),
+		item(lang.L("Network knowledge (ICGP)…"), m.showICGP, true),
 	)
 	view := fyne.NewMenu(lang.L("View"),
 		item(lang.L("Attribute table…"), m.showTableChoice, true),

@@ -32,6 +32,9 @@ type attributeTable struct {
 	// ("" for all), the user's own when the table opens.
 	codes   []string
 	commune string
+	// only, when set, keeps the features of these UUIDs alone (a blocker's
+	// tronçons, from the ICGP window).
+	only map[string]bool
 	// communeCodes are the codes communeChoice offers after «Toutes les
 	// communes».
 	communeCodes  []string
@@ -153,6 +156,9 @@ func (t *attributeTable) apply(filter string) {
 	t.rows = t.rows[:0]
 	for i, cells := range t.cells {
 		if t.commune != "" && t.codes[i] != t.commune {
+			continue
+		}
+		if t.only != nil && !t.only[t.all[i].UUID] {
 			continue
 		}
 		line := store.Fold(strings.Join(cells, " "))

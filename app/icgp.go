@@ -1,0 +1,308 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"terrimap/dashboard"
+	"terrimap/icgp"
+	"terrimap/internal/paper"
+	"terrimap/store"
+)
+
+// icgpLacksShown is how many tronçons a blocker lists by name; the map and
+// the table show them all.
+const icgpLacksShown = 8
+
+// icgpView is Outils › Connaissance des réseaux (ICGP): for the commune
+// chosen (or the whole intercommunality), the score of each service out of
+// 120 with each item's points, the gates in plain French, the checklist a
+// secretary ticks, and what blocks the next point with the tronçons to
+// survey. Scores are computed off the UI goroutine.
+type icgpView struct {
+	win  fyne.Window
+	ws   *store.Workspace
+	do   func(func())
+	now  func() time.Time
+	user func(context.Context) string
+	// showOnMap and openTable act on a blocker's tronçons (the main
+	// window's map and attribute table); nil hides the buttons.
+	showOnMap func([]icgp.Lack)
+	openTable func(layer string, lacks []icgp.Lack)
+
+	communes []dashboard.Commune
+	chooser  *widget.Select
+	status   *widget.Label
+	water    *fyne.Container
+	sewer    *fyne.Container
+	tabs     *container.AppTabs
+	// report is the one shown; generation makes older computations stale.
+	report     *icgp.Report
+	generation int
+	// checks are the declarable items' boxes of the report shown, by
+	// service then item code, for tests.
+	checks map[string]map[string]*widget.Check
+	// mapButtons and tableButtons are the blockers' buttons, for tests.
+	mapButtons, tableButtons []*widget.Button
+}
+
+// showICGP opens the ICGP window.
+func (m *mainWindow) showICGP() {
+	if m.view == nil {
+		return
+	}
+	s := m.sess
+	v := newICGPView(fyne.CurrentApp().NewWindow(lang.L("Network knowledge (ICGP)")), s.ws, m.do)
+	v.user = func(ctx context.Context) string {
+		if s.client != nil {
+			return s.client.User(ctx)
+		}
+		return ""
+	}
+	v.showOnMap = m.showLacksOnMap
+	v.openTable = m.openLacksTable
+	m.addQuitShortcut(v.win)
+	v.win.Resize(fyne.NewSize(1100, 720))
+	v.win.Show()
+	v.start()
+}
+
+func newICGPView(win fyne.Window, ws *store.Workspace, do func(func())) *icgpView {
+	v := &icgpView{win: win, ws: ws, do: do, now: time.Now,
+		user: func(context.Context) string { return "" }}
+	v.chooser = widget.NewSelect(nil, func(string) { v.compute() })
+	v.status = widget.NewLabel("")
+	v.water = container.NewVBox()
+	v.sewer = container.NewVBox()
+	v.tabs = container.NewAppTabs(
+		container.NewTabItem(lang.L("Drinking water (P103.2B)"), container.NewVScroll(v.water)),
+		container.NewTabItem(lang.L("Sewers (P202.2B)"), container.NewVScroll(v.sewer)),
+	)
+	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.L("Commune")), v.chooser), nil, v.status)
+	win.SetContent(container.NewBorder(top, nil, nil, nil, v.tabs))
+	return v
+}
+
+// start reads the communes off the UI goroutine, then computes the whole
+// intercommunality's scores.
+func (v *icgpView) start() {
+	ws := v.ws
+	go func() {
+		cs, err := dashboard.Communes(context.Background(), ws)
+		v.do(func() {
+			if err != nil {
+				v.status.SetText(lang.L("The communes could not be read."))
+			}
+			v.communes = cs
+			options := []string{lang.L("The whole intercommunality")}
+			for _, c := range cs {
+				options = append(options, c.Name)
+			}
+			v.chooser.Options = options
+			fitOptions(v.chooser)
+			v.chooser.SetSelectedIndex(0)
+		})
+	}()
+}
+
+// insee is the code of the commune chosen; "" for the whole intercommunality.
+func (v *icgpView) insee() string {
+	i := v.chooser.SelectedIndex()
+	if i <= 0 || i > len(v.communes) {
+		return ""
+	}
+	return v.communes[i-1].INSEE
+}
+
+// compute scores the commune chosen off the UI goroutine and shows it.
+func (v *icgpView) compute() {
+	v.generation++
+	gen, insee, year, ws := v.generation, v.insee(), v.now().Year(), v.ws
+	v.status.SetText(lang.L("Computing…"))
+	go func() {
+		rep, err := icgp.Compute(context.Background(), ws, icgp.Options{INSEE: insee, Year: year})
+		v.do(func() {
+			if gen != v.generation {
+				return
+			}
+			if err != nil {
+				v.status.SetText(lang.L("The scores could not be computed: the workspace holds no water or sewer network here."))
+				v.water.RemoveAll()
+				v.sewer.RemoveAll()
+				return
+			}
+			v.status.SetText("")
+			v.show(rep)
+		})
+	}()
+}
+
+// show fills both tabs with the report.
+func (v *icgpView) show(rep *icgp.Report) {
+	v.report = rep
+	v.checks = map[string]map[string]*widget.Check{}
+	v.mapButtons, v.tableButtons = nil, nil
+	v.fill(v.water, rep.Water, icgp.Water, rep.RenewalWater)
+	v.fill(v.sewer, rep.Sewer, icgp.Sewer, rep.RenewalSewer)
+}
+
+// fill shows one service's score: the total, the gates, the items, what
+// blocks the next point.
+func (v *icgpView) fill(box *fyne.Container, s *icgp.Score, service string, renewal icgp.Renewal) {
+	box.RemoveAll()
+	if s == nil {
+		box.Add(widget.NewLabel(lang.L("The workspace holds no network of this service here.")))
+		return
+	}
+	total := canvas.NewText(lang.L("{{.Points}} points out of 120", map[string]any{"Points": s.Total}), theme.Color(theme.ColorNameForeground))
+	total.TextSize = theme.TextSize() * 2.4
+	total.TextStyle.Bold = true
+	box.Add(total)
+	descr := lang.L("No descriptif détaillé des réseaux: {{.N}} points of plan and inventory are missing to reach 40.", map[string]any{"N": icgp.DescriptifGate - planAndInventory(s)})
+	if s.DescriptifDetaille {
+		descr = lang.L("The service has its descriptif détaillé des réseaux (40 points of plan and inventory reached).")
+	}
+	box.Add(widget.NewLabelWithStyle(descr, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	gates := widget.NewLabel(lang.L("How the score works: the 15 points of the plan (a plan of the networks, and a written procedure to update it every year) are needed for any other point to count. With 40 points of plan and inventory the service has the descriptif détaillé des réseaux the law requires (décret 2012-97); below 40, the points of the other knowledge do not count."))
+	gates.Wrapping = fyne.TextWrapWord
+	box.Add(gates)
+	box.Add(widget.NewLabel(lang.L("Network: {{.Length}} (service connections excluded). Renewal over {{.From}}–{{.To}}: {{.Rate}} % a year.", map[string]any{
+		"Length": dashboard.Km(s.Length / 1000), "From": renewal.FromYear, "To": renewal.ToYear, "Rate": paper.Decimal(renewal.Rate, 2)})))
+	box.Add(widget.NewSeparator())
+	box.Add(heading(lang.L("Items of the scale")))
+	v.checks[service] = map[string]*widget.Check{}
+	for _, it := range s.Items {
+		box.Add(v.itemRow(service, it))
+	}
+	box.Add(widget.NewSeparator())
+	box.Add(heading(lang.L("What blocks the next point")))
+	if len(s.Blockers) == 0 {
+		box.Add(widget.NewLabel(lang.L("Nothing: every point is reached.")))
+	}
+	for _, b := range s.Blockers {
+		box.Add(v.blockerRow(b))
+	}
+}
+
+// planAndInventory sums the points of parts A and B.
+func planAndInventory(s *icgp.Score) int {
+	n := 0
+	for _, it := range s.Items {
+		if it.Part == "A" || it.Part == "B" {
+			n += it.Points
+		}
+	}
+	return n
+}
+
+func heading(text string) fyne.CanvasObject {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// itemRow is one item: its points out of its maximum, its wording, and
+// how it is known — measured in the data, or declared by whom and when,
+// with a box to tick for the items a commune declares.
+func (v *icgpView) itemRow(service string, it icgp.Item) fyne.CanvasObject {
+	points := widget.NewLabelWithStyle(fmt.Sprintf("%d / %d", it.Points, it.Max), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	label := widget.NewLabel(it.Label)
+	label.Wrapping = fyne.TextWrapWord
+	var how string
+	switch {
+	case it.Computed && it.Detail != "":
+		how = lang.L("Measured in the data: {{.Detail}}", map[string]any{"Detail": it.Detail})
+	case it.Computed:
+		how = lang.L("Measured in the data")
+	case it.DeclaredBy != "" || !it.DeclaredOn.IsZero():
+		by := it.DeclaredBy
+		if by == "" {
+			by = lang.L("someone")
+		}
+		how = lang.L("Declared by {{.By}} on {{.On}}", map[string]any{"By": by, "On": it.DeclaredOn.Format("02/01/2006")})
+	default:
+		how = lang.L("Not declared")
+	}
+	if it.Gated {
+		how += " — " + lang.L("does not count: the gate before it is not reached")
+	}
+	detail := widget.NewLabelWithStyle(how, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	detail.Wrapping = fyne.TextWrapWord
+	var lead fyne.CanvasObject = widget.NewIcon(theme.ComputerIcon())
+	if !it.Computed {
+		check := widget.NewCheck("", nil)
+		check.SetChecked(it.Points > 0)
+		if v.insee() == "" {
+			check.Disable() // each commune declares its own
+		}
+		check.OnChanged = func(on bool) { v.declare(service, it.Code, on) }
+		v.checks[service][it.Code] = check
+		lead = check
+	}
+	return container.NewBorder(nil, nil, lead, points, container.NewVBox(label, detail))
+}
+
+// declare writes the commune's declaration of an item and scores again.
+func (v *icgpView) declare(service, item string, on bool) {
+	insee, ws, now, user := v.insee(), v.ws, v.now(), v.user
+	if insee == "" {
+		return
+	}
+	v.status.SetText(lang.L("Saving the declaration…"))
+	go func() {
+		ctx := context.Background()
+		err := icgp.Declare(ctx, ws, icgp.Declaration{INSEE: insee, Service: service, Item: item, Value: on, Year: now.Year(), By: user(ctx), On: now})
+		v.do(func() {
+			if err != nil {
+				showError(v.win, lang.L("The declaration could not be saved. Check that the workspace is not open in another program."))
+				v.compute()
+				return
+			}
+			v.compute()
+		})
+	}()
+}
+
+// blockerRow says what to do for the next points and lists the tronçons
+// lacking it, longest first, with the map and the table a click away.
+func (v *icgpView) blockerRow(b icgp.Blocker) fyne.CanvasObject {
+	msg := widget.NewLabelWithStyle(b.Message, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	msg.Wrapping = fyne.TextWrapWord
+	rows := container.NewVBox(msg)
+	if len(b.Features) == 0 {
+		return container.NewPadded(rows)
+	}
+	for i, l := range b.Features {
+		if i == icgpLacksShown {
+			rows.Add(widget.NewLabel(lang.L("…and {{.N}} more tronçons", map[string]any{"N": len(b.Features) - icgpLacksShown})))
+			break
+		}
+		id := l.ID
+		if id == "" {
+			id = lang.L("(no identifier)")
+		}
+		rows.Add(widget.NewLabel("• " + id + " — " + paper.Metres(l.Length)))
+	}
+	lacks := b.Features
+	var buttons []fyne.CanvasObject
+	if v.showOnMap != nil {
+		b := widget.NewButtonWithIcon(lang.L("Show on the map"), theme.SearchIcon(), func() { v.showOnMap(lacks) })
+		v.mapButtons = append(v.mapButtons, b)
+		buttons = append(buttons, b)
+	}
+	if v.openTable != nil {
+		b := widget.NewButtonWithIcon(lang.L("Open in the table"), theme.ListIcon(), func() { v.openTable(lacks[0].Layer, lacks) })
+		v.tableButtons = append(v.tableButtons, b)
+		buttons = append(buttons, b)
+	}
+	rows.Add(container.NewHBox(buttons...))
+	bg := canvas.NewRectangle(color.Transparent)
+	return container.NewStack(bg, container.NewPadded(rows))
+}

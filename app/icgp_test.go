@@ -1,0 +1,141 @@
+package app
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"terrimap/icgp"
+	"terrimap/internal/demows"
+	"terrimap/store"
+)
+
+// TestICGPView scores the Tournus workspace, chooses Tournus, ticks a
+// declarable item as its secretary and sees it declared by her, then
+// follows a blocker to the map and the table.
+func TestICGPView(t *testing.T) {
+	test.NewTempApp(t)
+	src, err := demows.Cached("tournus", demows.Tournus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "ws.gpkg")
+	copyFile(t, src, path)
+	ws, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	queue := make(chan func(), 8)
+	w := test.NewWindow(nil)
+	defer w.Close()
+	v := newICGPView(w, ws, func(f func()) { queue <- f })
+	v.now = func() time.Time { return time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC) }
+	v.user = func(context.Context) string { return "Marie (secrétaire)" }
+	var onMap, inTable []icgp.Lack
+	var tableLayer string
+	v.showOnMap = func(l []icgp.Lack) { onMap = l }
+	v.openTable = func(layer string, l []icgp.Lack) { tableLayer, inTable = layer, l }
+	// wait runs what the workers send to the UI goroutine until a report
+	// other than before is shown.
+	wait := func(before *icgp.Report) {
+		t.Helper()
+		for v.report == before {
+			select {
+			case f := <-queue:
+				f()
+			case <-time.After(2 * time.Minute):
+				t.Fatalf("no report; status %q", v.status.Text)
+			}
+		}
+	}
+	v.start()
+	wait(nil)
+	if v.report.Water == nil || len(v.water.Objects) == 0 {
+		t.Fatalf("no water score shown: %+v", v.report)
+	}
+	for _, c := range v.checks[icgp.Water] {
+		if !c.Disabled() {
+			t.Error("the whole intercommunality's checklist can be ticked; each commune declares its own")
+		}
+	}
+
+	tournus := -1
+	for i, c := range v.communes {
+		if c.INSEE == "71543" {
+			tournus = i + 1
+		}
+	}
+	if tournus < 0 {
+		t.Fatalf("no Tournus among %v", v.communes)
+	}
+	before := v.report
+	v.chooser.SetSelectedIndex(tournus)
+	wait(before)
+	check := v.checks[icgp.Water][icgp.ItemModel]
+	if check == nil || check.Disabled() {
+		t.Fatalf("no box to declare the model: %v", v.checks[icgp.Water])
+	}
+	want := !check.Checked
+	before = v.report
+	check.SetChecked(want) // the secretary ticks it (or unticks it)
+	// The declaration is written, then the score computed again.
+	for v.report == before {
+		select {
+		case f := <-queue:
+			f()
+		case <-time.After(2 * time.Minute):
+			t.Fatalf("not scored again; status %q", v.status.Text)
+		}
+	}
+	var model icgp.Item
+	for _, it := range v.report.Water.Items {
+		if it.Code == icgp.ItemModel {
+			model = it
+		}
+	}
+	if model.DeclaredBy != "Marie (secrétaire)" || (model.Points > 0) != want {
+		t.Errorf("model after ticking %v: %+v", want, model)
+	}
+	if got := v.checks[icgp.Water][icgp.ItemModel].Checked; got != want {
+		t.Errorf("box shows %v after the declaration, want %v", got, want)
+	}
+
+	if len(v.mapButtons) == 0 || len(v.tableButtons) != len(v.mapButtons) {
+		t.Fatalf("%d map buttons, %d table buttons", len(v.mapButtons), len(v.tableButtons))
+	}
+	test.Tap(v.mapButtons[0])
+	test.Tap(v.tableButtons[0])
+	if len(onMap) == 0 || len(inTable) != len(onMap) || tableLayer != onMap[0].Layer {
+		t.Errorf("map got %d tronçons, table %d of %q", len(onMap), len(inTable), tableLayer)
+	}
+	for i := 1; i < len(onMap); i++ {
+		if onMap[i].Length > onMap[i-1].Length {
+			t.Fatalf("tronçons not longest first: %v then %v", onMap[i-1].Length, onMap[i].Length)
+		}
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -100,24 +100,25 @@ func operatorsOf(ours []Ownership) string {
 	return strings.Join(names, " ; ")
 }
 
-// worksPlace writes where the works are: "12 rue …, Tournus (71543)".
+// worksPlace writes where the works are: "12 rue …, Tournus (71543)";
+// the commune's name once, when the address already gives it.
 func worksPlace(pl Place) string {
-	var parts []string
-	if a := strings.TrimSpace(pl.Address); a != "" {
-		parts = append(parts, a)
-	}
+	addr := strings.TrimSpace(pl.Address)
 	commune := strings.TrimSpace(pl.Commune)
+	if commune != "" && strings.Contains(strings.ToLower(addr), strings.ToLower(commune)) {
+		commune = ""
+	}
 	if pl.INSEE != "" {
-		if commune != "" {
+		switch {
+		case commune != "":
 			commune += " (" + pl.INSEE + ")"
-		} else {
+		case addr != "":
+			addr += " (" + pl.INSEE + ")"
+		default:
 			commune = "commune " + pl.INSEE
 		}
 	}
-	if commune != "" {
-		parts = append(parts, commune)
-	}
-	return orDash(strings.Join(parts, ", "))
+	return orDash(joinNonEmpty(", ", addr, commune))
 }
 
 // orDash is s, or a dash when s is blank.

@@ -187,3 +187,22 @@ func sheetOf(s string) Sheet {
 	name, orient, _ := strings.Cut(s, " ")
 	return Sheet{Paper: PaperOf(name), Landscape: orient == "paysage"}
 }
+
+func TestWorksPlace(t *testing.T) {
+	cases := []struct {
+		place Place
+		want  string
+	}{
+		{Place{Address: "Rue du Docteur Privey", INSEE: "71543", Commune: "Tournus"}, "Rue du Docteur Privey, Tournus (71543)"},
+		{Place{Address: "rue de la République, 71700 Tournus", INSEE: "71543", Commune: "Tournus"}, "rue de la République, 71700 Tournus (71543)"},
+		{Place{Address: "Le Bourg", INSEE: "71543"}, "Le Bourg (71543)"},
+		{Place{INSEE: "71543"}, "commune 71543"},
+		{Place{Commune: "Uchizy"}, "Uchizy"},
+		{Place{}, "–"},
+	}
+	for _, c := range cases {
+		if got := worksPlace(c.place); got != c.want {
+			t.Errorf("worksPlace(%+v) = %q, want %q", c.place, got, c.want)
+		}
+	}
+}

@@ -27,7 +27,11 @@ func (rc *recepisse) declaration() {
 	rc.row("Téléphone, courriel", joinNonEmpty(" · ", p.Phone, p.Email))
 	rc.row("Lieu des travaux", worksPlace(d.Place))
 	w := d.Works
-	rc.row("Travaux", joinNonEmpty(" — ", w.Description, strings.Join(w.Natures, ", ")))
+	natures := ""
+	if len(w.Natures) > 0 {
+		natures = "nature : " + strings.Join(w.Natures, ", ")
+	}
+	rc.row("Travaux", joinNonEmpty(" — ", w.Description, natures))
 	var when []string
 	if !w.Start.IsZero() {
 		when = append(when, "début prévu le "+paper.Date(w.Start))

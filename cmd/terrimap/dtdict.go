@@ -36,6 +36,8 @@ func runDtdict(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "import":
 		return runDtdictImport(args[1:], stdout, stderr)
+	case "answer":
+		return runDtdictAnswer(args[1:], stdout, stderr)
 	case "list":
 		return runDtdictList(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

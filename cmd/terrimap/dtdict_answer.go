@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"terrimap/dtdict"
+	"terrimap/internal/paper"
+	"terrimap/mapview"
+	"terrimap/sync/client"
+)
+
+// runDtdictAnswer answers a declaration whole: récépissé, plans and vector
+// plans written into --out, the answer noted in the register.
+func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
+	flags := newFlags("dtdict answer")
+	out := flags.String("out", "", "folder to write the answer into")
+	signatory := flags.String("signatory", "", "who signs the récépissé")
+	worksPlanned := flags.Bool("works-planned", false, "works on our networks are planned in the zone")
+	a, code := parseDeclarationArgs(flags, "answer", args, stderr)
+	if code != 0 {
+		return code
+	}
+	if *out == "" {
+		return dtdictUsage(stderr, "answer", "--out manque : donnez le dossier où écrire la réponse")
+	}
+	d, xml, problem := readDeclaration(a.file)
+	if problem != "" {
+		return dtdictFailure(stderr, "answer", problem)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return dtdictFailure(stderr, "answer", fmt.Sprintf("création du dossier %s impossible : %v", *out, err))
+	}
+	ws, problem := openWorkspace(a.workspace)
+	if problem != "" {
+		return dtdictFailure(stderr, "answer", problem)
+	}
+	defer ws.Close()
+	ctx := context.Background()
+	by := *signatory
+	if by == "" {
+		if info, err := client.Platform(ctx, ws); err == nil {
+			by = info.User
+		}
+	}
+	r := mapview.NewRenderer(ws, mapview.RendererOptions{Styles: workspaceStyles(ctx, ws)})
+	res, err := dtdict.Answer(ctx, ws, r, d, xml, dtdict.AnswerOptions{
+		Dir: *out, Received: a.received, Paper: a.paper, Signatory: *signatory, By: by, WorksPlanned: *worksPlanned,
+	})
+	if err != nil && res == nil {
+		return dtdictFailure(stderr, "answer", registerProblem(a.workspace, err))
+	}
+	printDeclaration(stdout, d, res.Entry)
+	printVerdict(stdout, res.Analysis)
+	fmt.Fprintf(stdout, "Fichiers écrits dans %s :\n", *out)
+	for _, f := range res.Files {
+		fmt.Fprintf(stdout, "  %s\n", filepath.Base(f))
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(stdout, "Attention : %s.\n", n)
+	}
+	if err != nil {
+		return dtdictFailure(stderr, "answer", "la réponse est écrite mais le registre n'a pas pu la noter : "+registerProblem(a.workspace, err))
+	}
+	fmt.Fprintf(stdout, "Registre : %s le %s ; synchronisez pour le partager (terrimap sync).\n",
+		strings.ToLower(res.Entry.Stored.Label()), paper.Date(res.Entry.Answered))
+	return 0
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store"
-	"terrimap/store/gpkgbin"
 	"terrimap/store/schema"
 )
 
@@ -25,67 +24,22 @@ type row struct {
 }
 
 // eachRow calls fn for every feature of the layer with the values of the
-// given fields (nil for a field the layer lacks). A layer the workspace does
-// not hold has no rows. Terrimap's own layers are read with a narrow SELECT
-// of those columns (the dashboard of a million features must not decode
-// every field of every row); a foreign layer goes through store.Each, which
-// knows its columns and reprojects its geometries.
+// given fields (nil for a field the layer lacks), read by store.Scan: only
+// those columns, not every field of every row. A layer the workspace does
+// not hold has no rows.
 func eachRow(ctx context.Context, ws *store.Workspace, layer string, fields []string, fn func(row)) error {
-	l, err := ws.Layer(layer)
+	err := ws.Scan(ctx, layer, fields, func(r store.Row) bool {
+		fn(row{uuid: r.UUID, geom: r.Geometry, vals: r.Values})
+		return true
+	})
 	if errors.Is(err, store.ErrLayerNotFound) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("dashboard: read %s: %w", layer, err)
 	}
-	if l.Foreign {
-		return ws.Each(ctx, store.Query{Layer: layer}, func(f store.Feature) bool {
-			r := row{uuid: f.UUID, geom: f.Geometry, vals: make([]any, len(fields))}
-			for i, name := range fields {
-				r.vals[i] = f.Properties[name]
-			}
-			fn(r)
-			return true
-		})
-	}
-	cols := []string{"uuid", quoteIdent(l.GeometryColumn())}
-	for _, name := range fields {
-		if _, ok := l.Schema.Field(name); ok {
-			cols = append(cols, quoteIdent(name))
-		} else {
-			cols = append(cols, "NULL")
-		}
-	}
-	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + quoteIdent(l.Name())
-	rows, err := ws.DB().QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("dashboard: read %s: %w", layer, err)
-	}
-	defer rows.Close()
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("dashboard: read %s: %w", layer, err)
-		}
-		r := row{uuid: text(vals[0]), vals: vals[2:]}
-		if blob, ok := vals[1].([]byte); ok && len(blob) > 0 {
-			if g, _, err := gpkgbin.Decode(blob); err == nil {
-				r.geom = g
-			}
-		}
-		fn(r)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("dashboard: read %s: %w", layer, err)
-	}
 	return nil
 }
-
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // text reads a value as text; nil is "".
 func text(v any) string {

@@ -51,9 +51,11 @@ func TestSearchPanelCountsInFrench(t *testing.T) {
 	p := v.search
 	for _, tc := range []struct{ text, info, first string }{
 		{"salle fetes", "1 résultat", "Salle des fêtes de Tournus"},
-		{"mairie tournus", "18 résultats", "Mairie de Tournus"}, // and the lights of the Rue de la Mairie
-		{"mairie de tournus", "18 résultats", "Mairie de Tournus"},
-		{"MAIRIE Tournus", "18 résultats", "Mairie de Tournus"},
+		// and the two networks Tournus declares at the guichet unique (their
+		// services sit at the mairie), the lights of the Rue de la Mairie
+		{"mairie tournus", "20 résultats", "Mairie de Tournus"},
+		{"mairie de tournus", "20 résultats", "Mairie de Tournus"},
+		{"MAIRIE Tournus", "20 résultats", "Mairie de Tournus"},
 		{"piscine olympique", "Aucun résultat pour « piscine olympique »", ""},
 		{"poteau", "résultats, les 50 premiers affichés", ""},
 	} {

@@ -29,8 +29,9 @@ func Tournus() orb.Bound {
 
 // format changes when the workspaces Cached keeps must be made again
 // (2: the DT-DICT layers and their rows without geometry; 3: the gaps in
-// the networks' records, the renewals' log and the ICGP declarations).
-const format = 3
+// the networks' records, the renewals' log and the ICGP declarations; 4:
+// the DT-DICT services' addresses).
+const format = 4
 
 // Cached returns the path of a workspace Write made for extent, kept in the
 // temp dir under name and made only the first time (the generator is

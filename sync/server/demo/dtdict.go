@@ -129,7 +129,7 @@ func dtdictOuvrages(communes []Commune, scale float64) []Feature {
 				"classe":          classe,
 				"categorie":       "NS",
 				"exploitant":      fmt.Sprintf("Commune %s — %s", elided(c.Name), service),
-				"adresse":         "Mairie, Place de la Mairie, " + c.Name,
+				"adresse":         capitalised(service) + ", Place de la Mairie, " + c.Name,
 				"tel_urgence":     fmt.Sprintf("03 53 01 %02d 00", i),
 				"contact":         fmt.Sprintf("Secrétariat de mairie — 03 53 01 %02d %02d — mairie@%s.example", i, contact, slug),
 				"marge_classe_c":  DefaultMarginC,
@@ -144,6 +144,12 @@ func dtdictOuvrages(communes []Commune, scale float64) []Feature {
 		}
 	}
 	return out
+}
+
+// capitalised returns s with its first letter in upper case.
+func capitalised(s string) string {
+	r := []rune(s)
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }
 
 // elided returns "de Tournus", "d'Uchizy", "de La Truchère", "du Villars".

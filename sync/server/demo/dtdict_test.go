@@ -81,6 +81,9 @@ func TestDTDictOuvrages(t *testing.T) {
 			t.Errorf("%s: operator %q, want %q", code, got, want)
 		}
 	}
+	if got := rows["ASS71550"]["adresse"]; got != "Service de l'assainissement, Place de la Mairie, Uchizy" {
+		t.Errorf("Uchizy's sewer service address %q", got)
+	}
 	if got := rows["EAUPOT71066"]["contact"]; got != "Secrétariat de mairie — 03 53 01 01 10 — mairie@burgy.example" {
 		t.Errorf("Burgy's contact %q", got)
 	}

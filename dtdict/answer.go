@@ -136,15 +136,13 @@ func writeAnswer(ctx context.Context, r *mapview.Renderer, a *Analysis, meta *An
 		return nil, err
 	}
 	files = append([]File{{Name: "recepisse-" + stem + ".pdf", Data: recepisse.Bytes()}}, files...)
+	paths := make([]string, len(files))
 	for i, f := range files {
-		path := filepath.Join(dir, f.Name)
-		err := fileout.Write(path, func(w io.Writer) error { _, err := w.Write(f.Data); return err })
-		if err != nil {
-			for _, done := range files[:i] {
-				os.Remove(filepath.Join(dir, done.Name))
-			}
-			return nil, err
-		}
+		paths[i] = filepath.Join(dir, f.Name)
+	}
+	err := fileout.WriteSet(paths, func(i int, w io.Writer) error { _, err := w.Write(files[i].Data); return err })
+	if err != nil {
+		return nil, err
 	}
 	return files, nil
 }

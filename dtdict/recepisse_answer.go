@@ -207,8 +207,8 @@ func (rc *recepisse) emergency() {
 // sign in.
 func (rc *recepisse) signature() {
 	fl := rc.fl
+	fl.Ensure(3 + recSectionH + 1.5 + recSignatureH + 2) // the title with the box to sign
 	rc.section(8, "Date et signature")
-	fl.Ensure(recSignatureH + 2)
 	top, w := fl.Y, fl.W
 	fl.W -= recSignatureW + 4 // the rows keep left of the box
 	rc.row("Fait le", paper.Date(rc.m.Answered))

@@ -121,3 +121,25 @@ func TestWriteRecepisseNoAnalysis(t *testing.T) {
 		t.Errorf("%d bytes written", buf.Len())
 	}
 }
+
+// TestRecepisseSignatureKeptTogether checks that the last part's title is
+// never alone at the foot of a page: the box to sign goes with it.
+func TestRecepisseSignatureKeptTogether(t *testing.T) {
+	ws := pdfWorkspace(t)
+	d := testDeclaration(zoneRect(3.0, 45.0, 50, 50), "A4", false)
+	d.Kind = KindDICT
+	a := &Analysis{Declaration: d, Ours: []Ownership{ourWater}, Reason: "La zone des travaux est hors du territoire de nos réseaux (commune de Tournus)."}
+	m := recepisseMeta(nil)
+	m.WorksPlanned = false
+	m.VectorFiles = nil
+	var buf bytes.Buffer
+	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, m); err != nil {
+		t.Fatal(err)
+	}
+	pages := strings.Split(readPDF(t, "recepisse-signature.pdf", buf.Bytes()).text, "\f")
+	for i, p := range pages {
+		if strings.Contains(p, "8. Date et signature") && !strings.Contains(p, "Signature et cachet") {
+			t.Errorf("page %d has the title «8. Date et signature» without the box to sign:\n%s", i+1, p)
+		}
+	}
+}

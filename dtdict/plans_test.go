@@ -5,7 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/png"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +113,7 @@ func TestWritePlans(t *testing.T) {
 		{"a manhole, A4 colour: 1:200", [4]float64{4.907015, 46.566985, 6, 12}, "A4", true, "A4 portrait", []int{200}},
 		{"across the street, A4 black and white: 1:500", [4]float64{4.907015, 46.566985, 13, 30}, "A4", false, "A4 portrait", []int{500}},
 		{"a block, A3 colour", [4]float64{4.9070, 46.5670, 80, 40}, "A3", true, "A3 paysage", []int{500}},
+		{"a street, A2 black and white", [4]float64{4.9075, 46.5665, 260, 90}, "A2", false, "A2 paysage", []int{500}},
 		{"a district, A4: overview and sheets", [4]float64{4.9085, 46.5640, 700, 650}, "A4", true, "A4 portrait", []int{5000, 2000, 2000, 2000, 2000}},
 	}
 	for i, c := range cases {
@@ -124,6 +129,11 @@ func TestWritePlans(t *testing.T) {
 				t.Fatal(err)
 			}
 			pdf := readPDF(t, fmt.Sprintf("plans-%d.pdf", i), buf.Bytes())
+			if !c.colour {
+				if x, y, ok := allGrey(t, pdf.path); !ok {
+					t.Errorf("the black-and-white plan has colour at %d, %d (of the page at 30 dpi)", x, y)
+				}
+			}
 			if pdf.pages != len(c.scales) || len(refs) != len(c.scales) {
 				t.Fatalf("%d pages, %d references, want %d", pdf.pages, len(refs), len(c.scales))
 			}
@@ -153,7 +163,7 @@ func TestWritePlans(t *testing.T) {
 				return // at 1:2000, a dense district has more pipes than room for labels
 			}
 			// Every feature found is labelled, at least with its
-			// identifier.
+			// identifier, but for one in twenty where they crowd.
 			// (pdftotext gives a steep label letter by letter.)
 			detailed := strings.Join(strings.Fields(pages[0]), "")
 			missing := 0
@@ -162,7 +172,7 @@ func TestWritePlans(t *testing.T) {
 					missing++
 				}
 			}
-			if missing > 0 {
+			if missing*20 > len(a.Items) {
 				t.Errorf("%d of %d features have no label", missing, len(a.Items))
 			}
 		})
@@ -205,4 +215,33 @@ func TestWorksPlace(t *testing.T) {
 			t.Errorf("worksPlace(%+v) = %q, want %q", c.place, got, c.want)
 		}
 	}
+}
+
+// allGrey reports whether the first page of a PDF, drawn at 30 dpi, has
+// no colour: every pixel grey, to a few levels; else where one is not.
+func allGrey(t *testing.T, path string) (x, y int, ok bool) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "page")
+	if msg, err := exec.Command("pdftoppm", "-r", "30", "-png", "-singlefile", path, out).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, msg)
+	}
+	f, err := os.Open(out + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if spread := max(r, g, bl) - min(r, g, bl); spread>>8 > 6 {
+				return x, y, false
+			}
+		}
+	}
+	return 0, 0, true
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"terrimap/internal/paper"
 	"terrimap/mapview"
@@ -42,7 +43,7 @@ func WritePlans(ctx context.Context, w io.Writer, r *mapview.Renderer, a *Analys
 	fonts := paper.NewFonts()
 	f := paper.NewPDF(paper.PDFSetup{W: pw, H: ph, Title: "Plans de nos ouvrages – " + kindTitle(d.Kind) + " n° " + d.Number,
 		Subject: "Réponse à une déclaration DT-DICT : plans des réseaux", Date: m.Answered, Lang: "fr-FR"}, fonts)
-	sheets := lay.plan(centre)
+	sheets := lay.touching(lay.plan(centre), d.Zone)
 	refs := make([]PlanRef, len(sheets))
 	for i, sh := range sheets {
 		refs[i] = PlanRef{Reference: planReference(d.Number, i+1), Scale: sh.scale, Size: lay.Sheet.String(), Sheet: i + 1, Sheets: len(sheets)}
@@ -108,6 +109,41 @@ func (l Layout) plan(centre orb.Point) []sheetView {
 		}
 	}
 	return out
+}
+
+// touching keeps, of a layout's sheets, the overview and the detailed
+// sheets that show some of the zone or of the zoneMargin around it: a
+// grid over an L-shaped zone leaves out the sheets of its empty corner.
+func (l Layout) touching(sheets []sheetView, zone orb.MultiPolygon) []sheetView {
+	x, y, w, h := l.Sheet.MapBox()
+	var out []sheetView
+	for _, sh := range sheets {
+		fr := frameAt(paper.Rect{X: x, Y: y, W: w, H: h}, sh, 1)
+		if sh.overview || showsZone(fr, zone, groundMM(zoneMargin, sh.scale)) {
+			out = append(out, sh)
+		}
+	}
+	return out
+}
+
+// showsZone reports whether the frame shows some of the zone, or comes
+// within margin mm of it: an edge of the zone crosses the frame grown by
+// margin, or the frame's centre lies in the zone.
+func showsZone(fr paper.MapFrame, zone orb.MultiPolygon, margin float64) bool {
+	grown := inset(fr.Rect, -margin)
+	if planar.MultiPolygonContains(zone, fr.View.Center) {
+		return true
+	}
+	for _, poly := range zone {
+		for _, ring := range poly {
+			for i := 1; i < len(ring); i++ {
+				if _, _, ok := clip(fr.Page(ring[i-1]), fr.Page(ring[i]), grown); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // planDPI is the most a plan's background is drawn at; large sheets get

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"terrimap/internal/paper"
 	"terrimap/report"
 )
@@ -244,4 +246,48 @@ func allGrey(t *testing.T, path string) (x, y int, ok bool) {
 		}
 	}
 	return 0, 0, true
+}
+
+// TestWritePlansLShapedZone checks that the sheets of an L-shaped zone
+// leave out its empty corner, and that every corner of the zone is on a
+// sheet kept.
+func TestWritePlansLShapedZone(t *testing.T) {
+	ws := pdfWorkspace(t)
+	// A trench 900 m east–west along the south, another 600 m north from
+	// its west end, 60 m wide each.
+	lon, lat := 4.8990, 46.5560
+	dx := func(m float64) float64 { return m / (111_320 * 0.6880) }
+	dy := func(m float64) float64 { return m / 111_132 }
+	zone := orb.MultiPolygon{{{{lon, lat}, {lon + dx(900), lat}, {lon + dx(900), lat + dy(60)}, {lon + dx(60), lat + dy(60)},
+		{lon + dx(60), lat + dy(600)}, {lon, lat + dy(600)}, {lon, lat}}}}
+	d := testDeclaration(zone, "A4", true)
+	ext, centre := zoneExtent(zone)
+	lay := PlanLayout(ext, PaperOf("A4"))
+	all := lay.plan(centre)
+	kept := lay.touching(all, zone)
+	if len(kept) >= len(all) || len(kept) < 3 {
+		t.Fatalf("%d sheets kept of %d (%d × %d): the empty corner should go", len(kept), len(all), lay.Cols, lay.Rows)
+	}
+	x, y, w, h := lay.Sheet.MapBox()
+	for _, p := range zone[0][0] {
+		on := false
+		for _, sh := range kept[1:] {
+			fr := frameAt(paper.Rect{X: x, Y: y, W: w, H: h}, sh, 1)
+			at := fr.Page(p)
+			on = on || (at.X >= fr.Rect.X && at.X <= fr.Rect.Right() && at.Y >= fr.Rect.Y && at.Y <= fr.Rect.Bottom())
+		}
+		if !on {
+			t.Errorf("the zone's corner %v is on no sheet", p)
+		}
+	}
+	a := &Analysis{Declaration: d, Ours: []Ownership{ourWater}}
+	var buf bytes.Buffer
+	refs, err := WritePlans(context.Background(), &buf, testRenderer(ws), a, AnswerMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := readPDF(t, "plans-en-l.pdf", buf.Bytes())
+	if len(refs) != len(kept) || pdf.pages != len(kept) || refs[len(refs)-1].Sheets != len(kept) {
+		t.Errorf("%d references, %d pages, want %d sheets", len(refs), pdf.pages, len(kept))
+	}
 }

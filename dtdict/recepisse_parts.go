@@ -22,9 +22,19 @@ func (rc *recepisse) declaration() {
 	rc.row("Dates", "déclarée le "+dateOrDash(d.Declared)+" · reçue le "+dateOrDash(m.Received)+" · réponse due le "+due)
 	p := d.Declarant
 	who := joinNonEmpty(", ", p.Name, p.Contact)
+	if r := roleTitle(p.Role); r != "" {
+		who += " (" + r + ")"
+	}
 	rc.row("Déclarant", who)
 	rc.row("Adresse du déclarant", p.Address)
 	rc.row("Téléphone, courriel", joinNonEmpty(" · ", p.Phone, p.Email))
+	for _, o := range d.Others {
+		role := roleTitle(o.Role)
+		if role == "" {
+			role = "autre intervenant"
+		}
+		rc.row(strings.ToUpper(role[:1])+role[1:], joinNonEmpty(" · ", joinNonEmpty(", ", o.Name, o.Contact), o.Address, o.Phone, o.Email))
+	}
 	rc.row("Lieu des travaux", worksPlace(d.Place))
 	w := d.Works
 	natures := ""

@@ -23,6 +23,7 @@ func recepisseMeta(plans []PlanRef) AnswerMeta {
 func TestWriteRecepisseConcerned(t *testing.T) {
 	ws := pdfWorkspace(t)
 	d := testDeclaration(zoneRect(4.9070, 46.5670, 80, 40), "A3", true)
+	d.Others = []Party{{Role: "executantDesTravaux", Name: "TP Mâconnais", Contact: "Hervé Lefèvre", Address: "2 rue de l'Écluse, 71000 Mâcon", Phone: "03 85 00 00 00"}}
 	a := testAnalysis(t, ws, d)
 	var plans bytes.Buffer
 	refs, err := WritePlans(context.Background(), &plans, testRenderer(ws), a, AnswerMeta{})
@@ -44,7 +45,8 @@ func TestWriteRecepisseConcerned(t *testing.T) {
 		// The declaration.
 		"Récépissé de déclaration de projet de travaux (DT)", "cerfa n° 14435", "2026120100417",
 		"déclarée le 1er décembre 2026", "reçue le 1er décembre 2026", "réponse due le 10 décembre 2026",
-		"Bâtiments Saône-Rivière SARL, Émilie Guérin", "4 quai du Midi, 71700 Tournus", "03 85 51 00 00 · e.guerin@bsr.example",
+		"Bâtiments Saône-Rivière SARL, Émilie Guérin (responsable du projet)", "4 quai du Midi, 71700 Tournus",
+		"Exécutant des travaux TP Mâconnais, Hervé Lefèvre · 2 rue de l'Écluse, 71000 Mâcon · 03 85 00 00 00", "03 85 51 00 00 · e.guerin@bsr.example",
 		"Rue du Docteur Privey, Tournus (71543)", "Création d'un branchement d'eaux pluviales et réfection de trottoir",
 		"début prévu le 11 janvier 2027, durée 15 jours",
 		// The operator.

@@ -63,3 +63,14 @@ func categoryTitle(cat string) string {
 	}
 	return "non renseignée"
 }
+
+// partyRoles name the roles of the parties a declaration names.
+var partyRoles = map[string]string{
+	"responsableDuProjet":                "responsable du projet",
+	"representantDuResponsableDeProjet":  "représentant du responsable du projet",
+	"executantDesTravaux":                "exécutant des travaux",
+	"personneOrdonnantLesTravauxUrgents": "personne ordonnant les travaux urgents",
+}
+
+// roleTitle writes a party's role in words; "" for a role unknown.
+func roleTitle(role string) string { return partyRoles[role] }

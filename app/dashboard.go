@@ -178,10 +178,12 @@ func (d *dashboardView) show(s *dashboard.Stats, charts []dashboard.Chart) {
 		"Water": dashboard.Km(s.Water.Length / 1000), "Sewer": dashboard.Km(s.Sewer.Length / 1000),
 		"Hydrants": dashboard.Count(s.Hydrants.Total), "Date": s.Now.Format("02/01/2006")}))
 	objs := make([]fyne.CanvasObject, len(charts))
-	cell := fyne.NewSize(380, 237)
+	// Three charts a row at the desk; two, larger, on a projector.
+	cell, columns := fyne.NewSize(380, 237), 3
 	if d.presenting {
-		cell = fyne.NewSize(440, 275)
+		cell, columns = fyne.NewSize(600, 375), 2
 	}
+	d.grid.Layout = layout.NewAdaptiveGridLayout(columns)
 	for i, c := range charts {
 		img := canvas.NewImageFromImage(c.Image)
 		img.FillMode = canvas.ImageFillContain

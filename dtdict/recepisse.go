@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"strings"
 	"time"
 
 	"terrimap/internal/paper"
@@ -156,11 +157,17 @@ func (rc *recepisse) row(label, value string) {
 	rc.rowInk(label, value, recInk)
 }
 
+// rowInk writes a row with its value in ink; a line feed in the value
+// starts a new line. The label is kept with the value's first lines; a
+// long value goes on over the page.
 func (rc *recepisse) rowInk(label, value string, ink color.NRGBA) {
 	fl := rc.fl
-	lines := fl.Lines(orDash(value), recBody, fl.W-recLabelW)
+	var lines []string
+	for _, para := range strings.Split(orDash(value), "\n") {
+		lines = append(lines, fl.Lines(para, recBody, fl.W-recLabelW)...)
+	}
 	labels := fl.Lines(label, recLabel, recLabelW-2)
-	fl.Ensure(paper.TextHeight(max(len(lines), len(labels)), recBody))
+	fl.Ensure(paper.TextHeight(min(max(len(lines), len(labels)), 4), recBody))
 	y := fl.Y
 	fl.Write(labels, fl.X, recLabel, recGrey)
 	fl.Y = y

@@ -2,6 +2,7 @@ package dtdict
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,8 +156,7 @@ func (rc *recepisse) recommendations() {
 			continue
 		}
 		seen = append(seen, t)
-		label := networkClassTitle(o.Class)
-		rc.row(label, t)
+		rc.row(networkClassTitle(o.Class), numberedLines(t))
 	}
 	rc.note("Les ouvrages dont la localisation n'est pas en classe A doivent être localisés avant les travaux : investigations " +
 		"complémentaires à la charge du responsable du projet (article R.554-23 du code de l'environnement) ou, à défaut, " +
@@ -178,7 +178,8 @@ func (rc *recepisse) emergency() {
 	rc.section(7, "En cas de dommage ou d'urgence")
 	// One line per number: who answers it, for which networks.
 	var phones []string
-	whose := map[string][]string{}
+	whose := map[string][]string{}   // by number: the operators
+	what := map[[2]string][]string{} // by number and operator: the networks
 	for _, o := range rc.a.Ours {
 		p := strings.TrimSpace(o.EmergencyPhone)
 		if p == "" {
@@ -187,14 +188,21 @@ func (rc *recepisse) emergency() {
 		if !slices.Contains(phones, p) {
 			phones = append(phones, p)
 		}
-		for _, w := range []string{strings.TrimSpace(o.Operator), strings.ToLower(networkClassTitle(o.Class))} {
-			if w != "" && !slices.Contains(whose[p], w) {
-				whose[p] = append(whose[p], w)
-			}
+		op := orDash(strings.TrimSpace(o.Operator))
+		if !slices.Contains(whose[p], op) {
+			whose[p] = append(whose[p], op)
+		}
+		key := [2]string{p, op}
+		if n := strings.ToLower(networkClassTitle(o.Class)); !slices.Contains(what[key], n) {
+			what[key] = append(what[key], n)
 		}
 	}
 	for _, p := range phones {
-		rc.rowInk("Dommage à nos ouvrages", p+" — "+strings.Join(whose[p], ", "), recRed)
+		var who []string
+		for _, op := range whose[p] {
+			who = append(who, op+" ("+strings.Join(what[[2]string{p, op}], ", ")+")")
+		}
+		rc.rowInk("Dommage à nos ouvrages", p+" — "+strings.Join(who, " ; "), recRed)
 	}
 	if len(phones) == 0 {
 		rc.rowInk("Dommage à nos ouvrages", "appelez l'exploitant au numéro de contact ci-dessus", recRed)
@@ -219,4 +227,35 @@ func (rc *recepisse) signature() {
 	fl.S.Polygon(box.Pts(), paper.Transparent.NRGBA(), paper.RuleGrey.NRGBA(), 0.3, nil)
 	fl.S.Text(box.X+2, box.Y+3.5, "Signature et cachet", recSmall, recGrey)
 	fl.Y = max(fl.Y, box.Bottom()) + 1
+}
+
+// numberedItem finds "1. ", "2. "… in a text written as one paragraph.
+var numberedItem = regexp.MustCompile(`(^|\s)(\d{1,2})\.\s`)
+
+// numberedLines puts each item of a numbered list written as one
+// paragraph ("… : 1. Avant tout … 2. La position …") on its own line: the
+// items numbered 1, 2, 3… in turn, when there are two at least.
+func numberedLines(s string) string {
+	var cuts []int
+	next := 1
+	for _, m := range numberedItem.FindAllStringSubmatchIndex(s, -1) {
+		if n, _ := strconv.Atoi(s[m[4]:m[5]]); n == next {
+			cuts = append(cuts, m[4])
+			next++
+		}
+	}
+	if len(cuts) < 2 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, c := range cuts {
+		b.WriteString(strings.TrimSpace(s[last:c]))
+		if c > 0 {
+			b.WriteString("\n")
+		}
+		last = c
+	}
+	b.WriteString(strings.TrimSpace(s[last:]))
+	return strings.TrimLeft(b.String(), "\n")
 }

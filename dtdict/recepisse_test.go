@@ -66,7 +66,7 @@ func TestWriteRecepisseConcerned(t *testing.T) {
 		"Recommandations techniques", "Sondages manuels obligatoires à moins de 1,50 m des canalisations",
 		"Grillage avertisseur marron", "R.554-23", "marquage-piquetage",
 		"Travaux prévus sur nos ouvrages", "Oui : une modification ou une extension de nos ouvrages est prévue",
-		"Dommage à nos ouvrages 03 85 27 00 00 — Commune de Tournus — service des eaux, canalisations d'eau potable, canalisations d'eaux usées ou d'assainissement", "18 ou 112",
+		"Dommage à nos ouvrages 03 85 27 00 00 — Commune de Tournus — service des eaux (canalisations d'eau potable, canalisations d'eaux usées ou d'assainissement)", "18 ou 112",
 		"Fait le 6 décembre 2026", "Jeanne Mérieux, secrétaire de mairie", "Signature et cachet",
 		"Page 1 /",
 	} {
@@ -142,6 +142,23 @@ func TestRecepisseSignatureKeptTogether(t *testing.T) {
 	for i, p := range pages {
 		if strings.Contains(p, "8. Date et signature") && !strings.Contains(p, "Signature et cachet") {
 			t.Errorf("page %d has the title «8. Date et signature» without the box to sign:\n%s", i+1, p)
+		}
+	}
+}
+
+func TestNumberedLines(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Consignes : 1. Avant tout terrassement, marquage. 2. Sondages à la main. 3. Remblai avec grillage.",
+			"Consignes :\n1. Avant tout terrassement, marquage.\n2. Sondages à la main.\n3. Remblai avec grillage."},
+		{"1. Marquage. 2. Sondages.", "1. Marquage.\n2. Sondages."},
+		{"Une seule consigne : 1. marquage.", "Une seule consigne : 1. marquage."},
+		{"Voir l'article 5. Puis 1. a 3. b", "Voir l'article 5. Puis 1. a 3. b"},
+		{"Distance de 0,50 m. 2. Non numéroté depuis 1.", "Distance de 0,50 m. 2. Non numéroté depuis 1."},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := numberedLines(c.in); got != c.want {
+			t.Errorf("numberedLines(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"golang.org/x/sync/errgroup"
 
 	"terrimap/store"
 	"terrimap/store/schema"
@@ -35,18 +36,22 @@ func Compute(ctx context.Context, ws *store.Workspace, insee string, now time.Ti
 		return nil, err
 	}
 	s := &Stats{INSEE: insee, Name: name, Now: now}
-	if s.Water, err = network(ctx, ws, p, layerWater); err != nil {
-		return nil, err
-	}
-	if s.Sewer, err = network(ctx, ws, p, layerSewer); err != nil {
-		return nil, err
-	}
-	checks, iv, err := interventions(ctx, ws, p, now)
-	if err != nil {
-		return nil, err
-	}
-	s.Interventions = iv
-	if s.Hydrants, err = hydrants(ctx, ws, p, now, checks); err != nil {
+	// The layers are read at once, each by its own goroutine (a million
+	// features: one core would take the whole budget); the hydrants wait
+	// for the interventions, which hold their last checks.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { s.Water, err = network(gctx, ws, p, layerWater); return err })
+	g.Go(func() (err error) { s.Sewer, err = network(gctx, ws, p, layerSewer); return err })
+	g.Go(func() error {
+		checks, iv, err := interventions(gctx, ws, p, now)
+		if err != nil {
+			return err
+		}
+		s.Interventions = iv
+		s.Hydrants, err = hydrants(gctx, ws, p, now, checks)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {

@@ -28,7 +28,7 @@ type row struct {
 // those columns, not every field of every row. A layer the workspace does
 // not hold has no rows.
 func eachRow(ctx context.Context, ws *store.Workspace, layer string, fields []string, fn func(row)) error {
-	err := ws.Scan(ctx, layer, fields, func(r store.Row) bool {
+	err := ws.Scan(ctx, store.ScanQuery{Layer: layer, Fields: fields}, func(r store.Row) bool {
 		fn(row{uuid: r.UUID, geom: r.Geometry, vals: r.Values})
 		return true
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"terrimap/store"
@@ -16,57 +17,67 @@ const DeclarationsLayer = "icgp_declarations"
 // water nor the sewer network's layer.
 var ErrNoNetwork = errors.New("icgp: the workspace has no canalaep nor canalass layer")
 
-// Compute scores both services of the territory opts names.
+// Compute scores both services of the territory opts names. The two
+// networks are read at once, each on its own connection.
 func Compute(ctx context.Context, ws *store.Workspace, opts Options) (*Report, error) {
 	if opts.Year == 0 {
 		opts.Year = time.Now().Year()
 	}
-	t, err := newTerritory(ctx, ws)
+	places, err := readPlaces(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
-	if opts.INSEE != "" && !t.holds(opts.INSEE) {
-		return nil, fmt.Errorf("icgp: %w: %s", store.ErrCommuneNotFound, opts.INSEE)
+	w := where{places: places, insee: opts.INSEE}
+	if opts.INSEE != "" {
+		b, ok := places.Bound(opts.INSEE)
+		if !ok {
+			return nil, fmt.Errorf("icgp: %w: %s", store.ErrCommuneNotFound, opts.INSEE)
+		}
+		w.bound = &b
 	}
 	from, to := opts.Year-4, opts.Year
-	iv, err := readInterventions(ctx, ws, t, opts.INSEE, from, to)
+	iv, err := readInterventions(ctx, ws, w, from, to)
 	if err != nil {
 		return nil, err
 	}
-	water, err := readNetwork(ctx, ws, t, layerCanalAEP, opts.INSEE, iv.waterRenewed)
-	if err != nil {
-		return nil, err
-	}
-	sewer, err := readNetwork(ctx, ws, t, layerCanalAss, opts.INSEE, iv.sewerRenewed)
-	if err != nil {
+	facts := scoreFacts{insee: opts.INSEE, communes: places.Codes(), iv: iv}
+	var water, sewer *network
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	wg.Go(func() {
+		if water, errs[0] = readNetwork(ctx, ws, w, layerCanalAEP, iv.waterRenewed); errs[0] != nil {
+			return
+		}
+		if facts.apparaep, _, errs[0] = countPoints(ctx, ws, w, layerApparAEP, "fnappaep", ""); errs[0] != nil {
+			return
+		}
+		if facts.ouvraep, _, errs[0] = countPoints(ctx, ws, w, layerOuvrAEP, "fnouvaep", ""); errs[0] != nil {
+			return
+		}
+		facts.pei, _, errs[0] = countPoints(ctx, ws, w, layerPEI, "", "")
+	})
+	wg.Go(func() {
+		if sewer, errs[1] = readNetwork(ctx, ws, w, layerCanalAss, iv.sewerRenewed); errs[1] != nil {
+			return
+		}
+		if facts.ouvrass, facts.ouvrassNamed, errs[1] = countPoints(ctx, ws, w, layerOuvrAss, "fnouvass", "libelle"); errs[1] != nil {
+			return
+		}
+		facts.decl, errs[1] = readDeclarations(ctx, ws, opts.Year)
+	})
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	if !water.found && !sewer.found {
 		return nil, ErrNoNetwork
 	}
-	decl, err := readDeclarations(ctx, ws, opts.Year)
-	if err != nil {
-		return nil, err
-	}
 	rep := &Report{INSEE: opts.INSEE, Year: opts.Year}
-	facts := scoreFacts{insee: opts.INSEE, communes: t.inseeCodes(), decl: decl, iv: iv}
 	if water.found {
-		if facts.apparaep, _, err = countPoints(ctx, ws, t, layerApparAEP, opts.INSEE, "fnappaep", ""); err != nil {
-			return nil, err
-		}
-		if facts.ouvraep, _, err = countPoints(ctx, ws, t, layerOuvrAEP, opts.INSEE, "fnouvaep", ""); err != nil {
-			return nil, err
-		}
-		if facts.pei, _, err = countPoints(ctx, ws, t, layerPEI, opts.INSEE, "", ""); err != nil {
-			return nil, err
-		}
 		rep.Water = facts.score(Water, water)
 		rep.RenewalWater = renewal(water, from, to)
 	}
-	if sewer.found && sewer.length > 0 || sewer.found && opts.INSEE == "" {
-		if facts.ouvrass, facts.ouvrassNamed, err = countPoints(ctx, ws, t, layerOuvrAss, opts.INSEE, "fnouvass", "libelle"); err != nil {
-			return nil, err
-		}
+	if sewer.found && (sewer.length > 0 || opts.INSEE == "") {
 		rep.Sewer = facts.score(Sewer, sewer)
 		rep.RenewalSewer = renewal(sewer, from, to)
 	}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"terrimap/store"
 	"terrimap/store/schema"
 	storeterritory "terrimap/store/territory"
@@ -31,7 +29,7 @@ type declKey struct{ insee, service, item string }
 func readDeclarations(ctx context.Context, ws *store.Workspace, year int) (map[declKey]Declaration, error) {
 	out := map[declKey]Declaration{}
 	fids := map[declKey]int64{}
-	err := ws.Scan(ctx, DeclarationsLayer, declarationFields, func(r store.Row) bool {
+	err := ws.Scan(ctx, store.ScanQuery{Layer: DeclarationsLayer, Fields: declarationFields, NoGeometry: true}, func(r store.Row) bool {
 		v := r.Values
 		d := Declaration{INSEE: text(v[0]), Service: text(v[1]), Item: text(v[2]), By: text(v[5]), Comment: text(v[7])}
 		d.Value, _ = v[3].(bool)
@@ -68,13 +66,7 @@ func Declare(ctx context.Context, ws *store.Workspace, d Declaration) error {
 	if err != nil {
 		return fmt.Errorf("icgp: declare: %w", err)
 	}
-	var mp orb.MultiPolygon
-	switch x := area.(type) {
-	case orb.Polygon:
-		mp = orb.MultiPolygon{x}
-	case orb.MultiPolygon:
-		mp = x
-	}
+	mp := storeterritory.AsMultiPolygon(area)
 	if len(mp) == 0 {
 		return fmt.Errorf("icgp: declare: %w: %s", store.ErrCommuneNotFound, d.INSEE)
 	}

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"terrimap/store"
 )
 
@@ -44,28 +46,33 @@ type network struct {
 // pipeFields are the fields a network's tronçons are read with, in order.
 var pipeFields = []string{"idcana", "branchemnt", "materiau", "diametre", "andebpose", "anfinpose", "qualglocxy", "nbranche", "zamont", "zaval"}
 
-// readNetwork measures a network's tronçons lying in the place (insee ""
-// for everywhere). renewals maps the UUIDs of the tronçons renewed in the
+// readNetwork measures a network's tronçons that count in w. renewals maps the UUIDs of the tronçons renewed in the
 // five years to how many times they were: their length counts that many
 // times in renewed.
-func readNetwork(ctx context.Context, ws *store.Workspace, t *territory, layer, insee string, renewals map[string]int) (*network, error) {
+func readNetwork(ctx context.Context, ws *store.Workspace, w where, layer string, renewals map[string]int) (*network, error) {
 	n := &network{layer: layer, byCommune: map[string]float64{}}
 	sewer := layer == layerCanalAss
-	err := ws.Scan(ctx, layer, pipeFields, func(r store.Row) bool {
-		length, half, ok := t.line(r.Geometry)
+	var buf []orb.Point
+	err := ws.Scan(ctx, store.ScanQuery{Layer: layer, Fields: pipeFields, Bound: w.bound}, func(r store.Row) bool {
+		var (
+			length float64
+			half   orb.Point
+			ok     bool
+		)
+		length, half, ok, buf = w.places.Line(r.Geometry, buf)
 		if !ok {
 			return true
 		}
 		v := r.Values
+		commune := w.places.CommuneOf(half)
 		if isYes(v[1]) {
-			if insee == "" || t.communeOf(half) == insee {
+			if w.insee == "" || commune == w.insee {
 				n.connections++
 			}
 			return true
 		}
-		where := t.communeOf(half)
-		n.byCommune[where] += length
-		if insee != "" && where != insee {
+		n.byCommune[commune] += length
+		if w.insee != "" && commune != w.insee {
 			return true
 		}
 		n.length += length

@@ -13,13 +13,24 @@ import (
 // countPoints counts a point layer's features in the place by the code of
 // one field ("" for every feature under the key ""); named counts those
 // whose field name (when given) is filled.
-func countPoints(ctx context.Context, ws *store.Workspace, t *territory, layer, insee, field, name string) (byCode, named map[string]int, err error) {
+func countPoints(ctx context.Context, ws *store.Workspace, w where, layer, field, name string) (byCode, named map[string]int, err error) {
+	if w.insee == "" { // everywhere: SQLite counts
+		byCode, named, err = ws.CountBy(ctx, layer, field, name)
+		if errors.Is(err, store.ErrLayerNotFound) {
+			return map[string]int{}, map[string]int{}, nil
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("icgp: %w", err)
+		}
+		return byCode, named, nil
+	}
 	byCode, named = map[string]int{}, map[string]int{}
-	fields := []string{field, name}
-	err = ws.Scan(ctx, layer, fields, func(r store.Row) bool {
-		p, ok := t.point(r.Geometry)
-		if !ok || insee != "" && t.communeOf(p) != insee {
-			return true
+	q := store.ScanQuery{Layer: layer, Fields: []string{field, name}, Bound: w.bound, NoGeometry: w.insee == ""}
+	err = ws.Scan(ctx, q, func(r store.Row) bool {
+		if w.insee != "" {
+			if p, ok := w.places.Point(r.Geometry); !ok || !w.holds(p) {
+				return true
+			}
 		}
 		code := text(r.Values[0])
 		byCode[code]++
@@ -52,10 +63,10 @@ var renewalTypes = map[string]bool{"remplacement": true, "rehabilitation": true}
 
 // readInterventions reads the finished interventions: where they are, and
 // the renewals of tronçons dated in the five years from-to.
-func readInterventions(ctx context.Context, ws *store.Workspace, t *territory, insee string, from, to int) (*interventionFacts, error) {
+func readInterventions(ctx context.Context, ws *store.Workspace, w where, from, to int) (*interventionFacts, error) {
 	f := &interventionFacts{located: map[string]int{}, sewerByType: map[string]int{}, waterRenewed: map[string]int{}, sewerRenewed: map[string]int{}}
 	fields := []string{"equipement_uuid", "equipement_couche", "date", "type", "statut"}
-	err := ws.Scan(ctx, layerInterventions, fields, func(r store.Row) bool {
+	err := ws.Scan(ctx, store.ScanQuery{Layer: layerInterventions, Fields: fields}, func(r store.Row) bool {
 		v := r.Values
 		if text(v[4]) != "terminee" {
 			return true
@@ -72,8 +83,7 @@ func readInterventions(ctx context.Context, ws *store.Workspace, t *territory, i
 				}
 			}
 		}
-		p, ok := t.point(r.Geometry)
-		if !ok || insee != "" && t.communeOf(p) != insee {
+		if p, ok := w.places.Point(r.Geometry); !ok || !w.holds(p) {
 			return true
 		}
 		f.located[layer]++

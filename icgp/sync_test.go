@@ -171,7 +171,7 @@ func TestDeclareRefuses(t *testing.T) {
 		{INSEE: "", Service: Water, Item: ItemModel},
 		{INSEE: "99001", Service: "gaz", Item: ItemModel},
 		{INSEE: "99001", Service: Water, Item: ItemMaterialDiameter}, // computed, not declared
-		{INSEE: "99001", Service: Sewer, Item: ItemModel},           // a water item
+		{INSEE: "99001", Service: Sewer, Item: ItemModel},            // a water item
 	} {
 		if err := Declare(context.Background(), n.ws, d); err == nil {
 			t.Errorf("%+v declared", d)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"terrimap/store/gpkgbin"
 	"terrimap/store/schema"
 )
 
@@ -101,19 +100,8 @@ func (ws *Workspace) EachByFID(ctx context.Context, q FIDQuery, fn func(Row) boo
 		if err := rows.Scan(scan...); err != nil {
 			return fmt.Errorf("store: read %s: %w", l.Schema.Name, err)
 		}
-		if len(blob) > 0 {
-			g, _, err := gpkgbin.Decode(blob)
-			if err == nil && g != nil && l.toWGS84 != nil {
-				g, err = l.toWGS84(g)
-			}
-			if err == nil {
-				r.Geometry = g
-			}
-		}
-		r.Values = make([]any, len(fields))
-		for i, f := range fields {
-			r.Values[i] = decodeValue(f, vals[i])
-		}
+		r.Geometry = rowGeometry(l, blob)
+		r.Values = rowValues(fields, vals)
 		if !fn(r) {
 			return nil
 		}

@@ -76,12 +76,36 @@ func Open(tb testing.TB, name string, extent orb.Bound) *store.Workspace {
 // extent is the zero bound), with the rows without geometry. It refuses
 // to overwrite a file.
 func Write(path string, extent orb.Bound) error {
+	return write(path, extent, 1)
+}
+
+// CachedScale returns the path of a workspace of the whole demo territory
+// generated at scale (demo.GenerateOptions.Scale: 35 gives about a million
+// features), kept in the temp dir and made only the first time, as Cached.
+func CachedScale(scale float64) (string, error) {
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("terrimap-demows-v%d-scale%g.gpkg", format, scale))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	tmp := fmt.Sprintf("%s.%d.part", path, os.Getpid())
+	os.Remove(tmp)
+	if err := write(tmp, orb.Bound{}, scale); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("demows: %w", err)
+	}
+	return path, nil
+}
+
+func write(path string, extent orb.Bound, scale float64) error {
 	ctx := context.Background()
 	ws, err := store.Create(path)
 	if err != nil {
 		return fmt.Errorf("demows: %w", err)
 	}
-	err = fill(ctx, ws, extent)
+	err = fill(ctx, ws, extent, scale)
 	if cerr := ws.Close(); err == nil {
 		err = cerr
 	}
@@ -91,7 +115,11 @@ func Write(path string, extent orb.Bound) error {
 	return nil
 }
 
-func fill(ctx context.Context, ws *store.Workspace, extent orb.Bound) error {
+// batch is how many features of a layer are written at once: a million
+// features are not held in memory.
+const batch = 50_000
+
+func fill(ctx context.Context, ws *store.Workspace, extent orb.Bound, scale float64) error {
 	all := extent == orb.Bound{}
 	// The platform's streets (demo.LayerVoies) are its plan, served as its
 	// basemap, not data the desktop works on.
@@ -102,23 +130,38 @@ func fill(ctx context.Context, ws *store.Workspace, extent orb.Bound) error {
 		}
 	}
 	kept := map[string][]store.RemoteFeature{}
-	err := demo.Generate(demo.GenerateOptions{}, func(layer string, f demo.Feature) error {
+	flush := func(layer string) error {
+		if len(kept[layer]) == 0 {
+			return nil
+		}
+		err := ws.Edit(ctx, func(tx *store.Tx) error {
+			_, err := tx.ApplyRemoteBatch(layer, kept[layer])
+			return err
+		})
+		kept[layer] = kept[layer][:0]
+		return err
+	}
+	err := demo.Generate(demo.GenerateOptions{Scale: scale}, func(layer string, f demo.Feature) error {
+		if layer == demo.LayerVoies {
+			return nil
+		}
 		// Rows without geometry (the DT-DICT settings) lie nowhere and
 		// belong to every extent.
 		if all || f.Geometry == nil || f.Geometry.Bound().Intersects(extent) {
 			kept[layer] = append(kept[layer], store.RemoteFeature{UUID: f.ID, Version: 1, Geometry: f.Geometry, Properties: f.Properties})
+			if len(kept[layer]) >= batch {
+				return flush(layer)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return ws.Edit(ctx, func(tx *store.Tx) error {
-		for _, l := range layers {
-			if _, err := tx.ApplyRemoteBatch(l.Name, kept[l.Name]); err != nil {
-				return err
-			}
+	for _, l := range layers {
+		if err := flush(l.Name); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }

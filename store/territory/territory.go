@@ -43,13 +43,8 @@ type Territory struct {
 
 // New prepares a territory given in longitude/latitude (EPSG:4326).
 func New(g orb.Geometry) (*Territory, error) {
-	var polys orb.MultiPolygon
-	switch x := g.(type) {
-	case orb.Polygon:
-		polys = orb.MultiPolygon{x}
-	case orb.MultiPolygon:
-		polys = x
-	default:
+	polys := AsMultiPolygon(g)
+	if polys == nil {
 		return nil, fmt.Errorf("%w: %T", ErrNotArea, g)
 	}
 	t := &Territory{toL93: newLambert93().project}

@@ -1,0 +1,66 @@
+package icgp
+
+import (
+	"context"
+	"syscall"
+	"testing"
+	"time"
+
+	"terrimap/internal/demows"
+	"terrimap/store"
+)
+
+// benchScale is the demo scale of the benchmark's workspace: about a
+// million features.
+const benchScale = 35
+
+// BenchmarkComputeMillion scores the whole intercommunality and one
+// commune of a workspace of about a million features (made once in the
+// temp dir: several minutes the first time).
+func BenchmarkComputeMillion(b *testing.B) {
+	path, err := demows.CachedScale(benchScale)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ws, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ws.Close()
+	counts, err := ws.LayerCounts(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	b.Logf("%d features, %d canalaep, %d canalass", total, counts["canalaep"], counts["canalass"])
+	for _, insee := range []string{"", "71543"} {
+		name := insee
+		if name == "" {
+			name = "intercommunalite"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			before := cpuTime()
+			for b.Loop() {
+				if _, err := Compute(context.Background(), ws, Options{INSEE: insee, Year: 2026}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			// The machine may be shared: the process's CPU time per
+			// operation says what the wall time would be alone on one core.
+			b.ReportMetric((cpuTime()-before).Seconds()/float64(b.N), "cpu-s/op")
+		})
+	}
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

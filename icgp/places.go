@@ -1,0 +1,44 @@
+package icgp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+	"terrimap/store/territory"
+)
+
+// layerCommunes is the layer of the communes' territories.
+const layerCommunes = "communes"
+
+// readPlaces prepares the communes of the workspace: a tronçon counts in
+// the commune where the point at half its length lies (territory.Places).
+func readPlaces(ctx context.Context, ws *store.Workspace) (*territory.Places, error) {
+	var communes []territory.Commune
+	err := ws.Scan(ctx, store.ScanQuery{Layer: layerCommunes, Fields: []string{"insee"}}, func(r store.Row) bool {
+		if insee, _ := r.Values[0].(string); insee != "" {
+			communes = append(communes, territory.Commune{INSEE: insee, Area: r.Geometry})
+		}
+		return true
+	})
+	if err != nil && !errors.Is(err, store.ErrLayerNotFound) {
+		return nil, fmt.Errorf("icgp: communes: %w", err)
+	}
+	return territory.NewPlaces(communes), nil
+}
+
+// where is the part of the territory a score reads: one commune (with its
+// bounding box, to read only the features near it) or everywhere.
+type where struct {
+	places *territory.Places
+	insee  string
+	bound  *orb.Bound // longitude/latitude; nil for everywhere
+}
+
+// holds reports whether a point in Lambert-93 counts.
+func (w where) holds(p orb.Point) bool {
+	return w.insee == "" || w.places.CommuneOf(p) == w.insee
+}

@@ -32,7 +32,7 @@ func (p *planPage) cartouche(band paper.Rect, sh sheetView) {
 // then the works, their place and the declarant, each on a line.
 func (p *planPage) whatFor(r paper.Rect, k float64) {
 	d := p.a.Declaration
-	title := "Plan de nos ouvrages – réponse à la " + kindTitle(d.Kind) + " n° " + d.Number
+	title := "Plan de nos ouvrages – réponse à " + elide("la", kindTitle(d.Kind)) + " n° " + d.Number
 	tb := paper.FitTitle(p.fonts, title, operatorsOf(p.a.Ours), r.W, 0.7*k)
 	y := tb.Draw(p.s, r, false) + 0.8*k
 	f := paper.Font{Size: 7 * k}

@@ -67,7 +67,7 @@ func WriteRecepisse(ctx context.Context, w io.Writer, r *mapview.Renderer, a *An
 	}
 	d := a.Declaration
 	fonts := paper.NewFonts()
-	f := paper.NewPDF(paper.PDFSetup{W: recW, H: recH, Title: "Récépissé de " + kindTitle(d.Kind) + " n° " + d.Number,
+	f := paper.NewPDF(paper.PDFSetup{W: recW, H: recH, Title: "Récépissé " + elide("de", kindTitle(d.Kind)) + " n° " + d.Number,
 		Subject: "Réponse de l'exploitant à une déclaration de travaux à proximité des réseaux", Date: m.Answered, Lang: "fr-FR"}, fonts)
 	f.AliasNbPages("{nb}")
 	rc := &recepisse{a: a, m: m}
@@ -112,7 +112,7 @@ func (rc *recepisse) header() {
 	fl.Y += 5
 	top := fl.Y
 	titleW := fl.W - recHeaderBoxW - 5
-	tb := paper.FitTitle(fl.Fonts, "Récépissé de "+kindLong(d.Kind), "Réponse de l'exploitant — établie d'après le formulaire cerfa n° 14435", titleW, 1)
+	tb := paper.FitTitle(fl.Fonts, "Récépissé "+elide("de", kindLong(d.Kind)), "Réponse de l'exploitant — établie d'après le formulaire cerfa n° 14435", titleW, 1)
 	y := tb.Draw(fl.S, paper.Rect{X: fl.X, Y: top, W: titleW}, false)
 	box := paper.Rect{X: fl.X + fl.W - recHeaderBoxW, Y: top + 1, W: recHeaderBoxW, H: 17}
 	fl.S.Polygon(box.Pts(), recBand, recNavy, 0.4, nil)
@@ -131,7 +131,7 @@ func (rc *recepisse) footer() {
 	fl, d := rc.fl, rc.a.Declaration
 	y := recFooterY
 	fl.S.Polyline([]paper.Pt{{X: fl.X, Y: y - 4}, {X: fl.X + fl.W, Y: y - 4}}, paper.RuleGrey.NRGBA(), 0.2, nil, false)
-	left := "Récépissé de " + kindTitle(d.Kind) + " n° " + orDash(d.Number)
+	left := "Récépissé " + elide("de", kindTitle(d.Kind)) + " n° " + orDash(d.Number)
 	if ops := operatorsOf(rc.a.Ours); ops != "" {
 		left += " · " + ops
 	}

@@ -15,11 +15,11 @@ func (rc *recepisse) declaration() {
 	rc.section(1, "Déclaration reçue")
 	rc.row("Nature", kindLong(d.Kind))
 	rc.row("N° de consultation", d.Number)
-	due := dateOrDash(m.Due)
+	due := "réponse due le " + dateOrDash(m.Due)
 	if d.Kind == KindATU {
-		due = "sans délai : avis de travaux urgents"
+		due = "réponse sans délai (avis de travaux urgents)"
 	}
-	rc.row("Dates", "déclarée le "+dateOrDash(d.Declared)+" · reçue le "+dateOrDash(m.Received)+" · réponse due le "+due)
+	rc.row("Dates", "déclarée le "+dateOrDash(d.Declared)+" · reçue le "+dateOrDash(m.Received)+" · "+due)
 	p := d.Declarant
 	who := joinNonEmpty(", ", p.Name, p.Contact)
 	if r := roleTitle(p.Role); r != "" {

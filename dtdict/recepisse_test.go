@@ -113,6 +113,28 @@ func TestWriteRecepisseNotConcerned(t *testing.T) {
 	}
 }
 
+func TestWriteRecepisseATU(t *testing.T) {
+	ws := pdfWorkspace(t)
+	d := testDeclaration(zoneRect(3.0, 45.0, 50, 50), "A4", false)
+	d.Kind = KindATU
+	a := &Analysis{Declaration: d, Ours: []Ownership{ourSewers}, Reason: "Aucun de nos ouvrages ne se trouve dans la zone."}
+	m := recepisseMeta(nil)
+	m.Due = time.Time{}
+	var buf bytes.Buffer
+	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, m); err != nil {
+		t.Fatal(err)
+	}
+	text := readPDF(t, "recepisse-atu.pdf", buf.Bytes()).words()
+	for _, want := range []string{"Récépissé d'avis de travaux urgents (ATU)", "Récépissé d'ATU n° 2026120100417", "reçue le 1er décembre 2026 · réponse sans délai (avis de travaux urgents)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the récépissé lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "due le") {
+		t.Errorf("an ATU's récépissé gives a due date:\n%s", text)
+	}
+}
+
 func TestWriteRecepisseNoAnalysis(t *testing.T) {
 	ws := pdfWorkspace(t)
 	var buf bytes.Buffer
@@ -142,6 +164,20 @@ func TestRecepisseSignatureKeptTogether(t *testing.T) {
 	for i, p := range pages {
 		if strings.Contains(p, "8. Date et signature") && !strings.Contains(p, "Signature et cachet") {
 			t.Errorf("page %d has the title «8. Date et signature» without the box to sign:\n%s", i+1, p)
+		}
+	}
+}
+
+func TestElide(t *testing.T) {
+	cases := []struct{ short, word, want string }{
+		{"de", "DT", "de DT"}, {"de", "ATU", "d'ATU"}, {"la", "DICT", "la DICT"}, {"la", "ATU", "l'ATU"},
+		{"de", "avis de travaux urgents (ATU)", "d'avis de travaux urgents (ATU)"},
+		{"de", "déclaration de projet de travaux (DT)", "de déclaration de projet de travaux (DT)"},
+		{"de", "", "de "},
+	}
+	for _, c := range cases {
+		if got := elide(c.short, c.word); got != c.want {
+			t.Errorf("elide(%q, %q) = %q, want %q", c.short, c.word, got, c.want)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package dtdict
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // kindTitle names a kind of declaration as the answer writes it.
 func kindTitle(k Kind) string {
@@ -74,3 +77,13 @@ var partyRoles = map[string]string{
 
 // roleTitle writes a party's role in words; "" for a role unknown.
 func roleTitle(role string) string { return partyRoles[role] }
+
+// elide joins a French article or preposition ending in a vowel ("de",
+// "la") to the word after it, eliding it before a vowel: "de DT", "d'ATU",
+// "la DICT", "l'ATU".
+func elide(short, word string) string {
+	if r := []rune(strings.ToLower(word)); len(r) > 0 && strings.ContainsRune("aeiouyéèêàâîôû", r[0]) && unicode.IsLetter(r[0]) {
+		return strings.TrimSuffix(short, short[len(short)-1:]) + "'" + word
+	}
+	return short + " " + word
+}

@@ -71,7 +71,7 @@ func testDeclaration(zone orb.MultiPolygon, size string, colour bool) *Declarati
 // testAnalysis finds our networks under a declaration's zone as Analyse
 // does, within the largest class margin (the class margins themselves are
 // Analyse's business, tested with it).
-func testAnalysis(t *testing.T, ws *store.Workspace, d *Declaration) *Analysis {
+func testAnalysis(t testing.TB, ws *store.Workspace, d *Declaration) *Analysis {
 	t.Helper()
 	layers := append(append([]string{}, ourWater.Layers...), ourSewers.Layers...)
 	sel, err := report.Select(context.Background(), ws, report.Zone{Name: d.Number, Geometry: d.Zone}, report.Options{Buffer: 5, Layers: layers})

@@ -291,3 +291,37 @@ func TestWritePlansLShapedZone(t *testing.T) {
 		t.Errorf("%d references, %d pages, want %d sheets", len(refs), pdf.pages, len(kept))
 	}
 }
+
+// TestSheetFrames checks the frames the sheets are drawn in: at exactly
+// the scale stated, and showing the whole zone with 10 m around it when
+// it fits one sheet.
+func TestSheetFrames(t *testing.T) {
+	for _, c := range []struct {
+		w, h  float64
+		paper string
+	}{{6, 12, "A4"}, {13, 30, "A4"}, {80, 40, "A3"}, {260, 90, "A2"}, {300, 120, "A4"}, {700, 400, "A0"}} {
+		zone := zoneRect(4.9075, 46.5665, c.w, c.h)
+		ext, centre := zoneExtent(zone)
+		if math.Abs(ext.W-c.w) > 0.02*c.w || math.Abs(ext.H-c.h) > 0.02*c.h {
+			t.Errorf("%gx%g m: extent %+v", c.w, c.h, ext)
+		}
+		lay := PlanLayout(ext, PaperOf(c.paper))
+		x, y, w, h := lay.Sheet.MapBox()
+		for _, sh := range lay.plan(centre) {
+			fr := frameAt(paper.Rect{X: x, Y: y, W: w, H: h}, sh, lay.Sheet.K())
+			if got := fr.View.ScaleDenominator(); math.Abs(got-float64(sh.scale)) > 1e-6*float64(sh.scale) {
+				t.Errorf("%gx%g m on %s: drawn at 1:%g, stated 1:%d", c.w, c.h, c.paper, got, sh.scale)
+			}
+			if lay.Sheets() > 1 {
+				continue
+			}
+			margin := groundMM(zoneMargin, sh.scale) - 0.5 // the frame may shrink by a pixel
+			for _, p := range zone[0][0] {
+				at := fr.Page(p)
+				if at.X < fr.Rect.X+margin || at.X > fr.Rect.Right()-margin || at.Y < fr.Rect.Y+margin || at.Y > fr.Rect.Bottom()-margin {
+					t.Errorf("%gx%g m on %s at 1:%d: the corner %v is at %v, less than 10 m inside the frame %+v", c.w, c.h, c.paper, sh.scale, p, at, fr.Rect)
+				}
+			}
+		}
+	}
+}

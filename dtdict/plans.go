@@ -150,7 +150,7 @@ func showsZone(fr paper.MapFrame, zone orb.MultiPolygon, margin float64) bool {
 // less, to keep the picture under maxPlanPixels.
 const (
 	planDPI       = 200
-	maxPlanPixels = 24e6
+	maxPlanPixels = 16e6
 )
 
 // frameAt returns the map frame of a sheet: the box rect, at the sheet's

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 
 	"terrimap/store"
 	"terrimap/store/territory"
@@ -14,13 +14,13 @@ import (
 	"terrimap/sync/protocol"
 )
 
-// ErrOutsideTerritory: neither the declaration's zone nor its commune
-// lies in the territory where the user may write the register; an agent
-// of that commune, or of the intercommunality, records it.
-var ErrOutsideTerritory = errors.New("dtdict: cette déclaration porte sur une commune hors du territoire où vous pouvez écrire : un agent de cette commune ou de l'intercommunalité doit l'enregistrer")
+// ErrOutsideTerritory: neither the declaration's zone nor any commune
+// lies in the territory where the user may write the register (a
+// territory the communes layer does not know).
+var ErrOutsideTerritory = errors.New("dtdict: ni la zone des travaux ni aucune commune connue de cet espace de travail ne se trouve dans le territoire où vous pouvez écrire : demandez à l'intercommunalité d'enregistrer cette déclaration")
 
 // communesLayer is the layer of the territory's communes, with their INSEE
-// code (insee) and name (nom).
+// code (insee) and name (nom_officiel, or nom).
 const communesLayer = "communes"
 
 // registerAccess is what the user may do on the register, as the last
@@ -87,48 +87,64 @@ type place struct {
 }
 
 // placeOf chooses an entry's geometry: the zone when it lies where the
-// user may write; else the interior point of the zone's commune (by its
-// INSEE code) or, failing that, of a commune of the user's the zone meets.
+// user may write; else the interior point of a commune where they may: the
+// zone's commune (by its INSEE code), else one the zone meets, else the
+// one nearest the zone — a declaration sent to Tournus about works
+// elsewhere is still Tournus's to answer, and is recorded at Tournus.
+// The name of the commune is the communes layer's when it knows the code.
 func placeOf(ctx context.Context, ws *store.Workspace, d *Declaration, a registerAccess) (place, error) {
 	communes, err := readCommunes(ctx, ws)
 	if err != nil {
 		return place{}, err
 	}
-	// The zone's commune first, then those the zone's box meets.
-	slices.SortStableFunc(communes, func(x, y commune) int {
-		return boolRank(x.insee == d.Place.INSEE) - boolRank(y.insee == d.Place.INSEE)
-	})
 	p := place{commune: d.Place.Commune}
-	if p.commune == "" && len(communes) > 0 && communes[0].insee == d.Place.INSEE {
-		p.commune = communes[0].name
+	for _, c := range communes {
+		if c.insee == d.Place.INSEE && c.name != "" {
+			p.commune = c.name
+		}
 	}
 	if len(d.Zone) > 0 && a.within(d.Zone) {
 		p.geometry = d.Zone
 		return p, nil
 	}
-	for _, c := range communes {
-		if c.insee != d.Place.INSEE && (len(d.Zone) == 0 || !c.shape.Bound().Intersects(d.Zone.Bound())) {
-			continue
+	var centre orb.Point
+	if len(d.Zone) > 0 {
+		centre = d.Zone.Bound().Center()
+	}
+	// rank orders the communes: the zone's own, those it meets, then by
+	// distance from the zone.
+	rank := func(c commune, at orb.Point) (int, float64) {
+		switch {
+		case c.insee == d.Place.INSEE:
+			return 0, 0
+		case len(d.Zone) > 0 && c.shape.Bound().Intersects(d.Zone.Bound()):
+			return 1, 0
+		case len(d.Zone) > 0:
+			return 2, geo.Distance(at, centre)
 		}
+		return 2, 0
+	}
+	best, bestRank, bestDistance := orb.Point{}, -1, 0.0
+	for _, c := range communes {
 		// A commune's records with no place of their own stand at its
 		// interior point (the ICGP declarations do too).
-		if pt := territory.InteriorPoint(c.shape); a.within(pt) {
-			p.geometry = pt
-			return p, nil
+		pt := territory.InteriorPoint(c.shape)
+		if !a.within(pt) {
+			continue
+		}
+		r, dist := rank(c, pt)
+		if bestRank < 0 || r < bestRank || r == bestRank && dist < bestDistance {
+			best, bestRank, bestDistance = pt, r, dist
 		}
 	}
-	if len(d.Zone) == 0 && a.within(nil) {
+	switch {
+	case bestRank >= 0:
+		p.geometry = best
+		return p, nil
+	case len(d.Zone) == 0 && a.within(nil):
 		return p, nil // no zone, no commune known: an entry without position
 	}
 	return place{}, ErrOutsideTerritory
-}
-
-// boolRank orders true first.
-func boolRank(b bool) int {
-	if b {
-		return -1
-	}
-	return 0
 }
 
 // commune is a feature of the communes layer.
@@ -150,7 +166,12 @@ func readCommunes(ctx context.Context, ws *store.Workspace) ([]commune, error) {
 	for _, f := range features {
 		c := commune{}
 		c.insee, _ = f.Properties["insee"].(string)
-		c.name, _ = f.Properties["nom"].(string)
+		// The official name keeps the article (La Truchère) the COG's drops.
+		for _, field := range []string{"nom", "nom_officiel"} {
+			if name, _ := f.Properties[field].(string); name != "" {
+				c.name = name
+			}
+		}
 		switch g := f.Geometry.(type) {
 		case orb.Polygon:
 			c.shape = orb.MultiPolygon{g}

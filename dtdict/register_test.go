@@ -131,7 +131,7 @@ func regDeclaration(number string, kind Kind, insee string, zone orb.MultiPolygo
 		Kind:      kind,
 		Number:    number,
 		Declarant: Party{Name: "Bureau d'études Saône VRD", Contact: "Claire Bonnot"},
-		Place:     Place{INSEE: insee},
+		Place:     Place{INSEE: insee, Commune: "COMMUNE " + insee}, // as the declarant typed it
 		Works:     Works{Description: "Renouvellement du réseau d'eaux pluviales"},
 		Zone:      zone,
 	}
@@ -166,7 +166,8 @@ func TestRegisterPlacesTheEntryWhereTheUserMayWrite(t *testing.T) {
 	}{
 		{"in Tournus, by Tournus", tournus, "71543", inTournus, "zone", nil},
 		{"over the boundary, by Tournus", tournus, "71543", across, "point in 71543", nil},
-		{"in Uchizy, by Tournus", tournus, "71550", inUchizy, "", ErrOutsideTerritory},
+		{"in Uchizy, by Tournus", tournus, "71550", inUchizy, "point in 71543", nil},
+		{"near Lyon, by Tournus", tournus, "69381", regSquare(orb.Point{4.8357, 45.7640}, 0.0003), "point in 71543", nil},
 		{"over the boundary, by the intercommunality", agent, "71543", across, "zone", nil},
 		{"in Uchizy, by the intercommunality", agent, "71550", inUchizy, "zone", nil},
 	} {
@@ -183,6 +184,9 @@ func TestRegisterPlacesTheEntryWhereTheUserMayWrite(t *testing.T) {
 				}
 				return
 			}
+			if want := officialName(t, tc.insee); e.Commune != want {
+				t.Errorf("commune %q, want the communes layer's %q", e.Commune, want)
+			}
 			switch tc.want {
 			case "zone":
 				if _, ok := e.Geometry.(orb.MultiPolygon); !ok || !e.Geometry.Bound().Equal(tc.zone.Bound()) {
@@ -197,6 +201,44 @@ func TestRegisterPlacesTheEntryWhereTheUserMayWrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A user whose territory holds no commune the workspace knows cannot
+// place a declaration anywhere.
+func TestRegisterOutsideEveryCommune(t *testing.T) {
+	url := registerPlatform(t)
+	ws, _ := registerDesk(t, url, "agent")
+	ctx := context.Background()
+	atSea := regSquare(orb.Point{-5, 46}, 0.1)
+	area, err := territory.New(atSea)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := registerAccess{known: true, access: protocol.Access{Read: true, Create: true, Update: true, Territory: atSea}, area: area}
+	d := regDeclaration("N", KindDT, "71543", regSquare(regCentre(t, "71543"), 0.0003))
+	if _, err := placeOf(ctx, ws, d, a); !errors.Is(err, ErrOutsideTerritory) {
+		t.Errorf("placeOf: %v, want ErrOutsideTerritory", err)
+	}
+	d.Zone = regSquare(orb.Point{-5, 46}, 0.001)
+	if p, err := placeOf(ctx, ws, d, a); err != nil || p.geometry == nil {
+		t.Errorf("a zone in the territory: %v, %v", p, err)
+	}
+}
+
+// officialName is the demo's official name of commune insee, or what the
+// declaration gives for a commune the demo lacks.
+func officialName(t *testing.T, insee string) string {
+	t.Helper()
+	communes, err := demo.Communes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range communes {
+		if c.INSEE == insee {
+			return c.Name
+		}
+	}
+	return "COMMUNE " + insee
 }
 
 // pendingEntries counts the workspace's edits not yet sent.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"terrimap/dtdict"
 	"terrimap/internal/paper"
@@ -235,7 +237,7 @@ func printDeclaration(w io.Writer, d *dtdict.Declaration, e dtdict.Entry) {
 // printVerdict writes whether our networks are concerned.
 func printVerdict(w io.Writer, a *dtdict.Analysis) {
 	if !a.Concerned {
-		fmt.Fprintf(w, "Non concerné : %s.\n", strings.TrimSuffix(a.Reason, "."))
+		fmt.Fprintf(w, "Non concerné : %s.\n", afterColon(strings.TrimSuffix(a.Reason, ".")))
 		return
 	}
 	var codes []string
@@ -289,6 +291,18 @@ func runDtdictList(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s au registre, dont %d à rendre d'ici %d jours.\n",
 		paper.Plural(len(entries), "déclaration", "déclarations"), len(soon), dueSoonDays)
 	return 0
+}
+
+// afterColon starts a sentence that follows a colon in lower case, as
+// French writes it («Aucun de nos ouvrages…» becomes «aucun de nos
+// ouvrages…»), leaving acronyms (EAUPOT71543, DT) as they are.
+func afterColon(s string) string {
+	first, size := utf8.DecodeRuneInString(s)
+	second, _ := utf8.DecodeRuneInString(s[size:])
+	if unicode.IsUpper(first) && unicode.IsLower(second) {
+		return string(unicode.ToLower(first)) + s[size:]
+	}
+	return s
 }
 
 // concernedWord says whether our networks are concerned: oui, non, or ?

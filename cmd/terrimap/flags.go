@@ -47,6 +47,20 @@ func usageError(stderr io.Writer, cmd, format string, args ...any) int {
 	return 2
 }
 
+// usageFrench reports, in French, a command line that cannot work, and
+// returns exit status 2: the commands whose readers are the communes'
+// services (report, indicators).
+func usageFrench(stderr io.Writer, cmd, format string, args ...any) int {
+	fmt.Fprintf(stderr, "terrimap %s: %s ; \"terrimap help\" donne l'usage\n", cmd, fmt.Sprintf(format, args...))
+	return 2
+}
+
+// failureFrench reports a French sentence and returns exit status 1.
+func failureFrench(stderr io.Writer, cmd, msg string) int {
+	fmt.Fprintf(stderr, "terrimap %s: %s\n", cmd, msg)
+	return 1
+}
+
 // failure reports an error in one sentence and returns exit status 1.
 func failure(stderr io.Writer, cmd string, err error) int {
 	msg := err.Error()

@@ -93,14 +93,12 @@ func runIndicators(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// indicatorsUsage reports a usage error in French and returns exit status 2.
+// indicatorsUsage reports a usage error in French (exit status 2).
 func indicatorsUsage(stderr io.Writer, format string, args ...any) int {
-	fmt.Fprintf(stderr, "terrimap indicators: %s ; \"terrimap help\" donne l'usage\n", fmt.Sprintf(format, args...))
-	return 2
+	return usageFrench(stderr, "indicators", format, args...)
 }
 
-// indicatorsFailure reports a French sentence and returns exit status 1.
+// indicatorsFailure reports a French sentence (exit status 1).
 func indicatorsFailure(stderr io.Writer, msg string) int {
-	fmt.Fprintf(stderr, "terrimap indicators: %s\n", msg)
-	return 1
+	return failureFrench(stderr, "indicators", msg)
 }

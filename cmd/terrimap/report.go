@@ -131,14 +131,12 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 // reportUsage reports, in French, a command line that cannot work and
 // returns exit status 2.
 func reportUsage(stderr io.Writer, format string, args ...any) int {
-	fmt.Fprintf(stderr, "terrimap report: %s ; \"terrimap help\" donne l'usage\n", fmt.Sprintf(format, args...))
-	return 2
+	return usageFrench(stderr, "report", format, args...)
 }
 
 // reportFailure reports a French sentence and returns exit status 1.
 func reportFailure(stderr io.Writer, msg string) int {
-	fmt.Fprintf(stderr, "terrimap report: %s\n", msg)
-	return 1
+	return failureFrench(stderr, "report", msg)
 }
 
 // zoneProblem says in French why the zone file cannot serve.

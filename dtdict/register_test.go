@@ -111,17 +111,26 @@ func regSquare(c orb.Point, r float64) orb.MultiPolygon {
 // centreOf is the demo's centre of the commune insee.
 func regCentre(t *testing.T, insee string) orb.Point {
 	t.Helper()
+	c, ok := demoCommune(t, insee)
+	if !ok {
+		t.Fatalf("no commune %s in the demo", insee)
+	}
+	return c.Centre
+}
+
+// demoCommune is the demo's commune insee; ok is false for one it lacks.
+func demoCommune(t *testing.T, insee string) (c demo.Commune, ok bool) {
+	t.Helper()
 	communes, err := demo.Communes()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range communes {
 		if c.INSEE == insee {
-			return c.Centre
+			return c, true
 		}
 	}
-	t.Fatalf("no commune %s in the demo", insee)
-	return orb.Point{}
+	return demo.Commune{}, false
 }
 
 // declaration is a DT of Tournus's centre, made in Go: the register does
@@ -229,14 +238,8 @@ func TestRegisterOutsideEveryCommune(t *testing.T) {
 // declaration gives for a commune the demo lacks.
 func officialName(t *testing.T, insee string) string {
 	t.Helper()
-	communes, err := demo.Communes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range communes {
-		if c.INSEE == insee {
-			return c.Name
-		}
+	if c, ok := demoCommune(t, insee); ok {
+		return c.Name
 	}
 	return "COMMUNE " + insee
 }
@@ -254,17 +257,12 @@ func pendingEntries(t *testing.T, ws *store.Workspace) int {
 // communeContains applies the platform's territory rule.
 func communeContains(t *testing.T, insee string, g orb.Geometry) bool {
 	t.Helper()
-	communes, err := demo.Communes()
-	if err != nil {
-		t.Fatal(err)
+	c, ok := demoCommune(t, insee)
+	if !ok {
+		return false
 	}
-	for _, c := range communes {
-		if c.INSEE == insee {
-			area, err := territory.New(c.Territory)
-			return err == nil && area.Contains(g)
-		}
-	}
-	return false
+	area, err := territory.New(c.Territory)
+	return err == nil && area.Contains(g)
 }
 
 func TestRegisterRefusesWhoMayNotWrite(t *testing.T) {

@@ -36,13 +36,17 @@ func Compute(ctx context.Context, ws *store.Workspace, insee string, now time.Ti
 		return nil, err
 	}
 	s := &Stats{INSEE: insee, Name: name, Now: now}
-	// The layers are read at once, each by its own goroutine (a million
-	// features: one core would take the whole budget); the hydrants wait
-	// for the interventions, which hold their last checks.
+	// The layers are read two at a time, each by its own goroutine (a
+	// million features are not one core's), the water network then the
+	// interventions and the hydrants (which need the interventions' last
+	// checks) beside the sewer network: two connections, what database/sql
+	// keeps idle — a third would be closed after use, its page cache freed
+	// and read again the next time.
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { s.Water, err = network(gctx, ws, p, layerWater); return err })
-	g.Go(func() (err error) { s.Sewer, err = network(gctx, ws, p, layerSewer); return err })
-	g.Go(func() error {
+	g.Go(func() (err error) {
+		if s.Water, err = network(gctx, ws, p, layerWater); err != nil {
+			return err
+		}
 		checks, iv, err := interventions(gctx, ws, p, now)
 		if err != nil {
 			return err
@@ -51,6 +55,7 @@ func Compute(ctx context.Context, ws *store.Workspace, insee string, now time.Ti
 		s.Hydrants, err = hydrants(gctx, ws, p, now, checks)
 		return err
 	})
+	g.Go(func() (err error) { s.Sewer, err = network(gctx, ws, p, layerSewer); return err })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -83,7 +88,7 @@ func network(ctx context.Context, ws *store.Workspace, p *place, layer string) (
 	var buf []orb.Point
 	var rows int
 	var ctxErr error
-	err := eachRow(ctx, ws, layer, []string{"branchemnt", "materiau", "diametre", "andebpose", "anfinpose", "qualglocxy"}, func(r row) {
+	err := eachRow(ctx, ws, layer, []string{"branchemnt", "materiau", "diametre", "andebpose", "anfinpose", "qualglocxy"}, p.bound, func(r row) {
 		if rows++; rows%4096 == 0 && ctxErr == nil {
 			ctxErr = ctx.Err()
 		}
@@ -122,8 +127,9 @@ func network(ctx context.Context, ws *store.Workspace, p *place, layer string) (
 
 // interventions counts the place's interventions of the twelve months
 // ending with now's month, and returns, for every equipment UUID of the
-// hydrants layer, the date of its last finished check (whatever the place:
-// a hydrant is checked where it stands).
+// hydrants layer, the date of its last finished check (an intervention's
+// point is on its equipment: those read within the commune's box hold its
+// hydrants' checks).
 func interventions(ctx context.Context, ws *store.Workspace, p *place, now time.Time) (map[string]time.Time, Interventions, error) {
 	types := domain(ws, layerInterventions, "type")
 	iv := Interventions{Months: lastMonths(now, 12)}
@@ -139,7 +145,7 @@ func interventions(ctx context.Context, ws *store.Workspace, p *place, now time.
 	checks := map[string]time.Time{}
 	first := iv.Months[0]
 	today := day(now)
-	err := eachRow(ctx, ws, layerInterventions, []string{"equipement_uuid", "equipement_couche", "date", "type", "statut"}, func(r row) {
+	err := eachRow(ctx, ws, layerInterventions, []string{"equipement_uuid", "equipement_couche", "date", "type", "statut"}, p.bound, func(r row) {
 		d, ok := date(r.vals[2])
 		if !ok || d.After(today) {
 			return
@@ -174,7 +180,7 @@ func interventions(ctx context.Context, ws *store.Workspace, p *place, now time.
 func hydrants(ctx context.Context, ws *store.Workspace, p *place, now time.Time, checks map[string]time.Time) (Hydrants, error) {
 	var h Hydrants
 	since := day(now).AddDate(-CheckedWithin, 0, 0)
-	err := eachRow(ctx, ws, layerHydrants, []string{"disponible", "date_ct"}, func(r row) {
+	err := eachRow(ctx, ws, layerHydrants, []string{"disponible", "date_ct"}, p.bound, func(r row) {
 		if pt, ok := p.point(r.geom); !ok || !p.holds(pt) {
 			return
 		}

@@ -25,10 +25,11 @@ type row struct {
 
 // eachRow calls fn for every feature of the layer with the values of the
 // given fields (nil for a field the layer lacks), read by store.Scan: only
-// those columns, not every field of every row. A layer the workspace does
-// not hold has no rows.
-func eachRow(ctx context.Context, ws *store.Workspace, layer string, fields []string, fn func(row)) error {
-	err := ws.Scan(ctx, store.ScanQuery{Layer: layer, Fields: fields}, func(r store.Row) bool {
+// those columns, not every field of every row; with a bound, only the
+// features whose bounding box meets it (the R*Tree). A layer the workspace
+// does not hold has no rows.
+func eachRow(ctx context.Context, ws *store.Workspace, layer string, fields []string, bound *orb.Bound, fn func(row)) error {
+	err := ws.Scan(ctx, store.ScanQuery{Layer: layer, Fields: fields, Bound: bound}, func(r store.Row) bool {
 		fn(row{uuid: r.UUID, geom: r.Geometry, vals: r.Values})
 		return true
 	})

@@ -94,7 +94,7 @@ func (m *planMap) drawLabels(items []report.Item) {
 		}
 		return true
 	}
-	for i := range items {
+	for _, i := range labelOrder(items) {
 		it := &items[i]
 		text := sheetLabel(it)
 		w := m.fonts.Width(text, f)
@@ -109,6 +109,28 @@ func (m *planMap) drawLabels(items []report.Item) {
 			}
 		}
 	}
+}
+
+// labelOrder is the order labels are placed in, the most constrained
+// first so that fewest are left out where they crowd: fittings (a few
+// spots around a point) before tronçons (spots all along), then the
+// widest first, then in the analysis's order.
+func labelOrder(items []report.Item) []int {
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	isLine := func(i int) bool { return len(linesOf(items[i].Geometry)) > 0 }
+	slices.SortStableFunc(order, func(a, b int) int {
+		if la, lb := isLine(a), isLine(b); la != lb {
+			if lb {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(items[b].Diameter, items[a].Diameter)
+	})
+	return order
 }
 
 // labelSpots returns where a feature's label of width w may go, best

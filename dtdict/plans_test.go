@@ -325,3 +325,20 @@ func TestSheetFrames(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelOrder(t *testing.T) {
+	pipe := func(id string, dn float64) report.Item {
+		return report.Item{ID: id, Diameter: dn, Geometry: orb.LineString{{0, 0}, {1, 1}}}
+	}
+	valve := func(id string, dn float64) report.Item {
+		return report.Item{ID: id, Diameter: dn, Geometry: orb.Point{0, 0}}
+	}
+	items := []report.Item{valve("V1", 300), pipe("B1", 25), pipe("M1", 300), valve("V2", 0), pipe("M2", 150), pipe("B2", 25)}
+	var got []string
+	for _, i := range labelOrder(items) {
+		got = append(got, items[i].ID)
+	}
+	if want := "V1 V2 M1 M2 B1 B2"; strings.Join(got, " ") != want {
+		t.Errorf("labelOrder = %s, want %s", strings.Join(got, " "), want)
+	}
+}

@@ -188,7 +188,7 @@ func TestDefaultStylesNameRealFields(t *testing.T) {
 		"communes": {"nom_officiel"}, "canalaep": {"materiau", "diametre", "branchemnt"}, "canalass": {"typreseau", "diametre", "branchemnt"},
 		"pei": {"ref_terr", "type_pei", "disponible"}, "eclairage": {"type_lampe", "etat"}, "ouvrass": {"libelle", "typreseau", "fnouvass"},
 		"apparaep": {"fnappaep"}, "ouvraep": {"libelle", "fnouvaep"}, "batiment": {"nom"}, "zone_inondable": {"alea"}, "interventions": {"statut"},
-		"voies": {"nom", "type_voie"},
+		"voies": {"nom", "type_voie"}, "dtdict": {"numero", "statut"},
 	}
 	for layer, s := range DefaultStyles() {
 		for _, f := range s.Fields() {

@@ -2,6 +2,7 @@ package dtdict
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -43,7 +44,13 @@ func WritePlans(ctx context.Context, w io.Writer, r *mapview.Renderer, a *Analys
 	fonts := paper.NewFonts()
 	f := paper.NewPDF(paper.PDFSetup{W: pw, H: ph, Title: "Plans de nos ouvrages – " + kindTitle(d.Kind) + " n° " + d.Number,
 		Subject: "Réponse à une déclaration DT-DICT : plans des réseaux", Date: m.Answered, Lang: "fr-FR"}, fonts)
+	if lay.Cols*lay.Rows > maxGrid {
+		return nil, fmt.Errorf("dtdict: plans: %w", ErrTooManySheets)
+	}
 	sheets := lay.touching(lay.plan(centre), d.Zone)
+	if len(sheets) > maxSheets {
+		return nil, fmt.Errorf("dtdict: plans: %w", ErrTooManySheets)
+	}
 	refs := make([]PlanRef, len(sheets))
 	for i, sh := range sheets {
 		refs[i] = PlanRef{Reference: planReference(d.Number, i+1), Scale: sh.scale, Size: lay.Sheet.String(), Sheet: i + 1, Sheets: len(sheets)}
@@ -63,6 +70,17 @@ func WritePlans(ctx context.Context, w io.Writer, r *mapview.Renderer, a *Analys
 	}
 	return refs, nil
 }
+
+// ErrTooManySheets is returned (wrapped) when the zone is too large to be
+// printed in plan sheets at 1:2 000: more than maxSheets of them.
+var ErrTooManySheets = errors.New("la zone des travaux est trop étendue pour des plans au 1:2 000 (plus de 100 feuilles) : demandez au déclarant de la préciser, ou répondez avec les plans vectoriels")
+
+// maxSheets bounds the sheets of one answer; maxGrid the grid laid over
+// the zone's bound before the sheets that show nothing of it are left out.
+const (
+	maxSheets = 100
+	maxGrid   = 10_000
+)
 
 // planReference names a sheet: the declaration's number and the sheet's.
 func planReference(number string, sheet int) string {

@@ -342,3 +342,28 @@ func TestLabelOrder(t *testing.T) {
 		t.Errorf("labelOrder = %s, want %s", strings.Join(got, " "), want)
 	}
 }
+
+// TestWritePlansTooLarge checks that a zone too large for plans at
+// 1:2 000 is refused at once, not printed on thousands of sheets.
+func TestWritePlansTooLarge(t *testing.T) {
+	ws := pdfWorkspace(t)
+	for _, c := range []struct {
+		name string
+		zone orb.MultiPolygon
+	}{
+		{"a square of 6 km", zoneRect(4.9075, 46.5665, 6000, 6000)},
+		{"a square of 300 km", zoneRect(4.9075, 46.5665, 300_000, 300_000)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := testDeclaration(c.zone, "A4", true)
+			var buf bytes.Buffer
+			_, err := WritePlans(context.Background(), &buf, testRenderer(ws), &Analysis{Declaration: d}, AnswerMeta{})
+			if !errors.Is(err, ErrTooManySheets) {
+				t.Fatalf("err = %v, want ErrTooManySheets", err)
+			}
+			if buf.Len() != 0 {
+				t.Errorf("%d bytes written", buf.Len())
+			}
+		})
+	}
+}

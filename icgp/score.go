@@ -23,7 +23,7 @@ type scoreFacts struct {
 
 // score builds the Score of a service from its network.
 func (f *scoreFacts) score(service string, n *network) *Score {
-	s := &Score{Service: service, Indicator: "P103.2B", Length: n.length}
+	s := &Score{Service: service, Indicator: "P103.2B", Length: n.length, LocationClassPercent: percent(n.located, n.length)}
 	if service == Sewer {
 		s.Indicator = "P202.2B"
 	}

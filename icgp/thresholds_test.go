@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"terrimap/sync/server/demo"
 )
 
@@ -143,5 +145,17 @@ func TestBlockerMessage(t *testing.T) {
 	// 10 points of materials open the 40-point gate (15 + 10 + 15).
 	if b.Gain != 10 {
 		t.Errorf("gain %d, want 10 (the item's own)", b.Gain)
+	}
+}
+
+// TestLocationClassShare checks the share of the length whose location
+// accuracy class is known: 600 m of 1,000.
+func TestLocationClassShare(t *testing.T) {
+	n := newTestNet(t)
+	n.add(demo.LayerCanalAEP, orb.LineString{{corner[0] + 100, corner[1] + 5000}, {corner[0] + 700, corner[1] + 5000}},
+		map[string]any{"idcana": "A", "branchemnt": "N", "materiau": "11", "qualglocxy": "01"})
+	n.pipe(demo.LayerCanalAEP, 400, true, true, true)
+	if s := n.compute().Water; abs(s.LocationClassPercent-60) > 1e-6 || abs(s.Length-1000) > 1e-3 {
+		t.Errorf("location class known on %.6f %% of %.3f m", s.LocationClassPercent, s.Length)
 	}
 }

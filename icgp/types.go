@@ -46,6 +46,10 @@ type Score struct {
 	DescriptifDetaille bool
 	// Length is the network's length in metres, service connections excluded.
 	Length float64
+	// LocationClassPercent is the share of the length whose location
+	// accuracy class (qualglocxy: A, B or C) the inventory gives, in
+	// percent: the arrêté asks the inventory for it on every tronçon.
+	LocationClassPercent float64
 	// Blockers say what to survey or declare next to gain points, the
 	// largest gain first.
 	Blockers []Blocker

@@ -35,6 +35,8 @@ func WriteCSV(w io.Writer, rep *icgp.Report) error {
 			rows = append(rows, []string{s.Indicator, s.Service, it.Code, it.Label, strconv.Itoa(it.Points), strconv.Itoa(it.Max), source,
 				strconv.FormatFloat(it.Percent, 'f', 2, 64), counted, it.Detail, it.DeclaredBy, on})
 		}
+		rows = append(rows, []string{s.Indicator, s.Service, "classe_localisation", "Classe de précision de la localisation connue", "", "", "calculé",
+			strconv.FormatFloat(s.LocationClassPercent, 'f', 2, 64), "", "", "", ""})
 		rows = append(rows, []string{s.Indicator, s.Service, "total", "Indice de connaissance et de gestion patrimoniale", strconv.Itoa(s.Total), "120", "calculé", "", "", fmt.Sprintf("descriptif détaillé : %s", yesNo(s.DescriptifDetaille)), "", ""})
 	}
 	for _, r := range renewals(rep) {

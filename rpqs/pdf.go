@@ -133,7 +133,8 @@ func (a *annex) score(s *icgp.Score) {
 	if s.DescriptifDetaille {
 		desc = "oui (au moins 40 points de plan et d'inventaire)"
 	}
-	a.text(9, "", fmt.Sprintf("Linéaire : %s, branchements exclus. Descriptif détaillé des réseaux : %s.", km(s.Length), desc))
+	a.text(9, "", fmt.Sprintf("Linéaire : %s, branchements exclus ; classe de précision de la localisation connue sur %s %% du linéaire. Descriptif détaillé des réseaux : %s.",
+		km(s.Length), paper.Decimal(s.LocationClassPercent, 1), desc))
 	widths := []float64{11, 79, 20, 48, 22}
 	a.row(8, "B", widths, []string{"Part.", "Élément", "Points", "Constat", "Source"})
 	for _, it := range s.Items {

@@ -72,6 +72,7 @@ func TestAnnexOfTournus(t *testing.T) {
 		"indice P202.2B : " + itoa(rep.Sewer.Total) + " points sur 120",
 		decl.DeclaredBy + " le " + paper.Date(decl.DeclaredOn),
 		"Descriptif détaillé des réseaux : oui",
+		"classe de précision de la localisation connue sur 100 % du linéaire",
 		"taux moyen de renouvellement (P107.2)",
 		"Inventaire — Eau potable",
 		"Fonte ductile",
@@ -91,9 +92,10 @@ func TestAnnexOfTournus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Header, 12 water items and total, 11 sewer items and total, 2 rates.
-	if len(rows) != 1+13+12+2 || rows[13][2] != "total" || rows[13][4] != itoa(rep.Water.Total) {
-		t.Errorf("csv: %d rows, water total row %v", len(rows), rows[13])
+	// Header, 12 water items, location class and total, 11 sewer items,
+	// location class and total, 2 rates.
+	if len(rows) != 1+14+13+2 || rows[14][2] != "total" || rows[14][4] != itoa(rep.Water.Total) {
+		t.Errorf("csv: %d rows, water total row %v", len(rows), rows[14])
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"terrimap/internal/fileout"
 	"terrimap/mapview"
+	"terrimap/mapview/tiles"
 	"terrimap/store"
 )
 
@@ -33,6 +34,8 @@ type AnswerOptions struct {
 	WorksPlanned bool
 	// Analysis tunes the analysis.
 	Analysis AnalysisOptions
+	// Basemap, when not nil, is drawn under the plans (AnswerMeta.Basemap).
+	Basemap tiles.Source
 }
 
 // Answered is what Answer did.
@@ -86,7 +89,7 @@ func Answer(ctx context.Context, ws *store.Workspace, r *mapview.Renderer, d *De
 		return nil, err
 	}
 	out := &Answered{Analysis: a, Due: entry.Due}
-	meta := AnswerMeta{Received: entry.Received, Due: entry.Due, Answered: opts.Answered, Signatory: opts.Signatory, WorksPlanned: opts.WorksPlanned}
+	meta := AnswerMeta{Received: entry.Received, Due: entry.Due, Answered: opts.Answered, Signatory: opts.Signatory, WorksPlanned: opts.WorksPlanned, Basemap: opts.Basemap}
 	files, err := writeAnswer(ctx, r, a, &meta, opts.Dir, FileStem(d), &out.Notes)
 	if err != nil {
 		return nil, fmt.Errorf("dtdict: answer %s: %w", d.Number, err)

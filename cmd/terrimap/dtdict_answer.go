@@ -11,6 +11,7 @@ import (
 	"terrimap/dtdict"
 	"terrimap/internal/paper"
 	"terrimap/mapview"
+	"terrimap/mapview/tiles"
 	"terrimap/sync/client"
 )
 
@@ -21,9 +22,13 @@ func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
 	out := flags.String("out", "", "folder to write the answer into")
 	signatory := flags.String("signatory", "", "who signs the récépissé")
 	worksPlanned := flags.Bool("works-planned", false, "works on our networks are planned in the zone")
+	basemap := flags.String("basemap", "none", "drawn under the plans: none, a preset, an .mbtiles/.pmtiles/.gpkg file or platform:URL[#style]")
 	a, code := parseDeclarationArgs(flags, "answer", args, stderr)
 	if code != 0 {
 		return code
+	}
+	if !tiles.Named(*basemap) {
+		return dtdictUsage(stderr, "answer", "--basemap %q : donnez none, un fond prédéfini (%s), un fichier .mbtiles, .pmtiles ou .gpkg, ou platform:URL", *basemap, tiles.PresetNames())
 	}
 	if *out == "" {
 		return dtdictUsage(stderr, "answer", "--out manque : donnez le dossier où écrire la réponse")
@@ -47,9 +52,14 @@ func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
 			by = info.User
 		}
 	}
+	src, closeSrc, err := openBasemap(*basemap, a.workspace)
+	if err != nil {
+		return dtdictFailure(stderr, "answer", err.Error())
+	}
+	defer closeSrc()
 	r := mapview.NewRenderer(ws, mapview.RendererOptions{Styles: workspaceStyles(ctx, ws)})
 	res, err := dtdict.Answer(ctx, ws, r, d, xml, dtdict.AnswerOptions{
-		Dir: *out, Received: a.received, Paper: a.paper, Signatory: *signatory, By: by, WorksPlanned: *worksPlanned,
+		Dir: *out, Received: a.received, Paper: a.paper, Signatory: *signatory, By: by, WorksPlanned: *worksPlanned, Basemap: src,
 	})
 	if err != nil && res == nil {
 		return dtdictFailure(stderr, "answer", registerProblem(a.workspace, err))

@@ -40,6 +40,7 @@ func TestDtdictCommandLine(t *testing.T) {
 		{[]string{"dtdict", "import", "--workspace", bare, "--received", "03/12/2026", dt}, 2, "AAAA-MM-JJ"},
 		{[]string{"dtdict", "import", "--workspace", bare, "--received", tomorrow, dt}, 2, "pas encore arrivé"},
 		{[]string{"dtdict", "answer", "--workspace", bare, dt}, 2, "--out manque"},
+		{[]string{"dtdict", "answer", "--workspace", bare, dt, "--out", dir, "--basemap", "nulle-part"}, 2, `--basemap "nulle-part"`},
 		{[]string{"dtdict", "list"}, 2, "--workspace manque"},
 		{[]string{"dtdict", "import", "--workspace", bare, filepath.Join(dir, "absent.xml")}, 1, "absent.xml n'existe pas"},
 		{[]string{"dtdict", "import", "--workspace", bare, notXML}, 1, "n'est pas une déclaration DT-DICT"},

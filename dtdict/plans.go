@@ -31,7 +31,7 @@ import (
 // background: it must render the workspace analysed. It returns the sheets
 // written, for the récépissé.
 func WritePlans(ctx context.Context, w io.Writer, r *mapview.Renderer, a *Analysis, m AnswerMeta) ([]PlanRef, error) {
-	if a == nil || a.Declaration == nil || len(a.Declaration.Zone) == 0 || a.Declaration.Zone.Bound().IsEmpty() {
+	if a == nil || a.Declaration == nil || !drawable(a.Declaration.Zone) {
 		return nil, fmt.Errorf("dtdict: plans: %w", report.ErrZoneEmpty)
 	}
 	d := a.Declaration
@@ -39,6 +39,9 @@ func WritePlans(ctx context.Context, w io.Writer, r *mapview.Renderer, a *Analys
 		m.Answered = time.Now()
 	}
 	ext, centre := zoneExtent(d.Zone)
+	if !finite(ext.W) || !finite(ext.H) || !finite(centre[0]) || !finite(centre[1]) {
+		return nil, fmt.Errorf("dtdict: plans: %w", report.ErrZoneEmpty)
+	}
 	lay := PlanLayout(ext, PaperOf(d.Wishes.PlanSize))
 	pw, ph := lay.Sheet.Size()
 	fonts := paper.NewFonts()
@@ -81,6 +84,26 @@ const (
 	maxSheets = 100
 	maxGrid   = 10_000
 )
+
+// drawable reports whether a zone can be drawn: it has a point, and every
+// coordinate is a number, not infinite.
+func drawable(zone orb.MultiPolygon) bool {
+	n := 0
+	for _, poly := range zone {
+		for _, ring := range poly {
+			for _, p := range ring {
+				if !finite(p[0]) || !finite(p[1]) {
+					return false
+				}
+				n++
+			}
+		}
+	}
+	return n > 0
+}
+
+// finite reports whether v is a number, not infinite.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // planReference names a sheet: the declaration's number and the sheet's.
 func planReference(number string, sheet int) string {

@@ -183,14 +183,26 @@ func TestWritePlans(t *testing.T) {
 
 func TestWritePlansNoZone(t *testing.T) {
 	ws := pdfWorkspace(t)
-	d := testDeclaration(nil, "A4", true)
-	var buf bytes.Buffer
-	_, err := WritePlans(context.Background(), &buf, testRenderer(ws), &Analysis{Declaration: d}, AnswerMeta{})
-	if !errors.Is(err, report.ErrZoneEmpty) {
-		t.Fatalf("err = %v, want report.ErrZoneEmpty", err)
-	}
-	if buf.Len() != 0 {
-		t.Errorf("%d bytes written", buf.Len())
+	for _, c := range []struct {
+		name string
+		zone orb.MultiPolygon
+	}{
+		{"none", nil},
+		{"an empty polygon", orb.MultiPolygon{{}}},
+		{"not a number", orb.MultiPolygon{{{{4.9, 46.5}, {math.NaN(), 46.5}, {4.9, 46.6}, {4.9, 46.5}}}}},
+		{"infinite", orb.MultiPolygon{{{{4.9, 46.5}, {math.Inf(1), 46.5}, {4.9, 46.6}, {4.9, 46.5}}}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := testDeclaration(c.zone, "A4", true)
+			var buf bytes.Buffer
+			_, err := WritePlans(context.Background(), &buf, testRenderer(ws), &Analysis{Declaration: d}, AnswerMeta{})
+			if !errors.Is(err, report.ErrZoneEmpty) {
+				t.Fatalf("err = %v, want report.ErrZoneEmpty", err)
+			}
+			if buf.Len() != 0 {
+				t.Errorf("%d bytes written", buf.Len())
+			}
+		})
 	}
 }
 

@@ -37,7 +37,7 @@ func (rc *recepisse) verdict(ctx context.Context, r *mapview.Renderer) error {
 		rc.note("Classes de précision de la localisation (arrêté du 15 février 2012) : classe A, incertitude inférieure à 40 cm " +
 			"(50 cm pour un ouvrage souple) ; classe B, jusqu'à 1,50 m ; classe C, au-delà, ou précision inconnue.")
 	}
-	if len(a.Items) == 0 || len(a.Declaration.Zone) == 0 || a.Declaration.Zone.Bound().IsEmpty() {
+	if len(a.Items) == 0 || !drawable(a.Declaration.Zone) {
 		return nil // a map of nothing of ours tells the declarant nothing
 	}
 	return rc.zoneMap(ctx, r)

@@ -90,6 +90,8 @@ type mainWindow struct {
 	// startup reports the first workspace's opening (--startup-trace); nil
 	// when not asked, and once it has.
 	startup *startupTracer
+	// dtdict is Outils › DT-DICT (dtdictregister.go); nil until opened.
+	dtdict *dtdictDesk
 }
 
 func newMainWindow(w fyne.Window) *mainWindow {
@@ -143,6 +145,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	}, func(fyne.Shortcut) { m.showOpenDialog() })
 	m.addQuitShortcut(m.window)
 	m.window.Canvas().SetOnTypedKey(m.typedKey)
+	m.window.SetOnDropped(m.dropped) // a DT-DICT declaration, a workspace
 	m.menu = m.buildMenu()
 	m.window.SetMainMenu(m.menu.menu)
 
@@ -229,6 +232,7 @@ func (m *mainWindow) attach(path string, sess *session) {
 	m.view.autoSync = func() bool { return m.settings.autoSync }
 	m.view.onPresent = m.togglePresentation
 	m.view.onSettings = m.showSettings
+	m.view.onDTDICT = m.showDTDICT
 	m.topBar.Hide()
 	if m.reachable != nil {
 		m.view.reachable = m.reachable

@@ -54,6 +54,7 @@ func (m *mainWindow) buildMenu() *mainMenu {
 	syncItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	tools := fyne.NewMenu(lang.L("Tools"),
 		item(lang.L("Before works report…"), m.showReport, true),
+		item(lang.L("DT-DICT…"), m.showDTDICT, true),
 		item(lang.L("Prepare for offline work…"), m.showOffline, true),
 		syncItem,
 		fyne.NewMenuItemSeparator(),

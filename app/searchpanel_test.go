@@ -1,15 +1,11 @@
 package app
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-
-	"terrimap/internal/demows"
 )
 
 // openDemoTournus opens a copy of the demo streets of Tournus in a shell,
@@ -17,20 +13,8 @@ import (
 func openDemoTournus(t *testing.T) (*workspaceView, uiQueue) {
 	t.Helper()
 	useLocale(t, "fr_FR.UTF-8")
-	src, err := demows.Cached("tournus", demows.Tournus())
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "tournus.gpkg")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	_, m := newTestShell(t, Options{})
-	q := openInShell(t, m, path)
+	q := openInShell(t, m, demoTournusCopy(t))
 	m.view.search.debounce = 0
 	return m.view, q
 }

@@ -31,9 +31,17 @@ func (v *workspaceView) statusBar() fyne.CanvasObject {
 	}
 	v.coords = widget.NewLabel("—") // until the cursor is over the map
 	v.scale = widget.NewLabel("")
+	v.due = newDueWarning(v.s.ws, v.do, v.now)
+	v.due.open = func() {
+		if v.onDTDICT != nil {
+			v.onDTDICT()
+		}
+	}
+	v.due.refresh()
 	left := container.NewHBox(
 		fixedLabel(v.syncLabel, pendingText(0), pendingText(1), pendingText(9999)),
-		fixedLabel(v.onlineLabel, "● "+lang.L("Online"), "○ "+lang.L("Offline"), lang.L("Not linked to a platform")))
+		fixedLabel(v.onlineLabel, "● "+lang.L("Online"), "○ "+lang.L("Offline"), lang.L("Not linked to a platform")),
+		v.due.button)
 	right := container.NewHBox(v.coordSystem,
 		// Wide enough for anywhere in mainland France (and Corsica), in
 		// either system; farther, the text is cut rather than the line moved.
@@ -53,6 +61,7 @@ func (v *workspaceView) showSyncState(pending, detail string) {
 // envoyées»), every time for one she asked for. An automatic sync that
 // sent nothing says nothing.
 func (v *workspaceView) syncFinished(sum client.Summary, err error, auto bool) {
+	v.due.refresh() // a sync may bring declarations, or answers from another desk
 	at := v.now().Format("15:04")
 	switch {
 	case err != nil && auto:

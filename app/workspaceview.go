@@ -67,6 +67,10 @@ type workspaceView struct {
 	// syncDetail the last sync or the one under way.
 	syncLabel  *widget.Label
 	syncDetail *widget.Label
+	// due warns of the DT-DICT declarations to answer soon (dtdictstatus.go);
+	// clicking it calls onDTDICT, which opens the register.
+	due      *dueWarning
+	onDTDICT func()
 	// status is the whole line; the main window shows it across its
 	// width, under the panels and the map.
 	status fyne.CanvasObject

@@ -23,7 +23,7 @@ func Compute(ctx context.Context, ws *store.Workspace, opts Options) (*Report, e
 	if opts.Year == 0 {
 		opts.Year = time.Now().Year()
 	}
-	places, err := readPlaces(ctx, ws)
+	places, names, err := readPlaces(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func Compute(ctx context.Context, ws *store.Workspace, opts Options) (*Report, e
 	if err != nil {
 		return nil, err
 	}
-	facts := scoreFacts{insee: opts.INSEE, communes: places.Codes(), iv: iv}
+	facts := scoreFacts{insee: opts.INSEE, communes: places.Codes(), names: names, iv: iv}
 	var water, sewer *network
 	var wg sync.WaitGroup
 	errs := make([]error, 2)

@@ -2,6 +2,7 @@ package icgp
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -50,5 +51,30 @@ func TestDemoTournus(t *testing.T) {
 	}
 	if rep.RenewalWater.Rate <= 0 || rep.RenewalWater.Rate > 3 {
 		t.Errorf("Tournus water renewal rate %.2f %%", rep.RenewalWater.Rate)
+	}
+}
+
+// TestDemoIntercommunality scores the whole demo: 20 of the 24 communes
+// have declared their plan's update procedure, so the intercommunality
+// has not, and the blocker names the four others and what the
+// declaration would unlock.
+func TestDemoIntercommunality(t *testing.T) {
+	ws := demoWorkspace(t)
+	rep, err := Compute(context.Background(), ws, Options{Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Water
+	it := item(t, s, ItemUpdateProcedure)
+	b := s.Blockers[0]
+	t.Logf("%s: %d points; %s; first blocker %q (gain %d)", s.Indicator, s.Total, it.Detail, b.Message, b.Gain)
+	if s.Total != 10 || it.Points != 0 || b.Item != ItemUpdateProcedure || len(b.Communes) == 0 || b.Gain <= 5 ||
+		!strings.Contains(b.Message, "à déclarer : "+b.Communes[0]) || !strings.Contains(b.Message, "débloque") {
+		t.Errorf("intercommunality: %d points, %+v, first blocker %+v", s.Total, it, b)
+	}
+	for _, other := range s.Blockers[1:] {
+		if other.Gain == 0 && !strings.Contains(other.Message, "ne comptera") {
+			t.Errorf("a blocker that gains nothing yet does not say why: %q", other.Message)
+		}
 	}
 }

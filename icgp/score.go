@@ -15,6 +15,7 @@ import (
 type scoreFacts struct {
 	insee    string
 	communes []string
+	names    map[string]string // INSEE code → name
 	decl     map[declKey]Declaration
 	iv       *interventionFacts
 	// Point layers by the code of their function.
@@ -28,17 +29,20 @@ func (f *scoreFacts) score(service string, n *network) *Score {
 		s.Indicator = "P202.2B"
 	}
 	s.Items = Items(service)
+	waiting := map[string][]string{} // item → communes that have not declared it
 	for i := range s.Items {
 		it := &s.Items[i]
 		if it.Computed {
 			f.compute(service, n, it)
 		} else {
-			f.declared(service, n, it)
+			if missing := f.declared(service, n, it); len(missing) > 0 {
+				waiting[it.Code] = missing
+			}
 		}
 	}
 	s.Total = total(s.Items)
 	s.DescriptifDetaille = partA(s.Items) >= PlanGate && partsAB(s.Items) >= DescriptifGate
-	s.Blockers = blockers(s.Items, n)
+	s.Blockers = blockers(s.Items, n, waiting)
 	return s
 }
 
@@ -173,8 +177,10 @@ func (f *scoreFacts) compute(service string, n *network, it *Item) {
 
 // declared scores an item from the declarations: a commune's newest; for
 // the whole intercommunality, every commune with that network must have
-// declared it (who and when are those of the oldest declaration).
-func (f *scoreFacts) declared(service string, n *network, it *Item) {
+// declared it (who and when are those of the oldest declaration). It
+// returns the names of the communes that have not, for the whole
+// intercommunality.
+func (f *scoreFacts) declared(service string, n *network, it *Item) (missing []string) {
 	communes := []string{f.insee}
 	if f.insee == "" {
 		communes = communes[:0]
@@ -186,12 +192,15 @@ func (f *scoreFacts) declared(service string, n *network, it *Item) {
 	}
 	if len(communes) == 0 {
 		it.Detail = "aucune commune n'a ce réseau"
-		return
+		return nil
 	}
 	yes := 0
 	for _, c := range communes {
 		d, ok := f.decl[declKey{c, service, it.Code}]
 		if !ok || !d.Value {
+			if f.insee == "" {
+				missing = append(missing, cmp.Or(f.names[c], c))
+			}
 			continue
 		}
 		yes++
@@ -215,6 +224,7 @@ func (f *scoreFacts) declared(service string, n *network, it *Item) {
 			it.DeclaredBy, it.DeclaredOn = "", time.Time{}
 		}
 	}
+	return missing
 }
 
 // km writes a length in kilometres the French way: «8,2 km».
@@ -223,7 +233,7 @@ func km(metres float64) string {
 }
 
 // blockers lists what would gain points next, the largest gain first.
-func blockers(items []Item, n *network) []Blocker {
+func blockers(items []Item, n *network, waiting map[string][]string) []Blocker {
 	base := total(slices.Clone(items))
 	gain := func(i, points int) int {
 		try := slices.Clone(items)
@@ -270,6 +280,18 @@ func blockers(items []Item, n *network) []Blocker {
 			}
 			b.Message = fmt.Sprintf("%s : %s → %d points", verb, lowerFirst(it.Label), it.Max)
 			b.Gain = gain(i, it.Max)
+			b.Communes = waiting[it.Code]
+			if len(b.Communes) > 0 {
+				b.Message += fmt.Sprintf(" (%s à déclarer : %s)", paper.Plural(len(b.Communes), "commune", "communes"), strings.Join(b.Communes, ", "))
+			}
+		}
+		switch own := ownGain(it, b); {
+		case b.Gain > own:
+			b.Message += fmt.Sprintf(" ; avec les points qu'il débloque : +%d", b.Gain)
+		case b.Gain == 0 && it.Part == "B":
+			b.Message += fmt.Sprintf(" — ne comptera qu'avec les %d points du plan", PlanGate)
+		case b.Gain == 0 && it.Part == "C":
+			b.Message += fmt.Sprintf(" — ne comptera qu'au-delà de %d points de plan et d'inventaire", DescriptifGate)
 		}
 		out = append(out, b)
 	}
@@ -319,4 +341,15 @@ func lowerFirst(s string) string {
 	}
 	r := []rune(s)
 	return strings.ToLower(string(r[0])) + string(r[1:])
+}
+
+// ownGain is what the item itself gains when the blocker is lifted, gates
+// aside.
+func ownGain(it Item, b Blocker) int {
+	switch it.Code {
+	case ItemMaterialDiameter, ItemLayingDate, ItemAltimetry:
+		_, points, _ := nextThreshold(it.Percent)
+		return points - it.Points
+	}
+	return it.Max - it.Points
 }

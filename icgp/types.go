@@ -99,6 +99,9 @@ type Blocker struct {
 	Gain int
 	// Features are the tronçons lacking the information, longest first.
 	Features []Lack
+	// Communes names, for the whole intercommunality, the communes that
+	// have not declared the item.
+	Communes []string
 }
 
 // Lack is a tronçon that lacks what a blocker asks for.

@@ -503,3 +503,31 @@ func TestFilesValuesRoundTrip(t *testing.T) {
 		t.Errorf("names %q read back as %v", names, got)
 	}
 }
+
+// FuzzFilesOf reads fichiers and noms_fichiers as another desk may have
+// written them: never a panic, never a file without hash, and what it
+// reads is written back the same.
+func FuzzFilesOf(f *testing.F) {
+	h := strings.Repeat("a", 64)
+	f.Add(h+","+strings.Repeat("b", 64), "declaration-1.xml | recepisse-1.pdf")
+	f.Add(h, "")
+	f.Add(",,"+h+",", " | | x")
+	f.Add("", "a | b")
+	f.Fuzz(func(t *testing.T, hashes, names string) {
+		files := filesOf(hashes, names)
+		for _, file := range files {
+			if file.Hash == "" || file.Name == "" {
+				t.Fatalf("%q %q: file %+v", hashes, names, file)
+			}
+		}
+		again := filesOf(filesValues(files))
+		if len(again) != len(files) {
+			t.Fatalf("%q %q: %v read back as %v", hashes, names, files, again)
+		}
+		for i := range files {
+			if again[i].Hash != files[i].Hash {
+				t.Fatalf("%q %q: %v read back as %v", hashes, names, files, again)
+			}
+		}
+	})
+}

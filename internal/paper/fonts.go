@@ -94,19 +94,26 @@ func (fs *Fonts) Wrap(s string, f Font, w float64) []string {
 }
 
 // cut returns the byte length of the longest head of rs that fits: ending
-// with a hyphen if one does, else any; one rune at least.
+// with a hyphen if one does, else any; one rune at least. A head's width
+// grows with it, so the longest that fits is found by halving: a word of
+// thousands of letters (outside input) is cut in a few measures, not one
+// per letter.
 func (fs *Fonts) cut(rs []rune, fits func(string) bool) int {
-	for i := len(rs) - 1; i > 0; i-- {
-		if rs[i-1] == '-' && fits(string(rs[:i])) {
+	best := 1
+	for lo, hi := 2, len(rs)-1; lo <= hi; {
+		mid := (lo + hi) / 2
+		if fits(string(rs[:mid])) {
+			best, lo = mid, mid+1
+		} else {
+			hi = mid - 1
+		}
+	}
+	for i := best; i > 1; i-- {
+		if rs[i-1] == '-' {
 			return len(string(rs[:i]))
 		}
 	}
-	for i := len(rs) - 1; i > 0; i-- {
-		if fits(string(rs[:i])) {
-			return len(string(rs[:i]))
-		}
-	}
-	return len(string(rs[:1]))
+	return len(string(rs[:best]))
 }
 
 func splitSpaces(s string) []string {

@@ -117,7 +117,9 @@ func RecordVerdict(ctx context.Context, ws *store.Workspace, number string, kind
 // answered by by, «répondu», or «répondu hors délai» when after its due
 // date; files (Name and Data each) are kept with the entry after those it
 // has, and synced with it. A file it already has (same bytes) is not added
-// twice.
+// twice. Answered again (a corrected answer), a declaration keeps the day
+// and the author of its first answer, and so its status: a correction
+// after the due date does not make a timely answer late.
 func MarkAnswered(ctx context.Context, ws *store.Workspace, number string, kind Kind, answered time.Time, by string, files []File) (Entry, error) {
 	answered = civilDay(answered)
 	return updateEntry(ctx, ws, number, kind, func(tx *store.Tx, cur Entry) (map[string]any, error) {
@@ -130,6 +132,10 @@ func MarkAnswered(ctx context.Context, ws *store.Workspace, number string, kind 
 			if !slices.ContainsFunc(all, func(g File) bool { return g.Hash == hash }) {
 				all = append(all, File{Name: f.Name, Hash: hash})
 			}
+		}
+		if !cur.Stored.Open() && !cur.Answered.IsZero() && !cur.Answered.After(answered) {
+			// Answered again (a correction): the first answer dates it.
+			answered, by = cur.Answered, cur.AnsweredBy
 		}
 		status := StatusAnswered
 		if !cur.Due.IsZero() && answered.After(cur.Due) {

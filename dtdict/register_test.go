@@ -391,6 +391,11 @@ func TestMarkAnswered(t *testing.T) {
 			if err != nil || len(again.Files) != 3 {
 				t.Errorf("answered twice: %d files, %v", len(again.Files), err)
 			}
+			// Corrected later, by someone else: the first answer dates it.
+			corrected, err := MarkAnswered(ctx, ws, number, tc.kind, tc.answered.AddDate(0, 0, 3), "Paul Durand", []File{{Name: files[0].Name, Data: []byte("%PDF corrigé")}})
+			if err != nil || corrected.Stored != tc.want || !corrected.Answered.Equal(tc.answered) || corrected.AnsweredBy != "Jeanne Martin" || len(corrected.Files) != 4 {
+				t.Errorf("corrected: %+v, %v; want %s on %v by Jeanne Martin with 4 files", corrected, err, tc.want, tc.answered)
+			}
 			data, err := ReadFile(ctx, ws, again.Files[2])
 			if err != nil || string(data) != string(files[1].Data) {
 				t.Errorf("file %s: %q, %v", again.Files[2].Name, data, err)

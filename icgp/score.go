@@ -161,10 +161,12 @@ func (f *scoreFacts) compute(service string, n *network, it *Item) {
 		}
 		var parts []string
 		k := 0
-		for _, typ := range []string{"curage", "reparation", "remplacement", "rehabilitation"} {
-			k += f.iv.sewerByType[typ]
-			if f.iv.sewerByType[typ] > 0 {
-				parts = append(parts, fmt.Sprintf("%s %d", typ, f.iv.sewerByType[typ]))
+		for _, typ := range []struct{ code, label string }{
+			{"curage", "curage"}, {"reparation", "réparation"}, {"remplacement", "renouvellement"}, {"rehabilitation", "réhabilitation"},
+		} {
+			k += f.iv.sewerByType[typ.code]
+			if f.iv.sewerByType[typ.code] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", typ.label, f.iv.sewerByType[typ.code]))
 			}
 		}
 		it.Detail = paper.Plural(k, "intervention localisée sur un tronçon", "interventions localisées sur les tronçons")

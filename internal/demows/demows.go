@@ -30,8 +30,9 @@ func Tournus() orb.Bound {
 // format changes when the workspaces Cached keeps must be made again
 // (2: the DT-DICT layers and their rows without geometry; 3: the gaps in
 // the networks' records, the renewals' log and the ICGP declarations; 4:
-// the DT-DICT services' addresses).
-const format = 4
+// the DT-DICT services' addresses; 5: the renewals' log spread over the
+// year).
+const format = 5
 
 // Cached returns the path of a workspace Write made for extent, kept in the
 // temp dir under name and made only the first time (the generator is

@@ -157,15 +157,15 @@ func (g *gen) renewalLog() {
 			continue
 		}
 		typ, year := "remplacement", g.renewedIn(e.year)
-		if year == 0 && e.kind == "collecteur" && e.year < 1980 && r.chance(0.03) {
+		if year == 0 && e.kind == "collecteur" && e.year < 1980 && r.chance(0.02) {
 			typ, year = "rehabilitation", g.today.Year()-r.intIn(0, 4)
 		}
 		if year == 0 {
 			continue
 		}
 		day := time.Date(year, time.Month(r.intIn(3, 11)), r.intIn(1, 28), 0, 0, 0, 0, time.UTC)
-		if !day.Before(g.today) {
-			day = g.today.AddDate(0, 0, -r.intIn(1, 30))
+		if !day.Before(g.today) { // works of this year: done before today
+			day = g.today.AddDate(0, 0, -r.intIn(1, max(1, g.today.YearDay()-1)))
 		}
 		g.emit(iInterventions, e.at, map[string]any{
 			"equipement_uuid":   e.id,

@@ -77,6 +77,7 @@ func TestAnnexOfTournus(t *testing.T) {
 		"Inventaire — Eau potable",
 		"Fonte ductile",
 		"Pour gagner des points",
+		"page 1 sur 5",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the annex does not say %q:\n%s", want, got)

@@ -33,8 +33,8 @@ type planMap struct {
 	basemap      tiles.Source
 	basemapDrawn bool
 	// furniture are the boxes the scale bar and the north arrow take,
-	// where no label goes.
-	furniture []paper.Rect
+	// where no label goes; reserved adds the caller's (a key map).
+	furniture, reserved []paper.Rect
 }
 
 // draw draws the map, its outline, scale bar and north arrow.
@@ -50,6 +50,7 @@ func (m *planMap) draw(ctx context.Context, r *mapview.Renderer, a *Analysis) er
 	m.furniture = []paper.Rect{
 		{X: fr.X, Y: fr.Bottom() - 22*k, W: 75 * k, H: 22 * k},
 		{X: fr.Right() - 14*k, Y: fr.Y, W: 14 * k, H: 26 * k}}
+	m.furniture = append(m.furniture, m.reserved...)
 	m.pdf.ClipRect(fr.X, fr.Y, fr.W, fr.H, false)
 	m.drawZone(a.Declaration.Zone)
 	for i := range a.Items {

@@ -227,12 +227,18 @@ func (p *planPage) draw(ctx context.Context, r *mapview.Renderer, sh sheetView, 
 	fr := frameAt(paper.Rect{X: x, Y: y, W: w, H: h}, sh, k)
 	colour := p.a.Declaration.Wishes.Colour
 	pm := &planMap{pdf: p.pdf, s: p.s, fonts: p.fonts, frame: fr, colour: colour, labels: !sh.overview, basemap: p.m.Basemap}
+	key, withKey := p.keyBox(fr, all)
+	if withKey && !sh.overview {
+		pm.reserved = []paper.Rect{key}
+	}
 	if err := pm.draw(ctx, r, p.a); err != nil {
 		return err
 	}
 	p.credit = pm.credit()
 	if sh.overview {
 		p.drawSheetOutlines(fr, sh, all)
+	} else if withKey {
+		p.drawKeyMap(key, fr, sh, all)
 	}
 	p.cartouche(paper.Rect{X: x, Y: y + h + sheetGap*k, W: w, H: cartoucheH * k}, sh)
 	return nil

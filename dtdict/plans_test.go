@@ -161,6 +161,13 @@ func TestWritePlans(t *testing.T) {
 					}
 				}
 			}
+			// The detailed sheets of a set show where they lie among the
+			// others; a single sheet needs no key map.
+			for n, page := range pages[:len(c.scales)] {
+				if want := len(c.scales) > 1 && n > 0; strings.Contains(page, "Assemblage des feuilles") != want {
+					t.Errorf("sheet %d: key map %v, want %v", n+1, !want, want)
+				}
+			}
 			if len(c.scales) > 1 {
 				return // at 1:2000, a dense district has more pipes than room for labels
 			}

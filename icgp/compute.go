@@ -44,17 +44,20 @@ func Compute(ctx context.Context, ws *store.Workspace, opts Options) (*Report, e
 	var water, sewer *network
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
+	// Two goroutines of about the same work (the water mains weigh about
+	// as much as the sewers and the water fittings together), each on its
+	// own connection.
 	wg.Go(func() {
 		if water, errs[0] = readNetwork(ctx, ws, w, layerCanalAEP, iv.waterRenewed); errs[0] != nil {
-			return
-		}
-		if facts.apparaep, _, errs[0] = countPoints(ctx, ws, w, layerApparAEP, "fnappaep", ""); errs[0] != nil {
 			return
 		}
 		if facts.ouvraep, _, errs[0] = countPoints(ctx, ws, w, layerOuvrAEP, "fnouvaep", ""); errs[0] != nil {
 			return
 		}
-		facts.pei, _, errs[0] = countPoints(ctx, ws, w, layerPEI, "", "")
+		if facts.pei, _, errs[0] = countPoints(ctx, ws, w, layerPEI, "", ""); errs[0] != nil {
+			return
+		}
+		facts.decl, errs[0] = readDeclarations(ctx, ws, opts.Year)
 	})
 	wg.Go(func() {
 		if sewer, errs[1] = readNetwork(ctx, ws, w, layerCanalAss, iv.sewerRenewed); errs[1] != nil {
@@ -63,7 +66,7 @@ func Compute(ctx context.Context, ws *store.Workspace, opts Options) (*Report, e
 		if facts.ouvrass, facts.ouvrassNamed, errs[1] = countPoints(ctx, ws, w, layerOuvrAss, "fnouvass", "libelle"); errs[1] != nil {
 			return
 		}
-		facts.decl, errs[1] = readDeclarations(ctx, ws, opts.Year)
+		facts.apparaep, _, errs[1] = countPoints(ctx, ws, w, layerApparAEP, "fnappaep", "")
 	})
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {

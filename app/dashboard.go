@@ -34,9 +34,10 @@ type dashboardView struct {
 	now  func() time.Time
 	size image.Point
 
-	communes   []dashboard.Commune
-	chooser    *widget.Select
-	heading    *widget.Label
+	communes []dashboard.Commune
+	chooser  *widget.Select
+	// heading names the place shown, larger in the presentation mode.
+	heading    *canvas.Text
 	status     *widget.Label
 	busy       *widget.ProgressBarInfinite
 	grid       *fyne.Container
@@ -56,6 +57,7 @@ func (m *mainWindow) showDashboard() {
 		return
 	}
 	d := newDashboardView(fyne.CurrentApp().NewWindow(lang.L("Dashboard")), m.sess.ws, m.do)
+	m.addQuitShortcut(d.win)
 	d.win.Resize(fyne.NewSize(1200, 720))
 	d.win.Show()
 	d.start()
@@ -67,6 +69,7 @@ func (m *mainWindow) showDashboardPresenting() {
 		return
 	}
 	d := newDashboardView(fyne.CurrentApp().NewWindow(lang.L("Dashboard")), m.sess.ws, m.do)
+	m.addQuitShortcut(d.win)
 	d.setPresenting(true)
 	d.win.Show()
 	d.start()
@@ -75,7 +78,9 @@ func (m *mainWindow) showDashboardPresenting() {
 func newDashboardView(win fyne.Window, ws *store.Workspace, do func(func())) *dashboardView {
 	d := &dashboardView{win: win, ws: ws, do: do, now: time.Now, size: dashboardChartSize}
 	d.chooser = widget.NewSelect(nil, func(string) { d.compute() })
-	d.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.heading = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	d.heading.TextStyle.Bold = true
+	d.heading.TextSize = theme.TextSize() * 1.3
 	d.status = widget.NewLabel("")
 	d.busy = widget.NewProgressBarInfinite()
 	d.busy.Hide()
@@ -173,7 +178,9 @@ func (d *dashboardView) show(s *dashboard.Stats, charts []dashboard.Chart) {
 	if s.INSEE != "" {
 		place = s.Name
 	}
-	d.heading.SetText(place)
+	d.heading.Text = place
+	d.heading.Color = theme.Color(theme.ColorNameForeground)
+	d.heading.Refresh()
 	d.status.SetText(lang.L("Drinking water {{.Water}}, sewers {{.Sewer}}, {{.Hydrants}} hydrants — on {{.Date}}", map[string]any{
 		"Water": dashboard.Km(s.Water.Length / 1000), "Sewer": dashboard.Km(s.Sewer.Length / 1000),
 		"Hydrants": dashboard.Count(s.Hydrants.Total), "Date": s.Now.Format("02/01/2006")}))
@@ -201,10 +208,12 @@ func (d *dashboardView) setPresenting(on bool) {
 	d.presenting = on
 	d.win.SetFullScreen(on)
 	if on {
+		d.heading.TextSize = theme.TextSize() * 2
 		d.size = dashboardPresentingSize
 		d.present.SetText(lang.L("Leave the presentation"))
 		d.present.SetIcon(theme.ViewRestoreIcon())
 	} else {
+		d.heading.TextSize = theme.TextSize() * 1.3
 		d.size = dashboardChartSize
 		d.present.SetText(lang.L("Presentation"))
 		d.present.SetIcon(theme.ViewFullScreenIcon())

@@ -29,6 +29,8 @@ type layerPanel struct {
 	list   *widget.List
 	rows   []layerRow
 	counts map[string]int
+	// note, under the list, says why «Zoom to layer» did not move the map.
+	note *widget.Label
 }
 
 type layerRow struct {
@@ -65,7 +67,11 @@ func (p *layerPanel) build() fyne.CanvasObject {
 		func() fyne.CanvasObject { return newLayerItem() },
 		func(i widget.ListItemID, o fyne.CanvasObject) { p.updateItem(p.rows[i], o.(*layerItem)) },
 	)
-	return p.list
+	p.note = widget.NewLabel("")
+	p.note.Wrapping = fyne.TextWrapWord
+	p.note.Importance = widget.WarningImportance
+	p.note.Hide()
+	return container.NewBorder(nil, p.note, nil, nil, p.list)
 }
 
 // layerItem is one row of the layer list; it keeps its widgets.
@@ -130,11 +136,7 @@ func (p *layerPanel) updateItem(r layerRow, it *layerItem) {
 			p.onChanged()
 		}
 	}
-	it.zoom.OnTapped = func() {
-		if p.onZoom != nil {
-			p.onZoom(r.name)
-		}
-	}
+	it.zoom.OnTapped = func() { p.zoomTo(r) }
 	it.opacity.OnChangeEnded = nil
 	op := p.s.opacity[r.name]
 	if op == 0 {
@@ -148,6 +150,25 @@ func (p *layerPanel) updateItem(r layerRow, it *layerItem) {
 			p.onChanged()
 		}
 	}
+}
+
+// zoomTo shows a layer's extent on the map, or says under the list why
+// it cannot: the layer has no feature yet, or its rows have no geometry
+// (the one-stop shop's settings, dtdict_ouvrages).
+func (p *layerPanel) zoomTo(r layerRow) {
+	if _, ok := p.s.ws.Index().Bound(r.name); ok {
+		p.note.Hide()
+		if p.onZoom != nil {
+			p.onZoom(r.name)
+		}
+		return
+	}
+	if p.counts[r.name] == 0 {
+		p.note.SetText(lang.L("The layer «{{.Layer}}» has no feature yet.", map[string]any{"Layer": r.title}))
+	} else {
+		p.note.SetText(lang.L("«{{.Layer}}» has nothing to show on the map: its features have no geometry.", map[string]any{"Layer": r.title}))
+	}
+	p.note.Show()
 }
 
 // reload reads the layers and their counts off the UI goroutine.

@@ -346,7 +346,23 @@ func shownMatch(r search.Result) (string, bool) {
 	if m.Commune {
 		return lang.L("Commune: {{.Name}}", map[string]any{"Name": m.Value}), true
 	}
-	return lang.L("{{.Field}}: {{.Value}}", map[string]any{"Field": m.Field, "Value": m.Value}), true
+	return lang.L("{{.Field}}: {{.Value}}", map[string]any{"Field": m.Field, "Value": oneLine(m.Value, matchRunes)}), true
+}
+
+// matchRunes is how much of a matched value a result row shows: more than
+// the panel's width, which ellipsises the rest.
+const matchRunes = 80
+
+// oneLine is s on one line — every run of spaces, tabs and line breaks
+// one space — cut after max characters with an ellipsis: a value written
+// on several lines (a settings row's recommendations) would otherwise
+// stretch its row over ten lines of the panel.
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return strings.TrimRight(string(r[:max]), " ") + "…"
+	}
+	return s
 }
 
 // distanceText is a distance as people say it: «32 m», «1,2 km».

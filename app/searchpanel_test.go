@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // openDemoTournus opens a copy of the demo streets of Tournus in a shell,
@@ -194,5 +195,26 @@ func TestFeaturePanelNearby(t *testing.T) {
 	v.feature.show(nil)
 	if v.feature.nearby.Visible() {
 		t.Error("«À proximité» shown with no feature")
+	}
+}
+
+// TestSearchPanelMatchOnOneLine: a matched value written on several lines
+// (the recommendations of the one-stop shop's settings) shows on one line,
+// cut short with an ellipsis, not over ten lines of the panel.
+func TestSearchPanelMatchOnOneLine(t *testing.T) {
+	v, q := openDemoTournus(t)
+	p := v.search
+	typeAndWait(t, v, q, "grillage avertisseur")
+	if len(p.results) == 0 {
+		t.Fatal("no result for «grillage avertisseur»: the settings' recommendations are not searched")
+	}
+	row := newResultRow().(*resultRow)
+	p.fillRow(row, p.results[0])
+	if strings.ContainsAny(row.detail.Text, "\n\r\t") || !strings.HasSuffix(row.detail.Text, "…") ||
+		len([]rune(row.detail.Text)) > 160 {
+		t.Errorf("the matched value reads %q: want one line, cut with «…»", row.detail.Text)
+	}
+	if h, one := row.detail.MinSize().Height, widget.NewLabel("x").MinSize().Height; h > one*1.5 {
+		t.Errorf("the match is %.0f px high, one line is %.0f", h, one)
 	}
 }

@@ -2,10 +2,9 @@ package icgp
 
 import (
 	"context"
-	"syscall"
 	"testing"
-	"time"
 
+	"terrimap/internal/cputime"
 	"terrimap/internal/demows"
 	"terrimap/store"
 )
@@ -43,7 +42,7 @@ func BenchmarkComputeMillion(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
-			before := cpuTime()
+			before, _ := cputime.Used()
 			for b.Loop() {
 				if _, err := Compute(context.Background(), ws, Options{INSEE: insee, Year: 2026}); err != nil {
 					b.Fatal(err)
@@ -51,16 +50,9 @@ func BenchmarkComputeMillion(b *testing.B) {
 			}
 			// The machine may be shared: the process's CPU time per
 			// operation says what the wall time would be alone on one core.
-			b.ReportMetric((cpuTime()-before).Seconds()/float64(b.N), "cpu-s/op")
+			if after, ok := cputime.Used(); ok {
+				b.ReportMetric((after-before).Seconds()/float64(b.N), "cpu-s/op")
+			}
 		})
 	}
-}
-
-// cpuTime is the CPU time (user and system) the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

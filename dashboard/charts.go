@@ -52,11 +52,12 @@ var (
 	colourBad          = drawing.ColorFromHex("d7191c")
 	colourText         = drawing.ColorFromHex("1a1a1a")
 	colourAxis         = drawing.ColorFromHex("555555")
-	// colourSeries tells the intervention types apart.
+	// colourSeries tells the intervention types apart; grey is kept for
+	// «Autre», as it is for what is unknown.
 	colourSeries = []drawing.Color{
 		drawing.ColorFromHex("1f78b4"), drawing.ColorFromHex("ff7f00"), drawing.ColorFromHex("33a02c"),
 		drawing.ColorFromHex("e31a1c"), drawing.ColorFromHex("6a3d9a"), drawing.ColorFromHex("8c510a"),
-		drawing.ColorFromHex("9e9e9e"), drawing.ColorFromHex("a6cee3"), drawing.ColorFromHex("fdbf6f"),
+		drawing.ColorFromHex("17becf"), drawing.ColorFromHex("e377c2"), drawing.ColorFromHex("bcbd22"),
 	}
 )
 
@@ -251,7 +252,11 @@ func typeSlices(iv Interventions) []slice {
 		if counts[i] == 0 {
 			continue // a type never done does not crowd the legend
 		}
-		out = append(out, slice{label: t.Label, value: float64(counts[i]), colour: colourSeries[i%len(colourSeries)]})
+		c := colourSeries[i%len(colourSeries)]
+		if t.Code == "autre" {
+			c = colourUnknown
+		}
+		out = append(out, slice{label: t.Label, value: float64(counts[i]), colour: c})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"fmt"
 	"image"
 	"testing"
 	"time"
@@ -121,4 +122,25 @@ func blank(img image.Image) bool {
 		}
 	}
 	return true
+}
+
+// TestTypeColours keeps grey for «Autre» alone: grey says «unknown» on
+// every other chart.
+func TestTypeColours(t *testing.T) {
+	iv := Interventions{Months: lastMonths(time.Now(), 12)}
+	for i := range 12 {
+		code := fmt.Sprintf("t%d", i)
+		if i == 2 {
+			code = "autre"
+		}
+		iv.Types = append(iv.Types, Kind{Code: code, Label: code})
+		row := make([]int, 12)
+		row[0] = 1
+		iv.Counts = append(iv.Counts, row)
+	}
+	for _, s := range typeSlices(iv) {
+		if (s.colour == colourUnknown) != (s.label == "autre") {
+			t.Errorf("%s is drawn in %v", s.label, s.colour)
+		}
+	}
 }

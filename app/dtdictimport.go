@@ -165,8 +165,12 @@ func (d *dtdictDesk) record(decl *dtdict.Declaration, data []byte, received time
 				showError(d.m.window, d.m.status)
 				return
 			}
-			d.m.status = lang.L("{{.Kind}} n° {{.Number}} recorded in the register: to answer by {{.Due}}.",
-				map[string]any{"Kind": string(entry.Kind), "Number": entry.Number, "Due": dueText(entry)})
+			data := map[string]any{"Kind": string(entry.Kind), "Number": entry.Number, "Due": dayText(entry.Due)}
+			if entry.Due.IsZero() {
+				d.m.status = lang.L("{{.Kind}} n° {{.Number}} recorded in the register: to answer at once.", data)
+			} else {
+				d.m.status = lang.L("{{.Kind}} n° {{.Number}} recorded in the register: to answer by {{.Due}}.", data)
+			}
 			d.m.refresh()
 			d.changed()
 			d.dialog.Show()

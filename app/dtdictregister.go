@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,6 +41,8 @@ type dtdictDesk struct {
 	empty *widget.Label
 	// answer is the answer screen shown; nil on the register.
 	answer *answerScreen
+	// listed is true once the register was read (tests wait for it).
+	listed bool
 	// lastImport is the last import's confirmation (tests tap it).
 	lastImport *importForm
 }
@@ -81,9 +84,9 @@ func (d *dtdictDesk) build() {
 	d.empty.Alignment = fyne.TextAlignCenter
 	headers := []string{lang.L("Number"), lang.L("Kind"), lang.L("Commune"), lang.L("Declarant"),
 		lang.L("Received"), lang.L("Due"), lang.L("Status"), lang.L("Our networks")}
-	widths := []float32{190, 80, 150, 260, 110, 110, 160, 130}
+	widths := []float32{175, 80, 120, 275, 110, 135, 160, 135}
 	d.table = newTextTable(headers, widths, func() int { return len(d.entries) }, d.cell, func(row int) { d.openEntry(d.entries[row]) })
-	top := container.NewBorder(nil, nil, nil, d.importBtn, container.NewVBox(title, hint))
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(layout.NewSpacer(), d.importBtn), container.NewVBox(title, hint))
 	d.register = container.NewBorder(top, nil, nil, nil, container.NewStack(d.table.table, container.NewCenter(d.empty)))
 	d.body = container.NewStack(d.register)
 	d.dialog = dialog.NewCustom(lang.L("DT-DICT"), lang.L("Close"), d.body, d.m.window)
@@ -117,7 +120,7 @@ func (d *dtdictDesk) reload() {
 
 // showEntries shows the register's entries, or why there are none.
 func (d *dtdictDesk) showEntries(entries []dtdict.Entry, err error) {
-	d.entries = entries
+	d.entries, d.listed = entries, true
 	switch {
 	case err != nil:
 		d.empty.SetText(dtdictError(err))
@@ -159,7 +162,7 @@ func (d *dtdictDesk) cell(row, col int) tableCell {
 	case 5:
 		c.text = dueText(e)
 		if c.tint != nil {
-			c.bold, c.importance = true, dueImportance(status)
+			c.bold, c.importance = true, dueImportance(e, status)
 		}
 	case 6:
 		c.text, c.importance = statusText(status), statusImportance(status)
@@ -186,9 +189,10 @@ func dueText(e dtdict.Entry) string {
 	return dayText(e.Due)
 }
 
-// dueImportance colours a due date near or past: orange, red past.
-func dueImportance(s dtdict.Status) widget.Importance {
-	if s == dtdict.StatusOverdue {
+// dueImportance colours a due date near or past: orange, red past, and
+// red for an urgent works notice (ATU) not answered yet: it is due at once.
+func dueImportance(e dtdict.Entry, s dtdict.Status) widget.Importance {
+	if s == dtdict.StatusOverdue || e.Kind == dtdict.KindATU {
 		return widget.DangerImportance
 	}
 	return widget.WarningImportance

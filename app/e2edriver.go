@@ -186,6 +186,12 @@ func (d *e2eDriver) begin(st e2eStep) (e2eCheck, error) {
 		return d.intervention(v, st.arg)
 	case "report":
 		return d.report(v, st.arg)
+	case "dtdict-register":
+		return d.dtdictRegister(), nil
+	case "dtdict-import":
+		return d.dtdictImport(st.arg)
+	case "dtdict-answer":
+		return d.dtdictAnswer(st.arg)
 	}
 	return nil, fmt.Errorf("%w: unknown step %q", errE2EStep, st.verb)
 }

@@ -24,18 +24,21 @@ type e2eStep struct {
 // argument is: "" none, "size" WIDTHxHEIGHT or nothing, "text" any text, "n" a whole number ≥ 1, "field"
 // a field's name, "field value" a field's name then its value.
 var e2eVerbs = map[string]string{
-	"ready":        "size",        // the workspace open, its map drawn, the platform looked at; the window WxH when given
-	"search":       "text",        // types the text in the search box
-	"open-result":  "n",           // clicks the nth result
-	"nearby":       "",            // presses «À proximité»
-	"nearby-in":    "text",        // picks a layer (its name) in «À proximité»'s choice
-	"expect-empty": "field",       // the form shows this field empty
-	"set":          "field value", // types a value in a field of the form
-	"save":         "",            // presses «Enregistrer» and waits for the saved message
-	"pending":      "n",           // the status bar counts n changes waiting
-	"sync":         "",            // presses «Synchroniser» and waits for its end
-	"intervention": "text",        // a new intervention on the equipment shown, with this photo file
-	"report":       "text",        // a before-works report around the feature shown, to this PDF file
+	"ready":           "size",        // the workspace open, its map drawn, the platform looked at; the window WxH when given
+	"search":          "text",        // types the text in the search box
+	"open-result":     "n",           // clicks the nth result
+	"nearby":          "",            // presses «À proximité»
+	"nearby-in":       "text",        // picks a layer (its name) in «À proximité»'s choice
+	"expect-empty":    "field",       // the form shows this field empty
+	"set":             "field value", // types a value in a field of the form
+	"save":            "",            // presses «Enregistrer» and waits for the saved message
+	"pending":         "n",           // the status bar counts n changes waiting
+	"sync":            "",            // presses «Synchroniser» and waits for its end
+	"intervention":    "text",        // a new intervention on the equipment shown, with this photo file
+	"report":          "text",        // a before-works report around the feature shown, to this PDF file
+	"dtdict-register": "",            // opens Outils › DT-DICT and waits for the register's list
+	"dtdict-import":   "text",        // drops this DT-DICT declaration (.xml) on the window, confirms it, waits for its answer screen
+	"dtdict-answer":   "text",        // generates the answer of the declaration shown into this folder, as the signed-in user
 }
 
 // errE2EScript marks a script that cannot be run as written.

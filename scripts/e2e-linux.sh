@@ -16,7 +16,9 @@
 #    «mairie tournus», open the first result, «À proximité», choose «Points
 #    d'eau incendie» there, open the nearest hydrant, check that its optional date «date_dispo» is empty, type a flow
 #    «62,5» in it, Enregistrer, see «1 modification en attente», synchronise,
-#    add an intervention with a photo, synchronise, write a before-works report.
+#    add an intervention with a photo, synchronise, write a before-works report,
+#    drop the DT-DICT declaration dtdict/testdata/dt-tournus.xml on the window,
+#    confirm it, generate its answer into a folder and synchronise.
 #    Each step is logged («e2e: step N: … ok») with a screenshot of the window
 #    in E2E_DIR/step-NN-*.png. Then the script checks the outcomes outside the
 #    app: the platform's file holds the new flow, written by tournus; the
@@ -295,6 +297,8 @@ log "workspace synced in $((SECONDS - start))s: $(grep '^Sent' "$work/sync.log")
 
 photo=$PWD/$work/photo.jpg
 report=$PWD/$work/avant-travaux.pdf
+answers=$PWD/$work/dtdict
+rm -rf "$answers"
 convert -size 800x600 gradient:'#5b7fa6'-'#c9b458' -quality 85 "$photo" || fail "cannot make $photo"
 cat >"$work/path.e2e" <<SCRIPT
 # The secretary's path (app/e2escript.go reads it; one step a line).
@@ -312,6 +316,9 @@ sync
 intervention $photo
 sync
 report $report
+dtdict-import $PWD/dtdict/testdata/dt-tournus.xml
+dtdict-answer $answers
+sync
 SCRIPT
 
 log "starting $app --workspace $tws --e2e-script $work/path.e2e"
@@ -391,6 +398,15 @@ grep -q 'Rapport avant travaux' "$work/avant-travaux.txt" || fail "the report la
 objects=$(grep -cE '\b(CAEP|AAEP|OAEP|CASS|AASS|OASS)[0-9]{5}-[0-9]+' "$work/avant-travaux.txt" || true)
 [ "$objects" -ge 1 ] || fail "the report names no network object"
 log "check: the report $report has its title and names $objects network objects"
+dt=2026120300412T01
+recepisse="$answers/DT-DICT $dt/recepisse-$dt.pdf"
+[ -s "$recepisse" ] || fail "no récépissé $recepisse"
+pdftotext "$recepisse" "$work/recepisse.txt" || fail "pdftotext cannot read $recepisse"
+grep -q "$dt" "$work/recepisse.txt" || fail "the récépissé does not name the declaration $dt"
+[ -s "$answers/DT-DICT $dt/plans-$dt.pdf" ] || fail "no plans beside the récépissé"
+dtstatus=$(sqlite3 "$platform" "SELECT statut || ' ' || repondu_par FROM dtdict WHERE numero = '$dt'")
+[ "$dtstatus" = "repondu $user" ] || fail "the platform's register has \"$dtstatus\" for the DT $dt, not \"repondu $user\""
+log "check: the DT $dt is answered ($(ls "$answers/DT-DICT $dt" | tr '\n' ' ')) and the platform's register says «$dtstatus»"
 
 log "check: Ctrl+Q quits the app"
 xdotool windowfocus --sync "$wid" 2>/dev/null || true

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,7 +61,9 @@ var classOrder = []report.Class{report.ClassA, report.ClassB, report.ClassC, rep
 // CoordSys; DXF has no place for it). The Shapefiles and MIF tables have
 // the columns of the report's table: couche, ident, type, materiau,
 // diametre (mm), profondeur (m), classe (A, B, C or inconnue), distance
-// (m from the zone), exploitant. It returns the paths of the files
+// (m from the zone), exploitant; a measure not known is null (in MIF/MID,
+// which has no null, the measures are text and an unknown one is empty).
+// It returns the paths of the files
 // written, or ErrVectorFormat for another format (nothing written).
 func WriteVector(dir string, a *Analysis, format string) ([]string, error) {
 	kind := vectorKind(format)
@@ -276,7 +280,7 @@ func writeVectorTables(stem string, set *vectorSet, kind string) ([]string, erro
 			_, err = formats.WriteShapefile(base+".shp", ds, geometryTypeOf(ds))
 			files = append(files, base+".shp", base+".shx", base+".dbf", base+".prj", base+".cpg")
 		} else {
-			_, err = formats.WriteMIFFile(base+".mif", ds, formats.MIFOptions{Style: classStyle})
+			_, err = formats.WriteMIFFile(base+".mif", measuresAsText(ds), formats.MIFOptions{Style: classStyle})
 			files = append(files, base+".mif", base+".mid")
 		}
 		if err != nil {
@@ -287,6 +291,32 @@ func writeVectorTables(stem string, set *vectorSet, kind string) ([]string, erro
 		}
 	}
 	return files, nil
+}
+
+// measuresAsText is ds with its measures that may be unknown (diametre,
+// profondeur) as text columns, for MIF/MID: MID has no null, and MapInfo
+// (as GDAL) reads an empty number as 0 — «profondeur 0 m» on a plan sent
+// to a works contractor. An unknown measure is then an empty text.
+func measuresAsText(ds *formats.Dataset) *formats.Dataset {
+	out := *ds
+	out.Fields = slices.Clone(ds.Fields)
+	for i, f := range out.Fields {
+		if f.Name == "diametre" || f.Name == "profondeur" {
+			out.Fields[i].Type = schema.Text
+		}
+	}
+	out.Features = make([]formats.Feature, len(ds.Features))
+	for i, f := range ds.Features {
+		props := maps.Clone(f.Properties)
+		for _, name := range []string{"diametre", "profondeur"} {
+			if v, ok := props[name].(float64); ok {
+				props[name] = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+		}
+		f.Properties = props
+		out.Features[i] = f
+	}
+	return &out
 }
 
 // geometryTypeOf is the Shapefile type of a table: polygons for the zone,

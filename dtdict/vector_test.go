@@ -171,9 +171,12 @@ func TestWriteVectorTables(t *testing.T) {
 		format string
 		exts   []string
 		srs    string // what ogrinfo says of the system
+		// diameter is AEP-13's 63 mm as GDAL reads it: MIF's measures are
+		// text, so that an unknown one is empty rather than 0.
+		diameter any
 	}{
-		{"SHP", []string{".shp", ".shx", ".dbf", ".prj", ".cpg"}, `"RGF93 v1 / Lambert-93"`},
-		{"MIF_MID", []string{".mif", ".mid"}, `ID["EPSG",2154]`},
+		{"SHP", []string{".shp", ".shx", ".dbf", ".prj", ".cpg"}, `"RGF93 v1 / Lambert-93"`, 63.0},
+		{"MIF_MID", []string{".mif", ".mid"}, `ID["EPSG",2154]`, "63"},
 	} {
 		t.Run(c.format, func(t *testing.T) {
 			a := vectorAnalysis()
@@ -205,8 +208,14 @@ func TestWriteVectorTables(t *testing.T) {
 					continue
 				}
 				p := ds.Features[1].Properties
-				if p["ident"] != "AEP-13" || p["materiau"] != "Polyéthylène" || p["diametre"] != 63.0 || p["classe"] != "C" || p["distance"] != 2.35 {
+				if p["ident"] != "AEP-13" || p["materiau"] != "Polyéthylène" || p["diametre"] != c.diameter || p["classe"] != "C" || p["distance"] != 2.35 {
 					t.Errorf("canalaep: GDAL reads %v", p)
+				}
+				// AEP-13's depth is unknown: MID has no null and GDAL (as
+				// MapInfo) reads an empty number as 0 — a contractor would
+				// read «profondeur 0 m».
+				if d := p["profondeur"]; d != nil && d != "" {
+					t.Errorf("canalaep: an unknown depth reads %#v, want it empty", d)
 				}
 				if g := ds.Features[1].Geometry; !sameGeometry(g, l93(t, a.Items[1].Geometry)) {
 					t.Errorf("canalaep: GDAL reads %v, want %v", g, l93(t, a.Items[1].Geometry))

@@ -47,10 +47,11 @@ var classOrder = []report.Class{report.ClassA, report.ClassB, report.ClassC, rep
 // WriteVector writes the vector plans of an answer into dir in the format
 // the declarant asked (Wishes.VectorFormat, any case; DXF when none is
 // named):
-//   - "DXF": one drawing, plans-<numéro>.dxf, with a DXF layer per network
-//     layer and class of the features found ("canalaep_A", colour of the
-//     class, each tronçon labelled with its identifier, material,
-//     diameter and class) and the works zone on its own layer, EMPRISE;
+//   - "DXF": one drawing, plans-<numéro>.dxf (and its .prj), with a DXF
+//     layer per network layer and class of the features found
+//     ("canalaep_A", colour of the class, each tronçon labelled with its
+//     identifier, material, diameter and class) and the works zone on its
+//     own layer, EMPRISE;
 //   - "SHP", "SHAPE" or "SHAPEFILE": a Shapefile per network layer and one
 //     of the zone (plans-<numéro>-canalaep.shp… with their .shx, .dbf,
 //     .prj and .cpg);
@@ -58,7 +59,8 @@ var classOrder = []report.Class{report.ClassA, report.ClassB, report.ClassC, rep
 //     coloured by class.
 //
 // Everything is in Lambert-93 (EPSG:2154, said by the .prj and the
-// CoordSys; DXF has no place for it). The Shapefiles and MIF tables have
+// CoordSys; DXF has no place for it, so plans-<numéro>.prj is written
+// beside the drawing for the programs that read one). The Shapefiles and MIF tables have
 // the columns of the report's table: couche, ident, type, materiau,
 // diametre (mm), profondeur (m), classe (A, B, C or inconnue), distance
 // (m from the zone), exploitant; a measure not known is null (in MIF/MID,
@@ -78,8 +80,13 @@ func WriteVector(dir string, a *Analysis, format string) ([]string, error) {
 	var files []string
 	switch kind {
 	case "DXF":
-		err = writeVectorDXF(stem+".dxf", layers)
-		files = []string{stem + ".dxf"}
+		files = []string{stem + ".dxf", stem + ".prj"}
+		if err = writeVectorDXF(stem+".dxf", layers); err == nil {
+			err = writeDXFPRJ(stem + ".prj")
+		}
+		if err != nil {
+			os.Remove(files[0])
+		}
 	default:
 		files, err = writeVectorTables(stem, layers, kind)
 	}
@@ -199,6 +206,21 @@ func writeVectorDXF(path string, set *vectorSet) error {
 	}
 	layers = append(layers, zone)
 	return writeFile(path, func(f *os.File) error { return formats.WriteDXF(f, layers) })
+}
+
+// writeDXFPRJ writes the .prj of a DXF plan: DXF has no place for its
+// coordinate system, and ArcGIS, Global Mapper or FME read Lambert-93 from
+// a .prj of the drawing's name (GDAL and QGIS do not: QGIS asks, and the
+// récépissé says EPSG:2154).
+func writeDXFPRJ(path string) error {
+	prj, err := srs.PRJ(srs.Lambert93)
+	if err != nil {
+		return err
+	}
+	return writeFile(path, func(f *os.File) error {
+		_, err := f.WriteString(prj)
+		return err
+	})
 }
 
 // writeFile writes path through write, removing it when that fails.

@@ -96,8 +96,15 @@ func TestWriteVectorDXF(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := filepath.Join(dir, "plans-2026061500123.dxf")
-	if !reflect.DeepEqual(files, []string{want}) {
-		t.Fatalf("files %q, want %q", files, want)
+	prj := filepath.Join(dir, "plans-2026061500123.prj")
+	if !reflect.DeepEqual(files, []string{want, prj}) {
+		t.Fatalf("files %q, want %q", files, []string{want, prj})
+	}
+	// DXF has no place for its system: the .prj beside it says Lambert-93
+	// to ArcGIS, Global Mapper or FME (GDAL and QGIS ignore it, the
+	// récépissé says it).
+	if b, err := os.ReadFile(prj); err != nil || !strings.HasPrefix(string(b), `PROJCS["RGF_1993_Lambert_93"`) {
+		t.Errorf("the DXF's .prj: %v, %q", err, b)
 	}
 	dwg, err := formats.ReadDXFFile(want)
 	if err != nil {

@@ -69,7 +69,7 @@ func (m *mainWindow) showICGP() {
 		return ""
 	}
 	v.showOnMap = m.showLacksOnMap
-	v.openTable = m.openLacksTable
+	v.openTable = func(layer string, lacks []icgp.Lack) { m.openLacksTable(layer, lacks) }
 	m.addQuitShortcut(v.win)
 	v.win.Resize(fyne.NewSize(1100, 720))
 	v.win.Show()

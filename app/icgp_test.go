@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"terrimap/icgp"
 	"terrimap/internal/demows"
 	"terrimap/store"
+	"terrimap/sync/protocol"
 )
 
 // TestICGPView scores the Tournus workspace, chooses Tournus, ticks a
@@ -137,5 +139,28 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A blocker's tronçons open in the attribute table alone, whatever the
+// user's commune.
+func TestOpenLacksTable(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, tableWorkspaceFile(t))
+	m.sess.access = map[string]protocol.Access{"pei": {Read: true, Update: true, Territory: tournusSquare}}
+	all, err := m.sess.ws.Query(context.Background(), store.Query{Layer: "pei"})
+	if err != nil || len(all) < 3 {
+		t.Fatalf("%d hydrants: %v", len(all), err)
+	}
+	// Two of them: the table shows those two, in every commune.
+	lacks := []icgp.Lack{{Layer: "pei", FID: all[0].FID, UUID: all[0].UUID}, {Layer: "pei", FID: all[3].FID, UUID: all[3].UUID}}
+	tb := m.openLacksTable("pei", lacks)
+	q.runUntil(t, func() bool { return tb.table != nil })
+	if len(tb.rows) != 2 || tb.count.Text != fmt.Sprintf("2 objets sur %d", len(all)) {
+		t.Errorf("%d rows, count %q; want the two hydrants", len(tb.rows), tb.count.Text)
+	}
+	if tb.communeChoice == nil || tb.communeChoice.Selected != "Toutes les communes" {
+		t.Errorf("the blocker's table opens on %v, not every commune", tb.communeChoice)
 	}
 }

@@ -49,16 +49,18 @@ func (m *mainWindow) showLacksOnMap(lacks []icgp.Lack) {
 }
 
 // openLacksTable opens the layer's attribute table showing only a
-// blocker's tronçons.
-func (m *mainWindow) openLacksTable(layer string, lacks []icgp.Lack) {
+// blocker's tronçons, in every commune.
+func (m *mainWindow) openLacksTable(layer string, lacks []icgp.Lack) *attributeTable {
 	if m.view == nil {
-		return
+		return nil
 	}
 	only := make(map[string]bool, len(lacks))
 	for _, l := range lacks {
 		only[l.UUID] = true
 	}
-	if t := m.openTable(layer); t != nil {
+	t := m.openTable(layer)
+	if t != nil {
 		t.only = only // set before the rows arrive: both on the UI goroutine
 	}
+	return t
 }

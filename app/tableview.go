@@ -104,6 +104,9 @@ func (m *mainWindow) openTable(layer string) *attributeTable {
 				return
 			}
 			t.all, t.communes, t.codes, t.commune = fs, communes, codes, commune
+			if t.only != nil {
+				t.commune = "" // a blocker's tronçons, wherever they are
+			}
 			t.cells = make([][]string, len(fs))
 			for i, f := range fs {
 				t.cells[i] = t.cellsOf(f)

@@ -154,6 +154,12 @@ func TestDTDICTImportThroughTheDialog(t *testing.T) {
 // the register stays as it was.
 func TestDTDICTMalformedImportsNothing(t *testing.T) {
 	m, q := openDTDesk(t, time.Date(2026, 12, 3, 10, 0, 0, 0, time.Local))
+	desk := m.dtdictDesk()
+	desk.show()
+	q.runUntil(t, func() bool { return desk.listed })
+	if !desk.empty.Visible() || !strings.HasPrefix(desk.empty.Text, "Aucune déclaration reçue") || desk.table.table.Visible() {
+		t.Errorf("an empty register shows %q (table shown: %v)", desk.empty.Text, desk.table.table.Visible())
+	}
 	good, err := os.ReadFile(filepath.Join("..", "dtdict", "testdata", "dict-tournus.xml"))
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +177,6 @@ func TestDTDICTMalformedImportsNothing(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			desk := m.dtdictDesk()
 			desk.lastImport = nil
 			m.status = ""
 			desk.importURI(storage.NewFileURI(path))

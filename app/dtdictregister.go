@@ -87,7 +87,7 @@ func (d *dtdictDesk) build() {
 	widths := []float32{175, 80, 120, 275, 110, 135, 160, 135}
 	d.table = newTextTable(headers, widths, func() int { return len(d.entries) }, d.cell, func(row int) { d.openEntry(d.entries[row]) })
 	top := container.NewBorder(nil, nil, nil, container.NewVBox(layout.NewSpacer(), d.importBtn), container.NewVBox(title, hint))
-	d.register = container.NewBorder(top, nil, nil, nil, container.NewStack(d.table.table, container.NewCenter(d.empty)))
+	d.register = container.NewBorder(top, nil, nil, nil, container.NewStack(d.table.table, container.NewVBox(layout.NewSpacer(), d.empty, layout.NewSpacer())))
 	d.body = container.NewStack(d.register)
 	d.dialog = dialog.NewCustom(lang.L("DT-DICT"), lang.L("Close"), d.body, d.m.window)
 }
@@ -124,13 +124,16 @@ func (d *dtdictDesk) showEntries(entries []dtdict.Entry, err error) {
 	switch {
 	case err != nil:
 		d.empty.SetText(dtdictError(err))
-		d.empty.Show()
 	case len(entries) == 0:
 		d.empty.SetText(lang.L("No declaration received yet. Import the XML file the one-stop shop sent by e-mail: «Import a declaration…», or drop the file on Terrimap's window."))
-		d.empty.Show()
-	default:
-		d.empty.Hide()
 	}
+	if len(entries) == 0 {
+		d.empty.Show()
+		d.table.table.Hide()
+		return
+	}
+	d.empty.Hide()
+	d.table.table.Show()
 	d.table.table.Refresh()
 }
 

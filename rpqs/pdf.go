@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/go-pdf/fpdf"
@@ -110,8 +111,8 @@ func (a *annex) text(size float64, style, s string) {
 }
 
 // row writes one line of a table: cells of the given widths, the text
-// wrapped within each; it returns the row's height.
-func (a *annex) row(size float64, style string, widths []float64, cells []string) {
+// wrapped within each, the columns of right flushed right (numbers).
+func (a *annex) row(size float64, style string, widths []float64, cells []string, right ...int) {
 	a.f.SetFont(paper.FontFamily, style, size)
 	h := size * 0.42
 	split := make([][]string, len(cells))
@@ -124,7 +125,11 @@ func (a *annex) row(size float64, style string, widths []float64, cells []string
 	x := margin
 	for i, lines := range split {
 		for k, l := range lines {
-			a.f.Text(x+1, a.y+h*float64(k)+h*0.8, l)
+			lx := x + 1
+			if slices.Contains(right, i) {
+				lx = x + widths[i] - 1 - a.f.GetStringWidth(l)
+			}
+			a.f.Text(lx, a.y+h*float64(k)+h*0.8, l)
 		}
 		x += widths[i]
 	}
@@ -196,9 +201,9 @@ func (a *annex) inventory(title string, n dashboard.Network) {
 		shares []dashboard.Share
 	}{{"Matériau", n.ByMaterial}, {"Diamètre", n.ByDiameter}, {"Décennie de pose", n.ByDecade}} {
 		widths := []float64{90, 40, 30}
-		a.row(8, "B", widths, []string{t.head, "Longueur", "Part"})
+		a.row(8, "B", widths, []string{t.head, "Longueur", "Part"}, 1, 2)
 		for _, sh := range t.shares {
-			a.row(8, "", widths, []string{sh.Label, km(sh.Length), dashboard.Percent(sh.Length / n.Length)})
+			a.row(8, "", widths, []string{sh.Label, km(sh.Length), dashboard.Percent(sh.Length / n.Length)}, 1, 2)
 		}
 		a.y += 2
 	}

@@ -391,13 +391,21 @@ func (d drawer) barValues(r chart.Renderer, canvas chart.Box, bc chart.BarChart,
 	for _, b := range bc.Bars {
 		cx := x + sp/2 + w/2
 		if b.Value != 0 {
-			st.WriteToRenderer(r)
+			vs := st
+			vs.WriteToRenderer(r)
 			s := format(b.Value)
 			tb := r.MeasureText(s)
+			if room := w + sp - 6; tb.Width() > room && room > 0 { // a neighbour's value too close
+				vs.FontSize *= float64(room) / float64(tb.Width())
+				vs.WriteToRenderer(r)
+				tb = r.MeasureText(s)
+			}
 			y := canvas.Bottom - int(b.Value/top*float64(canvas.Height())) - int(d.labelSize()*0.3)
 			r.Text(s, cx-tb.Width()/2, y)
 		}
-		label.WriteToRenderer(r)
+		ls := label
+		ls.FontSize = math.Min(label.FontSize, d.labelFit(b.Label, n))
+		ls.WriteToRenderer(r)
 		y := canvas.Bottom + int(label.FontSize*0.3)
 		for _, l := range wrap(r, b.Label, w+sp-4) {
 			tb := r.MeasureText(l)
@@ -485,21 +493,35 @@ func (d drawer) donut(title string, slices []slice, unit string) (image.Image, e
 // legend lists the slices: a colour square, the label, then the value and
 // its share.
 func (d drawer) legend(r chart.Renderer, left int, slices []slice, total float64, unit string) {
-	st := d.textStyle()
-	st.TextWrap = chart.TextWrapWord
-	small := st
-	small.FontSize = d.labelSize() * 0.85
-	small.FontColor = colourAxis
-	line := int(d.labelSize() * 1.25)
-	sq := int(d.labelSize() * 0.9)
-	textLeft := left + sq + int(d.labelSize()*0.5)
-	width := d.size.X - textLeft - 8
-	height := 0
-	lines := make([][]string, len(slices))
-	for i, s := range slices {
-		st.WriteToRenderer(r)
-		lines[i] = chart.Text.WrapFit(r, s.label, width, st)
-		height += len(lines[i])*line + line + line/3
+	// The legend's text is the label size, made smaller (down to 60 %) when
+	// the entries would not all fit in the chart's height.
+	var (
+		st, small          chart.Style
+		line, sq, textLeft int
+		height             int
+		lines              [][]string
+	)
+	for _, scale := range []float64{1, 0.9, 0.8, 0.7, 0.6} {
+		size := d.labelSize() * scale
+		st = d.textStyle()
+		st.FontSize = size
+		st.TextWrap = chart.TextWrapWord
+		small = st
+		small.FontSize = size * 0.85
+		small.FontColor = colourAxis
+		line, sq = int(size*1.25), int(size*0.9)
+		textLeft = left + sq + int(size*0.5)
+		width := d.size.X - textLeft - 8
+		height = 0
+		lines = make([][]string, len(slices))
+		for i, s := range slices {
+			st.WriteToRenderer(r)
+			lines[i] = chart.Text.WrapFit(r, s.label, width, st)
+			height += len(lines[i])*line + line + line/3
+		}
+		if height <= d.size.Y-d.top()-4 {
+			break
+		}
 	}
 	y := d.top() + max(0, (d.size.Y-d.top()-height)/2)
 	for i, s := range slices {
@@ -572,16 +594,27 @@ func niceCeil(v float64) float64 {
 }
 
 // axisLabelSize is the size of the bars' labels: the label size, made
-// smaller when the longest word of a label would not fit under its bar
-// (a Roboto letter is about 0.55 em wide).
+// smaller when the longest word of a label would not fit under its bar.
+// The unknown's bar (drawn in its own colour) is left out: its label is
+// made smaller alone (labelFit) rather than every year of a decade chart.
 func (d drawer) axisLabelSize(bars []bar) float64 {
 	size := d.labelSize()
-	slot := float64(d.size.X-24) / float64(len(bars))
 	for _, b := range bars {
-		for _, w := range strings.FieldsFunc(b.label, func(r rune) bool { return r == ' ' || r == '-' }) {
-			if fit := slot * 0.92 / (0.56 * float64(utf8.RuneCountInString(w))); fit < size {
-				size = fit
-			}
+		if b.colour == nil {
+			size = math.Min(size, d.labelFit(b.label, len(bars)))
+		}
+	}
+	return size
+}
+
+// labelFit is the largest size at which every word of label fits under
+// one of n bars (a Roboto letter is about 0.56 em wide), at least 9.
+func (d drawer) labelFit(label string, n int) float64 {
+	size := d.labelSize()
+	slot := float64(d.size.X-24) / float64(n)
+	for _, w := range strings.FieldsFunc(label, func(r rune) bool { return r == ' ' || r == '-' }) {
+		if fit := slot * 0.92 / (0.56 * float64(utf8.RuneCountInString(w))); fit < size {
+			size = fit
 		}
 	}
 	return math.Max(size, 9)

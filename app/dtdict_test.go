@@ -360,3 +360,21 @@ func TestDTDICTStatusBarWarning(t *testing.T) {
 	}
 	q.runUntil(t, func() bool { return len(m.dtdict.entries) == 1 })
 }
+
+// The message after an answer names the PDFs and counts the vector plans'
+// files.
+func TestDescribeAnswerFiles(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	for _, tc := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{"/d/recepisse-1.pdf"}, "\n• recepisse-1.pdf"},
+		{[]string{"/d/recepisse-1.pdf", "/d/plans-1.pdf", "/d/plans-1.dxf"}, "\n• recepisse-1.pdf\n• plans-1.pdf\n• les plans vectoriels : 1 fichier (.dxf)"},
+		{[]string{"/d/recepisse-1.pdf", "/d/plans-1.pdf", "/d/a.mif", "/d/a.mid", "/d/b.mif", "/d/b.mid"}, "\n• recepisse-1.pdf\n• plans-1.pdf\n• les plans vectoriels : 4 fichiers (.mif, .mid)"},
+	} {
+		if got := describeFiles(tc.files); got != tc.want {
+			t.Errorf("%v: %q, want %q", tc.files, got, tc.want)
+		}
+	}
+}

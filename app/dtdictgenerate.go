@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -153,11 +154,29 @@ func (s *answerScreen) answered(dir string, out *dtdict.Answered, err error) {
 	s.result = showFileWritten(m.app, m.window, lang.L("Generate the answer"), msg, out.Files[0])
 }
 
-// describeFiles lists the files written, one a line, by name.
+// describeFiles lists the files written, one a line: the PDFs (the
+// récépissé, the plans) by name, the vector plans' many files by count
+// and kinds.
 func describeFiles(paths []string) string {
 	var b strings.Builder
+	var exts []string
+	vector := 0
 	for _, p := range paths {
-		b.WriteString("\n• " + filepath.Base(p))
+		ext := strings.ToLower(filepath.Ext(p))
+		if ext == ".pdf" {
+			b.WriteString("\n• " + filepath.Base(p))
+			continue
+		}
+		vector++
+		if !slices.Contains(exts, ext) {
+			exts = append(exts, ext)
+		}
+	}
+	switch {
+	case vector == 1:
+		b.WriteString("\n• " + lang.L("the vector plans: 1 file ({{.Kinds}})", map[string]any{"Kinds": strings.Join(exts, ", ")}))
+	case vector > 1:
+		b.WriteString("\n• " + lang.L("the vector plans: {{.N}} files ({{.Kinds}})", map[string]any{"N": vector, "Kinds": strings.Join(exts, ", ")}))
 	}
 	return b.String()
 }

@@ -50,9 +50,9 @@ func drawZonePicture(ctx context.Context, r *mapview.Renderer, networks []string
 	if len(zone) == 0 {
 		return nil
 	}
-	// The zone in its street: as much again around it, 40 m at least.
+	// The zone in its street: a third of its size around it, and 20 m.
 	b := zone.Bound()
-	pad := max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])*0.6 + 0.0005
+	pad := max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])*0.35 + 0.00025
 	b = b.Pad(pad)
 	vp := mapview.Viewport{Width: int(dtMapSize.Width), Height: int(dtMapSize.Height), Scale: 1}.FitBound(b)
 	vp.Zoom = min(vp.Zoom, 19)

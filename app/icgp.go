@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -38,6 +39,8 @@ type icgpView struct {
 	// window's map and attribute table); nil hides the buttons.
 	showOnMap func([]icgp.Lack)
 	openTable func(layer string, lacks []icgp.Lack)
+	// confirm asks a yes-or-no question (a dialog; tests answer it).
+	confirm func(title, message string, answer func(bool))
 
 	communes []dashboard.Commune
 	chooser  *widget.Select
@@ -51,8 +54,9 @@ type icgpView struct {
 	// checks are the declarable items' boxes of the report shown, by
 	// service then item code, for tests.
 	checks map[string]map[string]*widget.Check
-	// mapButtons and tableButtons are the blockers' buttons, for tests.
-	mapButtons, tableButtons []*widget.Button
+	// mapButtons, tableButtons and declareButtons are the blockers'
+	// buttons, for tests.
+	mapButtons, tableButtons, declareButtons []*widget.Button
 }
 
 // showICGP opens the ICGP window.
@@ -79,6 +83,7 @@ func (m *mainWindow) showICGP() {
 func newICGPView(win fyne.Window, ws *store.Workspace, do func(func())) *icgpView {
 	v := &icgpView{win: win, ws: ws, do: do, now: time.Now,
 		user: func(context.Context) string { return "" }}
+	v.confirm = func(title, message string, answer func(bool)) { dialog.ShowConfirm(title, message, answer, win) }
 	v.chooser = widget.NewSelect(nil, func(string) { v.compute() })
 	v.status = widget.NewLabel("")
 	v.water = container.NewVBox()
@@ -150,7 +155,7 @@ func (v *icgpView) compute() {
 func (v *icgpView) show(rep *icgp.Report) {
 	v.report = rep
 	v.checks = map[string]map[string]*widget.Check{}
-	v.mapButtons, v.tableButtons = nil, nil
+	v.mapButtons, v.tableButtons, v.declareButtons = nil, nil, nil
 	v.fill(v.water, rep.Water, icgp.Water, rep.RenewalWater)
 	v.fill(v.sewer, rep.Sewer, icgp.Sewer, rep.RenewalSewer)
 }
@@ -189,7 +194,7 @@ func (v *icgpView) fill(box *fyne.Container, s *icgp.Score, service string, rene
 		box.Add(widget.NewLabel(lang.L("Nothing: every point is reached.")))
 	}
 	for _, b := range s.Blockers {
-		box.Add(v.blockerRow(b))
+		box.Add(v.blockerRow(service, b))
 	}
 }
 
@@ -272,11 +277,30 @@ func (v *icgpView) declare(service, item string, on bool) {
 
 // blockerRow says what to do for the next points and lists the tronçons
 // lacking it, longest first, with the map and the table a click away.
-func (v *icgpView) blockerRow(b icgp.Blocker) fyne.CanvasObject {
+func (v *icgpView) blockerRow(service string, b icgp.Blocker) fyne.CanvasObject {
 	msg := widget.NewLabelWithStyle(b.Message, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	msg.Wrapping = fyne.TextWrapWord
 	rows := container.NewVBox(msg)
 	if len(b.Features) == 0 {
+		// An item to declare: the commune's box, a click away, after a question.
+		if check := v.checks[service][b.Item]; check != nil && !check.Disabled() && !check.Checked {
+			label := b.Item
+			for _, it := range icgp.Items(service) {
+				if it.Code == b.Item {
+					label = it.Label
+				}
+			}
+			declare := widget.NewButtonWithIcon(lang.L("Declare…"), theme.ConfirmIcon(), func() {
+				v.confirm(lang.L("Declare"), lang.L("Do you confirm, for {{.Commune}}: «{{.Item}}»?", map[string]any{"Commune": v.chooser.Selected, "Item": label}),
+					func(ok bool) {
+						if ok {
+							check.SetChecked(true) // declares, then scores again
+						}
+					})
+			})
+			v.declareButtons = append(v.declareButtons, declare)
+			rows.Add(container.NewHBox(declare))
+		}
 		return container.NewPadded(rows)
 	}
 	for i, l := range b.Features {

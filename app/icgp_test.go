@@ -108,6 +108,26 @@ func TestICGPView(t *testing.T) {
 		t.Errorf("box shows %v after the declaration, want %v", got, want)
 	}
 
+	// A declarable blocker asks, then ticks the item's box.
+	if len(v.declareButtons) == 0 {
+		t.Fatal("no «Déclarer…» among the blockers of Tournus")
+	}
+	var asked string
+	v.confirm = func(_, message string, answer func(bool)) { asked = message; answer(true) }
+	declared := v.report
+	test.Tap(v.declareButtons[0])
+	for v.report == declared {
+		select {
+		case f := <-queue:
+			f()
+		case <-time.After(2 * time.Minute):
+			t.Fatalf("not scored again after «Déclarer…»; status %q", v.status.Text)
+		}
+	}
+	if asked == "" || v.report.Water.Total <= declared.Water.Total {
+		t.Errorf("asked %q; water %d points, was %d", asked, v.report.Water.Total, declared.Water.Total)
+	}
+
 	if len(v.mapButtons) == 0 || len(v.tableButtons) != len(v.mapButtons) {
 		t.Fatalf("%d map buttons, %d table buttons", len(v.mapButtons), len(v.tableButtons))
 	}

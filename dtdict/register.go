@@ -29,7 +29,8 @@ var (
 // «à traiter», or the entry of the same number and type brought up to
 // date — never a second one. received is the day it came (by e-mail:
 // electronic; on paper, the longer delays); the due date follows from it
-// (Due). An entry keeps its earliest reception day, its status and its
+// (Due); a day before the declaration's own counts as that day. An entry
+// keeps its earliest reception day, its status and its
 // answer: importing the same file again the next day does not push its
 // deadline back nor reopen it. The XML is kept with the entry (the first
 // of its files) and synced with it. The zone is the entry's geometry when
@@ -49,6 +50,11 @@ func Register(ctx context.Context, ws *store.Workspace, d *Declaration, xml []by
 		return Entry{}, err
 	}
 	received = civilDay(received)
+	if declared := civilDay(d.Declared); !d.Declared.IsZero() && received.Before(declared) {
+		// Not received before it was made: a desk whose clock is behind
+		// the one-stop shop's.
+		received = declared
+	}
 	var due time.Time
 	if d.Kind != KindATU {
 		due = civilDay(Due(d.Kind, received, electronic))

@@ -284,6 +284,11 @@ func TestRegisterRefusesWhoMayNotWrite(t *testing.T) {
 	if _, err := Entries(ctx, bare); !errors.Is(err, ErrNoRegister) {
 		t.Errorf("Entries of a workspace without register: %v, want ErrNoRegister", err)
 	}
+	tournus, _ := registerDesk(t, url, "tournus")
+	d.Declared = time.Date(2026, 12, 3, 9, 14, 27, 0, time.FixedZone("CET", 3600))
+	if e, err := Register(ctx, tournus, d, []byte("<x/>"), regDay("2026-12-02"), true); err != nil || !e.Received.Equal(regDay("2026-12-03")) {
+		t.Errorf("received the day before it was declared: %v, %v; want received the day it was declared", e.Received, err)
+	}
 	if _, err := MarkAnswered(ctx, bare, d.Number, d.Kind, regDay("2026-12-04"), "x", nil); !errors.Is(err, ErrNoRegister) {
 		t.Errorf("MarkAnswered in a workspace without register: %v, want ErrNoRegister", err)
 	}

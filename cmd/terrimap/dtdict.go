@@ -81,6 +81,22 @@ type declarationArgs struct {
 	workspace, file string
 	received        time.Time
 	paper           bool
+	// receivedGiven: --received was given (not today by default).
+	receivedGiven bool
+}
+
+// receivedBeforeDeclared reports, exit status 2, a --received day before
+// the day the declaration was made: a typing slip (without --received,
+// the register takes the declaration's day). 0 when the day is possible.
+func receivedBeforeDeclared(stderr io.Writer, action string, a declarationArgs, d *dtdict.Declaration) int {
+	if !a.receivedGiven || d.Declared.IsZero() {
+		return 0
+	}
+	y, m, day := d.Declared.Date()
+	if declared := time.Date(y, m, day, 0, 0, 0, 0, time.Local); a.received.Before(declared) {
+		return dtdictUsage(stderr, action, "--received %s : la déclaration n'a été faite que le %s", a.received.Format(schema.DateLayout), paper.Date(declared))
+	}
+	return 0
 }
 
 // parseDeclarationArgs parses the command line of import or answer with
@@ -115,7 +131,7 @@ func parseDeclarationArgs(flags *flag.FlagSet, action string, args []string, std
 		if t.After(today()) {
 			return out, dtdictUsage(stderr, action, "--received %s : ce jour n'est pas encore arrivé", *received)
 		}
-		out.received = t
+		out.received, out.receivedGiven = t, true
 	}
 	return out, 0
 }
@@ -195,6 +211,9 @@ func runDtdictImport(args []string, stdout, stderr io.Writer) int {
 	d, xml, problem := readDeclaration(a.file)
 	if problem != "" {
 		return dtdictFailure(stderr, "import", problem)
+	}
+	if code := receivedBeforeDeclared(stderr, "import", a, d); code != 0 {
+		return code
 	}
 	ws, problem := openWorkspace(a.workspace)
 	if problem != "" {

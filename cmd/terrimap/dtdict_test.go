@@ -78,6 +78,10 @@ func TestDtdictImportAndList(t *testing.T) {
 			t.Errorf("import says\n%s\nwithout %q", out, want)
 		}
 	}
+	code, _, errOut = run(t, "dtdict", "import", "--workspace", ws, "--received", "2026-11-30", dt)
+	if code != 2 || !strings.Contains(errOut, "--received 2026-11-30 : la déclaration n'a été faite que le 3 décembre 2026") {
+		t.Errorf("received before declared: %d\n%s", code, errOut)
+	}
 	code, out, errOut = run(t, "dtdict", "import", "--workspace", ws, "--paper", filepath.Join(dtdictFixtures, "dict-offterritory.xml"))
 	if code != 0 || !strings.Contains(out, "Non concerné : la zone des travaux est hors de notre territoire") {
 		t.Errorf("import off our territory: %d\n%s%s", code, out, errOut)

@@ -128,3 +128,17 @@ func nextThreshold(pct float64) (threshold float64, points int, ok bool) {
 	}
 	return 0, 15, false
 }
+
+// PlanPoints returns the points of the plan (part A), 0 to 15.
+func (s *Score) PlanPoints() int { return partA(s.Items) }
+
+// PlanAndInventoryPoints returns the points of plan and inventory that
+// count toward the descriptif détaillé (40): the inventory's count only
+// once the plan has its 15, so with 10 points of plan this is 10 whatever
+// the inventory knows.
+func (s *Score) PlanAndInventoryPoints() int {
+	if partA(s.Items) < PlanGate {
+		return partA(s.Items)
+	}
+	return partsAB(s.Items)
+}

@@ -41,7 +41,7 @@ func (f *scoreFacts) score(service string, n *network) *Score {
 		}
 	}
 	s.Total = total(s.Items)
-	s.DescriptifDetaille = partA(s.Items) >= PlanGate && partsAB(s.Items) >= DescriptifGate
+	s.DescriptifDetaille = s.PlanAndInventoryPoints() >= DescriptifGate
 	s.Blockers = blockers(s.Items, n, waiting)
 	return s
 }

@@ -75,7 +75,8 @@ func TestGates(t *testing.T) {
 		n.pipe(sv.layer, 1000, true, true, true)
 		n.declare(sv.service, ItemPumps, true)
 		s := score(n)
-		if s.Total != 10 || !item(t, s, ItemMaterialDiameter).Gated || !item(t, s, ItemPumps).Gated || s.DescriptifDetaille {
+		if s.Total != 10 || !item(t, s, ItemMaterialDiameter).Gated || !item(t, s, ItemPumps).Gated || s.DescriptifDetaille ||
+			s.PlanPoints() != 10 || s.PlanAndInventoryPoints() != 10 {
 			t.Errorf("%s without the procedure: %d points, want the plan's 10 only: %+v", sv.service, s.Total, s.Items)
 		}
 		if b := s.Blockers[0]; b.Item != ItemUpdateProcedure || b.Gain <= 5 {
@@ -111,7 +112,8 @@ func TestGates(t *testing.T) {
 		n.pipe(demo.LayerCanalAEP, 400, true, false, true)
 		n.pipe(demo.LayerCanalAEP, 100, false, c.lastDated, true)
 		s := n.compute().Water
-		if s.Total != c.total || s.DescriptifDetaille != c.descriptif || item(t, s, ItemPumps).Gated == c.descriptif {
+		if s.Total != c.total || s.DescriptifDetaille != c.descriptif || item(t, s, ItemPumps).Gated == c.descriptif ||
+			s.PlanAndInventoryPoints() != min(c.total, 40) {
 			t.Errorf("dates on 60 %% %v: %d points, descriptif %v; want %d, %v", c.lastDated, s.Total, s.DescriptifDetaille, c.total, c.descriptif)
 		}
 	}

@@ -143,7 +143,10 @@ func (a *annex) score(s *icgp.Score) {
 	a.need(30)
 	a.y += 3
 	a.text(13, "B", fmt.Sprintf("%s — indice %s : %d points sur 120", serviceName(s.Service), s.Indicator, s.Total))
-	desc := "non : moins de 40 points de plan et d'inventaire, les points de la partie C ne comptent pas"
+	desc := fmt.Sprintf("non : %d points de plan et d'inventaire sur les 40 requis, les points de la partie C ne comptent pas", s.PlanAndInventoryPoints())
+	if s.PlanPoints() < icgp.PlanGate {
+		desc = fmt.Sprintf("non : le plan n'a que %d de ses 15 points, ni l'inventaire ni la partie C ne comptent", s.PlanPoints())
+	}
 	if s.DescriptifDetaille {
 		desc = "oui (au moins 40 points de plan et d'inventaire)"
 	}

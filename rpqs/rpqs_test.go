@@ -101,3 +101,44 @@ func TestAnnexOfTournus(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestAnnexSaysWhyNoDescriptif writes the whole demo's annex (no
+// inventory, no charts): 4 communes have not declared their update
+// procedure, so the plan lacks 5 points and the annex says the inventory
+// does not count.
+func TestAnnexSaysWhyNoDescriptif(t *testing.T) {
+	path, err := demows.Cached("ccmt", orb.Bound{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	rep, err := icgp.Compute(context.Background(), ws, icgp.Options{Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pdf bytes.Buffer
+	if err := WritePDF(&pdf, rep, nil, Meta{Territory: "CCMT", Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "annexe.pdf")
+	if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text, err := exec.Command("pdftotext", out, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(strings.Fields(string(text)), " ")
+	for _, want := range []string{"le plan n'a que 10 de ses 15 points, ni l'inventaire ni la partie C ne comptent", "(non compté)", "4 communes à déclarer"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the annex does not say %q", want)
+		}
+	}
+	if strings.Contains(got, "Graphiques") || strings.Contains(got, "Inventaire —") {
+		t.Error("an annex without statistics has charts or inventory tables")
+	}
+}

@@ -115,16 +115,33 @@ func writeAnswer(ctx context.Context, r *mapview.Renderer, a *Analysis, meta *An
 	if a.Concerned {
 		var plans bytes.Buffer
 		refs, err := WritePlans(ctx, &plans, r, a, *meta)
-		if err != nil {
+		vectorFormat, wantVector := a.Declaration.Wishes.VectorFormat, a.Declaration.Wishes.Vector
+		switch {
+		case errors.Is(err, ErrTooManySheets):
+			// A zone too large for plans on paper is still answered: the
+			// récépissé says we are concerned, and our networks go as
+			// vector plans, in the format asked or else DXF.
+			*notes = append(*notes, "zone trop étendue pour des plans papier au 1:2 000 (plus de 100 feuilles) : nos ouvrages sont joints en plans vectoriels ; demandez au déclarant de préciser l'emprise s'il lui faut des plans papier")
+			if !wantVector {
+				wantVector, vectorFormat = true, "DXF"
+			}
+		case err != nil:
 			return nil, err
+		default:
+			meta.Plans = refs
+			files = append(files, File{Name: "plans-" + stem + ".pdf", Data: plans.Bytes()})
 		}
-		meta.Plans = refs
-		files = append(files, File{Name: "plans-" + stem + ".pdf", Data: plans.Bytes()})
-		if a.Declaration.Wishes.Vector {
-			vector, err := renderVector(a, a.Declaration.Wishes.VectorFormat)
+		if wantVector {
+			vector, err := renderVector(a, vectorFormat)
 			switch {
+			case errors.Is(err, ErrVectorFormat) && len(meta.Plans) == 0:
+				// No plans on paper either: our networks go in DXF.
+				*notes = append(*notes, fmt.Sprintf("plans vectoriels demandés au format « %s », que Terrimap ne sait pas écrire : ils sont joints en DXF", vectorFormat))
+				if vector, err = renderVector(a, "DXF"); err != nil {
+					return nil, err
+				}
 			case errors.Is(err, ErrVectorFormat):
-				*notes = append(*notes, fmt.Sprintf("plans vectoriels demandés au format « %s », que Terrimap ne sait pas écrire (DXF, Shapefile ou MIF/MID) : envoyez les plans PDF seuls", a.Declaration.Wishes.VectorFormat))
+				*notes = append(*notes, fmt.Sprintf("plans vectoriels demandés au format « %s », que Terrimap ne sait pas écrire (DXF, Shapefile ou MIF/MID) : envoyez les plans PDF seuls", vectorFormat))
 			case err != nil:
 				return nil, err
 			}

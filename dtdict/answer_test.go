@@ -167,3 +167,46 @@ func TestAnswerAllOrNothing(t *testing.T) {
 		t.Error("an answer into a missing folder succeeded")
 	}
 }
+
+// A zone too large for plans on paper is still answered: the récépissé
+// and our networks as vector plans (the format asked, else DXF), with a
+// note saying why there is no PDF plan.
+func TestAnswerZoneTooLargeForPaper(t *testing.T) {
+	received := time.Date(2026, 12, 3, 0, 0, 0, 0, time.Local)
+	for _, tc := range []struct {
+		name, format string
+		want         []string // besides the récépissé, by suffix
+		notes        int
+	}{
+		{"no vector plans asked", "", []string{".dxf"}, 1},
+		{"MIF/MID asked", "MIF_MID", []string{".mif", ".mid"}, 1},
+		{"a format we do not write", "PDF_VECTORIEL", []string{".dxf"}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ws := answerDesk(t)
+			d := testDeclaration(zoneRect(4.9075, 46.5665, 6000, 6000), "A4", true)
+			d.Wishes.Vector, d.Wishes.VectorFormat = tc.format != "", tc.format
+			dir := t.TempDir()
+			r := mapview.NewRenderer(ws, mapview.RendererOptions{})
+			res, err := Answer(context.Background(), ws, r, d, []byte("<dossierConsultation/>"), AnswerOptions{Dir: dir, Received: received, Answered: received, Signatory: "Jeanne Martin"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := dirNames(t, dir)
+			if !res.Analysis.Concerned || slices.Contains(names, "plans-"+FileStem(d)+".pdf") {
+				t.Fatalf("concerned %v, folder %v: want concerned and no PDF plans", res.Analysis.Concerned, names)
+			}
+			for _, want := range tc.want {
+				if !slices.ContainsFunc(names, func(n string) bool { return strings.HasSuffix(n, want) }) {
+					t.Errorf("folder %v without …%s", names, want)
+				}
+			}
+			if len(res.Notes) != tc.notes || !strings.Contains(res.Notes[0], "trop étendue") {
+				t.Errorf("notes %q, want %d, the first saying the zone is too large", res.Notes, tc.notes)
+			}
+			if res.Entry.Stored != StatusAnswered {
+				t.Errorf("register status %v, want answered", res.Entry.Stored)
+			}
+		})
+	}
+}

@@ -378,3 +378,30 @@ func TestDescribeAnswerFiles(t *testing.T) {
 		}
 	}
 }
+
+// The day of reception is a date between the declaration's and today.
+func TestReceivedValidator(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	declared := time.Date(2026, 12, 3, 9, 14, 0, 0, time.Local)
+	today := time.Date(2026, 12, 8, 16, 0, 0, 0, time.Local)
+	valid := receivedValidator(declared, today)
+	for _, tc := range []struct {
+		typed, want string
+	}{
+		{"03/12/2026", ""},
+		{"08/12/2026", ""},
+		{" 05/12/2026 ", ""},
+		{"02/12/2026", "La déclaration n’a été faite que le 03/12/2026."},
+		{"09/12/2026", "Ce jour n’est pas encore arrivé."},
+		{"2026-12-05", "Tapez la date sous la forme jj/mm/aaaa."},
+		{"", "Tapez la date sous la forme jj/mm/aaaa."},
+	} {
+		err := valid(tc.typed)
+		if (err == nil) != (tc.want == "") || (err != nil && err.Error() != tc.want) {
+			t.Errorf("%q: %v, want %q", tc.typed, err, tc.want)
+		}
+	}
+	if err := receivedValidator(time.Time{}, today)("01/01/2020"); err != nil {
+		t.Errorf("a declaration without its date refuses an old day: %v", err)
+	}
+}

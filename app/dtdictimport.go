@@ -99,12 +99,7 @@ func (d *dtdictDesk) confirmImport(decl *dtdict.Declaration, data []byte) *impor
 	f := &importForm{received: newDateField()}
 	today := d.now()
 	f.received.setDate(&today)
-	f.received.entry.Validator = func(s string) error {
-		if _, err := parseTypedDay(s); err != nil {
-			return errors.New(lang.L("Type the date as dd/mm/yyyy."))
-		}
-		return nil
-	}
+	f.received.entry.Validator = receivedValidator(decl.Declared, today)
 	summary := widget.NewLabel(declarationSummary(decl))
 	summary.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
@@ -123,6 +118,24 @@ func (d *dtdictDesk) confirmImport(decl *dtdict.Declaration, data []byte) *impor
 	f.dialog.Show()
 	d.lastImport = f
 	return f
+}
+
+// receivedValidator accepts the day a declaration was received: a date,
+// neither before the declarant made it (declared; unknown when zero) nor
+// after today.
+func receivedValidator(declared, today time.Time) fyne.StringValidator {
+	return func(s string) error {
+		day, err := parseTypedDay(s)
+		switch {
+		case err != nil:
+			return errors.New(lang.L("Type the date as dd/mm/yyyy."))
+		case dtdict.DaysLeft(day, today) > 0:
+			return errors.New(lang.L("This day is still to come."))
+		case !declared.IsZero() && dtdict.DaysLeft(declared, day) > 0:
+			return errors.New(lang.L("The declaration was only made on {{.Day}}.", map[string]any{"Day": dayText(declared)}))
+		}
+		return nil
+	}
 }
 
 // parseTypedDay reads a date typed as dd/mm/yyyy, at midnight local time.

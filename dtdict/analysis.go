@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/paper"
 	"terrimap/report"
 	"terrimap/store"
 	"terrimap/store/territory"
@@ -260,9 +261,10 @@ func nothingFoundReason(m map[report.Class]float64) string {
 		metres(m[report.ClassA]), metres(m[report.ClassB]), metres(m[report.ClassC]))
 }
 
-// metres writes a distance the French way: "0,5 m", "5 m".
+// metres writes a distance the French way, the unit kept with its value
+// by a no-break space: "0,5 m", "5 m".
 func metres(v float64) string {
-	return strings.Replace(fmt.Sprintf("%g m", v), ".", ",", 1)
+	return strings.Replace(fmt.Sprintf("%g", v), ".", ",", 1) + paper.NBSP + "m"
 }
 
 // communeName returns the commune's official name from the communes

@@ -505,7 +505,9 @@ func TestAnalyseNothingFound(t *testing.T) {
 		if a.Selection == nil {
 			continue // off the territory
 		}
-		want := "ni à moins de 0,5 m (classe A), 1,5 m (classe B) ou 5 m (classe C ou inconnue)"
+		// a no-break space between each value and its unit: the récépissé
+		// printed «1,5» at the end of a line and «m (classe B)» on the next
+		want := "ni à moins de 0,5\u00a0m (classe A), 1,5\u00a0m (classe B) ou 5\u00a0m (classe C ou inconnue)"
 		if a.Concerned || !strings.Contains(a.Reason, want) {
 			t.Errorf("concerned %v, reason %q", a.Concerned, a.Reason)
 		}

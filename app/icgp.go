@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"os/user"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -68,9 +70,11 @@ func (m *mainWindow) showICGP() {
 	v := newICGPView(fyne.CurrentApp().NewWindow(lang.L("Network knowledge (ICGP)")), s.ws, m.do)
 	v.user = func(ctx context.Context) string {
 		if s.client != nil {
-			return s.client.User(ctx)
+			if name := s.client.User(ctx); name != "" {
+				return name
+			}
 		}
-		return ""
+		return systemUser() // a desk not linked to a platform: who is at it
 	}
 	v.showOnMap = m.showLacksOnMap
 	v.openTable = func(layer string, lacks []icgp.Lack) { m.openLacksTable(layer, lacks) }
@@ -329,4 +333,17 @@ func (v *icgpView) blockerRow(service string, b icgp.Blocker) fyne.CanvasObject 
 	rows.Add(container.NewHBox(buttons...))
 	bg := canvas.NewRectangle(color.Transparent)
 	return container.NewStack(bg, container.NewPadded(rows))
+}
+
+// systemUser is the name of the person signed in to the computer (their
+// full name when the system knows it), or "".
+func systemUser() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	if name := strings.TrimSpace(strings.Split(u.Name, ",")[0]); name != "" {
+		return name
+	}
+	return u.Username
 }

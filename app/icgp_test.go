@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,5 +184,21 @@ func TestOpenLacksTable(t *testing.T) {
 	}
 	if tb.communeChoice == nil || tb.communeChoice.Selected != "Toutes les communes" {
 		t.Errorf("the blocker's table opens on %v, not every commune", tb.communeChoice)
+	}
+}
+
+// A desk not linked to a platform declares in the name of the person at
+// the computer, so that the annex says who.
+func TestSystemUser(t *testing.T) {
+	u, err := user.Current()
+	got := systemUser()
+	if err != nil {
+		if got != "" {
+			t.Errorf("systemUser() = %q with no current user (%v)", got, err)
+		}
+		return
+	}
+	if got == "" || (got != u.Username && !strings.HasPrefix(u.Name, got)) {
+		t.Errorf("systemUser() = %q; user %q, name %q", got, u.Username, u.Name)
 	}
 }

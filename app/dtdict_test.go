@@ -401,6 +401,17 @@ func TestReceivedValidator(t *testing.T) {
 			t.Errorf("%q: %v, want %q", tc.typed, err, tc.want)
 		}
 	}
+	// A declaration dated after this computer's today is received on its day.
+	m, q := openDTDesk(t, time.Date(2026, 12, 6, 18, 0, 0, 0, time.Local))
+	desk := m.dtdictDesk()
+	desk.importURI(fixture(t, "dict-tournus.xml")) // made on 7 December
+	q.runUntil(t, func() bool { return desk.lastImport != nil })
+	if got := desk.lastImport.received.entry.Text; got != "07/12/2026" {
+		t.Errorf("received offered %q", got)
+	}
+	if err := desk.lastImport.received.entry.Validate(); err != nil {
+		t.Errorf("the day offered is refused: %v", err)
+	}
 	if err := receivedValidator(time.Time{}, today)("01/01/2020"); err != nil {
 		t.Errorf("a declaration without its date refuses an old day: %v", err)
 	}

@@ -98,6 +98,11 @@ type importForm struct {
 func (d *dtdictDesk) confirmImport(decl *dtdict.Declaration, data []byte) *importForm {
 	f := &importForm{received: newDateField()}
 	today := d.now()
+	if dtdict.DaysLeft(decl.Declared, today) > 0 {
+		// Dated after this computer's today (its clock, or a time zone):
+		// the declaration's own day, which the form accepts.
+		today = decl.Declared
+	}
 	f.received.setDate(&today)
 	f.received.entry.Validator = receivedValidator(decl.Declared, today)
 	summary := widget.NewLabel(declarationSummary(decl))
@@ -122,7 +127,7 @@ func (d *dtdictDesk) confirmImport(decl *dtdict.Declaration, data []byte) *impor
 
 // receivedValidator accepts the day a declaration was received: a date,
 // neither before the declarant made it (declared; unknown when zero) nor
-// after today.
+// after today (the form's today: the declaration's day when later).
 func receivedValidator(declared, today time.Time) fyne.StringValidator {
 	return func(s string) error {
 		day, err := parseTypedDay(s)

@@ -128,7 +128,7 @@ func Charts(s *Stats, size image.Point) ([]Chart, error) {
 			return d.donut(t, hydrantSlices(s.Hydrants), "")
 		}},
 		{KeyMonths, monthsTitle(s.Interventions.Months), func(t string) (image.Image, error) {
-			return d.countBars(t, monthBars(s.Interventions), colourIntervention)
+			return d.countBars(t, monthBars(s.Interventions), colourIntervention, typeSlices(s.Interventions))
 		}},
 		{KeyTypes, "Interventions par type (12 derniers mois)", func(t string) (image.Image, error) {
 			return d.donut(t, typeSlices(s.Interventions), "")
@@ -143,11 +143,13 @@ func Charts(s *Stats, size image.Point) ([]Chart, error) {
 	return out, nil
 }
 
-// bar is one bar of a chart: its label, its value and, when set, its colour.
+// bar is one bar of a chart: its label, its value and, when set, its
+// colour; parts, when given, stack the value by kind (they add up to it).
 type bar struct {
 	label  string
 	value  float64
 	colour *drawing.Color
+	parts  []slice
 }
 
 // slice is one part of a donut.
@@ -236,11 +238,18 @@ func monthsTitle(months []time.Time) string {
 
 var monthsShort = [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
 
+// monthBars are the interventions of each month, stacked by type in the
+// types' colours.
 func monthBars(iv Interventions) []bar {
 	counts := iv.ByMonth()
 	out := make([]bar, len(iv.Months))
-	for i, m := range iv.Months {
-		out[i] = bar{label: monthsShort[m.Month()-1], value: float64(counts[i])}
+	for m, month := range iv.Months {
+		out[m] = bar{label: monthsShort[month.Month()-1], value: float64(counts[m])}
+		for t, k := range iv.Types {
+			if n := iv.Counts[t][m]; n > 0 {
+				out[m].parts = append(out[m].parts, slice{label: k.Label, value: float64(n), colour: typeColour(iv, t)})
+			}
+		}
 	}
 	return out
 }
@@ -252,13 +261,18 @@ func typeSlices(iv Interventions) []slice {
 		if counts[i] == 0 {
 			continue // a type never done does not crowd the legend
 		}
-		c := colourSeries[i%len(colourSeries)]
-		if t.Code == "autre" {
-			c = colourUnknown
-		}
-		out = append(out, slice{label: t.Label, value: float64(counts[i]), colour: c})
+		out = append(out, slice{label: t.Label, value: float64(counts[i]), colour: typeColour(iv, i)})
 	}
 	return out
+}
+
+// typeColour is the colour of the i-th intervention type, the same on
+// every chart.
+func typeColour(iv Interventions, i int) drawing.Color {
+	if iv.Types[i].Code == "autre" {
+		return colourUnknown
+	}
+	return colourSeries[i%len(colourSeries)]
 }
 
 // drawer draws charts of one size with text scaled to it.
@@ -312,15 +326,17 @@ func (d drawer) lengthBars(title string, bars []bar, colour drawing.Color) (imag
 	for i := range bars {
 		bars[i].value /= 1000
 	}
-	return d.bars(title, bars, colour, Km, "Aucune canalisation")
+	return d.bars(title, bars, colour, Km, "Aucune canalisation", nil)
 }
 
 // countBars draws counts as bars.
-func (d drawer) countBars(title string, bars []bar, colour drawing.Color) (image.Image, error) {
-	return d.bars(title, bars, colour, func(v float64) string { return Count(int(math.Round(v))) }, "Aucune intervention")
+// countBars draws counts as bars; a legend, when given, names the colours
+// of the bars' parts in a line under the title.
+func (d drawer) countBars(title string, bars []bar, colour drawing.Color, legend []slice) (image.Image, error) {
+	return d.bars(title, bars, colour, func(v float64) string { return Count(int(math.Round(v))) }, "Aucune intervention", legend)
 }
 
-func (d drawer) bars(title string, bars []bar, colour drawing.Color, format func(float64) string, none string) (image.Image, error) {
+func (d drawer) bars(title string, bars []bar, colour drawing.Color, format func(float64) string, none string, legend []slice) (image.Image, error) {
 	max := 0.0
 	for _, b := range bars {
 		max = math.Max(max, b.value)
@@ -337,13 +353,16 @@ func (d drawer) bars(title string, bars []bar, colour drawing.Color, format func
 		if b.colour != nil {
 			c = *b.colour
 		}
+		if len(b.parts) > 0 || (legend != nil && b.value == 0) {
+			c = drawing.ColorTransparent // drawn by its parts (barValues)
+		}
 		values[i] = chart.Value{Label: b.label, Value: b.value, Style: chart.Style{FillColor: c, StrokeColor: c, StrokeWidth: 1}}
 	}
 	top := niceCeil(max * 1.15)
 	yr := &chart.ContinuousRange{Min: 0, Max: top}
 	bc := chart.BarChart{
 		Width: d.size.X, Height: d.size.Y, DPI: 72,
-		Background: chart.Style{Padding: chart.Box{Top: d.top() + int(d.labelSize()*1.3), Left: 12, Right: 12,
+		Background: chart.Style{Padding: chart.Box{Top: d.top() + int(d.labelSize()*1.3) + d.legendLineHeight(legend), Left: 12, Right: 12,
 			Bottom: int(label.FontSize*3.9) + 6}},
 		TitleStyle: chart.Style{Hidden: true},
 		XAxis:      chart.Style{Hidden: true}, // labels are drawn by barLabels
@@ -355,14 +374,15 @@ func (d drawer) bars(title string, bars []bar, colour drawing.Color, format func
 	}
 	bc.Elements = []chart.Renderable{func(r chart.Renderer, canvas chart.Box, _ chart.Style) {
 		d.title(r, title)
-		d.barValues(r, canvas, bc, top, format, label)
+		d.legendLine(r, legend)
+		d.barValues(r, canvas, bc, bars, top, format, label)
 	}}
 	return render(bc)
 }
 
 // barValues writes each bar's value above it. Bars are placed as go-chart's
 // BarChart places them (its calculateScaledTotalWidth, unexported).
-func (d drawer) barValues(r chart.Renderer, canvas chart.Box, bc chart.BarChart, top float64, format func(float64) string, label chart.Style) {
+func (d drawer) barValues(r chart.Renderer, canvas chart.Box, bc chart.BarChart, bars []bar, top float64, format func(float64) string, label chart.Style) {
 	n := len(bc.Bars)
 	w, sp := bc.GetBarWidth(), bc.GetBarSpacing()
 	if n*(w+sp) > canvas.Width() {
@@ -388,8 +408,16 @@ func (d drawer) barValues(r chart.Renderer, canvas chart.Box, bc chart.BarChart,
 	r.MoveTo(canvas.Left, canvas.Bottom)
 	r.LineTo(canvas.Left+n*(w+sp), canvas.Bottom)
 	r.Stroke()
-	for _, b := range bc.Bars {
+	for i, b := range bc.Bars {
 		cx := x + sp/2 + w/2
+		// The bar's parts, stacked from the axis over go-chart's bar.
+		y0 := float64(canvas.Bottom)
+		for _, p := range bars[i].parts {
+			h := p.value / top * float64(canvas.Height())
+			chart.Draw.Box(r, chart.Box{Left: x + sp/2, Right: x + sp/2 + w, Top: int(math.Round(y0 - h)), Bottom: int(math.Round(y0))},
+				chart.Style{FillColor: p.colour, StrokeColor: drawing.ColorWhite, StrokeWidth: 1})
+			y0 -= h
+		}
 		if b.Value != 0 {
 			vs := st
 			vs.WriteToRenderer(r)
@@ -618,4 +646,65 @@ func (d drawer) labelFit(label string, n int) float64 {
 		}
 	}
 	return math.Max(size, 9)
+}
+
+// legendSize is the text size of a legend line under a title.
+func (d drawer) legendSize() float64 { return d.labelSize() * 0.8 }
+
+// legendLineHeight is the room a legend line takes: none without a legend,
+// two lines when it does not hold in one.
+func (d drawer) legendLineHeight(legend []slice) int {
+	if len(legend) == 0 {
+		return 0
+	}
+	return int(d.legendSize() * 1.4 * float64(len(d.legendRows(legend))))
+}
+
+// legendRows splits the legend's entries into rows no wider than the
+// chart, measured as labelFit does (about 0.56 em a letter).
+func (d drawer) legendRows(legend []slice) [][]slice {
+	var rows [][]slice
+	var row []slice
+	width, room := 0.0, float64(d.size.X-24)
+	for _, s := range legend {
+		w := d.legendSize() * (1.6 + 0.56*float64(utf8.RuneCountInString(s.label)))
+		if len(row) > 0 && width+w > room {
+			rows, row, width = append(rows, row), nil, 0
+		}
+		row, width = append(row, s), width+w
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// legendLine draws the legend's entries — a colour square and a name —
+// centred in rows under the title.
+func (d drawer) legendLine(r chart.Renderer, legend []slice) {
+	if len(legend) == 0 {
+		return
+	}
+	st := d.textStyle()
+	st.FontSize = d.legendSize()
+	st.FontColor = colourAxis
+	sq := int(st.FontSize * 0.8)
+	y := d.top() + int(st.FontSize*0.2)
+	for _, row := range d.legendRows(legend) {
+		st.WriteToRenderer(r)
+		total := 0
+		for _, s := range row {
+			total += sq + int(st.FontSize*0.4) + r.MeasureText(s.label).Width() + int(st.FontSize)
+		}
+		x := (d.size.X - total) / 2
+		for _, s := range row {
+			chart.Draw.Box(r, chart.Box{Left: x, Right: x + sq, Top: y, Bottom: y + sq},
+				chart.Style{FillColor: s.colour, StrokeColor: s.colour, StrokeWidth: 1})
+			x += sq + int(st.FontSize*0.4)
+			st.WriteToRenderer(r)
+			r.Text(s.label, x, y+sq)
+			x += r.MeasureText(s.label).Width() + int(st.FontSize)
+		}
+		y += int(st.FontSize * 1.4)
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"image"
 	"testing"
 	"time"
+
+	"github.com/wcharczuk/go-chart/v2/drawing"
 )
 
 func TestFrenchNumbers(t *testing.T) {
@@ -142,5 +144,34 @@ func TestTypeColours(t *testing.T) {
 		if (s.colour == colourUnknown) != (s.label == "autre") {
 			t.Errorf("%s is drawn in %v", s.label, s.colour)
 		}
+	}
+}
+
+// Each month's bar is stacked by type: the parts add up to the month's
+// count, in the colours of the types' donut.
+func TestMonthBarsStackByType(t *testing.T) {
+	iv := Interventions{Months: lastMonths(time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), 12),
+		Types: []Kind{{"controle", "Contrôle"}, {"curage", "Curage"}, {"autre", "Autre"}}}
+	iv.Counts = [][]int{make([]int, 12), make([]int, 12), make([]int, 12)}
+	iv.Counts[0][3], iv.Counts[1][3], iv.Counts[2][3] = 2, 1, 4
+	iv.Counts[1][11] = 5
+	colours := map[string]drawing.Color{}
+	for _, s := range typeSlices(iv) {
+		colours[s.label] = s.colour
+	}
+	for m, b := range monthBars(iv) {
+		sum := 0.0
+		for _, p := range b.parts {
+			sum += p.value
+			if p.colour != colours[p.label] {
+				t.Errorf("month %d: %s in %v, the donut has %v", m, p.label, p.colour, colours[p.label])
+			}
+		}
+		if sum != b.value {
+			t.Errorf("month %d: parts add up to %v, the bar is %v", m, sum, b.value)
+		}
+	}
+	if b := monthBars(iv)[3]; len(b.parts) != 3 || b.value != 7 {
+		t.Errorf("April: %d parts, %v interventions", len(b.parts), b.value)
 	}
 }

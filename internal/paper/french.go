@@ -1,7 +1,6 @@
 package paper
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -71,11 +70,12 @@ func Date(t time.Time) string {
 // "15 juin 2026 à 14:32".
 func DateTime(t time.Time) string { return Date(t) + " à " + t.Format("15:04") }
 
-// Plural writes a count and its noun: "0 objet", "1 objet", "3 objets" —
-// French counts 0 and 1 singular.
+// Plural writes a count and its noun: "0 objet", "1 objet", "3 objets",
+// "1 629 objets" (thousands grouped, as Int) — French counts 0 and 1
+// singular.
 func Plural(n int, one, many string) string {
 	if n <= 1 {
-		return fmt.Sprintf("%d %s", n, one)
+		return Int(int64(n)) + " " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return Int(int64(n)) + " " + many
 }

@@ -195,3 +195,16 @@ func TestLegendHeight(t *testing.T) {
 		t.Error("an empty legend takes room")
 	}
 }
+
+// TestPlural checks the singular of 0 and 1 and the thousands grouped with
+// a no-break space, as French typography writes counts: «1 629 branchements».
+func TestPlural(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 vanne"}, {1, "1 vanne"}, {2, "2 vannes"}, {999, "999 vannes"}, {1629, "1" + NBSP + "629 vannes"}, {1234567, "1" + NBSP + "234" + NBSP + "567 vannes"}} {
+		if got := Plural(c.n, "vanne", "vannes"); got != c.want {
+			t.Errorf("Plural(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}

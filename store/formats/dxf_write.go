@@ -85,7 +85,7 @@ func WriteDXF(w io.Writer, layers []DXFLayer) error {
 		}
 		for _, f := range l.Features {
 			d.geometry(names[i], f.Geometry)
-			if f.Label != "" && f.Geometry != nil {
+			if f.Label != "" && f.Geometry != nil && !f.Geometry.Bound().IsEmpty() {
 				d.label(labelNames[i], f, height)
 			}
 		}
@@ -391,7 +391,7 @@ func (d *dxfOut) label(layer string, f DXFFeature, height float64) {
 }
 
 // labelAnchor is where a geometry's label goes and its angle in degrees:
-// a point itself, the middle of a line (of its first part) along the
+// a point itself, the middle of a line (of its first part drawn) along the
 // segment there, turned to read from left to right, the middle of
 // anything else's box.
 func labelAnchor(g orb.Geometry) (orb.Point, float64) {
@@ -403,8 +403,10 @@ func labelAnchor(g orb.Geometry) (orb.Point, float64) {
 			return x[0], 0
 		}
 	case orb.MultiLineString:
-		if len(x) > 0 {
-			return labelAnchor(x[0])
+		for _, part := range x { // the first part drawn
+			if len(part) > 1 {
+				return lineMiddle(part)
+			}
 		}
 	case orb.LineString:
 		return lineMiddle(x)

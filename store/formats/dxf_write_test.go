@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -308,3 +309,39 @@ func benchDXFLayers(n int) []DXFLayer {
 type discardCounter struct{}
 
 func (discardCounter) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestWriteDXFEmptyGeometry: a feature whose geometry is empty (a line
+// without points, a multi-line whose first part is empty) puts no label
+// at (0, 0) — both did, hundreds of kilometres off the plan for a CAD
+// program's «zoom extents» — and leaves the drawing's extent alone.
+func TestWriteDXFEmptyGeometry(t *testing.T) {
+	data, _ := readBackDXF(t, []DXFLayer{{Name: "canalaep", Features: []DXFFeature{
+		{Geometry: orb.LineString{}, Label: "vide"},
+		{Geometry: orb.MultiLineString{{}, dxfPipe2}, Label: "AEP-2"},
+		{Geometry: dxfPipe, Label: "AEP-1"},
+	}}})
+	sc := &dxfScanner{r: bufio.NewReader(bytes.NewReader(data))}
+	var variable string
+	header := map[string]float64{}
+	var textX []float64
+	inText := false
+	for sc.next() {
+		switch {
+		case sc.code == 9:
+			variable = sc.value
+		case sc.code == 0:
+			variable, inText = "", sc.value == "TEXT"
+		case sc.code == 10 && (variable == "$EXTMIN" || variable == "$EXTMAX"):
+			header[variable], _ = strconv.ParseFloat(strings.TrimSpace(sc.value), 64)
+		case sc.code == 10 && inText:
+			x, _ := strconv.ParseFloat(strings.TrimSpace(sc.value), 64)
+			textX = append(textX, x)
+		}
+	}
+	if header["$EXTMIN"] != 846250 || header["$EXTMAX"] != 846455 {
+		t.Errorf("extent x %v, want 846250 to 846455", header)
+	}
+	if len(textX) != 2 || textX[0] < 846000 || textX[1] < 846000 {
+		t.Errorf("labels at x %v: want the two lines' labels on them, none for the empty line", textX)
+	}
+}

@@ -132,8 +132,7 @@ func (f *scoreFacts) compute(service string, n *network, it *Item) {
 		for _, k := range f.pei {
 			hydrants += k
 		}
-		it.Detail = fmt.Sprintf("%s, %s, %s, %s", paper.Plural(valves, "vanne", "vannes"), paper.Plural(air, "ventouse", "ventouses"),
-			paper.Plural(drains, "vidange", "vidanges"), paper.Plural(hydrants, "point d'eau incendie", "points d'eau incendie"))
+		it.Detail = fittingsDetail(valves, air, drains, hydrants)
 		all(valves > 0)
 	case ItemStructures:
 		located, named := 0, 0

@@ -17,6 +17,7 @@ import (
 	"terrimap/dtdict"
 	"terrimap/internal/demows"
 	"terrimap/report"
+	"terrimap/sync/protocol"
 )
 
 // openDTDesk opens a copy of the demo's Tournus (its networks, the
@@ -414,5 +415,34 @@ func TestReceivedValidator(t *testing.T) {
 	}
 	if err := receivedValidator(time.Time{}, today)("01/01/2020"); err != nil {
 		t.Errorf("a declaration without its date refuses an old day: %v", err)
+	}
+}
+
+// An élu reads the register and the answer screens but may neither import
+// nor answer: the buttons are greyed and the register says why.
+func TestDTDICTReadOnlyForAViewer(t *testing.T) {
+	received := time.Date(2026, 12, 7, 0, 0, 0, 0, time.Local)
+	m, q := openDTDesk(t, received)
+	register(t, m, "dict-tournus.xml", received)
+	m.sess.access[dtdict.RegisterLayer] = protocol.Access{Read: true, Reason: "Lecture seule : vous êtes élu de Tournus."}
+	desk := m.dtdictDesk()
+	desk.show()
+	q.runUntil(t, func() bool { return desk.listed })
+	if !desk.importBtn.Disabled() || !desk.readOnlyNote.Visible() || desk.readOnlyNote.Text != "Lecture seule : vous êtes élu de Tournus." {
+		t.Errorf("import greyed %v, note %q", desk.importBtn.Disabled(), desk.readOnlyNote.Text)
+	}
+	desk.openEntry(desk.entries[0])
+	q.runUntil(t, func() bool { return desk.answer.loaded })
+	if !desk.answer.generate.Disabled() {
+		t.Error("«Générer la réponse…» is offered to a viewer")
+	}
+	if desk.answer.analysis == nil || !desk.answer.analysis.Concerned {
+		t.Error("the viewer does not see what lies in the zone")
+	}
+
+	m.sess.access[dtdict.RegisterLayer] = protocol.Access{Read: true, Create: true, Update: true}
+	desk.show()
+	if desk.importBtn.Disabled() || desk.readOnlyNote.Visible() {
+		t.Error("an editor cannot import")
 	}
 }

@@ -209,7 +209,9 @@ func (s *answerScreen) show(l answerLoad) {
 		s.itemsArea.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("None of our networks lies in the zone or within its margins."))}
 	}
 	s.itemsArea.Refresh()
-	s.generate.Enable()
+	if ro, _ := s.d.readOnly(); !ro {
+		s.generate.Enable()
+	}
 }
 
 // showVerdict says whether our networks are concerned, and why not.

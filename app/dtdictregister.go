@@ -41,6 +41,8 @@ type dtdictDesk struct {
 	empty *widget.Label
 	// answer is the answer screen shown; nil on the register.
 	answer *answerScreen
+	// readOnlyNote says why she may not import nor answer (an élu).
+	readOnlyNote *widget.Label
 	// listed is true once the register was read (tests wait for it).
 	listed bool
 	// lastImport is the last import's confirmation (tests tap it).
@@ -79,6 +81,10 @@ func (d *dtdictDesk) build() {
 	hint.Wrapping = fyne.TextWrapWord
 	d.importBtn = widget.NewButtonWithIcon(lang.L("Import a declaration…"), theme.ContentAddIcon(), d.chooseFile)
 	d.importBtn.Importance = widget.HighImportance
+	d.readOnlyNote = widget.NewLabel("")
+	d.readOnlyNote.Importance = widget.WarningImportance
+	d.readOnlyNote.Wrapping = fyne.TextWrapWord
+	d.readOnlyNote.Hide()
 	d.empty = widget.NewLabel("")
 	d.empty.Wrapping = fyne.TextWrapWord
 	d.empty.Alignment = fyne.TextAlignCenter
@@ -86,7 +92,7 @@ func (d *dtdictDesk) build() {
 		lang.L("Received"), lang.L("Due"), lang.L("Status"), lang.L("Our networks")}
 	widths := []float32{175, 80, 120, 275, 110, 135, 160, 135}
 	d.table = newTextTable(headers, widths, func() int { return len(d.entries) }, d.cell, func(row int) { d.openEntry(d.entries[row]) })
-	top := container.NewBorder(nil, nil, nil, container.NewVBox(layout.NewSpacer(), d.importBtn), container.NewVBox(title, hint))
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(layout.NewSpacer(), d.importBtn), container.NewVBox(title, hint, d.readOnlyNote))
 	d.register = container.NewBorder(top, nil, nil, nil, container.NewStack(d.table.table, container.NewVBox(layout.NewSpacer(), d.empty, layout.NewSpacer())))
 	d.body = container.NewStack(d.register)
 	d.dialog = dialog.NewCustom(lang.L("DT-DICT"), lang.L("Close"), d.body, d.m.window)
@@ -95,10 +101,32 @@ func (d *dtdictDesk) build() {
 // show opens the desk on the register, read again, as large as the
 // window lets it be.
 func (d *dtdictDesk) show() {
+	if ro, why := d.readOnly(); ro {
+		d.importBtn.Disable()
+		d.readOnlyNote.SetText(why)
+		d.readOnlyNote.Show()
+	} else {
+		d.importBtn.Enable()
+		d.readOnlyNote.Hide()
+	}
 	d.backToRegister()
 	win := d.m.window.Canvas().Size()
 	d.dialog.Resize(fyne.NewSize(min(dtDialogSize.Width, win.Width-16), min(dtDialogSize.Height, win.Height-16)))
 	d.dialog.Show()
+}
+
+// readOnly reports whether the platform lets the user only read the
+// register (an élu), and why in the user's words.
+func (d *dtdictDesk) readOnly() (bool, string) {
+	a, ok := d.m.sess.access[dtdict.RegisterLayer]
+	if !ok || a.Create || a.Update {
+		return false, ""
+	}
+	why := a.Reason
+	if why == "" {
+		why = lang.L("You may read the DT-DICT register, not record or answer declarations.")
+	}
+	return true, why
 }
 
 // backToRegister leaves the answer screen for the register, read again.

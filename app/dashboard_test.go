@@ -25,24 +25,17 @@ func TestDashboardView(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	queue := make(chan func(), 8)
+	q := make(uiQueue, 8)
 	w := test.NewWindow(nil)
 	defer w.Close()
-	d := newDashboardView(w, ws, func(f func()) { queue <- f })
+	d := newDashboardView(w, ws, q.do)
 	d.now = func() time.Time { return time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC) }
 	// waitCharts runs what the workers send to the UI goroutine until a
 	// computation's charts are shown.
 	waitCharts := func() {
 		t.Helper()
 		d.charts = nil
-		for d.charts == nil {
-			select {
-			case f := <-queue:
-				f()
-			case <-time.After(2 * time.Minute):
-				t.Fatalf("no charts; status %q", d.status.Text)
-			}
-		}
+		q.runUntil(t, func() bool { return d.charts != nil })
 	}
 	d.start()
 	waitCharts()

@@ -35,10 +35,10 @@ func TestICGPView(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	queue := make(chan func(), 8)
+	q := make(uiQueue, 8)
 	w := test.NewWindow(nil)
 	defer w.Close()
-	v := newICGPView(w, ws, func(f func()) { queue <- f })
+	v := newICGPView(w, ws, q.do)
 	v.now = func() time.Time { return time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC) }
 	v.user = func(context.Context) string { return "Marie (secrétaire)" }
 	var onMap, inTable []icgp.Lack
@@ -49,14 +49,7 @@ func TestICGPView(t *testing.T) {
 	// other than before is shown.
 	wait := func(before *icgp.Report) {
 		t.Helper()
-		for v.report == before {
-			select {
-			case f := <-queue:
-				f()
-			case <-time.After(2 * time.Minute):
-				t.Fatalf("no report; status %q", v.status.Text)
-			}
-		}
+		q.runUntil(t, func() bool { return v.report != before })
 	}
 	v.start()
 	wait(nil)
@@ -87,16 +80,10 @@ func TestICGPView(t *testing.T) {
 	}
 	want := !check.Checked
 	before = v.report
-	check.SetChecked(want) // the secretary ticks it (or unticks it)
-	// The declaration is written, then the score computed again.
-	for v.report == before {
-		select {
-		case f := <-queue:
-			f()
-		case <-time.After(2 * time.Minute):
-			t.Fatalf("not scored again; status %q", v.status.Text)
-		}
-	}
+	// The secretary ticks it (or unticks it): the declaration is written,
+	// then the score computed again.
+	check.SetChecked(want)
+	wait(before)
 	var model icgp.Item
 	for _, it := range v.report.Water.Items {
 		if it.Code == icgp.ItemModel {
@@ -118,14 +105,7 @@ func TestICGPView(t *testing.T) {
 	v.confirm = func(_, message string, answer func(bool)) { asked = message; answer(true) }
 	declared := v.report
 	test.Tap(v.declareButtons[0])
-	for v.report == declared {
-		select {
-		case f := <-queue:
-			f()
-		case <-time.After(2 * time.Minute):
-			t.Fatalf("not scored again after «Déclarer…»; status %q", v.status.Text)
-		}
-	}
+	wait(declared)
 	if asked == "" || v.report.Water.Total <= declared.Water.Total {
 		t.Errorf("asked %q; water %d points, was %d", asked, v.report.Water.Total, declared.Water.Total)
 	}

@@ -268,7 +268,9 @@ func blockers(items []Item, n *network, waiting map[string][]string) []Blocker {
 					missing += l.Length
 				}
 				b.MissingLength = missing
-				b.Message = fmt.Sprintf("+%s avec le nombre de branchements → %d points", kmUp(missing), it.Max)
+				// Every tronçon lacking it is needed: their whole length,
+				// not rounded up (it would exceed the network's).
+				b.Message = fmt.Sprintf("+%s avec le nombre de branchements → %d points", km(missing), it.Max)
 				b.Features = sortedLacks(n.lackConnections)
 			} else {
 				b.Message = fmt.Sprintf("Localiser les branchements → %d points", it.Max)

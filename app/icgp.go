@@ -176,11 +176,17 @@ func (v *icgpView) fill(box *fyne.Container, s *icgp.Score, service string, rene
 	total.TextSize = theme.TextSize() * 2.4
 	total.TextStyle.Bold = true
 	box.Add(total)
-	descr := lang.L("No descriptif détaillé des réseaux: {{.N}} points of plan and inventory are missing to reach 40.", map[string]any{"N": icgp.DescriptifGate - planAndInventory(s)})
+	descr := lang.L("No descriptif détaillé des réseaux: {{.N}} points of plan and inventory are missing to reach 40.", map[string]any{"N": icgp.DescriptifGate - s.PlanAndInventoryPoints()})
 	if s.DescriptifDetaille {
 		descr = lang.L("The service has its descriptif détaillé des réseaux (40 points of plan and inventory reached).")
 	}
 	box.Add(widget.NewLabelWithStyle(descr, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if plan := s.PlanPoints(); plan < icgp.PlanGate {
+		gate := widget.NewLabelWithStyle(lang.L("The plan has {{.Points}} points out of 15: nothing else counts until it has 15.", map[string]any{"Points": plan}),
+			fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		gate.Wrapping = fyne.TextWrapWord
+		box.Add(gate)
+	}
 	gates := widget.NewLabel(lang.L("How the score works: the 15 points of the plan (a plan of the networks, and a written procedure to update it every year) are needed for any other point to count. With 40 points of plan and inventory the service has the descriptif détaillé des réseaux the law requires (décret 2012-97); below 40, the points of the other knowledge do not count."))
 	gates.Wrapping = fyne.TextWrapWord
 	box.Add(gates)
@@ -200,17 +206,6 @@ func (v *icgpView) fill(box *fyne.Container, s *icgp.Score, service string, rene
 	for _, b := range s.Blockers {
 		box.Add(v.blockerRow(service, b))
 	}
-}
-
-// planAndInventory sums the points of parts A and B.
-func planAndInventory(s *icgp.Score) int {
-	n := 0
-	for _, it := range s.Items {
-		if it.Part == "A" || it.Part == "B" {
-			n += it.Points
-		}
-	}
-	return n
 }
 
 func heading(text string) fyne.CanvasObject {

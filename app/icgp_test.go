@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"terrimap/icgp"
 	"terrimap/internal/demows"
@@ -180,5 +181,39 @@ func TestSystemUser(t *testing.T) {
 	}
 	if got == "" || (got != u.Username && !strings.HasPrefix(u.Name, got)) {
 		t.Errorf("systemUser() = %q; user %q, name %q", got, u.Username, u.Name)
+	}
+}
+
+// With 10 points of plan the inventory does not count toward 40: the
+// window says how many points are missing by the arrêté's rule, and why.
+func TestICGPPlanGateExplained(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	defer w.Close()
+	v := newICGPView(w, nil, func(f func()) { f() })
+	items := icgp.Items(icgp.Water)
+	for i := range items {
+		switch items[i].Code {
+		case icgp.ItemPlan:
+			items[i].Points = 10
+		case icgp.ItemMaterialDiameter:
+			items[i].Points, items[i].Gated = 14, true
+		case icgp.ItemLayingDate:
+			items[i].Points, items[i].Gated = 12, true
+		}
+	}
+	v.show(&icgp.Report{Water: &icgp.Score{Service: icgp.Water, Items: items, Total: 10}})
+	var texts []string
+	for _, o := range v.water.Objects {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	}
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{"il manque 30 points", "Le plan n'a que 10 points sur 15"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the window does not say %q:\n%s", want, all)
+		}
 	}
 }

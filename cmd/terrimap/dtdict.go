@@ -72,7 +72,7 @@ func dtdictUsage(stderr io.Writer, action, format string, args ...any) int {
 
 // dtdictFailure reports a French sentence and returns exit status 1.
 func dtdictFailure(stderr io.Writer, action, msg string) int {
-	fmt.Fprintf(stderr, "terrimap dtdict %s : %s\n", action, msg)
+	fmt.Fprintf(stderr, "terrimap dtdict %s : %s\n", action, clause(msg))
 	return 1
 }
 
@@ -174,9 +174,9 @@ func declarationProblem(path string, err error) string {
 	case errors.Is(err, dtdict.ErrNotDeclaration):
 		return fmt.Sprintf("%s n'est pas une déclaration DT-DICT du guichet unique (la racine doit être dossierConsultation)", path)
 	case errors.As(err, &fe):
-		return fmt.Sprintf("%s : %s ; rien n'a été enregistré", path, fe.Message)
+		return fmt.Sprintf("%s : %s ; rien n'a été enregistré", path, clause(fe.Message))
 	}
-	return fmt.Sprintf("%s illisible : %v ; rien n'a été enregistré", path, err)
+	return fmt.Sprintf("%s illisible : %s ; rien n'a été enregistré", path, clause(err.Error()))
 }
 
 // openWorkspace opens a workspace to write the register; the error is a
@@ -198,9 +198,9 @@ func registerProblem(workspace string, err error) string {
 	case errors.Is(err, dtdict.ErrNoRegister):
 		return fmt.Sprintf("l'espace de travail %s n'a pas le registre des DT-DICT (couche dtdict) : synchronisez-le avec la plateforme, qui le publie", workspace)
 	case errors.Is(err, dtdict.ErrRegisterReadOnly), errors.Is(err, dtdict.ErrOutsideTerritory), errors.Is(err, dtdict.ErrNoOwnership):
-		return strings.TrimPrefix(err.Error(), "dtdict: ")
+		return clause(strings.TrimPrefix(err.Error(), "dtdict: "))
 	}
-	return err.Error()
+	return clause(err.Error())
 }
 
 func runDtdictImport(args []string, stdout, stderr io.Writer) int {
@@ -257,7 +257,7 @@ func printDeclaration(w io.Writer, d *dtdict.Declaration, e dtdict.Entry) {
 // printVerdict writes whether our networks are concerned.
 func printVerdict(w io.Writer, a *dtdict.Analysis) {
 	if !a.Concerned {
-		fmt.Fprintf(w, "Non concerné : %s.\n", afterColon(strings.TrimSuffix(a.Reason, ".")))
+		fmt.Fprintf(w, "Non concerné : %s.\n", clause(a.Reason))
 		return
 	}
 	var codes []string
@@ -313,16 +313,32 @@ func runDtdictList(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// clause makes a French sentence a clause of a longer one, written after
+// a colon and maybe followed by « ; » or more: without its full stop
+// («… (5 caractères). ; rien n'a été enregistré» read wrong), starting in
+// lower case as afterColon does. An ellipsis stays.
+func clause(sentence string) string {
+	s := strings.TrimSpace(sentence)
+	if strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") {
+		s = strings.TrimSpace(strings.TrimSuffix(s, "."))
+	}
+	return afterColon(s)
+}
+
 // afterColon starts a sentence that follows a colon in lower case, as
 // French writes it («Aucun de nos ouvrages…» becomes «aucun de nos
-// ouvrages…»), leaving acronyms (EAUPOT71543, DT) as they are.
+// ouvrages…», «L'élément…» «l'élément…»), leaving acronyms (EAUPOT71543,
+// DT) as they are.
 func afterColon(s string) string {
 	first, size := utf8.DecodeRuneInString(s)
-	second, _ := utf8.DecodeRuneInString(s[size:])
-	if unicode.IsUpper(first) && unicode.IsLower(second) {
-		return string(unicode.ToLower(first)) + s[size:]
+	if !unicode.IsUpper(first) {
+		return s
 	}
-	return s
+	word := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })[0]
+	if utf8.RuneCountInString(word) > 1 && strings.ToUpper(word) == word {
+		return s
+	}
+	return string(unicode.ToLower(first)) + s[size:]
 }
 
 // concernedWord says whether our networks are concerned: oui, non, or ?

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,14 @@ func TestDtdictCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	dt := filepath.Join(dtdictFixtures, "dt-tournus.xml")
+	fixture, err := os.ReadFile(dt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	badINSEE := filepath.Join(dir, "insee.xml")
+	if err := os.WriteFile(badINSEE, []byte(strings.Replace(string(fixture), "<codeINSEE>71543<", "<codeINSEE>7154<", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tomorrow := time.Now().AddDate(0, 0, 1).Format("2006-01-02")
 	for _, tc := range []struct {
 		args []string
@@ -44,6 +53,7 @@ func TestDtdictCommandLine(t *testing.T) {
 		{[]string{"dtdict", "list"}, 2, "--workspace manque"},
 		{[]string{"dtdict", "import", "--workspace", bare, filepath.Join(dir, "absent.xml")}, 1, "absent.xml n'existe pas"},
 		{[]string{"dtdict", "import", "--workspace", bare, notXML}, 1, "n'est pas une déclaration DT-DICT"},
+		{[]string{"dtdict", "import", "--workspace", bare, badINSEE}, 1, "insee.xml : l'élément « codeINSEE » contient « 7154 », qui n'est pas un code INSEE de commune (5 caractères) ; rien n'a été enregistré\n"},
 		{[]string{"dtdict", "import", "--workspace", filepath.Join(dir, "absent.gpkg"), dt}, 1, "synchronisez d'abord"},
 		{[]string{"dtdict", "import", "--workspace", bare, dt}, 1, "n'a pas le registre des DT-DICT"},
 		{[]string{"dtdict", "list", "--workspace", bare}, 1, "n'a pas le registre des DT-DICT"},
@@ -52,6 +62,9 @@ func TestDtdictCommandLine(t *testing.T) {
 			code, out, errOut := run(t, tc.args...)
 			if code != tc.code || !strings.Contains(errOut, tc.want) {
 				t.Errorf("exit %d, want %d; stderr\n%s\nwithout %q (stdout %s)", code, tc.code, errOut, tc.want, out)
+			}
+			if bad := frenchPunctuationSlip(errOut); bad != "" {
+				t.Errorf("stderr %q: %s", errOut, bad)
 			}
 		})
 	}
@@ -96,4 +109,17 @@ func TestDtdictImportAndList(t *testing.T) {
 		!strings.HasPrefix(lines[3], "2 déclarations au registre") {
 		t.Errorf("list: %d\n%s%s", code, out, errOut)
 	}
+}
+
+// frenchPunctuationSlip says what is wrong with the punctuation of a
+// French message made of joined sentences: a full stop before a
+// semicolon or a colon, a line ending with a stop after joined clauses
+// (the command's lines do not end with one). "" when none.
+func frenchPunctuationSlip(msg string) string {
+	for _, slip := range []string{". ;", ". :", " ; ;", ".\n"} {
+		if strings.Contains(msg, slip) {
+			return fmt.Sprintf("holds %q", slip)
+		}
+	}
+	return ""
 }

@@ -43,7 +43,7 @@ func TestSewerConnectionsPerTroncon(t *testing.T) {
 			}
 		}
 		// (the part C gate adds its words after the message)
-		if got.Points != c.points || !strings.HasPrefix(message, c.message) || (c.message == "") != (message == "") {
+		if got.Points != c.points || !got.Measured || !strings.HasPrefix(message, c.message) || (c.message == "") != (message == "") {
 			t.Errorf("nbranche %v: %d points, blocker %q; want %d, %q", c.counts, got.Points, message, c.points, c.message)
 		}
 	}

@@ -27,7 +27,7 @@ func TestFittingsDetail(t *testing.T) {
 		for i, code := range c.codes {
 			n.add(demo.LayerApparAEP, orb.Point{corner[0] + 300 + float64(i)*10, corner[1] + 300}, map[string]any{"idappareil": "A", "fnappaep": code})
 		}
-		if got := item(t, n.compute().Water, ItemFittings); got.Detail != c.detail || got.Points != c.points {
+		if got := item(t, n.compute().Water, ItemFittings); got.Detail != c.detail || got.Points != c.points || got.Measured {
 			t.Errorf("%v: %q, %d points; want %q, %d", c.codes, got.Detail, got.Points, c.detail, c.points)
 		}
 	}

@@ -115,14 +115,17 @@ func (f *scoreFacts) compute(service string, n *network, it *Item) {
 		}
 		all(n.length > 0 && works > 0)
 	case ItemMaterialDiameter:
+		it.Measured = true
 		it.Percent = percent(n.matDiam, n.length)
 		it.Points = percentPoints(it.Percent)
 		it.Detail = fmt.Sprintf("%s sur %s", km(n.matDiam), km(n.length))
 	case ItemLayingDate:
+		it.Measured = true
 		it.Percent = percent(n.dated, n.length)
 		it.Points = percentPoints(it.Percent)
 		it.Detail = fmt.Sprintf("%s sur %s", km(n.dated), km(n.length))
 	case ItemAltimetry:
+		it.Measured = true
 		it.Percent = percent(n.altimetry, n.length)
 		it.Points = percentPoints(it.Percent)
 		it.Detail = fmt.Sprintf("%s sur %s", km(n.altimetry), km(n.length))
@@ -148,6 +151,7 @@ func (f *scoreFacts) compute(service string, n *network, it *Item) {
 			all(n.connections > 0)
 			break
 		}
+		it.Measured = true
 		it.Percent = percent(n.withConnections, n.length)
 		it.Detail = fmt.Sprintf("nombre de branchements connu sur %s de %s", km(n.withConnections), km(n.length))
 		all(n.length > 0 && len(n.lackConnections) == 0)
@@ -229,9 +233,7 @@ func (f *scoreFacts) declared(service string, n *network, it *Item) (missing []s
 }
 
 // km writes a length in kilometres the French way: «8,2 km».
-func km(metres float64) string {
-	return paper.Decimal(metres/1000, 1) + paper.NBSP + "km"
-}
+func km(metres float64) string { return paper.Kilometres(metres) }
 
 // blockers lists what would gain points next, the largest gain first.
 func blockers(items []Item, n *network, waiting map[string][]string) []Blocker {

@@ -69,6 +69,10 @@ type Item struct {
 	// Computed is true when the points come from the data; false when they
 	// come from a declaration.
 	Computed bool
+	// Measured is true for the items scored on a share of the network's
+	// length (material and diameter, laying date, altimetry, the sewers'
+	// connections per tronçon): Percent is then their share, 0 included.
+	Measured bool
 	// Percent is the share of the network's length the item measures (0 to
 	// 100), for the items measured by length; 0 otherwise.
 	Percent float64

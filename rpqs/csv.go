@@ -28,12 +28,16 @@ func WriteCSV(w io.Writer, rep *icgp.Report) error {
 			if !it.DeclaredOn.IsZero() {
 				on = it.DeclaredOn.Format("2006-01-02")
 			}
+			share := ""
+			if it.Measured {
+				share = strconv.FormatFloat(it.Percent, 'f', 2, 64)
+			}
 			counted := "oui"
 			if it.Gated {
 				counted = "non"
 			}
 			rows = append(rows, []string{s.Indicator, s.Service, it.Code, it.Label, strconv.Itoa(it.Points), strconv.Itoa(it.Max), source,
-				strconv.FormatFloat(it.Percent, 'f', 2, 64), counted, it.Detail, it.DeclaredBy, on})
+				share, counted, it.Detail, it.DeclaredBy, on})
 		}
 		rows = append(rows, []string{s.Indicator, s.Service, "classe_localisation", "Classe de précision de la localisation connue", "", "", "calculé",
 			strconv.FormatFloat(s.LocationClassPercent, 'f', 2, 64), "", "", "", ""})

@@ -55,13 +55,13 @@ func WritePDF(w io.Writer, rep *icgp.Report, stats *dashboard.Stats, meta Meta) 
 	a.text(16, "B", title)
 	a.text(9, "", "Indices de connaissance et de gestion patrimoniale des réseaux (arrêté du 2 mai 2007, annexe I, modifié le 2 décembre 2013), calculés par Terrimap le "+paper.Date(meta.Date)+".")
 	for _, s := range scores(rep) {
-		a.score(s)
+		a.score(s, rep.INSEE == "")
 	}
 	for _, r := range renewals(rep) {
 		a.need(12)
 		a.text(12, "B", fmt.Sprintf("%s — taux moyen de renouvellement (%s)", serviceName(r.service), r.indicator))
 		a.text(10, "", fmt.Sprintf("%s %% par an : %s renouvelés ou réhabilités de %d à %d, branchements exclus, sur %s de réseau (%s).",
-			paper.Decimal(r.Rate, 2), km(r.Renewed), r.FromYear, r.ToYear, km(r.NetworkLength), paper.Plural(r.Interventions, "intervention", "interventions")))
+			paper.Decimal(r.Rate, 2), paper.Kilometres(r.Renewed), r.FromYear, r.ToYear, paper.Kilometres(r.NetworkLength), paper.Plural(r.Interventions, "intervention", "interventions")))
 	}
 	if stats != nil {
 		a.inventory("Eau potable", stats.Water)
@@ -138,8 +138,9 @@ func (a *annex) row(size float64, style string, widths []float64, cells []string
 	a.f.Line(margin, a.y-0.5, pageW-margin, a.y-0.5)
 }
 
-// score writes a service's ICGP table.
-func (a *annex) score(s *icgp.Score) {
+// score writes a service's ICGP table; whole says it is the whole
+// intercommunality's.
+func (a *annex) score(s *icgp.Score, whole bool) {
 	a.need(30)
 	a.y += 3
 	a.text(13, "B", fmt.Sprintf("%s — indice %s : %d points sur 120", serviceName(s.Service), s.Indicator, s.Total))
@@ -151,29 +152,15 @@ func (a *annex) score(s *icgp.Score) {
 		desc = "oui (au moins 40 points de plan et d'inventaire)"
 	}
 	a.text(9, "", fmt.Sprintf("Linéaire : %s, branchements exclus ; classe de précision de la localisation connue sur %s %% du linéaire. Descriptif détaillé des réseaux : %s.",
-		km(s.Length), paper.Decimal(s.LocationClassPercent, 1), desc))
-	widths := []float64{11, 79, 20, 48, 22}
+		paper.Kilometres(s.Length), paper.Decimal(s.LocationClassPercent, 1), desc))
+	widths := []float64{10, 72, 20, 46, 32}
 	a.row(8, "B", widths, []string{"Part.", "Élément", "Points", "Constat", "Source"})
 	for _, it := range s.Items {
 		points := fmt.Sprintf("%d / %d", it.Points, it.Max)
 		if it.Gated {
 			points += " (non compté)"
 		}
-		source := "calculé"
-		if !it.Computed {
-			source = "déclaré"
-			if it.DeclaredBy != "" {
-				source += " par " + it.DeclaredBy
-			}
-			if !it.DeclaredOn.IsZero() {
-				source += " le " + paper.Date(it.DeclaredOn)
-			}
-		}
-		detail := it.Detail
-		if it.Percent > 0 {
-			detail = paper.Decimal(it.Percent, 1) + " % du linéaire : " + detail
-		}
-		a.row(8, "", widths, []string{it.Part, it.Label, points, detail, source})
+		a.row(8, "", widths, []string{it.Part, it.Label, points, finding(it), source(it, whole)})
 	}
 	if len(s.Blockers) > 0 {
 		a.y += 2

@@ -44,6 +44,10 @@ func Int(n int64) string { return Decimal(float64(n), 0) }
 // Metres writes a length in metres to the decimetre: "5 m", "2,5 m".
 func Metres(v float64) string { return Decimal(v, 1) + NBSP + "m" }
 
+// Kilometres writes a network's length to the 100 m, as reports give it:
+// "8,2 km", "286,4 km", "1 204,5 km", "51 km".
+func Kilometres(metres float64) string { return Decimal(metres/1000, 1) + NBSP + "km" }
+
 // Length writes a ground length in the unit a scale bar states it in:
 // "30 cm", "500 m", "2,5 km".
 func Length(metres float64) string {

@@ -1,0 +1,108 @@
+package rpqs
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"terrimap/icgp"
+)
+
+// sampleReport is a water score whose items show each case of the annex's
+// columns: computed, measured by length at 0 %, declared, not declared.
+func sampleReport(insee string) *icgp.Report {
+	on := time.Date(2025, 4, 28, 0, 0, 0, 0, time.UTC)
+	items := icgp.Items(icgp.Water)
+	for i := range items {
+		it := &items[i]
+		switch it.Code {
+		case icgp.ItemPlan:
+			it.Points, it.Detail = 10, "286,4 km de réseau"
+		case icgp.ItemUpdateProcedure:
+			it.Points, it.DeclaredBy, it.DeclaredOn, it.Detail = 5, "M. Durand", on, "déclaré"
+		case icgp.ItemMaterialDiameter:
+			it.Measured, it.Percent, it.Detail = true, 0, "0 km sur 286,4 km"
+		case icgp.ItemLayingDate:
+			it.Measured, it.Points, it.Percent, it.Detail = true, 12, 71.65, "205,2 km sur 286,4 km"
+		default:
+			it.Detail = "non déclaré"
+		}
+	}
+	s := &icgp.Score{Service: icgp.Water, Indicator: "P103.2B", Items: items, Total: 15, Length: 286423, LocationClassPercent: 100}
+	return &icgp.Report{INSEE: insee, Year: 2026, Water: s, RenewalWater: icgp.Renewal{FromYear: 2022, ToYear: 2026, Renewed: 3847, NetworkLength: 286423, Rate: 0.269, Interventions: 12}}
+}
+
+// TestAnnexColumns checks what the annex says of each item's source and
+// share: «à déclarer» for an item nobody declared (not «déclaré»), who
+// declared a commune's item and when, «déclaré par chaque commune» for the
+// whole intercommunality (not the name of one secretary), «0 % du
+// linéaire» for an item measured at nothing, the network's length to the
+// 100 m as the items give it; in the CSV, no percentage for an item not
+// measured by length.
+func TestAnnexColumns(t *testing.T) {
+	for _, c := range []struct {
+		insee        string
+		want, refuse []string
+	}{
+		{"71543", []string{"déclaré par M. Durand le 28 avril 2025", "à déclarer", "0 % du linéaire : 0 km", "71,7 % du linéaire", "Linéaire : 286,4 km", "sur 286,4 km de réseau"}, []string{"déclaré par chaque commune"}},
+		{"", []string{"déclaré par chaque commune", "à déclarer"}, []string{"M. Durand"}},
+	} {
+		var pdf bytes.Buffer
+		if err := WritePDF(&pdf, sampleReport(c.insee), nil, Meta{Territory: "Essai", Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "annexe.pdf")
+		if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// -raw: the text in the order it is written, a cell's lines together.
+		text, err := exec.Command("pdftotext", "-raw", out, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		got := strings.Join(strings.Fields(string(text)), " ")
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("commune %q: the annex does not say %q:\n%s", c.insee, w, got)
+			}
+		}
+		for _, w := range c.refuse {
+			if strings.Contains(got, w) {
+				t.Errorf("commune %q: the annex says %q", c.insee, w)
+			}
+		}
+		if strings.Contains(got, "non déclaré déclaré") {
+			t.Errorf("commune %q: an undeclared item's source says «déclaré»", c.insee)
+		}
+	}
+	share := map[string]string{}
+	for _, row := range csvRows(t, sampleReport("71543"))[1:] {
+		share[row[2]] = row[7]
+	}
+	for code, want := range map[string]string{icgp.ItemPlan: "", icgp.ItemUpdateProcedure: "", icgp.ItemMaterialDiameter: "0.00", icgp.ItemLayingDate: "71.65"} {
+		if share[code] != want {
+			t.Errorf("csv: %s pourcentage %q, want %q", code, share[code], want)
+		}
+	}
+}
+
+// csvRows writes the report's CSV and reads it back.
+func csvRows(t *testing.T, rep *icgp.Report) [][]string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(&buf)
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}

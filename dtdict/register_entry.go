@@ -167,6 +167,21 @@ func DueSoon(entries []Entry, now time.Time, within time.Duration) []Entry {
 	return out
 }
 
+// DueCounts splits DueSoon(entries, now, within) in two: overdue, the
+// declarations still to answer past their due date (StatusOverdue), and
+// soon, those due within the delay — what a warning says apart («2 hors
+// délai et 1 à rendre d'ici 2 jours»).
+func DueCounts(entries []Entry, now time.Time, within time.Duration) (overdue, soon int) {
+	for _, e := range DueSoon(entries, now, within) {
+		if e.Status(now) == StatusOverdue {
+			overdue++
+		} else {
+			soon++
+		}
+	}
+	return overdue, soon
+}
+
 // ReadFile returns the bytes of a file of the register, as the workspace
 // holds it (store.ErrBlobNotFound, wrapped, while a file synced from
 // another desk has not arrived yet).

@@ -307,10 +307,26 @@ func runDtdictList(args []string, stdout, stderr io.Writer) int {
 			e.Commune, concernedWord(e), e.Declarant, shortDate(e.Received, ""), shortDate(e.Answered, ""), len(e.Files))
 	}
 	_ = tw.Flush()
-	soon := dtdict.DueSoon(entries, now, dueSoonDays*24*time.Hour)
-	fmt.Fprintf(stdout, "%s au registre, dont %d à rendre d'ici %d jours.\n",
-		paper.Plural(len(entries), "déclaration", "déclarations"), len(soon), dueSoonDays)
+	overdue, soon := dtdict.DueCounts(entries, now, dueSoonDays*24*time.Hour)
+	fmt.Fprintf(stdout, "%s au registre%s.\n", paper.Plural(len(entries), "déclaration", "déclarations"), dueParts(overdue, soon))
 	return 0
+}
+
+// dueParts says how many declarations are past their due date and how
+// many are due within dueSoonDays, naming only the counts that are not 0:
+// «, dont 2 hors délai et 1 à rendre d'ici 2 jours»; "" when both are.
+func dueParts(overdue, soon int) string {
+	var parts []string
+	if overdue > 0 {
+		parts = append(parts, fmt.Sprintf("%d hors délai", overdue))
+	}
+	if soon > 0 {
+		parts = append(parts, fmt.Sprintf("%d à rendre d'ici %d jours", soon, dueSoonDays))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", dont " + strings.Join(parts, " et ")
 }
 
 // clause makes a French sentence a clause of a longer one, written after

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"terrimap/dtdict"
 	"terrimap/store"
 )
 
@@ -122,4 +123,59 @@ func frenchPunctuationSlip(msg string) string {
 		}
 	}
 	return ""
+}
+
+// The list's last line counts apart the declarations past their due date
+// and those due within 2 days, as the app's status bar does: an overdue
+// one is not «à rendre d'ici 2 jours».
+func TestDtdictListCountsOverdueApart(t *testing.T) {
+	dir := t.TempDir()
+	ws := reportWorkspace(t, dir)
+	fixture, err := os.ReadFile(filepath.Join(dtdictFixtures, "dt-tournus.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := today()
+	// declaredOn writes the DT as made on day under another number.
+	declaredOn := func(number string, day time.Time) string {
+		s := strings.Replace(string(fixture), "2026120300412T01", number, 1)
+		s = strings.Replace(s, "2026-12-03T09:14:27.512+01:00", day.Format("2006-01-02")+"T09:14:27.512+01:00", 1)
+		path := filepath.Join(dir, number+".xml")
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	// soonDay is a reception day whose due date is today or tomorrow.
+	soonDay := now
+	for dtdict.Due(dtdict.KindDT, soonDay, true).After(now.AddDate(0, 0, 1)) {
+		soonDay = soonDay.AddDate(0, 0, -1)
+	}
+	import1 := func(path string, received time.Time) {
+		if code, out, errOut := run(t, "dtdict", "import", "--workspace", ws, "--received", received.Format("2006-01-02"), path); code != 0 {
+			t.Fatalf("import: %d\n%s%s", code, out, errOut)
+		}
+	}
+	count := func() string {
+		code, out, errOut := run(t, "dtdict", "list", "--workspace", ws)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != 0 {
+			t.Fatalf("list: %d\n%s%s", code, out, errOut)
+		}
+		return lines[len(lines)-1]
+	}
+	late := now.AddDate(0, 0, -30)
+	import1(declaredOn("2026110100001T01", late), late)
+	if got, want := count(), "1 déclaration au registre, dont 1 hors délai."; got != want {
+		t.Errorf("one overdue: %q, want %q", got, want)
+	}
+	import1(declaredOn("2026110100002T01", soonDay), soonDay)
+	import1(declaredOn("2026110100003T01", late), late)
+	if got, want := count(), "3 déclarations au registre, dont 2 hors délai et 1 à rendre d'ici 2 jours."; got != want {
+		t.Errorf("two overdue, one due soon: %q, want %q", got, want)
+	}
+	import1(declaredOn("2026110100004T01", now), now)
+	if got, want := count(), "4 déclarations au registre, dont 2 hors délai et 1 à rendre d'ici 2 jours."; got != want {
+		t.Errorf("and one due later: %q, want %q", got, want)
+	}
 }

@@ -35,7 +35,7 @@ type itemDef struct {
 var waterItems = []itemDef{
 	{ItemPlan, "Plan des réseaux avec les ouvrages principaux et les dispositifs généraux de mesure", "A", 10, true},
 	{ItemUpdateProcedure, "Procédure de mise à jour du plan, appliquée au moins chaque année", "A", 5, false},
-	{ItemMaterialDiameter, "Inventaire : matériau et diamètre connus (10 points à 50 % du linéaire, puis 1 point par tranche jusqu'à 95 %)", "B", 15, true},
+	{ItemMaterialDiameter, "Inventaire : matériau et diamètre connus (10 points à 50\u00a0% du linéaire, puis 1 point par tranche jusqu'à 95\u00a0%)", "B", 15, true},
 	{ItemLayingDate, "Inventaire : date ou période de pose connue (même barème)", "B", 15, true},
 	{ItemFittings, "Localisation des ouvrages annexes (vannes, ventouses, vidanges, poteaux d'incendie)", "C", 10, true},
 	{ItemPumps, "Inventaire des pompes et équipements électromécaniques, mis à jour chaque année", "C", 10, false},
@@ -51,7 +51,7 @@ var waterItems = []itemDef{
 var sewerItems = []itemDef{
 	{ItemPlan, "Plan des réseaux avec les postes de relèvement, déversoirs et points d'autosurveillance", "A", 10, true},
 	{ItemUpdateProcedure, "Procédure de mise à jour du plan, appliquée au moins chaque année", "A", 5, false},
-	{ItemMaterialDiameter, "Inventaire : matériau et diamètre connus (10 points à 50 % du linéaire, puis 1 point par tranche jusqu'à 95 %)", "B", 15, true},
+	{ItemMaterialDiameter, "Inventaire : matériau et diamètre connus (10 points à 50\u00a0% du linéaire, puis 1 point par tranche jusqu'à 95\u00a0%)", "B", 15, true},
 	{ItemLayingDate, "Inventaire : date ou période de pose connue (même barème)", "B", 15, true},
 	{ItemAltimetry, "Altimétrie des canalisations connue (même barème)", "C", 15, true},
 	{ItemStructures, "Localisation et description des ouvrages annexes (postes, déversoirs)", "C", 10, true},

@@ -60,7 +60,7 @@ func WritePDF(w io.Writer, rep *icgp.Report, stats *dashboard.Stats, meta Meta) 
 	for _, r := range renewals(rep) {
 		a.need(12)
 		a.text(12, "B", fmt.Sprintf("%s — taux moyen de renouvellement (%s)", serviceName(r.service), r.indicator))
-		a.text(10, "", fmt.Sprintf("%s %% par an : %s renouvelés ou réhabilités de %d à %d, branchements exclus, sur %s de réseau (%s).",
+		a.text(10, "", fmt.Sprintf("%s\u00a0%% par an : %s renouvelés ou réhabilités de %d à %d, branchements exclus, sur %s de réseau (%s).",
 			paper.Decimal(r.Rate, 2), paper.Kilometres(r.Renewed), r.FromYear, r.ToYear, paper.Kilometres(r.NetworkLength), paper.Plural(r.Interventions, "intervention", "interventions")))
 	}
 	if stats != nil {
@@ -151,9 +151,9 @@ func (a *annex) score(s *icgp.Score, whole bool) {
 	if s.DescriptifDetaille {
 		desc = "oui (au moins 40 points de plan et d'inventaire)"
 	}
-	a.text(9, "", fmt.Sprintf("Linéaire : %s, branchements exclus ; classe de précision de la localisation connue sur %s %% du linéaire. Descriptif détaillé des réseaux : %s.",
+	a.text(9, "", fmt.Sprintf("Linéaire : %s, branchements exclus ; classe de précision de la localisation connue sur %s\u00a0%% du linéaire. Descriptif détaillé des réseaux : %s.",
 		paper.Kilometres(s.Length), paper.Decimal(s.LocationClassPercent, 1), desc))
-	widths := []float64{10, 72, 20, 46, 32}
+	widths := []float64{11, 71, 20, 46, 32}
 	a.row(8, "B", widths, []string{"Part.", "Élément", "Points", "Constat", "Source"})
 	for _, it := range s.Items {
 		points := fmt.Sprintf("%d / %d", it.Points, it.Max)

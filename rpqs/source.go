@@ -35,5 +35,5 @@ func finding(it icgp.Item) string {
 	if !it.Measured {
 		return it.Detail
 	}
-	return paper.Decimal(it.Percent, 1) + " % du linéaire : " + it.Detail
+	return paper.Decimal(it.Percent, 1) + paper.NBSP + "% du linéaire : " + it.Detail
 }

@@ -76,7 +76,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  terrimap [--workspace PATH]\topen the desktop app, with the workspace PATH (a GeoPackage file) if given")
-	fmt.Fprintln(tw, "  terrimap --workspace PATH --startup-trace[=exit] [--cpuprofile FILE]\tsay on stderr when the workspace is open and its map first drawn (ms after start); exit then if asked")
+	fmt.Fprintln(tw, "  terrimap --workspace PATH --startup-trace[=exit] [--cpuprofile FILE] [--memprofile FILE]\tsay on stderr when the workspace is open and its map first drawn (ms after start); exit then if asked")
 	fmt.Fprintln(tw, "  terrimap COMMAND [ARGUMENTS]\tdo COMMAND without a window")
 	fmt.Fprintln(tw)
 	fmt.Fprintln(tw, "Commands:")

@@ -37,9 +37,21 @@ func main() {
 		}
 		defer stop()
 	}
+	if opts.memProfile != "" {
+		write, err := startHeapProfile(opts.memProfile)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
+			os.Exit(1)
+		}
+		defer func() {
+			if err := write(); err != nil {
+				fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
+			}
+		}()
+	}
 	if err := app.Run(opts.Options); err != nil {
 		fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
-		os.Exit(1) // the profile is lost: it is for runs that end well
+		os.Exit(1) // the profiles are lost: they are for runs that end well
 	}
 }
 

@@ -19,6 +19,10 @@ type desktopOptions struct {
 	// cpuProfile is a file to write a CPU profile of the whole run to
 	// (--cpuprofile), for the startup trace's investigations.
 	cpuProfile string
+	// memProfile is a file to write a heap profile of the whole run to
+	// when it ends (--memprofile): what the start allocated, and what was
+	// live at its last garbage collection.
+	memProfile string
 }
 
 // parseOptions reads the flags of the desktop app from args (without the
@@ -32,6 +36,7 @@ func parseOptions(args []string, stdout io.Writer) (desktopOptions, error) {
 	fs.StringVar(&opts.WorkspacePath, "workspace", "", "")
 	fs.Var((*traceFlag)(&opts.StartupTrace), "startup-trace", "")
 	fs.StringVar(&opts.cpuProfile, "cpuprofile", "", "")
+	fs.StringVar(&opts.memProfile, "memprofile", "", "")
 	// Hidden: scripts/e2e-linux.sh plays the secretary's path with it.
 	fs.StringVar(&opts.E2EScript, "e2e-script", "", "")
 	if err := fs.Parse(args); err != nil {

@@ -89,15 +89,24 @@ func (p *planPage) sheetFacts(r paper.Rect, sh sheetView, k float64) {
 	}
 }
 
-// operatorsOf names the operators of our networks consulted, once each.
-func operatorsOf(ours []Ownership) string {
+// operatorsOf names the operators of our networks consulted, once each,
+// on one line (a title, a footer).
+func operatorsOf(ours []Ownership) string { return strings.Join(operatorNames(ours), " ; ") }
+
+// operatorLines names the operators of our networks consulted, one a
+// line, for a row of the récépissé: joined on one line, a wrap could
+// start a line with « ; ».
+func operatorLines(ours []Ownership) string { return strings.Join(operatorNames(ours), "\n") }
+
+// operatorNames are the operators of our networks consulted, once each.
+func operatorNames(ours []Ownership) []string {
 	var names []string
 	for _, o := range ours {
 		if n := strings.TrimSpace(o.Operator); n != "" && !slices.Contains(names, n) {
 			names = append(names, n)
 		}
 	}
-	return strings.Join(names, " ; ")
+	return names
 }
 
 // worksPlace writes where the works are: "12 rue …, Tournus (71543)";

@@ -29,12 +29,12 @@ func styleOf(c report.Class, colour bool) lineStyle {
 	}
 	switch c {
 	case report.ClassA:
-		s.Title = "Classe A (incertitude < 40 cm)"
+		s.Title = "Classe A (incertitude < 40" + paper.NBSP + "cm)"
 	case report.ClassB:
-		s.Title = "Classe B (de 40 cm à 1,50 m)"
+		s.Title = "Classe B (de 40" + paper.NBSP + "cm à 1,50" + paper.NBSP + "m)"
 		s.Dash = []float64{3, 1.2}
 	default:
-		s.Title = "Classe C (> 1,50 m) ou inconnue"
+		s.Title = "Classe C (>" + paper.NBSP + "1,50" + paper.NBSP + "m) ou inconnue"
 		s.Dash = []float64{1, 1}
 	}
 	return s

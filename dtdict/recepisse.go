@@ -163,10 +163,10 @@ func (rc *recepisse) row(label, value string) {
 func (rc *recepisse) rowInk(label, value string, ink color.NRGBA) {
 	fl := rc.fl
 	var lines []string
-	for _, para := range strings.Split(orDash(value), "\n") {
+	for _, para := range strings.Split(paper.KeepTogether(orDash(value)), "\n") {
 		lines = append(lines, fl.Lines(para, recBody, fl.W-recLabelW)...)
 	}
-	labels := fl.Lines(label, recLabel, recLabelW-2)
+	labels := fl.Lines(paper.KeepTogether(label), recLabel, recLabelW-2)
 	fl.Ensure(paper.TextHeight(min(max(len(lines), len(labels)), 4), recBody))
 	y := fl.Y
 	fl.Write(labels, fl.X, recLabel, recGrey)
@@ -183,7 +183,7 @@ func (rc *recepisse) check(ticked bool, text string, f paper.Font, ink color.NRG
 	if !ticked {
 		f.Bold = false
 	}
-	lines := fl.Lines(text, f, fl.X+fl.W-tx)
+	lines := fl.Lines(paper.KeepTogether(text), f, fl.X+fl.W-tx)
 	fl.Ensure(paper.TextHeight(len(lines), f) + 1)
 	y := fl.Y + 0.6
 	box := paper.Rect{X: x, Y: y, W: recCheckSize, H: recCheckSize}
@@ -201,6 +201,6 @@ func (rc *recepisse) check(ticked bool, text string, f paper.Font, ink color.NRG
 
 // note writes a paragraph in small grey text.
 func (rc *recepisse) note(s string) {
-	rc.fl.Paragraph(s, recSmall, recGrey)
+	rc.fl.Paragraph(paper.KeepTogether(s), recSmall, recGrey)
 	rc.fl.Y += 0.8
 }

@@ -221,7 +221,7 @@ func (rc *recepisse) signature() {
 	fl.W -= recSignatureW + 4 // the rows keep left of the box
 	rc.row("Fait le", paper.Date(rc.m.Answered))
 	rc.row("Signataire", rc.m.Signatory)
-	rc.row("Pour l'exploitant", operatorsOf(rc.a.Ours))
+	rc.row("Pour l'exploitant", operatorLines(rc.a.Ours))
 	fl.W = w
 	box := paper.Rect{X: fl.X + fl.W - recSignatureW, Y: top, W: recSignatureW, H: recSignatureH}
 	fl.S.Polygon(box.Pts(), paper.Transparent.NRGBA(), paper.RuleGrey.NRGBA(), 0.3, nil)

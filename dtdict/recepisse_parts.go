@@ -73,7 +73,7 @@ func (rc *recepisse) operator() {
 		}
 		return ""
 	}
-	rc.row("Exploitant", operatorsOf(ours))
+	rc.row("Exploitant", operatorLines(ours))
 	rc.row("Adresse", first(func(o Ownership) string { return o.Address }))
 	rc.row("Contact pour cette réponse", first(func(o Ownership) string { return o.Contact }))
 	if len(ours) == 0 {

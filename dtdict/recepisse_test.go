@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -196,5 +197,46 @@ func TestNumberedLines(t *testing.T) {
 		if got := numberedLines(c.in); got != c.want {
 			t.Errorf("numberedLines(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// A number keeps its unit and a semicolon its clause on the récépissé's
+// lines (paper.KeepTogether), and the operators signed for stand one a
+// line: «Pour l'exploitant» wrapped with a line starting «; Commune de
+// Tournus…», and «1,50» ended a line with «m» on the next.
+func TestRecepisseKeepsWordsTogether(t *testing.T) {
+	ws := pdfWorkspace(t)
+	d := testDeclaration(zoneRect(4.9070, 46.5670, 80, 40), "A3", true)
+	a := testAnalysis(t, ws, d)
+	sewers := ourSewers
+	sewers.Operator = "Commune de Tournus — service de l'assainissement collectif"
+	a.Ours = []Ownership{ourWater, sewers}
+	var buf bytes.Buffer
+	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, recepisseMeta(nil)); err != nil {
+		t.Fatal(err)
+	}
+	pdf := readPDF(t, "recepisse-together.pdf", buf.Bytes())
+	lines := strings.Split(pdf.text, "\n")
+	unit := regexp.MustCompile(`^\s*(m|cm|km|m²|jours|mois)\b`)
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if l != "" && strings.ContainsRune(";:»?!", []rune(l)[0]) {
+			t.Errorf("line %d starts with punctuation: %q (after %q)", i+1, l, lines[i-1])
+		}
+		if i > 0 && regexp.MustCompile(`\d$`).MatchString(strings.TrimSpace(lines[i-1])) && unit.MatchString(l) {
+			t.Errorf("line %d starts with the unit of the line before: %q / %q", i+1, lines[i-1], l)
+		}
+	}
+	text := pdf.words()
+	for _, want := range []string{
+		"Pour l'exploitant Commune de Tournus — service des eaux Commune de Tournus — service de l'assainissement collectif",
+		"jusqu'à 1,50 m ; classe C",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the récépissé lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(pdf.text)
 	}
 }

@@ -30,18 +30,33 @@ const (
 	margin       = 15.0
 )
 
-// annex is the PDF being written and where the next line goes.
+// annex is the PDF being written, its fonts' measures and where the next
+// line goes.
 type annex struct {
-	f *fpdf.Fpdf
-	y float64
+	f     *fpdf.Fpdf
+	fonts *paper.Fonts
+	y     float64
+}
+
+// newAnnex starts the PDF of an annex whose title names the territory.
+func newAnnex(title string, date time.Time) *annex {
+	fonts := paper.NewFonts()
+	f := paper.NewPDF(paper.PDFSetup{W: pageW, H: pageH, Title: title, Subject: "Indicateurs de connaissance des réseaux", Date: date, Lang: "fr-FR"}, fonts)
+	return &annex{f: f, fonts: fonts}
+}
+
+// lines wraps s to w millimetres in the annex's font, at plain spaces
+// only: a number keeps its unit (paper.KeepTogether).
+func (a *annex) lines(s string, size float64, style string, w float64) []string {
+	return a.fonts.Wrap(paper.KeepTogether(paper.Printable(s)), paper.Font{Size: size, Bold: style == "B"}, w)
 }
 
 // WritePDF writes the annex: per service, the ICGP table, the renewal rate,
 // the inventory tables of stats (when given) and the dashboard's charts.
 func WritePDF(w io.Writer, rep *icgp.Report, stats *dashboard.Stats, meta Meta) error {
 	title := fmt.Sprintf("Annexe au RPQS %d — %s", rep.Year, meta.Territory)
-	f := paper.NewPDF(paper.PDFSetup{W: pageW, H: pageH, Title: title, Subject: "Indicateurs de connaissance des réseaux", Date: meta.Date, Lang: "fr-FR"}, paper.NewFonts())
-	a := &annex{f: f}
+	a := newAnnex(title, meta.Date)
+	f := a.f
 	f.AliasNbPages("{nb}")
 	f.SetFooterFunc(func() {
 		f.SetFont(paper.FontFamily, "", 7)
@@ -100,7 +115,7 @@ func (a *annex) need(h float64) {
 // text writes a paragraph across the page.
 func (a *annex) text(size float64, style, s string) {
 	a.f.SetFont(paper.FontFamily, style, size)
-	lines := a.f.SplitText(paper.Printable(s), pageW-2*margin)
+	lines := a.lines(s, size, style, pageW-2*margin)
 	h := size * 0.45
 	a.need(h * float64(len(lines)))
 	for _, l := range lines {
@@ -118,7 +133,7 @@ func (a *annex) row(size float64, style string, widths []float64, cells []string
 	split := make([][]string, len(cells))
 	n := 1
 	for i, c := range cells {
-		split[i] = a.f.SplitText(paper.Printable(c), widths[i]-2)
+		split[i] = a.lines(c, size, style, widths[i]-2)
 		n = max(n, len(split[i]))
 	}
 	a.need(h*float64(n) + 1)

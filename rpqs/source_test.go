@@ -106,3 +106,20 @@ func csvRows(t *testing.T, rep *icgp.Report) [][]string {
 	}
 	return rows
 }
+
+// TestCellsWrapAtPlainSpaces checks that the annex's cells break lines
+// only at plain spaces: a number keeps its «%» and its «km» (the label of
+// material and diameter wrapped «jusqu'à 95» / «%)» in its 71 mm column).
+func TestCellsWrapAtPlainSpaces(t *testing.T) {
+	a := newAnnex("Essai", time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC))
+	label := icgp.Items(icgp.Water)[2].Label
+	for _, w := range []float64{30, 45, 69, 80} {
+		for _, s := range []string{label, "93,8 % du linéaire : 64,2 km sur 68,4 km"} {
+			for _, l := range a.lines(s, 8, "", w) {
+				if strings.HasPrefix(l, "%") || strings.HasPrefix(l, "km") {
+					t.Errorf("width %.0f mm: %q wraps before %q", w, s, l)
+				}
+			}
+		}
+	}
+}

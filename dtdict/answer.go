@@ -32,6 +32,9 @@ type AnswerOptions struct {
 	// WorksPlanned is true when works on our networks are planned in the
 	// zone within three months.
 	WorksPlanned bool
+	// SiteMeeting is true when the récépissé offers a meeting on site to
+	// locate our networks (AnswerMeta.SiteMeeting).
+	SiteMeeting bool
 	// Analysis tunes the analysis.
 	Analysis AnalysisOptions
 	// Basemap, when not nil, is drawn under the plans (AnswerMeta.Basemap).
@@ -89,7 +92,7 @@ func Answer(ctx context.Context, ws *store.Workspace, r *mapview.Renderer, d *De
 		return nil, err
 	}
 	out := &Answered{Analysis: a, Due: entry.Due}
-	meta := AnswerMeta{Received: entry.Received, Due: entry.Due, Answered: opts.Answered, Signatory: opts.Signatory, WorksPlanned: opts.WorksPlanned, Basemap: opts.Basemap}
+	meta := AnswerMeta{Received: entry.Received, Due: entry.Due, Answered: opts.Answered, Signatory: opts.Signatory, WorksPlanned: opts.WorksPlanned, SiteMeeting: opts.SiteMeeting, Basemap: opts.Basemap}
 	files, err := writeAnswer(ctx, r, a, &meta, opts.Dir, FileStem(d), &out.Notes)
 	if err != nil {
 		return nil, fmt.Errorf("dtdict: answer %s: %w", d.Number, err)

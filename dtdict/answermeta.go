@@ -19,6 +19,11 @@ type AnswerMeta struct {
 	// WorksPlanned is true when works on our networks are planned in the
 	// zone within the next three months (a box of the cerfa).
 	WorksPlanned bool
+	// SiteMeeting is true when the answer offers a meeting on site to
+	// locate our networks (a box of the cerfa 14435), fixed with the
+	// networks' contact. The platform's settings hold no such default: the
+	// one who answers decides.
+	SiteMeeting bool
 	// Plans are the plan sheets attached (WritePlans returns them).
 	Plans []PlanRef
 	// VectorFiles are the names of the vector files attached.
@@ -42,4 +47,7 @@ type PlanRef struct {
 	// Sheet is the sheet's place in the plans' PDF, from 1 (an overview,
 	// when there is one, comes first); Sheets is how many there are.
 	Sheet, Sheets int
+	// Edited is when the sheet was drawn (the answer's day): the cerfa's
+	// «date d'édition» of a plan.
+	Edited time.Time
 }

@@ -56,7 +56,7 @@ func WritePlans(ctx context.Context, w io.Writer, r *mapview.Renderer, a *Analys
 	}
 	refs := make([]PlanRef, len(sheets))
 	for i, sh := range sheets {
-		refs[i] = PlanRef{Reference: planReference(d.Number, i+1), Scale: sh.scale, Size: lay.Sheet.String(), Sheet: i + 1, Sheets: len(sheets)}
+		refs[i] = PlanRef{Reference: planReference(d.Number, i+1), Scale: sh.scale, Size: lay.Sheet.String(), Sheet: i + 1, Sheets: len(sheets), Edited: m.Answered}
 	}
 	for i, sh := range sheets {
 		f.AddPage()

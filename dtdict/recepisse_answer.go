@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"terrimap/internal/paper"
 	"terrimap/mapview"
@@ -36,11 +37,35 @@ func (rc *recepisse) verdict(ctx context.Context, r *mapview.Renderer) error {
 		}
 		rc.note("Classes de précision de la localisation (arrêté du 15 février 2012) : classe A, incertitude inférieure à 40 cm " +
 			"(50 cm pour un ouvrage souple) ; classe B, jusqu'à 1,50 m ; classe C, au-delà, ou précision inconnue.")
+		rc.siteMeeting()
 	}
 	if len(a.Items) == 0 || !drawable(a.Declaration.Zone) {
 		return nil // a map of nothing of ours tells the declarant nothing
 	}
 	return rc.zoneMap(ctx, r)
+}
+
+// siteMeeting writes the cerfa's box of a meeting on site to locate our
+// networks: ticked, with whom to fix it, when the answer offers one.
+func (rc *recepisse) siteMeeting() {
+	offer := "Rendez-vous sur site proposé pour localiser nos ouvrages avant les travaux"
+	contacts := contactsOf(rc.a.Ours)
+	if rc.m.SiteMeeting && contacts != "" {
+		offer += " : à convenir avec : " + contacts
+	}
+	rc.check(rc.m.SiteMeeting, offer, recBody, recInk)
+}
+
+// contactsOf names the contacts of our networks for the answer, once
+// each.
+func contactsOf(ours []Ownership) string {
+	var contacts []string
+	for _, o := range ours {
+		if c := strings.TrimSpace(o.Contact); c != "" && !slices.Contains(contacts, c) {
+			contacts = append(contacts, c)
+		}
+	}
+	return strings.Join(contacts, " ; ")
 }
 
 // mapScales are the scales the récépissé's map may take, the smallest
@@ -105,13 +130,22 @@ func (rc *recepisse) attachments() {
 	rc.row("Fichiers vectoriels", vector)
 }
 
-// planTable lists the plan sheets: reference, scale, format, sheet.
+// shortDay writes a day as 06/12/2026; "" for the zero time.
+func shortDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("02/01/2006")
+}
+
+// planTable lists the plan sheets: reference, scale, format, sheet, the
+// day it was drawn.
 func (rc *recepisse) planTable(plans []PlanRef) {
 	fl := rc.fl
 	cols := []struct {
 		title string
 		w     float64
-	}{{"Référence du plan", 62}, {"Échelle", 30}, {"Format", 40}, {"Feuille", fl.W - 132}}
+	}{{"Référence du plan", 58}, {"Échelle", 26}, {"Format", 34}, {"Feuille", fl.W - 144}, {"Édition", 26}}
 	rowH := paper.LineHeight(recBody) + 1.4
 	fl.Ensure(2 * rowH)
 	head := paper.Rect{X: fl.X, Y: fl.Y, W: fl.W, H: rowH}
@@ -129,7 +163,7 @@ func (rc *recepisse) planTable(plans []PlanRef) {
 		if p.Sheets > 1 && p.Sheet == 1 && p.Scale > planScales[len(planScales)-1] {
 			sheet += " (vue d'ensemble)"
 		}
-		cells := []string{p.Reference, paper.ScaleText(float64(p.Scale)), p.Size, sheet}
+		cells := []string{p.Reference, paper.ScaleText(float64(p.Scale)), p.Size, sheet, orDash(shortDay(p.Edited))}
 		x := fl.X
 		for i, c := range cols {
 			fl.S.Text(x+1.5, base(fl.Y), fl.Fonts.Ellipsis(cells[i], recBody, c.w-3), recBody, recInk)

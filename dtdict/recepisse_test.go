@@ -240,3 +240,40 @@ func TestRecepisseKeepsWordsTogether(t *testing.T) {
 		t.Log(pdf.text)
 	}
 }
+
+// What the cerfa 14435 asks besides: the edition date of each plan in the
+// table of plans, and the offer of a meeting on site to locate our
+// networks, with whom to fix it — ticked only when the answer offers it.
+func TestRecepissePlanEditionAndSiteMeeting(t *testing.T) {
+	ws := pdfWorkspace(t)
+	d := testDeclaration(zoneRect(4.9070, 46.5670, 80, 40), "A3", true)
+	a := testAnalysis(t, ws, d)
+	meta := recepisseMeta(nil)
+	var plans bytes.Buffer
+	refs, err := WritePlans(context.Background(), &plans, testRenderer(ws), a, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) == 0 || !refs[0].Edited.Equal(meta.Answered) {
+		t.Fatalf("plan refs %+v: want each edited on the answer's day %v", refs, meta.Answered)
+	}
+	meta.Plans = refs
+	for _, offered := range []bool{false, true} {
+		meta.SiteMeeting = offered
+		var buf bytes.Buffer
+		if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, meta); err != nil {
+			t.Fatal(err)
+		}
+		text := readPDF(t, "recepisse-rendez-vous.pdf", buf.Bytes()).words()
+		for _, want := range []string{"Référence du plan Échelle Format Feuille Édition", "2026120100417-P1 1:500 A3 paysage 1 / 1 06/12/2026",
+			"Rendez-vous sur site proposé pour localiser nos ouvrages avant les travaux"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("offered %v: the récépissé lacks %q\n%s", offered, want, text)
+			}
+		}
+		fix := "à convenir avec : " + ourWater.Contact
+		if strings.Contains(text, fix) != offered {
+			t.Errorf("offered %v: the récépissé says %q: %v", offered, fix, !offered)
+		}
+	}
+}

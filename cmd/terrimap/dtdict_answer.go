@@ -22,6 +22,7 @@ func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
 	out := flags.String("out", "", "folder to write the answer into")
 	signatory := flags.String("signatory", "", "who signs the récépissé")
 	worksPlanned := flags.Bool("works-planned", false, "works on our networks are planned in the zone")
+	siteMeeting := flags.Bool("site-meeting", false, "the récépissé offers a meeting on site to locate our networks")
 	basemap := flags.String("basemap", "none", "drawn under the plans: none, a preset, an .mbtiles/.pmtiles/.gpkg file or platform:URL[#style]")
 	a, code := parseDeclarationArgs(flags, "answer", args, stderr)
 	if code != 0 {
@@ -62,7 +63,7 @@ func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
 	defer closeSrc()
 	r := mapview.NewRenderer(ws, mapview.RendererOptions{Styles: workspaceStyles(ctx, ws)})
 	res, err := dtdict.Answer(ctx, ws, r, d, xml, dtdict.AnswerOptions{
-		Dir: *out, Received: a.received, Paper: a.paper, Signatory: *signatory, By: by, WorksPlanned: *worksPlanned, Basemap: src,
+		Dir: *out, Received: a.received, Paper: a.paper, Signatory: *signatory, By: by, WorksPlanned: *worksPlanned, SiteMeeting: *siteMeeting, Basemap: src,
 	})
 	if err != nil && res == nil {
 		return dtdictFailure(stderr, "answer", registerProblem(a.workspace, err))

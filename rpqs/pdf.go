@@ -169,6 +169,8 @@ func (a *annex) score(s *icgp.Score, whole bool) {
 	a.text(9, "", fmt.Sprintf("Linéaire : %s, branchements exclus ; classe de précision de la localisation connue sur %s\u00a0%% du linéaire. Descriptif détaillé des réseaux : %s.",
 		paper.Kilometres(s.Length), paper.Decimal(s.LocationClassPercent, 1), desc))
 	widths := []float64{11, 71, 20, 46, 32}
+	// The heading and the first row (three lines of 8 points) together.
+	a.need(4*8*0.42 + 2)
 	a.row(8, "B", widths, []string{"Part.", "Élément", "Points", "Constat", "Source"})
 	for _, it := range s.Items {
 		points := fmt.Sprintf("%d / %d", it.Points, it.Max)

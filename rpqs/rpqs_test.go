@@ -112,18 +112,24 @@ func TestAnnexSaysWhyNoDescriptif(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pdf bytes.Buffer
-	if err := WritePDF(&pdf, rep, nil, Meta{Territory: "CCMT", Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
+	if err := WritePDF(&pdf, rep, nil, Meta{Territory: "Communauté de communes du Mâconnais-Tournugeois", Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "annexe.pdf")
 	if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	text, err := exec.Command("pdftotext", out, "-").Output()
+	text, err := exec.Command("pdftotext", "-raw", out, "-").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(strings.Fields(string(text)), " ")
+	// No page ends with a table's heading alone (before its footer).
+	for i, page := range strings.Split(string(text), "\f") {
+		if body, _, _ := strings.Cut(page, "Tournugeois — Terrimap"); strings.HasSuffix(strings.TrimSpace(body), "Source") {
+			t.Errorf("page %d ends with a table's heading", i+1)
+		}
+	}
 	for _, want := range []string{"le plan n'a que 10 de ses 15 points, ni l'inventaire ni la partie C ne comptent", "(non compté)", "4 communes à déclarer"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the annex does not say %q", want)

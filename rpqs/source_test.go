@@ -123,3 +123,31 @@ func TestCellsWrapAtPlainSpaces(t *testing.T) {
 		}
 	}
 }
+
+// TestTableHeadingKeepsItsRows starts a service's table where its title
+// and paragraph fit at the foot of a page but no row would: the heading
+// must go to the next page with its rows (the whole demo's annex ended its
+// first page with «Part. Élément Points Constat Source» alone).
+func TestTableHeadingKeepsItsRows(t *testing.T) {
+	for _, room := range []float64{30, 35, 40, 45, 50} {
+		a := newAnnex("Essai", time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC))
+		a.page()
+		a.y = pageH - margin - room
+		a.score(sampleReport("71543").Water, false)
+		var pdf bytes.Buffer
+		if err := a.f.Output(&pdf); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "a.pdf")
+		if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		text, err := exec.Command("pdftotext", "-raw", "-l", "1", out, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		if first := strings.TrimSpace(string(text)); strings.HasSuffix(first, "Source") {
+			t.Errorf("%.0f mm left: the first page ends with the table's heading alone", room)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package icgp
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,6 +72,11 @@ func TestDemoIntercommunality(t *testing.T) {
 	if s.Total != 10 || it.Points != 0 || b.Item != ItemUpdateProcedure || len(b.Communes) == 0 || b.Gain <= 5 ||
 		!strings.Contains(b.Message, "à déclarer : "+b.Communes[0]) || !strings.Contains(b.Message, "débloque") {
 		t.Errorf("intercommunality: %d points, %+v, first blocker %+v", s.Total, it, b)
+	}
+	// The communes to declare in the order of their names, as a reader
+	// looks for his own (the annex said «…, Viré, Fleurville»).
+	if want := []string{"Chardonnay", "Fleurville", "Martailly-lès-Brancion", "Viré"}; !slices.Equal(b.Communes, want) {
+		t.Errorf("communes to declare %q, want %q", b.Communes, want)
 	}
 	for _, other := range s.Blockers[1:] {
 		if other.Gain == 0 && !strings.Contains(other.Message, "ne comptera") {

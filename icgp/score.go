@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"terrimap/internal/paper"
 )
 
@@ -216,6 +219,8 @@ func (f *scoreFacts) declared(service string, n *network, it *Item) (missing []s
 	if yes == len(communes) {
 		it.Points = it.Max
 	}
+	// By name, as a reader looks for his commune.
+	collate.New(language.French, collate.Loose).SortStrings(missing)
 	switch {
 	case f.insee != "":
 		if yes == 0 {

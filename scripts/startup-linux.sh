@@ -20,9 +20,11 @@
 #   STARTUP_SCREEN=WxH      the Xvfb screen (1366x768); the window opens at the
 #                           app's default size
 #   STARTUP_CPUPROFILE=1    also writes a CPU profile of each run (run-N.prof)
+#   STARTUP_MEMPROFILE=1    also writes a heap profile of each run (run-N.heap)
 # The times are wall-clock times: on a busy machine (the load average is
 # printed) they are longer than on an idle one; the CPU time of each run is
-# printed beside them.
+# printed beside them, and so is the peak resident memory (RSS) of each run
+# and its median (GNU time's maximum resident set size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/xvfb-linux.sh
@@ -47,7 +49,7 @@ fail() {
 for f in "$app" "$server"; do
 	[ -x "$f" ] || fail "$f is missing (make build builds it)"
 done
-for cmd in Xvfb xdotool sqlite3 timeout; do
+for cmd in Xvfb xdotool sqlite3 timeout /usr/bin/time; do
 	command -v "$cmd" >/dev/null || fail "$cmd is not installed (make deps installs it)"
 done
 mkdir -p "$dir"
@@ -106,17 +108,18 @@ log "Xvfb on $DISPLAY (${screen}); $(nproc) cores, load average $(cut -d' ' -f1-
 # ms PATTERN FILE: the number of ms on the trace line that starts so.
 ms() { sed -n "s/^startup: $1 \([0-9]*\) ms after process start$/\1/p" "$2" | head -n 1; }
 
-frames=() cpus=()
-TIMEFORMAT='%R %U %S'
+frames=() cpus=() rsss=()
 for i in $(seq "$runs"); do
 	run_log=$dir/run-$i.log
 	rm -rf "$dir/config"
 	profile=()
 	[ -n "${STARTUP_CPUPROFILE:-}" ] && profile=(--cpuprofile "$dir/run-$i.prof")
+	[ -n "${STARTUP_MEMPROFILE:-}" ] && profile+=(--memprofile "$dir/run-$i.heap")
 	status=0
-	{ time env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8 XDG_CONFIG_HOME="$PWD/$dir/config" \
-		timeout "$RUN_TIMEOUT" "$app" --workspace "$ws" --startup-trace=exit "${profile[@]}" >"$run_log" 2>&1; } \
-		2>"$dir/run-$i.time" || status=$?
+	# GNU time writes "wall user system peak-RSS-in-KiB" as the last line.
+	/usr/bin/time -f '%e %U %S %M' -o "$dir/run-$i.time" env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=fr_FR.UTF-8 \
+		XDG_CONFIG_HOME="$PWD/$dir/config" timeout "$RUN_TIMEOUT" "$app" --workspace "$ws" --startup-trace=exit \
+		"${profile[@]}" >"$run_log" 2>&1 || status=$?
 	open=$(ms 'workspace open' "$run_log")
 	frame=$(ms 'first map frame' "$run_log")
 	if [ -z "$frame" ]; then
@@ -125,17 +128,19 @@ for i in $(seq "$runs"); do
 		fail "run $i: the app exited (status $status) without a first map frame"
 	fi
 	[ "$status" = 0 ] || fail "run $i: the app exited with status $status after its first map frame"
-	read -r _ user sys <"$dir/run-$i.time"
+	read -r _ user sys rss_kib < <(tail -n 1 "$dir/run-$i.time")
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')
+	rss=$((rss_kib / 1024))
 	frames+=("$frame")
 	cpus+=("$cpu")
-	log "run $i: workspace open after $open ms, first map frame after $frame ms (CPU time of the run: $cpu ms)"
+	rsss+=("$rss")
+	log "run $i: workspace open after $open ms, first map frame after $frame ms (CPU time of the run: $cpu ms, peak RSS $rss MB)"
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 m=$(median "${frames[@]}")
 log "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-log "median of $runs runs: first map frame $m ms after process start (CPU time of a run, median: $(median "${cpus[@]}") ms)"
+log "median of $runs runs: first map frame $m ms after process start (CPU time of a run, median: $(median "${cpus[@]}") ms; peak RSS, median: $(median "${rsss[@]}") MB)"
 if [ "$budget" -gt 0 ] && [ "$m" -gt "$budget" ]; then
 	fail "the median $m ms is over the budget of $budget ms"
 fi

@@ -100,6 +100,31 @@ func receivedBeforeDeclared(stderr io.Writer, action string, a declarationArgs, 
 	return 0
 }
 
+// lateReceptionDays is how many days after the declaration was made a
+// reception day taken by default (today) makes import and answer warn.
+const lateReceptionDays = 2
+
+// warnOfLateReception warns, when the reception day is today by default
+// and the declaration was made lateReceptionDays or more before, that
+// the deadline counts from the reception day: an XML received on Friday
+// and imported on Monday would get a deadline three days late. Nothing is
+// said when the register kept an earlier reception day (e, a former
+// import).
+func warnOfLateReception(w io.Writer, a declarationArgs, d *dtdict.Declaration, e dtdict.Entry) {
+	ry, rm, rd := a.received.Date()
+	if ey, em, ed := e.Received.Date(); a.receivedGiven || d.Declared.IsZero() || ey != ry || em != rm || ed != rd {
+		return
+	}
+	dy, dm, dd := d.Declared.Date()
+	days := int(time.Date(ry, rm, rd, 0, 0, 0, 0, time.UTC).Sub(time.Date(dy, dm, dd, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	if days < lateReceptionDays {
+		return
+	}
+	fmt.Fprintf(w, "Attention : la déclaration a été faite le %s, il y a %s ; le délai de réponse court à partir du jour de réception, "+
+		"aujourd'hui (%s) faute de --received : si elle a été reçue plus tôt, donnez ce jour avec --received AAAA-MM-JJ.\n",
+		paper.Date(time.Date(dy, dm, dd, 0, 0, 0, 0, time.Local)), paper.Plural(days, "jour", "jours"), paper.Date(a.received))
+}
+
 // parseDeclarationArgs parses the command line of import or answer with
 // flags, which holds the action's own flags. It returns exit status 0 when
 // the command line works.
@@ -227,6 +252,7 @@ func runDtdictImport(args []string, stdout, stderr io.Writer) int {
 		return dtdictFailure(stderr, "import", registerProblem(a.workspace, err))
 	}
 	printDeclaration(stdout, d, entry)
+	warnOfLateReception(stdout, a, d, entry)
 	analysis, err := dtdict.Analyse(ctx, ws, d, dtdict.AnalysisOptions{})
 	if err == nil {
 		_, err = dtdict.RecordVerdict(ctx, ws, d.Number, d.Kind, analysis.Concerned)

@@ -69,6 +69,7 @@ func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
 		return dtdictFailure(stderr, "answer", registerProblem(a.workspace, err))
 	}
 	printDeclaration(stdout, d, res.Entry)
+	warnOfLateReception(stdout, a, d, res.Entry)
 	printVerdict(stdout, res.Analysis)
 	fmt.Fprintf(stdout, "Fichiers écrits dans %s :\n", *out)
 	for _, f := range res.Files {

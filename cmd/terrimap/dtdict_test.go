@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"terrimap/dtdict"
+	"terrimap/internal/paper"
 	"terrimap/store"
 )
 
@@ -177,5 +178,54 @@ func TestDtdictListCountsOverdueApart(t *testing.T) {
 	import1(declaredOn("2026110100004T01", now), now)
 	if got, want := count(), "4 déclarations au registre, dont 2 hors délai et 1 à rendre d'ici 2 jours."; got != want {
 		t.Errorf("and one due later: %q, want %q", got, want)
+	}
+}
+
+// The reception day defaults to today: when the declaration was made days
+// before, import and answer warn that the deadline counts from the
+// reception day and how to give it; not when it was made today or
+// yesterday, nor when --received gives the day or the register holds an
+// earlier one.
+func TestDtdictWarnsOfALateReceptionDay(t *testing.T) {
+	dir := t.TempDir()
+	ws := reportWorkspace(t, dir)
+	fixture, err := os.ReadFile(filepath.Join(dtdictFixtures, "dt-tournus.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := today()
+	declaredOn := func(number string, day time.Time) string {
+		s := strings.Replace(string(fixture), "2026120300412T01", number, 1)
+		s = strings.Replace(s, "2026-12-03T09:14:27.512+01:00", day.Format("2006-01-02")+"T09:14:27.512+01:00", 1)
+		path := filepath.Join(dir, number+".xml")
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	threeDaysAgo := now.AddDate(0, 0, -3)
+	warning := "Attention : la déclaration a été faite le " + paper.Date(threeDaysAgo) + ", il y a 3 jours ; le délai de réponse court à partir du jour de réception, aujourd'hui (" + paper.Date(now) + ") faute de --received : si elle a été reçue plus tôt, donnez ce jour avec --received AAAA-MM-JJ."
+	old := declaredOn("2026110100011T01", threeDaysAgo)
+	for _, tc := range []struct {
+		name string
+		args []string
+		warn bool
+	}{
+		{"import of a DT made 3 days ago", []string{"dtdict", "import", "--workspace", ws, old}, true},
+		{"answer of a DT made 3 days ago", []string{"dtdict", "answer", "--workspace", ws, "--out", filepath.Join(dir, "out"), old}, true},
+		{"import with --received", []string{"dtdict", "import", "--workspace", ws, "--received", threeDaysAgo.Format("2006-01-02"), old}, false},
+		{"import again, the register keeping that day", []string{"dtdict", "import", "--workspace", ws, old}, false},
+		{"import of a DT made yesterday", []string{"dtdict", "import", "--workspace", ws, declaredOn("2026110100012T01", now.AddDate(0, 0, -1))}, false},
+		{"import of a DT made today", []string{"dtdict", "import", "--workspace", ws, declaredOn("2026110100013T01", now)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := run(t, tc.args...)
+			if code != 0 {
+				t.Fatalf("%d\n%s%s", code, out, errOut)
+			}
+			if strings.Contains(out, warning) != tc.warn || strings.Contains(out, "--received AAAA-MM-JJ") != tc.warn {
+				t.Errorf("warning %v, want %v (%q):\n%s", !tc.warn, tc.warn, warning, out)
+			}
+		})
 	}
 }

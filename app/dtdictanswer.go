@@ -204,7 +204,7 @@ func (s *answerScreen) show(l answerLoad) {
 	}
 	s.itemsHead.SetText(lang.L("Our networks found in the zone: {{.N}}", map[string]any{"N": len(items)}))
 	if len(items) > 0 {
-		s.itemsArea.Objects = []fyne.CanvasObject{newItemsTable(items).table}
+		s.itemsArea.Objects = []fyne.CanvasObject{newItemsTable(items).view}
 	} else {
 		s.itemsArea.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("None of our networks lies in the zone or within its margins."))}
 	}

@@ -15,8 +15,14 @@ import (
 func newItemsTable(items []report.Item) *textTable {
 	headers := []string{lang.L("Network"), lang.L("Identifier"), lang.L("Type"), lang.L("Material"),
 		lang.L("Diameter (mm)"), lang.L("Depth (m)"), lang.L("Class"), lang.L("Distance (m)")}
-	widths := []float32{230, 150, 130, 150, 0, 0, 0, 0}
-	return newTextTable(headers, widths, func() int { return len(items) }, func(row, col int) tableCell {
+	// Network, identifier, class and distance always show; on a narrow
+	// screen material, depth, diameter and type give way in that order.
+	cols := textColumns{
+		widths:  []float32{200, 140, 120, 130, 0, 0, 0, 0},
+		giveWay: []int{3, 5, 4, 2},
+		stretch: 0,
+	}
+	return newTextTable(headers, cols, func() int { return len(items) }, func(row, col int) tableCell {
 		it := items[row]
 		switch col {
 		case 0:

@@ -90,10 +90,17 @@ func (d *dtdictDesk) build() {
 	d.empty.Alignment = fyne.TextAlignCenter
 	headers := []string{lang.L("Number"), lang.L("Kind"), lang.L("Commune"), lang.L("Declarant"),
 		lang.L("Received"), lang.L("Due"), lang.L("Status"), lang.L("Our networks")}
-	widths := []float32{175, 80, 120, 275, 110, 135, 160, 135}
-	d.table = newTextTable(headers, widths, func() int { return len(d.entries) }, d.cell, func(row int) { d.openEntry(d.entries[row]) })
+	// What she needs always shows: number, commune, due date, status; on a
+	// narrow screen the reception date, the verdict, the declarant and the
+	// kind give way in that order; the declarant takes the spare width.
+	cols := textColumns{
+		widths:  []float32{150, 80, 190, 190, 105, 135, 150, 125},
+		giveWay: []int{4, 7, 3, 1},
+		stretch: 3,
+	}
+	d.table = newTextTable(headers, cols, func() int { return len(d.entries) }, d.cell, func(row int) { d.openEntry(d.entries[row]) })
 	top := container.NewBorder(nil, nil, nil, container.NewVBox(layout.NewSpacer(), d.importBtn), container.NewVBox(title, hint, d.readOnlyNote))
-	d.register = container.NewBorder(top, nil, nil, nil, container.NewStack(d.table.table, container.NewVBox(layout.NewSpacer(), d.empty, layout.NewSpacer())))
+	d.register = container.NewBorder(top, nil, nil, nil, container.NewStack(d.table.view, container.NewVBox(layout.NewSpacer(), d.empty, layout.NewSpacer())))
 	d.body = container.NewStack(d.register)
 	d.dialog = dialog.NewCustom(lang.L("DT-DICT"), lang.L("Close"), d.body, d.m.window)
 }

@@ -27,37 +27,71 @@ type tableCell struct {
 }
 
 // textTable is a read-only table of text with a header row: the DT-DICT
-// register and the networks found. Each cell is a label on a tint.
+// register and the networks found. Each cell is a label on a tint. Its
+// columns fit the width it is given: the spare width goes to one column,
+// and when they do not fit, the least useful give way, one by one.
 type textTable struct {
-	table   *widget.Table
+	table *widget.Table
+	// view is the table in a layout that fits its columns to its width:
+	// what a screen shows.
+	view    fyne.CanvasObject
 	headers []string
-	rows    func() int
-	cell    func(row, col int) tableCell
+	// widths are each column's least width.
+	widths []float32
+	// giveWay are the columns hidden, first to last, when the table is
+	// too narrow for them all; stretch is the column given the spare width.
+	giveWay []int
+	stretch int
+	// shown are the columns shown, in order, shownWidths their widths;
+	// fitted is the width they were fitted to.
+	shown       []int
+	shownWidths []float32
+	fitted      float32
+	rows        func() int
+	cell        func(row, col int) tableCell
+}
+
+// textColumns is how a textTable's columns share its width: least widths
+// (each at least its header's), the columns that give way first to last
+// when they do not fit, and the column given the spare width.
+type textColumns struct {
+	widths  []float32
+	giveWay []int
+	stretch int
 }
 
 // newTextTable makes a table of headers (each column at least as wide as
-// its width in widths), whose rows() rows are read through cell; onSelect,
-// when set, gets the row tapped.
-func newTextTable(headers []string, widths []float32, rows func() int, cell func(row, col int) tableCell, onSelect func(row int)) *textTable {
-	t := &textTable{headers: headers, rows: rows, cell: cell}
+// its width in cols.widths), whose rows() rows are read through cell;
+// onSelect, when set, gets the row tapped.
+func newTextTable(headers []string, cols textColumns, rows func() int, cell func(row, col int) tableCell, onSelect func(row int)) *textTable {
+	t := &textTable{headers: headers, rows: rows, cell: cell, giveWay: cols.giveWay, stretch: cols.stretch}
+	for i := range headers {
+		t.shown = append(t.shown, i)
+	}
 	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return t.rows(), len(t.headers) },
+		func() (int, int) { return t.rows(), len(t.shown) },
 		func() fyne.CanvasObject { return newTintedLabel() },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*tintedLabel).show(t.cell(id.Row, id.Col)) })
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Col >= 0 && id.Col < len(t.shown) {
+				o.(*tintedLabel).show(t.cell(id.Row, t.shown[id.Col]))
+			}
+		})
 	t.table.ShowHeaderColumn = false
 	t.table.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(t.headers) {
-			o.(*widget.Label).SetText(t.headers[id.Col])
+		if id.Col >= 0 && id.Col < len(t.shown) {
+			o.(*widget.Label).SetText(t.headers[t.shown[id.Col]])
 		}
 	}
 	for i, h := range headers {
 		w := fyne.MeasureText(h, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 4*theme.Padding()
-		if i < len(widths) {
-			w = max(w, widths[i])
+		if i < len(cols.widths) {
+			w = max(w, cols.widths[i])
 		}
+		t.widths = append(t.widths, w)
+		t.shownWidths = append(t.shownWidths, w)
 		t.table.SetColumnWidth(i, w)
 	}
 	t.table.OnSelected = func(id widget.TableCellID) {
@@ -66,7 +100,68 @@ func newTextTable(headers []string, widths []float32, rows func() int, cell func
 			onSelect(id.Row)
 		}
 	}
+	t.view = container.New(fitColumns{t}, t.table)
 	return t
+}
+
+// fit chooses the columns shown in width and their widths: all of them
+// if they fit, the stretch column taking what is left; else the columns
+// that give way are hidden in their order until the others fit.
+func (t *textTable) fit(width float32) {
+	if width == t.fitted {
+		return
+	}
+	t.fitted = width
+	// The vertical scroll bar takes its share; columns are a padding apart.
+	avail := width - theme.ScrollBarSize()
+	hidden := map[int]bool{}
+	total := func() float32 {
+		var sum float32
+		for i, w := range t.widths {
+			if !hidden[i] {
+				sum += w + theme.Padding()
+			}
+		}
+		return sum
+	}
+	for _, c := range t.giveWay {
+		if total() <= avail {
+			break
+		}
+		hidden[c] = true
+	}
+	spare := max(0, avail-total())
+	t.shown, t.shownWidths = t.shown[:0], t.shownWidths[:0]
+	for i, w := range t.widths {
+		if hidden[i] {
+			continue
+		}
+		if i == t.stretch {
+			w += spare
+		}
+		t.table.SetColumnWidth(len(t.shown), w)
+		t.shown = append(t.shown, i)
+		t.shownWidths = append(t.shownWidths, w)
+	}
+	t.table.Refresh()
+}
+
+// fitColumns lays a textTable's table over the whole space, its columns
+// fitted to its width.
+type fitColumns struct{ t *textTable }
+
+// Layout fits the columns to size and gives the table all of it.
+func (f fitColumns) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	f.t.fit(size.Width)
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// MinSize is the table's: it scrolls.
+func (f fitColumns) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	return f.t.table.MinSize()
 }
 
 // tintedLabel is a table's cell: a label on a tint.

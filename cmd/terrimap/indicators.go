@@ -33,7 +33,7 @@ func runIndicators(args []string, stdout, stderr io.Writer) int {
 	rest, err := parseFlags(flags, args)
 	switch {
 	case err != nil:
-		return indicatorsUsage(stderr, "%v", err)
+		return indicatorsUsage(stderr, "%s", flagErrorFrench(err))
 	case *workspace == "":
 		return indicatorsUsage(stderr, "--workspace manque : donnez l'espace de travail (fichier .gpkg)")
 	case *out == "" || !strings.EqualFold(filepath.Ext(*out), ".pdf"):

@@ -63,9 +63,14 @@ func TestIndicators(t *testing.T) {
 		{[]string{"indicators", "--workspace", ws, "--out", pdf, "--year", "26"}, 2, "l'année du rapport"},
 		{[]string{"indicators", "--workspace", ws, "--out", pdf, "--commune", "99999"}, 1, "la commune 99999 n'est pas dans l'espace de travail"},
 		{[]string{"indicators", "--workspace", filepath.Join(dir, "absent.gpkg"), "--out", pdf}, 1, "n'existe pas"},
+		{[]string{"indicators", "--workspace", ws, "--out", pdf, "--year", "deux-mille"}, 2, "--year « deux-mille » : un nombre est attendu"},
+		{[]string{"indicators", "--workspace", ws, "--out", pdf, "--annee", "2026"}, 2, "option inconnue --annee"},
+		{[]string{"indicators", "--workspace", ws, "--out"}, 2, "--out attend une valeur"},
 	} {
 		stderr.Reset()
-		if got := runCommand(c.args, &stdout, &stderr); got != c.code || !strings.Contains(stderr.String(), c.msg) {
+		// In French, the command named once, no English from package flag.
+		if got := runCommand(c.args, &stdout, &stderr); got != c.code || !strings.Contains(stderr.String(), c.msg) ||
+			strings.Count(stderr.String(), "terrimap indicators") != 1 || strings.Contains(stderr.String(), "flag") {
 			t.Errorf("%v: exit %d, %q; want %d and %q", c.args, got, stderr.String(), c.code, c.msg)
 		}
 	}

@@ -83,5 +83,43 @@ func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "Registre : %s le %s ; synchronisez pour le partager (terrimap sync).\n",
 		strings.ToLower(res.Entry.Stored.Label()), paper.Date(res.Entry.Answered))
+	printRecipients(stdout, d)
 	return 0
+}
+
+// printRecipients ends the answer with whom to send it to: name, e-mail
+// (or the postal address when the declaration gives none) and role.
+func printRecipients(w io.Writer, d *dtdict.Declaration) {
+	fmt.Fprintln(w, "À envoyer à :")
+	for _, p := range dtdict.Recipients(d) {
+		who := strings.Join(nonEmpty(p.Name, p.Contact), ", ")
+		where := strings.TrimSpace(p.Email)
+		if where == "" {
+			where = "pas d'adresse électronique dans la déclaration ; par courrier : " + orNone(p.Address, "adresse inconnue")
+		}
+		line := "  " + orNone(who, "déclarant sans nom") + " — " + where
+		if role := p.RoleTitle(); role != "" {
+			line += " (" + role + ")"
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// nonEmpty keeps the values that are not blank, trimmed.
+func nonEmpty(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// orNone is s trimmed, or none when it is blank.
+func orNone(s, none string) string {
+	if s = strings.TrimSpace(s); s == "" {
+		return none
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -132,21 +133,8 @@ func frenchPunctuationSlip(msg string) string {
 func TestDtdictListCountsOverdueApart(t *testing.T) {
 	dir := t.TempDir()
 	ws := reportWorkspace(t, dir)
-	fixture, err := os.ReadFile(filepath.Join(dtdictFixtures, "dt-tournus.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := today()
-	// declaredOn writes the DT as made on day under another number.
-	declaredOn := func(number string, day time.Time) string {
-		s := strings.Replace(string(fixture), "2026120300412T01", number, 1)
-		s = strings.Replace(s, "2026-12-03T09:14:27.512+01:00", day.Format("2006-01-02")+"T09:14:27.512+01:00", 1)
-		path := filepath.Join(dir, number+".xml")
-		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	declaredOn := func(number string, day time.Time) string { return dtDeclaredOn(t, dir, number, day) }
 	// soonDay is a reception day whose due date is today or tomorrow.
 	soonDay := now
 	for dtdict.Due(dtdict.KindDT, soonDay, true).After(now.AddDate(0, 0, 1)) {
@@ -189,20 +177,8 @@ func TestDtdictListCountsOverdueApart(t *testing.T) {
 func TestDtdictWarnsOfALateReceptionDay(t *testing.T) {
 	dir := t.TempDir()
 	ws := reportWorkspace(t, dir)
-	fixture, err := os.ReadFile(filepath.Join(dtdictFixtures, "dt-tournus.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := today()
-	declaredOn := func(number string, day time.Time) string {
-		s := strings.Replace(string(fixture), "2026120300412T01", number, 1)
-		s = strings.Replace(s, "2026-12-03T09:14:27.512+01:00", day.Format("2006-01-02")+"T09:14:27.512+01:00", 1)
-		path := filepath.Join(dir, number+".xml")
-		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	declaredOn := func(number string, day time.Time) string { return dtDeclaredOn(t, dir, number, day) }
 	threeDaysAgo := now.AddDate(0, 0, -3)
 	warning := "Attention : la déclaration a été faite le " + paper.Date(threeDaysAgo) + ", il y a 3 jours ; le délai de réponse court à partir du jour de réception, aujourd'hui (" + paper.Date(now) + ") faute de --received : si elle a été reçue plus tôt, donnez ce jour avec --received AAAA-MM-JJ."
 	old := declaredOn("2026110100011T01", threeDaysAgo)
@@ -225,6 +201,64 @@ func TestDtdictWarnsOfALateReceptionDay(t *testing.T) {
 			}
 			if strings.Contains(out, warning) != tc.warn || strings.Contains(out, "--received AAAA-MM-JJ") != tc.warn {
 				t.Errorf("warning %v, want %v (%q):\n%s", !tc.warn, tc.warn, warning, out)
+			}
+		})
+	}
+}
+
+// dtDeclaredOn writes into dir the DT of dt-tournus.xml as made on day
+// under another number, and returns its path.
+func dtDeclaredOn(t *testing.T, dir, number string, day time.Time) string {
+	t.Helper()
+	fixture, err := os.ReadFile(filepath.Join(dtdictFixtures, "dt-tournus.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(fixture), "2026120300412T01", number, 1)
+	s = strings.Replace(s, "2026-12-03T09:14:27.512+01:00", day.Format("2006-01-02")+"T09:14:27.512+01:00", 1)
+	path := filepath.Join(dir, number+".xml")
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// answer ends with whom to send the answer to: the declarant with the
+// e-mail, and for a joint DT-DICT the exécutant des travaux too; the
+// récépissé offers a meeting on site when --site-meeting asks.
+func TestDtdictAnswerSaysWhomToSendItTo(t *testing.T) {
+	dir := t.TempDir()
+	ws := reportWorkspace(t, dir)
+	for _, tc := range []struct {
+		file, stem string
+		args       []string
+		to         []string
+		meeting    bool
+	}{
+		{"dt-tournus.xml", "2026120300412T01", []string{"--received", "2026-12-03"}, []string{
+			"  Bureau d'études Saône VRD, Claire Bonnot — c.bonnot@saone-vrd.example.fr (représentant du responsable du projet)"}, false},
+		{"dtdict-conjointes-tournus.xml", "2026120401133T", []string{"--received", "2026-12-04", "--site-meeting"}, []string{
+			"  SYDESL, Service travaux — travaux@sydesl.example.fr (responsable du projet)",
+			"  Réseaux Mâconnais Électricité, Marc Lacroix — m.lacroix@rme.example.fr (exécutant des travaux)"}, true},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			out := filepath.Join(dir, tc.stem)
+			args := append([]string{"dtdict", "answer", "--workspace", ws, "--out", out, filepath.Join(dtdictFixtures, tc.file)}, tc.args...)
+			code, stdout, errOut := run(t, args...)
+			if code != 0 {
+				t.Fatalf("answer: %d\n%s%s", code, stdout, errOut)
+			}
+			want := "À envoyer à :\n" + strings.Join(tc.to, "\n") + "\n"
+			if !strings.HasSuffix(stdout, want) {
+				t.Errorf("answer says\n%s\nnot ending with\n%s", stdout, want)
+			}
+			text, err := exec.Command("pdftotext", filepath.Join(out, "recepisse-"+tc.stem+".pdf"), "-").CombinedOutput()
+			if err != nil {
+				t.Fatalf("pdftotext: %v\n%s", err, text)
+			}
+			words := strings.Join(strings.Fields(string(text)), " ")
+			if got := strings.Contains(words, "avant les travaux : à convenir avec :"); got != tc.meeting {
+				t.Errorf("meeting on site offered %v, want %v:\n%s", got, tc.meeting, words)
 			}
 		})
 	}

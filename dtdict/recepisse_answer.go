@@ -51,7 +51,7 @@ func (rc *recepisse) siteMeeting() {
 	offer := "Rendez-vous sur site proposé pour localiser nos ouvrages avant les travaux"
 	contacts := contactsOf(rc.a.Ours)
 	if rc.m.SiteMeeting && contacts != "" {
-		offer += " : à convenir avec : " + contacts
+		offer += " ; pour le fixer : " + contacts
 	}
 	rc.check(rc.m.SiteMeeting, offer, recBody, recInk)
 }
@@ -107,6 +107,9 @@ func (rc *recepisse) zoneMap(ctx context.Context, r *mapview.Renderer) error {
 // references, scales and sizes, the date of the data, the vector files.
 func (rc *recepisse) attachments() {
 	a, m := rc.a, rc.m
+	if len(m.Plans) > 0 { // the title with the table's head and first row
+		rc.fl.Ensure(3 + recSectionH + 1.5 + 2*(paper.LineHeight(recBody)+1.4))
+	}
 	rc.section(4, "Plans et documents joints")
 	if len(m.Plans) == 0 {
 		rc.row("Plans", "aucun plan joint")

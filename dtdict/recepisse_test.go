@@ -264,14 +264,20 @@ func TestRecepissePlanEditionAndSiteMeeting(t *testing.T) {
 		if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, meta); err != nil {
 			t.Fatal(err)
 		}
-		text := readPDF(t, "recepisse-rendez-vous.pdf", buf.Bytes()).words()
+		pdf := readPDF(t, "recepisse-rendez-vous.pdf", buf.Bytes())
+		for i, page := range strings.Split(pdf.text, "\f") {
+			if strings.Contains(page, "Plans et documents joints") && !strings.Contains(page, "Référence du plan") {
+				t.Errorf("offered %v: page %d ends with the title «Plans et documents joints», its table on the next", offered, i+1)
+			}
+		}
+		text := pdf.words()
 		for _, want := range []string{"Référence du plan Échelle Format Feuille Édition", "2026120100417-P1 1:500 A3 paysage 1 / 1 06/12/2026",
 			"Rendez-vous sur site proposé pour localiser nos ouvrages avant les travaux"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("offered %v: the récépissé lacks %q\n%s", offered, want, text)
 			}
 		}
-		fix := "à convenir avec : " + ourWater.Contact
+		fix := "avant les travaux ; pour le fixer : " + ourWater.Contact
 		if strings.Contains(text, fix) != offered {
 			t.Errorf("offered %v: the récépissé says %q: %v", offered, fix, !offered)
 		}

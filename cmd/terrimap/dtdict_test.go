@@ -257,7 +257,7 @@ func TestDtdictAnswerSaysWhomToSendItTo(t *testing.T) {
 				t.Fatalf("pdftotext: %v\n%s", err, text)
 			}
 			words := strings.Join(strings.Fields(string(text)), " ")
-			if got := strings.Contains(words, "avant les travaux : à convenir avec :"); got != tc.meeting {
+			if got := strings.Contains(words, "avant les travaux ; pour le fixer :"); got != tc.meeting {
 				t.Errorf("meeting on site offered %v, want %v:\n%s", got, tc.meeting, words)
 			}
 		})

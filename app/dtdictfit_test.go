@@ -7,6 +7,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"terrimap/report"
 )
 
 // shownHeaders are the headers of the columns a textTable shows.
@@ -120,5 +122,38 @@ func TestDTDICTRegisterFitsTheScreen(t *testing.T) {
 			}
 		}
 		desk.dialog.Hide()
+	}
+}
+
+// The table of the networks found shows the network, the whole
+// identifier (she quotes it to the declarant), the class and the
+// distance, on the answer screen of a 1366×768 screen and of one at 125 %.
+func TestDTDICTItemsTableShowsWholeIdentifiers(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	items := []report.Item{
+		{LayerTitle: "Canalisations d'assainissement", ID: "CASS71543-000312", Type: "Collecteur", Material: "PVC", Diameter: 200, Depth: 1.2, Class: report.ClassUnknown, Distance: 4.3},
+		{LayerTitle: "Canalisations d'eau potable", ID: "CAEP71543-000096", Type: "Distribution", Material: "Fonte ductile", Diameter: 100, Depth: 1.12, Class: report.ClassA},
+	}
+	needed := []string{"Réseau", "Identifiant", "Classe", "Distance (m)"}
+	for _, width := range []float32{1200, 1040, 700} {
+		table := newItemsTable(items)
+		table.fit(width)
+		shown := table.shownHeaders()
+		if used := table.shownWidth(); used > width {
+			t.Errorf("width %v: the columns take %v", width, used)
+		}
+		for _, h := range needed {
+			col := slices.Index(shown, h)
+			if col < 0 {
+				t.Errorf("width %v: the column %q gave way (shown %q)", width, h, shown)
+				continue
+			}
+			for row := range items {
+				c := table.cell(row, table.shown[col])
+				if need := fyne.MeasureText(c.text, theme.TextSize(), fyne.TextStyle{Bold: c.bold}).Width + 2*theme.InnerPadding(); need > table.shownWidths[col] {
+					t.Errorf("width %v: row %d %q: «%s» needs %v, the column is %v wide", width, row, h, c.text, need, table.shownWidths[col])
+				}
+			}
+		}
 	}
 }

@@ -18,7 +18,7 @@ func newItemsTable(items []report.Item) *textTable {
 	// Network, identifier, class and distance always show; on a narrow
 	// screen material, depth, diameter and type give way in that order.
 	cols := textColumns{
-		widths:  []float32{200, 140, 120, 130, 0, 0, 0, 0},
+		widths:  []float32{215, 165, 120, 130, 0, 0, 95, 0},
 		giveWay: []int{3, 5, 4, 2},
 		stretch: 0,
 	}

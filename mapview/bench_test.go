@@ -87,7 +87,7 @@ var demoFrame = Viewport{Center: orb.Point{4.9085, 46.5640}, Zoom: 14, Width: 19
 // read, every tile drawn, the labels placed.
 func BenchmarkFrameCold1080p(b *testing.B) {
 	ws := demoWorkspace(b)
-	benchFrames(b, DefaultLayers(ws, DefaultStyles()), func() *Renderer { return NewRenderer(ws, RendererOptions{}) })
+	benchFrames(b, demoFrame, DefaultLayers(ws, DefaultStyles()), func() *Renderer { return NewRenderer(ws, RendererOptions{}) })
 }
 
 // BenchmarkFrameNewZoom1080p draws the frame of BenchmarkFrameCold1080p
@@ -104,12 +104,12 @@ func BenchmarkFrameNewZoom1080p(b *testing.B) {
 	tc.SetLayers(layers)
 	settle(b, tc, wide)
 	tc.Close()
-	benchFrames(b, layers, func() *Renderer { return r })
+	benchFrames(b, demoFrame, layers, func() *Renderer { return r })
 }
 
-// benchFrames times demoFrame drawn by a new TileCache of the renderer
+// benchFrames times vp drawn by a new TileCache of the renderer
 // newRenderer returns, until complete.
-func benchFrames(b *testing.B, layers []Layer, newRenderer func() *Renderer) {
+func benchFrames(b *testing.B, vp Viewport, layers []Layer, newRenderer func() *Renderer) {
 	b.ReportAllocs()
 	var times []time.Duration
 	var cpu cpuMeter
@@ -118,7 +118,7 @@ func benchFrames(b *testing.B, layers []Layer, newRenderer func() *Renderer) {
 		start := time.Now()
 		tc := NewTileCache(newRenderer(), nil, TileCacheOptions{})
 		tc.SetLayers(layers)
-		settle(b, tc, demoFrame)
+		settle(b, tc, vp)
 		times = append(times, time.Since(start))
 		cpu.stop()
 		b.StopTimer()
@@ -156,7 +156,13 @@ func BenchmarkFrameCachedPan1080p(b *testing.B) {
 	tc := NewTileCache(NewRenderer(ws, RendererOptions{}), nil, TileCacheOptions{})
 	defer tc.Close()
 	tc.SetLayers(testLayerList(b))
-	// Warm the cache over the whole panning range.
+	benchPan(b, tc, vp)
+}
+
+// benchPan times the frames of tc panned from vp by a few pixels per
+// frame, every tile over the panning range drawn beforehand: a frame only
+// composites.
+func benchPan(b *testing.B, tc *TileCache, vp Viewport) {
 	for _, v := range []Viewport{vp, vp.Pan(-40, -20), vp.Pan(40, 20)} {
 		settle(b, tc, v)
 	}

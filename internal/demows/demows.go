@@ -61,6 +61,25 @@ func Cached(name string, extent orb.Bound) (string, error) {
 func Open(tb testing.TB, name string, extent orb.Bound) *store.Workspace {
 	tb.Helper()
 	path, err := Cached(name, extent)
+	return openReadOnly(tb, path, err)
+}
+
+// MillionScale is the scale of the workspace of issue 16's benchmarks:
+// 1,168,254 features, what `terrimap-server demo --scale 50` and a first
+// sync give a desk (CachedScale makes it in about a minute, 480 MB).
+const MillionScale = 50
+
+// OpenScale opens the workspace CachedScale keeps for scale, read-only,
+// for the rest of tb.
+func OpenScale(tb testing.TB, scale float64) *store.Workspace {
+	tb.Helper()
+	path, err := CachedScale(scale)
+	return openReadOnly(tb, path, err)
+}
+
+// openReadOnly opens the workspace at path, unless err (from making it).
+func openReadOnly(tb testing.TB, path string, err error) *store.Workspace {
+	tb.Helper()
 	if err != nil {
 		tb.Fatal(err)
 	}

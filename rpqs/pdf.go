@@ -202,7 +202,7 @@ func (a *annex) inventory(title string, n dashboard.Network) {
 	}
 	a.need(40)
 	a.y += 3
-	a.text(12, "B", "Inventaire — "+title+" ("+km(n.Length)+")")
+	a.text(12, "B", "Inventaire — "+title+" ("+paper.Kilometres(n.Length)+")")
 	for _, t := range []struct {
 		head   string
 		shares []dashboard.Share

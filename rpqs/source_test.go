@@ -6,10 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"terrimap/dashboard"
 	"terrimap/icgp"
 )
 
@@ -134,20 +136,43 @@ func TestTableHeadingKeepsItsRows(t *testing.T) {
 		a.page()
 		a.y = pageH - margin - room
 		a.score(sampleReport("71543").Water, false)
-		var pdf bytes.Buffer
-		if err := a.f.Output(&pdf); err != nil {
-			t.Fatal(err)
-		}
-		out := filepath.Join(t.TempDir(), "a.pdf")
-		if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		text, err := exec.Command("pdftotext", "-raw", "-l", "1", out, "-").Output()
-		if err != nil {
-			t.Fatalf("pdftotext: %v", err)
-		}
-		if first := strings.TrimSpace(string(text)); strings.HasSuffix(first, "Source") {
+		if first := strings.TrimSpace(annexText(t, a, 1)); strings.HasSuffix(first, "Source") {
 			t.Errorf("%.0f mm left: the first page ends with the table's heading alone", room)
 		}
 	}
+}
+
+// TestInventoryHeadingLength checks that the inventory's heading gives the
+// network's length as the ICGP part does (286,4 km, not 286 km).
+func TestInventoryHeadingLength(t *testing.T) {
+	a := newAnnex("Essai", time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC))
+	a.page()
+	a.inventory("Eau potable", dashboard.Network{Length: 286423, ByMaterial: []dashboard.Share{{Key: "11", Label: "Fonte ductile", Length: 286423}}})
+	if got := strings.Join(strings.Fields(annexText(t, a, 0)), " "); !strings.Contains(got, "Inventaire — Eau potable (286,4 km)") {
+		t.Errorf("inventory heading: %s", got)
+	}
+}
+
+// annexText closes the annex and reads it back with pdftotext -raw (the
+// text in the order written, a cell's lines together): the first page
+// alone when page is 1, all of it when 0.
+func annexText(t *testing.T, a *annex, page int) string {
+	t.Helper()
+	var pdf bytes.Buffer
+	if err := a.f.Output(&pdf); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "a.pdf")
+	if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-raw", out, "-"}
+	if page > 0 {
+		args = append([]string{"-f", strconv.Itoa(page), "-l", strconv.Itoa(page)}, args...)
+	}
+	text, err := exec.Command("pdftotext", args...).Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(text)
 }

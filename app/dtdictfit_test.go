@@ -1,6 +1,9 @@
 package app
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -8,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
+	"terrimap/dtdict"
 	"terrimap/report"
 )
 
@@ -154,6 +158,39 @@ func TestDTDICTItemsTableShowsWholeIdentifiers(t *testing.T) {
 					t.Errorf("width %v: row %d %q: «%s» needs %v, the column is %v wide", width, row, h, c.text, need, table.shownWidths[col])
 				}
 			}
+		}
+	}
+}
+
+// The answer's result says to whom to send the files: the declarant's
+// e-mail and, for a joint DT-DICT, the exécutant's; without any e-mail,
+// the declarant.
+func TestDTDICTSendTo(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	read := func(name string) *dtdict.Declaration {
+		data, err := os.ReadFile(filepath.Join("..", "dtdict", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := dtdict.Read(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	noMail := read("dict-tournus.xml")
+	noMail.Declarant.Email = ""
+	for _, tc := range []struct {
+		name string
+		d    *dtdict.Declaration
+		want string
+	}{
+		{"DICT", read("dict-tournus.xml"), "Envoyez ces fichiers par courriel à : chantiers@bourgogne-tp.example.fr (Bourgogne TP Construction)."},
+		{"joint", read("dtdict-conjointes-tournus.xml"), "Envoyez ces fichiers par courriel à : travaux@sydesl.example.fr (SYDESL), m.lacroix@rme.example.fr (Réseaux Mâconnais Électricité, exécutant des travaux)."},
+		{"no e-mail", noMail, "Envoyez ces fichiers au déclarant par courriel."},
+	} {
+		if got := sendToText(tc.d); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -143,7 +143,8 @@ func (s *answerScreen) answered(dir string, out *dtdict.Answered, err error) {
 	m.status = lang.L("Answer to {{.Kind}} n° {{.Number}} written in {{.Dir}}.", map[string]any{"Kind": string(s.decl.Kind), "Number": s.decl.Number, "Dir": dir})
 	m.refresh()
 	s.d.changed()
-	msg := lang.L("The answer is written in {{.Dir}}:{{.Files}}\n\nSend these files to the declarant by e-mail.", map[string]any{"Dir": dir, "Files": describeFiles(out.Files)})
+	msg := lang.L("The answer is written in {{.Dir}}:{{.Files}}", map[string]any{"Dir": dir, "Files": describeFiles(out.Files)}) +
+		"\n\n" + sendToText(s.decl)
 	if err != nil {
 		// The files are written; the register could not say so.
 		msg += "\n\n" + lang.L("The register could not record the answer: {{.Why}}", map[string]any{"Why": dtdictError(err)})
@@ -152,6 +153,31 @@ func (s *answerScreen) answered(dir string, out *dtdict.Answered, err error) {
 		msg += "\n\n" + n
 	}
 	s.result = showFileWritten(m.app, m.window, lang.L("Generate the answer"), msg, out.Files[0])
+}
+
+// sendToText says to whom the answer's files go: the e-mail of the
+// declarant (and of the exécutant of a joint DT-DICT) with their names,
+// read from the declaration, so she need not look them up.
+func sendToText(d *dtdict.Declaration) string {
+	var to []string
+	for i, p := range dtdict.Recipients(d) {
+		email := strings.TrimSpace(p.Email)
+		if email == "" {
+			continue
+		}
+		who := p.Name
+		if i > 0 { // not the declarant: say who he is
+			who = strings.TrimPrefix(who+", "+p.RoleTitle(), ", ")
+		}
+		if who != "" {
+			email += " (" + who + ")"
+		}
+		to = append(to, email)
+	}
+	if len(to) == 0 {
+		return lang.L("Send these files to the declarant by e-mail.")
+	}
+	return lang.L("Send these files by e-mail to: {{.Recipients}}.", map[string]any{"Recipients": strings.Join(to, ", ")})
 }
 
 // describeFiles lists the files written, one a line: the PDFs (the

@@ -3,6 +3,7 @@ package paper
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // unitWords are the units (and counted durations) a number keeps on its
@@ -21,8 +22,8 @@ var unitWords = map[string]bool{
 // «!», «?» and «»». Other spaces are left as they are; the text wraps
 // (Fonts.Wrap, Flow) only at plain spaces.
 func KeepTogether(s string) string {
-	if !strings.Contains(s, " ") {
-		return s
+	if !strings.Contains(s, " ") || !utf8.ValidString(s) {
+		return s // nothing to do, or bytes that are not text: left as they are
 	}
 	r := []rune(s)
 	var b strings.Builder

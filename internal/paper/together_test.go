@@ -1,6 +1,9 @@
 package paper
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestKeepTogether(t *testing.T) {
 	n := NBSP
@@ -21,4 +24,21 @@ func TestKeepTogether(t *testing.T) {
 			t.Errorf("KeepTogether(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// KeepTogether only turns plain spaces into no-break spaces: the text is
+// otherwise the same, whatever it holds.
+func FuzzKeepTogether(f *testing.F) {
+	for _, s := range []string{"jusqu'à 1,50 m ; classe C", "n° 14435", "« Tournus » ?", "3 200 m²", " 5 ", "\xff 1 m"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := KeepTogether(s)
+		if strings.ReplaceAll(got, NBSP, " ") != strings.ReplaceAll(s, NBSP, " ") {
+			t.Errorf("KeepTogether(%q) = %q: more than spaces changed", s, got)
+		}
+		if KeepTogether(got) != got {
+			t.Errorf("KeepTogether(%q) = %q, then %q", s, got, KeepTogether(got))
+		}
+	})
 }

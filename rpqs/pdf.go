@@ -208,6 +208,8 @@ func (a *annex) inventory(title string, n dashboard.Network) {
 		shares []dashboard.Share
 	}{{"Matériau", n.ByMaterial}, {"Diamètre", n.ByDiameter}, {"Décennie de pose", n.ByDecade}} {
 		widths := []float64{90, 40, 30}
+		// The heading and its first row together.
+		a.need(2 * (8*0.42 + 1))
 		a.row(8, "B", widths, []string{t.head, "Longueur", "Part"}, 1, 2)
 		for _, sh := range t.shares {
 			a.row(8, "", widths, []string{sh.Label, km(sh.Length), dashboard.Percent(sh.Length / n.Length)}, 1, 2)

@@ -176,3 +176,21 @@ func annexText(t *testing.T, a *annex, page int) string {
 	}
 	return string(text)
 }
+
+// TestInventoryHeadingKeepsItsRows starts an inventory table where its
+// heading fits at the foot of a page but no row would.
+func TestInventoryHeadingKeepsItsRows(t *testing.T) {
+	n := dashboard.Network{Length: 1000, ByMaterial: []dashboard.Share{{Key: "11", Label: "Fonte ductile", Length: 1000}},
+		ByDiameter: []dashboard.Share{{Key: "100", Label: "100 à 149 mm", Length: 1000}},
+		ByDecade:   []dashboard.Share{{Key: "1970", Label: "années 1970", Length: 1000}}}
+	for room := 40.0; room <= 60; room++ {
+		a := newAnnex("Essai", time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC))
+		a.page()
+		a.y = pageH - margin - room
+		a.inventory("Eau potable", n)
+		first := strings.TrimSpace(annexText(t, a, 1))
+		if strings.HasSuffix(first, "Part") {
+			t.Errorf("%.0f mm left: the first page ends with a table's heading alone:\n%s", room, first)
+		}
+	}
+}

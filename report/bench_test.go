@@ -5,14 +5,27 @@ import (
 	"io"
 	"testing"
 
+	"terrimap/internal/demows"
 	"terrimap/mapview"
+	"terrimap/store"
 )
 
 // BenchmarkSelect measures a selection in the demo territory of Tournus:
 // the R-tree's candidates, each read and measured exactly, the outlines
 // traced for drawing.
 func BenchmarkSelect(b *testing.B) {
-	ws := demoWorkspace(b)
+	benchSelect(b, demoWorkspace(b))
+}
+
+// BenchmarkSelectMillion measures the selections of BenchmarkSelect in
+// the demo territory of 1.17 million features (issue 16: as fast as in the
+// small one).
+func BenchmarkSelectMillion(b *testing.B) {
+	benchSelect(b, demows.OpenScale(b, demows.MillionScale))
+}
+
+// benchSelect measures a selection across a street and along it, in ws.
+func benchSelect(b *testing.B, ws *store.Workspace) {
 	for _, c := range []struct {
 		name string
 		zone Zone

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -66,7 +67,7 @@ func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
 		Dir: *out, Received: a.received, Paper: a.paper, Signatory: *signatory, By: by, WorksPlanned: *worksPlanned, SiteMeeting: *siteMeeting, Basemap: src,
 	})
 	if err != nil && res == nil {
-		return dtdictFailure(stderr, "answer", registerProblem(a.workspace, err))
+		return dtdictFailure(stderr, "answer", answerProblem(a.workspace, *out, err))
 	}
 	printDeclaration(stdout, d, res.Entry)
 	warnOfLateReception(stdout, a, d, res.Entry)
@@ -85,6 +86,19 @@ func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
 		strings.ToLower(res.Entry.Stored.Label()), paper.Date(res.Entry.Answered))
 	printRecipients(stdout, d)
 	return 0
+}
+
+// answerProblem says in French why no answer was written: the register's
+// and the ownerships' own sentences, else that nothing was written into
+// dir, with the technical detail after it (a folder in the way, a full
+// disk…).
+func answerProblem(workspace, dir string, err error) string {
+	for _, known := range []error{dtdict.ErrNoRegister, dtdict.ErrRegisterReadOnly, dtdict.ErrOutsideTerritory, dtdict.ErrNoOwnership} {
+		if errors.Is(err, known) {
+			return registerProblem(workspace, err)
+		}
+	}
+	return fmt.Sprintf("la réponse n'a pas pu être écrite dans %s (aucun fichier n'y est laissé) — détail technique : %v", dir, err)
 }
 
 // printRecipients ends the answer with whom to send it to: name, e-mail

@@ -263,3 +263,22 @@ func TestDtdictAnswerSaysWhomToSendItTo(t *testing.T) {
 		})
 	}
 }
+
+// An answer that cannot be written says so in French, the technical
+// detail after it; nothing is left in the folder.
+func TestDtdictAnswerNotWritten(t *testing.T) {
+	dir := t.TempDir()
+	ws := reportWorkspace(t, dir)
+	out := filepath.Join(dir, "reponse")
+	if err := os.MkdirAll(filepath.Join(out, "recepisse-2026120300412T01.pdf"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errOut := run(t, "dtdict", "answer", "--workspace", ws, "--out", out, "--received", "2026-12-03", filepath.Join(dtdictFixtures, "dt-tournus.xml"))
+	want := "terrimap dtdict answer : la réponse n'a pas pu être écrite dans " + out + " (aucun fichier n'y est laissé) — détail technique : "
+	if code != 1 || !strings.HasPrefix(errOut, want) {
+		t.Errorf("exit %d, stderr\n%s\nwant it to start with\n%s\n(stdout %s)", code, errOut, want, stdout)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 1 {
+		t.Errorf("%d files left in the folder, want only the folder in the way", len(entries))
+	}
+}

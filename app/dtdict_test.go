@@ -340,19 +340,20 @@ func TestDTDICTStatusBarWarning(t *testing.T) {
 		daysBefore int
 		shown      bool
 		text       string
+		importance widget.Importance
 	}{
-		{3, false, ""},
-		{2, true, "1 DT-DICT à rendre d’ici 2 jours"},
-		{0, true, "1 DT-DICT à rendre d’ici 2 jours"},
-		{-1, true, "1 DT-DICT hors délai"},
+		{3, false, "", widget.WarningImportance},
+		{2, true, "1 DT-DICT", widget.WarningImportance},
+		{0, true, "1 DT-DICT", widget.WarningImportance},
+		{-1, true, "1 DT-DICT", widget.DangerImportance},
 	} {
 		now := e.Due.AddDate(0, 0, -tc.daysBefore).Add(9 * time.Hour)
 		v.clock = func() time.Time { return now }
 		v.due.overdue, v.due.soon = -1, -1
 		v.due.refresh()
 		q.runUntil(t, func() bool { return v.due.soon >= 0 })
-		if v.due.button.Visible() != tc.shown || (tc.shown && v.due.button.Text != tc.text) {
-			t.Errorf("%d days before the due date: warning %q shown %v", tc.daysBefore, v.due.button.Text, v.due.button.Visible())
+		if v.due.button.Visible() != tc.shown || (tc.shown && (v.due.button.Text != tc.text || v.due.button.Importance != tc.importance)) {
+			t.Errorf("%d days before the due date: warning %q (importance %v) shown %v", tc.daysBefore, v.due.button.Text, v.due.button.Importance, v.due.button.Visible())
 		}
 	}
 	test.Tap(v.due.button)

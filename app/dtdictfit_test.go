@@ -194,3 +194,22 @@ func TestDTDICTSendTo(t *testing.T) {
 		}
 	}
 }
+
+// The status bar's DT-DICT warning does not make the window wider than a
+// 1366×768 laptop's screen at 125 % (1093 points): with both counts shown,
+// the status line still fits.
+func TestDTDICTStatusWarningFitsTheScreen(t *testing.T) {
+	m, _ := openDTDesk(t, time.Date(2026, 12, 9, 9, 0, 0, 0, time.Local))
+	v := m.view
+	v.due.show(0, 0)
+	without := v.status.MinSize().Width
+	v.due.show(2, 3)
+	if !v.due.button.Visible() {
+		t.Fatal("the warning does not show")
+	}
+	with := v.status.MinSize().Width
+	t.Logf("status line %v wide, %v without the warning", with, without)
+	if with > 1093 {
+		t.Errorf("the status line with the warning «%s» needs %v points, more than the 1093 of the screen", v.due.button.Text, with)
+	}
+}

@@ -13,8 +13,8 @@ import (
 )
 
 // dueWarning is the status bar's warning of the DT-DICT declarations to
-// answer within two days, and of those past their due date: «2 DT-DICT à
-// rendre d'ici 2 jours». Hidden when there is none (or no register);
+// answer within two days, and of those past their due date: «3 DT-DICT»,
+// red when one is overdue, orange otherwise. Hidden when there is none (or no register);
 // clicking it opens the register.
 type dueWarning struct {
 	button *widget.Button
@@ -62,18 +62,14 @@ func (w *dueWarning) refresh() {
 // show shows the counts, or hides the warning when both are 0.
 func (w *dueWarning) show(overdue, soon int) {
 	w.overdue, w.soon = overdue, soon
-	var text string
-	switch {
-	case overdue > 0 && soon > 0:
-		text = lang.L("{{.Late}} DT-DICT overdue, {{.N}} due within 2 days", map[string]any{"Late": overdue, "N": soon})
-	case overdue > 0:
-		text = lang.L("{{.N}} DT-DICT overdue", map[string]any{"N": overdue})
-	case soon > 0:
-		text = lang.L("{{.N}} DT-DICT due within 2 days", map[string]any{"N": soon})
-	default:
+	if overdue+soon == 0 {
 		w.button.Hide()
 		return
 	}
+	// Short, so that the status line fits a 1366-pixel screen at 125 %:
+	// red says one is overdue, orange that they are due within two days;
+	// the register says which.
+	text := lang.L("{{.N}} DT-DICT", map[string]any{"N": overdue + soon})
 	w.button.SetText(text)
 	if overdue > 0 {
 		w.button.Importance = widget.DangerImportance

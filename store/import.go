@@ -28,6 +28,11 @@ type ImportOptions struct {
 	SourceLayer string
 	// Territory is where a DXF plan must lie (DXFOptions.Territory).
 	Territory orb.Bound
+	// AttributesOnly says rows without geometry are meant (a table of
+	// settings such as the networks declared at the guichet unique): a file
+	// where no feature has a geometry is then imported rather than refused
+	// as one whose coordinate columns were missed.
+	AttributesOnly bool
 }
 
 // ImportReport says what an import did.
@@ -40,6 +45,10 @@ type ImportReport struct {
 	// IgnoredFields lists the file's fields the existing layer does not have.
 	IgnoredFields []string
 }
+
+// ErrNoGeometry is returned (wrapped, with ErrImport) for a file where no
+// feature has a geometry, unless ImportOptions.AttributesOnly says so.
+var ErrNoGeometry = errors.New("store: no geometry in the file")
 
 // ErrImport is returned (wrapped) when a file cannot be imported.
 var ErrImport = errors.New("store: import refused")
@@ -84,8 +93,8 @@ func (ws *Workspace) Import(ctx context.Context, ds *formats.Dataset, opts Impor
 		from = SRSWGS84
 	}
 	rep := ImportReport{Layer: name, SourceSRS: from}
-	if !hasGeometry(ds) {
-		return rep, fmt.Errorf("%w: no feature of %s has a geometry (a CSV needs longitude/latitude or Lambert-93 x/y coordinate columns)", ErrImport, name)
+	if !opts.AttributesOnly && !hasGeometry(ds) {
+		return rep, fmt.Errorf("%w: %w: no feature of %s has a geometry (a CSV needs longitude/latitude or Lambert-93 x/y coordinate columns)", ErrImport, ErrNoGeometry, name)
 	}
 	if from != SRSWGS84 && !srs.Supported(from) {
 		return rep, fmt.Errorf("%w: %s: EPSG:%d: %w", ErrImport, name, from, srs.ErrUnsupportedSRS)

@@ -31,9 +31,9 @@ func commands() []command {
 		{"backup", "--db FILE|URL --out FILE.bak", "copy a platform, even while it serves, with its attachments (FILE.bak.blobs; PostgreSQL: pg_dump -Fc, attachments inside)", runBackup},
 		{"migrate", "--from FILE.gpkg --to postgres://…", "move a SQLite platform whole into PostgreSQL (history, feed order, users, tokens, attachments), verified; desks sync on without a first sync", runMigrate},
 		{"demo", "--db FILE|URL [--scale N] [--credentials FILE]", "seed a new platform with the demo territory and its users", runDemo},
-		{"import", "--db FILE|URL --layer NAME [--srs EPSG:2154] FILE", "import GeoJSON, Shapefile, CSV or GeoPackage features into a layer", runImport},
+		{"import", "--db FILE|URL --layer NAME [--srs EPSG:2154] [--attributes-only] FILE", "import GeoJSON, Shapefile, CSV or GeoPackage features into a layer (--attributes-only: rows without geometry, such as a CSV of settings)", runImport},
 		{"user", "add|list|remove|revoke --db FILE|URL [--org INSEE|ccmt --role viewer|editor|admin [--db-role ROLE]] [NAME]", "add a user (password on standard input; an existing user's desks are signed out), list users, remove one, or sign all their desks out", runUser},
-		{"layer", "list|add-field|add-code|title|edit-by --db FILE|URL …", "list layers, evolve a layer's schema, or say who may edit it (edit-by --by editor|admin)", runLayer},
+		{"layer", "list|add-standard|add-field|add-code|title|edit-by --db FILE|URL …", "list layers, publish the layers a desk feature needs (add-standard --standard dtdict|icgp), evolve a layer's schema, or say who may edit it (edit-by --by editor|admin)", runLayer},
 		{"reconcile", "--db postgres://…", "compare every layer table with the feed and turn what changed behind the platform's back (triggers disabled, a table re-created, TRUNCATE) into versions; serve does it every few minutes", runReconcile},
 		{"help", "", "list the commands", nil},
 	}

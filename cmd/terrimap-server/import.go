@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -15,6 +16,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 	db := fs.String("db", "", dbUsage)
 	layer := fs.String("layer", "", "target layer (created from the file's fields when missing)")
 	srsFlag := fs.String("srs", "", "spatial reference of the file, e.g. EPSG:2154")
+	attributesOnly := fs.Bool("attributes-only", false, "rows without geometry are meant (a CSV of settings such as dtdict_ouvrages)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -28,7 +30,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 	if len(rest) != 1 {
 		return fmt.Errorf("%w: give one file to import", errUsage)
 	}
-	opts := store.ImportOptions{Layer: *layer}
+	opts := store.ImportOptions{Layer: *layer, AttributesOnly: *attributesOnly}
 	if *srsFlag != "" {
 		if opts.SRS, err = srs.Parse(*srsFlag); err != nil {
 			return fmt.Errorf("%w: --srs: %v", errUsage, err)
@@ -40,6 +42,9 @@ func runImport(ctx context.Context, args []string, e env) error {
 	}
 	defer st.Close()
 	n, created, err := server.ImportFile(ctx, st, rest[0], opts, "import")
+	if errors.Is(err, store.ErrNoGeometry) {
+		return fmt.Errorf("%w (nothing was imported; if the rows are meant without geometry, as a table of settings, add --attributes-only)", err)
+	}
 	if err != nil {
 		return fmt.Errorf("%w (nothing was imported)", err)
 	}

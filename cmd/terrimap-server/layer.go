@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"terrimap/store/schema"
 	"terrimap/sync/server"
+	"terrimap/sync/server/demoseed"
 )
 
 func runLayer(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: say list, add-field, add-code, title or edit-by", errUsage)
+		return fmt.Errorf("%w: say list, add-standard, add-field, add-code, title or edit-by", errUsage)
 	}
 	sub := args[0]
 	fs := flags("layer " + sub)
@@ -24,6 +27,7 @@ func runLayer(ctx context.Context, args []string, e env) error {
 	code := fs.String("code", "", "code to add (add-code)")
 	label := fs.String("label", "", "label of the code (add-code)")
 	by := fs.String("by", "", "who may edit the layer: editor (editors, within their territory) or admin (edit-by)")
+	standard := fs.String("standard", "", "the layers a desk feature needs, published empty: "+strings.Join(demoseed.StandardNames(), ", ")+" (add-standard)")
 	rest, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -39,8 +43,14 @@ func runLayer(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	if sub == "list" {
+	switch sub {
+	case "list":
 		return listLayers(ctx, st, e)
+	case "add-standard":
+		if err := need(*standard, "standard"); err != nil {
+			return err
+		}
+		return addStandard(ctx, st, *standard, e)
 	}
 	if err := need(*layer, "layer"); err != nil {
 		return err
@@ -88,7 +98,7 @@ func runLayer(ctx context.Context, args []string, e env) error {
 		}
 		rec.EditBy = server.EditRight(*by)
 	default:
-		return fmt.Errorf("%w: %q is not list, add-field, add-code, title or edit-by", errUsage, sub)
+		return fmt.Errorf("%w: %q is not list, add-standard, add-field, add-code, title or edit-by", errUsage, sub)
 	}
 	if err := st.PutLayer(ctx, rec); err != nil {
 		return err
@@ -125,4 +135,27 @@ func listLayers(ctx context.Context, st platform, e env) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", l.Schema.Name, l.Schema.DisplayTitle(), l.Schema.GeometryType, counts[l.Schema.Name], len(l.Schema.Fields), l.EditBy)
 	}
 	return tw.Flush()
+}
+
+// addStandard publishes the layers of a standard the platform lacks, empty;
+// a layer already there is left as it is (its data, its schema).
+func addStandard(ctx context.Context, st platform, name string, e env) error {
+	recs, err := demoseed.Standard(name)
+	if errors.Is(err, demoseed.ErrUnknownStandard) {
+		return fmt.Errorf("%w: --standard %q: say %s", errUsage, name, strings.Join(demoseed.StandardNames(), " or "))
+	}
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		if _, err := findLayer(ctx, st, rec.Schema.Name); err == nil {
+			fmt.Fprintf(e.stdout, "Layer %s is already published: left as it is.\n", rec.Schema.Name)
+			continue
+		}
+		if err := st.PutLayer(ctx, rec); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Layer %s (%s) published, empty, edited by %s; clients receive it at their next sync.\n", rec.Schema.Name, rec.Schema.DisplayTitle(), rec.EditBy)
+	}
+	return nil
 }

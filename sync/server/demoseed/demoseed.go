@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"terrimap/store"
+	"terrimap/store/schema"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 	"terrimap/sync/server/demo"
@@ -43,12 +44,7 @@ func Seed(ctx context.Context, st server.Seeder, opts demo.GenerateOptions, prog
 		}
 	}
 	for _, l := range demo.Layers() {
-		rec := server.LayerRecord{Schema: l, EditBy: server.EditByEditors, Style: server.DefaultStyle(l.Name)}
-		switch l.Name {
-		case demo.LayerCommunes, demo.LayerZoneInondable, demo.LayerVoies, demo.LayerDTDictOuvrages:
-			rec.EditBy = server.EditByAdmins
-		}
-		if err := st.PutLayer(ctx, rec); err != nil {
+		if err := st.PutLayer(ctx, layerRecord(l)); err != nil {
 			return nil, fmt.Errorf("demoseed: layer %s: %w", l.Name, err)
 		}
 	}
@@ -99,4 +95,16 @@ func Seed(ctx context.Context, st server.Seeder, opts demo.GenerateOptions, prog
 		}
 	}
 	return users, nil
+}
+
+// layerRecord is how the platform publishes one of the demo's layers: its
+// default style, edited by editors within their territory, except the
+// reference data and the settings, edited by admins.
+func layerRecord(l schema.Layer) server.LayerRecord {
+	rec := server.LayerRecord{Schema: l, EditBy: server.EditByEditors, Style: server.DefaultStyle(l.Name)}
+	switch l.Name {
+	case demo.LayerCommunes, demo.LayerZoneInondable, demo.LayerVoies, demo.LayerDTDictOuvrages:
+		rec.EditBy = server.EditByAdmins
+	}
+	return rec
 }

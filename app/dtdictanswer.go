@@ -33,9 +33,11 @@ type answerScreen struct {
 	// user is who is signed in on this desk: the default signatory.
 	user string
 
-	title     *widget.Label
-	loading   *widget.ProgressBarInfinite
-	mapArea   *fyne.Container
+	title   *widget.Label
+	loading *widget.ProgressBarInfinite
+	mapArea *fyne.Container
+	// mapSize is the map's size, smaller on a short screen.
+	mapSize   fyne.Size
 	due       *widget.Label
 	verdict   *widget.Label
 	declarant *widget.Label
@@ -69,7 +71,8 @@ func (s *answerScreen) build(back fyne.CanvasObject) fyne.CanvasObject {
 	s.title = widget.NewLabelWithStyle(entryTitle(s.entry), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.loading = widget.NewProgressBarInfinite()
-	s.mapArea = container.NewStack(container.NewGridWrap(dtMapSize, container.NewCenter(
+	s.mapSize = dtMapSizeFor(s.d.m.window.Canvas().Size().Height)
+	s.mapArea = container.NewStack(container.NewGridWrap(s.mapSize, container.NewCenter(
 		container.NewVBox(widget.NewLabel(lang.L("Looking for our networks in the zone…")), s.loading))))
 	label := func(bold bool) *widget.Label {
 		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
@@ -133,7 +136,7 @@ var errNoDeclarationFile = errors.New("app: the register's entry has no declarat
 // goroutine, then shows them.
 func (s *answerScreen) load() {
 	sess := s.d.m.sess
-	entry, decl, xml := s.entry, s.decl, s.xml
+	entry, decl, xml, size := s.entry, s.decl, s.xml, s.mapSize
 	go func() {
 		ctx := context.Background()
 		var l answerLoad
@@ -151,7 +154,7 @@ func (s *answerScreen) load() {
 					networks = append(networks, o.Layers...)
 				}
 			}
-			l.pic = drawZonePicture(ctx, sess.renderer, networks, l.decl.Zone, items)
+			l.pic = drawZonePicture(ctx, sess.renderer, size, networks, l.decl.Zone, items)
 			info, _ := client.Platform(ctx, sess.ws)
 			l.user = info.User
 		}
@@ -192,7 +195,7 @@ func (s *answerScreen) show(l answerLoad) {
 	if l.pic != nil {
 		s.mapArea.Objects = []fyne.CanvasObject{l.pic.object()}
 	} else {
-		s.mapArea.Objects = []fyne.CanvasObject{container.NewGridWrap(dtMapSize, container.NewCenter(widget.NewLabel(lang.L("The declaration gives no works zone."))))}
+		s.mapArea.Objects = []fyne.CanvasObject{container.NewGridWrap(s.mapSize, container.NewCenter(widget.NewLabel(lang.L("The declaration gives no works zone."))))}
 	}
 	s.mapArea.Refresh()
 	s.declarant.SetText(partyText(l.decl.Declarant))

@@ -213,3 +213,20 @@ func TestDTDICTStatusWarningFitsTheScreen(t *testing.T) {
 		t.Errorf("the status line with the warning «%s» needs %v points, more than the 1093 of the screen", v.due.button.Text, with)
 	}
 }
+
+// The answer screen fits the DT-DICT window on a 1366×768 screen and on
+// one at 125 % (1093×614 points): the map, its key, the verdict and the
+// table's head and first rows need no more height than the window gives,
+// so nothing is drawn over anything else.
+func TestDTDICTAnswerScreenFitsTheScreen(t *testing.T) {
+	for _, screen := range []fyne.Size{fyne.NewSize(1366, 768), fyne.NewSize(1093, 614)} {
+		m, q := openDTDesk(t, time.Date(2026, 12, 9, 9, 0, 0, 0, time.Local))
+		m.window.Resize(screen)
+		s := importFixture(t, m, q, "dict-tournus.xml", time.Date(2026, 12, 7, 0, 0, 0, 0, time.Local))
+		body := s.d.body
+		screenObj := body.Objects[0]
+		if need, have := screenObj.MinSize().Height, body.Size().Height; need > have {
+			t.Errorf("%v: the answer screen needs %v points of height, the window gives %v", screen, need, have)
+		}
+	}
+}

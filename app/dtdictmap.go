@@ -28,8 +28,21 @@ var (
 	dtZoneFill   = color.NRGBA{R: 0xff, G: 0xd6, B: 0x00, A: 0x70}
 )
 
-// dtMapSize is the size of the map on the answer screen.
-var dtMapSize = fyne.NewSize(520, 300)
+// dtMapSize is the size of the map on the answer screen; dtMapSizeShort
+// on a screen too short for it (a 1366×768 laptop at 125 %), so that the
+// table of the networks found keeps some rows.
+var (
+	dtMapSize      = fyne.NewSize(520, 300)
+	dtMapSizeShort = fyne.NewSize(420, 210)
+)
+
+// dtMapSizeFor is the map's size for a window of that height.
+func dtMapSizeFor(windowHeight float32) fyne.Size {
+	if windowHeight < 700 {
+		return dtMapSizeShort
+	}
+	return dtMapSize
+}
 
 // zonePicture is a declaration's works zone and our networks found
 // around it over the map, drawn off the UI goroutine: the map (its
@@ -37,6 +50,8 @@ var dtMapSize = fyne.NewSize(520, 300)
 // the features found by class — lines and points drawn into the picture,
 // so that nothing spills out of the frame.
 type zonePicture struct {
+	// size is the picture's size on the screen.
+	size       fyne.Size
 	vp         mapview.Viewport
 	background image.Image // nil when the map could not be drawn
 	overlay    *image.NRGBA
@@ -46,7 +61,7 @@ type zonePicture struct {
 // networks layers faded, and over it the zone and the items found (nil
 // when there is no zone); it reads the workspace: run it off the UI
 // goroutine.
-func drawZonePicture(ctx context.Context, r *mapview.Renderer, networks []string, zone orb.MultiPolygon, items []report.Item) *zonePicture {
+func drawZonePicture(ctx context.Context, r *mapview.Renderer, size fyne.Size, networks []string, zone orb.MultiPolygon, items []report.Item) *zonePicture {
 	if len(zone) == 0 {
 		return nil
 	}
@@ -54,9 +69,9 @@ func drawZonePicture(ctx context.Context, r *mapview.Renderer, networks []string
 	b := zone.Bound()
 	pad := max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])*0.35 + 0.00025
 	b = b.Pad(pad)
-	vp := mapview.Viewport{Width: int(dtMapSize.Width), Height: int(dtMapSize.Height), Scale: 1}.FitBound(b)
+	vp := mapview.Viewport{Width: int(size.Width), Height: int(size.Height), Scale: 1}.FitBound(b)
 	vp.Zoom = min(vp.Zoom, 19)
-	pic := &zonePicture{vp: vp}
+	pic := &zonePicture{size: size, vp: vp}
 	if r != nil {
 		layers := report.PlanLayers(r, networks)
 		for i := range layers {
@@ -76,7 +91,7 @@ func drawZonePicture(ctx context.Context, r *mapview.Renderer, networks []string
 // in its class's colour on a white edge, class C and unknown last: they
 // are the ones to locate on site.
 func (pic *zonePicture) drawOverlay(zone orb.MultiPolygon, items []report.Item) *image.NRGBA {
-	w, h := int(dtMapSize.Width), int(dtMapSize.Height)
+	w, h := int(pic.size.Width), int(pic.size.Height)
 	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
 	paint := func(c color.Color, draw func(z *vector.Rasterizer)) {
 		z := vector.NewRasterizer(w, h)
@@ -179,7 +194,7 @@ func strokePaths(z *vector.Rasterizer, g orb.Geometry, px func(orb.Point) orb.Po
 // a key.
 func (pic *zonePicture) object() fyne.CanvasObject {
 	bg := canvas.NewRectangle(color.NRGBA{R: 0xf2, G: 0xef, B: 0xe9, A: 0xff})
-	bg.Resize(dtMapSize)
+	bg.Resize(pic.size)
 	objs := []fyne.CanvasObject{bg}
 	for _, im := range []image.Image{pic.background, pic.overlay} {
 		if im == nil {
@@ -188,10 +203,10 @@ func (pic *zonePicture) object() fyne.CanvasObject {
 		img := canvas.NewImageFromImage(im)
 		img.FillMode = canvas.ImageFillStretch
 		img.ScaleMode = canvas.ImageScaleFastest
-		img.Resize(dtMapSize)
+		img.Resize(pic.size)
 		objs = append(objs, img)
 	}
-	frame := container.NewGridWrap(dtMapSize, container.NewWithoutLayout(objs...))
+	frame := container.NewGridWrap(pic.size, container.NewWithoutLayout(objs...))
 	key := container.NewHBox(
 		swatchOf(dtZoneFill), widget.NewLabel(lang.L("Works zone")),
 		swatchOf(report.ClassColour(report.ClassA)), widget.NewLabel(lang.L("Class A")),

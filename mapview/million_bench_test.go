@@ -53,3 +53,11 @@ func BenchmarkFrameCachedPanOverview1080pMillion(b *testing.B) {
 	tc.SetLayers(layers)
 	benchPan(b, tc, vp)
 }
+
+// BenchmarkFrameCold1080pMillion draws the frame of
+// BenchmarkFrameCold1080p (Tournus at 1:25 000) over the demo territory of
+// 1.17 million features, nothing cached (issue 16: as on the small one).
+func BenchmarkFrameCold1080pMillion(b *testing.B) {
+	ws := demows.OpenScale(b, demows.MillionScale)
+	benchFrames(b, demoFrame, DefaultLayers(ws, DefaultStyles()), func() *Renderer { return NewRenderer(ws, RendererOptions{}) })
+}

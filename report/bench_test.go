@@ -45,7 +45,19 @@ func benchSelect(b *testing.B, ws *store.Workspace) {
 // BenchmarkWritePDF measures the whole report of a trench: outlines, the
 // map drawn at 200 dpi, the pages.
 func BenchmarkWritePDF(b *testing.B) {
-	ws := demoWorkspace(b)
+	benchWritePDF(b, demoWorkspace(b))
+}
+
+// BenchmarkWritePDFMillion measures the report of BenchmarkWritePDF in the
+// demo territory of 1.17 million features (issue 16: as fast as in the
+// small one).
+func BenchmarkWritePDFMillion(b *testing.B) {
+	benchWritePDF(b, demows.OpenScale(b, demows.MillionScale))
+}
+
+// benchWritePDF measures the whole report of the trench along the street,
+// in ws.
+func benchWritePDF(b *testing.B, ws *store.Workspace) {
 	ctx := context.Background()
 	sel, err := Select(ctx, ws, alongStreet(), Options{Buffer: DefaultBuffer})
 	if err != nil {

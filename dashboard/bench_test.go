@@ -12,20 +12,17 @@ import (
 	"terrimap/store"
 )
 
-// benchScale is the demo scale of the million-feature workspace, shared
-// with icgp's BenchmarkComputeMillion (demows.CachedScale makes it once).
-const benchScale = 35
-
 // BenchmarkComputeDemo computes the dashboard of the demo territory (some
 // 32,000 features), whole and of Tournus.
 func BenchmarkComputeDemo(b *testing.B) {
 	benchmarkCompute(b, func() (string, error) { return demows.Cached("whole", orb.Bound{}) })
 }
 
-// BenchmarkComputeMillion does the same in a workspace of about a million
-// features.
+// BenchmarkComputeMillion does the same in the million-feature workspace
+// of issue 16's benchmarks (demows.MillionScale: 1,168,254 features),
+// shared with icgp's BenchmarkComputeMillion.
 func BenchmarkComputeMillion(b *testing.B) {
-	benchmarkCompute(b, func() (string, error) { return demows.CachedScale(benchScale) })
+	benchmarkCompute(b, func() (string, error) { return demows.CachedScale(demows.MillionScale) })
 }
 
 // benchmarkCompute computes the dashboard of the whole intercommunality

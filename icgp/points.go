@@ -53,8 +53,6 @@ type interventionFacts struct {
 	sewerByType  map[string]int
 	waterRenewed map[string]int // tronçon UUID → renewals in the five years
 	sewerRenewed map[string]int
-	waterCount   int // renewal interventions counted
-	sewerCount   int
 }
 
 // renewalTypes are the intervention types that renew a tronçon:

@@ -105,11 +105,11 @@ func TestWriteMIFGDAL(t *testing.T) {
 	}
 	for i, f := range got.Features {
 		want := ds.Features[i].Geometry
-		switch want.(type) {
+		switch w := want.(type) {
 		case orb.Collection, nil:
 			want = nil
 		case orb.LineString:
-			if len(want.(orb.LineString)) < 2 {
+			if len(w) < 2 {
 				want = nil
 			}
 		}

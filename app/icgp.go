@@ -219,21 +219,7 @@ func (v *icgpView) itemRow(service string, it icgp.Item) fyne.CanvasObject {
 	points := widget.NewLabelWithStyle(fmt.Sprintf("%d / %d", it.Points, it.Max), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	label := widget.NewLabel(it.Label)
 	label.Wrapping = fyne.TextWrapWord
-	var how string
-	switch {
-	case it.Computed && it.Detail != "":
-		how = lang.L("Measured in the data: {{.Detail}}", map[string]any{"Detail": it.Detail})
-	case it.Computed:
-		how = lang.L("Measured in the data")
-	case it.DeclaredBy != "" || !it.DeclaredOn.IsZero():
-		by := it.DeclaredBy
-		if by == "" {
-			by = lang.L("someone")
-		}
-		how = lang.L("Declared by {{.By}} on {{.On}}", map[string]any{"By": by, "On": it.DeclaredOn.Format("02/01/2006")})
-	default:
-		how = lang.L("Not declared")
-	}
+	how := itemSource(it, v.insee() == "")
 	if it.Gated {
 		how += " — " + lang.L("does not count: the gate before it is not reached")
 	}
@@ -341,4 +327,38 @@ func systemUser() string {
 		return name
 	}
 	return u.Username
+}
+
+// itemSource says how an item is known: measured in the data (with the
+// share of the length for an item measured by length), declared by whom
+// and when — for the whole intercommunality, declared by every commune
+// with the network, as the item counts only then (the annex's rule) —, or
+// not (yet) declared.
+func itemSource(it icgp.Item, whole bool) string {
+	detail := it.Detail
+	if it.Measured {
+		share := lang.L("{{.Percent}} % of the length", map[string]any{"Percent": paper.Decimal(it.Percent, 1)})
+		if detail == "" {
+			detail = share
+		} else {
+			detail = share + " — " + detail
+		}
+	}
+	switch {
+	case it.Computed && detail != "":
+		return lang.L("Measured in the data: {{.Detail}}", map[string]any{"Detail": detail})
+	case it.Computed:
+		return lang.L("Measured in the data")
+	case whole && it.Points >= it.Max && it.Max > 0:
+		return lang.L("Declared by every commune")
+	case whole:
+		return lang.L("Not declared by every commune: «What blocks the next point» names those still to declare")
+	case it.DeclaredBy != "" || !it.DeclaredOn.IsZero():
+		by := it.DeclaredBy
+		if by == "" {
+			by = lang.L("someone")
+		}
+		return lang.L("Declared by {{.By}} on {{.On}}", map[string]any{"By": by, "On": it.DeclaredOn.Format("02/01/2006")})
+	}
+	return lang.L("Not declared")
 }

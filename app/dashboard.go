@@ -82,6 +82,7 @@ func newDashboardView(win fyne.Window, ws *store.Workspace, do func(func())) *da
 	d.heading.TextStyle.Bold = true
 	d.heading.TextSize = theme.TextSize() * 1.3
 	d.status = widget.NewLabel("")
+	d.status.SizeName = theme.SizeNameText
 	d.busy = widget.NewProgressBarInfinite()
 	d.busy.Hide()
 	d.grid = container.NewAdaptiveGrid(3)
@@ -209,15 +210,19 @@ func (d *dashboardView) setPresenting(on bool) {
 	d.win.SetFullScreen(on)
 	if on {
 		d.heading.TextSize = theme.TextSize() * 2
+		d.status.SizeName = theme.SizeNameSubHeadingText // the summary, read from the back of the room
 		d.size = dashboardPresentingSize
 		d.present.SetText(lang.L("Leave the presentation"))
 		d.present.SetIcon(theme.ViewRestoreIcon())
 	} else {
 		d.heading.TextSize = theme.TextSize() * 1.3
+		d.status.SizeName = theme.SizeNameText
 		d.size = dashboardChartSize
 		d.present.SetText(lang.L("Presentation"))
 		d.present.SetIcon(theme.ViewFullScreenIcon())
 	}
+	d.heading.Refresh()
+	d.status.Refresh()
 	if d.chooser.SelectedIndex() >= 0 {
 		d.compute()
 	}

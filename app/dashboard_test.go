@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/theme"
+
 	"fyne.io/fyne/v2/test"
 
 	"terrimap/internal/demows"
@@ -63,9 +65,13 @@ func TestDashboardView(t *testing.T) {
 	if !w.FullScreen() || d.charts[0].Image.Bounds().Size() != dashboardPresentingSize {
 		t.Errorf("presenting: full screen %v, size %v", w.FullScreen(), d.charts[0].Image.Bounds().Size())
 	}
+	// The summary line is read from the back of the room too.
+	if d.status.SizeName != theme.SizeNameSubHeadingText {
+		t.Errorf("presenting: the summary line's size %q, want %q", d.status.SizeName, theme.SizeNameSubHeadingText)
+	}
 	d.setPresenting(false)
 	waitCharts()
-	if w.FullScreen() {
-		t.Error("still full screen after leaving the presentation")
+	if w.FullScreen() || d.status.SizeName != theme.SizeNameText {
+		t.Errorf("after the presentation: full screen %v, summary size %q", w.FullScreen(), d.status.SizeName)
 	}
 }

@@ -156,12 +156,16 @@ func TestOpenLacksTable(t *testing.T) {
 	if err != nil || len(all) < 3 {
 		t.Fatalf("%d hydrants: %v", len(all), err)
 	}
-	// Two of them: the table shows those two, in every commune.
-	lacks := []icgp.Lack{{Layer: "pei", FID: all[0].FID, UUID: all[0].UUID}, {Layer: "pei", FID: all[3].FID, UUID: all[3].UUID}}
+	// Two of them: the table shows those two, in every commune, in the
+	// blocker's order (longest first), not the layer's.
+	lacks := []icgp.Lack{{Layer: "pei", FID: all[3].FID, UUID: all[3].UUID}, {Layer: "pei", FID: all[0].FID, UUID: all[0].UUID}}
 	tb := m.openLacksTable("pei", lacks)
 	q.runUntil(t, func() bool { return tb.table != nil })
 	if len(tb.rows) != 2 || tb.count.Text != fmt.Sprintf("2 objets sur %d", len(all)) {
-		t.Errorf("%d rows, count %q; want the two hydrants", len(tb.rows), tb.count.Text)
+		t.Fatalf("%d rows, count %q; want the two hydrants", len(tb.rows), tb.count.Text)
+	}
+	if first, second := tb.feature(0).UUID, tb.feature(1).UUID; first != all[3].UUID || second != all[0].UUID {
+		t.Errorf("rows %s, %s; want the blocker's order %s, %s", first, second, all[3].UUID, all[0].UUID)
 	}
 	if tb.communeChoice == nil || tb.communeChoice.Selected != "Toutes les communes" {
 		t.Errorf("the blocker's table opens on %v, not every commune", tb.communeChoice)

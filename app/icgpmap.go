@@ -49,14 +49,16 @@ func (m *mainWindow) showLacksOnMap(lacks []icgp.Lack) {
 }
 
 // openLacksTable opens the layer's attribute table showing only a
-// blocker's tronçons, in every commune.
+// blocker's tronçons, in every commune, in their order (longest first).
 func (m *mainWindow) openLacksTable(layer string, lacks []icgp.Lack) *attributeTable {
 	if m.view == nil {
 		return nil
 	}
-	only := make(map[string]bool, len(lacks))
-	for _, l := range lacks {
-		only[l.UUID] = true
+	only := make(map[string]int, len(lacks))
+	for i, l := range lacks {
+		if _, seen := only[l.UUID]; !seen {
+			only[l.UUID] = i
+		}
 	}
 	t := m.openTable(layer)
 	if t != nil {

@@ -33,8 +33,9 @@ type attributeTable struct {
 	codes   []string
 	commune string
 	// only, when set, keeps the features of these UUIDs alone (a blocker's
-	// tronçons, from the ICGP window).
-	only map[string]bool
+	// tronçons, from the ICGP window), in the order of their rank (longest
+	// first) until a column is sorted on.
+	only map[string]int
 	// communeCodes are the codes communeChoice offers after «Toutes les
 	// communes».
 	communeCodes  []string
@@ -161,7 +162,7 @@ func (t *attributeTable) apply(filter string) {
 		if t.commune != "" && t.codes[i] != t.commune {
 			continue
 		}
-		if t.only != nil && !t.only[t.all[i].UUID] {
+		if _, kept := t.only[t.all[i].UUID]; t.only != nil && !kept {
 			continue
 		}
 		line := store.Fold(strings.Join(cells, " "))
@@ -196,6 +197,10 @@ func (t *attributeTable) sortBy(col int) {
 // sortRows orders the rows shown by the column chosen; empty cells last.
 func (t *attributeTable) sortRows() {
 	if t.sortCol < 0 || t.sortCol >= len(t.layer.Fields) {
+		if t.only != nil {
+			slices.SortFunc(t.rows, func(a, b int) int { return t.only[t.all[a].UUID] - t.only[t.all[b].UUID] })
+			return
+		}
 		slices.Sort(t.rows)
 		return
 	}

@@ -7,6 +7,8 @@ import (
 	"os/user"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -351,6 +353,10 @@ func itemSource(it icgp.Item, whole bool) string {
 		return lang.L("Measured in the data")
 	case whole && it.Points >= it.Max && it.Max > 0:
 		return lang.L("Declared by every commune")
+	case whole && it.Detail != "":
+		// icgp's count, in French as its details are: «déclaré par 20
+		// communes sur 24»; «what blocks the next point» names the others.
+		return upperFirst(it.Detail)
 	case whole:
 		return lang.L("Not declared by every commune: «What blocks the next point» names those still to declare")
 	case it.DeclaredBy != "" || !it.DeclaredOn.IsZero():
@@ -361,4 +367,13 @@ func itemSource(it icgp.Item, whole bool) string {
 		return lang.L("Declared by {{.By}} on {{.On}}", map[string]any{"By": by, "On": it.DeclaredOn.Format("02/01/2006")})
 	}
 	return lang.L("Not declared")
+}
+
+// upperFirst puts the first letter of s in upper case.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }

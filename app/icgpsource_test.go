@@ -28,7 +28,8 @@ func TestICGPItemSource(t *testing.T) {
 	}{
 		{"a commune's declared item", declared, false, lang.L("Declared by {{.By}} on {{.On}}", map[string]any{"By": "M. Durand", "On": "28/04/2025"}), ""},
 		{"the whole, every commune declared", declared, true, lang.L("Declared by every commune"), "Durand"},
-		{"the whole, some communes did not", icgp.Item{Points: 0, Max: 5, DeclaredBy: "M. Durand", DeclaredOn: on}, true, lang.L("Not declared by every commune: «What blocks the next point» names those still to declare"), "Durand"},
+		{"the whole, some communes did not", icgp.Item{Points: 0, Max: 5, Detail: "déclaré par 20 communes sur 24"}, true, "Déclaré par 20 communes sur 24", ""},
+		{"the whole, no count given", icgp.Item{Points: 0, Max: 5, DeclaredBy: "M. Durand", DeclaredOn: on}, true, lang.L("Not declared by every commune: «What blocks the next point» names those still to declare"), "Durand"},
 		{"a commune, nobody declared", icgp.Item{Max: 5}, false, lang.L("Not declared"), ""},
 		{"measured by length", icgp.Item{Computed: true, Measured: true, Percent: 78.25, Detail: "53,5 km sur 68,4 km", Points: 12, Max: 15}, false, measured, ""},
 		{"measured, not by length", icgp.Item{Computed: true, Detail: "474 vannes", Points: 10, Max: 10}, true, lang.L("Measured in the data: {{.Detail}}", map[string]any{"Detail": "474 vannes"}), "%"},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/cputime"
 	"terrimap/store"
 	// The demo generator is pure (the standard library, orb and
 	// store/schema): the benchmarks draw the demo territory with it.
@@ -189,10 +190,10 @@ type cpuMeter struct {
 	ok        bool
 }
 
-func (m *cpuMeter) start() { m.at, m.ok = processCPU() }
+func (m *cpuMeter) start() { m.at, m.ok = cputime.Used() }
 
 func (m *cpuMeter) stop() {
-	if now, ok := processCPU(); ok && m.ok {
+	if now, ok := cputime.Used(); ok && m.ok {
 		m.total += now - m.at
 	}
 }

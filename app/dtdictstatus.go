@@ -46,15 +46,7 @@ func (w *dueWarning) refresh() {
 		if err != nil {
 			entries = nil // no register: nothing to warn of
 		}
-		now := w.now()
-		overdue, soon := 0, 0
-		for _, e := range dtdict.DueSoon(entries, now, dtSoon) {
-			if e.Status(now) == dtdict.StatusOverdue {
-				overdue++
-			} else {
-				soon++
-			}
-		}
+		overdue, soon := dtdict.DueCounts(entries, w.now(), dtSoon)
 		w.do(func() { w.show(overdue, soon) })
 	}()
 }

@@ -456,6 +456,9 @@ func TestEntriesByDueDateAndStatus(t *testing.T) {
 	if !slices.Equal(soon, []string{"A", "C"}) {
 		t.Errorf("due soon on 8 December: %v, want A (past due) and C (due on the 10th)", soon)
 	}
+	if overdue, dueSoon := DueCounts(entries, now, 48*time.Hour); overdue != 1 || dueSoon != 1 {
+		t.Errorf("due counts on 8 December: %d overdue, %d due soon; want 1 (A) and 1 (C)", overdue, dueSoon)
+	}
 }
 
 func TestEntryStatusAndDueSoon(t *testing.T) {

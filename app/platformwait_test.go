@@ -25,13 +25,7 @@ const throttledWait = "Trop d'essais de connexion manqués : réessayez dans 15 
 // retryAfter (seconds, none if empty) and its French reason.
 func throttledFront(t *testing.T, platformURL, route, retryAfter string) string {
 	t.Helper()
-	target, err := url.Parse(platformURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/", httputil.NewSingleHostReverseProxy(target))
-	mux.HandleFunc(route, func(w http.ResponseWriter, r *http.Request) {
+	return frontAnswering(t, platformURL, route, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
 		if retryAfter != "" {
 			w.Header().Set(protocol.HeaderRetryAfter, retryAfter)
@@ -39,6 +33,31 @@ func throttledFront(t *testing.T, platformURL, route, retryAfter string) string 
 		w.WriteHeader(http.StatusTooManyRequests)
 		protocol.Encode(w, protocol.ErrorResponse{Code: protocol.CodeRateLimited, Message: throttledWait})
 	})
+}
+
+// failingFront serves the platform at platformURL, except that route is
+// answered as a failing platform answers: HTTP 500, every time.
+func failingFront(t *testing.T, platformURL, route string) string {
+	t.Helper()
+	return frontAnswering(t, platformURL, route, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(protocol.HeaderProtocol, protocol.ProtocolVersion)
+		w.Header().Set(protocol.HeaderContentType, protocol.ContentTypeJSON)
+		w.WriteHeader(http.StatusInternalServerError)
+		protocol.Encode(w, protocol.ErrorResponse{Code: "internal", Message: "Erreur interne de la plateforme."})
+	})
+}
+
+// frontAnswering serves the platform at platformURL, except that route
+// is answered by answer.
+func frontAnswering(t *testing.T, platformURL, route string, answer http.HandlerFunc) string {
+	t.Helper()
+	target, err := url.Parse(platformURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", httputil.NewSingleHostReverseProxy(target))
+	mux.HandleFunc(route, answer)
 	hs := httptest.NewServer(mux)
 	t.Cleanup(hs.Close)
 	return hs.URL
@@ -78,6 +97,37 @@ func TestSyncSaysWhatThePlatformAsksToWait(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A platform that answers only with server errors is told as failing —
+// the changes kept, the IT to tell — not as out of reach (the network to
+// check), on the first start and at a sync.
+func TestFailingPlatformIsNotToldUnreachable(t *testing.T) {
+	t.Run("first start", func(t *testing.T) {
+		useLocale(t, "fr_FR.UTF-8")
+		front := failingFront(t, tournusPlatform(t), protocol.RouteToken)
+		m, q := firstRunShell(t)
+		f := m.first
+		f.fill(front, "tournus", testPassword)
+		f.doConnect()
+		q.runUntil(t, func() bool { return f.problem.Text != "" || m.sess != nil })
+		if m.sess != nil {
+			t.Fatal("connected")
+		}
+		if !strings.Contains(f.problem.Text, "répond, mais en erreur") || strings.Contains(f.problem.Text, "ne répond pas") {
+			t.Errorf("message = %q, want it to say the platform answers with an error", f.problem.Text)
+		}
+	})
+	t.Run("sync", func(t *testing.T) {
+		test.NewTempApp(t)
+		useLocale(t, "fr_FR.UTF-8")
+		url := testPlatform(t)
+		ws, _ := syncedWorkspace(t, url, "agent")
+		front := failingFront(t, url, protocol.RouteChanges)
+		if got := syncMessageVia(t, ws, front); !strings.Contains(got, "répond, mais en erreur") || strings.Contains(got, "hors ligne") {
+			t.Errorf("message: %s", got)
+		}
+	})
 }
 
 // syncMessageVia syncs ws through the platform address url from the sync

@@ -348,7 +348,7 @@ func syncErrorMessage(err error) string {
 // platformWait returns the platform's own reason when it asks to wait
 // (HTTP 429: a sign-in throttled after wrong passwords, too many
 // unfinished uploads), which says in French how long; also when the
-// client gave up retrying it, which it reports as unreachable.
+// client gave up retrying it, which it reports as a failing platform.
 func platformWait(err error) (string, bool) {
 	var apiErr *protocol.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests && apiErr.Message != "" {

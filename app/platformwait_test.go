@@ -68,16 +68,9 @@ func frontAnswering(t *testing.T, platformURL, route string, answer http.Handler
 func TestFirstRunSaysHowLongAThrottledSignInWaits(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	front := throttledFront(t, tournusPlatform(t), protocol.RouteToken, "900")
-	m, q := firstRunShell(t)
-	f := m.first
-	f.fill(front, "tournus", testPassword)
-	f.doConnect()
-	q.runUntil(t, func() bool { return f.problem.Text != "" || m.sess != nil })
-	if m.sess != nil {
-		t.Fatal("connected")
-	}
-	if f.problem.Text != throttledWait {
-		t.Errorf("message = %q, want the platform's %q", f.problem.Text, throttledWait)
+	problem := firstRunProblemVia(t, front)
+	if problem != throttledWait {
+		t.Errorf("message = %q, want the platform's %q", problem, throttledWait)
 	}
 }
 
@@ -106,16 +99,9 @@ func TestFailingPlatformIsNotToldUnreachable(t *testing.T) {
 	t.Run("first start", func(t *testing.T) {
 		useLocale(t, "fr_FR.UTF-8")
 		front := failingFront(t, tournusPlatform(t), protocol.RouteToken)
-		m, q := firstRunShell(t)
-		f := m.first
-		f.fill(front, "tournus", testPassword)
-		f.doConnect()
-		q.runUntil(t, func() bool { return f.problem.Text != "" || m.sess != nil })
-		if m.sess != nil {
-			t.Fatal("connected")
-		}
-		if !strings.Contains(f.problem.Text, "répond, mais en erreur") || strings.Contains(f.problem.Text, "ne répond pas") {
-			t.Errorf("message = %q, want it to say the platform answers with an error", f.problem.Text)
+		problem := firstRunProblemVia(t, front)
+		if !strings.Contains(problem, "répond, mais en erreur") || strings.Contains(problem, "ne répond pas") {
+			t.Errorf("message = %q, want it to say the platform answers with an error", problem)
 		}
 	})
 	t.Run("sync", func(t *testing.T) {
@@ -128,6 +114,22 @@ func TestFailingPlatformIsNotToldUnreachable(t *testing.T) {
 			t.Errorf("message: %s", got)
 		}
 	})
+}
+
+// firstRunProblemVia signs in as tournus on the first start, through the
+// platform address, and returns the problem the window shows; it
+// fails the test if the sign-in succeeds.
+func firstRunProblemVia(t *testing.T, address string) string {
+	t.Helper()
+	m, q := firstRunShell(t)
+	f := m.first
+	f.fill(address, "tournus", testPassword)
+	f.doConnect()
+	q.runUntil(t, func() bool { return f.problem.Text != "" || m.sess != nil })
+	if m.sess != nil {
+		t.Fatal("connected")
+	}
+	return f.problem.Text
 }
 
 // syncMessageVia syncs ws through the platform address url from the sync
@@ -158,15 +160,8 @@ func TestFirstRunSaysTheCertificateIsNotTrusted(t *testing.T) {
 	}
 	front := httptest.NewTLSServer(httputil.NewSingleHostReverseProxy(target))
 	t.Cleanup(front.Close)
-	m, q := firstRunShell(t)
-	f := m.first
-	f.fill(front.URL, "tournus", testPassword)
-	f.doConnect()
-	q.runUntil(t, func() bool { return f.problem.Text != "" || m.sess != nil })
-	if m.sess != nil {
-		t.Fatal("connected")
-	}
-	if !strings.Contains(f.problem.Text, "certificat") || strings.Contains(f.problem.Text, "ne répond pas") {
-		t.Errorf("message = %q, want it to speak of the certificate", f.problem.Text)
+	problem := firstRunProblemVia(t, front.URL)
+	if !strings.Contains(problem, "certificat") || strings.Contains(problem, "ne répond pas") {
+		t.Errorf("message = %q, want it to speak of the certificate", problem)
 	}
 }

@@ -66,7 +66,8 @@ func Open(tb testing.TB, name string, extent orb.Bound) *store.Workspace {
 
 // MillionScale is the scale of the workspace of issue 16's benchmarks:
 // 1,168,254 features, what `terrimap-server demo --scale 50` and a first
-// sync give a desk (CachedScale makes it in about a minute, 480 MB).
+// sync give a desk (CachedScale made it in 70 s wall, 463 MB, on the build
+// machine: docs/issue16-start-profile.md).
 const MillionScale = 50
 
 // OpenScale opens the workspace CachedScale keeps for scale, read-only,
@@ -100,8 +101,9 @@ func Write(path string, extent orb.Bound) error {
 }
 
 // CachedScale returns the path of a workspace of the whole demo territory
-// generated at scale (demo.GenerateOptions.Scale: 35 gives about a million
-// features), kept in the temp dir and made only the first time, as Cached.
+// generated at scale (demo.GenerateOptions.Scale: MillionScale, 50, gives
+// 1,168,254 features; 35 gives 827,286), kept in the temp dir and made only
+// the first time, as Cached.
 func CachedScale(scale float64) (string, error) {
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("terrimap-demows-v%d-scale%g.gpkg", format, scale))
 	if _, err := os.Stat(path); err == nil {

@@ -97,14 +97,10 @@ type importForm struct {
 // received, then records it in the register.
 func (d *dtdictDesk) confirmImport(decl *dtdict.Declaration, data []byte) *importForm {
 	f := &importForm{received: newDateField()}
-	today := d.now()
-	if dtdict.DaysLeft(decl.Declared, today) > 0 {
-		// Dated after this computer's today (its clock, or a time zone):
-		// the declaration's own day, which the form accepts.
-		today = decl.Declared
-	}
-	f.received.setDate(&today)
-	f.received.entry.Validator = receivedValidator(decl.Declared, today)
+	now := d.now()
+	latest := dtdict.LatestReception(decl.Declared, now)
+	f.received.setDate(&latest)
+	f.received.entry.Validator = receivedValidator(decl.Declared, now)
 	summary := widget.NewLabel(declarationSummary(decl))
 	summary.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
@@ -125,18 +121,19 @@ func (d *dtdictDesk) confirmImport(decl *dtdict.Declaration, data []byte) *impor
 	return f
 }
 
-// receivedValidator accepts the day a declaration was received: a date,
-// neither before the declarant made it (declared; unknown when zero) nor
-// after today (the form's today: the declaration's day when later).
-func receivedValidator(declared, today time.Time) fyne.StringValidator {
+// receivedValidator accepts the day a declaration made on declared
+// (unknown when zero) was received, now being now: a date that
+// dtdict.CheckReception accepts.
+func receivedValidator(declared, now time.Time) fyne.StringValidator {
 	return func(s string) error {
 		day, err := parseTypedDay(s)
-		switch {
-		case err != nil:
+		if err != nil {
 			return errors.New(lang.L("Type the date as dd/mm/yyyy."))
-		case dtdict.DaysLeft(day, today) > 0:
+		}
+		switch err := dtdict.CheckReception(day, declared, now); {
+		case errors.Is(err, dtdict.ErrReceivedLater):
 			return errors.New(lang.L("This day is still to come."))
-		case !declared.IsZero() && dtdict.DaysLeft(declared, day) > 0:
+		case errors.Is(err, dtdict.ErrReceivedBeforeDeclared):
 			return errors.New(lang.L("The declaration was only made on {{.Day}}.", map[string]any{"Day": dayText(declared)}))
 		}
 		return nil

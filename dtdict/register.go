@@ -49,12 +49,9 @@ func Register(ctx context.Context, ws *store.Workspace, d *Declaration, xml []by
 	if err != nil {
 		return Entry{}, err
 	}
-	received = civilDay(received)
-	if declared := civilDay(d.Declared); !d.Declared.IsZero() && received.Before(declared) {
-		// Not received before it was made: a desk whose clock is behind
-		// the one-stop shop's.
-		received = declared
-	}
+	// Not received before it was made: a desk whose clock is behind the
+	// one-stop shop's (see CheckReception).
+	received = notBefore(received, d.Declared)
 	var due time.Time
 	if d.Kind != KindATU {
 		due = civilDay(Due(d.Kind, received, electronic))

@@ -86,16 +86,21 @@ type declarationArgs struct {
 	receivedGiven bool
 }
 
-// receivedBeforeDeclared reports, exit status 2, a --received day before
-// the day the declaration was made: a typing slip (without --received,
-// the register takes the declaration's day). 0 when the day is possible.
-func receivedBeforeDeclared(stderr io.Writer, action string, a declarationArgs, d *dtdict.Declaration) int {
-	if !a.receivedGiven || d.Declared.IsZero() {
+// receptionProblem reports, exit status 2, a --received day the
+// declaration cannot have come on (dtdict.CheckReception): before the day
+// it was made, a typing slip, or a day still to come. 0 when the day is
+// possible; without --received, the register takes today, or the
+// declaration's day when later.
+func receptionProblem(stderr io.Writer, action string, a declarationArgs, d *dtdict.Declaration) int {
+	if !a.receivedGiven {
 		return 0
 	}
-	y, m, day := d.Declared.Date()
-	if declared := time.Date(y, m, day, 0, 0, 0, 0, time.Local); a.received.Before(declared) {
-		return dtdictUsage(stderr, action, "--received %s : la déclaration n'a été faite que le %s", a.received.Format(schema.DateLayout), paper.Date(declared))
+	day := a.received.Format(schema.DateLayout)
+	switch err := dtdict.CheckReception(a.received, d.Declared, time.Now()); {
+	case errors.Is(err, dtdict.ErrReceivedLater):
+		return dtdictUsage(stderr, action, "--received %s : ce jour n'est pas encore arrivé", day)
+	case errors.Is(err, dtdict.ErrReceivedBeforeDeclared):
+		return dtdictUsage(stderr, action, "--received %s : la déclaration n'a été faite que le %s", day, paper.Date(d.Declared))
 	}
 	return 0
 }
@@ -153,9 +158,6 @@ func parseDeclarationArgs(flags *flag.FlagSet, action string, args []string, std
 		t, err := time.ParseInLocation(schema.DateLayout, *received, time.Local)
 		if err != nil {
 			return out, dtdictUsage(stderr, action, "--received %s : donnez le jour de réception sous la forme AAAA-MM-JJ (2026-12-03)", *received)
-		}
-		if t.After(today()) {
-			return out, dtdictUsage(stderr, action, "--received %s : ce jour n'est pas encore arrivé", *received)
 		}
 		out.received, out.receivedGiven = t, true
 	}
@@ -238,7 +240,7 @@ func runDtdictImport(args []string, stdout, stderr io.Writer) int {
 	if problem != "" {
 		return dtdictFailure(stderr, "import", problem)
 	}
-	if code := receivedBeforeDeclared(stderr, "import", a, d); code != 0 {
+	if code := receptionProblem(stderr, "import", a, d); code != 0 {
 		return code
 	}
 	ws, problem := openWorkspace(a.workspace)

@@ -39,7 +39,7 @@ func runDtdictAnswer(args []string, stdout, stderr io.Writer) int {
 	if problem != "" {
 		return dtdictFailure(stderr, "answer", problem)
 	}
-	if code := receivedBeforeDeclared(stderr, "answer", a, d); code != 0 {
+	if code := receptionProblem(stderr, "answer", a, d); code != 0 {
 		return code
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {

@@ -155,9 +155,10 @@ STARTUP_RUNS ?= 5
 startup: deps build
 	scripts/startup-linux.sh $(STARTUP_RUNS)
 
-# The *Million benchmarks (issue 16) are left to bench-million: a run of
-# theirs takes a minute or more (docs/issue16-start-profile.md), six of
-# them would pass go test's 10-minute timeout.
+# The *Million benchmarks (issue 16) are left to bench-million: one run of
+# the index build or the attribute table takes a minute or more
+# (docs/issue16-start-profile.md), six would pass go test's 10-minute
+# timeout.
 bench:
 	@echo "bench: go test -bench, 6 runs each (benchstat needs 6 for a confidence interval), summarised by benchstat (raw results in bin/bench.txt)"
 	@mkdir -p bin

@@ -53,9 +53,7 @@ func (d *dtdictDesk) importURI(uri fyne.URI) {
 		decl, data, err := readDeclaration(uri)
 		d.m.do(func() {
 			if err != nil {
-				d.m.status = dtdictError(err)
-				d.m.refresh()
-				showError(d.m.window, d.m.status)
+				d.failed(err)
 				return
 			}
 			d.m.status = ""
@@ -175,9 +173,7 @@ func (d *dtdictDesk) record(decl *dtdict.Declaration, data []byte, received time
 		}
 		d.m.do(func() {
 			if err != nil {
-				d.m.status = dtdictError(err)
-				d.m.refresh()
-				showError(d.m.window, d.m.status)
+				d.failed(err)
 				return
 			}
 			data := map[string]any{"Kind": string(entry.Kind), "Number": entry.Number, "Due": dayText(entry.Due)}
@@ -192,6 +188,14 @@ func (d *dtdictDesk) record(decl *dtdict.Declaration, data []byte, received time
 			d.openEntry(entry)
 		})
 	}()
+}
+
+// failed says on the status line and in a dialog why a declaration could
+// not be read or recorded.
+func (d *dtdictDesk) failed(err error) {
+	d.m.status = dtdictError(err)
+	d.m.refresh()
+	showError(d.m.window, d.m.status)
 }
 
 // dropped takes what is dropped on the main window: a declaration (.xml)

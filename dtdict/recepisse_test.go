@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"terrimap/store"
 )
 
 // recepisseMeta is the meta of an answer to the test declaration.
@@ -31,11 +33,7 @@ func TestWriteRecepisseConcerned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, recepisseMeta(refs)); err != nil {
-		t.Fatal(err)
-	}
-	pdf := readPDF(t, "recepisse-concerne.pdf", buf.Bytes())
+	pdf := writtenRecepisse(t, ws, "recepisse-concerne.pdf", a, recepisseMeta(refs))
 	for i, size := range pdf.sizes {
 		if !sameSize(size, Sheet{Paper: PaperOf("A4")}) {
 			t.Errorf("page %d is %s pts, not A4 portrait", i+1, size)
@@ -80,19 +78,33 @@ func TestWriteRecepisseConcerned(t *testing.T) {
 	}
 }
 
-func TestWriteRecepisseNotConcerned(t *testing.T) {
-	ws := pdfWorkspace(t)
+// writtenRecepisse writes the récépissé of a with m, the maps drawn from
+// ws, and reads it back (name: the file kept when the test fails).
+func writtenRecepisse(t *testing.T, ws *store.Workspace, name string, a *Analysis, m AnswerMeta) pdfFile {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, m); err != nil {
+		t.Fatal(err)
+	}
+	return readPDF(t, name, buf.Bytes())
+}
+
+// notConcernedDICT is a DICT off our networks' territory and its answer:
+// no plan, no vector file, no works planned.
+func notConcernedDICT() (*Analysis, AnswerMeta) {
 	d := testDeclaration(zoneRect(3.0, 45.0, 50, 50), "A4", false)
 	d.Kind = KindDICT
 	a := &Analysis{Declaration: d, Ours: []Ownership{ourWater}, Reason: "La zone des travaux est hors du territoire de nos réseaux (commune de Tournus)."}
 	m := recepisseMeta(nil)
 	m.WorksPlanned = false
 	m.VectorFiles = nil
-	var buf bytes.Buffer
-	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, m); err != nil {
-		t.Fatal(err)
-	}
-	text := readPDF(t, "recepisse-non-concerne.pdf", buf.Bytes()).words()
+	return a, m
+}
+
+func TestWriteRecepisseNotConcerned(t *testing.T) {
+	ws := pdfWorkspace(t)
+	a, m := notConcernedDICT()
+	text := writtenRecepisse(t, ws, "recepisse-non-concerne.pdf", a, m).words()
 	for _, want := range []string{
 		"Récépissé de déclaration d'intention de commencement de travaux (DICT)",
 		"Non concerné : aucun de nos ouvrages n'est situé dans l'emprise des travaux ni à proximité.",
@@ -121,11 +133,7 @@ func TestWriteRecepisseATU(t *testing.T) {
 	a := &Analysis{Declaration: d, Ours: []Ownership{ourSewers}, Reason: "Aucun de nos ouvrages ne se trouve dans la zone."}
 	m := recepisseMeta(nil)
 	m.Due = time.Time{}
-	var buf bytes.Buffer
-	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, m); err != nil {
-		t.Fatal(err)
-	}
-	text := readPDF(t, "recepisse-atu.pdf", buf.Bytes()).words()
+	text := writtenRecepisse(t, ws, "recepisse-atu.pdf", a, m).words()
 	for _, want := range []string{"Récépissé d'avis de travaux urgents (ATU)", "Récépissé d'ATU n° 2026120100417", "reçue le 1er décembre 2026 · réponse sans délai (avis de travaux urgents)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the récépissé lacks %q:\n%s", want, text)
@@ -151,17 +159,8 @@ func TestWriteRecepisseNoAnalysis(t *testing.T) {
 // never alone at the foot of a page: the box to sign goes with it.
 func TestRecepisseSignatureKeptTogether(t *testing.T) {
 	ws := pdfWorkspace(t)
-	d := testDeclaration(zoneRect(3.0, 45.0, 50, 50), "A4", false)
-	d.Kind = KindDICT
-	a := &Analysis{Declaration: d, Ours: []Ownership{ourWater}, Reason: "La zone des travaux est hors du territoire de nos réseaux (commune de Tournus)."}
-	m := recepisseMeta(nil)
-	m.WorksPlanned = false
-	m.VectorFiles = nil
-	var buf bytes.Buffer
-	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, m); err != nil {
-		t.Fatal(err)
-	}
-	pages := strings.Split(readPDF(t, "recepisse-signature.pdf", buf.Bytes()).text, "\f")
+	a, m := notConcernedDICT()
+	pages := strings.Split(writtenRecepisse(t, ws, "recepisse-signature.pdf", a, m).text, "\f")
 	for i, p := range pages {
 		if strings.Contains(p, "8. Date et signature") && !strings.Contains(p, "Signature et cachet") {
 			t.Errorf("page %d has the title «8. Date et signature» without the box to sign:\n%s", i+1, p)
@@ -211,11 +210,7 @@ func TestRecepisseKeepsWordsTogether(t *testing.T) {
 	sewers := ourSewers
 	sewers.Operator = "Commune de Tournus — service de l'assainissement collectif"
 	a.Ours = []Ownership{ourWater, sewers}
-	var buf bytes.Buffer
-	if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, recepisseMeta(nil)); err != nil {
-		t.Fatal(err)
-	}
-	pdf := readPDF(t, "recepisse-together.pdf", buf.Bytes())
+	pdf := writtenRecepisse(t, ws, "recepisse-together.pdf", a, recepisseMeta(nil))
 	lines := strings.Split(pdf.text, "\n")
 	unit := regexp.MustCompile(`^\s*(m|cm|km|m²|jours|mois)\b`)
 	for i, l := range lines {
@@ -260,11 +255,7 @@ func TestRecepissePlanEditionAndSiteMeeting(t *testing.T) {
 	meta.Plans = refs
 	for _, offered := range []bool{false, true} {
 		meta.SiteMeeting = offered
-		var buf bytes.Buffer
-		if err := WriteRecepisse(context.Background(), &buf, testRenderer(ws), a, meta); err != nil {
-			t.Fatal(err)
-		}
-		pdf := readPDF(t, "recepisse-rendez-vous.pdf", buf.Bytes())
+		pdf := writtenRecepisse(t, ws, "recepisse-rendez-vous.pdf", a, meta)
 		for i, page := range strings.Split(pdf.text, "\f") {
 			if strings.Contains(page, "Plans et documents joints") && !strings.Contains(page, "Référence du plan") {
 				t.Errorf("offered %v: page %d ends with the title «Plans et documents joints», its table on the next", offered, i+1)

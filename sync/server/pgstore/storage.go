@@ -124,8 +124,13 @@ func newPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, er
 }
 
 // Redact is a database URL as messages may show it: its password, in
-// the URL's user part or as a password parameter, masked.
+// the URL's user part or as a password parameter, masked. A keyword/value
+// connection string ("host=… password=…"), which pgx takes too, is not
+// shown at all.
 func Redact(dbURL string) string {
+	if !IsURL(dbURL) {
+		return "(a connection string, not shown)"
+	}
 	u, err := url.Parse(dbURL)
 	if err != nil {
 		return "postgres://…"

@@ -11,9 +11,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"terrimap/internal/fileout"
 
 	"github.com/jackc/pgx/v5"
+
+	"terrimap/internal/fileout"
 )
 
 // ErrPgDump is returned (wrapped) when pg_dump is missing or cannot dump

@@ -43,15 +43,13 @@ func benchmarkCompute(b *testing.B, workspace func() (string, error)) {
 	for _, insee := range []string{"", "71543"} {
 		b.Run("insee="+insee, func(b *testing.B) {
 			b.ReportAllocs()
-			before, _ := cputime.Used()
+			cpu := cputime.Start()
 			for b.Loop() {
 				if _, err := Compute(context.Background(), ws, insee, now); err != nil {
 					b.Fatal(err)
 				}
 			}
-			if after, ok := cputime.Used(); ok {
-				b.ReportMetric((after-before).Seconds()/float64(b.N), "cpu-s/op")
-			}
+			cpu.Report(b)
 		})
 	}
 }

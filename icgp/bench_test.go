@@ -39,17 +39,13 @@ func BenchmarkComputeMillion(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
-			before, _ := cputime.Used()
+			cpu := cputime.Start()
 			for b.Loop() {
 				if _, err := Compute(context.Background(), ws, Options{INSEE: insee, Year: 2026}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			// The machine may be shared: the process's CPU time per
-			// operation says what the wall time would be alone on one core.
-			if after, ok := cputime.Used(); ok {
-				b.ReportMetric((after-before).Seconds()/float64(b.N), "cpu-s/op")
-			}
+			cpu.Report(b)
 		})
 	}
 }

@@ -22,3 +22,22 @@ func TestUsedGrowsWithWork(t *testing.T) {
 		t.Errorf("CPU time went from %v to %v over a busy loop", before, after)
 	}
 }
+
+func TestMeterReportsCPUPerOp(t *testing.T) {
+	if _, ok := Used(); !ok {
+		return // the system does not tell: Report reports nothing
+	}
+	x := 0.0
+	r := testing.Benchmark(func(b *testing.B) {
+		cpu := Start()
+		for b.Loop() {
+			for i := range 100_000 {
+				x += float64(i % 7)
+			}
+		}
+		cpu.Report(b)
+	})
+	if got, ok := r.Extra["cpu-s/op"]; !ok || got <= 0 || x == 0 {
+		t.Errorf("cpu-s/op = %v (reported: %v), want above 0", got, ok)
+	}
+}

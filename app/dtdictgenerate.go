@@ -80,16 +80,12 @@ func (s *answerScreen) askAnswer() {
 		signatory := strings.TrimSpace(f.signatory.Text)
 		prefs.SetString(prefSignatory, signatory)
 		prefs.SetString(prefSaveFolder, f.dir)
-		s.generateInto(filepath.Join(f.dir, answerFolderName(s.decl)), signatory, f.planned.Checked)
+		s.generateInto(filepath.Join(f.dir, dtdict.AnswerFolder(s.decl)), signatory, f.planned.Checked)
 	}, s.d.m.window)
 	f.dialog.Resize(fyne.NewSize(640, 0))
 	f.dialog.Show()
 	s.form = f
 }
-
-// answerFolderName is the folder an answer is written in: «DT-DICT
-// 2026061500123».
-func answerFolderName(d *dtdict.Declaration) string { return "DT-DICT " + dtdict.FileStem(d) }
 
 // generateInto writes the answer into dir (made if need be) off the UI
 // goroutine, a progress bar showing meanwhile; then says what was

@@ -93,7 +93,7 @@ func Answer(ctx context.Context, ws *store.Workspace, r *mapview.Renderer, d *De
 	}
 	out := &Answered{Analysis: a, Due: entry.Due}
 	meta := AnswerMeta{Received: entry.Received, Due: entry.Due, Answered: opts.Answered, Signatory: opts.Signatory, WorksPlanned: opts.WorksPlanned, SiteMeeting: opts.SiteMeeting, Basemap: opts.Basemap}
-	files, err := writeAnswer(ctx, r, a, &meta, opts.Dir, FileStem(d), &out.Notes)
+	files, err := writeAnswer(ctx, r, a, &meta, opts.Dir, fileStem(d), &out.Notes)
 	if err != nil {
 		return nil, fmt.Errorf("dtdict: answer %s: %w", d.Number, err)
 	}

@@ -102,7 +102,7 @@ func TestAnswer(t *testing.T) {
 				t.Errorf("concerned %v, received %v, due %v; want %v, %v, %v", res.Analysis.Concerned, res.Entry.Received, res.Due, tc.concerned, wantReceived, due)
 			}
 			names := dirNames(t, dir)
-			recepisse := "recepisse-" + FileStem(d) + ".pdf"
+			recepisse := "recepisse-" + fileStem(d) + ".pdf"
 			if len(res.Files) == 0 || filepath.Base(res.Files[0]) != recepisse || !slices.Contains(names, recepisse) {
 				t.Errorf("files %v (folder %v), want %s first", res.Files, names, recepisse)
 			}
@@ -145,7 +145,7 @@ func TestAnswerAllOrNothing(t *testing.T) {
 	d, xml := answerFixture(t, "dt-tournus.xml")
 	dir := t.TempDir()
 	// A folder in the way of the plans.
-	blocker := filepath.Join(dir, "plans-"+FileStem(d)+".pdf")
+	blocker := filepath.Join(dir, "plans-"+fileStem(d)+".pdf")
 	if err := os.Mkdir(blocker, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestAnswerZoneTooLargeForPaper(t *testing.T) {
 				t.Fatal(err)
 			}
 			names := dirNames(t, dir)
-			if !res.Analysis.Concerned || slices.Contains(names, "plans-"+FileStem(d)+".pdf") {
+			if !res.Analysis.Concerned || slices.Contains(names, "plans-"+fileStem(d)+".pdf") {
 				t.Fatalf("concerned %v, folder %v: want concerned and no PDF plans", res.Analysis.Concerned, names)
 			}
 			for _, want := range tc.want {

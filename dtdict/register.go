@@ -219,13 +219,17 @@ func declarantName(d *Declaration) string {
 
 // declarationFileName is the name the XML received is kept under.
 func declarationFileName(d *Declaration) string {
-	return "declaration-" + FileStem(d) + ".xml"
+	return "declaration-" + fileStem(d) + ".xml"
 }
 
-// FileStem is what the files of a declaration's answer are named after
+// AnswerFolder is the folder a declaration's answer is written in, in the
+// folder the user chose: «DT-DICT 2026061500123».
+func AnswerFolder(d *Declaration) string { return "DT-DICT " + fileStem(d) }
+
+// fileStem is what the files of a declaration's answer are named after
 // (recepisse-<stem>.pdf): its number, with anything but letters, digits
 // and dashes replaced (the number comes from outside).
-func FileStem(d *Declaration) string {
+func fileStem(d *Declaration) string {
 	var b strings.Builder
 	for _, r := range d.Number {
 		switch {

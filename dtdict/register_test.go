@@ -544,3 +544,16 @@ func FuzzFilesOf(f *testing.F) {
 		}
 	})
 }
+
+// An answer's folder is named after the declaration's number, made safe
+// for a file name (the number comes from outside).
+func TestAnswerFolder(t *testing.T) {
+	for number, want := range map[string]string{
+		"2026120300412T01": "DT-DICT 2026120300412T01",
+		"2026/12 ../x":     "DT-DICT 2026_12____x",
+	} {
+		if got := AnswerFolder(&Declaration{Number: number}); got != want {
+			t.Errorf("%q: %q, want %q", number, got, want)
+		}
+	}
+}

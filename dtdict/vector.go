@@ -76,7 +76,7 @@ func WriteVector(dir string, a *Analysis, format string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dtdict: vector plans: %w", err)
 	}
-	stem := filepath.Join(dir, "plans-"+FileStem(a.Declaration))
+	stem := filepath.Join(dir, "plans-"+fileStem(a.Declaration))
 	var files []string
 	switch kind {
 	case "DXF":

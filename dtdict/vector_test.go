@@ -387,7 +387,7 @@ func TestWriteVectorDemo(t *testing.T) {
 				t.Errorf("%s: files %q for layers %v", file, files, byLayer)
 			}
 			for l, n := range byLayer {
-				ds, info := gdalLayer(t, filepath.Join(dir, "plans-"+FileStem(d)+"-"+l+".mif"))
+				ds, info := gdalLayer(t, filepath.Join(dir, "plans-"+fileStem(d)+"-"+l+".mif"))
 				if len(ds.Features) != n || !strings.Contains(info, `ID["EPSG",2154]`) {
 					t.Errorf("%s: %s: GDAL reads %d features, want %d:\n%s", file, l, len(ds.Features), n, info)
 				}

@@ -11,6 +11,7 @@ import (
 
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/store/territory"
 )
 
 // Layer names of the RAEPA and PEI standards the statistics read.
@@ -79,7 +80,7 @@ func domain(ws *store.Workspace, layer, field string) []schema.CodedValue {
 }
 
 // network sums a network layer's tronçons of the place.
-func network(ctx context.Context, ws *store.Workspace, p *place, layer string) (Network, error) {
+func network(ctx context.Context, ws *store.Workspace, p territory.Scope, layer string) (Network, error) {
 	n := Network{Layer: layer}
 	material := map[string]float64{}
 	diameter := map[string]float64{}
@@ -88,7 +89,7 @@ func network(ctx context.Context, ws *store.Workspace, p *place, layer string) (
 	var buf []orb.Point
 	var rows int
 	var ctxErr error
-	err := eachRow(ctx, ws, layer, []string{"branchemnt", "materiau", "diametre", "andebpose", "anfinpose", "qualglocxy"}, p.bound, func(r row) {
+	err := eachRow(ctx, ws, layer, []string{"branchemnt", "materiau", "diametre", "andebpose", "anfinpose", "qualglocxy"}, p.Bound, func(r row) {
 		if rows++; rows%4096 == 0 && ctxErr == nil {
 			ctxErr = ctx.Err()
 		}
@@ -96,9 +97,10 @@ func network(ctx context.Context, ws *store.Workspace, p *place, layer string) (
 			return
 		}
 		var length float64
-		var counts bool
-		length, counts, buf = p.line(r.geom, buf)
-		if !counts {
+		var half orb.Point
+		var ok bool
+		length, half, ok, buf = p.Places.Line(r.geom, buf)
+		if !ok || !p.Holds(half) {
 			return
 		}
 		if boolean(r.vals[0]) {
@@ -130,7 +132,7 @@ func network(ctx context.Context, ws *store.Workspace, p *place, layer string) (
 // hydrants layer, the date of its last finished check (an intervention's
 // point is on its equipment: those read within the commune's box hold its
 // hydrants' checks).
-func interventions(ctx context.Context, ws *store.Workspace, p *place, now time.Time) (map[string]time.Time, Interventions, error) {
+func interventions(ctx context.Context, ws *store.Workspace, p territory.Scope, now time.Time) (map[string]time.Time, Interventions, error) {
 	types := domain(ws, layerInterventions, "type")
 	iv := Interventions{Months: lastMonths(now, 12)}
 	index := map[string]int{}
@@ -145,7 +147,7 @@ func interventions(ctx context.Context, ws *store.Workspace, p *place, now time.
 	checks := map[string]time.Time{}
 	first := iv.Months[0]
 	today := day(now)
-	err := eachRow(ctx, ws, layerInterventions, []string{"equipement_uuid", "equipement_couche", "date", "type", "statut"}, p.bound, func(r row) {
+	err := eachRow(ctx, ws, layerInterventions, []string{"equipement_uuid", "equipement_couche", "date", "type", "statut"}, p.Bound, func(r row) {
 		d, ok := date(r.vals[2])
 		if !ok || d.After(today) {
 			return
@@ -163,7 +165,7 @@ func interventions(ctx context.Context, ws *store.Workspace, p *place, now time.
 		if !known {
 			return
 		}
-		if pt, ok := p.point(r.geom); !ok || !p.holds(pt) {
+		if _, ok := p.Point(r.geom); !ok {
 			return
 		}
 		m := (d.Year()-first.Year())*12 + int(d.Month()) - int(first.Month())
@@ -177,11 +179,11 @@ func interventions(ctx context.Context, ws *store.Workspace, p *place, now time.
 }
 
 // hydrants counts the place's fire hydrants.
-func hydrants(ctx context.Context, ws *store.Workspace, p *place, now time.Time, checks map[string]time.Time) (Hydrants, error) {
+func hydrants(ctx context.Context, ws *store.Workspace, p territory.Scope, now time.Time, checks map[string]time.Time) (Hydrants, error) {
 	var h Hydrants
 	since := day(now).AddDate(-CheckedWithin, 0, 0)
-	err := eachRow(ctx, ws, layerHydrants, []string{"disponible", "date_ct"}, p.bound, func(r row) {
-		if pt, ok := p.point(r.geom); !ok || !p.holds(pt) {
+	err := eachRow(ctx, ws, layerHydrants, []string{"disponible", "date_ct"}, p.Bound, func(r row) {
+		if _, ok := p.Point(r.geom); !ok {
 			return
 		}
 		h.Total++

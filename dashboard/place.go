@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/paulmach/orb"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
@@ -44,22 +43,9 @@ func communeOf(r row) Commune {
 	return c
 }
 
-// place decides which features count: those of one commune, by
-// territory.Places's rule (a point where it stands, a tronçon where the
-// point at half its length lies), or every feature for the whole
-// intercommunality (insee "").
-type place struct {
-	insee  string
-	places *territory.Places
-	// bound is the commune's bounding box in longitude/latitude; nil for
-	// everywhere. The rows read are those whose box meets it: a tronçon
-	// whose midpoint lies in the commune, a point in it, always do.
-	bound *orb.Bound
-}
-
-// newPlace prepares the communes and returns the official name of the one
-// of the INSEE code ("" for everywhere).
-func newPlace(ctx context.Context, ws *store.Workspace, insee string) (*place, string, error) {
+// newPlace prepares the communes and returns the scope of the one of the
+// INSEE code ("" for everywhere) and its official name.
+func newPlace(ctx context.Context, ws *store.Workspace, insee string) (territory.Scope, string, error) {
 	var communes []territory.Commune
 	name, found := "", insee == ""
 	err := eachRow(ctx, ws, layerCommunes, []string{"insee", "nom_officiel", "nom"}, nil, func(r row) {
@@ -70,32 +56,13 @@ func newPlace(ctx context.Context, ws *store.Workspace, insee string) (*place, s
 		}
 	})
 	if err != nil {
-		return nil, "", err
+		return territory.Scope{}, "", err
 	}
 	if !found {
-		return nil, "", fmt.Errorf("%w: %q", ErrUnknownCommune, insee)
+		return territory.Scope{}, "", fmt.Errorf("%w: %q", ErrUnknownCommune, insee)
 	}
-	p := &place{insee: insee, places: territory.NewPlaces(communes)}
-	if b, ok := p.places.Bound(insee); ok {
-		p.bound = &b
-	}
+	// A commune of the layer without an area counts nothing (its scope has
+	// no bound: every feature is read, none holds).
+	p, _ := territory.NewPlaces(communes).Scope(insee)
 	return p, name, nil
-}
-
-// holds reports whether a point in Lambert-93 counts for the place.
-func (p *place) holds(pt orb.Point) bool {
-	return p.insee == "" || p.places.CommuneOf(pt) == p.insee
-}
-
-// point returns where a point feature stands, in Lambert-93.
-func (p *place) point(g orb.Geometry) (orb.Point, bool) { return p.places.Point(g) }
-
-// line measures a line feature in Lambert-93 and tells whether it counts
-// for the place.
-func (p *place) line(g orb.Geometry, buf []orb.Point) (length float64, counts bool, _ []orb.Point) {
-	length, half, ok, buf := p.places.Line(g, buf)
-	if !ok {
-		return 0, false, buf
-	}
-	return length, p.holds(half), buf
 }

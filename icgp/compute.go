@@ -27,13 +27,9 @@ func Compute(ctx context.Context, ws *store.Workspace, opts Options) (*Report, e
 	if err != nil {
 		return nil, err
 	}
-	w := where{places: places, insee: opts.INSEE}
-	if opts.INSEE != "" {
-		b, ok := places.Bound(opts.INSEE)
-		if !ok {
-			return nil, fmt.Errorf("icgp: %w: %s", store.ErrCommuneNotFound, opts.INSEE)
-		}
-		w.bound = &b
+	w, ok := places.Scope(opts.INSEE)
+	if !ok {
+		return nil, fmt.Errorf("icgp: %w: %s", store.ErrCommuneNotFound, opts.INSEE)
 	}
 	from, to := opts.Year-4, opts.Year
 	iv, err := readInterventions(ctx, ws, w, from, to)

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store"
+	"terrimap/store/territory"
 )
 
 // Layers the score reads (CNIG RAEPA, AFIGEO PEI, Terrimap's interventions).
@@ -49,30 +50,30 @@ var pipeFields = []string{"idcana", "branchemnt", "materiau", "diametre", "andeb
 // readNetwork measures a network's tronçons that count in w. renewals maps the UUIDs of the tronçons renewed in the
 // five years to how many times they were: their length counts that many
 // times in renewed.
-func readNetwork(ctx context.Context, ws *store.Workspace, w where, layer string, renewals map[string]int) (*network, error) {
+func readNetwork(ctx context.Context, ws *store.Workspace, w territory.Scope, layer string, renewals map[string]int) (*network, error) {
 	n := &network{layer: layer, byCommune: map[string]float64{}}
 	sewer := layer == layerCanalAss
 	var buf []orb.Point
-	err := ws.Scan(ctx, store.ScanQuery{Layer: layer, Fields: pipeFields, Bound: w.bound}, func(r store.Row) bool {
+	err := ws.Scan(ctx, store.ScanQuery{Layer: layer, Fields: pipeFields, Bound: w.Bound}, func(r store.Row) bool {
 		var (
 			length float64
 			half   orb.Point
 			ok     bool
 		)
-		length, half, ok, buf = w.places.Line(r.Geometry, buf)
+		length, half, ok, buf = w.Places.Line(r.Geometry, buf)
 		if !ok {
 			return true
 		}
 		v := r.Values
-		commune := w.places.CommuneOf(half)
+		commune := w.Places.CommuneOf(half)
 		if isYes(v[1]) {
-			if w.insee == "" || commune == w.insee {
+			if w.INSEE == "" || commune == w.INSEE {
 				n.connections++
 			}
 			return true
 		}
 		n.byCommune[commune] += length
-		if w.insee != "" && commune != w.insee {
+		if w.INSEE != "" && commune != w.INSEE {
 			return true
 		}
 		n.length += length

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/paulmach/orb"
-
 	"terrimap/store"
 	"terrimap/store/territory"
 )
@@ -32,17 +30,4 @@ func readPlaces(ctx context.Context, ws *store.Workspace) (*territory.Places, ma
 		return nil, nil, fmt.Errorf("icgp: communes: %w", err)
 	}
 	return territory.NewPlaces(communes), names, nil
-}
-
-// where is the part of the territory a score reads: one commune (with its
-// bounding box, to read only the features near it) or everywhere.
-type where struct {
-	places *territory.Places
-	insee  string
-	bound  *orb.Bound // longitude/latitude; nil for everywhere
-}
-
-// holds reports whether a point in Lambert-93 counts.
-func (w where) holds(p orb.Point) bool {
-	return w.insee == "" || w.places.CommuneOf(p) == w.insee
 }

@@ -8,13 +8,14 @@ import (
 
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/store/territory"
 )
 
 // countPoints counts a point layer's features in the place by the code of
 // one field ("" for every feature under the key ""); named counts those
 // whose field name (when given) is filled.
-func countPoints(ctx context.Context, ws *store.Workspace, w where, layer, field, name string) (byCode, named map[string]int, err error) {
-	if w.insee == "" { // everywhere: SQLite counts
+func countPoints(ctx context.Context, ws *store.Workspace, w territory.Scope, layer, field, name string) (byCode, named map[string]int, err error) {
+	if w.INSEE == "" { // everywhere: SQLite counts
 		byCode, named, err = ws.CountBy(ctx, layer, field, name)
 		if errors.Is(err, store.ErrLayerNotFound) {
 			return map[string]int{}, map[string]int{}, nil
@@ -25,10 +26,10 @@ func countPoints(ctx context.Context, ws *store.Workspace, w where, layer, field
 		return byCode, named, nil
 	}
 	byCode, named = map[string]int{}, map[string]int{}
-	q := store.ScanQuery{Layer: layer, Fields: []string{field, name}, Bound: w.bound, NoGeometry: w.insee == ""}
+	q := store.ScanQuery{Layer: layer, Fields: []string{field, name}, Bound: w.Bound, NoGeometry: w.INSEE == ""}
 	err = ws.Scan(ctx, q, func(r store.Row) bool {
-		if w.insee != "" {
-			if p, ok := w.places.Point(r.Geometry); !ok || !w.holds(p) {
+		if w.INSEE != "" {
+			if _, ok := w.Point(r.Geometry); !ok {
 				return true
 			}
 		}
@@ -61,7 +62,7 @@ var renewalTypes = map[string]bool{"remplacement": true, "rehabilitation": true}
 
 // readInterventions reads the finished interventions: where they are, and
 // the renewals of tronçons dated in the five years from-to.
-func readInterventions(ctx context.Context, ws *store.Workspace, w where, from, to int) (*interventionFacts, error) {
+func readInterventions(ctx context.Context, ws *store.Workspace, w territory.Scope, from, to int) (*interventionFacts, error) {
 	f := &interventionFacts{located: map[string]int{}, sewerByType: map[string]int{}, waterRenewed: map[string]int{}, sewerRenewed: map[string]int{}}
 	fields := []string{"equipement_uuid", "equipement_couche", "date", "type", "statut"}
 	err := ws.Scan(ctx, store.ScanQuery{Layer: layerInterventions, Fields: fields}, func(r store.Row) bool {
@@ -81,7 +82,7 @@ func readInterventions(ctx context.Context, ws *store.Workspace, w where, from, 
 				}
 			}
 		}
-		if p, ok := w.places.Point(r.Geometry); !ok || !w.holds(p) {
+		if _, ok := w.Point(r.Geometry); !ok {
 			return true
 		}
 		f.located[layer]++

@@ -67,3 +67,40 @@ func TestPlaces(t *testing.T) {
 		t.Error("a point measured as a line")
 	}
 }
+
+// TestScope counts a point and a line in the commune where they lie, or
+// where the line's midpoint does, and everything everywhere.
+func TestScope(t *testing.T) {
+	west := orb.Polygon{{{4.80, 46.50}, {4.90, 46.50}, {4.90, 46.60}, {4.80, 46.60}, {4.80, 46.50}}}
+	east := orb.Polygon{{{4.90, 46.50}, {5.00, 46.50}, {5.00, 46.60}, {4.90, 46.60}, {4.90, 46.50}}}
+	p := NewPlaces([]Commune{{INSEE: "A", Area: west}, {INSEE: "B", Area: east}})
+	inWest, inEast := orb.Point{4.85, 46.55}, orb.Point{4.95, 46.55}
+	line := orb.LineString{{4.89, 46.55}, {4.97, 46.55}} // mostly in B
+	_, half, _, _ := p.Line(line, nil)
+	tests := []struct {
+		insee                  string
+		ok, west, east, middle bool
+	}{
+		{insee: "", ok: true, west: true, east: true, middle: true},
+		{insee: "A", ok: true, west: true},
+		{insee: "B", ok: true, east: true, middle: true},
+		{insee: "Z"},
+	}
+	for _, tt := range tests {
+		s, ok := p.Scope(tt.insee)
+		if ok != tt.ok || (s.Bound != nil) != (tt.ok && tt.insee != "") {
+			t.Errorf("%q: ok %v, bound %v", tt.insee, ok, s.Bound)
+		}
+		if s.Bound != nil && !s.Bound.Contains(map[string]orb.Point{"A": inWest, "B": inEast}[tt.insee]) {
+			t.Errorf("%q: bound %v", tt.insee, *s.Bound)
+		}
+		_, west := s.Point(inWest)
+		_, east := s.Point(orb.MultiPoint{inEast})
+		if west != tt.west || east != tt.east || s.Holds(half) != tt.middle {
+			t.Errorf("%q: west %v, east %v, line %v", tt.insee, west, east, s.Holds(half))
+		}
+	}
+	if _, ok := (Scope{Places: p}).Point(orb.LineString{inWest, inEast}); ok {
+		t.Error("a line placed as a point")
+	}
+}

@@ -28,27 +28,9 @@ func openDTDesk(t *testing.T, now time.Time) (*mainWindow, uiQueue) {
 	useLocale(t, "fr_FR.UTF-8")
 	w, m := newTestShell(t, Options{})
 	w.Resize(fyne.NewSize(1366, 768))
-	q := openInShell(t, m, demoTournusCopy(t))
+	q := openInShell(t, m, demows.Copy(t, "tournus", demows.Tournus()))
 	m.view.clock = func() time.Time { return now }
 	return m, q
-}
-
-// demoTournusCopy is a copy of the demo's Tournus (demows) for one test.
-func demoTournusCopy(t *testing.T) string {
-	t.Helper()
-	src, err := demows.Cached("tournus", demows.Tournus())
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "tournus.gpkg")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // fixture is the URI of a declaration of dtdict's testdata.

@@ -3,10 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"os/user"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,17 +22,7 @@ import (
 // follows a blocker to the map and the table.
 func TestICGPView(t *testing.T) {
 	test.NewTempApp(t)
-	src, err := demows.Cached("tournus", demows.Tournus())
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "ws.gpkg")
-	copyFile(t, src, path)
-	ws, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
+	ws := demows.OpenCopy(t, "tournus", demows.Tournus())
 	q := make(uiQueue, 8)
 	w := test.NewWindow(nil)
 	defer w.Close()
@@ -123,25 +110,6 @@ func TestICGPView(t *testing.T) {
 		if onMap[i].Length > onMap[i-1].Length {
 			t.Fatalf("tronçons not longest first: %v then %v", onMap[i-1].Length, onMap[i].Length)
 		}
-	}
-}
-
-func copyFile(t testing.TB, from, to string) {
-	t.Helper()
-	in, err := os.Open(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
 	}
 }
 

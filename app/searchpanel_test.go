@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"terrimap/internal/demows"
 )
 
 // openDemoTournus opens a copy of the demo streets of Tournus in a shell,
@@ -15,7 +17,7 @@ func openDemoTournus(t *testing.T) (*workspaceView, uiQueue) {
 	t.Helper()
 	useLocale(t, "fr_FR.UTF-8")
 	_, m := newTestShell(t, Options{})
-	q := openInShell(t, m, demoTournusCopy(t))
+	q := openInShell(t, m, demows.Copy(t, "tournus", demows.Tournus()))
 	m.view.search.debounce = 0
 	return m.view, q
 }

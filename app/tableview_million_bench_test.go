@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -16,14 +15,9 @@ import (
 // (issue 16: ≤ 1 s for a layer of 500,000 rows). The workspace is open,
 // its sync panel idle and its search index built before the clock starts.
 func BenchmarkAttributeTableMillion(b *testing.B) {
-	src, err := demows.CachedScale(demows.MillionScale)
-	if err != nil {
-		b.Fatal(err)
-	}
 	// The app opens its workspace for writing: a copy, the cache stays
 	// as it was made.
-	path := filepath.Join(b.TempDir(), "million.gpkg")
-	copyFile(b, src, path)
+	path := demows.CopyScale(b, demows.MillionScale)
 	a := test.NewTempApp(b)
 	m, err := newShell(a, Options{})
 	if err != nil {

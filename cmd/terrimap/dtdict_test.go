@@ -81,8 +81,7 @@ func TestDtdictCommandLine(t *testing.T) {
 // concerned, the DICT near Lyon is not; importing the DT again keeps one
 // entry; the list shows both by due date.
 func TestDtdictImportAndList(t *testing.T) {
-	dir := t.TempDir()
-	ws := reportWorkspace(t, dir)
+	ws := reportWorkspace(t)
 	dt := filepath.Join(dtdictFixtures, "dt-tournus.xml")
 	code, out, errOut := run(t, "dtdict", "import", "--workspace", ws, "--received", "2026-12-03", dt)
 	if code != 0 {
@@ -132,7 +131,7 @@ func frenchPunctuationSlip(msg string) string {
 // one is not «à rendre d'ici 2 jours».
 func TestDtdictListCountsOverdueApart(t *testing.T) {
 	dir := t.TempDir()
-	ws := reportWorkspace(t, dir)
+	ws := reportWorkspace(t)
 	now := today()
 	declaredOn := func(number string, day time.Time) string { return dtDeclaredOn(t, dir, number, day) }
 	// soonDay is a reception day whose due date is today or tomorrow.
@@ -176,7 +175,7 @@ func TestDtdictListCountsOverdueApart(t *testing.T) {
 // earlier one.
 func TestDtdictWarnsOfALateReceptionDay(t *testing.T) {
 	dir := t.TempDir()
-	ws := reportWorkspace(t, dir)
+	ws := reportWorkspace(t)
 	now := today()
 	declaredOn := func(number string, day time.Time) string { return dtDeclaredOn(t, dir, number, day) }
 	threeDaysAgo := now.AddDate(0, 0, -3)
@@ -228,7 +227,7 @@ func dtDeclaredOn(t *testing.T, dir, number string, day time.Time) string {
 // récépissé offers a meeting on site when --site-meeting asks.
 func TestDtdictAnswerSaysWhomToSendItTo(t *testing.T) {
 	dir := t.TempDir()
-	ws := reportWorkspace(t, dir)
+	ws := reportWorkspace(t)
 	for _, tc := range []struct {
 		file, stem string
 		args       []string
@@ -268,7 +267,7 @@ func TestDtdictAnswerSaysWhomToSendItTo(t *testing.T) {
 // detail after it; nothing is left in the folder.
 func TestDtdictAnswerNotWritten(t *testing.T) {
 	dir := t.TempDir()
-	ws := reportWorkspace(t, dir)
+	ws := reportWorkspace(t)
 	out := filepath.Join(dir, "reponse")
 	if err := os.MkdirAll(filepath.Join(out, "recepisse-2026120300412T01.pdf"), 0o755); err != nil {
 		t.Fatal(err)

@@ -13,22 +13,11 @@ import (
 	"terrimap/store"
 )
 
-// reportWorkspace copies the demo streets of Tournus into dir, recording
-// a sync with the platform as the client does.
-func reportWorkspace(t *testing.T, dir string) string {
+// reportWorkspace is a copy of the demo streets of Tournus, recording a
+// sync with the platform as the client does.
+func reportWorkspace(t *testing.T) string {
 	t.Helper()
-	src, err := demows.Cached("tournus", demows.Tournus())
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "tournus.gpkg")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := demows.Copy(t, "tournus", demows.Tournus())
 	ws, err := store.Open(path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +52,7 @@ const (
 
 func TestReportCommand(t *testing.T) {
 	dir := t.TempDir()
-	ws := reportWorkspace(t, dir)
+	ws := reportWorkspace(t)
 	across := writeZone(t, dir, "traversee.geojson", zoneAcross)
 	trench := writeZone(t, dir, "tranchee.geojson", zoneTrench)
 	pdf, found := filepath.Join(dir, "rapport.pdf"), filepath.Join(dir, "reseaux.geojson")
@@ -112,7 +101,7 @@ func TestReportCommand(t *testing.T) {
 
 func TestReportErrors(t *testing.T) {
 	dir := t.TempDir()
-	ws := reportWorkspace(t, dir)
+	ws := reportWorkspace(t)
 	pdf := filepath.Join(dir, "r.pdf")
 	across := writeZone(t, dir, "traversee.geojson", zoneAcross)
 	trench := writeZone(t, dir, "tranchee.geojson", zoneTrench)

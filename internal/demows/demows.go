@@ -9,6 +9,7 @@ package demows
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,6 +63,63 @@ func Open(tb testing.TB, name string, extent orb.Bound) *store.Workspace {
 	tb.Helper()
 	path, err := Cached(name, extent)
 	return openReadOnly(tb, path, err)
+}
+
+// Copy returns the path of a writable copy of the workspace Cached keeps
+// under name for extent, as <name>.gpkg in tb's temp dir: a test that
+// changes it leaves the cache as it was made.
+func Copy(tb testing.TB, name string, extent orb.Bound) string {
+	tb.Helper()
+	src, err := Cached(name, extent)
+	return copyToTemp(tb, src, err, name+".gpkg")
+}
+
+// OpenCopy opens a Copy of the workspace Cached keeps under name for
+// extent, for writing, for the rest of tb.
+func OpenCopy(tb testing.TB, name string, extent orb.Bound) *store.Workspace {
+	tb.Helper()
+	ws, err := store.Open(Copy(tb, name, extent), store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// CopyScale is Copy of the workspace CachedScale keeps for scale, as
+// scale<scale>.gpkg.
+func CopyScale(tb testing.TB, scale float64) string {
+	tb.Helper()
+	src, err := CachedScale(scale)
+	return copyToTemp(tb, src, err, fmt.Sprintf("scale%g.gpkg", scale))
+}
+
+// copyToTemp copies the workspace at src (unless err, from making it) to
+// name in tb's temp dir, a stream at a time: the workspace of MillionScale
+// weighs hundreds of megabytes.
+func copyToTemp(tb testing.TB, src string, err error, name string) string {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	path := filepath.Join(tb.TempDir(), name)
+	out, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, err = io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
 
 // MillionScale is the scale of the workspace of issue 16's benchmarks:

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"terrimap/internal/demows"
-	"terrimap/store"
 )
 
 // TestDashboardView opens the dashboard on the Tournus workspace, waits
@@ -18,15 +17,7 @@ import (
 // shown through do.
 func TestDashboardView(t *testing.T) {
 	test.NewTempApp(t)
-	path, err := demows.Cached("tournus", demows.Tournus())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
+	ws := demows.Open(t, "tournus", demows.Tournus())
 	q := make(uiQueue, 8)
 	w := test.NewWindow(nil)
 	defer w.Close()
@@ -41,7 +32,7 @@ func TestDashboardView(t *testing.T) {
 	}
 	d.start()
 	waitCharts()
-	if len(d.chooser.Options) < 2 || d.chooser.SelectedIndex() != 0 || d.insee() != "" {
+	if len(d.chooser.Options) < 2 || d.chooser.SelectedIndex() != 0 || d.chooser.insee() != "" {
 		t.Fatalf("chooser %q at %d", d.chooser.Options, d.chooser.SelectedIndex())
 	}
 	if d.heading.Text != d.chooser.Options[0] {
@@ -56,8 +47,8 @@ func TestDashboardView(t *testing.T) {
 
 	d.chooser.SetSelectedIndex(1)
 	waitCharts()
-	if d.insee() != d.communes[0].INSEE || d.heading.Text != d.communes[0].Name {
-		t.Errorf("commune %q heading %q, want %q", d.insee(), d.heading.Text, d.communes[0].Name)
+	if d.chooser.insee() != d.chooser.communes[0].INSEE || d.heading.Text != d.chooser.communes[0].Name {
+		t.Errorf("commune %q heading %q, want %q", d.chooser.insee(), d.heading.Text, d.chooser.communes[0].Name)
 	}
 
 	d.setPresenting(true)

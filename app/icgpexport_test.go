@@ -10,22 +10,13 @@ import (
 	"time"
 
 	"terrimap/internal/demows"
-	"terrimap/store"
 )
 
 // TestWriteAnnex writes Tournus's RPQS annex as Fichier › Exporter
 // l'annexe RPQS does, and reads it back with pdftotext; a commune the
 // workspace lacks writes nothing.
 func TestWriteAnnex(t *testing.T) {
-	src, err := demows.Cached("tournus", demows.Tournus())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := store.Open(src, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
+	ws := demows.Open(t, "tournus", demows.Tournus())
 	dir := t.TempDir()
 	out := filepath.Join(dir, "annexe.pdf")
 	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)

@@ -15,16 +15,7 @@ import (
 // demoWorkspace opens the whole demo territory, made once in the temp dir.
 func demoWorkspace(t testing.TB) *store.Workspace {
 	t.Helper()
-	path, err := demows.Cached("ccmt", orb.Bound{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	return ws
+	return demows.Open(t, "ccmt", orb.Bound{})
 }
 
 // TestDemoTournus scores the demo's Tournus: its gaps put material and

@@ -13,16 +13,7 @@ import (
 // kept in the temp dir.
 func demoWorkspace(tb testing.TB) *store.Workspace {
 	tb.Helper()
-	path, err := demows.Cached("tournus", demows.Tournus())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ws, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { ws.Close() })
-	return ws
+	return demows.Open(tb, "tournus", demows.Tournus())
 }
 
 // acrossStreet is a work zone across the main street of Tournus, where the

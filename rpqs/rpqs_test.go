@@ -17,22 +17,13 @@ import (
 	"terrimap/icgp"
 	"terrimap/internal/demows"
 	"terrimap/internal/paper"
-	"terrimap/store"
 )
 
 // TestAnnexOfTournus writes the annex of the demo's Tournus and reads it
 // back with pdftotext (poppler-utils): the ICGP totals, a declared item with
 // who declared it, the gates, the renewal rate and the inventory.
 func TestAnnexOfTournus(t *testing.T) {
-	path, err := demows.Cached("ccmt", orb.Bound{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
+	ws := demows.Open(t, "ccmt", orb.Bound{})
 	ctx := context.Background()
 	rep, err := icgp.Compute(ctx, ws, icgp.Options{INSEE: "71543", Year: 2026})
 	if err != nil {
@@ -98,15 +89,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // procedure, so the plan lacks 5 points and the annex says the inventory
 // does not count.
 func TestAnnexSaysWhyNoDescriptif(t *testing.T) {
-	path, err := demows.Cached("ccmt", orb.Bound{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
+	ws := demows.Open(t, "ccmt", orb.Bound{})
 	rep, err := icgp.Compute(context.Background(), ws, icgp.Options{Year: 2026})
 	if err != nil {
 		t.Fatal(err)

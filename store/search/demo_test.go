@@ -14,25 +14,9 @@ import (
 	"terrimap/store"
 )
 
-// openDemo opens, read-only, a demo workspace of the extent (the whole
-// territory for the zero bound).
-func openDemo(t testing.TB, name string, extent orb.Bound) *store.Workspace {
-	t.Helper()
-	path, err := demows.Cached(name, extent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	return ws
-}
-
 // What the secretary typed finds the mairie, first.
 func TestSearchDemoFindsTheMairie(t *testing.T) {
-	ix := New(openDemo(t, "tournus", demows.Tournus()))
+	ix := New(demows.Open(t, "tournus", demows.Tournus()))
 	for _, text := range []string{"mairie tournus", "mairie de tournus", "MAIRIE Tournus", "tournus mairie", "Mairie de Tournus"} {
 		f, err := ix.Search(context.Background(), Query{Text: text})
 		if err != nil {
@@ -52,7 +36,7 @@ func TestSearchDemoFindsTheMairie(t *testing.T) {
 // A hydrant's identifier, typed whole or in part, finds it first.
 func TestSearchDemoFindsAHydrantByItsID(t *testing.T) {
 	ctx := context.Background()
-	ws := openDemo(t, "tournus", demows.Tournus())
+	ws := demows.Open(t, "tournus", demows.Tournus())
 	hydrants, err := ws.Query(ctx, store.Query{Layer: "pei", Limit: 5})
 	if err != nil || len(hydrants) == 0 {
 		t.Fatalf("%d hydrants, %v", len(hydrants), err)
@@ -73,7 +57,7 @@ func TestSearchDemoFindsAHydrantByItsID(t *testing.T) {
 // Nearby gives what measuring every feature gives.
 func TestNearbyAgreesWithBruteForce(t *testing.T) {
 	ctx := context.Background()
-	ws := openDemo(t, "tournus", demows.Tournus())
+	ws := demows.Open(t, "tournus", demows.Tournus())
 	ix := New(ws)
 	type found struct {
 		layer string
@@ -120,7 +104,7 @@ func TestNearbyAgreesWithBruteForce(t *testing.T) {
 
 func BenchmarkSearch(b *testing.B) {
 	ctx := context.Background()
-	ws := openDemo(b, "ccmt", orb.Bound{})
+	ws := demows.Open(b, "ccmt", orb.Bound{})
 	ix := New(ws)
 	if err := ix.Refresh(ctx); err != nil {
 		b.Fatal(err)
@@ -140,7 +124,7 @@ func BenchmarkSearch(b *testing.B) {
 
 func BenchmarkIndexBuild(b *testing.B) {
 	ctx := context.Background()
-	ws := openDemo(b, "ccmt", orb.Bound{})
+	ws := demows.Open(b, "ccmt", orb.Bound{})
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := New(ws).Refresh(ctx); err != nil {
@@ -151,7 +135,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 
 func BenchmarkNearby(b *testing.B) {
 	ctx := context.Background()
-	ws := openDemo(b, "ccmt", orb.Bound{})
+	ws := demows.Open(b, "ccmt", orb.Bound{})
 	ix := New(ws)
 	if err := ix.Refresh(ctx); err != nil {
 		b.Fatal(err)

@@ -183,7 +183,7 @@ func (d *dtdictDesk) cell(row, col int) tableCell {
 	switch {
 	case status == dtdict.StatusOverdue:
 		c.tint = tintOverdue
-	case status.Open() && len(dtdict.DueSoon([]dtdict.Entry{e}, now, dtSoon)) == 1:
+	case e.DueWithin(now, dtSoon):
 		c.tint = tintSoon
 	}
 	switch col {

@@ -153,26 +153,31 @@ func Entries(ctx context.Context, ws *store.Workspace) ([]Entry, error) {
 	return out, nil
 }
 
-// DueSoon returns the entries still to answer whose answer is due within
-// within of now (counted in days: due on or before the day of now+within),
-// those past due included, in the order given.
-func DueSoon(entries []Entry, now time.Time, within time.Duration) []Entry {
-	limit := civilDay(now.Add(within))
+// DueWithin reports whether the entry is still to answer and its answer
+// due within within of now (counted in days: due on or before the day of
+// now+within), past due included.
+func (e Entry) DueWithin(now time.Time, within time.Duration) bool {
+	return e.Status(now).Open() && !civilDay(e.deadline()).After(civilDay(now.Add(within)))
+}
+
+// dueSoon returns the entries due within within of now (DueWithin), in
+// the order given.
+func dueSoon(entries []Entry, now time.Time, within time.Duration) []Entry {
 	var out []Entry
 	for _, e := range entries {
-		if e.Status(now).Open() && !civilDay(e.deadline()).After(limit) {
+		if e.DueWithin(now, within) {
 			out = append(out, e)
 		}
 	}
 	return out
 }
 
-// DueCounts splits DueSoon(entries, now, within) in two: overdue, the
+// DueCounts splits dueSoon(entries, now, within) in two: overdue, the
 // declarations still to answer past their due date (StatusOverdue), and
 // soon, those due within the delay — what a warning says apart («2 hors
 // délai et 1 à rendre d'ici 2 jours»).
 func DueCounts(entries []Entry, now time.Time, within time.Duration) (overdue, soon int) {
-	for _, e := range DueSoon(entries, now, within) {
+	for _, e := range dueSoon(entries, now, within) {
 		if e.Status(now) == StatusOverdue {
 			overdue++
 		} else {

@@ -450,7 +450,7 @@ func TestEntriesByDueDateAndStatus(t *testing.T) {
 		}
 	}
 	var soon []string
-	for _, e := range DueSoon(entries, now, 48*time.Hour) {
+	for _, e := range dueSoon(entries, now, 48*time.Hour) {
 		soon = append(soon, e.Number)
 	}
 	if !slices.Equal(soon, []string{"A", "C"}) {
@@ -461,7 +461,7 @@ func TestEntriesByDueDateAndStatus(t *testing.T) {
 	}
 }
 
-func TestEntryStatusAndDueSoon(t *testing.T) {
+func TestEntryStatusAndDueWithin(t *testing.T) {
 	due := regDay("2026-12-10")
 	for _, tc := range []struct {
 		name   string
@@ -482,8 +482,8 @@ func TestEntryStatusAndDueSoon(t *testing.T) {
 			if got := e.Status(tc.now); got != tc.want {
 				t.Errorf("Status = %s, want %s", got, tc.want)
 			}
-			if got := len(DueSoon([]Entry{e}, tc.now, 48*time.Hour)) == 1; got != tc.soon {
-				t.Errorf("DueSoon = %v, want %v", got, tc.soon)
+			if got := e.DueWithin(tc.now, 48*time.Hour); got != tc.soon {
+				t.Errorf("DueWithin = %v, want %v", got, tc.soon)
 			}
 		})
 	}

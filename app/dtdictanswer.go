@@ -230,10 +230,8 @@ func (s *answerScreen) showVerdict(err error) {
 		s.verdict.SetText(msg)
 	case a.Concerned:
 		investigate := 0
-		for _, it := range a.Items {
-			if it.Investigate {
-				investigate++
-			}
+		if a.Selection != nil { // Analyse gives it when concerned
+			investigate = a.Selection.Investigate()
 		}
 		s.verdict.Importance = widget.WarningImportance
 		s.verdict.SetText(lang.L("Concerned: {{.N}} features of our networks may lie in the zone, {{.C}} of them to be located on site (class C or unknown). The answer sends the récépissé and the plans.",

@@ -116,18 +116,16 @@ const lateReceptionDays = 2
 // said when the register kept an earlier reception day (e, a former
 // import).
 func warnOfLateReception(w io.Writer, a declarationArgs, d *dtdict.Declaration, e dtdict.Entry) {
-	ry, rm, rd := a.received.Date()
-	if ey, em, ed := e.Received.Date(); a.receivedGiven || d.Declared.IsZero() || ey != ry || em != rm || ed != rd {
+	if a.receivedGiven || d.Declared.IsZero() || dtdict.DaysLeft(e.Received, a.received) != 0 {
 		return
 	}
-	dy, dm, dd := d.Declared.Date()
-	days := int(time.Date(ry, rm, rd, 0, 0, 0, 0, time.UTC).Sub(time.Date(dy, dm, dd, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	days := dtdict.DaysLeft(a.received, d.Declared)
 	if days < lateReceptionDays {
 		return
 	}
 	fmt.Fprintf(w, "Attention : la déclaration a été faite le %s, il y a %s ; le délai de réponse court à partir du jour de réception, "+
 		"aujourd'hui (%s) faute de --received : si elle a été reçue plus tôt, donnez ce jour avec --received AAAA-MM-JJ.\n",
-		paper.Date(time.Date(dy, dm, dd, 0, 0, 0, 0, time.Local)), paper.Plural(days, "jour", "jours"), paper.Date(a.received))
+		paper.Date(d.Declared), paper.Plural(days, "jour", "jours"), paper.Date(a.received))
 }
 
 // parseDeclarationArgs parses the command line of import or answer with

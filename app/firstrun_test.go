@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
-	"terrimap/store"
+	"terrimap/internal/testplatform"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 	"terrimap/sync/server/demo"
@@ -25,47 +25,8 @@ import (
 // (INSEE 71543), as the demonstration has.
 func tournusPlatform(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	st := platformStorage(t)
-	communes, err := demo.Communes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PutOrganisation(ctx, server.Organisation{ID: protocol.OrgCCMT, Name: "CC Mâconnais-Tournugeois"}); err != nil {
-		t.Fatal(err)
-	}
-	var features []store.RemoteFeature
-	for _, c := range communes {
-		if err := st.PutOrganisation(ctx, server.Organisation{ID: c.INSEE, Name: c.Name, Territory: c.Territory}); err != nil {
-			t.Fatal(err)
-		}
-		features = append(features, store.RemoteFeature{UUID: store.NewID(), Geometry: c.Territory,
-			Properties: map[string]any{"insee": c.INSEE, "nom": c.COGName, "nom_officiel": c.Name, "population": int64(c.Population)}})
-	}
-	for _, l := range demo.Layers() {
-		if l.Name == demo.LayerCommunes {
-			if err := st.PutLayer(ctx, server.LayerRecord{Schema: l, EditBy: server.EditByAdmins}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := st.SeedFeatures(ctx, demo.LayerCommunes, "demo", features); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PutLayer(ctx, server.LayerRecord{Schema: hydrantLayer(), EditBy: server.EditByEditors}); err != nil {
-		t.Fatal(err)
-	}
-	hash, err := server.HashPasswordCost(testPassword, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := server.User{Name: "tournus", PasswordHash: hash, Memberships: []protocol.Membership{{Org: "71543", Role: protocol.RoleEditor}}}
-	if err := st.PutUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(server.New(st, server.Options{}))
-	t.Cleanup(hs.Close)
-	return hs.URL
+	return testplatform.Start(t, []testplatform.Layer{{Schema: hydrantLayer(), EditBy: server.EditByEditors}},
+		map[string]protocol.Membership{"tournus": {Org: "71543", Role: protocol.RoleEditor}})
 }
 
 // firstRunShell is the app at its first start, its background work run by

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"terrimap/internal/testplatform"
 	"terrimap/store"
 	"terrimap/sync/client"
 	"terrimap/sync/protocol"
@@ -83,7 +84,7 @@ func TestSyncSaysWhatThePlatformAsksToWait(t *testing.T) {
 			test.NewTempApp(t)
 			useLocale(t, "fr_FR.UTF-8")
 			url := testPlatform(t)
-			ws, _ := syncedWorkspace(t, url, "agent")
+			ws, _ := testplatform.Desk(t, url, "agent")
 			front := throttledFront(t, url, protocol.RouteChanges, retryAfter)
 			if got := syncMessageVia(t, ws, front); !strings.Contains(got, "réessayez dans 15 minutes") {
 				t.Errorf("message: %s", got)
@@ -108,7 +109,7 @@ func TestFailingPlatformIsNotToldUnreachable(t *testing.T) {
 		test.NewTempApp(t)
 		useLocale(t, "fr_FR.UTF-8")
 		url := testPlatform(t)
-		ws, _ := syncedWorkspace(t, url, "agent")
+		ws, _ := testplatform.Desk(t, url, "agent")
 		front := failingFront(t, url, protocol.RouteChanges)
 		if got := syncMessageVia(t, ws, front); !strings.Contains(got, "répond, mais en erreur") || strings.Contains(got, "hors ligne") {
 			t.Errorf("message: %s", got)

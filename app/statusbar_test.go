@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/testplatform"
 	"terrimap/store"
 )
 
@@ -88,7 +89,7 @@ func equalSizes(a, b []fyne.Size) bool {
 func TestCtrlSShowsSyncAtOnce(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	url := testPlatform(t)
-	ws, _ := syncedWorkspace(t, url, "agent")
+	ws, _ := testplatform.Desk(t, url, "agent")
 	path := ws.Path()
 	ws.Close()
 	_, m := newTestShell(t, Options{})
@@ -149,7 +150,7 @@ func TestAutoSyncSaysWhatItSent(t *testing.T) {
 // true in up brings the platform back; reachEvery is how often it is asked.
 func offlineAutoSyncShell(t *testing.T, reachEvery time.Duration, numeros ...string) (uiQueue, *workspaceView, *atomic.Bool) {
 	t.Helper()
-	ws, _ := syncedWorkspace(t, testPlatform(t), "agent")
+	ws, _ := testplatform.Desk(t, testPlatform(t), "agent")
 	path := ws.Path()
 	err := ws.Edit(context.Background(), func(tx *store.Tx) error {
 		for _, n := range numeros {

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,13 +10,15 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/testplatform"
 	"terrimap/store"
 	"terrimap/sync/client"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 )
 
-const testPassword = "mot de passe sûr"
+// testPassword is the password of the test platforms' users.
+const testPassword = testplatform.Password
 
 // testPlatform runs a real platform (server over a SQLite file, on httptest)
 // with the hydrant layer and an agent of the intercommunality.
@@ -33,59 +33,16 @@ func testPlatform(t *testing.T) string {
 func testPlatformStorage(t *testing.T) (*server.SQLiteStorage, string) {
 	t.Helper()
 	ctx := context.Background()
-	st := platformStorage(t)
+	st := testplatform.Storage(t)
 	if err := st.PutLayer(ctx, server.LayerRecord{Schema: hydrantLayer()}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.PutOrganisation(ctx, server.Organisation{ID: protocol.OrgCCMT, Name: "CCMT"}); err != nil {
 		t.Fatal(err)
 	}
-	hash, err := server.HashPasswordCost(testPassword, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"agent", "agent2"} {
-		u := server.User{Name: name, PasswordHash: hash, Memberships: []protocol.Membership{{Org: protocol.OrgCCMT, Role: protocol.RoleEditor}}}
-		if err := st.PutUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hs := httptest.NewServer(server.New(st, server.Options{}))
-	t.Cleanup(hs.Close)
-	return st, hs.URL
-}
-
-// platformStorage opens a new, empty platform database, closed at the
-// end of the test.
-func platformStorage(t *testing.T) *server.SQLiteStorage {
-	t.Helper()
-	st, err := server.OpenSQLite(filepath.Join(t.TempDir(), "platform.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
-// syncedWorkspace is a workspace signed in to the platform and synced once.
-func syncedWorkspace(t *testing.T, url, user string) (*store.Workspace, *client.Client) {
-	t.Helper()
-	ws, err := store.Create(filepath.Join(t.TempDir(), user+".gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	c, err := client.New(ws, url, client.Options{Backoff: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Login(context.Background(), user, testPassword); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return ws, c
+	editor := protocol.Membership{Org: protocol.OrgCCMT, Role: protocol.RoleEditor}
+	testplatform.AddUsers(t, st, map[string]protocol.Membership{"agent": editor, "agent2": editor})
+	return st, testplatform.Serve(t, st)
 }
 
 // uiQueue stands for the UI goroutine in tests: the panel's background work
@@ -133,8 +90,8 @@ func TestSyncPanelResolvesAConflictPerField(t *testing.T) {
 	test.NewTempApp(t)
 	useLocale(t, "fr_FR.UTF-8")
 	url := testPlatform(t)
-	ws, c := syncedWorkspace(t, url, "agent")
-	other, oc := syncedWorkspace(t, url, "agent2")
+	ws, c := testplatform.Desk(t, url, "agent")
+	other, oc := testplatform.Desk(t, url, "agent2")
 	ctx := context.Background()
 
 	var id string
@@ -192,7 +149,7 @@ func TestSyncPanelSaysWhenThePlatformIsUnreachable(t *testing.T) {
 	test.NewTempApp(t)
 	useLocale(t, "fr_FR.UTF-8")
 	url := testPlatform(t)
-	ws, _ := syncedWorkspace(t, url, "agent")
+	ws, _ := testplatform.Desk(t, url, "agent")
 	if got := syncMessageVia(t, ws, "http://127.0.0.1:1"); !strings.Contains(got, "hors ligne") {
 		t.Errorf("message: %s", got)
 	}

@@ -2,22 +2,17 @@ package icgp
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/testplatform"
 	"terrimap/store"
-	"terrimap/sync/client"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 	"terrimap/sync/server/demo"
 )
-
-const platformPassword = "mot de passe sûr"
 
 // declarationsPlatform runs a real platform (SQLite file, over HTTP) with
 // the demo's communes, a water main at the centre of Tournus and the
@@ -26,86 +21,32 @@ const platformPassword = "mot de passe sûr"
 // viewer of Tournus.
 func declarationsPlatform(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	st, err := server.OpenSQLite(filepath.Join(t.TempDir(), "platform.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	communes, err := demo.Communes()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutOrganisation(ctx, server.Organisation{ID: protocol.OrgCCMT, Name: "CCMT"}); err != nil {
-		t.Fatal(err)
-	}
-	var features, pipes []store.RemoteFeature
+	var pipes []store.RemoteFeature
 	for _, c := range communes {
-		if err := st.PutOrganisation(ctx, server.Organisation{ID: c.INSEE, Name: c.Name, Territory: c.Territory}); err != nil {
-			t.Fatal(err)
-		}
-		features = append(features, store.RemoteFeature{UUID: store.NewID(), Geometry: c.Territory,
-			Properties: map[string]any{"insee": c.INSEE, "nom": c.COGName, "nom_officiel": c.Name, "population": int64(c.Population)}})
 		if c.INSEE == "71543" {
 			at := c.Centre
 			pipes = append(pipes, store.RemoteFeature{UUID: store.NewID(), Geometry: orb.LineString{at, {at[0] + 0.002, at[1]}},
 				Properties: map[string]any{"idcana": "C1", "branchemnt": "N", "materiau": "11", "diametre": int64(100)}})
 		}
 	}
+	var layers []testplatform.Layer
 	for _, l := range demo.Layers() {
 		switch l.Name {
-		case demo.LayerCommunes:
-			err = st.PutLayer(ctx, server.LayerRecord{Schema: l, EditBy: server.EditByAdmins})
-		case demo.LayerCanalAEP, demo.LayerICGPDeclarations:
-			err = st.PutLayer(ctx, server.LayerRecord{Schema: l, EditBy: server.EditByEditors})
-		}
-		if err != nil {
-			t.Fatal(err)
+		case demo.LayerCanalAEP:
+			layers = append(layers, testplatform.Layer{Schema: l, EditBy: server.EditByEditors, Features: pipes})
+		case demo.LayerICGPDeclarations:
+			layers = append(layers, testplatform.Layer{Schema: l, EditBy: server.EditByEditors})
 		}
 	}
-	if err := st.SeedFeatures(ctx, demo.LayerCommunes, "demo", features); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SeedFeatures(ctx, demo.LayerCanalAEP, "demo", pipes); err != nil {
-		t.Fatal(err)
-	}
-	hash, err := server.HashPasswordCost(platformPassword, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, m := range map[string]protocol.Membership{
+	return testplatform.Start(t, layers, map[string]protocol.Membership{
 		"tournus": {Org: "71543", Role: protocol.RoleEditor},
 		"uchizy":  {Org: "71550", Role: protocol.RoleEditor},
 		"elu":     {Org: "71543", Role: protocol.RoleViewer},
-	} {
-		if err := st.PutUser(ctx, server.User{Name: name, PasswordHash: hash, Memberships: []protocol.Membership{m}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hs := httptest.NewServer(server.New(st, server.Options{Logger: slog.New(slog.DiscardHandler)}))
-	t.Cleanup(hs.Close)
-	return hs.URL
-}
-
-// desk is a desk of user signed in to the platform and synced.
-func desk(t *testing.T, url, user string) (*store.Workspace, *client.Client) {
-	t.Helper()
-	ws, err := store.Create(filepath.Join(t.TempDir(), user+".gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	c, err := client.New(ws, url, client.Options{Backoff: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Login(context.Background(), user, platformPassword); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return ws, c
+	})
 }
 
 // TestDeclarationsSync declares Tournus's update procedure on the desk of
@@ -116,7 +57,7 @@ func desk(t *testing.T, url, user string) (*store.Workspace, *client.Client) {
 func TestDeclarationsSync(t *testing.T) {
 	url := declarationsPlatform(t)
 	ctx := context.Background()
-	ws, c := desk(t, url, "tournus")
+	ws, c := testplatform.Desk(t, url, "tournus")
 	on := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	if err := Declare(ctx, ws, Declaration{INSEE: "71543", Service: Water, Item: ItemUpdateProcedure, Value: true, Year: 2026, By: "J. Martin", On: on, Comment: "procédure écrite du 2 mars"}); err != nil {
 		t.Fatal(err)
@@ -124,7 +65,7 @@ func TestDeclarationsSync(t *testing.T) {
 	if sum, err := c.Sync(ctx); err != nil || sum.Rejected != 0 || sum.Conflicts != 0 {
 		t.Fatalf("sync of the declaration: %+v, %v", sum, err)
 	}
-	elu, _ := desk(t, url, "elu")
+	elu, _ := testplatform.Desk(t, url, "elu")
 	rep, err := Compute(ctx, elu, Options{INSEE: "71543", Year: 2026})
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +75,7 @@ func TestDeclarationsSync(t *testing.T) {
 		t.Errorf("on the élu's desk: %+v (water %.0f m)", it, rep.Water.Length)
 	}
 
-	ucz, cu := desk(t, url, "uchizy")
+	ucz, cu := testplatform.Desk(t, url, "uchizy")
 	if err := Declare(ctx, ucz, Declaration{INSEE: "71543", Service: Water, Item: ItemModel, Value: true, By: "intrus"}); err != nil {
 		t.Fatal(err)
 	}

@@ -34,8 +34,7 @@ type dashboardView struct {
 	now  func() time.Time
 	size image.Point
 
-	communes []dashboard.Commune
-	chooser  *widget.Select
+	chooser *communeSelect
 	// heading names the place shown, larger in the presentation mode.
 	heading    *canvas.Text
 	status     *widget.Label
@@ -77,7 +76,7 @@ func (m *mainWindow) showDashboardPresenting() {
 
 func newDashboardView(win fyne.Window, ws *store.Workspace, do func(func())) *dashboardView {
 	d := &dashboardView{win: win, ws: ws, do: do, now: time.Now, size: dashboardChartSize}
-	d.chooser = widget.NewSelect(nil, func(string) { d.compute() })
+	d.chooser = newCommuneSelect(d.compute)
 	d.heading = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	d.heading.TextStyle.Bold = true
 	d.heading.TextSize = theme.TextSize() * 1.3
@@ -88,7 +87,7 @@ func newDashboardView(win fyne.Window, ws *store.Workspace, do func(func())) *da
 	d.grid = container.NewAdaptiveGrid(3)
 	d.present = widget.NewButtonWithIcon(lang.L("Presentation"), theme.ViewFullScreenIcon(), func() { d.setPresenting(!d.presenting) })
 	top := container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewLabel(lang.L("Commune")), d.chooser), d.present,
+		container.NewHBox(widget.NewLabel(lang.L("Commune")), d.chooser.Select), d.present,
 		container.NewHBox(d.heading, d.status, layout.NewSpacer()))
 	win.SetContent(container.NewBorder(container.NewVBox(top, d.busy), nil, nil, nil, container.NewVScroll(d.grid)))
 	win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
@@ -107,32 +106,12 @@ func newDashboardView(win fyne.Window, ws *store.Workspace, do func(func())) *da
 // start reads the communes off the UI goroutine, then computes the whole
 // intercommunality's dashboard.
 func (d *dashboardView) start() {
-	ws := d.ws
-	go func() {
-		cs, err := dashboard.Communes(context.Background(), ws)
-		d.do(func() {
-			if err != nil {
-				d.status.SetText(lang.L("The communes could not be read."))
-			}
-			d.communes = cs
-			options := []string{lang.L("The whole intercommunality")}
-			for _, c := range cs {
-				options = append(options, c.Name)
-			}
-			d.chooser.Options = options
-			fitOptions(d.chooser)         // «Toute l'intercommunalité» shows whole
-			d.chooser.SetSelectedIndex(0) // computes
-		})
-	}()
-}
-
-// insee is the code of the commune chosen; "" for the whole intercommunality.
-func (d *dashboardView) insee() string {
-	i := d.chooser.SelectedIndex()
-	if i <= 0 || i > len(d.communes) {
-		return ""
-	}
-	return d.communes[i-1].INSEE
+	d.chooser.load(d.ws, d.do, func(err error) {
+		if err != nil {
+			d.status.SetText(lang.L("The communes could not be read."))
+		}
+		d.chooser.SetSelectedIndex(0) // computes
+	})
 }
 
 // compute computes the chosen commune's statistics and charts off the UI
@@ -144,7 +123,7 @@ func (d *dashboardView) compute() {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	d.generation++
-	gen, insee, size, now, ws := d.generation, d.insee(), d.size, d.now(), d.ws
+	gen, insee, size, now, ws := d.generation, d.chooser.insee(), d.size, d.now(), d.ws
 	d.busy.Show()
 	d.busy.Start()
 	d.status.SetText(lang.L("Computing…"))

@@ -46,12 +46,11 @@ type icgpView struct {
 	// confirm asks a yes-or-no question (a dialog; tests answer it).
 	confirm func(title, message string, answer func(bool))
 
-	communes []dashboard.Commune
-	chooser  *widget.Select
-	status   *widget.Label
-	water    *fyne.Container
-	sewer    *fyne.Container
-	tabs     *container.AppTabs
+	chooser *communeSelect
+	status  *widget.Label
+	water   *fyne.Container
+	sewer   *fyne.Container
+	tabs    *container.AppTabs
 	// report is the one shown; generation makes older computations stale.
 	report     *icgp.Report
 	generation int
@@ -90,7 +89,7 @@ func newICGPView(win fyne.Window, ws *store.Workspace, do func(func())) *icgpVie
 	v := &icgpView{win: win, ws: ws, do: do, now: time.Now,
 		user: func(context.Context) string { return "" }}
 	v.confirm = func(title, message string, answer func(bool)) { dialog.ShowConfirm(title, message, answer, win) }
-	v.chooser = widget.NewSelect(nil, func(string) { v.compute() })
+	v.chooser = newCommuneSelect(v.compute)
 	v.status = widget.NewLabel("")
 	v.water = container.NewVBox()
 	v.sewer = container.NewVBox()
@@ -98,7 +97,7 @@ func newICGPView(win fyne.Window, ws *store.Workspace, do func(func())) *icgpVie
 		container.NewTabItem(lang.L("Drinking water (P103.2B)"), container.NewVScroll(v.water)),
 		container.NewTabItem(lang.L("Sewers (P202.2B)"), container.NewVScroll(v.sewer)),
 	)
-	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.L("Commune")), v.chooser), nil, v.status)
+	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.L("Commune")), v.chooser.Select), nil, v.status)
 	win.SetContent(container.NewBorder(top, nil, nil, nil, v.tabs))
 	return v
 }
@@ -106,38 +105,18 @@ func newICGPView(win fyne.Window, ws *store.Workspace, do func(func())) *icgpVie
 // start reads the communes off the UI goroutine, then computes the whole
 // intercommunality's scores.
 func (v *icgpView) start() {
-	ws := v.ws
-	go func() {
-		cs, err := dashboard.Communes(context.Background(), ws)
-		v.do(func() {
-			if err != nil {
-				v.status.SetText(lang.L("The communes could not be read."))
-			}
-			v.communes = cs
-			options := []string{lang.L("The whole intercommunality")}
-			for _, c := range cs {
-				options = append(options, c.Name)
-			}
-			v.chooser.Options = options
-			fitOptions(v.chooser)
-			v.chooser.SetSelectedIndex(0)
-		})
-	}()
-}
-
-// insee is the code of the commune chosen; "" for the whole intercommunality.
-func (v *icgpView) insee() string {
-	i := v.chooser.SelectedIndex()
-	if i <= 0 || i > len(v.communes) {
-		return ""
-	}
-	return v.communes[i-1].INSEE
+	v.chooser.load(v.ws, v.do, func(err error) {
+		if err != nil {
+			v.status.SetText(lang.L("The communes could not be read."))
+		}
+		v.chooser.SetSelectedIndex(0) // computes
+	})
 }
 
 // compute scores the commune chosen off the UI goroutine and shows it.
 func (v *icgpView) compute() {
 	v.generation++
-	gen, insee, year, ws := v.generation, v.insee(), v.now().Year(), v.ws
+	gen, insee, year, ws := v.generation, v.chooser.insee(), v.now().Year(), v.ws
 	v.status.SetText(lang.L("Computing…"))
 	go func() {
 		rep, err := icgp.Compute(context.Background(), ws, icgp.Options{INSEE: insee, Year: year})
@@ -221,7 +200,7 @@ func (v *icgpView) itemRow(service string, it icgp.Item) fyne.CanvasObject {
 	points := widget.NewLabelWithStyle(fmt.Sprintf("%d / %d", it.Points, it.Max), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	label := widget.NewLabel(it.Label)
 	label.Wrapping = fyne.TextWrapWord
-	how := itemSource(it, v.insee() == "")
+	how := itemSource(it, v.chooser.insee() == "")
 	if it.Gated {
 		how += " — " + lang.L("does not count: the gate before it is not reached")
 	}
@@ -231,7 +210,7 @@ func (v *icgpView) itemRow(service string, it icgp.Item) fyne.CanvasObject {
 	if !it.Computed {
 		check := widget.NewCheck("", nil)
 		check.SetChecked(it.Points > 0)
-		if v.insee() == "" {
+		if v.chooser.insee() == "" {
 			check.Disable() // each commune declares its own
 		}
 		check.OnChanged = func(on bool) { v.declare(service, it.Code, on) }
@@ -243,7 +222,7 @@ func (v *icgpView) itemRow(service string, it icgp.Item) fyne.CanvasObject {
 
 // declare writes the commune's declaration of an item and scores again.
 func (v *icgpView) declare(service, item string, on bool) {
-	insee, ws, now, user := v.insee(), v.ws, v.now(), v.user
+	insee, ws, now, user := v.chooser.insee(), v.ws, v.now(), v.user
 	if insee == "" {
 		return
 	}

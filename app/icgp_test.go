@@ -51,13 +51,13 @@ func TestICGPView(t *testing.T) {
 	}
 
 	tournus := -1
-	for i, c := range v.communes {
+	for i, c := range v.chooser.communes {
 		if c.INSEE == "71543" {
 			tournus = i + 1
 		}
 	}
 	if tournus < 0 {
-		t.Fatalf("no Tournus among %v", v.communes)
+		t.Fatalf("no Tournus among %v", v.chooser.communes)
 	}
 	before := v.report
 	v.chooser.SetSelectedIndex(tournus)

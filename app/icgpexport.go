@@ -33,24 +33,10 @@ func (m *mainWindow) showRPQSExport() {
 	ws := m.sess.ws
 	year := widget.NewEntry()
 	year.SetText(strconv.Itoa(time.Now().Year()))
-	commune := widget.NewSelect([]string{lang.L("The whole intercommunality")}, nil)
+	commune := newCommuneSelect(nil)
 	commune.SetSelectedIndex(0)
-	var communes []dashboard.Commune
-	go func() {
-		cs, err := dashboard.Communes(context.Background(), ws)
-		m.do(func() {
-			if err != nil {
-				return
-			}
-			communes = cs
-			for _, c := range cs {
-				commune.Options = append(commune.Options, c.Name)
-			}
-			fitOptions(commune)
-			commune.Refresh()
-		})
-	}()
-	form := widget.NewForm(widget.NewFormItem(lang.L("Year of the report"), year), widget.NewFormItem(lang.L("Commune"), commune))
+	commune.load(ws, m.do, func(error) {}) // the whole intercommunality can be chosen anyway
+	form := widget.NewForm(widget.NewFormItem(lang.L("Year of the report"), year), widget.NewFormItem(lang.L("Commune"), commune.Select))
 	d := dialog.NewCustomConfirm(lang.L("Export the RPQS annex"), lang.L("Choose the file…"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			return
@@ -61,8 +47,8 @@ func (m *mainWindow) showRPQSExport() {
 			return
 		}
 		insee, territory := "", intercommunalityName
-		if i := commune.SelectedIndex(); i > 0 && i <= len(communes) {
-			insee, territory = communes[i-1].INSEE, communes[i-1].Name
+		if c, ok := commune.commune(); ok {
+			insee, territory = c.INSEE, c.Name
 		}
 		name := safeFileName(lang.L("RPQS annex {{.Year}} {{.Territory}}", map[string]any{"Year": y, "Territory": territory})) + ".pdf"
 		askSavePath(m.app, m.window, name, []string{".pdf"}, func(path string) {

@@ -19,24 +19,7 @@ import (
 // DT-DICT settings, empty register; never synced: no territory).
 func answerDesk(t *testing.T) *store.Workspace {
 	t.Helper()
-	src, err := demows.Cached("tournus", demows.Tournus())
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "tournus.gpkg")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ws, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	return ws
+	return demows.OpenCopy(t, "tournus", demows.Tournus())
 }
 
 // answerFixture reads a fixture and the declaration in it.

@@ -3,8 +3,6 @@ package dtdict
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,15 +11,13 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/testplatform"
 	"terrimap/store"
 	"terrimap/store/territory"
-	"terrimap/sync/client"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 	"terrimap/sync/server/demo"
 )
-
-const registerPassword = "mot de passe sûr"
 
 // registerPlatform runs a real platform (SQLite file, over HTTP) with the
 // demo's 24 communes and its register layer, and three users: "tournus",
@@ -29,78 +25,17 @@ const registerPassword = "mot de passe sûr"
 // a viewer of Tournus.
 func registerPlatform(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	st, err := server.OpenSQLite(filepath.Join(t.TempDir(), "platform.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	communes, err := demo.Communes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PutOrganisation(ctx, server.Organisation{ID: protocol.OrgCCMT, Name: "CCMT"}); err != nil {
-		t.Fatal(err)
-	}
-	var features []store.RemoteFeature
-	for _, c := range communes {
-		if err := st.PutOrganisation(ctx, server.Organisation{ID: c.INSEE, Name: c.Name, Territory: c.Territory}); err != nil {
-			t.Fatal(err)
-		}
-		features = append(features, store.RemoteFeature{UUID: store.NewID(), Geometry: c.Territory,
-			Properties: map[string]any{"insee": c.INSEE, "nom": c.COGName, "nom_officiel": c.Name, "population": int64(c.Population)}})
-	}
+	var layers []testplatform.Layer
 	for _, l := range demo.Layers() {
-		switch l.Name {
-		case demo.LayerCommunes:
-			err = st.PutLayer(ctx, server.LayerRecord{Schema: l, EditBy: server.EditByAdmins})
-		case demo.LayerDTDict:
-			err = st.PutLayer(ctx, server.LayerRecord{Schema: l, EditBy: server.EditByEditors})
-		}
-		if err != nil {
-			t.Fatal(err)
+		if l.Name == demo.LayerDTDict {
+			layers = append(layers, testplatform.Layer{Schema: l, EditBy: server.EditByEditors})
 		}
 	}
-	if err := st.SeedFeatures(ctx, demo.LayerCommunes, "demo", features); err != nil {
-		t.Fatal(err)
-	}
-	hash, err := server.HashPasswordCost(registerPassword, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, m := range map[string]protocol.Membership{
+	return testplatform.Start(t, layers, map[string]protocol.Membership{
 		"tournus": {Org: "71543", Role: protocol.RoleEditor},
 		"agent":   {Org: protocol.OrgCCMT, Role: protocol.RoleEditor},
 		"elu":     {Org: "71543", Role: protocol.RoleViewer},
-	} {
-		if err := st.PutUser(ctx, server.User{Name: name, PasswordHash: hash, Memberships: []protocol.Membership{m}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hs := httptest.NewServer(server.New(st, server.Options{Logger: slog.New(slog.DiscardHandler)}))
-	t.Cleanup(hs.Close)
-	return hs.URL
-}
-
-// registerDesk is a desk of user signed in to the platform and synced.
-func registerDesk(t *testing.T, url, user string) (*store.Workspace, *client.Client) {
-	t.Helper()
-	ws, err := store.Create(filepath.Join(t.TempDir(), user+".gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	c, err := client.New(ws, url, client.Options{Backoff: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Login(context.Background(), user, registerPassword); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return ws, c
+	})
 }
 
 // square is a square zone of side 2·r degrees around c.
@@ -156,8 +91,8 @@ func regDay(s string) time.Time {
 
 func TestRegisterPlacesTheEntryWhereTheUserMayWrite(t *testing.T) {
 	url := registerPlatform(t)
-	tournus, _ := registerDesk(t, url, "tournus")
-	agent, _ := registerDesk(t, url, "agent")
+	tournus, _ := testplatform.Desk(t, url, "tournus")
+	agent, _ := testplatform.Desk(t, url, "agent")
 	ctx := context.Background()
 	inTournus := regSquare(regCentre(t, "71543"), 0.0003)
 	inUchizy := regSquare(regCentre(t, "71550"), 0.0003)
@@ -216,7 +151,7 @@ func TestRegisterPlacesTheEntryWhereTheUserMayWrite(t *testing.T) {
 // place a declaration anywhere.
 func TestRegisterOutsideEveryCommune(t *testing.T) {
 	url := registerPlatform(t)
-	ws, _ := registerDesk(t, url, "agent")
+	ws, _ := testplatform.Desk(t, url, "agent")
 	ctx := context.Background()
 	atSea := regSquare(orb.Point{-5, 46}, 0.1)
 	area, err := territory.New(atSea)
@@ -267,7 +202,7 @@ func communeContains(t *testing.T, insee string, g orb.Geometry) bool {
 
 func TestRegisterRefusesWhoMayNotWrite(t *testing.T) {
 	url := registerPlatform(t)
-	elu, _ := registerDesk(t, url, "elu")
+	elu, _ := testplatform.Desk(t, url, "elu")
 	ctx := context.Background()
 	d := regDeclaration("2026120300412T01", KindDT, "71543", regSquare(regCentre(t, "71543"), 0.0003))
 	if _, err := Register(ctx, elu, d, []byte("<x/>"), regDay("2026-12-03"), true); !errors.Is(err, ErrRegisterReadOnly) || !strings.Contains(err.Error(), "élu") && !strings.Contains(err.Error(), "ecture") {
@@ -284,7 +219,7 @@ func TestRegisterRefusesWhoMayNotWrite(t *testing.T) {
 	if _, err := Entries(ctx, bare); !errors.Is(err, ErrNoRegister) {
 		t.Errorf("Entries of a workspace without register: %v, want ErrNoRegister", err)
 	}
-	tournus, _ := registerDesk(t, url, "tournus")
+	tournus, _ := testplatform.Desk(t, url, "tournus")
 	d.Declared = time.Date(2026, 12, 3, 9, 14, 27, 0, time.FixedZone("CET", 3600))
 	if e, err := Register(ctx, tournus, d, []byte("<x/>"), regDay("2026-12-02"), true); err != nil || !e.Received.Equal(regDay("2026-12-03")) {
 		t.Errorf("received the day before it was declared: %v, %v; want received the day it was declared", e.Received, err)
@@ -296,7 +231,7 @@ func TestRegisterRefusesWhoMayNotWrite(t *testing.T) {
 
 func TestRegisterNeverDuplicates(t *testing.T) {
 	url := registerPlatform(t)
-	ws, c := registerDesk(t, url, "tournus")
+	ws, c := testplatform.Desk(t, url, "tournus")
 	ctx := context.Background()
 	zone := regSquare(regCentre(t, "71543"), 0.0003)
 	d := regDeclaration("2026120300412T01", KindDT, "71543", zone)
@@ -355,7 +290,7 @@ func TestRegisterNeverDuplicates(t *testing.T) {
 
 func TestMarkAnswered(t *testing.T) {
 	url := registerPlatform(t)
-	ws, _ := registerDesk(t, url, "tournus")
+	ws, _ := testplatform.Desk(t, url, "tournus")
 	ctx := context.Background()
 	zone := regSquare(regCentre(t, "71543"), 0.0003)
 	received := regDay("2026-12-03")
@@ -414,7 +349,7 @@ func TestMarkAnswered(t *testing.T) {
 
 func TestEntriesByDueDateAndStatus(t *testing.T) {
 	url := registerPlatform(t)
-	ws, _ := registerDesk(t, url, "tournus")
+	ws, _ := testplatform.Desk(t, url, "tournus")
 	ctx := context.Background()
 	zone := regSquare(regCentre(t, "71543"), 0.0003)
 	for _, r := range []struct {

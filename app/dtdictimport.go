@@ -162,14 +162,11 @@ func (d *dtdictDesk) record(decl *dtdict.Declaration, data []byte, received time
 	ws := d.m.sess.ws
 	go func() {
 		ctx := context.Background()
-		entry, err := dtdict.Register(ctx, ws, decl, data, received, true)
-		if err == nil {
-			// An analysis that cannot be made is said on the answer screen.
-			if a, aerr := dtdict.Analyse(ctx, ws, decl, dtdict.AnalysisOptions{}); aerr == nil {
-				if e, verr := dtdict.RecordVerdict(ctx, ws, decl.Number, decl.Kind, a.Concerned); verr == nil {
-					entry = e
-				}
-			}
+		entry, _, err := dtdict.Import(ctx, ws, decl, data, received, true, dtdict.AnalysisOptions{})
+		if entry.Number != "" {
+			// Recorded: an analysis that cannot be made is said on the
+			// answer screen.
+			err = nil
 		}
 		d.m.do(func() {
 			if err != nil {

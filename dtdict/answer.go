@@ -58,8 +58,8 @@ type Answered struct {
 	Notes []string
 }
 
-// Answer answers a declaration whole: it records it in the register (as
-// Register does), analyses it, writes into opts.Dir the récépissé
+// Answer answers a declaration whole: it records it in the register and
+// analyses it (Import), writes into opts.Dir the récépissé
 // (recepisse-<numéro>.pdf), and when our networks are concerned the plans
 // (plans-<numéro>.pdf) and the vector plans in the format the declarant
 // asked (when asked), then records the answer with its files in the
@@ -80,15 +80,8 @@ func Answer(ctx context.Context, ws *store.Workspace, r *mapview.Renderer, d *De
 	if info, err := os.Stat(opts.Dir); err != nil || !info.IsDir() {
 		return nil, fmt.Errorf("dtdict: answer: %w: %s", ErrAnswerDir, opts.Dir)
 	}
-	entry, err := Register(ctx, ws, d, xml, opts.Received, !opts.Paper)
+	entry, a, err := Import(ctx, ws, d, xml, opts.Received, !opts.Paper, opts.Analysis)
 	if err != nil {
-		return nil, err
-	}
-	a, err := Analyse(ctx, ws, d, opts.Analysis)
-	if err != nil {
-		return nil, fmt.Errorf("dtdict: answer %s: %w", d.Number, err)
-	}
-	if _, err := RecordVerdict(ctx, ws, d.Number, d.Kind, a.Concerned); err != nil {
 		return nil, err
 	}
 	out := &Answered{Analysis: a, Due: entry.Due}

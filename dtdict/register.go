@@ -104,9 +104,9 @@ func Register(ctx context.Context, ws *store.Workspace, d *Declaration, xml []by
 	return out, nil
 }
 
-// RecordVerdict records whether the declaration concerns our networks
+// recordVerdict records whether the declaration concerns our networks
 // (concerne), once analysed.
-func RecordVerdict(ctx context.Context, ws *store.Workspace, number string, kind Kind, concerned bool) (Entry, error) {
+func recordVerdict(ctx context.Context, ws *store.Workspace, number string, kind Kind, concerned bool) (Entry, error) {
 	value := "N"
 	if concerned {
 		value = "O"

@@ -247,16 +247,12 @@ func runDtdictImport(args []string, stdout, stderr io.Writer) int {
 	}
 	defer ws.Close()
 	ctx := context.Background()
-	entry, err := dtdict.Register(ctx, ws, d, xml, a.received, !a.paper)
-	if err != nil {
+	entry, analysis, err := dtdict.Import(ctx, ws, d, xml, a.received, !a.paper, dtdict.AnalysisOptions{})
+	if entry.Number == "" {
 		return dtdictFailure(stderr, "import", registerProblem(a.workspace, err))
 	}
 	printDeclaration(stdout, d, entry)
 	warnOfLateReception(stdout, a, d, entry)
-	analysis, err := dtdict.Analyse(ctx, ws, d, dtdict.AnalysisOptions{})
-	if err == nil {
-		_, err = dtdict.RecordVerdict(ctx, ws, d.Number, d.Kind, analysis.Concerned)
-	}
 	status := strings.ToLower(entry.Status(time.Now()).Label())
 	if err != nil {
 		fmt.Fprintf(stdout, "Au registre : %s.\n", status)

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,8 +11,8 @@ import (
 
 	"terrimap/dtdict"
 	"terrimap/internal/paper"
+	"terrimap/internal/testplatform"
 	"terrimap/store"
-	"terrimap/sync/server"
 	"terrimap/sync/server/demo"
 	"terrimap/sync/server/demoseed"
 )
@@ -24,13 +22,8 @@ import (
 // demo users, whose passwords it returns by name.
 func demoPlatform(t *testing.T) (string, map[string]string) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := server.OpenSQLite(filepath.Join(t.TempDir(), "platform.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	users, err := demoseed.Seed(ctx, st, demo.GenerateOptions{}, nil)
+	st := testplatform.Storage(t)
+	users, err := demoseed.Seed(context.Background(), st, demo.GenerateOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,9 +31,7 @@ func demoPlatform(t *testing.T) (string, map[string]string) {
 	for _, u := range users {
 		passwords[u.Name] = u.Password
 	}
-	hs := httptest.NewServer(server.New(st, server.Options{Logger: slog.New(slog.DiscardHandler)}))
-	t.Cleanup(hs.Close)
-	return hs.URL, passwords
+	return testplatform.Serve(t, st), passwords
 }
 
 // syncDesk runs terrimap sync for user's desk at ws.

@@ -34,23 +34,7 @@ func TestAnnexOfTournus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pdf bytes.Buffer
-	if err := WritePDF(&pdf, rep, stats, Meta{Territory: "Tournus", Date: now}); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "annexe.pdf")
-	if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if dir := os.Getenv("RPQS_KEEP"); dir != "" {
-		os.WriteFile(filepath.Join(dir, "annexe.pdf"), pdf.Bytes(), 0o644)
-	}
-	// -raw: in the order written, a table cell's lines together.
-	text, err := exec.Command("pdftotext", "-raw", out, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	got := strings.Join(strings.Fields(string(text)), " ")
+	got := oneLine(annexPDFText(t, rep, stats, Meta{Territory: "Tournus", Date: now}))
 	var decl icgp.Item
 	for _, it := range rep.Water.Items {
 		if it.Code == icgp.ItemUpdateProcedure {
@@ -84,6 +68,32 @@ func TestAnnexOfTournus(t *testing.T) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// annexPDFText writes the annex and reads it back with pdftotext -raw (in
+// the order written, a table cell's lines together; pages end with a form
+// feed). With RPQS_KEEP set to a directory, the PDF is kept there.
+func annexPDFText(t *testing.T, rep *icgp.Report, stats *dashboard.Stats, meta Meta) string {
+	t.Helper()
+	var pdf bytes.Buffer
+	if err := WritePDF(&pdf, rep, stats, meta); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "annexe.pdf")
+	if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("RPQS_KEEP"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "annexe.pdf"), pdf.Bytes(), 0o644)
+	}
+	text, err := exec.Command("pdftotext", "-raw", out, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(text)
+}
+
+// oneLine joins the words of a text by single spaces.
+func oneLine(text string) string { return strings.Join(strings.Fields(text), " ") }
+
 // TestAnnexSaysWhyNoDescriptif writes the whole demo's annex (no
 // inventory, no charts): 4 communes have not declared their update
 // procedure, so the plan lacks 5 points and the annex says the inventory
@@ -94,21 +104,10 @@ func TestAnnexSaysWhyNoDescriptif(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pdf bytes.Buffer
-	if err := WritePDF(&pdf, rep, nil, Meta{Territory: "Communauté de communes du Mâconnais-Tournugeois", Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "annexe.pdf")
-	if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	text, err := exec.Command("pdftotext", "-raw", out, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Join(strings.Fields(string(text)), " ")
+	text := annexPDFText(t, rep, nil, Meta{Territory: "Communauté de communes du Mâconnais-Tournugeois", Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)})
+	got := oneLine(text)
 	// No page ends with a table's heading alone (before its footer).
-	for i, page := range strings.Split(string(text), "\f") {
+	for i, page := range strings.Split(text, "\f") {
 		if body, _, _ := strings.Cut(page, "Tournugeois — Terrimap"); strings.HasSuffix(strings.TrimSpace(body), "Source") {
 			t.Errorf("page %d ends with a table's heading", i+1)
 		}

@@ -54,20 +54,7 @@ func TestAnnexColumns(t *testing.T) {
 		{"71543", []string{"déclaré par M. Durand le 28 avril 2025", "à déclarer", "0 % du linéaire : 0 km", "71,7 % du linéaire", "Linéaire : 286,4 km", "sur 286,4 km de réseau"}, []string{"déclaré par chaque commune"}},
 		{"", []string{"déclaré par chaque commune", "à déclarer"}, []string{"M. Durand"}},
 	} {
-		var pdf bytes.Buffer
-		if err := WritePDF(&pdf, sampleReport(c.insee), nil, Meta{Territory: "Essai", Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)}); err != nil {
-			t.Fatal(err)
-		}
-		out := filepath.Join(t.TempDir(), "annexe.pdf")
-		if err := os.WriteFile(out, pdf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		// -raw: the text in the order it is written, a cell's lines together.
-		text, err := exec.Command("pdftotext", "-raw", out, "-").Output()
-		if err != nil {
-			t.Fatalf("pdftotext: %v", err)
-		}
-		got := strings.Join(strings.Fields(string(text)), " ")
+		got := oneLine(annexPDFText(t, sampleReport(c.insee), nil, Meta{Territory: "Essai", Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)}))
 		for _, w := range c.want {
 			if !strings.Contains(got, w) {
 				t.Errorf("commune %q: the annex does not say %q:\n%s", c.insee, w, got)

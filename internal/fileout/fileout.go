@@ -13,15 +13,7 @@ import (
 
 // Write calls write with a file beside path, then puts it in place.
 func Write(path string, write func(w io.Writer) error) error {
-	tmp, err := writeBeside(path, write)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp) // a no-op once renamed
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("fileout: %s: %w", path, err)
-	}
-	return nil
+	return WriteSet([]string{path}, func(_ int, w io.Writer) error { return write(w) })
 }
 
 // WriteSet writes several files that go together (an answer's récépissé,

@@ -6,7 +6,6 @@ import (
 
 	"terrimap/internal/cputime"
 	"terrimap/internal/demows"
-	"terrimap/store"
 )
 
 // BenchmarkComputeMillion scores the whole intercommunality and one
@@ -14,15 +13,7 @@ import (
 // (demows.MillionScale: 1,168,254 features; made once in the temp dir,
 // a minute or two the first time).
 func BenchmarkComputeMillion(b *testing.B) {
-	path, err := demows.CachedScale(demows.MillionScale)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ws, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ws.Close()
+	ws := demows.OpenScale(b, demows.MillionScale)
 	counts, err := ws.LayerCounts(context.Background())
 	if err != nil {
 		b.Fatal(err)

@@ -26,9 +26,9 @@ func BenchmarkComputeMillion(b *testing.B) {
 }
 
 // benchmarkCompute computes the dashboard of the whole intercommunality
-// and of Tournus in ws. The machine may be
-// shared: cpu-s/op is the process's CPU time per operation, what the wall
-// time would be alone on one core.
+// and of Tournus in ws. The machine may be shared: cpu-s/op is the
+// process's CPU time per operation, what the wall time would be alone on
+// one core.
 func benchmarkCompute(b *testing.B, ws *store.Workspace) {
 	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
 	for _, insee := range []string{"", "71543"} {

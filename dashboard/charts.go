@@ -65,8 +65,12 @@ var (
 // as «Autres».
 const maxMaterials = 6
 
-// MinSize is the smallest chart Charts draws: below it text no longer fits.
-var MinSize = image.Point{X: 320, Y: 200}
+// MinWidth and MinHeight are the smallest chart Charts draws, in pixels:
+// below them text no longer fits.
+const (
+	MinWidth  = 320
+	MinHeight = 200
+)
 
 // Charts draws the statistics as charts of the given size in pixels: the
 // water and sewer networks by material, diameter class and decade of
@@ -79,22 +83,14 @@ func Charts(s *Stats, size image.Point) ([]Chart, error) {
 	if s == nil {
 		return nil, fmt.Errorf("dashboard: charts: no statistics")
 	}
-	if size.X < MinSize.X || size.Y < MinSize.Y {
-		return nil, fmt.Errorf("dashboard: charts: %dx%d is smaller than %dx%d", size.X, size.Y, MinSize.X, MinSize.Y)
+	if size.X < MinWidth || size.Y < MinHeight {
+		return nil, fmt.Errorf("dashboard: charts: %dx%d is smaller than %dx%d", size.X, size.Y, MinWidth, MinHeight)
 	}
 	font, err := chart.GetDefaultFont()
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: charts: %w", err)
 	}
 	d := drawer{size: size, font: font}
-	var out []Chart
-	add := func(key, title string, img image.Image, err error) error {
-		if err != nil {
-			return fmt.Errorf("dashboard: chart %s: %w", key, err)
-		}
-		out = append(out, Chart{Key: key, Title: title, Image: img})
-		return nil
-	}
 	type job struct {
 		key, title string
 		draw       func(title string) (image.Image, error)
@@ -134,11 +130,13 @@ func Charts(s *Stats, size image.Point) ([]Chart, error) {
 			return d.donut(t, typeSlices(s.Interventions), "")
 		}},
 	}
+	out := make([]Chart, 0, len(jobs))
 	for _, j := range jobs {
 		img, err := j.draw(j.title)
-		if err := add(j.key, j.title, img, err); err != nil {
-			return nil, err
+		if err != nil {
+			return nil, fmt.Errorf("dashboard: chart %s: %w", j.key, err)
 		}
+		out = append(out, Chart{Key: j.key, Title: j.title, Image: img})
 	}
 	return out, nil
 }

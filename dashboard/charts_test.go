@@ -81,7 +81,7 @@ func TestCharts(t *testing.T) {
 	s.Interventions = Interventions{Months: lastMonths(s.Now, 12), Types: []Kind{{"controle", "Contrôle"}}, Counts: [][]int{make([]int, 12)}}
 	s.Interventions.Counts[0][11] = 4
 	// The sewer network is empty: its charts say so instead of failing.
-	for _, size := range []image.Point{{640, 400}, {1280, 720}, MinSize} {
+	for _, size := range []image.Point{{640, 400}, {1280, 720}, {MinWidth, MinHeight}} {
 		charts, err := Charts(s, size)
 		if err != nil {
 			t.Fatalf("%v: %v", size, err)

@@ -3,14 +3,15 @@ package formats
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/fileout"
 	"terrimap/store/schema"
 	"terrimap/store/srs"
 )
@@ -51,25 +52,15 @@ type fileData struct {
 }
 
 // writeFileSet writes the files of a set (a Shapefile's .shp, .dbf…)
-// beside path, each with its extension in place of path's: every file is
-// written beside its final name and renamed into place once all are
-// written.
+// beside path, each with its extension in place of path's, all or none
+// (fileout.WriteSet).
 func writeFileSet(path string, files []fileData) error {
 	base := strings.TrimSuffix(path, filepath.Ext(path))
+	paths := make([]string, len(files))
 	for i, f := range files {
-		if err := os.WriteFile(base+f.ext+".part", f.data, 0o644); err != nil {
-			for _, g := range files[:i+1] {
-				os.Remove(base + g.ext + ".part")
-			}
-			return err
-		}
+		paths[i] = base + f.ext
 	}
-	for _, f := range files {
-		if err := os.Rename(base+f.ext+".part", base+f.ext); err != nil {
-			return err
-		}
-	}
-	return nil
+	return fileout.WriteSet(paths, func(i int, w io.Writer) error { _, err := w.Write(files[i].data); return err })
 }
 
 // shapeTypeOf is the shape type of a file for geometries of type t, or of

@@ -233,10 +233,8 @@ func (v *icgpView) declare(service, item string, on bool) {
 		v.do(func() {
 			if err != nil {
 				showError(v.win, lang.L("The declaration could not be saved. Check that the workspace is not open in another program."))
-				v.compute()
-				return
 			}
-			v.compute()
+			v.compute() // the box shows what is saved
 		})
 	}()
 }

@@ -298,10 +298,7 @@ func partyText(p dtdict.Party) string {
 	}
 	add(p.Address)
 	add(strings.Join(nonEmpty(p.Phone, p.Email), " · "))
-	if len(lines) == 0 {
-		return "—"
-	}
-	return strings.Join(lines, "\n")
+	return orDash(strings.Join(lines, "\n"))
 }
 
 // worksText describes the works: what, where, when, how long, and the
@@ -329,10 +326,7 @@ func worksText(d *dtdict.Declaration) string {
 	case d.Works.TrenchlessUsed:
 		lines = append(lines, lang.L("Trenchless techniques are used."))
 	}
-	if len(lines) == 0 {
-		return "—"
-	}
-	return strings.Join(lines, "\n")
+	return orDash(strings.Join(lines, "\n"))
 }
 
 func nonEmpty(ss ...string) []string {

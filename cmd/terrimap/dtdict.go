@@ -21,10 +21,6 @@ import (
 	"terrimap/store/schema"
 )
 
-// maxDeclarationBytes bounds the XML file a declaration is read from: real
-// ones weigh a few tens of kilobytes.
-const maxDeclarationBytes = 32 << 20
-
 // dueSoonDays is how near a due date the register warns of it.
 const dueSoonDays = 2
 
@@ -179,7 +175,7 @@ func readDeclaration(path string) (*dtdict.Declaration, []byte, string) {
 		return nil, nil, fmt.Sprintf("lecture de %s impossible : %v", path, err)
 	case info.IsDir():
 		return nil, nil, fmt.Sprintf("%s est un dossier : donnez le fichier XML de la déclaration", path)
-	case info.Size() > maxDeclarationBytes:
+	case info.Size() > dtdict.MaxDeclarationSize:
 		return nil, nil, fmt.Sprintf("%s pèse %s Mo : ce n'est pas une déclaration du guichet unique (quelques dizaines de ko)", path, paper.Decimal(float64(info.Size())/(1<<20), 1))
 	}
 	data, err := os.ReadFile(path)

@@ -14,15 +14,10 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"terrimap/dashboard"
-	"terrimap/icgp"
 	"terrimap/internal/fileout"
 	"terrimap/rpqs"
 	"terrimap/store"
 )
-
-// intercommunalityName is how the annex names the whole territory.
-const intercommunalityName = "Communauté de communes du Mâconnais-Tournugeois"
 
 // showRPQSExport asks the year and the commune of the RPQS annex, then
 // where to write its PDF.
@@ -46,13 +41,13 @@ func (m *mainWindow) showRPQSExport() {
 			showError(m.window, lang.L("Give the year of the report, for example 2026."))
 			return
 		}
-		insee, territory := "", intercommunalityName
+		insee, territory := "", rpqs.Intercommunality
 		if c, ok := commune.commune(); ok {
 			insee, territory = c.INSEE, c.Name
 		}
 		name := safeFileName(lang.L("RPQS annex {{.Year}} {{.Territory}}", map[string]any{"Year": y, "Territory": territory})) + ".pdf"
 		askSavePath(m.app, m.window, name, []string{".pdf"}, func(path string) {
-			m.writeRPQSAnnex(path, insee, territory, y)
+			m.writeRPQSAnnex(path, insee, y)
 		})
 	}, m.window)
 	d.Resize(fyne.NewSize(480, 0))
@@ -61,7 +56,7 @@ func (m *mainWindow) showRPQSExport() {
 
 // writeRPQSAnnex computes the scores and the dashboard, then writes the
 // annex, off the UI goroutine.
-func (m *mainWindow) writeRPQSAnnex(path, insee, territory string, year int) {
+func (m *mainWindow) writeRPQSAnnex(path, insee string, year int) {
 	if !strings.EqualFold(filepath.Ext(path), ".pdf") {
 		path += ".pdf"
 	}
@@ -70,7 +65,7 @@ func (m *mainWindow) writeRPQSAnnex(path, insee, territory string, year int) {
 	busy.Show()
 	ws := m.sess.ws
 	go func() {
-		err := writeAnnex(context.Background(), ws, path, insee, territory, year, time.Now())
+		err := writeAnnex(context.Background(), ws, path, insee, year, time.Now())
 		m.do(func() {
 			busy.Hide()
 			if err != nil {
@@ -85,16 +80,10 @@ func (m *mainWindow) writeRPQSAnnex(path, insee, territory string, year int) {
 
 // writeAnnex writes the RPQS annex of the commune (or of the whole
 // territory for "") for the year to path, whole or not at all.
-func writeAnnex(ctx context.Context, ws *store.Workspace, path, insee, territory string, year int, now time.Time) error {
-	rep, err := icgp.Compute(ctx, ws, icgp.Options{INSEE: insee, Year: year})
+func writeAnnex(ctx context.Context, ws *store.Workspace, path, insee string, year int, now time.Time) error {
+	rep, stats, meta, err := rpqs.Compute(ctx, ws, insee, year, now)
 	if err != nil {
 		return err
 	}
-	stats, err := dashboard.Compute(ctx, ws, insee, now)
-	if err != nil {
-		return err
-	}
-	return fileout.Write(path, func(w io.Writer) error {
-		return rpqs.WritePDF(w, rep, stats, rpqs.Meta{Territory: territory, Date: now})
-	})
+	return fileout.Write(path, func(w io.Writer) error { return rpqs.WritePDF(w, rep, stats, meta) })
 }

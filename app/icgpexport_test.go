@@ -20,7 +20,7 @@ func TestWriteAnnex(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "annexe.pdf")
 	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
-	if err := writeAnnex(context.Background(), ws, out, "71543", "Tournus", 2026, now); err != nil {
+	if err := writeAnnex(context.Background(), ws, out, "71543", 2026, now); err != nil {
 		t.Fatal(err)
 	}
 	text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
@@ -34,7 +34,7 @@ func TestWriteAnnex(t *testing.T) {
 	}
 
 	missing := filepath.Join(dir, "absente.pdf")
-	if err := writeAnnex(context.Background(), ws, missing, "99999", "Nulle part", 2026, now); err == nil {
+	if err := writeAnnex(context.Background(), ws, missing, "99999", 2026, now); err == nil {
 		t.Error("an annex was written for a commune the workspace lacks")
 	}
 	if _, err := os.Stat(missing); !os.IsNotExist(err) {

@@ -6,8 +6,7 @@
 // of laying) and the dashboard's charts — as an A4 PDF printed with the
 // shared print engine (internal/paper), and the indicators as CSV.
 //
-//	rep, _ := icgp.Compute(ctx, ws, icgp.Options{INSEE: insee, Year: 2026})
-//	stats, _ := dashboard.Compute(ctx, ws, insee, now)
-//	err := rpqs.WritePDF(w, rep, stats, rpqs.Meta{Territory: "Tournus", Date: now})
+//	rep, stats, meta, _ := rpqs.Compute(ctx, ws, insee, 2026, now)
+//	err := rpqs.WritePDF(w, rep, stats, meta)
 //	err = rpqs.WriteCSV(w, rep)
 package rpqs

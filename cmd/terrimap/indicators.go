@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"terrimap/dashboard"
 	"terrimap/icgp"
 	"terrimap/internal/fileout"
 	"terrimap/rpqs"
@@ -54,7 +53,7 @@ func runIndicators(args []string, stdout, stderr io.Writer) int {
 		return failure(stderr, "indicators", err)
 	}
 	defer ws.Close()
-	rep, err := icgp.Compute(ctx, ws, icgp.Options{INSEE: *commune, Year: *year})
+	rep, stats, meta, err := rpqs.Compute(ctx, ws, *commune, *year, time.Now())
 	switch {
 	case errors.Is(err, store.ErrCommuneNotFound):
 		return indicatorsFailure(stderr, fmt.Sprintf("la commune %s n'est pas dans l'espace de travail", *commune))
@@ -63,17 +62,8 @@ func runIndicators(args []string, stdout, stderr io.Writer) int {
 	case err != nil:
 		return failure(stderr, "indicators", err)
 	}
-	now := time.Now()
-	stats, err := dashboard.Compute(ctx, ws, *commune, now)
-	if err != nil {
-		return failure(stderr, "indicators", err)
-	}
-	territory := "Communauté de communes du Mâconnais-Tournugeois"
-	if *commune != "" {
-		territory = stats.Name
-	}
 	var pdf bytes.Buffer
-	if err := rpqs.WritePDF(&pdf, rep, stats, rpqs.Meta{Territory: territory, Date: now}); err != nil {
+	if err := rpqs.WritePDF(&pdf, rep, stats, meta); err != nil {
 		return failure(stderr, "indicators", err)
 	}
 	if err := fileout.Write(*out, func(w io.Writer) error { _, err := w.Write(pdf.Bytes()); return err }); err != nil {

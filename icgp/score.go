@@ -100,6 +100,13 @@ func (f *scoreFacts) compute(service string, n *network, it *Item) {
 			it.Points = it.Max
 		}
 	}
+	// measured scores the share of the length whose information is known.
+	measured := func(known float64) {
+		it.Measured = true
+		it.Percent = percent(known, n.length)
+		it.Points = percentPoints(it.Percent)
+		it.Detail = fmt.Sprintf("%s sur %s", km(known), km(n.length))
+	}
 	switch it.Code {
 	case ItemPlan:
 		works := 0
@@ -118,20 +125,11 @@ func (f *scoreFacts) compute(service string, n *network, it *Item) {
 		}
 		all(n.length > 0 && works > 0)
 	case ItemMaterialDiameter:
-		it.Measured = true
-		it.Percent = percent(n.matDiam, n.length)
-		it.Points = percentPoints(it.Percent)
-		it.Detail = fmt.Sprintf("%s sur %s", km(n.matDiam), km(n.length))
+		measured(n.matDiam)
 	case ItemLayingDate:
-		it.Measured = true
-		it.Percent = percent(n.dated, n.length)
-		it.Points = percentPoints(it.Percent)
-		it.Detail = fmt.Sprintf("%s sur %s", km(n.dated), km(n.length))
+		measured(n.dated)
 	case ItemAltimetry:
-		it.Measured = true
-		it.Percent = percent(n.altimetry, n.length)
-		it.Points = percentPoints(it.Percent)
-		it.Detail = fmt.Sprintf("%s sur %s", km(n.altimetry), km(n.length))
+		measured(n.altimetry)
 	case ItemFittings:
 		valves, air, drains := f.apparaep["03"], f.apparaep["02"], f.apparaep["04"]
 		hydrants := 0

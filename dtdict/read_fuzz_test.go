@@ -47,7 +47,7 @@ func FuzzRead(f *testing.F) {
 		if !numberPattern.MatchString(d.Number) || !inseePattern.MatchString(d.Place.INSEE) {
 			t.Fatalf("number %q, INSEE %q", d.Number, d.Place.INSEE)
 		}
-		if d.Declarant.Name == "" || len(d.Networks) == 0 || !planSizes[d.Wishes.PlanSize] {
+		if d.Declarant.Name == "" || len(d.Networks) == 0 || PaperOf(d.Wishes.PlanSize).Name != d.Wishes.PlanSize {
 			t.Fatalf("declarant %+v, %d networks, plan size %q", d.Declarant, len(d.Networks), d.Wishes.PlanSize)
 		}
 		if len(d.Zone) == 0 {

@@ -50,20 +50,17 @@ func (rd reader) works(n *node) (Works, error) {
 	return w, nil
 }
 
-// planSizes are the sheet sizes a declarant may ask for.
-var planSizes = map[string]bool{"A4": true, "A3": true, "A2": true, "A1": true, "A0": true}
-
 // wishes reads souhaitsPourLeRecepisse, whichever reception mode holds
 // its elements (modeReceptionElectronique…).
 func (rd reader) wishes(n *node) (Wishes, error) {
 	w := Wishes{PlanSize: "A4"}
 	var err error
 	if ks := n.descendants(rd.ns, "tailleDesPlans"); len(ks) > 0 && ks[0].text != "" {
-		size := strings.ToUpper(ks[0].text)
-		if !planSizes[size] {
+		size, ok := paperNamed(ks[0].text)
+		if !ok {
 			return Wishes{}, invalid("tailleDesPlans", ks[0].text, "un format de plan (A4, A3, A2, A1 ou A0)")
 		}
-		w.PlanSize = size
+		w.PlanSize = size.Name
 	}
 	if ks := n.descendants(rd.ns, "couleurDesPlans"); len(ks) > 0 {
 		if w.Colour, err = parseBool(ks[0]); err != nil {

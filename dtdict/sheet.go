@@ -17,13 +17,22 @@ var papers = [...]Paper{{"A4", 210, 297}, {"A3", 297, 420}, {"A2", 420, 594}, {"
 // PaperOf returns the format named ("A3", "a3 "…), A4 when the name is
 // none of A4 to A0.
 func PaperOf(name string) Paper {
+	if p, ok := paperNamed(name); ok {
+		return p
+	}
+	return papers[0]
+}
+
+// paperNamed returns the format named ("A3", "a3 "…); false when the name
+// is none of A4 to A0.
+func paperNamed(name string) (Paper, bool) {
 	name = strings.ToUpper(strings.TrimSpace(name))
 	for _, p := range papers {
 		if p.Name == name {
-			return p
+			return p, true
 		}
 	}
-	return papers[0]
+	return Paper{}, false
 }
 
 // Sheet is a format in one orientation.

@@ -266,7 +266,7 @@ func (s *answerScreen) showDue() {
 	}
 	days := dtdict.DaysLeft(e.Due, now)
 	day := dayText(e.Due)
-	if days <= 2 {
+	if e.DueWithin(now, dtSoon) {
 		s.due.Importance = widget.DangerImportance
 	}
 	switch {

@@ -1,10 +1,8 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"time"
 
@@ -71,16 +69,7 @@ func readDeclaration(uri fyne.URI) (*dtdict.Declaration, []byte, error) {
 		return nil, nil, err
 	}
 	defer r.Close()
-	// One byte more than a declaration may hold: Read refuses it then.
-	data, err := io.ReadAll(io.LimitReader(r, dtdict.MaxDeclarationSize+1))
-	if err != nil {
-		return nil, nil, err
-	}
-	decl, err := dtdict.Read(bytes.NewReader(data))
-	if err != nil {
-		return nil, nil, err
-	}
-	return decl, data, nil
+	return dtdict.ReadWithData(r)
 }
 
 // importForm is the confirmation of an import: what was read, and the day

@@ -18,18 +18,29 @@ import (
 // that is not a declaration) whose French message names the element, and
 // no declaration. Files larger than MaxDeclarationSize are refused.
 func Read(r io.Reader) (*Declaration, error) {
+	d, _, err := ReadWithData(r)
+	return d, err
+}
+
+// ReadWithData is Read that also returns the file's bytes, which the
+// register keeps with the entry.
+func ReadWithData(r io.Reader) (*Declaration, []byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxDeclarationSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("dtdict: read: %w", err)
+		return nil, nil, fmt.Errorf("dtdict: read: %w", err)
 	}
 	if len(data) > MaxDeclarationSize {
-		return nil, malformed("", "Le fichier dépasse %d Mio : ce n'est pas une déclaration du guichet unique.", MaxDeclarationSize>>20)
+		return nil, nil, malformed("", "Le fichier dépasse %d Mio : ce n'est pas une déclaration du guichet unique.", MaxDeclarationSize>>20)
 	}
 	root, err := readTree(data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return decode(root)
+	d, err := decode(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, data, nil
 }
 
 // kindElements maps the elements under dossierConsultation to the kinds

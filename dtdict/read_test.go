@@ -224,3 +224,17 @@ func TestReadByNamespace(t *testing.T) {
 		}
 	}
 }
+
+// ReadWithData gives the file's bytes with the declaration, and neither
+// for a file it refuses.
+func TestReadWithData(t *testing.T) {
+	data := readFixture(t, "dict-tournus.xml")
+	d, got, err := ReadWithData(bytes.NewReader(data))
+	if err != nil || d == nil || !bytes.Equal(got, data) {
+		t.Fatalf("declaration %v, %d bytes of %d, %v", d != nil, len(got), len(data), err)
+	}
+	d, got, err = ReadWithData(strings.NewReader("<html/>"))
+	if !errors.Is(err, ErrNotDeclaration) || d != nil || got != nil {
+		t.Errorf("not a declaration: %v, %d bytes, %v", d != nil, len(got), err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"terrimap/icgp"
 	"terrimap/mapview"
+	"terrimap/store"
 )
 
 // showLacksOnMap selects a blocker's tronçons on the main window's map and
@@ -20,19 +21,26 @@ func (m *mainWindow) showLacksOnMap(lacks []icgp.Lack) {
 	for i, l := range lacks {
 		refs[i] = mapview.FeatureRef{Layer: l.Layer, FID: l.FID}
 	}
+	byLayer := map[string][]int64{}
+	for _, l := range lacks {
+		byLayer[l.Layer] = append(byLayer[l.Layer], l.FID)
+	}
 	go func() {
 		var b orb.Bound
 		found := false
-		for _, l := range lacks {
-			f, err := ws.GetByFID(context.Background(), l.Layer, l.FID)
-			if err != nil || f.Geometry == nil {
-				continue
-			}
-			if !found {
-				b, found = f.Geometry.Bound(), true
-			} else {
-				b = b.Union(f.Geometry.Bound())
-			}
+		for layer, fids := range byLayer {
+			// Geometries only, one statement a layer: a blocker may name
+			// thousands of tronçons.
+			ws.EachByFID(context.Background(), store.FIDQuery{Layer: layer, FIDs: fids}, func(r store.Row) bool {
+				switch {
+				case r.Geometry == nil:
+				case !found:
+					b, found = r.Geometry.Bound(), true
+				default:
+					b = b.Union(r.Geometry.Bound())
+				}
+				return true
+			})
 		}
 		m.do(func() {
 			if m.view != v {

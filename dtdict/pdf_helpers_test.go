@@ -2,6 +2,8 @@ package dtdict
 
 import (
 	"context"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,3 +136,23 @@ func readPDF(t *testing.T, name string, data []byte) pdfFile {
 // words is the text with its runs of spaces made one, for phrases the
 // layout may have spread.
 func (p pdfFile) words() string { return strings.Join(strings.Fields(p.text), " ") }
+
+// pageImage draws the first page of the PDF at path at dpi dots per inch
+// (pdftoppm).
+func pageImage(t *testing.T, path string, dpi int) image.Image {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "page")
+	if msg, err := exec.Command("pdftoppm", "-r", strconv.Itoa(dpi), "-png", "-singlefile", path, out).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, msg)
+	}
+	f, err := os.Open(out + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}

@@ -6,10 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,19 +46,7 @@ func TestWritePlansBasemap(t *testing.T) {
 	}
 	// The map's top-left corner, where the demo has no pipe near the zone.
 	const dpi = 50
-	out := filepath.Join(t.TempDir(), "page")
-	if msg, err := exec.Command("pdftoppm", "-r", "50", "-png", "-singlefile", pdf.path, out).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, msg)
-	}
-	f, err := os.Open(out + ".png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := pageImage(t, pdf.path, dpi)
 	px := func(mm float64) int { return int(mm / paper.MMPerInch * dpi) }
 	r, g, b, _ := img.At(px(sheetMargin+15), px(sheetMargin+30)).RGBA()
 	washed := func(c uint8) int { return int(255 - 0.55*(255-float64(c))) }

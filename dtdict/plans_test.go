@@ -5,11 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/png"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -242,19 +238,7 @@ func TestWorksPlace(t *testing.T) {
 // no colour: every pixel grey, to a few levels; else where one is not.
 func allGrey(t *testing.T, path string) (x, y int, ok bool) {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "page")
-	if msg, err := exec.Command("pdftoppm", "-r", "30", "-png", "-singlefile", path, out).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, msg)
-	}
-	f, err := os.Open(out + ".png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := pageImage(t, path, 30)
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {

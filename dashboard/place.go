@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -20,12 +21,7 @@ type Commune struct {
 // Communes returns the communes of the workspace, sorted by name, for a
 // commune chooser. A workspace without a communes layer has none.
 func Communes(ctx context.Context, ws *store.Workspace) ([]Commune, error) {
-	var out []Commune
-	err := eachRow(ctx, ws, layerCommunes, []string{"insee", "nom_officiel", "nom"}, nil, func(r row) {
-		if c := communeOf(r); c.INSEE != "" {
-			out = append(out, c)
-		}
-	})
+	out, _, err := readCommunes(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -34,35 +30,39 @@ func Communes(ctx context.Context, ws *store.Workspace) ([]Commune, error) {
 	return out, nil
 }
 
-// communeOf reads a row of the communes layer (insee, nom_officiel, nom).
-func communeOf(r row) Commune {
-	c := Commune{INSEE: text(r.vals[0]), Name: text(r.vals[1])}
-	if c.Name == "" {
-		c.Name = text(r.vals[2])
-	}
-	return c
+// readCommunes reads the communes layer: each commune with a code, and
+// their areas, in the layer's order.
+func readCommunes(ctx context.Context, ws *store.Workspace) ([]Commune, []territory.Commune, error) {
+	var communes []Commune
+	var areas []territory.Commune
+	err := eachRow(ctx, ws, layerCommunes, []string{"insee", "nom_officiel", "nom"}, nil, func(r row) {
+		c := Commune{INSEE: text(r.vals[0]), Name: cmp.Or(text(r.vals[1]), text(r.vals[2]))}
+		if c.INSEE != "" {
+			communes = append(communes, c)
+			areas = append(areas, territory.Commune{INSEE: c.INSEE, Area: r.geom})
+		}
+	})
+	return communes, areas, err
 }
 
 // newPlace prepares the communes and returns the scope of the one of the
 // INSEE code ("" for everywhere) and its official name.
 func newPlace(ctx context.Context, ws *store.Workspace, insee string) (territory.Scope, string, error) {
-	var communes []territory.Commune
+	communes, areas, err := readCommunes(ctx, ws)
+	if err != nil {
+		return territory.Scope{}, "", err
+	}
 	name, found := "", insee == ""
-	err := eachRow(ctx, ws, layerCommunes, []string{"insee", "nom_officiel", "nom"}, nil, func(r row) {
-		c := communeOf(r)
-		communes = append(communes, territory.Commune{INSEE: c.INSEE, Area: r.geom})
+	for _, c := range communes {
 		if c.INSEE == insee && insee != "" {
 			name, found = c.Name, true
 		}
-	})
-	if err != nil {
-		return territory.Scope{}, "", err
 	}
 	if !found {
 		return territory.Scope{}, "", fmt.Errorf("%w: %q", ErrUnknownCommune, insee)
 	}
 	// A commune of the layer without an area counts nothing (its scope has
 	// no bound: every feature is read, none holds).
-	p, _ := territory.NewPlaces(communes).Scope(insee)
+	p, _ := territory.NewPlaces(areas).Scope(insee)
 	return p, name, nil
 }

@@ -103,7 +103,7 @@ func network(ctx context.Context, ws *store.Workspace, p territory.Scope, layer 
 		if !ok || !p.Holds(half) {
 			return
 		}
-		if boolean(r.vals[0]) {
+		if yes, _ := schema.Truth(r.vals[0]); yes {
 			n.Connections += length
 			return
 		}
@@ -187,7 +187,7 @@ func hydrants(ctx context.Context, ws *store.Workspace, p territory.Scope, now t
 			return
 		}
 		h.Total++
-		available := boolean(r.vals[0])
+		available, _ := schema.Truth(r.vals[0])
 		last := checks[r.uuid]
 		if d, ok := date(r.vals[1]); ok && d.After(last) {
 			last = d

@@ -70,24 +70,6 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-// boolean reads a value as a boolean: true, 1, "1", "O" (RAEPA's Oui).
-func boolean(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case float64:
-		return x != 0
-	case string, []byte:
-		switch strings.ToLower(strings.TrimSpace(text(x))) {
-		case "1", "true", "o", "oui", "y", "yes":
-			return true
-		}
-	}
-	return false
-}
-
 // date reads a value as a calendar date; ok is false for nil or unreadable text.
 func date(v any) (time.Time, bool) {
 	switch x := v.(type) {

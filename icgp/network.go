@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store"
+	"terrimap/store/schema"
 	"terrimap/store/territory"
 )
 
@@ -66,7 +67,7 @@ func readNetwork(ctx context.Context, ws *store.Workspace, w territory.Scope, la
 		}
 		v := r.Values
 		commune := w.Places.CommuneOf(half)
-		if isYes(v[1]) {
+		if yes, _ := schema.Truth(v[1]); yes {
 			if w.INSEE == "" || commune == w.INSEE {
 				n.connections++
 			}
@@ -137,17 +138,6 @@ func positive(v any) bool {
 		return x > 0
 	case float64:
 		return x > 0
-	}
-	return false
-}
-
-// isYes reads RAEPA's O/N (and a boolean, from other tools).
-func isYes(v any) bool {
-	switch x := v.(type) {
-	case string:
-		return strings.EqualFold(strings.TrimSpace(x), "O")
-	case bool:
-		return x
 	}
 	return false
 }

@@ -130,22 +130,8 @@ func (f Field) coerceType(v any) (any, error) {
 		}
 		return bad()
 	case Boolean:
-		switch x := v.(type) {
-		case bool:
-			return x, nil
-		case int64:
-			return x != 0, nil
-		case int:
-			return x != 0, nil
-		case float64:
-			return x != 0, nil
-		case string:
-			switch strings.ToLower(strings.TrimSpace(x)) {
-			case "true", "t", "1", "yes", "y", "oui", "o", "vrai":
-				return true, nil
-			case "false", "f", "0", "no", "n", "non", "faux":
-				return false, nil
-			}
+		if b, ok := Truth(v); ok {
+			return b, nil
 		}
 		return bad()
 	case Date:
@@ -312,4 +298,34 @@ func (l *Layer) Defaults() map[string]any {
 		}
 	}
 	return out
+}
+
+// Truth reads v as a yes or a no, as forms, files and other tools write
+// one: a boolean; a number (0 is no); or a word, case and spaces aside —
+// true, t, 1, yes, y, oui, o (RAEPA's O/N), vrai, and false, f, 0, no, n,
+// non, faux. ok is false for anything else (nil included).
+func Truth(v any) (value, ok bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case int64:
+		return x != 0, true
+	case int:
+		return x != 0, true
+	case float64:
+		if math.IsNaN(x) {
+			return false, false
+		}
+		return x != 0, true
+	case []byte:
+		return Truth(string(x))
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "true", "t", "1", "yes", "y", "oui", "o", "vrai":
+			return true, true
+		case "false", "f", "0", "no", "n", "non", "faux":
+			return false, true
+		}
+	}
+	return false, false
 }

@@ -45,6 +45,10 @@ func (ws *Workspace) Edit(ctx context.Context, fn func(*Tx) error) error {
 		sqlTx.Rollback()
 		return err
 	}
+	if err := tx.derive(); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
 	if err := tx.stampContents(); err != nil {
 		sqlTx.Rollback()
 		return err

@@ -26,9 +26,12 @@ type OpenOptions struct {
 }
 
 // Named reports whether name has a form Open knows: "none" (or empty), a
-// preset's name, "platform:URL[#style]", or an .mbtiles, .pmtiles or .gpkg
-// file.
+// preset's name, "platform:URL[#style]", a WMS or WMTS layer
+// (ServiceLayer.BasemapName), or an .mbtiles, .pmtiles or .gpkg file.
 func Named(name string) bool {
+	if strings.HasPrefix(name, ServicePrefix) {
+		return true
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".mbtiles", ".pmtiles", ".gpkg":
 		return true
@@ -70,7 +73,12 @@ func Open(name string, o OpenOptions) (Source, io.Closer, error) {
 		src, err := NewXYZ(cfg)
 		return src, nopCloser{}, err
 	}
-	if cfg, ok := Preset(name); ok {
+	if strings.HasPrefix(name, ServicePrefix) {
+		if _, err := ParseServiceLayer(name); err != nil {
+			return nil, nopCloser{}, err
+		}
+	}
+	if cfg, ok := NamedConfig(name); ok {
 		cfg.UserAgent = o.UserAgent
 		x, err := NewXYZ(cfg)
 		if err != nil {

@@ -31,8 +31,14 @@ type XYZConfig struct {
 	Title string
 	// URL is the template: {z}, {x} and {y} are the tile's zoom, column and
 	// row (row 0 at the north); {-y} is the TMS row (row 0 at the south);
-	// {s} is one of Subdomains.
+	// {s} is one of Subdomains; {tilematrix} is MatrixIDs[z] (a WMTS tile
+	// matrix's identifier). A WMS GetMap template gives instead one of the
+	// tile's bounds (see bbox.go): {bbox} in EPSG:3857 metres,
+	// {bbox-lonlat} or {bbox-latlon} in EPSG:4326 degrees.
 	URL string
+	// MatrixIDs name the WMTS tile matrix of each zoom, indexed by zoom,
+	// for {tilematrix}; "" where the server has no matrix of that zoom.
+	MatrixIDs []string
 	// Subdomains replace {s}, chosen by tile so that a tile always comes
 	// from the same host.
 	Subdomains []string
@@ -84,6 +90,7 @@ type XYZ struct {
 	cfg     XYZConfig
 	info    Info
 	host    string // the provider, as the Limiter counts it
+	box     string // the template's bounding-box placeholder, if any
 	limiter *Limiter
 	client  *http.Client
 }
@@ -136,9 +143,16 @@ func NewXYZ(cfg XYZConfig) (*XYZ, error) {
 	if title == "" {
 		title = cfg.Name
 	}
+	box := ""
+	for _, b := range []string{bboxMercator, bboxLonLat, bboxLatLon} {
+		if strings.Contains(cfg.URL, b) {
+			box = b
+		}
+	}
 	return &XYZ{
 		cfg:     cfg,
 		host:    host,
+		box:     box,
 		limiter: cfg.Limiter,
 		client:  client,
 		info: Info{
@@ -154,19 +168,30 @@ func checkTemplate(cfg XYZConfig) (string, error) {
 	seen := map[string]bool{}
 	for _, p := range placeholder.FindAllString(cfg.URL, -1) {
 		switch p {
-		case "{z}", "{x}", "{y}", "{-y}", "{s}":
+		case "{z}", "{x}", "{y}", "{-y}", "{s}", "{tilematrix}", bboxMercator, bboxLonLat, bboxLatLon:
 			seen[p] = true
 		default:
 			return "", fmt.Errorf("URL template %q: unknown placeholder %s", cfg.URL, p)
 		}
 	}
-	if !seen["{z}"] || !seen["{x}"] || seen["{y}"] == seen["{-y}"] {
-		return "", fmt.Errorf("URL template %q needs {z}, {x} and one of {y} or {-y}", cfg.URL)
+	boxes := 0
+	for _, b := range []string{bboxMercator, bboxLonLat, bboxLatLon} {
+		if seen[b] {
+			boxes++
+		}
+	}
+	switch {
+	case boxes > 1 || boxes == 1 && (seen["{x}"] || seen["{y}"] || seen["{-y}"]):
+		return "", fmt.Errorf("URL template %q mixes a bounding box with tile numbers", cfg.URL)
+	case boxes == 0 && (!seen["{z}"] && !seen["{tilematrix}"] || !seen["{x}"] || seen["{y}"] == seen["{-y}"]):
+		return "", fmt.Errorf("URL template %q needs {z} (or {tilematrix}), {x} and one of {y} or {-y}, or a bounding box", cfg.URL)
+	case seen["{tilematrix}"] && len(cfg.MatrixIDs) == 0:
+		return "", fmt.Errorf("URL template %q has {tilematrix} but no tile matrix identifiers are given", cfg.URL)
 	}
 	if seen["{s}"] && len(cfg.Subdomains) == 0 {
 		return "", fmt.Errorf("URL template %q has {s} but no subdomains are given", cfg.URL)
 	}
-	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0", "{-y}", "0", "{s}", "s").Replace(cfg.URL))
+	u, err := url.Parse(placeholder.ReplaceAllString(cfg.URL, "0"))
 	if err != nil {
 		return "", fmt.Errorf("URL template %q: %w", cfg.URL, err)
 	}
@@ -207,13 +232,20 @@ func (s *XYZ) URL(t maptile.Tile) string {
 		sub = s.cfg.Subdomains[int((uint64(t.X)+uint64(t.Y))%uint64(n))]
 	}
 	flipped := (uint64(1) << t.Z) - 1 - uint64(t.Y)
-	return strings.NewReplacer(
+	pairs := []string{
 		"{z}", strconv.FormatUint(uint64(t.Z), 10),
 		"{x}", strconv.FormatUint(uint64(t.X), 10),
 		"{y}", strconv.FormatUint(uint64(t.Y), 10),
 		"{-y}", strconv.FormatUint(flipped, 10),
 		"{s}", sub,
-	).Replace(s.cfg.URL)
+	}
+	if int(t.Z) < len(s.cfg.MatrixIDs) {
+		pairs = append(pairs, "{tilematrix}", url.QueryEscape(s.cfg.MatrixIDs[t.Z]))
+	}
+	if s.box != "" {
+		pairs = append(pairs, s.box, tileBBox(t, s.box))
+	}
+	return strings.NewReplacer(pairs...).Replace(s.cfg.URL)
 }
 
 // Fetch downloads tile t as the server sends it, checking that it is an
@@ -224,6 +256,9 @@ func (s *XYZ) Fetch(ctx context.Context, t maptile.Tile) (Blob, error) {
 	what := s.cfg.Name + " " + tileName(t)
 	if !t.Valid() || t.Z < s.cfg.MinZoom || t.Z > s.cfg.MaxZoom {
 		return Blob{}, fmt.Errorf("%w: %s: outside the source's zooms %d–%d", ErrNoTile, what, s.cfg.MinZoom, s.cfg.MaxZoom)
+	}
+	if len(s.cfg.MatrixIDs) > 0 && (int(t.Z) >= len(s.cfg.MatrixIDs) || s.cfg.MatrixIDs[t.Z] == "") {
+		return Blob{}, fmt.Errorf("%w: %s: the server has no tile matrix for zoom %d", ErrNoTile, what, t.Z)
 	}
 	release, err := s.limiter.acquire(ctx, s.host)
 	if err != nil {

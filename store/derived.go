@@ -20,5 +20,7 @@ func (tx *Tx) derive() error {
 // features, in the order they run. Each package of the store that keeps
 // such a table adds its step here.
 func (ws *Workspace) derivedSteps() []func(*Tx) error {
-	return nil
+	return []func(*Tx) error{
+		(*Tx).deriveSearchText,
+	}
 }

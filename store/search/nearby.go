@@ -84,11 +84,6 @@ func (ix *Index) Nearby(ctx context.Context, n Near) ([]Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: nearby: %w", err)
 	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if err := ix.refresh(ctx); err != nil {
-		return nil, err
-	}
 	type key struct {
 		layer string
 		fid   int64
@@ -124,27 +119,63 @@ func (ix *Index) Nearby(ctx context.Context, n Near) ([]Result, error) {
 			break
 		}
 	}
-	var out []Result
+	type near struct {
+		key
+		d float64
+	}
+	var nearest []near
 	for k, d := range measured {
-		if math.IsInf(d, 1) {
-			continue
+		if !math.IsInf(d, 1) {
+			nearest = append(nearest, near{k, d})
 		}
-		li, ok := ix.layerOf[strings.ToLower(k.layer)]
+	}
+	slices.SortFunc(nearest, func(a, b near) int {
+		return cmp.Or(cmp.Compare(a.d, b.d), strings.Compare(a.layer, b.layer), cmp.Compare(a.fid, b.fid))
+	})
+	nearest = nearest[:min(limit, len(nearest))]
+	byLayer := map[string][]int64{}
+	for _, n := range nearest {
+		byLayer[n.layer] = append(byLayer[n.layer], n.fid)
+	}
+	docs := map[key]docRow{}
+	for layer, fids := range byLayer {
+		found, err := ix.docsByFID(ctx, layer, fids)
+		if err != nil {
+			return nil, err
+		}
+		for fid, d := range found {
+			docs[key{layer, fid}] = d
+		}
+	}
+	communes, err := ix.readCommunes(ctx)
+	if isNoSuchTable(err) {
+		communes, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, 0, len(nearest))
+	for _, n := range nearest {
+		d, indexed := docs[n.key]
+		if !indexed { // not indexed yet: named from the feature itself
+			f, err := ix.ws.GetByFID(ctx, n.layer, n.fid)
+			if errors.Is(err, store.ErrFeatureNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("search: nearby: %w", err)
+			}
+			l, _ := ix.ws.Layer(n.layer)
+			d = docRow{layer: n.layer, fid: n.fid, uuid: f.UUID, name: store.DisplayName(l.Schema, f)}
+		}
+		res, ok := ix.result(d, communes)
 		if !ok {
 			continue
 		}
-		di, ok := ix.byFID[li][k.fid]
-		if !ok {
-			continue // written since the refresh
-		}
-		res := ix.result(di)
-		res.Distance = d
+		res.Distance = n.d
 		out = append(out, res)
 	}
-	slices.SortFunc(out, func(a, b Result) int {
-		return cmp.Or(cmp.Compare(a.Distance, b.Distance), strings.Compare(a.Layer, b.Layer), cmp.Compare(a.FID, b.FID))
-	})
-	return out[:min(limit, len(out))], nil
+	return out, ix.rename(ctx, out)
 }
 
 // measure sets the distance of every result to p (WGS84); +Inf for a

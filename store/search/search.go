@@ -3,10 +3,16 @@ package search
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
+
+	"terrimap/store"
+	"terrimap/store/schema"
 )
 
 // Query is what to look for.
@@ -30,6 +36,10 @@ const DefaultLimit = 50
 type Found struct {
 	Results []Result
 	Total   int
+	// Partial is set while the workspace's index is being built (a
+	// workspace written by an older Terrimap): features not yet indexed
+	// are missing from the results.
+	Partial bool
 }
 
 // Result is one feature found.
@@ -64,48 +74,59 @@ type Match struct {
 // commune. Whole words rank above word starts, word starts above inner
 // parts, and words found in the field that names a feature above others;
 // among equals, the shortest name first.
-// An empty query finds nothing.
+// An empty query finds nothing. While the workspace's index is being
+// built (an older workspace), it answers from what is indexed and says so
+// (Found.Partial).
 func (ix *Index) Search(ctx context.Context, q Query) (Found, error) {
 	words := queryWords(q.Text)
 	if len(words) == 0 {
 		return Found{}, nil
 	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if err := ix.refresh(ctx); err != nil {
+	exists, err := hasIndex(ctx, ix.ws.DB())
+	if err != nil {
+		return Found{}, fmt.Errorf("search: %w", err)
+	}
+	if !exists {
+		return Found{Partial: true}, nil
+	}
+	ready, err := ix.Ready(ctx)
+	if err != nil {
 		return Found{}, err
 	}
-	keep := ix.layerFilter(q.Layers)
-	scores := make([][]uint8, len(words))
-	communeScores := make([][]uint8, len(words))
-	for i, w := range words {
-		scores[i], communeScores[i] = ix.wordScores(w)
+	communes, err := ix.readCommunes(ctx)
+	if err != nil {
+		return Found{}, err
+	}
+	sets, err := ix.wordSets(ctx, words, communes)
+	if err != nil {
+		return Found{}, err
+	}
+	scores, err := ix.score(ctx, sets)
+	if err != nil {
+		return Found{}, err
+	}
+	var docs map[int64]docRow
+	if len(q.Layers) > 0 {
+		if docs, err = ix.readDocs(ctx, scores); err != nil {
+			return Found{}, err
+		}
+		keep := map[string]bool{}
+		for _, n := range q.Layers {
+			keep[strings.ToLower(n)] = true
+		}
+		for id := range scores {
+			if !keep[strings.ToLower(docs[id].layer)] {
+				delete(scores, id)
+			}
+		}
 	}
 	type hit struct {
-		doc   int32
+		doc   int64
 		score int
 	}
-	var hits []hit
-	for d := range ix.docs {
-		doc := &ix.docs[d]
-		if doc.dead || (keep != nil && !keep[doc.layer]) {
-			continue
-		}
-		total := 0
-		for i := range words {
-			s := scores[i][d]
-			if doc.commune >= 0 {
-				s = max(s, communeScores[i][doc.commune])
-			}
-			if s == 0 {
-				total = -1
-				break
-			}
-			total += int(s)
-		}
-		if total > 0 {
-			hits = append(hits, hit{int32(d), total})
-		}
+	hits := make([]hit, 0, len(scores))
+	for id, s := range scores {
+		hits = append(hits, hit{id, s})
 	}
 	total := len(hits)
 	limit := q.Limit
@@ -114,128 +135,289 @@ func (ix *Index) Search(ctx context.Context, q Query) (Found, error) {
 	}
 	if q.Near == nil {
 		hits = best(hits, limit, func(h hit) int { return h.score })
+	}
+	if docs == nil || len(hits) < len(docs) {
+		kept := make(map[int64]int, len(hits))
+		for _, h := range hits {
+			kept[h.doc] = h.score
+		}
+		if docs, err = ix.readDocs(ctx, kept); err != nil {
+			return Found{}, err
+		}
+	}
+	order := ix.layerOrder()
+	if q.Near == nil {
 		slices.SortFunc(hits, func(a, b hit) int {
-			da, db := &ix.docs[a.doc], &ix.docs[b.doc]
+			da, db := docs[a.doc], docs[b.doc]
 			// Among equals, the shortest name is the closest to the words.
 			return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(len(da.name), len(db.name)), strings.Compare(da.name, db.name),
-				cmp.Compare(da.layer, db.layer), cmp.Compare(da.fid, db.fid))
+				cmp.Compare(order[strings.ToLower(da.layer)], order[strings.ToLower(db.layer)]), cmp.Compare(da.fid, db.fid))
 		})
 		hits = hits[:min(limit, len(hits))]
 	}
-	results := make([]Result, len(hits))
-	for i, h := range hits {
-		results[i] = ix.result(h.doc)
-		results[i].Score = h.score
+	results := make([]Result, 0, len(hits))
+	ids := make([]int64, 0, len(hits))
+	for _, h := range hits {
+		r, ok := ix.result(docs[h.doc], communes)
+		if !ok {
+			total--
+			continue
+		}
+		r.Score = h.score
+		results = append(results, r)
+		ids = append(ids, h.doc)
 	}
 	if q.Near != nil {
 		if err := ix.measure(ctx, results, *q.Near); err != nil {
 			return Found{}, err
 		}
+		idOf := make(map[Ref]int64, len(results))
+		for i, r := range results {
+			idOf[Ref{r.Layer, r.FID}] = ids[i]
+		}
 		slices.SortStableFunc(results, func(a, b Result) int {
 			return cmp.Or(cmp.Compare(a.Distance, b.Distance), cmp.Compare(b.Score, a.Score))
 		})
+		for i, r := range results {
+			ids[i] = idOf[Ref{r.Layer, r.FID}]
+		}
 	}
-	found := Found{Total: total, Results: results[:min(limit, len(results))]}
-	for i := range found.Results {
-		found.Results[i].Matched = ix.matches(ix.docByFID(found.Results[i]), words)
+	found := Found{Total: total, Results: results[:min(limit, len(results))], Partial: !ready}
+	if err := ix.explain(ctx, found.Results, ids, communes, words); err != nil {
+		return Found{}, err
+	}
+	if err := ix.rename(ctx, found.Results); err != nil {
+		return Found{}, err
 	}
 	return found, nil
 }
 
-// layerFilter returns which layers to keep, by index; nil for all.
-func (ix *Index) layerFilter(names []string) []bool {
-	if len(names) == 0 {
-		return nil
-	}
-	keep := make([]bool, len(ix.layers))
-	for _, n := range names {
-		if li, ok := ix.layerOf[strings.ToLower(n)]; ok {
-			keep[li] = true
-		}
-	}
-	return keep
+// wordSet is one word of a query: the values and communes it matches, and
+// what reading the features holding them would cost.
+type wordSet struct {
+	word     string
+	values   map[int64]int // value id → quality of the match
+	capped   bool          // values holds only the first valueCap
+	communes map[int64]int // commune fid → quality of the match
+	cost     int
 }
 
-// wordScores scores every feature, and every commune, for one query word:
-// 0 when no word of it matches, else twice the quality of the best match,
-// plus one when it is in the field that names the feature.
-func (ix *Index) wordScores(w string) (docs, communes []uint8) {
-	docs = make([]uint8, len(ix.docs))
-	for t, tok := range ix.tokens {
-		q := quality(w, tok)
-		if q == noMatch {
+// wordSets looks up every word of a query, the rarest first.
+func (ix *Index) wordSets(ctx context.Context, words []string, communes map[int64]communeRow) ([]*wordSet, error) {
+	sets := make([]*wordSet, len(words))
+	for i, w := range words {
+		s := &wordSet{word: w, communes: map[int64]int{}}
+		var err error
+		if s.values, s.capped, err = ix.matchingValues(ctx, w, valueCap); err != nil {
+			return nil, err
+		}
+		for fid, c := range communes {
+			best := noMatch
+			for _, cw := range c.words {
+				best = max(best, quality(w, cw))
+			}
+			if best != noMatch {
+				s.communes[fid] = best
+			}
+		}
+		if s.capped {
+			s.cost = math.MaxInt
+		} else if s.cost, err = ix.countHolders(ctx, s.values, s.communes); err != nil {
+			return nil, err
+		}
+		sets[i] = s
+	}
+	slices.SortStableFunc(sets, func(a, b *wordSet) int { return cmp.Compare(a.cost, b.cost) })
+	return sets, nil
+}
+
+// byCandidates is the number of candidates under which the words after the
+// rarest are checked on the candidates' own texts rather than by reading
+// every feature they match.
+const byCandidates = 20_000
+
+// score returns every feature matching all the word sets (the rarest
+// first) with its score: the sum, over the words, of the best match of
+// each.
+func (ix *Index) score(ctx context.Context, sets []*wordSet) (map[int64]int, error) {
+	scores := map[int64]int{}
+	for i, s := range sets {
+		if i > 0 && len(scores) <= byCandidates {
+			return scores, ix.scoreOnTexts(ctx, scores, sets[i:])
+		}
+		if s.capped {
+			var err error
+			if s.values, _, err = ix.matchingValues(ctx, s.word, 0); err != nil {
+				return nil, err
+			}
+		}
+		docs, err := ix.wordDocs(ctx, s.values, s.communes)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			for id, sc := range docs {
+				scores[id] = int(sc)
+			}
 			continue
 		}
-		for _, p := range ix.postings[t] {
-			s := uint8(2 * q)
-			if p.field == ix.docs[p.doc].nameField {
-				s++
+		for id, sc := range scores {
+			if d, ok := docs[id]; ok {
+				scores[id] = sc + int(d)
+			} else {
+				delete(scores, id)
 			}
-			docs[p.doc] = max(docs[p.doc], s)
 		}
 	}
-	communes = make([]uint8, len(ix.communes))
-	for i, c := range ix.communes {
-		for _, cw := range c.words {
-			communes[i] = max(communes[i], uint8(2*quality(w, cw)))
+	return scores, nil
+}
+
+// scoreOnTexts adds to the candidates' scores those of the other words,
+// matched against the candidates' own texts and communes; a candidate that
+// misses one leaves.
+func (ix *Index) scoreOnTexts(ctx context.Context, scores map[int64]int, sets []*wordSet) error {
+	if len(scores) == 0 {
+		return nil
+	}
+	held, err := ix.heldWords(ctx, scores)
+	if err != nil {
+		return err
+	}
+	docs, err := ix.readDocs(ctx, scores)
+	if err != nil {
+		return err
+	}
+	for id, sc := range scores {
+		for _, s := range sets {
+			best := 2 * s.communes[docs[id].commune]
+			for _, h := range held[id] {
+				if q := bestQuality(s.word, h.words); q != noMatch {
+					best = max(best, 2*q+boolInt(h.named))
+				}
+			}
+			if best == 0 {
+				sc = -1
+				break
+			}
+			sc += best
+		}
+		if sc < 0 {
+			delete(scores, id)
+		} else {
+			scores[id] = sc
 		}
 	}
-	return docs, communes
+	return nil
 }
 
-// result describes the feature d.
-func (ix *Index) result(d int32) Result {
-	doc := &ix.docs[d]
-	l := &ix.layers[doc.layer]
-	r := Result{Layer: l.Name, LayerTitle: l.DisplayTitle(), FID: doc.fid, UUID: doc.uuid, Name: doc.name}
-	if doc.commune >= 0 {
-		r.Commune = ix.communes[doc.commune].name
+func boolInt(b bool) int {
+	if b {
+		return 1
 	}
-	return r
+	return 0
 }
 
-func (ix *Index) docByFID(r Result) *doc {
-	li := ix.layerOf[strings.ToLower(r.Layer)]
-	return &ix.docs[ix.byFID[li][r.FID]]
+// layerOrder numbers the workspace's layers in display order, by
+// lower-cased name.
+func (ix *Index) layerOrder() map[string]int {
+	order := map[string]int{}
+	for i, l := range ix.ws.Layers() {
+		order[strings.ToLower(l.Name())] = i
+	}
+	return order
 }
 
-// matches lists the fields of d whose words match query words, those
-// matching the most words first (the naming field first among equals),
-// then the commune when it matches words no field does.
-func (ix *Index) matches(d *doc, words []string) []Match {
+// result describes the feature the index holds as d; false when its layer
+// is gone.
+func (ix *Index) result(d docRow, communes map[int64]communeRow) (Result, bool) {
+	l, err := ix.ws.Layer(d.layer)
+	if err != nil {
+		return Result{}, false
+	}
+	return Result{Layer: l.Name(), LayerTitle: l.Schema.DisplayTitle(), FID: d.fid, UUID: d.uuid, Name: d.name,
+		Commune: communes[d.commune].name}, true
+}
+
+// explain sets what matched in each result (the feature ids[i]).
+func (ix *Index) explain(ctx context.Context, results []Result, ids []int64, communes map[int64]communeRow, words []string) error {
+	want := make(map[int64]int, len(results))
+	for i := range results {
+		want[ids[i]] = i
+	}
+	held, err := ix.heldWords(ctx, want)
+	if err != nil {
+		return err
+	}
+	for i := range results {
+		l, err := ix.ws.Layer(results[i].Layer)
+		if err != nil {
+			continue
+		}
+		results[i].Matched = matches(l.Schema, held[ids[i]], results[i].Commune, words)
+	}
+	return nil
+}
+
+// rename names the results by the index's Namer.
+func (ix *Index) rename(ctx context.Context, results []Result) error {
+	if ix.name == nil {
+		return nil
+	}
+	for i, r := range results {
+		l, err := ix.ws.Layer(r.Layer)
+		if err != nil {
+			continue
+		}
+		f, err := ix.ws.GetByFID(ctx, r.Layer, r.FID)
+		if errors.Is(err, store.ErrFeatureNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		if name := ix.name(l.Schema, f); name != "" {
+			results[i].Name = name
+		}
+	}
+	return nil
+}
+
+// matches lists the fields of a feature of layer l (holding held) whose
+// words match query words, those matching the most words first (the
+// naming field first among equals), then its commune when it matches words
+// no field does.
+func matches(l schema.Layer, held []heldValue, commune string, words []string) []Match {
 	type scored struct {
 		m      Match
 		n, sum int
 	}
 	var found []scored
 	matched := make([]bool, len(words))
-	for _, v := range d.values {
+	for _, v := range held {
+		if v.field < 0 || v.field >= len(l.Fields) {
+			continue
+		}
 		n, sum := 0, 0
-		fieldWords := Words(v.text)
 		for i, w := range words {
-			best := noMatch
-			for _, fw := range fieldWords {
-				best = max(best, quality(w, fw))
-			}
-			if best != noMatch {
+			if best := bestQuality(w, v.words); best != noMatch {
 				n, sum, matched[i] = n+1, sum+best, true
 			}
 		}
 		if n == 0 {
 			continue
 		}
-		if v.field == d.nameField {
+		if v.named {
 			sum += len(words) * whole // the name first among equals
 		}
-		found = append(found, scored{Match{Field: ix.layers[d.layer].Fields[v.field].DisplayTitle(), Value: v.text}, n, sum})
+		found = append(found, scored{Match{Field: l.Fields[v.field].DisplayTitle(), Value: v.text}, n, sum})
 	}
 	slices.SortStableFunc(found, func(a, b scored) int { return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(b.sum, a.sum)) })
 	out := make([]Match, 0, len(found)+1)
 	for _, s := range found {
 		out = append(out, s.m)
 	}
-	if d.commune >= 0 && slices.Contains(matched, false) {
-		out = append(out, Match{Value: ix.communes[d.commune].name, Commune: true})
+	if commune != "" && slices.Contains(matched, false) {
+		out = append(out, Match{Value: commune, Commune: true})
 	}
 	return out
 }

@@ -4,14 +4,13 @@
 // the commune they lie in; and the features nearest a point, with their
 // distances in metres on the Lambert-93 plane.
 //
-// An Index reads the workspace once, then keeps current by reading only
-// the rows written since (store.Workspace.WrittenSince): a query answers
-// from memory, as fast as a person types.
+// An Index reads the text index the workspace keeps beside its features,
+// written in the same transaction as every edit (store: tm_search_*): it
+// holds nothing in memory, and a query answers as fast as a person types.
 package search
 
 import (
 	"strings"
-	"unicode"
 
 	"terrimap/store"
 )
@@ -20,24 +19,9 @@ import (
 // accents, œ as oe), cut at every character that is neither a letter nor a
 // digit (spaces, apostrophes, hyphens, punctuation), with the abbreviations
 // of saint and sainte written out ("St-Gengoux" gives saint, gengoux).
-func Words(s string) []string {
-	f := strings.FieldsFunc(store.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	for i, w := range f {
-		f[i] = expand(w)
-	}
-	return f
-}
-
-// expand writes out an abbreviation.
-func expand(w string) string {
-	switch w {
-	case "st":
-		return "saint"
-	case "ste":
-		return "sainte"
-	}
-	return w
-}
+// The workspace's index holds the words of every text by it
+// (store.TextWords).
+func Words(s string) []string { return store.TextWords(s) }
 
 // stopWords are the French words a query may hold that carry no meaning of
 // their own («mairie de Tournus»): the query does without them, unless it

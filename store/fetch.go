@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -73,16 +72,7 @@ func (ws *Workspace) EachByFID(ctx context.Context, q FIDQuery, fn func(Row) boo
 		return fmt.Errorf("store: read %s: %w", l.Schema.Name, err)
 	}
 	defer done()
-	ids := make([]byte, 0, 8*len(q.FIDs)+2)
-	ids = append(ids, '[')
-	for i, fid := range q.FIDs {
-		if i > 0 {
-			ids = append(ids, ',')
-		}
-		ids = strconv.AppendInt(ids, fid, 10)
-	}
-	ids = append(ids, ']')
-	rows, err := st.QueryContext(ctx, string(ids))
+	rows, err := st.QueryContext(ctx, fidsJSON(q.FIDs))
 	if err != nil {
 		return fmt.Errorf("store: read %s: %w", l.Schema.Name, err)
 	}

@@ -15,8 +15,9 @@ import (
 )
 
 // registerFunctions installs, once per process, the SQL functions that the
-// GeoPackage RTree triggers call (ST_MinX … ST_IsEmpty) and tm_fold, the
-// case- and accent-insensitive form used by text search.
+// GeoPackage RTree triggers call (ST_MinX … ST_IsEmpty), tm_fold, the
+// case- and accent-insensitive form used by text search, and tm_sortkey,
+// the French sort key of the attribute tables.
 var registerFunctions = sync.OnceValue(func() error {
 	bound := func(pick func(h gpkgbin.Header, b []byte) (float64, bool)) func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
 		return func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
@@ -77,6 +78,7 @@ var registerFunctions = sync.OnceValue(func() error {
 			}
 			return int64(0), nil
 		},
+		"tm_sortkey": sortKeyFunc(),
 		"tm_fold": func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 			switch s := args[0].(type) {
 			case string:

@@ -128,11 +128,13 @@ func TestOpenLacksTable(t *testing.T) {
 	// blocker's order (longest first), not the layer's.
 	lacks := []icgp.Lack{{Layer: "pei", FID: all[3].FID, UUID: all[3].UUID}, {Layer: "pei", FID: all[0].FID, UUID: all[0].UUID}}
 	tb := m.openLacksTable("pei", lacks)
-	q.runUntil(t, func() bool { return tb.table != nil })
+	q.runUntil(t, tb.ready)
 	if len(tb.rows) != 2 || tb.count.Text != fmt.Sprintf("2 objets sur %d", len(all)) {
 		t.Fatalf("%d rows, count %q; want the two hydrants", len(tb.rows), tb.count.Text)
 	}
-	if first, second := tb.feature(0).UUID, tb.feature(1).UUID; first != all[3].UUID || second != all[0].UUID {
+	f0, _ := tb.feature(0)
+	f1, _ := tb.feature(1)
+	if first, second := f0.UUID, f1.UUID; first != all[3].UUID || second != all[0].UUID {
 		t.Errorf("rows %s, %s; want the blocker's order %s, %s", first, second, all[3].UUID, all[0].UUID)
 	}
 	if tb.communeChoice == nil || tb.communeChoice.Selected != "Toutes les communes" {

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -26,25 +28,36 @@ const (
 	csvGeometry  = "WKT"
 )
 
-// csvRecords are the headings shown and the rows shown, in the order
-// shown, each with its geometry as WKT: what the CSV holds.
-func (t *attributeTable) csvRecords() [][]string {
+// csvRecords are the headings shown and the rows of fids (those shown, in
+// the order shown), each with its geometry as WKT: what the CSV holds. It
+// reads the rows: run it off the UI goroutine.
+func (t *attributeTable) csvRecords(ctx context.Context, fids []int64) ([][]string, error) {
 	head := make([]string, 0, len(t.layer.Fields)+1)
 	for i := range t.layer.Fields {
 		head = append(head, t.title(i))
 	}
 	out := [][]string{append(head, csvGeometry)}
-	for row, i := range t.rows {
-		line := make([]string, len(t.cells[i]), len(t.cells[i])+1)
-		copy(line, t.cells[i])
-		geom := ""
-		if g := t.feature(row).Geometry; g != nil {
-			geom = wkt.MarshalString(g)
+	for start := 0; start < len(fids); start += csvPageRows {
+		rows, err := t.readRows(ctx, fids[start:min(len(fids), start+csvPageRows)])
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, append(line, geom))
+		for _, r := range rows {
+			if r.gone {
+				continue
+			}
+			geom := ""
+			if r.f.Geometry != nil {
+				geom = wkt.MarshalString(r.f.Geometry)
+			}
+			out = append(out, append(slices.Clip(r.cells), geom))
+		}
 	}
-	return out
+	return out, nil
 }
+
+// csvPageRows is the number of rows the export reads at once.
+const csvPageRows = 1000
 
 // writeCSV writes records as a French spreadsheet reads them.
 func writeCSV(w io.Writer, records [][]string) error {
@@ -92,11 +105,14 @@ func (t *attributeTable) askExport() {
 	if a == nil || t.win == nil {
 		return
 	}
+	fids := t.rows
 	askSavePath(a, t.win, t.csvFileName(), []string{".csv"}, func(path string) {
-		records := t.csvRecords()
-		n := len(records) - 1
 		go func() {
-			err := exportCSV(path, records)
+			records, err := t.csvRecords(context.Background(), fids)
+			n := len(records) - 1
+			if err == nil {
+				err = exportCSV(path, records)
+			}
 			fyne.Do(func() {
 				if err != nil {
 					showError(t.win, lang.L("The table could not be written to {{.Path}}. Choose another folder.", map[string]any{"Path": path}))

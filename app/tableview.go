@@ -1,10 +1,8 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"slices"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -22,16 +20,20 @@ import (
 // communes by name, a filter over every column (case and accents
 // ignored), a sort on a heading's click, an export of the rows shown to
 // CSV, and a click on a row frames and selects the feature on the map.
+//
+// It reads rows on demand: SQLite filters and sorts the layer into the
+// list of fids shown (rows), and the table reads the features of the
+// pages in view (pages), so that half a million rows open in a moment.
 type attributeTable struct {
 	m        *mainWindow
+	ws       *store.Workspace
 	layer    schema.Layer
 	communes communeIndex
-	all      []store.Feature
-	cells    [][]string // all's cells, as shown
-	// codes are all's communes (INSEE codes); commune is the one shown
-	// ("" for all), the user's own when the table opens.
-	codes   []string
-	commune string
+	// commune is the commune shown (an INSEE code, "" for all), the
+	// user's own when the table opens; inCommune holds the fids of the
+	// features that lie in a commune, for layers that do not name it.
+	commune   string
+	inCommune map[string][]int64
 	// only, when set, keeps the features of these UUIDs alone (a blocker's
 	// tronçons, from the ICGP window), in the order of their rank (longest
 	// first) until a column is sorted on.
@@ -40,8 +42,17 @@ type attributeTable struct {
 	// communes».
 	communeCodes  []string
 	communeChoice *widget.Select
-	// rows are the indexes in all of the rows shown: filtered, sorted.
-	rows []int
+	// rows are the fids of the rows shown, filtered and sorted; total is
+	// the layer's number of rows.
+	rows  []int64
+	total int
+	// pages are the rows read, by page of rows; gen counts the row lists
+	// asked, loaded the one shown (pages of another are dropped), and
+	// cancel stops the reading of the list asked before.
+	pages  *pageCache
+	gen    int
+	loaded int
+	cancel context.CancelFunc
 	// sortCol is the column sorted on (-1: the layer's order), descending
 	// when sortDesc.
 	sortCol  int
@@ -79,24 +90,21 @@ func (m *mainWindow) showTableChoice() {
 	}, m.window)
 }
 
-// openTable reads the layer's features off the UI goroutine, then shows
-// them in a window of their own.
+// openTable opens the layer's table in a window of its own, then reads
+// its rows off the UI goroutine.
 func (m *mainWindow) openTable(layer string) *attributeTable {
 	l, err := m.sess.ws.Layer(layer)
 	if err != nil {
 		return nil
 	}
-	t := &attributeTable{m: m, layer: l.Schema, sortCol: -1}
+	t := &attributeTable{m: m, ws: m.sess.ws, layer: l.Schema, sortCol: -1, inCommune: map[string][]int64{}, pages: newPageCache()}
 	ws, c, access := m.sess.ws, m.sess.client, m.sess.access
 	go func() {
 		ctx := context.Background()
-		fs, err := ws.Query(ctx, store.Query{Layer: layer})
+		total, err := ws.CountRows(ctx, layer)
 		communes := readCommuneIndex(ctx, ws)
-		commune, codes := "", make([]string, len(fs))
+		commune := ""
 		if layer != communeLayer && len(communes.names) > 0 {
-			for i, f := range fs {
-				codes[i], _ = communes.communeOf(f)
-			}
 			commune = userCommune(ctx, c, access, communes)
 		}
 		m.do(func() {
@@ -104,13 +112,9 @@ func (m *mainWindow) openTable(layer string) *attributeTable {
 				showError(m.window, lang.L("The layer could not be read. Check that the workspace is not open in another program."))
 				return
 			}
-			t.all, t.communes, t.codes, t.commune = fs, communes, codes, commune
+			t.total, t.communes, t.commune = total, communes, commune
 			if t.only != nil {
 				t.commune = "" // a blocker's tronçons, wherever they are
-			}
-			t.cells = make([][]string, len(fs))
-			for i, f := range fs {
-				t.cells[i] = t.cellsOf(f)
 			}
 			t.show()
 		})
@@ -147,40 +151,25 @@ func (t *attributeTable) title(col int) string {
 	return t.layer.Fields[col].DisplayTitle()
 }
 
-// text returns the cell shown at a row and column of the table.
-func (t *attributeTable) text(row, col int) string { return t.cells[t.rows[row]][col] }
-
-// feature returns the feature shown at a row.
-func (t *attributeTable) feature(row int) store.Feature { return t.all[t.rows[row]] }
-
-// apply keeps the features of the commune chosen whose cells hold the
-// filter's words, case and accents aside, in the order chosen.
-func (t *attributeTable) apply(filter string) {
-	words := strings.Fields(store.Fold(filter))
-	t.rows = t.rows[:0]
-	for i, cells := range t.cells {
-		if t.commune != "" && t.codes[i] != t.commune {
-			continue
-		}
-		if _, kept := t.only[t.all[i].UUID]; t.only != nil && !kept {
-			continue
-		}
-		line := store.Fold(strings.Join(cells, " "))
-		keep := true
-		for _, w := range words {
-			if !strings.Contains(line, w) {
-				keep = false
-				break
-			}
-		}
-		if keep {
-			t.rows = append(t.rows, i)
-		}
+// text returns the cell shown at a row and column of the table; "" until
+// its page is read (asked for here).
+func (t *attributeTable) text(row, col int) string {
+	r, ok := t.row(row)
+	if !ok {
+		return ""
 	}
-	t.sortRows()
-	t.count.SetText(lang.L("{{.N}} of {{.Total}} features", map[string]any{"N": len(t.rows), "Total": len(t.all)}))
-	t.table.Refresh()
+	return r.cells[col]
 }
+
+// feature returns the feature shown at a row, when its page is read.
+func (t *attributeTable) feature(row int) (store.Feature, bool) {
+	r, ok := t.row(row)
+	return r.f, ok
+}
+
+// apply shows the features of the commune chosen whose cells hold the
+// filter's words, case and accents aside, in the order chosen.
+func (t *attributeTable) apply(string) { t.reload() }
 
 // sortBy sorts on a column: ascending on the first click, then the other
 // way on each click.
@@ -190,75 +179,8 @@ func (t *attributeTable) sortBy(col int) {
 	} else {
 		t.sortCol, t.sortDesc = col, false
 	}
-	t.sortRows()
+	t.reload()
 	t.table.Refresh()
-}
-
-// sortRows orders the rows shown by the column chosen; empty cells last.
-func (t *attributeTable) sortRows() {
-	if t.sortCol < 0 || t.sortCol >= len(t.layer.Fields) {
-		if t.only != nil {
-			slices.SortFunc(t.rows, func(a, b int) int { return t.only[t.all[a].UUID] - t.only[t.all[b].UUID] })
-			return
-		}
-		slices.Sort(t.rows)
-		return
-	}
-	fld, col := t.layer.Fields[t.sortCol], t.sortCol
-	order := newTextOrder()
-	slices.SortStableFunc(t.rows, func(a, b int) int {
-		va, vb := t.all[a].Properties[fld.Name], t.all[b].Properties[fld.Name]
-		if (va == nil) != (vb == nil) { // empty last, whichever the way
-			if va == nil {
-				return 1
-			}
-			return -1
-		}
-		c := compareCells(fld, va, vb, t.cells[a][col], t.cells[b][col], order)
-		if t.sortDesc {
-			c = -c
-		}
-		return cmp.Or(c, cmp.Compare(a, b))
-	})
-}
-
-// compareCells compares two values of a field: numbers as numbers, dates
-// in time, yes before no, and the rest by the words shown, in French order.
-func compareCells(fld schema.Field, va, vb any, ta, tb string, order textOrder) int {
-	switch {
-	case len(fld.Domain) == 0 && (fld.Type == schema.Integer || fld.Type == schema.Real):
-		fa, oka := toFloat(va)
-		fb, okb := toFloat(vb)
-		if oka && okb {
-			return cmp.Compare(fa, fb)
-		}
-	case fld.Type == schema.Date || fld.Type == schema.DateTime:
-		return cmp.Compare(schema.CodeString(va), schema.CodeString(vb))
-	case fld.Type == schema.Boolean:
-		ba, _ := va.(bool)
-		bb, _ := vb.(bool)
-		if ba != bb {
-			if ba {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	}
-	return order.compare(ta, tb)
-}
-
-// toFloat reads a number field's value.
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	}
-	return 0, false
 }
 
 // heading is a column's heading, with an arrow when the rows are sorted
@@ -275,7 +197,7 @@ func (t *attributeTable) heading(col int) string {
 }
 
 func (t *attributeTable) show() {
-	t.count = widget.NewLabel("")
+	t.count = widget.NewLabel(lang.L("Reading the rows…"))
 	t.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(t.rows), len(t.layer.Fields) },
 		func() fyne.CanvasObject {
@@ -306,7 +228,7 @@ func (t *attributeTable) show() {
 	}
 	t.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(t.rows) && t.m.view != nil {
-			t.m.view.pick(t.feature(id.Row))
+			t.pickRow(id.Row)
 		}
 	}
 	t.filter = widget.NewEntry()
@@ -318,7 +240,7 @@ func (t *attributeTable) show() {
 		t.offerCommunes()
 		communeBox = container.NewHBox(widget.NewLabel(lang.L("Commune")), t.communeChoice)
 	}
-	t.apply("")
+	t.reload()
 	bar := container.NewBorder(nil, nil, communeBox, container.NewHBox(t.count, t.export), t.filter)
 	content := container.NewBorder(bar, nil, nil, nil, t.table)
 	if a := fyne.CurrentApp(); a != nil {
@@ -341,7 +263,7 @@ func (t *attributeTable) offerCommunes() {
 	t.communeChoice.SetSelectedIndex(chosen)
 	t.communeChoice.OnChanged = func(string) {
 		t.commune = chosenCommune(t.communeCodes, t.communeChoice.SelectedIndex())
-		t.apply(t.filter.Text)
+		t.reload()
 	}
 }
 

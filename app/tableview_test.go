@@ -52,7 +52,7 @@ func TestAttributeTable(t *testing.T) {
 	_, m := newTestShell(t, Options{})
 	q := openInShell(t, m, demoWorkspaceFile(t, "table.gpkg"))
 	tb := m.openTable("pei")
-	q.runUntil(t, func() bool { return tb.table != nil })
+	q.runUntil(t, tb.ready)
 	if len(tb.rows) != 3 || !strings.Contains(tb.count.Text, "3 objets sur 3") {
 		t.Fatalf("%d rows, count %q", len(tb.rows), tb.count.Text)
 	}
@@ -61,15 +61,17 @@ func TestAttributeTable(t *testing.T) {
 		t.Errorf("the type reads %q, not its label", got)
 	}
 	tb.filter.SetText("t-02")
+	q.runUntil(t, tb.ready)
 	if len(tb.rows) != 1 || tb.count.Text != "1 objets sur 3" {
 		t.Fatalf("filtered: %d rows, count %q", len(tb.rows), tb.count.Text)
 	}
 	tb.filter.SetText("POTEAU d'INCENDIE")
+	q.runUntil(t, tb.ready)
 	if len(tb.rows) != 3 {
 		t.Errorf("filter on the label: %d rows, want 3", len(tb.rows))
 	}
 	tb.table.Select(widget.TableCellID{Row: 1, Col: 0})
-	if m.view.selected == nil || m.view.selected.UUID != tb.feature(1).UUID {
+	if f, _ := tb.feature(1); m.view.selected == nil || m.view.selected.UUID != f.UUID || f.UUID == "" {
 		t.Fatal("a click on a row selected another feature")
 	}
 }
@@ -125,7 +127,7 @@ func TestAttributeTableCommunesSortAndExport(t *testing.T) {
 	_, m := newTestShell(t, Options{})
 	q := openInShell(t, m, tableWorkspaceFile(t))
 	tb := m.openTable("pei")
-	q.runUntil(t, func() bool { return tb.table != nil })
+	q.runUntil(t, tb.ready)
 	w := test.NewWindow(tb.table)
 	defer w.Close()
 	commune, numero, debit, ct := column(t, tb, "insee"), column(t, tb, "numero"), column(t, tb, "debit"), column(t, tb, "date_ct")
@@ -154,6 +156,7 @@ func TestAttributeTableCommunesSortAndExport(t *testing.T) {
 		for range tc.clicks {
 			test.Tap(header(tc.col))
 		}
+		q.runUntil(t, tb.ready)
 		if got := header(tc.col).Text; !strings.HasSuffix(got, tc.arrow) {
 			t.Errorf("heading %q, want the arrow %q", got, tc.arrow)
 		}
@@ -170,8 +173,13 @@ func TestAttributeTableCommunesSortAndExport(t *testing.T) {
 
 	// Filtered to Tournus, sorted by date: the CSV holds those rows.
 	tb.filter.SetText("tournus")
+	q.runUntil(t, tb.ready)
 	path := filepath.Join(t.TempDir(), "poteaux.csv")
-	if err := exportCSV(path, tb.csvRecords()); err != nil {
+	records, err := tb.csvRecords(context.Background(), tb.rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := exportCSV(path, records); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(path)
@@ -183,7 +191,7 @@ func TestAttributeTableCommunesSortAndExport(t *testing.T) {
 	}
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	r.Comma = ';'
-	records, err := r.ReadAll()
+	records, err = r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +227,7 @@ func TestAttributeTableOpensOnTheUsersCommune(t *testing.T) {
 	q := openInShell(t, m, tableWorkspaceFile(t))
 	m.sess.access = map[string]protocol.Access{"pei": {Read: true, Update: true, Territory: tournusSquare}}
 	tb := m.openTable("pei")
-	q.runUntil(t, func() bool { return tb.table != nil })
+	q.runUntil(t, tb.ready)
 	if tb.communeChoice == nil || tb.communeChoice.Selected != "Tournus" {
 		t.Fatalf("the table opens on %v, not the user's commune", tb.communeChoice)
 	}
@@ -235,11 +243,13 @@ func TestAttributeTableOpensOnTheUsersCommune(t *testing.T) {
 		t.Fatalf("in Tournus: %d rows, count %q", len(tb.rows), tb.count.Text)
 	}
 	tb.communeChoice.SetSelected("Toutes les communes")
+	q.runUntil(t, tb.ready)
 	if len(tb.rows) != 4 || tb.count.Text != "4 objets sur 4" {
 		t.Fatalf("all communes: %d rows, count %q", len(tb.rows), tb.count.Text)
 	}
 	tb.communeChoice.SetSelected("Uchizy")
 	tb.filter.SetText("eau")
+	q.runUntil(t, tb.ready)
 	if len(tb.rows) != 1 || tb.text(0, column(t, tb, "numero")) != "eau vive" {
 		t.Errorf("Uchizy filtered on «eau»: %d rows", len(tb.rows))
 	}

@@ -55,8 +55,7 @@ func (c *Capabilities) PreferredFormat() string {
 }
 
 // Attribution returns the credit of l: its own Attribution, else the
-// service's provider (or title) with its conditions of use when it states
-// some.
+// service's provider (or title) with its conditions of use (tiles.Credit).
 func (c *Capabilities) Attribution(l Layer) string {
 	if l.Attribution != "" {
 		return l.Attribution
@@ -65,26 +64,7 @@ func (c *Capabilities) Attribution(l Layer) string {
 	if who == "" {
 		who = c.Title
 	}
-	if cond := conditions(c.AccessConstraints); cond != "" && !strings.EqualFold(cond, who) {
-		if who == "" {
-			return cond
-		}
-		return who + " – " + cond
-	}
-	return who
-}
-
-// conditions returns an access constraint worth printing: not "none", not
-// a page of legal text.
-func conditions(s string) string {
-	switch strings.ToLower(strings.Trim(s, " .")) {
-	case "", "none", "aucune", "aucun", "no", "non", "néant", "unknown", "inconnu":
-		return ""
-	}
-	if len(s) > 120 {
-		return ""
-	}
-	return s
+	return tiles.Credit(who, c.AccessConstraints)
 }
 
 // Options choose how a layer is asked for; empty fields take the
@@ -155,10 +135,7 @@ func (c *Capabilities) Basemap(name string, o Options) (tiles.ServiceLayer, erro
 	u.RawQuery = q.Encode() + "&BBOX=" + box
 	u.Fragment = ""
 
-	kind, format := tiles.KindMap, tiles.FormatPNG
-	if low := strings.ToLower(o.Format); strings.Contains(low, "jpeg") || strings.Contains(low, "jpg") {
-		kind, format = tiles.KindPhoto, tiles.FormatJPEG
-	}
+	kind, format := tiles.KindOfFormat(o.Format)
 	minZ, maxZ := zooms(l)
 	return tiles.ServiceLayer{
 		Protocol:    tiles.ProtocolWMS,

@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/encoding/ianaindex"
@@ -159,4 +161,14 @@ func Exception(data []byte) (string, bool) {
 		return "the server sent an exception report", true
 	}
 	return strings.Join(parts, "; "), true
+}
+
+// Text is an element's text with its white space collapsed, as titles
+// and names are shown.
+func Text(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Number reads a finite decimal number.
+func Number(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
 }

@@ -129,3 +129,20 @@ func KindOfFormat(mime string) (Kind, Format) {
 	}
 	return KindMap, FormatPNG
 }
+
+// PreferredFormat returns which of a server's image formats to ask tiles
+// in: PNG (which keeps transparency) when offered, else JPEG, else the
+// first; PNG when none is listed.
+func PreferredFormat(formats []string) string {
+	for _, want := range []string{"image/png", "image/png; mode=8bit", "image/jpeg"} {
+		for _, f := range formats {
+			if strings.EqualFold(f, want) {
+				return f
+			}
+		}
+	}
+	if len(formats) > 0 {
+		return formats[0]
+	}
+	return "image/png"
+}

@@ -38,21 +38,9 @@ func (l Layer) DefaultStyle() string {
 	return ""
 }
 
-// PreferredFormat returns the format of tiles to ask for: PNG (which keeps
-// transparency) when offered, else JPEG, else the first.
-func (c *Capabilities) PreferredFormat() string {
-	for _, want := range []string{"image/png", "image/png; mode=8bit", "image/jpeg"} {
-		for _, f := range c.Formats {
-			if strings.EqualFold(f, want) {
-				return f
-			}
-		}
-	}
-	if len(c.Formats) > 0 {
-		return c.Formats[0]
-	}
-	return "image/png"
-}
+// PreferredFormat returns the format of tiles to ask for
+// (tiles.PreferredFormat).
+func (c *Capabilities) PreferredFormat() string { return tiles.PreferredFormat(c.Formats) }
 
 // Attribution returns the credit of l: its own Attribution, else the
 // service's provider (or title) with its conditions of use (tiles.Credit).

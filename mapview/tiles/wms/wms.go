@@ -11,8 +11,6 @@ package wms
 import (
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -150,11 +148,11 @@ func Parse(data []byte) (*Capabilities, error) {
 	}
 	c := &Capabilities{
 		Version:           strings.TrimSpace(x.Version),
-		Title:             clean(x.Service.Title),
+		Title:             ogcxml.Text(x.Service.Title),
 		Abstract:          strings.TrimSpace(x.Service.Abstract),
-		AccessConstraints: clean(x.Service.AccessConstraints),
-		Fees:              clean(x.Service.Fees),
-		Provider:          clean(x.Service.Contact.Organization),
+		AccessConstraints: ogcxml.Text(x.Service.AccessConstraints),
+		Fees:              ogcxml.Text(x.Service.Fees),
+		Provider:          ogcxml.Text(x.Service.Contact.Organization),
 	}
 	if c.Version == "" {
 		c.Version = "1.3.0"
@@ -163,7 +161,7 @@ func Parse(data []byte) (*Capabilities, error) {
 		}
 	}
 	if c.Provider == "" {
-		c.Provider = clean(x.Service.Contact.Person)
+		c.Provider = ogcxml.Text(x.Service.Contact.Person)
 	}
 	for _, f := range x.Capability.GetMap.Formats {
 		if f = strings.TrimSpace(f); f != "" {
@@ -191,7 +189,7 @@ func (c *Capabilities) flatten(l *layerXML, parent Layer, depth int) error {
 		return fmt.Errorf("%w: more than %d layers or %d levels", ErrNotCapabilities, maxLayers, maxDepth)
 	}
 	out := Layer{
-		Name: strings.TrimSpace(l.Name), Title: clean(l.Title), Abstract: strings.TrimSpace(l.Abstract),
+		Name: strings.TrimSpace(l.Name), Title: ogcxml.Text(l.Title), Abstract: strings.TrimSpace(l.Abstract),
 		CRS:    append([]string(nil), parent.CRS...),
 		Styles: append([]Style(nil), parent.Styles...),
 		Bound:  parent.Bound, MinScale: parent.MinScale, MaxScale: parent.MaxScale,
@@ -208,7 +206,7 @@ func (c *Capabilities) flatten(l *layerXML, parent Layer, depth int) error {
 		}
 	}
 	for _, s := range l.Styles {
-		s = Style{Name: strings.TrimSpace(s.Name), Title: clean(s.Title), Abstract: strings.TrimSpace(s.Abstract)}
+		s = Style{Name: strings.TrimSpace(s.Name), Title: ogcxml.Text(s.Title), Abstract: strings.TrimSpace(s.Abstract)}
 		known := false
 		for _, o := range out.Styles {
 			known = known || o.Name == s.Name
@@ -217,8 +215,8 @@ func (c *Capabilities) flatten(l *layerXML, parent Layer, depth int) error {
 			out.Styles = append(out.Styles, s)
 		}
 	}
-	if l.Attribution != nil && clean(l.Attribution.Title) != "" {
-		out.Attribution = clean(l.Attribution.Title)
+	if l.Attribution != nil && ogcxml.Text(l.Attribution.Title) != "" {
+		out.Attribution = ogcxml.Text(l.Attribution.Title)
 	}
 	if g := l.Geographic; g != nil {
 		if b, ok := bound(g.West, g.South, g.East, g.North); ok {
@@ -229,10 +227,10 @@ func (c *Capabilities) flatten(l *layerXML, parent Layer, depth int) error {
 			out.Bound = b
 		}
 	}
-	if v, ok := number(l.MinScale); ok {
+	if v, ok := ogcxml.Number(l.MinScale); ok {
 		out.MinScale = v
 	}
-	if v, ok := number(l.MaxScale); ok {
+	if v, ok := ogcxml.Number(l.MaxScale); ok {
 		out.MaxScale = v
 	}
 	if out.Title == "" {
@@ -259,9 +257,6 @@ func (c *Capabilities) Layer(name string) (Layer, bool) {
 	return Layer{}, false
 }
 
-// clean collapses a text's white space.
-func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 func hasFold(list []string, s string) bool {
 	for _, o := range list {
 		if strings.EqualFold(o, s) {
@@ -271,17 +266,11 @@ func hasFold(list []string, s string) bool {
 	return false
 }
 
-// number reads a finite decimal number.
-func number(s string) (float64, bool) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
-}
-
 // bound reads a longitude/latitude extent; false when it is not one.
 func bound(w, s, e, n string) (orb.Bound, bool) {
 	var v [4]float64
 	for i, t := range []string{w, s, e, n} {
-		f, ok := number(t)
+		f, ok := ogcxml.Number(t)
 		if !ok {
 			return orb.Bound{}, false
 		}

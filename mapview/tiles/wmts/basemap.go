@@ -92,21 +92,9 @@ func (c *Capabilities) Attribution() string {
 	return tiles.Credit(who, c.AccessConstraints)
 }
 
-// PreferredFormat returns the format of l's tiles to ask for: PNG when
-// offered, else JPEG, else the first.
-func (l Layer) PreferredFormat() string {
-	for _, want := range []string{"image/png", "image/jpeg"} {
-		for _, f := range l.Formats {
-			if strings.EqualFold(f, want) {
-				return f
-			}
-		}
-	}
-	if len(l.Formats) > 0 {
-		return l.Formats[0]
-	}
-	return "image/png"
-}
+// PreferredFormat returns the format of l's tiles to ask for
+// (tiles.PreferredFormat).
+func (l Layer) PreferredFormat() string { return tiles.PreferredFormat(l.Formats) }
 
 // Options choose how a layer is asked for; empty fields take the
 // defaults (DefaultStyle, PreferredFormat, the first of MercatorSets).

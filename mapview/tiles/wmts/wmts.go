@@ -14,7 +14,6 @@ package wmts
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -171,9 +170,9 @@ func Parse(data []byte) (*Capabilities, error) {
 		return nil, fmt.Errorf("%w: more than %d layers", ErrNotCapabilities, maxLayers)
 	}
 	c := &Capabilities{
-		Title: clean(x.Service.Title), Abstract: strings.TrimSpace(x.Service.Abstract),
-		AccessConstraints: clean(x.Service.AccessConstraints), Fees: clean(x.Service.Fees),
-		Provider: clean(x.Provider), Sets: map[string]MatrixSet{},
+		Title: ogcxml.Text(x.Service.Title), Abstract: strings.TrimSpace(x.Service.Abstract),
+		AccessConstraints: ogcxml.Text(x.Service.AccessConstraints), Fees: ogcxml.Text(x.Service.Fees),
+		Provider: ogcxml.Text(x.Provider), Sets: map[string]MatrixSet{},
 	}
 	for _, op := range x.Operations {
 		if op.Name != "GetTile" {
@@ -190,7 +189,7 @@ func Parse(data []byte) (*Capabilities, error) {
 		}
 	}
 	for _, xl := range x.Layers {
-		l := Layer{Identifier: strings.TrimSpace(xl.Identifier), Title: clean(xl.Title), Abstract: strings.TrimSpace(xl.Abstract),
+		l := Layer{Identifier: strings.TrimSpace(xl.Identifier), Title: ogcxml.Text(xl.Title), Abstract: strings.TrimSpace(xl.Abstract),
 			Templates: map[string]string{}}
 		if l.Identifier == "" {
 			continue
@@ -199,7 +198,7 @@ func Parse(data []byte) (*Capabilities, error) {
 			l.Title = l.Identifier
 		}
 		for _, s := range xl.Styles {
-			l.Styles = append(l.Styles, Style{Identifier: strings.TrimSpace(s.Identifier), Title: clean(s.Title),
+			l.Styles = append(l.Styles, Style{Identifier: strings.TrimSpace(s.Identifier), Title: ogcxml.Text(s.Title),
 				Default: strings.TrimSpace(s.Default) == "true"})
 		}
 		for _, f := range xl.Formats {
@@ -234,7 +233,7 @@ func Parse(data []byte) (*Capabilities, error) {
 		for _, xm := range xs.Matrices {
 			m := Matrix{Identifier: strings.TrimSpace(xm.Identifier)}
 			var ok [6]bool
-			m.ScaleDenominator, ok[0] = number(xm.Scale)
+			m.ScaleDenominator, ok[0] = ogcxml.Number(xm.Scale)
 			m.TopLeft, ok[1] = pair(xm.TopLeft)
 			m.TileWidth, ok[2] = integer(xm.TileWidth)
 			m.TileHeight, ok[3] = integer(xm.TileHeight)
@@ -272,14 +271,7 @@ func (l Layer) DefaultStyle() string {
 	return "default"
 }
 
-// clean collapses a text's white space.
-func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func number(s string) (float64, bool) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
-}
-
+// integer reads a positive whole number.
 func integer(s string) (int, bool) {
 	v, err := strconv.Atoi(strings.TrimSpace(s))
 	return v, err == nil && v > 0
@@ -291,7 +283,7 @@ func pair(s string) ([2]float64, bool) {
 	if len(f) != 2 {
 		return [2]float64{}, false
 	}
-	a, ok1 := number(f[0])
-	b, ok2 := number(f[1])
+	a, ok1 := ogcxml.Number(f[0])
+	b, ok2 := ogcxml.Number(f[1])
 	return [2]float64{a, b}, ok1 && ok2
 }

@@ -23,9 +23,21 @@ const geoplateforme = "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&V
 	"&LAYER=%s&STYLE=%s&TILEMATRIXSET=PM&FORMAT=%s" +
 	"&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
 
+// geoplateformeWMS is the Géoplateforme raster WMS GetMap request of one
+// 256-pixel Web Mercator tile; %s are the layer and the format.
+const geoplateformeWMS = "https://data.geopf.fr/wms-r?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap" +
+	"&LAYERS=%s&STYLES=&FORMAT=%s&TRANSPARENT=TRUE&CRS=EPSG:3857&WIDTH=256&HEIGHT=256&BBOX={bbox}"
+
+// AttributionPCRS credits the PCRS image: the Géoplateforme diffuses it,
+// the local authorities that commissioned it (the «autorités publiques
+// locales compétentes») own it.
+const AttributionPCRS = "© IGN – Géoplateforme, PCRS des autorités publiques locales compétentes"
+
 // Presets returns the configurations of the tile servers Terrimap knows, in
 // the order a user is offered them: "osm", "ign-plan", "ign-ortho",
-// "ign-cadastre". Set UserAgent (see UserAgent) and, to share the
+// "ign-cadastre", "ign-pcrs" (the 5 cm image of the plan de corps de rue
+// simplifié, the reference for locating networks in class A, where a
+// territory has one: it is blank elsewhere). Set UserAgent (see UserAgent) and, to share the
 // per-provider caps, Limiter before NewXYZ.
 func Presets() []XYZConfig {
 	return []XYZConfig{
@@ -67,6 +79,38 @@ func Presets() []XYZConfig {
 			Format:      FormatPNG,
 			Kind:        KindOverlay,
 		},
+		{
+			// The Géoplateforme's WMTS serves PCRS.LAMB93 in Lambert-93
+			// tiles; its WMS draws it in Web Mercator.
+			Name:        "ign-pcrs",
+			Title:       "PCRS image 5 cm (plan de corps de rue simplifié, IGN)",
+			URL:         fmt.Sprintf(geoplateformeWMS, "PCRS.LAMB93", "image/png"),
+			Attribution: AttributionPCRS,
+			MaxZoom:     21,
+			Format:      FormatPNG,
+			Kind:        KindPhoto,
+		},
+	}
+}
+
+// Service is a WMS or WMTS server Terrimap offers to pick layers from,
+// its capabilities read when the user chooses it.
+type Service struct {
+	// Name identifies it; Title is shown to users.
+	Name, Title string
+	// URL is its address (without a GetCapabilities query).
+	URL string
+	// Protocol is ProtocolWMS or ProtocolWMTS.
+	Protocol string
+}
+
+// Services returns the servers the basemap dialog lists: the IGN
+// Géoplateforme's tiled images (WMTS: orthophotos, Plan IGN, cadastre…)
+// and its raster WMS (the same and more, the PCRS image included).
+func Services() []Service {
+	return []Service{
+		{Name: "geopf-wmts", Title: "IGN Géoplateforme – images tuilées (WMTS)", URL: "https://data.geopf.fr/wmts", Protocol: ProtocolWMTS},
+		{Name: "geopf-wms", Title: "IGN Géoplateforme – images (WMS raster)", URL: "https://data.geopf.fr/wms-r", Protocol: ProtocolWMS},
 	}
 }
 

@@ -58,6 +58,9 @@ func TestPresets(t *testing.T) {
 		"ign-plan":     "LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX=14&TILEROW=5874&TILECOL=8468",
 		"ign-ortho":    "LAYER=ORTHOIMAGERY.ORTHOPHOTOS&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/jpeg&TILEMATRIX=14",
 		"ign-cadastre": "LAYER=CADASTRALPARCELS.PARCELLAIRE_EXPRESS&STYLE=PCI%20vecteur&TILEMATRIXSET=PM&FORMAT=image/png",
+		// Zoom 14, column 8468: 8468 × 2445.9849 m − 20037508.3428 m.
+		"ign-pcrs": "wms-r?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=PCRS.LAMB93&STYLES=&FORMAT=image/png&TRANSPARENT=TRUE" +
+			"&CRS=EPSG:3857&WIDTH=256&HEIGHT=256&BBOX=675091.83381",
 	}
 	if len(Presets()) != len(want) {
 		t.Fatalf("%d presets, want %d", len(Presets()), len(want))
@@ -75,8 +78,11 @@ func TestPresets(t *testing.T) {
 			t.Errorf("%s: URL %s lacks %s", name, u, frag)
 		}
 		attr := AttributionIGN
-		if name == "osm" {
+		switch name {
+		case "osm":
 			attr = AttributionOSM
+		case "ign-pcrs":
+			attr = AttributionPCRS
 		}
 		if src.Info().Attribution != attr {
 			t.Errorf("%s: attribution %q", name, src.Info().Attribution)

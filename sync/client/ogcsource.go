@@ -34,11 +34,14 @@ const maxSourcePages = 10_000
 // ErrNoCollection is returned when a server has no collection by that name.
 var ErrNoCollection = errors.New("client: no such OGC API collection")
 
-// Source is a subscription to one collection of an OGC API – Features server.
+// Source is a subscription to one collection of an OGC API – Features
+// server, or to one feature type of a WFS (Kind SourceWFS).
 type Source struct {
-	// URL is the server's landing page (…/ogc, …/ogcapi…).
+	// Kind is "" for OGC API – Features, SourceWFS for a WFS.
+	Kind string `json:"kind,omitempty"`
+	// URL is the server's landing page (…/ogc, …/ogcapi…), or the WFS address.
 	URL string `json:"url"`
-	// Collection is the collection's id on the server.
+	// Collection is the collection's id on the server, or the WFS type name.
 	Collection string `json:"collection"`
 	// Layer is the read-only layer of the workspace it fills.
 	Layer string `json:"layer"`
@@ -161,10 +164,22 @@ func (s *SourceClient) layerName(collection string) string {
 
 // refresh downloads a collection and makes the layer hold exactly its features.
 func (s *SourceClient) refresh(ctx context.Context, src Source, title, description string) error {
-	ds, err := s.download(ctx, src)
+	var ds *formats.Dataset
+	var err error
+	if src.Kind == SourceWFS {
+		ds, err = s.downloadWFS(ctx, src)
+	} else {
+		ds, err = s.download(ctx, src)
+	}
 	if err != nil {
 		return err
 	}
+	return s.store(ctx, src, title, description, ds)
+}
+
+// store makes the source's layer hold exactly the features of ds, creating
+// it (read-only, titled) the first time.
+func (s *SourceClient) store(ctx context.Context, src Source, title, description string, ds *formats.Dataset) error {
 	js, _ := json.Marshal(src)
 	var existing []string
 	if _, err := s.ws.Layer(src.Layer); err == nil {
@@ -176,7 +191,7 @@ func (s *SourceClient) refresh(ctx context.Context, src Source, title, descripti
 			return err
 		}
 	}
-	err = s.ws.Edit(ctx, func(tx *store.Tx) error {
+	err := s.ws.Edit(ctx, func(tx *store.Tx) error {
 		l, err := s.ws.Layer(src.Layer)
 		if errors.Is(err, store.ErrLayerNotFound) {
 			sch := sourceSchema(src.Layer, title, description, ds)
@@ -280,7 +295,7 @@ func (s *SourceClient) download(ctx context.Context, src Source) (*formats.Datas
 			break
 		}
 		visited[next] = true
-		data, err := s.get(ctx, next)
+		data, err := s.get(ctx, next, acceptGeoJSON)
 		if err != nil {
 			return nil, err
 		}
@@ -336,8 +351,16 @@ func nextLink(page []byte, first *url.URL) string {
 	return ""
 }
 
+// The media types asked of an OGC API – Features server, by resource:
+// QGIS Server answers HTTP 400 «Unsupported Content-Type: GEOJSON» to a
+// landing page, conformance or collections request that prefers GeoJSON.
+const (
+	acceptJSON    = "application/json"
+	acceptGeoJSON = "application/geo+json, application/json;q=0.9"
+)
+
 func (s *SourceClient) getJSON(ctx context.Context, u string, out any) error {
-	data, err := s.get(ctx, u)
+	data, err := s.get(ctx, u, acceptJSON)
 	if err != nil {
 		return err
 	}
@@ -350,18 +373,44 @@ func (s *SourceClient) getJSON(ctx context.Context, u string, out any) error {
 // maxSourcePage bounds one page of a source.
 const maxSourcePage = 256 << 20
 
-func (s *SourceClient) get(ctx context.Context, u string) ([]byte, error) {
+// errNotAcceptable is a server's refusal of the media type asked (HTTP 400
+// or 406), which get answers by asking again with ?f=json.
+var errNotAcceptable = errors.New("client: media type refused")
+
+// get reads u asking for accept; a server that refuses it (HTTP 400 or
+// 406) is asked again with the OGC API's own ?f=json and no preference.
+func (s *SourceClient) get(ctx context.Context, u, accept string) ([]byte, error) {
+	data, err := s.getOnce(ctx, u, accept)
+	if !errors.Is(err, errNotAcceptable) {
+		return data, err
+	}
+	alt, perr := url.Parse(u)
+	if perr != nil {
+		return nil, err
+	}
+	q := alt.Query()
+	q.Set("f", "json")
+	alt.RawQuery = q.Encode()
+	return s.getOnce(ctx, alt.String(), "")
+}
+
+func (s *SourceClient) getOnce(ctx context.Context, u, accept string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", "application/geo+json, application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
 	resp, err := s.http.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, u, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	switch {
+	case (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusNotAcceptable) && accept != "":
+		return nil, fmt.Errorf("%w: %s: HTTP %d", errNotAcceptable, u, resp.StatusCode)
+	case resp.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("client: %s: HTTP %d", u, resp.StatusCode)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxSourcePage+1))

@@ -133,6 +133,15 @@ type Query struct {
 	BBox *orb.Bound
 	// GML asks GML even where the server offers GeoJSON.
 	GML bool
+	// PageSize is the COUNT of a paged GetFeature; 0: PageSize.
+	PageSize int
+}
+
+func (q Query) pageSize() int {
+	if q.PageSize > 0 {
+		return q.PageSize
+	}
+	return PageSize
 }
 
 // plan is how a query is asked of a server.
@@ -207,7 +216,7 @@ func (p plan) pageURL(q Query, start int) (string, error) {
 		params = append(params, [2]string{"BBOX", bbox})
 	}
 	if p.paged {
-		params = append(params, [2]string{"STARTINDEX", strconv.Itoa(start)}, [2]string{"COUNT", strconv.Itoa(PageSize)})
+		params = append(params, [2]string{"STARTINDEX", strconv.Itoa(start)}, [2]string{"COUNT", strconv.Itoa(q.pageSize())})
 	}
 	return requestURL(p.endpoint, params)
 }

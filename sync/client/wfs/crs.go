@@ -34,6 +34,11 @@ func parseCRS(name string) (int, axisOrder) {
 	if strings.Contains(lower, "crs84") {
 		return srs.WGS84, eastNorth
 	}
+	if i := strings.Index(lower, "epsg.xml#"); i >= 0 {
+		// GML 2's form, longitude first.
+		code, _ := srs.Parse(name[i+len("epsg.xml#"):])
+		return code, eastNorth
+	}
 	code, _ := srs.Parse(name)
 	if code == 0 {
 		return 0, eastNorth
@@ -44,9 +49,6 @@ func parseCRS(name string) (int, axisOrder) {
 	if strings.HasPrefix(lower, "urn:") || strings.HasPrefix(lower, "http://www.opengis.net/def/crs/") ||
 		strings.HasPrefix(lower, "https://www.opengis.net/def/crs/") {
 		return srs.WGS84, northEast
-	}
-	if strings.HasPrefix(lower, "http://www.opengis.net/gml/srs/epsg.xml#") {
-		return srs.WGS84, eastNorth // GML 2's form: longitude first
 	}
 	return srs.WGS84, unsure
 }

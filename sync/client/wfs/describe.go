@@ -95,11 +95,10 @@ func ParseSchema(r io.Reader, typeName string) (*Schema, error) {
 		if typ == "" {
 			// An inline simple type: its restriction's base.
 			n.walk(func(r *node) bool {
-				if r.name.Local == "restriction" {
+				if r.name.Local == "restriction" && typ == "" {
 					typ = r.attr("base")
-					return false
 				}
-				return true
+				return typ == ""
 			})
 		}
 		if g, ok := geometryPropertyType(typ); ok {

@@ -64,7 +64,7 @@ func (c *Client) Download(ctx context.Context, endpoint string, q Query) (*Layer
 		if err != nil {
 			return nil, err
 		}
-		if !p.paged || n < PageSize {
+		if !p.paged || n < q.pageSize() {
 			break
 		}
 		start += n

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -90,11 +91,10 @@ func (g *GMLReader) Next() (GMLFeature, error) {
 				}
 				if g.srsName == "" {
 					n.walk(func(c *node) bool {
-						if s := c.attr("srsName"); s != "" {
+						if s := c.attr("srsName"); s != "" && g.srsName == "" {
 							g.srsName = s
-							return false
 						}
-						return true
+						return g.srsName == ""
 					})
 				}
 			case "member", "featureMember", "featureMembers":
@@ -354,7 +354,7 @@ func positions(n *node, dim int) ([]orb.Point, error) {
 		for _, c := range cs {
 			x, errX := strconv.ParseFloat(strings.TrimSpace(textOf(c.child("X"))), 64)
 			y, errY := strconv.ParseFloat(strings.TrimSpace(textOf(c.child("Y"))), 64)
-			if errX != nil || errY != nil {
+			if errX != nil || errY != nil || !finite(x) || !finite(y) {
 				return nil, fmt.Errorf("%w: a coord", errGeometry)
 			}
 			out = append(out, orb.Point{x, y})
@@ -384,7 +384,7 @@ func numbers(s string, dim int) ([]orb.Point, error) {
 	for i := 0; i < len(f); i += dim {
 		x, errX := strconv.ParseFloat(f[i], 64)
 		y, errY := strconv.ParseFloat(f[i+1], 64)
-		if errX != nil || errY != nil {
+		if errX != nil || errY != nil || !finite(x) || !finite(y) {
 			return nil, fmt.Errorf("%w: %q %q are not numbers", errGeometry, f[i], f[i+1])
 		}
 		out = append(out, orb.Point{x, y})
@@ -425,7 +425,7 @@ func gml2Coordinates(c *node) ([]orb.Point, error) {
 				v = strings.ReplaceAll(v, dec, ".")
 			}
 			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
+			if err != nil || !finite(f) {
 				return nil, fmt.Errorf("%w: coordinates %q", errGeometry, t)
 			}
 			xy[i] = f
@@ -437,3 +437,6 @@ func gml2Coordinates(c *node) ([]orb.Point, error) {
 	}
 	return out, nil
 }
+
+// finite refuses NaN and infinities, which ParseFloat reads.
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

@@ -2,6 +2,8 @@ package wfs
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 
 	"terrimap/internal/ogcserve"
@@ -34,4 +36,43 @@ func TestQGISServerWFS11(t *testing.T) {
 		}
 		compareWithOGR(t, l.Data, want, "code")
 	}
+}
+
+// TestMapServerWFS20 reads the communes from MapServer 8's WFS 2.0, as
+// GeoJSON and as GML 3.2, in pages of 100 (STARTINDEX/COUNT).
+func TestMapServerWFS20(t *testing.T) {
+	gpkg := ogcserve.CopyCommunes(t)
+	srv := ogcserve.MapServer(t, gpkg, ogcserve.CommunesLayer)
+	want := ogrFeatures(t, gpkg, ogcserve.CommunesLayer)
+	counter := &countingTransport{}
+	c := NewClient(&http.Client{Transport: counter})
+	caps, err := c.Capabilities(context.Background(), srv.WFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if caps.Version != "2.0.0" || !caps.Paging {
+		t.Errorf("version %q, paging %v", caps.Version, caps.Paging)
+	}
+	for _, gml := range []bool{false, true} {
+		counter.getFeature = nil
+		l, err := c.Download(context.Background(), srv.WFS, Query{TypeName: ogcserve.CommunesLayer, GML: gml, PageSize: 100})
+		if err != nil {
+			t.Fatalf("GML %v: %v", gml, err)
+		}
+		compareWithOGR(t, l.Data, want, "code")
+		// 567 communes: six pages of 100, the last one short.
+		if len(counter.getFeature) != 6 || strings.Contains(counter.getFeature[0], "json") == gml {
+			t.Errorf("GML %v: GetFeature asked %d times: %v", gml, len(counter.getFeature), counter.getFeature)
+		}
+	}
+}
+
+// countingTransport notes the GetFeature requests.
+type countingTransport struct{ getFeature []string }
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.Contains(r.URL.RawQuery, "GetFeature") {
+		c.getFeature = append(c.getFeature, r.URL.RawQuery)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }

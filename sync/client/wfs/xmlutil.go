@@ -103,15 +103,13 @@ func (n *node) all(local string) []*node {
 	return out
 }
 
-// walk visits n and its descendants depth first until visit returns false.
-func (n *node) walk(visit func(*node) bool) bool {
+// walk visits n and its descendants depth first; visit returning false
+// skips the descendants of the node it was given.
+func (n *node) walk(visit func(*node) bool) {
 	if !visit(n) {
-		return false
+		return
 	}
 	for _, c := range n.children {
-		if !c.walk(visit) {
-			return false
-		}
+		c.walk(visit)
 	}
-	return true
 }

@@ -103,7 +103,8 @@ func (s *SourceClient) Add(ctx context.Context, landing, collection string, bbox
 		if collection != "" && col.ID != collection {
 			continue
 		}
-		src := Source{URL: strings.TrimRight(landing, "/"), Collection: col.ID, BBox: bbox, Layer: s.layerName(col.ID)}
+		src := Source{URL: strings.TrimRight(landing, "/"), Collection: col.ID, BBox: bbox}
+		src.Layer = s.layerName(src.Kind, src.URL, col.ID)
 		if err := s.refresh(ctx, src, col.Title, col.Description); err != nil {
 			return layers, fmt.Errorf("client: source %s: %w", col.ID, err)
 		}
@@ -141,9 +142,14 @@ func (s *SourceClient) Refresh(ctx context.Context) map[string]error {
 	return out
 }
 
-// layerName is a free layer name for a collection.
-func (s *SourceClient) layerName(collection string) string {
-	base := formats.LayerName(collection)
+// layerName is a free layer name for a collection, or the layer of the
+// same subscription (same kind, server and collection) made before.
+func (s *SourceClient) layerName(kind, server, collection string) string {
+	base := collection
+	if i := strings.LastIndexByte(base, ':'); i >= 0 && kind == SourceWFS {
+		base = base[i+1:] // a WFS type's namespace prefix
+	}
+	base = formats.LayerName(base)
 	name := base
 	for i := 2; ; i++ {
 		l, err := s.ws.Layer(name)
@@ -153,7 +159,7 @@ func (s *SourceClient) layerName(collection string) string {
 		if err == nil {
 			if js, _ := s.ws.Meta(context.Background(), metaSourcePrefix+l.Name()); js != "" {
 				var src Source
-				if json.Unmarshal([]byte(js), &src) == nil && src.Collection == collection {
+				if json.Unmarshal([]byte(js), &src) == nil && src.Collection == collection && src.Kind == kind && src.URL == server {
 					return name // the same subscription again
 				}
 			}

@@ -92,3 +92,34 @@ func TestOGCSourceAddAndRefresh(t *testing.T) {
 		t.Errorf("unknown collection accepted")
 	}
 }
+
+// TestOGCSourceFallsBackToFJSON: a server that refuses the media type asked
+// (HTTP 406) is asked again with ?f=json.
+func TestOGCSourceFallsBackToFJSON(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ogc/collections", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("f") != "json" {
+			http.Error(w, "Unsupported Content-Type", http.StatusNotAcceptable)
+			return
+		}
+		fmt.Fprint(w, `{"collections":[{"id":"pei","title":"PEI"}]}`)
+	})
+	mux.HandleFunc("GET /ogc/collections/pei/items", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept") != acceptGeoJSON && r.URL.Query().Get("f") != "json" {
+			http.Error(w, "Unsupported Content-Type", http.StatusBadRequest)
+			return
+		}
+		fmt.Fprint(w, `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[4.9,46.5]},"properties":{}}]}`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	ws, err := store.Create(filepath.Join(t.TempDir(), "ws.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	layers, err := NewSourceClient(ws, srv.Client()).Add(context.Background(), srv.URL+"/ogc", "pei", nil)
+	if err != nil || len(layers) != 1 {
+		t.Fatalf("%v %v", layers, err)
+	}
+}

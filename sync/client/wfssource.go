@@ -35,7 +35,7 @@ func (s *SourceClient) AddWFS(ctx context.Context, endpoint, typeName string, bb
 	if err != nil {
 		return "", fmt.Errorf("client: WFS source %s: %w", typeName, err)
 	}
-	src := Source{Kind: SourceWFS, URL: endpoint, Collection: l.Type.Name, BBox: bbox, Layer: s.layerName(l.Type.Name)}
+	src := Source{Kind: SourceWFS, URL: endpoint, Collection: l.Type.Name, BBox: bbox, Layer: s.layerName(SourceWFS, endpoint, l.Type.Name)}
 	title := l.Type.Title
 	if title == "" {
 		title = l.Type.Name

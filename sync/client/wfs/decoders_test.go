@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/ogcserve"
 	"terrimap/store/schema"
 )
 
@@ -126,7 +127,7 @@ func TestGMLGeometriesAndAxes(t *testing.T) {
 			if f.ID != "p.1" {
 				t.Errorf("id %q", f.ID)
 			}
-			if d := maxDistance(g, tc.want); d > 1e-3 {
+			if d := ogcserve.MaxDistance(g, tc.want); d > 1e-3 {
 				t.Errorf("got %v, want %v", g, tc.want)
 			}
 			if _, err := r.Next(); err != io.EOF {
@@ -205,7 +206,7 @@ func FuzzGMLReader(f *testing.F) {
 			}
 			g, err := toLonLat(feat.Geometry, feat.SRSName, nil)
 			if err == nil && g != nil {
-				for _, p := range points(g) {
+				for _, p := range ogcserve.Points(g) {
 					if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
 						t.Fatalf("a coordinate %v read from %q", p, data)
 					}

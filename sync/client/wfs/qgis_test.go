@@ -16,7 +16,7 @@ import (
 func TestQGISServerWFS11(t *testing.T) {
 	gpkg := ogcserve.CopyCommunes(t)
 	srv := ogcserve.QGIS(t, gpkg, ogcserve.CommunesLayer)
-	want := ogrFeatures(t, gpkg, ogcserve.CommunesLayer)
+	want := ogcserve.OGRFeatures(t, gpkg, ogcserve.CommunesLayer)
 	c := NewClient(nil)
 	caps, err := c.Capabilities(context.Background(), srv.WFS)
 	if err != nil {
@@ -34,7 +34,7 @@ func TestQGISServerWFS11(t *testing.T) {
 		if err != nil {
 			t.Fatalf("GML %v: %v", gml, err)
 		}
-		compareWithOGR(t, l.Data, want, "code")
+		ogcserve.CompareWithOGR(t, l.Data, want, "code")
 	}
 }
 
@@ -43,7 +43,7 @@ func TestQGISServerWFS11(t *testing.T) {
 func TestMapServerWFS20(t *testing.T) {
 	gpkg := ogcserve.CopyCommunes(t)
 	srv := ogcserve.MapServer(t, gpkg, ogcserve.CommunesLayer)
-	want := ogrFeatures(t, gpkg, ogcserve.CommunesLayer)
+	want := ogcserve.OGRFeatures(t, gpkg, ogcserve.CommunesLayer)
 	counter := &countingTransport{}
 	c := NewClient(&http.Client{Transport: counter})
 	caps, err := c.Capabilities(context.Background(), srv.WFS)
@@ -59,7 +59,7 @@ func TestMapServerWFS20(t *testing.T) {
 		if err != nil {
 			t.Fatalf("GML %v: %v", gml, err)
 		}
-		compareWithOGR(t, l.Data, want, "code")
+		ogcserve.CompareWithOGR(t, l.Data, want, "code")
 		// 567 communes: six pages of 100, the last one short.
 		if len(counter.getFeature) != 6 || strings.Contains(counter.getFeature[0], "json") == gml {
 			t.Errorf("GML %v: GetFeature asked %d times: %v", gml, len(counter.getFeature), counter.getFeature)

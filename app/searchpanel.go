@@ -55,6 +55,9 @@ type searchPanel struct {
 	openFirst bool
 	// opening counts the results being read to be opened.
 	opening int
+	// partial is set when the results shown come from a search index
+	// still being built (a workspace of an older Terrimap).
+	partial bool
 }
 
 // searchDebounce lets a few keys go by before searching.
@@ -108,8 +111,39 @@ func (p *searchPanel) build() fyne.CanvasObject {
 		p.list.UnselectAll()
 		p.open(i)
 	}
-	go func() { _ = p.index.Refresh(context.Background()) }() // the first search is then immediate
+	go p.upgrade(p.s.tiles.FirstDrawn())
 	return container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, p.near, p.entry), p.nearIn, p.info), nil, nil, nil, p.list)
+}
+
+// upgradeWait is how long the upgrade of an older workspace's search index
+// waits for the first map frame at most before it starts.
+const upgradeWait = 5 * time.Second
+
+// upgrade builds the search index of a workspace that lacks it (written by
+// an older Terrimap: the index is kept in the workspace and written with
+// every edit since), once, in the background after the first map frame —
+// searches meanwhile answer from what is indexed and say so — then runs
+// the search shown again. Nothing is built for a workspace indexed
+// already: opening one costs a query.
+func (p *searchPanel) upgrade(drawn <-chan struct{}) {
+	ctx := context.Background()
+	if ready, err := p.index.Ready(ctx); err != nil || ready || p.s.ws.ReadOnly() {
+		return
+	}
+	select {
+	case <-drawn:
+	case <-time.After(upgradeWait):
+	}
+	err := p.index.Refresh(ctx)
+	p.do(func() {
+		if err != nil {
+			p.info.SetText(lang.L("The search index could not be built: {{.Error}}", map[string]any{"Error": err.Error()}))
+			return
+		}
+		if p.partial && !p.near0 {
+			p.schedule(0)
+		}
+	})
 }
 
 // focus puts the cursor in the search box (Ctrl+F).
@@ -148,12 +182,12 @@ func (p *searchPanel) schedule(delay time.Duration) {
 		p.timer = nil
 	}
 	if text == "" {
-		p.show(gen, false, "", nil, 0, nil)
+		p.show(gen, false, "", search.Found{}, nil)
 		return
 	}
 	run := func() {
 		found, err := p.index.Search(context.Background(), search.Query{Text: text, Limit: searchLimit})
-		p.do(func() { p.show(gen, false, text, found.Results, found.Total, err) })
+		p.do(func() { p.show(gen, false, text, found, err) })
 	}
 	if delay <= 0 {
 		p.timer = time.AfterFunc(0, run) // off the UI goroutine all the same
@@ -187,7 +221,7 @@ func (p *searchPanel) nearby(f *store.Feature) {
 	go func() {
 		found, err := p.index.Nearby(context.Background(), search.Near{Point: at, Limit: nearbyLimit, Layers: layers,
 			Skip: search.Ref{Layer: f.Layer, FID: f.FID}})
-		p.do(func() { p.show(gen, true, name, found, len(found), err) })
+		p.do(func() { p.show(gen, true, name, search.Found{Results: found, Total: len(found)}, err) })
 	}()
 }
 
@@ -202,12 +236,13 @@ func (p *searchPanel) nameOf(f store.Feature) string {
 
 // show puts the results of search gen on screen, unless a newer one
 // started since.
-func (p *searchPanel) show(gen int, near bool, about string, results []search.Result, total int, err error) {
+func (p *searchPanel) show(gen int, near bool, about string, found search.Found, err error) {
 	if gen != p.gen {
 		return
 	}
+	results, total := found.Results, found.Total
 	p.timer = nil
-	p.near0, p.shown, p.results = near, about, results
+	p.near0, p.shown, p.results, p.partial = near, about, results, found.Partial
 	if near {
 		p.nearIn.Show()
 	} else {
@@ -228,6 +263,9 @@ func (p *searchPanel) show(gen int, near bool, about string, results []search.Re
 		p.info.SetText(lang.N("{{.N}} results, the first {{.M}} shown", total, map[string]any{"N": total, "M": len(results)}))
 	default:
 		p.info.SetText(lang.N("{{.N}} features found", total, map[string]any{"N": total}))
+	}
+	if found.Partial && err == nil && about != "" {
+		p.info.SetText(p.info.Text + "\n" + lang.L("The search index of this workspace is being built: some features are not found yet."))
 	}
 	p.list.UnselectAll()
 	p.list.Refresh()

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -19,7 +20,21 @@ func openDemoTournus(t *testing.T) (*workspaceView, uiQueue) {
 	_, m := newTestShell(t, Options{})
 	q := openInShell(t, m, demows.Copy(t, "tournus", demows.Tournus()))
 	m.view.search.debounce = 0
+	waitIndexed(t, m.view, q)
 	return m.view, q
+}
+
+// waitIndexed waits until the workspace's search index is whole: the
+// cached demo may predate it, and the panel then builds it after opening.
+func waitIndexed(t *testing.T, v *workspaceView, q uiQueue) {
+	t.Helper()
+	q.runUntil(t, func() bool {
+		ready, err := v.search.index.Ready(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ready
+	})
 }
 
 // typeAndWait types text in the search box and waits for its results.
@@ -28,7 +43,7 @@ func typeAndWait(t *testing.T, v *workspaceView, q uiQueue, text string) {
 	p := v.search
 	p.entry.SetText("")
 	test.Type(p.entry, text)
-	q.runUntil(t, func() bool { return p.timer == nil && p.shown == text })
+	q.runUntil(t, func() bool { return p.timer == nil && p.shown == text && !p.partial })
 }
 
 func pressEnter(p *searchPanel) { p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }

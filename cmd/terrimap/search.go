@@ -42,7 +42,7 @@ func runSearch(args []string, stdout, stderr io.Writer) int {
 	case *limit <= 0:
 		return usageError(stderr, "search", "--limit must be a positive number, got %d", *limit)
 	}
-	ws, err := store.Open(*workspace, store.Options{ReadOnly: true})
+	ws, err := openSearchable(*workspace, stderr)
 	if err != nil {
 		return failure(stderr, "search", err)
 	}

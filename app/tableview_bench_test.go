@@ -189,8 +189,9 @@ func openMeterTable(b *testing.B, m *mainWindow, q uiQueue) *attributeTable {
 // ≤ 1 s, scroll without stutter). open: from the menu's choice to the
 // first rows shown. scroll: a jump to a far page (a scroll bar dragged)
 // until its rows show — a frame is 16 ms. filter: a word typed, until the
-// rows that hold it show. sort: a heading clicked, until the rows show in
-// its order.
+// rows that hold it show. commune: Tournus chosen, its meters placed by
+// where they lie. sort: a heading clicked, until the rows show in its
+// order.
 func BenchmarkAttributeTable500k(b *testing.B) {
 	m, q := openMeterShell(b)
 	b.Run("open", func(b *testing.B) {
@@ -231,6 +232,21 @@ func BenchmarkAttributeTable500k(b *testing.B) {
 				b.Fatalf("«eglise» keeps %d rows", len(tb.rows))
 			}
 			tb.filter.SetText("")
+			paintUntil(b, q, nil, func() {}, tb.ready)
+			b.StartTimer()
+		}
+	})
+	b.Run("commune", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			tb.communeChoice.SetSelected("Tournus")
+			paintUntil(b, q, nil, func() {}, tb.ready)
+			b.StopTimer()
+			if len(tb.rows) == 0 || len(tb.rows) == meterRows {
+				b.Fatalf("Tournus holds %d meters", len(tb.rows))
+			}
+			delete(tb.inCommune, tb.commune) // placed again each time
+			tb.communeChoice.SetSelected(tb.communeChoice.Options[0])
 			paintUntil(b, q, nil, func() {}, tb.ready)
 			b.StartTimer()
 		}

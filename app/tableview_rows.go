@@ -38,16 +38,17 @@ func (t *attributeTable) reload() {
 	commune, area, known := t.commune, t.communeArea(), t.inCommune[t.commune]
 	go func() {
 		defer cancel()
-		if commune != "" && area != nil && known == nil {
-			var err error
-			if known, err = area.fids(ctx); err != nil {
-				return // stopped by a newer reload, or unreadable: the next one tells
-			}
+		var fids []int64
+		var err error
+		if area != nil && known == nil {
+			known, err = area.fids(ctx)
 		}
-		if commune != "" && area != nil {
+		if area != nil {
 			q.Where = append(q.Where, area.cond(known))
 		}
-		fids, err := t.ws.TableFIDs(ctx, q)
+		if err == nil {
+			fids, err = t.ws.TableFIDs(ctx, q)
+		}
 		if err == nil && only != nil {
 			fids, err = t.keepOnly(ctx, fids, only, q.Order == nil)
 		}
@@ -62,12 +63,12 @@ func (t *attributeTable) reload() {
 			if gen != t.gen {
 				return
 			}
-			if commune != "" && area != nil {
-				t.inCommune[commune] = known
-			}
 			if err != nil {
 				showError(t.window(), lang.L("The layer could not be read. Check that the workspace is not open in another program."))
 				return
+			}
+			if area != nil {
+				t.inCommune[commune] = known
 			}
 			t.rows, t.loaded = fids, gen
 			t.pages = newPageCache()

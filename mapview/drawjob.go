@@ -144,6 +144,15 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 	if hasSel {
 		bleed += highlightWidth * j.sc.size
 	}
+	if !hasSel {
+		feats, dots, ok, err := j.overviewLayer(ctx, l, styler, bleed)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return j.paintLayer(l, styler, visible, false, feats, nil, dots)
+		}
+	}
 	tree := j.r.ws.Index().Snapshot(l.name)
 	if tree == nil || tree.Len() == 0 {
 		return nil
@@ -203,7 +212,12 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 	if err != nil {
 		return err
 	}
+	return j.paintLayer(l, styler, visible, hasSel, feats, sortedTiny, dots)
+}
 
+// paintLayer draws a layer's features (those marked tiny as dots) and
+// dots, and notes the selected ones for the highlight.
+func (j *drawJob) paintLayer(l *sceneLayer, styler func(geomClass) *styler, visible, hasSel bool, feats []*feature, tiny []bool, dots []dot) error {
 	var polys, lines []group
 	polyIdx, lineIdx := map[paint]int{}, map[paint]int{}
 	var points []selItem
@@ -218,7 +232,7 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 		if p.hidden || !visible {
 			continue
 		}
-		if sortedTiny[i] {
+		if tiny != nil && tiny[i] {
 			c := j.px(f.bound.Center())
 			dots = append(dots, dot{int(math.Floor(c[0])), int(math.Floor(c[1])), dotColor(&p, f.class)})
 			continue

@@ -73,14 +73,19 @@ func newFeatureCache(maxBytes int64) *featureCache {
 }
 
 // drop forgets the layer's features whose geometry meets a bound, given in
-// world fractions (wb) and longitude/latitude (ll).
+// world fractions (wb) and longitude/latitude (ll); layerKey "" stands for
+// every layer (a sync: what changed is not known layer by layer).
 func (fc *featureCache) drop(layerKey string, wb, ll orb.Bound) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
 	fc.epoch++
+	if layerKey == "" && ll.Min[0] <= -180 && ll.Min[1] <= -90 && ll.Max[0] >= 180 && ll.Max[1] >= 90 {
+		fc.lru.clear() // everything, at once
+		return
+	}
 	var gone []featKey
 	fc.lru.each(func(k featKey, f *feature) bool {
-		if k.layer == layerKey && ((f.skippedBy == "" && f.bound.Intersects(wb)) || (f.skippedBy != "" && f.bound.Intersects(ll))) {
+		if (layerKey == "" || k.layer == layerKey) && ((f.skippedBy == "" && f.bound.Intersects(wb)) || (f.skippedBy != "" && f.bound.Intersects(ll))) {
 			gone = append(gone, k)
 		}
 		return true

@@ -21,6 +21,9 @@ type Renderer struct {
 	fonts    *fontSet
 	sprites  spriteCache
 	defaults map[string]*Style
+	overview overviewKeeper
+	// featuresOnly draws every zoom from the features, as a reference.
+	featuresOnly bool
 }
 
 // RendererOptions tune a Renderer. The zero value is fine.

@@ -127,6 +127,7 @@ func NewTileCache(r *Renderer, basemap tiles.Source, opts TileCacheOptions) *Til
 	if opts.BasemapBytes <= 0 {
 		opts.BasemapBytes = 96 << 20
 	}
+	r.overview.maintain() // the map on screen keeps the overview built
 	bg := color.RGBA{0xf2, 0xf0, 0xeb, 0xff}
 	if opts.Background != nil {
 		r, g, b, _ := opts.Background.RGBA()

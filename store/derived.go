@@ -22,5 +22,6 @@ func (tx *Tx) derive() error {
 func (ws *Workspace) derivedSteps() []func(*Tx) error {
 	return []func(*Tx) error{
 		(*Tx).deriveSearchText,
+		(*Tx).overviewStep,
 	}
 }

@@ -1,0 +1,240 @@
+package mapview
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+	"terrimap/store/schema"
+)
+
+// overviewBelow is the device zoom from which the map draws the features
+// themselves: below it, a layer is drawn from the workspace's overview
+// (store.ReadOverview), its features generalized for the zoom, when the
+// overview is there, grouped by the fields the style reads, and clean.
+const overviewBelow = store.OverviewMaxLevel + 0.5
+
+// overviewLevel returns the overview level drawn at a device zoom; ok is
+// false at the zooms where the features are drawn.
+func overviewLevel(zoom float64) (int, bool) {
+	if zoom >= overviewBelow {
+		return 0, false
+	}
+	return max(store.OverviewMinLevel, min(store.OverviewMaxLevel, int(math.Floor(zoom+0.5)))), true
+}
+
+// ruleFields returns the fields of the layer that the style's rules read,
+// sorted: what its overview must be grouped by to draw each feature in its
+// colour. (The label's field is not: labels are read from the features.)
+func ruleFields(s *Style, sch schema.Layer) []string {
+	var out []string
+	for _, r := range s.Rules {
+		if _, ok := sch.Field(r.Field); ok && !slices.Contains(out, r.Field) {
+			out = append(out, r.Field)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// overviewKeeper registers the layers the map draws for an overview and
+// rebuilds the dirty blocks, in the background, one job at a time. Only
+// the map on screen (a TileCache) turns it on: an export draws what is
+// there.
+type overviewKeeper struct {
+	mu      sync.Mutex
+	on      bool
+	running bool
+	want    map[string][]string // layer → fields to register
+	dirty   bool
+}
+
+// maintain turns the background upkeep on.
+func (k *overviewKeeper) maintain() {
+	k.mu.Lock()
+	k.on = true
+	k.mu.Unlock()
+}
+
+// ask notes a layer whose overview lacks fields, or (layer "") dirty
+// blocks, and starts the upkeep if it is not running.
+func (r *Renderer) askOverview(layer string, fields []string) {
+	k := &r.overview
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.on {
+		return
+	}
+	if layer == "" {
+		k.dirty = true
+	} else {
+		if k.want == nil {
+			k.want = map[string][]string{}
+		}
+		k.want[layer] = fields
+	}
+	if k.running {
+		return
+	}
+	k.running = true
+	go r.keepOverview()
+}
+
+// keepOverview registers the layers asked for, then rebuilds what is
+// dirty, until nothing more is asked. Errors (a read-only workspace, a
+// closed one) leave the map drawing from the features.
+func (r *Renderer) keepOverview() {
+	ctx := context.Background()
+	k := &r.overview
+	for {
+		k.mu.Lock()
+		want, dirty := k.want, k.dirty
+		k.want, k.dirty = nil, false
+		if len(want) == 0 && !dirty {
+			k.running = false
+			k.mu.Unlock()
+			return
+		}
+		k.mu.Unlock()
+		failed := false
+		for layer, fields := range want {
+			if err := r.ws.SetOverviewFields(ctx, layer, fields); err != nil {
+				failed = true
+			}
+		}
+		if err := r.ws.RefreshOverview(ctx); err != nil || failed {
+			k.mu.Lock()
+			k.running, k.on = false, false // no use trying again and again
+			k.mu.Unlock()
+			return
+		}
+	}
+}
+
+// BuildOverview gives each of the layers an overview grouped by the fields
+// its style reads, and builds what is missing or dirty, before returning.
+// The map on screen (a TileCache) does it by itself in the background;
+// this is for a command, a test or a benchmark that wants it done now.
+func (r *Renderer) BuildOverview(ctx context.Context, layers []Layer) error {
+	sc := r.newScene(layers, nil, 1)
+	for i := range sc.layers {
+		l := &sc.layers[i]
+		have, _, err := r.ws.OverviewFields(ctx, l.name)
+		if err != nil {
+			return err
+		}
+		if err := r.ws.SetOverviewFields(ctx, l.name, union(have, ruleFields(l.style, l.schema))); err != nil {
+			return err
+		}
+	}
+	return r.ws.RefreshOverview(ctx)
+}
+
+// overviewLayer reads the layer's features under the job's rectangle
+// from the overview, as features and dots to draw; ok is false when the
+// overview cannot draw them (the zoom, a filter, the overview missing,
+// dirty or unreadable): the caller then reads the features.
+func (j *drawJob) overviewLayer(ctx context.Context, l *sceneLayer, styler func(geomClass) *styler, bleed float64) (feats []*feature, dots []dot, ok bool, err error) {
+	lvl, ok := overviewLevel(j.lv.zoom())
+	if !ok || l.only != nil || j.r.featuresOnly {
+		return nil, nil, false, nil
+	}
+	mn, mx := j.lv.searchBound(j.rect, bleed)
+	bound := orb.Bound{Min: orb.Point{float64(mn[0]), float64(mn[1])}, Max: orb.Point{float64(mx[0]), float64(mx[1])}}
+	rd, err := j.r.ws.ReadOverview(ctx, store.OverviewQuery{Layer: l.name, Level: lvl, Bound: bound})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	need := ruleFields(l.style, l.schema)
+	if !rd.Registered || !containsAll(rd.Fields, need) {
+		j.r.askOverview(l.name, union(rd.Fields, need))
+		return nil, nil, false, nil
+	}
+	if rd.Dirty {
+		j.r.askOverview("", nil)
+		return nil, nil, false, nil
+	}
+	per := 1 / (store.LevelPixels(lvl) * store.OverviewSubpixels) // world fraction per step
+	world := func(p store.OverviewPoint) orb.Point {
+		return orb.Point{float64(p.X) * per, float64(p.Y) * per}
+	}
+	for _, blk := range rd.Blocks {
+		groups, err := store.DecodeOverview(blk.Data)
+		if err != nil {
+			return nil, nil, false, nil // damaged: the features are right
+		}
+		for _, g := range groups {
+			a := attrs{names: rd.Fields, vals: g.Key}
+			if styler(l.class).resolve(a).hidden {
+				continue
+			}
+			s, err := g.Shapes()
+			if err != nil {
+				return nil, nil, false, nil
+			}
+			if len(s.Lines) > 0 {
+				ml := make(orb.MultiLineString, len(s.Lines))
+				for i, line := range s.Lines {
+					ml[i] = make(orb.LineString, len(line))
+					for k, p := range line {
+						ml[i][k] = world(p)
+					}
+				}
+				feats = append(feats, &feature{class: lineClass, world: ml, bound: ml.Bound(), attrs: a})
+			}
+			if len(s.Polygons) > 0 {
+				mp := make(orb.MultiPolygon, len(s.Polygons))
+				for i, poly := range s.Polygons {
+					mp[i] = make(orb.Polygon, len(poly))
+					for k, ring := range poly {
+						mp[i][k] = make(orb.Ring, len(ring))
+						for m, p := range ring {
+							mp[i][k][m] = world(p)
+						}
+					}
+				}
+				feats = append(feats, &feature{class: polygonClass, world: mp, bound: mp.Bound(), attrs: a})
+			}
+			if len(s.Points) > 0 {
+				pts := make(orb.MultiPoint, len(s.Points))
+				for i, p := range s.Points {
+					pts[i] = world(p)
+				}
+				feats = append(feats, &feature{class: pointClass, world: pts, bound: pts.Bound(), attrs: a})
+			}
+			if len(s.Dots) > 0 {
+				p := styler(l.class).resolve(a)
+				c := dotColor(&p, l.class)
+				for _, d := range s.Dots {
+					px := j.px(world(d))
+					dots = append(dots, dot{int(math.Floor(px[0])), int(math.Floor(px[1])), c})
+				}
+			}
+		}
+	}
+	return feats, dots, true, nil
+}
+
+func containsAll(have, need []string) bool {
+	for _, n := range need {
+		if !slices.Contains(have, n) {
+			return false
+		}
+	}
+	return true
+}
+
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

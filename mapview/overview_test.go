@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,21 +31,12 @@ var overviewViews = []struct {
 // writableDemo is a copy of the demo territory that the test may write to.
 func writableDemo(t *testing.T) *store.Workspace {
 	t.Helper()
-	src := demoWorkspace(t).Path()
+	data, err := os.ReadFile(demoWorkspace(t).Path())
+	if err != nil {
+		t.Fatal(err)
+	}
 	dst := filepath.Join(t.TempDir(), "demo.gpkg")
-	in, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ws, err := store.Open(dst, store.Options{})

@@ -32,7 +32,7 @@ func commands() []command {
 		{"indicators", "--workspace WS [--commune INSEE] [--year 2026] --out annexe.pdf [--csv indicateurs.csv]: the RPQS annex — ICGP of water and sewers, renewal rates, inventory, charts (in French)", runIndicators},
 		{"dtdict", "import|answer|list --workspace WS …: the DT-DICT declarations received (register, due date, récépissé and plans; terrimap dtdict help)", runDtdict},
 		{"search", "--workspace WS [--layer L] [--near LON,LAT] [--limit N] [TEXT]: find features by every word of TEXT (any order, case and accents ignored, commune names too), or the nearest a point, with distances", runSearch},
-		{"source", "add|refresh|list --workspace WS [--ogc URL] [--collection NAME] [--bbox …]: read-only layers from an OGC API – Features server", runSource},
+		{"source", "add|refresh|list|types --workspace WS [--ogc URL [--collection NAME] | --wfs URL --typename NAME] [--bbox …]: read-only layers from an OGC API – Features server or a WFS", runSource},
 		{"sync", "--workspace WS [--server URL --user NAME] [--dry-run]: sync with the platform", runSync},
 		{"version", "print the version of Terrimap", runVersion},
 	}

@@ -42,6 +42,15 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	}
 	defer ws.Close()
 	c, err := client.New(ws, *serverURL, client.Options{Progress: progressPrinter(stderr)})
+	if errors.Is(err, client.ErrNoPlatform) && !*dryRun && client.HasSources(ctx, ws) {
+		// No platform: the outside sources are what there is to sync.
+		sum, err := client.SyncSources(ctx, ws, nil)
+		printSources(stdout, sum.Sources)
+		if err != nil {
+			return failure(stderr, "sync", err)
+		}
+		return 0
+	}
 	if errors.Is(err, client.ErrNoPlatform) {
 		return usageError(stderr, "sync", "this workspace was never synced: give --server and --user")
 	}
@@ -85,11 +94,28 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "Layer %s published on the platform.\n", name)
 		}
 	}
+	printSources(stdout, sum.Sources)
 	if sum.Conflicts+sum.Rejected > 0 {
 		fmt.Fprintf(stdout, "Waiting for you: %s, %s (open Terrimap to settle them; nothing is lost).\n",
 			counted(sum.Conflicts, "conflict"), counted(sum.Rejected, "rejected change"))
 	}
 	return 0
+}
+
+// printSources says how refreshing each outside source went, by layer.
+func printSources(stdout io.Writer, sources map[string]error) {
+	layers := make([]string, 0, len(sources))
+	for l := range sources {
+		layers = append(layers, l)
+	}
+	sort.Strings(layers)
+	for _, l := range layers {
+		if err := sources[l]; err != nil {
+			fmt.Fprintf(stdout, "Source %s not refreshed (its last copy stays): %v\n", l, err)
+		} else {
+			fmt.Fprintf(stdout, "Source %s refreshed.\n", l)
+		}
+	}
 }
 
 func printPreview(ctx context.Context, c *client.Client, stdout, stderr io.Writer) int {

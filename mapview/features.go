@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/paulmach/orb"
 
@@ -178,9 +179,6 @@ func (r *Renderer) load(ctx context.Context, l *sceneLayer, cands []candidate, c
 	return out, nil
 }
 
-// skippedCost is what a note of a skipped feature is reckoned to hold.
-const skippedCost = 96
-
 // codesKey writes code filters as a string, equal for equal filters; ""
 // for none.
 func codesKey(codes []store.CodeFilter) string {
@@ -215,35 +213,72 @@ func newFeature(row store.Row, fields []string) *feature {
 	return &feature{fid: row.FID, class: c, world: w, bound: w.Bound(), attrs: attrs{names: fields, vals: row.Values}}
 }
 
-// cost estimates the bytes a feature holds.
+// Bytes a cached feature holds besides its attribute values and geometry:
+// the feature itself, its LRU entry and its slot in the LRU's map (key,
+// pointer and control byte in a Swiss table, whose tables are filled
+// between 7/16 and 7/8: two thirds on average).
+var (
+	featureBytes  = int64(unsafe.Sizeof(feature{}))
+	lruEntryBytes = int64(unsafe.Sizeof(lruItem[featKey, *feature]{}))
+	lruSlotBytes  = int64((unsafe.Sizeof(featKey{}) + unsafe.Sizeof(uintptr(0)) + 1) * 3 / 2)
+)
+
+// skippedCost is what a note of a skipped feature holds: a feature with
+// only its fid and box, and its LRU entry.
+var skippedCost = featureBytes + lruEntryBytes + lruSlotBytes
+
+// cost counts the bytes a cached feature holds on the heap, as the
+// allocator hands them out (TestFeatureCostIsTheHeapItHolds measures it):
+// the LRU counted only the values and points once held half again as much
+// as its bound.
 func (f *feature) cost() int64 {
-	n := int64(160 + 24*len(f.attrs.vals))
+	n := skippedCost + 16*int64(cap(f.attrs.vals))
 	for _, v := range f.attrs.vals {
-		if s, ok := v.(string); ok {
-			n += int64(16 + len(s))
-		}
-	}
-	switch g := f.world.(type) {
-	case orb.Point:
-		n += 16
-	case orb.MultiPoint:
-		n += 16 * int64(len(g))
-	case orb.LineString:
-		n += 24 + 16*int64(len(g))
-	case orb.MultiLineString:
-		for _, ls := range g {
-			n += 24 + 16*int64(len(ls))
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			n += 24 + 16*int64(len(r))
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			for _, r := range p {
-				n += 24 + 16*int64(len(r))
+		switch v := v.(type) {
+		case string:
+			n += 16 + allocSize(len(v))
+		case int64:
+			if v < 0 || v > 255 { // Go boxes the small ones without allocating
+				n += 8
 			}
+		case float64:
+			n += 8
+		case []byte:
+			n += 24 + allocSize(cap(v))
 		}
 	}
+	if f.world == nil {
+		return n
+	}
+	if _, ok := f.world.(orb.Point); ok {
+		return n + 16
+	}
+	n += 24 // the slice header boxed in the interface
+	switch g := f.world.(type) {
+	case orb.MultiLineString:
+		n += allocSize(24 * cap(g))
+	case orb.Polygon:
+		n += allocSize(24 * cap(g))
+	case orb.MultiPolygon:
+		n += allocSize(24 * cap(g))
+		for _, p := range g {
+			n += allocSize(24 * cap(p))
+		}
+	}
+	EachPath(f.world, func(_ int, pts []orb.Point, _ PathKind) { n += allocSize(16 * cap(pts)) })
 	return n
+}
+
+// allocSize is about what the Go allocator hands out for n bytes: rounded
+// up to its size classes, which are at most 1/8 apart above 128 bytes.
+func allocSize(n int) int64 {
+	switch {
+	case n == 0:
+		return 0
+	case n <= 16:
+		return int64((n + 7) &^ 7)
+	case n <= 128:
+		return int64((n + 15) &^ 15)
+	}
+	return int64(n) + int64(n)/16
 }

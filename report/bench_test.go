@@ -33,11 +33,14 @@ func benchSelect(b *testing.B, ws *store.Workspace) {
 		b.Run(c.name, func(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
+			var sel *Selection
 			for b.Loop() {
-				if _, err := Select(ctx, ws, c.zone, Options{Buffer: DefaultBuffer}); err != nil {
+				var err error
+				if sel, err = Select(ctx, ws, c.zone, Options{Buffer: DefaultBuffer}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportPerItem(b, ws, sel, c.zone)
 		})
 	}
 }
@@ -70,5 +73,33 @@ func benchWritePDF(b *testing.B, ws *store.Workspace) {
 		if err := WritePDF(ctx, io.Discard, r, sel, meta); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.ReportMetric(float64(len(sel.Items)), "items")
+}
+
+// reportPerItem reports what the zone holds — the features the R-tree
+// gives as candidates and the items kept — and the time per candidate:
+// issue 16 wants the report as fast per feature of the zone in the
+// large workspace as in the small one; what grows with the workspace
+// rather than the zone shows as a cost per candidate that grows.
+func reportPerItem(b *testing.B, ws *store.Workspace, sel *Selection, zone Zone) {
+	b.Helper()
+	reach := DefaultBuffer
+	if zone.IsLine() {
+		reach += zone.Width / 2
+	}
+	search := padDegrees(zone.Geometry.Bound(), reach)
+	candidates := 0
+	layers, err := searchedLayers(ws, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, l := range layers {
+		ws.Index().Search(l.Name(), search, func(int64) bool { candidates++; return true })
+	}
+	b.ReportMetric(float64(len(sel.Items)), "items")
+	b.ReportMetric(float64(candidates), "candidates")
+	if candidates > 0 && b.N > 0 {
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(candidates), "µs/candidate")
 	}
 }

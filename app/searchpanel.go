@@ -58,6 +58,8 @@ type searchPanel struct {
 	// partial is set when the results shown come from a search index
 	// still being built (a workspace of an older Terrimap).
 	partial bool
+	// upgrading is set while the search index is being built.
+	upgrading bool
 }
 
 // searchDebounce lets a few keys go by before searching.
@@ -111,7 +113,7 @@ func (p *searchPanel) build() fyne.CanvasObject {
 		p.list.UnselectAll()
 		p.open(i)
 	}
-	go p.upgrade(p.s.tiles.FirstDrawn())
+	p.upgrade(p.s.tiles.FirstDrawn())
 	return container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, p.near, p.entry), p.nearIn, p.info), nil, nil, nil, p.list)
 }
 
@@ -119,31 +121,41 @@ func (p *searchPanel) build() fyne.CanvasObject {
 // waits for the first map frame at most before it starts.
 const upgradeWait = 5 * time.Second
 
-// upgrade builds the search index of a workspace that lacks it (written by
-// an older Terrimap: the index is kept in the workspace and written with
-// every edit since), once, in the background after the first map frame —
-// searches meanwhile answer from what is indexed and say so — then runs
-// the search shown again. Nothing is built for a workspace indexed
-// already: opening one costs a query.
+// upgrade builds what the workspace's search index lacks — all of it in a
+// workspace written by an older Terrimap (the index is kept in the
+// workspace and written with every edit since), a layer whose fields a
+// sync changed — in the background, after the first map frame when drawn
+// is not nil; searches meanwhile answer from what is indexed and say so.
+// Then it runs the search shown again. A workspace indexed already costs
+// a query. Called on the UI goroutine.
 func (p *searchPanel) upgrade(drawn <-chan struct{}) {
-	ctx := context.Background()
-	if ready, err := p.index.Ready(ctx); err != nil || ready || p.s.ws.ReadOnly() {
+	if p.upgrading || p.s.ws.ReadOnly() {
 		return
 	}
-	select {
-	case <-drawn:
-	case <-time.After(upgradeWait):
-	}
-	err := p.index.Refresh(ctx)
-	p.do(func() {
-		if err != nil {
-			p.info.SetText(lang.L("The search index could not be built: {{.Error}}", map[string]any{"Error": err.Error()}))
-			return
+	p.upgrading = true
+	go func() {
+		ctx := context.Background()
+		ready, err := p.index.Ready(ctx)
+		if err == nil && !ready {
+			if drawn != nil {
+				select {
+				case <-drawn:
+				case <-time.After(upgradeWait):
+				}
+			}
+			err = p.index.Refresh(ctx)
 		}
-		if p.partial && !p.near0 {
-			p.schedule(0)
-		}
-	})
+		p.do(func() {
+			p.upgrading = false
+			if err != nil {
+				p.info.SetText(lang.L("The search index could not be built: {{.Error}}", map[string]any{"Error": err.Error()}))
+				return
+			}
+			if p.partial && !p.near0 {
+				p.schedule(0)
+			}
+		})
+	}()
 }
 
 // focus puts the cursor in the search box (Ctrl+F).
@@ -266,6 +278,7 @@ func (p *searchPanel) show(gen int, near bool, about string, found search.Found,
 	}
 	if found.Partial && err == nil && about != "" {
 		p.info.SetText(p.info.Text + "\n" + lang.L("The search index of this workspace is being built: some features are not found yet."))
+		p.upgrade(nil) // a layer's fields changed since the open
 	}
 	p.list.UnselectAll()
 	p.list.Refresh()

@@ -71,9 +71,8 @@ func (ws *Workspace) BuildSearchText(ctx context.Context, progress func(rows int
 			if err := tx.ensureSearchText(); err != nil {
 				return err
 			}
-			n, err := tx.buildSearchChunk()
-			done += n
-			more = n > 0 || err != nil
+			n, ok, err := tx.buildSearchChunk()
+			done, more = done+n, ok
 			return err
 		})
 		if err != nil {
@@ -92,9 +91,9 @@ func (ws *Workspace) BuildSearchText(ctx context.Context, progress func(rows int
 }
 
 // buildSearchChunk indexes the next rows of the first layer not wholly
-// indexed, the communes first (features are placed in them); it returns
-// how many rows it read, 0 when every layer is indexed.
-func (tx *Tx) buildSearchChunk() (int, error) {
+// indexed, the communes first (features are placed in them): how many
+// rows it read, and false when every layer was indexed already.
+func (tx *Tx) buildSearchChunk() (int, bool, error) {
 	layers := tx.ws.Layers()
 	if c := tx.communesLayerOf(); c != nil {
 		layers = append([]*Layer{c}, layers...)
@@ -105,58 +104,60 @@ func (tx *Tx) buildSearchChunk() (int, error) {
 		err := tx.tx.QueryRowContext(tx.ctx, `SELECT built, next_fid FROM tm_search_layer WHERE name = ?`, l.Schema.Name).Scan(&built, &next)
 		switch {
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
-			return 0, fmt.Errorf("store: search text: %w", err)
+			return 0, false, fmt.Errorf("store: search text: %w", err)
 		case err == nil && built:
 			continue
 		}
-		n, err := tx.buildSearchLayer(l, next)
-		return max(n, 1), err
+		n, _, _, err := tx.buildSearchLayer(l, next)
+		return n, true, err
 	}
-	return 0, nil
+	return 0, false, nil
 }
 
 // buildSearchLayer indexes up to buildChunk rows of l after fid next,
-// dropping the entries of rows no longer there, and records how far it got.
-func (tx *Tx) buildSearchLayer(l *Layer, next int64) (int, error) {
+// dropping the entries of rows no longer there, and records how far it
+// got: the rows read, the last fid indexed, and whether the layer is now
+// whole.
+func (tx *Tx) buildSearchLayer(l *Layer, next int64) (n int, last int64, whole bool, err error) {
 	fid := quoteIdent(l.fidColumn)
 	rows, err := tx.tx.QueryContext(tx.ctx, fmt.Sprintf("%s WHERE %s > ? ORDER BY %s LIMIT %d", selectSQL(l), fid, fid, buildChunk), next)
 	if err != nil {
-		return 0, fmt.Errorf("store: search text: read %s: %w", l.Schema.Name, err)
+		return 0, 0, false, fmt.Errorf("store: search text: read %s: %w", l.Schema.Name, err)
 	}
 	var fs []Feature
 	for rows.Next() {
 		f, err := scanFeature(l, rows)
 		if err != nil {
 			rows.Close()
-			return 0, fmt.Errorf("store: search text: read %s: %w", l.Schema.Name, err)
+			return 0, 0, false, fmt.Errorf("store: search text: read %s: %w", l.Schema.Name, err)
 		}
 		fs = append(fs, f)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("store: search text: read %s: %w", l.Schema.Name, err)
+		return 0, 0, false, fmt.Errorf("store: search text: read %s: %w", l.Schema.Name, err)
 	}
-	last, whole := int64(1<<62), len(fs) < buildChunk
+	last, whole = int64(1<<62), len(fs) < buildChunk
 	if !whole {
 		last = fs[len(fs)-1].FID
 	}
 	// Entries of rows gone since (a layer indexed again) leave first.
 	if _, err := tx.exec(`DELETE FROM tm_search_hold WHERE doc IN (SELECT id FROM tm_search_doc WHERE layer = ? AND fid > ? AND fid <= ?)`, l.Schema.Name, next, last); err != nil {
-		return 0, fmt.Errorf("store: search text: %w", err)
+		return 0, 0, false, fmt.Errorf("store: search text: %w", err)
 	}
 	if _, err := tx.exec(`DELETE FROM tm_search_doc WHERE layer = ? AND fid > ? AND fid <= ?`, l.Schema.Name, next, last); err != nil {
-		return 0, fmt.Errorf("store: search text: %w", err)
+		return 0, 0, false, fmt.Errorf("store: search text: %w", err)
 	}
 	ix := newTextIndexer(tx)
 	for _, f := range fs {
 		if err := ix.index(l, f); err != nil {
-			return 0, err
+			return 0, 0, false, err
 		}
 	}
 	_, err = tx.exec(`INSERT INTO tm_search_layer(name, built, next_fid) VALUES (?, ?, ?)
 		ON CONFLICT(name) DO UPDATE SET built = excluded.built, next_fid = excluded.next_fid`, l.Schema.Name, whole, last)
 	if err != nil {
-		return 0, fmt.Errorf("store: search text: %w", err)
+		return 0, 0, false, fmt.Errorf("store: search text: %w", err)
 	}
-	return len(fs), nil
+	return len(fs), last, whole, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 )
 
@@ -24,7 +25,7 @@ func (tx *Tx) deriveSearchText() error {
 		}
 	}
 	for _, l := range tx.changedLayers {
-		if err := tx.setSearchLayer(l.Schema.Name, false); err != nil {
+		if err := tx.reindexLayer(l); err != nil {
 			return err
 		}
 	}
@@ -60,6 +61,33 @@ func (tx *Tx) deriveSearchText() error {
 		return ix.replaceCommunes(communesWritten)
 	}
 	return nil
+}
+
+// reindexInTx is the number of rows up to which a layer whose schema
+// changed is indexed again in the transaction; a larger one is left to
+// BuildSearchText (searches say the index is partial meanwhile).
+const reindexInTx = 20_000
+
+// reindexLayer indexes again every row of l, whose fields changed: in the
+// transaction when it is small, else later.
+func (tx *Tx) reindexLayer(l *Layer) error {
+	if err := tx.setSearchLayer(l.Schema.Name, false); err != nil {
+		return err
+	}
+	var n int
+	if err := tx.tx.QueryRowContext(tx.ctx, "SELECT count(*) FROM "+quoteIdent(l.Schema.Name)).Scan(&n); err != nil {
+		return fmt.Errorf("store: search text: count %s: %w", l.Schema.Name, err)
+	}
+	if n > reindexInTx {
+		return nil
+	}
+	for next := int64(0); ; {
+		_, last, whole, err := tx.buildSearchLayer(l, next)
+		if err != nil || whole {
+			return err
+		}
+		next = last
+	}
 }
 
 // jsonList is a JSON array of values, as json_each reads it.

@@ -147,10 +147,11 @@ func (ix *Index) Nearby(ctx context.Context, n Near) ([]Result, error) {
 			docs[key{layer, fid}] = d
 		}
 	}
-	communes, err := ix.readCommunes(ctx)
-	if isNoSuchTable(err) {
-		communes, err = nil, nil
+	ready, err := ix.Ready(ctx)
+	if err != nil {
+		return nil, err
 	}
+	communes, err := ix.readCommunes(ctx, !ready)
 	if err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	communes, err := ix.readCommunes(ctx)
+	communes, err := ix.readCommunes(ctx, !ready)
 	if err != nil {
 		return Found{}, err
 	}

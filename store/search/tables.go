@@ -47,20 +47,33 @@ func jsonIDs[K comparable, V any](m map[K]V) string {
 	return string(b)
 }
 
-// readCommunes reads the communes of the workspace's communes layer, by fid.
-func (ix *Index) readCommunes(ctx context.Context) (map[int64]communeRow, error) {
+// readCommunes reads the communes of the workspace's communes layer, by
+// fid: from the index, or from the layer itself while the index is partial
+// (its communes may not be indexed yet).
+func (ix *Index) readCommunes(ctx context.Context, partial bool) (map[int64]communeRow, error) {
 	out := map[int64]communeRow{}
-	var layer string
+	var layer *store.Layer
 	for _, l := range ix.ws.Layers() {
 		if store.IsCommunes(l.Schema) {
-			layer = l.Name()
+			layer = l
 			break
 		}
 	}
-	if layer == "" {
+	if layer == nil {
 		return out, nil
 	}
-	rows, err := ix.ws.DB().QueryContext(ctx, `SELECT fid, name FROM tm_search_doc WHERE layer = ?`, layer)
+	if partial {
+		err := ix.ws.Each(ctx, store.Query{Layer: layer.Name()}, func(f store.Feature) bool {
+			name := store.DisplayName(layer.Schema, f)
+			out[f.FID] = communeRow{name: name, words: Words(name)}
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("search: read the communes: %w", err)
+		}
+		return out, nil
+	}
+	rows, err := ix.ws.DB().QueryContext(ctx, `SELECT fid, name FROM tm_search_doc WHERE layer = ?`, layer.Name())
 	if err != nil {
 		return nil, fmt.Errorf("search: read the communes: %w", err)
 	}

@@ -144,14 +144,15 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 	if hasSel {
 		bleed += highlightWidth * j.sc.size
 	}
-	if !hasSel {
-		feats, dots, ok, err := j.overviewLayer(ctx, l, styler, bleed)
-		if err != nil {
-			return err
+	if feats, dots, ok, err := j.overviewLayer(ctx, l, styler, bleed); err != nil {
+		return err
+	} else if ok {
+		if hasSel {
+			if err := j.selectedOnly(ctx, l, styler, bleed); err != nil {
+				return err
+			}
 		}
-		if ok {
-			return j.paintLayer(l, styler, visible, false, feats, nil, dots)
-		}
+		return j.paintLayer(l, styler, visible, false, feats, nil, dots)
 	}
 	tree := j.r.ws.Index().Snapshot(l.name)
 	if tree == nil || tree.Len() == 0 {

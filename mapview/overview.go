@@ -1,6 +1,7 @@
 package mapview
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -140,7 +141,7 @@ func (r *Renderer) BuildOverview(ctx context.Context, layers []Layer) error {
 // dirty or unreadable): the caller then reads the features.
 func (j *drawJob) overviewLayer(ctx context.Context, l *sceneLayer, styler func(geomClass) *styler, bleed float64) (feats []*feature, dots []dot, ok bool, err error) {
 	lvl, ok := overviewLevel(j.lv.zoom())
-	if !ok || l.only != nil || j.r.featuresOnly {
+	if !ok || l.only != nil || j.r.featuresOnly || !styler(l.class).visibleAtAll() {
 		return nil, nil, false, nil
 	}
 	mn, mx := j.lv.searchBound(j.rect, bleed)
@@ -217,6 +218,31 @@ func (j *drawJob) overviewLayer(ctx context.Context, l *sceneLayer, styler func(
 		}
 	}
 	return feats, dots, true, nil
+}
+
+// selectedOnly reads the layer's selected features under the job's
+// rectangle, for the highlight, when the rest of the layer is drawn from
+// the overview.
+func (j *drawJob) selectedOnly(ctx context.Context, l *sceneLayer, styler func(geomClass) *styler, bleed float64) error {
+	var cands []candidate
+	for ref := range j.sc.sel {
+		if ref.Layer == l.key && l.keeps(ref.FID) {
+			cands = append(cands, candidate{fid: ref.FID})
+		}
+	}
+	slices.SortFunc(cands, func(a, b candidate) int { return cmp.Compare(a.fid, b.fid) })
+	feats, err := j.r.load(ctx, l, cands, nil)
+	if err != nil {
+		return err
+	}
+	m := math.Ceil(bleed)
+	wb := pixRect{j.rect.x0 - int(m), j.rect.y0 - int(m), j.rect.x1 + int(m), j.rect.y1 + int(m)}.worldBound(j.lv)
+	for _, f := range feats {
+		if f != nil && f.bound.Intersects(wb) {
+			j.sel = append(j.sel, selItem{f, styler(f.class).resolve(f.attrs)})
+		}
+	}
+	return nil
 }
 
 func containsAll(have, need []string) bool {

@@ -137,13 +137,18 @@ func TestOverviewGolden(t *testing.T) {
 var pipeColour = Color{0x7b, 0x3f, 0xb0, 0xff}
 
 // hasColourNear reports whether a pixel within 2 of the centre of img
-// (drawn over nothing) is close to c.
+// (drawn over nothing) is close to c, or to c laid at least 85 % opaque.
 func hasColourNear(img *image.RGBA, c Color) bool {
 	cx, cy := img.Rect.Dx()/2, img.Rect.Dy()/2
 	for y := cy - 2; y <= cy+2; y++ {
 		for x := cx - 2; x <= cx+2; x++ {
 			p := img.RGBAAt(x, y)
-			if p.A > 0x80 && !far(p.R, c.R, 40) && !far(p.G, c.G, 40) && !far(p.B, c.B, 40) {
+			if p.A == 0 || int(p.A) < int(c.A)*8/10 {
+				continue
+			}
+			// Straight colour, as the pixel's alpha un-premultiplies it.
+			r, g, b := int(p.R)*255/int(p.A), int(p.G)*255/int(p.A), int(p.B)*255/int(p.A)
+			if !far(uint8(min(r, 255)), c.R, 40) && !far(uint8(min(g, 255)), c.G, 40) && !far(uint8(min(b, 255)), c.B, 40) {
 				return true
 			}
 		}
@@ -299,5 +304,20 @@ func TestOverviewFollowsSyncAndImport(t *testing.T) {
 	}
 	if got := fmt.Sprint(pipeShows(t, r, p)); got != "[true true true]" {
 		t.Errorf("imported lead pipe shown at zooms 11, 12, 13: %s", got)
+	}
+}
+
+func TestOverviewHighlightsSelection(t *testing.T) {
+	ws, r, _ := overviewDemo(t)
+	f := leadFree(t, ws, r)
+	sel := []FeatureRef{{Layer: "canalaep", FID: f.FID}}
+	for _, v := range overviewViews {
+		vp := Viewport{Center: onLine(f.Geometry), Zoom: v.vp.Zoom, Width: 64, Height: 64, Scale: 1}
+		if img := render(t, r, vp, []Layer{{Name: "canalaep"}}, sel); !hasColourNear(img, highlightColor()) {
+			t.Errorf("zoom %g: the selected pipe is not highlighted", v.vp.Zoom)
+		}
+		if img := render(t, r, vp, []Layer{{Name: "canalaep"}}, nil); hasColourNear(img, highlightColor()) {
+			t.Errorf("zoom %g: highlighted without a selection", v.vp.Zoom)
+		}
 	}
 }

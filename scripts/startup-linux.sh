@@ -21,6 +21,7 @@
 #                           app's default size
 #   STARTUP_CPUPROFILE=1    also writes a CPU profile of each run (run-N.prof)
 #   STARTUP_MEMPROFILE=1    also writes a heap profile of each run (run-N.heap)
+#   STARTUP_APP=FILE        times FILE instead of bin/terrimap (a variant)
 # The times are wall-clock times: on a busy machine (the load average is
 # printed) they are longer than on an idle one; the CPU time of each run is
 # printed beside them, and so is the peak resident memory (RSS) of each run
@@ -36,7 +37,7 @@ min_features=${STARTUP_MIN_FEATURES:-40000}
 budget=${STARTUP_BUDGET_MS:-1500}
 screen=${STARTUP_SCREEN:-1366x768}
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
-app=bin/terrimap
+app=${STARTUP_APP:-bin/terrimap}
 server=bin/terrimap-server
 
 log() { echo "startup: $*"; }

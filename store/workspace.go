@@ -206,10 +206,27 @@ func (ws *Workspace) SetMeta(ctx context.Context, key, value string) error {
 	return ws.Edit(ctx, func(tx *Tx) error { return tx.SetMeta(key, value) })
 }
 
+// SQLite's memory. database/sql opens a connection per concurrent reader
+// (the map's tile workers, a search, a sync) and each keeps a page cache of
+// its own; cache_size bounds one, the soft heap limit all of them together:
+// near it, a connection recycles its least recently used pages instead of
+// taking more (SQLite's pcache1 under memory pressure). The limit is the
+// process's (SQLite's heap is one per process): every workspace file
+// shares it. On the 1M-feature start it took 190 MB off the peak RSS for
+// no CPU time (issue 16). The file is not memory-mapped (mmap_size): it
+// saved pread calls, but every page read stays in the resident memory,
+// up to the whole file after a day of panning.
+const (
+	pageCacheKiB       = 32 << 10  // per connection
+	sqliteSoftHeapSize = 128 << 20 // the whole process
+)
+
 // dsn is the address of the workspace file at path, read-only or written
 // (with WAL when wal: not on a network share, see OpenOrCreate).
 func dsn(path string, readOnly, wal bool) string {
-	params := []string{"_pragma=busy_timeout(10000)", "_pragma=foreign_keys(0)", "_pragma=cache_size(-65536)", "_pragma=temp_store(memory)"}
+	params := []string{"_pragma=busy_timeout(10000)", "_pragma=foreign_keys(0)",
+		fmt.Sprintf("_pragma=cache_size(-%d)", pageCacheKiB), fmt.Sprintf("_pragma=soft_heap_limit(%d)", sqliteSoftHeapSize),
+		"_pragma=temp_store(memory)"}
 	if readOnly {
 		return sqlitedsn.URI(path, append(params, "mode=ro")...)
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -101,6 +102,7 @@ func (r *Renderer) keepOverview() {
 			return
 		}
 		k.mu.Unlock()
+		r.awaitQuiet()
 		failed := false
 		for layer, fields := range want {
 			if err := r.ws.SetOverviewFields(ctx, layer, fields); err != nil {
@@ -133,6 +135,24 @@ func (r *Renderer) BuildOverview(ctx context.Context, layers []Layer) error {
 		}
 	}
 	return r.ws.RefreshOverview(ctx)
+}
+
+// overviewQuiet is how long no transaction must have written rows before
+// the upkeep rebuilds: during a sync, each page would dirty again the
+// blocks just rebuilt, and the rebuilds would hold up the pages.
+const overviewQuiet = 500 * time.Millisecond
+
+// awaitQuiet returns once no row was written for overviewQuiet.
+func (r *Renderer) awaitQuiet() {
+	_, mark, _ := r.ws.WrittenSince(math.MaxUint64) // the newest mark, cheaply
+	for {
+		time.Sleep(overviewQuiet)
+		_, now, _ := r.ws.WrittenSince(math.MaxUint64)
+		if now == mark {
+			return
+		}
+		mark = now
+	}
 }
 
 // overviewLayer reads the layer's features under the job's rectangle

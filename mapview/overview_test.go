@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -319,5 +320,61 @@ func TestOverviewHighlightsSelection(t *testing.T) {
 		if img := render(t, r, vp, []Layer{{Name: "canalaep"}}, nil); hasColourNear(img, highlightColor()) {
 			t.Errorf("zoom %g: highlighted without a selection", v.vp.Zoom)
 		}
+	}
+}
+
+// overviewIdle waits until the renderer's background upkeep of the
+// overview has nothing left to do.
+func overviewIdle(t *testing.T, r *Renderer) {
+	t.Helper()
+	for range 6000 {
+		r.overview.mu.Lock()
+		running := r.overview.running
+		r.overview.mu.Unlock()
+		if !running {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the overview upkeep never ended")
+}
+
+func TestTileCacheKeepsOverview(t *testing.T) {
+	ctx := context.Background()
+	ws := writableDemo(t)
+	r := NewRenderer(ws, RendererOptions{})
+	tc := NewTileCache(r, nil, TileCacheOptions{})
+	defer tc.Close()
+	tc.SetLayers(DefaultLayers(ws, DefaultStyles()))
+	settle(t, tc, overviewViews[1].vp)
+	overviewIdle(t, r)
+	fields, ok, err := ws.OverviewFields(ctx, "canalaep")
+	if err != nil || !ok || fmt.Sprint(fields) != "[branchemnt diametre materiau]" {
+		t.Fatalf("canalaep's overview fields after a frame: %v %v %v, want those its style reads", fields, ok, err)
+	}
+	if n, err := ws.OverviewDirty(ctx); err != nil || n != 0 {
+		t.Fatalf("%d blocks dirty (%v) after the upkeep", n, err)
+	}
+	// A sync page too large to rebuild in its transaction: the next frame
+	// draws it from the features and the upkeep rebuilds it.
+	var batch []store.RemoteFeature
+	for i := range 40 {
+		p := orb.Point{4.80 + 0.005*float64(i), 46.45 + 0.004*float64(i)}
+		batch = append(batch, store.RemoteFeature{UUID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1), Version: 1,
+			Geometry: orb.LineString{{p[0] - 0.0015, p[1]}, {p[0] + 0.0015, p[1]}}, Properties: map[string]any{"materiau": "19"}})
+	}
+	if err := ws.Edit(ctx, func(tx *store.Tx) error {
+		_, err := tx.ApplyRemoteBatch("canalaep", batch)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ws.OverviewDirty(ctx); n == 0 {
+		t.Fatal("the batch left nothing dirty: the test means the upkeep")
+	}
+	settle(t, tc, overviewViews[0].vp)
+	overviewIdle(t, r)
+	if n, err := ws.OverviewDirty(ctx); err != nil || n != 0 {
+		t.Fatalf("%d blocks dirty (%v) after a frame and the upkeep", n, err)
 	}
 }

@@ -39,6 +39,7 @@ func (m *mainWindow) buildMenu() *mainMenu {
 	file := fyne.NewMenu(lang.L("File"),
 		open,
 		item(lang.L("Import a surveyor's plan (DXF)…"), m.showDXFImport, true),
+		item(lang.L("Add a source (WFS, OGC API)…"), m.showAddSource, true),
 		item(lang.L("Export the map (PDF, PNG)…"), m.showExport, true),
 		item(lang.L("Export a layer (GeoPackage, GeoJSON, Shapefile, CSV)…"), m.showDataExport, true),
 		item(lang.L("Export the RPQS annex…"), m.showRPQSExport, true),

@@ -74,6 +74,9 @@ type syncState struct {
 	conflictList                 []store.Conflict
 	rejectedList                 []store.JournalEntry
 	running                      bool
+	// sources: the workspace has no platform but outside sources (WFS,
+	// OGC API), which a sync refreshes.
+	sources bool
 }
 
 func newSyncPanel(win fyne.Window, ws *store.Workspace, c *client.Client, onSynced func()) *syncPanel {
@@ -144,6 +147,9 @@ func (p *syncPanel) reload() {
 		st.rejectedList, _ = p.ws.Journal(ctx, 0, store.StateRejected)
 		if p.client != nil {
 			st.lastSync = p.client.LastSync(ctx)
+		} else if st.sources = client.HasSources(ctx, p.ws); st.sources {
+			info, _ := client.Platform(ctx, p.ws)
+			st.lastSync = info.LastSync
 		}
 		p.do(func() {
 			p.loading--
@@ -162,7 +168,7 @@ func (p *syncPanel) refresh() {
 		p.summary.SetText(p.summary.Text + "\n" + lang.L("{{.Conflicts}} conflicts and {{.Rejected}} rejected changes wait for you.",
 			map[string]any{"Conflicts": p.state.conflicts, "Rejected": p.state.rejected}))
 	}
-	if p.client == nil {
+	if !p.canSync() {
 		p.syncButton.Disable()
 	} else if !p.state.running {
 		p.syncButton.Enable()
@@ -228,8 +234,11 @@ func (p *syncPanel) start() { p.run(false) }
 // the automatic sync is due).
 func (p *syncPanel) startAuto() { p.run(true) }
 
+// canSync: a platform to sync with, or outside sources to refresh.
+func (p *syncPanel) canSync() bool { return p.client != nil || p.state.sources }
+
 func (p *syncPanel) run(auto bool) {
-	if p.client == nil || p.state.running {
+	if !p.canSync() || p.state.running {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -243,10 +252,17 @@ func (p *syncPanel) run(auto bool) {
 	p.progress.Show()
 	p.stage.SetText(p.doing)
 	p.tellState()
+	c := p.client
 	go func() {
-		sum, err := p.client.SyncWithProgress(ctx, func(pr client.Progress) {
-			p.do(func() { p.showProgress(pr) })
-		})
+		var sum client.Summary
+		var err error
+		if c == nil {
+			sum, err = client.SyncSources(ctx, p.ws, nil)
+		} else {
+			sum, err = c.SyncWithProgress(ctx, func(pr client.Progress) {
+				p.do(func() { p.showProgress(pr) })
+			})
+		}
 		p.do(func() { p.finished(sum, err) })
 	}()
 }
@@ -310,8 +326,14 @@ func (p *syncPanel) finished(sum client.Summary, err error) {
 		// An automatic sync that failed says so in the status bar
 		// (onFinished), without a dialog in the middle of her work.
 		if !errors.Is(err, context.Canceled) && !p.auto {
-			showError(p.win, syncErrorMessage(err))
+			if p.client == nil {
+				showError(p.win, sourcesErrorMessage(err))
+			} else {
+				showError(p.win, syncErrorMessage(err))
+			}
 		}
+	} else if p.client == nil {
+		p.stage.SetText(sourcesRefreshedText(sum.Sources))
 	} else {
 		p.stage.SetText(lang.L("Sent {{.Sent}}, received {{.Received}}.", map[string]any{"Sent": sum.Push.Sent, "Received": sum.Pull.Received + sum.Pull.Deleted}))
 	}
@@ -343,6 +365,25 @@ func syncErrorMessage(err error) string {
 		return lang.L("This workspace is not linked to a platform. Connect it in the settings.")
 	}
 	return lang.L("The synchronisation stopped on an unexpected problem. Your changes are kept; try again later, and tell the intercommunality's IT if it happens again.")
+}
+
+// sourcesErrorMessage says why no outside source could be refreshed.
+func sourcesErrorMessage(err error) string {
+	if errors.Is(err, client.ErrUnreachable) {
+		return lang.L("The outside sources (WFS, OGC API) cannot be reached. Their last copy stays in the workspace; try again later.")
+	}
+	return lang.L("The outside sources (WFS, OGC API) could not be refreshed: their last copy stays in the workspace. The server said: {{.Reason}}", map[string]any{"Reason": err.Error()})
+}
+
+// sourcesRefreshedText says how many outside sources a sync refreshed, of how many.
+func sourcesRefreshedText(sources map[string]error) string {
+	done := 0
+	for _, err := range sources {
+		if err == nil {
+			done++
+		}
+	}
+	return lang.L("Outside sources refreshed: {{.Done}} of {{.Total}}.", map[string]any{"Done": done, "Total": len(sources)})
 }
 
 // platformWait returns the platform's own reason when it asks to wait

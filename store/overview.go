@@ -82,8 +82,11 @@ func (ws *Workspace) ReadOverview(ctx context.Context, q OverviewQuery) (Overvie
 	if q.Level < OverviewMinLevel || q.Level > OverviewMaxLevel {
 		return out, nil
 	}
+	x0, y0, x1, y1 := blockRange(rectOf(q.Bound))
 	var fields string
-	err := ws.db.QueryRowContext(ctx, `SELECT fields FROM tm_overview_layers WHERE layer = ?`, layer).Scan(&fields)
+	var dirty int
+	err := ws.overviewQueryRow(ctx, `SELECT l.fields, (SELECT count(*) FROM tm_overview_dirty AS d WHERE d.layer = l.layer AND d.bx BETWEEN ? AND ? AND d.by BETWEEN ? AND ?)
+		FROM tm_overview_layers AS l WHERE l.layer = ?`, []any{x0, x1, y0, y1, layer}, &fields, &dirty)
 	if errors.Is(err, sql.ErrNoRows) || isNoTable(err) {
 		return out, nil
 	}
@@ -94,18 +97,16 @@ func (ws *Workspace) ReadOverview(ctx context.Context, q OverviewQuery) (Overvie
 		return OverviewRead{}, fmt.Errorf("store: read overview %s: fields: %w", q.Layer, err)
 	}
 	out.Registered = true
-	x0, y0, x1, y1 := blockRange(rectOf(q.Bound))
-	var n int
-	if err := ws.db.QueryRowContext(ctx, `SELECT count(*) FROM tm_overview_dirty WHERE layer = ? AND bx BETWEEN ? AND ? AND by BETWEEN ? AND ?`,
-		layer, x0, x1, y0, y1).Scan(&n); err != nil {
-		return OverviewRead{}, fmt.Errorf("store: read overview %s: %w", q.Layer, err)
-	}
-	if n > 0 {
+	if dirty > 0 {
 		out.Dirty = true
 		return out, nil
 	}
-	rows, err := ws.db.QueryContext(ctx, `SELECT bx, by, data FROM tm_overview WHERE layer = ? AND level = ? AND bx BETWEEN ? AND ? AND by BETWEEN ? AND ? ORDER BY by, bx`,
-		layer, q.Level, x0, x1, y0, y1)
+	st, done, err := ws.stmts.get(ctx, ws.db, `SELECT bx, by, data FROM tm_overview WHERE layer = ? AND level = ? AND bx BETWEEN ? AND ? AND by BETWEEN ? AND ? ORDER BY by, bx`)
+	if err != nil {
+		return OverviewRead{}, fmt.Errorf("store: read overview %s: %w", q.Layer, err)
+	}
+	defer done()
+	rows, err := st.QueryContext(ctx, layer, q.Level, x0, x1, y0, y1)
 	if err != nil {
 		return OverviewRead{}, fmt.Errorf("store: read overview %s: %w", q.Layer, err)
 	}
@@ -121,6 +122,17 @@ func (ws *Workspace) ReadOverview(ctx context.Context, q OverviewQuery) (Overvie
 		return OverviewRead{}, fmt.Errorf("store: read overview %s: %w", q.Layer, err)
 	}
 	return out, nil
+}
+
+// overviewQueryRow runs a one-row query through the workspace's cache of
+// prepared statements (the map asks the same few for every tile).
+func (ws *Workspace) overviewQueryRow(ctx context.Context, query string, args []any, dest ...any) error {
+	st, done, err := ws.stmts.get(ctx, ws.db, query)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return st.QueryRowContext(ctx, args...).Scan(dest...)
 }
 
 // isNoTable reports whether err says a table is missing: a workspace made

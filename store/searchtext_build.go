@@ -154,6 +154,9 @@ func (tx *Tx) buildSearchLayer(l *Layer, next int64) (n int, last int64, whole b
 			return 0, 0, false, err
 		}
 	}
+	if err := ix.flush(); err != nil {
+		return 0, 0, false, err
+	}
 	_, err = tx.exec(`INSERT INTO tm_search_layer(name, built, next_fid) VALUES (?, ?, ?)
 		ON CONFLICT(name) DO UPDATE SET built = excluded.built, next_fid = excluded.next_fid`, l.Schema.Name, whole, last)
 	if err != nil {

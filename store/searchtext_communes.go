@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"terrimap/store/schema"
 )
@@ -114,9 +113,31 @@ func (cs textCommunes) find(insee string, p orb.Point, has bool) int64 {
 		return 0
 	}
 	for _, c := range cs {
-		if c.bound.Contains(p) && planar.MultiPolygonContains(c.shape, p) {
+		if c.bound.Contains(p) && multiPolygonHolds(c.shape, p) {
 			return c.fid
 		}
 	}
 	return 0
+}
+
+// multiPolygonHolds reports whether p lies inside mp (in a polygon, out of
+// its holes), counting the crossings of a ray from p with every ring —
+// planar.MultiPolygonContains measures each ring's bounds again at every
+// call, most of the cost for the thousands of rows of a page.
+func multiPolygonHolds(mp orb.MultiPolygon, p orb.Point) bool {
+	for _, poly := range mp {
+		inside := false
+		for _, ring := range poly {
+			for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
+				a, b := ring[i], ring[j]
+				if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
+					inside = !inside
+				}
+			}
+		}
+		if inside {
+			return true
+		}
+	}
+	return false
 }

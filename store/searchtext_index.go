@@ -17,6 +17,29 @@ type textIndexer struct {
 	communesRead bool
 	// values caches the ids of the texts met, for the transaction's life.
 	values map[string]int64
+	// trigrams are the new values' words, written to the FTS5 table by
+	// flush in one statement: FTS5 writes its pending data out at every
+	// statement that touches it, one small segment each.
+	trigrams []trigramRow
+}
+
+// trigramRow is a new value for the FTS5 table.
+type trigramRow struct {
+	ID    int64  `json:"i"`
+	Words string `json:"w"`
+}
+
+// flush writes the new values' words into the FTS5 table.
+func (ix *textIndexer) flush() error {
+	if len(ix.trigrams) == 0 {
+		return nil
+	}
+	_, err := ix.tx.exec(`INSERT INTO tm_search_trigram(rowid, words) SELECT value->>'i', value->>'w' FROM json_each(?)`, jsonList(ix.trigrams))
+	if err != nil {
+		return fmt.Errorf("store: search text: %w", err)
+	}
+	ix.trigrams = ix.trigrams[:0]
+	return nil
 }
 
 func newTextIndexer(tx *Tx) *textIndexer {
@@ -120,9 +143,7 @@ func (ix *textIndexer) addValue(text string) (int64, error) {
 	if err := s.QueryRowContext(ix.tx.ctx, text, joined).Scan(&id); err != nil {
 		return 0, err
 	}
-	if _, err := ix.tx.exec(`INSERT INTO tm_search_trigram(rowid, words) VALUES (?, ?)`, id, joined); err != nil {
-		return 0, err
-	}
+	ix.trigrams = append(ix.trigrams, trigramRow{id, joined})
 	for _, w := range words {
 		if _, err := ix.tx.exec(`INSERT OR IGNORE INTO tm_search_term(word, value) VALUES (?, ?)`, w, id); err != nil {
 			return 0, err

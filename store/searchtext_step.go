@@ -58,9 +58,11 @@ func (tx *Tx) deriveSearchText() error {
 		}
 	}
 	if len(communesWritten) > 0 {
-		return ix.replaceCommunes(communesWritten)
+		if err := ix.replaceCommunes(communesWritten); err != nil {
+			return err
+		}
 	}
-	return nil
+	return ix.flush()
 }
 
 // reindexInTx is the number of rows up to which a layer whose schema

@@ -164,43 +164,51 @@ func (d *sourceDialog) list() {
 	}
 	d.working(true, lang.L("Asking the server for its layers…"))
 	go func() {
-		items, err := d.fetchItems(addr, kind)
+		service, items, err := d.fetchItems(addr, kind)
 		d.do(func() {
-			if err != nil {
-				d.working(false, sourceErrorText(err))
-				return
-			}
+			// What another server listed goes, whatever this one answered.
 			d.items, d.chosen, d.asked, d.askedKind = items, -1, addr, kind
 			d.layers.UnselectAll()
 			d.layers.Refresh()
+			if err != nil {
+				d.asked = ""
+				d.about.SetText("")
+				d.working(false, sourceErrorText(err))
+				return
+			}
 			d.about.SetText(lang.L("{{.N}} layers offered: choose one.", map[string]any{"N": len(items)}))
-			d.working(false, "")
+			d.working(false, service)
 		})
 	}()
 }
 
-func (d *sourceDialog) fetchItems(addr, kind string) ([]sourceItem, error) {
+// fetchItems lists a server's layers; service names the server (its
+// title and WFS version) when it says.
+func (d *sourceDialog) fetchItems(addr, kind string) (service string, items []sourceItem, err error) {
 	ctx := context.Background()
 	sc := client.NewSourceClient(d.ws, nil)
-	var items []sourceItem
 	if kind == kindOGCAPI() {
 		cols, err := sc.Collections(ctx, addr)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		for _, c := range cols {
 			items = append(items, sourceItem{name: c.ID, title: c.Title, abstract: c.Description})
 		}
-		return items, nil
+		return "", items, nil
 	}
 	caps, err := sc.WFSCapabilities(ctx, addr)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	for _, ft := range caps.FeatureTypes {
 		items = append(items, sourceItem{name: ft.Name, title: ft.Title, abstract: ft.Abstract})
 	}
-	return items, nil
+	title := caps.Title
+	if title == "" {
+		title = addr
+	}
+	return lang.L("{{.Title}}, WFS {{.Version}}", map[string]any{"Title": title, "Version": caps.Version}), items, nil
 }
 
 func (d *sourceDialog) choose(i widget.ListItemID) {

@@ -47,8 +47,8 @@ func TestSourceDialogAddsAWFSLayerAndSyncRefreshesIt(t *testing.T) {
 	if len(d.items) != 1 || d.items[0].name != ogcserve.CommunesLayer {
 		t.Fatalf("layers listed: %+v (status %q)", d.items, d.status.Text)
 	}
-	if !d.add.Disabled() {
-		t.Errorf("«Ajouter» enabled before a layer is chosen")
+	if !d.add.Disabled() || d.status.Text != ogcserve.QGISTitle+", WFS 1.1.0" {
+		t.Errorf("«Ajouter» enabled %v before a layer is chosen; status %q", !d.add.Disabled(), d.status.Text)
 	}
 	d.layers.Select(0)
 	if !strings.Contains(d.about.Text, ogcserve.QGISTitle) || !strings.Contains(d.about.Text, ogcserve.QGISAbstract) {
@@ -63,6 +63,14 @@ func TestSourceDialogAddsAWFSLayerAndSyncRefreshesIt(t *testing.T) {
 	l, err := ws.Layer(added)
 	if err != nil || !l.ReadOnly() || l.Schema.Title != ogcserve.QGISTitle {
 		t.Fatalf("layer %q: %v", added, err)
+	}
+
+	// Another address that does not answer: the layers listed go.
+	d.address.SetText("http://127.0.0.1:1/ows")
+	test.Tap(d.connect)
+	q.runUntil(t, func() bool { return !d.busy.Visible() })
+	if len(d.items) != 0 || !d.add.Disabled() || !strings.Contains(d.status.Text, "ne répond pas") {
+		t.Errorf("after a server that does not answer: %d layers, status %q", len(d.items), d.status.Text)
 	}
 
 	// The workspace has no platform: the panel syncs its source.

@@ -203,23 +203,19 @@ func Select(ctx context.Context, ws *store.Workspace, zone Zone, opts Options) (
 	sel.Area, sel.Length = measure(core, zone.Width)
 	for _, l := range layers {
 		count := LayerCount{Layer: l.Name(), Title: l.Schema.DisplayTitle(), ByClass: map[Class]int{}}
-		var fids []int64
-		ws.Index().Search(l.Name(), search, func(fid int64) bool {
-			fids = append(fids, fid)
-			return true
-		})
-		slices.Sort(fids)
-		for _, fid := range fids {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			f, err := ws.GetByFID(ctx, l.Name(), fid)
-			if err != nil {
-				return nil, fmt.Errorf("report: select %s: %w", l.Name(), err)
-			}
+		// The features whose box meets the search window, read in one
+		// query (read one by one, each cost a statement: ~100 µs of CPU);
+		// a layer without any costs no query.
+		found := false
+		ws.Index().Search(l.Name(), search, func(int64) bool { found = true; return false })
+		if !found {
+			sel.Layers = append(sel.Layers, count)
+			continue
+		}
+		err := ws.Each(ctx, store.Query{Layer: l.Name(), Bound: &search}, func(f store.Feature) bool {
 			d, ok := featureDistance(f.Geometry, coreShape)
 			if !ok || d > reach {
-				continue
+				return ctx.Err() == nil
 			}
 			it := Item{Layer: l.Name(), LayerTitle: count.Title, FID: f.FID, UUID: f.UUID,
 				Distance: math.Max(0, d-(reach-opts.Buffer)), Geometry: f.Geometry, Properties: f.Properties}
@@ -231,6 +227,13 @@ func Select(ctx context.Context, ws *store.Workspace, zone Zone, opts Options) (
 			if it.Investigate {
 				count.Investigate++
 			}
+			return ctx.Err() == nil
+		})
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("report: select %s: %w", l.Name(), err)
 		}
 		sel.Layers = append(sel.Layers, count)
 	}

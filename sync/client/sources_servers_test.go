@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"terrimap/internal/ogcserve"
@@ -72,7 +73,12 @@ func TestSourcesFromRealServers(t *testing.T) {
 		t.Run("first "+l, func(t *testing.T) { ogcserve.CompareWithOGR(t, layerDataset(t, ws, l), want, "code") })
 	}
 	if lay, _ := ws.Layer(qgisWFS); lay.Schema.Title != ogcserve.QGISTitle || lay.Schema.Description != ogcserve.QGISAbstract {
-		t.Errorf("the WFS layer's title %q, description %q", lay.Schema.Title, lay.Schema.Description)
+		t.Errorf("the WFS layer's title %q, description %q (it credits its source already)", lay.Schema.Title, lay.Schema.Description)
+	}
+	// MapServer's layer says nothing of its source: the service's provider
+	// and terms are credited, as the map's credit line and exports read them.
+	if lay, _ := ws.Layer(msWFS); !strings.HasSuffix(lay.Schema.Description, "(© "+ogcserve.MapServerProvider+", Licence Ouverte)") {
+		t.Errorf("MapServer's layer description %q", lay.Schema.Description)
 	}
 
 	ogcserve.EditWithOGR(t, gpkg, sourceChange...)

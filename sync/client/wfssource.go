@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -40,10 +41,24 @@ func (s *SourceClient) AddWFS(ctx context.Context, endpoint, typeName string, bb
 	if title == "" {
 		title = l.Type.Name
 	}
-	if err := s.store(ctx, src, title, l.Type.Abstract, l.Data); err != nil {
+	if err := s.store(ctx, src, title, withCredit(l.Type.Abstract, l.Credit), l.Data); err != nil {
 		return "", fmt.Errorf("client: WFS source %s: %w", typeName, err)
 	}
 	return src.Layer, nil
+}
+
+// withCredit is a layer's description ending with its source's credit in
+// brackets, as exports and the map's credit line read it, unless the
+// description credits a source already.
+func withCredit(description, credit string) string {
+	low := strings.ToLower(description)
+	if credit == "" || strings.Contains(low, "©") || strings.Contains(low, "licence") || strings.Contains(low, "license") {
+		return description
+	}
+	if description == "" {
+		return "(" + credit + ")"
+	}
+	return description + " (" + credit + ")"
 }
 
 // downloadWFS reads a WFS source's features again.

@@ -27,6 +27,10 @@ type Capabilities struct {
 	Version string
 	// Title and Abstract describe the service.
 	Title, Abstract string
+	// Provider is who runs the service (ServiceProvider's name).
+	Provider string
+	// AccessConstraints and Fees are the service's terms ("" or "none" for none).
+	AccessConstraints, Fees string
 	// GetFeatureURL and DescribeURL are the operations' GET addresses; ""
 	// when the document gives none (the capabilities' own address then serves).
 	GetFeatureURL, DescribeURL string
@@ -60,6 +64,28 @@ func (ft FeatureType) CRS() []string {
 		out = append(out, ft.DefaultCRS)
 	}
 	return append(out, ft.OtherCRS...)
+}
+
+// Credit is what a map showing the service's data owes it: "© provider,
+// terms" from ServiceProvider and AccessConstraints (the service's title
+// when it names no provider); "" when it says neither.
+func (c *Capabilities) Credit() string {
+	who := c.Provider
+	if who == "" {
+		who = c.Title
+	}
+	var parts []string
+	if who != "" {
+		parts = append(parts, "© "+who)
+	}
+	for _, term := range []string{c.AccessConstraints, c.Fees} {
+		switch strings.ToLower(term) {
+		case "", "none", "aucune", "aucun", "no", "non":
+		default:
+			parts = append(parts, term)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // FeatureType returns the type of that name, matched with or without its
@@ -114,12 +140,17 @@ type capsDocument struct {
 	XMLName  xml.Name
 	Version  string `xml:"version,attr"`
 	Identity struct {
-		Title    string `xml:"Title"`
-		Abstract string `xml:"Abstract"`
+		Title             string `xml:"Title"`
+		Abstract          string `xml:"Abstract"`
+		AccessConstraints string `xml:"AccessConstraints"`
+		Fees              string `xml:"Fees"`
 	} `xml:"ServiceIdentification"`
+	Provider string `xml:"ServiceProvider>ProviderName"`
 	Service struct { // WFS 1.0
-		Title    string `xml:"Title"`
-		Abstract string `xml:"Abstract"`
+		Title             string `xml:"Title"`
+		Abstract          string `xml:"Abstract"`
+		AccessConstraints string `xml:"AccessConstraints"`
+		Fees              string `xml:"Fees"`
 	} `xml:"Service"`
 	Operations  []owsOperation  `xml:"OperationsMetadata>Operation"`
 	Constraints []owsConstraint `xml:"OperationsMetadata>Constraint"`
@@ -176,8 +207,11 @@ func ParseCapabilities(r io.Reader) (*Capabilities, error) {
 		return nil, fmt.Errorf("%w: root element <%s>", ErrNotWFS, doc.XMLName.Local)
 	}
 	c := &Capabilities{Version: strings.TrimSpace(doc.Version), Title: strings.TrimSpace(doc.Identity.Title), Abstract: strings.TrimSpace(doc.Identity.Abstract)}
+	c.Provider = strings.TrimSpace(doc.Provider)
+	c.AccessConstraints, c.Fees = strings.TrimSpace(doc.Identity.AccessConstraints), strings.TrimSpace(doc.Identity.Fees)
 	if c.Title == "" {
 		c.Title, c.Abstract = strings.TrimSpace(doc.Service.Title), strings.TrimSpace(doc.Service.Abstract)
+		c.AccessConstraints, c.Fees = strings.TrimSpace(doc.Service.AccessConstraints), strings.TrimSpace(doc.Service.Fees)
 	}
 	for _, op := range doc.Operations {
 		href := ""

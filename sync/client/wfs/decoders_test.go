@@ -27,6 +27,9 @@ func TestParseCapabilities20(t *testing.T) {
 	if c.Version != "2.0.0" || !c.Paging || c.Title != "Réseaux de la communauté de communes" || len(c.OutputFormats) != 2 {
 		t.Errorf("capabilities %+v", c)
 	}
+	if got := c.Credit(); got != "© Communauté de communes du Mâconnais-Tournugeois, Licence Ouverte Etalab 2.0" {
+		t.Errorf("credit %q", got)
+	}
 	ft, ok := c.FeatureType("poteaux")
 	if !ok || ft.Name != "cc:poteaux" || ft.Title != "Poteaux incendie" || ft.WGS84 == nil || ft.WGS84.Min != (orb.Point{4.8, 46.5}) {
 		t.Fatalf("feature type %+v", ft)

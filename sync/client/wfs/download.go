@@ -21,6 +21,8 @@ const maxJSONPage = 512 << 20
 type Layer struct {
 	// Type is the feature type as the capabilities describe it.
 	Type FeatureType
+	// Credit is what the service asks to be credited with (Capabilities.Credit).
+	Credit string
 	// Data holds the features in longitude/latitude (SRS 4326), their
 	// properties typed by the schema DescribeFeatureType gave.
 	Data *formats.Dataset
@@ -69,7 +71,7 @@ func (c *Client) Download(ctx context.Context, endpoint string, q Query) (*Layer
 		}
 		start += n
 	}
-	return &Layer{Type: p.ft, Data: typed(raw, sch, localName(p.ft.Name))}, nil
+	return &Layer{Type: p.ft, Credit: caps.Credit(), Data: typed(raw, sch, localName(p.ft.Name))}, nil
 }
 
 // page reads one GetFeature answer, giving each feature to fn; it returns

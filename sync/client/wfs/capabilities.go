@@ -145,8 +145,8 @@ type capsDocument struct {
 		AccessConstraints string `xml:"AccessConstraints"`
 		Fees              string `xml:"Fees"`
 	} `xml:"ServiceIdentification"`
-	Provider string `xml:"ServiceProvider>ProviderName"`
-	Service struct { // WFS 1.0
+	Provider string   `xml:"ServiceProvider>ProviderName"`
+	Service  struct { // WFS 1.0
 		Title             string `xml:"Title"`
 		Abstract          string `xml:"Abstract"`
 		AccessConstraints string `xml:"AccessConstraints"`

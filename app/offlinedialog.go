@@ -51,7 +51,7 @@ func loadCommunes(ctx context.Context, ws *store.Workspace) []offlineArea {
 func (m *mainWindow) basemapToPrepare() (*tiles.XYZ, tiles.Kind, string) {
 	name := m.settings.basemap
 	var cfg tiles.XYZConfig
-	switch p, ok := tiles.Preset(name); {
+	switch p, ok := tiles.NamedConfig(name); {
 	case ok:
 		cfg = p
 	case name == basemapPlatform && m.sess.client != nil:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -39,6 +40,8 @@ type settingsDialog struct {
 	// the order of basemap.Options; the last one is a tile file.
 	basemapNames []string
 	dialog       dialog.Dialog
+	// services is the WMS/WMTS dialog last opened from here, for tests.
+	services *serviceDialog
 }
 
 // languageChoices and themeChoices are the settings' values of the
@@ -78,8 +81,9 @@ func (d *settingsDialog) build() fyne.CanvasObject {
 		titles = append(titles, p.Title)
 		d.basemapNames = append(d.basemapNames, p.Name)
 	}
-	titles = append(titles, lang.L("The platform's map"), lang.L("A tile file (MBTiles, PMTiles, GeoPackage)…"))
-	d.basemapNames = append(d.basemapNames, basemapPlatform, "")
+	titles = append(titles, lang.L("The platform's map"), lang.L("A layer of a WMS or WMTS service…"),
+		lang.L("A tile file (MBTiles, PMTiles, GeoPackage)…"))
+	d.basemapNames = append(d.basemapNames, basemapPlatform, tiles.ServicePrefix, "")
 	d.basemap = widget.NewSelect(titles, nil)
 	d.file = widget.NewLabel("")
 	d.file.Wrapping = fyne.TextWrapBreak
@@ -118,6 +122,15 @@ func (d *settingsDialog) build() fyne.CanvasObject {
 
 // refresh shows the platform and the account as they are now.
 func (d *settingsDialog) refresh() {
+	if l, err := tiles.ParseServiceLayer(d.m.settings.basemap); err == nil {
+		d.file.SetText(lang.L("{{.Title}}, from {{.Host}}", map[string]any{"Title": l.Title, "Host": hostOf(l.URL)}))
+		d.file.Show()
+	} else if name := d.m.settings.basemap; d.basemapIndex(name) == len(d.basemapNames)-1 {
+		d.file.SetText(name)
+		d.file.Show()
+	} else {
+		d.file.Hide()
+	}
 	sess := d.m.sess
 	if sess == nil || sess.client == nil {
 		d.platform.SetText(lang.L("This workspace is not linked to a platform."))
@@ -143,21 +156,27 @@ func (d *settingsDialog) refresh() {
 			}
 		})
 	}()
-	if name := d.m.settings.basemap; d.basemapIndex(name) == len(d.basemapNames)-1 {
-		d.file.SetText(name)
-		d.file.Show()
-	} else {
-		d.file.Hide()
-	}
 }
 
 // basemapIndex is the drop-down entry of a basemap's settings name: a
 // name that is not a choice is a tile file.
 func (d *settingsDialog) basemapIndex(name string) int {
+	if strings.HasPrefix(name, tiles.ServicePrefix) {
+		name = tiles.ServicePrefix
+	}
 	if i := slices.Index(d.basemapNames[:len(d.basemapNames)-1], name); i >= 0 {
 		return i
 	}
 	return len(d.basemapNames) - 1
+}
+
+// selectCurrent shows the basemap of the settings in the drop-down,
+// without choosing it again (which would reopen a dialog).
+func (d *settingsDialog) selectCurrent() {
+	on := d.basemap.OnChanged
+	d.basemap.OnChanged = nil
+	d.basemap.SetSelectedIndex(d.basemapIndex(d.m.settings.basemap))
+	d.basemap.OnChanged = on
 }
 
 // basemapChosen opens the chosen basemap; a tile file is asked for first.
@@ -166,13 +185,26 @@ func (d *settingsDialog) basemapChosen() {
 	if i < 0 {
 		return
 	}
+	if d.basemapNames[i] == tiles.ServicePrefix {
+		d.services = d.m.showServiceBasemap(func(name string) {
+			if name == "" {
+				d.selectCurrent()
+				return
+			}
+			d.m.useBasemap(name, func() {
+				d.selectCurrent()
+				d.refresh()
+			})
+		})
+		return
+	}
 	if i < len(d.basemapNames)-1 {
 		d.m.useBasemap(d.basemapNames[i], d.refresh)
 		return
 	}
 	open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
-			d.basemap.SetSelectedIndex(d.basemapIndex(d.m.settings.basemap))
+			d.selectCurrent()
 			return
 		}
 		path := r.URI().Path()
@@ -259,6 +291,7 @@ func (m *mainWindow) useBasemap(name string, then func()) {
 				m.saveSettings()
 				if m.view != nil {
 					m.view.mapw.Refresh() // the new basemap's tiles are asked for, or its failure said
+					m.view.showCredits()
 				}
 			}
 			then()
@@ -270,6 +303,9 @@ func (m *mainWindow) useBasemap(name string, then func()) {
 // without it.
 func basemapError(name string, err error) string {
 	data := map[string]any{"Name": filepath.Base(name)}
+	if l, perr := tiles.ParseServiceLayer(name); perr == nil {
+		data["Name"] = l.Title
+	}
 	if errors.Is(err, errNoPlatformBasemap) {
 		return lang.L("This workspace is not linked to a platform: choose another basemap.")
 	}

@@ -22,6 +22,7 @@ import (
 	"terrimap/mapview/mapui"
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/sync/client"
 )
 
 // workspaceView is an open workspace on screen: the map in the centre with
@@ -155,7 +156,14 @@ func (v *workspaceView) build() (panel, centre fyne.CanvasObject) {
 	v.tools.SetSelected(lang.L("Identify"))
 	syncButton := widget.NewButtonWithIcon(lang.L("Synchronise"), theme.ViewRefreshIcon(), func() { v.sync.start() })
 	if v.s.client == nil {
+		// Without platform, the button shows for a workspace with outside
+		// sources (WFS, OGC API): a sync refreshes them.
 		syncButton.Hide()
+		go func() {
+			if client.HasSources(context.Background(), v.s.ws) {
+				v.do(syncButton.Show)
+			}
+		}()
 	}
 	present := widget.NewButtonWithIcon(lang.L("Presentation"), theme.ViewFullScreenIcon(), func() {
 		if v.onPresent != nil {

@@ -220,7 +220,7 @@ func Export(ctx context.Context, r *mapview.Renderer, opts Options) error {
 	if err != nil {
 		return err
 	}
-	credits := attributions(opts.Attributions, drawn)
+	credits := mapview.Credits(opts.Attributions, drawn...)
 	var legend []paper.LegendGroup
 	if !opts.MapOnly {
 		if legend, err = buildLegend(ctx, r.Workspace(), layers, vp); err != nil {
@@ -251,30 +251,6 @@ func resolveStyles(r *mapview.Renderer, in []mapview.Layer) []mapview.Layer {
 		}
 		l.Style = r.StyleOf(l)
 		out = append(out, l)
-	}
-	return out
-}
-
-// attributions returns the credits to print: the data's, then those of
-// the tile sources drawn, each once.
-func attributions(data []string, drawn []tiles.Source) []string {
-	var out []string
-	add := func(s string) {
-		s = strings.TrimSpace(s)
-		for _, o := range out {
-			if strings.EqualFold(o, s) {
-				return
-			}
-		}
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	for _, a := range data {
-		add(a)
-	}
-	for _, src := range drawn {
-		add(src.Info().Attribution)
 	}
 	return out
 }

@@ -60,6 +60,8 @@ type searchPanel struct {
 	partial bool
 	// upgrading is set while the search index is being built.
 	upgrading bool
+	// cancel stops the search running, if any.
+	cancel context.CancelFunc
 }
 
 // searchDebounce lets a few keys go by before searching.
@@ -193,12 +195,17 @@ func (p *searchPanel) schedule(delay time.Duration) {
 		p.timer.Stop()
 		p.timer = nil
 	}
+	if p.cancel != nil {
+		p.cancel() // the search of what was typed before is of no use now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
 	if text == "" {
 		p.show(gen, false, "", search.Found{}, nil)
 		return
 	}
 	run := func() {
-		found, err := p.index.Search(context.Background(), search.Query{Text: text, Limit: searchLimit})
+		found, err := p.index.Search(ctx, search.Query{Text: text, Limit: searchLimit})
 		p.do(func() { p.show(gen, false, text, found, err) })
 	}
 	if delay <= 0 {

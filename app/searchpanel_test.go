@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"terrimap/internal/demows"
+	"terrimap/store"
+	"terrimap/store/search"
 )
 
 // openDemoTournus opens a copy of the demo streets of Tournus in a shell,
@@ -233,5 +235,40 @@ func TestSearchPanelMatchOnOneLine(t *testing.T) {
 	}
 	if h, one := row.detail.MinSize().Height, widget.NewLabel("x").MinSize().Height; h > one*1.5 {
 		t.Errorf("the match is %.0f px high, one line is %.0f", h, one)
+	}
+}
+
+// A workspace of an older Terrimap has no search index: the panel builds
+// it once in the background after opening, says in French meanwhile that
+// it is being built, and then finds everything.
+func TestSearchPanelUpgradesAnOldWorkspace(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	path := demows.Copy(t, "tournus", demows.Tournus())
+	ws, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ws.DB().Exec(`DROP TABLE IF EXISTS tm_search_layer; DROP TABLE IF EXISTS tm_search_doc; DROP TABLE IF EXISTS tm_search_value;
+		DROP TABLE IF EXISTS tm_search_trigram; DROP TABLE IF EXISTS tm_search_term; DROP TABLE IF EXISTS tm_search_hold`)
+	if cerr := ws.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, path)
+	p := m.view.search
+	p.debounce = 0
+	p.show(p.gen, false, "mairie", search.Found{Partial: true}, nil)
+	if !strings.Contains(p.info.Text, "L'index de recherche de cet espace de travail est en cours de construction") {
+		t.Errorf("a partial answer reads %q", p.info.Text)
+	}
+	typeAndWait(t, m.view, q, "mairie tournus")
+	if p.info.Text != "20 résultats" || len(p.results) == 0 || p.results[0].Name != "Mairie de Tournus" {
+		t.Errorf("after the upgrade: %q, %+v", p.info.Text, p.results)
+	}
+	if ready, err := p.index.Ready(context.Background()); !ready || err != nil {
+		t.Errorf("the index is not whole after the upgrade: %v %v", ready, err)
 	}
 }

@@ -325,3 +325,33 @@ func TestSearchAfterASchemaChange(t *testing.T) {
 		t.Errorf("after a field was added before it: %+v %v", f, err)
 	}
 }
+
+// A word of one or two letters that starts thousands of words is matched
+// whole only: «z», the first key typed, must not read every feature.
+func TestSearchShortWordStartingTooManyWords(t *testing.T) {
+	ctx := context.Background()
+	ws := smallWorkspace(t)
+	batch := make([]store.RemoteFeature, valueCap+10)
+	for i := range batch {
+		batch[i] = store.RemoteFeature{UUID: store.NewID(), Version: 1, Geometry: orb.Point{4.91, 46.56},
+			Properties: map[string]any{"insee": "71543", "id_sdis": fmt.Sprintf("ZA%05d", i), "type_pei": "PI"}}
+	}
+	batch[7].Properties["id_sdis"] = "Z 7" // «z» whole
+	err := ws.Edit(ctx, func(tx *store.Tx) error {
+		_, err := tx.ApplyRemoteBatch("pei", batch)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := New(ws)
+	for _, tc := range []struct {
+		query string
+		total int
+	}{{"z", 1}, {"za", 0}, {"za00042", 1}, {"za0004", 10}} {
+		f, err := ix.Search(ctx, Query{Text: tc.query})
+		if err != nil || f.Total != tc.total {
+			t.Errorf("%q: %d found (%v), want %d", tc.query, f.Total, err, tc.total)
+		}
+	}
+}

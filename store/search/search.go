@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
@@ -73,7 +74,8 @@ type Match struct {
 // text fields, the labels of their coded values or the name of their
 // commune. Whole words rank above word starts, word starts above inner
 // parts, and words found in the field that names a feature above others;
-// among equals, the shortest name first.
+// among equals, the shortest name first. A word of one or two characters
+// that starts thousands of words is matched whole only.
 // An empty query finds nothing. While the workspace's index is being
 // built (an older workspace), it answers from what is indexed and says so
 // (Found.Partial).
@@ -120,10 +122,6 @@ func (ix *Index) Search(ctx context.Context, q Query) (Found, error) {
 			}
 		}
 	}
-	type hit struct {
-		doc   int64
-		score int
-	}
 	hits := make([]hit, 0, len(scores))
 	for id, s := range scores {
 		hits = append(hits, hit{id, s})
@@ -134,26 +132,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (Found, error) {
 		limit = DefaultLimit
 	}
 	if q.Near == nil {
-		hits = best(hits, limit, func(h hit) int { return h.score })
+		hits, docs, err = ix.rank(ctx, hits, docs, limit)
+	} else if docs == nil {
+		docs, err = ix.readDocs(ctx, scores)
 	}
-	if docs == nil || len(hits) < len(docs) {
-		kept := make(map[int64]int, len(hits))
-		for _, h := range hits {
-			kept[h.doc] = h.score
-		}
-		if docs, err = ix.readDocs(ctx, kept); err != nil {
-			return Found{}, err
-		}
-	}
-	order := ix.layerOrder()
-	if q.Near == nil {
-		slices.SortFunc(hits, func(a, b hit) int {
-			da, db := docs[a.doc], docs[b.doc]
-			// Among equals, the shortest name is the closest to the words.
-			return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(len(da.name), len(db.name)), strings.Compare(da.name, db.name),
-				cmp.Compare(order[strings.ToLower(da.layer)], order[strings.ToLower(db.layer)]), cmp.Compare(da.fid, db.fid))
-		})
-		hits = hits[:min(limit, len(hits))]
+	if err != nil {
+		return Found{}, err
 	}
 	results := make([]Result, 0, len(hits))
 	ids := make([]int64, 0, len(hits))
@@ -192,6 +176,75 @@ func (ix *Index) Search(ctx context.Context, q Query) (Found, error) {
 	return found, nil
 }
 
+// hit is a feature found (its id in the index) and its score.
+type hit struct {
+	doc   int64
+	score int
+}
+
+// sqlRankAbove is the size of a group of equal scores above which SQLite
+// ranks it by name (reading the names of 300,000 pipes holding «fonte»
+// into Go and sorting them took seconds).
+const sqlRankAbove = 2000
+
+// rank returns the best limit hits, best first, with their rows: by score,
+// then, among equals, the shortest name first, then by name, layer and fid.
+// docs holds the rows already read, if any.
+func (ix *Index) rank(ctx context.Context, hits []hit, docs map[int64]docRow, limit int) ([]hit, map[int64]docRow, error) {
+	byScore := map[int][]int64{}
+	for _, h := range hits {
+		byScore[h.score] = append(byScore[h.score], h.doc)
+	}
+	scores := make([]int, 0, len(byScore))
+	for s := range byScore {
+		scores = append(scores, s)
+	}
+	slices.SortFunc(scores, func(a, b int) int { return cmp.Compare(b, a) })
+	order := ix.layerOrder()
+	out := make([]hit, 0, limit)
+	got := map[int64]docRow{}
+	for _, s := range scores {
+		need := limit - len(out)
+		if need <= 0 {
+			break
+		}
+		group := byScore[s]
+		var rows []docRow
+		if len(group) > sqlRankAbove {
+			var err error
+			if rows, err = ix.firstDocs(ctx, group, need); err != nil {
+				return nil, nil, err
+			}
+		} else {
+			ids := make(map[int64]int, len(group))
+			for _, id := range group {
+				ids[id] = s
+			}
+			read := docs
+			if read == nil {
+				var err error
+				if read, err = ix.readDocs(ctx, ids); err != nil {
+					return nil, nil, err
+				}
+			}
+			for _, id := range group {
+				rows = append(rows, read[id])
+			}
+			slices.SortFunc(rows, func(a, b docRow) int {
+				// Among equals, the shortest name is the closest to the words.
+				return cmp.Or(cmp.Compare(len(a.name), len(b.name)), strings.Compare(a.name, b.name),
+					cmp.Compare(order[strings.ToLower(a.layer)], order[strings.ToLower(b.layer)]), cmp.Compare(a.fid, b.fid))
+			})
+			rows = rows[:min(need, len(rows))]
+		}
+		for _, d := range rows {
+			out = append(out, hit{d.id, s})
+			got[d.id] = d
+		}
+	}
+	return out, got, nil
+}
+
 // wordSet is one word of a query: the values and communes it matches, and
 // what reading the features holding them would cost.
 type wordSet struct {
@@ -210,6 +263,14 @@ func (ix *Index) wordSets(ctx context.Context, words []string, communes map[int6
 		var err error
 		if s.values, s.capped, err = ix.matchingValues(ctx, w, valueCap); err != nil {
 			return nil, err
+		}
+		if s.capped && utf8.RuneCountInString(w) < minInside {
+			// One or two letters start too many words: whole words only
+			// («e» typed first would read every feature).
+			if s.values, err = ix.wholeValues(ctx, w); err != nil {
+				return nil, err
+			}
+			s.capped = false
 		}
 		for fid, c := range communes {
 			best := noMatch
@@ -420,34 +481,4 @@ func matches(l schema.Layer, held []heldValue, commune string, words []string) [
 		out = append(out, Match{Value: commune, Commune: true})
 	}
 	return out
-}
-
-// best keeps the hits of the highest scores, at least limit of them when
-// there are (all those of the lowest score kept), without sorting them all:
-// scores are small numbers.
-func best[H any](hits []H, limit int, score func(H) int) []H {
-	if len(hits) <= limit {
-		return hits
-	}
-	var count []int
-	for _, h := range hits {
-		s := score(h)
-		if s >= len(count) {
-			count = append(count, make([]int, s+1-len(count))...)
-		}
-		count[s]++
-	}
-	floor, n := len(count)-1, 0
-	for ; floor > 0; floor-- {
-		if n += count[floor]; n >= limit {
-			break
-		}
-	}
-	kept := hits[:0:0]
-	for _, h := range hits {
-		if score(h) >= floor {
-			kept = append(kept, h)
-		}
-	}
-	return kept
 }

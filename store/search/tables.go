@@ -131,6 +131,24 @@ func (ix *Index) matchingValues(ctx context.Context, q string, limit int) (value
 	return values, false, rows.Err()
 }
 
+// wholeValues returns the values holding the word w itself.
+func (ix *Index) wholeValues(ctx context.Context, w string) (map[int64]int, error) {
+	rows, err := ix.ws.DB().QueryContext(ctx, `SELECT value FROM tm_search_term WHERE word = ?`, w)
+	if err != nil {
+		return nil, fmt.Errorf("search: words: %w", err)
+	}
+	defer rows.Close()
+	values := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("search: words: %w", err)
+		}
+		values[id] = whole
+	}
+	return values, rows.Err()
+}
+
 // bestQuality is how well q matches the best of words (joined by spaces).
 func bestQuality(q, words string) int {
 	best := noMatch
@@ -256,6 +274,27 @@ func (ix *Index) readDocs(ctx context.Context, docs map[int64]int) (map[int64]do
 			return nil, fmt.Errorf("search: read: %w", err)
 		}
 		out[d.id] = d
+	}
+	return out, rows.Err()
+}
+
+// firstDocs reads the first n of the features ids by name, shortest
+// first (then by name, layer name and fid), as SQLite sorts them.
+func (ix *Index) firstDocs(ctx context.Context, ids []int64, n int) ([]docRow, error) {
+	b, _ := json.Marshal(ids)
+	rows, err := ix.ws.DB().QueryContext(ctx, `SELECT id, layer, fid, uuid, name, commune FROM tm_search_doc
+		WHERE id IN (SELECT value FROM json_each(?)) ORDER BY length(CAST(name AS BLOB)), name, layer, fid LIMIT ?`, string(b), n)
+	if err != nil {
+		return nil, fmt.Errorf("search: read: %w", err)
+	}
+	defer rows.Close()
+	var out []docRow
+	for rows.Next() {
+		var d docRow
+		if err := rows.Scan(&d.id, &d.layer, &d.fid, &d.uuid, &d.name, &d.commune); err != nil {
+			return nil, fmt.Errorf("search: read: %w", err)
+		}
+		out = append(out, d)
 	}
 	return out, rows.Err()
 }

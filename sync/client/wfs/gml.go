@@ -36,7 +36,6 @@ type GMLReader struct {
 	srsName string
 	// pending are the features of a gml:featureMembers read but not returned.
 	pending []*node
-	depth   int
 	started bool
 }
 
@@ -66,7 +65,6 @@ func (g *GMLReader) Next() (GMLFeature, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			g.depth++
 			if !g.started {
 				g.started = true
 				switch t.Name.Local {
@@ -85,7 +83,6 @@ func (g *GMLReader) Next() (GMLFeature, error) {
 			switch t.Name.Local {
 			case "boundedBy":
 				n, err := readNode(g.dec, t)
-				g.depth--
 				if err != nil {
 					return GMLFeature{}, fmt.Errorf("wfs: gml: %w", err)
 				}
@@ -99,7 +96,6 @@ func (g *GMLReader) Next() (GMLFeature, error) {
 				}
 			case "member", "featureMember", "featureMembers":
 				n, err := readNode(g.dec, t)
-				g.depth--
 				if err != nil {
 					return GMLFeature{}, fmt.Errorf("wfs: gml: %w", err)
 				}
@@ -110,8 +106,6 @@ func (g *GMLReader) Next() (GMLFeature, error) {
 					g.pending = append(g.pending, c)
 				}
 			}
-		case xml.EndElement:
-			g.depth--
 		}
 	}
 }

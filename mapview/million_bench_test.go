@@ -17,7 +17,7 @@ import (
 
 // overview is a full HD view of every layer's features, whole: the view
 // the app opens a workspace on.
-func overview(b *testing.B, ws *store.Workspace, layers []Layer) Viewport {
+func overview(b testing.TB, ws *store.Workspace, layers []Layer) Viewport {
 	b.Helper()
 	var all orb.Bound
 	found := false
@@ -60,13 +60,13 @@ func BenchmarkFrameColdOverview1080pMillionFeatures(b *testing.B) {
 // millionWithOverview opens, read-only, a copy of the workspace of
 // demows.MillionScale with the overview of the default layers built,
 // kept in the temp dir (the build takes minutes).
-func millionWithOverview(b *testing.B) *store.Workspace {
+func millionWithOverview(b testing.TB) *store.Workspace {
 	b.Helper()
 	src, err := demows.CachedScale(demows.MillionScale)
 	if err != nil {
 		b.Fatal(err)
 	}
-	path := strings.TrimSuffix(src, ".gpkg") + "-overview-v1.gpkg"
+	path := strings.TrimSuffix(src, ".gpkg") + "-overview-v2.gpkg"
 	if _, err := os.Stat(path); err != nil {
 		tmp := fmt.Sprintf("%s.%d.part", path, os.Getpid())
 		if err := copyWorkspace(src, tmp); err != nil {

@@ -1,13 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -31,20 +31,26 @@ const (
 	OverviewMinLevel = 10
 	OverviewMaxLevel = 13
 	// overviewBlockZoom is the zoom of the tile grid whose tiles (blocks)
-	// are the overview's rows and the unit of its rebuilds.
+	// are the overview's rows, which the map reads.
 	overviewBlockZoom = 14
-	// overviewInline is how many blocks a transaction rebuilds itself;
+	// overviewPieceZoom is the zoom of the finer grid whose tiles (pieces)
+	// are the unit of the rebuilds: an edit in the densest block reads a
+	// sixteenth of its features again, then puts the block together from
+	// its pieces.
+	overviewPieceZoom = 16
+	// overviewInline is how many pieces a transaction rebuilds itself;
 	// beyond (a page of a first download), it marks them dirty.
-	overviewInline = 16
-	// overviewRefreshBatch is how many dirty blocks one transaction of
+	overviewInline = 32
+	// overviewRefreshBatch is how many dirty pieces one transaction of
 	// RefreshOverview rebuilds: edits wait no longer than that.
-	overviewRefreshBatch = 8
+	overviewRefreshBatch = 64
 )
 
 var overviewTables = []string{
 	`CREATE TABLE IF NOT EXISTS tm_overview_layers (layer TEXT PRIMARY KEY, fields TEXT NOT NULL)`,
 	`CREATE TABLE IF NOT EXISTS tm_overview (layer TEXT NOT NULL, level INTEGER NOT NULL, bx INTEGER NOT NULL, by INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (layer, level, bx, by)) WITHOUT ROWID`,
-	`CREATE TABLE IF NOT EXISTS tm_overview_dirty (layer TEXT NOT NULL, bx INTEGER NOT NULL, by INTEGER NOT NULL, PRIMARY KEY (layer, bx, by)) WITHOUT ROWID`,
+	`CREATE TABLE IF NOT EXISTS tm_overview_piece (layer TEXT NOT NULL, level INTEGER NOT NULL, px INTEGER NOT NULL, py INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (layer, level, px, py)) WITHOUT ROWID`,
+	`CREATE TABLE IF NOT EXISTS tm_overview_dirty (layer TEXT NOT NULL, px INTEGER NOT NULL, py INTEGER NOT NULL, PRIMARY KEY (layer, px, py)) WITHOUT ROWID`,
 }
 
 // OverviewBlock is one row of an overview level: the generalized features
@@ -82,11 +88,13 @@ func (ws *Workspace) ReadOverview(ctx context.Context, q OverviewQuery) (Overvie
 	if q.Level < OverviewMinLevel || q.Level > OverviewMaxLevel {
 		return out, nil
 	}
-	x0, y0, x1, y1 := blockRange(rectOf(q.Bound))
+	bmin, bmax := rectOf(q.Bound)
+	x0, y0, x1, y1 := blockRange(overviewBlockZoom, bmin, bmax)
+	const f = 1 << (overviewPieceZoom - overviewBlockZoom) // pieces a block across
 	var fields string
 	var dirty int
-	err := ws.overviewQueryRow(ctx, `SELECT l.fields, (SELECT count(*) FROM tm_overview_dirty AS d WHERE d.layer = l.layer AND d.bx BETWEEN ? AND ? AND d.by BETWEEN ? AND ?)
-		FROM tm_overview_layers AS l WHERE l.layer = ?`, []any{x0, x1, y0, y1, layer}, &fields, &dirty)
+	err := ws.overviewQueryRow(ctx, `SELECT l.fields, (SELECT count(*) FROM tm_overview_dirty AS d WHERE d.layer = l.layer AND d.px BETWEEN ? AND ? AND d.py BETWEEN ? AND ?)
+		FROM tm_overview_layers AS l WHERE l.layer = ?`, []any{x0 * f, x1*f + f - 1, y0 * f, y1*f + f - 1, layer}, &fields, &dirty)
 	if errors.Is(err, sql.ErrNoRows) || isNoTable(err) {
 		return out, nil
 	}
@@ -178,14 +186,16 @@ func (ws *Workspace) SetOverviewFields(ctx context.Context, layer string, fields
 		if _, err := tx.exec(`INSERT INTO tm_overview_layers(layer, fields) VALUES (?, ?) ON CONFLICT(layer) DO UPDATE SET fields = excluded.fields`, key, string(js)); err != nil {
 			return fmt.Errorf("store: set overview fields %s: %w", layer, err)
 		}
-		if _, err := tx.exec(`DELETE FROM tm_overview WHERE layer = ?`, key); err != nil {
-			return fmt.Errorf("store: set overview fields %s: %w", layer, err)
+		for _, table := range []string{"tm_overview", "tm_overview_piece"} {
+			if _, err := tx.exec(`DELETE FROM `+table+` WHERE layer = ?`, key); err != nil {
+				return fmt.Errorf("store: set overview fields %s: %w", layer, err)
+			}
 		}
 		return tx.markLayerDirty(key)
 	})
 }
 
-// markLayerDirty marks every block under a layer's features dirty.
+// markLayerDirty marks every piece under a layer's features dirty.
 func (tx *Tx) markLayerDirty(layer string) error {
 	b, ok := tx.ws.index.Bound(layer)
 	if !ok {
@@ -211,7 +221,7 @@ func (ws *Workspace) RefreshOverview(ctx context.Context) error {
 				done = true
 				return err
 			}
-			rows, err := tx.tx.QueryContext(ctx, `SELECT layer, bx, by FROM tm_overview_dirty LIMIT ?`, overviewRefreshBatch)
+			rows, err := tx.tx.QueryContext(ctx, `SELECT layer, px, py FROM tm_overview_dirty ORDER BY layer, py / 4, px / 4 LIMIT ?`, overviewRefreshBatch)
 			if err != nil {
 				return fmt.Errorf("store: refresh overview: %w", err)
 			}
@@ -229,19 +239,7 @@ func (ws *Workspace) RefreshOverview(ctx context.Context) error {
 				done = true
 				return nil
 			}
-			for _, k := range todo {
-				fields, ok := reg[k.layer]
-				if !ok {
-					if _, err := tx.exec(`DELETE FROM tm_overview_dirty WHERE layer = ?`, k.layer); err != nil {
-						return fmt.Errorf("store: refresh overview: %w", err)
-					}
-					continue
-				}
-				if err := tx.rebuildBlock(k, fields); err != nil {
-					return err
-				}
-			}
-			return nil
+			return tx.rebuildPieces(todo, reg)
 		})
 		if err != nil || done {
 			return err
@@ -249,7 +247,7 @@ func (ws *Workspace) RefreshOverview(ctx context.Context) error {
 	}
 }
 
-// OverviewDirty returns how many blocks wait for RefreshOverview.
+// OverviewDirty returns how many pieces wait for RefreshOverview.
 func (ws *Workspace) OverviewDirty(ctx context.Context) (int, error) {
 	var n int
 	err := ws.db.QueryRowContext(ctx, `SELECT count(*) FROM tm_overview_dirty`).Scan(&n)
@@ -267,9 +265,9 @@ type blockKey struct {
 	x, y  int
 }
 
-// markBlocks adds the blocks a longitude/latitude box meets.
+// markBlocks adds the pieces a longitude/latitude box meets.
 func markBlocks(dirty map[blockKey]bool, layer string, min, max [2]float32) {
-	x0, y0, x1, y1 := blockRange(min, max)
+	x0, y0, x1, y1 := blockRange(overviewPieceZoom, min, max)
 	for y := y0; y <= y1; y++ {
 		for x := x0; x <= x1; x++ {
 			dirty[blockKey{layer, x, y}] = true
@@ -279,7 +277,7 @@ func markBlocks(dirty map[blockKey]bool, layer string, min, max [2]float32) {
 
 func (tx *Tx) markDirty(dirty map[blockKey]bool) error {
 	for k := range dirty {
-		if _, err := tx.exec(`INSERT OR IGNORE INTO tm_overview_dirty(layer, bx, by) VALUES (?, ?, ?)`, k.layer, k.x, k.y); err != nil {
+		if _, err := tx.exec(`INSERT OR IGNORE INTO tm_overview_dirty(layer, px, py) VALUES (?, ?, ?)`, k.layer, k.x, k.y); err != nil {
 			return fmt.Errorf("store: overview: mark %s dirty: %w", k.layer, err)
 		}
 	}
@@ -369,12 +367,71 @@ func (tx *Tx) overviewStep() error {
 	for k := range dirty {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b blockKey) int {
-		return strings.Compare(a.layer+":"+strconv.Itoa(a.y)+":"+strconv.Itoa(a.x), b.layer+":"+strconv.Itoa(b.y)+":"+strconv.Itoa(b.x))
+	return tx.rebuildPieces(keys, reg)
+}
+
+// rebuildPieces rebuilds pieces, then puts together again the blocks they
+// belong to.
+func (tx *Tx) rebuildPieces(pieces []blockKey, reg map[string][]string) error {
+	slices.SortFunc(pieces, func(a, b blockKey) int {
+		return cmp.Or(strings.Compare(a.layer, b.layer), cmp.Compare(a.y, b.y), cmp.Compare(a.x, b.x))
 	})
-	for _, k := range keys {
-		if err := tx.rebuildBlock(k, reg[k.layer]); err != nil {
+	const f = 1 << (overviewPieceZoom - overviewBlockZoom)
+	var blocks []blockKey
+	for _, k := range pieces {
+		fields, ok := reg[k.layer]
+		if !ok {
+			if _, err := tx.exec(`DELETE FROM tm_overview_dirty WHERE layer = ?`, k.layer); err != nil {
+				return fmt.Errorf("store: overview: %w", err)
+			}
+			continue
+		}
+		if err := tx.rebuildPiece(k, fields); err != nil {
 			return err
+		}
+		if b := (blockKey{k.layer, k.x / f, k.y / f}); !slices.Contains(blocks, b) {
+			blocks = append(blocks, b)
+		}
+	}
+	for _, b := range blocks {
+		if err := tx.composeBlock(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// composeBlock puts a block's rows together from its pieces, at every
+// level.
+func (tx *Tx) composeBlock(b blockKey) error {
+	const f = 1 << (overviewPieceZoom - overviewBlockZoom)
+	for lv := OverviewMinLevel; lv <= OverviewMaxLevel; lv++ {
+		rows, err := tx.tx.QueryContext(tx.ctx, `SELECT data FROM tm_overview_piece WHERE layer = ? AND level = ? AND px BETWEEN ? AND ? AND py BETWEEN ? AND ? ORDER BY py, px`,
+			b.layer, lv, b.x*f, b.x*f+f-1, b.y*f, b.y*f+f-1)
+		if err != nil {
+			return fmt.Errorf("store: overview: block of %s: %w", b.layer, err)
+		}
+		var m blockMerger
+		for rows.Next() {
+			var data []byte
+			if err = rows.Scan(&data); err == nil {
+				err = m.add(data)
+			}
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("store: overview: block of %s: %w", b.layer, err)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("store: overview: block of %s: %w", b.layer, err)
+		}
+		if data := m.encode(); data == nil {
+			_, err = tx.exec(`DELETE FROM tm_overview WHERE layer = ? AND level = ? AND bx = ? AND by = ?`, b.layer, lv, b.x, b.y)
+		} else {
+			_, err = tx.exec(`INSERT OR REPLACE INTO tm_overview(layer, level, bx, by, data) VALUES (?, ?, ?, ?, ?)`, b.layer, lv, b.x, b.y, data)
+		}
+		if err != nil {
+			return fmt.Errorf("store: overview: write %s: %w", b.layer, err)
 		}
 	}
 	return nil
@@ -403,18 +460,19 @@ func (tx *Tx) featureBox(layer string, fid int64) (min, max [2]float32, ok bool,
 	return min, max, true, nil
 }
 
-// rebuildBlock generalizes again, at every level, the features of a layer
-// under one block, as the transaction sees them, and clears its dirty mark.
-func (tx *Tx) rebuildBlock(k blockKey, fields []string) error {
+// rebuildPiece generalizes again, at every level, the features of a layer
+// under one piece, as the transaction sees them, and clears its dirty
+// mark; composeBlock then puts its block together.
+func (tx *Tx) rebuildPiece(k blockKey, fields []string) error {
 	l, err := tx.layer(k.layer)
 	if errors.Is(err, ErrLayerNotFound) {
-		_, err = tx.exec(`DELETE FROM tm_overview_dirty WHERE layer = ? AND bx = ? AND by = ?`, k.layer, k.x, k.y)
+		_, err = tx.exec(`DELETE FROM tm_overview_dirty WHERE layer = ? AND px = ? AND py = ?`, k.layer, k.x, k.y)
 		return err
 	}
 	if err != nil {
 		return err
 	}
-	bound := blockLonLat(k.x, k.y)
+	bound := blockLonLat(overviewPieceZoom, k.x, k.y)
 	// The features under the block: the committed index's, and those this
 	// transaction placed (the index sees them after the commit).
 	seen := map[int64]bool{}
@@ -435,7 +493,7 @@ func (tx *Tx) rebuildBlock(k blockKey, fields []string) error {
 	slices.Sort(fids)
 	var builders []*levelBuilder
 	for lv := OverviewMinLevel; lv <= OverviewMaxLevel; lv++ {
-		builders = append(builders, newLevelBuilder(lv, k.x, k.y))
+		builders = append(builders, newLevelBuilder(lv, overviewPieceZoom, k.x, k.y))
 	}
 	if err := tx.eachOverviewRow(l, fids, fields, func(g orb.Geometry, vals []any) {
 		if !g.Bound().Intersects(bound) {
@@ -452,15 +510,15 @@ func (tx *Tx) rebuildBlock(k blockKey, fields []string) error {
 		data := b.encode()
 		var err error
 		if data == nil {
-			_, err = tx.exec(`DELETE FROM tm_overview WHERE layer = ? AND level = ? AND bx = ? AND by = ?`, k.layer, b.level, k.x, k.y)
+			_, err = tx.exec(`DELETE FROM tm_overview_piece WHERE layer = ? AND level = ? AND px = ? AND py = ?`, k.layer, b.level, k.x, k.y)
 		} else {
-			_, err = tx.exec(`INSERT OR REPLACE INTO tm_overview(layer, level, bx, by, data) VALUES (?, ?, ?, ?, ?)`, k.layer, b.level, k.x, k.y, data)
+			_, err = tx.exec(`INSERT OR REPLACE INTO tm_overview_piece(layer, level, px, py, data) VALUES (?, ?, ?, ?, ?)`, k.layer, b.level, k.x, k.y, data)
 		}
 		if err != nil {
 			return fmt.Errorf("store: overview: write %s: %w", k.layer, err)
 		}
 	}
-	if _, err := tx.exec(`DELETE FROM tm_overview_dirty WHERE layer = ? AND bx = ? AND by = ?`, k.layer, k.x, k.y); err != nil {
+	if _, err := tx.exec(`DELETE FROM tm_overview_dirty WHERE layer = ? AND px = ? AND py = ?`, k.layer, k.x, k.y); err != nil {
 		return fmt.Errorf("store: overview: %w", err)
 	}
 	return nil

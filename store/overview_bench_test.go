@@ -97,13 +97,16 @@ func BenchmarkOverviewEditMillion(b *testing.B) {
 	if err != nil || len(fs) == 0 {
 		b.Fatalf("no pipe in Tournus: %v", err)
 	}
+	i := 0 // across both runs: each edit changes the material
 	edit := func(b *testing.B) {
 		b.ReportAllocs()
-		i := 0
 		for b.Loop() {
 			i++
 			f := fs[i%len(fs)]
-			mat := []string{"05", "19"}[i%2]
+			mat := []string{"05", "19"}[(i/len(fs))%2]
+			if f.Properties["materiau"] == mat {
+				mat = "02"
+			}
 			if err := ws.Edit(ctx, func(tx *store.Tx) error {
 				_, err := tx.Update("canalaep", f.UUID, store.Change{Properties: map[string]any{"materiau": mat}})
 				return err

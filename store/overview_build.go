@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/project"
 	"github.com/paulmach/orb/simplify"
 )
@@ -15,10 +14,6 @@ import (
 // own simplification when it draws (half a pixel) decides what is seen,
 // and dashes fall where they would on the feature.
 const overviewTolerance = 0.125
-
-// overviewMargin is how far, in pixels, a line is kept beyond its block:
-// the pieces of neighbouring blocks overlap, and their round ends join.
-const overviewMargin = 2
 
 // LevelPixels is the width of the world in pixels at an overview level.
 func LevelPixels(level int) float64 { return 256 * math.Exp2(float64(level)) }
@@ -35,15 +30,17 @@ func worldOf(ll orb.Point) orb.Point {
 	return orb.Point{(m[0] + half) / (2 * half), (half - m[1]) / (2 * half)}
 }
 
-// blockWorld returns the world-fraction bound of block (x, y).
-func blockWorld(x, y int) orb.Bound {
-	n := math.Exp2(overviewBlockZoom)
+// blockWorld returns the world-fraction bound of tile (x, y) of a zoom's
+// grid (a block or a piece).
+func blockWorld(zoom, x, y int) orb.Bound {
+	n := math.Exp2(float64(zoom))
 	return orb.Bound{Min: orb.Point{float64(x) / n, float64(y) / n}, Max: orb.Point{float64(x+1) / n, float64(y+1) / n}}
 }
 
-// blockLonLat returns the longitude/latitude bound of block (x, y).
-func blockLonLat(x, y int) orb.Bound {
-	w := blockWorld(x, y)
+// blockLonLat returns the longitude/latitude bound of tile (x, y) of a
+// zoom's grid.
+func blockLonLat(zoom, x, y int) orb.Bound {
+	w := blockWorld(zoom, x, y)
 	const half = orb.EarthRadius * math.Pi
 	ll := func(p orb.Point) orb.Point {
 		return project.Mercator.ToWGS84(orb.Point{p[0]*2*half - half, half - p[1]*2*half})
@@ -52,9 +49,10 @@ func blockLonLat(x, y int) orb.Bound {
 	return orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
 }
 
-// blockRange returns the blocks a longitude/latitude box meets.
-func blockRange(min, max [2]float32) (x0, y0, x1, y1 int) {
-	n := math.Exp2(overviewBlockZoom)
+// blockRange returns the tiles of a zoom's grid a longitude/latitude box
+// meets.
+func blockRange(zoom int, min, max [2]float32) (x0, y0, x1, y1 int) {
+	n := math.Exp2(float64(zoom))
 	clampLat := func(v float32) float64 { return math.Max(-85.05, math.Min(85.05, float64(v))) }
 	clampLon := func(v float32) float64 { return math.Max(-180, math.Min(179.9999, float64(v))) }
 	a := worldOf(orb.Point{clampLon(min[0]), clampLat(max[1])})
@@ -63,13 +61,12 @@ func blockRange(min, max [2]float32) (x0, y0, x1, y1 int) {
 	return cell(a[0]), cell(a[1]), cell(b[0]), cell(b[1])
 }
 
-// levelBuilder generalizes the features of one block for one level,
+// levelBuilder generalizes the features of one piece for one level,
 // grouped by key.
 type levelBuilder struct {
 	level  int
 	scale  float64   // pixels per world fraction
-	px     orb.Bound // the block, in pixels
-	clipTo orb.Bound // the block grown by overviewMargin
+	px     orb.Bound // the piece, in pixels
 	keys   []string  // in the order first met
 	groups map[string]*shapeSet
 	dp     *simplify.DouglasPeuckerSimplifier
@@ -80,11 +77,11 @@ type shapeSet struct {
 	points, dots map[OverviewPoint]bool // the pixels taken
 }
 
-func newLevelBuilder(level, bx, by int) *levelBuilder {
+func newLevelBuilder(level, zoom, x, y int) *levelBuilder {
 	s := LevelPixels(level)
-	w := blockWorld(bx, by)
+	w := blockWorld(zoom, x, y)
 	px := orb.Bound{Min: orb.Point{w.Min[0] * s, w.Min[1] * s}, Max: orb.Point{w.Max[0] * s, w.Max[1] * s}}
-	return &levelBuilder{level: level, scale: s, px: px, clipTo: px.Pad(overviewMargin),
+	return &levelBuilder{level: level, scale: s, px: px,
 		groups: map[string]*shapeSet{}, dp: simplify.DouglasPeucker(overviewTolerance)}
 }
 
@@ -98,7 +95,7 @@ func (lb *levelBuilder) group(key string) *shapeSet {
 	return g
 }
 
-// inBlock reports whether a pixel position belongs to this block (and not
+// inBlock reports whether a pixel position belongs to this piece (and not
 // its neighbours): what is stored once is drawn once.
 func (lb *levelBuilder) inBlock(p orb.Point) bool {
 	return p[0] >= lb.px.Min[0] && p[0] < lb.px.Max[0] && p[1] >= lb.px.Min[1] && p[1] < lb.px.Max[1]
@@ -195,16 +192,13 @@ func (lb *levelBuilder) addLine(g *shapeSet, ls orb.LineString) {
 		lb.dot(g, b)
 		return
 	}
-	if !b.Intersects(lb.clipTo) {
-		return
-	}
 	if len(pts) > 2 {
 		pts = lb.dp.LineString(pts)
 	}
-	for _, part := range clip.LineString(lb.clipTo, pts) {
-		if s := snap(part); len(s) >= 2 {
-			g.Lines = append(g.Lines, s)
-		}
+	// Whole, not clipped: every piece the line meets holds the same, and
+	// the block keeps it once.
+	if s := snap(pts); len(s) >= 2 {
+		g.Lines = append(g.Lines, s)
 	}
 }
 
@@ -253,6 +247,92 @@ func (lb *levelBuilder) encode() []byte {
 		}
 		kb = append(kb, []byte(k))
 		shapes = append(shapes, &g.OverviewShapes)
+	}
+	if len(kb) == 0 {
+		return nil
+	}
+	return encodeOverviewBlock(kb, shapes)
+}
+
+// blockMerger puts together the pieces of a block: lines and polygons
+// as they are (one met by several pieces once), points and dots thinned
+// again to one per pixel.
+type blockMerger struct {
+	keys   []string
+	groups map[string]*mergeSet
+}
+
+type mergeSet struct {
+	OverviewShapes
+	shapes       map[string]bool        // the lines and polygons kept, encoded
+	points, dots map[OverviewPoint]bool // the pixels taken
+}
+
+func (m *blockMerger) add(data []byte) error {
+	groups, err := DecodeOverview(data)
+	if err != nil {
+		return err
+	}
+	if m.groups == nil {
+		m.groups = map[string]*mergeSet{}
+	}
+	for _, g := range groups {
+		s, err := g.Shapes()
+		if err != nil {
+			return err
+		}
+		key := string(appendOverviewKey(nil, g.Key))
+		ms, ok := m.groups[key]
+		if !ok {
+			ms = &mergeSet{shapes: map[string]bool{}, points: map[OverviewPoint]bool{}, dots: map[OverviewPoint]bool{}}
+			m.groups[key] = ms
+			m.keys = append(m.keys, key)
+		}
+		for _, l := range s.Lines {
+			var prev OverviewPoint
+			if id := string(appendPoints(nil, l, &prev)); !ms.shapes[id] {
+				ms.shapes[id] = true
+				ms.Lines = append(ms.Lines, l)
+			}
+		}
+		for _, p := range s.Polygons {
+			var prev OverviewPoint
+			id := []byte{'p'}
+			for _, r := range p {
+				id = appendPoints(id, r, &prev)
+			}
+			if !ms.shapes[string(id)] {
+				ms.shapes[string(id)] = true
+				ms.Polygons = append(ms.Polygons, p)
+			}
+		}
+		ms.Points = thinInto(ms.Points, ms.points, s.Points)
+		ms.Dots = thinInto(ms.Dots, ms.dots, s.Dots)
+	}
+	return nil
+}
+
+// thinInto appends the points whose pixel is not taken yet.
+func thinInto(dst []OverviewPoint, taken map[OverviewPoint]bool, pts []OverviewPoint) []OverviewPoint {
+	for _, p := range pts {
+		cell := OverviewPoint{p.X / OverviewSubpixels, p.Y / OverviewSubpixels}
+		if !taken[cell] {
+			taken[cell] = true
+			dst = append(dst, p)
+		}
+	}
+	return dst
+}
+
+// encode writes the block, its groups ordered by key; nil when empty.
+func (m *blockMerger) encode() []byte {
+	keys := slices.Clone(m.keys)
+	slices.Sort(keys)
+	var kb [][]byte
+	var shapes []*OverviewShapes
+	for _, k := range keys {
+		kb = append(kb, []byte(k))
+		shapes = append(shapes, &m.groups[k].OverviewShapes)
 	}
 	if len(kb) == 0 {
 		return nil

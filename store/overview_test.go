@@ -13,10 +13,11 @@ import (
 var tournus = orb.Point{4.909, 46.563}
 
 // pipeAt is a canalaep line of about 150 m inside the i-th block east of
-// the block of Tournus, away from its edges.
+// the block of Tournus, inside one of its pieces, away from their edges.
 func pipeAt(i int) orb.LineString {
-	x0, y0, _, _ := blockRange(rectOf(orb.Bound{Min: tournus, Max: tournus}))
-	c := blockLonLat(x0+i, y0).Center()
+	min, max := rectOf(orb.Bound{Min: tournus, Max: tournus})
+	x0, y0, _, _ := blockRange(overviewPieceZoom, min, max)
+	c := blockLonLat(overviewPieceZoom, x0+4*i+1, y0+1).Center()
 	return orb.LineString{{c[0] - 0.001, c[1]}, {c[0], c[1] + 0.001}, {c[0] + 0.001, c[1]}}
 }
 
@@ -132,7 +133,7 @@ func TestOverviewAfterLargeBatch(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	area := orb.Bound{Min: orb.Point{4.8, 46.5}, Max: orb.Point{6.5, 46.6}}
+	area := orb.Bound{Min: orb.Point{4.8, 46.5}, Max: orb.Point{8, 46.6}}
 	r, err := ws.ReadOverview(ctx, OverviewQuery{Layer: "canalaep", Level: 12, Bound: area})
 	if err != nil {
 		t.Fatal(err)

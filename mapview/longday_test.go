@@ -197,7 +197,7 @@ func TestLongDayMemoryBounded(t *testing.T) {
 	tc.SetLayers(DefaultLayers(ws, DefaultStyles()))
 	vp := longDayView
 	vp.Width, vp.Height = 640, 400
-	checkLongDay(t, tc, vp, 300, 900)
+	checkLongDay(t, tc, vp, 600, 900)
 }
 
 // BenchmarkLongDayMillion plays an hour of a user's actions at the map —

@@ -64,6 +64,13 @@ func openSession(path string) (*session, error) {
 	s.styles = s.loadStyles()
 	s.renderer = mapview.NewRenderer(ws, mapview.RendererOptions{Styles: s.styles})
 	s.tiles = mapview.NewTileCache(s.renderer, nil, mapview.TileCacheOptions{})
+	// The layers' spatial index loads when a layer is first drawn; the rest
+	// after the first frame, so that the first click does not wait. An
+	// error leaves a layer to load when asked.
+	go func() {
+		<-s.tiles.FirstDrawn()
+		ws.LoadIndex(context.Background())
+	}()
 	s.order = mapview.DefaultLayers(ws, s.styles)
 	s.applyLayers()
 	s.access = s.loadAccess()

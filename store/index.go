@@ -7,10 +7,10 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
-	"golang.org/x/sync/errgroup"
 
 	"terrimap/store/gpkgbin"
 )
@@ -20,29 +20,129 @@ import (
 type Tree = rtree.RTreeGN[float32, int64]
 
 // Index is the in-memory spatial index over every layer of a workspace,
-// used by the map and hit tests. It is built on open and kept current by
-// every committed write. Readers take copy-on-write snapshots.
+// used by the map and hit tests. A layer's tree is loaded the first time it
+// is asked for (LoadAll loads the others, off the start's path: issue 16,
+// a million boxes took 1.4 CPU-s of every open) and kept current by every
+// committed write from then on. Readers take copy-on-write snapshots.
 type Index struct {
-	mu    sync.RWMutex
-	trees map[string]*Tree // by lower-cased layer name
+	mu     sync.RWMutex
+	layers map[string]*layerTree // by lower-cased layer name
+	src    treeSource            // nil: every layer starts empty
 }
 
-func newIndex() *Index { return &Index{trees: map[string]*Tree{}} }
+// layerTree is one layer's tree, loaded or not yet.
+type layerTree struct {
+	mu     sync.RWMutex // written: loading, commits, snapshots (Copy marks nodes shared)
+	loaded atomic.Bool
+	tree   *Tree // nil until loaded, and for a layer with nothing to load
+	// replay: the tree was read while a commit could be between its SQL
+	// commit and its apply; that commit's operations may be in the tree
+	// already, and the next apply must be idempotent.
+	replay bool
+}
+
+// treeSource reads what the index holds from the workspace file.
+type treeSource interface {
+	// loadLayerTree reads the tree of a layer (nil, nil for no such layer).
+	loadLayerTree(ctx context.Context, key string) (*Tree, error)
+	// layerBound reads a layer's extent without its tree; known is false
+	// when only the tree can tell.
+	layerBound(ctx context.Context, key string) (b orb.Bound, ok, known bool)
+}
+
+func newIndex(src treeSource) *Index { return &Index{layers: map[string]*layerTree{}, src: src} }
 
 // Index returns the workspace's in-memory spatial index.
 func (ws *Workspace) Index() *Index { return ws.index }
 
+// layer returns the entry of a lower-cased layer name, made if new.
+func (ix *Index) layer(key string) *layerTree {
+	ix.mu.RLock()
+	lt := ix.layers[key]
+	ix.mu.RUnlock()
+	if lt != nil {
+		return lt
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if lt = ix.layers[key]; lt == nil {
+		lt = &layerTree{}
+		ix.layers[key] = lt
+	}
+	return lt
+}
+
+// ready returns the entry of a layer with its tree loaded when it can be:
+// a layer whose file cannot be read stays unloaded (empty to readers) and
+// is tried again at the next call.
+func (ix *Index) ready(layer string) *layerTree {
+	lt := ix.layer(strings.ToLower(layer))
+	if !lt.loaded.Load() {
+		ix.loadLayer(context.Background(), strings.ToLower(layer), lt)
+	}
+	return lt
+}
+
+func (ix *Index) loadLayer(ctx context.Context, key string, lt *layerTree) error {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	if lt.loaded.Load() {
+		return nil
+	}
+	if ix.src != nil {
+		t, err := ix.src.loadLayerTree(ctx, key)
+		if err != nil {
+			return fmt.Errorf("layer %s: %w", key, err)
+		}
+		lt.tree, lt.replay = t, true
+	}
+	lt.loaded.Store(true)
+	return nil
+}
+
+// LoadAll loads the tree of every layer not loaded yet, one after the
+// other: the app calls it after its first map frame, so that the first
+// hit test or zoom does not wait for a tree.
+func (ix *Index) LoadAll(ctx context.Context, layers []string) error {
+	for _, name := range layers {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		lt := ix.layer(strings.ToLower(name))
+		if lt.loaded.Load() {
+			continue
+		}
+		if err := ix.loadLayer(ctx, strings.ToLower(name), lt); err != nil {
+			return fmt.Errorf("store: load index: %w", err)
+		}
+	}
+	return nil
+}
+
+// LoadIndex loads the in-memory index of every layer (Index.LoadAll).
+func (ws *Workspace) LoadIndex(ctx context.Context) error {
+	var names []string
+	for _, l := range ws.Layers() {
+		names = append(names, l.Schema.Name)
+	}
+	return ws.index.LoadAll(ctx, names)
+}
+
 // Search calls fn with the fid of every feature of the layer whose bounding
 // box intersects b, until fn returns false.
 func (ix *Index) Search(layer string, b orb.Bound, fn func(fid int64) bool) {
-	ix.mu.RLock()
-	t := ix.trees[strings.ToLower(layer)]
-	ix.mu.RUnlock()
-	if t == nil {
+	min, max := rectOf(b)
+	ix.search(layer, min, max, fn)
+}
+
+func (ix *Index) search(layer string, min, max [2]float32, fn func(fid int64) bool) {
+	lt := ix.ready(layer)
+	lt.mu.RLock()
+	defer lt.mu.RUnlock()
+	if lt.tree == nil {
 		return
 	}
-	min, max := rectOf(b)
-	t.Search(min, max, func(_, _ [2]float32, fid int64) bool { return fn(fid) })
+	lt.tree.Search(min, max, func(_, _ [2]float32, fid int64) bool { return fn(fid) })
 }
 
 // searchWindow calls fn with the fid of every feature of the layer whose
@@ -50,15 +150,9 @@ func (ix *Index) Search(layer string, b orb.Bound, fn func(fid int64) bool) {
 // boxes compared with b's float64 bounds): the window is rounded inward to
 // the nearest float32s, which makes each comparison the same.
 func (ix *Index) searchWindow(layer string, b orb.Bound, fn func(fid int64) bool) {
-	ix.mu.RLock()
-	t := ix.trees[strings.ToLower(layer)]
-	ix.mu.RUnlock()
-	if t == nil {
-		return
-	}
 	min := [2]float32{float32AtLeast(b.Min[0]), float32AtLeast(b.Min[1])}
 	max := [2]float32{float32AtMost(b.Max[0]), float32AtMost(b.Max[1])}
-	t.Search(min, max, func(_, _ [2]float32, fid int64) bool { return fn(fid) })
+	ix.search(layer, min, max, fn)
 }
 
 // float32AtMost is the largest float32 not above d.
@@ -81,19 +175,38 @@ func float32AtLeast(d float64) float32 {
 
 // Len returns the number of indexed features of a layer.
 func (ix *Index) Len(layer string) int {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if t := ix.trees[strings.ToLower(layer)]; t != nil {
-		return t.Len()
+	lt := ix.ready(layer)
+	lt.mu.RLock()
+	defer lt.mu.RUnlock()
+	if lt.tree != nil {
+		return lt.tree.Len()
 	}
 	return 0
 }
 
-// Bound returns the extent of a layer's indexed features; ok is false for an empty layer.
+// Bound returns the extent of a layer's indexed features; ok is false for
+// an empty layer. A layer not loaded yet is not loaded for it when its
+// GeoPackage R*Tree can tell (the boxes of its root).
 func (ix *Index) Bound(layer string) (b orb.Bound, ok bool) {
-	ix.mu.RLock()
-	t := ix.trees[strings.ToLower(layer)]
-	ix.mu.RUnlock()
+	key := strings.ToLower(layer)
+	lt := ix.layer(key)
+	if !lt.loaded.Load() && ix.src != nil {
+		lt.mu.RLock()
+		loaded := lt.loaded.Load()
+		var known bool
+		if !loaded {
+			// Read under the lock: no commit changes the layer meanwhile.
+			b, ok, known = ix.src.layerBound(context.Background(), key)
+		}
+		lt.mu.RUnlock()
+		if known {
+			return b, ok
+		}
+	}
+	lt = ix.ready(layer)
+	lt.mu.RLock()
+	defer lt.mu.RUnlock()
+	t := lt.tree
 	if t == nil || t.Len() == 0 {
 		return orb.Bound{}, false
 	}
@@ -104,13 +217,13 @@ func (ix *Index) Bound(layer string) (b orb.Bound, ok bool) {
 // Snapshot returns a copy of one layer's tree that later writes do not
 // change (copy-on-write, O(1)); nil when the layer has no index.
 func (ix *Index) Snapshot(layer string) *Tree {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	t := ix.trees[strings.ToLower(layer)]
-	if t == nil {
+	lt := ix.ready(layer)
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	if lt.tree == nil {
 		return nil
 	}
-	return t.Copy()
+	return lt.tree.Copy()
 }
 
 type indexOpKind int
@@ -151,22 +264,48 @@ func (tx *Tx) indexReplace(l *Layer, fid int64, old, g orb.Geometry) {
 	tx.indexInsert(l, fid, g)
 }
 
-// apply replays committed writes on the trees.
+// apply replays committed writes on the loaded trees; a layer not loaded
+// reads them from the file when it is. The writer calls it once a
+// transaction is committed, one at a time.
 func (ix *Index) apply(ops []indexOp) {
 	if len(ops) == 0 {
 		return
 	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
+	var order []string
+	byLayer := map[string][]indexOp{}
 	for _, op := range ops {
-		t := ix.trees[op.layer]
-		if t == nil {
-			t = &Tree{}
-			ix.trees[op.layer] = t
+		if _, seen := byLayer[op.layer]; !seen {
+			order = append(order, op.layer)
 		}
+		byLayer[op.layer] = append(byLayer[op.layer], op)
+	}
+	for _, key := range order {
+		lt := ix.layer(key)
+		lt.mu.Lock()
+		// A load under way holds the lock: it ends first, and its tree
+		// may or may not hold these writes (replay).
+		if lt.loaded.Load() {
+			if lt.tree == nil {
+				lt.tree = &Tree{}
+			}
+			applyOps(lt.tree, byLayer[key], lt.replay)
+			lt.replay = false
+		}
+		lt.mu.Unlock()
+	}
+}
+
+// applyOps changes t as ops say. Idempotent when replay: an insert takes
+// out an equal entry first, a delete of an entry not there finds the fid
+// wherever it is (the later operations of the same fid put it back).
+func applyOps(t *Tree, ops []indexOp, replay bool) {
+	for _, op := range ops {
 		switch op.kind {
 		case indexInsert:
 			if op.ok {
+				if replay {
+					t.Delete(op.min, op.max, op.fid)
+				}
 				t.Insert(op.min, op.max, op.fid)
 			}
 		case indexDelete:
@@ -232,34 +371,57 @@ func roundUp(d float64) float32 {
 	return f
 }
 
-// load builds every layer's tree, in parallel, from the GeoPackage R*Tree
-// pages when the layer has them (the fastest way to read a million boxes),
-// or from the geometries' envelopes otherwise.
-func (ix *Index) load(ctx context.Context, ws *Workspace) error {
-	layers := ws.Layers()
-	trees := make([]*Tree, len(layers))
-	var g errgroup.Group
-	g.SetLimit(4)
-	for i, l := range layers {
-		g.Go(func() error {
-			t, err := loadTree(ctx, ws, l)
-			if err != nil {
-				return fmt.Errorf("layer %s: %w", l.Schema.Name, err)
-			}
-			trees[i] = t
-			return nil
-		})
+// loadLayerTree reads a layer's tree from the GeoPackage R*Tree pages when
+// the layer has them (the fastest way to read a million boxes), or from the
+// geometries' envelopes otherwise; nil for no such layer.
+func (ws *Workspace) loadLayerTree(ctx context.Context, key string) (*Tree, error) {
+	l, err := ws.Layer(key)
+	if err != nil {
+		return nil, nil
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	for i, l := range layers {
-		ix.trees[strings.ToLower(l.Schema.Name)] = trees[i]
-	}
-	return nil
+	return loadTree(ctx, ws, l)
 }
+
+// layerBound reads a layer's extent from the root of its GeoPackage R*Tree
+// (its cells' boxes hold all the others); known is false when the layer
+// has none that is current.
+func (ws *Workspace) layerBound(ctx context.Context, key string) (b orb.Bound, ok, known bool) {
+	l, err := ws.Layer(key)
+	if err != nil {
+		return orb.Bound{}, false, true
+	}
+	if !ws.rtreeUsable(ctx, l) {
+		return orb.Bound{}, false, false
+	}
+	var data []byte
+	err = ws.db.QueryRowContext(ctx, fmt.Sprintf("SELECT data FROM %s WHERE nodeno = 1", quoteIdent(l.RTreeTable()+"_node"))).Scan(&data)
+	if err != nil || len(data) < 4 {
+		return orb.Bound{}, false, false
+	}
+	n := int(binary.BigEndian.Uint16(data[2:]))
+	if 4+n*rtreeCellSize > len(data) {
+		return orb.Bound{}, false, false
+	}
+	var min, max [2]float32
+	for i := range n {
+		c := data[4+i*rtreeCellSize:]
+		f := func(k int) float32 { return math.Float32frombits(binary.BigEndian.Uint32(c[8+4*k:])) }
+		cmin, cmax := [2]float32{f(0), f(2)}, [2]float32{f(1), f(3)}
+		if i == 0 {
+			min, max = cmin, cmax
+			continue
+		}
+		min = [2]float32{fmin32(min[0], cmin[0]), fmin32(min[1], cmin[1])}
+		max = [2]float32{fmax32(max[0], cmax[0]), fmax32(max[1], cmax[1])}
+	}
+	if n == 0 {
+		return orb.Bound{}, false, true
+	}
+	return orb.Bound{Min: orb.Point{float64(min[0]), float64(min[1])}, Max: orb.Point{float64(max[0]), float64(max[1])}}, true, true
+}
+
+func fmin32(a, b float32) float32 { return min(a, b) }
+func fmax32(a, b float32) float32 { return max(a, b) }
 
 func loadTree(ctx context.Context, ws *Workspace, l *Layer) (*Tree, error) {
 	if ws.rtreeUsable(ctx, l) {

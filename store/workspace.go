@@ -79,7 +79,8 @@ func Create(path string) (*Workspace, error) {
 		os.Remove(path)
 		return nil, fmt.Errorf("store: create %s: %w", path, err)
 	}
-	ws := &Workspace{path: path, db: db, byName: map[string]*Layer{}, behind: map[string]bool{}, index: newIndex()}
+	ws := &Workspace{path: path, db: db, byName: map[string]*Layer{}, behind: map[string]bool{}}
+	ws.index = newIndex(ws)
 	ws.own.Store(true)
 	return ws, nil
 }
@@ -101,7 +102,8 @@ func Open(path string, opts Options) (*Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	ws := &Workspace{path: path, db: db, readOnly: readOnly, byName: map[string]*Layer{}, behind: map[string]bool{}, index: newIndex()}
+	ws := &Workspace{path: path, db: db, readOnly: readOnly, byName: map[string]*Layer{}, behind: map[string]bool{}}
+	ws.index = newIndex(ws)
 	ws.warnings = info.warnings
 	ws.own.Store(info.own)
 	if info.own && !readOnly {
@@ -120,9 +122,13 @@ func Open(path string, opts Options) (*Workspace, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if err := ws.index.load(context.Background(), ws); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: open %s: build index: %w", path, err)
+	if !info.own {
+		// Without WAL a reader waits for a writer's commit: the trees must
+		// not be loaded from within a write transaction, so they are now.
+		if err := ws.LoadIndex(context.Background()); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open %s: build index: %w", path, err)
+		}
 	}
 	// A download interrupted before its end left R*Trees behind.
 	if err := ws.CatchUpRTrees(context.Background()); err != nil {

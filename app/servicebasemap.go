@@ -44,9 +44,10 @@ type serviceDialog struct {
 	use     *widget.Button
 
 	// cat is what the server offers, once read; chosen the layer picked
-	// (-1 for none).
-	cat    *catalog.Catalog
-	chosen int
+	// (-1 for none); styles, formats and grids its choices, as offered.
+	cat                    *catalog.Catalog
+	chosen                 int
+	styles, formats, grids []string
 	// reading cancels the capabilities being read.
 	reading context.CancelFunc
 	hc      *http.Client
@@ -84,6 +85,7 @@ func (d *serviceDialog) build() fyne.CanvasObject {
 			d.m.window.Canvas().Focus(d.address)
 		}
 	})
+	d.service.PlaceHolder = lang.L("Choose a server…")
 	d.read = widget.NewButton(lang.L("Read the layers"), d.readLayers)
 	d.status = widget.NewLabel(lang.L("Choose a server, or paste the address of a WMS or WMTS service."))
 	d.status.Wrapping = fyne.TextWrapWord
@@ -235,9 +237,9 @@ func (d *serviceDialog) layerChosen(i widget.ListItemID) {
 		return
 	}
 	d.about.SetText(text)
-	setChoices(d.style, l.Styles)
-	setChoices(d.format, l.Formats)
-	setChoices(d.grid, l.Grids)
+	d.styles = setChoices(d.style, l.Styles)
+	d.formats = setChoices(d.format, l.Formats)
+	d.grids = setChoices(d.grid, l.Grids)
 	if d.cat.Protocol == tiles.ProtocolWMTS {
 		d.gridRow.Text = lang.L("Tile matrix set")
 	} else {
@@ -248,17 +250,19 @@ func (d *serviceDialog) layerChosen(i widget.ListItemID) {
 	d.use.Enable()
 }
 
-// setChoices offers options in s, the first chosen; hidden choices are
-// still sent (a style "").
-func setChoices(s *widget.Select, options []string) {
+// setChoices offers options in s, the first chosen, and returns them; no
+// option at all is the server's default ("", shown «(par défaut)»).
+func setChoices(s *widget.Select, options []string) []string {
+	if len(options) == 0 {
+		options = []string{""}
+	}
 	shown := make([]string, len(options))
 	for i, o := range options {
 		shown[i] = orDefault(o, lang.L("(default)"))
 	}
 	s.SetOptions(shown)
-	if len(options) > 0 {
-		s.SetSelectedIndex(0)
-	}
+	s.SetSelectedIndex(0)
+	return options
 }
 
 // choice returns the option chosen in s among options.
@@ -275,7 +279,7 @@ func (d *serviceDialog) useLayer() {
 		return
 	}
 	l := d.cat.Layers[d.chosen]
-	b, err := d.cat.Basemap(l.Name, choice(d.style, l.Styles), choice(d.format, l.Formats), choice(d.grid, l.Grids))
+	b, err := d.cat.Basemap(l.Name, choice(d.style, d.styles), choice(d.format, d.formats), choice(d.grid, d.grids))
 	if err != nil {
 		d.status.SetText(lang.L("This layer cannot be shown on the map."))
 		return

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"terrimap/mapview/tiles"
@@ -87,7 +88,7 @@ func (d *settingsDialog) build() fyne.CanvasObject {
 	d.basemap = widget.NewSelect(titles, nil)
 	d.file = widget.NewLabel("")
 	d.file.Wrapping = fyne.TextWrapBreak
-	d.file.SizeName = "captionText"
+	d.file.SizeName = theme.SizeNameCaptionText
 
 	d.language = widget.NewSelect([]string{lang.L("The computer's language"), "Français", "English"}, nil)
 	d.theme = widget.NewSelect([]string{lang.L("The computer's theme"), lang.L("Light"), lang.L("Dark")}, nil)

@@ -44,6 +44,7 @@ type workspaceView struct {
 
 	mapw        *mapui.Map
 	banner      *basemapBanner
+	credits     *creditLine
 	tools       *widget.Select
 	coordSystem *widget.Select
 	coords      *widget.Label
@@ -352,7 +353,17 @@ func (v *workspaceView) revertLast(from, to *[]editRecord, nothing string) {
 }
 
 // mapChanged redraws after a layer was shown, hidden or faded.
-func (v *workspaceView) mapChanged() { v.mapw.Refresh() }
+func (v *workspaceView) mapChanged() {
+	v.mapw.Refresh()
+	v.showCredits()
+}
+
+// showCredits shows what the map owes its visible layers and its basemap.
+func (v *workspaceView) showCredits() {
+	if v.credits != nil {
+		v.credits.show(v.s.credits())
+	}
+}
 
 func (v *workspaceView) zoomToLayer(layer string) {
 	if b, ok := v.s.ws.Index().Bound(layer); ok {
@@ -489,7 +500,9 @@ func (v *workspaceView) mapControls() fyne.CanvasObject {
 	// On a card, like the basemap banner: the map's features never
 	// cover «1 km».
 	bar := card(container.NewVBox(v.scaleText, v.scaleBar))
-	return container.NewBorder(nil, container.NewHBox(container.NewPadded(bar), layout.NewSpacer()), nil,
+	v.credits = newCreditLine()
+	v.showCredits()
+	return container.NewBorder(nil, container.NewBorder(nil, nil, container.NewPadded(bar), nil, container.NewPadded(v.credits.object)), nil,
 		container.NewVBox(container.NewPadded(container.NewVBox(in, out, all))))
 }
 

@@ -406,24 +406,29 @@ func (tx *Tx) rebuildPieces(pieces []blockKey, reg map[string][]string) error {
 func (tx *Tx) composeBlock(b blockKey) error {
 	const f = 1 << (overviewPieceZoom - overviewBlockZoom)
 	for lv := OverviewMinLevel; lv <= OverviewMaxLevel; lv++ {
-		rows, err := tx.tx.QueryContext(tx.ctx, `SELECT data FROM tm_overview_piece WHERE layer = ? AND level = ? AND px BETWEEN ? AND ? AND py BETWEEN ? AND ? ORDER BY py, px`,
+		rows, err := tx.tx.QueryContext(tx.ctx, `SELECT px, py, data FROM tm_overview_piece WHERE layer = ? AND level = ? AND px BETWEEN ? AND ? AND py BETWEEN ? AND ? ORDER BY py, px`,
 			b.layer, lv, b.x*f, b.x*f+f-1, b.y*f, b.y*f+f-1)
 		if err != nil {
 			return fmt.Errorf("store: overview: block of %s: %w", b.layer, err)
 		}
 		var m blockMerger
+		damaged := map[blockKey]bool{}
 		for rows.Next() {
 			var data []byte
-			if err = rows.Scan(&data); err == nil {
-				err = m.add(data)
-			}
-			if err != nil {
+			k := blockKey{layer: b.layer}
+			if err := rows.Scan(&k.x, &k.y, &data); err != nil {
 				rows.Close()
 				return fmt.Errorf("store: overview: block of %s: %w", b.layer, err)
+			}
+			if m.add(data) != nil {
+				damaged[k] = true // rebuilt by RefreshOverview; the map draws the features meanwhile
 			}
 		}
 		if err := rows.Close(); err != nil {
 			return fmt.Errorf("store: overview: block of %s: %w", b.layer, err)
+		}
+		if err := tx.markDirty(damaged); err != nil {
+			return err
 		}
 		if data := m.encode(); data == nil {
 			_, err = tx.exec(`DELETE FROM tm_overview WHERE layer = ? AND level = ? AND bx = ? AND by = ?`, b.layer, lv, b.x, b.y)

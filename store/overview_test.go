@@ -207,3 +207,53 @@ func FuzzDecodeOverview(f *testing.F) {
 		}
 	})
 }
+
+func TestOverviewDamagedPiece(t *testing.T) {
+	ctx := context.Background()
+	ws := newWorkspace(t)
+	// Two pipes in two pieces of one block.
+	min, max := rectOf(orb.Bound{Min: tournus, Max: tournus})
+	bx, by, _, _ := blockRange(overviewBlockZoom, min, max)
+	pipe := func(px, py int) orb.LineString {
+		c := blockLonLat(overviewPieceZoom, px, py).Center()
+		return orb.LineString{{c[0] - 0.001, c[1]}, {c[0] + 0.001, c[1]}}
+	}
+	var id string
+	if err := ws.Edit(ctx, func(tx *Tx) error {
+		f, err := tx.Create("canalaep", Feature{Geometry: pipe(4*bx+1, 4*by+1), Properties: map[string]any{"materiau": "01"}})
+		id = f.UUID
+		if err == nil {
+			_, err = tx.Create("canalaep", Feature{Geometry: pipe(4*bx+2, 4*by+2), Properties: map[string]any{"materiau": "01"}})
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.SetOverviewFields(ctx, "canalaep", []string{"materiau"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.RefreshOverview(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.db.Exec(`UPDATE tm_overview_piece SET data = x'01ff7f'`); err != nil {
+		t.Fatal(err)
+	}
+	// An edit whose block holds damaged pieces is saved all the same; the
+	// damaged pieces wait for their rebuild, the map drawing the features.
+	if err := ws.Edit(ctx, func(tx *Tx) error {
+		_, err := tx.Update("canalaep", id, Change{Properties: map[string]any{"materiau": "05"}})
+		return err
+	}); err != nil {
+		t.Fatalf("an edit over a damaged overview: %v", err)
+	}
+	area := orb.Bound{Min: orb.Point{4.8, 46.5}, Max: orb.Point{5.0, 46.6}}
+	if r, err := ws.ReadOverview(ctx, OverviewQuery{Layer: "canalaep", Level: 12, Bound: area}); err != nil || !r.Dirty {
+		t.Fatalf("damaged pieces not marked dirty: %+v %v", r, err)
+	}
+	if err := ws.RefreshOverview(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := overviewKeys(t, ws, "canalaep", 12, area); fmt.Sprint(got) != "map[01:1 05:1]" {
+		t.Errorf("after the rebuild: %v, want map[01:1 05:1]", got)
+	}
+}

@@ -149,6 +149,7 @@ func (tx *Tx) buildSearchLayer(l *Layer, next int64) (n int, last int64, whole b
 		return 0, 0, false, fmt.Errorf("store: search text: %w", err)
 	}
 	ix := newTextIndexer(tx)
+	ix.fresh = true // the entries of the range were deleted above
 	for _, f := range fs {
 		if err := ix.index(l, f); err != nil {
 			return 0, 0, false, err

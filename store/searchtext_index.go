@@ -21,6 +21,27 @@ type textIndexer struct {
 	// flush in one statement: FTS5 writes its pending data out at every
 	// statement that touches it, one small segment each.
 	trigrams []trigramRow
+	// terms and holds wait for flush too: one statement for thousands of
+	// rows rather than one each (12 holds a feature at 1M).
+	terms []termRow
+	holds []holdRow
+	// fresh says the features indexed hold nothing yet (their entries
+	// were deleted in bulk): no delete per feature.
+	fresh bool
+}
+
+// termRow is a word of a new value.
+type termRow struct {
+	Word  string `json:"w"`
+	Value int64  `json:"v"`
+}
+
+// holdRow says that a feature holds a value in a field.
+type holdRow struct {
+	Value int64 `json:"v"`
+	Doc   int64 `json:"d"`
+	Field int   `json:"f"`
+	Named bool  `json:"n"`
 }
 
 // trigramRow is a new value for the FTS5 table.
@@ -31,14 +52,23 @@ type trigramRow struct {
 
 // flush writes the new values' words into the FTS5 table.
 func (ix *textIndexer) flush() error {
-	if len(ix.trigrams) == 0 {
-		return nil
+	for _, w := range []struct {
+		n     int
+		query string
+		rows  func() string
+	}{
+		{len(ix.trigrams), `INSERT INTO tm_search_trigram(rowid, words) SELECT value->>'i', value->>'w' FROM json_each(?)`, func() string { return jsonList(ix.trigrams) }},
+		{len(ix.terms), `INSERT OR IGNORE INTO tm_search_term(word, value) SELECT value->>'w', value->>'v' FROM json_each(?)`, func() string { return jsonList(ix.terms) }},
+		{len(ix.holds), `INSERT OR IGNORE INTO tm_search_hold(value, doc, field, named) SELECT value->>'v', value->>'d', value->>'f', value->>'n' FROM json_each(?)`, func() string { return jsonList(ix.holds) }},
+	} {
+		if w.n == 0 {
+			continue
+		}
+		if _, err := ix.tx.exec(w.query, w.rows()); err != nil {
+			return fmt.Errorf("store: search text: %w", err)
+		}
 	}
-	_, err := ix.tx.exec(`INSERT INTO tm_search_trigram(rowid, words) SELECT value->>'i', value->>'w' FROM json_each(?)`, jsonList(ix.trigrams))
-	if err != nil {
-		return fmt.Errorf("store: search text: %w", err)
-	}
-	ix.trigrams = ix.trigrams[:0]
+	ix.trigrams, ix.terms, ix.holds = ix.trigrams[:0], ix.terms[:0], ix.holds[:0]
 	return nil
 }
 
@@ -80,7 +110,7 @@ func (ix *textIndexer) index(l *Layer, f Feature) error {
 		err = s.QueryRowContext(ix.tx.ctx, l.Schema.Name, f.FID, f.UUID, DisplayName(l.Schema, f),
 			ix.communes.find(insee, p, has), insee, x, y).Scan(&doc)
 	}
-	if err == nil {
+	if err == nil && !ix.fresh {
 		_, err = ix.tx.exec(`DELETE FROM tm_search_hold WHERE doc = ?`, doc)
 	}
 	if err != nil {
@@ -96,9 +126,7 @@ func (ix *textIndexer) index(l *Layer, f Feature) error {
 		if err != nil {
 			return err
 		}
-		if _, err := ix.tx.exec(`INSERT OR IGNORE INTO tm_search_hold(value, doc, field, named) VALUES (?, ?, ?, ?)`, v, doc, i, i == named); err != nil {
-			return fmt.Errorf("store: search text: index %s fid %d: %w", l.Schema.Name, f.FID, err)
-		}
+		ix.holds = append(ix.holds, holdRow{v, doc, i, i == named})
 	}
 	return nil
 }
@@ -109,13 +137,14 @@ func (ix *textIndexer) value(text string) (int64, error) {
 	if id, ok := ix.values[text]; ok {
 		return id, nil
 	}
-	var id int64
-	s, err := ix.tx.stmt(`SELECT id FROM tm_search_value WHERE text = ?`)
-	if err == nil {
-		err = s.QueryRowContext(ix.tx.ctx, text).Scan(&id)
-	}
+	// Most texts missing from the cache are new (a pipe's identifier):
+	// insert first, read the id of a text known already only then.
+	id, err := ix.addValue(text)
 	if err == sql.ErrNoRows {
-		id, err = ix.addValue(text)
+		var s *sql.Stmt
+		if s, err = ix.tx.stmt(`SELECT id FROM tm_search_value WHERE text = ?`); err == nil {
+			err = s.QueryRowContext(ix.tx.ctx, text).Scan(&id)
+		}
 	}
 	if err != nil {
 		return 0, fmt.Errorf("store: search text: value %q: %w", text, err)
@@ -127,6 +156,8 @@ func (ix *textIndexer) value(text string) (int64, error) {
 	return id, nil
 }
 
+// addValue adds text to tm_search_value with its words, and returns its
+// id; sql.ErrNoRows when the text is there already.
 func (ix *textIndexer) addValue(text string) (int64, error) {
 	var words []string
 	for _, w := range TextWords(text) {
@@ -136,7 +167,7 @@ func (ix *textIndexer) addValue(text string) (int64, error) {
 	}
 	joined := strings.Join(words, " ")
 	var id int64
-	s, err := ix.tx.stmt(`INSERT INTO tm_search_value(text, words) VALUES (?, ?) RETURNING id`)
+	s, err := ix.tx.stmt(`INSERT INTO tm_search_value(text, words) VALUES (?, ?) ON CONFLICT(text) DO NOTHING RETURNING id`)
 	if err != nil {
 		return 0, err
 	}
@@ -145,9 +176,7 @@ func (ix *textIndexer) addValue(text string) (int64, error) {
 	}
 	ix.trigrams = append(ix.trigrams, trigramRow{id, joined})
 	for _, w := range words {
-		if _, err := ix.tx.exec(`INSERT OR IGNORE INTO tm_search_term(word, value) VALUES (?, ?)`, w, id); err != nil {
-			return 0, err
-		}
+		ix.terms = append(ix.terms, termRow{w, id})
 	}
 	return id, nil
 }

@@ -48,6 +48,12 @@ var searchTextSchema = []string{
 		('tm_search_doc', NULL, 'terrimap_search', 'Terrimap text search index: the features indexed', 'write-only'),
 		('tm_search_value', NULL, 'terrimap_search', 'Terrimap text search index: the texts of the fields', 'write-only'),
 		('tm_search_hold', NULL, 'terrimap_search', 'Terrimap text search index: which feature holds which text', 'write-only')`,
+	// GDAL lists every table of a GeoPackage unless it finds this
+	// extension; the FTS5 tables' untyped columns then gave a warning each
+	// (ogrinfo, QGIS). With it, GDAL lists the layers of gpkg_contents only
+	// — Terrimap's own tables are no layers.
+	`INSERT INTO gpkg_extensions SELECT NULL, NULL, 'gdal_aspatial', 'http://gdal.org/geopackage_aspatial.html', 'read-write'
+		WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE extension_name = 'gdal_aspatial')`,
 }
 
 // ensureSearchText creates the text index's tables when the workspace has

@@ -99,6 +99,9 @@ func TestServiceLayerRoundTrip(t *testing.T) {
 	if info := src.Info(); info.Attribution != "© IGN" || info.Title != "Communes" {
 		t.Errorf("Info = %+v", info)
 	}
+	if cfg := l.Config(); cfg.PrepareLimit != wmsPrepareLimit || !strings.Contains(cfg.BulkNote, "WMS") {
+		t.Errorf("a WMS prepares up to %d tiles (%q), want %d", cfg.PrepareLimit, cfg.BulkNote, wmsPrepareLimit)
+	}
 	other := l
 	other.URL += "&STYLES=x"
 	if l.Config().Name == other.Config().Name {

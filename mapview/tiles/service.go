@@ -69,21 +69,32 @@ func ParseServiceLayer(name string) (ServiceLayer, error) {
 	return l, nil
 }
 
+// wmsPrepareLimit is the most tiles Prepare asks of a WMS in one go.
+const wmsPrepareLimit = 20000
+
 // Config returns the tile server configuration of the layer. Its Name,
 // which names the cache file, is the protocol and a digest of the
 // template: each layer, style and format has its own cache.
 func (l ServiceLayer) Config() XYZConfig {
 	sum := sha256.Sum256([]byte(l.URL + "\x00" + strings.Join(l.MatrixIDs, "\x00")))
+	limit, note := 0, ""
+	if l.Protocol == ProtocolWMS {
+		// A WMS draws each tile when asked: prepare a commune, not a
+		// département, in one go.
+		limit, note = wmsPrepareLimit, "a WMS server draws every tile on request; choose a smaller area or fewer zooms"
+	}
 	return XYZConfig{
-		Name:        strings.ToLower(l.Protocol) + "-" + hex.EncodeToString(sum[:8]),
-		Title:       l.Title,
-		URL:         l.URL,
-		MatrixIDs:   l.MatrixIDs,
-		Attribution: l.Attribution,
-		MinZoom:     l.MinZoom,
-		MaxZoom:     l.MaxZoom,
-		Format:      l.Format,
-		Kind:        l.Kind,
+		PrepareLimit: limit,
+		BulkNote:     note,
+		Name:         strings.ToLower(l.Protocol) + "-" + hex.EncodeToString(sum[:8]),
+		Title:        l.Title,
+		URL:          l.URL,
+		MatrixIDs:    l.MatrixIDs,
+		Attribution:  l.Attribution,
+		MinZoom:      l.MinZoom,
+		MaxZoom:      l.MaxZoom,
+		Format:       l.Format,
+		Kind:         l.Kind,
 	}
 }
 

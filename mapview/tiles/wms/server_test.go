@@ -104,6 +104,17 @@ func checkServesOffline(t *testing.T, s *ogcserve.Server, b tiles.ServiceLayer, 
 	}
 	outline(img)
 	closer.Close()
+	// The offline preparation of a small area around Tournus, as
+	// «Préparer le hors-ligne» does it, into the same cache.
+	xyz, err := tiles.NewXYZ(b.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	area := orb.Bound{Min: orb.Point{4.90, 46.555}, Max: orb.Point{4.92, 46.57}}.ToPolygon()
+	if err := tiles.Prepare(t.Context(), xyz, dir, area, 13, 14, nil); err != nil {
+		t.Fatalf("preparing offline: %v", err)
+	}
+	prepared := maptile.At(orb.Point{4.91, 46.56}, 14)
 
 	s.Stop()
 	src, closer, err = tiles.Open(b.BasemapName(), tiles.OpenOptions{CacheDir: dir})
@@ -116,6 +127,11 @@ func checkServesOffline(t *testing.T, s *ogcserve.Server, b tiles.ServiceLayer, 
 		t.Fatalf("the server stopped, the cached tile: %v", err)
 	}
 	inside(again)
+	if img, err := src.Tile(t.Context(), prepared); err != nil {
+		t.Errorf("a prepared tile, the server stopped: %v", err)
+	} else {
+		inside(img)
+	}
 	src.(*tiles.CachedSource).SetOffline(true)
 	if _, err := src.Tile(t.Context(), tileTournus.Parent()); !errors.Is(err, tiles.ErrOffline) {
 		t.Errorf("a tile never fetched, offline: %v, want ErrOffline", err)

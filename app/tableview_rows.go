@@ -34,6 +34,9 @@ func (t *attributeTable) reload() {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
 	t.gen++
+	if t.count != nil {
+		t.count.SetText(lang.L("Reading the rows…")) // until they come: a filter of 500,000 rows takes a while
+	}
 	gen, q, only := t.gen, t.query(), t.only
 	commune, area, known := t.commune, t.communeArea(), t.inCommune[t.commune]
 	go func() {
@@ -75,6 +78,7 @@ func (t *attributeTable) reload() {
 			t.pages.put(0, first)
 			t.count.SetText(lang.L("{{.N}} of {{.Total}} features", map[string]any{"N": len(t.rows), "Total": t.total}))
 			t.table.Refresh()
+			t.table.ScrollToTop() // a new list shows from its start (the offset of a longer one shows nothing)
 		})
 	}()
 }

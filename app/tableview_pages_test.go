@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -143,5 +145,52 @@ func TestAttributeTableCommuneByPlace(t *testing.T) {
 		if !strings.HasSuffix(tb.count.Text, fmt.Sprintf("sur %d", lampRows)) {
 			t.Errorf("count %q", tb.count.Text)
 		}
+	}
+}
+
+// shownTexts are the texts of the labels a window draws.
+func shownTexts(w fyne.Window) map[string]bool {
+	out := map[string]bool{}
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *widget.Label:
+			out[x.Text] = true
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Content())
+	return out
+}
+
+// A new list of rows shows from its top: after a scroll to the end of
+// 2,200 rows, a filter keeping ten shows them (the offset of the long list
+// showed none).
+func TestAttributeTableNewListFromTheTop(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	_, m := newTestShell(t, Options{})
+	q := openInShell(t, m, lampWorkspaceFile(t))
+	tb := m.openTable("lampes")
+	q.runUntil(t, tb.ready)
+	w := test.NewWindow(tb.table)
+	defer w.Close()
+	w.Resize(fyne.NewSize(600, 400))
+	tb.table.ScrollToBottom()
+	q.runUntil(t, func() bool { return shownTexts(w)[fmt.Sprintf("L-%04d", lampRows-1)] })
+	tb.filter.SetText("L-000")
+	q.runUntil(t, tb.ready)
+	tb.table.Refresh()
+	if shown := shownTexts(w); !shown["L-0000"] {
+		t.Errorf("the ten rows kept are not shown after a scroll to the end")
 	}
 }

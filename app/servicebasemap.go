@@ -13,10 +13,12 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
 
 	"terrimap/internal/ogcxml"
 	"terrimap/mapview/tiles"
 	"terrimap/mapview/tiles/catalog"
+	"terrimap/store"
 )
 
 // capabilitiesTimeout bounds the reading of a server's capabilities (the
@@ -50,8 +52,11 @@ type serviceDialog struct {
 	styles, formats, grids []string
 	// reading cancels the capabilities being read.
 	reading context.CancelFunc
-	hc      *http.Client
-	dialog  dialog.Dialog
+	// territory is the workspace's communes' extent (zero when unknown),
+	// which a layer's extent is checked against.
+	territory orb.Bound
+	hc        *http.Client
+	dialog    dialog.Dialog
 	// done is called with the basemap name chosen, or "" when cancelled.
 	done func(name string)
 }
@@ -60,6 +65,9 @@ type serviceDialog struct {
 // when cancelled).
 func (m *mainWindow) showServiceBasemap(done func(name string)) *serviceDialog {
 	d := &serviceDialog{m: m, chosen: -1, done: done, hc: &http.Client{Timeout: capabilitiesTimeout}}
+	if m.sess != nil {
+		d.territory = territoryOf(m.sess.ws)
+	}
 	d.dialog = dialog.NewCustomWithoutButtons(lang.L("Basemap from a WMS or WMTS service"), d.build(), m.window)
 	d.dialog.Resize(fyne.NewSize(820, 600))
 	d.dialog.Show()
@@ -236,6 +244,9 @@ func (d *serviceDialog) layerChosen(i widget.ListItemID) {
 		d.use.Disable()
 		return
 	}
+	if !d.territory.IsZero() && !l.Covers(d.territory) {
+		text += "\n\n" + lang.L("This layer does not cover the workspace's territory: the map will stay empty there.")
+	}
 	d.about.SetText(text)
 	d.styles = setChoices(d.style, l.Styles)
 	d.formats = setChoices(d.format, l.Formats)
@@ -287,6 +298,26 @@ func (d *serviceDialog) useLayer() {
 	d.stopReading()
 	d.dialog.Hide()
 	d.done(b.BasemapName())
+}
+
+// territoryOf is the extent of a workspace's communes, else of all its
+// layers; zero for an empty workspace.
+func territoryOf(ws *store.Workspace) orb.Bound {
+	ix := ws.Index()
+	if b, ok := ix.Bound(communeLayer); ok {
+		return b
+	}
+	var out orb.Bound
+	for _, l := range ws.Layers() {
+		if b, ok := ix.Bound(l.Name()); ok {
+			if out.IsZero() {
+				out = b
+			} else {
+				out = out.Union(b)
+			}
+		}
+	}
+	return out
 }
 
 // capabilitiesError says in plain words why a server's layers could not

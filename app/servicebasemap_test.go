@@ -52,6 +52,17 @@ func TestServiceBasemapFromMapServer(t *testing.T) {
 	if !strings.Contains(sd.about.Text, ogcserve.MapServerTitle) || !strings.Contains(sd.about.Text, "Source : "+ogcserve.MapServerAttribution) {
 		t.Errorf("the layer's description: %q", sd.about.Text)
 	}
+	if sd.territory.IsZero() || strings.Contains(sd.about.Text, "ne couvre pas") {
+		t.Errorf("territory %v: the communes of Saône-et-Loire said not to cover it: %q", sd.territory, sd.about.Text)
+	}
+	// Seen from Guadeloupe, the layer covers nothing.
+	home := sd.territory
+	sd.territory = orb.Bound{Min: orb.Point{-61.8, 15.8}, Max: orb.Point{-61.0, 16.5}}
+	sd.layerChosen(sd.chosen)
+	if !strings.Contains(sd.about.Text, "ne couvre pas le territoire") {
+		t.Errorf("a layer far from the territory: %q", sd.about.Text)
+	}
+	sd.territory = home
 	if sd.grid.Selected != "EPSG:3857" || sd.format.Selected != "image/png" || sd.use.Disabled() {
 		t.Errorf("choices: CRS %q, format %q, use disabled %v", sd.grid.Selected, sd.format.Selected, sd.use.Disabled())
 	}

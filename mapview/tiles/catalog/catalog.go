@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"terrimap/internal/ogcxml"
 	"terrimap/mapview/tiles"
 	"terrimap/mapview/tiles/wms"
@@ -53,6 +55,16 @@ type Layer struct {
 	Grids []string
 	// Depth is how deep it sits in a WMS layer tree.
 	Depth int
+	// Bound is its extent in longitude and latitude; zero when the
+	// server does not say.
+	Bound orb.Bound
+}
+
+// Covers reports whether the layer's extent meets b (true when the
+// server gives no extent): a PCRS or a local orthophoto may not reach the
+// workspace's territory.
+func (l Layer) Covers(b orb.Bound) bool {
+	return l.Bound.IsZero() || l.Bound.Intersects(b)
 }
 
 // Usable reports whether the layer can be drawn on the map.
@@ -155,7 +167,7 @@ func (c *Catalog) listWMS() {
 		}
 		c.Layers = append(c.Layers, Layer{
 			Name: l.Name, Title: l.Title, Abstract: l.Abstract, Attribution: w.Attribution(l),
-			Styles: styles, Formats: imageFormats(formats), Grids: grids, Depth: l.Depth,
+			Styles: styles, Formats: imageFormats(formats), Grids: grids, Depth: l.Depth, Bound: l.Bound,
 		})
 	}
 }
@@ -174,6 +186,7 @@ func (c *Catalog) listWMTS() {
 		c.Layers = append(c.Layers, Layer{
 			Name: l.Identifier, Title: l.Title, Abstract: l.Abstract, Attribution: c.Attribution,
 			Styles: styles, Formats: imageFormats(orderFirst(l.Formats, l.PreferredFormat())), Grids: w.MercatorSets(l),
+			Bound: l.Bound,
 		})
 	}
 }

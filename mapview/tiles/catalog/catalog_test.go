@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"terrimap/internal/ogcxml"
 	"terrimap/mapview/tiles"
 )
@@ -78,6 +80,10 @@ func TestReadGeoplateforme(t *testing.T) {
 	}
 	if _, err := cat.Basemap("PCRS.LAMB93", "", "", ""); !errors.Is(err, ErrUnusable) {
 		t.Errorf("WMTS PCRS basemap: %v, want ErrUnusable", err)
+	}
+	tournus := orb.Bound{Min: orb.Point{4.85, 46.52}, Max: orb.Point{4.95, 46.60}}
+	if !pcrs.Covers(tournus) || pcrs.Covers(orb.Bound{Min: orb.Point{-61.8, 15.8}, Max: orb.Point{-61.0, 16.5}}) {
+		t.Errorf("PCRS extent %v: covers Tournus, not Guadeloupe", pcrs.Bound)
 	}
 	ortho, _ := cat.Layer("ORTHOIMAGERY.ORTHOPHOTOS")
 	if ortho.Grids[0] != "PM" || ortho.Formats[0] != "image/jpeg" || ortho.Styles[0] != "normal" || ortho.Attribution != "IGN – Licence Ouverte 2.0" {

@@ -113,5 +113,5 @@ func Open(name string, o OpenOptions) (Source, io.Closer, error) {
 		}
 		return g, g, nil
 	}
-	return nil, nopCloser{}, fmt.Errorf("%w: %q is neither none, a preset (%s), an .mbtiles, .pmtiles or .gpkg file, nor platform:URL", ErrInvalidSource, name, PresetNames())
+	return nil, nopCloser{}, fmt.Errorf("%w: %q is neither none, a preset (%s), an .mbtiles, .pmtiles or .gpkg file, platform:URL, nor a WMS or WMTS layer (service:…)", ErrInvalidSource, name, PresetNames())
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -166,7 +167,9 @@ func (j *drawJob) overviewLayer(ctx context.Context, l *sceneLayer, styler func(
 	}
 	mn, mx := j.lv.searchBound(j.rect, bleed)
 	bound := orb.Bound{Min: orb.Point{float64(mn[0]), float64(mn[1])}, Max: orb.Point{float64(mx[0]), float64(mx[1])}}
-	rd, err := j.r.ws.ReadOverview(ctx, store.OverviewQuery{Layer: l.name, Level: lvl, Bound: bound})
+	_, mark, _ := j.r.ws.WrittenSince(math.MaxUint64) // before the reads: a write after them changes it
+	q := store.OverviewQuery{Layer: l.name, Level: lvl, Bound: bound, StateOnly: true}
+	rd, err := j.r.ws.ReadOverview(ctx, q)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -179,15 +182,25 @@ func (j *drawJob) overviewLayer(ctx context.Context, l *sceneLayer, styler func(
 		j.r.askOverview("", nil)
 		return nil, nil, false, nil
 	}
+	blocks, ok := j.r.overviewBlocks.get(mark, l.key, rd, lvl)
+	if !ok {
+		q.StateOnly = false
+		full, err := j.r.ws.ReadOverview(ctx, q)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		if full.Dirty || !slices.Equal(full.Fields, rd.Fields) {
+			return nil, nil, false, nil // written meanwhile
+		}
+		if blocks, ok = j.r.overviewBlocks.put(mark, l.key, full, lvl); !ok {
+			return nil, nil, false, nil // damaged: the features are right
+		}
+	}
 	per := 1 / (store.LevelPixels(lvl) * store.OverviewSubpixels) // world fraction per step
 	world := func(p store.OverviewPoint) orb.Point {
 		return orb.Point{float64(p.X) * per, float64(p.Y) * per}
 	}
-	for _, blk := range rd.Blocks {
-		groups, err := store.DecodeOverview(blk.Data)
-		if err != nil {
-			return nil, nil, false, nil // damaged: the features are right
-		}
+	for _, groups := range blocks {
 		for _, g := range groups {
 			a := attrs{names: rd.Fields, vals: g.Key}
 			if styler(l.class).resolve(a).hidden {
@@ -238,6 +251,74 @@ func (j *drawJob) overviewLayer(ctx context.Context, l *sceneLayer, styler func(
 		}
 	}
 	return feats, dots, true, nil
+}
+
+// blockCache keeps the decoded overview blocks the tiles read (a block
+// lies under several tiles) while no row of the workspace is written.
+type blockCache struct {
+	mu   sync.Mutex
+	mark uint64 // of the workspace's written rows, when the blocks were read
+	m    map[blockID][]store.OverviewGroup
+}
+
+type blockID struct {
+	layer, fields string
+	level, x, y   int
+}
+
+// maxCachedBlocks bounds a blockCache: the overview of a million features
+// holds a few thousand blocks a level.
+const maxCachedBlocks = 16384
+
+func blockIDs(layer string, rd store.OverviewRead, level int, fn func(blockID)) {
+	fields := strings.Join(rd.Fields, "\x00")
+	for y := rd.Y0; y <= rd.Y1; y++ {
+		for x := rd.X0; x <= rd.X1; x++ {
+			fn(blockID{layer, fields, level, x, y})
+		}
+	}
+}
+
+// get returns the groups of the blocks of rd's range, if every one is
+// kept and nothing was written since.
+func (c *blockCache) get(mark uint64, layer string, rd store.OverviewRead, level int) ([][]store.OverviewGroup, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mark != mark || c.m == nil {
+		return nil, false
+	}
+	var out [][]store.OverviewGroup
+	ok := true
+	blockIDs(layer, rd, level, func(id blockID) {
+		g, have := c.m[id]
+		ok = ok && have
+		if len(g) > 0 {
+			out = append(out, g)
+		}
+	})
+	return out, ok
+}
+
+// put decodes and keeps the blocks read for rd's range (the missing ones
+// are empty) and returns their groups; ok is false when one is damaged.
+func (c *blockCache) put(mark uint64, layer string, rd store.OverviewRead, level int) ([][]store.OverviewGroup, bool) {
+	decoded := map[[2]int][]store.OverviewGroup{}
+	var out [][]store.OverviewGroup
+	for _, b := range rd.Blocks {
+		g, err := store.DecodeOverview(b.Data)
+		if err != nil {
+			return nil, false
+		}
+		decoded[[2]int{b.X, b.Y}] = g
+		out = append(out, g)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mark != mark || c.m == nil || len(c.m) > maxCachedBlocks {
+		c.mark, c.m = mark, map[blockID][]store.OverviewGroup{}
+	}
+	blockIDs(layer, rd, level, func(id blockID) { c.m[id] = decoded[[2]int{id.x, id.y}] })
+	return out, true
 }
 
 // selectedOnly reads the layer's selected features under the job's

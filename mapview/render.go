@@ -22,6 +22,8 @@ type Renderer struct {
 	sprites  spriteCache
 	defaults map[string]*Style
 	overview overviewKeeper
+	// overviewBlocks keeps the overview blocks the tiles read.
+	overviewBlocks blockCache
 	// featuresOnly draws every zoom from the features, as a reference.
 	featuresOnly bool
 }

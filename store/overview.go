@@ -66,6 +66,10 @@ type OverviewQuery struct {
 	Layer string
 	Level int
 	Bound orb.Bound
+	// StateOnly asks for the fields, the dirty state and the range of
+	// blocks, not the blocks: a caller that keeps blocks reads only those
+	// it lacks.
+	StateOnly bool
 }
 
 // OverviewRead is what ReadOverview found.
@@ -76,8 +80,11 @@ type OverviewRead struct {
 	Registered bool
 	// Dirty is true when a block under the box waits for its rebuild:
 	// the caller must then draw from the features.
-	Dirty  bool
-	Blocks []OverviewBlock
+	Dirty bool
+	// X0, Y0, X1, Y1 are the blocks the box meets (inclusive); Blocks
+	// holds those of them that are not empty.
+	X0, Y0, X1, Y1 int
+	Blocks         []OverviewBlock
 }
 
 // ReadOverview returns the overview blocks of a layer at a level under a
@@ -105,8 +112,12 @@ func (ws *Workspace) ReadOverview(ctx context.Context, q OverviewQuery) (Overvie
 		return OverviewRead{}, fmt.Errorf("store: read overview %s: fields: %w", q.Layer, err)
 	}
 	out.Registered = true
+	out.X0, out.Y0, out.X1, out.Y1 = x0, y0, x1, y1
 	if dirty > 0 {
 		out.Dirty = true
+		return out, nil
+	}
+	if q.StateOnly {
 		return out, nil
 	}
 	st, done, err := ws.stmts.get(ctx, ws.db, `SELECT bx, by, data FROM tm_overview WHERE layer = ? AND level = ? AND bx BETWEEN ? AND ? AND by BETWEEN ? AND ? ORDER BY by, bx`)

@@ -30,6 +30,28 @@ type textIndexer struct {
 	fresh bool
 }
 
+// insertRowsAtOnce is how many rows one INSERT of insertRows writes.
+const insertRowsAtOnce = 500
+
+// insertRows writes n rows into table, many per statement (bound values:
+// a JSON array read by json_each cost more, parsed again for each column);
+// add appends the values of row i to args.
+func (ix *textIndexer) insertRows(table string, cols []string, n int, add func(i int, args []any) []any) error {
+	args := make([]any, 0, min(n, insertRowsAtOnce)*len(cols))
+	for start := 0; start < n; start += insertRowsAtOnce {
+		end := min(start+insertRowsAtOnce, n)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = add(i, args)
+		}
+		query := "INSERT OR IGNORE" + strings.TrimPrefix(multiInsertSQL(table, cols, end-start), "INSERT")
+		if _, err := ix.tx.exec(query, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // termRow is a word of a new value.
 type termRow struct {
 	Word  string `json:"w"`
@@ -52,21 +74,23 @@ type trigramRow struct {
 
 // flush writes the new values' words into the FTS5 table.
 func (ix *textIndexer) flush() error {
-	for _, w := range []struct {
-		n     int
-		query string
-		rows  func() string
-	}{
-		{len(ix.trigrams), `INSERT INTO tm_search_trigram(rowid, words) SELECT value->>'i', value->>'w' FROM json_each(?)`, func() string { return jsonList(ix.trigrams) }},
-		{len(ix.terms), `INSERT OR IGNORE INTO tm_search_term(word, value) SELECT value->>'w', value->>'v' FROM json_each(?)`, func() string { return jsonList(ix.terms) }},
-		{len(ix.holds), `INSERT OR IGNORE INTO tm_search_hold(value, doc, field, named) SELECT value->>'v', value->>'d', value->>'f', value->>'n' FROM json_each(?)`, func() string { return jsonList(ix.holds) }},
-	} {
-		if w.n == 0 {
-			continue
-		}
-		if _, err := ix.tx.exec(w.query, w.rows()); err != nil {
+	if len(ix.trigrams) > 0 {
+		_, err := ix.tx.exec(`INSERT INTO tm_search_trigram(rowid, words) SELECT value->>'i', value->>'w' FROM json_each(?)`, jsonList(ix.trigrams))
+		if err != nil {
 			return fmt.Errorf("store: search text: %w", err)
 		}
+	}
+	err := ix.insertRows("tm_search_term", []string{"word", "value"}, len(ix.terms), func(i int, args []any) []any {
+		return append(args, ix.terms[i].Word, ix.terms[i].Value)
+	})
+	if err == nil {
+		err = ix.insertRows("tm_search_hold", []string{"value", "doc", "field", "named"}, len(ix.holds), func(i int, args []any) []any {
+			h := ix.holds[i]
+			return append(args, h.Value, h.Doc, h.Field, h.Named)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("store: search text: %w", err)
 	}
 	ix.trigrams, ix.terms, ix.holds = ix.trigrams[:0], ix.terms[:0], ix.holds[:0]
 	return nil

@@ -378,3 +378,22 @@ func TestTileCacheKeepsOverview(t *testing.T) {
 		t.Fatalf("%d blocks dirty (%v) after a frame and the upkeep", n, err)
 	}
 }
+
+func TestOverviewHitTestReadsFeatures(t *testing.T) {
+	ws, r, _ := overviewDemo(t)
+	f := leadFree(t, ws, r)
+	for _, v := range overviewViews {
+		vp := Viewport{Center: onLine(f.Geometry), Zoom: v.vp.Zoom, Width: 64, Height: 64, Scale: 1}
+		hits, err := r.HitTest(context.Background(), vp, orb.Point{32, 32}, 3, []Layer{{Name: "canalaep"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range hits {
+			found = found || (h.Layer == "canalaep" && h.FID == f.FID)
+		}
+		if !found {
+			t.Errorf("zoom %g: a click on the main finds %v, not its feature %d", v.vp.Zoom, hits, f.FID)
+		}
+	}
+}

@@ -64,15 +64,18 @@ func NewSourceClient(ws *store.Workspace, hc *http.Client) *SourceClient {
 }
 
 type ogcLink struct {
-	Href string `json:"href"`
-	Rel  string `json:"rel"`
-	Type string `json:"type"`
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type"`
+	Title string `json:"title"`
 }
 
 type ogcCollection struct {
 	ID          string    `json:"id"`
 	Title       string    `json:"title"`
 	Description string    `json:"description"`
+	Attribution string    `json:"attribution"`
+	License     string    `json:"license"`
 	Links       []ogcLink `json:"links"`
 }
 
@@ -98,6 +101,7 @@ func (s *SourceClient) Add(ctx context.Context, landing, collection string, bbox
 	if err != nil {
 		return nil, err
 	}
+	land := s.landing(ctx, landing)
 	var layers []string
 	for _, col := range cols {
 		if collection != "" && col.ID != collection {
@@ -105,7 +109,8 @@ func (s *SourceClient) Add(ctx context.Context, landing, collection string, bbox
 		}
 		src := Source{URL: strings.TrimRight(landing, "/"), Collection: col.ID, BBox: bbox}
 		src.Layer = s.layerName(src.Kind, src.URL, col.ID)
-		if err := s.refresh(ctx, src, col.Title, col.Description); err != nil {
+		desc := withCredit(col.Description, ogcCredit(land, col, src.URL))
+		if err := s.refresh(ctx, src, col.Title, desc); err != nil {
 			return layers, fmt.Errorf("client: source %s: %w", col.ID, err)
 		}
 		layers = append(layers, src.Layer)
@@ -200,7 +205,7 @@ func (s *SourceClient) store(ctx context.Context, src Source, title, description
 	err := s.ws.Edit(ctx, func(tx *store.Tx) error {
 		l, err := s.ws.Layer(src.Layer)
 		if errors.Is(err, store.ErrLayerNotFound) {
-			sch := sourceSchema(src.Layer, title, description, ds)
+			sch := sourceSchema(src.Layer, s.visibleTitle(title, src), description, ds)
 			if l, err = tx.CreateLayer(sch); err != nil {
 				return err
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -51,8 +50,7 @@ func (s *SourceClient) AddWFS(ctx context.Context, endpoint, typeName string, bb
 // brackets, as exports and the map's credit line read it, unless the
 // description credits a source already.
 func withCredit(description, credit string) string {
-	low := strings.ToLower(description)
-	if credit == "" || strings.Contains(low, "©") || strings.Contains(low, "licence") || strings.Contains(low, "license") {
+	if credit == "" || creditsSource(description) {
 		return description
 	}
 	if description == "" {

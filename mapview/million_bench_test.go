@@ -2,8 +2,6 @@ package mapview
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"os"
 	"strings"
 	"testing"
@@ -68,11 +66,7 @@ func millionWithOverview(b testing.TB) *store.Workspace {
 	}
 	path := strings.TrimSuffix(src, ".gpkg") + "-overview-v2.gpkg"
 	if _, err := os.Stat(path); err != nil {
-		tmp := fmt.Sprintf("%s.%d.part", path, os.Getpid())
-		if err := copyWorkspace(src, tmp); err != nil {
-			b.Fatal(err)
-		}
-		defer os.Remove(tmp)
+		tmp := demows.CopyScale(b, demows.MillionScale) // in b's temp dir, on the same disk
 		ws, err := store.Open(tmp, store.Options{})
 		if err != nil {
 			b.Fatal(err)
@@ -94,43 +88,4 @@ func millionWithOverview(b testing.TB) *store.Workspace {
 	}
 	b.Cleanup(func() { ws.Close() })
 	return ws
-}
-
-// copyWorkspace copies a workspace file a stream at a time.
-func copyWorkspace(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-// BenchmarkFrameCachedPanOverview1080pMillion pans the frame of
-// BenchmarkFrameColdOverview1080pMillion by a few pixels per frame, every
-// tile drawn beforehand (issue 16: ≤ 16 ms with 1M features loaded).
-func BenchmarkFrameCachedPanOverview1080pMillion(b *testing.B) {
-	ws := demows.OpenScale(b, demows.MillionScale)
-	layers := DefaultLayers(ws, DefaultStyles())
-	vp := overview(b, ws, layers)
-	tc := NewTileCache(NewRenderer(ws, RendererOptions{}), nil, TileCacheOptions{})
-	defer tc.Close()
-	tc.SetLayers(layers)
-	benchPan(b, tc, vp)
-}
-
-// BenchmarkFrameCold1080pMillion draws the frame of
-// BenchmarkFrameCold1080p (Tournus at 1:25 000) over the demo territory of
-// 1.17 million features, nothing cached (issue 16: as on the small one).
-func BenchmarkFrameCold1080pMillion(b *testing.B) {
-	ws := demows.OpenScale(b, demows.MillionScale)
-	benchFrames(b, demoFrame, DefaultLayers(ws, DefaultStyles()), func() *Renderer { return NewRenderer(ws, RendererOptions{}) })
 }

@@ -12,7 +12,8 @@ import (
 // An OGC API – Features collection is credited as a WFS feature type is
 // (withCredit): its layer's description ends with «(© who, licence)». Who
 // is the collection's or the landing page's attribution (OGC API – Common),
-// else the landing page's contact or title, else the server's host name, so
+// else the landing page's provider, contact or title, else the contact or
+// title of the OpenAPI document it links, else the server's host name, so
 // that a credit is never empty; the licence is the collection's license, or
 // the title (else the address) of a rel=license link of the collection or
 // the landing page.
@@ -25,6 +26,21 @@ type ogcLanding struct {
 	Contact     ogcParty  `json:"contact"`
 	Provider    ogcParty  `json:"provider"`
 	Links       []ogcLink `json:"links"`
+	// API is the info of the OpenAPI document the landing page links
+	// (rel=service-desc): QGIS Server's landing page says nothing else.
+	API ogcAPIInfo `json:"-"`
+}
+
+// ogcAPIInfo is the info part of an OpenAPI document.
+type ogcAPIInfo struct {
+	Title   string `json:"title"`
+	Contact struct {
+		Name string `json:"name"`
+	} `json:"contact"`
+	License struct {
+		Name string `json:"name"`
+		URL  string `json:"url"`
+	} `json:"license"`
 }
 
 // ogcParty is a contact or provider, given either as a name or as an
@@ -57,6 +73,22 @@ func (s *SourceClient) landing(ctx context.Context, landing string) ogcLanding {
 	if err := s.getJSON(ctx, strings.TrimRight(landing, "/")+"/", &l); err != nil {
 		_ = s.getJSON(ctx, strings.TrimRight(landing, "/"), &l)
 	}
+	for _, link := range l.Links {
+		if link.Rel == "service-desc" && strings.Contains(link.Type, "json") {
+			var doc struct {
+				Info any `json:"info"`
+			}
+			u, err := url.Parse(landing)
+			if err != nil {
+				break
+			}
+			if u, err = u.Parse(link.Href); err == nil && s.getJSON(ctx, u.String(), &doc) == nil {
+				js, _ := json.Marshal(doc.Info)
+				_ = json.Unmarshal(js, &l.API)
+			}
+			break
+		}
+	}
 	return l
 }
 
@@ -64,11 +96,12 @@ func (s *SourceClient) landing(ctx context.Context, landing string) ogcLanding {
 // "© who, licence", never empty.
 func ogcCredit(land ogcLanding, col ogcCollection, server string) string {
 	who := firstNonEmpty(plainText(col.Attribution), plainText(land.Attribution),
-		string(land.Provider), string(land.Contact), strings.TrimSpace(land.Title), hostOf(server))
+		string(land.Provider), string(land.Contact), land.API.Contact.Name, land.Title, land.API.Title, hostOf(server))
 	if !creditsSource(who) {
 		who = "© " + who
 	}
-	licence := firstNonEmpty(plainText(col.License), licenceLink(col.Links), plainText(land.License), licenceLink(land.Links))
+	licence := firstNonEmpty(plainText(col.License), licenceLink(col.Links), plainText(land.License), licenceLink(land.Links),
+		land.API.License.Name, land.API.License.URL)
 	if licence == "" || strings.Contains(strings.ToLower(who), strings.ToLower(licence)) {
 		return who
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"terrimap/internal/ogcserve"
@@ -24,6 +23,12 @@ func mapCredits(ws *store.Workspace, layers ...string) []string {
 		ml = append(ml, mapview.Layer{Name: l})
 	}
 	return mapview.Credits(export.DataAttributions(ws, ml))
+}
+
+func apiInfo(title, contact, licence, licenceURL string) ogcAPIInfo {
+	var i ogcAPIInfo
+	i.Title, i.Contact.Name, i.License.Name, i.License.URL = title, contact, licence, licenceURL
+	return i
 }
 
 func TestOGCCredit(t *testing.T) {
@@ -46,6 +51,8 @@ func TestOGCCredit(t *testing.T) {
 		{"provider object", ogcLanding{Provider: "Syndicat des eaux", Title: "Service"}, ogcCollection{}, "© Syndicat des eaux"},
 		{"contact", ogcLanding{Contact: "Mairie de Tournus", Title: "Service"}, ogcCollection{}, "© Mairie de Tournus"},
 		{"landing title", ogcLanding{Title: "Géoservices du Tournugeois"}, ogcCollection{}, "© Géoservices du Tournugeois"},
+		{"OpenAPI info (QGIS Server)", ogcLanding{API: apiInfo("Réseaux d'eau", "CC Mâconnais-Tournugeois", "", "https://x/licence")}, ogcCollection{}, "© CC Mâconnais-Tournugeois, https://x/licence"},
+		{"OpenAPI title", ogcLanding{API: apiInfo("Réseaux d'eau", "", "Licence Ouverte", "")}, ogcCollection{}, "© Réseaux d'eau, Licence Ouverte"},
 		{"nothing said: the host", ogcLanding{}, ogcCollection{}, "© data.example.fr"},
 		{"attribution that names its licence", ogcLanding{}, ogcCollection{Attribution: "© OpenStreetMap (ODbL)", License: "ODbL"}, "© OpenStreetMap (ODbL)"},
 	} {
@@ -143,8 +150,9 @@ func TestOGCSourceCreditFromQGISServer(t *testing.T) {
 	if err != nil || len(cols) == 0 {
 		t.Fatalf("%v %v", cols, err)
 	}
-	t.Logf("QGIS Server's landing page: %+v; credit %q", land, ogcCredit(land, cols[0], qgis.OGCAPI))
-	if c := ogcCredit(land, cols[0], qgis.OGCAPI); !strings.HasPrefix(c, "© ") || len(c) < 4 {
+	// Its landing page has links only; its OpenAPI document's info gives
+	// the project's title.
+	if c := ogcCredit(land, cols[0], qgis.OGCAPI); c != "© "+ogcserve.QGISTitle {
 		t.Errorf("QGIS Server's credit %q", c)
 	}
 	ogc, err := sc.Add(ctx, qgis.OGCAPI, ogcserve.CommunesLayer, nil)

@@ -72,7 +72,9 @@ func TestSourcesFromRealServers(t *testing.T) {
 		}
 		t.Run("first "+l, func(t *testing.T) { ogcserve.CompareWithOGR(t, layerDataset(t, ws, l), want, "code") })
 	}
-	if lay, _ := ws.Layer(qgisWFS); lay.Schema.Title != ogcserve.QGISTitle || lay.Schema.Description != ogcserve.QGISAbstract {
+	// The WFS layer comes second with the OGC API layer's title: it shows
+	// with the server's host after it.
+	if lay, _ := ws.Layer(qgisWFS); lay.Schema.Title != ogcserve.QGISTitle+" ("+hostOf(qgis.WFS)+")" || lay.Schema.Description != ogcserve.QGISAbstract {
 		t.Errorf("the WFS layer's title %q, description %q (it credits its source already)", lay.Schema.Title, lay.Schema.Description)
 	}
 	// MapServer's layer says nothing of its source: the service's provider

@@ -27,6 +27,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
 		os.Exit(2)
 	}
+	setAppMemoryLimit(os.Getenv("GOMEMLIMIT"))
 	opts.StartDemo = startDemo
 	opts.Started = processStart(started)
 	if opts.cpuProfile != "" {

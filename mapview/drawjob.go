@@ -3,6 +3,7 @@ package mapview
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"image"
 	"image/draw"
 	"math"
@@ -154,7 +155,10 @@ func (j *drawJob) layer(ctx context.Context, l *sceneLayer) error {
 		}
 		return j.paintLayer(l, styler, visible, false, feats, nil, dots)
 	}
-	tree := j.r.ws.Index().Snapshot(l.name)
+	tree, err := j.r.ws.Index().SnapshotOrErr(l.name)
+	if err != nil {
+		return fmt.Errorf("mapview: draw %s: %w", l.name, err)
+	}
 	if tree == nil || tree.Len() == 0 {
 		return nil
 	}

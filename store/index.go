@@ -217,7 +217,24 @@ func (ix *Index) Bound(layer string) (b orb.Bound, ok bool) {
 // Snapshot returns a copy of one layer's tree that later writes do not
 // change (copy-on-write, O(1)); nil when the layer has no index.
 func (ix *Index) Snapshot(layer string) *Tree {
-	lt := ix.ready(layer)
+	return ix.snapshot(ix.ready(layer))
+}
+
+// SnapshotOrErr is Snapshot, with the error that kept the layer's tree from
+// loading (a workspace closed or unreadable): a reader that must not take
+// an unloaded layer for an empty one (the map) tells it instead.
+func (ix *Index) SnapshotOrErr(layer string) (*Tree, error) {
+	key := strings.ToLower(layer)
+	lt := ix.layer(key)
+	if !lt.loaded.Load() {
+		if err := ix.loadLayer(context.Background(), key, lt); err != nil {
+			return nil, fmt.Errorf("store: load index: %w", err)
+		}
+	}
+	return ix.snapshot(lt), nil
+}
+
+func (ix *Index) snapshot(lt *layerTree) *Tree {
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	if lt.tree == nil {

@@ -159,3 +159,48 @@ func TestIndexReplayIsIdempotent(t *testing.T) {
 		}
 	}
 }
+
+// A layer whose tree cannot be read (the workspace closed) is an error to
+// SnapshotOrErr, not an empty layer; once read, a snapshot holds its boxes.
+func TestSnapshotOrErrTellsAnUnreadableLayer(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ws.gpkg")
+	ws, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.CreateLayer(ctx, pipeSchema()); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Edit(ctx, func(tx *Tx) error {
+		_, err := tx.Create("canalaep", Feature{Geometry: orb.LineString{{4.9, 46.5}, {4.91, 46.51}}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+	ws, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := ws.Index().SnapshotOrErr("canalaep")
+	if err != nil || tree == nil || tree.Len() != 1 {
+		t.Fatalf("open workspace: tree %v (len %d), err %v; want one box", tree, treeLen(tree), err)
+	}
+	again, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Close()
+	if tree, err := again.Index().SnapshotOrErr("CANALAEP"); err == nil {
+		t.Fatalf("closed workspace: tree of %d boxes and no error", treeLen(tree))
+	}
+	ws.Close()
+}
+
+func treeLen(t *Tree) int {
+	if t == nil {
+		return -1
+	}
+	return t.Len()
+}

@@ -124,9 +124,25 @@ func (r *Renderer) keepOverview() {
 // The map on screen (a TileCache) does it by itself in the background;
 // this is for a command, a test or a benchmark that wants it done now.
 func (r *Renderer) BuildOverview(ctx context.Context, layers []Layer) error {
+	return r.buildOverview(ctx, layers, false)
+}
+
+// BuildOverviewShown is BuildOverview for the layers whose style shows
+// something at one of the overview's zooms at least — those the map would
+// ask an overview for — leaving the others (the meters, drawn from zoom
+// 16) without one to keep up: what a sync does before its workspace is
+// first opened.
+func (r *Renderer) BuildOverviewShown(ctx context.Context, layers []Layer) error {
+	return r.buildOverview(ctx, layers, true)
+}
+
+func (r *Renderer) buildOverview(ctx context.Context, layers []Layer, shownOnly bool) error {
 	sc := r.newScene(layers, nil, 1)
 	for i := range sc.layers {
 		l := &sc.layers[i]
+		if shownOnly && !shownInOverview(sc, l) {
+			continue
+		}
 		have, _, err := r.ws.OverviewFields(ctx, l.name)
 		if err != nil {
 			return err
@@ -136,6 +152,17 @@ func (r *Renderer) BuildOverview(ctx context.Context, layers []Layer) error {
 		}
 	}
 	return r.ws.RefreshOverview(ctx)
+}
+
+// shownInOverview reports whether the layer's style shows something at
+// one of the overview's levels at least.
+func shownInOverview(sc *scene, l *sceneLayer) bool {
+	for lvl := store.OverviewMinLevel; lvl <= store.OverviewMaxLevel; lvl++ {
+		if sc.styler(l, l.class, float64(lvl)).visibleAtAll() {
+			return true
+		}
+	}
+	return false
 }
 
 // overviewQuiet is how long no transaction must have written rows before

@@ -82,6 +82,9 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failure(stderr, "sync", explain(err))
 	}
+	if sum.Pull.Received+sum.Pull.Deleted > 0 || len(sum.Layers.Created)+len(sum.Layers.Updated) > 0 {
+		prepareOverview(ctx, ws, stderr)
+	}
 	fmt.Fprintf(stdout, "Sent %d: %d applied, %d merged, %s, %d rejected. Received %d, deleted %d.\n",
 		sum.Push.Sent, sum.Push.Applied, sum.Push.Merged, counted(sum.Push.Conflicts, "conflict"), sum.Push.Rejected, sum.Pull.Received, sum.Pull.Deleted)
 	if len(sum.Layers.Created)+len(sum.Layers.Updated) > 0 {

@@ -20,6 +20,9 @@ func (tx *Tx) derive() error {
 // features, in the order they run. Each package of the store that keeps
 // such a table adds its step here.
 func (ws *Workspace) derivedSteps() []func(*Tx) error {
+	if ws.noSearchText.Load() {
+		return []func(*Tx) error{(*Tx).overviewStep}
+	}
 	return []func(*Tx) error{
 		(*Tx).deriveSearchText,
 		(*Tx).overviewStep,

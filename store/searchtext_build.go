@@ -61,6 +61,9 @@ func (ws *Workspace) searchLayersBuilt(ctx context.Context) (map[string]bool, er
 // It returns at once when the index is whole; ErrReadOnly when it is not
 // and the workspace is open read-only.
 func (ws *Workspace) BuildSearchText(ctx context.Context, progress func(rows int)) error {
+	if ws.noSearchText.Load() {
+		return nil // DropSearchText: an index built now would not be kept
+	}
 	if ready, err := ws.SearchTextReady(ctx); err != nil || ready {
 		return err
 	}

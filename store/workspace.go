@@ -45,6 +45,8 @@ type Workspace struct {
 	index   *Index
 	stmts   stmtCache  // the map's reads (EachByFID)
 	written writtenLog // what committed transactions wrote (WrittenSince)
+
+	noSearchText atomic.Bool // DropSearchText: no text index kept
 }
 
 // Options tune how a workspace is opened.

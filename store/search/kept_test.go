@@ -355,3 +355,48 @@ func TestSearchShortWordStartingTooManyWords(t *testing.T) {
 		}
 	}
 }
+
+// A workspace that keeps no text index (the platform's storage) drops the
+// one it has and writes none; a desk opening the file later builds it
+// whole again rather than reading a stale one.
+func TestDropSearchTextThenBuildAgain(t *testing.T) {
+	ctx := context.Background()
+	ws := smallWorkspace(t)
+	if err := ws.DropSearchText(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err := ws.Edit(ctx, func(tx *store.Tx) error {
+		_, err := tx.Create("batiment", store.Feature{Geometry: orb.Point{4.911, 46.562}, Properties: map[string]any{"nom": "Mairie annexe"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := ws.DB().QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name LIKE 'tm_search%'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("after DropSearchText and an edit: %d tables of the index (%v), want none", n, err)
+	}
+	if err := New(ws).Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ready, err := New(ws).Ready(ctx); ready || err != nil {
+		t.Errorf("ready %v %v on a workspace that keeps no index", ready, err)
+	}
+	path := ws.Path()
+	if err := ws.Close(); err != nil {
+		t.Fatal(err)
+	}
+	desk, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	ix := New(desk)
+	if err := ix.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ix.Search(ctx, Query{Text: "mairie"})
+	if want := []string{"Mairie @Lacrost", "Mairie annexe @Tournus", "Mairie de Tournus @Tournus"}; err != nil || f.Partial || !slices.Equal(names(f), want) {
+		t.Errorf("built again on a desk: %q partial %v %v, want %q", names(f), f.Partial, err, want)
+	}
+}

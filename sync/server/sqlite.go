@@ -55,6 +55,12 @@ func OpenSQLite(path string) (*SQLiteStorage, error) {
 		return nil, fmt.Errorf("server: open %s: %w", path, err)
 	}
 	ctx := context.Background()
+	// Nobody searches the platform's file through Terrimap's text index:
+	// keeping it would cost every push and seed two thirds of its writing.
+	if err := ws.DropSearchText(ctx); err != nil {
+		ws.Close()
+		return nil, fmt.Errorf("server: open %s: %w", path, err)
+	}
 	err = ws.Edit(ctx, func(tx *store.Tx) error {
 		for _, q := range platformSchema {
 			if _, err := tx.SQL().ExecContext(ctx, q); err != nil {

@@ -12,7 +12,7 @@ import (
 // BenchmarkAttributeTableMillion opens the attribute table of the largest
 // layer of the demo territory at issue 16's scale (canalaep, 386,408 rows
 // of 1.17 million features) in the main window, until its first rows show
-// (issue 16: ≤ 1 s for a layer of 500,000 rows: BenchmarkAttributeTable500k). The workspace is open,
+// (issue 16: ≤ 1 s for a layer of 500,000 rows: BenchmarkAttributeTable500kMillion). The workspace is open,
 // its sync panel idle and its search index built before the clock starts.
 func BenchmarkAttributeTableMillion(b *testing.B) {
 	// The app opens its workspace for writing: a copy, the cache stays

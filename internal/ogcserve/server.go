@@ -49,7 +49,7 @@ const readyTimeout = 60 * time.Second
 
 // CommunesSource is the path of the communes of Saône-et-Loire GeoPackage
 // (567 features, EPSG:4326, layer CommunesLayer): $TERRIMAP_COMMUNES71 or
-// ../shared/data/communes-71 beside the module.
+// the copy in this package's testdata (testdata/SOURCE.txt).
 func CommunesSource(tb testing.TB) string {
 	tb.Helper()
 	if p := os.Getenv(communesEnv); p != "" {
@@ -69,7 +69,7 @@ func CommunesSource(tb testing.TB) string {
 		}
 		dir = parent
 	}
-	p := filepath.Join(dir, "..", "shared", "data", "communes-71", "communes-71-saone-et-loire.gpkg")
+	p := filepath.Join(dir, "internal", "ogcserve", "testdata", "communes-71-saone-et-loire.gpkg")
 	if _, err := os.Stat(p); err != nil {
 		tb.Fatalf("ogcserve: the communes of Saône-et-Loire: %v (set %s)", err, communesEnv)
 	}

@@ -32,8 +32,10 @@ func Tournus() orb.Bound {
 // (2: the DT-DICT layers and their rows without geometry; 3: the gaps in
 // the networks' records, the renewals' log and the ICGP declarations; 4:
 // the DT-DICT services' addresses; 5: the renewals' log spread over the
-// year).
-const format = 5
+// year; 6: the text index kept in the workspace, written as the features
+// are — a workspace made before it had none, and every test that opened
+// one built it first).
+const format = 6
 
 // Cached returns the path of a workspace Write made for extent, kept in the
 // temp dir under name and made only the first time (the generator is

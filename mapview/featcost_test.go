@@ -16,6 +16,13 @@ import (
 func TestFeatureCostIsTheHeapItHolds(t *testing.T) {
 	ws := demoWorkspace(t)
 	sc := NewRenderer(ws, RendererOptions{}).newScene(DefaultLayers(ws, DefaultStyles()), nil, 1)
+	// Within 15 %; under -race the instrumentation puts more of a
+	// feature's values on the heap (seen: ×1.15–1.19), which the cost
+	// cannot know of: 25 % there.
+	low, high := 0.85, 1.15
+	if raceDetector {
+		high = 1.25
+	}
 	measured := 0
 	for _, l := range sc.layers {
 		var cands []candidate
@@ -35,11 +42,11 @@ func TestFeatureCostIsTheHeapItHolds(t *testing.T) {
 		var n int
 		for range 3 {
 			held, cost, n = heldByCache(t, ws, &l, cands)
-			if ratio := float64(held) / float64(cost); ratio >= 0.85 && ratio <= 1.15 {
+			if ratio := float64(held) / float64(cost); ratio >= low && ratio <= high {
 				break
 			}
 		}
-		if ratio := float64(held) / float64(cost); ratio < 0.85 || ratio > 1.15 {
+		if ratio := float64(held) / float64(cost); ratio < low || ratio > high {
 			t.Errorf("%s: %d features hold %d bytes of heap, the cache counted %d (×%.2f)", l.name, n, held, cost, ratio)
 		}
 	}

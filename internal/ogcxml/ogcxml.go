@@ -103,14 +103,19 @@ func Get(ctx context.Context, hc *http.Client, addr, userAgent string) ([]byte, 
 // encodings the IANA registry names.
 func NewDecoder(data []byte) *xml.Decoder {
 	d := xml.NewDecoder(bytes.NewReader(data))
-	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
-		enc, err := ianaindex.IANA.Encoding(label)
-		if err != nil || enc == nil {
-			return nil, fmt.Errorf("ogcxml: unknown encoding %q", label)
-		}
-		return enc.NewDecoder().Reader(in), nil
-	}
+	d.CharsetReader = CharsetReader
 	return d
+}
+
+// CharsetReader decodes the XML encodings servers declare besides UTF-8
+// (ISO-8859-1, windows-1252…), by their IANA names: an xml.Decoder's
+// CharsetReader.
+func CharsetReader(label string, in io.Reader) (io.Reader, error) {
+	enc, err := ianaindex.IANA.Encoding(strings.TrimSpace(label))
+	if err != nil || enc == nil {
+		return nil, fmt.Errorf("ogcxml: unknown encoding %q", label)
+	}
+	return enc.NewDecoder().Reader(in), nil
 }
 
 // Root returns the local name of data's root element and a decoder placed
@@ -171,4 +176,27 @@ func Text(s string) string { return strings.Join(strings.Fields(s), " ") }
 func Number(s string) (float64, bool) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
+}
+
+// Credit is the one rule of what a map showing a service's data owes it:
+// who runs the service (its provider, else its title), then its conditions
+// of use when they say something short — "Licence Ouverte 2.0"; not
+// "none", not a page of legal text, not a repetition of who. WMS and WMTS
+// basemaps, WFS and OGC API sources all credit through it.
+func Credit(who, terms string) string {
+	who, cond := strings.TrimSpace(who), strings.TrimSpace(terms)
+	switch strings.ToLower(strings.Trim(cond, " .")) {
+	case "", "none", "aucune", "aucun", "no", "non", "néant", "unknown", "inconnu", "nocondition":
+		cond = ""
+	}
+	if len(cond) > 120 || who != "" && strings.Contains(strings.ToLower(who), strings.ToLower(cond)) {
+		cond = ""
+	}
+	switch {
+	case cond == "":
+		return who
+	case who == "":
+		return cond
+	}
+	return who + ", " + cond
 }

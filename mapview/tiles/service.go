@@ -110,28 +110,6 @@ func NamedConfig(name string) (XYZConfig, bool) {
 	return XYZConfig{}, false
 }
 
-// Credit is the attribution of a service's layer that names none of its
-// own: who runs the service (its provider, else its title), with its
-// conditions of use when they say something short ("Licence Ouverte 2.0";
-// not "none", not a page of legal text).
-func Credit(who, constraints string) string {
-	cond := strings.TrimSpace(constraints)
-	switch strings.ToLower(strings.Trim(cond, " .")) {
-	case "", "none", "aucune", "aucun", "no", "non", "néant", "unknown", "inconnu", "nocondition":
-		cond = ""
-	}
-	if len(cond) > 120 || strings.EqualFold(cond, who) {
-		cond = ""
-	}
-	switch {
-	case cond == "":
-		return who
-	case who == "":
-		return cond
-	}
-	return who + " – " + cond
-}
-
 // KindOfFormat is the kind of tiles a MIME type gives: photos for JPEG,
 // drawn maps otherwise; and the tiles' Format.
 func KindOfFormat(mime string) (Kind, Format) {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"terrimap/internal/ogcxml"
 )
 
 // An OGC API – Features collection is credited as a WFS feature type is
@@ -102,10 +103,7 @@ func ogcCredit(land ogcLanding, col ogcCollection, server string) string {
 	}
 	licence := firstNonEmpty(plainText(col.License), licenceLink(col.Links), plainText(land.License), licenceLink(land.Links),
 		land.API.License.Name, land.API.License.URL)
-	if licence == "" || strings.Contains(strings.ToLower(who), strings.ToLower(licence)) {
-		return who
-	}
-	return who + ", " + licence
+	return ogcxml.Credit(who, licence)
 }
 
 // creditsSource tells whether a text credits a source already (the words

@@ -86,7 +86,7 @@ func TestReadGeoplateforme(t *testing.T) {
 		t.Errorf("PCRS extent %v: covers Tournus, not Guadeloupe", pcrs.Bound)
 	}
 	ortho, _ := cat.Layer("ORTHOIMAGERY.ORTHOPHOTOS")
-	if ortho.Grids[0] != "PM" || ortho.Formats[0] != "image/jpeg" || ortho.Styles[0] != "normal" || ortho.Attribution != "IGN – Licence Ouverte 2.0" {
+	if ortho.Grids[0] != "PM" || ortho.Formats[0] != "image/jpeg" || ortho.Styles[0] != "normal" || ortho.Attribution != "IGN, Licence Ouverte 2.0" {
 		t.Errorf("WMTS ortho = %+v", ortho)
 	}
 	b, err := cat.Basemap("ORTHOIMAGERY.ORTHOPHOTOS", "", "", "")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 
+	"terrimap/internal/ogcxml"
 	"terrimap/mapview/tiles"
 )
 
@@ -52,7 +53,7 @@ func (c *Capabilities) Attribution(l Layer) string {
 	if who == "" {
 		who = c.Title
 	}
-	return tiles.Credit(who, c.AccessConstraints)
+	return ogcxml.Credit(who, c.AccessConstraints)
 }
 
 // Options choose how a layer is asked for; empty fields take the

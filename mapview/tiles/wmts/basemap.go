@@ -9,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 
+	"terrimap/internal/ogcxml"
 	"terrimap/mapview/tiles"
 )
 
@@ -89,7 +90,7 @@ func (c *Capabilities) Attribution() string {
 	if who == "" {
 		who = c.Title
 	}
-	return tiles.Credit(who, c.AccessConstraints)
+	return ogcxml.Credit(who, c.AccessConstraints)
 }
 
 // PreferredFormat returns the format of l's tiles to ask for

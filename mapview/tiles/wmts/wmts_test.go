@@ -37,7 +37,7 @@ func TestParseGeoplateforme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Provider != "IGN" || c.GetTileKVP != "https://data.geopf.fr/wmts?" || c.Attribution() != "IGN – Licence Ouverte 2.0" {
+	if c.Provider != "IGN" || c.GetTileKVP != "https://data.geopf.fr/wmts?" || c.Attribution() != "IGN, Licence Ouverte 2.0" {
 		t.Errorf("service: provider %q, GetTile %q, attribution %q", c.Provider, c.GetTileKVP, c.Attribution())
 	}
 	if len(c.Layers) != 4 || len(c.Sets) != 2 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"terrimap/internal/ogcxml"
 
 	"github.com/paulmach/orb"
 )
@@ -68,24 +69,17 @@ func (ft FeatureType) CRS() []string {
 
 // Credit is what a map showing the service's data owes it: "© provider,
 // terms" from ServiceProvider and AccessConstraints (the service's title
-// when it names no provider); "" when it says neither.
+// when it names no provider), by ogcxml.Credit's rule; "" when it says
+// neither.
 func (c *Capabilities) Credit() string {
 	who := c.Provider
 	if who == "" {
 		who = c.Title
 	}
-	var parts []string
 	if who != "" {
-		parts = append(parts, "© "+who)
+		who = "© " + who
 	}
-	for _, term := range []string{c.AccessConstraints, c.Fees} {
-		switch strings.ToLower(term) {
-		case "", "none", "aucune", "aucun", "no", "non":
-		default:
-			parts = append(parts, term)
-		}
-	}
-	return strings.Join(parts, ", ")
+	return ogcxml.Credit(who, c.AccessConstraints)
 }
 
 // FeatureType returns the type of that name, matched with or without its
@@ -195,7 +189,7 @@ type featureTypeDocument struct {
 func ParseCapabilities(r io.Reader) (*Capabilities, error) {
 	var doc capsDocument
 	dec := xml.NewDecoder(io.LimitReader(r, maxDocument))
-	dec.CharsetReader = charsetReader
+	dec.CharsetReader = ogcxml.CharsetReader
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("wfs: capabilities: %w", err)
 	}

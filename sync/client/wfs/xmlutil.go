@@ -5,24 +5,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"golang.org/x/text/encoding/ianaindex"
+	"terrimap/internal/ogcxml"
 )
-
-// charsetReader decodes the XML encodings servers declare besides UTF-8
-// (ISO-8859-1, windows-1252…).
-func charsetReader(label string, input io.Reader) (io.Reader, error) {
-	enc, err := ianaindex.IANA.Encoding(strings.TrimSpace(label))
-	if err != nil || enc == nil {
-		return nil, fmt.Errorf("wfs: unknown XML encoding %q", label)
-	}
-	return enc.NewDecoder().Reader(input), nil
-}
 
 // newDecoder is an XML decoder of at most limit bytes of r.
 func newDecoder(r io.Reader, limit int64) *xml.Decoder {
 	dec := xml.NewDecoder(io.LimitReader(r, limit))
-	dec.CharsetReader = charsetReader
+	dec.CharsetReader = ogcxml.CharsetReader
 	return dec
 }
 

@@ -46,7 +46,7 @@ func TestParseGeoplateforme(t *testing.T) {
 		t.Errorf("PCRS attribution = %q", got)
 	}
 	ortho, _ := c.Layer("ORTHOIMAGERY.ORTHOPHOTOS")
-	if got := c.Attribution(ortho); got != "IGN – Licence Ouverte 2.0" {
+	if got := c.Attribution(ortho); got != "IGN, Licence Ouverte 2.0" {
 		t.Errorf("ortho attribution = %q, want the provider and the licence", got)
 	}
 	b, err := c.Basemap("PCRS.LAMB93", Options{})

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/paper"
 	"terrimap/store"
 	"terrimap/store/schema"
 	"terrimap/sync/protocol"
@@ -73,7 +74,7 @@ func TestAttributeTableReadsRowsOnDemand(t *testing.T) {
 	q := openInShell(t, m, lampWorkspaceFile(t))
 	tb := m.openTable("lampes")
 	q.runUntil(t, tb.ready)
-	if len(tb.rows) != lampRows || tb.count.Text != fmt.Sprintf("%d objets sur %d", lampRows, lampRows) {
+	if len(tb.rows) != lampRows || tb.count.Text != paper.Int(lampRows)+" objets sur "+paper.Int(lampRows) {
 		t.Fatalf("%d rows, count %q", len(tb.rows), tb.count.Text)
 	}
 	if len(tb.pages.pages) != 1 || tb.text(0, 0) != "L-0000" {
@@ -142,7 +143,7 @@ func TestAttributeTableCommuneByPlace(t *testing.T) {
 		if len(tb.rows) != tc.rows || (tc.rows > 0 && tb.text(0, 0) != tc.first) {
 			t.Errorf("%s, «%s»: %d rows from %q, want %d from %q", tc.commune, tc.filter, len(tb.rows), tb.text(0, 0), tc.rows, tc.first)
 		}
-		if !strings.HasSuffix(tb.count.Text, fmt.Sprintf("sur %d", lampRows)) {
+		if !strings.HasSuffix(tb.count.Text, "sur "+paper.Int(lampRows)) {
 			t.Errorf("count %q", tb.count.Text)
 		}
 	}

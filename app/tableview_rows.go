@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
+	"terrimap/internal/paper"
 	"terrimap/store"
 	"terrimap/store/schema"
 )
@@ -76,7 +77,8 @@ func (t *attributeTable) reload() {
 			t.rows, t.loaded = fids, gen
 			t.pages = newPageCache()
 			t.pages.put(0, first)
-			t.count.SetText(lang.L("{{.N}} of {{.Total}} features", map[string]any{"N": len(t.rows), "Total": t.total}))
+			t.count.SetText(lang.N("{{.N}} of {{.Total}} features", len(t.rows),
+				map[string]any{"N": paper.Int(int64(len(t.rows))), "Total": paper.Int(int64(t.total))}))
 			t.table.Refresh()
 			t.table.ScrollToTop() // a new list shows from its start (the offset of a longer one shows nothing)
 		})

@@ -62,7 +62,7 @@ func TestAttributeTable(t *testing.T) {
 	}
 	tb.filter.SetText("t-02")
 	q.runUntil(t, tb.ready)
-	if len(tb.rows) != 1 || tb.count.Text != "1 objets sur 3" {
+	if len(tb.rows) != 1 || tb.count.Text != "1 objet sur 3" {
 		t.Fatalf("filtered: %d rows, count %q", len(tb.rows), tb.count.Text)
 	}
 	tb.filter.SetText("POTEAU d'INCENDIE")

@@ -291,7 +291,7 @@ func (ws *Workspace) ImportDXF(ctx context.Context, p *DXFPreview) (ImportReport
 		if l.Schema.GeometryType != p.GeometryType {
 			return fmt.Errorf("%w: layer %s now takes %s geometries: preview the plan again", ErrImport, p.Layer, l.Schema.GeometryType)
 		}
-		rep.Features, err = tx.bulkCreate(l, ds, fields, SRSWGS84)
+		rep.Features, err = tx.bulkCreate(l, ds.Reader(), len(ds.Features), fields, SRSWGS84)
 		return err
 	})
 	if err != nil {

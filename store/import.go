@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -115,7 +116,7 @@ func (ws *Workspace) Import(ctx context.Context, ds *formats.Dataset, opts Impor
 		rep.Layer = l.Schema.Name
 		mapping, ignored := mapFields(l, ds.Fields)
 		rep.IgnoredFields = ignored
-		n, err := tx.bulkCreate(l, ds, mapping, from)
+		n, err := tx.bulkCreate(l, ds.Reader(), len(ds.Features), mapping, from)
 		rep.Features = n
 		return err
 	})
@@ -125,12 +126,13 @@ func (ws *Workspace) Import(ctx context.Context, ds *formats.Dataset, opts Impor
 	return rep, nil
 }
 
-// bulkCreate inserts the dataset's features with their journal entries. A
-// load large against the layer (packsRTree) suspends the layer's R*Tree
-// triggers and packs the tree again once, all in the same transaction; a
-// small one (a surveyor's plan into a network) goes through the triggers.
-func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]string, from int) (int, error) {
-	pack := tx.packsRTree(l, len(ds.Features))
+// bulkCreate inserts the features src yields with their journal entries;
+// expected is how many it will yield (a hint: 0 when unknown). A load large
+// against the layer (packsRTree) suspends the layer's R*Tree triggers and
+// packs the tree again once, all in the same transaction; a small one (a
+// surveyor's plan into a network) goes through the triggers.
+func (tx *Tx) bulkCreate(l *Layer, src formats.FeatureReader, expected int, mapping map[string]string, from int) (int, error) {
+	pack := tx.packsRTree(l, expected)
 	if pack {
 		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
 			return 0, err
@@ -155,22 +157,31 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 		batch = batch[:0]
 		return nil
 	}
-	for i, src := range ds.Features {
-		if i%1000 == 0 {
+	n := 0
+	for ; ; n++ {
+		if n%1000 == 0 {
 			if err := tx.ctx.Err(); err != nil {
 				return 0, err
 			}
 		}
+		in, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, fmt.Errorf("%w: %w", ErrImport, err)
+		}
+		i := n
 		props := make(map[string]any, len(mapping)+len(defaults))
 		for k, v := range defaults {
 			props[k] = v
 		}
 		for from, to := range mapping {
-			if v, ok := src.Properties[from]; ok && v != nil {
+			if v, ok := in.Properties[from]; ok && v != nil {
 				props[to] = v
 			}
 		}
-		g, err := project(src.Geometry)
+		g, err := project(in.Geometry)
 		if err != nil {
 			return 0, fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)
 		}
@@ -188,7 +199,7 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 		return 0, err
 	}
 	if !pack {
-		return len(ds.Features), nil
+		return n, nil
 	}
 	if err := tx.applyRTreeChanges(l, boxes); err != nil {
 		return 0, err
@@ -196,7 +207,7 @@ func (tx *Tx) bulkCreate(l *Layer, ds *formats.Dataset, mapping map[string]strin
 	if err := resumeRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
 		return 0, err
 	}
-	return len(ds.Features), nil
+	return n, nil
 }
 
 // createPrepared is Create for a layer already checked writable.

@@ -75,7 +75,7 @@ $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update; \
 $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
 endef
 
-.PHONY: deps deps-windows deps-wine build windows package-windows smoke-windows run test bench lint fmt-check fuzz clean compare-renderers
+.PHONY: deps deps-windows deps-wine build windows package-windows smoke-windows run test bench lint fmt-check fuzz clean compare-renderers compare-io
 
 deps:
 	$(call apt_ensure,deps,$(APT_PACKAGES))
@@ -225,3 +225,10 @@ clean:
 # Times the demo frame against Mapnik and MapServer (see mapview/testdata/compare/README.md).
 compare-renderers:
 	mapview/testdata/compare/compare.sh
+
+# Times imports and exports against ogr2ogr, medians, ratios and peak RSS
+# (issue 18; scripts/compare-io.sh says its variables: TERRIMAP_BIN,
+# COMPARE_IO_BIG=0 to leave out the 1 GB GeoJSON…).
+compare-io:
+	$(call apt_ensure,compare-io,hyperfine gdal-bin jq time)
+	scripts/compare-io.sh

@@ -24,6 +24,7 @@ import (
 // layer, a pipe layer, a reference layer only admins edit, and users.
 type platformFixture struct {
 	t      testing.TB
+	path   string // of the platform's file
 	st     *SQLiteStorage
 	srv    *Server
 	http   *httptest.Server
@@ -93,7 +94,7 @@ func newPlatformFixture(t testing.TB) *platformFixture {
 			t.Fatal(err)
 		}
 	}
-	f := &platformFixture{t: t, st: st, tokens: map[string]string{}, now: time.Now()}
+	f := &platformFixture{t: t, path: path, st: st, tokens: map[string]string{}, now: time.Now()}
 	f.srv = New(st, Options{Now: func() time.Time { return f.now }, Basemap: basemap.New(st)})
 	f.http = httptest.NewServer(f.srv)
 	t.Cleanup(f.http.Close)

@@ -12,9 +12,11 @@ import (
 // OGC API – Features (Part 1 core with GeoJSON, Part 4 create, replace,
 // update and delete with ETags) under /ogc, so that QGIS, GDAL and any
 // standard client read the platform and standard editors write to it.
-// Every route needs the same bearer token as the sync API; writes go
-// through the sync push (Server.push), so permissions, territories, schema
-// validation, history, the change feed and versions are the same.
+// Every route needs a signed-in user: the same bearer token as the sync
+// API, or the user's name and password by HTTP Basic (basic_auth.go).
+// Writes go through the sync push (Server.push), so permissions,
+// territories, schema validation, history, the change feed and versions
+// are the same.
 //
 // Files: ogc.go (routes, landing page, conformance, links), ogc_api.go
 // (the OpenAPI document), ogc_collections.go, ogc_items.go (reads),
@@ -58,7 +60,7 @@ var ogcConformance = []string{
 // ogcRoutes registers OGC API – Features under /ogc.
 func (s *Server) ogcRoutes() {
 	get := func(path string, h func(http.ResponseWriter, *http.Request, User)) {
-		s.mux.Handle("GET "+path, s.authed(h))
+		s.mux.Handle("GET "+path, s.gisAuthed(h))
 	}
 	get(ogcPrefix, s.ogcLanding)
 	get(ogcPrefix+"/{$}", s.ogcLanding)
@@ -70,10 +72,10 @@ func (s *Server) ogcRoutes() {
 	get(ogcCollectionPath+"/schema", s.ogcSchema)
 	get(ogcItemsPath, s.ogcItems)
 	get(ogcItemPath, s.ogcItem)
-	s.mux.Handle("POST "+ogcItemsPath, s.authed(s.ogcCreate))
-	s.mux.Handle("PUT "+ogcItemPath, s.authed(s.ogcReplace))
-	s.mux.Handle("PATCH "+ogcItemPath, s.authed(s.ogcPatch))
-	s.mux.Handle("DELETE "+ogcItemPath, s.authed(s.ogcDelete))
+	s.mux.Handle("POST "+ogcItemsPath, s.gisAuthed(s.ogcCreate))
+	s.mux.Handle("PUT "+ogcItemPath, s.gisAuthed(s.ogcReplace))
+	s.mux.Handle("PATCH "+ogcItemPath, s.gisAuthed(s.ogcPatch))
+	s.mux.Handle("DELETE "+ogcItemPath, s.gisAuthed(s.ogcDelete))
 }
 
 // ogcLink is a link of the OGC API (RFC 8288 in JSON).

@@ -27,8 +27,9 @@ func testOGCNeedsToken(t *testing.T, e *ogcEnv) {
 	for _, path := range []string{"/ogc", "/ogc/conformance", "/ogc/collections", "/ogc/collections/pei",
 		"/ogc/collections/pei/items", "/ogc/collections/pei/items/" + ogcPEIID(0), "/ogc/api"} {
 		r := e.do(http.MethodGet, path, "", nil)
-		if r.status != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
-			t.Errorf("GET %s without token: %d %q", path, r.status, r.header.Get("WWW-Authenticate"))
+		if ch := r.header.Values("WWW-Authenticate"); r.status != http.StatusUnauthorized || len(ch) != 2 ||
+			!strings.HasPrefix(ch[0], "Basic ") || !strings.HasPrefix(ch[1], "Bearer ") {
+			t.Errorf("GET %s without token: %d %q", path, r.status, ch)
 		}
 	}
 	r := e.do(http.MethodGet, "/ogc/collections", "", nil, "Authorization", "Bearer not-a-token")

@@ -107,7 +107,7 @@ func (s *Server) routes() {
 	s.mux.Handle(protocol.RouteHistory, s.authed(s.handleHistory))
 	s.mux.Handle(protocol.RouteBlobPut, s.authed(s.handleBlobPut))
 	s.mux.Handle(protocol.RouteBlobGet, s.authed(s.handleBlobGet))
-	s.mux.Handle(routeTiles, s.authed(s.serveTile))
+	s.mux.Handle(routeTiles, s.gisAuthed(s.serveTile))
 	s.ogcRoutes()
 }
 
@@ -116,15 +116,19 @@ type userKey struct{}
 // authed wraps a handler that needs a signed-in user (Authorization: Bearer).
 func (s *Server) authed(h func(http.ResponseWriter, *http.Request, User)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, ok := s.authenticate(w, r)
-		if !ok {
-			return
+		if u, ok := s.authenticate(w, r); ok {
+			serveAs(w, r, u, h)
 		}
-		if info := infoOf(r.Context()); info != nil {
-			info.user = u.Name
-		}
-		h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)), u)
 	})
+}
+
+// serveAs answers a request with h for the signed-in user u, who is put in
+// the request's log line and context (RequestUser).
+func serveAs(w http.ResponseWriter, r *http.Request, u User, h func(http.ResponseWriter, *http.Request, User)) {
+	if info := infoOf(r.Context()); info != nil {
+		info.user = u.Name
+	}
+	h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)), u)
 }
 
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (User, bool) {

@@ -12,10 +12,12 @@ import (
 )
 
 // accountGuard is what protects accounts: the login throttle, the gate on
-// password checks and the reverse proxies believed about client addresses.
+// password checks, the cache of HTTP Basic credentials checked lately and
+// the reverse proxies believed about client addresses.
 type accountGuard struct {
 	throttle *loginThrottle
 	gate     *hashGate
+	creds    *credentialCache
 	proxies  proxies
 }
 
@@ -27,6 +29,7 @@ func newAccountGuard(opts Options) accountGuard {
 	return accountGuard{
 		throttle: newLoginThrottle(),
 		gate:     newHashGate(opts.PasswordChecks, passwordCheckWait),
+		creds:    newCredentialCache(credentialTTL, maxCredentials),
 		proxies:  proxies(opts.TrustedProxies),
 	}
 }
@@ -41,46 +44,63 @@ func (s *Server) secureResponse(w http.ResponseWriter, r *http.Request) {
 	s.guard.proxies.dropUntrusted(r)
 }
 
-// handleToken signs a user in: throttled per user name and per address,
-// failures logged (never the password).
+// handleToken signs a user in and gives their desk a token.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	req, err := protocol.DecodeTokenRequest(r.Body, protocol.MaxTokenRequestBytes)
 	if err != nil {
 		decodeError(w, err)
 		return
 	}
-	addr, now := s.guard.proxies.clientAddr(r), s.opts.Now()
-	if wait := s.guard.throttle.wait(now, req.Username, addr); wait > 0 {
-		w.Header().Set(protocol.HeaderRetryAfter, retryAfter(wait))
-		writeError(w, http.StatusTooManyRequests, protocol.CodeRateLimited,
-			"Trop d'essais de connexion manqués : réessayez dans "+frenchDelay(wait)+".")
+	u, ok := s.passwordSignIn(w, r, req.Username, req.Password, "")
+	if !ok {
 		return
 	}
-	u, err := s.checkPassword(r.Context(), req.Username, req.Password)
-	switch {
-	case errors.Is(err, ErrBadCredentials):
-		s.opts.Logger.Warn("login failed", "user", req.Username, "addr", addr)
-		if s.guard.throttle.failed(now, req.Username, addr) {
-			s.opts.Logger.Warn("login throttled: repeated failures", "user", req.Username, "addr", addr)
-		}
-		writeError(w, http.StatusUnauthorized, protocol.CodeBadCredentials, "Nom d'utilisateur ou mot de passe incorrect.")
-		return
-	case errors.Is(err, errBusy):
-		w.Header().Set(protocol.HeaderRetryAfter, "2")
-		writeError(w, http.StatusServiceUnavailable, protocol.CodeUnavailable,
-			"La plateforme vérifie beaucoup de connexions en ce moment : réessayez dans un instant.")
-		return
-	case err != nil:
-		s.fail(w, r, err)
-		return
-	}
-	s.guard.throttle.succeeded(now, u.Name, addr)
+	now := s.opts.Now()
 	token, expires, err := issueToken(r.Context(), s.st, u.Name, s.opts.TokenTTL, now)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, protocol.TokenResponse{Token: token, ExpiresAt: expires, User: protocol.UserInfo{Name: u.Name, Roles: u.Memberships}})
+}
+
+// passwordSignIn checks a user name and password, as every sign-in does
+// (POST /api/v1/token, HTTP Basic on /ogc and the tiles): throttled per
+// user name and per address, each failure logged (never the password) and
+// counted, the check within the gate on password checks. When it returns
+// false it has answered the request; a 401 carries challenge as its
+// WWW-Authenticate when challenge is not "".
+func (s *Server) passwordSignIn(w http.ResponseWriter, r *http.Request, name, password, challenge string) (User, bool) {
+	addr, now := s.guard.proxies.clientAddr(r), s.opts.Now()
+	if wait := s.guard.throttle.wait(now, name, addr); wait > 0 {
+		w.Header().Set(protocol.HeaderRetryAfter, retryAfter(wait))
+		writeError(w, http.StatusTooManyRequests, protocol.CodeRateLimited,
+			"Trop d'essais de connexion manqués : réessayez dans "+frenchDelay(wait)+".")
+		return User{}, false
+	}
+	u, err := s.checkPassword(r.Context(), name, password)
+	switch {
+	case errors.Is(err, ErrBadCredentials):
+		s.opts.Logger.Warn("login failed", "user", name, "addr", addr)
+		if s.guard.throttle.failed(now, name, addr) {
+			s.opts.Logger.Warn("login throttled: repeated failures", "user", name, "addr", addr)
+		}
+		if challenge != "" {
+			w.Header().Set(headerWWWAuthenticate, challenge)
+		}
+		writeError(w, http.StatusUnauthorized, protocol.CodeBadCredentials, "Nom d'utilisateur ou mot de passe incorrect.")
+		return User{}, false
+	case errors.Is(err, errBusy):
+		w.Header().Set(protocol.HeaderRetryAfter, "2")
+		writeError(w, http.StatusServiceUnavailable, protocol.CodeUnavailable,
+			"La plateforme vérifie beaucoup de connexions en ce moment : réessayez dans un instant.")
+		return User{}, false
+	case err != nil:
+		s.fail(w, r, err)
+		return User{}, false
+	}
+	s.guard.throttle.succeeded(now, u.Name, addr)
+	return u, true
 }
 
 // handleSignOut revokes the token the request carries: the desk that

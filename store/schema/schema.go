@@ -101,6 +101,10 @@ type Layer struct {
 	GeometryType GeometryType `json:"geometry_type"`
 	Fields       []Field      `json:"fields"`
 	ReadOnly     bool         `json:"read_only,omitempty"`
+	// Temporal names the date or date-and-time field that places a feature
+	// in time (an intervention's date): the platform's OGC API filters on
+	// it when a client asks for a datetime. Empty: the layer has none.
+	Temporal string `json:"temporal,omitempty"`
 }
 
 // Field returns the field named name.
@@ -167,6 +171,11 @@ func (l *Layer) Validate() error {
 			if _, err := f.coerceType(cv.Code); err != nil {
 				return fmt.Errorf("%w: layer %s: field %s: code %q: %v", ErrInvalidSchema, l.Name, f.Name, cv.Code, err)
 			}
+		}
+	}
+	if l.Temporal != "" {
+		if f, ok := l.Field(l.Temporal); !ok || (f.Type != Date && f.Type != DateTime) {
+			return fmt.Errorf("%w: layer %s: temporal field %q must be one of its date or datetime fields", ErrInvalidSchema, l.Name, l.Temporal)
 		}
 	}
 	return nil

@@ -98,10 +98,21 @@ func TestValidateRefusesBadSchemas(t *testing.T) {
 		{Name: "ok", GeometryType: Point, Fields: []Field{{Name: "n", Type: Integer, Default: "x"}}},
 		{Name: "ok", GeometryType: Point, Fields: []Field{{Name: "c", Type: Integer, Domain: []CodedValue{{Code: "A"}}}}},
 		{Name: "drop table", GeometryType: Point},
+		{Name: "ok", GeometryType: Point, Temporal: "quand"},
+		{Name: "ok", GeometryType: Point, Fields: []Field{{Name: "n", Type: Integer}}, Temporal: "n"},
 	}
 	for i, l := range bad {
 		if err := l.Validate(); !errors.Is(err, ErrInvalidSchema) {
 			t.Errorf("schema %d: %v", i, err)
+		}
+	}
+}
+
+func TestValidateAcceptsATemporalDateField(t *testing.T) {
+	for _, ft := range []FieldType{Date, DateTime} {
+		l := Layer{Name: "interventions", GeometryType: Point, Fields: []Field{{Name: "quand", Type: ft}}, Temporal: "quand"}
+		if err := l.Validate(); err != nil {
+			t.Errorf("%s: %v", ft, err)
 		}
 	}
 }

@@ -68,7 +68,7 @@ func parseItemsQuery(l *schema.Layer, v url.Values) (itemsRequest, error) {
 				err = problem("Format « %s » non pris en charge : f=json (GeoJSON) seulement.", clipName(val))
 			}
 		case paramTime:
-			err = problem("Le filtre « datetime » n'est pas pris en charge : les couches n'ont pas de dimension temporelle. Filtrez sur un champ de date par égalité (par exemple ?date_ct=2024-05-01).")
+			req.During, err = parseDatetime(l, val)
 		default:
 			err = req.addEquality(l, name, val)
 		}
@@ -145,7 +145,7 @@ func parseBBox(s string) (*orb.Bound, error) {
 func (req *itemsRequest) addEquality(l *schema.Layer, name, val string) error {
 	f, ok := l.Field(name)
 	if !ok {
-		return problem("Paramètre « %s » inconnu. Paramètres possibles : limit, offset, bbox, f, ou un champ de la couche « %s » (%s).",
+		return problem("Paramètre « %s » inconnu. Paramètres possibles : limit, offset, bbox, datetime, f, ou un champ de la couche « %s » (%s).",
 			clipName(name), l.DisplayTitle(), strings.Join(fieldNames(l), ", "))
 	}
 	typed, err := schema.Field{Name: f.Name, Type: f.Type}.Coerce(val)

@@ -23,6 +23,9 @@ func (s *SQLiteStorage) QueryItems(ctx context.Context, layer string, q ItemsQue
 		if q.Bound != nil && !boundMeets(*q.Bound, f.Geometry) {
 			return true
 		}
+		if q.During != nil && !q.During.Matches(f.Properties[q.During.Field]) {
+			return true
+		}
 		if matched >= q.Offset && len(out) < q.Limit {
 			out = append(out, protocol.Change{Layer: layer, ID: f.UUID, Version: f.Version, Geometry: f.Geometry, Properties: f.Properties})
 		}

@@ -130,6 +130,9 @@ type ItemsQuery struct {
 	// Equals keeps features whose field equals the value, typed as the
 	// field says (schema.Field.Coerce); nil matches an empty field.
 	Equals map[string]any
+	// During, when not nil, keeps features whose temporal field lies in
+	// the interval.
+	During *TimeInterval
 	// Limit is the page size; Offset skips the first matches.
 	Limit, Offset int
 }

@@ -345,7 +345,42 @@ func itemsFilter(l *layerDef, q server.ItemsQuery) (string, []any, error) {
 		args = append(args, v)
 		conds = append(conds, fmt.Sprintf("%s = $%d::%s", col, len(args), pgType(f.Type)))
 	}
+	if q.During != nil {
+		during, err := duringFilter(l, *q.During, &args)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, during...)
+	}
 	return strings.Join(conds, " AND "), args, nil
+}
+
+// duringFilter is the conditions of a datetime filter on the layer's
+// temporal field, its arguments added to args: a date column is compared
+// with the ends' dates (a day meets the interval), a timestamptz column
+// with the ends themselves; NULL never matches.
+func duringFilter(l *layerDef, d server.TimeInterval, args *[]any) ([]string, error) {
+	f, ok := l.rec.Schema.Field(d.Field)
+	if !ok || (f.Type != schema.Date && f.Type != schema.DateTime) {
+		return nil, fmt.Errorf("%w: %s is no date field", schema.ErrUnknownField, d.Field)
+	}
+	col := "t." + pgx.Identifier{f.Name}.Sanitize()
+	conds := []string{col + " IS NOT NULL"}
+	bound := func(op string, at time.Time, date string) {
+		if at.IsZero() {
+			return
+		}
+		if f.Type == schema.Date {
+			*args = append(*args, date)
+			conds = append(conds, fmt.Sprintf("%s %s $%d::date", col, op, len(*args)))
+			return
+		}
+		*args = append(*args, at)
+		conds = append(conds, fmt.Sprintf("%s %s $%d::timestamptz", col, op, len(*args)))
+	}
+	bound(">=", d.Start, d.StartDate())
+	bound("<=", d.End, d.EndDate())
+	return conds, nil
 }
 
 // Extent returns the bounding box of a layer's current geometries.

@@ -5,8 +5,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 )
 
@@ -36,6 +38,21 @@ func (t tlsFiles) scheme() string {
 		return "https"
 	}
 	return "http"
+}
+
+// warnPlainHTTP logs, once at start, that passwords and tokens cross the
+// network readable: plain HTTP on an address other machines reach, with no
+// reverse proxy named (one in front does the HTTPS). QGIS and GDAL send a
+// user's password with every request to /ogc (HTTP Basic).
+func warnPlainHTTP(log *slog.Logger, addr net.Addr, t tlsFiles, proxies []netip.Prefix) {
+	if t.on() || len(proxies) > 0 {
+		return
+	}
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return
+	}
+	log.Warn("plain HTTP on an address other machines reach: passwords (QGIS and GDAL send one with every request to /ogc) and tokens cross the network readable; serve HTTPS with --tls-cert and --tls-key, or behind a reverse proxy that does (--trusted-proxy)",
+		"addr", addr.String())
 }
 
 // serveUntilDone serves hs on ln (HTTPS when t is on) until ctx ends, then

@@ -57,6 +57,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	hs := server.NewHTTPServer(srv, logger)
+	warnPlainHTTP(logger, ln.Addr(), tf, proxies)
 	fmt.Fprintf(e.stdout, "terrimap-server: serving %s on %s://%s (sync API /api/v1, OGC API /ogc)\n", shownDB(*db), tf.scheme(), ln.Addr())
 	if *readReplica != "" {
 		fmt.Fprintf(e.stdout, "terrimap-server: reads (feed, OGC API, history, tiles) from the replica %s; a desk that has just pushed reads from %s until the replica has its push (GET /healthz shows the replica's lag)\n", shownDB(*readReplica), shownDB(*db))

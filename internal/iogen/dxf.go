@@ -1,4 +1,4 @@
-package main
+package iogen
 
 import (
 	"bufio"
@@ -56,12 +56,12 @@ func (d *dxfOut) entity(typ, layer, subclass string) {
 	d.s(100, subclass)
 }
 
-// writeDXF writes a plan de récolement of n entities: water mains as
+// WriteDXF writes a plan de récolement of n entities: water mains as
 // polylines (some with arcs), pipe sections as lines, arcs, street
 // lighting lines, valves as block references and texts, in the
 // proportions of a real plan; the polylines, lines and arcs (about 85 %)
 // go into a line layer, the rest is reported.
-func writeDXF(w io.Writer, n int, r *rand.Rand) error {
+func WriteDXF(w io.Writer, n int, r *rand.Rand) error {
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
 		bw = bufio.NewWriter(w)

@@ -1,4 +1,4 @@
-package main
+package iogen
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 func generate(t *testing.T, write func(*bytes.Buffer, int, *rand.Rand) error, n int, seed uint64) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := write(&b, n, rand.New(rand.NewPCG(seed, 0x7e4417a9))); err != nil {
+	if err := write(&b, n, Rand(seed)); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -27,9 +27,9 @@ func TestSeeded(t *testing.T) {
 		kind  string
 		write func(*bytes.Buffer, int, *rand.Rand) error
 	}{
-		{"points", func(b *bytes.Buffer, n int, r *rand.Rand) error { return writePoints(b, n, r) }},
-		{"mains", func(b *bytes.Buffer, n int, r *rand.Rand) error { return writeMains(b, n, r) }},
-		{"dxf", func(b *bytes.Buffer, n int, r *rand.Rand) error { return writeDXF(b, n, r) }},
+		{"points", func(b *bytes.Buffer, n int, r *rand.Rand) error { return WritePoints(b, n, r) }},
+		{"mains", func(b *bytes.Buffer, n int, r *rand.Rand) error { return WriteMains(b, n, r) }},
+		{"dxf", func(b *bytes.Buffer, n int, r *rand.Rand) error { return WriteDXF(b, n, r) }},
 	} {
 		t.Run(tc.kind, func(t *testing.T) {
 			a, b, c := generate(t, tc.write, 200, 1), generate(t, tc.write, 200, 1), generate(t, tc.write, 200, 2)
@@ -55,7 +55,7 @@ func TestPoints(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal(generate(t, func(b *bytes.Buffer, n int, r *rand.Rand) error { return writePoints(b, n, r) }, 1000, 1), &fc); err != nil {
+	if err := json.Unmarshal(generate(t, func(b *bytes.Buffer, n int, r *rand.Rand) error { return WritePoints(b, n, r) }, 1000, 1), &fc); err != nil {
 		t.Fatal(err)
 	}
 	if len(fc.Features) != 1000 {
@@ -86,7 +86,7 @@ func TestPoints(t *testing.T) {
 // Terrimap's DXF reader reads every entity of the plan, in Lambert-93
 // within 2 km of its origin, most of them lines.
 func TestPlan(t *testing.T) {
-	dwg, err := formats.ReadDXF(bytes.NewReader(generate(t, func(b *bytes.Buffer, n int, r *rand.Rand) error { return writeDXF(b, n, r) }, 1000, 1)), "plan.dxf")
+	dwg, err := formats.ReadDXF(bytes.NewReader(generate(t, func(b *bytes.Buffer, n int, r *rand.Rand) error { return WriteDXF(b, n, r) }, 1000, 1)), "plan.dxf")
 	if err != nil {
 		t.Fatal(err)
 	}

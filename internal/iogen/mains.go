@@ -1,4 +1,4 @@
-package main
+package iogen
 
 import (
 	"fmt"
@@ -6,11 +6,11 @@ import (
 	"math/rand/v2"
 )
 
-// writeMains writes n water mains in Tournus (longitude/latitude) as a
+// WriteMains writes n water mains in Tournus (longitude/latitude) as a
 // GeoJSON FeatureCollection with a material and a diameter: imported, they
 // make the line layer a DXF plan goes into, and the territory the plan
 // must lie in.
-func writeMains(w io.Writer, n int, r *rand.Rand) error {
+func WriteMains(w io.Writer, n int, r *rand.Rand) error {
 	materials := []string{"Fonte ductile", "PVC", "PEHD", "Acier"}
 	if _, err := io.WriteString(w, "{\n\"type\": \"FeatureCollection\",\n\"name\": \"mains\",\n\"features\": [\n"); err != nil {
 		return err

@@ -1,4 +1,4 @@
-package main
+package iogen
 
 import (
 	"fmt"
@@ -18,11 +18,11 @@ var communes = []string{
 // territory is the intercommunality's extent in longitude/latitude.
 var territory = [4]float64{4.7428, 46.3991, 4.9862, 46.5960}
 
-// writePoints writes n points of the territory as a GeoJSON
+// WritePoints writes n points of the territory as a GeoJSON
 // FeatureCollection, one feature a line as ogr2ogr writes them, with the
 // fields of a hydrant survey: nom (text), numero (integer), debit (real,
 // sometimes null), datemaj (date) and commune (a French label).
-func writePoints(w io.Writer, n int, r *rand.Rand) error {
+func WritePoints(w io.Writer, n int, r *rand.Rand) error {
 	if _, err := io.WriteString(w, "{\n\"type\": \"FeatureCollection\",\n\"name\": \"points\",\n\"features\": [\n"); err != nil {
 		return err
 	}

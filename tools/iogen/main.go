@@ -1,8 +1,8 @@
 // Command iogen writes the files make compare-io times Terrimap and
-// ogr2ogr on: points with the fields a GIS technician has, as GeoJSON; a
-// few water mains as GeoJSON (the layer a DXF plan goes into); a
-// surveyor's DXF plan in Lambert-93. What it writes depends only on its
-// flags: the same seed gives the same bytes.
+// ogr2ogr on (package internal/iogen writes them): points with the fields
+// a GIS technician has, as GeoJSON; a few water mains as GeoJSON (the
+// layer a DXF plan goes into); a surveyor's DXF plan in Lambert-93. What
+// it writes depends only on its flags: the same seed gives the same bytes.
 //
 //	go run ./tools/iogen points -n 100000 -seed 1 -o points.geojson
 //	go run ./tools/iogen mains -o mains.geojson
@@ -16,6 +16,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+
+	"terrimap/internal/iogen"
 )
 
 const usage = `usage:
@@ -50,11 +52,11 @@ func run(kind string, args []string) error {
 	var write func(io.Writer, int, *rand.Rand) error
 	switch kind {
 	case "points":
-		write = writePoints
+		write = iogen.WritePoints
 	case "mains":
-		write = writeMains
+		write = iogen.WriteMains
 	case "dxf":
-		write = writeDXF
+		write = iogen.WriteDXF
 	default:
 		return fmt.Errorf("unknown kind %q\n%s", kind, usage)
 	}
@@ -63,7 +65,7 @@ func run(kind string, args []string) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	err = write(w, *n, rand.New(rand.NewPCG(*seed, 0x7e4417a9)))
+	err = write(w, *n, iogen.Rand(*seed))
 	if err == nil {
 		err = w.Flush()
 	}

@@ -25,6 +25,9 @@ func chooseCRS(dwg *formats.DXFDrawing, candidates []int, declared int, territor
 		if len(in) > len(best) {
 			best, bestCode = in, code
 		}
+		if len(best) == len(candidates) {
+			break // no other system can do better
+		}
 	}
 	if 2*len(best) >= len(candidates) {
 		return bestCode, declared == 0, best, nil

@@ -44,38 +44,43 @@ func Supported(code int) bool {
 func Codes() []int { return []int{WGS84, Lambert93, WebMercator, CC47} }
 
 // A projection maps longitude/latitude in degrees on its ellipsoid to
-// projected coordinates and back. The nil projection is longitude/latitude.
+// projected coordinates and back. The zero projection is longitude/latitude.
 type projection struct {
+	lcc  *lambertConic // Lambert-93 and CC47
 	proj wgs84.Projection
 	sph  wgs84.Spheroid
 }
 
 func projectionOf(code int) (projection, error) {
-	var crs wgs84.ProjectedReferenceSystem
 	switch code {
 	case WGS84:
 		return projection{}, nil
 	case Lambert93:
-		crs = wgs84.RGF93FranceLambert()
+		return projection{lcc: newLambertConic(3, 46.5, 49, 44, 700000, 6600000)}, nil
 	case WebMercator:
-		crs = wgs84.WebMercator()
+		crs := wgs84.WebMercator()
+		return projection{proj: crs.Projection, sph: crs.Datum}, nil
 	case CC47:
-		crs = wgs84.RGF93CC(47)
-	default:
-		return projection{}, fmt.Errorf("%w: EPSG:%d", ErrUnsupportedSRS, code)
+		return projection{lcc: newLambertConic(3, 47, 46.25, 47.75, 1700000, 6200000)}, nil
 	}
-	return projection{proj: crs.Projection, sph: crs.Datum}, nil
+	return projection{}, fmt.Errorf("%w: EPSG:%d", ErrUnsupportedSRS, code)
 }
 
 func (p projection) toLonLat(x, y float64) (float64, float64) {
-	if p.proj == nil {
+	switch {
+	case p.lcc != nil:
+		return p.lcc.toLonLat(x, y)
+	case p.proj == nil:
 		return x, y
 	}
 	return p.proj.ToLonLat(x, y, p.sph)
 }
 
 func (p projection) fromLonLat(lon, lat float64) (float64, float64) {
-	if p.proj == nil {
+	switch {
+	case p.lcc != nil:
+		return p.lcc.fromLonLat(lon, lat)
+	case p.proj == nil:
 		return lon, lat
 	}
 	return p.proj.FromLonLat(lon, lat, p.sph)

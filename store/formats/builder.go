@@ -15,6 +15,7 @@ import (
 // values as JSON text); finish converts those whose field ends up of
 // another type.
 type datasetBuilder struct {
+	mode     builderMode
 	data     []byte   // the document, where number literals are
 	keys     []string // by field index: the property key
 	names    []string // by field index: the field name, the key made unique ignoring case
@@ -32,7 +33,30 @@ type datasetBuilder struct {
 	// strings, by field index, remember the values of fields that repeat
 	// them (a type, a town, a date).
 	strings []stringCache
+
+	// learnSchema: how many features were added, and their geometry types.
+	count      int
+	geometries GeometryKinds
+	// typedFeatures: the type of each field, and the feature just added.
+	types   []schema.FieldType
+	current Feature
 }
+
+// builderMode is what a datasetBuilder does with the features it is given.
+type builderMode uint8
+
+const (
+	// collectFeatures keeps every feature, in memory; finish decides the
+	// field types and converts the values.
+	collectFeatures builderMode = iota
+	// learnSchema keeps no feature: it learns the fields, the kinds of
+	// their values, the count and the geometry types (a first pass).
+	learnSchema
+	// typedFeatures knows the fields and their types (those a learnSchema
+	// pass found) and converts each feature's values as they are read,
+	// keeping only the last feature (a second pass).
+	typedFeatures
+)
 
 // stringCache holds the string values met in one field with their kinds,
 // each boxed once for all the features that have it. It gives up on a field
@@ -76,7 +100,30 @@ type numberRef struct {
 type builderMark struct{ names, numbers int }
 
 func (b *datasetBuilder) reset() {
-	*b = datasetBuilder{data: b.data}
+	*b = datasetBuilder{data: b.data, mode: b.mode}
+}
+
+// typed returns a builder for a second pass over the features whose
+// fields b learnt.
+func (b *datasetBuilder) typed() *datasetBuilder {
+	fields := b.schemaFields()
+	t := &datasetBuilder{mode: typedFeatures, keys: b.keys, names: b.names, index: b.index,
+		types: make([]schema.FieldType, len(fields)), kinds: make([]kindSet, len(fields)),
+		strings: make([]stringCache, len(fields))}
+	for i, f := range fields {
+		t.types[i] = f.Type
+	}
+	return t
+}
+
+// schemaFields returns the fields with the types the kinds of their
+// values give.
+func (b *datasetBuilder) schemaFields() []Field {
+	var fields []Field
+	for i, n := range b.names {
+		fields = append(fields, Field{Name: n, Type: b.kinds[i].fieldType()})
+	}
+	return fields
 }
 
 func (b *datasetBuilder) mark() builderMark {
@@ -104,12 +151,19 @@ func (b *datasetBuilder) rollback(m builderMark) {
 // than by case (the store's column names ignore it): a key that differs
 // from an earlier one only by case ("Nom" after "nom") gets a suffix
 // ("Nom_2"), as duplicate column names of a CSV file do.
+//
+// A typedFeatures builder adds no field: it returns -1 for a key the first
+// pass did not keep (that of a "properties" member a later one replaced),
+// whose value is then ignored.
 func (b *datasetBuilder) fieldOf(key []byte) int32 {
 	if n := len(b.pending); n < len(b.last) && string(key) == b.keys[b.last[n].field] {
 		return b.last[n].field
 	}
 	if i, ok := b.index[string(key)]; ok {
 		return i
+	}
+	if b.mode == typedFeatures {
+		return -1
 	}
 	if b.index == nil {
 		b.index, b.taken = map[string]int32{}, map[string]bool{}
@@ -132,17 +186,27 @@ func (b *datasetBuilder) fieldOf(key []byte) int32 {
 // setString sets the next property of the feature being read, of the given
 // field, to the string text.
 func (b *datasetBuilder) setString(props map[string]any, field int32, text []byte) {
+	if field < 0 {
+		return
+	}
 	c := &b.strings[field]
 	if c.off {
 		str := string(text)
-		b.pending = append(b.pending, propKind{field: field, kind: stringKind(str, false), number: -1})
-		props[b.names[field]] = str
+		k := kindText
+		if b.mode != typedFeatures {
+			k = stringKind(str, false)
+		}
+		b.pending = append(b.pending, propKind{field: field, kind: k, number: -1})
+		b.put(props, field, str)
 		return
 	}
 	cs, ok := c.values[string(text)]
 	if !ok {
 		str := string(text)
-		cs = cachedString{v: str, k: stringKind(str, false)}
+		cs = cachedString{v: str, k: kindText}
+		if b.mode != typedFeatures {
+			cs.k = stringKind(str, false)
+		}
 		if c.values == nil {
 			c.values = map[string]cachedString{}
 		}
@@ -154,11 +218,30 @@ func (b *datasetBuilder) setString(props map[string]any, field int32, text []byt
 		*c = stringCache{off: true}
 	}
 	b.pending = append(b.pending, propKind{field: field, kind: cs.k, number: -1})
-	props[b.names[field]] = cs.v
+	b.put(props, field, cs.v)
+}
+
+// put sets a property of the feature being read: nowhere when learning the
+// schema, converted to its field's type in a second pass.
+func (b *datasetBuilder) put(props map[string]any, field int32, v any) {
+	switch b.mode {
+	case learnSchema:
+		return
+	case typedFeatures:
+		v = typedValue(v, b.types[field])
+	}
+	props[b.names[field]] = v
 }
 
 // set sets the next property of the feature being read, of the given field, to v.
 func (b *datasetBuilder) set(props map[string]any, field int32, v jsonscan.Value) {
+	if field < 0 {
+		return
+	}
+	if b.mode == typedFeatures {
+		b.setTyped(props, field, v)
+		return
+	}
 	pk := propKind{field: field, number: -1}
 	var x any
 	switch v.Form {
@@ -171,9 +254,11 @@ func (b *datasetBuilder) set(props map[string]any, field int32, v jsonscan.Value
 	case jsonscan.FormRaw:
 		x, pk.kind = v.Text, kindText
 	case jsonscan.FormInt, jsonscan.FormFloat:
-		pk.number = len(b.numbers)
-		b.numbers = append(b.numbers, numberRef{feature: len(b.features), field: field,
-			start: v.Start, end: v.End, form: v.Form})
+		if b.mode == collectFeatures {
+			pk.number = len(b.numbers)
+			b.numbers = append(b.numbers, numberRef{feature: len(b.features), field: field,
+				start: v.Start, end: v.End, form: v.Form})
+		}
 		if v.Form == jsonscan.FormInt {
 			x, pk.kind = v.Int, kindInt
 		} else {
@@ -183,6 +268,40 @@ func (b *datasetBuilder) set(props map[string]any, field int32, v jsonscan.Value
 		x, pk.kind = string(b.data[v.Start:v.End]), kindText
 	}
 	b.pending = append(b.pending, pk)
+	b.put(props, field, x)
+}
+
+// setTyped is set in a second pass: the value converted right away to the
+// type of its field, as finish converts it in one pass.
+func (b *datasetBuilder) setTyped(props map[string]any, field int32, v jsonscan.Value) {
+	b.pending = append(b.pending, propKind{field: field, number: -1})
+	t := b.types[field]
+	var x any
+	switch v.Form {
+	case jsonscan.FormBool:
+		x = typedValue(v.Bool, t)
+	case jsonscan.FormString:
+		x = typedValue(v.Text, t)
+	case jsonscan.FormRaw:
+		x = v.Text
+	case jsonscan.FormInt, jsonscan.FormFloat:
+		switch {
+		case t == schema.Text:
+			x = string(b.data[v.Start:v.End])
+		case v.Form == jsonscan.FormFloat:
+			x = v.Float
+		case t == schema.Real:
+			f := float64(v.Int)
+			if v.Int == 0 && b.data[v.Start] == '-' {
+				f = math.Copysign(0, -1)
+			}
+			x = f
+		default:
+			x = v.Int
+		}
+	case jsonscan.FormBigNumber:
+		x = string(b.data[v.Start:v.End])
+	}
 	props[b.names[field]] = x
 }
 
@@ -201,14 +320,24 @@ func (b *datasetBuilder) dropOverwritten() {
 
 // add adds f, whose properties are the pending ones.
 func (b *datasetBuilder) add(f Feature) {
-	for _, p := range b.pending {
-		b.kinds[p.field].add(p.kind)
+	if b.mode != typedFeatures {
+		for _, p := range b.pending {
+			b.kinds[p.field].add(p.kind)
+		}
 	}
-	if f.Properties == nil {
+	b.last, b.pending = b.pending, b.last[:0]
+	if f.Properties == nil && b.mode != learnSchema {
 		f.Properties = map[string]any{}
 	}
-	b.features = append(b.features, f)
-	b.last, b.pending = b.pending, b.last[:0]
+	switch b.mode {
+	case learnSchema:
+		b.count++
+		b.geometries.Add(f.Geometry)
+	case typedFeatures:
+		b.current = f
+	default:
+		b.features = append(b.features, f)
+	}
 }
 
 // finish decides the field types and converts the values whose own type is
@@ -263,6 +392,22 @@ func (b *datasetBuilder) finish() ([]Field, []Feature) {
 		b.features = []Feature{}
 	}
 	return fields, b.features
+}
+
+// typedValue converts what finish converts: a boolean of a text field,
+// a string of a datetime field.
+func typedValue(v any, t schema.FieldType) any {
+	switch x := v.(type) {
+	case bool:
+		if t == schema.Text {
+			return strconv.FormatBool(x)
+		}
+	case string:
+		if t == schema.DateTime {
+			return convertString(x, t, false)
+		}
+	}
+	return v
 }
 
 // convertValue converts a boolean to text, or a string to t.

@@ -56,6 +56,17 @@ var csvCases = []struct {
 		},
 	},
 	{
+		name:   "dates and date-times as ogr2ogr writes them",
+		in:     "lon,lat,d,dt\n4.9,46.5,2024/02/29,2024/02/29 10:30:00+01\n4.9,46.5,1900/01/01,2024/03/01 08:00:00.5\n",
+		srs:    4326,
+		fields: []Field{{"d", schema.Date}, {"dt", schema.DateTime}},
+		geoms:  []orb.Geometry{orb.Point{4.9, 46.5}, orb.Point{4.9, 46.5}},
+		props: []map[string]any{
+			{"d": "2024-02-29", "dt": "2024-02-29T09:30:00Z"},
+			{"d": "1900-01-01", "dt": "2024-03-01T08:00:00Z"},
+		},
+	},
+	{
 		name:   "Lambert-93 names keep 2154 even out of range; short rows",
 		in:     "X_L93;Y_L93;a;b\n1500000;5000000;x\n",
 		srs:    2154,

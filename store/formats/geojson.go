@@ -168,7 +168,7 @@ func decodeGeoJSON(data []byte) (*Dataset, error) {
 	case "Feature":
 		d.b.reset()
 		s.Seek(top, 0)
-		if err := d.feature(); err != nil {
+		if _, err := d.feature(); err != nil {
 			return nil, err
 		}
 	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
@@ -291,7 +291,7 @@ func (d *geoJSONDecoder) features() error {
 			s.Skip()
 			continue
 		}
-		if ferr := d.feature(); ferr != nil {
+		if _, ferr := d.feature(); ferr != nil {
 			err = fmt.Errorf("feature %d: %w", i, ferr)
 		}
 		i++
@@ -299,11 +299,13 @@ func (d *geoJSONDecoder) features() error {
 	return err
 }
 
-// feature reads a Feature object and adds it to the builder.
-func (d *geoJSONDecoder) feature() error {
+// feature reads a Feature object and adds it to the builder. It returns
+// the feature's ID, also with an error about the feature when it could be
+// read.
+func (d *geoJSONDecoder) feature() (string, error) {
 	s, b := d.s, &d.b
 	if s.Peek() != '{' {
-		return errors.New(jsonscan.NotObject(s))
+		return "", errors.New(jsonscan.NotObject(s))
 	}
 	var (
 		typ      jsonscan.TypeMember
@@ -338,7 +340,7 @@ func (d *geoJSONDecoder) feature() error {
 	var err error
 	switch {
 	case s.Err() != nil:
-		return nil
+		return "", nil
 	case typ.Err != nil:
 		err = typ.Err
 	case typ.Set && typ.Name != "Feature":
@@ -352,10 +354,10 @@ func (d *geoJSONDecoder) feature() error {
 	}
 	if err != nil {
 		b.rollback(mark)
-		return err
+		return id, err
 	}
 	b.add(Feature{ID: id, Geometry: geom, Properties: props})
-	return nil
+	return id, nil
 }
 
 // featureID reads an "id" member: a string, a number (kept as written) or null.
@@ -400,7 +402,10 @@ func (d *geoJSONDecoder) properties() (map[string]any, error) {
 		}
 		return nil, fmt.Errorf("must be an object, not %s", token)
 	}
-	props := make(map[string]any, len(b.last))
+	var props map[string]any
+	if b.mode != learnSchema {
+		props = make(map[string]any, len(b.last))
+	}
 	for more := s.FirstMember(); more; more = s.NextMember() {
 		field := b.fieldOf(s.Key()) // before the value, which may hold other keys
 		if s.Peek() == '"' {
@@ -411,7 +416,7 @@ func (d *geoJSONDecoder) properties() (map[string]any, error) {
 		}
 		b.set(props, field, s.Value())
 	}
-	if len(props) < len(b.pending) {
+	if b.mode == collectFeatures && len(props) < len(b.pending) {
 		b.dropOverwritten()
 	}
 	return props, nil

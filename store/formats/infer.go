@@ -62,14 +62,19 @@ func (s kindSet) fieldType() schema.FieldType {
 	return schema.Text
 }
 
-// parseDate recognises an ISO date (2024-05-31), and with french also
-// 31/05/2024.
+// parseDate recognises an ISO date (2024-05-31), and with french (the
+// cells of a CSV file) also 31/05/2024 and 2024/05/31, as ogr2ogr writes
+// dates in a CSV file.
 func parseDate(s string, french bool) (time.Time, bool) {
 	if len(s) != 10 {
 		return time.Time{}, false
 	}
 	if s[4] == '-' && s[7] == '-' {
 		t, err := time.Parse(schema.DateLayout, s)
+		return t, err == nil
+	}
+	if french && s[4] == '/' && s[7] == '/' {
+		t, err := time.Parse("2006/01/02", s)
 		return t, err == nil
 	}
 	if french && s[2] == '/' && s[5] == '/' {
@@ -80,7 +85,8 @@ func parseDate(s string, french bool) (time.Time, bool) {
 }
 
 // parseDateTime recognises an ISO date and time, with or without zone
-// (without, it is taken as UTC), and with french also 31/05/2024 10:00[:00].
+// (without, it is taken as UTC), and with french also 31/05/2024 10:00[:00]
+// and ogr2ogr's 2024/05/31 10:00:00[.sss][+01].
 func parseDateTime(s string, french bool) (time.Time, bool) {
 	if len(s) < 16 || len(s) > 40 {
 		return time.Time{}, false
@@ -94,11 +100,15 @@ func parseDateTime(s string, french bool) (time.Time, bool) {
 		"2006-01-02T15:04",
 		"2006-01-02 15:04",
 	}
-	if s[4] != '-' {
-		if !french || s[2] != '/' {
-			return time.Time{}, false
-		}
+	switch {
+	case s[4] == '-':
+	case french && s[4] == '/':
+		layouts = []string{"2006/01/02 15:04:05.999999999Z07", "2006/01/02 15:04:05.999999999Z07:00",
+			"2006/01/02 15:04:05.999999999", "2006/01/02 15:04"}
+	case french && s[2] == '/':
 		layouts = []string{"02/01/2006 15:04:05", "02/01/2006 15:04"}
+	default:
+		return time.Time{}, false
 	}
 	for _, l := range layouts {
 		if t, err := time.Parse(l, s); err == nil {

@@ -51,6 +51,7 @@ const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 var ogcConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
 	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
 	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
@@ -60,7 +61,7 @@ var ogcConformance = []string{
 // ogcRoutes registers OGC API – Features under /ogc.
 func (s *Server) ogcRoutes() {
 	get := func(path string, h func(http.ResponseWriter, *http.Request, User)) {
-		s.mux.Handle("GET "+path, s.gisAuthed(h))
+		s.mux.Handle("GET "+path, s.ogcNegotiated(s.gisAuthed(h)))
 	}
 	get(ogcPrefix, s.ogcLanding)
 	get(ogcPrefix+"/{$}", s.ogcLanding)
@@ -87,14 +88,19 @@ type ogcLink struct {
 }
 
 func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request, _ User) {
+	if wantsHTML(r) {
+		s.landingHTML(w, r)
+		return
+	}
 	base := ogcBase(r)
 	writeOGC(w, r, mediaJSON, map[string]any{
-		"title":       "Terrimap — plateforme territoriale de données",
-		"description": "Réseaux et équipements de la Communauté de Communes du Mâconnais-Tournugeois (OGC API – Features).",
+		"title":       ogcTitle,
+		"description": ogcDescription,
 		"links": []ogcLink{
 			{Href: base, Rel: "self", Type: mediaJSON, Title: "Cette page"},
+			htmlAlternate(base),
 			{Href: base + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "Définition de l'API (OpenAPI 3.0)"},
-			{Href: base + "/conformance", Rel: "conformance", Type: mediaJSON, Title: "Classes de conformité"},
+			{Href: base + "/conformance", Rel: "conformance", Type: mediaJSON, Title: ogcTitleConformance},
 			{Href: base + "/conformance", Rel: "http://www.opengis.net/def/rel/ogc/1.0/conformance", Type: mediaJSON},
 			{Href: base + "/collections", Rel: "data", Type: mediaJSON, Title: "Couches"},
 			{Href: base + "/collections", Rel: "http://www.opengis.net/def/rel/ogc/1.0/data", Type: mediaJSON},
@@ -103,7 +109,15 @@ func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request, _ User) {
 }
 
 func (s *Server) ogcConformance(w http.ResponseWriter, r *http.Request, _ User) {
-	writeOGC(w, r, mediaJSON, map[string]any{"conformsTo": ogcConformance})
+	if wantsHTML(r) {
+		s.conformanceHTML(w, r)
+		return
+	}
+	self := ogcBase(r) + "/conformance"
+	writeOGC(w, r, mediaJSON, map[string]any{
+		"links":      []ogcLink{{Href: self, Rel: "self", Type: mediaJSON, Title: "Cette page"}, htmlAlternate(self)},
+		"conformsTo": ogcConformance,
+	})
 }
 
 // ogcBase returns the absolute URL of /ogc as the client reached it. A

@@ -31,7 +31,7 @@ func (s *Server) ogcLayer(w http.ResponseWriter, r *http.Request, u User) (l Lay
 		}
 		break
 	}
-	ogcError(w, http.StatusNotFound, protocol.CodeNotFound, "La plateforme n'a pas de couche « "+clipName(name)+" » que vous puissiez consulter.")
+	s.ogcProblem(w, r, http.StatusNotFound, protocol.CodeNotFound, "La plateforme n'a pas de couche « "+clipName(name)+" » que vous puissiez consulter.")
 	return l, false
 }
 
@@ -51,7 +51,7 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request, u User) 
 		return
 	}
 	base := ogcBase(r)
-	out := []map[string]any{}
+	var readable []LayerRecord
 	for _, l := range layers {
 		a, err := accessFor(r.Context(), s.st, u, l)
 		if err != nil {
@@ -59,11 +59,19 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request, u User) 
 			return
 		}
 		if a.Read {
-			out = append(out, s.collectionJSON(r, base, l))
+			readable = append(readable, l)
 		}
 	}
+	if wantsHTML(r) {
+		s.collectionsHTML(w, r, readable)
+		return
+	}
+	out := []map[string]any{}
+	for _, l := range readable {
+		out = append(out, s.collectionJSON(r, base, l))
+	}
 	writeOGC(w, r, mediaJSON, map[string]any{
-		"links":       []ogcLink{{Href: base + "/collections", Rel: "self", Type: mediaJSON}},
+		"links":       []ogcLink{{Href: base + "/collections", Rel: "self", Type: mediaJSON}, htmlAlternate(base + "/collections")},
 		"collections": out,
 	})
 }
@@ -71,6 +79,10 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request, u User) 
 func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request, u User) {
 	l, ok := s.ogcLayer(w, r, u)
 	if !ok {
+		return
+	}
+	if wantsHTML(r) {
+		s.collectionHTML(w, r, l)
 		return
 	}
 	writeOGC(w, r, mediaJSON, s.collectionJSON(r, ogcBase(r), l))
@@ -88,7 +100,9 @@ func (s *Server) collectionJSON(r *http.Request, base string, l LayerRecord) map
 		"storageCrs": crs84,
 		"links": []ogcLink{
 			{Href: self, Rel: "self", Type: mediaJSON},
+			htmlAlternate(self),
 			{Href: self + "/items", Rel: "items", Type: mediaGeoJSON, Title: "Objets de la couche"},
+			{Href: withFormat(self+"/items", formatHTML), Rel: "items", Type: mediaHTML, Title: "Objets de la couche (tableau pour un navigateur)"},
 			{Href: self + "/schema", Rel: "describedby", Type: mediaJSONSchema, Title: "Champs de la couche"},
 			{Href: self + "/schema", Rel: "describedBy", Type: mediaJSONSchema},
 		},

@@ -29,12 +29,12 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request, u User) {
 	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		ogcError(w, http.StatusBadRequest, protocol.CodeBadRequest, "L'adresse demandée est mal formée (paramètres illisibles).")
+		s.ogcProblem(w, r, http.StatusBadRequest, protocol.CodeBadRequest, "L'adresse demandée est mal formée (paramètres illisibles).")
 		return
 	}
 	req, err := parseItemsQuery(&l.Schema, query)
 	if err != nil {
-		ogcError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
+		s.ogcProblem(w, r, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
 		return
 	}
 	var page []protocol.Change
@@ -44,6 +44,10 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request, u User) {
 			s.fail(w, r, err)
 			return
 		}
+	}
+	if wantsHTML(r) {
+		s.itemsHTML(w, r, l, query, req, page, matched)
+		return
 	}
 	fc := ogcFeatureCollection{Type: "FeatureCollection", Features: make([]ogcFeature, len(page)),
 		NumberMatched: matched, NumberReturned: len(page),
@@ -71,6 +75,7 @@ func pageLinks(r *http.Request, base, layer string, query url.Values, q ItemsQue
 	}
 	links := []ogcLink{
 		{Href: self, Rel: "self", Type: mediaGeoJSON, Title: "Cette page"},
+		htmlAlternate(self),
 		{Href: collectionURL(base, layer), Rel: "collection", Type: mediaJSON, Title: "La couche"},
 	}
 	at := func(offset int) string {
@@ -111,6 +116,10 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request, u User) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	if wantsHTML(r) {
+		s.itemHTML(w, r, l, c)
+		return
+	}
 	s.writeItem(w, r, l, c, http.StatusOK)
 }
 
@@ -124,7 +133,7 @@ func (s *Server) ogcCurrent(w http.ResponseWriter, r *http.Request, l LayerRecor
 		return c, false
 	}
 	if !ok {
-		ogcError(w, http.StatusNotFound, protocol.CodeNotFound,
+		s.ogcProblem(w, r, http.StatusNotFound, protocol.CodeNotFound,
 			"La couche « "+l.Schema.DisplayTitle()+" » n'a pas d'objet « "+clipName(id)+" » (il a peut-être été supprimé).")
 	}
 	return c, ok
@@ -137,6 +146,7 @@ func (s *Server) writeItem(w http.ResponseWriter, r *http.Request, l LayerRecord
 	f := newOGCFeature(&l.Schema, c)
 	f.Links = []ogcLink{
 		{Href: itemURL(base, l.Schema.Name, c.ID), Rel: "self", Type: mediaGeoJSON},
+		htmlAlternate(itemURL(base, l.Schema.Name, c.ID)),
 		{Href: collectionURL(base, l.Schema.Name), Rel: "collection", Type: mediaJSON},
 	}
 	b, err := json.Marshal(f)

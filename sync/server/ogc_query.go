@@ -64,8 +64,8 @@ func parseItemsQuery(l *schema.Layer, v url.Values) (itemsRequest, error) {
 				err = problem("Seules les coordonnées longitude/latitude WGS 84 (%s) sont servies : « %s » n'est pas pris en charge.", crs84, clipName(val))
 			}
 		case paramFormat:
-			if f := strings.ToLower(val); f != "json" && f != "geojson" && f != mediaGeoJSON && f != mediaJSON {
-				err = problem("Format « %s » non pris en charge : f=json (GeoJSON) seulement.", clipName(val))
+			if f := strings.ToLower(val); f != "json" && f != "geojson" && f != mediaGeoJSON && f != mediaJSON && f != formatHTML {
+				err = problem("Format « %s » non pris en charge : f=json (GeoJSON) ou f=html (page pour un navigateur).", clipName(val))
 			}
 		case paramTime:
 			req.During, err = parseDatetime(l, val)

@@ -1,0 +1,169 @@
+package formats
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// Source is a vector file opened for an import that does not hold its
+// features: a first pass over the file learned what the store needs before
+// the first feature is written (the layer name, the SRS, the fields and
+// their types, the number of features, the kinds of their geometries), and
+// Features reads them, a second pass, one at a time. Close releases the
+// file.
+type Source struct {
+	Name       string  // as Dataset.Name
+	SRS        int     // as Dataset.SRS
+	Fields     []Field // as Dataset.Fields
+	Count      int     // how many features Features yields
+	Geometries GeometryKinds
+
+	open    func() (FeatureReader, io.Closer, error)
+	pass    io.Closer // what the current pass holds open
+	release io.Closer // what the source holds open
+}
+
+// SetOpener says how a source made outside this package (a GeoPackage
+// layer) reads its features: open starts a pass and returns what the pass
+// holds open; release, when not nil, is closed with the source.
+func (s *Source) SetOpener(open func() (FeatureReader, io.Closer, error), release io.Closer) {
+	s.open, s.release = open, release
+}
+
+// Features starts a pass over the source's features, in file order, with
+// their values already of their field's type. A new call starts again from
+// the first feature (and ends the previous pass).
+func (s *Source) Features() (FeatureReader, error) {
+	if err := s.endPass(); err != nil {
+		return nil, err
+	}
+	r, c, err := s.open()
+	if err != nil {
+		return nil, err
+	}
+	s.pass = c
+	return r, nil
+}
+
+func (s *Source) endPass() error {
+	if s.pass == nil {
+		return nil
+	}
+	err := s.pass.Close()
+	s.pass = nil
+	return err
+}
+
+// Close ends the current pass, if any, and releases the file.
+func (s *Source) Close() error {
+	err := s.endPass()
+	if s.release != nil {
+		if rerr := s.release.Close(); err == nil {
+			err = rerr
+		}
+		s.release = nil
+	}
+	return err
+}
+
+// Source returns a Source over the dataset, already in memory.
+func (ds *Dataset) Source() *Source {
+	s := &Source{Name: ds.Name, SRS: ds.SRS, Fields: ds.Fields, Count: len(ds.Features)}
+	for _, f := range ds.Features {
+		s.Geometries.Add(f.Geometry)
+	}
+	s.open = func() (FeatureReader, io.Closer, error) { return ds.Reader(), nil, nil }
+	return s
+}
+
+// OpenFile opens the vector file at path for an import, choosing the
+// format by extension as ReadFile does, and makes the first pass over it.
+// A GeoJSON FeatureCollection is streamed (see OpenGeoJSON); the other
+// formats are read whole for now.
+func OpenFile(path string) (*Source, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".geojson", ".json":
+		return OpenGeoJSON(path)
+	}
+	ds, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ds.Source(), nil
+}
+
+// GeometryKinds is the set of geometry types met among a file's features.
+type GeometryKinds uint8
+
+// The members of GeometryKinds.
+const (
+	HasPoint GeometryKinds = 1 << iota
+	HasMultiPoint
+	HasLineString
+	HasMultiLineString
+	HasPolygon
+	HasMultiPolygon
+	HasOther // a GeometryCollection, or any other orb type
+)
+
+// Add adds the type of g to the set; nil adds nothing.
+func (k *GeometryKinds) Add(g orb.Geometry) {
+	switch g.(type) {
+	case nil:
+	case orb.Point:
+		*k |= HasPoint
+	case orb.MultiPoint:
+		*k |= HasMultiPoint
+	case orb.LineString:
+		*k |= HasLineString
+	case orb.MultiLineString:
+		*k |= HasMultiLineString
+	case orb.Polygon:
+		*k |= HasPolygon
+	case orb.MultiPolygon:
+		*k |= HasMultiPolygon
+	default:
+		*k |= HasOther
+	}
+}
+
+// FeatureError is the error of one feature of a file: its number from 1 in
+// file order, its ID when the file gives one, and what is wrong.
+type FeatureError struct {
+	Number int
+	ID     string
+	Err    error
+}
+
+func (e *FeatureError) Error() string {
+	return FeatureLabel(e.Number, e.ID) + ": " + e.Err.Error()
+}
+
+func (e *FeatureError) Unwrap() error { return e.Err }
+
+// FeatureLabel names a feature in an error: `feature 12` or, when the file
+// gives it an ID, `feature 12 (id "PEI-12")`.
+func FeatureLabel(number int, id string) string {
+	if id == "" {
+		return "feature " + strconv.Itoa(number)
+	}
+	return fmt.Sprintf("feature %d (id %q)", number, id)
+}
+
+// ErrFileChanged is returned (wrapped) when a file no longer holds what the
+// first pass over it found.
+var ErrFileChanged = errors.New("the file changed while it was read")
+
+// opener opens a file again for another pass.
+type opener func() (io.ReadCloser, error)
+
+func fileOpener(path string) opener {
+	return func() (io.ReadCloser, error) { return os.Open(path) }
+}

@@ -421,7 +421,11 @@ const rowsPerInsert = 64
 // insertRows inserts features in multi-row statements and sets their FID.
 // Within one statement SQLite gives an AUTOINCREMENT key consecutive
 // values, so the FIDs follow from the last one.
-func (tx *Tx) insertRows(l *Layer, fs []Feature) error {
+func (tx *Tx) insertRows(l *Layer, fs []Feature) error { return tx.insertRowsAs(l, fs, true) }
+
+// insertRowsAs is insertRows; record says whether each row goes to
+// tx.writtenRows (a bulk load records ranges itself).
+func (tx *Tx) insertRowsAs(l *Layer, fs []Feature, record bool) error {
 	cols := []string{"geom", "uuid", "tm_version"}
 	for _, fld := range l.Schema.Fields {
 		cols = append(cols, quoteIdent(fld.Name))
@@ -452,7 +456,9 @@ func (tx *Tx) insertRows(l *Layer, fs []Feature) error {
 		}
 		for i := range chunk {
 			chunk[i].FID = last - int64(len(chunk)-1-i)
-			tx.wrote(l, chunk[i].FID)
+			if record {
+				tx.wrote(l, chunk[i].FID)
+			}
 		}
 	}
 	tx.touched[l.Schema.Name] = true

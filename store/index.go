@@ -534,3 +534,16 @@ func loadTreeFromGeometries(ctx context.Context, ws *Workspace, l *Layer) (*Tree
 	}
 	return t, rows.Err()
 }
+
+// forget drops a layer's tree after a commit that wrote it in bulk: it is
+// read again from the file when next asked for (the packed R*Tree pages are
+// the fastest way to read a million boxes), rather than grown by an
+// operation per row held until the commit. Snapshots taken before keep
+// what they hold.
+func (ix *Index) forget(key string) {
+	lt := ix.layer(key)
+	lt.mu.Lock()
+	lt.tree, lt.replay = nil, false
+	lt.loaded.Store(false)
+	lt.mu.Unlock()
+}

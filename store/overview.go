@@ -326,8 +326,19 @@ func (tx *Tx) overviewLayers() (map[string][]string, error) {
 // are rebuilt, or marked dirty when there are too many.
 func (tx *Tx) overviewStep() error {
 	if len(tx.writtenRows) == 0 && len(tx.indexOps) == 0 && len(tx.changedLayers) == 0 {
-		return nil
+		return tx.markDirty(tx.bulkDirty)
 	}
+	if err := tx.overviewRows(); err != nil {
+		return err
+	}
+	// The pieces under a bulk load's rows (bulkCreate) are marked dirty
+	// last: a piece rebuilt above did not see those rows.
+	return tx.markDirty(tx.bulkDirty)
+}
+
+// overviewRows rebuilds or marks dirty the pieces under the rows the
+// transaction wrote one by one.
+func (tx *Tx) overviewRows() error {
 	reg, err := tx.overviewLayers()
 	if err != nil || len(reg) == 0 {
 		return err

@@ -252,3 +252,13 @@ func (tx *Tx) applyRTreeChanges(l *Layer, c *rtreeChanges) error {
 	}
 	return tx.rebuildRTree(l, rows)
 }
+
+// packRTree packs the layer's R*Tree again with its current entries and
+// the boxes of new rows (whose fids it does not hold).
+func (tx *Tx) packRTree(l *Layer, boxes []rtreeRow) error {
+	old, err := tx.rtreeEntries(l)
+	if err != nil {
+		return fmt.Errorf("store: read rtree %s: %w", l.Schema.Name, err)
+	}
+	return tx.rebuildRTree(l, append(boxes, old...))
+}

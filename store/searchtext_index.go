@@ -183,13 +183,7 @@ func (ix *textIndexer) value(text string) (int64, error) {
 // addValue adds text to tm_search_value with its words, and returns its
 // id; sql.ErrNoRows when the text is there already.
 func (ix *textIndexer) addValue(text string) (int64, error) {
-	var words []string
-	for _, w := range TextWords(text) {
-		if !containsWord(words, w) {
-			words = append(words, w)
-		}
-	}
-	joined := strings.Join(words, " ")
+	joined := valueWords(text)
 	var id int64
 	s, err := ix.tx.stmt(`INSERT INTO tm_search_value(text, words) VALUES (?, ?) ON CONFLICT(text) DO NOTHING RETURNING id`)
 	if err != nil {
@@ -198,11 +192,31 @@ func (ix *textIndexer) addValue(text string) (int64, error) {
 	if err := s.QueryRowContext(ix.tx.ctx, text, joined).Scan(&id); err != nil {
 		return 0, err
 	}
+	ix.addedValue(id, joined)
+	return id, nil
+}
+
+// valueWords are the distinct words of a text (TextWords), joined by
+// spaces, as tm_search_value keeps them.
+func valueWords(text string) string {
+	var words []string
+	for _, w := range TextWords(text) {
+		if !containsWord(words, w) {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// addedValue queues the words of the value id, just added, for flush.
+func (ix *textIndexer) addedValue(id int64, joined string) {
 	ix.trigrams = append(ix.trigrams, trigramRow{id, joined})
-	for _, w := range words {
+	if joined == "" {
+		return
+	}
+	for _, w := range strings.Split(joined, " ") {
 		ix.terms = append(ix.terms, termRow{w, id})
 	}
-	return id, nil
 }
 
 func containsWord(ws []string, w string) bool {

@@ -13,7 +13,7 @@ import (
 // search never finds a feature as it was before a committed edit, nor
 // misses one.
 func (tx *Tx) deriveSearchText() error {
-	if len(tx.writtenRows) == 0 && len(tx.newLayers) == 0 && len(tx.changedLayers) == 0 {
+	if len(tx.writtenRows) == 0 && len(tx.newLayers) == 0 && len(tx.changedLayers) == 0 && len(tx.searchLater) == 0 {
 		return nil
 	}
 	if err := tx.ensureSearchText(); err != nil {
@@ -21,6 +21,11 @@ func (tx *Tx) deriveSearchText() error {
 	}
 	for _, l := range tx.newLayers {
 		if err := tx.setSearchLayer(l.Schema.Name, true); err != nil {
+			return err
+		}
+	}
+	for _, r := range tx.searchLater {
+		if err := tx.searchLayerFrom(r.layer, r.first-1); err != nil {
 			return err
 		}
 	}
@@ -63,6 +68,17 @@ func (tx *Tx) deriveSearchText() error {
 		}
 	}
 	return ix.flush()
+}
+
+// searchLayerFrom records that the rows of layer after fid next are to
+// be indexed (BuildSearchText), those before it staying as they are.
+func (tx *Tx) searchLayerFrom(layer string, next int64) error {
+	_, err := tx.exec(`INSERT INTO tm_search_layer(name, built, next_fid) VALUES (?, 0, ?)
+		ON CONFLICT(name) DO UPDATE SET built = 0, next_fid = CASE WHEN built THEN excluded.next_fid ELSE min(next_fid, excluded.next_fid) END`, layer, next)
+	if err != nil {
+		return fmt.Errorf("store: search text: layer %s: %w", layer, err)
+	}
+	return nil
 }
 
 // reindexInTx is the number of rows up to which a layer whose schema

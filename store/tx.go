@@ -21,6 +21,16 @@ type Tx struct {
 	touched       map[string]bool
 	indexOps      []indexOp
 	writtenRows   []Written // the feature rows written, for WrittenSince
+	// A bulk load (bulkCreate) records its rows as ranges, indexes their
+	// text and marks their overview pieces dirty itself, and has the
+	// layers' in-memory trees read again after the commit rather than
+	// grown by an operation per row.
+	bulkRows    []fidRange
+	bulkDirty   map[blockKey]bool
+	reloadIndex []string // lower-cased layer names
+	// searchLater are the rows of bulk loads too large to index in the
+	// transaction, left to BuildSearchText.
+	searchLater   []fidRange
 	madeOwn       bool
 	rtreeBehind   []string // layers whose R*Tree this transaction left behind
 	rtreeCaughtUp []string // layers whose R*Tree it rebuilt
@@ -79,7 +89,10 @@ func (ws *Workspace) afterCommit(tx *Tx) {
 		ws.mu.Unlock()
 	}
 	ws.index.apply(tx.indexOps)
-	ws.written.add(tx.writtenOf())
+	ws.written.addAfter(tx.writtenOf())
+	for _, key := range tx.reloadIndex {
+		ws.index.forget(key)
+	}
 	if len(tx.rtreeBehind) > 0 || len(tx.rtreeCaughtUp) > 0 {
 		ws.mu.Lock()
 		for _, name := range tx.rtreeBehind {

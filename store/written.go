@@ -26,12 +26,21 @@ type writtenLog struct {
 }
 
 // add appends what one committed transaction wrote.
-func (w *writtenLog) add(rows []Written) {
-	if len(rows) == 0 {
+func (w *writtenLog) add(rows []Written) { w.addAfter(0, rows) }
+
+// addAfter appends what one committed transaction wrote when it wrote
+// more rows than the log keeps (a bulk load): skipped rows, not listed,
+// then rows. The log then reaches back to the first of rows only.
+func (w *writtenLog) addAfter(skipped uint64, rows []Written) {
+	if len(rows) == 0 && skipped == 0 {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if skipped > 0 {
+		w.entries = w.entries[:0]
+		w.last += skipped
+	}
 	w.entries = append(w.entries, rows...)
 	w.last += uint64(len(rows))
 	if n := len(w.entries); n > writtenLogSize {
@@ -66,11 +75,58 @@ func (tx *Tx) wrote(l *Layer, fids ...int64) {
 	}
 }
 
-// writtenOf lists what a committed transaction wrote, schemas first.
-func (tx *Tx) writtenOf() []Written {
+// fidRange is the rows first to last (fids) of a layer, created by a bulk
+// load (bulkCreate): a million rows are two numbers rather than a million
+// entries of tx.writtenRows.
+type fidRange struct {
+	layer       string
+	first, last int64
+}
+
+// wroteRange records that the transaction created the rows first to last
+// of layer l in bulk: the derived steps learn of them from the load
+// itself, not from tx.writtenRows.
+func (tx *Tx) wroteRange(l *Layer, first, last int64) {
+	tx.touched[l.Schema.Name] = true
+	if n := len(tx.bulkRows); n > 0 && tx.bulkRows[n-1].layer == l.Schema.Name && tx.bulkRows[n-1].last+1 == first {
+		tx.bulkRows[n-1].last = last
+		return
+	}
+	tx.bulkRows = append(tx.bulkRows, fidRange{l.Schema.Name, first, last})
+}
+
+// writtenOf lists what a committed transaction wrote, schemas first, then
+// rows; when that is more than the log keeps, only the last rows are
+// listed, and skipped says how many were not.
+func (tx *Tx) writtenOf() (skipped uint64, rows []Written) {
 	var out []Written
 	for _, l := range append(append([]*Layer(nil), tx.newLayers...), tx.changedLayers...) {
 		out = append(out, Written{Layer: l.Schema.Name, Schema: true})
 	}
-	return append(out, tx.writtenRows...)
+	out = append(out, tx.writtenRows...)
+	total := len(out)
+	for _, r := range tx.bulkRows {
+		total += int(r.last - r.first + 1)
+	}
+	if total > writtenLogSize {
+		skipped = uint64(total - writtenLogSize)
+	}
+	drop := int(skipped)
+	if drop >= len(out) {
+		drop -= len(out)
+		out = out[:0]
+	} else {
+		out, drop = out[drop:], 0
+	}
+	for _, r := range tx.bulkRows {
+		if n := int(r.last - r.first + 1); drop >= n {
+			drop -= n
+			continue
+		}
+		for fid := r.first + int64(drop); fid <= r.last; fid++ {
+			out = append(out, Written{Layer: r.layer, FID: fid})
+		}
+		drop = 0
+	}
+	return skipped, out
 }

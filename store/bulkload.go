@@ -1,0 +1,244 @@
+package store
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store/formats"
+	"terrimap/store/srs"
+)
+
+// bulkBatch is how many features a bulk load writes at a time (in
+// statements of rowsPerInsert rows).
+const bulkBatch = 512
+
+// bulkLoad is a load of many new features into one layer (bulkCreate).
+// Its first bulkThreshold features are written as any creation is; from
+// then on its cost per feature is bounded and its memory is not held per
+// feature until the commit: its rows are recorded as fid ranges
+// (tx.wroteRange), their text is indexed as they are written
+// (textIndexer.indexNew), the overview pieces under them are marked dirty
+// (tx.bulkDirty), and the layer's in-memory tree is read again after the
+// commit (tx.reloadIndex).
+type bulkLoad struct {
+	tx  *Tx
+	l   *Layer
+	key string // lower-cased layer name
+	n   int    // features written
+	// expected is how many features the load will write (a hint: 0 when
+	// unknown).
+	expected int
+	bulk     bool // past bulkThreshold
+	// pack: the layer's R*Tree triggers are suspended and boxes holds the
+	// new boxes, to pack the tree again with them at the end.
+	pack  bool
+	boxes []rtreeRow
+	// text indexes the rows written in bulk; nil when the workspace keeps
+	// no text index, or when the load has more than reindexInTx rows.
+	text *textIndexer
+	// later: the rows' text is left to BuildSearchText, as that of a
+	// large layer whose fields changed (reindexLayer): it would cost
+	// more than all the rest of the load.
+	later bool
+	// overview: the layer has an overview, whose pieces under the rows
+	// written in bulk are marked dirty.
+	overview bool
+}
+
+// loadFeatures writes the features src yields into l (see bulkCreate).
+func (tx *Tx) loadFeatures(l *Layer, src formats.FeatureReader, expected int, mapping map[string]string, from int) (int, error) {
+	b := &bulkLoad{tx: tx, l: l, key: strings.ToLower(l.Schema.Name), expected: expected}
+	if tx.packsRTree(l, expected) {
+		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
+			return 0, err
+		}
+		b.pack = true
+	}
+	project := func(g orb.Geometry) (orb.Geometry, error) { return g, nil }
+	if from != SRSWGS84 {
+		project = func(g orb.Geometry) (orb.Geometry, error) { return srs.Project(g, from, SRSWGS84) }
+	}
+	defaults := l.Schema.Defaults()
+	batch := make([]Feature, 0, bulkBatch)
+	for i := 0; ; i++ {
+		if i%1000 == 0 {
+			if err := tx.ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
+		in, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, fmt.Errorf("%w: %w", ErrImport, err)
+		}
+		props := make(map[string]any, len(l.Schema.Fields))
+		for k, v := range defaults {
+			props[k] = v
+		}
+		for from, to := range mapping {
+			if v, ok := in.Properties[from]; ok && v != nil {
+				props[to] = v
+			}
+		}
+		g, err := project(in.Geometry)
+		if err != nil {
+			return 0, fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)
+		}
+		f, err := prepareCreate(l, Feature{Geometry: g, Properties: props})
+		if err != nil {
+			return 0, fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)
+		}
+		if batch = append(batch, f); len(batch) == cap(batch) {
+			if err := b.write(batch); err != nil {
+				return 0, err
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := b.write(batch); err != nil {
+		return 0, err
+	}
+	return b.n, b.finish()
+}
+
+// write writes a batch of prepared features with their journal entries.
+func (b *bulkLoad) write(fs []Feature) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	tx, l := b.tx, b.l
+	if !b.bulk && b.n+len(fs) > bulkThreshold && !IsCommunes(l.Schema) {
+		if err := b.start(); err != nil {
+			return err
+		}
+	}
+	if b.text != nil && b.n+len(fs) > reindexInTx {
+		// Left to BuildSearchText from the first row not indexed yet.
+		if err := b.text.flush(); err != nil {
+			return err
+		}
+		b.text, b.later = nil, true
+	}
+	if !b.bulk {
+		if err := tx.createRows(l, fs); err != nil {
+			return err
+		}
+	} else {
+		if err := tx.insertRowsAs(l, fs, false); err != nil {
+			return err
+		}
+		if err := tx.journalCreations(l, fs); err != nil {
+			return err
+		}
+		if err := b.derive(fs); err != nil {
+			return err
+		}
+	}
+	if b.pack {
+		for _, f := range fs {
+			if f.Geometry != nil {
+				min, max := rectOf(f.Geometry.Bound())
+				b.boxes = append(b.boxes, rtreeRow{fid: f.FID, min: min, max: max})
+			}
+		}
+	}
+	b.n += len(fs)
+	return nil
+}
+
+// start switches the load to bulk: from now on the derived tables are
+// kept by the load itself.
+func (b *bulkLoad) start() error {
+	tx := b.tx
+	b.bulk = true
+	if !tx.ws.noSearchText.Load() {
+		if err := tx.ensureSearchText(); err != nil {
+			return err
+		}
+		if b.expected > reindexInTx {
+			b.later = true
+		} else {
+			b.text = newTextIndexer(tx)
+		}
+	}
+	reg, err := tx.overviewLayers()
+	if err != nil {
+		return err
+	}
+	if _, ok := reg[b.key]; ok {
+		b.overview = true
+		if tx.bulkDirty == nil {
+			tx.bulkDirty = map[blockKey]bool{}
+		}
+	}
+	if !slices.Contains(tx.reloadIndex, b.key) {
+		tx.reloadIndex = append(tx.reloadIndex, b.key)
+	}
+	return nil
+}
+
+// derive keeps the derived tables of rows written in bulk.
+func (b *bulkLoad) derive(fs []Feature) error {
+	tx := b.tx
+	tx.wroteRange(b.l, fs[0].FID, fs[len(fs)-1].FID)
+	if b.later {
+		if n := len(tx.searchLater); n == 0 || tx.searchLater[n-1].layer != b.l.Schema.Name {
+			tx.searchLater = append(tx.searchLater, fidRange{b.l.Schema.Name, fs[0].FID, fs[len(fs)-1].FID})
+		}
+	}
+	if b.text != nil {
+		if !b.text.fresh {
+			if err := b.text.startBulk(b.l, fs[0].FID); err != nil {
+				return err
+			}
+		}
+		if err := b.text.indexNew(b.l, fs); err != nil {
+			return err
+		}
+		if len(b.text.holds) >= 16*insertRowsAtOnce {
+			if err := b.text.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if b.overview {
+		for _, f := range fs {
+			if f.Geometry != nil {
+				min, max := rectOf(f.Geometry.Bound())
+				markBlocks(tx.bulkDirty, b.key, min, max)
+			}
+		}
+	}
+	return nil
+}
+
+// finish flushes the text index and packs the R*Tree again.
+func (b *bulkLoad) finish() error {
+	if b.text != nil {
+		if err := b.text.flush(); err != nil {
+			return err
+		}
+	}
+	if !b.pack {
+		return nil
+	}
+	if err := b.tx.packRTree(b.l, b.boxes); err != nil {
+		return err
+	}
+	return resumeRTreeTriggers(b.tx.ctx, b.tx.tx, b.l)
+}
+
+// journalCreations journals the creation of features just written.
+func (tx *Tx) journalCreations(l *Layer, fs []Feature) error {
+	entries := make([]JournalEntry, len(fs))
+	for i, f := range fs {
+		entries[i] = JournalEntry{Layer: l.Schema.Name, UUID: f.UUID, Op: OpCreate, Properties: f.Properties, Geometry: f.Geometry, GeometryChanged: true}
+	}
+	return tx.journal(entries...)
+}

@@ -74,6 +74,13 @@ var internalColumns = []string{"uuid", "tm_version", "id"}
 // are open options. The internal columns are left out.
 func readGDAL(t *testing.T, path, layer string, oo ...string) gdalLayer {
 	t.Helper()
+	return readGDALIn(t, path, layer, nil, oo...)
+}
+
+// readGDALIn is readGDAL with the geometries reprojected by GDAL (PROJ)
+// as the ogr2ogr arguments reproject say (-t_srs, -s_srs).
+func readGDALIn(t *testing.T, path, layer string, reproject []string, oo ...string) gdalLayer {
+	t.Helper()
 	var open []string
 	for _, o := range oo {
 		open = append(open, "-oo", o)
@@ -100,6 +107,7 @@ func readGDAL(t *testing.T, path, layer string, oo ...string) gdalLayer {
 		l.Kinds[m[1]] = kind
 	}
 	args = append(append([]string{"-f", "GeoJSON", "-lco", "RFC7946=NO", "-lco", "WRITE_NAME=NO"}, open...), "/vsistdout/", path)
+	args = append(args, reproject...)
 	if layer != "" {
 		args = append(args, layer)
 	}
@@ -385,5 +393,46 @@ func TestExportRoundTripGDAL(t *testing.T) {
 				sameLayer(t, format.ext+" file", want, readGDAL(t, out, "", oo...))
 			})
 		}
+	}
+}
+
+// A Shapefile in Lambert-93 (its .prj says so) imports as PROJ reprojects
+// it; a layer exported in Lambert-93 (Shapefile, CSV) reads back, through
+// PROJ, as the layer: Terrimap's Lambert-93 is PROJ's within the
+// nanodegree of the other round trips.
+func TestLambert93RoundTripGDAL(t *testing.T) {
+	for _, name := range []string{"parcs", "conduites"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			src := writeSource(t, dir, name)
+			shp := filepath.Join(dir, "l93", name+".shp")
+			os.Mkdir(filepath.Dir(shp), 0o755)
+			ogr2ogr(t, "-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "-t_srs", "EPSG:2154", shp, src)
+			ws, err := Create(filepath.Join(dir, "ws.gpkg"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ws.Close()
+			if _, err := ws.ImportFile(context.Background(), shp, ImportOptions{Layer: name}); err != nil {
+				t.Fatal(err)
+			}
+			layer := readGDAL(t, ws.Path(), name)
+			toWGS84 := []string{"-t_srs", "EPSG:4326"}
+			sameLayer(t, "workspace layer from Lambert-93", readGDALIn(t, shp, "", toWGS84), layer)
+			for _, ext := range []string{"shp", "csv"} {
+				out := filepath.Join(dir, "out-"+ext, name+"."+ext)
+				os.Mkdir(filepath.Dir(out), 0o755)
+				if _, err := ws.Export(context.Background(), out, ExportOptions{Layers: []string{name}, SRS: 2154}); err != nil {
+					t.Fatal(err)
+				}
+				reproject, oo := toWGS84, []string(nil)
+				if ext == "csv" {
+					// A CSV says nothing of its system: GDAL is told.
+					reproject = []string{"-s_srs", "EPSG:2154", "-t_srs", "EPSG:4326"}
+					oo = []string{"GEOM_POSSIBLE_NAMES=WKT", "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES", "EMPTY_STRING_AS_NULL=YES"}
+				}
+				sameLayer(t, ext+" file in Lambert-93", layer, readGDALIn(t, out, "", reproject, oo...))
+			}
+		})
 	}
 }

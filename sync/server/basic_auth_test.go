@@ -8,8 +8,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"terrimap/sync/protocol"
 )
@@ -317,4 +320,91 @@ func FuzzBasicCredentials(f *testing.F) {
 			t.Fatalf("%q → %q, %q; sent again: %q, %q, %v", header, name, password, n, p, ok)
 		}
 	})
+}
+
+// Many clients at once, each with its own password or token, on a cold
+// cache: every request answered as its user (go test -race watches the
+// cache).
+func TestBasicAuthConcurrent(t *testing.T) {
+	f := newPlatformFixture(t)
+	a := newAccountsServer(t, f, Options{})
+	users := []string{"admin", "tournus", "uchizy", "elu", "agent"}
+	errs := make(chan error, len(users)*2)
+	var wg sync.WaitGroup
+	for i := range len(users) * 2 {
+		wg.Go(func() {
+			user := users[i%len(users)]
+			for range 5 {
+				req, _ := http.NewRequest(http.MethodGet, a.http.URL+"/ogc/collections/pei/items?limit=1", nil)
+				req.SetBasicAuth(user, rightPassword)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					errs <- fmt.Errorf("%s: HTTP %d", user, resp.StatusCode)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := a.srv.guard.creds.size(); n != len(users) {
+		t.Errorf("%d credentials cached, want %d", n, len(users))
+	}
+}
+
+// BenchmarkOGCAuth: a request to /ogc/conformance signed in by a token,
+// and by a Basic password already checked (the cache spares the bcrypt
+// check, about 0.1 s at the platform's cost).
+func BenchmarkOGCAuth(b *testing.B) {
+	f := newPlatformFixture(b)
+	for _, c := range []struct {
+		name string
+		set  func(*http.Request)
+	}{
+		{"bearer", func(r *http.Request) {
+			r.Header.Set(protocol.HeaderAuthorization, protocol.Authorization(f.tokens["elu"]))
+		}},
+		{"basic-cached", func(r *http.Request) { r.SetBasicAuth("elu", rightPassword) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				req, _ := http.NewRequest(http.MethodGet, f.http.URL+"/ogc/conformance", nil)
+				c.set(req)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Fatalf("HTTP %d", resp.StatusCode)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPasswordCheck is what a Basic request would cost without the
+// cache: one bcrypt check at the platform's cost.
+func BenchmarkPasswordCheck(b *testing.B) {
+	hash, err := HashPassword(rightPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if bcrypt.CompareHashAndPassword([]byte(hash), []byte(rightPassword)) != nil {
+			b.Fatal("the right password does not match")
+		}
+	}
 }

@@ -123,106 +123,6 @@ func (ws *Workspace) exportLayers(names []string) ([]*Layer, error) {
 	return out, nil
 }
 
-// eachInTerritory calls fn for every feature of l, or only those that
-// intersect territory when it is set.
-func (ws *Workspace) eachInTerritory(ctx context.Context, l *Layer, territory orb.Geometry, fn func(Feature) error) error {
-	q := Query{Layer: l.Name()}
-	if territory != nil {
-		b := territory.Bound()
-		q.Bound = &b
-	}
-	var ferr error
-	err := ws.Each(ctx, q, func(f Feature) bool {
-		if territory != nil && (f.Geometry == nil || !Intersects(territory, f.Geometry)) {
-			return true
-		}
-		ferr = fn(f)
-		return ferr == nil
-	})
-	if ferr != nil {
-		return ferr
-	}
-	return err
-}
-
-// exportText writes one layer as GeoJSON or CSV (ext) to path.
-func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer, territory orb.Geometry, csvGeom formats.CSVGeometry, code int) (ExportReport, error) {
-	file, err := os.Create(path)
-	if err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
-	}
-	defer file.Close()
-	fields := datasetFields(l)
-	var w interface {
-		Write(formats.Feature) error
-		Close() error
-	}
-	var csvw *formats.CSVWriter
-	if ext == ".csv" {
-		if csvw, err = formats.NewCSVWriter(file, fields, csvGeom, code); err != nil {
-			return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
-		}
-		w = csvw
-	} else {
-		w = formats.NewGeoJSONWriter(file, l.Schema.Name, fields)
-	}
-	n := 0
-	err = ws.eachInTerritory(ctx, l, territory, func(f Feature) error {
-		n++
-		df, err := projectedFeature(f, code)
-		if err != nil {
-			return err
-		}
-		return w.Write(df)
-	})
-	if err == nil {
-		err = w.Close()
-	}
-	if err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
-	}
-	if err := file.Sync(); err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
-	}
-	rep := ExportReport{Features: map[string]int{l.Name(): n}}
-	if csvw != nil && csvw.Dropped() > 0 {
-		rep.Warnings = append(rep.Warnings, formats.Warning{Kind: formats.WarnGeometryDropped, Count: csvw.Dropped()})
-	}
-	return rep, nil
-}
-
-// exportShapefile writes one layer as an ESRI Shapefile in EPSG code.
-func (ws *Workspace) exportShapefile(ctx context.Context, path string, l *Layer, territory orb.Geometry, code int) (ExportReport, error) {
-	ds := &formats.Dataset{Name: l.Name(), SRS: code, Fields: datasetFields(l)}
-	err := ws.eachInTerritory(ctx, l, territory, func(f Feature) error {
-		df, err := projectedFeature(f, code)
-		ds.Features = append(ds.Features, df)
-		return err
-	})
-	if err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
-	}
-	warnings, err := formats.WriteShapefile(path, ds, l.Schema.GeometryType)
-	if err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
-	}
-	return ExportReport{Features: map[string]int{l.Name(): len(ds.Features)}, Warnings: warnings}, nil
-}
-
-// projectedFeature is datasetFeature with its geometry in EPSG code.
-func projectedFeature(f Feature, code int) (formats.Feature, error) {
-	df := datasetFeature(f)
-	if code == srs.WGS84 || df.Geometry == nil {
-		return df, nil
-	}
-	g, err := srs.Project(df.Geometry, srs.WGS84, code)
-	if err != nil {
-		return df, fmt.Errorf("feature %s: %w", df.ID, err)
-	}
-	df.Geometry = g
-	return df, nil
-}
-
 // datasetFields are the fields of l as a file writer takes them.
 func datasetFields(l *Layer) []formats.Field {
 	out := make([]formats.Field, len(l.Schema.Fields))
@@ -260,65 +160,21 @@ func ToGeoJSON(f Feature) *geojson.Feature {
 	return gf
 }
 
-func (ws *Workspace) exportGeoPackage(ctx context.Context, path string, layers []*Layer, territory orb.Geometry) (ExportReport, error) {
-	out, err := Create(path)
-	if err != nil {
-		return ExportReport{}, err
-	}
-	rep := ExportReport{Features: map[string]int{}}
-	err = out.Edit(ctx, func(tx *Tx) error {
-		for _, l := range layers {
-			s, rename := exportSchema(l)
-			dst, err := tx.CreateLayer(s)
-			if err != nil {
-				return err
-			}
-			rep.Features[l.Name()] = 0
-			err = ws.eachInTerritory(ctx, l, territory, func(f Feature) error {
-				if f.UUID == "" {
-					f.UUID = NewID()
-				}
-				for from, to := range rename {
-					f.Properties[to] = f.Properties[from]
-				}
-				fid, err := tx.insertRow(dst, f)
-				if err != nil {
-					return err
-				}
-				tx.indexInsert(dst, fid, f.Geometry)
-				rep.Features[l.Name()]++
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("store: export %s: %w", l.Name(), err)
-			}
-		}
-		return nil
-	})
-	if cerr := out.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
-	return rep, err
-}
-
-// exportSchema is the schema a layer gets in an exported GeoPackage, and
-// how property names change: a foreign layer's names are made plain
-// identifiers and its fields editable.
-func exportSchema(l *Layer) (schema.Layer, map[string]string) {
+// exportSchema is the schema a layer gets in an exported GeoPackage: a
+// foreign layer's names are made plain identifiers (the originals kept as
+// titles) and its fields editable; fields keep their order.
+func exportSchema(l *Layer) schema.Layer {
 	s := l.Schema
 	s.Fields = append([]schema.Field(nil), l.Schema.Fields...)
 	if !l.Foreign {
-		return s, nil
+		return s
 	}
-	rename := map[string]string{}
 	s.Name, s.ReadOnly = fieldName(s.Name), false
 	if s.Title == "" {
 		s.Title = l.Schema.Name
 	}
 	for i, f := range s.Fields {
-		n := fieldName(f.Name)
-		if n != f.Name {
-			rename[f.Name] = n
+		if n := fieldName(f.Name); n != f.Name {
 			s.Fields[i].Name = n
 			if s.Fields[i].Title == "" {
 				s.Fields[i].Title = f.Name
@@ -326,7 +182,7 @@ func exportSchema(l *Layer) (schema.Layer, map[string]string) {
 		}
 		s.Fields[i].ReadOnly = false
 	}
-	return s, rename
+	return s
 }
 
 // inseeFields are the field names that hold a commune's INSEE code.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 )
 
 // Write calls write with a file beside path, then puts it in place.
@@ -21,55 +20,17 @@ func Write(path string, write func(w io.Writer) error) error {
 // file beside it; only once every one is written, and no destination is a
 // folder in the way, do they replace their destinations.
 func WriteSet(paths []string, write func(i int, w io.Writer) error) error {
-	tmps := make([]string, 0, len(paths))
-	defer func() {
-		for _, tmp := range tmps {
-			os.Remove(tmp) // a no-op once renamed
-		}
-	}()
-	for i, path := range paths {
-		tmp, err := writeBeside(path, func(w io.Writer) error { return write(i, w) })
-		if err != nil {
+	s, err := NewSet(paths)
+	if err != nil {
+		return err
+	}
+	for i := range paths {
+		if err := write(i, s.File(i)); err != nil {
+			s.Abort()
 			return err
 		}
-		tmps = append(tmps, tmp)
-		if info, err := os.Stat(path); err == nil && info.IsDir() {
-			return fmt.Errorf("fileout: %s: a folder is in the way", path)
-		}
 	}
-	for i, tmp := range tmps {
-		if err := os.Rename(tmp, paths[i]); err != nil {
-			return fmt.Errorf("fileout: %s: %w", paths[i], err)
-		}
-	}
-	return nil
-}
-
-// writeBeside calls write with a temporary file beside path and returns
-// its name, closed and readable by all; nothing is left on failure.
-func writeBeside(path string, write func(w io.Writer) error) (string, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".terrimap-*.part")
-	if err != nil {
-		return "", fmt.Errorf("fileout: %s: %w", path, err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("fileout: %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return "", fmt.Errorf("fileout: %s: %w", path, err)
-	}
-	ok = true
-	return tmp.Name(), nil
+	return s.Commit()
 }
 
 // Sync flushes to disk a file another program or library wrote at path

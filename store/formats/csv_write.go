@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bufio"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -45,13 +46,15 @@ type CSVWriter struct {
 	fields  []Field
 	geom    CSVGeometry
 	row     []string
+	values  []any
 	dropped int
 }
 
 // NewCSVWriter writes the header row on w; code is the EPSG code of the
 // coordinates (4326 or 2154), which names the x/y columns.
 func NewCSVWriter(w io.Writer, fields []Field, geom CSVGeometry, code int) (*CSVWriter, error) {
-	c := &CSVWriter{w: csv.NewWriter(w), fields: fields, geom: geom}
+	// csv.Writer writes through a bufio.Writer as large as this one as is.
+	c := &CSVWriter{w: csv.NewWriter(bufio.NewWriterSize(w, writeBufferSize)), fields: fields, geom: geom}
 	head := make([]string, 0, len(fields)+2)
 	for _, f := range fields {
 		head = append(head, f.Name)
@@ -73,19 +76,29 @@ func NewCSVWriter(w io.Writer, fields []Field, geom CSVGeometry, code int) (*CSV
 
 // Write writes one feature.
 func (c *CSVWriter) Write(f Feature) error {
-	c.row = c.row[:0]
+	c.values = c.values[:0]
 	for _, fl := range c.fields {
-		c.row = append(c.row, schema.CodeString(f.Properties[fl.Name]))
+		c.values = append(c.values, f.Properties[fl.Name])
+	}
+	return c.WriteRecord(&Record{ID: f.ID, Geometry: f.Geometry, Values: c.values})
+}
+
+// WriteRecord writes one feature whose values come in the order of the
+// writer's fields.
+func (c *CSVWriter) WriteRecord(r *Record) error {
+	c.row = c.row[:0]
+	for _, v := range r.Values[:len(c.fields)] {
+		c.row = append(c.row, schema.CodeString(v))
 	}
 	switch {
-	case c.geom == CSVWKT && f.Geometry != nil:
-		c.row = append(c.row, wkt.MarshalString(f.Geometry))
+	case c.geom == CSVWKT && r.Geometry != nil:
+		c.row = append(c.row, wkt.MarshalString(r.Geometry))
 	case c.geom == CSVWKT:
 		c.row = append(c.row, "")
 	default:
-		p, ok := f.Geometry.(orb.Point)
+		p, ok := r.Geometry.(orb.Point)
 		if !ok {
-			if f.Geometry != nil {
+			if r.Geometry != nil {
 				c.dropped++
 			}
 			c.row = append(c.row, "", "")

@@ -30,16 +30,22 @@ type dbfField struct {
 	decimals int
 }
 
-// dbfFields lays out the columns of ds: names made dBase names (renamed
-// ones reported), widths from the values.
-func dbfFields(ds *Dataset, warn func(Warning)) []dbfField {
-	names := dbfNames(ds.Fields)
-	out := make([]dbfField, len(ds.Fields))
-	for i, f := range ds.Fields {
+// dbfPlan lays out the columns of a dBase table being written: names
+// made dBase names, types, and widths from a first pass over the values
+// (add), with what the table cannot hold as it is counted.
+type dbfPlan struct {
+	cols      []dbfField
+	cut, wide []int // per column: texts cut, numbers too wide
+	records   int
+}
+
+// newDBFPlan starts the layout of the columns of fields, each as narrow
+// as its type allows.
+func newDBFPlan(fields []Field) *dbfPlan {
+	names := dbfNames(fields)
+	p := &dbfPlan{cols: make([]dbfField, len(fields)), cut: make([]int, len(fields)), wide: make([]int, len(fields))}
+	for i, f := range fields {
 		c := dbfField{src: f, name: names[i]}
-		if c.name != f.Name {
-			warn(Warning{Kind: WarnFieldRenamed, Field: f.Name, Name: c.name})
-		}
 		switch f.Type {
 		case schema.Integer:
 			c.typ, c.width = 'N', 1
@@ -52,38 +58,54 @@ func dbfFields(ds *Dataset, warn func(Warning)) []dbfField {
 		default: // text, and datetimes as text
 			c.typ, c.width = 'C', 1
 		}
-		if f.Type == schema.DateTime {
-			warn(Warning{Kind: WarnDateTimeAsText, Field: f.Name})
-		}
-		cut, wide := 0, 0
-		for _, ft := range ds.Features {
-			v := ft.Properties[f.Name]
-			if v == nil || c.typ == 'L' || c.typ == 'D' || f.Type == schema.Real {
-				if f.Type == schema.Real && v != nil && len(dbfNumber(v)) > c.width {
-					wide++
-				}
-				continue
-			}
-			n := len(dbfValueText(v))
-			if c.typ == 'N' && n > dbfNumWidth {
-				wide++
-				continue
-			}
-			if c.typ == 'C' && n > dbfMaxText {
-				cut++
-				n = dbfMaxText
-			}
-			c.width = max(c.width, n)
-		}
-		if cut > 0 {
-			warn(Warning{Kind: WarnTextCut, Field: f.Name, Count: cut})
-		}
-		if wide > 0 {
-			warn(Warning{Kind: WarnNumberTooWide, Field: f.Name, Count: wide})
-		}
-		out[i] = c
+		p.cols[i] = c
 	}
-	return out
+	return p
+}
+
+// add widens the columns to one record's values, in the order of the
+// fields.
+func (p *dbfPlan) add(values []any) {
+	p.records++
+	for i := range p.cols {
+		c := &p.cols[i]
+		v := values[i]
+		if v == nil || c.typ == 'L' || c.typ == 'D' || c.src.Type == schema.Real {
+			if c.src.Type == schema.Real && v != nil && len(dbfNumber(v)) > c.width {
+				p.wide[i]++
+			}
+			continue
+		}
+		n := len(dbfValueText(v))
+		if c.typ == 'N' && n > dbfNumWidth {
+			p.wide[i]++
+			continue
+		}
+		if c.typ == 'C' && n > dbfMaxText {
+			p.cut[i]++
+			n = dbfMaxText
+		}
+		c.width = max(c.width, n)
+	}
+}
+
+// warnings says, field by field, what the table does not hold as it was:
+// names renamed, date-times as text, texts cut, numbers too wide.
+func (p *dbfPlan) warnings(warn func(Warning)) {
+	for i, c := range p.cols {
+		if c.name != c.src.Name {
+			warn(Warning{Kind: WarnFieldRenamed, Field: c.src.Name, Name: c.name})
+		}
+		if c.src.Type == schema.DateTime {
+			warn(Warning{Kind: WarnDateTimeAsText, Field: c.src.Name})
+		}
+		if p.cut[i] > 0 {
+			warn(Warning{Kind: WarnTextCut, Field: c.src.Name, Count: p.cut[i]})
+		}
+		if p.wide[i] > 0 {
+			warn(Warning{Kind: WarnNumberTooWide, Field: c.src.Name, Count: p.wide[i]})
+		}
+	}
 }
 
 // dbfNames makes field names dBase names: ASCII letters, digits and '_'
@@ -160,17 +182,18 @@ func dbfNumber(v any) string {
 	return s
 }
 
-// encodeDBF writes the dBase III table of the features' properties.
-func encodeDBF(ds *Dataset, cols []dbfField, now time.Time) []byte {
+// dbfHeader is the header of a dBase III table of records records in
+// columns cols, dated now.
+func dbfHeader(cols []dbfField, records int, now time.Time) []byte {
 	recLen := 1
 	for _, c := range cols {
 		recLen += c.width
 	}
 	hdrLen := 32 + 32*len(cols) + 1
-	out := make([]byte, hdrLen, hdrLen+recLen*len(ds.Features)+1)
+	out := make([]byte, hdrLen)
 	out[0] = 0x03
 	out[1], out[2], out[3] = byte(now.Year()-1900), byte(now.Month()), byte(now.Day())
-	binary.LittleEndian.PutUint32(out[4:], uint32(len(ds.Features)))
+	binary.LittleEndian.PutUint32(out[4:], uint32(records))
 	binary.LittleEndian.PutUint16(out[8:], uint16(hdrLen))
 	binary.LittleEndian.PutUint16(out[10:], uint16(recLen))
 	for i, c := range cols {
@@ -180,13 +203,16 @@ func encodeDBF(ds *Dataset, cols []dbfField, now time.Time) []byte {
 		d[16], d[17] = byte(c.width), byte(c.decimals)
 	}
 	out[hdrLen-1] = 0x0D
-	for _, f := range ds.Features {
-		out = append(out, ' ')
-		for _, c := range cols {
-			out = appendDBFValue(out, c, f.Properties[c.src.Name])
-		}
+	return out
+}
+
+// appendDBFRecord appends one record of values, in the order of cols.
+func appendDBFRecord(out []byte, cols []dbfField, values []any) []byte {
+	out = append(out, ' ')
+	for i, c := range cols {
+		out = appendDBFValue(out, c, values[i])
 	}
-	return append(out, 0x1A)
+	return out
 }
 
 // appendDBFValue appends one value, padded to the column's width: text
@@ -198,7 +224,10 @@ func appendDBFValue(out []byte, c dbfField, v any) []byte {
 	case c.typ == 'L':
 		s = " "
 		if b, ok := v.(bool); ok {
-			s = map[bool]string{true: "T", false: "F"}[b]
+			s = "F"
+			if b {
+				s = "T"
+			}
 		}
 	case v == nil:
 	case c.typ == 'D':
@@ -219,11 +248,19 @@ func appendDBFValue(out []byte, c dbfField, v any) []byte {
 	}
 	pad := c.width - len(s)
 	if c.typ == 'N' {
-		out = append(out, strings.Repeat(" ", pad)...)
+		out = appendSpaces(out, pad)
 		return append(out, s...)
 	}
 	out = append(out, s...)
-	return append(out, strings.Repeat(" ", pad)...)
+	return appendSpaces(out, pad)
+}
+
+// appendSpaces appends n spaces.
+func appendSpaces(out []byte, n int) []byte {
+	for ; n > 0; n-- {
+		out = append(out, ' ')
+	}
+	return out
 }
 
 // cutUTF8 cuts s to at most n bytes without splitting a character.

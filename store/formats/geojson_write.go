@@ -6,6 +6,8 @@ import (
 	"io"
 	"slices"
 
+	"github.com/paulmach/orb"
+
 	"terrimap/internal/jsonscan"
 )
 
@@ -26,7 +28,7 @@ type GeoJSONWriter struct {
 // NewGeoJSONWriter starts a FeatureCollection named name (none when
 // empty) on w.
 func NewGeoJSONWriter(w io.Writer, name string, fields []Field) *GeoJSONWriter {
-	g := &GeoJSONWriter{w: bufio.NewWriter(w), fields: fields}
+	g := &GeoJSONWriter{w: bufio.NewWriterSize(w, writeBufferSize), fields: fields}
 	g.buf = append(g.buf, `{"type":"FeatureCollection",`...)
 	if name != "" {
 		g.buf = append(jsonscan.AppendString(append(g.buf, `"name":`...), name), ',')
@@ -38,25 +40,10 @@ func NewGeoJSONWriter(w io.Writer, name string, fields []Field) *GeoJSONWriter {
 // Write writes one feature. Its ID is written as a number when it is one
 // (a foreign layer's fid), else as a string; no ID, no "id".
 func (g *GeoJSONWriter) Write(f Feature) error {
-	b := g.buf
-	if g.n > 0 {
-		b = append(b, ',')
+	b, err := g.begin(f.ID, f.Geometry)
+	if err != nil {
+		return err
 	}
-	b = append(b, "\n{\"type\":\"Feature\""...)
-	if f.ID != "" {
-		b = append(b, `,"id":`...)
-		if _, ok := jsonscan.ParseInt([]byte(f.ID)); ok && jsonscan.IsNumber([]byte(f.ID)) {
-			b = append(b, f.ID...)
-		} else {
-			b = jsonscan.AppendString(b, f.ID)
-		}
-	}
-	b = append(b, `,"geometry":`...)
-	var err error
-	if b, err = jsonscan.AppendGeometry(b, RFC7946(f.Geometry)); err != nil {
-		return fmt.Errorf("formats: geojson: feature %s: %w", f.ID, err)
-	}
-	b = append(b, `,"properties":{`...)
 	first := true
 	for _, k := range propertyOrder(g.fields, f.Properties) {
 		if !first {
@@ -68,6 +55,55 @@ func (g *GeoJSONWriter) Write(f Feature) error {
 			return fmt.Errorf("formats: geojson: feature %s: %s: %w", f.ID, k, err)
 		}
 	}
+	return g.end(b)
+}
+
+// WriteRecord writes one feature whose values come in the order of the
+// writer's fields: every field is written, a nil as null — what Write
+// writes of a Feature holding every field.
+func (g *GeoJSONWriter) WriteRecord(r *Record) error {
+	b, err := g.begin(r.ID, r.Geometry)
+	if err != nil {
+		return err
+	}
+	for i, f := range g.fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(jsonscan.AppendString(b, f.Name), ':')
+		if b, err = jsonscan.AppendValue(b, r.Values[i]); err != nil {
+			return fmt.Errorf("formats: geojson: feature %s: %s: %w", r.ID, f.Name, err)
+		}
+	}
+	return g.end(b)
+}
+
+// begin appends a feature's start, up to its properties' opening brace.
+func (g *GeoJSONWriter) begin(id string, geom orb.Geometry) ([]byte, error) {
+	b := g.buf
+	if g.n > 0 {
+		b = append(b, ',')
+	}
+	b = append(b, "\n{\"type\":\"Feature\""...)
+	if id != "" {
+		b = append(b, `,"id":`...)
+		if _, ok := jsonscan.ParseInt([]byte(id)); ok && jsonscan.IsNumber([]byte(id)) {
+			b = append(b, id...)
+		} else {
+			b = jsonscan.AppendString(b, id)
+		}
+	}
+	b = append(b, `,"geometry":`...)
+	var err error
+	if b, err = jsonscan.AppendGeometry(b, RFC7946(geom)); err != nil {
+		g.buf = b[:0]
+		return nil, fmt.Errorf("formats: geojson: feature %s: %w", id, err)
+	}
+	return append(b, `,"properties":{`...), nil
+}
+
+// end closes the feature begun in b and writes it.
+func (g *GeoJSONWriter) end(b []byte) error {
 	b = append(b, "}}"...)
 	g.n++
 	if _, err := g.w.Write(b); err != nil {

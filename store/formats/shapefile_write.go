@@ -2,18 +2,15 @@ package formats
 
 import (
 	"encoding/binary"
-	"fmt"
 	"io"
 	"math"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/paulmach/orb"
 
 	"terrimap/internal/fileout"
 	"terrimap/store/schema"
-	"terrimap/store/srs"
 )
 
 // WriteShapefile writes ds as an ESRI Shapefile at path (a .shp): the
@@ -30,19 +27,30 @@ import (
 // texts over 254 bytes cut, date-times written as text, geometries of
 // another kind dropped.
 func WriteShapefile(path string, ds *Dataset, geomType schema.GeometryType) ([]Warning, error) {
-	prj, err := srs.PRJ(ds.SRS)
+	plan := NewShapefilePlan(ds.Fields, geomType)
+	rec := Record{Values: make([]any, len(ds.Fields))}
+	each := func(fn func(*Record) error) error {
+		for _, f := range ds.Features {
+			rec.Geometry = f.Geometry
+			for i, fl := range ds.Fields {
+				rec.Values[i] = f.Properties[fl.Name]
+			}
+			if err := fn(&rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	each(func(r *Record) error { plan.Add(r); return nil })
+	w, err := plan.Create(path, ds.SRS)
 	if err != nil {
-		return nil, fmt.Errorf("formats: shapefile: %w", err)
+		return nil, err
 	}
-	var warnings []Warning
-	warn := func(w Warning) { warnings = append(warnings, w) }
-	shp, shx := encodeSHP(ds, shapeTypeOf(geomType, ds), warn)
-	dbf := encodeDBF(ds, dbfFields(ds, warn), time.Now())
-	files := []fileData{{".shp", shp}, {".shx", shx}, {".dbf", dbf}, {".prj", []byte(prj)}, {".cpg", []byte("UTF-8")}}
-	if err := writeFileSet(path, files); err != nil {
-		return nil, fmt.Errorf("formats: shapefile: %w", err)
+	if err := each(w.Write); err != nil {
+		w.Abort()
+		return nil, err
 	}
-	return warnings, nil
+	return w.Close()
 }
 
 // fileData is one file of a set: its extension and content.
@@ -51,8 +59,8 @@ type fileData struct {
 	data []byte
 }
 
-// writeFileSet writes the files of a set (a Shapefile's .shp, .dbf…)
-// beside path, each with its extension in place of path's, all or none
+// writeFileSet writes the files of a set (a MIF's .mif and .mid) beside
+// path, each with its extension in place of path's, all or none
 // (fileout.WriteSet).
 func writeFileSet(path string, files []fileData) error {
 	base := strings.TrimSuffix(path, filepath.Ext(path))
@@ -61,36 +69,6 @@ func writeFileSet(path string, files []fileData) error {
 		paths[i] = base + f.ext
 	}
 	return fileout.WriteSet(paths, func(i int, w io.Writer) error { _, err := w.Write(files[i].data); return err })
-}
-
-// shapeTypeOf is the shape type of a file for geometries of type t, or of
-// the first geometry of ds when t says nothing.
-func shapeTypeOf(t schema.GeometryType, ds *Dataset) int {
-	switch t {
-	case schema.Point:
-		return shapePoint
-	case schema.MultiPoint:
-		return shapeMultiPoint
-	case schema.LineString, schema.MultiLineString:
-		return shapePolyLine
-	case schema.Polygon, schema.MultiPolygon:
-		return shapePolygon
-	}
-	multi := false
-	kind := shapeNull
-	for _, f := range ds.Features {
-		k := shapeKind(f.Geometry)
-		if kind == shapeNull {
-			kind = k
-		}
-		if _, ok := f.Geometry.(orb.MultiPoint); ok {
-			multi = true
-		}
-	}
-	if kind == shapePoint && multi {
-		return shapeMultiPoint
-	}
-	return kind
 }
 
 // shapeKind is the shape type that holds g: shapeNull for nil and for what
@@ -107,39 +85,6 @@ func shapeKind(g orb.Geometry) int {
 	return shapeNull
 }
 
-// encodeSHP writes the .shp and .shx of ds's geometries, in shape type
-// typ; a geometry of another kind is written as a null shape and counted.
-func encodeSHP(ds *Dataset, typ int, warn func(Warning)) (shp, shx []byte) {
-	shp = make([]byte, shpHeaderLen)
-	shx = make([]byte, shpHeaderLen, shpHeaderLen+8*len(ds.Features))
-	var box orb.Bound
-	boxSet, dropped := false, 0
-	for i, f := range ds.Features {
-		content := shapeContent(f.Geometry, typ)
-		if content == nil {
-			if f.Geometry != nil {
-				dropped++
-			}
-			content = binary.LittleEndian.AppendUint32(nil, shapeNull)
-		} else if b := f.Geometry.Bound(); !boxSet {
-			box, boxSet = b, true
-		} else {
-			box = box.Union(b)
-		}
-		shx = binary.BigEndian.AppendUint32(shx, uint32(len(shp)/2))
-		shx = binary.BigEndian.AppendUint32(shx, uint32(len(content)/2))
-		shp = binary.BigEndian.AppendUint32(shp, uint32(i+1))
-		shp = binary.BigEndian.AppendUint32(shp, uint32(len(content)/2))
-		shp = append(shp, content...)
-	}
-	if dropped > 0 {
-		warn(Warning{Kind: WarnGeometryDropped, Count: dropped})
-	}
-	shpHeader(shp, typ, box, len(shp))
-	shpHeader(shx, typ, box, len(shx))
-	return shp, shx
-}
-
 // shpHeader fills the 100-byte header of a .shp or .shx of size bytes.
 func shpHeader(h []byte, typ int, box orb.Bound, size int) {
 	binary.BigEndian.PutUint32(h[0:], 9994)
@@ -151,14 +96,16 @@ func shpHeader(h []byte, typ int, box orb.Bound, size int) {
 	}
 }
 
-// shapeContent is the record content of g in a file of shape type typ, or
-// nil when g is nil or of another kind.
-func shapeContent(g orb.Geometry, typ int) []byte {
+// appendShapeContent appends the record content of g in a file of shape
+// type typ; false, and nothing appended, when g is nil or of another
+// kind.
+func appendShapeContent(out []byte, g orb.Geometry, typ int) ([]byte, bool) {
 	if g == nil || shapeKind(g) != typ && !(typ == shapeMultiPoint && shapeKind(g) == shapePoint) {
-		return nil
+		return out, false
 	}
 	le := binary.LittleEndian
-	out := le.AppendUint32(nil, uint32(typ))
+	start := len(out)
+	out = le.AppendUint32(out, uint32(typ))
 	point := func(p orb.Point) {
 		out = le.AppendUint64(out, math.Float64bits(p[0]))
 		out = le.AppendUint64(out, math.Float64bits(p[1]))
@@ -166,10 +113,10 @@ func shapeContent(g orb.Geometry, typ int) []byte {
 	if typ == shapePoint {
 		p, ok := g.(orb.Point)
 		if !ok {
-			return nil // a MultiPoint in a Point file
+			return out[:start], false // a MultiPoint in a Point file
 		}
 		point(p)
-		return out
+		return out, true
 	}
 	switch x := g.(type) {
 	case orb.Ring:
@@ -224,5 +171,5 @@ func shapeContent(g orb.Geometry, typ int) []byte {
 			point(pt)
 		}
 	}
-	return out
+	return out, true
 }

@@ -23,11 +23,12 @@ OGC_SERVER_APT_PACKAGES := qgis-server qgis-server-wfs3 qgis-server-wfs qgis-ser
 # Debian/Ubuntu packages: a C compiler and the OpenGL/X11 headers for Fyne's
 # cgo build; GDAL, PROJ and sqlite3 to check our files with outside tools;
 # Xvfb, xdotool, ImageMagick and poppler to run the app headless and look at
-# its windows, images and PDFs; GNU time for make startup's peak memory.
+# its windows, images and PDFs; GNU time for make startup's peak memory;
+# headless Chromium to screenshot the platform's OGC API pages.
 APT_PACKAGES := gcc libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev \
 	libxi-dev libxxf86vm-dev gdal-bin python3-gdal proj-bin xvfb xdotool \
 	imagemagick poppler-utils sqlite3 postgresql-15-postgis-3 python3-qgis time \
-	$(OGC_SERVER_APT_PACKAGES)
+	chromium $(OGC_SERVER_APT_PACKAGES)
 
 # Windows: the desktop app is cross-built with MinGW-w64 (Fyne's cgo parts:
 # GLFW and the OpenGL loader); the platform is pure Go. smoke-windows runs the

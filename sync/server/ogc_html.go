@@ -48,7 +48,7 @@ func collectionsCrumb(base string) ogchtml.Link {
 func (s *Server) landingHTML(w http.ResponseWriter, r *http.Request) {
 	base := ogcBase(r)
 	s.writeHTML(w, r, http.StatusOK, &ogchtml.Landing{
-		Page:        ogchtml.Page{Title: ogcTitle, JSON: withFormat(base, "json"), JSONType: mediaJSON},
+		Page:        ogchtml.Page{Title: "Données territoriales du Mâconnais-Tournugeois", JSON: withFormat(base, "json"), JSONType: mediaJSON},
 		Description: ogcDescription,
 		Links: []ogchtml.Link{
 			{Href: withFormat(base+"/collections", formatHTML), Text: "Les couches de la plateforme", Note: "leur emprise, leurs champs et leurs objets."},
@@ -142,7 +142,7 @@ func (s *Server) itemsHTML(w http.ResponseWriter, r *http.Request, l LayerRecord
 		Page: ogchtml.Page{Title: "Objets de la couche « " + l.Schema.DisplayTitle() + " »",
 			Crumbs: []ogchtml.Link{homeCrumb(base), collectionsCrumb(base),
 				{Href: withFormat(collectionURL(base, l.Schema.Name), formatHTML), Text: l.Schema.DisplayTitle()}},
-			JSON: withFormat(self, "json"), JSONType: mediaGeoJSON},
+			JSON: withFormat(self, "json"), JSONType: mediaGeoJSON, Wide: true},
 		Layer: l.Schema.DisplayTitle(), Matched: matched,
 		Filters: describeFilters(&l.Schema, req),
 	}
@@ -290,5 +290,5 @@ func (s *Server) errorHTML(w http.ResponseWriter, r *http.Request, status int, m
 		title = "Trop de tentatives"
 	}
 	s.writeHTML(w, r, status, &ogchtml.Error{Page: ogchtml.Page{Title: title, Crumbs: []ogchtml.Link{homeCrumb(base)}},
-		Status: status, Message: message, Back: collectionsCrumb(base)})
+		Status: status, Message: message, Back: ogchtml.Link{Href: collectionsCrumb(base).Href, Text: "Voir les couches que vous pouvez consulter"}})
 }

@@ -39,6 +39,8 @@ type Page struct {
 	// JSON is the address of the same resource as JSON, and JSONType its
 	// media type.
 	JSON, JSONType string
+	// Wide lets the page use the window's whole width (a wide table).
+	Wide bool
 }
 
 // View is a page ready to render: one of Landing, Conformance,

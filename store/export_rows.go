@@ -67,11 +67,26 @@ func (ws *Workspace) exportSnapshot(ctx context.Context, fn func(*sql.Conn) erro
 	return fn(conn)
 }
 
+// Rows travel from the reading goroutine to the writing one in batches of
+// exportBatch, exportBatches of them in flight: the memory of an export
+// whatever the size of the layer.
+const (
+	exportBatch   = 256
+	exportBatches = 4
+)
+
+// rowBatch is a batch of rows read, reused once written.
+type rowBatch struct {
+	rows []exportRow
+	n    int
+}
+
 // eachRow calls fn for every feature of l in local row order, or only
-// for those that intersect territory when it is set, read on conn. It
-// reads the rows in one query through the SQLite driver itself, into one
-// row it reuses: no map nor copy per feature beyond the driver's own,
-// whatever the size of the layer. fn must not keep the row or its values.
+// for those that intersect territory when it is set, read on conn. One
+// goroutine reads the rows, in one query through the SQLite driver itself
+// into rows it reuses (no map nor copy per feature beyond the driver's
+// own), while fn writes those read before on the caller's: reading and
+// writing a file each take a core. fn must not keep a row or its values.
 func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, territory orb.Geometry, fn func(*exportRow) error) error {
 	q := Query{Layer: l.Name()}
 	if territory != nil {
@@ -83,49 +98,107 @@ func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, terr
 		return err
 	}
 	query := selectSQL(l) + where + " ORDER BY " + quoteIdent(l.fidColumn)
-	return conn.Raw(func(dc any) error {
-		qc, ok := dc.(driver.QueryerContext)
-		if !ok {
-			return fmt.Errorf("store: read %s: %w", l.Name(), errors.ErrUnsupported)
+	readCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	free, full := make(chan *rowBatch, exportBatches), make(chan *rowBatch, exportBatches)
+	for range exportBatches {
+		b := &rowBatch{rows: make([]exportRow, exportBatch)}
+		for i := range b.rows {
+			b.rows[i].Values = make([]any, len(l.Schema.Fields))
 		}
-		named := make([]driver.NamedValue, len(args))
-		for i, a := range args {
-			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		free <- b
+	}
+	var readErr error
+	go func() {
+		defer close(full)
+		readErr = conn.Raw(func(dc any) error {
+			return readRows(readCtx, dc, l, query, args, territory, free, full)
+		})
+	}()
+	var writeErr error
+	for b := range full {
+		for i := 0; i < b.n && writeErr == nil; i++ {
+			writeErr = fn(&b.rows[i])
 		}
-		rows, err := qc.QueryContext(ctx, query, named)
-		if err != nil {
+		if writeErr != nil {
+			cancel() // the reader stops; full is drained until it has
+			continue
+		}
+		free <- b
+	}
+	if writeErr != nil {
+		return writeErr
+	}
+	return readErr
+}
+
+// readRows runs query on the driver connection dc and sends its rows, in
+// batches taken from free, to full, until the last or ctx is done.
+func readRows(ctx context.Context, dc any, l *Layer, query string, args []any, territory orb.Geometry, free <-chan *rowBatch, full chan<- *rowBatch) error {
+	qc, ok := dc.(driver.QueryerContext)
+	if !ok {
+		return fmt.Errorf("store: read %s: %w", l.Name(), errors.ErrUnsupported)
+	}
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	rows, err := qc.QueryContext(ctx, query, named)
+	if err != nil {
+		return fmt.Errorf("store: read %s: %w", l.Name(), err)
+	}
+	defer rows.Close()
+	dest := make([]driver.Value, 4+len(l.Schema.Fields))
+	var b *rowBatch
+	send := func() error {
+		select {
+		case full <- b:
+			b = nil
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for {
+		if b == nil {
+			select {
+			case b = <-free:
+				b.n = 0
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err := rows.Next(dest); err == io.EOF {
+			if b.n > 0 {
+				return send()
+			}
+			return nil
+		} else if err != nil {
 			return fmt.Errorf("store: read %s: %w", l.Name(), err)
 		}
-		defer rows.Close()
-		dest := make([]driver.Value, 4+len(l.Schema.Fields))
-		row := &exportRow{Values: make([]any, len(l.Schema.Fields))}
-		for {
-			if err := rows.Next(dest); err == io.EOF {
-				return nil
-			} else if err != nil {
-				return fmt.Errorf("store: read %s: %w", l.Name(), err)
-			}
-			row.FID, _ = dest[0].(int64)
-			blob, _ := dest[1].([]byte)
-			row.Geometry = rowGeometry(l, blob)
-			if territory != nil && (row.Geometry == nil || !Intersects(territory, row.Geometry)) {
-				continue
-			}
-			switch u := dest[2].(type) {
-			case string:
-				row.UUID = u
-			case []byte:
-				row.UUID = string(u)
-			default:
-				row.UUID = ""
-			}
-			row.Version, _ = dest[3].(int64)
-			for i, f := range l.Schema.Fields {
-				row.Values[i] = decodeValue(f, dest[4+i])
-			}
-			if err := fn(row); err != nil {
+		row := &b.rows[b.n]
+		row.FID, _ = dest[0].(int64)
+		blob, _ := dest[1].([]byte)
+		row.Geometry = rowGeometry(l, blob)
+		if territory != nil && (row.Geometry == nil || !Intersects(territory, row.Geometry)) {
+			continue
+		}
+		switch u := dest[2].(type) {
+		case string:
+			row.UUID = u
+		case []byte:
+			row.UUID = string(u)
+		default:
+			row.UUID = ""
+		}
+		row.Version, _ = dest[3].(int64)
+		for i, f := range l.Schema.Fields {
+			row.Values[i] = decodeValue(f, dest[4+i])
+		}
+		if b.n++; b.n == exportBatch {
+			if err := send(); err != nil {
 				return err
 			}
 		}
-	})
+	}
 }

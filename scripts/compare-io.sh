@@ -54,7 +54,7 @@ ogr2ogr -f GPKG "$d/points.gpkg" "$d/points.geojson"
 "$T" import --workspace "$d/dxfbase.gpkg" --layer conduites "$d/mains.geojson" >/dev/null
 ls -l "$d" | awk 'NR > 1 { printf "   %-20s %6.1f MB\n", $NF, $5 / 1e6 }'
 
-printf '| command | Terrimap | ogr2ogr | ratio | Terrimap peak RSS | ogr2ogr peak RSS |\n| --- | --- | --- | --- | --- | --- |\n' >"$table"
+printf '| command | Terrimap | ogr2ogr | ratio | Terrimap CPU | ogr2ogr CPU | Terrimap peak RSS | ogr2ogr peak RSS |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n' >"$table"
 : >"$targets"
 
 # rss CMD: the peak RSS of one run of CMD, in MB.
@@ -69,7 +69,8 @@ rss() {
 # row NAME PREPARE TERRIMAP_CMD OGR2OGR_CMD [WARMUP RUNS]: times both
 # commands with hyperfine (PREPARE before each run), measures their peak
 # RSS, adds the row to the table and sets $tmed (Terrimap's median, s) and
-# $ratio.
+# $ratio. The CPU columns are the mean user + system time of the runs: on a
+# loaded machine, steadier than the elapsed time.
 row() {
 	echo "== $1"
 	hyperfine -w "${5:-1}" -r "${6:-$runs}" --prepare "$2" --export-json "$d/h.json" \
@@ -79,13 +80,15 @@ row() {
 	}
 	tmed=$(jq '.results[0].median' "$d/h.json")
 	omed=$(jq '.results[1].median' "$d/h.json")
+	tcpu=$(jq '.results[0].user + .results[0].system' "$d/h.json")
+	ocpu=$(jq '.results[1].user + .results[1].system' "$d/h.json")
 	ratio=$(echo "$tmed $omed" | awk '{ printf "%.2f", $1 / $2 }')
 	sh -c "$2"
 	trss=$(rss "$3")
 	sh -c "$2"
 	orss=$(rss "$4")
-	line=$(echo "$tmed $omed" | awk -v n="$1" -v r="$ratio" -v tr="$trss" -v or="$orss" \
-		'{ printf "| %s | %.2f s | %.2f s | %s× | %s MB | %s MB |", n, $1, $2, r, tr, or }')
+	line=$(echo "$tmed $omed $tcpu $ocpu" | awk -v n="$1" -v r="$ratio" -v tr="$trss" -v or="$orss" \
+		'{ printf "| %s | %.2f s | %.2f s | %s× | %.2f s | %.2f s | %s MB | %s MB |", n, $1, $2, r, $3, $4, tr, or }')
 	echo "$line" | tee -a "$table"
 }
 
@@ -140,21 +143,22 @@ if [ "$big" = 1 ]; then
 		# one CMD: one run of CMD; sets $secs and $mb (peak RSS).
 		one() {
 			sh -c "$clean"
-			/usr/bin/time -f "%e %M" -o "$d/one" sh -c "exec $1" >/dev/null 2>"$d/one.err" || {
+			/usr/bin/time -f "%e %M %U %S" -o "$d/one" sh -c "exec $1" >/dev/null 2>"$d/one.err" || {
 				cat "$d/one.err" >&2
 				exit 1
 			}
 			secs=$(awk '{ printf "%.1f", $1 }' "$d/one")
 			mb=$(awk '{ printf "%.0f", $2 / 1024 }' "$d/one")
+			cpu=$(awk '{ printf "%.1f", $3 + $4 }' "$d/one")
 		}
 		# bigrow NAME TERRIMAP_CMD OGR2OGR_CMD: a row of one run each.
 		bigrow() {
 			one "$2"
-			ts=$secs tm=$mb
+			ts=$secs tm=$mb tc=$cpu
 			case $1 in import*) mv "$d/out/t.gpkg" "$d/big.gpkg" ;; esac
 			one "$3"
-			echo "$ts $secs" | awk -v n="$1" -v tm="$tm" -v om="$mb" \
-				'{ printf "| %s | %.1f s | %.1f s | %.2f× | %s MB | %s MB |\n", n, $1, $2, $1 / $2, tm, om }' | tee -a "$table"
+			echo "$ts $secs $tc $cpu" | awk -v n="$1" -v tm="$tm" -v om="$mb" \
+				'{ printf "| %s | %.1f s | %.1f s | %.2f× | %.1f s | %.1f s | %s MB | %s MB |\n", n, $1, $2, $1 / $2, $3, $4, tm, om }' | tee -a "$table"
 		}
 		bigrow "import $size MB GeoJSON (4.5M points) → workspace, one run" \
 			"$T import --workspace $d/out/t.gpkg --layer points $d/big.geojson" \
@@ -169,7 +173,7 @@ if [ "$big" = 1 ]; then
 fi
 
 echo
-echo "Medians of $runs runs after 1 warm-up (hyperfine); peak RSS of one run (GNU time); the 1 GB rows: time, peak RSS."
+echo "Medians of $runs runs after 1 warm-up (hyperfine), mean CPU (user + system); peak RSS of one run (GNU time); the 1 GB rows: one run each."
 echo "Load at the end:$(uptime | sed 's/.*load average/ load average/') ($(nproc) cores)"
 echo
 cat "$table"

@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"terrimap/store/formats"
+	"terrimap/store/schema"
 )
 
 // crashChildEnv names the workspace a re-executed test binary edits until it
@@ -34,7 +37,8 @@ func TestMain(m *testing.M) {
 
 // editUntilKilled opens the workspace and edits it forever: creations,
 // updates of a counter and a geometry, deletions, in transactions of
-// random size. It says "ready" once the workspace is open.
+// random size, and imports of up to 1,200 features. It says "ready" once
+// the workspace is open.
 func editUntilKilled(path string, seed uint64) int {
 	ctx := context.Background()
 	ws, err := Open(path, Options{})
@@ -45,6 +49,20 @@ func editUntilKilled(path string, seed uint64) int {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	fmt.Println("ready")
 	for n := 0; ; n++ {
+		if rng.IntN(6) == 0 {
+			// An import: a bulk load (R*Tree triggers suspended, the tree
+			// packed again, text indexed apart) when it is large enough.
+			ds := &formats.Dataset{Name: "pei", SRS: SRSWGS84, Fields: []formats.Field{{Name: "nom", Type: schema.Text}, {Name: "nb_ct", Type: schema.Integer}}}
+			for i := range rng.IntN(1200) {
+				ds.Features = append(ds.Features, formats.Feature{Geometry: orb.Point{4.8 + rng.Float64()*0.2, 46.4 + rng.Float64()*0.2},
+					Properties: map[string]any{"nom": fmt.Sprintf("import %d.%d", n, i), "nb_ct": int64(i)}})
+			}
+			if _, err := ws.Import(ctx, ds, ImportOptions{Layer: "pei"}); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 4
+			}
+			continue
+		}
 		err := ws.Edit(ctx, func(tx *Tx) error {
 			for i := 0; i < 1+rng.IntN(20); i++ {
 				existing, err := tx.randomFeature(rng)

@@ -101,25 +101,45 @@ func (s *Server) basicUser(w http.ResponseWriter, r *http.Request, name, passwor
 			"Modification refusée : la requête vient d'une page d'un autre site.")
 		return User{}, false
 	}
-	ctx := r.Context()
 	key := s.guard.creds.key(name, password)
-	u, err := s.st.User(ctx, name)
-	switch {
-	case err == nil && s.guard.creds.holds(key, u.PasswordHash, s.opts.Now()):
-		return u, true
-	case err != nil && !errors.Is(err, ErrNotFound):
+	if u, ok, answered := s.cachedBasicUser(w, r, name, key); ok || answered {
+		return u, ok
+	}
+	done, err := s.guard.creds.checking(r.Context(), key)
+	if err != nil {
 		s.fail(w, r, err)
 		return User{}, false
+	}
+	defer done()
+	// Another request with the same credential may have checked it while
+	// this one waited its turn.
+	if u, ok, answered := s.cachedBasicUser(w, r, name, key); ok || answered {
+		return u, ok
 	}
 	u, ok := s.passwordSignIn(w, r, name, password, basicChallenge)
 	if !ok {
 		return User{}, false
 	}
 	now := s.opts.Now()
-	if err := s.st.RecordLogin(ctx, u.Name, now); err != nil {
+	if err := s.st.RecordLogin(r.Context(), u.Name, now); err != nil {
 		s.fail(w, r, err)
 		return User{}, false
 	}
 	s.guard.creds.put(key, u.PasswordHash, now)
 	return u, true
+}
+
+// cachedBasicUser returns the user named name when the credential key was
+// checked lately against their current password. answered is true when it
+// has answered the request (the user could not be read).
+func (s *Server) cachedBasicUser(w http.ResponseWriter, r *http.Request, name string, key credentialKey) (u User, ok, answered bool) {
+	u, err := s.st.User(r.Context(), name)
+	switch {
+	case err == nil:
+		return u, s.guard.creds.holds(key, u.PasswordHash, s.opts.Now()), false
+	case errors.Is(err, ErrNotFound):
+		return User{}, false, false
+	}
+	s.fail(w, r, err)
+	return User{}, false, true
 }

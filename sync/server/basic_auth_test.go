@@ -322,9 +322,10 @@ func FuzzBasicCredentials(f *testing.F) {
 	})
 }
 
-// Many clients at once, each with its own password or token, on a cold
-// cache: every request answered as its user (go test -race watches the
-// cache).
+// Many clients at once on a cold cache, two by credential (QGIS asks for
+// a dozen tiles at once): every request answered as its user, and one
+// password check by credential, not one by request (go test -race watches
+// the cache).
 func TestBasicAuthConcurrent(t *testing.T) {
 	f := newPlatformFixture(t)
 	a := newAccountsServer(t, f, Options{})
@@ -358,6 +359,9 @@ func TestBasicAuthConcurrent(t *testing.T) {
 	}
 	if n := a.srv.guard.creds.size(); n != len(users) {
 		t.Errorf("%d credentials cached, want %d", n, len(users))
+	}
+	if n := a.srv.guard.gate.entered.Load(); n != int64(len(users)) {
+		t.Errorf("%d password checks for %d credentials", n, len(users))
 	}
 }
 

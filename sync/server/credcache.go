@@ -2,6 +2,7 @@ package server
 
 import (
 	"container/list"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -27,6 +28,10 @@ import (
 // Only a right password makes an entry, so a hostile client cannot fill
 // it; it holds at most max entries all the same, the oldest checked
 // dropped first, and an entry is used only until ttl after its check.
+//
+// Requests carrying the same credential while none is cached (the dozen
+// tiles QGIS asks for at once) take turns (checking): the first checks the
+// password, the others find it cached — one bcrypt check, not a dozen.
 type credentialCache struct {
 	secret [32]byte
 	ttl    time.Duration
@@ -35,6 +40,9 @@ type credentialCache struct {
 	mu      sync.Mutex
 	entries map[credentialKey]*list.Element // of *credentialEntry
 	order   list.List                       // most recently checked first
+	// pending holds, for each credential being checked, a channel closed
+	// when the check is over.
+	pending map[credentialKey]chan struct{}
 }
 
 // credentialKey identifies a user name and password without holding them.
@@ -56,7 +64,7 @@ const (
 )
 
 func newCredentialCache(ttl time.Duration, max int) *credentialCache {
-	c := &credentialCache{ttl: ttl, max: max, entries: map[credentialKey]*list.Element{}}
+	c := &credentialCache{ttl: ttl, max: max, entries: map[credentialKey]*list.Element{}, pending: map[credentialKey]chan struct{}{}}
 	rand.Read(c.secret[:]) // never fails (crypto/rand)
 	return c
 }
@@ -104,6 +112,33 @@ func (c *credentialCache) put(k credentialKey, storedHash string, now time.Time)
 		c.remove(el)
 	}
 	c.entries[k] = c.order.PushFront(&credentialEntry{key: k, storedHash: storedHash, checked: now})
+}
+
+// checking waits until no other request checks the credential k, then
+// marks it as checked by the caller, who calls done when the check is over
+// (cached or not). It returns ctx's error when ctx ends first.
+func (c *credentialCache) checking(ctx context.Context, k credentialKey) (done func(), err error) {
+	for {
+		c.mu.Lock()
+		turn, busy := c.pending[k]
+		if !busy {
+			turn = make(chan struct{})
+			c.pending[k] = turn
+			c.mu.Unlock()
+			return func() {
+				c.mu.Lock()
+				delete(c.pending, k)
+				c.mu.Unlock()
+				close(turn)
+			}, nil
+		}
+		c.mu.Unlock()
+		select {
+		case <-turn:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 }
 
 // size returns the number of credentials held.

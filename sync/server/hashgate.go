@@ -16,6 +16,8 @@ type hashGate struct {
 	wait  time.Duration
 	// busy counts the checks running; peak is the most there ever were.
 	busy, peak atomic.Int32
+	// entered counts the checks that started.
+	entered atomic.Int64
 }
 
 // newHashGate lets n checks run at once; n ≤ 0 means half the CPUs the
@@ -39,6 +41,7 @@ func (g *hashGate) enter(ctx context.Context) bool {
 	case <-ctx.Done():
 		return false
 	}
+	g.entered.Add(1)
 	n := g.busy.Add(1)
 	for p := g.peak.Load(); n > p && !g.peak.CompareAndSwap(p, n); p = g.peak.Load() {
 	}

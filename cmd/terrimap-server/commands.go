@@ -33,7 +33,7 @@ func commands() []command {
 		{"demo", "--db FILE|URL [--scale N] [--credentials FILE]", "seed a new platform with the demo territory and its users", runDemo},
 		{"import", "--db FILE|URL --layer NAME [--srs EPSG:2154] [--attributes-only] FILE", "import GeoJSON, Shapefile, CSV or GeoPackage features into a layer (--attributes-only: rows without geometry, such as a CSV of settings)", runImport},
 		{"user", "add|list|remove|revoke --db FILE|URL [--org INSEE|ccmt --role viewer|editor|admin [--db-role ROLE]] [NAME]", "add a user (password on standard input; an existing user's desks are signed out), list users, remove one, or sign all their desks out", runUser},
-		{"layer", "list|add-standard|add-field|add-code|title|edit-by --db FILE|URL …", "list layers, publish the layers a desk feature needs (add-standard --standard dtdict|icgp), evolve a layer's schema, or say who may edit it (edit-by --by editor|admin)", runLayer},
+		{"layer", "list|add-standard|add-field|add-code|title|temporal|edit-by --db FILE|URL …", "list layers, publish the layers a desk feature needs (add-standard --standard dtdict|icgp), evolve a layer's schema, declare the date field OGC API datetime filters read (temporal --field date|none), or say who may edit it (edit-by --by editor|admin)", runLayer},
 		{"reconcile", "--db postgres://…", "compare every layer table with the feed and turn what changed behind the platform's back (triggers disabled, a table re-created, TRUNCATE) into versions; serve does it every few minutes", runReconcile},
 		{"help", "", "list the commands", nil},
 	}

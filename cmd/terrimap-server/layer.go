@@ -14,7 +14,7 @@ import (
 
 func runLayer(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: say list, add-standard, add-field, add-code, title or edit-by", errUsage)
+		return fmt.Errorf("%w: say list, add-standard, add-field, add-code, title, temporal or edit-by", errUsage)
 	}
 	sub := args[0]
 	fs := flags("layer " + sub)
@@ -23,7 +23,7 @@ func runLayer(ctx context.Context, args []string, e env) error {
 	name := fs.String("name", "", "field name (add-field)")
 	typ := fs.String("type", "text", "field type: text, integer, real, boolean, date, datetime (add-field)")
 	title := fs.String("title", "", "field title (add-field), or the layer's new title (title)")
-	field := fs.String("field", "", "field whose code list grows (add-code)")
+	field := fs.String("field", "", "field whose code list grows (add-code), or the date field that places features in time, none for no field (temporal)")
 	code := fs.String("code", "", "code to add (add-code)")
 	label := fs.String("label", "", "label of the code (add-code)")
 	by := fs.String("by", "", "who may edit the layer: editor (editors, within their territory) or admin (edit-by)")
@@ -92,13 +92,24 @@ func runLayer(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		s.Title = *title
+	case "temporal":
+		if err := need(*field, "field"); err != nil {
+			return err
+		}
+		s.Temporal = *field
+		if *field == "none" {
+			s.Temporal = ""
+		}
+		if err := s.Validate(); err != nil {
+			return fmt.Errorf("--field %s: the layer's date or datetime fields can place its features in time: %w", *field, err)
+		}
 	case "edit-by":
 		if err := need(*by, "by"); err != nil {
 			return err
 		}
 		rec.EditBy = server.EditRight(*by)
 	default:
-		return fmt.Errorf("%w: %q is not list, add-standard, add-field, add-code, title or edit-by", errUsage, sub)
+		return fmt.Errorf("%w: %q is not list, add-standard, add-field, add-code, title, temporal or edit-by", errUsage, sub)
 	}
 	if err := st.PutLayer(ctx, rec); err != nil {
 		return err

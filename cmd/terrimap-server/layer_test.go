@@ -44,6 +44,29 @@ func testLayerCommands(t *testing.T, db string) {
 			t.Errorf("after layer %s, edited by %q", args[0], got)
 		}
 	}
+	temporal := func() (name string) {
+		onPlatform(t, db, func(st platform) {
+			layers, err := st.Layers(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name = layers[0].Schema.Temporal
+		})
+		return name
+	}
+	if code, errs := layer("add-field", "--name", "date_arrete", "--type", "date"); code != 0 {
+		t.Fatalf("add-field date: exit %d: %s", code, errs)
+	}
+	for _, c := range []struct {
+		field string
+		ok    bool
+		want  string
+	}{{"date_arrete", true, "date_arrete"}, {"alea", false, "date_arrete"}, {"nulle", false, "date_arrete"}, {"none", true, ""}} {
+		code, errs := layer("temporal", "--field", c.field)
+		if (code == 0) != c.ok || temporal() != c.want || editBy() != server.EditByAdmins {
+			t.Errorf("temporal --field %s: exit %d (%s), temporal %q, edited by %q", c.field, code, errs, temporal(), editBy())
+		}
+	}
 	if code, _ := layer("edit-by", "--by", "everyone"); code == 0 {
 		t.Error("edit-by everyone accepted")
 	}

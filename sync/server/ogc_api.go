@@ -23,7 +23,7 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request, u User) {
 		"/collections":                apiGet("Couches consultables"),
 		"/collections/{collectionId}": apiGet("Une couche", ref("collectionId")),
 		"/collections/{collectionId}/items": map[string]any{
-			"get":  apiOperation("Objets d'une couche (GeoJSON)", ref("collectionId"), ref("limit"), ref("offset"), ref("bbox")),
+			"get":  apiOperation("Objets d'une couche (GeoJSON)", ref("collectionId"), ref("limit"), ref("offset"), ref("bbox"), ref("datetime"), ref("f")),
 			"post": apiOperation("Ajouter un objet", ref("collectionId")),
 		},
 		"/collections/{collectionId}/items/{featureId}": map[string]any{
@@ -78,7 +78,7 @@ func apiOperation(summary string, params ...any) map[string]any {
 // layerItemsOperation is GET items of one layer: the generic parameters
 // and one equality parameter per field.
 func layerItemsOperation(l *schema.Layer) map[string]any {
-	params := []any{ref("limit"), ref("offset"), ref("bbox")}
+	params := []any{ref("limit"), ref("offset"), ref("bbox"), ref("datetime"), ref("f")}
 	for _, f := range l.Fields {
 		params = append(params, map[string]any{
 			"name": f.Name, "in": "query", "required": false,
@@ -101,6 +101,12 @@ func apiComponents() map[string]any {
 				"schema": map[string]any{"type": "integer", "minimum": 0, "default": 0}},
 			"bbox": map[string]any{"name": paramBBox, "in": "query", "required": false, "style": "form", "explode": false,
 				"schema": map[string]any{"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]string{"type": "number"}}},
+			"datetime": map[string]any{"name": paramTime, "in": "query", "required": false, "style": "form", "explode": false,
+				"description": "Une date, une date et heure RFC 3339 ou un intervalle début/fin (.. pour une borne ouverte), lu sur le champ de date déclaré de la couche ; ignoré sur une couche qui n'en a pas.",
+				"schema":      map[string]string{"type": "string"}},
+			"f": map[string]any{"name": paramFormat, "in": "query", "required": false,
+				"description": "json (par défaut) ou html (page pour un navigateur).",
+				"schema":      map[string]any{"type": "string", "enum": []string{"json", formatHTML}}},
 		},
 	}
 }

@@ -2,13 +2,13 @@ package formats
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkt"
 
 	"terrimap/store/schema"
 	"terrimap/store/srs"
@@ -40,12 +40,14 @@ const (
 // CSVWriter writes features as a CSV file, the way GDAL and QGIS read it:
 // UTF-8, commas, a header row of the field names, numbers with a decimal
 // point, booleans true/false, dates and datetimes as ISO 8601, an empty cell
-// for null; then the geometry as WKT or x/y columns.
+// for null; then the geometry as WKT or x/y columns. Rows are quoted as
+// encoding/csv quotes them.
 type CSVWriter struct {
-	w       *csv.Writer
+	w       *bufio.Writer
 	fields  []Field
 	geom    CSVGeometry
-	row     []string
+	buf     []byte
+	wkt     []byte
 	values  []any
 	dropped int
 }
@@ -53,23 +55,28 @@ type CSVWriter struct {
 // NewCSVWriter writes the header row on w; code is the EPSG code of the
 // coordinates (4326 or 2154), which names the x/y columns.
 func NewCSVWriter(w io.Writer, fields []Field, geom CSVGeometry, code int) (*CSVWriter, error) {
-	// csv.Writer writes through a bufio.Writer as large as this one as is.
-	c := &CSVWriter{w: csv.NewWriter(bufio.NewWriterSize(w, writeBufferSize)), fields: fields, geom: geom}
-	head := make([]string, 0, len(fields)+2)
-	for _, f := range fields {
-		head = append(head, f.Name)
+	c := &CSVWriter{w: bufio.NewWriterSize(w, writeBufferSize), fields: fields, geom: geom}
+	b := c.buf[:0]
+	for i, f := range fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendCSVField(b, f.Name)
+	}
+	x, y := CSVColumnX, CSVColumnY
+	if code == srs.Lambert93 {
+		x, y = CSVColumnX93, CSVColumnY93
+	}
+	if len(fields) > 0 {
+		b = append(b, ',')
 	}
 	if geom == CSVXY {
-		if code == srs.Lambert93 {
-			head = append(head, CSVColumnX93, CSVColumnY93)
-		} else {
-			head = append(head, CSVColumnX, CSVColumnY)
-		}
+		b = append(append(append(b, x...), ','), y...)
 	} else {
-		head = append(head, CSVColumnWKT)
+		b = append(b, CSVColumnWKT...)
 	}
-	if err := c.w.Write(head); err != nil {
-		return nil, fmt.Errorf("formats: csv: %w", err)
+	if err := c.writeLine(b); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -86,27 +93,36 @@ func (c *CSVWriter) Write(f Feature) error {
 // WriteRecord writes one feature whose values come in the order of the
 // writer's fields.
 func (c *CSVWriter) WriteRecord(r *Record) error {
-	c.row = c.row[:0]
+	b := c.buf[:0]
 	for _, v := range r.Values[:len(c.fields)] {
-		c.row = append(c.row, schema.CodeString(v))
+		b = appendCSVValue(b, v)
+		b = append(b, ',')
 	}
 	switch {
 	case c.geom == CSVWKT && r.Geometry != nil:
-		c.row = append(c.row, wkt.MarshalString(r.Geometry))
+		c.wkt = AppendWKT(c.wkt[:0], r.Geometry)
+		b = appendCSVField(b, c.wkt)
 	case c.geom == CSVWKT:
-		c.row = append(c.row, "")
 	default:
 		p, ok := r.Geometry.(orb.Point)
 		if !ok {
 			if r.Geometry != nil {
 				c.dropped++
 			}
-			c.row = append(c.row, "", "")
+			b = append(b, ',')
 			break
 		}
-		c.row = append(c.row, strconv.FormatFloat(p[0], 'f', -1, 64), strconv.FormatFloat(p[1], 'f', -1, 64))
+		b = strconv.AppendFloat(b, p[0], 'f', -1, 64)
+		b = strconv.AppendFloat(append(b, ','), p[1], 'f', -1, 64)
 	}
-	if err := c.w.Write(c.row); err != nil {
+	return c.writeLine(b)
+}
+
+// writeLine writes a row and its end of line, and keeps its buffer.
+func (c *CSVWriter) writeLine(b []byte) error {
+	b = append(b, '\n')
+	c.buf = b[:0]
+	if _, err := c.w.Write(b); err != nil {
 		return fmt.Errorf("formats: csv: %w", err)
 	}
 	return nil
@@ -117,9 +133,60 @@ func (c *CSVWriter) Dropped() int { return c.dropped }
 
 // Close flushes what is written; it does not close the writer underneath.
 func (c *CSVWriter) Close() error {
-	c.w.Flush()
-	if err := c.w.Error(); err != nil {
+	if err := c.w.Flush(); err != nil {
 		return fmt.Errorf("formats: csv: %w", err)
 	}
 	return nil
+}
+
+// appendCSVValue appends a value as schema.CodeString writes it, quoted
+// as a CSV field when it must be.
+func appendCSVValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return b
+	case string:
+		return appendCSVField(b, x)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case float64:
+		return strconv.AppendFloat(b, x, 'f', -1, 64)
+	case bool:
+		return strconv.AppendBool(b, x)
+	}
+	return appendCSVField(b, schema.CodeString(v))
+}
+
+// appendCSVField appends a CSV field as encoding/csv writes it (comma
+// separated, lines ending in LF): within quotes, quotes doubled, when it
+// holds a comma, a quote, a line break or starts with a space, or is \.
+func appendCSVField[T string | []byte](b []byte, field T) []byte {
+	if !csvNeedsQuotes(field) {
+		return append(b, field...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(field); i++ {
+		if field[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, field[i])
+	}
+	return append(b, '"')
+}
+
+// csvNeedsQuotes is encoding/csv's rule for a comma separator.
+func csvNeedsQuotes[T string | []byte](field T) bool {
+	if len(field) == 0 {
+		return false
+	}
+	if string(field) == `\.` {
+		return true
+	}
+	for i := 0; i < len(field); i++ {
+		if c := field[i]; c == '\n' || c == '\r' || c == '"' || c == ',' {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(string(field[:min(len(field), utf8.UTFMax)]))
+	return unicode.IsSpace(r)
 }

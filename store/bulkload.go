@@ -57,6 +57,7 @@ func (tx *Tx) loadFeatures(l *Layer, src formats.FeatureReader, expected int, ma
 			return 0, err
 		}
 		b.pack = true
+		b.boxes = make([]rtreeRow, 0, expected) // 24 bytes a feature, the only memory a load holds per feature
 	}
 	project := func(g orb.Geometry) (orb.Geometry, error) { return g, nil }
 	if from != SRSWGS84 {

@@ -31,6 +31,10 @@ const (
 	rtreePackCells = 45
 )
 
+// rtreeLinksAtOnce is how many rows of <name>_rowid or <name>_parent one
+// INSERT of rebuildRTree writes.
+const rtreeLinksAtOnce = 256
+
 type packedNode struct {
 	no       int64
 	min, max [2]float32
@@ -73,21 +77,37 @@ func (tx *Tx) rebuildRTree(l *Layer, rows []rtreeRow) error {
 		if len(level) == 1 {
 			level[0].no = 1
 		}
+		// Each cell's row of <name>_rowid (leaves) or <name>_parent,
+		// rtreeLinksAtOnce per statement.
+		table, cols := quoteIdent(name+"_rowid"), []string{"rowid", "nodeno"}
+		if !leaves {
+			table, cols = quoteIdent(name+"_parent"), []string{"nodeno", "parentnode"}
+		}
+		links := make([]any, 0, 2*rtreeLinksAtOnce)
+		flush := func() error {
+			if len(links) == 0 {
+				return nil
+			}
+			if _, err := tx.exec(multiInsertSQL(table, cols, len(links)/2), links...); err != nil {
+				return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
+			}
+			links = links[:0]
+			return nil
+		}
 		for _, n := range level {
 			if err := tx.writeNode(name, nodeSize, n, depth, len(level) == 1); err != nil {
 				return err
 			}
 			for _, c := range n.cells {
-				var err error
-				if leaves {
-					_, err = tx.exec("INSERT INTO "+quoteIdent(name+"_rowid")+" (rowid, nodeno) VALUES (?, ?)", c.fid, n.no)
-				} else {
-					_, err = tx.exec("INSERT INTO "+quoteIdent(name+"_parent")+" (nodeno, parentnode) VALUES (?, ?)", c.fid, n.no)
-				}
-				if err != nil {
-					return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
+				if links = append(links, c.fid, n.no); len(links) == cap(links) {
+					if err := flush(); err != nil {
+						return err
+					}
 				}
 			}
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		if len(level) == 1 {
 			return nil

@@ -157,17 +157,32 @@ func (s *Server) itemsHTML(w http.ResponseWriter, r *http.Request, l LayerRecord
 	if len(v.Filters) > 0 {
 		v.All = withFormat(items, formatHTML)
 	}
-	for _, n := range itemsPageSizes {
-		if n == req.Limit {
-			continue
-		}
+	at := func(limit, offset int) string {
 		q := url.Values{}
 		for k, vals := range query {
 			q[k] = vals
 		}
-		q.Set(paramLimit, strconv.Itoa(n))
+		q.Set(paramLimit, strconv.Itoa(limit))
 		q.Del(paramOffset)
-		v.Sizes = append(v.Sizes, ogchtml.Link{Href: withFormat(items+"?"+q.Encode(), formatHTML), Text: strconv.Itoa(n)})
+		if offset > 0 {
+			q.Set(paramOffset, strconv.Itoa(offset))
+		}
+		q.Set(paramFormat, formatHTML)
+		return items + "?" + q.Encode()
+	}
+	for _, n := range itemsPageSizes {
+		if n != req.Limit {
+			v.Sizes = append(v.Sizes, ogchtml.Link{Href: at(n, 0), Text: strconv.Itoa(n)})
+		}
+	}
+	if matched > req.Limit {
+		v.PageNumber, v.PageCount = (req.Offset+req.Limit-1)/req.Limit+1, (matched+req.Limit-1)/req.Limit
+		if v.Prev != "" {
+			v.FirstPage = at(req.Limit, 0)
+		}
+		if v.Next != "" {
+			v.LastPage = at(req.Limit, (matched-1)/req.Limit*req.Limit)
+		}
 	}
 	for _, f := range l.Schema.Fields {
 		v.Columns = append(v.Columns, f.DisplayTitle())

@@ -161,6 +161,16 @@ func (p htmlPage) rel(rel string) string {
 	return ""
 }
 
+// linkTo returns the href of the page's first <a> that says text, or "".
+func (p htmlPage) linkTo(text string) string {
+	for _, l := range p.links {
+		if l.tag == "a" && l.text == text {
+			return l.href
+		}
+	}
+	return ""
+}
+
 // alternate returns the href of the page's <link rel="alternate">.
 func (p htmlPage) alternate() string {
 	for _, l := range p.links {

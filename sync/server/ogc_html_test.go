@@ -2,8 +2,10 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,6 +108,18 @@ func testOGCHTMLPaging(t *testing.T, e *ogcEnv) {
 			}
 			if !strings.Contains(pages[0].text(), "sur "+ogchtml.Count(count)) {
 				t.Errorf("%s: first page does not say the count %d: %s", layer, count, pages[0].text())
+			}
+			if n := len(pages); n > 1 {
+				if !strings.Contains(pages[0].text(), fmt.Sprintf("Page 1 sur %d", n)) {
+					t.Errorf("%s by %s: the first page does not say «Page 1 sur %d»", layer, limit, n)
+				}
+				last := e.readPage(pages[0].linkTo("Dernière page"), "admin")
+				if last.rel("next") != "" || !slices.Equal(last.rowLinks(), pages[n-1].rowLinks()) {
+					t.Errorf("%s by %s: «Dernière page» is not the last page", layer, limit)
+				}
+				if first := last.linkTo("Première page"); first != pages[0].url {
+					t.Errorf("%s by %s: «Première page» leads to %s, not %s", layer, limit, first, pages[0].url)
+				}
 			}
 			back := 1
 			for prev := pages[len(pages)-1].rel("prev"); prev != ""; back++ {

@@ -170,6 +170,10 @@ type Items struct {
 	Prev, Next, All string
 	// Sizes offers other page sizes.
 	Sizes []Link
+	// PageNumber and PageCount number this page and the pages (0 when one
+	// page); FirstPage and LastPage lead to the ends, empty at that end.
+	PageNumber, PageCount int
+	FirstPage, LastPage   string
 }
 
 // Row is one feature of the table.

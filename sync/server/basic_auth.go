@@ -77,7 +77,7 @@ func (s *Server) gisAuthed(h func(http.ResponseWriter, *http.Request, User)) htt
 		if name, password, basic := basicCredentials(header); basic {
 			u, ok = s.basicUser(w, r, name, password)
 		} else if _, bearer := protocol.BearerToken(header); bearer {
-			u, ok = s.authenticate(w, r)
+			u, ok = s.authenticate(w, r, true)
 		} else {
 			w.Header().Add(headerWWWAuthenticate, basicChallenge)
 			w.Header().Add(headerWWWAuthenticate, bearerChallenge)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -88,6 +89,24 @@ func TestBasicAuthOpensOGCAndTiles(t *testing.T) {
 		}
 		if !strings.Contains(ans.message, "nom d'utilisateur et le mot de passe") {
 			t.Errorf("GET %s without credentials: message %q", path, ans.message)
+		}
+	}
+
+	// A token that is no longer valid: the GIS routes still offer Basic;
+	// the sync API, tokens only.
+	for path, want := range map[string][]string{
+		"/ogc/collections":  {basicChallenge, bearerChallenge + `, error="invalid_token"`},
+		protocol.PathLayers: {bearerChallenge + `, error="invalid_token"`},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, a.http.URL+path, nil)
+		req.Header.Set(protocol.HeaderAuthorization, protocol.Authorization("plus-valable"))
+		resp, err := desk.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Values("WWW-Authenticate"); resp.StatusCode != http.StatusUnauthorized || !slices.Equal(got, want) {
+			t.Errorf("GET %s with an invalid token: HTTP %d, WWW-Authenticate %q; want 401, %q", path, resp.StatusCode, got, want)
 		}
 	}
 

@@ -116,7 +116,7 @@ type userKey struct{}
 // authed wraps a handler that needs a signed-in user (Authorization: Bearer).
 func (s *Server) authed(h func(http.ResponseWriter, *http.Request, User)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, ok := s.authenticate(w, r); ok {
+		if u, ok := s.authenticate(w, r, false); ok {
 			serveAs(w, r, u, h)
 		}
 	})
@@ -131,10 +131,19 @@ func serveAs(w http.ResponseWriter, r *http.Request, u User, h func(http.Respons
 	h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)), u)
 }
 
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (User, bool) {
+// authenticate returns the user of the request's bearer token, or answers
+// 401 and returns false. basicToo, on the routes that accept HTTP Basic as
+// well (gisAuthed), puts the Basic challenge before the Bearer one.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, basicToo bool) (User, bool) {
+	challenge := func(bearer string) {
+		if basicToo {
+			w.Header().Add(headerWWWAuthenticate, basicChallenge)
+		}
+		w.Header().Add(headerWWWAuthenticate, bearer)
+	}
 	token, ok := protocol.BearerToken(r.Header.Get(protocol.HeaderAuthorization))
 	if !ok {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="terrimap"`)
+		challenge(bearerChallenge)
 		writeError(w, http.StatusUnauthorized, protocol.CodeUnauthorized, "Connectez-vous à la plateforme (jeton absent).")
 		return User{}, false
 	}
@@ -144,13 +153,14 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (User, boo
 			s.fail(w, r, err)
 			return User{}, false
 		}
-		w.Header().Set("WWW-Authenticate", `Bearer realm="terrimap", error="invalid_token"`)
+		challenge(bearerChallenge + `, error="invalid_token"`)
 		writeError(w, http.StatusUnauthorized, protocol.CodeUnauthorized, "Votre session a expiré ou n'est pas valide : reconnectez-vous à la plateforme.")
 		return User{}, false
 	}
 	u, err := s.st.User(r.Context(), name)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
+			challenge(bearerChallenge + `, error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, protocol.CodeUnauthorized, "Ce compte n'existe plus sur la plateforme.")
 		} else {
 			s.fail(w, r, err)

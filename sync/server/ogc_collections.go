@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"terrimap/store/schema"
 	"terrimap/sync/protocol"
@@ -110,13 +112,43 @@ func (s *Server) collectionJSON(r *http.Request, base string, l LayerRecord) map
 	if l.Schema.Description != "" {
 		c["description"] = l.Schema.Description
 	}
+	extent := map[string]any{}
 	if b, ok := s.st.Extent(r.Context(), l.Schema.Name); ok {
-		c["extent"] = map[string]any{"spatial": map[string]any{
+		extent["spatial"] = map[string]any{
 			"bbox": [][4]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}},
 			"crs":  crs84,
-		}}
+		}
+	}
+	if first, last, ok := s.temporalExtent(r.Context(), &l.Schema); ok {
+		extent["temporal"] = map[string]any{
+			"interval": [][2]string{{first.Format(time.RFC3339), last.Format(time.RFC3339)}},
+			"trs":      "http://www.opengis.net/def/uri/ISO-8601/0/Gregorian",
+		}
+	}
+	if len(extent) > 0 {
+		c["extent"] = extent
 	}
 	return c
+}
+
+// temporalExtent returns the first and last instants of a layer's
+// temporal field (a date counts from its first to its last second); ok is
+// false when the layer has no temporal field or no feature has a value.
+func (s *Server) temporalExtent(ctx context.Context, l *schema.Layer) (first, last time.Time, ok bool) {
+	f, ok := l.Field(l.Temporal)
+	if l.Temporal == "" || !ok {
+		return first, last, false
+	}
+	lo, hi, ok := s.st.TimeExtent(ctx, l.Name, f.Name)
+	if !ok {
+		return first, last, false
+	}
+	first, ok1 := parseInstant(lo, false)
+	last, ok2 := parseInstant(hi, true)
+	if !ok1 || !ok2 || first.IsZero() || last.IsZero() {
+		return first, last, false
+	}
+	return first, last.Truncate(time.Second), true
 }
 
 // ogcSchema answers the JSON Schema of a collection's features (the

@@ -114,6 +114,9 @@ func (s *Server) collectionView(r *http.Request, base string, l LayerRecord) ogc
 	}
 	if f, ok := l.Schema.Field(l.Schema.Temporal); ok {
 		c.Temporal = f.DisplayTitle()
+		if first, last, ok := s.temporalExtent(r.Context(), &l.Schema); ok {
+			c.Dates = describeInterval(f, TimeInterval{Field: f.Name, Type: f.Type, Start: first, End: last})
+		}
 	}
 	for _, f := range l.Schema.Fields {
 		hf := ogchtml.Field{Name: f.Name, Title: f.DisplayTitle(), Type: ogchtml.TypeName(f.Type),

@@ -228,8 +228,8 @@ func testOGCHTMLPages(t *testing.T, e *ogcEnv) {
 		}
 	}
 	c := e.readPage("/ogc/collections/interventions?f=html", "elu").text()
-	if !strings.Contains(c, "le filtre datetime porte sur le champ « Date »") {
-		t.Errorf("collection page does not say its temporal field: %s", c)
+	if !strings.Contains(c, "Dates : du 01/01/2024 au 28/06/2024, d'après le champ « Date », sur lequel porte le filtre datetime") {
+		t.Errorf("collection page does not say its dates: %s", c)
 	}
 	if c := e.readPage("/ogc/collections/pei?f=html", "elu").text(); !strings.Contains(c, "pas de champ de date déclaré") {
 		t.Errorf("collection page without temporal field: %s", c)
@@ -333,6 +333,22 @@ func testOGCDatetime(t *testing.T, e *ogcEnv) {
 		if p.NumberMatched != c.want || len(p.Features) != c.want {
 			t.Errorf("datetime=%s: %d features of %d matched, want %d", c.query, len(p.Features), p.NumberMatched, c.want)
 		}
+	}
+	var coll struct {
+		Extent struct {
+			Temporal *struct {
+				Interval [][]string `json:"interval"`
+			} `json:"temporal"`
+		} `json:"extent"`
+	}
+	e.do(http.MethodGet, "/ogc/collections/interventions", "elu", nil).expect(t, http.StatusOK).json(t, &coll)
+	if tm := coll.Extent.Temporal; tm == nil || !slices.Equal(tm.Interval[0], []string{"2024-01-01T00:00:00Z", "2024-06-28T23:59:59Z"}) {
+		t.Errorf("temporal extent %+v", tm)
+	}
+	coll.Extent.Temporal = nil
+	e.do(http.MethodGet, "/ogc/collections/pei", "elu", nil).expect(t, http.StatusOK).json(t, &coll)
+	if coll.Extent.Temporal != nil {
+		t.Errorf("a layer without temporal field has a temporal extent %+v", coll.Extent.Temporal)
 	}
 	var p ogcGotPage
 	e.do(http.MethodGet, "/ogc/collections/pei/items?datetime=2024-03-05", "elu", nil).expect(t, http.StatusOK).json(t, &p)

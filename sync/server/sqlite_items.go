@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -54,4 +55,24 @@ func (s *SQLiteStorage) Item(ctx context.Context, layer, id string) (protocol.Ch
 // store's in-memory index (rounded outward to float32).
 func (s *SQLiteStorage) Extent(_ context.Context, layer string) (orb.Bound, bool) {
 	return s.ws.Index().Bound(layer)
+}
+
+// TimeExtent returns the first and last values of a date or datetime
+// field: ISO dates and RFC 3339 date-times in UTC, as the store keeps
+// them, sort as text.
+func (s *SQLiteStorage) TimeExtent(ctx context.Context, layer, field string) (first, last string, ok bool) {
+	l, err := s.ws.Layer(layer)
+	if err != nil {
+		return "", "", false
+	}
+	if _, ok := l.Schema.Field(field); !ok {
+		return "", "", false
+	}
+	col := `"` + field + `"` // a schema's names are plain identifiers
+	var lo, hi sql.NullString
+	err = s.ws.DB().QueryRowContext(ctx, `SELECT min(`+col+`), max(`+col+`) FROM "`+l.Schema.Name+`" WHERE `+col+` <> ''`).Scan(&lo, &hi)
+	if err != nil || !lo.Valid || !hi.Valid {
+		return "", "", false
+	}
+	return lo.String, hi.String, true
 }

@@ -44,6 +44,10 @@ type Storage interface {
 	// Extent returns the bounding box of a layer's current geometries; ok
 	// is false when none has one.
 	Extent(ctx context.Context, layer string) (b orb.Bound, ok bool)
+	// TimeExtent returns the first and last values of a layer's date or
+	// datetime field among its current features, as schema.Field.Coerce
+	// writes them; ok is false when none has one.
+	TimeExtent(ctx context.Context, layer, field string) (first, last string, ok bool)
 	// Write runs fn in one write transaction.
 	Write(ctx context.Context, fn func(WriteTx) error) error
 

@@ -132,7 +132,10 @@ type Collection struct {
 	// Temporal is the title of the field a datetime filter reads; empty
 	// when the layer has none (datetime is then ignored).
 	Temporal string
-	Fields   []Field
+	// Dates says when its features lie («du 03/01/2024 au 27/11/2025»);
+	// empty when none has a date.
+	Dates  string
+	Fields []Field
 }
 
 // Extent is a box in degrees of longitude and latitude (WGS 84).

@@ -65,6 +65,21 @@ func TestItemsQueryDuring(t *testing.T) {
 				t.Errorf("%s: %d returned of %d matched, want %d", c.name, len(got), matched, c.matched)
 			}
 		}
+		// The first and last values, empty ones left out.
+		for _, c := range []struct{ field, first, last string }{
+			{"date_ct", "2024-05-01", "2024-05-09"},
+			{"maj", "2024-05-01T08:30:00Z", "2024-05-09T08:30:00Z"},
+		} {
+			first, last, ok := st.TimeExtent(ctx, "hydrants", c.field)
+			if !ok || first != c.first || last != c.last {
+				t.Errorf("TimeExtent(%s) = %q, %q, %v; want %q, %q", c.field, first, last, ok, c.first, c.last)
+			}
+		}
+		for _, bad := range [][2]string{{"hydrants", "nulle"}, {"nulle", "date_ct"}} {
+			if _, _, ok := st.TimeExtent(ctx, bad[0], bad[1]); ok {
+				t.Errorf("TimeExtent(%s, %s) found values", bad[0], bad[1])
+			}
+		}
 		// With an equality and a page.
 		got, matched, err := st.QueryItems(ctx, "hydrants", server.ItemsQuery{During: dateOn(day(1), day(6)),
 			Equals: map[string]any{"numero": "PEI-002"}, Limit: 1})

@@ -398,3 +398,23 @@ func (s *Storage) Extent(ctx context.Context, layer string) (orb.Bound, bool) {
 	}
 	return orb.Bound{Min: orb.Point{*minX, *minY}, Max: orb.Point{*maxX, *maxY}}, true
 }
+
+// TimeExtent returns the first and last values of a layer's date or
+// datetime field among its current features.
+func (s *Storage) TimeExtent(ctx context.Context, layer, field string) (first, last string, ok bool) {
+	pool := s.reader(ctx)
+	l, err := loadLayer(ctx, pool, layer)
+	if err != nil {
+		return "", "", false
+	}
+	f, ok := l.rec.Schema.Field(field)
+	if !ok || (f.Type != schema.Date && f.Type != schema.DateTime) {
+		return "", "", false
+	}
+	col := pgx.Identifier{f.Name}.Sanitize()
+	var lo, hi *time.Time
+	if err := pool.QueryRow(ctx, `SELECT min(`+col+`), max(`+col+`) FROM `+l.ident()).Scan(&lo, &hi); err != nil || lo == nil || hi == nil {
+		return "", "", false
+	}
+	return propertyValue(f, *lo).(string), propertyValue(f, *hi).(string), true
+}

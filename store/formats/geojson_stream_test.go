@@ -237,3 +237,26 @@ func BenchmarkOpenGeoJSON100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJSONSplitter hands out the elements of 100,000 hydrants (about
+// 20 MB) without decoding them: the cost of streaming alone.
+func BenchmarkJSONSplitter(b *testing.B) {
+	data := hydrantCollection(100_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		j := newJSONSplitter(bytes.NewReader(data), maxFeatureBytes)
+		n := 0
+		for {
+			if _, err := j.next(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 100_000 {
+			b.Fatal(n)
+		}
+	}
+}

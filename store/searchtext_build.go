@@ -153,10 +153,8 @@ func (tx *Tx) buildSearchLayer(l *Layer, next int64) (n int, last int64, whole b
 	}
 	ix := newTextIndexer(tx)
 	ix.fresh = true // the entries of the range were deleted above
-	for _, f := range fs {
-		if err := ix.index(l, f); err != nil {
-			return 0, 0, false, err
-		}
+	if err := ix.indexNew(l, fs); err != nil {
+		return 0, 0, false, err
 	}
 	if err := ix.flush(); err != nil {
 		return 0, 0, false, err

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
 	"terrimap/store/formats"
+	"terrimap/store/schema"
 	"terrimap/store/srs"
 )
 
@@ -67,6 +70,81 @@ func (ws *Workspace) exportSnapshot(ctx context.Context, fn func(*sql.Conn) erro
 	return fn(conn)
 }
 
+// exportSelectSQL is selectSQL, but for the dates and date-times of
+// Terrimap's own layers, read as the text they are stored as (a unary +
+// leaves the value as it is and hides the column's declared type): the
+// SQLite driver parses the text of a DATE or DATETIME column into a time,
+// which decodeValue formats back into the same text. exportValue does
+// that for the rare text that is not already in its canonical form.
+func exportSelectSQL(l *Layer) string {
+	if l.Foreign {
+		return selectSQL(l)
+	}
+	cols := []string{quoteIdent(l.fidColumn), quoteIdent(l.geomColumn), "uuid", "tm_version"}
+	for _, f := range l.Schema.Fields {
+		c := quoteIdent(l.columns[f.Name])
+		if f.Type == schema.Date || f.Type == schema.DateTime {
+			c = "+" + c
+		}
+		cols = append(cols, c)
+	}
+	return fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), quoteIdent(l.Schema.Name))
+}
+
+// exportValue is decodeValue of a value read by exportSelectSQL.
+func exportValue(l *Layer, f schema.Field, v any) any {
+	s, ok := v.(string)
+	if !ok || l.Foreign || f.Type != schema.Date && f.Type != schema.DateTime || canonicalTime(f.Type, s) {
+		return decodeValue(f, v)
+	}
+	return decodeValue(f, driverTime(s))
+}
+
+// canonicalTime reports whether s has the shape of a date (2006-01-02)
+// or a date-time (2006-01-02T15:04:05Z), which the driver's parsing and
+// decodeValue's formatting give back as it is (or leave alone when it is
+// no real date).
+func canonicalTime(t schema.FieldType, s string) bool {
+	shape := "dddd-dd-dd"
+	if t == schema.DateTime {
+		shape = "dddd-dd-ddTdd:dd:ddZ"
+	}
+	if len(s) != len(shape) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; shape[i] == 'd' && (c < '0' || c > '9') || shape[i] != 'd' && c != shape[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// driverTimeLayouts are the layouts the SQLite driver tries, in its order,
+// on the text of a DATE or DATETIME column (modernc.org/sqlite's
+// parseTimeFormats).
+var driverTimeLayouts = []string{
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02T15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// driverTime is the time the driver reads from s, or s when it reads
+// none.
+func driverTime(s string) any {
+	ts, _ := strings.CutSuffix(s, "Z")
+	for _, layout := range driverTimeLayouts {
+		if t, err := time.Parse(layout, ts); err == nil {
+			return t
+		}
+	}
+	return s
+}
+
 // Rows travel from the reading goroutine to the writing one in batches of
 // exportBatch, exportBatches of them in flight: the memory of an export
 // whatever the size of the layer.
@@ -97,7 +175,7 @@ func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, terr
 	if err != nil {
 		return err
 	}
-	query := selectSQL(l) + where + " ORDER BY " + quoteIdent(l.fidColumn)
+	query := exportSelectSQL(l) + where + " ORDER BY " + quoteIdent(l.fidColumn)
 	readCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	free, full := make(chan *rowBatch, exportBatches), make(chan *rowBatch, exportBatches)
@@ -193,7 +271,7 @@ func readRows(ctx context.Context, dc any, l *Layer, query string, args []any, t
 		}
 		row.Version, _ = dest[3].(int64)
 		for i, f := range l.Schema.Fields {
-			row.Values[i] = decodeValue(f, dest[4+i])
+			row.Values[i] = exportValue(l, f, dest[4+i])
 		}
 		if b.n++; b.n == exportBatch {
 			if err := send(); err != nil {

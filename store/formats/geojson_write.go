@@ -21,6 +21,7 @@ import (
 type GeoJSONWriter struct {
 	w      *bufio.Writer
 	fields []Field
+	keys   [][]byte // "name": of each field, for WriteRecord
 	buf    []byte
 	n      int
 }
@@ -28,7 +29,10 @@ type GeoJSONWriter struct {
 // NewGeoJSONWriter starts a FeatureCollection named name (none when
 // empty) on w.
 func NewGeoJSONWriter(w io.Writer, name string, fields []Field) *GeoJSONWriter {
-	g := &GeoJSONWriter{w: bufio.NewWriterSize(w, writeBufferSize), fields: fields}
+	g := &GeoJSONWriter{w: bufio.NewWriterSize(w, writeBufferSize), fields: fields, keys: make([][]byte, len(fields))}
+	for i, f := range fields {
+		g.keys[i] = append(jsonscan.AppendString(nil, f.Name), ':')
+	}
 	g.buf = append(g.buf, `{"type":"FeatureCollection",`...)
 	if name != "" {
 		g.buf = append(jsonscan.AppendString(append(g.buf, `"name":`...), name), ',')
@@ -66,13 +70,12 @@ func (g *GeoJSONWriter) WriteRecord(r *Record) error {
 	if err != nil {
 		return err
 	}
-	for i, f := range g.fields {
+	for i, key := range g.keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(jsonscan.AppendString(b, f.Name), ':')
-		if b, err = jsonscan.AppendValue(b, r.Values[i]); err != nil {
-			return fmt.Errorf("formats: geojson: feature %s: %s: %w", r.ID, f.Name, err)
+		if b, err = jsonscan.AppendValue(append(b, key...), r.Values[i]); err != nil {
+			return fmt.Errorf("formats: geojson: feature %s: %s: %w", r.ID, g.fields[i].Name, err)
 		}
 	}
 	return g.end(b)
@@ -87,7 +90,8 @@ func (g *GeoJSONWriter) begin(id string, geom orb.Geometry) ([]byte, error) {
 	b = append(b, "\n{\"type\":\"Feature\""...)
 	if id != "" {
 		b = append(b, `,"id":`...)
-		if _, ok := jsonscan.ParseInt([]byte(id)); ok && jsonscan.IsNumber([]byte(id)) {
+		// No integer is longer than 20 bytes (a UUID is 36).
+		if len(id) <= 20 && isInteger(id) {
 			b = append(b, id...)
 		} else {
 			b = jsonscan.AppendString(b, id)
@@ -100,6 +104,12 @@ func (g *GeoJSONWriter) begin(id string, geom orb.Geometry) ([]byte, error) {
 		return nil, fmt.Errorf("formats: geojson: feature %s: %w", id, err)
 	}
 	return append(b, `,"properties":{`...), nil
+}
+
+// isInteger reports whether id reads as a JSON integer.
+func isInteger(id string) bool {
+	_, ok := jsonscan.ParseInt([]byte(id))
+	return ok && jsonscan.IsNumber([]byte(id))
 }
 
 // end closes the feature begun in b and writes it.

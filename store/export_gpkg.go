@@ -182,7 +182,7 @@ func (ws *Workspace) insertExportRows(ctx context.Context, tx *sql.Tx, l, dl *La
 	var boxes []rtreeRow
 	n := 0
 	err := ws.exportSnapshot(ctx, func(conn *sql.Conn) error {
-		return ws.eachRow(ctx, conn, l, territory, func(r *exportRow) error {
+		return ws.eachRow(ctx, conn, l, territory, rowNeeds{geometry: true, ids: true}, func(r *exportRow) error {
 			blob, err := encodeGeometry(r.Geometry)
 			if err != nil {
 				return fmt.Errorf("feature %s: %w", r.id(), err)

@@ -70,20 +70,35 @@ func (ws *Workspace) exportSnapshot(ctx context.Context, fn func(*sql.Conn) erro
 	return fn(conn)
 }
 
-// exportSelectSQL is selectSQL, but for the dates and date-times of
-// Terrimap's own layers, read as the text they are stored as (a unary +
-// leaves the value as it is and hides the column's declared type): the
-// SQLite driver parses the text of a DATE or DATETIME column into a time,
-// which decodeValue formats back into the same text. exportValue does
-// that for the rare text that is not already in its canonical form.
-func exportSelectSQL(l *Layer) string {
-	if l.Foreign {
-		return selectSQL(l)
+// rowNeeds says what an export reads of each row besides its fid and
+// fields: what it does not read costs nothing (every column read takes
+// the SQLite connection's mutex, twice).
+type rowNeeds struct {
+	geometry bool // the geometry (always read to meet a territory)
+	ids      bool // the UUID and version
+}
+
+// exportSelectSQL is the SELECT of what an export reads of l's rows: fid,
+// then the geometry and the UUID and version when needed, then every
+// field in schema order. The dates and date-times of Terrimap's own
+// layers are read as the text they are stored as (a unary + leaves the
+// value as it is and hides the column's declared type): the SQLite driver
+// parses the text of a DATE or DATETIME column into a time, which
+// decodeValue formats back into the same text. exportValue does that for
+// the rare text that is not already in its canonical form.
+func exportSelectSQL(l *Layer, need rowNeeds) string {
+	cols := []string{quoteIdent(l.fidColumn)}
+	if need.geometry {
+		cols = append(cols, quoteIdent(l.geomColumn))
 	}
-	cols := []string{quoteIdent(l.fidColumn), quoteIdent(l.geomColumn), "uuid", "tm_version"}
+	if need.ids && l.Foreign {
+		cols = append(cols, "''", "0")
+	} else if need.ids {
+		cols = append(cols, "uuid", "tm_version")
+	}
 	for _, f := range l.Schema.Fields {
 		c := quoteIdent(l.columns[f.Name])
-		if f.Type == schema.Date || f.Type == schema.DateTime {
+		if !l.Foreign && (f.Type == schema.Date || f.Type == schema.DateTime) {
 			c = "+" + c
 		}
 		cols = append(cols, c)
@@ -165,7 +180,8 @@ type rowBatch struct {
 // into rows it reuses (no map nor copy per feature beyond the driver's
 // own), while fn writes those read before on the caller's: reading and
 // writing a file each take a core. fn must not keep a row or its values.
-func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, territory orb.Geometry, fn func(*exportRow) error) error {
+func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, territory orb.Geometry, need rowNeeds, fn func(*exportRow) error) error {
+	need.geometry = need.geometry || territory != nil
 	q := Query{Layer: l.Name()}
 	if territory != nil {
 		b := territory.Bound()
@@ -175,7 +191,7 @@ func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, terr
 	if err != nil {
 		return err
 	}
-	query := exportSelectSQL(l) + where + " ORDER BY " + quoteIdent(l.fidColumn)
+	query := exportSelectSQL(l, need) + where + " ORDER BY " + quoteIdent(l.fidColumn)
 	readCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	free, full := make(chan *rowBatch, exportBatches), make(chan *rowBatch, exportBatches)
@@ -190,7 +206,7 @@ func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, terr
 	go func() {
 		defer close(full)
 		readErr = conn.Raw(func(dc any) error {
-			return readRows(readCtx, dc, l, query, args, territory, free, full)
+			return readRows(readCtx, dc, l, query, args, territory, need, free, full)
 		})
 	}()
 	var writeErr error
@@ -212,7 +228,7 @@ func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, terr
 
 // readRows runs query on the driver connection dc and sends its rows, in
 // batches taken from free, to full, until the last or ctx is done.
-func readRows(ctx context.Context, dc any, l *Layer, query string, args []any, territory orb.Geometry, free <-chan *rowBatch, full chan<- *rowBatch) error {
+func readRows(ctx context.Context, dc any, l *Layer, query string, args []any, territory orb.Geometry, need rowNeeds, free <-chan *rowBatch, full chan<- *rowBatch) error {
 	qc, ok := dc.(driver.QueryerContext)
 	if !ok {
 		return fmt.Errorf("store: read %s: %w", l.Name(), errors.ErrUnsupported)
@@ -226,7 +242,16 @@ func readRows(ctx context.Context, dc any, l *Layer, query string, args []any, t
 		return fmt.Errorf("store: read %s: %w", l.Name(), err)
 	}
 	defer rows.Close()
-	dest := make([]driver.Value, 4+len(l.Schema.Fields))
+	dest := make([]driver.Value, 0, 4+len(l.Schema.Fields))
+	dest = append(dest, nil) // fid
+	if need.geometry {
+		dest = append(dest, nil)
+	}
+	if need.ids {
+		dest = append(dest, nil, nil)
+	}
+	fields := len(dest)
+	dest = dest[:fields+len(l.Schema.Fields)]
 	var b *rowBatch
 	send := func() error {
 		select {
@@ -256,22 +281,26 @@ func readRows(ctx context.Context, dc any, l *Layer, query string, args []any, t
 		}
 		row := &b.rows[b.n]
 		row.FID, _ = dest[0].(int64)
-		blob, _ := dest[1].([]byte)
-		row.Geometry = rowGeometry(l, blob)
-		if territory != nil && (row.Geometry == nil || !Intersects(territory, row.Geometry)) {
-			continue
+		if need.geometry {
+			blob, _ := dest[1].([]byte)
+			row.Geometry = rowGeometry(l, blob)
+			if territory != nil && (row.Geometry == nil || !Intersects(territory, row.Geometry)) {
+				continue
+			}
 		}
-		switch u := dest[2].(type) {
-		case string:
-			row.UUID = u
-		case []byte:
-			row.UUID = string(u)
-		default:
-			row.UUID = ""
+		if need.ids {
+			switch u := dest[fields-2].(type) {
+			case string:
+				row.UUID = u
+			case []byte:
+				row.UUID = string(u)
+			default:
+				row.UUID = ""
+			}
+			row.Version, _ = dest[fields-1].(int64)
 		}
-		row.Version, _ = dest[3].(int64)
 		for i, f := range l.Schema.Fields {
-			row.Values[i] = exportValue(l, f, dest[4+i])
+			row.Values[i] = exportValue(l, f, dest[fields+i])
 		}
 		if b.n++; b.n == exportBatch {
 			if err := send(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store/formats"
+	"terrimap/store/schema"
 )
 
 // exportShapefile writes one layer as an ESRI Shapefile in EPSG code, in
@@ -22,7 +23,10 @@ func (ws *Workspace) exportShapefile(ctx context.Context, path string, l *Layer,
 		n   int
 	)
 	err := ws.exportSnapshot(ctx, func(conn *sql.Conn) error {
-		err := ws.eachRow(ctx, conn, l, territory, func(r *exportRow) error {
+		// The first read needs the geometries only for a layer of any
+		// geometry, whose file takes the kind of the first.
+		shapes := rowNeeds{geometry: l.Schema.GeometryType == schema.AnyGeometry}
+		err := ws.eachRow(ctx, conn, l, territory, shapes, func(r *exportRow) error {
 			rec.Geometry, rec.Values = r.Geometry, r.Values
 			plan.Add(&rec)
 			return nil
@@ -33,7 +37,7 @@ func (ws *Workspace) exportShapefile(ctx context.Context, path string, l *Layer,
 		if w, err = plan.Create(path, code); err != nil {
 			return err
 		}
-		err = ws.eachRow(ctx, conn, l, territory, func(r *exportRow) error {
+		err = ws.eachRow(ctx, conn, l, territory, rowNeeds{geometry: true}, func(r *exportRow) error {
 			n++
 			if err := r.record(&rec, code); err != nil {
 				return err

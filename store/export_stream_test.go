@@ -50,7 +50,7 @@ func TestExportRowsReadAsQuery(t *testing.T) {
 	}
 	var got []Feature
 	err = ws.exportSnapshot(ctx, func(conn *sql.Conn) error {
-		return ws.eachRow(ctx, conn, l, nil, func(r *exportRow) error {
+		return ws.eachRow(ctx, conn, l, nil, rowNeeds{geometry: true, ids: true}, func(r *exportRow) error {
 			f := Feature{Layer: "pei", FID: r.FID, UUID: r.UUID, Version: r.Version, Geometry: r.Geometry, Properties: map[string]any{}}
 			for i, fl := range l.Schema.Fields {
 				f.Properties[fl.Name] = r.Values[i]

@@ -39,7 +39,7 @@ func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer,
 	n := 0
 	var rec formats.Record
 	err = ws.exportSnapshot(ctx, func(conn *sql.Conn) error {
-		return ws.eachRow(ctx, conn, l, territory, func(r *exportRow) error {
+		return ws.eachRow(ctx, conn, l, territory, rowNeeds{geometry: true, ids: ext != ".csv"}, func(r *exportRow) error {
 			n++
 			if err := r.record(&rec, code); err != nil {
 				return err

@@ -21,22 +21,7 @@ func ReadGeoPackageLayer(ctx context.Context, path, sourceLayer string) (*format
 	if err != nil {
 		return nil, err
 	}
-	defer src.Close()
-	ds := &formats.Dataset{Name: src.Name, SRS: src.SRS, Fields: src.Fields}
-	r, err := src.Features()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		f, err := r.Next()
-		if err == io.EOF {
-			return ds, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		ds.Features = append(ds.Features, f)
-	}
+	return src.ReadAll()
 }
 
 // OpenGeoPackageLayer opens one vector layer of a GeoPackage for an import

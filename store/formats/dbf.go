@@ -3,12 +3,10 @@ package formats
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"terrimap/store/schema"
 )
@@ -46,115 +44,30 @@ const (
 // values, "*" overflow markers and "?" logicals are nil. Field names are made
 // unique (see uniqueNames).
 func decodeDBF(data []byte, cpg string) (*dbfTable, error) {
-	if len(data) < dbfHeaderLen {
-		return nil, fmt.Errorf("dbf: %d bytes, too short for a header", len(data))
+	first, err := newDBFReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
 	}
-	nrec := int64(binary.LittleEndian.Uint32(data[4:8]))
-	hdrLen := int(binary.LittleEndian.Uint16(data[8:10]))
-	recLen := int(binary.LittleEndian.Uint16(data[10:12]))
-	ldid := data[29]
-	if hdrLen < dbfHeaderLen+1 || hdrLen > len(data) {
-		return nil, fmt.Errorf("dbf: header length %d does not fit a file of %d bytes", hdrLen, len(data))
+	if err := first.learn(cpg); err != nil {
+		return nil, err
 	}
-
-	var cols []dbfColumn
-	offset := 1
-	for pos := dbfHeaderLen; pos+dbfDescriptorLen <= hdrLen && data[pos] != 0x0D; pos += dbfDescriptorLen {
-		d := data[pos : pos+dbfDescriptorLen]
-		name := d[:11]
-		if i := bytes.IndexByte(name, 0); i >= 0 {
-			name = name[:i]
+	d, err := newDBFReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	d.withSchema(first)
+	t := &dbfTable{fields: d.fields, records: make([]map[string]any, 0, d.nrec), deleted: make([]bool, 0, d.nrec)}
+	for {
+		props, deleted, more, err := d.values()
+		if err != nil {
+			return nil, err
 		}
-		c := dbfColumn{name: string(name), typ: d[11], offset: offset, length: int(d[16]), decimals: int(d[17])}
-		if c.typ == 'C' && c.decimals > 0 { // Clipper/FoxPro long text fields
-			c.length += c.decimals * 256
-			c.decimals = 0
+		if !more {
+			return t, nil
 		}
-		offset += c.length
-		cols = append(cols, c)
+		t.records = append(t.records, props)
+		t.deleted = append(t.deleted, deleted)
 	}
-	if offset > recLen && nrec > 0 {
-		return nil, fmt.Errorf("dbf: fields take %d bytes but records are %d bytes long", offset, recLen)
-	}
-	if nrec > 0 {
-		if recLen == 0 {
-			return nil, fmt.Errorf("dbf: %d records of length 0", nrec)
-		}
-		if avail := int64(len(data)-hdrLen) / int64(recLen); nrec > avail {
-			return nil, fmt.Errorf("dbf: the header announces %d records but the file holds %d", nrec, avail)
-		}
-	}
-	n := int(nrec)
-	record := func(i int) []byte {
-		start := hdrLen + i*recLen
-		return data[start : start+recLen]
-	}
-
-	decode := codePageByName(cpg)
-	if decode == nil {
-		decode = codePageByLDID(ldid)
-	}
-	if decode == nil {
-		decode = decodeUTF8
-		for _, c := range cols {
-			if !utf8.ValidString(c.name) {
-				decode = nil
-			}
-		}
-		for i := 0; i < n && decode != nil; i++ {
-			rec := record(i)
-			for _, c := range cols {
-				if c.typ == 'C' && !utf8.Valid(rec[c.offset:c.offset+c.length]) {
-					decode = nil
-					break
-				}
-			}
-		}
-		if decode == nil {
-			decode = cp1252
-		}
-	}
-
-	raw := make([]string, len(cols))
-	for i, c := range cols {
-		raw[i] = strings.TrimSpace(decode([]byte(c.name)))
-	}
-	names := uniqueNames(raw)
-	t := &dbfTable{
-		fields:  make([]Field, len(cols)),
-		records: make([]map[string]any, n),
-		deleted: make([]bool, n),
-	}
-	for i, c := range cols {
-		t.fields[i] = Field{Name: names[i], Type: c.fieldType()}
-	}
-	fractional := make([]bool, len(cols))
-	for i := range n {
-		rec := record(i)
-		t.deleted[i] = rec[0] == '*'
-		props := make(map[string]any, len(cols))
-		for j, c := range cols {
-			v := c.value(rec[c.offset:c.offset+c.length], decode, t.fields[j].Type)
-			if _, ok := v.(float64); ok && t.fields[j].Type == schema.Integer {
-				fractional[j] = true
-			}
-			props[names[j]] = v
-		}
-		t.records[i] = props
-	}
-	// An N field without decimals that holds a fraction anyway becomes real.
-	for j, frac := range fractional {
-		if !frac {
-			continue
-		}
-		t.fields[j].Type = schema.Real
-		for _, props := range t.records {
-			if v, ok := props[names[j]].(int64); ok {
-				props[names[j]] = float64(v)
-			}
-		}
-	}
-	return t, nil
 }
 
 func (c dbfColumn) fieldType() schema.FieldType {

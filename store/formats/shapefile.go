@@ -8,13 +8,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
-
-	"terrimap/store/srs"
 )
 
 // ReadShapefile reads the ESRI Shapefile whose .shp is at path, with its
@@ -33,40 +30,14 @@ import (
 // Records flagged deleted in the .dbf are skipped. Feature IDs are record
 // indexes from 0, as GDAL numbers them.
 func ReadShapefile(path string) (*Dataset, error) {
-	base := filepath.Base(path)
-	wrap := func(err error) error { return fmt.Errorf("formats: shapefile %s: %w", base, err) }
-	shp, err := os.ReadFile(path)
+	src, err := OpenShapefile(path)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, err
 	}
-	sib, err := siblings(path)
+	ds, err := src.ReadAll()
 	if err != nil {
-		return nil, wrap(err)
+		return nil, fmt.Errorf("formats: shapefile %s: %w", filepath.Base(path), err)
 	}
-	read := func(ext string) ([]byte, error) {
-		p, ok := sib[ext]
-		if !ok {
-			return nil, nil
-		}
-		return os.ReadFile(p)
-	}
-	dbf, err := read(".dbf")
-	if err != nil {
-		return nil, wrap(err)
-	}
-	prj, err := read(".prj")
-	if err != nil {
-		return nil, wrap(err)
-	}
-	cpg, err := read(".cpg")
-	if err != nil {
-		return nil, wrap(err)
-	}
-	ds, err := decodeShapefile(shp, dbf, string(prj), string(cpg))
-	if err != nil {
-		return nil, wrap(err)
-	}
-	ds.Name = LayerName(base)
 	return ds, nil
 }
 
@@ -97,39 +68,18 @@ func siblings(path string) (map[string]string, error) {
 }
 
 // decodeShapefile builds a Dataset from the bytes of a .shp and .dbf (nil
-// when absent) and the text of the .prj and .cpg ("" when absent).
+// when absent) and the text of the .prj and .cpg ("" when absent), with the
+// readers of OpenShapefile.
 func decodeShapefile(shp, dbf []byte, prj, cpg string) (*Dataset, error) {
-	geoms, err := decodeSHP(shp)
+	var dbfOpen sizedOpener
+	if dbf != nil {
+		dbfOpen = sizedBytes(dbf)
+	}
+	src, err := openShapefile(sizedBytes(shp), dbfOpen, prj, cpg)
 	if err != nil {
 		return nil, err
 	}
-	ds := &Dataset{Features: []Feature{}}
-	if strings.TrimSpace(prj) != "" {
-		if code, err := srs.FromPRJ(prj); err == nil || code != 0 {
-			ds.SRS = code
-		}
-	}
-	var table *dbfTable
-	if dbf != nil {
-		if table, err = decodeDBF(dbf, cpg); err != nil {
-			return nil, err
-		}
-		if len(table.records) != len(geoms) {
-			return nil, fmt.Errorf("the .shp holds %d shapes but the .dbf %d records", len(geoms), len(table.records))
-		}
-		ds.Fields = table.fields
-	}
-	for i, g := range geoms {
-		f := Feature{ID: strconv.Itoa(i), Geometry: g, Properties: map[string]any{}}
-		if table != nil {
-			if table.deleted[i] {
-				continue
-			}
-			f.Properties = table.records[i]
-		}
-		ds.Features = append(ds.Features, f)
-	}
-	return ds, nil
+	return src.ReadAll()
 }
 
 // Shape types of the .shp format.
@@ -151,41 +101,6 @@ const (
 )
 
 const shpHeaderLen = 100
-
-// decodeSHP reads the shapes of a .shp file, in record order.
-func decodeSHP(data []byte) ([]orb.Geometry, error) {
-	if len(data) < shpHeaderLen {
-		return nil, fmt.Errorf("shp: %d bytes, too short for a header", len(data))
-	}
-	if code := binary.BigEndian.Uint32(data[0:4]); code != 9994 {
-		return nil, fmt.Errorf("shp: file code %d, want 9994: not a shapefile", code)
-	}
-	// The header's file length is often wrong in files from other tools: the
-	// data itself is read, record by record.
-	geoms := []orb.Geometry{}
-	pos := shpHeaderLen
-	for n := 1; pos < len(data); n++ {
-		if len(data)-pos < 8 {
-			if allZero(data[pos:]) {
-				break // padding
-			}
-			return nil, fmt.Errorf("shp: record %d: truncated header", n)
-		}
-		words := int64(binary.BigEndian.Uint32(data[pos+4 : pos+8]))
-		pos += 8
-		if words*2 > int64(len(data)-pos) {
-			return nil, fmt.Errorf("shp: record %d: %d bytes announced, %d left in the file", n, words*2, len(data)-pos)
-		}
-		content := data[pos : pos+int(words*2)]
-		pos += len(content)
-		g, err := decodeShape(content)
-		if err != nil {
-			return nil, fmt.Errorf("shp: record %d: %w", n, err)
-		}
-		geoms = append(geoms, g)
-	}
-	return geoms, nil
-}
 
 func allZero(b []byte) bool {
 	for _, c := range b {

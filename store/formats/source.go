@@ -83,14 +83,37 @@ func (ds *Dataset) Source() *Source {
 	return s
 }
 
+// ReadAll reads every feature of the source into a Dataset, in memory, and
+// closes the source.
+func (s *Source) ReadAll() (*Dataset, error) {
+	ds := &Dataset{Name: s.Name, SRS: s.SRS, Fields: s.Fields, Features: make([]Feature, 0, s.Count)}
+	defer s.Close()
+	r, err := s.Features()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		f, err := r.Next()
+		if err == io.EOF {
+			return ds, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		ds.Features = append(ds.Features, f)
+	}
+}
+
 // OpenFile opens the vector file at path for an import, choosing the
 // format by extension as ReadFile does, and makes the first pass over it.
-// A GeoJSON FeatureCollection is streamed (see OpenGeoJSON); the other
-// formats are read whole for now.
+// A GeoJSON FeatureCollection and a Shapefile are streamed (see
+// OpenGeoJSON, OpenShapefile); a CSV file is read whole for now.
 func OpenFile(path string) (*Source, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".geojson", ".json":
 		return OpenGeoJSON(path)
+	case ".shp":
+		return OpenShapefile(path)
 	}
 	ds, err := ReadFile(path)
 	if err != nil {

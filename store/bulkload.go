@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store/formats"
+	"terrimap/store/gpkgbin"
 	"terrimap/store/srs"
 )
 
@@ -37,6 +38,11 @@ type bulkLoad struct {
 	// new boxes, to pack the tree again with them at the end.
 	pack  bool
 	boxes []rtreeRow
+	// direct: a bulk load too small against the layer to pack its R*Tree
+	// again suspends the triggers all the same and inserts the boxes
+	// itself, many per statement: the triggers cost five calls into Go
+	// (ST_IsEmpty, ST_MinX…) and a statement per row.
+	direct bool
 	// text indexes the rows written in bulk; nil when the workspace keeps
 	// no text index, or when the load has more than reindexInTx rows.
 	text *textIndexer
@@ -140,6 +146,11 @@ func (b *bulkLoad) write(fs []Feature) error {
 		if err := b.derive(fs); err != nil {
 			return err
 		}
+		if b.direct {
+			if err := b.insertBoxes(fs); err != nil {
+				return err
+			}
+		}
 	}
 	if b.pack {
 		for _, f := range fs {
@@ -177,6 +188,12 @@ func (b *bulkLoad) start() error {
 		if tx.bulkDirty == nil {
 			tx.bulkDirty = map[blockKey]bool{}
 		}
+	}
+	if !b.pack && hasRTree(tx.ctx, tx.tx, b.l) {
+		if err := suspendRTreeTriggers(tx.ctx, tx.tx, b.l); err != nil {
+			return err
+		}
+		b.direct = true
 	}
 	if !slices.Contains(tx.reloadIndex, b.key) {
 		tx.reloadIndex = append(tx.reloadIndex, b.key)
@@ -226,6 +243,9 @@ func (b *bulkLoad) finish() error {
 			return err
 		}
 	}
+	if b.direct {
+		return resumeRTreeTriggers(b.tx.ctx, b.tx.tx, b.l)
+	}
 	if !b.pack {
 		return nil
 	}
@@ -233,6 +253,30 @@ func (b *bulkLoad) finish() error {
 		return err
 	}
 	return resumeRTreeTriggers(b.tx.ctx, b.tx.tx, b.l)
+}
+
+// insertBoxes adds the boxes of features just written to the layer's
+// R*Tree, as its insert trigger would (not the empty ones), many per
+// statement; the rtree module rounds them to float32 as it rounds the
+// trigger's.
+func (b *bulkLoad) insertBoxes(fs []Feature) error {
+	args := make([]any, 0, 5*len(fs))
+	for _, f := range fs {
+		if gpkgbin.IsEmpty(f.Geometry) {
+			continue
+		}
+		bd := f.Geometry.Bound()
+		args = append(args, f.FID, bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1])
+	}
+	table := quoteIdent(b.l.RTreeTable())
+	cols := []string{"id", "minx", "maxx", "miny", "maxy"}
+	for start := 0; start < len(args); start += 5 * rowsPerInsert {
+		chunk := args[start:min(start+5*rowsPerInsert, len(args))]
+		if _, err := b.tx.exec(multiInsertSQL(table, cols, len(chunk)/5), chunk...); err != nil {
+			return fmt.Errorf("store: rtree %s: %w", b.l.Schema.Name, err)
+		}
+	}
+	return nil
 }
 
 // journalCreations journals the creation of features just written.

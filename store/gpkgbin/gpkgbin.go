@@ -174,6 +174,11 @@ func checkFinite(g orb.Geometry) error {
 	return nil
 }
 
+// IsEmpty reports whether g is encoded as an empty geometry (the header's
+// empty flag, what ST_IsEmpty reads): nil, a point of NaN coordinates, a
+// collection of no part.
+func IsEmpty(g orb.Geometry) bool { return isEmpty(g) }
+
 func isEmpty(g orb.Geometry) bool {
 	switch x := g.(type) {
 	case orb.Point:

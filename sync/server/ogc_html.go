@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"terrimap/store"
 	"terrimap/store/schema"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server/ogchtml"
@@ -191,8 +192,11 @@ func (s *Server) itemsHTML(w http.ResponseWriter, r *http.Request, l LayerRecord
 		v.Columns = append(v.Columns, f.DisplayTitle())
 	}
 	for i, c := range page {
-		row := ogchtml.Row{Href: withFormat(itemURL(base, l.Schema.Name, c.ID), formatHTML),
-			Label: "Objet " + ogchtml.Count(req.Offset+i+1)}
+		label := featureName(&l.Schema, c)
+		if label == "" {
+			label = "Objet " + ogchtml.Count(req.Offset+i+1)
+		}
+		row := ogchtml.Row{Href: withFormat(itemURL(base, l.Schema.Name, c.ID), formatHTML), Label: label}
 		for _, f := range l.Schema.Fields {
 			row.Cells = append(row.Cells, ogchtml.Value(f, c.Properties[f.Name]))
 		}
@@ -255,8 +259,12 @@ func describeInterval(f schema.Field, d TimeInterval) string {
 
 func (s *Server) itemHTML(w http.ResponseWriter, r *http.Request, l LayerRecord, c protocol.Change) {
 	base := ogcBase(r)
+	title := "Objet de la couche « " + l.Schema.DisplayTitle() + " »"
+	if name := featureName(&l.Schema, c); name != "" {
+		title = name + " (" + l.Schema.DisplayTitle() + ")"
+	}
 	v := &ogchtml.Item{
-		Page: ogchtml.Page{Title: "Objet de la couche « " + l.Schema.DisplayTitle() + " »",
+		Page: ogchtml.Page{Title: title,
 			Crumbs: []ogchtml.Link{homeCrumb(base), collectionsCrumb(base),
 				{Href: withFormat(collectionURL(base, l.Schema.Name), formatHTML), Text: l.Schema.DisplayTitle()},
 				{Href: withFormat(collectionURL(base, l.Schema.Name)+"/items", formatHTML), Text: "Objets"}},
@@ -271,6 +279,17 @@ func (s *Server) itemHTML(w http.ResponseWriter, r *http.Request, l LayerRecord,
 		v.Map = osmURL(p)
 	}
 	s.writeHTML(w, r, http.StatusOK, v)
+}
+
+// featureName names a feature as the desk's search does
+// (store.NameField): its name, number or identifier, else a text value;
+// "" when it has none.
+func featureName(l *schema.Layer, c protocol.Change) string {
+	i := store.NameField(*l, c.Properties)
+	if i < 0 {
+		return ""
+	}
+	return store.FieldText(l.Fields[i], c.Properties[l.Fields[i].Name])
 }
 
 // osmURL shows point p on OpenStreetMap.

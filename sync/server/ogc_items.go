@@ -37,6 +37,10 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request, u User) {
 		s.ogcProblem(w, r, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
 		return
 	}
+	html := wantsHTML(r)
+	if html {
+		req.Limit = min(req.Limit, ogcMaxHTMLLimit)
+	}
 	var page []protocol.Change
 	matched := 0
 	if !req.NoMatch {
@@ -45,7 +49,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request, u User) {
 			return
 		}
 	}
-	if wantsHTML(r) {
+	if html {
 		s.itemsHTML(w, r, l, query, req, page, matched)
 		return
 	}

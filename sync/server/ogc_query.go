@@ -18,6 +18,9 @@ import (
 const (
 	ogcDefaultLimit = 100
 	ogcMaxLimit     = 10000
+	// ogcMaxHTMLLimit bounds a page for a browser: 1,000 rows of a wide
+	// table are already a megabyte of HTML.
+	ogcMaxHTMLLimit = 1000
 )
 
 // Query parameters of GET /items besides the layer's fields.

@@ -126,5 +126,3 @@ func fieldName(name string) string {
 	}
 	return n
 }
-
-

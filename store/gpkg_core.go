@@ -85,9 +85,12 @@ var coreSchema = []string{
 		('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
 		('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
 		('WGS 84 geodetic', 4326, 'EPSG', 4326, 'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]', 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')`,
-	`INSERT OR IGNORE INTO gpkg_extensions VALUES
-		('gpkg_data_columns', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write'),
-		('gpkg_data_column_constraints', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write')`,
+	addExtensions(`
+		('gpkg_data_columns', 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write'),
+		('gpkg_data_column_constraints', 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write')`),
+	// Rows that opens of earlier versions repeated (see addExtensions).
+	`DELETE FROM gpkg_extensions WHERE rowid NOT IN
+		(SELECT min(rowid) FROM gpkg_extensions GROUP BY table_name, column_name, extension_name)`,
 }
 
 // ownSchema creates Terrimap's bookkeeping tables.
@@ -129,13 +132,26 @@ var ownSchema = []string{
 		uploaded INTEGER NOT NULL DEFAULT 0,
 		created_at TEXT NOT NULL)`,
 	`CREATE TABLE IF NOT EXISTS tm_refresh (layer TEXT NOT NULL, uuid TEXT NOT NULL, PRIMARY KEY (layer, uuid))`,
-	`INSERT OR IGNORE INTO gpkg_extensions VALUES
-		('tm_meta', NULL, 'terrimap_sync', 'Terrimap workspace metadata (sync cursor, platform)', 'write-only'),
-		('tm_layers', NULL, 'terrimap_sync', 'Terrimap layer schemas (fields, domains, defaults, read-only)', 'write-only'),
-		('tm_journal', NULL, 'terrimap_sync', 'Terrimap change journal: local edits not yet acknowledged by the platform', 'write-only'),
-		('tm_conflicts', NULL, 'terrimap_sync', 'Terrimap sync conflicts: the platform version of features edited on both sides', 'write-only'),
-		('tm_blobs', NULL, 'terrimap_sync', 'Terrimap attachments (photos) by sha256', 'write-only'),
-		('tm_refresh', NULL, 'terrimap_sync', 'Terrimap features to fetch again from the platform', 'write-only')`,
+	addExtensions(`
+		('tm_meta', 'terrimap_sync', 'Terrimap workspace metadata (sync cursor, platform)', 'write-only'),
+		('tm_layers', 'terrimap_sync', 'Terrimap layer schemas (fields, domains, defaults, read-only)', 'write-only'),
+		('tm_journal', 'terrimap_sync', 'Terrimap change journal: local edits not yet acknowledged by the platform', 'write-only'),
+		('tm_conflicts', 'terrimap_sync', 'Terrimap sync conflicts: the platform version of features edited on both sides', 'write-only'),
+		('tm_blobs', 'terrimap_sync', 'Terrimap attachments (photos) by sha256', 'write-only'),
+		('tm_refresh', 'terrimap_sync', 'Terrimap features to fetch again from the platform', 'write-only')`),
+}
+
+// addExtensions returns the statement that registers extensions of whole
+// tables (column_name NULL) given as SQL rows (table_name, extension_name,
+// definition, scope), each unless it is there already. INSERT OR IGNORE
+// would ignore nothing: gpkg_extensions' UNIQUE constraint holds
+// column_name, and SQLite takes NULLs for distinct values, so that every
+// open of a workspace added its rows again.
+func addExtensions(rows string) string {
+	return `INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
+		SELECT v.column1, NULL, v.column2, v.column3, v.column4 FROM (VALUES ` + rows + `) AS v
+		WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions e
+			WHERE e.table_name IS v.column1 AND e.column_name IS NULL AND e.extension_name = v.column2)`
 }
 
 // initSchema writes the GeoPackage identification and all core tables.

@@ -44,10 +44,10 @@ var searchTextSchema = []string{
 	`CREATE TABLE IF NOT EXISTS tm_search_hold (value INTEGER NOT NULL, doc INTEGER NOT NULL, field INTEGER NOT NULL,
 		named INTEGER NOT NULL, PRIMARY KEY (value, doc, field)) WITHOUT ROWID`,
 	`CREATE INDEX IF NOT EXISTS tm_search_hold_doc ON tm_search_hold(doc)`,
-	`INSERT OR IGNORE INTO gpkg_extensions VALUES
-		('tm_search_doc', NULL, 'terrimap_search', 'Terrimap text search index: the features indexed', 'write-only'),
-		('tm_search_value', NULL, 'terrimap_search', 'Terrimap text search index: the texts of the fields', 'write-only'),
-		('tm_search_hold', NULL, 'terrimap_search', 'Terrimap text search index: which feature holds which text', 'write-only')`,
+	addExtensions(`
+		('tm_search_doc', 'terrimap_search', 'Terrimap text search index: the features indexed', 'write-only'),
+		('tm_search_value', 'terrimap_search', 'Terrimap text search index: the texts of the fields', 'write-only'),
+		('tm_search_hold', 'terrimap_search', 'Terrimap text search index: which feature holds which text', 'write-only')`),
 	// GDAL lists every table of a GeoPackage unless it finds this
 	// extension; the FTS5 tables' untyped columns then gave a warning each
 	// (ogrinfo, QGIS). With it, GDAL lists the layers of gpkg_contents only

@@ -74,8 +74,11 @@ func (p *lambertConic) fromLonLat(lon, lat float64) (float64, float64) {
 
 // toLonLat returns the longitude and latitude, in degrees, of projected
 // coordinates. The latitude comes from the conformal latitude χ by its
-// series in e (Snyder, Map Projections, 3-5), without iterating: a
-// few micrometres from the iteration to convergence.
+// series in e (Snyder, Map Projections, 3-5) — within a few micrometres —
+// then one step of the iteration of Snyder's 15-9, which takes it to
+// within a nanometre (each step divides the error by about 1/e²): a
+// point of a plan that goes out to Lambert-93 and back comes back where
+// it was.
 func (p *lambertConic) toLonLat(x, y float64) (float64, float64) {
 	dx, dy := x-p.x0, p.rho0-(y-p.y0)
 	rho := math.Hypot(dx, dy)
@@ -89,6 +92,8 @@ func (p *lambertConic) toLonLat(x, y float64) (float64, float64) {
 	s6 := s4*c2 + c4*s2
 	s8 := 2 * s4 * c4
 	phi := chi + p.series[0]*s2 + p.series[1]*s4 + p.series[2]*s6 + p.series[3]*s8
+	es := p.e * math.Sin(phi)
+	phi = math.Pi/2 - 2*math.Atan(math.Pow(rho/p.aF, p.invN)*math.Pow((1-es)/(1+es), p.halfE))
 	lon := math.Atan2(dx, dy)/p.n + p.lon0
 	return lon * 180 / math.Pi, phi * 180 / math.Pi
 }

@@ -9,8 +9,8 @@ import (
 
 // The Lambert projections with their constants worked out once agree with
 // wgs84's, which the cs2cs tests check, over metropolitan France: to a
-// micrometre projecting, to 1e-10 degree (a hundredth of a millimetre)
-// back, and they come back where they started.
+// micrometre projecting, to 1e-12 degree (a tenth of a micrometre) back,
+// and they come back where they started.
 func TestLambertConicAgreesWithWGS84(t *testing.T) {
 	for _, tc := range []struct {
 		code int
@@ -32,7 +32,7 @@ func TestLambertConicAgreesWithWGS84(t *testing.T) {
 				}
 				glon, glat := p.toLonLat(x, y)
 				wlon, wlat := tc.crs.Projection.ToLonLat(x, y, tc.crs.Datum)
-				if math.Abs(glon-wlon) > 1e-10 || math.Abs(glat-wlat) > 1e-10 || math.Abs(glon-lon) > 1e-10 || math.Abs(glat-lat) > 1e-10 {
+				if math.Abs(glon-wlon) > 1e-12 || math.Abs(glat-wlat) > 1e-12 || math.Abs(glon-lon) > 1e-12 || math.Abs(glat-lat) > 1e-12 {
 					t.Fatalf("EPSG:%d: (%.6f, %.6f) → (%.12f, %.12f), wgs84 (%.12f, %.12f), want (%g, %g)", tc.code, x, y, glon, glat, wlon, wlat, lon, lat)
 				}
 			}

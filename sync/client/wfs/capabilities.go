@@ -7,9 +7,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"terrimap/internal/ogcxml"
 
 	"github.com/paulmach/orb"
+
+	"terrimap/internal/ogcxml"
 )
 
 // ErrServiceException is a server's answer that is an OWS exception report

@@ -297,7 +297,10 @@ func (j *jsonSplitter) readValue(keep bool) error {
 	c := j.buf[j.pos]
 	var scan func(b []byte) (int, bool)
 	switch {
-	case c == '{' || c == '[':
+	case c == '{' || c == '[' || c == '"':
+		// A string ends at its closing quote, an object or array at the
+		// bracket that closes its first one: the same walk, outside
+		// strings counting brackets.
 		depth, inString, escaped := 0, false, false
 		scan = func(b []byte) (int, bool) {
 			for i, c := range b {
@@ -309,7 +312,9 @@ func (j *jsonSplitter) readValue(keep bool) error {
 					case '\\':
 						escaped = true
 					case '"':
-						inString = false
+						if inString = false; depth == 0 {
+							return i + 1, true
+						}
 					}
 				case c == '"':
 					inString = true
@@ -319,23 +324,6 @@ func (j *jsonSplitter) readValue(keep bool) error {
 					if depth--; depth == 0 {
 						return i + 1, true
 					}
-				}
-			}
-			return len(b), false
-		}
-	case c == '"':
-		first, escaped := true, false
-		scan = func(b []byte) (int, bool) {
-			for i, c := range b {
-				switch {
-				case first:
-					first = false
-				case escaped:
-					escaped = false
-				case c == '\\':
-					escaped = true
-				case c == '"':
-					return i + 1, true
 				}
 			}
 			return len(b), false

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/paulmach/orb"
 
@@ -45,16 +44,10 @@ func (ws *Workspace) exportGeoPackage(ctx context.Context, path string, layers [
 			return err
 		}
 		defer tx.Rollback()
-		if err := initSchema(ctx, tx); err != nil {
+		if err := initWorkspace(ctx, tx); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tm_meta(key, value) VALUES ('workspace_id', ?), ('created_at', ?)`,
-			NewID(), time.Now().UTC().Format(time.RFC3339)); err != nil {
-			return err
-		}
-		// GDAL lists every table of a GeoPackage without this extension
-		// (see searchTextSchema): Terrimap's own tables are no layers.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_extensions VALUES (NULL, NULL, 'gdal_aspatial', 'http://gdal.org/geopackage_aspatial.html', 'read-write')`); err != nil {
+		if _, err := tx.ExecContext(ctx, addGDALAspatial); err != nil {
 			return err
 		}
 		for _, l := range layers {

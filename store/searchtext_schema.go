@@ -48,13 +48,16 @@ var searchTextSchema = []string{
 		('tm_search_doc', 'terrimap_search', 'Terrimap text search index: the features indexed', 'write-only'),
 		('tm_search_value', 'terrimap_search', 'Terrimap text search index: the texts of the fields', 'write-only'),
 		('tm_search_hold', 'terrimap_search', 'Terrimap text search index: which feature holds which text', 'write-only')`),
-	// GDAL lists every table of a GeoPackage unless it finds this
-	// extension; the FTS5 tables' untyped columns then gave a warning each
-	// (ogrinfo, QGIS). With it, GDAL lists the layers of gpkg_contents only
-	// — Terrimap's own tables are no layers.
-	`INSERT INTO gpkg_extensions SELECT NULL, NULL, 'gdal_aspatial', 'http://gdal.org/geopackage_aspatial.html', 'read-write'
-		WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE extension_name = 'gdal_aspatial')`,
+	addGDALAspatial,
 }
+
+// addGDALAspatial registers GDAL's gdal_aspatial extension unless it is
+// there. GDAL lists every table of a GeoPackage unless it finds it; the
+// FTS5 tables' untyped columns then gave a warning each (ogrinfo, QGIS).
+// With it, GDAL lists the layers of gpkg_contents only — Terrimap's own
+// tables are no layers.
+const addGDALAspatial = `INSERT INTO gpkg_extensions SELECT NULL, NULL, 'gdal_aspatial', 'http://gdal.org/geopackage_aspatial.html', 'read-write'
+	WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE extension_name = 'gdal_aspatial')`
 
 // ensureSearchText creates the text index's tables when the workspace has
 // none (an older one, or a GeoPackage of another tool): every layer the

@@ -68,14 +68,7 @@ func Create(path string) (*Workspace, error) {
 		return nil, fmt.Errorf("store: create %s: %w", path, err)
 	}
 	ctx := context.Background()
-	err = inTx(ctx, db, func(tx *sql.Tx) error {
-		if err := initSchema(ctx, tx); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO tm_meta(key, value) VALUES ('workspace_id', ?), ('created_at', ?)`,
-			uuid.NewString(), time.Now().UTC().Format(time.RFC3339))
-		return err
-	})
+	err = inTx(ctx, db, func(tx *sql.Tx) error { return initWorkspace(ctx, tx) })
 	if err != nil {
 		db.Close()
 		os.Remove(path)
@@ -85,6 +78,17 @@ func Create(path string) (*Workspace, error) {
 	ws.index = newIndex(ws)
 	ws.own.Store(true)
 	return ws, nil
+}
+
+// initWorkspace writes the schema of a new workspace and its identity: a
+// new workspace id and the time it was created.
+func initWorkspace(ctx context.Context, tx *sql.Tx) error {
+	if err := initSchema(ctx, tx); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO tm_meta(key, value) VALUES ('workspace_id', ?), ('created_at', ?)`,
+		uuid.NewString(), time.Now().UTC().Format(time.RFC3339))
+	return err
 }
 
 // Open opens an existing workspace, or any GeoPackage with vector layers. It

@@ -55,8 +55,13 @@ type bulkLoad struct {
 	overview bool
 }
 
-// loadFeatures writes the features src yields into l (see bulkCreate).
-func (tx *Tx) loadFeatures(l *Layer, src formats.FeatureReader, expected int, mapping map[string]string, from int) (int, error) {
+// bulkCreate inserts the features src yields into l, with their journal
+// entries, mapped (file field → layer field) and projected from the SRS
+// from; expected is how many it will yield (a hint: 0 when unknown). A
+// load large against the layer (packsRTree) suspends the layer's R*Tree
+// triggers and packs the tree again once, all in the same transaction; a
+// smaller one past bulkThreshold inserts the boxes itself (bulkLoad.direct).
+func (tx *Tx) bulkCreate(l *Layer, src formats.FeatureReader, expected int, mapping map[string]string, from int) (int, error) {
 	b := &bulkLoad{tx: tx, l: l, key: strings.ToLower(l.Schema.Name), expected: expected}
 	if tx.packsRTree(l, expected) {
 		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {

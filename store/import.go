@@ -8,7 +8,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"terrimap/store/formats"
 	"terrimap/store/schema"
 )
 
@@ -49,15 +48,6 @@ var ErrNoGeometry = errors.New("store: no geometry in the file")
 
 // ErrImport is returned (wrapped) when a file cannot be imported.
 var ErrImport = errors.New("store: import refused")
-
-// bulkCreate inserts the features src yields with their journal entries;
-// expected is how many it will yield (a hint: 0 when unknown). A load large
-// against the layer (packsRTree) suspends the layer's R*Tree triggers and
-// packs the tree again once, all in the same transaction; a small one (a
-// surveyor's plan into a network) goes through the triggers.
-func (tx *Tx) bulkCreate(l *Layer, src formats.FeatureReader, expected int, mapping map[string]string, from int) (int, error) {
-	return tx.loadFeatures(l, src, expected, mapping, from)
-}
 
 // createPrepared is Create for a layer already checked writable.
 func (tx *Tx) createPrepared(l *Layer, f Feature) (Feature, error) {

@@ -5,12 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"terrimap/store/formats"
 )
 
 // writeHydrants writes a FeatureCollection of n hydrants to path, the last
@@ -89,7 +88,9 @@ func dumpTables(t testing.TB, ws *Workspace) string {
 // A bad feature at the end of a large file leaves the workspace exactly as
 // it was, and the error names the feature by its number and id: whether the
 // first pass finds it (a bad geometry, a syntax error) or the transaction
-// does (a value the layer refuses).
+// does (a value the layer refuses). What the workspace holds in memory
+// beside the file (the layer's tree, the log of written rows, the layers)
+// is as it was too.
 func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
 	const n = 20_000 // about 3 MB
 	cases := []struct {
@@ -119,6 +120,8 @@ func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := dumpTables(t, ws)
+			_, mark, _ := ws.WrittenSince(math.MaxUint64)
+			inTree, layers := ws.index.Len("pei"), len(ws.Layers())
 			path := filepath.Join(t.TempDir(), "pei.geojson")
 			writeHydrants(t, path, n, c.last)
 			_, err := ws.ImportFile(ctx, path, ImportOptions{Layer: c.layer})
@@ -132,6 +135,15 @@ func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
 			}
 			if after := dumpTables(t, ws); after != before {
 				t.Fatalf("the failed import changed the workspace")
+			}
+			if _, now, _ := ws.WrittenSince(math.MaxUint64); now != mark {
+				t.Errorf("the written log moved from %d to %d", mark, now)
+			}
+			if n := ws.index.Len("pei"); n != inTree {
+				t.Errorf("the layer's tree holds %d features, %d before", n, inTree)
+			}
+			if n := len(ws.Layers()); n != layers {
+				t.Errorf("%d layers, %d before", n, layers)
 			}
 		})
 	}
@@ -165,5 +177,3 @@ func TestImportFileStreamsGeoJSON(t *testing.T) {
 		t.Fatalf("%d features, %v", n, err)
 	}
 }
-
-var _ = formats.FeatureLabel

@@ -31,17 +31,38 @@ const benchFormat = 1
 // once and kept in the temp dir for later runs.
 func benchWorkspace(b *testing.B, n int) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("terrimap-bench-v%d-%d.gpkg", benchFormat, n))
+	return cachedBenchWorkspace(b, fmt.Sprintf("terrimap-bench-v%d-%d.gpkg", benchFormat, n), func(ws *Workspace) {
+		fillBenchWorkspace(b, ws, n)
+	})
+}
+
+// cachedBenchWorkspace returns the path of the workspace name in the temp
+// dir, made by fill the first time and kept for later runs: fill writes
+// into a new workspace beside it, renamed once closed.
+func cachedBenchWorkspace(b *testing.B, name string, fill func(ws *Workspace)) string {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), name)
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
-	ctx := context.Background()
 	tmp := path + ".part"
 	os.Remove(tmp)
 	ws, err := Create(tmp)
 	if err != nil {
 		b.Fatal(err)
 	}
+	fill(ws)
+	ws.Close()
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// fillBenchWorkspace writes benchWorkspace's n features into ws.
+func fillBenchWorkspace(b *testing.B, ws *Workspace, n int) {
+	b.Helper()
+	ctx := context.Background()
 	for _, s := range []func() schema.Layer{hydrantSchema, pipeSchema} {
 		if _, err := ws.CreateLayer(ctx, s()); err != nil {
 			b.Fatal(err)
@@ -62,7 +83,7 @@ func benchWorkspace(b *testing.B, n int) string {
 				Properties: map[string]any{"materiau": "05", "diametre": 110}})
 		}
 	}
-	err = ws.Edit(ctx, func(tx *Tx) error {
+	err := ws.Edit(ctx, func(tx *Tx) error {
 		if _, err := tx.ApplyRemoteBatch("pei", points); err != nil {
 			return err
 		}
@@ -72,11 +93,6 @@ func benchWorkspace(b *testing.B, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ws.Close()
-	if err := os.Rename(tmp, path); err != nil {
-		b.Fatal(err)
-	}
-	return path
 }
 
 // BenchmarkOpen1M opens a 1,000,000-feature workspace until its in-memory

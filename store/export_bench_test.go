@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -12,25 +11,11 @@ import (
 // 100,000 points as layer pei, imported once and kept in the temp dir.
 func exportBenchWorkspace(b *testing.B) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("terrimap-export-bench-v%d.gpkg", benchFormat))
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	src := benchGeoJSON(b, 100_000)
-	tmp := path + ".part"
-	os.Remove(tmp)
-	ws, err := Create(tmp)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := ws.ImportFile(context.Background(), src, ImportOptions{Layer: "pei"}); err != nil {
-		b.Fatal(err)
-	}
-	ws.Close()
-	if err := os.Rename(tmp, path); err != nil {
-		b.Fatal(err)
-	}
-	return path
+	return cachedBenchWorkspace(b, fmt.Sprintf("terrimap-export-bench-v%d.gpkg", benchFormat), func(ws *Workspace) {
+		if _, err := ws.ImportFile(context.Background(), benchGeoJSON(b, 100_000), ImportOptions{Layer: "pei"}); err != nil {
+			b.Fatal(err)
+		}
+	})
 }
 
 // BenchmarkExport100k exports a layer of 100,000 points to each format

@@ -120,7 +120,7 @@ func (s *Server) collectionView(r *http.Request, base string, l LayerRecord) ogc
 		}
 	}
 	for _, f := range l.Schema.Fields {
-		hf := ogchtml.Field{Name: f.Name, Title: f.DisplayTitle(), Type: ogchtml.TypeName(f.Type),
+		hf := ogchtml.Field{Name: f.Name, Title: f.DisplayTitle(), Type: frenchFieldType(f.Type),
 			Description: f.Description, Required: f.Required, ReadOnly: f.ReadOnly}
 		for _, cv := range f.Domain {
 			hf.Codes = append(hf.Codes, ogchtml.Code{Code: cv.Code, Label: cv.Label})

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"terrimap/store/schema"
 	"terrimap/sync/server/ogchtml"
 )
 
@@ -221,13 +222,17 @@ func ogcLinkRel(links []ogcLink, rel, typ string) string {
 func testOGCHTMLPages(t *testing.T, e *ogcEnv) {
 	cs := e.readPage("/ogc/collections?f=html", "elu").text()
 	for _, want := range []string{"Point d'eau incendie", "Poteaux et bouches d'incendie", "Couche de points",
-		"Poteau d'incendie (PI)", "nombre entier", "Emprise : de 4,8", "° E", "° N",
+		"Poteau d'incendie (PI)", "un nombre entier", "Emprise : de 4,8", "° E", "° N",
 		"lecture seule", "Interventions", "Contrôle (controle)"} {
 		if !strings.Contains(cs, want) {
 			t.Errorf("collections page lacks %q", want)
 		}
 	}
 	c := e.readPage("/ogc/collections/interventions?f=html", "elu").text()
+	// A field's type in the same words as the 400 of a filter on it.
+	if !strings.Contains(c, frenchFieldType(schema.Date)) {
+		t.Errorf("collection page does not name a date field's type as the filter's message does: %s", c)
+	}
 	if !strings.Contains(c, "Dates : du 01/01/2024 au 28/06/2024, d'après le champ « Date », sur lequel porte le filtre datetime") {
 		t.Errorf("collection page does not say its dates: %s", c)
 	}

@@ -89,23 +89,6 @@ func GeometryName(t schema.GeometryType) string {
 	return "géométries de tout type"
 }
 
-// TypeName names a field type in French.
-func TypeName(t schema.FieldType) string {
-	switch t {
-	case schema.Integer:
-		return "nombre entier"
-	case schema.Real:
-		return "nombre décimal"
-	case schema.Boolean:
-		return "oui / non"
-	case schema.Date:
-		return "date"
-	case schema.DateTime:
-		return "date et heure"
-	}
-	return "texte"
-}
-
 // Value writes a field's value for a person: the label of a coded value,
 // oui or non, a date as 01/05/2024, a number the French way; an empty
 // value is "".

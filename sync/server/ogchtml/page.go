@@ -143,7 +143,8 @@ type Extent struct {
 	West, South, East, North float64
 }
 
-// Field describes a field of a layer.
+// Field describes a field of a layer; Type says what it holds, as a
+// filter's error names it ("un nombre entier").
 type Field struct {
 	Name, Title, Type, Description string
 	Required, ReadOnly             bool

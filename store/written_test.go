@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -89,5 +90,36 @@ func TestWrittenSinceFallsBehind(t *testing.T) {
 	}
 	if _, _, complete := ws.WrittenSince(1 << 40); complete {
 		t.Fatal("a mark ahead of the log is taken as complete")
+	}
+}
+
+// A bulk import lists each row it created, in order; one that created
+// more rows than the log keeps moves the mark by as many and makes every
+// reader behind it read everything again (no mark falls inside a
+// transaction, so none of its rows would be read).
+func TestWrittenSinceListsABulkImport(t *testing.T) {
+	ctx := context.Background()
+	ws := newWorkspace(t)
+	_, mark, _ := ws.WrittenSince(0)
+	path := filepath.Join(t.TempDir(), "pei.geojson")
+	writeHydrants(t, path, 2*bulkThreshold, "")
+	if _, err := ws.ImportFile(ctx, path, ImportOptions{Layer: "pei"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, next, complete := ws.WrittenSince(mark)
+	if !complete || len(rows) != 2*bulkThreshold || next != mark+2*bulkThreshold {
+		t.Fatalf("%d rows, mark %d → %d, complete %v", len(rows), mark, next, complete)
+	}
+	for i, r := range rows {
+		if r != (Written{Layer: "pei", FID: int64(i + 1)}) {
+			t.Fatalf("row %d: %+v", i, r)
+		}
+	}
+
+	tx := &Tx{newLayers: []*Layer{{Schema: hydrantSchema()}}, writtenRows: []Written{{Layer: "pei", FID: 1}},
+		bulkRows: []fidRange{{"pei", 2, writtenLogSize}, {"pei", writtenLogSize + 10, writtenLogSize + 19}}}
+	ws.written.addAfter(tx.writtenOf())
+	if _, now, complete := ws.WrittenSince(next); complete || now != next+writtenLogSize+11 {
+		t.Fatalf("behind a transaction larger than the log: mark %d → %d, complete %v", next, now, complete)
 	}
 }

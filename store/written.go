@@ -28,9 +28,10 @@ type writtenLog struct {
 // add appends what one committed transaction wrote.
 func (w *writtenLog) add(rows []Written) { w.addAfter(0, rows) }
 
-// addAfter appends what one committed transaction wrote when it wrote
-// more rows than the log keeps (a bulk load): skipped rows, not listed,
-// then rows. The log then reaches back to the first of rows only.
+// addAfter appends what one committed transaction wrote: skipped rows,
+// not listed (a transaction that wrote more rows than the log keeps, see
+// writtenOf), then rows. The log then reaches back to the first of rows
+// only.
 func (w *writtenLog) addAfter(skipped uint64, rows []Written) {
 	if len(rows) == 0 && skipped == 0 {
 		return
@@ -96,37 +97,26 @@ func (tx *Tx) wroteRange(l *Layer, first, last int64) {
 }
 
 // writtenOf lists what a committed transaction wrote, schemas first, then
-// rows; when that is more than the log keeps, only the last rows are
-// listed, and skipped says how many were not.
+// rows. When that is more than the log keeps it lists nothing and skipped
+// says how many: no reader's mark falls inside a transaction, so every
+// reader behind this one reads everything again (WrittenSince).
 func (tx *Tx) writtenOf() (skipped uint64, rows []Written) {
-	var out []Written
-	for _, l := range append(append([]*Layer(nil), tx.newLayers...), tx.changedLayers...) {
-		out = append(out, Written{Layer: l.Schema.Name, Schema: true})
-	}
-	out = append(out, tx.writtenRows...)
-	total := len(out)
+	total := len(tx.newLayers) + len(tx.changedLayers) + len(tx.writtenRows)
 	for _, r := range tx.bulkRows {
 		total += int(r.last - r.first + 1)
 	}
 	if total > writtenLogSize {
-		skipped = uint64(total - writtenLogSize)
+		return uint64(total), nil
 	}
-	drop := int(skipped)
-	if drop >= len(out) {
-		drop -= len(out)
-		out = out[:0]
-	} else {
-		out, drop = out[drop:], 0
+	out := make([]Written, 0, total)
+	for _, l := range append(append([]*Layer(nil), tx.newLayers...), tx.changedLayers...) {
+		out = append(out, Written{Layer: l.Schema.Name, Schema: true})
 	}
+	out = append(out, tx.writtenRows...)
 	for _, r := range tx.bulkRows {
-		if n := int(r.last - r.first + 1); drop >= n {
-			drop -= n
-			continue
-		}
-		for fid := r.first + int64(drop); fid <= r.last; fid++ {
+		for fid := r.first; fid <= r.last; fid++ {
 			out = append(out, Written{Layer: r.layer, FID: fid})
 		}
-		drop = 0
 	}
-	return skipped, out
+	return 0, out
 }

@@ -350,18 +350,26 @@ func TestImportRoundTripGDAL(t *testing.T) {
 				if len(want.Features) == 0 {
 					t.Fatalf("GDAL reads nothing from %s", src)
 				}
-				ws, err := Create(filepath.Join(dir, "ws.gpkg"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer ws.Close()
-				if _, err := ws.ImportFile(context.Background(), src, ImportOptions{Layer: name}); err != nil {
-					t.Fatal(err)
-				}
+				ws := importedWorkspace(t, src, name)
 				sameLayer(t, "workspace layer", want, readGDAL(t, ws.Path(), name))
 			})
 		}
 	}
+}
+
+// importedWorkspace returns a new workspace, closed at the test's end,
+// holding the file src imported as layer name.
+func importedWorkspace(t *testing.T, src, name string) *Workspace {
+	t.Helper()
+	ws, err := Create(filepath.Join(t.TempDir(), "ws.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	if _, err := ws.ImportFile(context.Background(), src, ImportOptions{Layer: name}); err != nil {
+		t.Fatal(err)
+	}
+	return ws
 }
 
 // Each source, imported, then exported in each format, reads in GDAL
@@ -369,14 +377,7 @@ func TestImportRoundTripGDAL(t *testing.T) {
 func TestExportRoundTripGDAL(t *testing.T) {
 	for _, name := range []string{"points", "parcs", "conduites"} {
 		dir := t.TempDir()
-		ws, err := Create(filepath.Join(dir, "ws.gpkg"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ws.Close()
-		if _, err := ws.ImportFile(context.Background(), writeSource(t, dir, name), ImportOptions{Layer: name}); err != nil {
-			t.Fatal(err)
-		}
+		ws := importedWorkspace(t, writeSource(t, dir, name), name)
 		want := readGDAL(t, ws.Path(), name)
 		for _, format := range roundTripFormats {
 			t.Run(name+"/"+format.ext, func(t *testing.T) {
@@ -408,14 +409,7 @@ func TestLambert93RoundTripGDAL(t *testing.T) {
 			shp := filepath.Join(dir, "l93", name+".shp")
 			os.Mkdir(filepath.Dir(shp), 0o755)
 			ogr2ogr(t, "-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "-t_srs", "EPSG:2154", shp, src)
-			ws, err := Create(filepath.Join(dir, "ws.gpkg"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ws.Close()
-			if _, err := ws.ImportFile(context.Background(), shp, ImportOptions{Layer: name}); err != nil {
-				t.Fatal(err)
-			}
+			ws := importedWorkspace(t, shp, name)
 			layer := readGDAL(t, ws.Path(), name)
 			toWGS84 := []string{"-t_srs", "EPSG:4326"}
 			sameLayer(t, "workspace layer from Lambert-93", readGDALIn(t, shp, "", toWGS84), layer)

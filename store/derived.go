@@ -7,6 +7,17 @@ package store
 // never sees a feature without what is derived from it, and a crash loses
 // both or neither. Each step reads what the transaction wrote and updates
 // its own tables only.
+//
+// A bulk load past bulkThreshold rows (bulkCreate, bulkload.go) is the one
+// writer that keeps the derived tables itself, as it writes, so that its
+// cost and memory do not grow by a row held until the commit: it records
+// its rows as fid ranges (tx.bulkRows), packs or fills the R*Tree itself,
+// indexes the rows' text from the features in hand (searchtext_bulk.go) —
+// or, past reindexInTx rows, leaves them to BuildSearchText
+// (tx.searchLater, as for a large layer whose fields changed) — marks the
+// overview pieces under them dirty (tx.bulkDirty), and has the layer's
+// in-memory tree read again after the commit (tx.reloadIndex). The steps
+// below see its rows only through those fields.
 func (tx *Tx) derive() error {
 	for _, step := range tx.ws.derivedSteps() {
 		if err := step(tx); err != nil {

@@ -81,8 +81,9 @@ func (tx *Tx) searchLayerFrom(layer string, next int64) error {
 	return nil
 }
 
-// reindexInTx is the number of rows up to which a layer whose schema
-// changed is indexed again in the transaction; a larger one is left to
+// reindexInTx is the number of rows up to which the text of a layer whose
+// schema changed is indexed again in the transaction, and that of a bulk
+// load's rows (bulkLoad.start, bulkLoad.write) in it; more are left to
 // BuildSearchText (searches say the index is partial meanwhile).
 const reindexInTx = 20_000
 

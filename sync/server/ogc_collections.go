@@ -33,7 +33,7 @@ func (s *Server) ogcLayer(w http.ResponseWriter, r *http.Request, u User) (l Lay
 		}
 		break
 	}
-	s.ogcProblem(w, r, http.StatusNotFound, protocol.CodeNotFound, "La plateforme n'a pas de couche « "+clipName(name)+" » que vous puissiez consulter.")
+	ogcError(w, http.StatusNotFound, protocol.CodeNotFound, "La plateforme n'a pas de couche « "+clipName(name)+" » que vous puissiez consulter.")
 	return l, false
 }
 

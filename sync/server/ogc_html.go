@@ -298,18 +298,10 @@ func osmURL(p orb.Point) string {
 	return "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=18/" + lat + "/" + lon
 }
 
-// ogcProblem answers an error of a read: an HTML page for a browser, the
-// OGC exception in JSON otherwise.
-func (s *Server) ogcProblem(w http.ResponseWriter, r *http.Request, status int, code, message string) {
-	if !wantsHTML(r) {
-		ogcError(w, status, code, message)
-		return
-	}
-	s.errorHTML(w, r, status, message)
-}
-
 // errorHTML answers an error page: its title says the kind of error, the
-// message what happened, and a link leads back to the layers.
+// message what happened, and a link leads back to the layers. Handlers
+// answer their errors in JSON (ogcError); ogcNegotiated turns them into
+// this page for a browser.
 func (s *Server) errorHTML(w http.ResponseWriter, r *http.Request, status int, message string) {
 	base := ogcBase(r)
 	title := "Erreur de la plateforme"

@@ -29,12 +29,12 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request, u User) {
 	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		s.ogcProblem(w, r, http.StatusBadRequest, protocol.CodeBadRequest, "L'adresse demandée est mal formée (paramètres illisibles).")
+		ogcError(w, http.StatusBadRequest, protocol.CodeBadRequest, "L'adresse demandée est mal formée (paramètres illisibles).")
 		return
 	}
 	req, err := parseItemsQuery(&l.Schema, query)
 	if err != nil {
-		s.ogcProblem(w, r, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
+		ogcError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
 		return
 	}
 	html := wantsHTML(r)
@@ -137,7 +137,7 @@ func (s *Server) ogcCurrent(w http.ResponseWriter, r *http.Request, l LayerRecor
 		return c, false
 	}
 	if !ok {
-		s.ogcProblem(w, r, http.StatusNotFound, protocol.CodeNotFound,
+		ogcError(w, http.StatusNotFound, protocol.CodeNotFound,
 			"La couche « "+l.Schema.DisplayTitle()+" » n'a pas d'objet « "+clipName(id)+" » (il a peut-être été supprimé).")
 	}
 	return c, ok

@@ -18,17 +18,9 @@ import (
 	"terrimap/sync/protocol"
 )
 
-// basicAnswer is what a request with HTTP Basic credentials got.
-type basicAnswer struct {
-	status  int
-	header  http.Header
-	body    []byte
-	message string
-}
-
 // basic sends a request from client with user's name and password by HTTP
 // Basic (none when user is ""), a body and header pairs.
-func (a *accountsServer) basic(t *testing.T, client *http.Client, method, path, user, password, body string, headers ...string) basicAnswer {
+func (a *accountsServer) basic(t *testing.T, client *http.Client, method, path, user, password, body string, headers ...string) answer {
 	t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -41,22 +33,7 @@ func (a *accountsServer) basic(t *testing.T, client *http.Client, method, path, 
 	if user != "" {
 		req.SetBasicAuth(user, password)
 	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	ans := basicAnswer{status: resp.StatusCode, header: resp.Header, body: data}
-	if resp.StatusCode >= 400 {
-		var er protocol.ErrorResponse
-		json.Unmarshal(data, &er)
-		ans.message = er.Message
-	}
-	return ans
+	return send(t, client, req, headers...)
 }
 
 // lastLogin returns when the platform last checked user's password.

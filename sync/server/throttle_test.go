@@ -58,6 +58,30 @@ func (a *accountsServer) login(t testing.TB, client *http.Client, user, password
 	t.Helper()
 	body, _ := json.Marshal(protocol.TokenRequest{Username: user, Password: password})
 	req, _ := http.NewRequest(http.MethodPost, a.http.URL+protocol.PathToken, bytes.NewReader(body))
+	ans := send(t, client, req, headers...)
+	out := loginAnswer{status: ans.status, retryAfter: ans.header.Get(protocol.HeaderRetryAfter), message: ans.message}
+	if ans.status == http.StatusOK {
+		var tr protocol.TokenResponse
+		if err := json.Unmarshal(ans.body, &tr); err != nil {
+			t.Fatalf("login answer: %v", err)
+		}
+		out.token = tr.Token
+	}
+	return out
+}
+
+// answer is what a request got; message is an error answer's.
+type answer struct {
+	status  int
+	header  http.Header
+	body    []byte
+	message string
+}
+
+// send sends req from client with extra headers (key, value…) and reads
+// the answer.
+func send(t testing.TB, client *http.Client, req *http.Request, headers ...string) answer {
+	t.Helper()
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -67,14 +91,8 @@ func (a *accountsServer) login(t testing.TB, client *http.Client, user, password
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	ans := loginAnswer{status: resp.StatusCode, retryAfter: resp.Header.Get(protocol.HeaderRetryAfter)}
-	if resp.StatusCode == http.StatusOK {
-		var tr protocol.TokenResponse
-		if err := json.Unmarshal(data, &tr); err != nil {
-			t.Fatalf("login answer: %v", err)
-		}
-		ans.token = tr.Token
-	} else {
+	ans := answer{status: resp.StatusCode, header: resp.Header, body: data}
+	if resp.StatusCode >= 400 {
 		var er protocol.ErrorResponse
 		json.Unmarshal(data, &er)
 		ans.message = er.Message

@@ -14,98 +14,61 @@ import (
 func AppendWKT(b []byte, g orb.Geometry) []byte {
 	switch x := g.(type) {
 	case orb.Point:
-		b = append(b, "POINT("...)
-		b = appendWKTPoint(b, x)
-		return append(b, ')')
+		return appendWKTParenPoint(append(b, "POINT"...), x)
 	case orb.MultiPoint:
-		if len(x) == 0 {
-			return append(b, "MULTIPOINT EMPTY"...)
-		}
-		b = append(b, "MULTIPOINT("...)
-		for i, p := range x {
-			if i != 0 {
-				b = append(b, ',')
-			}
-			b = appendWKTPoint(append(b, '('), p)
-			b = append(b, ')')
-		}
-		return append(b, ')')
+		return appendWKTTagged(b, "MULTIPOINT", x, appendWKTParenPoint)
 	case orb.LineString:
-		if len(x) == 0 {
-			return append(b, "LINESTRING EMPTY"...)
-		}
-		return appendWKTLine(append(b, "LINESTRING"...), x)
+		return appendWKTTagged(b, "LINESTRING", x, appendWKTPoint)
 	case orb.MultiLineString:
-		if len(x) == 0 {
-			return append(b, "MULTILINESTRING EMPTY"...)
-		}
-		b = append(b, "MULTILINESTRING("...)
-		for i, ls := range x {
-			if i != 0 {
-				b = append(b, ',')
-			}
-			b = appendWKTLine(b, ls)
-		}
-		return append(b, ')')
+		return appendWKTTagged(b, "MULTILINESTRING", x, appendWKTLine)
 	case orb.Ring:
 		return AppendWKT(b, orb.Polygon{x})
 	case orb.Polygon:
-		if len(x) == 0 {
-			return append(b, "POLYGON EMPTY"...)
-		}
-		return appendWKTRings(append(b, "POLYGON"...), x)
+		return appendWKTTagged(b, "POLYGON", x, appendWKTRing)
 	case orb.MultiPolygon:
-		if len(x) == 0 {
-			return append(b, "MULTIPOLYGON EMPTY"...)
-		}
-		b = append(b, "MULTIPOLYGON("...)
-		for i, p := range x {
-			if i != 0 {
-				b = append(b, ',')
-			}
-			b = appendWKTRings(b, p)
-		}
-		return append(b, ')')
+		return appendWKTTagged(b, "MULTIPOLYGON", x, appendWKTRings)
 	case orb.Collection:
-		if len(x) == 0 {
-			return append(b, "GEOMETRYCOLLECTION EMPTY"...)
-		}
-		b = append(b, "GEOMETRYCOLLECTION("...)
-		for i, c := range x {
-			if i != 0 {
-				b = append(b, ',')
-			}
-			b = AppendWKT(b, c)
-		}
-		return append(b, ')')
+		return appendWKTTagged(b, "GEOMETRYCOLLECTION", x, AppendWKT)
 	case orb.Bound:
 		return AppendWKT(b, x.ToPolygon())
 	}
 	return b
 }
 
-// appendWKTRings appends (ring,ring…).
-func appendWKTRings(b []byte, p orb.Polygon) []byte {
+// appendWKTTagged appends tag(item,item…), or tag EMPTY when there is no
+// item.
+func appendWKTTagged[T any](b []byte, tag string, items []T, each func([]byte, T) []byte) []byte {
+	b = append(b, tag...)
+	if len(items) == 0 {
+		return append(b, " EMPTY"...)
+	}
+	return appendWKTList(b, items, each)
+}
+
+// appendWKTList appends (item,item…).
+func appendWKTList[T any](b []byte, items []T, each func([]byte, T) []byte) []byte {
 	b = append(b, '(')
-	for i, r := range p {
+	for i, x := range items {
 		if i != 0 {
 			b = append(b, ',')
 		}
-		b = appendWKTLine(b, orb.LineString(r))
+		b = each(b, x)
 	}
 	return append(b, ')')
 }
 
+// appendWKTRings appends ((x y,…),(x y,…)…).
+func appendWKTRings(b []byte, p orb.Polygon) []byte { return appendWKTList(b, p, appendWKTRing) }
+
+// appendWKTRing appends (x y,x y…).
+func appendWKTRing(b []byte, r orb.Ring) []byte { return appendWKTList(b, r, appendWKTPoint) }
+
 // appendWKTLine appends (x y,x y…).
-func appendWKTLine(b []byte, ls orb.LineString) []byte {
-	b = append(b, '(')
-	for i, p := range ls {
-		if i != 0 {
-			b = append(b, ',')
-		}
-		b = appendWKTPoint(b, p)
-	}
-	return append(b, ')')
+func appendWKTLine(b []byte, ls orb.LineString) []byte { return appendWKTList(b, ls, appendWKTPoint) }
+
+// appendWKTParenPoint appends (x y).
+func appendWKTParenPoint(b []byte, p orb.Point) []byte {
+	return append(appendWKTPoint(append(b, '('), p), ')')
 }
 
 // appendWKTPoint appends x y as %g %g.

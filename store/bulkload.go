@@ -30,8 +30,8 @@ type bulkLoad struct {
 	l   *Layer
 	key string // lower-cased layer name
 	n   int    // features written
-	// expected is how many features the load will write (a hint: 0 when
-	// unknown).
+	// expected is how many features the source announced (its first
+	// pass); the choices of the load are made from it.
 	expected int
 	bulk     bool // past bulkThreshold
 	// pack: the layer's R*Tree triggers are suspended and boxes holds the
@@ -44,7 +44,7 @@ type bulkLoad struct {
 	// (ST_IsEmpty, ST_MinX…) and a statement per row.
 	direct bool
 	// text indexes the rows written in bulk; nil when the workspace keeps
-	// no text index, or when the load has more than reindexInTx rows.
+	// no text index, or when the load expects more than reindexInTx rows.
 	text *textIndexer
 	// later: the rows' text is left to BuildSearchText, as that of a
 	// large layer whose fields changed (reindexLayer): it would cost
@@ -57,7 +57,7 @@ type bulkLoad struct {
 
 // bulkCreate inserts the features src yields into l, with their journal
 // entries, mapped (file field → layer field) and projected from the SRS
-// from; expected is how many it will yield (a hint: 0 when unknown). A
+// from; expected is how many it will yield (the source's count). A
 // load large against the layer (packsRTree) suspends the layer's R*Tree
 // triggers and packs the tree again once, all in the same transaction; a
 // smaller one past bulkThreshold inserts the boxes itself (bulkLoad.direct).
@@ -130,13 +130,6 @@ func (b *bulkLoad) write(fs []Feature) error {
 			return err
 		}
 	}
-	if b.text != nil && b.n+len(fs) > reindexInTx {
-		// Left to BuildSearchText from the first row not indexed yet.
-		if err := b.text.flush(); err != nil {
-			return err
-		}
-		b.text, b.later = nil, true
-	}
 	if !b.bulk {
 		if err := tx.createRows(l, fs); err != nil {
 			return err
@@ -178,6 +171,8 @@ func (b *bulkLoad) start() error {
 		if err := tx.ensureSearchText(); err != nil {
 			return err
 		}
+		// The one place a load chooses: its expected count (a load that
+		// yields more than it announced is indexed all the same).
 		if b.expected > reindexInTx {
 			b.later = true
 		} else {

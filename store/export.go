@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
+	"terrimap/internal/fileout"
 	"terrimap/store/formats"
 	"terrimap/store/schema"
 	"terrimap/store/srs"
@@ -86,24 +86,23 @@ func (ws *Workspace) Export(ctx context.Context, path string, opts ExportOptions
 	if ext == ".shp" {
 		return ws.exportShapefile(ctx, path, layers[0], territory, code)
 	}
-	tmp := path + ".part"
-	os.Remove(tmp)
+	out, err := fileout.NewSet([]string{path})
+	if err != nil {
+		return ExportReport{}, fmt.Errorf("store: export %w", err)
+	}
 	var rep ExportReport
-	switch ext {
+	switch tmp := out.File(0); ext {
 	case ".gpkg":
-		rep, err = ws.exportGeoPackage(ctx, tmp, layers, territory)
+		rep, err = ws.exportGeoPackage(ctx, tmp.Name(), layers, territory)
 	default:
 		rep, err = ws.exportText(ctx, tmp, ext, layers[0], territory, opts.CSV, code)
 	}
 	if err != nil {
-		os.Remove(tmp)
-		os.Remove(tmp + "-wal")
-		os.Remove(tmp + "-shm")
+		out.Abort()
 		return ExportReport{}, err
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
+	if err := out.Commit(); err != nil {
+		return ExportReport{}, fmt.Errorf("store: export %w", err)
 	}
 	return rep, nil
 }

@@ -206,3 +206,31 @@ func TestExportFailureLeavesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestExportKeepsOthersFiles: an export writes beside its destination in
+// a file of its own; a file of the user's named as the destination plus
+// .part is neither removed nor overwritten.
+func TestExportKeepsOthersFiles(t *testing.T) {
+	ws := newWorkspace(t)
+	err := ws.Edit(context.Background(), func(tx *Tx) error {
+		_, err := tx.Create("pei", Feature{Geometry: orb.Point{4.9, 46.55}, Properties: map[string]any{"nom": "PEI"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range []string{".geojson", ".csv", ".shp", ".gpkg"} {
+		dir := t.TempDir()
+		out := filepath.Join(dir, "pei"+ext)
+		mine := out + ".part"
+		if err := os.WriteFile(mine, []byte("le brouillon de quelqu'un"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ws.Export(context.Background(), out, ExportOptions{Layers: []string{"pei"}}); err != nil {
+			t.Fatalf("%s: %v", ext, err)
+		}
+		if b, err := os.ReadFile(mine); err != nil || string(b) != "le brouillon de quelqu'un" {
+			t.Errorf("%s: %s is %q, %v", ext, mine, b, err)
+		}
+	}
+}

@@ -17,17 +17,13 @@ type recordWriter interface {
 	Close() error
 }
 
-// exportText writes one layer as GeoJSON or CSV (ext) to path, feature by
-// feature as they are read.
-func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer, territory orb.Geometry, csvGeom formats.CSVGeometry, code int) (ExportReport, error) {
-	file, err := os.Create(path)
-	if err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
-	}
-	defer file.Close()
+// exportText writes one layer as GeoJSON or CSV (ext) to file, feature by
+// feature as they are read, and syncs it.
+func (ws *Workspace) exportText(ctx context.Context, file *os.File, ext string, l *Layer, territory orb.Geometry, csvGeom formats.CSVGeometry, code int) (ExportReport, error) {
 	fields := datasetFields(l)
 	var w recordWriter
 	var csvw *formats.CSVWriter
+	var err error
 	if ext == ".csv" {
 		if csvw, err = formats.NewCSVWriter(file, fields, csvGeom, code); err != nil {
 			return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
@@ -54,7 +50,7 @@ func (ws *Workspace) exportText(ctx context.Context, path, ext string, l *Layer,
 		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
 	}
 	if err := file.Sync(); err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
+		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
 	}
 	rep := ExportReport{Features: map[string]int{l.Name(): n}}
 	if csvw != nil && csvw.Dropped() > 0 {

@@ -117,6 +117,15 @@ func (l *Layer) Field(name string) (Field, bool) {
 	return Field{}, false
 }
 
+// TemporalField returns the field Temporal names; ok is false when the
+// layer has none.
+func (l *Layer) TemporalField() (Field, bool) {
+	if l.Temporal == "" {
+		return Field{}, false
+	}
+	return l.Field(l.Temporal)
+}
+
 // DisplayTitle returns the layer's title, or its name when it has none.
 func (l *Layer) DisplayTitle() string {
 	if l.Title != "" {
@@ -174,7 +183,7 @@ func (l *Layer) Validate() error {
 		}
 	}
 	if l.Temporal != "" {
-		if f, ok := l.Field(l.Temporal); !ok || (f.Type != Date && f.Type != DateTime) {
+		if f, ok := l.TemporalField(); !ok || (f.Type != Date && f.Type != DateTime) {
 			return fmt.Errorf("%w: layer %s: temporal field %q must be one of its date or datetime fields", ErrInvalidSchema, l.Name, l.Temporal)
 		}
 	}

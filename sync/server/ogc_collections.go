@@ -135,8 +135,8 @@ func (s *Server) collectionJSON(r *http.Request, base string, l LayerRecord) map
 // temporal field (a date counts from its first to its last second); ok is
 // false when the layer has no temporal field or no feature has a value.
 func (s *Server) temporalExtent(ctx context.Context, l *schema.Layer) (first, last time.Time, ok bool) {
-	f, ok := l.Field(l.Temporal)
-	if l.Temporal == "" || !ok {
+	f, ok := l.TemporalField()
+	if !ok {
 		return first, last, false
 	}
 	lo, hi, ok := s.st.TimeExtent(ctx, l.Name, f.Name)

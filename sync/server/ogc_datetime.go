@@ -41,8 +41,8 @@ func parseDatetime(l *schema.Layer, s string) (*TimeInterval, error) {
 		}
 		iv.End, _ = parseInstant(s, true)
 	}
-	f, ok := l.Field(l.Temporal)
-	if l.Temporal == "" || !ok {
+	f, ok := l.TemporalField()
+	if !ok {
 		return nil, nil
 	}
 	iv.Field, iv.Type = f.Name, f.Type

@@ -113,7 +113,7 @@ func (s *Server) collectionView(r *http.Request, base string, l LayerRecord) ogc
 	if b, ok := s.st.Extent(r.Context(), l.Schema.Name); ok {
 		c.Extent = &ogchtml.Extent{West: b.Min[0], South: b.Min[1], East: b.Max[0], North: b.Max[1]}
 	}
-	if f, ok := l.Schema.Field(l.Schema.Temporal); ok {
+	if f, ok := l.Schema.TemporalField(); ok {
 		c.Temporal = f.DisplayTitle()
 		if first, last, ok := s.temporalExtent(r.Context(), &l.Schema); ok {
 			c.Dates = describeInterval(f, TimeInterval{Field: f.Name, Type: f.Type, Start: first, End: last})

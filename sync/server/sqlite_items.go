@@ -95,9 +95,9 @@ func (s *SQLiteStorage) TimeExtent(ctx context.Context, layer, field string) (fi
 	if _, ok := l.Schema.Field(field); !ok {
 		return "", "", false
 	}
-	col := `"` + field + `"` // a schema's names are plain identifiers
+	col := quoteName(field)
 	var lo, hi sql.NullString
-	err = s.ws.DB().QueryRowContext(ctx, `SELECT min(`+col+`), max(`+col+`) FROM "`+l.Schema.Name+`" WHERE `+col+` <> ''`).Scan(&lo, &hi)
+	err = s.ws.DB().QueryRowContext(ctx, `SELECT min(`+col+`), max(`+col+`) FROM `+quoteName(l.Schema.Name)+` WHERE `+col+` <> ''`).Scan(&lo, &hi)
 	if err != nil || !lo.Valid || !hi.Valid {
 		return "", "", false
 	}

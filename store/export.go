@@ -53,8 +53,9 @@ type ExportReport struct {
 // Export writes the chosen layers to path by its extension: GeoPackage
 // (any number of layers), or one layer as GeoJSON (RFC 7946), ESRI
 // Shapefile (.shp with its .shx, .dbf, .prj and .cpg) or CSV; coordinates
-// in longitude/latitude (EPSG:4326). Files are written beside their final
-// names and renamed into place only when complete.
+// in longitude/latitude (EPSG:4326), or in Lambert-93 for a Shapefile or a
+// CSV when opts.SRS says so. Files are written beside their final names
+// and renamed into place only when complete.
 func (ws *Workspace) Export(ctx context.Context, path string, opts ExportOptions) (ExportReport, error) {
 	layers, err := ws.exportLayers(opts.Layers)
 	if err != nil {

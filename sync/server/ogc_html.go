@@ -130,9 +130,6 @@ func (s *Server) collectionView(r *http.Request, base string, l LayerRecord) ogc
 	return c
 }
 
-// itemsPageSizes are the page sizes the table offers.
-var itemsPageSizes = []int{10, 100, 1000}
-
 // itemsHTML answers a page of features as a table, with links to the
 // neighbouring pages (from the JSON links, so that both page alike).
 func (s *Server) itemsHTML(w http.ResponseWriter, r *http.Request, l LayerRecord, query url.Values, req itemsRequest, page []protocol.Change, matched int) {
@@ -174,7 +171,8 @@ func (s *Server) itemsHTML(w http.ResponseWriter, r *http.Request, l LayerRecord
 		q.Set(paramFormat, formatHTML)
 		return items + "?" + q.Encode()
 	}
-	for _, n := range itemsPageSizes {
+	// The page sizes the table offers, up to a browser's bound.
+	for _, n := range [...]int{10, 100, ogcMaxHTMLLimit} {
 		if n != req.Limit {
 			v.Sizes = append(v.Sizes, ogchtml.Link{Href: at(n, 0), Text: strconv.Itoa(n)})
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 )
 
@@ -158,6 +159,9 @@ func TestExportGeoPackageBare(t *testing.T) {
 			for i := range wantF {
 				w, g := wantF[i], gotF[i]
 				if c.name == "foreign" { // a foreign layer's features get a UUID in the export
+					if _, err := uuid.Parse(g.UUID); err != nil {
+						t.Errorf("feature %d: UUID %q: %v", i, g.UUID, err)
+					}
 					w.UUID = g.UUID
 				}
 				if !reflect.DeepEqual(g.Geometry, w.Geometry) || !reflect.DeepEqual(g.Properties, w.Properties) || g.UUID != w.UUID || g.Version != w.Version || g.FID != w.FID {

@@ -219,7 +219,7 @@ func valueIssue(f schema.Field, v any) FieldIssue {
 	if len(shown) > 60 {
 		shown = shown[:57] + "…"
 	}
-	msg := fmt.Sprintf("Le champ « %s » attend %s : « %s » ne convient pas.", f.DisplayTitle(), frenchType(f.Type), shown)
+	msg := fmt.Sprintf("Le champ « %s » attend %s : « %s » ne convient pas.", f.DisplayTitle(), FrenchFieldType(f.Type), shown)
 	if len(f.Domain) > 0 {
 		if _, err := (schema.Field{Name: f.Name, Type: f.Type}).Coerce(v); err == nil {
 			msg = fmt.Sprintf("« %s » n'est pas une valeur de la liste du champ « %s ».", shown, f.DisplayTitle())
@@ -228,7 +228,9 @@ func valueIssue(f schema.Field, v any) FieldIssue {
 	return FieldIssue{Field: f.Name, Code: CodeInvalidValue, Message: msg}
 }
 
-func frenchType(t schema.FieldType) string {
+// FrenchFieldType names, for a French message, what a field of type t
+// holds: "un nombre entier", "une date (AAAA-MM-JJ)"…
+func FrenchFieldType(t schema.FieldType) string {
 	switch t {
 	case schema.Text:
 		return "un texte"

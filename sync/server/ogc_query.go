@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store/schema"
+	"terrimap/sync/protocol"
 )
 
 // Page sizes of GET /items.
@@ -175,21 +176,17 @@ func fieldNames(l *schema.Layer) []string {
 	return out
 }
 
-// frenchFieldType names what a field of type t holds, for messages.
+// frenchFieldType names what a field of type t holds, for the message of
+// a filter: as protocol.FrenchFieldType names it, with how an address
+// writes a boolean or a date and time.
 func frenchFieldType(t schema.FieldType) string {
 	switch t {
-	case schema.Integer:
-		return "un nombre entier"
-	case schema.Real:
-		return "un nombre"
 	case schema.Boolean:
-		return "oui ou non (true/false)"
-	case schema.Date:
-		return "une date (AAAA-MM-JJ)"
+		return protocol.FrenchFieldType(t) + " (true/false)"
 	case schema.DateTime:
-		return "une date et heure (ISO 8601)"
+		return protocol.FrenchFieldType(t) + " (ISO 8601)"
 	}
-	return "un texte"
+	return protocol.FrenchFieldType(t)
 }
 
 // queryProblem is what is wrong with an OGC API query, as a French

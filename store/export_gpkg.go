@@ -8,7 +8,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"terrimap/internal/fileout"
 	"terrimap/internal/sqlitedsn"
 	"terrimap/store/gpkgbin"
 )
@@ -69,10 +68,7 @@ func (ws *Workspace) exportGeoPackage(ctx context.Context, path string, layers [
 	if err := db.Close(); err != nil {
 		return ExportReport{}, fmt.Errorf("store: export %s: %w", path, err)
 	}
-	if err := fileout.Sync(path); err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %w", err)
-	}
-	return rep, nil
+	return rep, nil // the caller's fileout.Set flushes the file to disk before putting it in place
 }
 
 // exportGeoPackageLayer creates l in the GeoPackage being written by tx

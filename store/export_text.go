@@ -49,9 +49,6 @@ func (ws *Workspace) exportText(ctx context.Context, file *os.File, ext string, 
 	if err != nil {
 		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
 	}
-	if err := file.Sync(); err != nil {
-		return ExportReport{}, fmt.Errorf("store: export %s: %w", l.Name(), err)
-	}
 	rep := ExportReport{Features: map[string]int{l.Name(): n}}
 	if csvw != nil && csvw.Dropped() > 0 {
 		rep.Warnings = append(rep.Warnings, formats.Warning{Kind: formats.WarnGeometryDropped, Count: csvw.Dropped()})

@@ -32,9 +32,11 @@ func NewSet(paths []string) (*Set, error) {
 // File is the temporary file of paths[i], open for writing (and WriteAt).
 func (s *Set) File(i int) *os.File { return s.files[i] }
 
-// Commit closes the files and, when every one is written and no
-// destination is a folder in the way, renames them onto their
-// destinations; otherwise it removes them.
+// Commit flushes the files to disk and closes them and, when every one is
+// written and no destination is a folder in the way, renames them onto
+// their destinations; otherwise it removes them. The flush comes before
+// the rename: after a crash a destination holds the old file or the whole
+// new one, never a renamed file whose bytes were not yet on disk.
 func (s *Set) Commit() error {
 	ok := false
 	defer func() {
@@ -43,6 +45,9 @@ func (s *Set) Commit() error {
 		}
 	}()
 	for i, f := range s.files {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("fileout: %s: %w", s.paths[i], err)
+		}
 		if err := f.Close(); err != nil {
 			return fmt.Errorf("fileout: %s: %w", s.paths[i], err)
 		}

@@ -108,9 +108,9 @@ func (ws *Workspace) exportGeoPackageLayer(ctx context.Context, tx *sql.Tx, l *L
 				return 0, err
 			}
 		}
-		shell := &Tx{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
-		err := shell.rebuildRTree(dl, boxes)
-		shell.closeStmts()
+		w := newSQLWriter(ctx, tx)
+		err := w.rebuildRTree(dl, boxes)
+		w.closeStmts()
 		if err != nil {
 			return 0, err
 		}

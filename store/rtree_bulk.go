@@ -42,10 +42,10 @@ type packedNode struct {
 }
 
 // rebuildRTree replaces the layer's R*Tree with a packed tree of rows.
-func (tx *Tx) rebuildRTree(l *Layer, rows []rtreeRow) error {
+func (w *sqlWriter) rebuildRTree(l *Layer, rows []rtreeRow) error {
 	name := l.RTreeTable()
 	var nodeSize int
-	if err := tx.tx.QueryRowContext(tx.ctx, fmt.Sprintf("SELECT length(data) FROM %s WHERE nodeno = 1", quoteIdent(name+"_node"))).Scan(&nodeSize); err != nil {
+	if err := w.tx.QueryRowContext(w.ctx, fmt.Sprintf("SELECT length(data) FROM %s WHERE nodeno = 1", quoteIdent(name+"_node"))).Scan(&nodeSize); err != nil {
 		return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
 	}
 	maxCells := (nodeSize - 4) / rtreeCellSize
@@ -54,7 +54,7 @@ func (tx *Tx) rebuildRTree(l *Layer, rows []rtreeRow) error {
 	}
 	pack := min(rtreePackCells, maxCells)
 	for _, t := range []string{"_node", "_rowid", "_parent"} {
-		if _, err := tx.tx.ExecContext(tx.ctx, "DELETE FROM "+quoteIdent(name+t)); err != nil {
+		if _, err := w.tx.ExecContext(w.ctx, "DELETE FROM "+quoteIdent(name+t)); err != nil {
 			return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
 		}
 	}
@@ -88,14 +88,14 @@ func (tx *Tx) rebuildRTree(l *Layer, rows []rtreeRow) error {
 			if len(links) == 0 {
 				return nil
 			}
-			if _, err := tx.exec(multiInsertSQL(table, cols, len(links)/2), links...); err != nil {
+			if _, err := w.exec(multiInsertSQL(table, cols, len(links)/2), links...); err != nil {
 				return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
 			}
 			links = links[:0]
 			return nil
 		}
 		for _, n := range level {
-			if err := tx.writeNode(name, nodeSize, n, depth, len(level) == 1); err != nil {
+			if err := w.writeNode(name, nodeSize, n, depth, len(level) == 1); err != nil {
 				return err
 			}
 			for _, c := range n.cells {
@@ -128,7 +128,7 @@ func (tx *Tx) rebuildRTree(l *Layer, rows []rtreeRow) error {
 	}
 }
 
-func (tx *Tx) writeNode(name string, size int, n packedNode, depth int, root bool) error {
+func (w *sqlWriter) writeNode(name string, size int, n packedNode, depth int, root bool) error {
 	data := make([]byte, size)
 	if root {
 		binary.BigEndian.PutUint16(data, uint16(depth))
@@ -141,7 +141,7 @@ func (tx *Tx) writeNode(name string, size int, n packedNode, depth int, root boo
 			binary.BigEndian.PutUint32(p[8+4*k:], math.Float32bits(v))
 		}
 	}
-	if _, err := tx.exec("INSERT INTO "+quoteIdent(name+"_node")+" (nodeno, data) VALUES (?, ?)", n.no, data); err != nil {
+	if _, err := w.exec("INSERT INTO "+quoteIdent(name+"_node")+" (nodeno, data) VALUES (?, ?)", n.no, data); err != nil {
 		return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
 	}
 	return nil

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -11,10 +10,8 @@ import (
 // Tx is one write transaction on the workspace: every edit made through it,
 // with its journal entries, commits together or not at all.
 type Tx struct {
-	ws    *Workspace
-	ctx   context.Context
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	ws *Workspace
+	sqlWriter
 
 	newLayers     []*Layer
 	changedLayers []*Layer
@@ -49,7 +46,7 @@ func (ws *Workspace) Edit(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{ws: ws, ctx: ctx, tx: sqlTx, stmts: map[string]*sql.Stmt{}, touched: map[string]bool{}}
+	tx := &Tx{ws: ws, sqlWriter: newSQLWriter(ctx, sqlTx), touched: map[string]bool{}}
 	defer tx.closeStmts()
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
@@ -106,33 +103,6 @@ func (ws *Workspace) afterCommit(tx *Tx) {
 	if tx.madeOwn {
 		ws.own.Store(true)
 	}
-}
-
-func (tx *Tx) closeStmts() {
-	for _, s := range tx.stmts {
-		s.Close()
-	}
-}
-
-// stmt returns a prepared statement cached for the transaction's life.
-func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
-	if s, ok := tx.stmts[query]; ok {
-		return s, nil
-	}
-	s, err := tx.tx.PrepareContext(tx.ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	tx.stmts[query] = s
-	return s, nil
-}
-
-func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
-	s, err := tx.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	return s.ExecContext(tx.ctx, args...)
 }
 
 // layer finds a layer, including those created earlier in this transaction.

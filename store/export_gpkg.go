@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/internal/sqlitedsn"
+	"terrimap/internal/sqliteread"
 	"terrimap/store/gpkgbin"
 )
 
@@ -170,7 +171,7 @@ func (ws *Workspace) insertExportRows(ctx context.Context, tx *sql.Tx, l, dl *La
 	}
 	var boxes []rtreeRow
 	n := 0
-	err := ws.exportSnapshot(ctx, func(conn *sql.Conn) error {
+	err := ws.exportSnapshot(ctx, func(conn *sqliteread.Conn) error {
 		return ws.eachRow(ctx, conn, l, territory, rowNeeds{geometry: true, ids: true}, func(r *exportRow) error {
 			blob, err := encodeGeometry(r.Geometry)
 			if err != nil {

@@ -1,18 +1,17 @@
 package store
 
 import (
+	"bytes"
 	"context"
-	"database/sql"
-	"database/sql/driver"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/sqlitedsn"
+	"terrimap/internal/sqliteread"
 	"terrimap/store/formats"
 	"terrimap/store/schema"
 	"terrimap/store/srs"
@@ -53,26 +52,30 @@ func (r *exportRow) record(rec *formats.Record, code int) error {
 	return nil
 }
 
-// exportSnapshot runs fn with a connection that reads the workspace as it
-// is when fn first reads, throughout (one read transaction): the two
-// reads of a Shapefile export see the same features, whatever is saved
-// meanwhile.
-func (ws *Workspace) exportSnapshot(ctx context.Context, fn func(*sql.Conn) error) error {
-	conn, err := ws.db.Conn(ctx)
+// exportSnapshot runs fn with a connection of its own that reads the
+// workspace as it is when fn first reads, throughout (one read
+// transaction): the two reads of a Shapefile export see the same
+// features, whatever is saved meanwhile. The connection is opened
+// without the mutex the database/sql driver takes for every value read
+// (internal/sqliteread), with a small page cache: a layer is read once,
+// page after page, and a cache of 32 MiB filled by it cost more to free
+// at the end than the pages saved.
+func (ws *Workspace) exportSnapshot(ctx context.Context, fn func(*sqliteread.Conn) error) error {
+	conn, err := sqliteread.Open(sqlitedsn.URI(ws.path, "mode=ro"))
 	if err != nil {
 		return fmt.Errorf("store: export: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
-		return fmt.Errorf("store: export: %w", err)
+	for _, q := range []string{"PRAGMA busy_timeout = 10000", fmt.Sprintf("PRAGMA cache_size = -%d", exportCacheKiB), "BEGIN"} {
+		if err := conn.Exec(q); err != nil {
+			return fmt.Errorf("store: export: %w", err)
+		}
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 	return fn(conn)
 }
 
 // rowNeeds says what an export reads of each row besides its fid and
-// fields: what it does not read costs nothing (every column read takes
-// the SQLite connection's mutex, twice).
+// fields: what it does not read costs nothing.
 type rowNeeds struct {
 	geometry bool // the geometry (always read to meet a territory)
 	ids      bool // the UUID and version
@@ -149,9 +152,17 @@ var driverTimeLayouts = []string{
 }
 
 // driverTime is the time the driver reads from s, or s when it reads
-// none.
+// none: first as time.Time's String gives it (without its monotonic
+// clock reading), then by driverTimeLayouts.
 func driverTime(s string) any {
-	ts, _ := strings.CutSuffix(s, "Z")
+	ts := s
+	if x := strings.Index(s, "m="); x > 0 {
+		ts = s[:x]
+	}
+	if t, err := time.Parse("2006-01-02 15:04:05.999999999 -0700 MST", strings.TrimSpace(ts)); err == nil {
+		return t
+	}
+	ts, _ = strings.CutSuffix(s, "Z")
 	for _, layout := range driverTimeLayouts {
 		if t, err := time.Parse(layout, ts); err == nil {
 			return t
@@ -176,11 +187,11 @@ type rowBatch struct {
 
 // eachRow calls fn for every feature of l in local row order, or only
 // for those that intersect territory when it is set, read on conn. One
-// goroutine reads the rows, in one query through the SQLite driver itself
-// into rows it reuses (no map nor copy per feature beyond the driver's
-// own), while fn writes those read before on the caller's: reading and
-// writing a file each take a core. fn must not keep a row or its values.
-func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, territory orb.Geometry, need rowNeeds, fn func(*exportRow) error) error {
+// goroutine reads the rows, in one query on conn into rows it reuses (no
+// map per feature, a geometry decoded from SQLite's own memory), while fn
+// writes those read before on the caller's: reading and writing a file
+// each take a core. fn must not keep a row or its values.
+func (ws *Workspace) eachRow(ctx context.Context, conn *sqliteread.Conn, l *Layer, territory orb.Geometry, need rowNeeds, fn func(*exportRow) error) error {
 	need.geometry = need.geometry || territory != nil
 	q := Query{Layer: l.Name()}
 	if territory != nil {
@@ -205,9 +216,7 @@ func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, terr
 	var readErr error
 	go func() {
 		defer close(full)
-		readErr = conn.Raw(func(dc any) error {
-			return readRows(readCtx, dc, l, query, args, territory, need, free, full)
-		})
+		readErr = readRows(readCtx, conn, l, query, args, territory, need, free, full)
 	}()
 	var writeErr error
 	for b := range full {
@@ -226,32 +235,30 @@ func (ws *Workspace) eachRow(ctx context.Context, conn *sql.Conn, l *Layer, terr
 	return readErr
 }
 
-// readRows runs query on the driver connection dc and sends its rows, in
-// batches taken from free, to full, until the last or ctx is done.
-func readRows(ctx context.Context, dc any, l *Layer, query string, args []any, territory orb.Geometry, need rowNeeds, free <-chan *rowBatch, full chan<- *rowBatch) error {
-	qc, ok := dc.(driver.QueryerContext)
-	if !ok {
-		return fmt.Errorf("store: read %s: %w", l.Name(), errors.ErrUnsupported)
-	}
-	named := make([]driver.NamedValue, len(args))
-	for i, a := range args {
-		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-	}
-	rows, err := qc.QueryContext(ctx, query, named)
+// readRows runs query on conn and sends its rows, in batches taken from
+// free, to full, until the last or ctx is done. Values are typed as the
+// database/sql driver types them (driverValue), then as decodeValue
+// types them (exportValue).
+func readRows(ctx context.Context, conn *sqliteread.Conn, l *Layer, query string, args []any, territory orb.Geometry, need rowNeeds, free <-chan *rowBatch, full chan<- *rowBatch) error {
+	rows, err := conn.Query(query, args...)
 	if err != nil {
 		return fmt.Errorf("store: read %s: %w", l.Name(), err)
 	}
 	defer rows.Close()
-	dest := make([]driver.Value, 0, 4+len(l.Schema.Fields))
-	dest = append(dest, nil) // fid
+	fields := 1 // fid
 	if need.geometry {
-		dest = append(dest, nil)
+		fields++
 	}
 	if need.ids {
-		dest = append(dest, nil, nil)
+		fields += 2
 	}
-	fields := len(dest)
-	dest = dest[:fields+len(l.Schema.Fields)]
+	times := make([]bool, len(l.Schema.Fields))
+	for i := range times {
+		switch rows.DeclType(fields + i) {
+		case "DATE", "DATETIME", "TIMESTAMP":
+			times[i] = true
+		}
+	}
 	var b *rowBatch
 	send := func() error {
 		select {
@@ -271,36 +278,43 @@ func readRows(ctx context.Context, dc any, l *Layer, query string, args []any, t
 				return ctx.Err()
 			}
 		}
-		if err := rows.Next(dest); err == io.EOF {
+		if more, err := rows.Next(); err != nil {
+			return fmt.Errorf("store: read %s: %w", l.Name(), err)
+		} else if !more {
 			if b.n > 0 {
 				return send()
 			}
 			return nil
-		} else if err != nil {
-			return fmt.Errorf("store: read %s: %w", l.Name(), err)
 		}
 		row := &b.rows[b.n]
-		row.FID, _ = dest[0].(int64)
+		row.FID = 0
+		if rows.Type(0) == sqliteread.Integer {
+			row.FID = rows.Int64(0)
+		}
 		if need.geometry {
-			blob, _ := dest[1].([]byte)
-			row.Geometry = rowGeometry(l, blob)
+			row.Geometry = nil
+			if rows.Type(1) == sqliteread.Blob {
+				row.Geometry = rowGeometry(l, rows.Bytes(1))
+			}
 			if territory != nil && (row.Geometry == nil || !Intersects(territory, row.Geometry)) {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 				continue
 			}
 		}
 		if need.ids {
-			switch u := dest[fields-2].(type) {
-			case string:
-				row.UUID = u
-			case []byte:
-				row.UUID = string(u)
-			default:
-				row.UUID = ""
+			row.UUID = ""
+			if t := rows.Type(fields - 2); t == sqliteread.Text || t == sqliteread.Blob {
+				row.UUID = string(rows.Bytes(fields - 2))
 			}
-			row.Version, _ = dest[fields-1].(int64)
+			row.Version = 0
+			if rows.Type(fields-1) == sqliteread.Integer {
+				row.Version = rows.Int64(fields - 1)
+			}
 		}
 		for i, f := range l.Schema.Fields {
-			row.Values[i] = exportValue(l, f, dest[fields+i])
+			row.Values[i] = exportValue(l, f, driverValue(rows, fields+i, times[i]))
 		}
 		if b.n++; b.n == exportBatch {
 			if err := send(); err != nil {
@@ -308,4 +322,26 @@ func readRows(ctx context.Context, dc any, l *Layer, query string, args []any, t
 			}
 		}
 	}
+}
+
+// driverValue is column i of the current row as the database/sql driver
+// gives it: an int64, a float64, a string, a []byte or nil, and the text
+// of a column declared DATE, DATETIME or TIMESTAMP (when time is set) as
+// the time the driver reads in it.
+func driverValue(rows *sqliteread.Rows, i int, time bool) any {
+	switch rows.Type(i) {
+	case sqliteread.Integer:
+		return rows.Int64(i)
+	case sqliteread.Float:
+		return rows.Float64(i)
+	case sqliteread.Text:
+		s := string(rows.Bytes(i))
+		if time {
+			return driverTime(s)
+		}
+		return s
+	case sqliteread.Blob:
+		return bytes.Clone(rows.Bytes(i))
+	}
+	return nil
 }

@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/sqliteread"
 	"terrimap/store/formats"
 	"terrimap/store/schema"
 )
@@ -22,7 +22,7 @@ func (ws *Workspace) exportShapefile(ctx context.Context, path string, l *Layer,
 		rec formats.Record
 		n   int
 	)
-	err := ws.exportSnapshot(ctx, func(conn *sql.Conn) error {
+	err := ws.exportSnapshot(ctx, func(conn *sqliteread.Conn) error {
 		// The first read needs the geometries only for a layer of any
 		// geometry, whose file takes the kind of the first.
 		shapes := rowNeeds{geometry: l.Schema.GeometryType == schema.AnyGeometry}

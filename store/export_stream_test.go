@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"os/exec"
@@ -49,20 +48,7 @@ func TestExportRowsReadAsQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []Feature
-	err = ws.exportSnapshot(ctx, func(conn *sql.Conn) error {
-		return ws.eachRow(ctx, conn, l, nil, rowNeeds{geometry: true, ids: true}, func(r *exportRow) error {
-			f := Feature{Layer: "pei", FID: r.FID, UUID: r.UUID, Version: r.Version, Geometry: r.Geometry, Properties: map[string]any{}}
-			for i, fl := range l.Schema.Fields {
-				f.Properties[fl.Name] = r.Values[i]
-			}
-			got = append(got, f)
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := exportedFeatures(t, ws, l)
 	if len(got) != len(want) {
 		t.Fatalf("%d rows read, Query reads %d", len(got), len(want))
 	}

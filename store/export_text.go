@@ -2,12 +2,12 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 
 	"github.com/paulmach/orb"
 
+	"terrimap/internal/sqliteread"
 	"terrimap/store/formats"
 )
 
@@ -34,7 +34,7 @@ func (ws *Workspace) exportText(ctx context.Context, file *os.File, ext string, 
 	}
 	n := 0
 	var rec formats.Record
-	err = ws.exportSnapshot(ctx, func(conn *sql.Conn) error {
+	err = ws.exportSnapshot(ctx, func(conn *sqliteread.Conn) error {
 		return ws.eachRow(ctx, conn, l, territory, rowNeeds{geometry: true, ids: ext != ".csv"}, func(r *exportRow) error {
 			n++
 			if err := r.record(&rec, code); err != nil {

@@ -221,9 +221,11 @@ const bulkThreshold = 256
 // packsRTree reports whether writing n features into the layer should
 // pack its R*Tree again in one pass rather than go through its triggers:
 // when n reaches bulkThreshold and the layer's size (a rebuild rewrites the
-// whole tree; one per small batch into a large layer would cost its square).
+// whole tree; one per small batch into a large layer would cost its square)
+// — the size with the rows this transaction added already, as pages of a
+// seed in one transaction are.
 func (tx *Tx) packsRTree(l *Layer, n int) bool {
-	return n >= bulkThreshold && n >= tx.ws.index.Len(l.Schema.Name)
+	return n >= bulkThreshold && n >= tx.ws.index.Len(l.Schema.Name)+tx.queued[strings.ToLower(l.Schema.Name)]
 }
 
 // ApplyRemoteBatch applies many platform features to one layer (a first

@@ -265,6 +265,10 @@ func (tx *Tx) indexInsert(l *Layer, fid int64, g orb.Geometry) {
 		op.ok = true
 	}
 	tx.indexOps = append(tx.indexOps, op)
+	if tx.queued == nil {
+		tx.queued = map[string]int{}
+	}
+	tx.queued[op.layer]++
 }
 
 // indexDelete removes a fid whose committed geometry was old.

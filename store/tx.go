@@ -17,7 +17,11 @@ type Tx struct {
 	changedLayers []*Layer
 	touched       map[string]bool
 	indexOps      []indexOp
-	writtenRows   []Written // the feature rows written, for WrittenSince
+	// queued counts the insertions of indexOps by lower-cased layer name:
+	// the rows this transaction added that the committed index does not
+	// hold yet (packsRTree).
+	queued      map[string]int
+	writtenRows []Written // the feature rows written, for WrittenSince
 	// A bulk load (bulkCreate) records its rows as ranges, indexes their
 	// text and marks their overview pieces dirty itself, and has the
 	// layers' in-memory trees read again after the commit rather than

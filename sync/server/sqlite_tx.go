@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"time"
 
 	"terrimap/store"
+	"terrimap/store/formats"
 	"terrimap/store/gpkgbin"
 	"terrimap/store/schema"
 	"terrimap/sync/protocol"
@@ -226,20 +228,27 @@ func (t *sqliteTx) appendHistory(layer, id string, f protocol.FeatureState, op p
 // SeedFeatures writes many first versions at once (demo data, imports):
 // the features with version 1, by author, and their history.
 func (s *SQLiteStorage) SeedFeatures(ctx context.Context, layer, author string, fs []store.RemoteFeature) error {
+	return s.SeedFeatureStream(ctx, layer, author, SeedSlice(fs))
+}
+
+// SeedFeatureStream is SeedFeatures reading a stream (Seeder): batch by
+// batch, the layer's rows by the store's bulk path for a page of remote
+// features, then their history entries, all in one transaction.
+func (s *SQLiteStorage) SeedFeatureStream(ctx context.Context, layer, author string, features iter.Seq2[store.RemoteFeature, error]) error {
 	return s.ws.Edit(ctx, func(tx *store.Tx) error {
-		for i := range fs {
-			fs[i].Version = 1
-		}
-		if _, err := tx.ApplyRemoteBatch(layer, fs); err != nil {
-			return err
-		}
 		t := &sqliteTx{s: s, tx: tx}
-		for _, f := range fs {
-			st := protocol.FeatureState{Exists: true, Version: 1, Geometry: f.Geometry, Properties: f.Properties}
-			if _, err := t.appendHistory(layer, f.UUID, st, protocol.OpCreate, author, nil); err != nil {
-				return err
+		_, err := SeedBatches(features, func(batch []store.RemoteFeature, first int) error {
+			if _, err := tx.ApplyRemoteBatch(layer, batch); err != nil {
+				return fmt.Errorf("server: seed %s: features %d to %d: %w", layer, first, first+len(batch)-1, err)
 			}
-		}
-		return nil
+			for i, f := range batch {
+				st := protocol.FeatureState{Exists: true, Version: 1, Geometry: f.Geometry, Properties: f.Properties}
+				if _, err := t.appendHistory(layer, f.UUID, st, protocol.OpCreate, author, nil); err != nil {
+					return fmt.Errorf("server: seed %s: %w", layer, &formats.FeatureError{Number: first + i, ID: f.UUID, Err: err})
+				}
+			}
+			return nil
+		})
+		return err
 	})
 }

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"terrimap/internal/iogen"
+	"terrimap/store"
+	"terrimap/sync/server"
+)
+
+// An import is all or nothing on both storages, however late its bad
+// feature comes: a file whose last feature is bad, and a stream that fails
+// after two batches were written into the platform's transaction, leave
+// every row of every table of the platform as it was, and the error names
+// the feature.
+func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "bornes.geojson")
+	writePoints(t, good, 3000, "")
+	badGeometry := filepath.Join(dir, "bad-geometry.geojson")
+	writePoints(t, badGeometry, 3000, `{"type":"Feature","id":"PEI-3001","properties":{"nom":"Poteau"},"geometry":{"type":"Point","coordinates":[4.9]}}`)
+	badValue := filepath.Join(dir, "bad-value.geojson")
+	writePoints(t, badValue, 3000, `{"type":"Feature","id":"PEI-3001","properties":{"numero":"trois"},"geometry":{"type":"Point","coordinates":[4.9,46.5]}}`)
+	forEachStorage(t, func(t *testing.T, db string) {
+		if code, out, errs := runCmd(t, "", "import", "--db", db, "--layer", "bornes", good); code != 0 {
+			t.Fatalf("import: exit %d: %s %s", code, out, errs)
+		}
+		before := dumpPlatform(t, db)
+		for _, c := range []struct{ file, want string }{
+			{badGeometry, `feature 3001 (id "PEI-3001"): geometry`},
+			{badValue, `feature 3001`},
+		} {
+			code, _, errs := runCmd(t, "", "import", "--db", db, "--layer", "bornes", c.file)
+			if code != 1 || !strings.Contains(errs, c.want) || !strings.Contains(errs, "nothing was imported") {
+				t.Errorf("import %s: exit %d, %q; want 1 and an error naming %q", filepath.Base(c.file), code, errs, c.want)
+			}
+			if after := dumpPlatform(t, db); !slices.Equal(before, after) {
+				t.Errorf("import %s changed the platform:\n%s", filepath.Base(c.file), firstDifference(before, after))
+			}
+		}
+		// A stream that fails after two batches went into the transaction.
+		n := 2*server.SeedBatchSize + 1
+		stopped := errors.New("the file could not be read further")
+		onPlatform(t, db, func(st platform) {
+			err := st.SeedFeatureStream(context.Background(), "bornes", "import", func(yield func(store.RemoteFeature, error) bool) {
+				for i := range n - 1 {
+					f := store.RemoteFeature{UUID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
+						Geometry: orb.Point{4.9, 46.5}, Properties: map[string]any{"nom": "Poteau", "numero": int64(i)}}
+					if !yield(f, nil) {
+						return
+					}
+				}
+				yield(store.RemoteFeature{}, stopped)
+			})
+			if !errors.Is(err, stopped) || !strings.Contains(err.Error(), fmt.Sprintf("feature %d", n)) {
+				t.Errorf("a stream failing at feature %d: %v", n, err)
+			}
+		})
+		if after := dumpPlatform(t, db); !slices.Equal(before, after) {
+			t.Errorf("a failed stream changed the platform:\n%s", firstDifference(before, after))
+		}
+		if n := layerCount(t, db, "bornes"); n != "3000" {
+			t.Errorf("bornes: %s features, want 3000", n)
+		}
+	})
+}
+
+// writePoints writes n generated points as a GeoJSON file, and last after
+// them when it is not empty.
+func writePoints(t *testing.T, path string, n int, last string) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := iogen.WritePoints(&b, n, iogen.Rand(7)); err != nil {
+		t.Fatal(err)
+	}
+	out := b.Bytes()
+	if last != "" {
+		out = append(bytes.TrimSuffix(out, []byte("\n]\n}\n")), []byte(",\n"+last+"\n]\n}\n")...)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dumpPlatform lists every row of every table of the platform database,
+// each as "table: row", sorted.
+func dumpPlatform(t *testing.T, db string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var rows []string
+	if strings.HasPrefix(db, "postgres://") {
+		conn, err := pgx.Connect(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		tables, err := pgColumn(ctx, conn, `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables
+			WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range tables {
+			got, err := pgColumn(ctx, conn, `SELECT t::text FROM `+table+` t`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range got {
+				rows = append(rows, table+": "+r)
+			}
+		}
+		slices.Sort(rows)
+		return rows
+	}
+	sdb, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	tables, err := sqliteColumn(sdb, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range tables {
+		cols, err := sqliteColumn(sdb, `SELECT 'quote("' || name || '")' FROM pragma_table_info(?)`, table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := sqliteColumn(sdb, `SELECT `+strings.Join(cols, ` || '|' || `)+` FROM "`+table+`"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range got {
+			rows = append(rows, table+": "+r)
+		}
+	}
+	slices.Sort(rows)
+	return rows
+}
+
+// pgColumn reads the first column of a query's rows.
+func pgColumn(ctx context.Context, conn *pgx.Conn, q string) ([]string, error) {
+	rs, err := conn.Query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rs, pgx.RowTo[string])
+}
+
+// sqliteColumn reads the first column of a query's rows.
+func sqliteColumn(db *sql.DB, q string, args ...any) ([]string, error) {
+	rs, err := db.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []string
+	for rs.Next() {
+		var s sql.NullString
+		if err := rs.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s.String)
+	}
+	return out, rs.Err()
+}
+
+// firstDifference shows where two dumps part.
+func firstDifference(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("row %d: %q, then %q", i, a[i], b[i])
+		}
+	}
+	return fmt.Sprintf("%d rows, then %d", len(a), len(b))
+}

@@ -76,16 +76,8 @@ func (d *dxfDialog) show() {
 }
 
 func (d *dxfDialog) build() fyne.CanvasObject {
-	for _, l := range d.ws.Layers() {
-		if !l.ReadOnly() {
-			d.targets = append(d.targets, l.Name())
-		}
-	}
-	titles := make([]string, len(d.targets))
-	for i, name := range d.targets {
-		l, _ := d.ws.Layer(name)
-		titles[i] = l.Schema.DisplayTitle()
-	}
+	var titles []string
+	d.targets, titles = editableLayers(d.ws)
 	d.target = widget.NewSelect(titles, func(string) { d.showValues(); d.refresh() })
 	d.target.PlaceHolder = lang.L("(none)")
 	if len(titles) > 0 {
@@ -127,15 +119,7 @@ func (d *dxfDialog) build() fyne.CanvasObject {
 
 // targetLayer returns the chosen layer, nil when there is none.
 func (d *dxfDialog) targetLayer() *store.Layer {
-	i := d.target.SelectedIndex()
-	if i < 0 || i >= len(d.targets) {
-		return nil
-	}
-	l, err := d.ws.Layer(d.targets[i])
-	if err != nil {
-		return nil
-	}
-	return l
+	return layerAt(d.ws, d.targets, d.target.SelectedIndex())
 }
 
 // rowText is the text of a row of the DXF layer list.

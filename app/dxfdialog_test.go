@@ -25,19 +25,25 @@ const planL93 = "../store/formats/testdata/dxf/plan_l93.dxf"
 // (required identifier and date, coded material) and a read-only layer.
 func recolementWorkspace(t *testing.T) *store.Workspace {
 	t.Helper()
+	return workspaceWithLayers(t,
+		schema.Layer{Name: "canalaep", Title: "Canalisations d'eau potable", GeometryType: schema.LineString, Fields: []schema.Field{
+			{Name: "idcana", Title: "Identifiant", Type: schema.Text, Required: true},
+			{Name: "materiau", Title: "Matériau", Type: schema.Text, Domain: []schema.CodedValue{{Code: "11", Label: "Fonte ductile"}, {Code: "27", Label: "PVC U lisse"}}},
+			{Name: "diametre", Title: "Diamètre", Type: schema.Integer},
+		}},
+		schema.Layer{Name: "communes", GeometryType: schema.MultiPolygon, ReadOnly: true})
+}
+
+// workspaceWithLayers writes a new workspace with the given layers, closed
+// at the end of the test.
+func workspaceWithLayers(t *testing.T, layers ...schema.Layer) *store.Workspace {
+	t.Helper()
 	ws, err := store.Create(filepath.Join(t.TempDir(), "ws.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ws.Close() })
-	for _, s := range []schema.Layer{
-		{Name: "canalaep", Title: "Canalisations d'eau potable", GeometryType: schema.LineString, Fields: []schema.Field{
-			{Name: "idcana", Title: "Identifiant", Type: schema.Text, Required: true},
-			{Name: "materiau", Title: "Matériau", Type: schema.Text, Domain: []schema.CodedValue{{Code: "11", Label: "Fonte ductile"}, {Code: "27", Label: "PVC U lisse"}}},
-			{Name: "diametre", Title: "Diamètre", Type: schema.Integer},
-		}},
-		{Name: "communes", GeometryType: schema.MultiPolygon, ReadOnly: true},
-	} {
+	for _, s := range layers {
 		if _, err := ws.CreateLayer(context.Background(), s); err != nil {
 			t.Fatal(err)
 		}

@@ -2,10 +2,8 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 
 	"terrimap/store"
 )
@@ -39,6 +37,7 @@ func (m *mainWindow) buildMenu() *mainMenu {
 	file := fyne.NewMenu(lang.L("File"),
 		open,
 		item(lang.L("Import a surveyor's plan (DXF)…"), m.showDXFImport, true),
+		item(lang.L("Import a file (GeoJSON, Shapefile, CSV, GeoPackage)…"), m.showFileImport, true),
 		item(lang.L("Add a source (WFS, OGC API)…"), m.showAddSource, true),
 		item(lang.L("Export the map (PDF, PNG)…"), m.showExport, true),
 		item(lang.L("Export a layer (GeoPackage, GeoJSON, Shapefile, CSV)…"), m.showDataExport, true),
@@ -88,12 +87,7 @@ func (m *mainWindow) showDXFImport() {
 	if m.view == nil {
 		return
 	}
-	open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		_ = r.Close()
+	askOpenPath(m.window, []string{".dxf"}, func(path string) {
 		d := newDXFDialog(m.window, m.sess.ws, path, m.do, func(rep store.ImportReport) {
 			if m.view != nil {
 				m.view.synced() // redraw and recount what came in
@@ -103,7 +97,5 @@ func (m *mainWindow) showDXFImport() {
 		d.renderer, d.mapLayers = m.sess.renderer, m.sess.visibleLayers()
 		d.territory = m.sess.planTerritory()
 		d.show()
-	}, m.window)
-	open.SetFilter(storage.NewExtensionFileFilter([]string{".dxf"}))
-	open.Show()
+	})
 }

@@ -1,0 +1,583 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"terrimap/store"
+	"terrimap/store/formats"
+	"terrimap/store/srs"
+	"terrimap/sync/protocol"
+)
+
+// fileImportDialog imports a GeoJSON, Shapefile, CSV or GeoPackage layer
+// into the workspace («Importer un fichier»): it reads the file once (the
+// store's first pass) and says what it holds — how many objects, their
+// fields and types, their geometries, the coordinate system — and where it
+// goes: a new layer named by the user, or an existing layer she may edit;
+// and what the next sync will do with it. The import then runs off the UI
+// goroutine, one transaction, with a progress bar and a Cancel that leaves
+// nothing. Results come back through do.
+type fileImportDialog struct {
+	win  fyne.Window
+	ws   *store.Workspace
+	path string
+	do   func(func())
+	// platform: the workspace is linked to a platform, which the next
+	// sync offers the imported objects; access is what it lets the user do.
+	platform bool
+	access   map[string]protocol.Access
+	// done is called on the UI goroutine after a successful import.
+	done func(store.ImportReport)
+
+	gpkgLayers []geoPackageLayer // a GeoPackage's layers, once listed
+	src        *formats.Source   // the first pass over the file; nil until read
+	srcErr     error
+	gen        int // number of the latest reading asked for
+	running    bool
+	cancelling bool
+	cancel     context.CancelFunc
+	progress   *importProgress
+	closed     bool
+
+	sourceLayer *widget.Select // a GeoPackage's layer
+	count       *widget.Label
+	kinds       *widget.Label
+	system      *widget.Label
+	fields      *widget.Label
+	where       *widget.RadioGroup
+	title       *widget.Entry
+	existing    *widget.Select
+	targets     []string // names of the layers of existing.Options
+	crs         *widget.Select
+	check       *widget.Label // why the import cannot go ahead, or where it goes
+	syncNote    *widget.Label
+	bar         *widget.ProgressBar
+	state       *widget.Label
+	importB     *widget.Button
+	cancelB     *widget.Button
+	form        *widget.Form
+	dialog      dialog.Dialog
+}
+
+// importSystems are the coordinate systems the user may choose over the
+// file's own: 0 keeps what the file says.
+var importSystems = [...]int{0, srs.WGS84, srs.Lambert93, srs.CC47}
+
+func newFileImportDialog(win fyne.Window, ws *store.Workspace, path string, do func(func()), done func(store.ImportReport)) *fileImportDialog {
+	return &fileImportDialog{win: win, ws: ws, path: path, do: do, done: done, access: map[string]protocol.Access{}}
+}
+
+// showFileImport asks for a GeoJSON, Shapefile, CSV or GeoPackage file and
+// opens the import dialog.
+func (m *mainWindow) showFileImport() {
+	if m.view == nil {
+		return
+	}
+	askOpenPath(m.window, importExtensions[:], m.importFile)
+}
+
+// importFile opens the import dialog for the file at path; at the end the
+// map shows the layer and the sync panel counts what waits to be sent.
+func (m *mainWindow) importFile(path string) {
+	if m.view == nil {
+		return
+	}
+	if same, _ := filepath.Abs(path); same == m.workspace {
+		showError(m.window, lang.L("This is the workspace open in Terrimap: choose another file."))
+		return
+	}
+	d := newFileImportDialog(m.window, m.sess.ws, path, m.do, func(rep store.ImportReport) {
+		m.status = importDoneText(m.sess.ws, rep)
+		m.refresh()
+		if m.view == nil {
+			return
+		}
+		v := m.view
+		v.synced() // the new layer on the map, in the layer panel
+		v.sync.reload()
+		v.search.upgrade(nil)
+		v.zoomToLayer(rep.Layer)
+	})
+	d.platform = m.sess.client != nil
+	for k, a := range m.sess.access {
+		d.access[k] = a
+	}
+	d.show()
+}
+
+// show opens the dialog and reads the file.
+func (d *fileImportDialog) show() {
+	d.dialog = dialog.NewCustomWithoutButtons(lang.L("Import a file"), d.build(), d.win)
+	d.dialog.SetOnClosed(func() {
+		d.closed = true
+		d.closeSource()
+	})
+	d.dialog.Resize(fyne.NewSize(720, 600))
+	d.dialog.Show()
+	d.read()
+}
+
+func (d *fileImportDialog) build() fyne.CanvasObject {
+	file := widget.NewLabel(lang.L("File: {{.Name}} ({{.Format}})", map[string]any{"Name": filepath.Base(d.path), "Format": formatName(d.path)}))
+	file.TextStyle = fyne.TextStyle{Bold: true}
+	file.Truncation = fyne.TextTruncateEllipsis
+	d.sourceLayer = widget.NewSelect(nil, func(string) { d.read() })
+	d.sourceLayer.PlaceHolder = lang.L("(choose a layer)")
+	d.count = widget.NewLabel(lang.L("Reading the file…"))
+	d.kinds = widget.NewLabel("")
+	d.system = widget.NewLabel("")
+	d.system.Wrapping = fyne.TextWrapWord
+	d.fields = widget.NewLabel("")
+	d.fields.Wrapping = fyne.TextWrapWord
+	fields := container.NewVScroll(d.fields)
+	fields.SetMinSize(fyne.NewSize(0, 70))
+	var items []*widget.FormItem
+	if isGeoPackage(d.path) {
+		items = append(items, widget.NewFormItem(lang.L("Layer of the GeoPackage"), d.sourceLayer))
+	}
+	content := widget.NewForm(append(items,
+		widget.NewFormItem(lang.L("Objects"), d.count),
+		widget.NewFormItem(lang.L("Geometry"), d.kinds),
+		widget.NewFormItem(lang.L("Coordinates"), d.system),
+		widget.NewFormItem(lang.L("Fields"), fields))...)
+
+	newLayer, intoLayer := lang.L("Into a new layer"), lang.L("Into an existing layer")
+	d.where = widget.NewRadioGroup([]string{newLayer, intoLayer}, func(string) { d.update() })
+	d.where.Horizontal = true
+	d.title = widget.NewEntry()
+	d.title.OnChanged = func(string) { d.update() }
+	var titles []string
+	d.targets, titles = editableLayers(d.ws)
+	d.existing = widget.NewSelect(titles, func(string) { d.update() })
+	d.existing.PlaceHolder = lang.L("(choose a layer)")
+	systems := make([]string, len(importSystems))
+	for i, code := range importSystems {
+		if code == 0 {
+			systems[i] = lang.L("As the file says")
+		} else {
+			systems[i] = systemName(code)
+		}
+	}
+	d.crs = widget.NewSelect(systems, func(string) { d.update() })
+	d.crs.SetSelectedIndex(0)
+	d.form = widget.NewForm(
+		widget.NewFormItem(lang.L("Import"), d.where),
+		widget.NewFormItem(lang.L("Name of the new layer"), d.title),
+		widget.NewFormItem(lang.L("Layer"), d.existing),
+		widget.NewFormItem(lang.L("Read the coordinates as"), d.crs),
+	)
+	d.check = widget.NewLabel("")
+	d.check.Wrapping = fyne.TextWrapWord
+	d.syncNote = widget.NewLabel("")
+	d.syncNote.Wrapping = fyne.TextWrapWord
+	d.bar = widget.NewProgressBar()
+	d.bar.Hide()
+	d.state = widget.NewLabel("")
+	d.state.Wrapping = fyne.TextWrapWord
+	d.importB = widget.NewButton(lang.L("Import"), d.start)
+	d.importB.Importance = widget.HighImportance
+	d.importB.Disable()
+	d.cancelB = widget.NewButton(lang.L("Cancel"), d.stop)
+	d.where.SetSelected(newLayer)
+
+	heading := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	body := container.NewVBox(
+		file,
+		heading(lang.L("What the file holds")), content,
+		widget.NewSeparator(),
+		heading(lang.L("Where to import it")), d.form, d.check, d.syncNote,
+	)
+	bottom := container.NewVBox(d.bar, d.state, container.NewCenter(container.NewHBox(d.cancelB, d.importB)))
+	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
+}
+
+// read makes the first pass over the file (for a GeoPackage, over the
+// chosen layer, once its layers are listed), off the UI goroutine.
+func (d *fileImportDialog) read() {
+	if d.running {
+		return
+	}
+	d.gen++
+	gen := d.gen
+	d.closeSource()
+	d.srcErr = nil
+	d.count.SetText(lang.L("Reading the file…"))
+	d.kinds.SetText("")
+	d.system.SetText("")
+	d.fields.SetText("")
+	d.update()
+	layer := ""
+	if isGeoPackage(d.path) {
+		if d.gpkgLayers != nil {
+			i := d.sourceLayer.SelectedIndex()
+			if i < 0 {
+				d.count.SetText(lang.L("Choose the layer of the GeoPackage to import."))
+				return
+			}
+			layer = d.gpkgLayers[i].name
+		}
+	}
+	listing := isGeoPackage(d.path) && d.gpkgLayers == nil
+	go func() {
+		var layers []geoPackageLayer
+		var src *formats.Source
+		var err error
+		if listing {
+			if layers, err = listGeoPackageLayers(d.path); err == nil && len(layers) == 0 {
+				err = store.ErrNoLayers
+			}
+			if err == nil && len(layers) == 1 {
+				layer = layers[0].name
+			}
+		}
+		if err == nil && (!listing || layer != "") {
+			src, err = openImportSource(context.Background(), d.path, layer)
+		}
+		d.do(func() {
+			if gen != d.gen || d.closed {
+				if src != nil {
+					src.Close()
+				}
+				return
+			}
+			if listing && err == nil {
+				d.gpkgLayers = layers
+				d.offerLayers(layer)
+			}
+			d.src, d.srcErr = src, err
+			d.showSource()
+		})
+	}()
+}
+
+// offerLayers fills the choice of a GeoPackage's layer; chosen is the one
+// already read (its only layer), "" for none.
+func (d *fileImportDialog) offerLayers(chosen string) {
+	options := make([]string, len(d.gpkgLayers))
+	for i, l := range d.gpkgLayers {
+		options[i] = l.title
+		if l.title != l.name {
+			options[i] += " (" + l.name + ")"
+		}
+	}
+	d.sourceLayer.OnChanged = nil
+	d.sourceLayer.SetOptions(options)
+	for i, l := range d.gpkgLayers {
+		if l.name == chosen {
+			d.sourceLayer.SetSelectedIndex(i)
+		}
+	}
+	d.sourceLayer.OnChanged = func(string) { d.read() }
+	if chosen == "" {
+		d.count.SetText(lang.L("Choose the layer of the GeoPackage to import."))
+	}
+}
+
+// declaredSystem is the coordinate system the file declares: a
+// GeoPackage's layer its own (the store reads it in longitude/latitude).
+func (d *fileImportDialog) declaredSystem() int {
+	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
+		return d.gpkgLayers[i].srs
+	}
+	if d.src == nil {
+		return 0
+	}
+	return d.src.SRS
+}
+
+// showSource shows what the first pass found.
+func (d *fileImportDialog) showSource() {
+	if d.srcErr != nil {
+		d.count.SetText("")
+		d.state.SetText(importErrorText(importFailure{err: d.srcErr, recordIDs: formatName(d.path) == "Shapefile"}))
+		d.update()
+		return
+	}
+	if d.src == nil {
+		d.update()
+		return
+	}
+	n := d.src.Count
+	d.count.SetText(lang.N("{{.N}} objects", n, map[string]any{"N": groupDigits(n)}))
+	d.kinds.SetText(geometryKindsText(d.src.Geometries))
+	d.system.SetText(d.systemText())
+	d.fields.SetText(fieldsText(d.src.Fields))
+	d.state.SetText("")
+	if d.title.Text == "" {
+		d.title.SetText(d.freeTitle(d.proposedTitle()))
+	}
+	d.update()
+}
+
+// systemText says which coordinate system the file is read in.
+func (d *fileImportDialog) systemText() string {
+	declared := d.declaredSystem()
+	switch {
+	case declared == 0:
+		return lang.L("not declared by the file: read as longitude/latitude (WGS84)")
+	case declared != srs.WGS84 && !srs.Supported(declared):
+		return lang.L("{{.System}}, which Terrimap does not convert", map[string]any{"System": systemName(declared)})
+	}
+	return lang.L("{{.System}}, declared by the file", map[string]any{"System": systemName(declared)})
+}
+
+// proposedTitle is the name offered for a new layer: a GeoPackage layer's
+// title, else the file's name, words apart, a capital first.
+func (d *fileImportDialog) proposedTitle() string {
+	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
+		return d.gpkgLayers[i].title
+	}
+	base := strings.TrimSuffix(filepath.Base(d.path), filepath.Ext(d.path))
+	base = strings.Join(strings.FieldsFunc(base, func(r rune) bool { return r == '_' || r == '-' || r == '.' || unicode.IsSpace(r) }), " ")
+	if r, size := utf8.DecodeRuneInString(base); size > 0 {
+		base = string(unicode.ToUpper(r)) + base[size:]
+	}
+	return base
+}
+
+// freeTitle is title, or «title 2», «title 3»… when a layer has it.
+func (d *fileImportDialog) freeTitle(title string) string {
+	taken := func(t string) bool {
+		for _, l := range d.ws.Layers() {
+			if strings.EqualFold(l.Schema.DisplayTitle(), t) || strings.EqualFold(l.Name(), t) {
+				return true
+			}
+		}
+		return false
+	}
+	free := title
+	for i := 2; taken(free); i++ {
+		free = title + " " + strconv.Itoa(i)
+	}
+	return free
+}
+
+// intoExisting reports whether the user chose an existing layer.
+func (d *fileImportDialog) intoExisting() bool {
+	return d.where.Selected == lang.L("Into an existing layer")
+}
+
+// targetLayer is the existing layer chosen, nil for none.
+func (d *fileImportDialog) targetLayer() *store.Layer {
+	return layerAt(d.ws, d.targets, d.existing.SelectedIndex())
+}
+
+// newLayerName is the name of the layer the import would create from the
+// title typed, unique in the workspace; "" with why it cannot be.
+func (d *fileImportDialog) newLayerName() (string, string) {
+	title := strings.TrimSpace(d.title.Text)
+	if title == "" {
+		return "", lang.L("Give the new layer a name.")
+	}
+	if d.freeTitle(title) != title {
+		return "", lang.L("A layer is already named «{{.Title}}»: choose another name, or import into that layer.", map[string]any{"Title": title})
+	}
+	base := formats.LayerName(title)
+	for _, p := range protocol.ReservedLayerPrefixes {
+		if strings.HasPrefix(strings.ToLower(base), p) {
+			base = "couche_" + base
+		}
+	}
+	name := base
+	for i := 2; ; i++ {
+		if _, err := d.ws.Layer(name); errors.Is(err, store.ErrLayerNotFound) {
+			return name, ""
+		}
+		name = base + "_" + strconv.Itoa(i)
+	}
+}
+
+// options are the import options the dialog stands at, with why the
+// import cannot go ahead ("" when it can).
+func (d *fileImportDialog) options() (store.ImportOptions, string) {
+	var opts store.ImportOptions
+	if i := d.crs.SelectedIndex(); i > 0 {
+		opts.SRS = importSystems[i]
+	}
+	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
+		opts.SourceLayer = d.gpkgLayers[i].name
+	}
+	if d.src == nil {
+		return opts, " "
+	}
+	if d.src.Count == 0 {
+		return opts, lang.L("The file holds no object.")
+	}
+	if d.src.Geometries == 0 {
+		return opts, lang.L("No object of this file has a geometry. A CSV file needs longitude and latitude columns (or x and y in Lambert-93).")
+	}
+	if from := d.declaredSystem(); opts.SRS == 0 && from != 0 && from != srs.WGS84 && !srs.Supported(from) {
+		return opts, lang.L("The file is in a coordinate system Terrimap does not convert: ask for it in Lambert-93 or in longitude/latitude (WGS84).")
+	}
+	if d.intoExisting() {
+		l := d.targetLayer()
+		if l == nil {
+			return opts, lang.L("Choose the layer to add the objects to.")
+		}
+		if !kindsFitLayer(d.src.Geometries, l.Schema.GeometryType) {
+			return opts, lang.L("The file holds {{.File}}, the layer «{{.Layer}}» holds {{.Kind}}: choose another layer, or a new layer.",
+				map[string]any{"File": geometryKindsText(d.src.Geometries), "Layer": l.Schema.DisplayTitle(), "Kind": layerKindText(l.Schema.GeometryType)})
+		}
+		opts.Layer = l.Name()
+		return opts, ""
+	}
+	name, why := d.newLayerName()
+	if why != "" {
+		return opts, why
+	}
+	opts.Layer, opts.Title = name, strings.TrimSpace(d.title.Text)
+	return opts, ""
+}
+
+// update shows the choices that apply, what the import would do and what
+// the next sync will do, and offers Import when it can go ahead.
+func (d *fileImportDialog) update() {
+	if d.form == nil {
+		return
+	}
+	existing := d.intoExisting()
+	setEnabled(d.title, !existing && !d.running)
+	setEnabled(d.existing, existing && !d.running)
+	d.form.Refresh()
+	opts, why := d.options()
+	switch {
+	case d.src == nil:
+		d.check.SetText("")
+	case why != "":
+		d.check.SetText("⚠ " + why)
+	case existing:
+		d.check.SetText(lang.L("The objects are added to the layer «{{.Layer}}»; the file's fields are matched with the layer's by their names, the others are left out.",
+			map[string]any{"Layer": d.targetLayer().Schema.DisplayTitle()}))
+	default:
+		d.check.SetText(lang.L("A new layer «{{.Title}}» is created with the file's fields.", map[string]any{"Title": opts.Title}))
+	}
+	d.syncNote.SetText(d.syncText(existing, opts.Layer))
+	setEnabled(d.importB, why == "" && !d.running)
+}
+
+// syncText says what the next synchronisation will do with the objects.
+func (d *fileImportDialog) syncText(existing bool, layer string) string {
+	switch {
+	case !d.platform:
+		return lang.L("This workspace is not linked to a platform: the imported objects stay on this computer.")
+	case !existing:
+		return lang.L("The new layer is first on this computer only. At the next synchronisation Terrimap offers it to the platform: only a platform administrator can publish it there. Otherwise the layer stays on this computer, and its objects, refused by the platform, wait under «Rejected changes» (nothing is lost).")
+	}
+	if a, ok := d.access[layer]; ok && a.Territory != nil {
+		return lang.L("The objects are sent to the platform at the next synchronisation, like your other changes. The platform refuses those outside your territory: they then wait under «Rejected changes».")
+	}
+	return lang.L("The objects are sent to the platform at the next synchronisation, like your other changes.")
+}
+
+// start runs the import off the UI goroutine, with its progress.
+func (d *fileImportDialog) start() {
+	opts, why := d.options()
+	if why != "" || d.running || d.src == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.running, d.cancel = true, cancel
+	d.update()
+	d.where.Disable()
+	d.crs.Disable()
+	d.sourceLayer.Disable()
+	d.bar.SetValue(0)
+	d.bar.Show()
+	d.state.SetText(lang.L("Importing…"))
+	total := d.src.Count
+	p := &importProgress{every: max(100, total/200)}
+	p.onRead = func(n int) {
+		d.do(func() {
+			if d.running && !d.cancelling {
+				d.bar.SetValue(float64(n) / float64(max(1, total)))
+				d.state.SetText(lang.L("Importing… {{.N}} of {{.Total}} objects", map[string]any{"N": groupDigits(n), "Total": groupDigits(total)}))
+			}
+		})
+	}
+	d.progress = p
+	src, ws := d.src, d.ws
+	go func() {
+		rep, err := ws.ImportSource(ctx, p.counted(src), opts)
+		number, id := p.last()
+		cancelled := ctx.Err() != nil && err != nil
+		d.do(func() {
+			d.finish(rep, err, cancelled, importFailure{err: err, number: number, id: id, recordIDs: formatName(d.path) == "Shapefile"})
+		})
+	}()
+}
+
+// finish shows how the import ended: the dialog closes after a success,
+// stays open with the reason after a failure.
+func (d *fileImportDialog) finish(rep store.ImportReport, err error, cancelled bool, f importFailure) {
+	d.running, d.cancelling = false, false
+	d.cancel()
+	d.bar.Hide()
+	d.where.Enable()
+	d.crs.Enable()
+	d.sourceLayer.Enable()
+	switch {
+	case cancelled:
+		d.state.SetText(lang.L("Import cancelled: nothing was imported."))
+	case err != nil:
+		d.state.SetText(importErrorText(f))
+	default:
+		d.dialog.Hide()
+		msg := importDoneText(d.ws, rep)
+		if len(rep.IgnoredFields) > 0 {
+			msg += "\n" + lang.L("Fields the layer does not have, left out: {{.Fields}}.", map[string]any{"Fields": strings.Join(rep.IgnoredFields, ", ")})
+		}
+		msg += "\n\n" + d.syncText(!rep.CreatedLayer, rep.Layer)
+		info := dialog.NewInformation(lang.L("Import a file"), msg, d.win)
+		info.Resize(fyne.NewSize(520, 0))
+		info.Show()
+		if d.done != nil {
+			d.done(rep)
+		}
+		return
+	}
+	d.update()
+}
+
+// stop cancels the import under way, or closes the dialog.
+func (d *fileImportDialog) stop() {
+	if d.running {
+		d.cancelling = true
+		d.state.SetText(lang.L("Cancelling…"))
+		d.cancel()
+		return
+	}
+	d.dialog.Hide()
+}
+
+// closeSource releases the file read (a reading that comes back after the
+// dialog closed releases its own).
+func (d *fileImportDialog) closeSource() {
+	if d.src != nil {
+		d.src.Close()
+		d.src = nil
+	}
+}
+
+// importDoneText says what an import did: «12 418 objets importés dans la
+// couche « Bornes incendie »», the layer by its title.
+func importDoneText(ws *store.Workspace, rep store.ImportReport) string {
+	title := rep.Layer
+	if l, err := ws.Layer(rep.Layer); err == nil {
+		title = l.Schema.DisplayTitle()
+	}
+	return lang.N("{{.N}} objects imported into the layer «{{.Layer}}».", rep.Features, map[string]any{"N": groupDigits(rep.Features), "Layer": title})
+}

@@ -1,0 +1,394 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"terrimap/store"
+	"terrimap/store/schema"
+	"terrimap/sync/protocol"
+)
+
+// Real files of the territory, copied in the store's testdata (see its SOURCE.txt).
+const (
+	communesShapefileL93 = "../store/testdata/shp_l93/ccmt_communes_l93.shp"
+	communesGeoPackage93 = "../store/testdata/ccmt-communes-l93.gpkg"
+	communesCSV          = "../store/testdata/ccmt-communes.csv"
+	gdalSampleGeoPackage = "../store/testdata/gdal_sample.gpkg"
+)
+
+// writeFile writes content to name in a temporary folder and returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// hydrantsGeoJSON is a surveyor's file of three hydrants at Tournus.
+const hydrantsGeoJSON = `{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"PEI-1","geometry":{"type":"Point","coordinates":[4.9089,46.5645]},"properties":{"numero":"94","debit":60,"controle":"2025-03-12"}},
+{"type":"Feature","id":"PEI-2","geometry":{"type":"Point","coordinates":[4.9120,46.5601]},"properties":{"numero":"95","debit":120,"controle":"2025-03-12"}},
+{"type":"Feature","id":"PEI-3","geometry":{"type":"Point","coordinates":[4.9051,46.5702]},"properties":{"numero":"96","debit":null,"controle":null}}]}`
+
+// newTestImportDialog opens the dialog on path and waits for the first
+// pass over the file (or its error).
+func newTestImportDialog(t *testing.T, ws *store.Workspace, path string, done func(store.ImportReport)) (*fileImportDialog, uiQueue) {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	t.Cleanup(w.Close)
+	q := make(uiQueue, 64)
+	d := newFileImportDialog(w, ws, path, q.do, done)
+	d.show()
+	t.Cleanup(d.dialog.Hide) // releases the file
+	q.runUntil(t, func() bool { return d.src != nil || d.srcErr != nil || d.gpkgLayers != nil })
+	return d, q
+}
+
+// hydrantWorkspace is a workspace with a layer of hydrants (points), one
+// of pipes (lines) and a read-only layer of communes.
+func hydrantWorkspace(t *testing.T) *store.Workspace {
+	t.Helper()
+	return workspaceWithLayers(t,
+		schema.Layer{Name: "pei", Title: "Poteaux d'incendie", GeometryType: schema.Point, Fields: []schema.Field{
+			{Name: "numero", Title: "Numéro", Type: schema.Text},
+			{Name: "debit", Title: "Débit", Type: schema.Integer},
+		}},
+		schema.Layer{Name: "canalaep", Title: "Canalisations d'eau potable", GeometryType: schema.LineString},
+		schema.Layer{Name: "communes", GeometryType: schema.MultiPolygon, ReadOnly: true})
+}
+
+// importAndWait taps Import and waits for the import's end.
+func importAndWait(t *testing.T, d *fileImportDialog, q uiQueue) {
+	t.Helper()
+	if d.importB.Disabled() {
+		t.Fatalf("import not offered: %q %q", d.check.Text, d.state.Text)
+	}
+	test.Tap(d.importB)
+	q.runUntil(t, func() bool { return !d.running })
+}
+
+// pendingCount is how many local changes wait to be sent.
+func pendingCount(t *testing.T, ws *store.Workspace) int {
+	t.Helper()
+	counts, err := ws.JournalCount(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return counts[store.StatePending]
+}
+
+// A GeoJSON into a new layer: the summary says what the file holds, the
+// name offered comes from the file's, the import creates the layer with
+// its features as local creations.
+func TestFileImportGeoJSONIntoNewLayer(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	path := writeFile(t, "poteaux_incendie-2025.geojson", hydrantsGeoJSON)
+	var done *store.ImportReport
+	d, q := newTestImportDialog(t, ws, path, func(r store.ImportReport) { done = &r })
+
+	for _, c := range []struct{ what, got, want string }{
+		{"count", d.count.Text, "3 objets"},
+		{"geometry", d.kinds.Text, "points"},
+		{"system", d.system.Text, "Longitude/latitude (WGS84), indiqué par le fichier"},
+		{"fields", d.fields.Text, "numero (texte), debit (nombre entier), controle (date)"},
+		{"title", d.title.Text, "Poteaux incendie 2025"},
+		{"check", d.check.Text, "Une nouvelle couche « Poteaux incendie 2025 » est créée avec les champs du fichier."},
+		{"sync", d.syncNote.Text, "Cet espace de travail n'est relié à aucune plateforme : les objets importés restent sur cet ordinateur."},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	importAndWait(t, d, q)
+	if done == nil {
+		t.Fatalf("not imported: %q", d.state.Text)
+	}
+	if !done.CreatedLayer || done.Features != 3 || done.Layer != "poteaux_incendie_2025" {
+		t.Errorf("report %+v", done)
+	}
+	if got := importDoneText(ws, *done); got != "3 objets importés dans la couche « Poteaux incendie 2025 »." {
+		t.Errorf("message %q", got)
+	}
+	fs, err := ws.Query(context.Background(), store.Query{Layer: "poteaux_incendie_2025"})
+	if err != nil || len(fs) != 3 || fs[1].Properties["numero"] != "95" || fs[1].Properties["debit"] != int64(120) {
+		t.Fatalf("features %v, %v", fs, err)
+	}
+	if n := pendingCount(t, ws); n != 3 {
+		t.Errorf("%d changes to send, want 3", n)
+	}
+}
+
+// The name of a new layer is checked: empty, or a layer's already, it
+// cannot be imported; what the sync does is said for a linked workspace.
+func TestFileImportChecksTheNewLayerName(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	d, _ := newTestImportDialog(t, ws, writeFile(t, "pei.geojson", hydrantsGeoJSON), nil)
+	d.platform = true
+	for _, c := range []struct{ title, check string }{
+		{"  ", "⚠ Donnez un nom à la nouvelle couche."},
+		{"poteaux d'INCENDIE", "⚠ Une couche s'appelle déjà « poteaux d'INCENDIE » : choisissez un autre nom, ou importez dans cette couche."},
+		{"PEI", "⚠ Une couche s'appelle déjà « PEI » : choisissez un autre nom, ou importez dans cette couche."},
+		{"PEI du SDIS", "Une nouvelle couche « PEI du SDIS » est créée avec les champs du fichier."},
+	} {
+		d.title.SetText(c.title)
+		if d.check.Text != c.check || d.importB.Disabled() == (c.check[0] != '\xe2') {
+			t.Errorf("%q: %q, import disabled %v", c.title, d.check.Text, d.importB.Disabled())
+		}
+	}
+	if opts, _ := d.options(); opts.Layer != "pei_du_sdis" || opts.Title != "PEI du SDIS" {
+		t.Errorf("options %+v", opts)
+	}
+	if !strings.Contains(d.syncNote.Text, "seul un administrateur de la plateforme peut l'y publier") ||
+		!strings.Contains(d.syncNote.Text, "« Modifications refusées » (rien n'est perdu)") {
+		t.Errorf("sync note %q", d.syncNote.Text)
+	}
+}
+
+// Into an existing layer: only layers the user may edit, of the file's
+// kind of geometry; the fields are matched by name, the others left out.
+func TestFileImportIntoExistingLayer(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	var done *store.ImportReport
+	d, q := newTestImportDialog(t, ws, writeFile(t, "releve.geojson", hydrantsGeoJSON), func(r store.ImportReport) { done = &r })
+	d.platform = true
+	d.access["pei"] = protocol.Access{Read: true, Create: true, Territory: ccmtSquare}
+	d.where.SetSelected("Dans une couche existante")
+	if d.title.Disabled() == false || d.existing.Disabled() {
+		t.Error("the name of a new layer is offered for an existing layer")
+	}
+	if got := strings.Join(d.existing.Options, "|"); got != "Poteaux d'incendie|Canalisations d'eau potable" {
+		t.Errorf("layers offered: %s", got)
+	}
+	if d.check.Text != "⚠ Choisissez la couche où ajouter les objets." || !d.importB.Disabled() {
+		t.Errorf("no layer chosen: %q", d.check.Text)
+	}
+	d.existing.SetSelected("Canalisations d'eau potable")
+	if d.check.Text != "⚠ Le fichier contient des points, la couche « Canalisations d'eau potable » des lignes : choisissez une autre couche, ou une nouvelle couche." || !d.importB.Disabled() {
+		t.Errorf("lines for points: %q", d.check.Text)
+	}
+	d.existing.SetSelected("Poteaux d'incendie")
+	if !strings.HasPrefix(d.check.Text, "Les objets sont ajoutés à la couche « Poteaux d'incendie »") ||
+		!strings.Contains(d.syncNote.Text, "La plateforme refuse ceux qui sont hors de votre territoire") {
+		t.Errorf("into pei: %q / %q", d.check.Text, d.syncNote.Text)
+	}
+	importAndWait(t, d, q)
+	if done == nil || done.CreatedLayer || done.Features != 3 || strings.Join(done.IgnoredFields, ",") != "controle" {
+		t.Fatalf("report %+v, state %q", done, d.state.Text)
+	}
+	if n := ws.Index().Len("pei"); n != 3 {
+		t.Errorf("%d hydrants", n)
+	}
+}
+
+// Real files of the territory: the Shapefile of the communes in
+// Lambert-93 is recognised as such and lands in longitude/latitude.
+func TestFileImportShapefileLambert93(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	var done *store.ImportReport
+	d, q := newTestImportDialog(t, ws, communesShapefileL93, func(r store.ImportReport) { done = &r })
+	if d.count.Text != "24 objets" || d.kinds.Text != "surfaces (polygones)" ||
+		d.system.Text != "Lambert-93 (EPSG:2154), indiqué par le fichier" || !strings.Contains(d.fields.Text, "(texte)") {
+		t.Errorf("summary %q %q %q %q", d.count.Text, d.kinds.Text, d.system.Text, d.fields.Text)
+	}
+	d.title.SetText("Communes (IGN)")
+	importAndWait(t, d, q)
+	if done == nil || done.Features != 24 {
+		t.Fatalf("report %+v, state %q", done, d.state.Text)
+	}
+	b, ok := ws.Index().Bound(done.Layer)
+	if !ok || b.Min[0] < 4.6 || b.Max[0] > 5.1 || b.Min[1] < 46.3 || b.Max[1] > 46.7 {
+		t.Errorf("extent %v %v: not the CCMT in longitude/latitude", b, ok)
+	}
+}
+
+// A Shapefile without its .prj, in Lambert-93: read as longitude/latitude
+// it is refused, naming the first object; read as Lambert-93, imported.
+func TestFileImportShapefileWithoutPRJ(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	dir := t.TempDir()
+	for _, ext := range []string{".shp", ".shx", ".dbf", ".cpg"} {
+		b, err := os.ReadFile(strings.TrimSuffix(communesShapefileL93, ".shp") + ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "communes"+ext), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := workspaceState(t, ws)
+	var done *store.ImportReport
+	d, q := newTestImportDialog(t, ws, filepath.Join(dir, "communes.shp"), func(r store.ImportReport) { done = &r })
+	if d.system.Text != "non indiqué par le fichier : lu en longitude/latitude (WGS84)" {
+		t.Errorf("system %q", d.system.Text)
+	}
+	importAndWait(t, d, q)
+	if want := "L'objet n° 1 du fichier ne peut pas être importé : ses coordonnées ne sont pas des longitudes et latitudes : le système de coordonnées du fichier n'est sans doute pas celui choisi.\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
+		t.Errorf("read as degrees:\n%q\nwant\n%q", d.state.Text, want)
+	}
+	if after := workspaceState(t, ws); after != before || done != nil {
+		t.Errorf("workspace changed: %s, was %s", after, before)
+	}
+	d.crs.SetSelected("Lambert-93 (EPSG:2154)")
+	importAndWait(t, d, q)
+	if done == nil || done.Features != 24 || done.SourceSRS != 2154 {
+		t.Fatalf("read as Lambert-93: %+v, %q", done, d.state.Text)
+	}
+}
+
+// A GeoPackage with several layers: the user chooses one, then sees it.
+func TestFileImportGeoPackageLayerChoice(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	d, q := newTestImportDialog(t, ws, gdalSampleGeoPackage, nil)
+	if d.count.Text != "Choisissez la couche du GeoPackage à importer." || len(d.sourceLayer.Options) < 10 || !d.importB.Disabled() {
+		t.Fatalf("before the choice: %q, %d layers", d.count.Text, len(d.sourceLayer.Options))
+	}
+	d.sourceLayer.SetSelected("linestring2d")
+	q.runUntil(t, func() bool { return d.src != nil || d.srcErr != nil })
+	if d.kinds.Text != "lignes" || d.title.Text != "linestring2d" || d.importB.Disabled() {
+		t.Errorf("linestring2d: %q %q %q, import disabled %v", d.count.Text, d.kinds.Text, d.title.Text, d.importB.Disabled())
+	}
+
+	// A GeoPackage of one layer in Lambert-93 is read at once.
+	d2, _ := newTestImportDialog(t, ws, communesGeoPackage93, nil)
+	if d2.count.Text != "24 objets" || d2.system.Text != "Lambert-93 (EPSG:2154), indiqué par le fichier" {
+		t.Errorf("one layer: %q %q", d2.count.Text, d2.system.Text)
+	}
+}
+
+// A CSV without coordinates cannot be imported, and the dialog says why
+// before anything is tried.
+func TestFileImportCSVWithoutCoordinates(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	d, _ := newTestImportDialog(t, ws, communesCSV, nil)
+	if d.count.Text != "24 objets" || d.kinds.Text != "aucune géométrie" {
+		t.Errorf("summary %q %q", d.count.Text, d.kinds.Text)
+	}
+	if !strings.HasPrefix(d.check.Text, "⚠ Aucun objet de ce fichier n'a de géométrie.") || !d.importB.Disabled() {
+		t.Errorf("check %q, import disabled %v", d.check.Text, d.importB.Disabled())
+	}
+}
+
+// workspaceState is what an import must leave unchanged when it fails:
+// the layers, the features of each, the journal.
+func workspaceState(t *testing.T, ws *store.Workspace) string {
+	t.Helper()
+	var b strings.Builder
+	for _, l := range ws.Layers() {
+		fs, err := ws.Query(context.Background(), store.Query{Layer: l.Name()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s:%d ", l.Name(), len(fs))
+	}
+	fmt.Fprintf(&b, "pending:%d", pendingCount(t, ws))
+	return b.String()
+}
+
+// A bad file is refused with a French message naming the object, and the
+// workspace is as it was: an unreadable feature found by the first pass, a
+// value the layer refuses found while writing.
+func TestFileImportBadFeatureChangesNothing(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	before := workspaceState(t, ws)
+
+	bad := strings.Replace(hydrantsGeoJSON, `"coordinates":[4.9051,46.5702]`, `"coordinates":[4.9051]`, 1)
+	d, _ := newTestImportDialog(t, ws, writeFile(t, "pei.geojson", bad), nil)
+	if want := "L'objet n° 3 du fichier (identifiant « PEI-3 ») ne peut pas être importé : sa géométrie est invalide (coordonnées manquantes ou fausses).\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
+		t.Errorf("unreadable feature:\n%q\nwant\n%q", d.state.Text, want)
+	}
+	if !d.importB.Disabled() {
+		t.Error("import offered for an unreadable file")
+	}
+
+	wrong := strings.Replace(hydrantsGeoJSON, `"debit":120`, `"debit":"fort"`, 1)
+	var done *store.ImportReport
+	d, q := newTestImportDialog(t, ws, writeFile(t, "pei2.geojson", wrong), func(r store.ImportReport) { done = &r })
+	d.where.SetSelected("Dans une couche existante")
+	d.existing.SetSelected("Poteaux d'incendie")
+	importAndWait(t, d, q)
+	if done != nil {
+		t.Fatalf("imported %+v", done)
+	}
+	if want := "L'objet n° 2 du fichier (identifiant « PEI-2 ») ne peut pas être importé : la valeur du champ « debit » ne convient pas à la couche.\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
+		t.Errorf("refused value:\n%q\nwant\n%q", d.state.Text, want)
+	}
+	if after := workspaceState(t, ws); after != before {
+		t.Errorf("workspace changed: %s, was %s", after, before)
+	}
+}
+
+// Cancel during the import leaves nothing: no layer, no feature, no change
+// to send.
+func TestFileImportCancelLeavesNothing(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	before := workspaceState(t, ws)
+	var b strings.Builder
+	b.WriteString(`{"type":"FeatureCollection","features":[`)
+	const n = 20000
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"type":"Feature","geometry":{"type":"Point","coordinates":[%.6f,46.56]},"properties":{"n":%d}}`, 4.85+float64(i)*0.000005, i)
+	}
+	b.WriteString("]}")
+	var done *store.ImportReport
+	d, q := newTestImportDialog(t, ws, writeFile(t, "points.geojson", b.String()), func(r store.ImportReport) { done = &r })
+	test.Tap(d.importB)
+	// The import posts its progress every 100 features and waits when the
+	// queue is full: it cannot be past 6,600 features when the first
+	// progress shown cancels it.
+	q.runUntil(t, func() bool { return d.bar.Value > 0 })
+	test.Tap(d.cancelB)
+	if d.state.Text != "Annulation…" {
+		t.Errorf("while cancelling: %q", d.state.Text)
+	}
+	q.runUntil(t, func() bool { return !d.running })
+	if done != nil || d.state.Text != "Import annulé : rien n'a été importé." {
+		t.Errorf("after cancel: %q, %+v", d.state.Text, done)
+	}
+	if after := workspaceState(t, ws); after != before {
+		t.Errorf("workspace changed: %s, was %s", after, before)
+	}
+	if d.importB.Disabled() {
+		t.Error("the import cannot be started again")
+	}
+}
+
+func TestGroupDigits(t *testing.T) {
+	for _, c := range []struct {
+		locale string
+		n      int
+		want   string
+	}{
+		{"fr_FR.UTF-8", 0, "0"},
+		{"fr_FR.UTF-8", 999, "999"},
+		{"fr_FR.UTF-8", 12418, "12\u00a0418"},
+		{"fr_FR.UTF-8", -1234567, "-1\u00a0234\u00a0567"},
+		{"en_US.UTF-8", 12418, "12,418"},
+	} {
+		useLocale(t, c.locale)
+		if got := groupDigits(c.n); got != c.want {
+			t.Errorf("%s %d: %q, want %q", c.locale, c.n, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,221 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2/lang"
+
+	"terrimap/store"
+	"terrimap/store/formats"
+	"terrimap/store/schema"
+	"terrimap/store/srs"
+)
+
+// groupDigits writes n with its thousands grouped as the user's language
+// does («12 418» in French, «12,418» in English).
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	sep := lang.L("thousands separator")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// fieldTypeText names a field type in the user's words.
+func fieldTypeText(t schema.FieldType) string {
+	switch t {
+	case schema.Text:
+		return lang.L("text")
+	case schema.Integer:
+		return lang.L("whole number")
+	case schema.Real:
+		return lang.L("decimal number")
+	case schema.Boolean:
+		return lang.L("yes/no")
+	case schema.Date:
+		return lang.L("date")
+	case schema.DateTime:
+		return lang.L("date and time")
+	}
+	return string(t)
+}
+
+// fieldsText lists a file's fields with their types: «nom (texte), insee
+// (texte), population (nombre entier)».
+func fieldsText(fields []formats.Field) string {
+	if len(fields) == 0 {
+		return lang.L("none")
+	}
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.Name + " (" + fieldTypeText(f.Type) + ")"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// geometryKindsText says what the file's features are, in the user's
+// words: points, lines, areas, or a mix.
+func geometryKindsText(k formats.GeometryKinds) string {
+	var parts []string
+	if k&(formats.HasPoint|formats.HasMultiPoint) != 0 {
+		parts = append(parts, lang.L("points"))
+	}
+	if k&(formats.HasLineString|formats.HasMultiLineString) != 0 {
+		parts = append(parts, lang.L("lines"))
+	}
+	if k&(formats.HasPolygon|formats.HasMultiPolygon) != 0 {
+		parts = append(parts, lang.L("areas (polygons)"))
+	}
+	if k&formats.HasOther != 0 {
+		parts = append(parts, lang.L("geometry collections"))
+	}
+	if len(parts) == 0 {
+		return lang.L("no geometry")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// systemName names a coordinate system by its EPSG code.
+func systemName(code int) string {
+	switch code {
+	case srs.WGS84:
+		return lang.L("Longitude/latitude (WGS84)")
+	case srs.Lambert93:
+		return lang.L("Lambert-93 (EPSG:2154)")
+	case srs.CC47:
+		return lang.L("CC47 (EPSG:3947)")
+	case srs.WebMercator:
+		return lang.L("Web Mercator (EPSG:3857)")
+	}
+	return "EPSG:" + strconv.Itoa(code)
+}
+
+// kindsFitLayer reports whether features of kinds can go into a layer of
+// geometry type t (single ones go into a multi layer; a multi one into a
+// single layer only when it has one part, which the first pass does not
+// know: it is allowed, and a feature with more parts is refused by name).
+func kindsFitLayer(k formats.GeometryKinds, t schema.GeometryType) bool {
+	if t == schema.AnyGeometry || k == 0 {
+		return true
+	}
+	var allowed formats.GeometryKinds
+	switch t {
+	case schema.Point, schema.MultiPoint:
+		allowed = formats.HasPoint | formats.HasMultiPoint
+	case schema.LineString, schema.MultiLineString:
+		allowed = formats.HasLineString | formats.HasMultiLineString
+	case schema.Polygon, schema.MultiPolygon:
+		allowed = formats.HasPolygon | formats.HasMultiPolygon
+	}
+	return k&^allowed == 0
+}
+
+// layerKindText says what a layer holds: «des points», «des lignes»…
+func layerKindText(t schema.GeometryType) string {
+	switch t {
+	case schema.Point, schema.MultiPoint:
+		return lang.L("points")
+	case schema.LineString, schema.MultiLineString:
+		return lang.L("lines")
+	case schema.Polygon, schema.MultiPolygon:
+		return lang.L("areas (polygons)")
+	}
+	return lang.L("any geometry")
+}
+
+// importFailure is why an import failed: the feature it names (its
+// number from 1 in the file, and the file's own identifier), and the error.
+type importFailure struct {
+	err error
+	// number and id name the feature being written when the error is
+	// about a feature but does not name it itself; 0 when unknown.
+	number int
+	id     string
+	// recordIDs: the file's identifiers are its record numbers from 0 (a
+	// Shapefile's), which add nothing to the object's number.
+	recordIDs bool
+}
+
+// importErrorText says in the user's language why a file could not be
+// imported, naming the feature at fault, and that nothing changed.
+func importErrorText(f importFailure) string {
+	err := f.err
+	nothing := lang.L("Nothing was imported: the workspace is as it was.")
+	var fe *formats.FeatureError
+	if errors.As(err, &fe) {
+		f.number, f.id = fe.Number, fe.ID
+		if f.recordIDs {
+			f.id = ""
+		}
+		return featureText(f.number, f.id) + " " + featureReasonText(fe.Err) + "\n" + nothing
+	}
+	if f.recordIDs {
+		f.id = ""
+	}
+	var ve *store.ValidationError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return lang.L("Import cancelled.") + " " + nothing
+	case errors.Is(err, store.ErrNoGeometry):
+		return lang.L("No object of this file has a geometry. A CSV file needs longitude and latitude columns (or x and y in Lambert-93).") + "\n" + nothing
+	case errors.Is(err, srs.ErrUnsupportedSRS):
+		return lang.L("The file is in a coordinate system Terrimap does not convert: ask for it in Lambert-93 or in longitude/latitude (WGS84).") + "\n" + nothing
+	case errors.Is(err, formats.ErrUnsupportedFormat):
+		return lang.L("Terrimap imports GeoJSON, Shapefile, CSV and GeoPackage files.") + "\n" + nothing
+	case errors.Is(err, formats.ErrFileChanged):
+		return lang.L("The file changed while it was read: wait until it is completely copied, then import it again.") + "\n" + nothing
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		return lang.L("The file could not be opened: check that it still exists and that you may read it.") + "\n" + nothing
+	case errors.Is(err, store.ErrReadOnly):
+		return lang.L("This layer cannot be edited: choose another one, or a new layer.") + "\n" + nothing
+	case errors.As(err, &ve), errors.Is(err, store.ErrInvalidGeometry), errors.Is(err, schema.ErrInvalidGeometry):
+		if f.number > 0 {
+			return featureText(f.number, f.id) + " " + featureReasonText(err) + "\n" + nothing
+		}
+		return featureReasonText(err) + "\n" + nothing
+	case errors.Is(err, store.ErrNotGeoPackage), errors.Is(err, store.ErrCorrupt):
+		return lang.L("This file is not a GeoPackage Terrimap can read, or it is damaged.") + "\n" + nothing
+	}
+	return lang.L("The file could not be read: it may be damaged, or not in the format its name says.") + "\n" + nothing
+}
+
+// featureText names a feature of the file: «L'objet n° 12 (identifiant
+// « PEI-12 »)».
+func featureText(number int, id string) string {
+	if id == "" {
+		return lang.L("Object no. {{.N}} of the file cannot be imported:", map[string]any{"N": groupDigits(number)})
+	}
+	return lang.L("Object no. {{.N}} of the file (identifier «{{.ID}}») cannot be imported:", map[string]any{"N": groupDigits(number), "ID": id})
+}
+
+// featureReasonText says what is wrong with one feature.
+func featureReasonText(err error) string {
+	var ve *store.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		return lang.L("the value of the field «{{.Field}}» does not fit the layer.", map[string]any{"Field": ve.Fields[0].Field})
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "outside longitude/latitude range"):
+		return lang.L("its coordinates are not longitudes and latitudes: the file's coordinate system is probably not the one chosen.")
+	case strings.Contains(msg, " takes ") && strings.Contains(msg, "geometries, not"):
+		return lang.L("its geometry is not of the kind the layer holds.")
+	case errors.Is(err, store.ErrInvalidGeometry), errors.Is(err, schema.ErrInvalidGeometry), strings.Contains(msg, "geometry"):
+		return lang.L("its geometry is invalid (missing or wrong coordinates).")
+	}
+	return lang.L("its content cannot be read.")
+}

@@ -1,0 +1,28 @@
+package app
+
+import "terrimap/store"
+
+// editableLayers lists the layers of ws the user may edit, by name and by
+// title in the same order (the options of a layer choice).
+func editableLayers(ws *store.Workspace) (names, titles []string) {
+	for _, l := range ws.Layers() {
+		if !l.ReadOnly() {
+			names = append(names, l.Name())
+			titles = append(titles, l.Schema.DisplayTitle())
+		}
+	}
+	return names, titles
+}
+
+// layerAt returns the layer names[i] of a layer choice; nil when i is out
+// of range (nothing chosen) or the layer is gone.
+func layerAt(ws *store.Workspace, names []string, i int) *store.Layer {
+	if i < 0 || i >= len(names) {
+		return nil
+	}
+	l, err := ws.Layer(names[i])
+	if err != nil {
+		return nil
+	}
+	return l
+}

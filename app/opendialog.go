@@ -1,0 +1,30 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+)
+
+// askOpenPath asks for a file to read, listing only files with one of
+// exts (".dxf"), opening in the user's Documents; chosen gets its path
+// (the dialog's own file is closed: the caller reads the file itself). A
+// cancelled dialog does nothing. The dialog is returned shown.
+func askOpenPath(win fyne.Window, exts []string, chosen func(path string)) *dialog.FileDialog {
+	open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		chosen(path)
+	}, win)
+	open.SetFilter(storage.NewExtensionFileFilter(exts))
+	if dir := documentsFolder(); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			open.SetLocation(l)
+		}
+	}
+	open.Show()
+	return open
+}

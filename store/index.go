@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -259,16 +260,31 @@ type indexOp struct {
 }
 
 func (tx *Tx) indexInsert(l *Layer, fid int64, g orb.Geometry) {
-	op := indexOp{kind: indexInsert, layer: strings.ToLower(l.Schema.Name), fid: fid}
+	key := strings.ToLower(l.Schema.Name)
+	if tx.queued == nil {
+		tx.queued = map[string]int{}
+	}
+	tx.queued[key]++
+	if slices.Contains(tx.reloadIndex, key) {
+		return // the tree is read again after the commit
+	}
+	op := indexOp{kind: indexInsert, layer: key, fid: fid}
 	if g != nil {
 		op.min, op.max = rectOf(g.Bound())
 		op.ok = true
 	}
 	tx.indexOps = append(tx.indexOps, op)
-	if tx.queued == nil {
-		tx.queued = map[string]int{}
+}
+
+// ReloadIndexAfter has the layer's in-memory tree read again after the
+// commit (when it is next asked for) rather than grown by an operation per
+// row this transaction inserts into it from now on, as a bulk load does: a
+// seed of a million rows (the platform's import) then holds nothing per
+// row for the index.
+func (tx *Tx) ReloadIndexAfter(layer string) {
+	if key := strings.ToLower(layer); !slices.Contains(tx.reloadIndex, key) {
+		tx.reloadIndex = append(tx.reloadIndex, key)
 	}
-	tx.queued[op.layer]++
 }
 
 // indexDelete removes a fid whose committed geometry was old.

@@ -236,6 +236,7 @@ func (s *SQLiteStorage) SeedFeatures(ctx context.Context, layer, author string, 
 // features, then their history entries, all in one transaction.
 func (s *SQLiteStorage) SeedFeatureStream(ctx context.Context, layer, author string, features iter.Seq2[store.RemoteFeature, error]) error {
 	return s.ws.Edit(ctx, func(tx *store.Tx) error {
+		tx.ReloadIndexAfter(layer) // nothing held per feature for the in-memory tree
 		t := &sqliteTx{s: s, tx: tx}
 		_, err := SeedBatches(features, func(batch []store.RemoteFeature, first int) error {
 			if _, err := tx.ApplyRemoteBatch(layer, batch); err != nil {

@@ -238,16 +238,29 @@ func (r *Rows) Float64(i int) float64 {
 	return sqlite3.Xsqlite3_column_double(r.c.tls, r.stmt, int32(i))
 }
 
-// Bytes is column i of the current row as a text or a blob (as its type
-// says), in SQLite's memory: valid until the next call of Next or Close,
-// never to be written.
+// Bytes is column i of the current row as a text or a blob, as its type
+// says (see Text and Blob).
 func (r *Rows) Bytes(i int) []byte {
-	var p uintptr
 	if r.Type(i) == Blob {
-		p = sqlite3.Xsqlite3_column_blob(r.c.tls, r.stmt, int32(i))
-	} else {
-		p = sqlite3.Xsqlite3_column_text(r.c.tls, r.stmt, int32(i))
+		return r.Blob(i)
 	}
+	return r.Text(i)
+}
+
+// Text is column i of the current row as a text, in SQLite's memory:
+// valid until the next call of Next or Close, never to be written.
+func (r *Rows) Text(i int) []byte {
+	return r.mem(sqlite3.Xsqlite3_column_text(r.c.tls, r.stmt, int32(i)), i)
+}
+
+// Blob is column i of the current row as a blob, in SQLite's memory:
+// valid until the next call of Next or Close, never to be written.
+func (r *Rows) Blob(i int) []byte {
+	return r.mem(sqlite3.Xsqlite3_column_blob(r.c.tls, r.stmt, int32(i)), i)
+}
+
+// mem is the memory at p of the bytes of column i; nil when empty.
+func (r *Rows) mem(p uintptr, i int) []byte {
 	n := sqlite3.Xsqlite3_column_bytes(r.c.tls, r.stmt, int32(i))
 	if p == 0 || n <= 0 {
 		return nil

@@ -53,14 +53,21 @@ var ErrUnsupportedFormat = errors.New("formats: unsupported file format")
 
 // ReadFile reads the vector file at path, choosing the reader by extension:
 // .geojson and .json (ReadGeoJSON), .shp (ReadShapefile), .csv, .tsv and
-// .txt (ReadCSV with default options). GeoPackages are opened by the store
-// itself; they and every other extension give ErrUnsupportedFormat.
+// .txt (OpenCSV with default options, read whole). GeoPackages are opened
+// by the store itself; they and every other extension give
+// ErrUnsupportedFormat.
 func ReadFile(path string) (*Dataset, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch ext {
 	case ".shp":
 		return ReadShapefile(path)
-	case ".geojson", ".json", ".csv", ".tsv", ".txt":
+	case ".csv", ".tsv", ".txt":
+		src, err := OpenCSV(path, CSVOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return src.ReadAll()
+	case ".geojson", ".json":
 	default:
 		return nil, fmt.Errorf("%w: %s (expected .geojson, .json, .shp or .csv)", ErrUnsupportedFormat, filepath.Base(path))
 	}
@@ -69,10 +76,7 @@ func ReadFile(path string) (*Dataset, error) {
 		return nil, fmt.Errorf("formats: %w", err)
 	}
 	defer f.Close()
-	if ext == ".geojson" || ext == ".json" {
-		return ReadGeoJSON(f, filepath.Base(path))
-	}
-	return ReadCSV(f, filepath.Base(path), CSVOptions{})
+	return ReadGeoJSON(f, filepath.Base(path))
 }
 
 // maxNameLen is the longest identifier schema.Layer.Validate accepts.

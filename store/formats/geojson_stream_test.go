@@ -15,11 +15,6 @@ import (
 	"terrimap/store/schema"
 )
 
-// bytesOpener opens data again for each pass.
-func bytesOpener(data []byte) opener {
-	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-}
-
 // streamGeoJSON reads data with the two passes of OpenGeoJSON into a
 // Dataset, checking that the first pass's count and geometry kinds are
 // those of the features the second yields.
@@ -29,28 +24,7 @@ func streamGeoJSON(t testing.TB, data []byte, name string) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer src.Close()
-	r, err := src.Features()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds := &Dataset{Name: src.Name, SRS: src.SRS, Fields: src.Fields, Features: []Feature{}}
-	var kinds GeometryKinds
-	for {
-		f, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("second pass: %v", err)
-		}
-		kinds.Add(f.Geometry)
-		ds.Features = append(ds.Features, f)
-	}
-	if len(ds.Features) != src.Count || kinds != src.Geometries {
-		t.Fatalf("first pass: %d features of kinds %b, second %d of kinds %b", src.Count, src.Geometries, len(ds.Features), kinds)
-	}
-	return ds, nil
+	return readSecondPass(t, src), nil
 }
 
 // checkStreamMatches fails when the streamed reading of data differs from

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -106,14 +107,16 @@ func (s *Source) ReadAll() (*Dataset, error) {
 
 // OpenFile opens the vector file at path for an import, choosing the
 // format by extension as ReadFile does, and makes the first pass over it.
-// A GeoJSON FeatureCollection and a Shapefile are streamed (see
-// OpenGeoJSON, OpenShapefile); a CSV file is read whole for now.
+// A GeoJSON FeatureCollection, a Shapefile and a CSV file are streamed
+// (see OpenGeoJSON, OpenShapefile, OpenCSV).
 func OpenFile(path string) (*Source, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".geojson", ".json":
 		return OpenGeoJSON(path)
 	case ".shp":
 		return OpenShapefile(path)
+	case ".csv", ".tsv", ".txt":
+		return OpenCSV(path, CSVOptions{})
 	}
 	ds, err := ReadFile(path)
 	if err != nil {
@@ -189,4 +192,9 @@ type opener func() (io.ReadCloser, error)
 
 func fileOpener(path string) opener {
 	return func() (io.ReadCloser, error) { return os.Open(path) }
+}
+
+// bytesOpener opens data again for each pass.
+func bytesOpener(data []byte) opener {
+	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 }

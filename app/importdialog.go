@@ -67,8 +67,9 @@ type fileImportDialog struct {
 	state       *widget.Label
 	importB     *widget.Button
 	cancelB     *widget.Button
-	form        *widget.Form
-	dialog      dialog.Dialog
+	// newForm names a new layer, existingForm chooses an existing one.
+	newForm, existingForm *widget.Form
+	dialog                dialog.Dialog
 }
 
 // importSystems are the coordinate systems the user may choose over the
@@ -85,7 +86,7 @@ func (m *mainWindow) showFileImport() {
 	if m.view == nil {
 		return
 	}
-	askOpenPath(m.window, importExtensions[:], m.importFile)
+	askOpenPath(m.window, lang.L("Choose the file to import"), importExtensions[:], m.importFile)
 }
 
 // importFile opens the import dialog for the file at path; at the end the
@@ -124,7 +125,7 @@ func (d *fileImportDialog) show() {
 		d.closed = true
 		d.closeSource()
 	})
-	d.dialog.Resize(fyne.NewSize(720, 600))
+	d.dialog.Resize(fyne.NewSize(1060, 620))
 	d.dialog.Show()
 	d.read()
 }
@@ -142,26 +143,7 @@ func (d *fileImportDialog) build() fyne.CanvasObject {
 	d.fields = widget.NewLabel("")
 	d.fields.Wrapping = fyne.TextWrapWord
 	fields := container.NewVScroll(d.fields)
-	fields.SetMinSize(fyne.NewSize(0, 70))
-	var items []*widget.FormItem
-	if isGeoPackage(d.path) {
-		items = append(items, widget.NewFormItem(lang.L("Layer of the GeoPackage"), d.sourceLayer))
-	}
-	content := widget.NewForm(append(items,
-		widget.NewFormItem(lang.L("Objects"), d.count),
-		widget.NewFormItem(lang.L("Geometry"), d.kinds),
-		widget.NewFormItem(lang.L("Coordinates"), d.system),
-		widget.NewFormItem(lang.L("Fields"), fields))...)
-
-	newLayer, intoLayer := lang.L("Into a new layer"), lang.L("Into an existing layer")
-	d.where = widget.NewRadioGroup([]string{newLayer, intoLayer}, func(string) { d.update() })
-	d.where.Horizontal = true
-	d.title = widget.NewEntry()
-	d.title.OnChanged = func(string) { d.update() }
-	var titles []string
-	d.targets, titles = editableLayers(d.ws)
-	d.existing = widget.NewSelect(titles, func(string) { d.update() })
-	d.existing.PlaceHolder = lang.L("(choose a layer)")
+	fields.SetMinSize(fyne.NewSize(0, 110))
 	systems := make([]string, len(importSystems))
 	for i, code := range importSystems {
 		if code == 0 {
@@ -172,12 +154,28 @@ func (d *fileImportDialog) build() fyne.CanvasObject {
 	}
 	d.crs = widget.NewSelect(systems, func(string) { d.update() })
 	d.crs.SetSelectedIndex(0)
-	d.form = widget.NewForm(
-		widget.NewFormItem(lang.L("Import"), d.where),
-		widget.NewFormItem(lang.L("Name of the new layer"), d.title),
-		widget.NewFormItem(lang.L("Layer"), d.existing),
+	var items []*widget.FormItem
+	if isGeoPackage(d.path) {
+		items = append(items, widget.NewFormItem(lang.L("Layer of the GeoPackage"), d.sourceLayer))
+	}
+	content := widget.NewForm(append(items,
+		widget.NewFormItem(lang.L("Objects"), d.count),
+		widget.NewFormItem(lang.L("Geometry"), d.kinds),
+		widget.NewFormItem(lang.L("Coordinates"), d.system),
 		widget.NewFormItem(lang.L("Read the coordinates as"), d.crs),
-	)
+		widget.NewFormItem(lang.L("Fields"), fields))...)
+
+	newLayer, intoLayer := lang.L("Into a new layer"), lang.L("Into an existing layer")
+	d.where = widget.NewRadioGroup([]string{newLayer, intoLayer}, func(string) { d.update() })
+	d.title = widget.NewEntry()
+	d.title.OnChanged = func(string) { d.update() }
+	var titles []string
+	d.targets, titles = editableLayers(d.ws)
+	d.existing = widget.NewSelect(titles, func(string) { d.update() })
+	d.existing.PlaceHolder = lang.L("(choose a layer)")
+	// One of the two is shown, as the choice above says.
+	d.newForm = widget.NewForm(widget.NewFormItem(lang.L("Name of the new layer"), d.title))
+	d.existingForm = widget.NewForm(widget.NewFormItem(lang.L("Layer"), d.existing))
 	d.check = widget.NewLabel("")
 	d.check.Wrapping = fyne.TextWrapWord
 	d.syncNote = widget.NewLabel("")
@@ -195,12 +193,9 @@ func (d *fileImportDialog) build() fyne.CanvasObject {
 	heading := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	body := container.NewVBox(
-		file,
-		heading(lang.L("What the file holds")), content,
-		widget.NewSeparator(),
-		heading(lang.L("Where to import it")), d.form, d.check, d.syncNote,
-	)
+	left := container.NewVBox(heading(lang.L("What the file holds")), content)
+	right := container.NewVBox(heading(lang.L("Where to import it")), d.where, d.newForm, d.existingForm, d.check, d.syncNote)
+	body := container.NewBorder(file, nil, nil, nil, container.NewGridWithColumns(2, left, right))
 	bottom := container.NewVBox(d.bar, d.state, container.NewCenter(container.NewHBox(d.cancelB, d.importB)))
 	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
 }
@@ -299,11 +294,20 @@ func (d *fileImportDialog) declaredSystem() int {
 	return d.src.SRS
 }
 
+// showState says how the reading or the import went, in red for a failure.
+func (d *fileImportDialog) showState(text string, failed bool) {
+	d.state.Importance = widget.MediumImportance
+	if failed {
+		d.state.Importance = widget.DangerImportance
+	}
+	d.state.SetText(text)
+}
+
 // showSource shows what the first pass found.
 func (d *fileImportDialog) showSource() {
 	if d.srcErr != nil {
 		d.count.SetText("")
-		d.state.SetText(importErrorText(importFailure{err: d.srcErr, recordIDs: formatName(d.path) == "Shapefile"}))
+		d.showState(importErrorText(importFailure{err: d.srcErr, recordIDs: formatName(d.path) == "Shapefile"}), true)
 		d.update()
 		return
 	}
@@ -316,11 +320,30 @@ func (d *fileImportDialog) showSource() {
 	d.kinds.SetText(geometryKindsText(d.src.Geometries))
 	d.system.SetText(d.systemText())
 	d.fields.SetText(fieldsText(d.src.Fields))
-	d.state.SetText("")
+	d.showState("", false)
+	d.offerTargets()
 	if d.title.Text == "" {
 		d.title.SetText(d.freeTitle(d.proposedTitle()))
 	}
 	d.update()
+}
+
+// offerTargets offers, among the layers the user may edit, those that
+// take the file's kind of geometry.
+func (d *fileImportDialog) offerTargets() {
+	names, titles := editableLayers(d.ws)
+	d.targets = d.targets[:0]
+	var options []string
+	for i, name := range names {
+		if l := layerAt(d.ws, names, i); l != nil && kindsFitLayer(d.src.Geometries, l.Schema.GeometryType) {
+			d.targets = append(d.targets, name)
+			options = append(options, titles[i])
+		}
+	}
+	d.existing.OnChanged = nil
+	d.existing.ClearSelected()
+	d.existing.SetOptions(options)
+	d.existing.OnChanged = func(string) { d.update() }
 }
 
 // systemText says which coordinate system the file is read in.
@@ -347,6 +370,15 @@ func (d *fileImportDialog) proposedTitle() string {
 		base = string(unicode.ToUpper(r)) + base[size:]
 	}
 	return base
+}
+
+// setVisible shows o or hides it.
+func setVisible(o fyne.CanvasObject, on bool) {
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
+	}
 }
 
 // freeTitle is title, or «title 2», «title 3»… when a layer has it.
@@ -446,13 +478,14 @@ func (d *fileImportDialog) options() (store.ImportOptions, string) {
 // update shows the choices that apply, what the import would do and what
 // the next sync will do, and offers Import when it can go ahead.
 func (d *fileImportDialog) update() {
-	if d.form == nil {
+	if d.newForm == nil {
 		return
 	}
 	existing := d.intoExisting()
-	setEnabled(d.title, !existing && !d.running)
-	setEnabled(d.existing, existing && !d.running)
-	d.form.Refresh()
+	setEnabled(d.title, !d.running)
+	setEnabled(d.existing, !d.running)
+	setVisible(d.newForm, !existing)
+	setVisible(d.existingForm, existing)
 	opts, why := d.options()
 	switch {
 	case d.src == nil:
@@ -465,7 +498,11 @@ func (d *fileImportDialog) update() {
 	default:
 		d.check.SetText(lang.L("A new layer «{{.Title}}» is created with the file's fields.", map[string]any{"Title": opts.Title}))
 	}
-	d.syncNote.SetText(d.syncText(existing, opts.Layer))
+	if d.src == nil {
+		d.syncNote.SetText("")
+	} else {
+		d.syncNote.SetText(d.syncText(existing, opts.Layer))
+	}
 	setEnabled(d.importB, why == "" && !d.running)
 }
 
@@ -497,7 +534,7 @@ func (d *fileImportDialog) start() {
 	d.sourceLayer.Disable()
 	d.bar.SetValue(0)
 	d.bar.Show()
-	d.state.SetText(lang.L("Importing…"))
+	d.showState(lang.L("Importing…"), false)
 	total := d.src.Count
 	p := &importProgress{every: max(100, total/200)}
 	p.onRead = func(n int) {
@@ -531,9 +568,9 @@ func (d *fileImportDialog) finish(rep store.ImportReport, err error, cancelled b
 	d.sourceLayer.Enable()
 	switch {
 	case cancelled:
-		d.state.SetText(lang.L("Import cancelled: nothing was imported."))
+		d.showState(lang.L("Import cancelled: nothing was imported."), false)
 	case err != nil:
-		d.state.SetText(importErrorText(f))
+		d.showState(importErrorText(f), true)
 	default:
 		d.dialog.Hide()
 		msg := importDoneText(d.ws, rep)

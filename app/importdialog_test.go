@@ -103,7 +103,7 @@ func TestFileImportGeoJSONIntoNewLayer(t *testing.T) {
 		{"system", d.system.Text, "Longitude/latitude (WGS84), indiqué par le fichier"},
 		{"fields", d.fields.Text, "numero (texte), debit (nombre entier), controle (date)"},
 		{"title", d.title.Text, "Poteaux incendie 2025"},
-		{"check", d.check.Text, "Une nouvelle couche « Poteaux incendie 2025 » est créée avec les champs du fichier."},
+		{"check", d.check.Text, "Une nouvelle couche «\u00a0Poteaux incendie 2025\u00a0» est créée avec les champs du fichier."},
 		{"sync", d.syncNote.Text, "Cet espace de travail n'est relié à aucune plateforme : les objets importés restent sur cet ordinateur."},
 	} {
 		if c.got != c.want {
@@ -117,7 +117,7 @@ func TestFileImportGeoJSONIntoNewLayer(t *testing.T) {
 	if !done.CreatedLayer || done.Features != 3 || done.Layer != "poteaux_incendie_2025" {
 		t.Errorf("report %+v", done)
 	}
-	if got := importDoneText(ws, *done); got != "3 objets importés dans la couche « Poteaux incendie 2025 »." {
+	if got := importDoneText(ws, *done); got != "3 objets importés dans la couche «\u00a0Poteaux incendie 2025\u00a0»." {
 		t.Errorf("message %q", got)
 	}
 	fs, err := ws.Query(context.Background(), store.Query{Layer: "poteaux_incendie_2025"})
@@ -138,9 +138,9 @@ func TestFileImportChecksTheNewLayerName(t *testing.T) {
 	d.platform = true
 	for _, c := range []struct{ title, check string }{
 		{"  ", "⚠ Donnez un nom à la nouvelle couche."},
-		{"poteaux d'INCENDIE", "⚠ Une couche s'appelle déjà « poteaux d'INCENDIE » : choisissez un autre nom, ou importez dans cette couche."},
-		{"PEI", "⚠ Une couche s'appelle déjà « PEI » : choisissez un autre nom, ou importez dans cette couche."},
-		{"PEI du SDIS", "Une nouvelle couche « PEI du SDIS » est créée avec les champs du fichier."},
+		{"poteaux d'INCENDIE", "⚠ Une couche s'appelle déjà «\u00a0poteaux d'INCENDIE\u00a0» : choisissez un autre nom, ou importez dans cette couche."},
+		{"PEI", "⚠ Une couche s'appelle déjà «\u00a0PEI\u00a0» : choisissez un autre nom, ou importez dans cette couche."},
+		{"PEI du SDIS", "Une nouvelle couche «\u00a0PEI du SDIS\u00a0» est créée avec les champs du fichier."},
 	} {
 		d.title.SetText(c.title)
 		if d.check.Text != c.check || d.importB.Disabled() == (c.check[0] != '\xe2') {
@@ -150,8 +150,8 @@ func TestFileImportChecksTheNewLayerName(t *testing.T) {
 	if opts, _ := d.options(); opts.Layer != "pei_du_sdis" || opts.Title != "PEI du SDIS" {
 		t.Errorf("options %+v", opts)
 	}
-	if !strings.Contains(d.syncNote.Text, "seul un administrateur de la plateforme peut l'y publier") ||
-		!strings.Contains(d.syncNote.Text, "« Modifications refusées » (rien n'est perdu)") {
+	if !strings.Contains(d.syncNote.Text, "où seul un administrateur peut la publier") ||
+		!strings.Contains(d.syncNote.Text, "«\u00a0Modifications refusées\u00a0» (rien n'est perdu)") {
 		t.Errorf("sync note %q", d.syncNote.Text)
 	}
 }
@@ -166,21 +166,24 @@ func TestFileImportIntoExistingLayer(t *testing.T) {
 	d.platform = true
 	d.access["pei"] = protocol.Access{Read: true, Create: true, Territory: ccmtSquare}
 	d.where.SetSelected("Dans une couche existante")
-	if d.title.Disabled() == false || d.existing.Disabled() {
-		t.Error("the name of a new layer is offered for an existing layer")
+	if d.newForm.Visible() || !d.existingForm.Visible() {
+		t.Error("the name of a new layer is asked for an existing layer")
 	}
-	if got := strings.Join(d.existing.Options, "|"); got != "Poteaux d'incendie|Canalisations d'eau potable" {
-		t.Errorf("layers offered: %s", got)
+	if got := strings.Join(d.existing.Options, "|"); got != "Poteaux d'incendie" {
+		t.Errorf("layers offered for points: %s", got)
 	}
 	if d.check.Text != "⚠ Choisissez la couche où ajouter les objets." || !d.importB.Disabled() {
 		t.Errorf("no layer chosen: %q", d.check.Text)
 	}
+	// A layer of another kind, were it chosen, is refused before the import.
+	d.targets = append(d.targets, "canalaep")
+	d.existing.SetOptions(append(d.existing.Options, "Canalisations d'eau potable"))
 	d.existing.SetSelected("Canalisations d'eau potable")
-	if d.check.Text != "⚠ Le fichier contient des points, la couche « Canalisations d'eau potable » des lignes : choisissez une autre couche, ou une nouvelle couche." || !d.importB.Disabled() {
+	if d.check.Text != "⚠ Le fichier contient des points, la couche «\u00a0Canalisations d'eau potable\u00a0» des lignes : choisissez une autre couche, ou une nouvelle couche." || !d.importB.Disabled() {
 		t.Errorf("lines for points: %q", d.check.Text)
 	}
 	d.existing.SetSelected("Poteaux d'incendie")
-	if !strings.HasPrefix(d.check.Text, "Les objets sont ajoutés à la couche « Poteaux d'incendie »") ||
+	if !strings.HasPrefix(d.check.Text, "Les objets sont ajoutés à la couche «\u00a0Poteaux d'incendie\u00a0»") ||
 		!strings.Contains(d.syncNote.Text, "La plateforme refuse ceux qui sont hors de votre territoire") {
 		t.Errorf("into pei: %q / %q", d.check.Text, d.syncNote.Text)
 	}
@@ -311,7 +314,7 @@ func TestFileImportBadFeatureChangesNothing(t *testing.T) {
 
 	bad := strings.Replace(hydrantsGeoJSON, `"coordinates":[4.9051,46.5702]`, `"coordinates":[4.9051]`, 1)
 	d, _ := newTestImportDialog(t, ws, writeFile(t, "pei.geojson", bad), nil)
-	if want := "L'objet n° 3 du fichier (identifiant « PEI-3 ») ne peut pas être importé : sa géométrie est invalide (coordonnées manquantes ou fausses).\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
+	if want := "L'objet n° 3 du fichier (identifiant «\u00a0PEI-3\u00a0») ne peut pas être importé : sa géométrie est invalide (coordonnées manquantes ou fausses).\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
 		t.Errorf("unreadable feature:\n%q\nwant\n%q", d.state.Text, want)
 	}
 	if !d.importB.Disabled() {
@@ -327,7 +330,7 @@ func TestFileImportBadFeatureChangesNothing(t *testing.T) {
 	if done != nil {
 		t.Fatalf("imported %+v", done)
 	}
-	if want := "L'objet n° 2 du fichier (identifiant « PEI-2 ») ne peut pas être importé : la valeur du champ « debit » ne convient pas à la couche.\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
+	if want := "L'objet n° 2 du fichier (identifiant «\u00a0PEI-2\u00a0») ne peut pas être importé : la valeur du champ «\u00a0debit\u00a0» ne convient pas à la couche.\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
 		t.Errorf("refused value:\n%q\nwant\n%q", d.state.Text, want)
 	}
 	if after := workspaceState(t, ws); after != before {

@@ -87,7 +87,7 @@ func (m *mainWindow) showDXFImport() {
 	if m.view == nil {
 		return
 	}
-	askOpenPath(m.window, []string{".dxf"}, func(path string) {
+	askOpenPath(m.window, lang.L("Choose the DXF plan to import"), []string{".dxf"}, func(path string) {
 		d := newDXFDialog(m.window, m.sess.ws, path, m.do, func(rep store.ImportReport) {
 			if m.view != nil {
 				m.view.synced() // redraw and recount what came in

@@ -6,11 +6,12 @@ import (
 	"fyne.io/fyne/v2/storage"
 )
 
-// askOpenPath asks for a file to read, listing only files with one of
-// exts (".dxf"), opening in the user's Documents; chosen gets its path
+// askOpenPath asks for a file to read under title, listing only files with
+// one of exts (".dxf") by their whole names, opening in the user's
+// Documents; chosen gets its path
 // (the dialog's own file is closed: the caller reads the file itself). A
 // cancelled dialog does nothing. The dialog is returned shown.
-func askOpenPath(win fyne.Window, exts []string, chosen func(path string)) *dialog.FileDialog {
+func askOpenPath(win fyne.Window, title string, exts []string, chosen func(path string)) *dialog.FileDialog {
 	open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
@@ -19,6 +20,8 @@ func askOpenPath(win fyne.Window, exts []string, chosen func(path string)) *dial
 		_ = r.Close()
 		chosen(path)
 	}, win)
+	open.SetTitleText(title)
+	open.SetView(dialog.ListView)
 	open.SetFilter(storage.NewExtensionFileFilter(exts))
 	if dir := documentsFolder(); dir != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
@@ -26,5 +29,6 @@ func askOpenPath(win fyne.Window, exts []string, chosen func(path string)) *dial
 		}
 	}
 	open.Show()
+	open.Resize(fyne.NewSize(900, 600)) // the files' names whole
 	return open
 }

@@ -38,11 +38,12 @@ func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
 			t.Fatalf("import: exit %d: %s %s", code, out, errs)
 		}
 		before := dumpPlatform(t, db)
-		for _, c := range []struct{ file, want string }{
-			{badGeometry, `feature 3001 (id "PEI-3001"): geometry`},
-			{badValue, `feature 3001`},
+		for _, c := range []struct{ layer, file, want string }{
+			{"bornes", badGeometry, `feature 3001 (id "PEI-3001"): geometry`},
+			{"bornes", badValue, `feature 3001`},
+			{"neuve", badGeometry, `feature 3001 (id "PEI-3001"): geometry`}, // a layer it would create
 		} {
-			code, _, errs := runCmd(t, "", "import", "--db", db, "--layer", "bornes", c.file)
+			code, _, errs := runCmd(t, "", "import", "--db", db, "--layer", c.layer, c.file)
 			if code != 1 || !strings.Contains(errs, c.want) || !strings.Contains(errs, "nothing was imported") {
 				t.Errorf("import %s: exit %d, %q; want 1 and an error naming %q", filepath.Base(c.file), code, errs, c.want)
 			}

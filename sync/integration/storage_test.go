@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"terrimap/store"
 	"terrimap/sync/protocol"
 	"terrimap/sync/server"
 	"terrimap/sync/server/pgstore"
@@ -45,11 +44,8 @@ func forEachStorage[T subtests[T]](t T, fn func(t T, kind storageKind)) {
 
 // testStorage is a platform's storage with its inspector.
 type testStorage interface {
-	server.Storage
+	server.Seeder // writes many first versions at once, as the demo and imports do
 	inspector
-	// SeedFeatures writes many first versions at once, as the demo and
-	// imports do (server.Seeder).
-	SeedFeatures(ctx context.Context, layer, author string, fs []store.RemoteFeature) error
 }
 
 // inspector reads, beneath server.Storage, what the tests check: every

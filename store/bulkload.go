@@ -279,8 +279,13 @@ func (b *bulkLoad) insertBoxes(fs []Feature) error {
 	return nil
 }
 
-// journalCreations journals the creation of features just written.
+// journalCreations journals the creation of features just written: by
+// SQLite from their rows when they are many (journalRows), else from the
+// features one by one.
 func (tx *Tx) journalCreations(l *Layer, fs []Feature) error {
+	if journalableRows(l, fs) {
+		return tx.journalRows(l, fs)
+	}
 	entries := make([]JournalEntry, len(fs))
 	for i, f := range fs {
 		entries[i] = JournalEntry{Layer: l.Schema.Name, UUID: f.UUID, Op: OpCreate, Properties: f.Properties, Geometry: f.Geometry, GeometryChanged: true}

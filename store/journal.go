@@ -6,12 +6,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
 
 	"terrimap/store/gpkgbin"
+	"terrimap/store/schema"
 )
 
 // Op is the kind of a local edit.
@@ -58,9 +60,12 @@ type JournalEntry struct {
 	Reason string
 }
 
+// journalTime is the created_at of the entries journaled now.
+func journalTime() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
 // journal records local edits in the transaction that makes them.
 func (tx *Tx) journal(entries ...JournalEntry) error {
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	now := journalTime()
 	cols := []string{"change_id", "layer", "uuid", "op", "base_version", "properties", "geometry", "geometry_changed", "created_at"}
 	for start := 0; start < len(entries); start += rowsPerInsert {
 		chunk := entries[start:min(start+rowsPerInsert, len(entries))]
@@ -91,6 +96,104 @@ func (tx *Tx) journal(entries ...JournalEntry) error {
 		}
 	}
 	return nil
+}
+
+// journalFromRowsAt is how many creations written together are journaled
+// by SQLite from their rows (journalRows) rather than encoded in Go one by
+// one: below it, preparing the statement would cost more than it saves.
+const journalFromRowsAt = 32
+
+// journalableRows reports whether the creation of fs, just written, can be
+// journaled from their rows (journalRows) with the entries journal would
+// write: many features at consecutive fids (the rows from the first to the
+// last are theirs and no other), each with every field of the layer (as
+// prepareCreate leaves them).
+func journalableRows(l *Layer, fs []Feature) bool {
+	if len(fs) < journalFromRowsAt {
+		return false
+	}
+	for i, f := range fs {
+		if f.FID != fs[0].FID+int64(i) || len(f.Properties) != len(l.Schema.Fields) {
+			return false
+		}
+	}
+	return true
+}
+
+// journalRows journals the creation of fs, just written (journalableRows),
+// in one statement where SQLite reads each row and writes its entry:
+// nothing crosses into Go per row but its change id. The entries are those
+// journal writes from the features: the row's geometry blob is
+// gpkgbin.Encode's, NULL for no geometry (a geometry present but empty,
+// whose row holds the same blob, is set again after); its properties are
+// json_object's, with every field (null when unset), booleans true/false,
+// integers exact, reals written so that they read back the same
+// (json_object writes 3.0 and 1.0e+300 where Go writes 3 and 1e+300;
+// every reader coerces them by the field's type).
+func (tx *Tx) journalRows(l *Layer, fs []Feature) error {
+	ids := make([]byte, 0, len(fs)*changeIDLen)
+	var empty []string // change ids of the entries of empty geometries
+	for _, f := range fs {
+		id := NewID()
+		if len(id) != changeIDLen {
+			return fmt.Errorf("store: journal %s: change id %q is not %d characters long", l.Schema.Name, id, changeIDLen)
+		}
+		ids = append(ids, id...)
+		if f.Geometry != nil && gpkgbin.IsEmpty(f.Geometry) {
+			empty = append(empty, id)
+		}
+	}
+	first, last := fs[0].FID, fs[len(fs)-1].FID
+	if _, err := tx.exec(journalRowsSQL(l), ids, first, last, l.Schema.Name, journalTime()); err != nil {
+		return fmt.Errorf("store: journal %s: %w", l.Schema.Name, err)
+	}
+	for _, id := range empty {
+		if _, err := tx.exec(`UPDATE tm_journal SET geometry = ? WHERE change_id = ?`, emptyGeometryBlob(), id); err != nil {
+			return fmt.Errorf("store: journal %s: %w", l.Schema.Name, err)
+		}
+	}
+	return nil
+}
+
+// changeIDLen is the length of a change id (a UUID's text).
+const changeIDLen = 36
+
+// journalRowsSQL is journalRows' statement for l: ?1 holds the change ids
+// end to end, the row at fid ?2 taking the first (a blob: substr counts a
+// text's characters from its start, a blob's bytes go straight to the
+// offset); ?3 is the last fid, ?4 the layer's name, ?5 the time.
+func journalRowsSQL(l *Layer) string {
+	names := make([]string, 0, len(l.Schema.Fields))
+	types := map[string]schema.FieldType{}
+	for _, f := range l.Schema.Fields {
+		names = append(names, f.Name)
+		types[f.Name] = f.Type
+	}
+	slices.Sort(names) // the order of appendProperties' keys
+	var obj strings.Builder
+	for i, name := range names {
+		if i > 0 {
+			obj.WriteString(", ")
+		}
+		col := quoteIdent(name)
+		obj.WriteString(`'` + strings.ReplaceAll(name, `'`, `''`) + `', `)
+		if types[name] == schema.Boolean {
+			fmt.Fprintf(&obj, `CASE WHEN %[1]s IS NULL THEN NULL WHEN %[1]s THEN json('true') ELSE json('false') END`, col)
+		} else {
+			obj.WriteString(col)
+		}
+	}
+	fid := quoteIdent(l.fidColumn)
+	return fmt.Sprintf(`INSERT INTO tm_journal (change_id, layer, uuid, op, base_version, properties, geometry, geometry_changed, created_at)
+SELECT CAST(substr(?1, (%[1]s - ?2) * %[2]d + 1, %[2]d) AS TEXT), ?4, uuid, '%[3]s', 0, json_object(%[4]s), nullif(geom, X'%[5]X'), 1, ?5
+FROM %[6]s WHERE %[1]s BETWEEN ?2 AND ?3 ORDER BY %[1]s`,
+		fid, changeIDLen, OpCreate, obj.String(), emptyGeometryBlob(), quoteIdent(l.Schema.Name))
+}
+
+// emptyGeometryBlob is the blob of a row without geometry.
+func emptyGeometryBlob() []byte {
+	b, _ := gpkgbin.Encode(nil, SRSWGS84)
+	return b
 }
 
 func (tx *Tx) hasJournal(layer, id string) (bool, error) {

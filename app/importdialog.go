@@ -48,7 +48,6 @@ type fileImportDialog struct {
 	running    bool
 	cancelling bool
 	cancel     context.CancelFunc
-	progress   *importProgress
 	closed     bool
 
 	sourceLayer *widget.Select // a GeoPackage's layer
@@ -158,12 +157,16 @@ func (d *fileImportDialog) build() fyne.CanvasObject {
 	if isGeoPackage(d.path) {
 		items = append(items, widget.NewFormItem(lang.L("Layer of the GeoPackage"), d.sourceLayer))
 	}
-	content := widget.NewForm(append(items,
+	items = append(items,
 		widget.NewFormItem(lang.L("Objects"), d.count),
 		widget.NewFormItem(lang.L("Geometry"), d.kinds),
-		widget.NewFormItem(lang.L("Coordinates"), d.system),
-		widget.NewFormItem(lang.L("Read the coordinates as"), d.crs),
-		widget.NewFormItem(lang.L("Fields"), fields))...)
+		widget.NewFormItem(lang.L("Coordinates"), d.system))
+	// A GeoPackage's layer always says its system, and the store reads it
+	// in longitude/latitude: another system cannot be chosen over it.
+	if !isGeoPackage(d.path) {
+		items = append(items, widget.NewFormItem(lang.L("Read the coordinates as"), d.crs))
+	}
+	content := widget.NewForm(append(items, widget.NewFormItem(lang.L("Fields"), fields))...)
 
 	newLayer, intoLayer := lang.L("Into a new layer"), lang.L("Into an existing layer")
 	d.where = widget.NewRadioGroup([]string{newLayer, intoLayer}, func(string) { d.update() })
@@ -307,6 +310,9 @@ func (d *fileImportDialog) showState(text string, failed bool) {
 func (d *fileImportDialog) showSource() {
 	if d.srcErr != nil {
 		d.count.SetText("")
+		if d.declaredSystem() != 0 {
+			d.system.SetText(d.systemText())
+		}
 		d.showState(importErrorText(importFailure{err: d.srcErr, recordIDs: formatName(d.path) == "Shapefile"}), true)
 		d.update()
 		return
@@ -437,7 +443,7 @@ func (d *fileImportDialog) newLayerName() (string, string) {
 // import cannot go ahead ("" when it can).
 func (d *fileImportDialog) options() (store.ImportOptions, string) {
 	var opts store.ImportOptions
-	if i := d.crs.SelectedIndex(); i > 0 {
+	if i := d.crs.SelectedIndex(); i > 0 && !isGeoPackage(d.path) {
 		opts.SRS = importSystems[i]
 	}
 	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
@@ -545,7 +551,14 @@ func (d *fileImportDialog) start() {
 			}
 		})
 	}
-	d.progress = p
+	p.onEnd = func() {
+		d.do(func() {
+			if d.running && !d.cancelling {
+				d.bar.SetValue(1)
+				d.state.SetText(lang.L("Saving the objects in the workspace…"))
+			}
+		})
+	}
 	src, ws := d.src, d.ws
 	go func() {
 		rep, err := ws.ImportSource(ctx, p.counted(src), opts)

@@ -266,6 +266,13 @@ func TestFileImportGeoPackageLayerChoice(t *testing.T) {
 	if d.kinds.Text != "lignes" || d.title.Text != "linestring2d" || d.importB.Disabled() {
 		t.Errorf("linestring2d: %q %q %q, import disabled %v", d.count.Text, d.kinds.Text, d.title.Text, d.importB.Disabled())
 	}
+	// A layer in UTM 31: the dialog says which system, and why not.
+	d.sourceLayer.SetSelected("polygon2d")
+	q.runUntil(t, func() bool { return d.src != nil || d.srcErr != nil })
+	if d.system.Text != "EPSG:32631, que Terrimap ne sait pas convertir" || !d.importB.Disabled() ||
+		!strings.HasPrefix(d.state.Text, "Le fichier est dans un système de coordonnées que Terrimap ne sait pas convertir") {
+		t.Errorf("polygon2d: %q %q, import disabled %v", d.system.Text, d.state.Text, d.importB.Disabled())
+	}
 
 	// A GeoPackage of one layer in Lambert-93 is read at once.
 	d2, _ := newTestImportDialog(t, ws, communesGeoPackage93, nil)

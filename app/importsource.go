@@ -82,6 +82,10 @@ type importProgress struct {
 	// every is how many features go between two calls of onRead.
 	every  int
 	onRead func(read int)
+	// onEnd, when set, is called once after the last feature is read (the
+	// store then writes what is left and commits).
+	onEnd func()
+	ended bool
 }
 
 // last returns the number (from 1) and the identifier of the last feature read.
@@ -114,10 +118,14 @@ type countingReader struct {
 // Next reads the next feature and counts it.
 func (c *countingReader) Next() (formats.Feature, error) {
 	f, err := c.r.Next()
+	p := c.p
+	if err == io.EOF && p.onEnd != nil && !p.ended {
+		p.ended = true
+		p.onEnd()
+	}
 	if err != nil {
 		return f, err
 	}
-	p := c.p
 	p.mu.Lock()
 	p.read++
 	p.lastID = f.ID

@@ -56,6 +56,17 @@ var csvCases = []struct {
 		},
 	},
 	{
+		name:   "French dates and times with a leading zero; codes keep theirs",
+		in:     "lon;lat;d;dt;code;tel\n4,9;46,5;01/05/2024;09/03/2024 08:05;01200;0612345678\n4,9;46,5;31/12/2024;;71000;0385000000\n",
+		srs:    4326,
+		fields: []Field{{"d", schema.Date}, {"dt", schema.DateTime}, {"code", schema.Text}, {"tel", schema.Text}},
+		geoms:  []orb.Geometry{orb.Point{4.9, 46.5}, orb.Point{4.9, 46.5}},
+		props: []map[string]any{
+			{"d": "2024-05-01", "dt": "2024-03-09T08:05:00Z", "code": "01200", "tel": "0612345678"},
+			{"d": "2024-12-31", "dt": nil, "code": "71000", "tel": "0385000000"},
+		},
+	},
+	{
 		name:   "dates and date-times as ogr2ogr writes them",
 		in:     "lon,lat,d,dt\n4.9,46.5,2024/02/29,2024/02/29 10:30:00+01\n4.9,46.5,1900/01/01,2024/03/01 08:00:00.5\n",
 		srs:    4326,

@@ -189,15 +189,18 @@ func parseBool(s string) (bool, bool) {
 	return false, false
 }
 
-// csvKind classifies a CSV cell (already trimmed). Integers with a leading
-// zero ("01200", a code) stay text so that the zero is kept.
+// csvKind classifies a CSV cell (already trimmed). Numbers with a leading
+// zero ("01200", a code; "0612345678") stay text so that the zero is kept;
+// a date or a time with one is a date or a time ("01/05/2024").
 func csvKind(s string) kind {
 	if s == "" {
 		return kindNull
 	}
 	digits := strings.TrimLeft(s, "+-")
 	if len(digits) > 1 && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9' {
-		return kindText
+		if _, number := parseDecimal(s); number {
+			return kindText
+		}
 	}
 	if _, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
 		return kindInt

@@ -119,42 +119,60 @@ func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
 			if _, err := ws.ImportFile(ctx, good, ImportOptions{Layer: "pei"}); err != nil {
 				t.Fatal(err)
 			}
-			before := dumpTables(t, ws)
-			_, mark, _ := ws.WrittenSince(math.MaxUint64)
-			inTree, layers := ws.index.Len("pei"), len(ws.Layers())
 			path := filepath.Join(t.TempDir(), "pei.geojson")
 			writeHydrants(t, path, n, c.last)
-			_, err := ws.ImportFile(ctx, path, ImportOptions{Layer: c.layer})
-			if !errors.Is(err, ErrImport) {
-				t.Fatalf("error %v, want ErrImport", err)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not say %q", err, w)
-				}
-			}
-			if after := dumpTables(t, ws); after != before {
-				t.Fatalf("the failed import changed the workspace")
-			}
-			if _, now, _ := ws.WrittenSince(math.MaxUint64); now != mark {
-				t.Errorf("the written log moved from %d to %d", mark, now)
-			}
-			if n := ws.index.Len("pei"); n != inTree {
-				t.Errorf("the layer's tree holds %d features, %d before", n, inTree)
-			}
-			if n := len(ws.Layers()); n != layers {
-				t.Errorf("%d layers, %d before", n, layers)
-			}
+			checkImportRefused(t, ws, path, c.layer, c.want)
 		})
+	}
+}
+
+// checkImportRefused imports the file at path into layer of ws, which
+// must fail with ErrImport and an error saying each of want, and leave ws
+// as it was: every row of every table, the written log, the layer's tree
+// and the layer list.
+func checkImportRefused(t *testing.T, ws *Workspace, path, layer string, want []string) {
+	t.Helper()
+	before := dumpTables(t, ws)
+	_, mark, _ := ws.WrittenSince(math.MaxUint64)
+	inTree, layers := ws.index.Len("pei"), len(ws.Layers())
+	_, err := ws.ImportFile(context.Background(), path, ImportOptions{Layer: layer})
+	if !errors.Is(err, ErrImport) {
+		t.Fatalf("error %v, want ErrImport", err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not say %q", err, w)
+		}
+	}
+	if after := dumpTables(t, ws); after != before {
+		t.Fatalf("the failed import changed the workspace")
+	}
+	if _, now, _ := ws.WrittenSince(math.MaxUint64); now != mark {
+		t.Errorf("the written log moved from %d to %d", mark, now)
+	}
+	if n := ws.index.Len("pei"); n != inTree {
+		t.Errorf("the layer's tree holds %d features, %d before", n, inTree)
+	}
+	if n := len(ws.Layers()); n != layers {
+		t.Errorf("%d layers, %d before", n, layers)
 	}
 }
 
 // The streamed import gives the layer the fields, types, SRS and count the
 // whole file gives, whatever the order of its members.
 func TestImportFileStreamsGeoJSON(t *testing.T) {
-	ws := newWorkspace(t)
 	path := filepath.Join(t.TempDir(), "Poteaux incendie.geojson")
 	writeHydrants(t, path, 2500, "")
+	importHydrantsFile(t, path, "POINT nom:text type_pei:text debit:real date_ct:date")
+}
+
+// importHydrantsFile imports the file of 2,500 hydrants at path, named
+// "Poteaux incendie", into a new workspace, and checks the report, the
+// count and the new layer's schema (its geometry type, then each field's
+// name:type); it returns the workspace and the layer's name.
+func importHydrantsFile(t *testing.T, path, schema string) (*Workspace, string) {
+	t.Helper()
+	ws := newWorkspace(t)
 	rep, err := ws.ImportFile(context.Background(), path, ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -170,10 +188,11 @@ func TestImportFileStreamsGeoJSON(t *testing.T) {
 	for _, f := range l.Schema.Fields {
 		got += fmt.Sprintf(" %s:%s", f.Name, f.Type)
 	}
-	if want := "POINT nom:text type_pei:text debit:real date_ct:date"; got != want {
-		t.Fatalf("schema %s, want %s", got, want)
+	if got != schema {
+		t.Fatalf("schema %s, want %s", got, schema)
 	}
 	if n, err := ws.CountRows(context.Background(), rep.Layer); err != nil || n != 2500 {
 		t.Fatalf("%d features, %v", n, err)
 	}
+	return ws, rep.Layer
 }

@@ -66,6 +66,8 @@ type fileImportDialog struct {
 	state       *widget.Label
 	importB     *widget.Button
 	cancelB     *widget.Button
+	// right is where the objects go, hidden for a file that cannot be read.
+	right *fyne.Container
 	// newForm names a new layer, existingForm chooses an existing one.
 	newForm, existingForm *widget.Form
 	dialog                dialog.Dialog
@@ -191,14 +193,15 @@ func (d *fileImportDialog) build() fyne.CanvasObject {
 	d.importB.Importance = widget.HighImportance
 	d.importB.Disable()
 	d.cancelB = widget.NewButton(lang.L("Cancel"), d.stop)
-	d.where.SetSelected(newLayer)
 
 	heading := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	left := container.NewVBox(heading(lang.L("What the file holds")), content)
-	right := container.NewVBox(heading(lang.L("Where to import it")), d.where, d.newForm, d.existingForm, d.check, d.syncNote)
-	body := container.NewBorder(file, nil, nil, nil, container.NewGridWithColumns(2, left, right))
+	d.where.Required = true
+	d.right = container.NewVBox(heading(lang.L("Where to import it")), d.where, d.newForm, d.existingForm, d.check, d.syncNote)
+	d.where.SetSelected(newLayer)
+	body := container.NewBorder(file, nil, nil, nil, container.NewGridWithColumns(2, left, d.right))
 	bottom := container.NewVBox(d.bar, d.state, container.NewCenter(container.NewHBox(d.cancelB, d.importB)))
 	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
 }
@@ -490,6 +493,7 @@ func (d *fileImportDialog) update() {
 	existing := d.intoExisting()
 	setEnabled(d.title, !d.running)
 	setEnabled(d.existing, !d.running)
+	setVisible(d.right, d.srcErr == nil)
 	setVisible(d.newForm, !existing)
 	setVisible(d.existingForm, existing)
 	opts, why := d.options()

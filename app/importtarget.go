@@ -1,0 +1,167 @@
+package app
+
+import (
+	"errors"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"terrimap/store"
+	"terrimap/store/formats"
+	"terrimap/store/srs"
+	"terrimap/sync/protocol"
+)
+
+// offerTargets offers, among the layers the user may edit, those that
+// take the file's kind of geometry.
+func (d *fileImportDialog) offerTargets() {
+	names, titles := editableLayers(d.ws)
+	d.targets = d.targets[:0]
+	var options []string
+	for i, name := range names {
+		if l := layerAt(d.ws, names, i); l != nil && kindsFitLayer(d.src.Geometries, l.Schema.GeometryType) {
+			d.targets = append(d.targets, name)
+			options = append(options, titles[i])
+		}
+	}
+	d.existing.OnChanged = nil
+	d.existing.ClearSelected()
+	d.existing.SetOptions(options)
+	d.existing.OnChanged = func(string) { d.update() }
+}
+
+// freeTitle is title, or «title 2», «title 3»… when a layer has it.
+func (d *fileImportDialog) freeTitle(title string) string {
+	taken := func(t string) bool {
+		for _, l := range d.ws.Layers() {
+			if strings.EqualFold(l.Schema.DisplayTitle(), t) || strings.EqualFold(l.Name(), t) {
+				return true
+			}
+		}
+		return false
+	}
+	free := title
+	for i := 2; taken(free); i++ {
+		free = title + " " + strconv.Itoa(i)
+	}
+	return free
+}
+
+// proposedTitle is the name offered for a new layer: a GeoPackage layer's
+// title, else the file's name, words apart, a capital first.
+func (d *fileImportDialog) proposedTitle() string {
+	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
+		return d.gpkgLayers[i].title
+	}
+	base := strings.TrimSuffix(filepath.Base(d.path), filepath.Ext(d.path))
+	base = strings.Join(strings.FieldsFunc(base, func(r rune) bool { return r == '_' || r == '-' || r == '.' || unicode.IsSpace(r) }), " ")
+	if r, size := utf8.DecodeRuneInString(base); size > 0 {
+		base = string(unicode.ToUpper(r)) + base[size:]
+	}
+	return base
+}
+
+// intoExisting reports whether the user chose an existing layer.
+func (d *fileImportDialog) intoExisting() bool {
+	return d.where.Selected == lang.L("Into an existing layer")
+}
+
+// targetLayer is the existing layer chosen, nil for none.
+func (d *fileImportDialog) targetLayer() *store.Layer {
+	return layerAt(d.ws, d.targets, d.existing.SelectedIndex())
+}
+
+// newLayerName is the name of the layer the import would create from the
+// title typed, unique in the workspace; "" with why it cannot be.
+func (d *fileImportDialog) newLayerName() (string, string) {
+	title := strings.TrimSpace(d.title.Text)
+	if title == "" {
+		return "", lang.L("Give the new layer a name.")
+	}
+	if d.freeTitle(title) != title {
+		return "", lang.L("A layer is already named «{{.Title}}»: choose another name, or import into that layer.", map[string]any{"Title": title})
+	}
+	base := formats.LayerName(title)
+	for _, p := range protocol.ReservedLayerPrefixes {
+		if strings.HasPrefix(strings.ToLower(base), p) {
+			base = "couche_" + base
+		}
+	}
+	name := base
+	for i := 2; ; i++ {
+		if _, err := d.ws.Layer(name); errors.Is(err, store.ErrLayerNotFound) {
+			return name, ""
+		}
+		name = base + "_" + strconv.Itoa(i)
+	}
+}
+
+// options are the import options the dialog stands at, with why the
+// import cannot go ahead ("" when it can).
+func (d *fileImportDialog) options() (store.ImportOptions, string) {
+	var opts store.ImportOptions
+	if i := d.crs.SelectedIndex(); i > 0 && !isGeoPackage(d.path) {
+		opts.SRS = importSystems[i]
+	}
+	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
+		opts.SourceLayer = d.gpkgLayers[i].name
+	}
+	if d.src == nil {
+		return opts, " "
+	}
+	if d.src.Count == 0 {
+		return opts, lang.L("The file holds no object.")
+	}
+	if d.src.Geometries == 0 {
+		return opts, lang.L("No object of this file has a geometry. A CSV file needs longitude and latitude columns (or x and y in Lambert-93).")
+	}
+	if from := d.declaredSystem(); opts.SRS == 0 && from != 0 && from != srs.WGS84 && !srs.Supported(from) {
+		return opts, lang.L("The file is in a coordinate system Terrimap does not convert: ask for it in Lambert-93 or in longitude/latitude (WGS84).")
+	}
+	if d.intoExisting() {
+		l := d.targetLayer()
+		if l == nil {
+			return opts, lang.L("Choose the layer to add the objects to.")
+		}
+		if !kindsFitLayer(d.src.Geometries, l.Schema.GeometryType) {
+			return opts, lang.L("The file holds {{.File}}, the layer «{{.Layer}}» holds {{.Kind}}: choose another layer, or a new layer.",
+				map[string]any{"File": geometryKindsText(d.src.Geometries), "Layer": l.Schema.DisplayTitle(), "Kind": layerKindText(l.Schema.GeometryType)})
+		}
+		opts.Layer = l.Name()
+		return opts, ""
+	}
+	name, why := d.newLayerName()
+	if why != "" {
+		return opts, why
+	}
+	opts.Layer, opts.Title = name, strings.TrimSpace(d.title.Text)
+	return opts, ""
+}
+
+// syncText says what the next synchronisation will do with the objects.
+func (d *fileImportDialog) syncText(existing bool, layer string) string {
+	switch {
+	case !d.platform:
+		return lang.L("This workspace is not linked to a platform: the imported objects stay on this computer.")
+	case !existing:
+		return lang.L("The new layer is first on this computer only. At the next synchronisation Terrimap offers it to the platform: only a platform administrator can publish it there. Otherwise the layer stays on this computer, and its objects, refused by the platform, wait under «Rejected changes» (nothing is lost).")
+	}
+	if a, ok := d.access[layer]; ok && a.Territory != nil {
+		return lang.L("The objects are sent to the platform at the next synchronisation, like your other changes. The platform refuses those outside your territory: they then wait under «Rejected changes».")
+	}
+	return lang.L("The objects are sent to the platform at the next synchronisation, like your other changes.")
+}
+
+// setVisible shows o or hides it.
+func setVisible(o fyne.CanvasObject, on bool) {
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}

@@ -2,15 +2,11 @@ package store
 
 import (
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
-	"github.com/paulmach/orb"
-
 	"terrimap/store/formats"
 	"terrimap/store/gpkgbin"
-	"terrimap/store/srs"
 )
 
 // bulkBatch is how many features a bulk load writes at a time (in
@@ -57,7 +53,9 @@ type bulkLoad struct {
 
 // bulkCreate inserts the features src yields into l, with their journal
 // entries, mapped (file field → layer field) and projected from the SRS
-// from; expected is how many it will yield (the source's count). A
+// from; expected is how many it will yield (the source's count). The
+// features are read and prepared on a goroutine of their own
+// (startPreparing) while the batches before them are written. A
 // load large against the layer (packsRTree) suspends the layer's R*Tree
 // triggers and packs the tree again once, all in the same transaction; a
 // smaller one past bulkThreshold inserts the boxes itself (bulkLoad.direct).
@@ -70,51 +68,20 @@ func (tx *Tx) bulkCreate(l *Layer, src formats.FeatureReader, expected int, mapp
 		b.pack = true
 		b.boxes = make([]rtreeRow, 0, expected) // 24 bytes a feature, the only memory a load holds per feature
 	}
-	project := func(g orb.Geometry) (orb.Geometry, error) { return g, nil }
-	if from != SRSWGS84 {
-		project = func(g orb.Geometry) (orb.Geometry, error) { return srs.Project(g, from, SRSWGS84) }
-	}
-	defaults := l.Schema.Defaults()
-	batch := make([]Feature, 0, bulkBatch)
-	for i := 0; ; i++ {
-		if i%1000 == 0 {
-			if err := tx.ctx.Err(); err != nil {
-				return 0, err
-			}
-		}
-		in, err := src.Next()
-		if err == io.EOF {
+	p := startPreparing(tx.ctx, l, src, mapping, from)
+	defer p.stop()
+	for {
+		batch, ok := p.next()
+		if !ok {
 			break
 		}
-		if err != nil {
-			return 0, fmt.Errorf("%w: %w", ErrImport, err)
+		if batch.err != nil {
+			return 0, batch.err
 		}
-		props := make(map[string]any, len(l.Schema.Fields))
-		for k, v := range defaults {
-			props[k] = v
+		if err := b.write(batch.fs); err != nil {
+			return 0, err
 		}
-		for from, to := range mapping {
-			if v, ok := in.Properties[from]; ok && v != nil {
-				props[to] = v
-			}
-		}
-		g, err := project(in.Geometry)
-		if err != nil {
-			return 0, fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)
-		}
-		f, err := prepareCreate(l, Feature{Geometry: g, Properties: props})
-		if err != nil {
-			return 0, fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)
-		}
-		if batch = append(batch, f); len(batch) == cap(batch) {
-			if err := b.write(batch); err != nil {
-				return 0, err
-			}
-			batch = batch[:0]
-		}
-	}
-	if err := b.write(batch); err != nil {
-		return 0, err
+		p.reuse(batch.fs)
 	}
 	return b.n, b.finish()
 }

@@ -29,6 +29,12 @@ type ImportOptions struct {
 	// where no feature has a geometry is then imported rather than refused
 	// as one whose coordinate columns were missed.
 	AttributesOnly bool
+	// Alone says nothing else uses the workspace while the import runs (a
+	// command that opened it for the import): the import then writes its
+	// pages once, with SQLite's rollback journal, when no other connection
+	// has the file open, rather than to the WAL and again into the file
+	// (see editAlone).
+	Alone bool
 }
 
 // ImportReport says what an import did.

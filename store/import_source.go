@@ -78,7 +78,7 @@ func (ws *Workspace) ImportSource(ctx context.Context, src *formats.Source, opts
 	if from != SRSWGS84 && !srs.Supported(from) {
 		return rep, fmt.Errorf("%w: %s: EPSG:%d: %w", ErrImport, name, from, srs.ErrUnsupportedSRS)
 	}
-	err := ws.Edit(ctx, func(tx *Tx) error {
+	err := ws.editAlone(ctx, opts.Alone, func(tx *Tx) error {
 		l, err := tx.layer(name)
 		if errors.Is(err, ErrLayerNotFound) {
 			s := layerSchemaFor(name, opts.Title, src)

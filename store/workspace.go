@@ -99,6 +99,9 @@ func Open(path string, opts Options) (*Workspace, error) {
 	if err := registerFunctions(); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if !opts.ReadOnly {
+		rollBackHotJournal(path)
+	}
 	info, err := inspect(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)

@@ -48,7 +48,9 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	case dxf != (dxfFlags{}):
 		return usageError(stderr, "import", "--dxf-crs, --dxf-extent, --dxf-map and --dry-run are for DXF plans")
 	}
-	opts := store.ImportOptions{Layer: *layer, Title: *title, SourceLayer: *source}
+	// The command has the workspace to itself: the import writes its pages
+	// once (rollback journal) unless another program has the file open.
+	opts := store.ImportOptions{Layer: *layer, Title: *title, SourceLayer: *source, Alone: true}
 	if *srsFlag != "" {
 		code, err := srs.Parse(*srsFlag)
 		if err != nil {

@@ -99,38 +99,10 @@ func learnCSV(open opener, name string, opts CSVOptions, noBOM csvEncoding) (*So
 		return nil, err
 	}
 	defer rc.Close()
-	text, enc, err := openCSVText(rc, noBOM)
+	lay, rows, err := startCSV(rc, noBOM, opts.Separator)
 	if err != nil {
 		return nil, err
 	}
-	tb := bufio.NewReaderSize(text, 64<<10)
-	lineSep, err := readSepLine(tb)
-	if err != nil {
-		return nil, err
-	}
-	lay := &csvLayout{enc: enc, sep: opts.Separator}
-	if lay.sep == 0 {
-		lay.sep = lineSep
-	}
-	var input io.Reader = tb
-	if lay.sep == 0 {
-		sample, end, err := readSample(tb, maxFeatureBytes)
-		if err != nil {
-			return nil, err
-		}
-		lay.sep = detectSeparator(string(sample[:end]))
-		input = io.MultiReader(bytes.NewReader(sample), tb)
-	}
-	if !validSeparator(lay.sep) {
-		err := fmt.Errorf("%q cannot be a separator", lay.sep)
-		if enc == csvUTF8 { // the rest may show that the file is not UTF-8
-			if _, rerr := io.Copy(io.Discard, input); rerr != nil {
-				return nil, rerr
-			}
-		}
-		return nil, err
-	}
-	rows := newCSVRows(input, lay.sep, maxFeatureBytes)
 	header, err := rows.read()
 	if err == io.EOF {
 		return nil, errors.New("the file is empty: a header row is expected")
@@ -202,6 +174,45 @@ func learnCSV(open opener, name string, opts CSVOptions, noBOM csvEncoding) (*So
 		return r, rc, nil
 	}
 	return src, nil
+}
+
+// startCSV starts the first pass over a CSV file read from rc, read as
+// noBOM when it has no byte order mark: it decides the encoding and the
+// separator (sep, else that of a "sep=" line, else the one the first 50
+// lines suggest) and returns the rows that follow the "sep=" line.
+func startCSV(rc io.Reader, noBOM csvEncoding, sep rune) (*csvLayout, *csvRows, error) {
+	text, enc, err := openCSVText(rc, noBOM)
+	if err != nil {
+		return nil, nil, err
+	}
+	tb := bufio.NewReaderSize(text, 64<<10)
+	lineSep, err := readSepLine(tb)
+	if err != nil {
+		return nil, nil, err
+	}
+	lay := &csvLayout{enc: enc, sep: sep}
+	if lay.sep == 0 {
+		lay.sep = lineSep
+	}
+	var input io.Reader = tb
+	if lay.sep == 0 {
+		sample, end, err := readSample(tb, maxFeatureBytes)
+		if err != nil {
+			return nil, nil, err
+		}
+		lay.sep = detectSeparator(string(sample[:end]))
+		input = io.MultiReader(bytes.NewReader(sample), tb)
+	}
+	if !validSeparator(lay.sep) {
+		err := fmt.Errorf("%q cannot be a separator", lay.sep)
+		if enc == csvUTF8 { // the rest may show that the file is not UTF-8
+			if _, rerr := io.Copy(io.Discard, input); rerr != nil {
+				return nil, nil, rerr
+			}
+		}
+		return nil, nil, err
+	}
+	return lay, newCSVRows(input, lay.sep, maxFeatureBytes), nil
 }
 
 // learn adds a row to what the first pass knows: its point, the kinds of

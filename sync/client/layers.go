@@ -54,6 +54,29 @@ type LayerReport struct {
 	Publish map[string]error
 }
 
+// Unpublished returns the local layers the platform still does not have
+// after the sync offered them, with its refusal: their changes are held.
+func (r LayerReport) Unpublished() map[string]error {
+	out := map[string]error{}
+	for name, err := range r.Publish {
+		if err != nil {
+			out[name] = err
+		}
+	}
+	return out
+}
+
+// onPlatform tells whether the platform had the layer at the last sync
+// (it recorded what the user may do on it, or accepted it when offered);
+// a layer of another source is not the platform's to have.
+func onPlatform(ctx context.Context, ws *store.Workspace, layer string) bool {
+	if l, err := ws.Layer(layer); err == nil && l.Foreign {
+		return true
+	}
+	_, ok := LayerAccess(ctx, ws, layer)
+	return ok
+}
+
 // syncLayers brings the platform's layer schemas into the workspace (new
 // layers created, changed schemas adopted with pending edits kept), stores
 // what the user may do on each, and offers the platform the layers made

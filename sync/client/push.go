@@ -12,15 +12,20 @@ import (
 // PushReport counts what the platform did with the changes sent.
 type PushReport struct {
 	Sent, Applied, Merged, Conflicts, Rejected int
+	// Held counts, by layer, the pending changes not sent because the
+	// platform does not have their layer (LayerReport.Publish says why):
+	// they stay pending and go at a sync after the platform has it.
+	Held map[string]int
 }
 
 // push sends the journal. Each round sends, for every feature with pending
 // edits, its oldest one (a feature's edits stand on each other: once the
 // platform has taken one, the next is rebased on the version it became),
 // so that no change ever conflicts with one from the same desk. Features
-// with a conflict or a rejected change wait for the user.
-func (c *Client) push(ctx context.Context, token string) (PushReport, error) {
-	var rep PushReport
+// with a conflict or a rejected change wait for the user; the changes of
+// the layers in held (the platform does not have them) are not sent.
+func (c *Client) push(ctx context.Context, token string, held map[string]error) (PushReport, error) {
+	rep := PushReport{Held: map[string]int{}}
 	clientID, err := c.clientID(ctx)
 	if err != nil {
 		return rep, err
@@ -35,19 +40,22 @@ func (c *Client) push(ctx context.Context, token string) (PushReport, error) {
 	c.progress("push", 0, total)
 	// Each round reads only the head of the journal: a feature's oldest
 	// entry comes before its later ones, so the head holds a batch, unless
-	// entries waiting for the user fill it, and then it reads further.
+	// entries waiting for the user or held fill it, and then it reads
+	// further (the head only grows: the journal's end stops it). The last
+	// round reads the whole journal, and counts the held changes.
 	head := 2 * c.opts.PushBatch
 	for round := 0; ; round++ {
 		entries, err := c.ws.Journal(ctx, head)
 		if err != nil {
 			return rep, err
 		}
-		batch := nextChanges(entries, c.opts.PushBatch)
+		batch := nextChanges(entries, c.opts.PushBatch, held)
 		if len(batch) == 0 && len(entries) == head {
 			head *= 2
 			continue
 		}
 		if len(batch) == 0 {
+			rep.Held = heldChanges(entries, held)
 			return rep, nil
 		}
 		req := protocol.PushRequest{ClientID: clientID}
@@ -79,8 +87,9 @@ func (c *Client) pendingCount(ctx context.Context) (int, error) {
 }
 
 // nextChanges picks, in journal order, the oldest pending entry of each
-// feature that has no conflict or rejection waiting, up to max.
-func nextChanges(entries []store.JournalEntry, max int) []store.JournalEntry {
+// feature that has no conflict or rejection waiting, up to max, leaving
+// out the layers in heldLayers.
+func nextChanges(entries []store.JournalEntry, max int, heldLayers map[string]error) []store.JournalEntry {
 	type key struct{ layer, id string }
 	held := map[key]bool{}
 	var out []store.JournalEntry
@@ -90,8 +99,22 @@ func nextChanges(entries []store.JournalEntry, max int) []store.JournalEntry {
 			continue
 		}
 		held[k] = true
+		if _, notThere := heldLayers[e.Layer]; notThere {
+			continue
+		}
 		if e.State == store.StatePending && len(out) < max {
 			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// heldChanges counts, by layer of heldLayers, the pending entries.
+func heldChanges(entries []store.JournalEntry, heldLayers map[string]error) map[string]int {
+	out := map[string]int{}
+	for _, e := range entries {
+		if _, ok := heldLayers[e.Layer]; ok && e.State == store.StatePending {
+			out[e.Layer]++
 		}
 	}
 	return out

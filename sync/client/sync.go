@@ -52,7 +52,7 @@ func (c *Client) sync(ctx context.Context) (Summary, error) {
 	if sum.Layers, err = c.syncLayers(ctx, token); err != nil {
 		return sum, err
 	}
-	if sum.Push, err = c.push(ctx, token); err != nil {
+	if sum.Push, err = c.push(ctx, token, sum.Layers.Unpublished()); err != nil {
 		return sum, err
 	}
 	if sum.Refreshed, err = c.refresh(ctx, token); err != nil {
@@ -88,6 +88,10 @@ func (c *Client) LastSync(ctx context.Context) time.Time {
 type Preview struct {
 	// ToSend counts pending local changes by layer and operation.
 	ToSend map[string]map[string]int
+	// Held counts, by layer, the pending changes of local layers the
+	// platform did not have at the last sync: the sync offers the layer
+	// first, and sends them only if the platform takes it.
+	Held map[string]int
 	// Waiting counts the platform's changes the feed holds for this
 	// workspace, by layer (a first page's worth at most: More says there are more).
 	Waiting map[string]int
@@ -99,11 +103,12 @@ type Preview struct {
 // Preview tells what would be sent and what waits on the platform,
 // changing nothing locally or remotely.
 func (c *Client) Preview(ctx context.Context) (Preview, error) {
-	p := Preview{ToSend: map[string]map[string]int{}, Waiting: map[string]int{}}
+	p := Preview{ToSend: map[string]map[string]int{}, Held: map[string]int{}, Waiting: map[string]int{}}
 	entries, err := c.ws.Journal(ctx, 0)
 	if err != nil {
 		return p, err
 	}
+	onPlatformByLayer := map[string]bool{}
 	for _, e := range entries {
 		switch e.State {
 		case "conflict":
@@ -111,6 +116,15 @@ func (c *Client) Preview(ctx context.Context) (Preview, error) {
 		case "rejected":
 			p.Rejected++
 		default:
+			there, seen := onPlatformByLayer[e.Layer]
+			if !seen {
+				there = onPlatform(ctx, c.ws, e.Layer)
+				onPlatformByLayer[e.Layer] = there
+			}
+			if !there {
+				p.Held[e.Layer]++
+				continue
+			}
 			if p.ToSend[e.Layer] == nil {
 				p.ToSend[e.Layer] = map[string]int{}
 			}

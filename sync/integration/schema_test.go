@@ -53,7 +53,8 @@ func TestSchemaEvolvesWithoutBreakingAnyone(t *testing.T) {
 }
 
 // A surveyor's file imported into a synced workspace is sent at the next
-// sync; a new layer is published by an admin, kept local for anyone else.
+// sync; a new layer is published by an admin, kept local for anyone else
+// (its features wait, pending, until the platform has it).
 func TestImportedFeaturesAndLayersAreSent(t *testing.T) {
 	forEachStorage(t, func(t *testing.T, kind storageKind) {
 		ctx := context.Background()
@@ -77,8 +78,8 @@ func TestImportedFeaturesAndLayersAreSent(t *testing.T) {
 		if err := sum.Layers.Publish["releves_terrain"]; err == nil || !strings.Contains(err.Error(), "administrateur") {
 			t.Errorf("an editor's new layer: %v", err)
 		}
-		if sum.Push.Rejected != 2 || editor.pending()[store.StateRejected] != 2 {
-			t.Errorf("features of the unpublished layer: %+v %v", sum.Push, editor.pending())
+		if sum.Push.Rejected != 0 || sum.Push.Held["releves_terrain"] != 2 || editor.pending()[store.StatePending] != 2 {
+			t.Errorf("features of the unpublished layer (held, pending): %+v %v", sum.Push, editor.pending())
 		}
 		if _, err := editor.ws.Layer("releves_terrain"); err != nil {
 			t.Errorf("the layer is no longer kept locally: %v", err)

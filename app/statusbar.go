@@ -58,7 +58,9 @@ func (v *workspaceView) showSyncState(pending, detail string) {
 
 // syncFinished says in the status bar what a sync did: once for an
 // automatic one that sent edits made offline («3 modifications
-// envoyées»), every time for one she asked for. An automatic sync that
+// envoyées», those the platform took; then those it refused and those
+// kept here, their layer not on the platform), every time for one she
+// asked for. An automatic sync that
 // sent nothing says nothing.
 func (v *workspaceView) syncFinished(sum client.Summary, err error, auto bool) {
 	v.due.refresh() // a sync may bring declarations, or answers from another desk
@@ -68,10 +70,10 @@ func (v *workspaceView) syncFinished(sum client.Summary, err error, auto bool) {
 		v.setStatus(lang.L("The automatic synchronisation of {{.Time}} did not finish: {{.Why}}", map[string]any{"Time": at, "Why": syncErrorMessage(err)}))
 	case err != nil:
 	case auto && sum.Push.Sent > 0:
-		v.setStatus(lang.L("Automatic synchronisation at {{.Time}}: {{.Sent}}.", map[string]any{"Time": at, "Sent": sentText(sum.Push.Sent)}))
+		v.setStatus(lang.L("Automatic synchronisation at {{.Time}}: {{.Sent}}.", map[string]any{"Time": at, "Sent": pushOutcomeText(sum.Push)}))
 	case !auto:
 		v.setStatus(lang.L("Synchronised at {{.Time}}: {{.Sent}}, {{.Received}}.", map[string]any{
-			"Time": at, "Sent": sentText(sum.Push.Sent), "Received": receivedText(sum.Pull.Received + sum.Pull.Deleted)}))
+			"Time": at, "Sent": pushOutcomeText(sum.Push), "Received": receivedText(sum.Pull.Received + sum.Pull.Deleted)}))
 	}
 }
 

@@ -335,7 +335,11 @@ func (p *syncPanel) finished(sum client.Summary, err error) {
 	} else if p.client == nil {
 		p.stage.SetText(sourcesRefreshedText(sum.Sources))
 	} else {
-		p.stage.SetText(lang.L("Sent {{.Sent}}, received {{.Received}}.", map[string]any{"Sent": sum.Push.Sent, "Received": sum.Pull.Received + sum.Pull.Deleted}))
+		text := lang.L("Synchronisation finished: {{.Sent}}, {{.Received}}.", map[string]any{"Sent": pushOutcomeText(sum.Push), "Received": receivedText(sum.Pull.Received + sum.Pull.Deleted)})
+		if held := heldLayersText(p.ws, sum); held != "" {
+			text += "\n" + held
+		}
+		p.stage.SetText(text)
 	}
 	if p.onFinished != nil {
 		p.onFinished(sum, err, p.auto)

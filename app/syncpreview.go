@@ -47,6 +47,12 @@ func previewText(ws *store.Workspace, pv client.Preview, err error) string {
 			b.WriteString("\n  • " + layerTitle(ws, layer) + " : " + strings.Join(parts, ", "))
 		}
 	}
+	if len(pv.Held) > 0 {
+		b.WriteString("\n\n" + lang.L("Kept on this computer, the platform does not have their layer yet (the synchronisation offers it first):"))
+		for _, layer := range slices.Sorted(maps.Keys(pv.Held)) {
+			b.WriteString("\n  • " + layerTitle(ws, layer) + " : " + lang.L("{{.N}} changes", map[string]any{"N": groupDigits(pv.Held[layer])}))
+		}
+	}
 	b.WriteString("\n\n")
 	switch {
 	case err != nil:

@@ -151,7 +151,7 @@ func TestFileImportChecksTheNewLayerName(t *testing.T) {
 		t.Errorf("options %+v", opts)
 	}
 	if !strings.Contains(d.syncNote.Text, "où seul un administrateur peut la publier") ||
-		!strings.Contains(d.syncNote.Text, "«\u00a0Modifications refusées\u00a0» (rien n'est perdu)") {
+		!strings.Contains(d.syncNote.Text, "la couche et ses objets restent sur cet ordinateur (rien n'est perdu)") {
 		t.Errorf("sync note %q", d.syncNote.Text)
 	}
 }

@@ -149,7 +149,7 @@ func (d *fileImportDialog) syncText(existing bool, layer string) string {
 	case !d.platform:
 		return lang.L("This workspace is not linked to a platform: the imported objects stay on this computer.")
 	case !existing:
-		return lang.L("The new layer is first on this computer only. At the next synchronisation Terrimap offers it to the platform: only a platform administrator can publish it there. Otherwise the layer stays on this computer, and its objects, refused by the platform, wait under «Rejected changes» (nothing is lost).")
+		return lang.L("The new layer is first on this computer only. At the next synchronisation Terrimap offers it to the platform: only a platform administrator can publish it there. Until then the layer and its objects stay on this computer (nothing is lost); the objects are sent once the platform has the layer.")
 	}
 	if a, ok := d.access[layer]; ok && a.Territory != nil {
 		return lang.L("The objects are sent to the platform at the next synchronisation, like your other changes. The platform refuses those outside your territory: they then wait under «Rejected changes».")

@@ -92,7 +92,7 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	}
 	for name, err := range sum.Layers.Publish {
 		if err != nil {
-			fmt.Fprintf(stdout, "Layer %s stays on this computer: %v\n", name, explain(err))
+			fmt.Fprintf(stdout, "Layer %s stays on this computer, its %d pending changes kept until the platform has it: %v\n", name, sum.Push.Held[name], explain(err))
 		} else {
 			fmt.Fprintf(stdout, "Layer %s published on the platform.\n", name)
 		}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"os"
 )
 
@@ -28,25 +27,12 @@ func (ws *Workspace) editAlone(ctx context.Context, alone bool, fn func(*Tx) err
 	if !alone || !ws.leaveWAL(ctx) {
 		return ws.Edit(ctx, fn)
 	}
-	// A smaller page cache: the appended pages spill into the file, where
-	// they go anyway, and closing the connection frees a quarter of the
-	// pages (each 64 KiB of them freed is a madvise call in modernc's
-	// allocator: 1,276 → 497 calls, ~0.2 s, for 100,000 points; as many
-	// pages written, none read back).
-	var cache int
-	if err := ws.db.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err == nil && -cache > aloneCacheKiB {
-		ws.db.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size=-%d", aloneCacheKiB))
-		defer ws.db.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size=%d", cache))
-	}
 	err := ws.Edit(ctx, fn)
 	// Should this fail, the file stays in rollback mode until its next
 	// Open, which sets the WAL again (dsn): nothing is lost meanwhile.
 	ws.db.ExecContext(context.WithoutCancel(ctx), "PRAGMA journal_mode=WAL")
 	return err
 }
-
-// aloneCacheKiB is the page cache of an import alone (see editAlone).
-const aloneCacheKiB = 8 << 10
 
 // leaveWAL sets the rollback journal (journal_mode=DELETE) and reports
 // whether SQLite did: it refuses at once (SQLITE_BUSY) while another

@@ -53,6 +53,11 @@ func TestSyncSaysWhatStaysOnThisComputer(t *testing.T) {
 	if got := m.statusLabel.Text; !strings.Contains(got, "1 modification envoyée, 3 gardées sur cet ordinateur") || strings.Contains(got, "4 modifications") {
 		t.Errorf("status after the sync: %q", got)
 	}
+	// The reason is long: it wraps rather than widen the window past a
+	// 1366-pixel screen.
+	if w := m.window.Content().MinSize().Width; w > 1366 {
+		t.Errorf("after the sync the window needs %.0f pixels of width", w)
+	}
 	stage := v.sync.stage.Text
 	for _, want := range []string{"Synchronisation terminée : 1 modification envoyée, 3 gardées sur cet ordinateur",
 		"« Relevés de terrain » : 3 modifications attendent sur cet ordinateur, la plateforme n'ayant pas cette couche (",

@@ -93,6 +93,7 @@ func (p *syncPanel) build() fyne.CanvasObject {
 	p.progress = widget.NewProgressBar()
 	p.progress.Hide()
 	p.stage = widget.NewLabel("")
+	p.stage.Wrapping = fyne.TextWrapWord // a layer kept here comes with the platform's reason
 	p.conflicts = widget.NewList(
 		func() int { return len(p.state.conflictList) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },

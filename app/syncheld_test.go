@@ -61,7 +61,7 @@ func TestSyncSaysWhatStaysOnThisComputer(t *testing.T) {
 	stage := v.sync.stage.Text
 	for _, want := range []string{"Synchronisation terminée : 1 modification envoyée, 3 gardées sur cet ordinateur",
 		"« Relevés de terrain » : 3 modifications attendent sur cet ordinateur, la plateforme n'ayant pas cette couche (",
-		"administrateur", "Elles seront envoyées dès que la plateforme l'aura."} {
+		"(seul un administrateur de la plateforme peut publier une couche", "Elles seront envoyées dès que la plateforme l'aura."} {
 		if !strings.Contains(stage, want) {
 			t.Errorf("the sync panel says %q, without %q", stage, want)
 		}

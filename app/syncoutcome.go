@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -56,7 +57,17 @@ func heldLayersText(ws *store.Workspace, sum client.Summary) string {
 func refusalText(err error) string {
 	var apiErr *protocol.APIError
 	if errors.As(err, &apiErr) && apiErr.Message != "" {
-		return strings.TrimSuffix(strings.TrimSpace(apiErr.Message), ".")
+		return inSentence(strings.TrimSuffix(strings.TrimSpace(apiErr.Message), "."))
 	}
 	return lang.L("the platform could not be asked to take it")
+}
+
+// inSentence lowers the capital a sentence starts with, for its place
+// within another («Seul un…» → «seul un…»); a word in capitals («SIG…») stays.
+func inSentence(s string) string {
+	r := []rune(s)
+	if len(r) > 1 && unicode.IsUpper(r[0]) && unicode.IsLower(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
 }

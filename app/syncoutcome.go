@@ -37,8 +37,9 @@ func pushOutcomeText(push client.PushReport) string {
 }
 
 // heldLayersText says, layer by layer, how many changes wait on this
-// computer because the platform does not have their layer, and why; empty
-// when none wait.
+// computer because the platform does not have their layer, and why (its
+// refusal, or the layer was made during the sync and not offered yet);
+// empty when none wait.
 func heldLayersText(ws *store.Workspace, sum client.Summary) string {
 	var lines []string
 	for _, layer := range slices.Sorted(maps.Keys(sum.Push.Held)) {
@@ -46,8 +47,14 @@ func heldLayersText(ws *store.Workspace, sum client.Summary) string {
 		if n == 0 {
 			continue
 		}
+		refusal, offered := sum.Layers.Publish[layer]
+		if !offered { // made after the sync's layers step
+			lines = append(lines, lang.N("«{{.Layer}}»: {{.N}} changes wait on this computer: the layer was made during the synchronisation; the next one offers it to the platform and sends them once it has it.", n,
+				map[string]any{"Layer": layerTitle(ws, layer), "N": groupDigits(n)}))
+			continue
+		}
 		lines = append(lines, lang.N("«{{.Layer}}»: {{.N}} changes wait on this computer, the platform does not have this layer ({{.Why}}). They will be sent once it has it.", n,
-			map[string]any{"Layer": layerTitle(ws, layer), "N": groupDigits(n), "Why": refusalText(sum.Layers.Publish[layer])}))
+			map[string]any{"Layer": layerTitle(ws, layer), "N": groupDigits(n), "Why": refusalText(refusal)}))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -97,6 +97,11 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "Layer %s published on the platform.\n", name)
 		}
 	}
+	for name, n := range sum.Push.Held {
+		if _, offered := sum.Layers.Publish[name]; !offered {
+			fmt.Fprintf(stdout, "Layer %s was made during the sync: its %d pending changes stay on this computer; the next sync offers it to the platform.\n", name, n)
+		}
+	}
 	printSources(stdout, sum.Sources)
 	if sum.Conflicts+sum.Rejected > 0 {
 		fmt.Fprintf(stdout, "Waiting for you: %s, %s (open Terrimap to settle them; nothing is lost).\n",

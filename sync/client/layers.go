@@ -55,7 +55,8 @@ type LayerReport struct {
 }
 
 // Unpublished returns the local layers the platform still does not have
-// after the sync offered them, with its refusal: their changes are held.
+// after the sync offered them, with its refusal: their changes are held
+// (as are those of a layer made after the layers step, not offered yet).
 func (r LayerReport) Unpublished() map[string]error {
 	out := map[string]error{}
 	for name, err := range r.Publish {
@@ -66,12 +67,33 @@ func (r LayerReport) Unpublished() map[string]error {
 	return out
 }
 
-// onPlatform tells whether the platform had the layer at the last sync
-// (it recorded what the user may do on it, or accepted it when offered);
-// a layer of another source is not the platform's to have.
-func onPlatform(ctx context.Context, ws *store.Workspace, layer string) bool {
+// heldLayers returns what tells whether a layer's changes wait on this
+// computer: the push and Preview send only the changes of the layers the
+// platform has — it recorded what the user may do on them at the last
+// layers step (its layers response, or accepting them when offered) and
+// did not refuse them at this sync (refused: the offers that failed, nil
+// outside a sync) — and those of layers of another source, as ever. Every
+// other layer's changes are held: refused ones, and a layer made after the
+// layers step (offered at the next sync). Answers are remembered by layer.
+func heldLayers(ctx context.Context, ws *store.Workspace, refused map[string]error) func(layer string) bool {
+	memo := map[string]bool{}
+	return func(layer string) bool {
+		held, seen := memo[layer]
+		if !seen {
+			held = !onPlatform(ctx, ws, layer, refused)
+			memo[layer] = held
+		}
+		return held
+	}
+}
+
+// onPlatform tells whether the platform has the layer (see heldLayers).
+func onPlatform(ctx context.Context, ws *store.Workspace, layer string, refused map[string]error) bool {
 	if l, err := ws.Layer(layer); err == nil && l.Foreign {
 		return true
+	}
+	if refused[layer] != nil {
+		return false
 	}
 	_, ok := LayerAccess(ctx, ws, layer)
 	return ok

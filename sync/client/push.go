@@ -13,8 +13,10 @@ import (
 type PushReport struct {
 	Sent, Applied, Merged, Conflicts, Rejected int
 	// Held counts, by layer, the pending changes not sent because the
-	// platform does not have their layer (LayerReport.Publish says why):
-	// they stay pending and go at a sync after the platform has it.
+	// platform does not have their layer: refused when offered
+	// (LayerReport.Publish says why), or made after the layers step (no
+	// Publish entry: the next sync offers it). They stay pending and go at
+	// a sync after the platform has the layer.
 	Held map[string]int
 }
 
@@ -22,9 +24,11 @@ type PushReport struct {
 // edits, its oldest one (a feature's edits stand on each other: once the
 // platform has taken one, the next is rebased on the version it became),
 // so that no change ever conflicts with one from the same desk. Features
-// with a conflict or a rejected change wait for the user; the changes of
-// the layers in held (the platform does not have them) are not sent.
-func (c *Client) push(ctx context.Context, token string, held map[string]error) (PushReport, error) {
+// with a conflict or a rejected change wait for the user; only the changes
+// of the layers the platform has are sent, the others are held (see
+// heldLayers; refused are the layers it refused at this sync).
+func (c *Client) push(ctx context.Context, token string, refused map[string]error) (PushReport, error) {
+	held := heldLayers(ctx, c.ws, refused)
 	rep := PushReport{Held: map[string]int{}}
 	clientID, err := c.clientID(ctx)
 	if err != nil {
@@ -88,8 +92,8 @@ func (c *Client) pendingCount(ctx context.Context) (int, error) {
 
 // nextChanges picks, in journal order, the oldest pending entry of each
 // feature that has no conflict or rejection waiting, up to max, leaving
-// out the layers in heldLayers.
-func nextChanges(entries []store.JournalEntry, max int, heldLayers map[string]error) []store.JournalEntry {
+// out the held layers.
+func nextChanges(entries []store.JournalEntry, max int, heldLayer func(string) bool) []store.JournalEntry {
 	type key struct{ layer, id string }
 	held := map[key]bool{}
 	var out []store.JournalEntry
@@ -99,7 +103,7 @@ func nextChanges(entries []store.JournalEntry, max int, heldLayers map[string]er
 			continue
 		}
 		held[k] = true
-		if _, notThere := heldLayers[e.Layer]; notThere {
+		if heldLayer(e.Layer) {
 			continue
 		}
 		if e.State == store.StatePending && len(out) < max {
@@ -109,11 +113,11 @@ func nextChanges(entries []store.JournalEntry, max int, heldLayers map[string]er
 	return out
 }
 
-// heldChanges counts, by layer of heldLayers, the pending entries.
-func heldChanges(entries []store.JournalEntry, heldLayers map[string]error) map[string]int {
+// heldChanges counts, by held layer, the pending entries.
+func heldChanges(entries []store.JournalEntry, heldLayer func(string) bool) map[string]int {
 	out := map[string]int{}
 	for _, e := range entries {
-		if _, ok := heldLayers[e.Layer]; ok && e.State == store.StatePending {
+		if e.State == store.StatePending && heldLayer(e.Layer) {
 			out[e.Layer]++
 		}
 	}

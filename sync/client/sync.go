@@ -108,7 +108,7 @@ func (c *Client) Preview(ctx context.Context) (Preview, error) {
 	if err != nil {
 		return p, err
 	}
-	onPlatformByLayer := map[string]bool{}
+	held := heldLayers(ctx, c.ws, nil)
 	for _, e := range entries {
 		switch e.State {
 		case "conflict":
@@ -116,12 +116,7 @@ func (c *Client) Preview(ctx context.Context) (Preview, error) {
 		case "rejected":
 			p.Rejected++
 		default:
-			there, seen := onPlatformByLayer[e.Layer]
-			if !seen {
-				there = onPlatform(ctx, c.ws, e.Layer)
-				onPlatformByLayer[e.Layer] = there
-			}
-			if !there {
+			if held(e.Layer) {
 				p.Held[e.Layer]++
 				continue
 			}

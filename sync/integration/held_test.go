@@ -59,15 +59,7 @@ func TestChangesOfAnUnpublishedLayerWaitForIt(t *testing.T) {
 		if err := sum.Layers.Publish["releves_terrain"]; err == nil || !strings.Contains(err.Error(), "administrateur") {
 			t.Errorf("an editor's new layer: %v", err)
 		}
-		if sum.Push.Sent != 2 || sum.Push.Applied != 2 || sum.Push.Rejected != 0 {
-			t.Errorf("push: %+v", sum.Push)
-		}
-		if len(sum.Push.Held) != 1 || sum.Push.Held["releves_terrain"] != 600 {
-			t.Errorf("held: %v", sum.Push.Held)
-		}
-		if n := d.pending(); n[store.StatePending] != 600 || n[store.StateRejected] != 0 || sum.Rejected != 0 {
-			t.Errorf("journal after the sync: %v (summary: %d rejected)", n, sum.Rejected)
-		}
+		d.checkHeld(sum, 2, "releves_terrain", 600)
 		if f, _ := p.newDesk("elu").get("pei", pei); f.Properties["debit"] != 60.0 {
 			t.Errorf("the platform layer's edit: %v", f.Properties)
 		}
@@ -87,4 +79,69 @@ func TestChangesOfAnUnpublishedLayerWaitForIt(t *testing.T) {
 			t.Errorf("a viewer sees %d features of the published layer", n)
 		}
 	})
+}
+
+// A layer made while a sync runs, after its layers step (the user imports
+// a file into a new layer meanwhile), was not offered to the platform:
+// its changes wait, pending, for the next sync to offer it — none sent,
+// none refused — and the summary counts them held, with no refusal.
+func TestChangesOfALayerMadeDuringTheSyncWait(t *testing.T) {
+	forEachStorage(t, func(t *testing.T, kind storageKind) {
+		ctx := context.Background()
+		p := newPlatform(t, kind)
+		d := openDesk(t, "tournus", filepath.Join(t.TempDir(), "tournus.gpkg"), p.http.URL, client.Options{Backoff: 5 * time.Millisecond})
+		d.sync()
+		d.create("pei", orb.Point{4.91, 46.56}, map[string]any{"numero": "T3"})
+
+		made := false
+		sum, err := d.c.SyncWithProgress(ctx, func(pr client.Progress) {
+			if pr.Stage != "push" || made {
+				return
+			}
+			made = true
+			d.edit(func(tx *store.Tx) error {
+				if _, err := tx.CreateLayer(schema.Layer{Name: "import_en_cours", Title: "Import en cours", GeometryType: schema.Point, Fields: []schema.Field{{Name: "note", Type: schema.Text}}}); err != nil {
+					return err
+				}
+				for i := range 3 {
+					if _, err := tx.Create("import_en_cours", store.Feature{Geometry: orb.Point{4.86 + float64(i)*0.001, 46.55}, Properties: map[string]any{"note": fmt.Sprint("objet ", i)}}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !made {
+			t.Fatal("the push stage was never reported")
+		}
+		if _, offered := sum.Layers.Publish["import_en_cours"]; offered {
+			t.Errorf("a layer made after the layers step was offered: %v", sum.Layers.Publish)
+		}
+		d.checkHeld(sum, 1, "import_en_cours", 3)
+		preview, err := d.c.Preview(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if preview.Held["import_en_cours"] != 3 || preview.ToSend["import_en_cours"] != nil {
+			t.Errorf("preview: held %v, to send %v", preview.Held, preview.ToSend)
+		}
+	})
+}
+
+// checkHeld checks that a sync sent and applied sent changes, refused
+// none, and held the n changes of layer alone, still pending.
+func (d *desk) checkHeld(sum client.Summary, sent int, layer string, n int) {
+	d.t.Helper()
+	if sum.Push.Sent != sent || sum.Push.Applied != sent || sum.Push.Rejected != 0 {
+		d.t.Errorf("push: %+v", sum.Push)
+	}
+	if len(sum.Push.Held) != 1 || sum.Push.Held[layer] != n {
+		d.t.Errorf("held: %v", sum.Push.Held)
+	}
+	if c := d.pending(); c[store.StatePending] != n || c[store.StateRejected] != 0 || sum.Rejected != 0 {
+		d.t.Errorf("journal after the sync: %v (summary: %d rejected)", c, sum.Rejected)
+	}
 }

@@ -33,7 +33,10 @@ type ImportOptions struct {
 	// command that opened it for the import): the import then writes its
 	// pages once, with SQLite's rollback journal, when no other connection
 	// has the file open, rather than to the WAL and again into the file
-	// (see editAlone).
+	// (see editAlone). The price: a program that opens the file while such
+	// an import writes (the app, QGIS) waits for it, up to the busy
+	// timeout, and may be refused with «database is locked», where in WAL
+	// it could read meanwhile.
 	Alone bool
 }
 

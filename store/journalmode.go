@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 )
 
@@ -30,7 +31,11 @@ func (ws *Workspace) editAlone(ctx context.Context, alone bool, fn func(*Tx) err
 	err := ws.Edit(ctx, fn)
 	// Should this fail, the file stays in rollback mode until its next
 	// Open, which sets the WAL again (dsn): nothing is lost meanwhile.
-	ws.db.ExecContext(context.WithoutCancel(ctx), "PRAGMA journal_mode=WAL")
+	if _, werr := ws.db.ExecContext(context.WithoutCancel(ctx), "PRAGMA journal_mode=WAL"); werr != nil {
+		ws.mu.Lock()
+		ws.warnings = append(ws.warnings, fmt.Sprintf("the file stays in rollback-journal mode until it is opened again: %v", werr))
+		ws.mu.Unlock()
+	}
 	return err
 }
 
@@ -50,8 +55,11 @@ func (ws *Workspace) leaveWAL(ctx context.Context) bool {
 // transaction that a crash cut short while it wrote with the rollback
 // journal (editAlone): a read-only connection cannot undo it (SQLite
 // refuses to read the file, SQLITE_READONLY_ROLLBACK), a read-write one
-// does as it first reads. The file is then as after its last commit.
-// Errors are left to inspect, which reads the file next.
+// does as it first reads. The file is then as after its last commit. A
+// read-only Open does it too when the file is writable: undoing what was
+// never committed changes no committed byte, and it is what any reader
+// needs (an export after a crashed import). Errors are left to inspect,
+// which reads the file next.
 func rollBackHotJournal(path string) {
 	if _, err := os.Stat(path + "-journal"); err != nil || !writable(path) {
 		return

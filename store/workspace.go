@@ -99,9 +99,7 @@ func Open(path string, opts Options) (*Workspace, error) {
 	if err := registerFunctions(); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if !opts.ReadOnly {
-		rollBackHotJournal(path)
-	}
+	rollBackHotJournal(path)
 	info, err := inspect(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -162,7 +160,8 @@ func (ws *Workspace) Path() string { return ws.path }
 func (ws *Workspace) ReadOnly() bool { return ws.readOnly }
 
 // Warnings returns what was odd but acceptable about the file when it was
-// opened (a missing application id, an unknown SRS…).
+// opened (a missing application id, an unknown SRS…), or became so since
+// (an import alone that could not set the WAL back, see editAlone).
 func (ws *Workspace) Warnings() []string {
 	ws.mu.RLock()
 	defer ws.mu.RUnlock()

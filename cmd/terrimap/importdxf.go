@@ -22,6 +22,9 @@ const importUsage = `Usage:
 
 FILE is GeoJSON, a Shapefile, a CSV file with coordinate columns or a GeoPackage; the
 layer is created from its fields when it does not exist. WS is created when missing.
+When nothing else has WS open, the import writes it with SQLite's rollback journal (each
+page written once) and sets the WAL back after: a program that opens WS meanwhile (the
+app, QGIS) waits for the import to end and may be told the database is locked.
 
 A DXF plan (plan de récolement) in Lambert-93 or CC47 goes into the existing layer NAME:
 its polylines, lines and arcs into a line layer, its points and block references (INSERT)

@@ -145,8 +145,16 @@ func (tx *Tx) journalRows(l *Layer, fs []Feature) error {
 		}
 	}
 	first, last := fs[0].FID, fs[len(fs)-1].FID
-	if _, err := tx.exec(journalRowsSQL(l), ids, first, last, l.Schema.Name, journalTime()); err != nil {
+	res, err := tx.exec(journalRowsSQL(l), ids, first, last, l.Schema.Name, journalTime())
+	if err != nil {
 		return fmt.Errorf("store: journal %s: %w", l.Schema.Name, err)
+	}
+	// The fids of the rows just written are consecutive because SQLite
+	// gives a new row the largest rowid plus one; should it ever not (a
+	// table whose largest rowid is the largest integer gets random ones),
+	// the range would hold other rows: refuse rather than journal them.
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(fs)) {
+		return fmt.Errorf("store: journal %s: %d entries written from fids %d to %d for %d features (%v)", l.Schema.Name, n, first, last, len(fs), err)
 	}
 	for _, id := range empty {
 		if _, err := tx.exec(`UPDATE tm_journal SET geometry = ? WHERE change_id = ?`, emptyGeometryBlob(), id); err != nil {

@@ -305,3 +305,44 @@ func FuzzOpenCSV(f *testing.F) {
 		}
 	})
 }
+
+// A file rewritten between the passes with rows of the same kinds — here
+// Lambert-93 coordinates where the first pass read degrees — is refused:
+// the second pass would read them in the first pass's system. The test
+// writes the file between OpenCSV (the first pass) and Features (the
+// second), on disk, with another size and time.
+func TestOpenCSVFileRewrittenOnDisk(t *testing.T) {
+	for _, open := range []struct {
+		name string
+		open func(string) (*Source, error)
+	}{
+		{"csv", func(p string) (*Source, error) { return OpenCSV(p, CSVOptions{}) }},
+		{"geojson", func(p string) (*Source, error) { return OpenGeoJSON(p) }},
+	} {
+		t.Run(open.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "f."+open.name)
+			first, second := "lon;lat;n\n4.9;46.5;1\n4.8;46.4;2\n", "lon;lat;n\n845123.5;6604321.25;1\n844000.5;6603000.75;2\n"
+			if open.name == "geojson" {
+				pt := func(x, y string) string {
+					return `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[` + x + `,` + y + `]}}`
+				}
+				first = `{"type":"FeatureCollection","features":[` + pt("4.9", "46.5") + `]}`
+				second = `{"type":"FeatureCollection","features":[` + pt("845123.5", "6604321.25") + `]}`
+			}
+			if err := os.WriteFile(path, []byte(first), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			src, err := open.open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			if err := os.WriteFile(path, []byte(second), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := src.ReadAll(); !errors.Is(err, ErrFileChanged) {
+				t.Fatalf("error %v, want ErrFileChanged", err)
+			}
+		})
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -190,8 +192,37 @@ var ErrFileChanged = errors.New("the file changed while it was read")
 // opener opens a file again for another pass.
 type opener func() (io.ReadCloser, error)
 
+// fileOpener opens the file at path for each pass. From its second open
+// on, a file whose size or modification time is not the first open's is
+// refused with ErrFileChanged: the pass would read another file than the
+// one the first pass learned — rows of the same kinds with coordinates of
+// another system would be read in the first pass's.
 func fileOpener(path string) opener {
-	return func() (io.ReadCloser, error) { return os.Open(path) }
+	var mu sync.Mutex
+	var first os.FileInfo
+	return func() (io.ReadCloser, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if first == nil {
+			first = st
+			return f, nil
+		}
+		if st.Size() != first.Size() || !st.ModTime().Equal(first.ModTime()) {
+			f.Close()
+			return nil, fmt.Errorf("formats: %s: %w (%d bytes, modified %s; %d bytes, modified %s before)",
+				filepath.Base(path), ErrFileChanged, st.Size(), st.ModTime().Format(time.RFC3339Nano), first.Size(), first.ModTime().Format(time.RFC3339Nano))
+		}
+		return f, nil
+	}
 }
 
 // bytesOpener opens data again for each pass.

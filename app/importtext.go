@@ -16,23 +16,25 @@ import (
 )
 
 // groupDigits writes n with its thousands grouped as the user's language
-// does («12 418» in French, «12,418» in English).
+// does («12 418» in French, with a no-break space; «12,418» in English):
+// the groups joined two by two by a translated pattern, whose French
+// separator — a space — could not be a translation of its own.
 func groupDigits(n int) string {
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
-	sep := lang.L("thousands separator")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
+	head := len(s) % 3
+	if head == 0 {
+		head = 3
+	}
+	out := s[:head]
+	for i := head; i < len(s); i += 3 {
+		out = lang.L("{{.Thousands}},{{.Units}}", map[string]any{"Thousands": out, "Units": s[i : i+3]})
 	}
 	if neg {
-		return "-" + b.String()
+		return "-" + out
 	}
-	return b.String()
+	return out
 }
 
 // fieldTypeText names a field type in the user's words.

@@ -238,15 +238,6 @@ func (r *Rows) Float64(i int) float64 {
 	return sqlite3.Xsqlite3_column_double(r.c.tls, r.stmt, int32(i))
 }
 
-// Bytes is column i of the current row as a text or a blob, as its type
-// says (see Text and Blob).
-func (r *Rows) Bytes(i int) []byte {
-	if r.Type(i) == Blob {
-		return r.Blob(i)
-	}
-	return r.Text(i)
-}
-
 // Text is column i of the current row as a text, in SQLite's memory:
 // valid until the next call of Next or Close, never to be written.
 func (r *Rows) Text(i int) []byte {

@@ -42,9 +42,9 @@ func value(r *Rows, i int) any {
 	case Float:
 		return r.Float64(i)
 	case Text:
-		return string(r.Bytes(i))
+		return string(r.Text(i))
 	case Blob:
-		return append([]byte{}, r.Bytes(i)...)
+		return append([]byte{}, r.Blob(i)...)
 	}
 	return nil
 }

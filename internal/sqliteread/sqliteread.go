@@ -5,9 +5,11 @@
 // The database/sql driver opens every connection SQLITE_OPEN_FULLMUTEX and
 // reads a row value by value, each call into SQLite taking and releasing
 // the connection's mutex (a type, then the value; a text or a blob three
-// times): reading 100,000 features of 9 columns that way spent half its
-// time in that mutex. A Conn is for one goroutine at a time — what an
-// export's reader is — and a value of a row is read with no lock at all.
+// times): exporting 100,000 points of 5 fields to GeoJSON that way spent
+// 28 % of the process's CPU in that mutex (perf record of terrimap
+// export, about 24 lock pairs a row). A Conn is for one goroutine at a
+// time — what an export's reader is — and a value of a row is read with
+// no lock at all.
 package sqliteread
 
 import (

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"terrimap/internal/paper"
 	"terrimap/store"
 	"terrimap/store/formats"
 	"terrimap/store/schema"
@@ -17,22 +18,14 @@ import (
 
 // groupDigits writes n with its thousands grouped as the user's language
 // does («12 418» in French, with a no-break space; «12,418» in English):
-// the groups joined two by two by a translated pattern, whose French
-// separator — a space — could not be a translation of its own.
+// paper.Int groups the digits, and a translated pattern joins the groups
+// two by two, since the French separator — a space — could not be a
+// translation of its own.
 func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	head := len(s) % 3
-	if head == 0 {
-		head = 3
-	}
-	out := s[:head]
-	for i := head; i < len(s); i += 3 {
-		out = lang.L("{{.Thousands}},{{.Units}}", map[string]any{"Thousands": out, "Units": s[i : i+3]})
-	}
-	if neg {
-		return "-" + out
+	groups := strings.Split(paper.Int(int64(n)), paper.NBSP)
+	out := groups[0]
+	for _, g := range groups[1:] {
+		out = lang.L("{{.Thousands}},{{.Units}}", map[string]any{"Thousands": out, "Units": g})
 	}
 	return out
 }

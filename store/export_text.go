@@ -18,7 +18,8 @@ type recordWriter interface {
 }
 
 // exportText writes one layer as GeoJSON or CSV (ext) to file, feature by
-// feature as they are read, and syncs it.
+// feature as they are read; the caller's fileout.Set flushes it to disk
+// and puts it in place.
 func (ws *Workspace) exportText(ctx context.Context, file *os.File, ext string, l *Layer, territory orb.Geometry, csvGeom formats.CSVGeometry, code int) (ExportReport, error) {
 	fields := datasetFields(l)
 	var w recordWriter

@@ -77,7 +77,7 @@ func (d *dxfDialog) show() {
 
 func (d *dxfDialog) build() fyne.CanvasObject {
 	var titles []string
-	d.targets, titles = editableLayers(d.ws)
+	d.targets, titles = editableLayers(d.ws, nil)
 	d.target = widget.NewSelect(titles, func(string) { d.showValues(); d.refresh() })
 	d.target.PlaceHolder = lang.L("(none)")
 	if len(titles) > 0 {

@@ -170,7 +170,7 @@ func (d *fileImportDialog) build() fyne.CanvasObject {
 	d.title = widget.NewEntry()
 	d.title.OnChanged = func(string) { d.update() }
 	var titles []string
-	d.targets, titles = editableLayers(d.ws)
+	d.targets, titles = editableLayers(d.ws, nil)
 	d.existing = widget.NewSelect(titles, func(string) { d.update() })
 	d.existing.PlaceHolder = lang.L("(choose a layer)")
 	// One of the two is shown, as the choice above says.

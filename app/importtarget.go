@@ -20,15 +20,8 @@ import (
 // offerTargets offers, among the layers the user may edit, those that
 // take the file's kind of geometry.
 func (d *fileImportDialog) offerTargets() {
-	names, titles := editableLayers(d.ws)
-	d.targets = d.targets[:0]
 	var options []string
-	for i, name := range names {
-		if l := layerAt(d.ws, names, i); l != nil && kindsFitLayer(d.src.Geometries, l.Schema.GeometryType) {
-			d.targets = append(d.targets, name)
-			options = append(options, titles[i])
-		}
-	}
+	d.targets, options = editableLayers(d.ws, func(l *store.Layer) bool { return kindsFitLayer(d.src.Geometries, l.Schema.GeometryType) })
 	d.existing.OnChanged = nil
 	d.existing.ClearSelected()
 	d.existing.SetOptions(options)

@@ -2,11 +2,12 @@ package app
 
 import "terrimap/store"
 
-// editableLayers lists the layers of ws the user may edit, by name and by
-// title in the same order (the options of a layer choice).
-func editableLayers(ws *store.Workspace) (names, titles []string) {
+// editableLayers lists the layers of ws the user may edit and keep takes
+// (nil: all of them), by name and by title in the same order (the options
+// of a layer choice).
+func editableLayers(ws *store.Workspace, keep func(*store.Layer) bool) (names, titles []string) {
 	for _, l := range ws.Layers() {
-		if !l.ReadOnly() {
+		if !l.ReadOnly() && (keep == nil || keep(l)) {
 			names = append(names, l.Name())
 			titles = append(titles, l.Schema.DisplayTitle())
 		}

@@ -172,21 +172,17 @@ const changeIDLen = 36
 // text's characters from its start, a blob's bytes go straight to the
 // offset); ?3 is the last fid, ?4 the layer's name, ?5 the time.
 func journalRowsSQL(l *Layer) string {
-	names := make([]string, 0, len(l.Schema.Fields))
-	types := map[string]schema.FieldType{}
-	for _, f := range l.Schema.Fields {
-		names = append(names, f.Name)
-		types[f.Name] = f.Type
-	}
-	slices.Sort(names) // the order of appendProperties' keys
+	fields := slices.SortedFunc(slices.Values(l.Schema.Fields), func(a, b schema.Field) int {
+		return strings.Compare(a.Name, b.Name) // the order of appendProperties' keys
+	})
 	var obj strings.Builder
-	for i, name := range names {
+	for i, f := range fields {
 		if i > 0 {
 			obj.WriteString(", ")
 		}
-		col := quoteIdent(name)
-		obj.WriteString(`'` + strings.ReplaceAll(name, `'`, `''`) + `', `)
-		if types[name] == schema.Boolean {
+		col := quoteIdent(f.Name)
+		obj.WriteString(sqlLiteral(f.Name) + ", ")
+		if f.Type == schema.Boolean {
 			fmt.Fprintf(&obj, `CASE WHEN %[1]s IS NULL THEN NULL WHEN %[1]s THEN json('true') ELSE json('false') END`, col)
 		} else {
 			obj.WriteString(col)

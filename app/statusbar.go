@@ -85,7 +85,7 @@ func sentText(n int) string {
 	case 1:
 		return lang.L("1 change sent")
 	}
-	return lang.L("{{.N}} changes sent", map[string]any{"N": n})
+	return lang.L("{{.N}} changes sent", map[string]any{"N": groupDigits(n)})
 }
 
 // receivedText is "1 modification reçue", "3 modifications reçues".
@@ -96,7 +96,7 @@ func receivedText(n int) string {
 	case 1:
 		return lang.L("1 change received")
 	}
-	return lang.L("{{.N}} changes received", map[string]any{"N": n})
+	return lang.L("{{.N}} changes received", map[string]any{"N": groupDigits(n)})
 }
 
 // now is the view's clock.

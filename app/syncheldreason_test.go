@@ -54,3 +54,17 @@ func TestHeldLayersTextSaysWhy(t *testing.T) {
 		})
 	}
 }
+
+// Every count of a sync's outcome has its thousands grouped, not only some
+// of them: «1 500 envoyées, 2000 refusées» read as a mistake.
+func TestPushOutcomeTextGroupsEveryCount(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	push := client.PushReport{Applied: 1200, Merged: 300, Rejected: 2000, Conflicts: 1001, Held: map[string]int{"a": 1000, "b": 200}}
+	want := "1\u00a0500 modifications envoyées, 2\u00a0000 refusées, 1\u00a0001 en conflit, 1\u00a0200 gardées sur cet ordinateur"
+	if got := pushOutcomeText(push); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got, want := pendingText(150000)+" · "+receivedText(12418), "150\u00a0000 modifications en attente · 12\u00a0418 modifications reçues"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

@@ -21,10 +21,10 @@ import (
 func pushOutcomeText(push client.PushReport) string {
 	parts := []string{sentText(push.Applied + push.Merged)}
 	if push.Rejected > 0 {
-		parts = append(parts, lang.N("{{.N}} refused", push.Rejected, map[string]any{"N": push.Rejected}))
+		parts = append(parts, lang.N("{{.N}} refused", push.Rejected, map[string]any{"N": groupDigits(push.Rejected)}))
 	}
 	if push.Conflicts > 0 {
-		parts = append(parts, lang.N("{{.N}} in conflict", push.Conflicts, map[string]any{"N": push.Conflicts}))
+		parts = append(parts, lang.N("{{.N}} in conflict", push.Conflicts, map[string]any{"N": groupDigits(push.Conflicts)}))
 	}
 	held := 0
 	for _, n := range push.Held {

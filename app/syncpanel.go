@@ -203,7 +203,7 @@ func pendingText(pending int) string {
 	case 1:
 		return lang.L("1 change waiting")
 	}
-	return lang.L("{{.N}} changes waiting", map[string]any{"N": pending})
+	return lang.L("{{.N}} changes waiting", map[string]any{"N": groupDigits(pending)})
 }
 
 // lastSyncText is "dernière synchronisation il y a …".

@@ -46,7 +46,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	n, created, err := server.ImportFile(ctx, st, rest[0], opts, "import")
+	rep, err := server.ImportFile(ctx, st, rest[0], opts, "import")
 	if errors.Is(err, store.ErrNoGeometry) {
 		return fmt.Errorf("%w (nothing was imported; if the rows are meant without geometry, as a table of settings, add --attributes-only)", err)
 	}
@@ -54,10 +54,13 @@ func runImport(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("%w (nothing was imported)", err)
 	}
 	what := "added to"
-	if created {
+	if rep.Created {
 		what = "imported into the new layer"
 	}
-	fmt.Fprintf(e.stdout, "%d features of %s %s %s; clients receive them at their next sync.\n", n, filepath.Base(rest[0]), what, *layer)
+	fmt.Fprintf(e.stdout, "%d features of %s %s %s; clients receive them at their next sync.\n", rep.Features, filepath.Base(rest[0]), what, *layer)
+	if rep.Upkeep != nil {
+		fmt.Fprintf(e.stderr, "terrimap-server import: warning: %v (do not import the file again)\n", rep.Upkeep)
+	}
 	return nil
 }
 

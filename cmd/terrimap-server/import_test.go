@@ -203,3 +203,83 @@ func TestImportMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+// Once the features are committed, the import has succeeded: the upkeep
+// that follows the commit (the planner's statistics on PostgreSQL, the
+// GeoPackage R*Tree on SQLite), when it fails, is a warning — an error
+// there made the command say nothing was imported when the file was in,
+// and its retry imported the file twice.
+func TestImportCommittedThenUpkeepFailsIsASuccess(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "bornes.geojson")
+	n := server.SeedBatchSize + 100 // two batches: the second leaves SQLite's R*Tree behind
+	writePoints(t, file, n, "")
+	forEachStorage(t, func(t *testing.T, db string) {
+		if code, out, errs := runCmd(t, "", "import", "--db", db, "--layer", "bornes", file); code != 0 {
+			t.Fatalf("first import: exit %d: %s %s", code, out, errs)
+		}
+		release := failUpkeep(t, db)
+		code, out, errs := runCmd(t, "", "import", "--db", db, "--layer", "bornes", file)
+		release()
+		if code != 0 || !strings.Contains(out, fmt.Sprintf("%d features of bornes.geojson added to bornes", n)) ||
+			!strings.Contains(errs, "warning") || strings.Contains(errs, "nothing was imported") {
+			t.Errorf("import whose upkeep fails: exit %d, %q, %q; want 0, the features counted and a warning", code, out, errs)
+		}
+		if got := layerCount(t, db, "bornes"); got != fmt.Sprint(2*n) {
+			t.Errorf("bornes: %s features, want %d", got, 2*n)
+		}
+	})
+}
+
+// failUpkeep makes the upkeep after a seed's commit fail on the platform
+// db until release is called: on PostgreSQL another session holds a lock
+// ANALYZE of the layer's table waits for (and the database's lock_timeout
+// is short), on SQLite
+// a trigger refuses to clear the mark of an R*Tree left behind.
+func failUpkeep(t *testing.T, db string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	if !strings.HasPrefix(db, "postgres://") {
+		sdb, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sdb.Close()
+		if _, err := sdb.Exec(`CREATE TRIGGER upkeep_fails BEFORE DELETE ON tm_meta WHEN old.key LIKE 'rtree_behind:%'
+			BEGIN SELECT RAISE(ABORT, 'the R*Tree upkeep fails'); END`); err != nil {
+			t.Fatal(err)
+		}
+		return func() {
+			sdb, err := sql.Open("sqlite", db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sdb.Close()
+			if _, err := sdb.Exec(`DROP TRIGGER upkeep_fails`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{conn.Config().Database}.Sanitize()+` SET lock_timeout = '200ms'`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The layer's table: opening the platform reads terrimap's own.
+	var table string
+	if err := tx.QueryRow(ctx, `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables WHERE tablename = 'bornes'`).Scan(&table); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `LOCK TABLE `+table+` IN SHARE UPDATE EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		tx.Rollback(ctx)
+		conn.Close(ctx)
+	}
+}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
 
 	"terrimap/store"
@@ -22,9 +24,17 @@ type Seeder interface {
 	// of features (SeedBatchSize), not the stream, so an import of a file
 	// of any size runs in bounded memory. An error of the stream, or a
 	// feature the storage refuses, rolls everything back; the error names
-	// the feature by its number in the stream (from 1).
+	// the feature by its number in the stream (from 1). An error wrapping
+	// ErrUpkeep comes after the commit: the features are stored.
 	SeedFeatureStream(ctx context.Context, layer, author string, features iter.Seq2[store.RemoteFeature, error]) error
 }
+
+// ErrUpkeep marks an error of the upkeep that follows a seed's commit (the
+// planner's statistics on PostgreSQL, the GeoPackage R*Tree on SQLite):
+// the features are stored and clients receive them; what failed is done
+// again later (autovacuum, the file's next open or close). A caller must
+// not seed them again.
+var ErrUpkeep = errors.New("the features are stored, but the upkeep after their commit failed")
 
 var _ Seeder = (*SQLiteStorage)(nil)
 
@@ -80,10 +90,13 @@ func SeedBatches(features iter.Seq2[store.RemoteFeature, error], write func(batc
 // FinishSeeding ends a bulk load: SQLite's spatial indexes, left behind
 // while features were written in batches, are rebuilt in one pass so that
 // QGIS and GDAL reading the file find every feature. Other storages keep
-// their indexes current as they go.
+// their indexes current as they go. Its error wraps ErrUpkeep: the
+// features were committed before.
 func FinishSeeding(ctx context.Context, st Seeder) error {
 	if s, ok := st.(*SQLiteStorage); ok {
-		return s.ws.CatchUpRTrees(ctx)
+		if err := s.ws.CatchUpRTrees(ctx); err != nil {
+			return fmt.Errorf("server: finish seeding: %w: %w", ErrUpkeep, err)
+		}
 	}
 	return nil
 }

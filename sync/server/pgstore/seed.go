@@ -28,12 +28,16 @@ func (s *Storage) SeedFeatures(ctx context.Context, layer, author string, fs []s
 // terrimap.versions, then the heads from the rows. A feature
 // whose id is not a UUID, or whose values do not fit the layer's columns,
 // is refused with the layer and feature named, and nothing is written.
+// The planner's statistics are taken after the commit; their failure
+// wraps server.ErrUpkeep.
 func (s *Storage) SeedFeatureStream(ctx context.Context, layer, author string, features iter.Seq2[store.RemoteFeature, error]) error {
+	var table string // the layer's, for ANALYZE after the commit
 	err := s.write(ctx, func(t *writeTx) error {
 		l, err := t.layer(layer)
 		if err != nil {
 			return err
 		}
+		table = l.ident()
 		if err := t.lockFeed(); err != nil {
 			return err
 		}
@@ -62,12 +66,10 @@ func (s *Storage) SeedFeatureStream(ctx context.Context, layer, author string, f
 	// The planner's statistics are taken now, not when autovacuum gets to
 	// it: right after a seed of 100,000 features, a first sync's pages
 	// were planned as for an empty table (seconds instead of milliseconds).
-	l, err := loadLayer(ctx, s.pool, layer)
-	if err != nil {
-		return err
-	}
-	if _, err := s.pool.Exec(ctx, `ANALYZE terrimap.versions, terrimap.heads, `+l.ident()); err != nil {
-		return fmt.Errorf("pgstore: seed %s: analyze: %w", layer, err)
+	// The features are committed: a failure here is upkeep's, which
+	// autovacuum does again.
+	if _, err := s.pool.Exec(ctx, `ANALYZE terrimap.versions, terrimap.heads, `+table); err != nil {
+		return fmt.Errorf("pgstore: seed %s: analyze: %w: %w", layer, server.ErrUpkeep, err)
 	}
 	return nil
 }

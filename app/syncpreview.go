@@ -49,9 +49,7 @@ func previewText(ws *store.Workspace, pv client.Preview, err error) string {
 	}
 	if len(pv.Held) > 0 {
 		b.WriteString("\n\n" + lang.L("Kept on this computer, the platform does not have their layer yet (the synchronisation offers it first):"))
-		for _, layer := range slices.Sorted(maps.Keys(pv.Held)) {
-			b.WriteString("\n  • " + layerTitle(ws, layer) + " : " + lang.L("{{.N}} changes", map[string]any{"N": groupDigits(pv.Held[layer])}))
-		}
+		b.WriteString(changesByLayerText(ws, pv.Held))
 	}
 	b.WriteString("\n\n")
 	switch {
@@ -61,9 +59,7 @@ func previewText(ws *store.Workspace, pv client.Preview, err error) string {
 		b.WriteString(lang.L("Nothing new on the platform."))
 	default:
 		b.WriteString(lang.L("To receive:"))
-		for _, layer := range slices.Sorted(maps.Keys(pv.Waiting)) {
-			b.WriteString("\n  • " + layerTitle(ws, layer) + " : " + lang.L("{{.N}} changes", map[string]any{"N": pv.Waiting[layer]}))
-		}
+		b.WriteString(changesByLayerText(ws, pv.Waiting))
 		if pv.More {
 			b.WriteString("\n  " + lang.L("…and more."))
 		}
@@ -71,6 +67,17 @@ func previewText(ws *store.Workspace, pv client.Preview, err error) string {
 	if pv.Conflicts+pv.Rejected > 0 {
 		b.WriteString("\n\n" + lang.L("{{.Conflicts}} conflicts and {{.Rejected}} rejected changes wait for you.",
 			map[string]any{"Conflicts": pv.Conflicts, "Rejected": pv.Rejected}))
+	}
+	return b.String()
+}
+
+// changesByLayerText lists how many changes each layer has, one bulleted
+// line a layer, by name: «\n  • Relevés de terrain : 3 modifications».
+func changesByLayerText(ws *store.Workspace, counts map[string]int) string {
+	var b strings.Builder
+	for _, layer := range slices.Sorted(maps.Keys(counts)) {
+		n := counts[layer]
+		b.WriteString("\n  • " + layerTitle(ws, layer) + " : " + lang.N("{{.N}} changes", n, map[string]any{"N": groupDigits(n)}))
 	}
 	return b.String()
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 
+	"terrimap/internal/memlimit"
 	"terrimap/store"
 	"terrimap/store/srs"
 	"terrimap/sync/server"
@@ -38,9 +38,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 			return fmt.Errorf("%w: --srs: %v", errUsage, err)
 		}
 	}
-	if limit, ok := importMemoryLimitFor(os.Getenv("GOMEMLIMIT")); ok {
-		debug.SetMemoryLimit(limit)
-	}
+	memlimit.Set(memlimit.FileCommand, os.Getenv("GOMEMLIMIT"))
 	st, err := openPlatform(ctx, *db)
 	if err != nil {
 		return err
@@ -62,21 +60,4 @@ func runImport(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stderr, "terrimap-server import: warning: %v (do not import the file again)\n", rep.Upkeep)
 	}
 	return nil
-}
-
-// importMemoryLimit is the soft limit of the Go runtime's memory while a
-// file is imported. The import streams (the file into a scratch
-// workspace, then the scratch into the platform), so what it holds live
-// is bounded by design; but with the default GOGC of 100 the heap grows
-// to twice the live one between collections — the desk's import keeps the
-// same limit for the same reason (cmd/terrimap/memlimit.go).
-const importMemoryLimit = 160 << 20
-
-// importMemoryLimitFor returns the limit to set for a GOMEMLIMIT value; ok
-// is false when the environment sets one (a person tuning it knows better).
-func importMemoryLimitFor(gomemlimit string) (limit int64, ok bool) {
-	if gomemlimit != "" {
-		return 0, false
-	}
-	return importMemoryLimit, true
 }

@@ -187,23 +187,6 @@ func firstDifference(a, b []string) string {
 	return fmt.Sprintf("%d rows, then %d", len(a), len(b))
 }
 
-// The import sets its soft memory limit unless GOMEMLIMIT sets one.
-func TestImportMemoryLimit(t *testing.T) {
-	for _, c := range []struct {
-		env  string
-		want int64
-		ok   bool
-	}{
-		{"", 160 << 20, true},
-		{"1GiB", 0, false},
-		{"off", 0, false},
-	} {
-		if got, ok := importMemoryLimitFor(c.env); got != c.want || ok != c.ok {
-			t.Errorf("GOMEMLIMIT=%q: %d, %v; want %d, %v", c.env, got, ok, c.want, c.ok)
-		}
-	}
-}
-
 // Once the features are committed, the import has succeeded: the upkeep
 // that follows the commit (the planner's statistics on PostgreSQL, the
 // GeoPackage R*Tree on SQLite), when it fails, is a warning — an error

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"terrimap/app"
+	"terrimap/internal/memlimit"
 )
 
 func main() {
@@ -28,7 +29,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "terrimap: %v\n", err)
 		os.Exit(2)
 	}
-	setAppMemoryLimit(os.Getenv("GOMEMLIMIT"))
+	memlimit.Set(appMemoryLimit, os.Getenv("GOMEMLIMIT"))
 	opts.StartDemo = startDemo
 	opts.Started = processStart(started)
 	if opts.cpuProfile != "" {

@@ -1,6 +1,6 @@
 package main
 
-import "runtime/debug"
+import "terrimap/internal/memlimit"
 
 // appMemoryLimit is the soft limit of the Go runtime's memory while the
 // desktop app runs. With the default GOGC of 100 the heap grows to twice
@@ -17,48 +17,16 @@ import "runtime/debug"
 // is why it is not lower.
 const appMemoryLimit = 320 << 20
 
-// setAppMemoryLimit sets appMemoryLimit unless GOMEMLIMIT, read from the
-// environment gomemlimit, already sets one (a person tuning the app knows
-// better).
-func setAppMemoryLimit(gomemlimit string) {
-	if limit, ok := appMemoryLimitFor(gomemlimit); ok {
-		debug.SetMemoryLimit(limit)
-	}
-}
-
-// appMemoryLimitFor returns the limit to set for a GOMEMLIMIT value; ok is
-// false when the environment's is to be kept.
-func appMemoryLimitFor(gomemlimit string) (limit int64, ok bool) {
-	if gomemlimit != "" {
-		return 0, false
-	}
-	return appMemoryLimit, true
-}
-
-// fileCommandMemoryLimit is the soft limit of the Go runtime's memory for
-// the commands that read or write whole files (import, export). They
-// stream their features, so what they hold live is bounded by design — a
-// page of rows, the boxes of the GeoPackage R*Tree packed at the end (24
-// bytes a feature) — but with the default GOGC of 100 the heap grows to
-// twice the live one between collections: a 1 GB GeoJSON (4.4 million
-// points) peaked at 353 MB of resident memory without a limit and 273 MB
-// with this one, for the same CPU (issue 18, io-write). SQLite keeps its
-// own 128 MiB soft heap limit beside it.
-const fileCommandMemoryLimit = 160 << 20
-
-// setCommandMemoryLimit sets fileCommandMemoryLimit for the file commands,
-// unless GOMEMLIMIT, read from the environment gomemlimit, sets one.
+// setCommandMemoryLimit sets memlimit.FileCommand for the commands that
+// stream whole files, unless GOMEMLIMIT, read from the environment
+// gomemlimit, sets one.
 func setCommandMemoryLimit(command, gomemlimit string) {
-	if limit, ok := commandMemoryLimitFor(command, gomemlimit); ok {
-		debug.SetMemoryLimit(limit)
+	if streamsFiles(command) {
+		memlimit.Set(memlimit.FileCommand, gomemlimit)
 	}
 }
 
-// commandMemoryLimitFor returns the limit to set for a command and a
-// GOMEMLIMIT value; ok is false when the runtime's is to be kept.
-func commandMemoryLimitFor(command, gomemlimit string) (limit int64, ok bool) {
-	if gomemlimit != "" || (command != "import" && command != "export") {
-		return 0, false
-	}
-	return fileCommandMemoryLimit, true
+// streamsFiles tells the commands that read or write whole files.
+func streamsFiles(command string) bool {
+	return command == "import" || command == "export"
 }

@@ -90,14 +90,10 @@ func TestCtrlSShowsSyncAtOnce(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	url := testPlatform(t)
 	ws, _ := testplatform.Desk(t, url, "agent")
-	path := ws.Path()
-	ws.Close()
-	_, m := newTestShell(t, Options{})
-	m.reachable = func(context.Context) bool { return false }
-	q := openInShell(t, m, path)
+	m, q := openDeskInShell(t, ws, false)
 	v := m.view
 
-	m.window.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	typeCtrlS(m)
 	if got := v.syncDetail.Text; !strings.HasPrefix(got, "Synchronisation…") {
 		t.Errorf("right after Ctrl+S the status bar says %q", got)
 	}
@@ -115,6 +111,22 @@ func TestCtrlSShowsSyncAtOnce(t *testing.T) {
 	if got := m.statusLabel.Text; !strings.Contains(got, "aucune modification envoyée") {
 		t.Errorf("after the sync the status says %q", got)
 	}
+}
+
+// openDeskInShell closes the desk ws and opens its file in a new shell,
+// which finds the platform reachable or not.
+func openDeskInShell(t *testing.T, ws *store.Workspace, reachable bool) (*mainWindow, uiQueue) {
+	t.Helper()
+	path := ws.Path()
+	ws.Close()
+	_, m := newTestShell(t, Options{})
+	m.reachable = func(context.Context) bool { return reachable }
+	return m, openInShell(t, m, path)
+}
+
+// typeCtrlS types Ctrl+S, «synchronise now», in m's window.
+func typeCtrlS(m *mainWindow) {
+	m.window.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
 }
 
 // An automatic sync that sent edits made offline says so once; one that

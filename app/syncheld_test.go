@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 	"github.com/paulmach/orb"
 
 	"terrimap/internal/testplatform"
@@ -40,14 +38,10 @@ func TestSyncSaysWhatStaysOnThisComputer(t *testing.T) {
 	if got := previewText(ws, pv, err); !strings.Contains(got, "Gardées sur cet ordinateur") || !strings.Contains(got, "Relevés de terrain : 3 modifications") {
 		t.Errorf("preview:\n%s", got)
 	}
-	path := ws.Path()
-	ws.Close()
 
-	_, m := newTestShell(t, Options{})
-	m.reachable = func(context.Context) bool { return true }
-	q := openInShell(t, m, path)
+	m, q := openDeskInShell(t, ws, true)
 	v := m.view
-	m.window.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	typeCtrlS(m)
 	q.runUntil(t, func() bool { return v.sync.idle() && strings.Contains(v.syncDetail.Text, "dernière synchronisation") })
 
 	if got := m.statusLabel.Text; !strings.Contains(got, "1 modification envoyée, 3 gardées sur cet ordinateur") || strings.Contains(got, "4 modifications") {

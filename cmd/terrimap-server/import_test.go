@@ -38,6 +38,9 @@ func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
 			t.Fatalf("import: exit %d: %s %s", code, out, errs)
 		}
 		before := dumpPlatform(t, db)
+		if len(before) < 2*3000 { // the layer's rows and their versions at least
+			t.Fatalf("the dump holds %d rows: it does not read the platform", len(before))
+		}
 		for _, c := range []struct{ layer, file, want string }{
 			{"bornes", badGeometry, `feature 3001 (id "PEI-3001"): geometry`},
 			{"bornes", badValue, `feature 3001`},
@@ -100,45 +103,49 @@ func writePoints(t *testing.T, path string, n int, last string) {
 func dumpPlatform(t *testing.T, db string) []string {
 	t.Helper()
 	ctx := context.Background()
-	var rows []string
+	// column reads the first column of a query's rows; tables lists the
+	// tables, rowsOf gives the query reading a table's rows as texts.
+	var column func(q string, args ...any) ([]string, error)
+	tables := `SELECT name FROM sqlite_master WHERE type = 'table'`
+	rowsOf := func(table string) (string, error) {
+		cols, err := column(`SELECT 'quote("' || name || '")' FROM pragma_table_info(?)`, table)
+		return `SELECT ` + strings.Join(cols, ` || '|' || `) + ` FROM "` + table + `"`, err
+	}
 	if strings.HasPrefix(db, "postgres://") {
 		conn, err := pgx.Connect(ctx, db)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer conn.Close(ctx)
-		tables, err := pgColumn(ctx, conn, `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables
-			WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, table := range tables {
-			got, err := pgColumn(ctx, conn, `SELECT t::text FROM `+table+` t`)
+		column = func(q string, args ...any) ([]string, error) {
+			rs, err := conn.Query(ctx, q, args...)
 			if err != nil {
-				t.Fatal(err)
+				return nil, err
 			}
-			for _, r := range got {
-				rows = append(rows, table+": "+r)
-			}
+			return pgx.CollectRows(rs, pgx.RowTo[string])
 		}
-		slices.Sort(rows)
-		return rows
-	}
-	sdb, err := sql.Open("sqlite", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	tables, err := sqliteColumn(sdb, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, table := range tables {
-		cols, err := sqliteColumn(sdb, `SELECT 'quote("' || name || '")' FROM pragma_table_info(?)`, table)
+		tables = `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables
+			WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`
+		rowsOf = func(table string) (string, error) { return `SELECT t::text FROM ` + table + ` t`, nil }
+	} else {
+		sdb, err := sql.Open("sqlite", db)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := sqliteColumn(sdb, `SELECT `+strings.Join(cols, ` || '|' || `)+` FROM "`+table+`"`)
+		defer sdb.Close()
+		column = func(q string, args ...any) ([]string, error) { return sqliteColumn(sdb, q, args...) }
+	}
+	names, err := column(tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, table := range names {
+		q, err := rowsOf(table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := column(q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,15 +155,6 @@ func dumpPlatform(t *testing.T, db string) []string {
 	}
 	slices.Sort(rows)
 	return rows
-}
-
-// pgColumn reads the first column of a query's rows.
-func pgColumn(ctx context.Context, conn *pgx.Conn, q string) ([]string, error) {
-	rs, err := conn.Query(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rs, pgx.RowTo[string])
 }
 
 // sqliteColumn reads the first column of a query's rows.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -175,6 +176,38 @@ func TestEditRollsBackAsAWhole(t *testing.T) {
 	entries, _ := ws.Pending(ctx, 0)
 	if counts["pei"] != 0 || len(entries) != 0 || ws.Index().Len("pei") != 0 {
 		t.Errorf("rolled-back edit left %d features, %d entries, %d index entries", counts["pei"], len(entries), ws.Index().Len("pei"))
+	}
+}
+
+// An edit whose context ends while it writes fails with the context's
+// error and leaves nothing, its transaction ended by Edit alone: bound to
+// the context, database/sql rolled it back on a goroutine of its own as
+// soon as the context ended, the next statement failed with «sql:
+// statement is closed» (a cancelled import read so at times, not «Import
+// cancelled») and the file stayed locked a while after Edit returned.
+func TestEditCancelledSaysSo(t *testing.T) {
+	ws := newWorkspace(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err := ws.Edit(ctx, func(tx *Tx) error {
+		if _, err := tx.Create("pei", Feature{Geometry: orb.Point{4.9, 46.5}}); err != nil {
+			return err
+		}
+		cancel()
+		// Time for database/sql's goroutine to roll back a transaction
+		// bound to ctx, were it.
+		time.Sleep(50 * time.Millisecond)
+		if _, err := tx.tx.ExecContext(context.Background(), "SELECT 1"); err != nil {
+			t.Errorf("the transaction ended before the edit did: %v", err)
+		}
+		_, err := tx.Create("pei", Feature{Geometry: orb.Point{4.9, 46.5}})
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want %v", err, context.Canceled)
+	}
+	if counts, _ := ws.LayerCounts(context.Background()); counts["pei"] != 0 {
+		t.Errorf("the cancelled edit left %d features", counts["pei"])
 	}
 }
 

@@ -46,7 +46,17 @@ func (ws *Workspace) Edit(ctx context.Context, fn func(*Tx) error) error {
 	}
 	ws.writeMu.Lock()
 	defer ws.writeMu.Unlock()
-	sqlTx, err := ws.db.BeginTx(ctx, nil)
+	// The transaction is Edit's to end, not ctx's: its statements stop
+	// with ctx (tx.ctx), but bound to ctx database/sql would roll it back
+	// on a goroutine of its own as soon as ctx ends, while fn goes on —
+	// the next statement then failed with «sql: statement is closed», not
+	// ctx's error, and the file stayed locked after Edit returned, until
+	// that rollback ended (an import alone then could not set the WAL
+	// back, and a read meanwhile met «database is locked»).
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	sqlTx, err := ws.db.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}

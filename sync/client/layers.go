@@ -54,33 +54,21 @@ type LayerReport struct {
 	Publish map[string]error
 }
 
-// Unpublished returns the local layers the platform still does not have
-// after the sync offered them, with its refusal: their changes are held
-// (as are those of a layer made after the layers step, not offered yet).
-func (r LayerReport) Unpublished() map[string]error {
-	out := map[string]error{}
-	for name, err := range r.Publish {
-		if err != nil {
-			out[name] = err
-		}
-	}
-	return out
-}
-
 // heldLayers returns what tells whether a layer's changes wait on this
 // computer: the push and Preview send only the changes of the layers the
 // platform has — it recorded what the user may do on them at the last
 // layers step (its layers response, or accepting them when offered) and
-// did not refuse them at this sync (refused: the offers that failed, nil
-// outside a sync) — and those of layers of another source, as ever. Every
-// other layer's changes are held: refused ones, and a layer made after the
-// layers step (offered at the next sync). Answers are remembered by layer.
-func heldLayers(ctx context.Context, ws *store.Workspace, refused map[string]error) func(layer string) bool {
+// did not refuse them at this sync (offered: the layers step's
+// LayerReport.Publish, a refusal a non-nil error; nil outside a sync) — and
+// those of layers of another source, as ever. Every other layer's changes
+// are held: refused ones, and a layer made after the layers step (offered
+// at the next sync). Answers are remembered by layer.
+func heldLayers(ctx context.Context, ws *store.Workspace, offered map[string]error) func(layer string) bool {
 	memo := map[string]bool{}
 	return func(layer string) bool {
 		held, seen := memo[layer]
 		if !seen {
-			held = !onPlatform(ctx, ws, layer, refused)
+			held = !onPlatform(ctx, ws, layer, offered)
 			memo[layer] = held
 		}
 		return held
@@ -88,11 +76,11 @@ func heldLayers(ctx context.Context, ws *store.Workspace, refused map[string]err
 }
 
 // onPlatform tells whether the platform has the layer (see heldLayers).
-func onPlatform(ctx context.Context, ws *store.Workspace, layer string, refused map[string]error) bool {
+func onPlatform(ctx context.Context, ws *store.Workspace, layer string, offered map[string]error) bool {
 	if l, err := ws.Layer(layer); err == nil && l.Foreign {
 		return true
 	}
-	if refused[layer] != nil {
+	if offered[layer] != nil {
 		return false
 	}
 	_, ok := LayerAccess(ctx, ws, layer)

@@ -26,9 +26,10 @@ type PushReport struct {
 // so that no change ever conflicts with one from the same desk. Features
 // with a conflict or a rejected change wait for the user; only the changes
 // of the layers the platform has are sent, the others are held (see
-// heldLayers; refused are the layers it refused at this sync).
-func (c *Client) push(ctx context.Context, token string, refused map[string]error) (PushReport, error) {
-	held := heldLayers(ctx, c.ws, refused)
+// heldLayers; offered are the layers offered at this sync, with the
+// platform's answers).
+func (c *Client) push(ctx context.Context, token string, offered map[string]error) (PushReport, error) {
+	held := heldLayers(ctx, c.ws, offered)
 	rep := PushReport{Held: map[string]int{}}
 	clientID, err := c.clientID(ctx)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"terrimap/store"
 	"terrimap/sync/protocol"
 )
 
@@ -52,7 +53,7 @@ func (c *Client) sync(ctx context.Context) (Summary, error) {
 	if sum.Layers, err = c.syncLayers(ctx, token); err != nil {
 		return sum, err
 	}
-	if sum.Push, err = c.push(ctx, token, sum.Layers.Unpublished()); err != nil {
+	if sum.Push, err = c.push(ctx, token, sum.Layers.Publish); err != nil {
 		return sum, err
 	}
 	if sum.Refreshed, err = c.refresh(ctx, token); err != nil {
@@ -103,21 +104,21 @@ type Preview struct {
 // Preview tells what would be sent and what waits on the platform,
 // changing nothing locally or remotely.
 func (c *Client) Preview(ctx context.Context) (Preview, error) {
-	p := Preview{ToSend: map[string]map[string]int{}, Held: map[string]int{}, Waiting: map[string]int{}}
+	p := Preview{ToSend: map[string]map[string]int{}, Waiting: map[string]int{}}
 	entries, err := c.ws.Journal(ctx, 0)
 	if err != nil {
 		return p, err
 	}
 	held := heldLayers(ctx, c.ws, nil)
+	p.Held = heldChanges(entries, held)
 	for _, e := range entries {
 		switch e.State {
-		case "conflict":
+		case store.StateConflict:
 			p.Conflicts++
-		case "rejected":
+		case store.StateRejected:
 			p.Rejected++
-		default:
+		case store.StatePending:
 			if held(e.Layer) {
-				p.Held[e.Layer]++
 				continue
 			}
 			if p.ToSend[e.Layer] == nil {

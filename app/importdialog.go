@@ -217,17 +217,15 @@ func (d *fileImportDialog) read() {
 	d.fields.SetText("")
 	d.update()
 	layer := ""
-	if isGeoPackage(d.path) {
-		if d.gpkgLayers != nil {
-			i := d.sourceLayer.SelectedIndex()
-			if i < 0 {
-				d.count.SetText(lang.L("Choose the layer of the GeoPackage to import."))
-				return
-			}
-			layer = d.gpkgLayers[i].name
-		}
-	}
 	listing := isGeoPackage(d.path) && d.gpkgLayers == nil
+	if isGeoPackage(d.path) && !listing {
+		l := d.chosenSourceLayer()
+		if l == nil {
+			d.count.SetText(lang.L("Choose the layer of the GeoPackage to import."))
+			return
+		}
+		layer = l.name
+	}
 	go func() {
 		var layers []geoPackageLayer
 		var src *formats.Source
@@ -286,13 +284,22 @@ func (d *fileImportDialog) offerLayers(chosen string) {
 // declaredSystem is the coordinate system the file declares: a
 // GeoPackage's layer its own (the store reads it in longitude/latitude).
 func (d *fileImportDialog) declaredSystem() int {
-	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
-		return d.gpkgLayers[i].srs
+	if l := d.chosenSourceLayer(); l != nil {
+		return l.srs
 	}
 	if d.src == nil {
 		return 0
 	}
 	return d.src.SRS
+}
+
+// chosenSourceLayer is the GeoPackage's layer chosen, nil for none (and
+// for a file that is not a GeoPackage).
+func (d *fileImportDialog) chosenSourceLayer() *geoPackageLayer {
+	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
+		return &d.gpkgLayers[i]
+	}
+	return nil
 }
 
 // showState says how the reading or the import went, in red for a failure.
@@ -327,7 +334,7 @@ func (d *fileImportDialog) showSource() {
 	d.showState("", false)
 	d.offerTargets()
 	if d.title.Text == "" {
-		d.title.SetText(d.freeTitle(d.proposedTitle()))
+		d.title.SetText(freeLayerTitle(d.ws, d.proposedTitle()))
 	}
 	d.update()
 }

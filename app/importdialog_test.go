@@ -402,3 +402,35 @@ func TestGroupDigits(t *testing.T) {
 		}
 	}
 }
+
+// The name and title of a new layer are plain rules, tried without a
+// window: a title from the file's name, free among the layers' titles and
+// names; a name unique in the workspace and clear of the platform's own
+// prefixes.
+func TestNewLayerNameRules(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	for _, c := range []struct{ path, want string }{
+		{"/tmp/PEI_SDIS71-Tournus.csv", "PEI SDIS71 Tournus"},
+		{"communes.2024.geojson", "Communes 2024"},
+		{"éclairage public.shp", "Éclairage public"},
+	} {
+		if got := titleFromFileName(c.path); got != c.want {
+			t.Errorf("title of %s: %q, want %q", c.path, got, c.want)
+		}
+	}
+	if got := freeLayerTitle(ws, "Communes"); got != "Communes 2" {
+		t.Errorf("free title: %q", got)
+	}
+	for _, c := range []struct{ typed, name, why string }{
+		{"Relevés 2025", "releves_2025", ""},
+		{"srv stations", "couche_srv_stations", ""},
+		{"SQLite exports", "couche_sqlite_exports", ""},
+		{"pei", "", "Une couche s'appelle déjà «\u00a0pei\u00a0» : choisissez un autre nom, ou importez dans cette couche."},
+		{" ", "", "Donnez un nom à la nouvelle couche."},
+	} {
+		if name, why := newLayerName(ws, c.typed); name != c.name || why != c.why {
+			t.Errorf("%q: %q %q, want %q %q", c.typed, name, why, c.name, c.why)
+		}
+	}
+}

@@ -28,10 +28,11 @@ func (d *fileImportDialog) offerTargets() {
 	d.existing.OnChanged = func(string) { d.update() }
 }
 
-// freeTitle is title, or «title 2», «title 3»… when a layer has it.
-func (d *fileImportDialog) freeTitle(title string) string {
+// freeLayerTitle is title, or «title 2», «title 3»… when a layer of ws
+// has it as title or name (whatever the case).
+func freeLayerTitle(ws *store.Workspace, title string) string {
 	taken := func(t string) bool {
-		for _, l := range d.ws.Layers() {
+		for _, l := range ws.Layers() {
 			if strings.EqualFold(l.Schema.DisplayTitle(), t) || strings.EqualFold(l.Name(), t) {
 				return true
 			}
@@ -46,12 +47,18 @@ func (d *fileImportDialog) freeTitle(title string) string {
 }
 
 // proposedTitle is the name offered for a new layer: a GeoPackage layer's
-// title, else the file's name, words apart, a capital first.
+// title, else the file's name (titleFromFileName).
 func (d *fileImportDialog) proposedTitle() string {
-	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
-		return d.gpkgLayers[i].title
+	if l := d.chosenSourceLayer(); l != nil {
+		return l.title
 	}
-	base := strings.TrimSuffix(filepath.Base(d.path), filepath.Ext(d.path))
+	return titleFromFileName(d.path)
+}
+
+// titleFromFileName makes a layer title of a file's name: its words apart,
+// a capital first («PEI_SDIS71-Tournus.csv» → «PEI SDIS71 Tournus»).
+func titleFromFileName(path string) string {
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	base = strings.Join(strings.FieldsFunc(base, func(r rune) bool { return r == '_' || r == '-' || r == '.' || unicode.IsSpace(r) }), " ")
 	if r, size := utf8.DecodeRuneInString(base); size > 0 {
 		base = string(unicode.ToUpper(r)) + base[size:]
@@ -69,14 +76,15 @@ func (d *fileImportDialog) targetLayer() *store.Layer {
 	return layerAt(d.ws, d.targets, d.existing.SelectedIndex())
 }
 
-// newLayerName is the name of the layer the import would create from the
-// title typed, unique in the workspace; "" with why it cannot be.
-func (d *fileImportDialog) newLayerName() (string, string) {
-	title := strings.TrimSpace(d.title.Text)
+// newLayerName is the name of the layer an import into ws would create
+// from the title typed: unique in ws, clear of the names the platform keeps
+// for itself; "" with why it cannot be.
+func newLayerName(ws *store.Workspace, typed string) (string, string) {
+	title := strings.TrimSpace(typed)
 	if title == "" {
 		return "", lang.L("Give the new layer a name.")
 	}
-	if d.freeTitle(title) != title {
+	if freeLayerTitle(ws, title) != title {
 		return "", lang.L("A layer is already named «{{.Title}}»: choose another name, or import into that layer.", map[string]any{"Title": title})
 	}
 	base := formats.LayerName(title)
@@ -87,7 +95,7 @@ func (d *fileImportDialog) newLayerName() (string, string) {
 	}
 	name := base
 	for i := 2; ; i++ {
-		if _, err := d.ws.Layer(name); errors.Is(err, store.ErrLayerNotFound) {
+		if _, err := ws.Layer(name); errors.Is(err, store.ErrLayerNotFound) {
 			return name, ""
 		}
 		name = base + "_" + strconv.Itoa(i)
@@ -101,20 +109,14 @@ func (d *fileImportDialog) options() (store.ImportOptions, string) {
 	if i := d.crs.SelectedIndex(); i > 0 && !isGeoPackage(d.path) {
 		opts.SRS = importSystems[i]
 	}
-	if i := d.sourceLayer.SelectedIndex(); isGeoPackage(d.path) && i >= 0 && i < len(d.gpkgLayers) {
-		opts.SourceLayer = d.gpkgLayers[i].name
+	if l := d.chosenSourceLayer(); l != nil {
+		opts.SourceLayer = l.name
 	}
 	if d.src == nil {
 		return opts, " "
 	}
-	if d.src.Count == 0 {
-		return opts, lang.L("The file holds no object.")
-	}
-	if d.src.Geometries == 0 {
-		return opts, lang.L("No object of this file has a geometry. A CSV file needs longitude and latitude columns (or x and y in Lambert-93).")
-	}
-	if from := d.declaredSystem(); opts.SRS == 0 && from != 0 && from != srs.WGS84 && !srs.Supported(from) {
-		return opts, lang.L("The file is in a coordinate system Terrimap does not convert: ask for it in Lambert-93 or in longitude/latitude (WGS84).")
+	if why := sourceRefusal(d.src, d.declaredSystem(), opts.SRS); why != "" {
+		return opts, why
 	}
 	if d.intoExisting() {
 		l := d.targetLayer()
@@ -128,12 +130,27 @@ func (d *fileImportDialog) options() (store.ImportOptions, string) {
 		opts.Layer = l.Name()
 		return opts, ""
 	}
-	name, why := d.newLayerName()
+	name, why := newLayerName(d.ws, d.title.Text)
 	if why != "" {
 		return opts, why
 	}
 	opts.Layer, opts.Title = name, strings.TrimSpace(d.title.Text)
 	return opts, ""
+}
+
+// sourceRefusal says why the file read in src cannot be imported, ""
+// when it can: declared is the coordinate system it declares, override
+// the one chosen over it (0: none).
+func sourceRefusal(src *formats.Source, declared, override int) string {
+	switch {
+	case src.Count == 0:
+		return lang.L("The file holds no object.")
+	case src.Geometries == 0:
+		return lang.L("No object of this file has a geometry. A CSV file needs longitude and latitude columns (or x and y in Lambert-93).")
+	case override == 0 && declared != 0 && declared != srs.WGS84 && !srs.Supported(declared):
+		return lang.L("The file is in a coordinate system Terrimap does not convert: ask for it in Lambert-93 or in longitude/latitude (WGS84).")
+	}
+	return ""
 }
 
 // syncText says what the next synchronisation will do with the objects.

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"syscall"
@@ -220,16 +219,7 @@ func crashWorkspace(t *testing.T) (string, *rand.Rand) {
 		seed, _ = strconv.ParseUint(s, 10, 64)
 	}
 	t.Logf("seed %d (replay with TERRIMAP_TEST_SEED)", seed)
-	path := filepath.Join(t.TempDir(), "crash.gpkg")
-	ws, err := Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ws.CreateLayer(context.Background(), hydrantSchema()); err != nil {
-		t.Fatal(err)
-	}
-	ws.Close()
-	return path, rand.New(rand.NewPCG(seed, 1))
+	return hydrantWorkspaceFile(t), rand.New(rand.NewPCG(seed, 1))
 }
 
 // killChild starts the child on path (with env added), lets it work

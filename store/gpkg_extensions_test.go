@@ -1,9 +1,7 @@
 package store
 
 import (
-	"context"
 	"database/sql"
-	"path/filepath"
 	"testing"
 )
 
@@ -29,15 +27,7 @@ func extensionRows(t *testing.T, path string) (rows, repeated int) {
 // UNIQUE constraint), so that a file changed by merely being opened; and a
 // workspace that holds such repeated rows loses them at its next open.
 func TestOpenKeepsExtensionsOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ws.gpkg")
-	ws, err := Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ws.CreateLayer(context.Background(), hydrantSchema()); err != nil {
-		t.Fatal(err)
-	}
-	ws.Close()
+	path := hydrantWorkspaceFile(t)
 	first, repeated := extensionRows(t, path)
 	if repeated != 0 {
 		t.Fatalf("a new workspace holds %d repeated extension rows", repeated)
@@ -64,7 +54,7 @@ func TestOpenKeepsExtensionsOnce(t *testing.T) {
 	if _, repeated := extensionRows(t, path); repeated == 0 {
 		t.Fatal("the damaged file holds no repeated rows")
 	}
-	ws, err = Open(path, Options{})
+	ws, err := Open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

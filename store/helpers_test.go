@@ -52,3 +52,20 @@ func newWorkspace(t testing.TB) *Workspace {
 	}
 	return ws
 }
+
+// hydrantWorkspaceFile creates a workspace in a temp dir with the
+// hydrants' layer, empty, and closes it: for a test that opens the file
+// itself (twice, read-only, in another process). It returns its path.
+func hydrantWorkspaceFile(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ws.gpkg")
+	ws, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if _, err := ws.CreateLayer(context.Background(), hydrantSchema()); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

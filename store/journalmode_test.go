@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"terrimap/store/formats"
@@ -27,16 +26,9 @@ func TestImportAloneJournal(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "ws.gpkg")
-			ws, err := Create(path)
+			path := hydrantWorkspaceFile(t)
+			ws, err := Open(path, Options{})
 			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := ws.CreateLayer(ctx, hydrantSchema()); err != nil {
-				t.Fatal(err)
-			}
-			ws.Close()
-			if ws, err = Open(path, Options{}); err != nil {
 				t.Fatal(err)
 			}
 			defer ws.Close()

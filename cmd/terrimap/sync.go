@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -90,16 +92,16 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 	if len(sum.Layers.Created)+len(sum.Layers.Updated) > 0 {
 		fmt.Fprintf(stdout, "Layers: new %s; updated %s.\n", list(sum.Layers.Created), list(sum.Layers.Updated))
 	}
-	for name, err := range sum.Layers.Publish {
-		if err != nil {
+	for _, name := range slices.Sorted(maps.Keys(sum.Layers.Publish)) {
+		if err := sum.Layers.Publish[name]; err != nil {
 			fmt.Fprintf(stdout, "Layer %s stays on this computer, its %d pending changes kept until the platform has it: %v\n", name, sum.Push.Held[name], explain(err))
 		} else {
 			fmt.Fprintf(stdout, "Layer %s published on the platform.\n", name)
 		}
 	}
-	for name, n := range sum.Push.Held {
+	for _, name := range slices.Sorted(maps.Keys(sum.Push.Held)) {
 		if _, offered := sum.Layers.Publish[name]; !offered {
-			fmt.Fprintf(stdout, "Layer %s was made during the sync: its %d pending changes stay on this computer; the next sync offers it to the platform.\n", name, n)
+			fmt.Fprintf(stdout, "Layer %s was made during the sync: its %d pending changes stay on this computer; the next sync offers it to the platform.\n", name, sum.Push.Held[name])
 		}
 	}
 	printSources(stdout, sum.Sources)
@@ -143,6 +145,9 @@ func printPreview(ctx context.Context, c *client.Client, stdout, stderr io.Write
 	for _, l := range layers {
 		ops := p.ToSend[l]
 		fmt.Fprintf(stdout, "To send, %s: %d created, %d updated, %d deleted.\n", l, ops["create"], ops["update"], ops["delete"])
+	}
+	for _, l := range slices.Sorted(maps.Keys(p.Held)) {
+		fmt.Fprintf(stdout, "Kept on this computer, %s: %s (the platform does not have this layer: the sync offers it first and sends them once it has it).\n", l, counted(p.Held[l], "change"))
 	}
 	total := 0
 	for _, n := range p.Waiting {

@@ -76,9 +76,10 @@ func (p *lambertConic) fromLonLat(lon, lat float64) (float64, float64) {
 // coordinates. The latitude comes from the conformal latitude χ by its
 // series in e (Snyder, Map Projections, 3-5) — within a few micrometres —
 // then one step of the iteration of Snyder's 15-9, which takes it to
-// within a nanometre (each step divides the error by about 1/e²): a
-// point of a plan that goes out to Lambert-93 and back comes back where
-// it was.
+// within 1.3e-13 degree, 14 nm (measured over metropolitan France, points
+// 0.073° × 0.061° apart taken to Lambert-93 and back; the series alone:
+// 2.8e-11 degree, 3 µm): a point of a plan that goes out to Lambert-93
+// and back comes back where it was.
 func (p *lambertConic) toLonLat(x, y float64) (float64, float64) {
 	dx, dy := x-p.x0, p.rho0-(y-p.y0)
 	rho := math.Hypot(dx, dy)

@@ -69,11 +69,9 @@ func ImportFile(ctx context.Context, st Seeder, path string, opts store.ImportOp
 			return out, err
 		}
 	}
-	n := 0
 	features := func(yield func(store.RemoteFeature, error) bool) {
 		stopped := false
 		err := scratch.Each(ctx, store.Query{Layer: rep.Layer}, func(f store.Feature) bool {
-			n++
 			stopped = !yield(store.RemoteFeature{UUID: f.UUID, Geometry: f.Geometry, Properties: f.Properties}, nil)
 			return !stopped
 		})
@@ -85,7 +83,7 @@ func ImportFile(ctx context.Context, st Seeder, path string, opts store.ImportOp
 	if err != nil && !errors.Is(err, ErrUpkeep) {
 		return ImportReport{}, fmt.Errorf("server: import %s: %w", filepath.Base(path), err)
 	}
-	out.Features = n
+	out.Features = rep.Features // the scratch holds the file's features alone
 	out.Upkeep = errors.Join(err, FinishSeeding(ctx, st))
 	if out.Upkeep != nil {
 		out.Upkeep = fmt.Errorf("server: import %s: %w", filepath.Base(path), out.Upkeep)

@@ -57,7 +57,7 @@ func (m *mainWindow) showDataExport() {
 	// Shapefiles and CSV files may go out in Lambert-93, as French QGIS
 	// projects are; GeoJSON (RFC 7946) and GeoPackage stay in longitude/latitude.
 	systems := []int{srs.WGS84, srs.Lambert93}
-	system := widget.NewSelect([]string{lang.L("Longitude/latitude (WGS84)"), lang.L("Lambert-93 (EPSG:2154)")}, nil)
+	system := widget.NewSelect([]string{systemName(systems[0]), systemName(systems[1])}, nil)
 	system.SetSelectedIndex(0)
 	system.Disable()
 	format := widget.NewSelect(labels, nil)

@@ -83,7 +83,7 @@ func (d *dxfDialog) build() fyne.CanvasObject {
 	if len(titles) > 0 {
 		d.target.SetSelectedIndex(0)
 	}
-	d.crs = widget.NewSelect([]string{lang.L("Automatic"), lang.L("Lambert-93 (EPSG:2154)"), lang.L("CC47 (EPSG:3947)")}, func(string) { d.refresh() })
+	d.crs = widget.NewSelect([]string{lang.L("Automatic"), systemName(srs.Lambert93), systemName(srs.CC47)}, func(string) { d.refresh() })
 	d.crs.SetSelectedIndex(0)
 	top := widget.NewForm(widget.NewFormItem(lang.L("Into layer"), d.target), widget.NewFormItem(lang.L("Coordinates"), d.crs))
 
@@ -342,9 +342,9 @@ func (d *dxfDialog) showPreview(p *store.DXFPreview, err error) {
 			}
 		}
 	}
-	system := lang.L("Lambert-93 (EPSG:2154)")
+	system := systemName(srs.Lambert93)
 	if p.CRS == srs.CC47 {
-		system = lang.L("CC47 (EPSG:3947)")
+		system = systemName(srs.CC47)
 	}
 	how := lang.L("as chosen")
 	if p.Detected {
@@ -422,19 +422,16 @@ func dxfErrorText(err error) string {
 // dxfCoordinateText says what the coordinates of a refused plan likely are.
 func dxfCoordinateText(e *store.DXFCoordinateError) string {
 	declared := lang.L("Lambert-93 or CC47")
-	switch e.Declared {
-	case srs.Lambert93:
-		declared = lang.L("Lambert-93 (EPSG:2154)")
-	case srs.CC47:
-		declared = lang.L("CC47 (EPSG:3947)")
+	if e.Declared == srs.Lambert93 || e.Declared == srs.CC47 {
+		declared = systemName(e.Declared)
 	}
 	switch e.Likely {
 	case store.LikelyLambert93:
 		return lang.L("The coordinates seem to be in {{.Likely}}, not in {{.Declared}}: choose {{.Likely}} or automatic detection.",
-			map[string]any{"Likely": lang.L("Lambert-93 (EPSG:2154)"), "Declared": declared})
+			map[string]any{"Likely": systemName(srs.Lambert93), "Declared": declared})
 	case store.LikelyCC47:
 		return lang.L("The coordinates seem to be in {{.Likely}}, not in {{.Declared}}: choose {{.Likely}} or automatic detection.",
-			map[string]any{"Likely": lang.L("CC47 (EPSG:3947)"), "Declared": declared})
+			map[string]any{"Likely": systemName(srs.CC47), "Declared": declared})
 	case store.LikelyDegrees:
 		return lang.L("The coordinates of the plan seem to be degrees of longitude and latitude, not metres in Lambert-93 or CC47.")
 	case store.LikelyLocal:
@@ -442,18 +439,16 @@ func dxfCoordinateText(e *store.DXFCoordinateError) string {
 	case store.LikelyUnknown:
 		return lang.L("The coordinates of the plan fall neither on the territory of the CCMT nor on the workspace's data.")
 	}
-	var system string
+	system := systemName(srs.WebMercator)
 	switch e.Likely {
 	case store.LikelyCC46:
-		system = lang.L("CC46 (EPSG:3946)")
+		system = systemName(3946)
 	case store.LikelyCC48:
-		system = lang.L("CC48 (EPSG:3948)")
+		system = systemName(3948)
 	case store.LikelyLambert2:
-		system = lang.L("Lambert II étendu (EPSG:27572)")
+		system = systemName(27572)
 	case store.LikelyUTM31:
-		system = lang.L("UTM 31 North (EPSG:32631)")
-	default:
-		system = lang.L("Web Mercator (EPSG:3857)")
+		system = systemName(32631)
 	}
 	return lang.L("The coordinates seem to be in {{.System}}, which Terrimap does not convert: ask the surveyor for a plan in Lambert-93 or CC47.",
 		map[string]any{"System": system})

@@ -199,3 +199,21 @@ func TestDXFDialogShowsThePlanOnTheMap(t *testing.T) {
 		t.Fatal("the plan's pipes are not drawn on the map")
 	}
 }
+
+// A refused plan's systems are named as everywhere else (systemName).
+func TestDXFCoordinateTextNamesTheSystems(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	for _, c := range []struct {
+		err  store.DXFCoordinateError
+		want string
+	}{
+		{store.DXFCoordinateError{Declared: 2154, Likely: store.LikelyCC47}, "Les coordonnées semblent être en CC47 (EPSG:3947) et non en Lambert-93 (EPSG:2154) : choisissez CC47 (EPSG:3947) ou la détection automatique."},
+		{store.DXFCoordinateError{Likely: store.LikelyLambert93}, "Les coordonnées semblent être en Lambert-93 (EPSG:2154) et non en Lambert-93 ou CC47 : choisissez Lambert-93 (EPSG:2154) ou la détection automatique."},
+		{store.DXFCoordinateError{Likely: store.LikelyUTM31}, "Les coordonnées semblent être en UTM 31 Nord (EPSG:32631), que Terrimap ne convertit pas : demandez au géomètre un plan en Lambert-93 ou en CC47."},
+		{store.DXFCoordinateError{Likely: store.LikelyWebMercator}, "Les coordonnées semblent être en Web Mercator (EPSG:3857), que Terrimap ne convertit pas : demandez au géomètre un plan en Lambert-93 ou en CC47."},
+	} {
+		if got := dxfCoordinateText(&c.err); got != c.want {
+			t.Errorf("%+v:\n%q\nwant\n%q", c.err, got, c.want)
+		}
+	}
+}

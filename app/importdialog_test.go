@@ -269,7 +269,7 @@ func TestFileImportGeoPackageLayerChoice(t *testing.T) {
 	// A layer in UTM 31: the dialog says which system, and why not.
 	d.sourceLayer.SetSelected("polygon2d")
 	q.runUntil(t, func() bool { return d.src != nil || d.srcErr != nil })
-	if d.system.Text != "EPSG:32631, que Terrimap ne sait pas convertir" || !d.importB.Disabled() ||
+	if d.system.Text != "UTM 31 Nord (EPSG:32631), que Terrimap ne sait pas convertir" || !d.importB.Disabled() ||
 		!strings.HasPrefix(d.state.Text, "Le fichier est dans un système de coordonnées que Terrimap ne sait pas convertir") {
 		t.Errorf("polygon2d: %q %q, import disabled %v", d.system.Text, d.state.Text, d.importB.Disabled())
 	}

@@ -84,7 +84,9 @@ func geometryKindsText(k formats.GeometryKinds) string {
 	return strings.Join(parts, ", ")
 }
 
-// systemName names a coordinate system by its EPSG code.
+// systemName names a coordinate system by its EPSG code: those Terrimap
+// converts, and those the DXF import recognises in a plan but does not
+// convert (CC46, CC48, Lambert II, UTM 31); any other by its code.
 func systemName(code int) string {
 	switch code {
 	case srs.WGS84:
@@ -95,6 +97,14 @@ func systemName(code int) string {
 		return lang.L("CC47 (EPSG:3947)")
 	case srs.WebMercator:
 		return lang.L("Web Mercator (EPSG:3857)")
+	case 3946:
+		return lang.L("CC46 (EPSG:3946)")
+	case 3948:
+		return lang.L("CC48 (EPSG:3948)")
+	case 27572:
+		return lang.L("Lambert II étendu (EPSG:27572)")
+	case 32631:
+		return lang.L("UTM 31 North (EPSG:32631)")
 	}
 	return "EPSG:" + strconv.Itoa(code)
 }

@@ -69,7 +69,7 @@ func ReadFile(path string) (*Dataset, error) {
 		return src.ReadAll()
 	case ".geojson", ".json":
 	default:
-		return nil, fmt.Errorf("%w: %s (expected .geojson, .json, .shp or .csv)", ErrUnsupportedFormat, filepath.Base(path))
+		return nil, unsupportedFormat(path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -77,6 +77,12 @@ func ReadFile(path string) (*Dataset, error) {
 	}
 	defer f.Close()
 	return ReadGeoJSON(f, filepath.Base(path))
+}
+
+// unsupportedFormat is the error of ReadFile and OpenFile for a file whose
+// extension they do not read.
+func unsupportedFormat(path string) error {
+	return fmt.Errorf("%w: %s (expected .geojson, .json, .shp or .csv)", ErrUnsupportedFormat, filepath.Base(path))
 }
 
 // maxNameLen is the longest identifier schema.Layer.Validate accepts.

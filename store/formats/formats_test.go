@@ -184,6 +184,9 @@ func TestReadFile(t *testing.T) {
 		if _, err := ReadFile(filepath.Join(dir, p)); !errors.Is(err, ErrUnsupportedFormat) {
 			t.Errorf("ReadFile(%s): %v, want ErrUnsupportedFormat", p, err)
 		}
+		if _, err := OpenFile(filepath.Join(dir, p)); !errors.Is(err, ErrUnsupportedFormat) {
+			t.Errorf("OpenFile(%s): %v, want ErrUnsupportedFormat", p, err)
+		}
 	}
 	if _, err := ReadFile(filepath.Join(dir, "missing.geojson")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("ReadFile(missing): %v, want a not-exist error", err)

@@ -120,11 +120,7 @@ func OpenFile(path string) (*Source, error) {
 	case ".csv", ".tsv", ".txt":
 		return OpenCSV(path, CSVOptions{})
 	}
-	ds, err := ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return ds.Source(), nil
+	return nil, unsupportedFormat(path)
 }
 
 // GeometryKinds is the set of geometry types met among a file's features.

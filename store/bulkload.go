@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"terrimap/store/formats"
@@ -162,9 +161,7 @@ func (b *bulkLoad) start() error {
 		}
 		b.direct = true
 	}
-	if !slices.Contains(tx.reloadIndex, b.key) {
-		tx.reloadIndex = append(tx.reloadIndex, b.key)
-	}
+	tx.ReloadIndexAfter(b.l.Schema.Name)
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 	"strconv"
@@ -156,46 +155,47 @@ type importFailure struct {
 }
 
 // importErrorText says in the user's language why a file could not be
-// imported, naming the feature at fault, and that nothing changed.
+// imported, naming the feature at fault, and that nothing changed. (A
+// cancelled import is not a failure: finish says it itself.)
 func importErrorText(f importFailure) string {
+	return importReasonText(f) + "\n" + lang.L("Nothing was imported: the workspace is as it was.")
+}
+
+// importReasonText says why a file could not be imported.
+func importReasonText(f importFailure) string {
 	err := f.err
-	nothing := lang.L("Nothing was imported: the workspace is as it was.")
 	var fe *formats.FeatureError
 	if errors.As(err, &fe) {
-		f.number, f.id = fe.Number, fe.ID
-		if f.recordIDs {
-			f.id = ""
-		}
-		return featureText(f.number, f.id) + " " + featureReasonText(fe.Err) + "\n" + nothing
+		f.number, f.id, err = fe.Number, fe.ID, fe.Err
 	}
 	if f.recordIDs {
 		f.id = ""
 	}
 	var ve *store.ValidationError
 	switch {
-	case errors.Is(err, context.Canceled):
-		return lang.L("Import cancelled.") + " " + nothing
+	case fe != nil:
+		return featureText(f.number, f.id) + " " + featureReasonText(err)
 	case errors.Is(err, store.ErrNoGeometry):
-		return lang.L("No object of this file has a geometry. A CSV file needs longitude and latitude columns (or x and y in Lambert-93).") + "\n" + nothing
+		return lang.L("No object of this file has a geometry. A CSV file needs longitude and latitude columns (or x and y in Lambert-93).")
 	case errors.Is(err, srs.ErrUnsupportedSRS):
-		return lang.L("The file is in a coordinate system Terrimap does not convert: ask for it in Lambert-93 or in longitude/latitude (WGS84).") + "\n" + nothing
+		return lang.L("The file is in a coordinate system Terrimap does not convert: ask for it in Lambert-93 or in longitude/latitude (WGS84).")
 	case errors.Is(err, formats.ErrUnsupportedFormat):
-		return lang.L("Terrimap imports GeoJSON, Shapefile, CSV and GeoPackage files.") + "\n" + nothing
+		return lang.L("Terrimap imports GeoJSON, Shapefile, CSV and GeoPackage files.")
 	case errors.Is(err, formats.ErrFileChanged):
-		return lang.L("The file changed while it was read: wait until it is completely copied, then import it again.") + "\n" + nothing
+		return lang.L("The file changed while it was read: wait until it is completely copied, then import it again.")
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
-		return lang.L("The file could not be opened: check that it still exists and that you may read it.") + "\n" + nothing
+		return lang.L("The file could not be opened: check that it still exists and that you may read it.")
 	case errors.Is(err, store.ErrReadOnly):
-		return lang.L("This layer cannot be edited: choose another one, or a new layer.") + "\n" + nothing
+		return lang.L("This layer cannot be edited: choose another one, or a new layer.")
 	case errors.As(err, &ve), errors.Is(err, store.ErrInvalidGeometry), errors.Is(err, schema.ErrInvalidGeometry):
 		if f.number > 0 {
-			return featureText(f.number, f.id) + " " + featureReasonText(err) + "\n" + nothing
+			return featureText(f.number, f.id) + " " + featureReasonText(err)
 		}
-		return featureReasonText(err) + "\n" + nothing
+		return featureReasonText(err)
 	case errors.Is(err, store.ErrNotGeoPackage), errors.Is(err, store.ErrCorrupt):
-		return lang.L("This file is not a GeoPackage Terrimap can read, or it is damaged.") + "\n" + nothing
+		return lang.L("This file is not a GeoPackage Terrimap can read, or it is damaged.")
 	}
-	return lang.L("The file could not be read: it may be damaged, or not in the format its name says.") + "\n" + nothing
+	return lang.L("The file could not be read: it may be damaged, or not in the format its name says.")
 }
 
 // featureText names a feature of the file: «L'objet n° 12 (identifiant

@@ -358,8 +358,9 @@ func (d *fileImportDialog) update() {
 		return
 	}
 	existing := d.intoExisting()
-	setEnabled(d.title, !d.running)
-	setEnabled(d.existing, !d.running)
+	for _, w := range []disableable{d.sourceLayer, d.crs, d.where, d.title, d.existing} {
+		setEnabled(w, !d.running) // nothing changes under an import
+	}
 	setVisible(d.right, d.srcErr == nil)
 	setVisible(d.newForm, !existing)
 	setVisible(d.existingForm, existing)

@@ -368,6 +368,9 @@ func TestFileImportCancelLeavesNothing(t *testing.T) {
 	// queue is full: it cannot be past 6,600 features when the first
 	// progress shown cancels it.
 	q.runUntil(t, func() bool { return d.bar.Value > 0 })
+	if !d.where.Disabled() || !d.crs.Disabled() || !d.title.Disabled() {
+		t.Error("the choices can be changed under the import")
+	}
 	test.Tap(d.cancelB)
 	if d.state.Text != "Annulation…" {
 		t.Errorf("while cancelling: %q", d.state.Text)
@@ -379,7 +382,7 @@ func TestFileImportCancelLeavesNothing(t *testing.T) {
 	if after := workspaceState(t, ws); after != before {
 		t.Errorf("workspace changed: %s, was %s", after, before)
 	}
-	if d.importB.Disabled() {
+	if d.importB.Disabled() || d.where.Disabled() || d.crs.Disabled() {
 		t.Error("the import cannot be started again")
 	}
 }

@@ -20,9 +20,6 @@ func (d *fileImportDialog) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.running, d.cancel = true, cancel
 	d.update()
-	d.where.Disable()
-	d.crs.Disable()
-	d.sourceLayer.Disable()
 	d.bar.SetValue(0)
 	d.bar.Show()
 	d.showState(lang.L("Importing…"), false)
@@ -61,9 +58,6 @@ func (d *fileImportDialog) finish(rep store.ImportReport, err error, cancelled b
 	d.running, d.cancelling = false, false
 	d.cancel()
 	d.bar.Hide()
-	d.where.Enable()
-	d.crs.Enable()
-	d.sourceLayer.Enable()
 	switch {
 	case cancelled:
 		d.showState(lang.L("Import cancelled: nothing was imported."), false)

@@ -55,12 +55,19 @@ func workspaceWithLayers(t *testing.T, layers ...schema.Layer) *store.Workspace 
 // the platform lets the tests' user edit, which places plans.
 var ccmtSquare = orb.Bound{Min: orb.Point{4.742850, 46.399120}, Max: orb.Point{4.986150, 46.595960}}.ToPolygon()
 
-func newTestDXFDialog(t *testing.T, ws *store.Workspace, done func(store.ImportReport)) (*dxfDialog, uiQueue) {
+// dialogWindow is a test window for a dialog, and the queue through which
+// the dialog's work comes back to it.
+func dialogWindow(t *testing.T) (fyne.Window, uiQueue) {
 	t.Helper()
 	test.NewTempApp(t)
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
-	q := make(uiQueue, 64)
+	return w, make(uiQueue, 64)
+}
+
+func newTestDXFDialog(t *testing.T, ws *store.Workspace, done func(store.ImportReport)) (*dxfDialog, uiQueue) {
+	t.Helper()
+	w, q := dialogWindow(t)
 	d := newDXFDialog(w, ws, planL93, q.do, done)
 	d.territory = (&session{access: map[string]protocol.Access{"canalaep": {Read: true, Update: true, Territory: ccmtSquare}}}).planTerritory()
 	d.show()
@@ -171,10 +178,7 @@ func TestDXFDialogWrongCoordinates(t *testing.T) {
 func TestDXFDialogShowsThePlanOnTheMap(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	ws := recolementWorkspace(t)
-	test.NewTempApp(t)
-	w := test.NewWindow(nil)
-	t.Cleanup(w.Close)
-	q := make(uiQueue, 64)
+	w, q := dialogWindow(t)
 	d := newDXFDialog(w, ws, planL93, q.do, nil)
 	d.territory = ccmtSquare.Bound()
 	d.renderer, d.mapLayers = mapview.NewRenderer(ws, mapview.RendererOptions{}), mapview.DefaultLayers(ws, nil)

@@ -43,10 +43,7 @@ const hydrantsGeoJSON = `{"type":"FeatureCollection","features":[
 // pass over the file (or its error).
 func newTestImportDialog(t *testing.T, ws *store.Workspace, path string, done func(store.ImportReport)) (*fileImportDialog, uiQueue) {
 	t.Helper()
-	test.NewTempApp(t)
-	w := test.NewWindow(nil)
-	t.Cleanup(w.Close)
-	q := make(uiQueue, 64)
+	w, q := dialogWindow(t)
 	d := newFileImportDialog(w, ws, path, q.do, done)
 	d.show()
 	t.Cleanup(d.dialog.Hide) // releases the file

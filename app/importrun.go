@@ -95,9 +95,5 @@ func (d *fileImportDialog) stop() {
 // importDoneText says what an import did: «12 418 objets importés dans la
 // couche « Bornes incendie »», the layer by its title.
 func importDoneText(ws *store.Workspace, rep store.ImportReport) string {
-	title := rep.Layer
-	if l, err := ws.Layer(rep.Layer); err == nil {
-		title = l.Schema.DisplayTitle()
-	}
-	return lang.N("{{.N}} objects imported into the layer «{{.Layer}}».", rep.Features, map[string]any{"N": groupDigits(rep.Features), "Layer": title})
+	return lang.N("{{.N}} objects imported into the layer «{{.Layer}}».", rep.Features, map[string]any{"N": groupDigits(rep.Features), "Layer": layerTitle(ws, rep.Layer)})
 }

@@ -566,6 +566,7 @@ func (p *syncPanel) showRejected(e store.JournalEntry) {
 	d.Show()
 }
 
+// layerTitle names a layer of ws by its title; by name when it is gone.
 func layerTitle(ws *store.Workspace, name string) string {
 	if l, err := ws.Layer(name); err == nil {
 		return l.Schema.DisplayTitle()

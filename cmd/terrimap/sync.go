@@ -93,9 +93,13 @@ func runSync(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "Layers: new %s; updated %s.\n", list(sum.Layers.Created), list(sum.Layers.Updated))
 	}
 	for _, name := range slices.Sorted(maps.Keys(sum.Layers.Publish)) {
-		if err := sum.Layers.Publish[name]; err != nil {
-			fmt.Fprintf(stdout, "Layer %s stays on this computer, its %d pending changes kept until the platform has it: %v\n", name, sum.Push.Held[name], explain(err))
-		} else {
+		err := sum.Layers.Publish[name]
+		switch n := sum.Push.Held[name]; {
+		case err != nil && n > 0:
+			fmt.Fprintf(stdout, "Layer %s stays on this computer, its %d pending changes kept until the platform has it: %v\n", name, n, explain(err))
+		case err != nil:
+			fmt.Fprintf(stdout, "Layer %s stays on this computer: %v\n", name, explain(err))
+		default:
 			fmt.Fprintf(stdout, "Layer %s published on the platform.\n", name)
 		}
 	}

@@ -17,7 +17,8 @@ import (
 
 // The changes of a layer the platform does not have are not sent: the dry
 // run says they stay on this computer (it said «To send: nothing.» and no
-// more), and the sync says how many its refused layer keeps.
+// more), and the sync says how many its refused layer keeps (and no
+// «0 pending changes» for a layer without any).
 func TestSyncSaysWhatStaysOnThisComputer(t *testing.T) {
 	url := testplatform.Start(t, nil, map[string]protocol.Membership{"tournus": {Org: "71543", Role: protocol.RoleEditor}})
 	ws := filepath.Join(t.TempDir(), "tournus.gpkg")
@@ -28,6 +29,9 @@ func TestSyncSaysWhatStaysOnThisComputer(t *testing.T) {
 	}
 	err = w.Edit(context.Background(), func(tx *store.Tx) error {
 		if _, err := tx.CreateLayer(schema.Layer{Name: "releves", GeometryType: schema.Point, Fields: []schema.Field{{Name: "note", Type: schema.Text}}}); err != nil {
+			return err
+		}
+		if _, err := tx.CreateLayer(schema.Layer{Name: "vide", GeometryType: schema.Point, Fields: []schema.Field{{Name: "note", Type: schema.Text}}}); err != nil {
 			return err
 		}
 		for i := range 2 {
@@ -48,7 +52,8 @@ func TestSyncSaysWhatStaysOnThisComputer(t *testing.T) {
 		t.Errorf("dry run: exit %d, %q %q", code, out, errs)
 	}
 	code, out, errs = run(t, "sync", "--workspace", ws)
-	if code != 0 || !strings.Contains(out, "Layer releves stays on this computer, its 2 pending changes kept until the platform has it") {
+	if code != 0 || !strings.Contains(out, "Layer releves stays on this computer, its 2 pending changes kept until the platform has it") ||
+		!strings.Contains(out, "Layer vide stays on this computer: ") {
 		t.Errorf("sync: exit %d, %q %q", code, out, errs)
 	}
 }

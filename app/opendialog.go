@@ -8,10 +8,10 @@ import (
 
 // askOpenPath asks for a file to read under title, listing only files with
 // one of exts (".dxf") by their whole names, opening in the user's
-// Documents; chosen gets its path
-// (the dialog's own file is closed: the caller reads the file itself). A
-// cancelled dialog does nothing. The dialog is returned shown.
-func askOpenPath(win fyne.Window, title string, exts []string, chosen func(path string)) *dialog.FileDialog {
+// Documents; chosen gets its path (the dialog's own file is closed: the
+// caller reads the file itself, off the UI goroutine). A cancelled dialog
+// does nothing.
+func askOpenPath(win fyne.Window, title string, exts []string, chosen func(path string)) {
 	open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
@@ -30,5 +30,4 @@ func askOpenPath(win fyne.Window, title string, exts []string, chosen func(path 
 	}
 	open.Show()
 	open.Resize(fyne.NewSize(900, 600)) // the files' names whole
-	return open
 }

@@ -104,7 +104,8 @@ func editUntilKilled(path string, seed uint64) int {
 
 // importAloneUntilKilled opens the workspace and imports into it forever,
 // alone (ImportOptions.Alone: with the rollback journal), 2,000 to 20,000
-// features at a time, with a page cache of 512 KiB. It says "ready" once the workspace is open.
+// features at a time, with a page cache of 512 KiB. It says "ready" once
+// the workspace is open.
 func importAloneUntilKilled(path string, seed uint64) int {
 	ctx := context.Background()
 	ws, err := Open(path, Options{})

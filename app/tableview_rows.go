@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
-	"terrimap/internal/paper"
 	"terrimap/store"
 	"terrimap/store/schema"
 )
@@ -78,7 +77,7 @@ func (t *attributeTable) reload() {
 			t.pages = newPageCache()
 			t.pages.put(0, first)
 			t.count.SetText(lang.N("{{.N}} of {{.Total}} features", len(t.rows),
-				map[string]any{"N": paper.Int(int64(len(t.rows))), "Total": paper.Int(int64(t.total))}))
+				map[string]any{"N": groupDigits(len(t.rows)), "Total": groupDigits(t.total)}))
 			t.table.Refresh()
 			t.table.ScrollToTop() // a new list shows from its start (the offset of a longer one shows nothing)
 		})

@@ -237,19 +237,42 @@ const journalColumns = `seq, change_id, layer, uuid, op, base_version, propertie
 // Journal returns the journal entries in the given states (all when none is
 // given), oldest first; limit 0 means all.
 func (ws *Workspace) Journal(ctx context.Context, limit int, states ...JournalState) ([]JournalEntry, error) {
-	q := `SELECT ` + journalColumns + ` FROM tm_journal`
 	var args []any
-	if len(states) > 0 {
-		q += ` WHERE state IN (` + strings.TrimSuffix(strings.Repeat("?,", len(states)), ",") + `)`
-		for _, s := range states {
-			args = append(args, string(s))
+	for _, s := range states {
+		args = append(args, string(s))
+	}
+	return ws.readJournal(ctx, "state", true, args, limit)
+}
+
+// JournalExcept returns the journal entries, in every state, of the layers
+// other than those named, oldest first; limit 0 means all. The push reads
+// it so as not to pass, at each of its rounds, over the changes it holds
+// back (those of a layer the platform does not have: an import of 100,000
+// features into a layer of this desk only).
+func (ws *Workspace) JournalExcept(ctx context.Context, limit int, layers []string) ([]JournalEntry, error) {
+	args := make([]any, len(layers))
+	for i, l := range layers {
+		args[i] = l
+	}
+	return ws.readJournal(ctx, "layer", false, args, limit)
+}
+
+// readJournal reads the entries whose column is (in, true) or is not (in,
+// false) one of values — no condition when values is empty — oldest first.
+func (ws *Workspace) readJournal(ctx context.Context, column string, in bool, values []any, limit int) ([]JournalEntry, error) {
+	q := `SELECT ` + journalColumns + ` FROM tm_journal`
+	if len(values) > 0 {
+		not := " NOT"
+		if in {
+			not = ""
 		}
+		q += ` WHERE ` + column + not + ` IN (` + strings.TrimSuffix(strings.Repeat("?,", len(values)), ",") + `)`
 	}
 	q += ` ORDER BY seq`
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
 	}
-	rows, err := ws.db.QueryContext(ctx, q, args...)
+	rows, err := ws.db.QueryContext(ctx, q, values...)
 	if isNoSuchTable(err) {
 		return nil, nil
 	}
@@ -268,6 +291,11 @@ func (ws *Workspace) Journal(ctx context.Context, limit int, states ...JournalSt
 	return out, rows.Err()
 }
 
+// PendingByLayer counts the entries waiting to be sent, by layer.
+func (ws *Workspace) PendingByLayer(ctx context.Context) (map[string]int, error) {
+	return ws.countJournal(ctx, `SELECT layer, count(*) FROM tm_journal WHERE state = ? GROUP BY layer`, string(StatePending))
+}
+
 // Pending returns the entries waiting to be sent, oldest first.
 func (ws *Workspace) Pending(ctx context.Context, limit int) ([]JournalEntry, error) {
 	return ws.Journal(ctx, limit, StatePending)
@@ -275,8 +303,20 @@ func (ws *Workspace) Pending(ctx context.Context, limit int) ([]JournalEntry, er
 
 // JournalCount returns how many entries are in each state.
 func (ws *Workspace) JournalCount(ctx context.Context) (map[JournalState]int, error) {
-	out := map[JournalState]int{}
-	rows, err := ws.db.QueryContext(ctx, `SELECT state, count(*) FROM tm_journal GROUP BY state`)
+	counts, err := ws.countJournal(ctx, `SELECT state, count(*) FROM tm_journal GROUP BY state`)
+	out := make(map[JournalState]int, len(counts))
+	for s, n := range counts {
+		out[JournalState(s)] = n
+	}
+	return out, err
+}
+
+// countJournal runs q, a count of the journal grouped by one text column,
+// and returns the counts by that column's value (none when there is no
+// journal yet).
+func (ws *Workspace) countJournal(ctx context.Context, q string, args ...any) (map[string]int, error) {
+	out := map[string]int{}
+	rows, err := ws.db.QueryContext(ctx, q, args...)
 	if isNoSuchTable(err) {
 		return out, nil
 	}
@@ -285,12 +325,12 @@ func (ws *Workspace) JournalCount(ctx context.Context) (map[JournalState]int, er
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var s string
+		var key string
 		var n int
-		if err := rows.Scan(&s, &n); err != nil {
+		if err := rows.Scan(&key, &n); err != nil {
 			return nil, fmt.Errorf("store: count journal: %w", err)
 		}
-		out[JournalState(s)] = n
+		out[key] = n
 	}
 	return out, rows.Err()
 }

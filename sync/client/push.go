@@ -3,7 +3,9 @@ package client
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 
 	"terrimap/store"
 	"terrimap/sync/protocol"
@@ -43,14 +45,20 @@ func (c *Client) push(ctx context.Context, token string, offered map[string]erro
 		return rep, err
 	}
 	c.progress("push", 0, total)
-	// Each round reads only the head of the journal: a feature's oldest
-	// entry comes before its later ones, so the head holds a batch, unless
-	// entries waiting for the user or held fill it, and then it reads
-	// further (the head only grows: the journal's end stops it). The last
-	// round reads the whole journal, and counts the held changes.
+	// Each round reads only the head of the journal, without the layers
+	// held when the push began (SQLite leaves them out: an import of
+	// 100,000 features into a layer of this desk only is not read again at
+	// every round): a feature's oldest entry comes before its later ones,
+	// so the head holds a batch, unless entries waiting for the user fill
+	// it, and then it reads further (the head only grows: the journal's
+	// end stops it). A layer made during the push is held by nextChanges.
+	skip, err := c.heldWithChanges(ctx, held)
+	if err != nil {
+		return rep, err
+	}
 	head := 2 * c.opts.PushBatch
 	for round := 0; ; round++ {
-		entries, err := c.ws.Journal(ctx, head)
+		entries, err := c.ws.JournalExcept(ctx, head, skip)
 		if err != nil {
 			return rep, err
 		}
@@ -60,8 +68,8 @@ func (c *Client) push(ctx context.Context, token string, offered map[string]erro
 			continue
 		}
 		if len(batch) == 0 {
-			rep.Held = heldChanges(entries, held)
-			return rep, nil
+			rep.Held, err = c.heldCounts(ctx, held)
+			return rep, err
 		}
 		req := protocol.PushRequest{ClientID: clientID}
 		for _, e := range batch {
@@ -123,6 +131,31 @@ func heldChanges(entries []store.JournalEntry, heldLayer func(string) bool) map[
 		}
 	}
 	return out
+}
+
+// heldCounts counts, by held layer, the pending entries, as heldChanges
+// does but counted by SQLite, not read.
+func (c *Client) heldCounts(ctx context.Context, heldLayer func(string) bool) (map[string]int, error) {
+	pending, err := c.ws.PendingByLayer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for layer, n := range pending {
+		if heldLayer(layer) {
+			out[layer] = n
+		}
+	}
+	return out, nil
+}
+
+// heldWithChanges names the held layers that have pending entries.
+func (c *Client) heldWithChanges(ctx context.Context, heldLayer func(string) bool) ([]string, error) {
+	counts, err := c.heldCounts(ctx, heldLayer)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Sorted(maps.Keys(counts)), nil
 }
 
 func toPushChange(e store.JournalEntry) protocol.PushChange {

@@ -44,10 +44,9 @@ func (d *fileImportDialog) start() {
 	src, ws := d.src, d.ws
 	go func() {
 		rep, err := ws.ImportSource(ctx, p.counted(src), opts)
-		number, id := p.last()
 		cancelled := ctx.Err() != nil && err != nil
 		d.do(func() {
-			d.finish(rep, err, cancelled, importFailure{err: err, number: number, id: id, recordIDs: formatName(d.path) == "Shapefile"})
+			d.finish(rep, err, cancelled, importFailure{err: err, recordIDs: formatName(d.path) == "Shapefile"})
 		})
 	}()
 }

@@ -72,13 +72,10 @@ func openImportSource(ctx context.Context, path, sourceLayer string) (*formats.S
 	return src, nil
 }
 
-// importProgress counts the features an import has read, and remembers the
-// last one: an error about a feature that does not name it is about that
-// one (the store checks each feature as soon as it is read).
+// importProgress counts the features an import has read.
 type importProgress struct {
-	mu     sync.Mutex
-	read   int
-	lastID string
+	mu   sync.Mutex
+	read int
 	// every is how many features go between two calls of onRead.
 	every  int
 	onRead func(read int)
@@ -86,13 +83,6 @@ type importProgress struct {
 	// store then writes what is left and commits).
 	onEnd func()
 	ended bool
-}
-
-// last returns the number (from 1) and the identifier of the last feature read.
-func (p *importProgress) last() (int, string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.read, p.lastID
 }
 
 // counted returns a source reading src's features through p.
@@ -128,7 +118,6 @@ func (c *countingReader) Next() (formats.Feature, error) {
 	}
 	p.mu.Lock()
 	p.read++
-	p.lastID = f.ID
 	n := p.read
 	p.mu.Unlock()
 	if p.onRead != nil && p.every > 0 && n%p.every == 0 {

@@ -126,14 +126,10 @@ func layerKindText(t schema.GeometryType) string {
 	return lang.L("any geometry")
 }
 
-// importFailure is why an import failed: the feature it names (its
-// number from 1 in the file, and the file's own identifier), and the error.
+// importFailure is why an import failed: the error, which names the
+// feature at fault with a *formats.FeatureError when it is about one.
 type importFailure struct {
 	err error
-	// number and id name the feature being written when the error is
-	// about a feature but does not name it itself; 0 when unknown.
-	number int
-	id     string
 	// recordIDs: the file's identifiers are its record numbers from 0 (a
 	// Shapefile's), which add nothing to the object's number.
 	recordIDs bool
@@ -151,15 +147,14 @@ func importReasonText(f importFailure) string {
 	err := f.err
 	var fe *formats.FeatureError
 	if errors.As(err, &fe) {
-		f.number, f.id, err = fe.Number, fe.ID, fe.Err
-	}
-	if f.recordIDs {
-		f.id = ""
+		id := fe.ID
+		if f.recordIDs {
+			id = ""
+		}
+		return featureText(fe.Number, id) + " " + featureReasonText(fe.Err)
 	}
 	var ve *store.ValidationError
 	switch {
-	case fe != nil:
-		return featureText(f.number, f.id) + " " + featureReasonText(err)
 	case errors.Is(err, store.ErrNoGeometry):
 		return lang.L("No object of this file has a geometry. A CSV file needs longitude and latitude columns (or x and y in Lambert-93).")
 	case errors.Is(err, srs.ErrUnsupportedSRS):
@@ -173,9 +168,6 @@ func importReasonText(f importFailure) string {
 	case errors.Is(err, store.ErrReadOnly):
 		return lang.L("This layer cannot be edited: choose another one, or a new layer.")
 	case errors.As(err, &ve), errors.Is(err, store.ErrInvalidGeometry), errors.Is(err, schema.ErrInvalidGeometry):
-		if f.number > 0 {
-			return featureText(f.number, f.id) + " " + featureReasonText(err)
-		}
 		return featureReasonText(err)
 	case errors.Is(err, store.ErrNotGeoPackage), errors.Is(err, store.ErrCorrupt):
 		return lang.L("This file is not a GeoPackage Terrimap can read, or it is damaged.")

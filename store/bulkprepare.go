@@ -112,12 +112,12 @@ func (p *preparer) run(ctx context.Context, l *Layer, src formats.FeatureReader,
 		}
 		g, err := project(in.Geometry)
 		if err != nil {
-			p.send(preparedBatch{err: fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)})
+			p.send(preparedBatch{err: fmt.Errorf("%w: %w", ErrImport, &formats.FeatureError{Number: i + 1, ID: in.ID, Err: err})})
 			return
 		}
 		f, err := prepareCreate(l, Feature{Geometry: g, Properties: props})
 		if err != nil {
-			p.send(preparedBatch{err: fmt.Errorf("%w: feature %d: %w", ErrImport, i+1, err)})
+			p.send(preparedBatch{err: fmt.Errorf("%w: %w", ErrImport, &formats.FeatureError{Number: i + 1, ID: in.ID, Err: err})})
 			return
 		}
 		if batch = append(batch, f); len(batch) == cap(batch) {

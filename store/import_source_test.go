@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"terrimap/store/formats"
 )
 
 // writeHydrants writes a FeatureCollection of n hydrants to path, the last
@@ -96,19 +98,22 @@ func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
 	cases := []struct {
 		name, last, layer string
 		want              []string
+		// number is the feature errors.As finds in the error (with the id
+		// "PEI-20000"); 0 when the error names no feature.
+		number int
 	}{
 		{name: "bad geometry", layer: "pei",
 			last: `{"type":"Feature","id":"PEI-20000","geometry":{"type":"Point","coordinates":[4.9,"x"]},"properties":{}}`,
-			want: []string{`feature 20000 (id "PEI-20000")`, "geometry"}},
+			want: []string{`feature 20000 (id "PEI-20000")`, "geometry"}, number: n},
 		{name: "syntax error", layer: "pei",
 			last: `{"type":"Feature","id":"PEI-20000","geometry":null,"properties":{"nom":"x",}}`,
 			want: []string{"line 20001, column", "invalid character '}'"}},
 		{name: "refused by the layer", layer: "pei",
 			last: `{"type":"Feature","id":"PEI-20000","geometry":{"type":"Point","coordinates":[4.9,46.5]},"properties":{"type_pei":"XX"}}`,
-			want: []string{"feature 20000", "type_pei"}},
+			want: []string{"feature 20000", "type_pei"}, number: n},
 		{name: "a new layer", layer: "",
 			last: `{"type":"Feature","id":"PEI-20000","geometry":{"type":"LineString","coordinates":[[4.9,46.5]]},"properties":{}}`,
-			want: []string{"feature 20000"}},
+			want: []string{"feature 20000"}, number: n},
 	}
 	ctx := context.Background()
 	for _, c := range cases {
@@ -121,7 +126,17 @@ func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
 			}
 			path := filepath.Join(t.TempDir(), "pei.geojson")
 			writeHydrants(t, path, n, c.last)
-			checkImportRefused(t, ws, path, c.layer, c.want)
+			err := checkImportRefused(t, ws, path, c.layer, c.want)
+			var fe *formats.FeatureError
+			if !errors.As(err, &fe) {
+				if c.number != 0 {
+					t.Fatalf("error %v names no feature (a *formats.FeatureError)", err)
+				}
+				return
+			}
+			if fe.Number != c.number || fe.ID != "PEI-20000" {
+				t.Errorf("the error names feature %d (id %q), want %d (id %q)", fe.Number, fe.ID, c.number, "PEI-20000")
+			}
 		})
 	}
 }
@@ -129,8 +144,8 @@ func TestImportBadFeatureAtTheEndChangesNothing(t *testing.T) {
 // checkImportRefused imports the file at path into layer of ws, which
 // must fail with ErrImport and an error saying each of want, and leave ws
 // as it was: every row of every table, the written log, the layer's tree
-// and the layer list.
-func checkImportRefused(t *testing.T, ws *Workspace, path, layer string, want []string) {
+// and the layer list. It returns the error.
+func checkImportRefused(t *testing.T, ws *Workspace, path, layer string, want []string) error {
 	t.Helper()
 	before := dumpTables(t, ws)
 	_, mark, _ := ws.WrittenSince(math.MaxUint64)
@@ -156,6 +171,7 @@ func checkImportRefused(t *testing.T, ws *Workspace, path, layer string, want []
 	if n := len(ws.Layers()); n != layers {
 		t.Errorf("%d layers, %d before", n, layers)
 	}
+	return err
 }
 
 // The streamed import gives the layer the fields, types, SRS and count the

@@ -190,13 +190,12 @@ func featureReasonText(err error) string {
 	if errors.As(err, &ve) && len(ve.Fields) > 0 {
 		return lang.L("the value of the field «{{.Field}}» does not fit the layer.", map[string]any{"Field": ve.Fields[0].Field})
 	}
-	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "outside longitude/latitude range"):
+	case errors.Is(err, schema.ErrOutOfRange):
 		return lang.L("its coordinates are not longitudes and latitudes: the file's coordinate system is probably not the one chosen.")
-	case strings.Contains(msg, " takes ") && strings.Contains(msg, "geometries, not"):
+	case errors.Is(err, schema.ErrGeometryKind):
 		return lang.L("its geometry is not of the kind the layer holds.")
-	case errors.Is(err, store.ErrInvalidGeometry), errors.Is(err, schema.ErrInvalidGeometry), strings.Contains(msg, "geometry"):
+	case errors.Is(err, store.ErrInvalidGeometry), errors.Is(err, schema.ErrInvalidGeometry), errors.Is(err, formats.ErrBadGeometry):
 		return lang.L("its geometry is invalid (missing or wrong coordinates).")
 	}
 	return lang.L("its content cannot be read.")

@@ -348,7 +348,7 @@ func (d *geoJSONDecoder) feature() (string, error) {
 	case idErr != nil:
 		err = idErr
 	case geomErr != nil:
-		err = fmt.Errorf("geometry: %w", geomErr)
+		err = fmt.Errorf("%w: %w", ErrBadGeometry, geomErr)
 	case propsErr != nil:
 		err = fmt.Errorf("properties: %w", propsErr)
 	}

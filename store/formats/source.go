@@ -181,6 +181,11 @@ func FeatureLabel(number int, id string) string {
 	return fmt.Sprintf("feature %d (id %q)", number, id)
 }
 
+// ErrBadGeometry is wrapped by the error of a feature whose geometry cannot
+// be decoded (a GeoJSON coordinate that is not a number); its text is the
+// word that introduces the reason: "geometry: …".
+var ErrBadGeometry = errors.New("geometry")
+
 // ErrFileChanged is returned (wrapped) when a file no longer holds what the
 // first pass over it found.
 var ErrFileChanged = errors.New("the file changed while it was read")

@@ -12,6 +12,15 @@ import (
 // does not fit the layer's geometry type.
 var ErrInvalidGeometry = errors.New("schema: invalid geometry")
 
+// ErrOutOfRange is returned (wrapped, with ErrInvalidGeometry) for a
+// geometry whose coordinates are not longitudes and latitudes: most often
+// a file read in the wrong coordinate system.
+var ErrOutOfRange = errors.New("coordinates outside longitude/latitude range")
+
+// ErrGeometryKind is returned (wrapped, with ErrInvalidGeometry) for a
+// geometry of a kind the layer does not hold (a line in a layer of points).
+var ErrGeometryKind = errors.New("geometry of another kind than the layer's")
+
 // CheckGeometry verifies that g is a well-formed geometry of the layer's type,
 // in longitude/latitude, and returns it normalised: single geometries are
 // promoted to their multi form on multi layers and rings are closed. A nil
@@ -26,8 +35,8 @@ func (l *Layer) CheckGeometry(g orb.Geometry) (orb.Geometry, error) {
 	}
 	bd := g.Bound()
 	if bd.Min[0] < -180 || bd.Max[0] > 180 || bd.Min[1] < -90 || bd.Max[1] > 90 {
-		return nil, fmt.Errorf("%w: coordinates outside longitude/latitude range (%.6g %.6g, %.6g %.6g): wrong projection?",
-			ErrInvalidGeometry, bd.Min[0], bd.Min[1], bd.Max[0], bd.Max[1])
+		return nil, fmt.Errorf("%w: %w (%.6g %.6g, %.6g %.6g): wrong projection?",
+			ErrInvalidGeometry, ErrOutOfRange, bd.Min[0], bd.Min[1], bd.Max[0], bd.Max[1])
 	}
 	want := l.GeometryType
 	got := GeometryType(geometryName(g))
@@ -47,7 +56,7 @@ func (l *Layer) CheckGeometry(g orb.Geometry) (orb.Geometry, error) {
 	case want == Polygon && got == MultiPolygon && len(g.(orb.MultiPolygon)) == 1:
 		return g.(orb.MultiPolygon)[0], nil
 	}
-	return nil, fmt.Errorf("%w: layer %s takes %s geometries, not %s", ErrInvalidGeometry, l.Name, want, got)
+	return nil, fmt.Errorf("%w: %w: layer %s takes %s geometries, not %s", ErrInvalidGeometry, ErrGeometryKind, l.Name, want, got)
 }
 
 func geometryName(g orb.Geometry) string {

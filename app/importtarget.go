@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -93,13 +92,7 @@ func newLayerName(ws *store.Workspace, typed string) (string, string) {
 			base = "couche_" + base
 		}
 	}
-	name := base
-	for i := 2; ; i++ {
-		if _, err := ws.Layer(name); errors.Is(err, store.ErrLayerNotFound) {
-			return name, ""
-		}
-		name = base + "_" + strconv.Itoa(i)
-	}
+	return ws.FreeLayerName(base, nil), ""
 }
 
 // options are the import options the dialog stands at, with why the

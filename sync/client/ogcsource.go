@@ -154,23 +154,12 @@ func (s *SourceClient) layerName(kind, server, collection string) string {
 	if i := strings.LastIndexByte(base, ':'); i >= 0 && kind == SourceWFS {
 		base = base[i+1:] // a WFS type's namespace prefix
 	}
-	base = formats.LayerName(base)
-	name := base
-	for i := 2; ; i++ {
-		l, err := s.ws.Layer(name)
-		if errors.Is(err, store.ErrLayerNotFound) {
-			return name
-		}
-		if err == nil {
-			if js, _ := s.ws.Meta(context.Background(), metaSourcePrefix+l.Name()); js != "" {
-				var src Source
-				if json.Unmarshal([]byte(js), &src) == nil && src.Collection == collection && src.Kind == kind && src.URL == server {
-					return name // the same subscription again
-				}
-			}
-		}
-		name = fmt.Sprintf("%s_%d", base, i)
-	}
+	return s.ws.FreeLayerName(formats.LayerName(base), func(l *store.Layer) bool {
+		js, _ := s.ws.Meta(context.Background(), metaSourcePrefix+l.Name())
+		var src Source
+		return js != "" && json.Unmarshal([]byte(js), &src) == nil &&
+			src.Collection == collection && src.Kind == kind && src.URL == server // the same subscription again
+	})
 }
 
 // refresh downloads a collection and makes the layer hold exactly its features.

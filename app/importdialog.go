@@ -239,7 +239,7 @@ func (d *fileImportDialog) read() {
 			}
 		}
 		if err == nil && (!listing || layer != "") {
-			src, err = openImportSource(context.Background(), d.path, layer)
+			src, err = store.OpenImportSource(context.Background(), d.path, layer)
 		}
 		d.do(func() {
 			if gen != d.gen || d.closed {

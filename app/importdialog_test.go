@@ -292,6 +292,25 @@ func TestFileImportCSVWithoutCoordinates(t *testing.T) {
 	}
 }
 
+// A file the import cannot read is refused at once, in French: a format
+// Terrimap does not import (the store chooses the reader by the
+// extension), a file gone.
+func TestFileImportRefusedFiles(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	for _, c := range []struct{ path, want string }{
+		{"../store/testdata/world_cities.mbtiles", "Terrimap importe les fichiers GeoJSON, Shapefile, CSV et GeoPackage."},
+		{"../store/formats/testdata/dxf/plan_l93.dxf", "Terrimap importe les fichiers GeoJSON, Shapefile, CSV et GeoPackage."},
+		{filepath.Join(t.TempDir(), "disparu.geojson"), "Le fichier n'a pas pu être ouvert : vérifiez qu'il existe toujours et que vous avez le droit de le lire."},
+	} {
+		d, _ := newTestImportDialog(t, ws, c.path, nil)
+		want := c.want + "\nRien n'a été importé : l'espace de travail est resté tel quel."
+		if d.srcErr == nil || d.state.Text != want || !d.importB.Disabled() {
+			t.Errorf("%s: %q (%v), import disabled %v", filepath.Base(c.path), d.state.Text, d.srcErr, d.importB.Disabled())
+		}
+	}
+}
+
 // workspaceState is what an import must leave unchanged when it fails:
 // the layers, the features of each, the journal.
 func workspaceState(t *testing.T, ws *store.Workspace) string {

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -53,23 +52,6 @@ func listGeoPackageLayers(path string) ([]geoPackageLayer, error) {
 		out = append(out, geoPackageLayer{name: l.Name(), title: l.Schema.DisplayTitle(), srs: int(l.SRSID)})
 	}
 	return out, nil
-}
-
-// openImportSource makes the first pass over a file (see formats.Source):
-// for a GeoPackage, over its layer sourceLayer. It does I/O: off the UI
-// goroutine.
-func openImportSource(ctx context.Context, path, sourceLayer string) (*formats.Source, error) {
-	var src *formats.Source
-	var err error
-	if isGeoPackage(path) {
-		src, err = store.OpenGeoPackageLayer(ctx, path, sourceLayer)
-	} else {
-		src, err = formats.OpenFile(path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("app: import %s: %w", filepath.Base(path), err)
-	}
-	return src, nil
 }
 
 // importProgress counts the features an import has read.

@@ -23,23 +23,12 @@ import (
 // An error about one feature names it: `feature 987654 (id "PEI-12"): …`;
 // every error of a file that cannot be imported wraps ErrImport.
 func (ws *Workspace) ImportFile(ctx context.Context, path string, opts ImportOptions) (ImportReport, error) {
-	var src *formats.Source
-	var err error
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".gpkg":
-		src, err = OpenGeoPackageLayer(ctx, path, opts.SourceLayer)
-	case ".geojson", ".json", ".shp", ".csv", ".tsv", ".txt":
-		src, err = formats.OpenFile(path)
-	case ".dxf":
+	if strings.EqualFold(filepath.Ext(path), ".dxf") {
 		return ws.importDXFFile(ctx, path, opts)
-	default:
-		err = fmt.Errorf("%w: %s (Terrimap imports .geojson, .json, .shp, .csv, .gpkg and .dxf files)", formats.ErrUnsupportedFormat, filepath.Ext(path))
 	}
+	src, err := OpenImportSource(ctx, path, opts.SourceLayer)
 	if err != nil {
-		if !errors.Is(err, ErrImport) {
-			err = fmt.Errorf("%w: %w", ErrImport, err)
-		}
-		return ImportReport{}, fmt.Errorf("store: import %s: %w", filepath.Base(path), err)
+		return ImportReport{}, err
 	}
 	defer src.Close()
 	rep, err := ws.ImportSource(ctx, src, opts)
@@ -47,6 +36,33 @@ func (ws *Workspace) ImportFile(ctx context.Context, path string, opts ImportOpt
 		return rep, fmt.Errorf("store: import %s: %w", filepath.Base(path), err)
 	}
 	return rep, nil
+}
+
+// OpenImportSource makes the first pass over the file at path for an
+// import (see formats.Source), its reader chosen by its extension: a
+// GeoJSON, Shapefile or CSV file with formats.OpenFile, a GeoPackage's
+// layer sourceLayer with OpenGeoPackageLayer (with one layer, sourceLayer
+// may be ""). A DXF plan is no source (see ImportDXF) and is refused like
+// any other format with formats.ErrUnsupportedFormat. Every error wraps
+// ErrImport. The caller closes the source.
+func OpenImportSource(ctx context.Context, path, sourceLayer string) (*formats.Source, error) {
+	var src *formats.Source
+	var err error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".gpkg":
+		src, err = OpenGeoPackageLayer(ctx, path, sourceLayer)
+	case ".geojson", ".json", ".shp", ".csv", ".tsv", ".txt":
+		src, err = formats.OpenFile(path)
+	default:
+		err = fmt.Errorf("%w: %s (Terrimap imports .geojson, .json, .shp, .csv, .gpkg and .dxf files, a .dxf plan with ImportDXF)", formats.ErrUnsupportedFormat, filepath.Ext(path))
+	}
+	if err != nil {
+		if !errors.Is(err, ErrImport) {
+			err = fmt.Errorf("%w: %w", ErrImport, err)
+		}
+		return nil, fmt.Errorf("store: import %s: %w", filepath.Base(path), err)
+	}
+	return src, nil
 }
 
 // Import adds every feature of ds to a layer (see ImportSource).

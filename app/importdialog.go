@@ -61,8 +61,10 @@ type fileImportDialog struct {
 	state       *widget.Label
 	importB     *widget.Button
 	cancelB     *widget.Button
-	// right is where the objects go, hidden for a file that cannot be read.
-	right *fyne.Container
+	// summary is what the file holds, right where the objects go: both
+	// hidden for a file that cannot be read (a GeoPackage keeps summary,
+	// where another of its layers may be chosen).
+	summary, right *fyne.Container
 	// newForm names a new layer, existingForm chooses an existing one.
 	newForm, existingForm *widget.Form
 	dialog                dialog.Dialog
@@ -192,11 +194,11 @@ func (d *fileImportDialog) build() fyne.CanvasObject {
 	heading := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	left := container.NewVBox(heading(lang.L("What the file holds")), content)
+	d.summary = container.NewVBox(heading(lang.L("What the file holds")), content)
 	d.where.Required = true
 	d.right = container.NewVBox(heading(lang.L("Where to import it")), d.where, d.newForm, d.existingForm, d.check, d.syncNote)
 	d.where.SetSelected(newLayer)
-	body := container.NewBorder(file, nil, nil, nil, container.NewGridWithColumns(2, left, d.right))
+	body := container.NewBorder(file, nil, nil, nil, container.NewGridWithColumns(2, d.summary, d.right))
 	bottom := container.NewVBox(d.bar, d.state, container.NewCenter(container.NewHBox(d.cancelB, d.importB)))
 	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
 }
@@ -361,6 +363,7 @@ func (d *fileImportDialog) update() {
 	for _, w := range []disableable{d.sourceLayer, d.crs, d.where, d.title, d.existing} {
 		setEnabled(w, !d.running) // nothing changes under an import
 	}
+	setVisible(d.summary, d.srcErr == nil || isGeoPackage(d.path))
 	setVisible(d.right, d.srcErr == nil)
 	setVisible(d.newForm, !existing)
 	setVisible(d.existingForm, existing)

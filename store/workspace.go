@@ -129,9 +129,12 @@ func Open(path string, opts Options) (*Workspace, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if !info.own {
+	if !info.own && !readOnly {
 		// Without WAL a reader waits for a writer's commit: the trees must
 		// not be loaded from within a write transaction, so they are now.
+		// Read-only, the workspace never writes: they load when first
+		// asked, as a Terrimap file's do (an import reading a GeoPackage
+		// never asks: loading them cost 0.14 s of its 100,000 points).
 		if err := ws.LoadIndex(context.Background()); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: open %s: build index: %w", path, err)

@@ -320,7 +320,7 @@ func (d *fileImportDialog) showSource() {
 		if d.declaredSystem() != 0 {
 			d.system.SetText(d.systemText())
 		}
-		d.showState(importErrorText(importFailure{err: d.srcErr, recordIDs: formatName(d.path) == "Shapefile"}), true)
+		d.showState(importErrorText(d.failure(d.srcErr)), true)
 		d.update()
 		return
 	}
@@ -339,6 +339,13 @@ func (d *fileImportDialog) showSource() {
 		d.title.SetText(freeLayerTitle(d.ws, d.proposedTitle()))
 	}
 	d.update()
+}
+
+// failure is why reading or importing the file failed, as the dialog
+// words it: a Shapefile's identifiers are its record numbers, and only a
+// file that is not a GeoPackage offers «Read the coordinates as».
+func (d *fileImportDialog) failure(err error) importFailure {
+	return importFailure{err: err, recordIDs: formatName(d.path) == "Shapefile", systemChoice: !isGeoPackage(d.path)}
 }
 
 // systemText says which coordinate system the file is read in.

@@ -1,8 +1,15 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
+
+	"terrimap/store"
+	"terrimap/store/formats"
+	"terrimap/store/schema"
 )
 
 // A file whose first pass fails shows no empty summary: neither the
@@ -31,5 +38,48 @@ func TestFileImportUnreadableFileShowsNoEmptySummary(t *testing.T) {
 	q.runUntil(t, func() bool { return gpkg.src != nil || gpkg.srcErr != nil })
 	if gpkg.srcErr == nil || !gpkg.summary.Visible() {
 		t.Errorf("GeoPackage layer refused (%v): summary shown %v, want its layer choice kept", gpkg.srcErr, gpkg.summary.Visible())
+	}
+}
+
+// After an object is refused, the dialog says what to do about it: choose
+// another system when its coordinates are not longitudes and latitudes (a
+// GeoPackage has no such choice), import into a new layer when its
+// geometry is not of the layer's kind, else correct the file.
+func TestFileImportErrorSaysWhatToDo(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	points := &schema.Layer{Name: "pei", GeometryType: schema.Point}
+	_, outside := points.CheckGeometry(orb.Point{652000, 6602000})
+	_, kind := points.CheckGeometry(orb.LineString{{4.9, 46.5}, {4.91, 46.51}})
+	const (
+		chooseSystem = "Si tous les objets sont dans ce cas, le fichier est dans un autre système de coordonnées : choisissez-le dans «\u00a0Lire les coordonnées en\u00a0». Sinon, corrigez cet objet dans le fichier, puis importez-le de nouveau."
+		correct      = "Corrigez cet objet dans le fichier (ou demandez un fichier corrigé à la personne qui vous l'a envoyé), puis importez-le de nouveau."
+		newLayer     = "Importez plutôt le fichier dans une nouvelle couche."
+	)
+	cases := []struct {
+		name    string
+		failure importFailure
+		want    string
+	}{
+		{"outside longitude/latitude", importFailure{err: outside, systemChoice: true}, chooseSystem},
+		{"outside longitude/latitude, GeoPackage", importFailure{err: outside}, correct},
+		{"another kind", importFailure{err: kind, systemChoice: true}, newLayer},
+		{"bad geometry", importFailure{err: formats.ErrBadGeometry, systemChoice: true}, correct},
+		{"refused value", importFailure{err: &store.ValidationError{Fields: []schema.FieldError{{Field: "debit"}}}, systemChoice: true}, correct},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.failure.err == nil {
+				t.Fatal("no error to word")
+			}
+			c.failure.err = fmt.Errorf("%w: %w", store.ErrImport, &formats.FeatureError{Number: 40, ID: "PEI-40", Err: c.failure.err})
+			lines := strings.Split(importErrorText(c.failure), "\n")
+			if len(lines) != 3 || lines[1] != "Rien n'a été importé : l'espace de travail est resté tel quel." || lines[2] != c.want {
+				t.Errorf("%q\nwant its last line %q", lines, c.want)
+			}
+		})
+	}
+	// An error about the whole file says what to do in its own sentence.
+	if got := importErrorText(importFailure{err: store.ErrNoGeometry, systemChoice: true}); strings.Count(got, "\n") != 1 {
+		t.Errorf("whole-file error: %q, want two lines", got)
 	}
 }

@@ -237,7 +237,7 @@ func TestFileImportShapefileWithoutPRJ(t *testing.T) {
 		t.Errorf("system %q", d.system.Text)
 	}
 	importAndWait(t, d, q)
-	if want := "L'objet n° 1 du fichier ne peut pas être importé : ses coordonnées ne sont pas des longitudes et latitudes : le système de coordonnées du fichier n'est sans doute pas celui choisi.\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
+	if want := "L'objet n° 1 du fichier ne peut pas être importé : ses coordonnées ne sont pas des longitudes et latitudes.\nRien n'a été importé : l'espace de travail est resté tel quel.\nSi tous les objets sont dans ce cas, le fichier est dans un autre système de coordonnées : choisissez-le dans «\u00a0Lire les coordonnées en\u00a0». Sinon, corrigez cet objet dans le fichier, puis importez-le de nouveau."; d.state.Text != want {
 		t.Errorf("read as degrees:\n%q\nwant\n%q", d.state.Text, want)
 	}
 	if after := workspaceState(t, ws); after != before || done != nil {
@@ -337,7 +337,7 @@ func TestFileImportBadFeatureChangesNothing(t *testing.T) {
 
 	bad := strings.Replace(hydrantsGeoJSON, `"coordinates":[4.9051,46.5702]`, `"coordinates":[4.9051]`, 1)
 	d, _ := newTestImportDialog(t, ws, writeFile(t, "pei.geojson", bad), nil)
-	if want := "L'objet n° 3 du fichier (identifiant «\u00a0PEI-3\u00a0») ne peut pas être importé : sa géométrie est invalide (coordonnées manquantes ou fausses).\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
+	if want := "L'objet n° 3 du fichier (identifiant «\u00a0PEI-3\u00a0») ne peut pas être importé : sa géométrie est invalide (coordonnées manquantes ou fausses).\nRien n'a été importé : l'espace de travail est resté tel quel.\nCorrigez cet objet dans le fichier (ou demandez un fichier corrigé à la personne qui vous l'a envoyé), puis importez-le de nouveau."; d.state.Text != want {
 		t.Errorf("unreadable feature:\n%q\nwant\n%q", d.state.Text, want)
 	}
 	if !d.importB.Disabled() || d.right.Visible() {
@@ -353,7 +353,7 @@ func TestFileImportBadFeatureChangesNothing(t *testing.T) {
 	if done != nil {
 		t.Fatalf("imported %+v", done)
 	}
-	if want := "L'objet n° 2 du fichier (identifiant «\u00a0PEI-2\u00a0») ne peut pas être importé : la valeur du champ «\u00a0debit\u00a0» ne convient pas à la couche.\nRien n'a été importé : l'espace de travail est resté tel quel."; d.state.Text != want {
+	if want := "L'objet n° 2 du fichier (identifiant «\u00a0PEI-2\u00a0») ne peut pas être importé : la valeur du champ «\u00a0debit\u00a0» ne convient pas à la couche.\nRien n'a été importé : l'espace de travail est resté tel quel.\nCorrigez cet objet dans le fichier (ou demandez un fichier corrigé à la personne qui vous l'a envoyé), puis importez-le de nouveau."; d.state.Text != want {
 		t.Errorf("refused value:\n%q\nwant\n%q", d.state.Text, want)
 	}
 	if after := workspaceState(t, ws); after != before {

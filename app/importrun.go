@@ -46,7 +46,7 @@ func (d *fileImportDialog) start() {
 		rep, err := ws.ImportSource(ctx, p.counted(src), opts)
 		cancelled := ctx.Err() != nil && err != nil
 		d.do(func() {
-			d.finish(rep, err, cancelled, importFailure{err: err, recordIDs: formatName(d.path) == "Shapefile"})
+			d.finish(rep, err, cancelled, d.failure(err))
 		})
 	}()
 }

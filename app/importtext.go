@@ -133,13 +133,37 @@ type importFailure struct {
 	// recordIDs: the file's identifiers are its record numbers from 0 (a
 	// Shapefile's), which add nothing to the object's number.
 	recordIDs bool
+	// systemChoice: the dialog offers «Read the coordinates as» (not for
+	// a GeoPackage, whose layer says its system).
+	systemChoice bool
 }
 
 // importErrorText says in the user's language why a file could not be
-// imported, naming the feature at fault, and that nothing changed. (A
-// cancelled import is not a failure: finish says it itself.)
+// imported, naming the feature at fault, that nothing changed, and what to
+// do about a feature refused. (A cancelled import is not a failure: finish
+// says it itself.)
 func importErrorText(f importFailure) string {
-	return importReasonText(f) + "\n" + lang.L("Nothing was imported: the workspace is as it was.")
+	text := importReasonText(f) + "\n" + lang.L("Nothing was imported: the workspace is as it was.")
+	if advice := featureAdviceText(f); advice != "" {
+		text += "\n" + advice
+	}
+	return text
+}
+
+// featureAdviceText says what to do when the import refused one feature,
+// "" for an error about the whole file (its reason says it).
+func featureAdviceText(f importFailure) string {
+	var fe *formats.FeatureError
+	if !errors.As(f.err, &fe) {
+		return ""
+	}
+	switch {
+	case errors.Is(fe.Err, schema.ErrOutOfRange) && f.systemChoice:
+		return lang.L("If all the objects are so, the file is in another coordinate system: choose it under «Read the coordinates as». Otherwise correct this object in the file, then import it again.")
+	case errors.Is(fe.Err, schema.ErrGeometryKind):
+		return lang.L("Import the file into a new layer instead.")
+	}
+	return lang.L("Correct this object in the file (or ask whoever sent it to you for a corrected file), then import it again.")
 }
 
 // importReasonText says why a file could not be imported.
@@ -192,7 +216,7 @@ func featureReasonText(err error) string {
 	}
 	switch {
 	case errors.Is(err, schema.ErrOutOfRange):
-		return lang.L("its coordinates are not longitudes and latitudes: the file's coordinate system is probably not the one chosen.")
+		return lang.L("its coordinates are not longitudes and latitudes.")
 	case errors.Is(err, schema.ErrGeometryKind):
 		return lang.L("its geometry is not of the kind the layer holds.")
 	case errors.Is(err, store.ErrInvalidGeometry), errors.Is(err, schema.ErrInvalidGeometry), errors.Is(err, formats.ErrBadGeometry):

@@ -356,6 +356,8 @@ func (d *fileImportDialog) systemText() string {
 		return lang.L("not declared by the file: read as longitude/latitude (WGS84)")
 	case declared != srs.WGS84 && !srs.Supported(declared):
 		return lang.L("{{.System}}, which Terrimap does not convert", map[string]any{"System": systemName(declared)})
+	case formatName(d.path) == "CSV": // a CSV declares none: the reader deduces it
+		return lang.L("{{.System}}, deduced from the coordinate columns", map[string]any{"System": systemName(declared)})
 	}
 	return lang.L("{{.System}}, declared by the file", map[string]any{"System": systemName(declared)})
 }

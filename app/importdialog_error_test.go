@@ -83,3 +83,16 @@ func TestFileImportErrorSaysWhatToDo(t *testing.T) {
 		t.Errorf("whole-file error: %q, want two lines", got)
 	}
 }
+
+// A CSV does not declare its coordinate system: Terrimap deduces it from
+// the coordinate columns, and the dialog says so rather than «declared by
+// the file».
+func TestFileImportCSVSystemIsDeduced(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	csv := "Numéro;X;Y\n1;845123,5;6604321,25\n2;844000,5;6603000,75\n"
+	d, _ := newTestImportDialog(t, ws, writeFile(t, "avaloirs.csv", csv), nil)
+	if want := "Lambert-93 (EPSG:2154), déduit des colonnes de coordonnées"; d.system.Text != want {
+		t.Errorf("system %q, want %q", d.system.Text, want)
+	}
+}

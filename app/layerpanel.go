@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"image/color"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -121,7 +120,7 @@ func (it *layerItem) CreateRenderer() fyne.WidgetRenderer {
 func (p *layerPanel) updateItem(r layerRow, it *layerItem) {
 	it.title.SetText(r.title)
 	r.swatch.paint(it.swatch)
-	it.count.SetText(strconv.Itoa(p.counts[r.name]))
+	it.count.SetText(groupDigits(p.counts[r.name]))
 	if r.readOnly {
 		it.lock.SetResource(lockIcon)
 	} else {

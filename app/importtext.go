@@ -94,23 +94,24 @@ func systemName(code int) string {
 }
 
 // kindsFitLayer reports whether features of kinds can go into a layer of
-// geometry type t (single ones go into a multi layer; a multi one into a
-// single layer only when it has one part, which the first pass does not
-// know: it is allowed, and a feature with more parts is refused by name).
+// geometry type t, by the store's rule (schema.GeometryType.Accepts). The
+// first pass does not count a multi geometry's parts: it is let in as of
+// one part, and a feature with more is refused by name when imported.
 func kindsFitLayer(k formats.GeometryKinds, t schema.GeometryType) bool {
-	if t == schema.AnyGeometry || k == 0 {
-		return true
+	for _, m := range [...]struct {
+		has  formats.GeometryKinds
+		kind schema.GeometryType
+	}{
+		{formats.HasPoint, schema.Point}, {formats.HasMultiPoint, schema.MultiPoint},
+		{formats.HasLineString, schema.LineString}, {formats.HasMultiLineString, schema.MultiLineString},
+		{formats.HasPolygon, schema.Polygon}, {formats.HasMultiPolygon, schema.MultiPolygon},
+		{formats.HasOther, schema.AnyGeometry}, // a collection: only a layer of any geometry takes it
+	} {
+		if k&m.has != 0 && !t.Accepts(m.kind, 1) {
+			return false
+		}
 	}
-	var allowed formats.GeometryKinds
-	switch t {
-	case schema.Point, schema.MultiPoint:
-		allowed = formats.HasPoint | formats.HasMultiPoint
-	case schema.LineString, schema.MultiLineString:
-		allowed = formats.HasLineString | formats.HasMultiLineString
-	case schema.Polygon, schema.MultiPolygon:
-		allowed = formats.HasPolygon | formats.HasMultiPolygon
-	}
-	return k&^allowed == 0
+	return true
 }
 
 // layerKindText says what a layer holds: «des points», «des lignes»…

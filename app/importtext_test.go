@@ -46,3 +46,47 @@ func TestFeatureReasonTextByErrorType(t *testing.T) {
 		})
 	}
 }
+
+// The layers offered for a file are those that take every kind of
+// geometry it holds, as far as the first pass knows: a multi geometry may
+// be of one part, so a layer of single ones is offered for it.
+func TestKindsFitLayer(t *testing.T) {
+	points := formats.HasPoint
+	multiPoints := formats.HasMultiPoint
+	mixedPoints := formats.HasPoint | formats.HasMultiPoint
+	lines := formats.HasLineString | formats.HasMultiLineString
+	polygons := formats.HasMultiPolygon
+	pointsAndLines := formats.HasPoint | formats.HasLineString
+	other := formats.HasOther
+	cases := []struct {
+		kinds formats.GeometryKinds
+		layer schema.GeometryType
+		want  bool
+	}{
+		{0, schema.Point, true}, // no geometry: the check says so, not the layer
+		{points, schema.Point, true},
+		{points, schema.MultiPoint, true},
+		{multiPoints, schema.Point, true},
+		{mixedPoints, schema.MultiPoint, true},
+		{points, schema.LineString, false},
+		{points, schema.MultiPolygon, false},
+		{lines, schema.LineString, true},
+		{lines, schema.MultiLineString, true},
+		{lines, schema.Polygon, false},
+		{polygons, schema.Polygon, true},
+		{polygons, schema.MultiPolygon, true},
+		{polygons, schema.MultiPoint, false},
+		{pointsAndLines, schema.Point, false},
+		{pointsAndLines, schema.LineString, false},
+		{pointsAndLines, schema.AnyGeometry, true},
+		{other, schema.MultiPolygon, false},
+		{other | points, schema.Point, false},
+		{other, schema.AnyGeometry, true},
+		{polygons | other, schema.AnyGeometry, true},
+	}
+	for _, c := range cases {
+		if got := kindsFitLayer(c.kinds, c.layer); got != c.want {
+			t.Errorf("kinds %07b into %s: %v, want %v", c.kinds, c.layer, got, c.want)
+		}
+	}
+}

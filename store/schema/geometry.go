@@ -40,23 +40,86 @@ func (l *Layer) CheckGeometry(g orb.Geometry) (orb.Geometry, error) {
 	}
 	want := l.GeometryType
 	got := GeometryType(geometryName(g))
-	switch {
-	case want == AnyGeometry || want == got:
-		return g, nil
-	case want == MultiPoint && got == Point:
-		return orb.MultiPoint{g.(orb.Point)}, nil
-	case want == MultiLineString && got == LineString:
-		return orb.MultiLineString{g.(orb.LineString)}, nil
-	case want == MultiPolygon && got == Polygon:
-		return orb.MultiPolygon{g.(orb.Polygon)}, nil
-	case want == Point && got == MultiPoint && len(g.(orb.MultiPoint)) == 1:
-		return g.(orb.MultiPoint)[0], nil
-	case want == LineString && got == MultiLineString && len(g.(orb.MultiLineString)) == 1:
-		return g.(orb.MultiLineString)[0], nil
-	case want == Polygon && got == MultiPolygon && len(g.(orb.MultiPolygon)) == 1:
-		return g.(orb.MultiPolygon)[0], nil
+	if !want.Accepts(got, parts(g)) {
+		return nil, fmt.Errorf("%w: %w: layer %s takes %s geometries, not %s", ErrInvalidGeometry, ErrGeometryKind, l.Name, want, got)
 	}
-	return nil, fmt.Errorf("%w: %w: layer %s takes %s geometries, not %s", ErrInvalidGeometry, ErrGeometryKind, l.Name, want, got)
+	return inForm(g, want), nil
+}
+
+// Accepts reports whether a layer of type t takes a geometry of type kind
+// made of parts parts (1 for a single geometry): one of its own type, a
+// single one in the multi type, a multi one of one part in the single
+// type; a layer of AnyGeometry takes every kind, and only it takes a
+// collection (or a kind given as AnyGeometry: of no other type).
+// CheckGeometry applies it to each geometry; the app to a file's kinds
+// before an import.
+func (t GeometryType) Accepts(kind GeometryType, parts int) bool {
+	if t == AnyGeometry || t == kind {
+		return true
+	}
+	if m := multiOf(t); m != "" && kind == m {
+		return parts == 1
+	}
+	m := multiOf(kind)
+	return m != "" && t == m
+}
+
+// multiOf is the multi type of a single type, "" for any other.
+func multiOf(t GeometryType) GeometryType {
+	switch t {
+	case Point:
+		return MultiPoint
+	case LineString:
+		return MultiLineString
+	case Polygon:
+		return MultiPolygon
+	}
+	return ""
+}
+
+// parts is how many parts g has: a multi geometry's members, 1 otherwise.
+func parts(g orb.Geometry) int {
+	switch x := g.(type) {
+	case orb.MultiPoint:
+		return len(x)
+	case orb.MultiLineString:
+		return len(x)
+	case orb.MultiPolygon:
+		return len(x)
+	}
+	return 1
+}
+
+// inForm returns g, of a kind want accepts, in want's own form: a single
+// geometry promoted to multi, a multi one of one part made single.
+func inForm(g orb.Geometry, want GeometryType) orb.Geometry {
+	switch x := g.(type) {
+	case orb.Point:
+		if want == MultiPoint {
+			return orb.MultiPoint{x}
+		}
+	case orb.LineString:
+		if want == MultiLineString {
+			return orb.MultiLineString{x}
+		}
+	case orb.Polygon:
+		if want == MultiPolygon {
+			return orb.MultiPolygon{x}
+		}
+	case orb.MultiPoint:
+		if want == Point {
+			return x[0]
+		}
+	case orb.MultiLineString:
+		if want == LineString {
+			return x[0]
+		}
+	case orb.MultiPolygon:
+		if want == Polygon {
+			return x[0]
+		}
+	}
+	return g
 }
 
 func geometryName(g orb.Geometry) string {

@@ -221,7 +221,7 @@ func (p *csvFirstPass) learn(lay *csvLayout, rec []string, line int) {
 	if lay.xi >= 0 && p.coordErr == nil {
 		g, err := lay.point(rec, line)
 		if err != nil {
-			p.coordErr = err
+			p.coordErr = &lineError{text: err.Error(), feature: &FeatureError{Number: p.count, Line: line, Err: fmt.Errorf("%w: %w", ErrBadGeometry, err)}}
 		} else if pt, ok := g.(orb.Point); ok {
 			p.vote.add(pt)
 			p.geometries.Add(pt)
@@ -493,6 +493,18 @@ func (b *rowBound) Read(p []byte) (int, error) {
 	b.read += int64(n)
 	return n, err
 }
+
+// lineError is the error of a CSV row, worded as the whole-file reading
+// words it («line 4: …»), which unwraps to the row's *FeatureError for the
+// callers that name the feature at fault.
+type lineError struct {
+	text    string
+	feature *FeatureError
+}
+
+func (e *lineError) Error() string { return e.text }
+
+func (e *lineError) Unwrap() error { return e.feature }
 
 // rowError words an error of csvRows about row n (0: the header row).
 func rowError(err error, n int) error {

@@ -159,10 +159,13 @@ func (k *GeometryKinds) Add(g orb.Geometry) {
 }
 
 // FeatureError is the error of one feature of a file: its number from 1 in
-// file order, its ID when the file gives one, and what is wrong.
+// file order, its ID when the file gives one, the line of a text file
+// where it is (a CSV's row: what a spreadsheet shows; 0 when not known),
+// and what is wrong.
 type FeatureError struct {
 	Number int
 	ID     string
+	Line   int
 	Err    error
 }
 

@@ -57,40 +57,63 @@ func (ws *Workspace) eachRow(ctx context.Context, conn *sqliteread.Conn, l *Laye
 	if err != nil {
 		return fmt.Errorf("store: read %s: %w", l.Name(), err)
 	}
-	defer rows.Close() // once the reader is done: full is closed then
+	defer rows.Close() // once the reader is done (batches.stop)
 	dec := newRowDecoder(l, need, territory, rows)
-	readCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	free, full := make(chan *rowBatch, exportBatches), make(chan *rowBatch, exportBatches)
-	for range exportBatches {
-		free <- &rowBatch{raw: make([]rawValue, exportBatch*dec.columns)}
-	}
-	var readErr error
-	go func() {
-		defer close(full)
-		if readErr = readRows(readCtx, rows, dec.columns, free, full); readErr != nil {
-			readErr = fmt.Errorf("store: read %s: %w", l.Name(), readErr)
-		}
-	}()
+	batches := readBatches(ctx, rows, dec.columns)
+	defer batches.stop()
 	row := exportRow{Values: make([]any, len(l.Schema.Fields))}
-	var writeErr error
-	for b := range full {
+	for b := range batches.full {
 		text := string(b.text) // the texts of the batch's rows are parts of it
-		for i := 0; i < b.n && writeErr == nil; i++ {
+		for i := 0; i < b.n; i++ {
 			if dec.decode(&row, b.raw[i*dec.columns:(i+1)*dec.columns], text, b.blob) {
-				writeErr = fn(&row)
+				if err := fn(&row); err != nil {
+					return err // the reader stops (stop)
+				}
 			}
 		}
-		if writeErr != nil {
-			cancel() // the reader stops; full is drained until it has
-			continue
-		}
-		free <- b
+		batches.free <- b
 	}
-	if writeErr != nil {
-		return writeErr
+	if batches.err != nil {
+		return fmt.Errorf("store: read %s: %w", l.Name(), batches.err)
 	}
-	return readErr
+	return nil
+}
+
+// rowBatches are the rows of a query read by a goroutine of its own
+// (readRows), in batches: full yields them, in order, and is closed after
+// the last or when the reading stops, err then saying why (nil after the
+// last); a batch taken from full goes back to free once done with.
+type rowBatches struct {
+	full   <-chan *rowBatch
+	free   chan<- *rowBatch
+	err    error // read once full is closed
+	cancel context.CancelFunc
+}
+
+// readBatches starts reading rows, of columns values each, until the last
+// or ctx is done: exportBatches batches of exportBatch rows in flight, the
+// memory of a read whatever the number of rows. rows must not be used
+// otherwise, nor closed, until full is closed (stop).
+func readBatches(ctx context.Context, rows *sqliteread.Rows, columns int) *rowBatches {
+	readCtx, cancel := context.WithCancel(ctx)
+	free, full := make(chan *rowBatch, exportBatches), make(chan *rowBatch, exportBatches)
+	for range exportBatches {
+		free <- &rowBatch{raw: make([]rawValue, exportBatch*columns)}
+	}
+	rb := &rowBatches{full: full, free: free, cancel: cancel}
+	go func() {
+		defer close(full)
+		rb.err = readRows(readCtx, rows, columns, free, full)
+	}()
+	return rb
+}
+
+// stop ends the reading, if not over, and returns once the reader is done
+// with its rows.
+func (rb *rowBatches) stop() {
+	rb.cancel()
+	for range rb.full {
+	}
 }
 
 // readRows sends the rows of rows, of columns values each, in batches

@@ -20,8 +20,38 @@ import (
 // them too), or does not; blobs, integers and reals where the layer
 // expects texts, and the reverse.
 func TestExportRowsReadAsQueryForeign(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "ccmt.gpkg")
+	src := oddValuesGeoPackage(t)
+	ws, err := Open(src, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ctx := context.Background()
+	l, err := ws.Layer("ccmt_communes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ws.Query(ctx, Query{Layer: l.Name()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := exportedFeatures(t, ws, l)
+	if len(got) != len(want) || len(got) != 24 {
+		t.Fatalf("%d rows read, Query reads %d", len(got), len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("row %d:\nexport reads %#v\nQuery reads  %#v", i, got[i], want[i])
+		}
+	}
+}
+
+// oddValuesGeoPackage is a copy of the communes' GeoPackage (24 rows,
+// layer ccmt_communes) with columns of every declared type holding values
+// of every storage class, and a NULL geometry (fid 5).
+func oddValuesGeoPackage(t *testing.T) string {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), "ccmt.gpkg")
 	copyFile(t, "testdata/ccmt-communes.gpkg", src)
 	db, err := sql.Open("sqlite", sqlitedsn.URI(src))
 	if err != nil {
@@ -61,29 +91,7 @@ func TestExportRowsReadAsQueryForeign(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	ws, err := Open(src, Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	ctx := context.Background()
-	l, err := ws.Layer("ccmt_communes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := ws.Query(ctx, Query{Layer: l.Name()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := exportedFeatures(t, ws, l)
-	if len(got) != len(want) || len(got) != 24 {
-		t.Fatalf("%d rows read, Query reads %d", len(got), len(want))
-	}
-	for i := range want {
-		if !reflect.DeepEqual(got[i], want[i]) {
-			t.Errorf("row %d:\nexport reads %#v\nQuery reads  %#v", i, got[i], want[i])
-		}
-	}
+	return src
 }
 
 // exportedFeatures are the features of l as an export reads them, as

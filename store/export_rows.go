@@ -51,26 +51,39 @@ func (r *exportRow) record(rec *formats.Record, code int) error {
 	return nil
 }
 
-// exportSnapshot runs fn with a connection of its own that reads the
-// workspace as it is when fn first reads, throughout (one read
+// exportSnapshot runs fn with a connection of its own (openReader) that
+// reads the workspace as it is when fn first reads, throughout (one read
 // transaction): the two reads of a Shapefile export see the same
-// features, whatever is saved meanwhile. The connection is opened
-// without the mutex the database/sql driver takes for every value read
-// (internal/sqliteread), with a small page cache: a layer is read once,
-// page after page, and a cache of 32 MiB filled by it cost more to free
-// at the end than the pages saved.
+// features, whatever is saved meanwhile.
 func (ws *Workspace) exportSnapshot(ctx context.Context, fn func(*sqliteread.Conn) error) error {
-	conn, err := sqliteread.Open(sqlitedsn.URI(ws.path, "mode=ro"))
+	conn, err := openReader(ws.path)
 	if err != nil {
 		return fmt.Errorf("store: export: %w", err)
 	}
 	defer conn.Close()
-	for _, q := range []string{"PRAGMA busy_timeout = 10000", fmt.Sprintf("PRAGMA cache_size = -%d", exportCacheKiB), "BEGIN"} {
-		if err := conn.Exec(q); err != nil {
-			return fmt.Errorf("store: export: %w", err)
-		}
+	if err := conn.Exec("BEGIN"); err != nil {
+		return fmt.Errorf("store: export: %w", err)
 	}
 	return fn(conn)
+}
+
+// openReader opens the GeoPackage at path, read-only, for reads of whole
+// layers: without the mutex the database/sql driver takes for every value
+// read (internal/sqliteread), with a small page cache: a layer is read
+// once, page after page, and a cache of 32 MiB filled by it cost more to
+// free at the end than the pages saved.
+func openReader(path string) (*sqliteread.Conn, error) {
+	conn, err := sqliteread.Open(sqlitedsn.URI(path, "mode=ro"))
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range []string{"PRAGMA busy_timeout = 10000", fmt.Sprintf("PRAGMA cache_size = -%d", exportCacheKiB)} {
+		if err := conn.Exec(q); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return conn, nil
 }
 
 // rowNeeds says what an export reads of each row besides its fid and

@@ -96,3 +96,22 @@ func TestFileImportCSVSystemIsDeduced(t *testing.T) {
 		t.Errorf("system %q, want %q", d.system.Text, want)
 	}
 }
+
+// A CSV row with a coordinate that is not a number is named by its line,
+// as the spreadsheet shows it, and the dialog says to correct that line.
+func TestFileImportCSVBadRowNamesItsLine(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	before := workspaceState(t, ws)
+	csv := "Numéro;X;Y\n1;845123,5;6604321,25\n2;844000,5;6603000,75\n3;844631,82;6608x12,5\n"
+	d, _ := newTestImportDialog(t, ws, writeFile(t, "avaloirs.csv", csv), nil)
+	want := "La ligne 4 du fichier ne peut pas être importée : sa géométrie est invalide (coordonnées manquantes ou fausses).\n" +
+		"Rien n'a été importé : l'espace de travail est resté tel quel.\n" +
+		"Corrigez cette ligne dans le fichier (ou demandez un fichier corrigé à la personne qui vous l'a envoyé), puis importez-le de nouveau."
+	if d.state.Text != want || !d.importB.Disabled() {
+		t.Errorf("state\n%q\nwant\n%q (import disabled %v)", d.state.Text, want, d.importB.Disabled())
+	}
+	if after := workspaceState(t, ws); after != before {
+		t.Errorf("workspace changed: %s, was %s", after, before)
+	}
+}

@@ -163,6 +163,8 @@ func featureAdviceText(f importFailure) string {
 		return lang.L("If all the objects are so, the file is in another coordinate system: choose it under «Read the coordinates as». Otherwise correct this object in the file, then import it again.")
 	case errors.Is(fe.Err, schema.ErrGeometryKind):
 		return lang.L("Import the file into a new layer instead.")
+	case fe.Line > 0:
+		return lang.L("Correct this line in the file (or ask whoever sent it to you for a corrected file), then import it again.")
 	}
 	return lang.L("Correct this object in the file (or ask whoever sent it to you for a corrected file), then import it again.")
 }
@@ -172,6 +174,9 @@ func importReasonText(f importFailure) string {
 	err := f.err
 	var fe *formats.FeatureError
 	if errors.As(err, &fe) {
+		if fe.Line > 0 { // a CSV's row: named by its line, as a spreadsheet shows it
+			return lang.L("Line {{.Line}} of the file cannot be imported:", map[string]any{"Line": groupDigits(fe.Line)}) + " " + featureReasonText(fe.Err)
+		}
 		id := fe.ID
 		if f.recordIDs {
 			id = ""

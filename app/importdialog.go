@@ -150,7 +150,7 @@ func (d *fileImportDialog) build() fyne.CanvasObject {
 			systems[i] = systemName(code)
 		}
 	}
-	d.crs = widget.NewSelect(systems, func(string) { d.update() })
+	d.crs = widget.NewSelect(systems, func(string) { d.choiceChanged() })
 	d.crs.SetSelectedIndex(0)
 	var items []*widget.FormItem
 	if isGeoPackage(d.path) {
@@ -168,12 +168,12 @@ func (d *fileImportDialog) build() fyne.CanvasObject {
 	content := widget.NewForm(append(items, widget.NewFormItem(lang.L("Fields"), fields))...)
 
 	newLayer, intoLayer := lang.L("Into a new layer"), lang.L("Into an existing layer")
-	d.where = widget.NewRadioGroup([]string{newLayer, intoLayer}, func(string) { d.update() })
+	d.where = widget.NewRadioGroup([]string{newLayer, intoLayer}, func(string) { d.choiceChanged() })
 	d.title = widget.NewEntry()
-	d.title.OnChanged = func(string) { d.update() }
+	d.title.OnChanged = func(string) { d.choiceChanged() }
 	var titles []string
 	d.targets, titles = editableLayers(d.ws, nil)
-	d.existing = widget.NewSelect(titles, func(string) { d.update() })
+	d.existing = widget.NewSelect(titles, func(string) { d.choiceChanged() })
 	d.existing.PlaceHolder = lang.L("(choose a layer)")
 	// One of the two is shown, as the choice above says.
 	d.newForm = widget.NewForm(widget.NewFormItem(lang.L("Name of the new layer"), d.title))
@@ -352,6 +352,8 @@ func (d *fileImportDialog) failure(err error) importFailure {
 func (d *fileImportDialog) systemText() string {
 	declared := d.declaredSystem()
 	switch {
+	case declared == 0 && d.crs.SelectedIndex() > 0:
+		return lang.L("not declared by the file") // the choice below says how it is read
 	case declared == 0:
 		return lang.L("not declared by the file: read as longitude/latitude (WGS84)")
 	case declared != srs.WGS84 && !srs.Supported(declared):
@@ -360,6 +362,17 @@ func (d *fileImportDialog) systemText() string {
 		return lang.L("{{.System}}, deduced from the coordinate columns", map[string]any{"System": systemName(declared)})
 	}
 	return lang.L("{{.System}}, declared by the file", map[string]any{"System": systemName(declared)})
+}
+
+// choiceChanged follows a choice of the user: a failed import's message
+// goes (it no longer says what Import would do) and the coordinates' line
+// follows the system chosen; a file that cannot be read keeps its reason.
+func (d *fileImportDialog) choiceChanged() {
+	if d.src != nil && !d.running {
+		d.showState("", false)
+		d.system.SetText(d.systemText())
+	}
+	d.update()
 }
 
 // update shows the choices that apply, what the import would do and what

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -113,5 +115,56 @@ func TestFileImportCSVBadRowNamesItsLine(t *testing.T) {
 	}
 	if after := workspaceState(t, ws); after != before {
 		t.Errorf("workspace changed: %s, was %s", after, before)
+	}
+}
+
+// communesWithoutPRJ copies the communes' Shapefile, in Lambert-93, without
+// its .prj, and returns the path of its .shp.
+func communesWithoutPRJ(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, ext := range []string{".shp", ".shx", ".dbf", ".cpg"} {
+		b, err := os.ReadFile(strings.TrimSuffix(communesShapefileL93, ".shp") + ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "communes"+ext), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "communes.shp")
+}
+
+// Once the user changes her choice after a failed import, the red message
+// about the last try goes (it no longer says what Import would do), and
+// the coordinates' line no longer says the file is read in degrees when
+// another system is chosen.
+func TestFileImportChoiceAfterFailureClearsIt(t *testing.T) {
+	useLocale(t, "fr_FR.UTF-8")
+	ws := hydrantWorkspace(t)
+	d, q := newTestImportDialog(t, ws, communesWithoutPRJ(t), nil)
+	importAndWait(t, d, q)
+	if !strings.HasPrefix(d.state.Text, "L'objet n° 1 du fichier ne peut pas être importé") {
+		t.Fatalf("read as degrees: %q", d.state.Text)
+	}
+	d.crs.SetSelected("Lambert-93 (EPSG:2154)")
+	if d.state.Text != "" {
+		t.Errorf("after choosing Lambert-93, still %q", d.state.Text)
+	}
+	if want := "non indiqué par le fichier"; d.system.Text != want {
+		t.Errorf("system %q, want %q", d.system.Text, want)
+	}
+	d.crs.SetSelected("Comme l'indique le fichier")
+	if want := "non indiqué par le fichier : lu en longitude/latitude (WGS84)"; d.system.Text != want {
+		t.Errorf("system %q, want %q", d.system.Text, want)
+	}
+
+	// A file that cannot be read keeps its reason whatever is chosen.
+	bad := strings.Replace(hydrantsGeoJSON, `"coordinates":[4.9051,46.5702]`, `"coordinates":[4.9051]`, 1)
+	unreadable, _ := newTestImportDialog(t, ws, writeFile(t, "pei.geojson", bad), nil)
+	reason := unreadable.state.Text
+	unreadable.crs.SetSelected("Lambert-93 (EPSG:2154)")
+	if reason == "" || unreadable.state.Text != reason {
+		t.Errorf("unreadable file: %q, then %q", reason, unreadable.state.Text)
 	}
 }

@@ -220,19 +220,9 @@ func TestFileImportShapefileLambert93(t *testing.T) {
 func TestFileImportShapefileWithoutPRJ(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	ws := hydrantWorkspace(t)
-	dir := t.TempDir()
-	for _, ext := range []string{".shp", ".shx", ".dbf", ".cpg"} {
-		b, err := os.ReadFile(strings.TrimSuffix(communesShapefileL93, ".shp") + ext)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "communes"+ext), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	before := workspaceState(t, ws)
 	var done *store.ImportReport
-	d, q := newTestImportDialog(t, ws, filepath.Join(dir, "communes.shp"), func(r store.ImportReport) { done = &r })
+	d, q := newTestImportDialog(t, ws, communesWithoutPRJ(t), func(r store.ImportReport) { done = &r })
 	if d.system.Text != "non indiqué par le fichier : lu en longitude/latitude (WGS84)" {
 		t.Errorf("system %q", d.system.Text)
 	}

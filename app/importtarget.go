@@ -24,7 +24,7 @@ func (d *fileImportDialog) offerTargets() {
 	d.existing.OnChanged = nil
 	d.existing.ClearSelected()
 	d.existing.SetOptions(options)
-	d.existing.OnChanged = func(string) { d.update() }
+	d.existing.OnChanged = func(string) { d.choiceChanged() }
 }
 
 // freeLayerTitle is title, or «title 2», «title 3»… when a layer of ws

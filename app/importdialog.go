@@ -360,6 +360,8 @@ func (d *fileImportDialog) systemText() string {
 		return lang.L("{{.System}}, which Terrimap does not convert", map[string]any{"System": systemName(declared)})
 	case formatName(d.path) == "CSV": // a CSV declares none: the reader deduces it
 		return lang.L("{{.System}}, deduced from the coordinate columns", map[string]any{"System": systemName(declared)})
+	case d.chosenSourceLayer() == nil && d.src.SRSDeduced: // a Shapefile without .prj
+		return lang.L("{{.System}}, deduced from the coordinates (the file does not declare it)", map[string]any{"System": systemName(declared)})
 	}
 	return lang.L("{{.System}}, declared by the file", map[string]any{"System": systemName(declared)})
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -135,6 +136,22 @@ func communesWithoutPRJ(t *testing.T) string {
 	return filepath.Join(dir, "communes.shp")
 }
 
+// communesInCC47WithoutPRJ writes the communes' Shapefile in CC47 (a
+// system Terrimap converts but does not deduce) with GDAL's ogr2ogr, then
+// removes its .prj, and returns the path of its .shp.
+func communesInCC47WithoutPRJ(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "communes.shp")
+	out, err := exec.Command("ogr2ogr", "-f", "ESRI Shapefile", "-s_srs", "EPSG:2154", "-t_srs", "EPSG:3947", path, communesShapefileL93).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogr2ogr: %v\n%s", err, out)
+	}
+	if err := os.Remove(strings.TrimSuffix(path, ".shp") + ".prj"); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // Once the user changes her choice after a failed import, the red message
 // about the last try goes (it no longer says what Import would do), and
 // the coordinates' line no longer says the file is read in degrees when
@@ -142,7 +159,7 @@ func communesWithoutPRJ(t *testing.T) string {
 func TestFileImportChoiceAfterFailureClearsIt(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	ws := hydrantWorkspace(t)
-	d, q := newTestImportDialog(t, ws, communesWithoutPRJ(t), nil)
+	d, q := newTestImportDialog(t, ws, communesInCC47WithoutPRJ(t), nil)
 	importAndWait(t, d, q)
 	if !strings.HasPrefix(d.state.Text, "L'objet n° 1 du fichier ne peut pas être importé") {
 		t.Fatalf("read as degrees: %q", d.state.Text)

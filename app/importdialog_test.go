@@ -9,9 +9,11 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/paulmach/orb"
 
 	"terrimap/store"
 	"terrimap/store/schema"
+	"terrimap/store/srs"
 	"terrimap/sync/protocol"
 )
 
@@ -215,14 +217,30 @@ func TestFileImportShapefileLambert93(t *testing.T) {
 	}
 }
 
-// A Shapefile without its .prj, in Lambert-93: read as longitude/latitude
-// it is refused, naming the first object; read as Lambert-93, imported.
+// A Shapefile without its .prj in Lambert-93 (a survey firm's, most
+// often) is read in Lambert-93, the dialog saying it was deduced from the
+// coordinates. One in another system cannot be told: read as
+// longitude/latitude it is refused, naming the first object; read in the
+// system the user chooses, imported.
 func TestFileImportShapefileWithoutPRJ(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	ws := hydrantWorkspace(t)
-	before := workspaceState(t, ws)
 	var done *store.ImportReport
 	d, q := newTestImportDialog(t, ws, communesWithoutPRJ(t), func(r store.ImportReport) { done = &r })
+	if want := "Lambert-93 (EPSG:2154), déduit des coordonnées (le fichier ne l'indique pas)"; d.system.Text != want {
+		t.Errorf("system %q, want %q", d.system.Text, want)
+	}
+	importAndWait(t, d, q)
+	if done == nil || done.Features != 24 || done.SourceSRS != 2154 {
+		t.Fatalf("Lambert-93 deduced: %+v, %q", done, d.state.Text)
+	}
+	if b, ok := ws.Index().Bound(done.Layer); !ok || !b.Contains(orb.Point{4.9, 46.55}) || b.Max[0] > 5.1 || b.Min[1] < 46.3 {
+		t.Errorf("the communes are not around Tournus: %v", b)
+	}
+
+	before := workspaceState(t, ws)
+	done = nil
+	d, q = newTestImportDialog(t, ws, communesInCC47WithoutPRJ(t), func(r store.ImportReport) { done = &r })
 	if d.system.Text != "non indiqué par le fichier : lu en longitude/latitude (WGS84)" {
 		t.Errorf("system %q", d.system.Text)
 	}
@@ -233,10 +251,10 @@ func TestFileImportShapefileWithoutPRJ(t *testing.T) {
 	if after := workspaceState(t, ws); after != before || done != nil {
 		t.Errorf("workspace changed: %s, was %s", after, before)
 	}
-	d.crs.SetSelected("Lambert-93 (EPSG:2154)")
+	d.crs.SetSelected(systemName(srs.CC47))
 	importAndWait(t, d, q)
-	if done == nil || done.Features != 24 || done.SourceSRS != 2154 {
-		t.Fatalf("read as Lambert-93: %+v, %q", done, d.state.Text)
+	if done == nil || done.Features != 24 || done.SourceSRS != 3947 {
+		t.Fatalf("read as CC47: %+v, %q", done, d.state.Text)
 	}
 }
 

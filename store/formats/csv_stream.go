@@ -151,6 +151,7 @@ func learnCSV(open opener, name string, opts CSVOptions, noBOM csvEncoding) (*So
 		src.SRS = opts.SRS
 		if src.SRS == 0 {
 			src.SRS = pass.vote.decide(hint)
+			src.SRSDeduced = src.SRS != 0
 		}
 	}
 	for i := range lay.cols {

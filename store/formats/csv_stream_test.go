@@ -346,3 +346,24 @@ func TestOpenCSVFileRewrittenOnDisk(t *testing.T) {
 		})
 	}
 }
+
+// A CSV's system is deduced from its coordinates unless the caller gives it.
+func TestOpenCSVSaysItsSystemIsDeduced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "avaloirs.csv")
+	if err := os.WriteFile(path, []byte("num;X;Y\n1;845123,5;6604321,25\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		given, srs int
+		deduced    bool
+	}{{0, 2154, true}, {2154, 2154, false}} {
+		src, err := OpenCSV(path, CSVOptions{SRS: c.given})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if src.SRS != c.srs || src.SRSDeduced != c.deduced {
+			t.Errorf("given %d: SRS %d (deduced %v), want %d (deduced %v)", c.given, src.SRS, src.SRSDeduced, c.srs, c.deduced)
+		}
+		src.Close()
+	}
+}

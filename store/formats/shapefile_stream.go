@@ -168,6 +168,10 @@ func openShapefile(shp, dbf sizedOpener, prj, cpg string) (*Source, error) {
 	// The kinds of each record's shape: only those of records the .dbf
 	// keeps count.
 	var kinds []GeometryKinds
+	// Without a .prj the coordinates tell Lambert-93 (metres of
+	// metropolitan France, what a survey firm's file most often holds)
+	// from the rest, which is read as longitude/latitude as before.
+	var vote srsVote
 	err := withReader(shp, func(r io.Reader, size int64) error {
 		s, err := newSHPReader(r, size)
 		if err != nil {
@@ -184,6 +188,11 @@ func openShapefile(shp, dbf sizedOpener, prj, cpg string) (*Source, error) {
 			var k GeometryKinds
 			k.Add(g)
 			kinds = append(kinds, k)
+			if g != nil {
+				b := g.Bound()
+				vote.add(b.Min)
+				vote.add(b.Max)
+			}
 		}
 	})
 	if err != nil {
@@ -221,6 +230,9 @@ func openShapefile(shp, dbf sizedOpener, prj, cpg string) (*Source, error) {
 			src.Count++
 			src.Geometries |= k
 		}
+	}
+	if strings.TrimSpace(prj) == "" && vote.points > 0 && vote.l93 {
+		src.SRS, src.SRSDeduced = srs.Lambert93, true
 	}
 	src.open = func() (FeatureReader, io.Closer, error) {
 		return openShapefileFeatures(shp, dbf, learnt)

@@ -27,6 +27,9 @@ type Source struct {
 	Fields     []Field // as Dataset.Fields
 	Count      int     // how many features Features yields
 	Geometries GeometryKinds
+	// SRSDeduced: the file does not declare SRS, it was deduced from the
+	// coordinates (a CSV's, a Shapefile's without .prj in Lambert-93).
+	SRSDeduced bool
 
 	open    func() (FeatureReader, io.Closer, error)
 	pass    io.Closer // what the current pass holds open

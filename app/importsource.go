@@ -69,7 +69,7 @@ type importProgress struct {
 
 // counted returns a source reading src's features through p.
 func (p *importProgress) counted(src *formats.Source) *formats.Source {
-	out := &formats.Source{Name: src.Name, SRS: src.SRS, Fields: src.Fields, Count: src.Count, Geometries: src.Geometries}
+	out := &formats.Source{Name: src.Name, SRS: src.SRS, Fields: src.Fields, Count: src.Count, Geometries: src.Geometries, SRSDeduced: src.SRSDeduced}
 	out.SetOpener(func() (formats.FeatureReader, io.Closer, error) {
 		r, err := src.Features()
 		if err != nil {

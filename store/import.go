@@ -47,6 +47,9 @@ type ImportReport struct {
 	Features     int
 	// SourceSRS is the EPSG code the coordinates were read in.
 	SourceSRS int
+	// SourceSRSDeduced: the file does not declare SourceSRS, it was
+	// deduced from the coordinates (formats.Source.SRSDeduced).
+	SourceSRSDeduced bool
 	// IgnoredFields lists the file's fields the existing layer does not have.
 	IgnoredFields []string
 }

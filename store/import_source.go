@@ -87,7 +87,7 @@ func (ws *Workspace) ImportSource(ctx context.Context, src *formats.Source, opts
 	if from == 0 {
 		from = SRSWGS84
 	}
-	rep := ImportReport{Layer: name, SourceSRS: from}
+	rep := ImportReport{Layer: name, SourceSRS: from, SourceSRSDeduced: opts.SRS == 0 && src.SRSDeduced}
 	if !opts.AttributesOnly && !hasGeometry(src) {
 		return rep, fmt.Errorf("%w: %w: no feature of %s has a geometry (a CSV needs longitude/latitude or Lambert-93 x/y coordinate columns)", ErrImport, ErrNoGeometry, name)
 	}

@@ -77,6 +77,9 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		verb = "imported into the new layer"
 	}
 	fmt.Fprintf(stdout, "%d %s %s %s (coordinates read in EPSG:%d, stored in EPSG:4326).\n", rep.Features, plural(rep.Features, "feature", "features"), verb, rep.Layer, rep.SourceSRS)
+	if rep.SourceSRSDeduced {
+		fmt.Fprintf(stdout, "The file does not declare its coordinate system: EPSG:%d was deduced from its coordinates (--srs chooses another).\n", rep.SourceSRS)
+	}
 	if len(rep.IgnoredFields) > 0 {
 		fmt.Fprintf(stdout, "Fields the layer does not have, left out: %s.\n", strings.Join(rep.IgnoredFields, ", "))
 	}

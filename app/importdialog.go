@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -401,7 +402,12 @@ func (d *fileImportDialog) update() {
 		d.check.SetText(lang.L("The objects are added to the layer «{{.Layer}}»; the file's fields are matched with the layer's by their names, the others are left out.",
 			map[string]any{"Layer": d.targetLayer().Schema.DisplayTitle()}))
 	default:
-		d.check.SetText(lang.L("A new layer «{{.Title}}» is created with the file's fields.", map[string]any{"Title": opts.Title}))
+		text := lang.L("A new layer «{{.Title}}» is created with the file's fields.", map[string]any{"Title": opts.Title})
+		if l := d.importedBefore(); l != nil && !strings.EqualFold(opts.Title, l.Schema.DisplayTitle()) {
+			text += "\n" + lang.L("A layer «{{.Layer}}» already exists: if it comes from this file, the file is imported already, and importing it again would make a copy.",
+				map[string]any{"Layer": l.Schema.DisplayTitle()})
+		}
+		d.check.SetText(text)
 	}
 	if d.src == nil {
 		d.syncNote.SetText("")

@@ -126,6 +126,18 @@ func TestFileImportGeoJSONIntoNewLayer(t *testing.T) {
 	if n := pendingCount(t, ws); n != 3 {
 		t.Errorf("%d changes to send, want 3", n)
 	}
+
+	// The same file again: its name is taken, so the dialog proposes
+	// another and says the file may be imported already.
+	d, _ = newTestImportDialog(t, ws, path, nil)
+	if want := "Une nouvelle couche «\u00a0Poteaux incendie 2025 2\u00a0» est créée avec les champs du fichier.\nUne couche «\u00a0Poteaux incendie 2025\u00a0» existe déjà : si elle vient de ce fichier, il est déjà importé, et l'importer de nouveau en ferait une copie."; d.check.Text != want {
+		t.Errorf("the same file again:\n%q\nwant\n%q", d.check.Text, want)
+	}
+	// Named otherwise by the user, the warning stays: the file's name is taken.
+	d.title.SetText("Poteaux 2025 bis")
+	if !strings.Contains(d.check.Text, "existe déjà") {
+		t.Errorf("renamed: %q", d.check.Text)
+	}
 }
 
 // The name of a new layer is checked: empty, or a layer's already, it

@@ -30,19 +30,35 @@ func (d *fileImportDialog) offerTargets() {
 // freeLayerTitle is title, or «title 2», «title 3»… when a layer of ws
 // has it as title or name (whatever the case).
 func freeLayerTitle(ws *store.Workspace, title string) string {
-	taken := func(t string) bool {
-		for _, l := range ws.Layers() {
-			if strings.EqualFold(l.Schema.DisplayTitle(), t) || strings.EqualFold(l.Name(), t) {
-				return true
-			}
-		}
-		return false
-	}
 	free := title
-	for i := 2; taken(free); i++ {
+	for i := 2; layerTitled(ws, free) != nil; i++ {
 		free = title + " " + strconv.Itoa(i)
 	}
 	return free
+}
+
+// layerTitled is the layer of ws with title as its title or name (whatever
+// the case), nil when none has.
+func layerTitled(ws *store.Workspace, title string) *store.Layer {
+	for _, l := range ws.Layers() {
+		if strings.EqualFold(l.Schema.DisplayTitle(), title) || strings.EqualFold(l.Name(), title) {
+			return l
+		}
+	}
+	return nil
+}
+
+// importedBefore is the layer an earlier import of this file may have
+// made: the one with the title an import of it gives (a layer's name alone
+// tells nothing: «pei» is the platform's); nil when none has.
+func (d *fileImportDialog) importedBefore() *store.Layer {
+	title := d.proposedTitle()
+	for _, l := range d.ws.Layers() {
+		if strings.EqualFold(l.Schema.DisplayTitle(), title) {
+			return l
+		}
+	}
+	return nil
 }
 
 // proposedTitle is the name offered for a new layer: a GeoPackage layer's

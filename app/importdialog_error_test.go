@@ -106,13 +106,18 @@ func TestFileImportCSVBadRowNamesItsLine(t *testing.T) {
 	useLocale(t, "fr_FR.UTF-8")
 	ws := hydrantWorkspace(t)
 	before := workspaceState(t, ws)
-	csv := "Numéro;X;Y\n1;845123,5;6604321,25\n2;844000,5;6603000,75\n3;844631,82;6608x12,5\n"
-	d, _ := newTestImportDialog(t, ws, writeFile(t, "avaloirs.csv", csv), nil)
-	want := "La ligne 4 du fichier ne peut pas être importée : sa géométrie est invalide (coordonnées manquantes ou fausses).\n" +
-		"Rien n'a été importé : l'espace de travail est resté tel quel.\n" +
+	const advice = "Rien n'a été importé : l'espace de travail est resté tel quel.\n" +
 		"Corrigez cette ligne dans le fichier (ou demandez un fichier corrigé à la personne qui vous l'a envoyé), puis importez-le de nouveau."
-	if d.state.Text != want || !d.importB.Disabled() {
-		t.Errorf("state\n%q\nwant\n%q (import disabled %v)", d.state.Text, want, d.importB.Disabled())
+	for _, c := range []struct{ name, csv, want string }{
+		{"a coordinate that is not a number", "Numéro;X;Y\n1;845123,5;6604321,25\n2;844000,5;6603000,75\n3;844631,82;6608x12,5\n",
+			"La ligne 4 du fichier ne peut pas être importée : sa géométrie est invalide (coordonnées manquantes ou fausses).\n" + advice},
+		{"a separator typed in a cell", "Numéro;Rue;X;Y\n1;rue Désiré-Mathivet;845123,5;6604321,25\n2;quai du Nord; côté Saône;844000,5;6603000,75\n",
+			"La ligne 3 du fichier ne peut pas être importée : elle a plus de cellules que l'en-tête n'a de colonnes (un séparateur tapé dans une cellule ?).\n" + advice},
+	} {
+		d, _ := newTestImportDialog(t, ws, writeFile(t, "avaloirs.csv", c.csv), nil)
+		if d.state.Text != c.want || !d.importB.Disabled() {
+			t.Errorf("%s: state\n%q\nwant\n%q (import disabled %v)", c.name, d.state.Text, c.want, d.importB.Disabled())
+		}
 	}
 	if after := workspaceState(t, ws); after != before {
 		t.Errorf("workspace changed: %s, was %s", after, before)

@@ -227,6 +227,8 @@ func featureReasonText(err error) string {
 		return lang.L("its geometry is not of the kind the layer holds.")
 	case errors.Is(err, store.ErrInvalidGeometry), errors.Is(err, schema.ErrInvalidGeometry), errors.Is(err, formats.ErrBadGeometry):
 		return lang.L("its geometry is invalid (missing or wrong coordinates).")
+	case errors.Is(err, formats.ErrTooManyCells):
+		return lang.L("it has more cells than the header has columns (a separator typed inside a cell?).")
 	}
 	return lang.L("its content cannot be read.")
 }

@@ -41,3 +41,22 @@ func TestOpenCSVBadCoordinateNamesTheRow(t *testing.T) {
 		})
 	}
 }
+
+// A CSV row with more cells than the header (a separator typed in a cell
+// that is not quoted) is refused as the feature it is, by its line, and
+// keeps the whole-file reading's text.
+func TestOpenCSVRowWithTooManyCellsNamesTheRow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "avaloirs.csv")
+	text := "Numéro;Rue;X;Y\n1;rue Désiré-Mathivet;845123,5;6604321,25\n2;quai du Nord; côté Saône;844000,5;6603000,75\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := OpenFile(path)
+	var fe *FeatureError
+	if !errors.As(err, &fe) || fe.Number != 2 || fe.Line != 3 || !errors.Is(err, ErrTooManyCells) {
+		t.Fatalf("error %v (%#v), want feature 2 on line 3, too many cells", err, fe)
+	}
+	if want := "line 3: 5 fields, but the header has 4"; !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("error %q, want it to end with %q", err, want)
+	}
+}

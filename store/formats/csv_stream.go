@@ -137,7 +137,8 @@ func learnCSV(open opener, name string, opts CSVOptions, noBOM csvEncoding) (*So
 		pass.count++
 		line, _ := rows.cr.FieldPos(0)
 		if rec, err = lay.row(rec, line); err != nil && pass.rowErr == nil {
-			pass.rowErr = err
+			pass.rowErr = &lineError{text: err.Error(), feature: &FeatureError{Number: pass.count, Line: line,
+				Err: fmt.Errorf("%w: %d cells, %d columns", ErrTooManyCells, len(rec), len(lay.names))}}
 		}
 		if pass.rowErr == nil && pass.columnsErr == nil {
 			pass.learn(lay, rec, line)

@@ -192,6 +192,11 @@ func FeatureLabel(number int, id string) string {
 // word that introduces the reason: "geometry: …".
 var ErrBadGeometry = errors.New("geometry")
 
+// ErrTooManyCells is wrapped by the error of a CSV row with more
+// non-empty cells than the header has columns (most often a separator
+// typed inside a cell that is not quoted).
+var ErrTooManyCells = errors.New("more cells than the header has columns")
+
 // ErrFileChanged is returned (wrapped) when a file no longer holds what the
 // first pass over it found.
 var ErrFileChanged = errors.New("the file changed while it was read")

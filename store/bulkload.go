@@ -48,6 +48,10 @@ type bulkLoad struct {
 	// overview: the layer has an overview, whose pieces under the rows
 	// written in bulk are marked dirty.
 	overview bool
+	// ranges journal the creation of the rows written in bulk, a row of
+	// tm_journal_ranges per run of consecutive fids, written by finish
+	// (journal_ranges.go).
+	ranges []fidRange
 }
 
 // bulkCreate inserts the features src yields into l, with their journal
@@ -58,7 +62,17 @@ type bulkLoad struct {
 // load large against the layer (packsRTree) suspends the layer's R*Tree
 // triggers and packs the tree again once, all in the same transaction; a
 // smaller one past bulkThreshold inserts the boxes itself (bulkLoad.direct).
-func (tx *Tx) bulkCreate(l *Layer, src formats.FeatureReader, expected int, mapping map[string]string, from int) (int, error) {
+// The load writes through a small page cache (smallCache).
+func (tx *Tx) bulkCreate(l *Layer, src formats.FeatureReader, expected int, mapping map[string]string, from int) (n int, err error) {
+	restore, err := tx.smallCache()
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
+		if rerr := restore(); rerr != nil && err == nil {
+			n, err = 0, rerr
+		}
+	}()
 	b := &bulkLoad{tx: tx, l: l, key: strings.ToLower(l.Schema.Name), expected: expected}
 	if tx.packsRTree(l, expected) {
 		if err := suspendRTreeTriggers(tx.ctx, tx.tx, l); err != nil {
@@ -104,7 +118,7 @@ func (b *bulkLoad) write(fs []Feature) error {
 		if err := tx.insertRowsAs(l, fs, false); err != nil {
 			return err
 		}
-		if err := tx.journalCreations(l, fs); err != nil {
+		if err := b.journal(fs); err != nil {
 			return err
 		}
 		if err := b.derive(fs); err != nil {
@@ -200,8 +214,31 @@ func (b *bulkLoad) derive(fs []Feature) error {
 	return nil
 }
 
-// finish flushes the text index and packs the R*Tree again.
+// journal journals the creation of fs, written in bulk: as a range when
+// it can (rangeable), else entry by entry — after those of the ranges of
+// the batches before, written out first, so that the journal keeps the
+// order of the features.
+func (b *bulkLoad) journal(fs []Feature) error {
+	if rangeable(b.l, fs) {
+		b.ranges = appendRange(b.ranges, b.l.Schema.Name, fs[0].FID, fs[len(fs)-1].FID)
+		return nil
+	}
+	now := journalTime()
+	for _, r := range b.ranges {
+		if err := b.tx.journalRange(b.l, r.first, r.last, now); err != nil {
+			return err
+		}
+	}
+	b.ranges = b.ranges[:0]
+	return b.tx.journalCreations(b.l, fs)
+}
+
+// finish journals the ranges, flushes the text index and packs the R*Tree
+// again.
 func (b *bulkLoad) finish() error {
+	if err := b.tx.writeRanges(b.ranges); err != nil {
+		return err
+	}
 	if b.text != nil {
 		if err := b.text.flush(); err != nil {
 			return err

@@ -112,6 +112,9 @@ func (ws *Workspace) Conflicts(ctx context.Context) ([]Conflict, error) {
 // platform's version, a rejected change dropped). Nothing else ever removes
 // an entry the platform has not acknowledged.
 func (tx *Tx) DropFeatureJournal(layer, id string) error {
+	if err := tx.unfoldFeature(layer, id); err != nil {
+		return err
+	}
 	for _, q := range []string{`DELETE FROM tm_journal WHERE layer = ? AND uuid = ?`, `DELETE FROM tm_conflicts WHERE layer = ? AND uuid = ?`} {
 		if _, err := tx.exec(q, layer, id); err != nil {
 			return fmt.Errorf("store: drop journal of %s: %w", id, err)
@@ -123,6 +126,9 @@ func (tx *Tx) DropFeatureJournal(layer, id string) error {
 // RebaseJournal records that the pending edits of a feature now stand on
 // the given platform version (the version an earlier edit of theirs became).
 func (tx *Tx) RebaseJournal(layer, id string, version int64) error {
+	if err := tx.unfoldFeature(layer, id); err != nil {
+		return err
+	}
 	if _, err := tx.exec(`UPDATE tm_journal SET base_version = ? WHERE layer = ? AND uuid = ? AND state = 'pending'`, version, layer, id); err != nil {
 		return fmt.Errorf("store: rebase journal of %s: %w", id, err)
 	}
@@ -199,6 +205,9 @@ func (tx *Tx) RenewChange(changeID string) (string, error) {
 
 // featureJournalTx reads a feature's journal within a transaction.
 func (ws *Workspace) featureJournalTx(tx *Tx, layer, id string) ([]JournalEntry, error) {
+	if err := tx.unfoldFeature(layer, id); err != nil {
+		return nil, err
+	}
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+journalColumns+` FROM tm_journal WHERE layer = ? AND uuid = ? ORDER BY seq`, layer, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: journal of %s: %w", id, err)
@@ -254,6 +263,9 @@ func (ws *Workspace) ToRefresh(ctx context.Context) ([][2]string, error) {
 
 // FeatureJournal returns every journal entry of one feature, oldest first.
 func (ws *Workspace) FeatureJournal(ctx context.Context, layer, id string) ([]JournalEntry, error) {
+	if err := ws.unfoldFeature(ctx, layer, id); err != nil {
+		return nil, err
+	}
 	rows, err := ws.db.QueryContext(ctx, `SELECT `+journalColumns+` FROM tm_journal WHERE layer = ? AND uuid = ? ORDER BY seq`, layer, id)
 	if isNoSuchTable(err) {
 		return nil, nil

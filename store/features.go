@@ -101,6 +101,9 @@ func (tx *Tx) Update(layer, id string, c Change) (Feature, error) {
 	if err != nil {
 		return Feature{}, err
 	}
+	if err := tx.unfoldFID(l.Schema.Name, cur.FID); err != nil {
+		return Feature{}, err
+	}
 	var errs []schema.FieldError
 	changed := map[string]any{}
 	for name, v := range c.Properties {
@@ -171,6 +174,9 @@ func (tx *Tx) Delete(layer, id string) error {
 	}
 	cur, err := tx.getForUpdate(l, id)
 	if err != nil {
+		return err
+	}
+	if err := tx.unfoldFID(l.Schema.Name, cur.FID); err != nil {
 		return err
 	}
 	if _, err := tx.exec(fmt.Sprintf("DELETE FROM %s WHERE fid = ?", quoteIdent(l.Schema.Name)), cur.FID); err != nil {

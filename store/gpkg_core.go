@@ -114,6 +114,12 @@ var ownSchema = []string{
 		state TEXT NOT NULL DEFAULT 'pending',
 		reason TEXT)`,
 	`CREATE INDEX IF NOT EXISTS tm_journal_feature ON tm_journal(layer, uuid)`,
+	`CREATE TABLE IF NOT EXISTS tm_journal_ranges (
+		id INTEGER PRIMARY KEY,
+		layer TEXT NOT NULL,
+		first_fid INTEGER NOT NULL,
+		last_fid INTEGER NOT NULL CHECK (last_fid >= first_fid),
+		created_at TEXT NOT NULL)`,
 	`CREATE TABLE IF NOT EXISTS tm_conflicts (
 		change_id TEXT PRIMARY KEY,
 		layer TEXT NOT NULL,
@@ -136,6 +142,7 @@ var ownSchema = []string{
 		('tm_meta', 'terrimap_sync', 'Terrimap workspace metadata (sync cursor, platform)', 'write-only'),
 		('tm_layers', 'terrimap_sync', 'Terrimap layer schemas (fields, domains, defaults, read-only)', 'write-only'),
 		('tm_journal', 'terrimap_sync', 'Terrimap change journal: local edits not yet acknowledged by the platform', 'write-only'),
+		('tm_journal_ranges', 'terrimap_sync', 'Terrimap change journal: creations of a bulk import not yet written out as tm_journal entries (rows first_fid to last_fid of layer)', 'write-only'),
 		('tm_conflicts', 'terrimap_sync', 'Terrimap sync conflicts: the platform version of features edited on both sides', 'write-only'),
 		('tm_blobs', 'terrimap_sync', 'Terrimap attachments (photos) by sha256', 'write-only'),
 		('tm_refresh', 'terrimap_sync', 'Terrimap features to fetch again from the platform', 'write-only')`),

@@ -106,13 +106,17 @@ const journalFromRowsAt = 32
 
 // journalableRows reports whether the creation of fs, just written, can be
 // journaled from their rows (journalRows) with the entries journal would
-// write: many features at consecutive fids (the rows from the first to the
-// last are theirs and no other), each with every field of the layer (as
-// prepareCreate leaves them).
+// write: many features whose rows are those from the first to the last
+// and no other (rowsOfFeatures).
 func journalableRows(l *Layer, fs []Feature) bool {
-	if len(fs) < journalFromRowsAt {
-		return false
-	}
+	return len(fs) >= journalFromRowsAt && rowsOfFeatures(l, fs)
+}
+
+// rowsOfFeatures reports whether the rows of the features fs, just
+// written, are those from the first's fid to the last's and no other
+// (consecutive fids), each with every field of the layer (as
+// prepareCreate leaves them).
+func rowsOfFeatures(l *Layer, fs []Feature) bool {
 	for i, f := range fs {
 		if f.FID != fs[0].FID+int64(i) || len(f.Properties) != len(l.Schema.Fields) {
 			return false
@@ -132,36 +136,51 @@ func journalableRows(l *Layer, fs []Feature) bool {
 // (json_object writes 3.0 and 1.0e+300 where Go writes 3 and 1e+300;
 // every reader coerces them by the field's type).
 func (tx *Tx) journalRows(l *Layer, fs []Feature) error {
-	ids := make([]byte, 0, len(fs)*changeIDLen)
-	var empty []string // change ids of the entries of empty geometries
-	for _, f := range fs {
-		id := NewID()
-		if len(id) != changeIDLen {
-			return fmt.Errorf("store: journal %s: change id %q is not %d characters long", l.Schema.Name, id, changeIDLen)
-		}
-		ids = append(ids, id...)
-		if f.Geometry != nil && gpkgbin.IsEmpty(f.Geometry) {
-			empty = append(empty, id)
-		}
-	}
 	first, last := fs[0].FID, fs[len(fs)-1].FID
-	res, err := tx.exec(journalRowsSQL(l), ids, first, last, l.Schema.Name, journalTime())
+	ids, n, err := tx.journalFIDs(l, first, last, journalTime())
 	if err != nil {
-		return fmt.Errorf("store: journal %s: %w", l.Schema.Name, err)
+		return err
 	}
 	// The fids of the rows just written are consecutive because SQLite
 	// gives a new row the largest rowid plus one; should it ever not (a
 	// table whose largest rowid is the largest integer gets random ones),
 	// the range would hold other rows: refuse rather than journal them.
-	if n, err := res.RowsAffected(); err != nil || n != int64(len(fs)) {
-		return fmt.Errorf("store: journal %s: %d entries written from fids %d to %d for %d features (%v)", l.Schema.Name, n, first, last, len(fs), err)
+	if n != int64(len(fs)) {
+		return fmt.Errorf("store: journal %s: %d entries written from fids %d to %d for %d features", l.Schema.Name, n, first, last, len(fs))
 	}
-	for _, id := range empty {
-		if _, err := tx.exec(`UPDATE tm_journal SET geometry = ? WHERE change_id = ?`, emptyGeometryBlob(), id); err != nil {
-			return fmt.Errorf("store: journal %s: %w", l.Schema.Name, err)
+	for _, f := range fs {
+		if f.Geometry != nil && gpkgbin.IsEmpty(f.Geometry) {
+			at := (f.FID - first) * changeIDLen
+			id := string(ids[at : at+changeIDLen])
+			if _, err := tx.exec(`UPDATE tm_journal SET geometry = ? WHERE change_id = ?`, emptyGeometryBlob(), id); err != nil {
+				return fmt.Errorf("store: journal %s: %w", l.Schema.Name, err)
+			}
 		}
 	}
 	return nil
+}
+
+// journalFIDs journals the creation of the rows first to last of l, with
+// the time created, in one statement (journalRowsSQL), a new change id
+// each: ids holds them end to end, that of fid f at (f-first)·36; n is how
+// many entries were written (the rows of the range that exist).
+func (tx *Tx) journalFIDs(l *Layer, first, last int64, created string) (ids []byte, n int64, err error) {
+	ids = make([]byte, 0, (last-first+1)*changeIDLen)
+	for range last - first + 1 {
+		id := NewID()
+		if len(id) != changeIDLen {
+			return nil, 0, fmt.Errorf("store: journal %s: change id %q is not %d characters long", l.Schema.Name, id, changeIDLen)
+		}
+		ids = append(ids, id...)
+	}
+	res, err := tx.exec(journalRowsSQL(l), ids, first, last, l.Schema.Name, created)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: journal %s: %w", l.Schema.Name, err)
+	}
+	if n, err = res.RowsAffected(); err != nil {
+		return nil, 0, fmt.Errorf("store: journal %s: %w", l.Schema.Name, err)
+	}
+	return ids, n, nil
 }
 
 // changeIDLen is the length of a change id (a UUID's text).
@@ -210,7 +229,10 @@ func (tx *Tx) hasJournal(layer, id string) (bool, error) {
 	if err := s.QueryRowContext(tx.ctx, layer, id).Scan(&n); err != nil {
 		return false, fmt.Errorf("store: journal lookup: %w", err)
 	}
-	return n == 1, nil
+	if n == 1 {
+		return true, nil
+	}
+	return tx.inRanges(layer, id)
 }
 
 // journaledIDs returns the ids of a layer's features that have journal
@@ -229,17 +251,30 @@ func (tx *Tx) journaledIDs(layer string) (map[string]bool, error) {
 		}
 		out[id] = true
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: journal lookup: %w", err)
+	}
+	if err := tx.rangedIDs(layer, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 const journalColumns = `seq, change_id, layer, uuid, op, base_version, properties, geometry, geometry_changed, created_at, state, coalesce(reason, '')`
 
 // Journal returns the journal entries in the given states (all when none is
-// given), oldest first; limit 0 means all.
+// given), oldest first; limit 0 means all. Pending entries are asked for:
+// the creations of imports are unfolded into entries first
+// (journal_ranges.go).
 func (ws *Workspace) Journal(ctx context.Context, limit int, states ...JournalState) ([]JournalEntry, error) {
 	var args []any
 	for _, s := range states {
 		args = append(args, string(s))
+	}
+	if len(states) == 0 || slices.Contains(states, StatePending) {
+		if err := ws.unfoldJournal(ctx, nil); err != nil {
+			return nil, err
+		}
 	}
 	return ws.readJournal(ctx, "state", true, args, limit)
 }
@@ -248,8 +283,13 @@ func (ws *Workspace) Journal(ctx context.Context, limit int, states ...JournalSt
 // other than those named, oldest first; limit 0 means all. The push reads
 // it so as not to pass, at each of its rounds, over the changes it holds
 // back (those of a layer the platform does not have: an import of 100,000
-// features into a layer of this desk only).
+// features into a layer of this desk only). The creations of imports into
+// the other layers are unfolded into entries first; those of the layers
+// named stay a range each (journal_ranges.go).
 func (ws *Workspace) JournalExcept(ctx context.Context, limit int, layers []string) ([]JournalEntry, error) {
+	if err := ws.unfoldJournal(ctx, layers); err != nil {
+		return nil, err
+	}
 	args := make([]any, len(layers))
 	for i, l := range layers {
 		args[i] = l
@@ -291,9 +331,21 @@ func (ws *Workspace) readJournal(ctx context.Context, column string, in bool, va
 	return out, rows.Err()
 }
 
-// PendingByLayer counts the entries waiting to be sent, by layer.
+// PendingByLayer counts the entries waiting to be sent, by layer, the
+// creations of imports still in ranges included.
 func (ws *Workspace) PendingByLayer(ctx context.Context) (map[string]int, error) {
-	return ws.countJournal(ctx, `SELECT layer, count(*) FROM tm_journal WHERE state = ? GROUP BY layer`, string(StatePending))
+	counts, err := ws.countJournal(ctx, `SELECT layer, count(*) FROM tm_journal WHERE state = ? GROUP BY layer`, string(StatePending))
+	if err != nil {
+		return nil, err
+	}
+	ranged, err := ws.rangeCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for layer, n := range ranged {
+		counts[layer] += n
+	}
+	return counts, nil
 }
 
 // Pending returns the entries waiting to be sent, oldest first.
@@ -301,12 +353,20 @@ func (ws *Workspace) Pending(ctx context.Context, limit int) ([]JournalEntry, er
 	return ws.Journal(ctx, limit, StatePending)
 }
 
-// JournalCount returns how many entries are in each state.
+// JournalCount returns how many entries are in each state, the creations
+// of imports still in ranges counted as pending.
 func (ws *Workspace) JournalCount(ctx context.Context) (map[JournalState]int, error) {
 	counts, err := ws.countJournal(ctx, `SELECT state, count(*) FROM tm_journal GROUP BY state`)
 	out := make(map[JournalState]int, len(counts))
 	for s, n := range counts {
 		out[JournalState(s)] = n
+	}
+	if err != nil {
+		return out, err
+	}
+	ranged, err := ws.rangeCounts(ctx)
+	for _, n := range ranged {
+		out[StatePending] += n
 	}
 	return out, err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/store/formats"
+	"terrimap/store/gpkgbin"
 	"terrimap/store/schema"
 )
 
@@ -81,21 +82,40 @@ func mixedFeatures(n int) []formats.Feature {
 }
 
 // A bulk import's journal (written by SQLite from the rows, past
-// bulkThreshold) is what the same features created one by one journal:
-// every reader of the journal sees the same entries, change ids aside,
-// which stay unique version 7 UUIDs in the order of the entries.
+// bulkThreshold; kept as ranges of rows until read, when no feature of a
+// batch has an empty geometry) is what the same features created one by
+// one journal: every reader of the journal sees the same entries, change
+// ids aside, which stay unique version 7 UUIDs in the order of the entries.
 func TestBulkImportJournalsAsCreationsOneByOne(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
 		n    int
+		// ranged: no feature has an empty geometry, so that the
+		// batches past the threshold are journaled as ranges…
+		ranged bool
+		// … but the feature emptyAt (when not 0), which makes its
+		// batch journaled entry by entry, after the ranges before it.
+		emptyAt int
 	}{
-		{"one batch and a bit", bulkBatch + 88},
-		{"several batches", 3*bulkBatch + 1},
-		{"below the bulk threshold", bulkThreshold},
+		{"one batch and a bit", bulkBatch + 88, false, 0},
+		{"several batches", 3*bulkBatch + 1, false, 0},
+		{"below the bulk threshold", bulkThreshold, false, 0},
+		{"several batches in ranges", 3*bulkBatch + 1, true, 0},
+		{"ranges then a batch with an empty geometry", 4*bulkBatch + 1, true, 2*bulkBatch + 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := mixedFeatures(tc.n)
+			if tc.emptyAt > 0 {
+				fs[tc.emptyAt].Geometry = orb.Collection{}
+			}
+			if tc.ranged {
+				for i, f := range fs {
+					if f.Geometry != nil && gpkgbin.IsEmpty(f.Geometry) && i != tc.emptyAt {
+						fs[i].Geometry = orb.Point{4.9, 46.5}
+					}
+				}
+			}
 			start := time.Now().UTC()
 			single, bulk := mixedWorkspace(t), mixedWorkspace(t)
 			before := len(journalOf(t, bulk))
@@ -118,7 +138,18 @@ func TestBulkImportJournalsAsCreationsOneByOne(t *testing.T) {
 				t.Fatal(rep, err)
 			}
 			end := time.Now().UTC()
+			if tc.ranged {
+				if n, entries := countRows(t, bulk, "tm_journal_ranges"), countRows(t, bulk, "tm_journal"); n == 0 || (entries != before) != (tc.emptyAt > 0) {
+					t.Errorf("%d ranges and %d entries after the import (%d before it)", n, entries, before)
+				}
+			}
+			if counts, err := bulk.JournalCount(ctx); err != nil || counts[StatePending] != before+tc.n {
+				t.Errorf("JournalCount = %v, %v before the journal is read; want %d pending", counts, err, before+tc.n)
+			}
 			want, got := journalOf(t, single), journalOf(t, bulk)
+			if n := countRows(t, bulk, "tm_journal_ranges"); n != 0 {
+				t.Errorf("%d ranges left once the journal was read", n)
+			}
 			if len(got) != len(want) {
 				t.Fatalf("%d entries after the import, %d after the creations one by one", len(got), len(want))
 			}

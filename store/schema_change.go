@@ -38,6 +38,11 @@ func (tx *Tx) UpdateLayerSchema(s schema.Layer) error {
 		return fmt.Errorf("store: update schema of %s: %w", s.Name, err)
 	}
 	s.Name = old.Schema.Name
+	// The creations of an import still in ranges are unfolded with the
+	// fields they were made with (journal_ranges.go).
+	if err := tx.unfoldLayer(s.Name); err != nil {
+		return err
+	}
 	for _, f := range s.Fields {
 		if _, ok := old.Schema.Field(f.Name); ok {
 			continue

@@ -222,3 +222,36 @@ func TestImportKeepsTheRTreeWhateverItsSize(t *testing.T) {
 	}
 	checkRTree(t, ws, "canalaep", 3305)
 }
+
+// BenchmarkRebuildRTree100k packs a layer's R*Tree with 100,000 point
+// boxes in fid order, as an import's end does (bulkLoad.finish), in a
+// transaction rolled back after each pack.
+func BenchmarkRebuildRTree100k(b *testing.B) {
+	ws := newWorkspace(b)
+	rng := rand.New(rand.NewPCG(18, 2))
+	boxes := make([]rtreeRow, 100_000)
+	for i := range boxes {
+		p := orb.Point{benchBound.Min[0] + rng.Float64()*0.24, benchBound.Min[1] + rng.Float64()*0.19}
+		min, max := rectOf(p.Bound())
+		boxes[i] = rtreeRow{fid: int64(i + 1), min: min, max: max}
+	}
+	rows := make([]rtreeRow, len(boxes))
+	errRollBack := fmt.Errorf("roll back")
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(rows, boxes)
+		err := ws.Edit(context.Background(), func(tx *Tx) error {
+			l, err := tx.layer("pei")
+			if err != nil {
+				return err
+			}
+			if err := tx.rebuildRTree(l, rows); err != nil {
+				return err
+			}
+			return errRollBack
+		})
+		if err != errRollBack {
+			b.Fatal(err)
+		}
+	}
+}

@@ -232,7 +232,11 @@ func (p *csvFirstPass) learn(lay *csvLayout, rec []string, line int) {
 	for _, c := range lay.cols {
 		s := cell(rec, c.index)
 		if !c.forced {
-			p.kinds[c.index].add(csvKind(s))
+			// A column with a text is text whatever else it holds
+			// (fieldType): its other cells need no classifying.
+			if k := &p.kinds[c.index]; !k.has(kindText) {
+				k.add(csvKind(s))
+			}
 		} else if s != "" && p.valueErr == nil {
 			if _, err := c.value(s); err != nil {
 				p.valueErr = fmt.Errorf("line %d: %w", line, err)

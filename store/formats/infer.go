@@ -32,6 +32,9 @@ func (s *kindSet) add(k kind) {
 	}
 }
 
+// has reports whether k is in s.
+func (s kindSet) has(k kind) bool { return s&(1<<k) != 0 }
+
 // only reports whether every kind of s is among ks.
 func (s kindSet) only(ks ...kind) bool {
 	var allowed kindSet
@@ -168,7 +171,7 @@ func parseDecimal(s string) (float64, bool) {
 	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
 		s = strings.Replace(s, ",", ".", 1)
 	}
-	if s == "" || strings.ContainsAny(s, "_xXpPnNiI") { // no hex, Inf, NaN or Go digit separators
+	if s == "" || !onlyBytesOf(s, decimalBytes) { // no hex, Inf, NaN or Go digit separators
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
@@ -176,6 +179,25 @@ func parseDecimal(s string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// decimalBytes and integerBytes are the bytes strconv.ParseFloat and
+// ParseInt can accept in the numbers parseDecimal and csvKind read: a text
+// with another byte is no such number, told without the error (and its
+// allocation) strconv would return for each text cell of a file.
+const (
+	decimalBytes = "+-0123456789.eE"
+	integerBytes = "+-0123456789"
+)
+
+// onlyBytesOf reports whether every byte of s is one of set's.
+func onlyBytesOf(s, set string) bool {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // parseBool recognises true/false, vrai/faux and oui/non in any case.
@@ -202,8 +224,10 @@ func csvKind(s string) kind {
 			return kindText
 		}
 	}
-	if _, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
-		return kindInt
+	if onlyBytesOf(s, integerBytes) {
+		if _, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
+			return kindInt
+		}
 	}
 	if _, ok := parseDecimal(s); ok && strings.ContainsAny(s, "0123456789") {
 		return kindReal

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"terrimap/store/formats"
+)
+
+// A bulk load writes through a small page cache and sets the connection's
+// back as it was, whether it succeeds or fails: the connection returns to
+// the pool, where the map's reads need the large one.
+func TestBulkLoadSetsCacheBack(t *testing.T) {
+	errDisk := errors.New("disk read error")
+	cases := []struct {
+		name string
+		fail bool // the reader fails at the last feature
+	}{
+		{name: "succeeds"},
+		{name: "fails", fail: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ws := newWorkspace(t)
+			const n = 5_000
+			errRollBack := errors.New("roll back")
+			var during, after int
+			err := ws.Edit(context.Background(), func(tx *Tx) error {
+				l, err := tx.layer("pei")
+				if err != nil {
+					return err
+				}
+				r := &hydrantReader{n: n, at: func(i int, f *formats.Feature) error {
+					if c.fail && i == n {
+						return &formats.FeatureError{Number: i, ID: f.ID, Err: errDisk}
+					}
+					return nil
+				}}
+				_, err = tx.bulkCreate(l, &cacheProbe{FeatureReader: r, tx: tx, size: &during, at: n / 2}, n, map[string]string{"nom": "nom", "nb_ct": "nb_ct"}, SRSWGS84)
+				if c.fail != errors.Is(err, errDisk) {
+					return fmt.Errorf("load: %w", err)
+				}
+				if err := tx.tx.QueryRowContext(tx.ctx, "PRAGMA cache_size").Scan(&after); err != nil {
+					return err
+				}
+				return errRollBack
+			})
+			if !errors.Is(err, errRollBack) {
+				t.Fatal(err)
+			}
+			if during != -bulkCacheKiB {
+				t.Errorf("cache_size %d during the load, want %d", during, -bulkCacheKiB)
+			}
+			if after != -pageCacheKiB {
+				t.Errorf("cache_size %d after the load, want %d", after, -pageCacheKiB)
+			}
+		})
+	}
+}
+
+// cacheProbe reads the page cache size of tx's connection when the load
+// asks for its feature number at (from the load's reading goroutine:
+// database/sql serializes it with the writer's statements).
+type cacheProbe struct {
+	formats.FeatureReader
+	tx   *Tx
+	size *int
+	at   int
+	i    int
+}
+
+func (p *cacheProbe) Next() (formats.Feature, error) {
+	if p.i++; p.i == p.at {
+		if err := p.tx.tx.QueryRowContext(p.tx.ctx, "PRAGMA cache_size").Scan(p.size); err != nil {
+			return formats.Feature{}, err
+		}
+	}
+	return p.FeatureReader.Next()
+}

@@ -122,19 +122,8 @@ func nextChanges(entries []store.JournalEntry, max int, heldLayer func(string) b
 	return out
 }
 
-// heldChanges counts, by held layer, the pending entries.
-func heldChanges(entries []store.JournalEntry, heldLayer func(string) bool) map[string]int {
-	out := map[string]int{}
-	for _, e := range entries {
-		if e.State == store.StatePending && heldLayer(e.Layer) {
-			out[e.Layer]++
-		}
-	}
-	return out
-}
-
-// heldCounts counts, by held layer, the pending entries, as heldChanges
-// does but counted by SQLite, not read.
+// heldCounts counts, by held layer, the pending entries, counted by
+// SQLite, not read.
 func (c *Client) heldCounts(ctx context.Context, heldLayer func(string) bool) (map[string]int, error) {
 	pending, err := c.ws.PendingByLayer(ctx)
 	if err != nil {

@@ -104,27 +104,27 @@ type Preview struct {
 // Preview tells what would be sent and what waits on the platform,
 // changing nothing locally or remotely.
 func (c *Client) Preview(ctx context.Context) (Preview, error) {
-	p := Preview{ToSend: map[string]map[string]int{}, Waiting: map[string]int{}}
-	entries, err := c.ws.Journal(ctx, 0)
+	p := Preview{ToSend: map[string]map[string]int{}, Waiting: map[string]int{}, Held: map[string]int{}}
+	counts, err := c.ws.JournalCount(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.Conflicts, p.Rejected = counts[store.StateConflict], counts[store.StateRejected]
+	pending, err := c.ws.PendingByLayerAndOp(ctx)
 	if err != nil {
 		return p, err
 	}
 	held := heldLayers(ctx, c.ws, nil)
-	p.Held = heldChanges(entries, held)
-	for _, e := range entries {
-		switch e.State {
-		case store.StateConflict:
-			p.Conflicts++
-		case store.StateRejected:
-			p.Rejected++
-		case store.StatePending:
-			if held(e.Layer) {
+	for layer, byOp := range pending {
+		for op, n := range byOp {
+			if held(layer) {
+				p.Held[layer] += n
 				continue
 			}
-			if p.ToSend[e.Layer] == nil {
-				p.ToSend[e.Layer] = map[string]int{}
+			if p.ToSend[layer] == nil {
+				p.ToSend[layer] = map[string]int{}
 			}
-			p.ToSend[e.Layer][string(e.Op)]++
+			p.ToSend[layer][string(op)] += n
 		}
 	}
 	token, err := c.token(ctx)

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -43,6 +44,21 @@ func TestABulkImportIsPushedExactly(t *testing.T) {
 		if got := editor.pending()[store.StatePending]; got != n {
 			t.Fatalf("journal after the import: %d pending, want %d", got, n)
 		}
+		// The preview counts the import's creations, still a range of
+		// rows in the journal, and changes nothing: a reader that cannot
+		// write still finds them to be written out.
+		preview, err := editor.c.Preview(ctx)
+		if err != nil || preview.ToSend["pei"]["create"] != n || len(preview.ToSend) != 1 {
+			t.Fatalf("preview after the import: %v, %v", preview.ToSend, err)
+		}
+		ro, err := store.Open(editor.ws.Path(), store.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ro.Journal(ctx, 0); !errors.Is(err, store.ErrReadOnly) {
+			t.Errorf("a read-only reader of the journal after the preview: %v, want ErrReadOnly (the creations still in a range)", err)
+		}
+		ro.Close()
 		if sum := editor.sync(); sum.Push.Applied != n {
 			t.Fatalf("sync after the import: %+v", sum.Push)
 		}

@@ -352,38 +352,26 @@ func (ws *Workspace) PendingByLayer(ctx context.Context) (map[string]int, error)
 // kind, the creations of imports still in ranges included: what a preview
 // of the sync tells, without reading (or unfolding) a single entry.
 func (ws *Workspace) PendingByLayerAndOp(ctx context.Context) (map[string]map[Op]int, error) {
-	out := map[string]map[Op]int{}
-	add := func(layer string, op Op, n int) {
-		if out[layer] == nil {
-			out[layer] = map[Op]int{}
-		}
-		out[layer][op] += n
-	}
-	rows, err := ws.db.QueryContext(ctx, `SELECT layer, op, count(*) FROM tm_journal WHERE state = ? GROUP BY layer, op`, string(StatePending))
-	if isNoSuchTable(err) {
-		return out, nil
-	}
+	// One key per group: the layer and the kind joined by a unit
+	// separator, which no layer name holds.
+	counts, err := ws.countJournal(ctx, `SELECT layer || char(31) || op, count(*) FROM tm_journal WHERE state = ? GROUP BY layer, op`, string(StatePending))
 	if err != nil {
-		return nil, fmt.Errorf("store: count journal: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var layer, op string
-		var n int
-		if err := rows.Scan(&layer, &op, &n); err != nil {
-			return nil, fmt.Errorf("store: count journal: %w", err)
-		}
-		add(layer, Op(op), n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: count journal: %w", err)
+		return nil, err
 	}
 	ranged, err := ws.rangeCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for layer, n := range ranged {
-		add(layer, OpCreate, n)
+		counts[layer+"\x1f"+string(OpCreate)] += n
+	}
+	out := map[string]map[Op]int{}
+	for key, n := range counts {
+		layer, op, _ := strings.Cut(key, "\x1f")
+		if out[layer] == nil {
+			out[layer] = map[Op]int{}
+		}
+		out[layer][Op(op)] += n
 	}
 	return out, nil
 }

@@ -125,7 +125,9 @@ func (c *Client) Retry(ctx context.Context, changeID string) error {
 // as the user asked; the next sync fetches the platform's version of the
 // feature again.
 func (c *Client) Drop(ctx context.Context, changeID string) error {
-	entries, err := c.ws.Journal(ctx, 0)
+	// Only the entries waiting for the user: reading the pending ones
+	// would unfold an import's ranges to find one refused change.
+	entries, err := c.ws.Journal(ctx, 0, store.StateRejected, store.StateConflict)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -253,5 +255,86 @@ func BenchmarkRebuildRTree100k(b *testing.B) {
 		if err != errRollBack {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A packed R*Tree is sound and finds what a scan of its boxes finds
+// whatever its ids: consecutive (an import's), sparse (a layer after many
+// deletions: the links are sorted rather than tabled), one alone; an id
+// twice is refused, as the rtree module refuses it.
+func TestRebuildRTreeIDs(t *testing.T) {
+	cases := []struct {
+		name    string
+		n       int
+		id      func(i int) int64
+		refused bool
+	}{
+		{name: "consecutive", n: 3000, id: func(i int) int64 { return int64(1000 + i) }},
+		{name: "with holes", n: 3000, id: func(i int) int64 { return int64(1 + i + i/3) }},
+		{name: "sparse", n: 3000, id: func(i int) int64 { return int64(1 + 7*i) }},
+		{name: "one", n: 1, id: func(int) int64 { return 42 }},
+		{name: "an id twice, dense", n: 3000, id: func(i int) int64 { return int64(1 + min(i, 2998)) }, refused: true},
+		{name: "an id twice, sparse", n: 3000, id: func(i int) int64 { return int64(1 + 7*min(i, 2998)) }, refused: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ws := newWorkspace(t)
+			ctx := context.Background()
+			rng := rand.New(rand.NewPCG(5, 6))
+			rows := make([]rtreeRow, c.n)
+			for i := range rows {
+				x, y := 4.74+rng.Float64()*0.24, 46.4+rng.Float64()*0.19
+				min, max := rectOf(orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + rng.Float64()*0.002, y + rng.Float64()*0.002}})
+				rows[i] = rtreeRow{fid: c.id(i), min: min, max: max}
+			}
+			boxes := slices.Clone(rows)
+			err := ws.Edit(ctx, func(tx *Tx) error {
+				l, err := tx.layer("pei")
+				if err != nil {
+					return err
+				}
+				return tx.rebuildRTree(l, rows)
+			})
+			if c.refused {
+				if err == nil || !strings.Contains(err.Error(), "UNIQUE constraint failed") {
+					t.Fatalf("an id twice: %v, want a UNIQUE constraint failed", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var verdict string
+			if err := ws.DB().QueryRowContext(ctx, "SELECT rtreecheck('rtree_pei_geom')").Scan(&verdict); err != nil || verdict != "ok" {
+				t.Fatalf("rtreecheck: %q %v", verdict, err)
+			}
+			for k := 0; k < 50; k++ {
+				x, y := float32(4.74+rng.Float64()*0.23), float32(46.4+rng.Float64()*0.18)
+				w := [4]float32{x, x + 0.02, y, y + 0.02}
+				var want []int64
+				for _, b := range boxes {
+					if b.min[0] <= w[1] && b.max[0] >= w[0] && b.min[1] <= w[3] && b.max[1] >= w[2] {
+						want = append(want, b.fid)
+					}
+				}
+				got := []int64{}
+				rs, err := ws.DB().QueryContext(ctx, "SELECT id FROM rtree_pei_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ? ORDER BY id", w[1], w[0], w[3], w[2])
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rs.Next() {
+					var id int64
+					if err := rs.Scan(&id); err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, id)
+				}
+				rs.Close()
+				slices.Sort(want)
+				if !slices.Equal(got, append([]int64{}, want...)) {
+					t.Fatalf("window %v: %d ids, want %d", w, len(got), len(want))
+				}
+			}
+		})
 	}
 }

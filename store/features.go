@@ -438,9 +438,12 @@ func (tx *Tx) insertRowsAs(l *Layer, fs []Feature, record bool) error {
 	for _, fld := range l.Schema.Fields {
 		cols = append(cols, quoteIdent(fld.Name))
 	}
+	table := quoteIdent(l.Schema.Name)
+	full := "" // the INSERT of rowsPerInsert rows, built once
+	args := make([]any, 0, min(len(fs), rowsPerInsert)*len(cols))
 	for start := 0; start < len(fs); start += rowsPerInsert {
 		chunk := fs[start:min(start+rowsPerInsert, len(fs))]
-		args := make([]any, 0, len(chunk)*len(cols))
+		args = args[:0]
 		for _, f := range chunk {
 			blob, err := encodeGeometry(f.Geometry)
 			if err != nil {
@@ -451,7 +454,14 @@ func (tx *Tx) insertRowsAs(l *Layer, fs []Feature, record bool) error {
 				args = append(args, sqlValue(f.Properties[fld.Name]))
 			}
 		}
-		res, err := tx.exec(multiInsertSQL(quoteIdent(l.Schema.Name), cols, len(chunk)), args...)
+		query := full
+		if len(chunk) != rowsPerInsert || full == "" {
+			query = multiInsertSQL(table, cols, len(chunk))
+			if len(chunk) == rowsPerInsert {
+				full = query
+			}
+		}
+		res, err := tx.exec(query, args...)
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE constraint failed") {
 				return fmt.Errorf("store: create in %s: %w", l.Schema.Name, ErrFeatureExists)

@@ -79,6 +79,9 @@ func (p *preparer) run(ctx context.Context, l *Layer, src formats.FeatureReader,
 		project = func(g orb.Geometry) (orb.Geometry, error) { return srs.Project(g, from, SRSWGS84) }
 	}
 	defaults := l.Schema.Defaults()
+	// props holds a feature's values until prepareCreate has coerced
+	// them into a map of their own: one map for the whole load.
+	props := make(map[string]any, len(l.Schema.Fields))
 	batch, ok := p.take()
 	if !ok {
 		return
@@ -101,7 +104,7 @@ func (p *preparer) run(ctx context.Context, l *Layer, src formats.FeatureReader,
 			p.send(preparedBatch{err: fmt.Errorf("%w: %w", ErrImport, err)})
 			return
 		}
-		props := make(map[string]any, len(l.Schema.Fields))
+		clear(props)
 		for k, v := range defaults {
 			props[k] = v
 		}

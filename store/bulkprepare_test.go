@@ -175,3 +175,28 @@ func journalMode(t *testing.T, ws *Workspace) string {
 	}
 	return mode
 }
+
+// A feature without a value for a field gets the field's default or
+// nothing, never the value of the feature read before it: the reader
+// fills one map for all the features.
+func TestBulkLoadFeaturesDoNotInheritValues(t *testing.T) {
+	const n = 2_000
+	ws := newWorkspace(t)
+	r := &hydrantReader{n: n, at: func(i int, f *formats.Feature) error {
+		if i%2 == 0 {
+			delete(f.Properties, "nom")
+			delete(f.Properties, "nb_ct")
+		}
+		return nil
+	}}
+	if _, err := ws.ImportSource(context.Background(), hydrantSource(r, n), ImportOptions{Layer: "pei"}); err != nil {
+		t.Fatal(err)
+	}
+	var named, counted, typed int
+	if err := ws.DB().QueryRow(`SELECT count(nom), count(nb_ct), count(*) FILTER (WHERE type_pei = 'PI') FROM pei`).Scan(&named, &counted, &typed); err != nil {
+		t.Fatal(err)
+	}
+	if named != n/2 || counted != n/2 || typed != n {
+		t.Errorf("%d features named, %d counted, %d of the default type; want %d, %d, %d", named, counted, typed, n/2, n/2, n)
+	}
+}

@@ -20,29 +20,32 @@ func decodeUTF8(b []byte) string {
 
 // decodeWith returns a decoder for a single-byte code page.
 func decodeWith(cm *charmap.Charmap) textDecoder {
-	return func(b []byte) string {
-		ascii := true
-		for _, c := range b {
-			if c >= 0x80 {
-				ascii = false
-				break
-			}
+	return func(b []byte) string { return decodeSingleByte(cm, b) }
+}
+
+// decodeSingleByte decodes b, in the single-byte code page cm.
+func decodeSingleByte(cm *charmap.Charmap, b []byte) string {
+	ascii := true
+	for _, c := range b {
+		if c >= 0x80 {
+			ascii = false
+			break
 		}
-		if ascii {
-			return string(b)
-		}
-		var sb strings.Builder
-		sb.Grow(len(b) + 8)
-		for _, c := range b {
-			sb.WriteRune(cm.DecodeByte(c))
-		}
-		return sb.String()
 	}
+	if ascii {
+		return string(b)
+	}
+	var sb strings.Builder
+	sb.Grow(len(b) + 8)
+	for _, c := range b {
+		sb.WriteRune(cm.DecodeByte(c))
+	}
+	return sb.String()
 }
 
 // cp1252 decodes Windows-1252, the superset of Latin-1 that French files
 // declared as Latin-1 actually use (for œ, €, ’…).
-func cp1252(b []byte) string { return decodeWith(charmap.Windows1252)(b) }
+func cp1252(b []byte) string { return decodeSingleByte(charmap.Windows1252, b) }
 
 // codePageByName returns the decoder for a .cpg file's content ("UTF-8",
 // "1252", "ANSI 1252", "ISO-8859-1", "CP850"…), or nil when it is not known.

@@ -109,29 +109,29 @@ func (c dbfColumn) value(b []byte, decode textDecoder, t schema.FieldType) any {
 		}
 		return f
 	}
-	s := string(bytes.TrimRight(b, " \x00"))
+	b = bytes.TrimRight(b, " \x00")
 	switch t {
 	case schema.Text:
-		if s == "" {
+		if len(b) == 0 {
 			return nil
 		}
-		return decode([]byte(s))
+		return decode(b) // a copy: the record's buffer is read into again
 	case schema.Integer, schema.Real:
-		s = strings.TrimSpace(s)
-		if s == "" || strings.HasPrefix(s, "*") {
+		b = bytes.TrimSpace(b)
+		if len(b) == 0 || b[0] == '*' {
 			return nil
 		}
-		if t == schema.Integer {
-			if i, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
+		if t == schema.Integer && onlyBytesOf(string(b), integerBytes) {
+			if i, err := strconv.ParseInt(strings.TrimPrefix(string(b), "+"), 10, 64); err == nil {
 				return i
 			}
 		}
-		if f, ok := parseDecimal(s); ok {
+		if f, ok := parseDecimal(string(b)); ok {
 			return f
 		}
 		return nil
 	case schema.Boolean:
-		switch strings.TrimSpace(s) {
+		switch string(bytes.TrimSpace(b)) {
 		case "T", "t", "Y", "y":
 			return true
 		case "F", "f", "N", "n":
@@ -139,11 +139,35 @@ func (c dbfColumn) value(b []byte, decode textDecoder, t schema.FieldType) any {
 		}
 		return nil
 	case schema.Date:
-		s = strings.TrimSpace(s)
-		if d, err := time.Parse("20060102", s); err == nil {
-			return d.Format(schema.DateLayout)
+		if d, ok := dbfDate(bytes.TrimSpace(b)); ok {
+			return d
 		}
 		return nil
 	}
 	return nil
+}
+
+// dbfDate reads a dBASE date (YYYYMMDD) as schema.DateLayout's text, as
+// time.Parse("20060102") then Format would, without either: eight digits
+// naming a day that exists.
+func dbfDate(b []byte) (string, bool) {
+	if len(b) != 8 || !onlyBytesOf(string(b), "0123456789") {
+		return "", false
+	}
+	num := func(from, to int) int {
+		n := 0
+		for _, c := range b[from:to] {
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d := num(0, 4), num(4, 6), num(6, 8)
+	if m < 1 || m > 12 || d < 1 || d > 31 {
+		return "", false
+	}
+	if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.Day() != d {
+		return "", false // 31 April, 29 February of a common year
+	}
+	out := [10]byte{b[0], b[1], b[2], b[3], '-', b[4], b[5], '-', b[6], b[7]}
+	return string(out[:]), true
 }

@@ -22,18 +22,34 @@ import (
 const bulkCacheKiB = 2 << 10
 
 // smallCache sets the transaction's connection's page cache to
-// bulkCacheKiB; restore sets it back to pageCacheKiB. The pages a
-// smaller cache holds beyond its size are dropped as they come clean.
+// bulkCacheKiB, unless it is smaller already; restore sets it back as it
+// was (cache_size as the connection had it: pageCacheKiB, or what a
+// caller chose). The pages a smaller cache holds beyond its size are
+// dropped as they come clean.
 func (tx *Tx) smallCache() (restore func() error, err error) {
-	set := func(kib int) error {
-		// Not bound to tx.ctx: a load cancelled sets the cache back all the same.
-		if _, err := tx.tx.ExecContext(context.WithoutCancel(tx.ctx), fmt.Sprintf("PRAGMA cache_size = -%d", kib)); err != nil {
+	ctx := context.WithoutCancel(tx.ctx) // a load cancelled sets the cache back all the same
+	var was, pageSize int64
+	if err := tx.tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&was); err != nil {
+		return nil, fmt.Errorf("store: cache size: %w", err)
+	}
+	if err := tx.tx.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
+		return nil, fmt.Errorf("store: cache size: %w", err)
+	}
+	set := func(size int64) error {
+		if _, err := tx.tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", size)); err != nil {
 			return fmt.Errorf("store: cache size: %w", err)
 		}
 		return nil
 	}
-	if err := set(bulkCacheKiB); err != nil {
+	kib := -was // cache_size: KiB when negative, pages when positive
+	if was > 0 {
+		kib = was * pageSize / 1024
+	}
+	if kib <= bulkCacheKiB {
+		return func() error { return nil }, nil
+	}
+	if err := set(-bulkCacheKiB); err != nil {
 		return nil, err
 	}
-	return func() error { return set(pageCacheKiB) }, nil
+	return func() error { return set(was) }, nil
 }

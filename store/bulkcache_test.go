@@ -11,15 +11,21 @@ import (
 
 // A bulk load writes through a small page cache and sets the connection's
 // back as it was, whether it succeeds or fails: the connection returns to
-// the pool, where the map's reads need the large one.
+// the pool, where the map's reads need the large one. A cache smaller
+// already (a caller's choice) is left as it is.
 func TestBulkLoadSetsCacheBack(t *testing.T) {
 	errDisk := errors.New("disk read error")
 	cases := []struct {
-		name string
-		fail bool // the reader fails at the last feature
+		name         string
+		fail         bool // the reader fails at the last feature
+		before       int  // the connection's cache_size before the load (0: as opened)
+		during, want int
 	}{
-		{name: "succeeds"},
-		{name: "fails", fail: true},
+		{name: "succeeds", during: -bulkCacheKiB, want: -pageCacheKiB},
+		{name: "fails", fail: true, during: -bulkCacheKiB, want: -pageCacheKiB},
+		{name: "in pages", before: 4000, during: -bulkCacheKiB, want: 4000},
+		{name: "smaller already", before: -512, during: -512, want: -512},
+		{name: "smaller already, in pages", before: 100, during: 100, want: 100},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -31,6 +37,12 @@ func TestBulkLoadSetsCacheBack(t *testing.T) {
 				l, err := tx.layer("pei")
 				if err != nil {
 					return err
+				}
+				if c.before != 0 {
+					if _, err := tx.tx.ExecContext(tx.ctx, fmt.Sprintf("PRAGMA cache_size = %d", c.before)); err != nil {
+						return err
+					}
+					defer tx.tx.ExecContext(tx.ctx, fmt.Sprintf("PRAGMA cache_size = %d", -pageCacheKiB))
 				}
 				r := &hydrantReader{n: n, at: func(i int, f *formats.Feature) error {
 					if c.fail && i == n {
@@ -50,11 +62,11 @@ func TestBulkLoadSetsCacheBack(t *testing.T) {
 			if !errors.Is(err, errRollBack) {
 				t.Fatal(err)
 			}
-			if during != -bulkCacheKiB {
-				t.Errorf("cache_size %d during the load, want %d", during, -bulkCacheKiB)
+			if during != c.during {
+				t.Errorf("cache_size %d during the load, want %d", during, c.during)
 			}
-			if after != -pageCacheKiB {
-				t.Errorf("cache_size %d after the load, want %d", after, -pageCacheKiB)
+			if after != c.want {
+				t.Errorf("cache_size %d after the load, want %d", after, c.want)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"terrimap/internal/sqliteread"
+	"terrimap/store/schema"
 )
 
 // Rows travel from the reading goroutine to the writing one in batches of
@@ -233,7 +234,17 @@ func (d *rowDecoder) decode(r *exportRow, vals []rawValue, text string, blob []b
 		}
 	}
 	for i, f := range d.l.Schema.Fields {
-		r.Values[i] = exportValue(d.l, f, driverValue(vals[d.fields+i], text, blob, d.times[i]))
+		v := vals[d.fields+i]
+		if d.times[i] && v.typ == sqliteread.Text && (f.Type == schema.Date || f.Type == schema.DateTime) {
+			// A date written as the layer writes it is the value the
+			// driver's time gives formatted again (canonicalTime):
+			// parsing it cost 0.13 s of a GeoPackage's 100,000 rows.
+			if s := text[v.i : v.i+int64(v.n)]; canonicalTime(f.Type, s) {
+				r.Values[i] = decodeValue(f, s)
+				continue
+			}
+		}
+		r.Values[i] = exportValue(d.l, f, driverValue(v, text, blob, d.times[i]))
 	}
 	return true
 }

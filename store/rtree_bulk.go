@@ -117,24 +117,35 @@ func (w *sqlWriter) writeLinks(name string, level []packedNode, leaves bool) err
 	if !leaves {
 		table, cols = quoteIdent(name+"_parent"), []string{"nodeno", "parentnode"}
 	}
-	links := linksInKeyOrder(level)
 	args := make([]any, 0, 2*rtreeLinksAtOnce)
-	for start := 0; start < len(links); start += rtreeLinksAtOnce {
-		args = args[:0]
-		for _, l := range links[start:min(start+rtreeLinksAtOnce, len(links))] {
-			args = append(args, l.key, l.node)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
 		}
 		if _, err := w.exec(multiInsertSQL(table, cols, len(args)/2), args...); err != nil {
 			return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
 		}
+		args = args[:0]
+		return nil
 	}
-	return nil
+	var err error
+	linksInKeyOrder(level, func(key, node int64) bool {
+		if args = append(args, key, node); len(args) == cap(args) {
+			err = flush()
+		}
+		return err == nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
 }
 
-// linksInKeyOrder returns the links of the cells of a level's nodes in the
-// order of their keys: through a table of the keys' range when they are
-// dense (the fids of an import, the node numbers of a level), else sorted.
-func linksInKeyOrder(level []packedNode) []rtreeLink {
+// linksInKeyOrder yields the links of the cells of a level's nodes in the
+// order of their keys, until yield returns false: through a table of the
+// keys' range when they are dense (the fids of an import, the node
+// numbers of a level: 8 bytes a key), else sorted (16 bytes a cell).
+func linksInKeyOrder(level []packedNode, yield func(key, node int64) bool) {
 	cells := 0
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, n := range level {
@@ -143,24 +154,28 @@ func linksInKeyOrder(level []packedNode) []rtreeLink {
 			lo, hi = min(lo, c.fid), max(hi, c.fid)
 		}
 	}
-	links := make([]rtreeLink, 0, cells)
 	if cells > 0 && hi-lo < 2*int64(cells) {
 		if node, ok := nodesByKey(level, lo, hi); ok {
 			for i, no := range node {
-				if no != 0 {
-					links = append(links, rtreeLink{key: lo + int64(i), node: no})
+				if no != 0 && !yield(lo+int64(i), no) {
+					return
 				}
 			}
-			return links
+			return
 		}
 	}
+	links := make([]rtreeLink, 0, cells)
 	for _, n := range level {
 		for _, c := range n.cells {
 			links = append(links, rtreeLink{key: c.fid, node: n.no})
 		}
 	}
 	slices.SortFunc(links, func(a, b rtreeLink) int { return cmp.Compare(a.key, b.key) })
-	return links
+	for _, l := range links {
+		if !yield(l.key, l.node) {
+			return
+		}
+	}
 }
 
 // nodesByKey returns the node of each key from lo to hi (0 for a key no
@@ -247,9 +262,25 @@ func sortHilbert(rows []rtreeRow) {
 		keys[i] = hilbert((float64(r.min[0])+float64(r.max[0]))/2, (float64(r.min[1])+float64(r.max[1]))/2, ext)<<32 | uint64(i)
 	}
 	slices.Sort(keys)
-	was := slices.Clone(rows)
-	for i, k := range keys {
-		rows[i] = was[k&(1<<32-1)]
+	// Put each row in its place by following the permutation's cycles,
+	// rather than from a copy of rows (24 bytes a row: 108 MB for the 4.5
+	// million points of a 1 GB import). The row at i goes to the place
+	// whose key names i; a placed key is set to name its own place.
+	const index = 1<<32 - 1
+	for i := range rows {
+		if int(keys[i]&index) == i {
+			continue
+		}
+		held, j := rows[i], i
+		for {
+			k := int(keys[j] & index)
+			keys[j] = uint64(j)
+			if k == i {
+				rows[j] = held
+				break
+			}
+			rows[j], j = rows[k], k
+		}
 	}
 }
 

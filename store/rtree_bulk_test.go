@@ -338,3 +338,33 @@ func TestRebuildRTreeIDs(t *testing.T) {
 		})
 	}
 }
+
+// sortHilbert puts the rows in the order of their centres on the Hilbert
+// curve, ties in their first order, as a stable sort of a copy would:
+// whatever the permutation's cycles (none, one, many).
+func TestSortHilbertAsAStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	for _, n := range []int{0, 1, 2, 3, 17, 1000, 4099} {
+		rows := make([]rtreeRow, n)
+		for i := range rows {
+			x, y := float32(4.8+rng.Float64()*0.3), float32(46.4+rng.Float64()*0.2)
+			if i%7 == 3 && i > 0 {
+				x, y = rows[i-1].min[0], rows[i-1].min[1] // a tie
+			}
+			rows[i] = rtreeRow{fid: int64(i + 1), min: [2]float32{x, y}, max: [2]float32{x, y}}
+		}
+		want := slices.Clone(rows)
+		if len(want) > 1 {
+			mn, mx := cover(want)
+			ext := orb.Bound{Min: orb.Point{float64(mn[0]), float64(mn[1])}, Max: orb.Point{float64(mx[0]), float64(mx[1])}}
+			key := func(r rtreeRow) uint64 {
+				return hilbert((float64(r.min[0])+float64(r.max[0]))/2, (float64(r.min[1])+float64(r.max[1]))/2, ext)
+			}
+			sort.SliceStable(want, func(i, j int) bool { return key(want[i]) < key(want[j]) })
+		}
+		sortHilbert(rows)
+		if !slices.Equal(rows, want) {
+			t.Errorf("%d rows: sortHilbert's order differs from a stable sort's", n)
+		}
+	}
+}

@@ -18,7 +18,7 @@ import (
 func main() {
 	started := time.Now()
 	if len(os.Args) > 1 && isCommand(os.Args[1]) {
-		setCommandMemoryLimit(os.Args[1], os.Getenv("GOMEMLIMIT"))
+		setCommandMemoryLimit(os.Args[1], os.Getenv("GOMEMLIMIT"), os.Getenv("GOGC"))
 		os.Exit(runCommand(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	opts, err := parseOptions(os.Args[1:], os.Stdout)

@@ -17,12 +17,14 @@ import "terrimap/internal/memlimit"
 // is why it is not lower.
 const appMemoryLimit = 320 << 20
 
-// setCommandMemoryLimit sets memlimit.FileCommand for the commands that
-// stream whole files, unless GOMEMLIMIT, read from the environment
-// gomemlimit, sets one.
-func setCommandMemoryLimit(command, gomemlimit string) {
+// setCommandMemoryLimit sets memlimit.FileCommand and
+// memlimit.FileCommandGCPercent for the commands that stream whole files,
+// unless GOMEMLIMIT or GOGC, read from the environment gomemlimit and
+// gogc, set them.
+func setCommandMemoryLimit(command, gomemlimit, gogc string) {
 	if streamsFiles(command) {
 		memlimit.Set(memlimit.FileCommand, gomemlimit)
+		memlimit.SetGCPercent(memlimit.FileCommandGCPercent, gogc)
 	}
 }
 

@@ -29,3 +29,26 @@ func TestSet(t *testing.T) {
 		}
 	}
 }
+
+func TestSetGCPercent(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	for _, c := range []struct {
+		gogc string
+		set  bool
+	}{
+		{"", true},
+		{"50", false},
+		{"off", false},
+	} {
+		debug.SetGCPercent(100)
+		set := SetGCPercent(FileCommandGCPercent, c.gogc)
+		want := 100
+		if c.set {
+			want = FileCommandGCPercent
+		}
+		if got := debug.SetGCPercent(100); set != c.set || got != want {
+			t.Errorf("GOGC=%q: set %v, GOGC %d; want %v, %d", c.gogc, set, got, c.set, want)
+		}
+	}
+}

@@ -72,19 +72,55 @@ func parseDate(s string, french bool) (time.Time, bool) {
 	if len(s) != 10 {
 		return time.Time{}, false
 	}
-	if s[4] == '-' && s[7] == '-' {
-		t, err := time.Parse(schema.DateLayout, s)
-		return t, err == nil
-	}
-	if french && s[4] == '/' && s[7] == '/' {
-		t, err := time.Parse("2006/01/02", s)
-		return t, err == nil
-	}
-	if french && s[2] == '/' && s[5] == '/' {
-		t, err := time.Parse("02/01/2006", s)
-		return t, err == nil
+	switch {
+	case s[4] == '-' && s[7] == '-':
+		return dateOf(s, 0, 5, 8)
+	case french && s[4] == '/' && s[7] == '/':
+		return dateOf(s, 0, 5, 8)
+	case french && s[2] == '/' && s[5] == '/':
+		return dateOf(s, 6, 3, 0)
 	}
 	return time.Time{}, false
+}
+
+// dateOf reads the date whose year is the 4 digits of s at y, its month
+// and day the 2 digits at m and d, as time.Parse reads them: digits only,
+// a day that exists (no 31 April, no 29 February of a common year); the
+// time is midnight UTC.
+func dateOf(s string, y, m, d int) (time.Time, bool) {
+	digits := func(at, n int) (int, bool) {
+		v := 0
+		for i := at; i < at+n; i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return 0, false
+			}
+			v = v*10 + int(s[i]-'0')
+		}
+		return v, true
+	}
+	year, okY := digits(y, 4)
+	month, okM := digits(m, 2)
+	day, okD := digits(d, 2)
+	if !okY || !okM || !okD || month < 1 || month > 12 || day < 1 || day > 31 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// isoDate writes t's date as schema.DateLayout does, for the years of
+// four digits dateOf reads.
+func isoDate(t time.Time) string {
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.Format(schema.DateLayout)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
 }
 
 // parseDateTime recognises an ISO date and time, with or without zone
@@ -140,7 +176,7 @@ func convertString(s string, t schema.FieldType, french bool) any {
 		return s
 	case schema.Date:
 		if d, ok := parseDate(s, french); ok {
-			return d.Format(schema.DateLayout)
+			return isoDate(d)
 		}
 	case schema.DateTime:
 		if d, ok := parseDate(s, french); ok {

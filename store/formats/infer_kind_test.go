@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"terrimap/store/schema"
 )
 
 // parseDecimalReference is parseDecimal as first written, every text
@@ -77,5 +80,61 @@ func checkKindAsReference(t *testing.T, s string) {
 	w, wok := parseDecimalReference(s)
 	if gok != wok || (gok && g != w) {
 		t.Errorf("parseDecimal(%q) = %v, %v; want %v, %v", s, g, gok, w, wok)
+	}
+}
+
+// parseDateReference is parseDate as first written, through time.Parse.
+func parseDateReference(s string, french bool) (time.Time, bool) {
+	if len(s) != 10 {
+		return time.Time{}, false
+	}
+	if s[4] == '-' && s[7] == '-' {
+		t, err := time.Parse(schema.DateLayout, s)
+		return t, err == nil
+	}
+	if french && s[4] == '/' && s[7] == '/' {
+		t, err := time.Parse("2006/01/02", s)
+		return t, err == nil
+	}
+	if french && s[2] == '/' && s[5] == '/' {
+		t, err := time.Parse("02/01/2006", s)
+		return t, err == nil
+	}
+	return time.Time{}, false
+}
+
+var dateCases = []string{
+	"2024-02-29", "2023-02-29", "2024-04-31", "2024-12-31", "0000-01-01", "9999-12-31", "2024-13-01", "2024-00-10",
+	"2024-01-00", "2024/05/31", "31/05/2024", "29/02/2023", "2024-1-011", "+024-01-01", "2024-0a-01", "20240-1-01",
+	"2024/05-31", "05/31/2024", " 2024-01-1", "2024-01-1 ", "١٢٣٤-01-01",
+}
+
+// parseDate and the Date conversion read every text as time.Parse and
+// Format did.
+func TestParseDateAsTimeParse(t *testing.T) {
+	for _, s := range dateCases {
+		checkDateAsReference(t, s)
+	}
+}
+
+func FuzzParseDateAsTimeParse(f *testing.F) {
+	for _, s := range dateCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkDateAsReference)
+}
+
+func checkDateAsReference(t *testing.T, s string) {
+	for _, french := range []bool{false, true} {
+		g, gok := parseDate(s, french)
+		w, wok := parseDateReference(s, french)
+		if gok != wok || !g.Equal(w) {
+			t.Errorf("parseDate(%q, %v) = %v, %v; want %v, %v", s, french, g, gok, w, wok)
+		}
+		if gok {
+			if got, want := convertString(s, schema.Date, french), w.Format(schema.DateLayout); got != want {
+				t.Errorf("convertString(%q, Date, %v) = %v, want %q", s, french, got, want)
+			}
+		}
 	}
 }

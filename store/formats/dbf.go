@@ -121,7 +121,7 @@ func (c dbfColumn) value(b []byte, decode textDecoder, t schema.FieldType) any {
 		if len(b) == 0 || b[0] == '*' {
 			return nil
 		}
-		if t == schema.Integer && onlyBytesOf(string(b), integerBytes) {
+		if t == schema.Integer && digitsAnd(string(b), integerSigns) {
 			if i, err := strconv.ParseInt(strings.TrimPrefix(string(b), "+"), 10, 64); err == nil {
 				return i
 			}
@@ -151,7 +151,7 @@ func (c dbfColumn) value(b []byte, decode textDecoder, t schema.FieldType) any {
 // time.Parse("20060102") then Format would, without either: eight digits
 // naming a day that exists.
 func dbfDate(b []byte) (string, bool) {
-	if len(b) != 8 || !onlyBytesOf(string(b), "0123456789") {
+	if len(b) != 8 || !digitsAnd(string(b), "") {
 		return "", false
 	}
 	num := func(from, to int) int {

@@ -207,7 +207,7 @@ func parseDecimal(s string) (float64, bool) {
 	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
 		s = strings.Replace(s, ",", ".", 1)
 	}
-	if s == "" || !onlyBytesOf(s, decimalBytes) { // no hex, Inf, NaN or Go digit separators
+	if s == "" || !digitsAnd(s, decimalSigns) { // no hex, Inf, NaN or Go digit separators
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
@@ -217,19 +217,20 @@ func parseDecimal(s string) (float64, bool) {
 	return f, true
 }
 
-// decimalBytes and integerBytes are the bytes strconv.ParseFloat and
-// ParseInt can accept in the numbers parseDecimal and csvKind read: a text
-// with another byte is no such number, told without the error (and its
-// allocation) strconv would return for each text cell of a file.
+// decimalSigns and integerSigns are the bytes besides digits that
+// strconv.ParseFloat and ParseInt can accept in the numbers parseDecimal
+// and csvKind read: a text with another byte is no such number, told
+// without the error (and its allocation) strconv would return for each
+// text cell of a file.
 const (
-	decimalBytes = "+-0123456789.eE"
-	integerBytes = "+-0123456789"
+	decimalSigns = "+-.eE"
+	integerSigns = "+-"
 )
 
-// onlyBytesOf reports whether every byte of s is one of set's.
-func onlyBytesOf(s, set string) bool {
+// digitsAnd reports whether every byte of s is a digit or one of others.
+func digitsAnd(s, others string) bool {
 	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(set, s[i]) < 0 {
+		if c := s[i]; c-'0' > 9 && strings.IndexByte(others, c) < 0 {
 			return false
 		}
 	}
@@ -260,7 +261,7 @@ func csvKind(s string) kind {
 			return kindText
 		}
 	}
-	if onlyBytesOf(s, integerBytes) {
+	if digitsAnd(s, integerSigns) {
 		if _, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
 			return kindInt
 		}

@@ -126,23 +126,28 @@ func learnCSV(open opener, name string, opts CSVOptions, noBOM csvEncoding) (*So
 		lay.cols = append(lay.cols, c)
 	}
 	pass.kinds = make([]kindSet, len(lay.names))
+	ahead := readAhead(rows)
+	defer ahead.stop()
 	for {
-		rec, err := rows.read()
-		if err == io.EOF {
+		b, ok := ahead.next()
+		if !ok {
 			break
 		}
-		if err != nil {
-			return nil, rowError(err, pass.count+1)
+		for i, line := range b.lines {
+			pass.count++
+			rec, err := lay.row(b.row(i), line)
+			if err != nil && pass.rowErr == nil {
+				pass.rowErr = &lineError{text: err.Error(), feature: &FeatureError{Number: pass.count, Line: line,
+					Err: fmt.Errorf("%w: %d cells, %d columns", ErrTooManyCells, len(rec), len(lay.names))}}
+			}
+			if pass.rowErr == nil && pass.columnsErr == nil {
+				pass.learn(lay, rec, line)
+			}
 		}
-		pass.count++
-		line, _ := rows.cr.FieldPos(0)
-		if rec, err = lay.row(rec, line); err != nil && pass.rowErr == nil {
-			pass.rowErr = &lineError{text: err.Error(), feature: &FeatureError{Number: pass.count, Line: line,
-				Err: fmt.Errorf("%w: %d cells, %d columns", ErrTooManyCells, len(rec), len(lay.names))}}
+		if b.err != nil {
+			return nil, rowError(b.err, pass.count+1)
 		}
-		if pass.rowErr == nil && pass.columnsErr == nil {
-			pass.learn(lay, rec, line)
-		}
+		ahead.reuse(b)
 	}
 	if err := pass.err(); err != nil {
 		return nil, err

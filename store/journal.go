@@ -332,20 +332,20 @@ func (ws *Workspace) readJournal(ctx context.Context, column string, in bool, va
 }
 
 // PendingByLayer counts the entries waiting to be sent, by layer, the
-// creations of imports still in ranges included.
+// creations of imports still in ranges included (PendingByLayerAndOp,
+// summed over the kinds).
 func (ws *Workspace) PendingByLayer(ctx context.Context) (map[string]int, error) {
-	counts, err := ws.countJournal(ctx, `SELECT layer, count(*) FROM tm_journal WHERE state = ? GROUP BY layer`, string(StatePending))
+	byOp, err := ws.PendingByLayerAndOp(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ranged, err := ws.rangeCounts(ctx)
-	if err != nil {
-		return nil, err
+	out := make(map[string]int, len(byOp))
+	for layer, ops := range byOp {
+		for _, n := range ops {
+			out[layer] += n
+		}
 	}
-	for layer, n := range ranged {
-		counts[layer] += n
-	}
-	return counts, nil
+	return out, nil
 }
 
 // PendingByLayerAndOp counts the entries waiting to be sent by layer and

@@ -170,31 +170,51 @@ func (tx *Tx) unfoldLayer(layer string) error {
 // unfoldFeature unfolds the range that holds the creation of the feature
 // id of layer, if one does: before its entries are read or changed.
 func (tx *Tx) unfoldFeature(layer, id string) error {
-	ranges, err := tx.journalRanges(layer)
-	if err != nil || len(ranges) == 0 {
-		return err
-	}
-	fid, ok, err := tx.fidOf(layer, id)
+	r, ok, err := tx.rangeOfFeature(layer, id)
 	if err != nil || !ok {
 		return err
 	}
-	return tx.unfoldFID(layer, fid)
+	return tx.unfoldRange(r)
 }
 
 // unfoldFID unfolds the range that holds the creation of the row fid of
 // layer, if one does: before the row changes (an edit, a deletion), as
 // the range's entries are read from the rows.
 func (tx *Tx) unfoldFID(layer string, fid int64) error {
+	r, ok, err := tx.rangeOf(layer, fid)
+	if err != nil || !ok {
+		return err
+	}
+	return tx.unfoldRange(r)
+}
+
+// rangeOf finds the range of layer that holds the row fid; ok is false
+// when none does.
+func (tx *Tx) rangeOf(layer string, fid int64) (r journalRange, ok bool, err error) {
 	ranges, err := tx.journalRanges(layer)
 	if err != nil {
-		return err
+		return r, false, err
 	}
 	for _, r := range ranges {
 		if fid >= r.first && fid <= r.last {
-			return tx.unfoldRange(r)
+			return r, true, nil
 		}
 	}
-	return nil
+	return r, false, nil
+}
+
+// rangeOfFeature finds the range of layer that holds the creation of the
+// feature id; ok is false when none does (or no such feature).
+func (tx *Tx) rangeOfFeature(layer, id string) (r journalRange, ok bool, err error) {
+	ranges, err := tx.journalRanges(layer)
+	if err != nil || len(ranges) == 0 {
+		return r, false, err // no ranges: no need to look the feature up
+	}
+	fid, found, err := tx.fidOf(layer, id)
+	if err != nil || !found {
+		return r, false, err
+	}
+	return tx.rangeOf(layer, fid)
 }
 
 // fidOf finds the fid of the feature id of layer; ok is false when the
@@ -225,20 +245,8 @@ func (tx *Tx) fidOf(layer, id string) (fid int64, ok bool, err error) {
 // inRanges reports whether the feature id of layer is the creation of one
 // of the layer's ranges.
 func (tx *Tx) inRanges(layer, id string) (bool, error) {
-	ranges, err := tx.journalRanges(layer)
-	if err != nil || len(ranges) == 0 {
-		return false, err
-	}
-	fid, ok, err := tx.fidOf(layer, id)
-	if err != nil || !ok {
-		return false, err
-	}
-	for _, r := range ranges {
-		if fid >= r.first && fid <= r.last {
-			return true, nil
-		}
-	}
-	return false, nil
+	_, ok, err := tx.rangeOfFeature(layer, id)
+	return ok, err
 }
 
 // rangedIDs adds to ids the features of layer whose creation is in one of

@@ -261,23 +261,32 @@ func (b *bulkLoad) finish() error {
 // statement; the rtree module rounds them to float32 as it rounds the
 // trigger's.
 func (b *bulkLoad) insertBoxes(fs []Feature) error {
-	args := make([]any, 0, 5*len(fs))
+	table := quoteIdent(b.l.RTreeTable())
+	cols := []string{"id", "minx", "maxx", "miny", "maxy"}
+	args := make(rowArgs, 0, 5*rowsPerInsert)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		if _, err := b.tx.execRows(multiInsertSQL(table, cols, len(args)/5), args); err != nil {
+			return fmt.Errorf("store: rtree %s: %w", b.l.Schema.Name, err)
+		}
+		args = args[:0]
+		return nil
+	}
 	for _, f := range fs {
 		if gpkgbin.IsEmpty(f.Geometry) {
 			continue
 		}
 		bd := f.Geometry.Bound()
-		args = append(args, f.FID, bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1])
-	}
-	table := quoteIdent(b.l.RTreeTable())
-	cols := []string{"id", "minx", "maxx", "miny", "maxy"}
-	for start := 0; start < len(args); start += 5 * rowsPerInsert {
-		chunk := args[start:min(start+5*rowsPerInsert, len(args))]
-		if _, err := b.tx.exec(multiInsertSQL(table, cols, len(chunk)/5), chunk...); err != nil {
-			return fmt.Errorf("store: rtree %s: %w", b.l.Schema.Name, err)
+		args = args.add(f.FID).add(bd.Min[0]).add(bd.Max[0]).add(bd.Min[1]).add(bd.Max[1])
+		if len(args) == cap(args) {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return flush()
 }
 
 // journalCreations journals the creation of features just written: by

@@ -51,7 +51,7 @@ func (ws *Workspace) exportGeoPackage(ctx context.Context, path string, layers [
 			return err
 		}
 		for _, l := range layers {
-			n, err := ws.exportGeoPackageLayer(ctx, tx, l, territory)
+			n, err := ws.exportGeoPackageLayer(ctx, conn, tx, l, territory)
 			if err != nil {
 				return fmt.Errorf("%s: %w", l.Name(), err)
 			}
@@ -75,7 +75,7 @@ func (ws *Workspace) exportGeoPackage(ctx context.Context, path string, layers [
 // exportGeoPackageLayer creates l in the GeoPackage being written by tx
 // (the workspace attached as src) and writes its features, or those
 // meeting territory; it returns how many.
-func (ws *Workspace) exportGeoPackageLayer(ctx context.Context, tx *sql.Tx, l *Layer, territory orb.Geometry) (int, error) {
+func (ws *Workspace) exportGeoPackageLayer(ctx context.Context, conn *sql.Conn, tx *sql.Tx, l *Layer, territory orb.Geometry) (int, error) {
 	dl := ownLayer(exportSchema(l))
 	if err := createLayerTables(ctx, tx, dl); err != nil {
 		return 0, err
@@ -109,7 +109,7 @@ func (ws *Workspace) exportGeoPackageLayer(ctx context.Context, tx *sql.Tx, l *L
 				return 0, err
 			}
 		}
-		w := newSQLWriter(ctx, tx)
+		w := newSQLWriter(ctx, conn, tx)
 		err := w.rebuildRTree(dl, boxes)
 		w.closeStmts()
 		if err != nil {

@@ -440,7 +440,7 @@ func (tx *Tx) insertRowsAs(l *Layer, fs []Feature, record bool) error {
 	}
 	table := quoteIdent(l.Schema.Name)
 	full := "" // the INSERT of rowsPerInsert rows, built once
-	args := make([]any, 0, min(len(fs), rowsPerInsert)*len(cols))
+	args := make(rowArgs, 0, min(len(fs), rowsPerInsert)*len(cols))
 	for start := 0; start < len(fs); start += rowsPerInsert {
 		chunk := fs[start:min(start+rowsPerInsert, len(fs))]
 		args = args[:0]
@@ -449,9 +449,9 @@ func (tx *Tx) insertRowsAs(l *Layer, fs []Feature, record bool) error {
 			if err != nil {
 				return err
 			}
-			args = append(args, blob, f.UUID, f.Version)
+			args = args.add(blob).add(f.UUID).add(f.Version)
 			for _, fld := range l.Schema.Fields {
-				args = append(args, sqlValue(f.Properties[fld.Name]))
+				args = args.add(sqlValue(f.Properties[fld.Name]))
 			}
 		}
 		query := full
@@ -461,15 +461,11 @@ func (tx *Tx) insertRowsAs(l *Layer, fs []Feature, record bool) error {
 				full = query
 			}
 		}
-		res, err := tx.exec(query, args...)
+		last, err := tx.execRows(query, args)
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE constraint failed") {
 				return fmt.Errorf("store: create in %s: %w", l.Schema.Name, ErrFeatureExists)
 			}
-			return fmt.Errorf("store: create in %s: %w", l.Schema.Name, err)
-		}
-		last, err := res.LastInsertId()
-		if err != nil {
 			return fmt.Errorf("store: create in %s: %w", l.Schema.Name, err)
 		}
 		for i := range chunk {

@@ -117,12 +117,12 @@ func (w *sqlWriter) writeLinks(name string, level []packedNode, leaves bool) err
 	if !leaves {
 		table, cols = quoteIdent(name+"_parent"), []string{"nodeno", "parentnode"}
 	}
-	args := make([]any, 0, 2*rtreeLinksAtOnce)
+	args := make(rowArgs, 0, 2*rtreeLinksAtOnce)
 	flush := func() error {
 		if len(args) == 0 {
 			return nil
 		}
-		if _, err := w.exec(multiInsertSQL(table, cols, len(args)/2), args...); err != nil {
+		if _, err := w.execRows(multiInsertSQL(table, cols, len(args)/2), args); err != nil {
 			return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
 		}
 		args = args[:0]
@@ -130,7 +130,7 @@ func (w *sqlWriter) writeLinks(name string, level []packedNode, leaves bool) err
 	}
 	var err error
 	linksInKeyOrder(level, func(key, node int64) bool {
-		if args = append(args, key, node); len(args) == cap(args) {
+		if args = args.add(key).add(node); len(args) == cap(args) {
 			err = flush()
 		}
 		return err == nil
@@ -203,16 +203,16 @@ type rtreeLink struct{ key, node int64 }
 func (w *sqlWriter) writeNodes(name string, size int, level []packedNode, depth int, root bool) error {
 	table := quoteIdent(name + "_node")
 	buf := make([]byte, size*min(rtreeNodesAtOnce, len(level)))
-	args := make([]any, 0, 2*rtreeNodesAtOnce)
+	args := make(rowArgs, 0, 2*rtreeNodesAtOnce)
 	for start := 0; start < len(level); start += rtreeNodesAtOnce {
 		args = args[:0]
 		clear(buf)
 		for i, n := range level[start:min(start+rtreeNodesAtOnce, len(level))] {
 			data := buf[i*size : (i+1)*size]
 			encodeNode(data, n, depth, root)
-			args = append(args, n.no, data)
+			args = args.add(n.no).add(data)
 		}
-		if _, err := w.exec(multiInsertSQL(table, []string{"nodeno", "data"}, len(args)/2), args...); err != nil {
+		if _, err := w.execRows(multiInsertSQL(table, []string{"nodeno", "data"}, len(args)/2), args); err != nil {
 			return fmt.Errorf("store: rebuild rtree %s: %w", name, err)
 		}
 	}

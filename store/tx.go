@@ -56,11 +56,18 @@ func (ws *Workspace) Edit(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	sqlTx, err := ws.db.BeginTx(context.WithoutCancel(ctx), nil)
+	// The transaction runs on a connection of its own, which its bulk
+	// statements use directly (sqlWriter.execRows).
+	conn, err := ws.db.Conn(context.WithoutCancel(ctx))
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{ws: ws, sqlWriter: newSQLWriter(ctx, sqlTx), touched: map[string]bool{}}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{ws: ws, sqlWriter: newSQLWriter(ctx, conn, sqlTx), touched: map[string]bool{}}
 	defer tx.closeStmts()
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()

@@ -172,6 +172,10 @@ func openShapefile(shp, dbf sizedOpener, prj, cpg string) (*Source, error) {
 	// metropolitan France, what a survey firm's file most often holds)
 	// from the rest, which is read as longitude/latitude as before.
 	var vote srsVote
+	// The .dbf is learnt on a goroutine of its own while the shapes are
+	// read: two files, two cores.
+	learning := make(chan learntDBF, 1)
+	go func() { learning <- learnDBF(dbf, cpg) }()
 	err := withReader(shp, func(r io.Reader, size int64) error {
 		s, err := newSHPReader(r, size)
 		if err != nil {
@@ -195,27 +199,17 @@ func openShapefile(shp, dbf sizedOpener, prj, cpg string) (*Source, error) {
 			}
 		}
 	})
+	fromDBF := <-learning
 	if err != nil {
 		return nil, err
 	}
-	var learnt *dbfReader
-	if dbf != nil {
-		err := withReader(dbf, func(r io.Reader, size int64) error {
-			d, err := newDBFReader(r, size)
-			if err != nil {
-				return err
-			}
-			if err := d.learn(cpg); err != nil {
-				return err
-			}
-			if d.nrec != len(kinds) {
-				return fmt.Errorf("the .shp holds %d shapes but the .dbf %d records", len(kinds), d.nrec)
-			}
-			learnt = d
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	if fromDBF.err != nil {
+		return nil, fromDBF.err
+	}
+	learnt := fromDBF.d
+	if learnt != nil {
+		if learnt.nrec != len(kinds) {
+			return nil, fmt.Errorf("the .shp holds %d shapes but the .dbf %d records", len(kinds), learnt.nrec)
 		}
 		src.Fields = learnt.fields
 	}
@@ -238,6 +232,32 @@ func openShapefile(shp, dbf sizedOpener, prj, cpg string) (*Source, error) {
 		return openShapefileFeatures(shp, dbf, learnt)
 	}
 	return src, nil
+}
+
+// learntDBF is what learnDBF learnt of a .dbf: nil when there is none.
+type learntDBF struct {
+	d   *dbfReader
+	err error
+}
+
+// learnDBF reads the .dbf dbf opens (none when nil) to learn its fields,
+// encoding (cpg, the .cpg's text) and deleted records.
+func learnDBF(dbf sizedOpener, cpg string) learntDBF {
+	if dbf == nil {
+		return learntDBF{}
+	}
+	var d *dbfReader
+	err := withReader(dbf, func(r io.Reader, size int64) error {
+		var err error
+		if d, err = newDBFReader(r, size); err != nil {
+			return err
+		}
+		return d.learn(cpg)
+	})
+	if err != nil {
+		return learntDBF{err: err}
+	}
+	return learntDBF{d: d}
 }
 
 func withReader(open sizedOpener, fn func(r io.Reader, size int64) error) error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"terrimap/store/schema"
 	"terrimap/sync/protocol"
@@ -318,8 +319,17 @@ func queueVersions(b *pgx.Batch, queue []*pendingVersion) {
 // FeedEnd returns the sequence of the last version written: the end of
 // the change feed.
 func (s *Storage) FeedEnd(ctx context.Context) (int64, error) {
+	pool := s.reader(ctx)
+	end, err := feedEnd(ctx, pool)
+	if s.readAgainOnPrimary(pool, err) {
+		end, err = feedEnd(ctx, s.pool)
+	}
+	return end, err
+}
+
+func feedEnd(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
 	var end int64
-	if err := s.reader(ctx).QueryRow(ctx, `SELECT last_seq FROM terrimap.feed_clock WHERE id = 1`).Scan(&end); err != nil {
+	if err := pool.QueryRow(ctx, `SELECT last_seq FROM terrimap.feed_clock WHERE id = 1`).Scan(&end); err != nil {
 		return 0, fmt.Errorf("pgstore: feed end: %w", err)
 	}
 	return end, nil
@@ -329,6 +339,15 @@ func (s *Storage) FeedEnd(ctx context.Context) (int64, error) {
 // in the given layers, in sequence order; see the top of this file for
 // why the cursor it returns is safe.
 func (s *Storage) Changes(ctx context.Context, since int64, limit int, layers []string) ([]protocol.Change, int64, bool, error) {
+	pool := s.reader(ctx)
+	out, next, more, err := changes(ctx, pool, since, limit, layers)
+	if s.readAgainOnPrimary(pool, err) {
+		out, next, more, err = changes(ctx, s.pool, since, limit, layers)
+	}
+	return out, next, more, err
+}
+
+func changes(ctx context.Context, pool *pgxpool.Pool, since int64, limit int, layers []string) ([]protocol.Change, int64, bool, error) {
 	if len(layers) == 0 {
 		return nil, since, false, nil
 	}
@@ -380,7 +399,7 @@ func (s *Storage) Changes(ctx context.Context, since int64, limit int, layers []
 		schemas = layerSchemas(defs)
 		return err
 	})
-	if err := s.reader(ctx).SendBatch(ctx, b).Close(); err != nil {
+	if err := pool.SendBatch(ctx, b).Close(); err != nil {
 		return nil, since, false, fmt.Errorf("pgstore: changes: %w", err)
 	}
 	out := make([]protocol.Change, 0, len(page))

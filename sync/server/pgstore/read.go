@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 
 	"terrimap/store/schema"
@@ -215,6 +216,14 @@ func (s *Storage) History(ctx context.Context, id string) ([]protocol.Version, e
 		return nil, nil
 	}
 	pool := s.reader(ctx)
+	out, err := history(ctx, pool, id, u)
+	if s.readAgainOnPrimary(pool, err) {
+		out, err = history(ctx, s.pool, id, u)
+	}
+	return out, err
+}
+
+func history(ctx context.Context, pool *pgxpool.Pool, id string, u [16]byte) ([]protocol.Version, error) {
 	defs, err := loadLayers(ctx, pool)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: history %s: %w", id, err)
@@ -248,6 +257,14 @@ func (s *Storage) History(ctx context.Context, id string) ([]protocol.Version, e
 // Item returns a layer's current feature.
 func (s *Storage) Item(ctx context.Context, layer, id string) (protocol.Change, bool, error) {
 	pool := s.reader(ctx)
+	c, ok, err := item(ctx, pool, layer, id)
+	if s.readAgainOnPrimary(pool, err) {
+		c, ok, err = item(ctx, s.pool, layer, id)
+	}
+	return c, ok, err
+}
+
+func item(ctx context.Context, pool *pgxpool.Pool, layer, id string) (protocol.Change, bool, error) {
 	l, err := loadLayer(ctx, pool, layer)
 	if err != nil {
 		return protocol.Change{}, false, err
@@ -276,6 +293,14 @@ func (s *Storage) Item(ctx context.Context, layer, id string) (protocol.Change, 
 // each geometry (ST_Intersects).
 func (s *Storage) QueryItems(ctx context.Context, layer string, q server.ItemsQuery) ([]protocol.Change, int, error) {
 	pool := s.reader(ctx)
+	out, matched, err := queryItems(ctx, pool, layer, q)
+	if s.readAgainOnPrimary(pool, err) {
+		out, matched, err = queryItems(ctx, s.pool, layer, q)
+	}
+	return out, matched, err
+}
+
+func queryItems(ctx context.Context, pool *pgxpool.Pool, layer string, q server.ItemsQuery) ([]protocol.Change, int, error) {
 	l, err := loadLayer(ctx, pool, layer)
 	if err != nil {
 		return nil, 0, err

@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"terrimap/sync/server"
@@ -157,6 +158,31 @@ func (s *Storage) replicaReader(ctx context.Context) *pgxpool.Pool {
 		return s.read
 	}
 	return s.pool
+}
+
+// readAgainOnPrimary reports whether a read that failed on pool with err
+// is to be made again on the primary: pool is the replica, and the
+// replica lacks a table, a column or the schema the read names. It has
+// not replayed yet the schema the primary has: a server has just
+// installed or upgraded it, and the replica, seconds behind, would answer
+// every read with an error until it replays it. The primary is always
+// right; any other error is the read's own.
+func (s *Storage) readAgainOnPrimary(pool *pgxpool.Pool, err error) bool {
+	if err == nil || pool == s.pool {
+		return false
+	}
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Code {
+	case "42P01", // undefined_table
+		"42703", // undefined_column
+		"3F000", // invalid_schema_name
+		"42883": // undefined_function (PostGIS's, before the replica has the extension)
+		return true
+	}
+	return false
 }
 
 // lastPushSeq reads, on the primary, the last feed sequence written on

@@ -2,11 +2,15 @@ package mapview
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,16 +23,44 @@ import (
 	"terrimap/sync/server/demo"
 )
 
-// benchFormat changes when the workspaces the benchmarks generate must be
-// made again.
-const benchFormat = 1
+// testBinaryDigest is a digest of the running test binary. The workspaces
+// cached in the temp dir are kept under it, so that they are made again
+// whenever the code that fills them changes: keyed by a number bumped by
+// hand, the demo territory's cache outlived three changes of the demo
+// generator, and the overview's golden images were drawn from the stale
+// workspace (they failed on every machine with a clean temp dir).
+var testBinaryDigest = sync.OnceValues(func() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+})
 
-// cachedWorkspace opens the workspace kept at name in the temp dir, making
-// it with fill the first time.
+// cachedWorkspace opens the workspace kept at name in the temp dir for
+// this test binary, making it with fill the first time (and removing the
+// copies other builds left).
 func cachedWorkspace(b testing.TB, name string, fill func(ws *store.Workspace) error) *store.Workspace {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("terrimap-mapview-v%d-%s.gpkg", benchFormat, name))
+	digest, err := testBinaryDigest()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("terrimap-mapview-%s-%s.gpkg", digest, name))
 	if _, err := os.Stat(path); err != nil {
+		old, _ := filepath.Glob(filepath.Join(os.TempDir(), "terrimap-mapview-*-"+name+".gpkg*"))
+		for _, o := range old {
+			os.Remove(o)
+		}
 		tmp := path + ".part"
 		os.Remove(tmp)
 		ws, err := store.Create(tmp)

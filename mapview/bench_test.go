@@ -26,7 +26,7 @@ import (
 // testBinaryDigest is a digest of the running test binary. The workspaces
 // cached in the temp dir are kept under it, so that they are made again
 // whenever the code that fills them changes: keyed by a number bumped by
-// hand, the demo territory's cache outlived three changes of the demo
+// hand, the demo territory's cache outlived four changes of the demo
 // generator, and the overview's golden images were drawn from the stale
 // workspace (they failed on every machine with a clean temp dir).
 var testBinaryDigest = sync.OnceValues(func() (string, error) {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -133,11 +132,6 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request, u User) {
 func (s *Server) ogcCurrent(w http.ResponseWriter, r *http.Request, l LayerRecord) (protocol.Change, bool) {
 	id := r.PathValue(ogcFeatureID)
 	c, ok, err := s.st.Item(r.Context(), l.Schema.Name, id)
-	if errors.Is(err, ErrNotFound) {
-		// The layer itself is not there yet: a read replica that has not
-		// replayed its creation. Its features are not found either.
-		ok, err = false, nil
-	}
 	if err != nil {
 		s.fail(w, r, err)
 		return c, false

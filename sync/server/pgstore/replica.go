@@ -162,14 +162,17 @@ func (s *Storage) replicaReader(ctx context.Context) *pgxpool.Pool {
 
 // readAgainOnPrimary reports whether a read that failed on pool with err
 // is to be made again on the primary: pool is the replica, and the
-// replica lacks a table, a column or the schema the read names. It has
-// not replayed yet the schema the primary has: a server has just
-// installed or upgraded it, and the replica, seconds behind, would answer
-// every read with an error until it replays it. The primary is always
-// right; any other error is the read's own.
+// replica lacks a layer, a table, a column or the schema the read names.
+// It has not replayed yet what the primary has: a layer just created, the
+// tables a server has just installed or upgraded; seconds behind, it
+// would answer such reads with an error until it replays them. The
+// primary is always right; any other error is the read's own.
 func (s *Storage) readAgainOnPrimary(pool *pgxpool.Pool, err error) bool {
 	if err == nil || pool == s.pool {
 		return false
+	}
+	if errors.Is(err, server.ErrNotFound) {
+		return true // a layer (loadLayer): the primary's word is final
 	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
